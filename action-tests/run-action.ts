@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+
+export interface ActionRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Outputs as the runner reads them from GITHUB_OUTPUT (heredoc or name=value lines). */
+  outputs: Record<string, string>;
+  summary: string;
+  /** GITHUB_ENV entries exported by the action. */
+  env: Record<string, string>;
+}
+
+export interface ActionRunOptions {
+  /** Inputs by their action.yml names; each becomes INPUT_<NAME> the way the runner spells it. */
+  inputs?: Record<string, string>;
+  /** The workspace (GITHUB_WORKSPACE) and working directory. */
+  workspace: string;
+  /** The event payload written to GITHUB_EVENT_PATH. */
+  event?: unknown;
+  eventName?: string;
+  env?: Record<string, string>;
+}
+
+/** The runner spells `config-path` as INPUT_CONFIG-PATH: upper-cased, spaces → `_`, hyphens kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/** Parses the GITHUB_OUTPUT / GITHUB_ENV file format (`name<<DELIM … DELIM` or `name=value`). */
+export function parseCommandFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc as unknown as [string, string, string];
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i] ?? '');
+      values[name] = body.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      values[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return values;
+}
+
+/** Runs the built bundle `dist/<name>/index.js` the way the GitHub runner runs a node24 action. */
+export async function runAction(name: string, options: ActionRunOptions): Promise<ActionRun> {
+  const files = mkdtempSync(join(tmpdir(), `relx-runner-${name}-`));
+  const path = (f: string) => join(files, f);
+  for (const f of ['output', 'summary', 'env', 'state', 'path']) writeFileSync(path(f), '');
+  writeFileSync(path('event.json'), JSON.stringify(options.event ?? {}));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? files,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_OUTPUT: path('output'),
+    GITHUB_STEP_SUMMARY: path('summary'),
+    GITHUB_ENV: path('env'),
+    GITHUB_STATE: path('state'),
+    GITHUB_PATH: path('path'),
+    GITHUB_EVENT_PATH: path('event.json'),
+    GITHUB_EVENT_NAME: options.eventName ?? 'push',
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_REPOSITORY: 'acme/platform',
+    GITHUB_REPOSITORY_OWNER: 'acme',
+    GITHUB_SHA: '0000000000000000000000000000000000000000',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_RUN_ID: '42',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    RUNNER_TEMP: files,
+    RUNNER_OS: 'Linux',
+    ...options.env,
+  };
+  for (const [input, value] of Object.entries(options.inputs ?? {})) env[inputVariable(input)] = value;
+
+  const bundle = join(repoRoot, 'dist', name, 'index.js');
+  const child = spawn(process.execPath, [bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
+  try {
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: parseCommandFile(readFileSync(path('output'), 'utf8')),
+      summary: readFileSync(path('summary'), 'utf8'),
+      env: parseCommandFile(readFileSync(path('env'), 'utf8')),
+    };
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
+}

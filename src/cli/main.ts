@@ -1,0 +1,4 @@
+export async function runCli(_argv: string[]): Promise<number> {
+  console.log('relx');
+  return 0;
+}
