@@ -87,7 +87,11 @@ export async function runAction(name: string, options: ActionRunOptions): Promis
   for (const [input, value] of Object.entries(options.inputs ?? {})) env[inputVariable(input)] = value;
 
   const bundle = join(repoRoot, 'dist', name, 'index.js');
-  const child = spawn(process.execPath, [bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bundle], {
+    cwd: options.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

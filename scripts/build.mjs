@@ -18,7 +18,19 @@ function bundle(entry) {
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      [ncc, 'build', entry.source, '-o', dir, '--source-map', '--license', 'licenses.txt', '--quiet', '--target', 'es2022'],
+      [
+        ncc,
+        'build',
+        entry.source,
+        '-o',
+        dir,
+        '--source-map',
+        '--license',
+        'licenses.txt',
+        '--quiet',
+        '--target',
+        'es2022',
+      ],
       { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
     );
     child.on('exit', (code) => {

@@ -32,7 +32,8 @@ try {
   const problems = [];
   for (const f of want) {
     if (!have.includes(f)) problems.push(`missing: dist/${f}`);
-    else if (!readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f)))) problems.push(`stale: dist/${f}`);
+    else if (!readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f))))
+      problems.push(`stale: dist/${f}`);
   }
   for (const f of have) if (!want.includes(f)) problems.push(`not built by any source: dist/${f}`);
   if (problems.length > 0) {

@@ -38,7 +38,8 @@ export class RelxError extends Error {
 
 export const configurationError = (message: string, details: RelxErrorDetails = {}) =>
   new RelxError('configuration', message, details);
-export const inputError = (message: string, details: RelxErrorDetails = {}) => new RelxError('input', message, details);
+export const inputError = (message: string, details: RelxErrorDetails = {}) =>
+  new RelxError('input', message, details);
 export const transientError = (message: string, details: RelxErrorDetails = {}, cause?: unknown) =>
   new RelxError('transient', message, details, { cause });
 export const conflictError = (message: string, details: RelxErrorDetails = {}) =>

@@ -3,7 +3,9 @@ import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');
-const actionNames = readdirSync(join(root, 'actions')).filter((n) => statSync(join(root, 'actions', n)).isDirectory());
+const actionNames = readdirSync(join(root, 'actions')).filter((n) =>
+  statSync(join(root, 'actions', n)).isDirectory(),
+);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -16,31 +18,34 @@ describe('conventions', () => {
     expect(actionNames.length).toBeGreaterThan(0);
   });
 
-  it.each(actionNames)('actions/%s has action.yml, a README that documents every input and output, and a bundle', (name) => {
-    const dir = join(root, 'actions', name);
-    expect(existsSync(join(dir, 'action.yml'))).toBe(true);
-    expect(existsSync(join(dir, 'README.md'))).toBe(true);
-    const action = parse(readFileSync(join(dir, 'action.yml'), 'utf8')) as {
-      name: string;
-      description: string;
-      inputs?: Record<string, unknown>;
-      outputs?: Record<string, unknown>;
-      runs: { using: string; main?: string };
-    };
-    expect(action.name).toBeTruthy();
-    expect(action.description).toBeTruthy();
-    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
-    for (const key of [...Object.keys(action.inputs ?? {}), ...Object.keys(action.outputs ?? {})]) {
-      expect(readme).toContain(`\`${key}\``);
-    }
-    expect(['node24', 'composite']).toContain(action.runs.using);
-    if (action.runs.using === 'node24') {
-      // On main the action runs from actions/<name>/; the release lays it out beside dist/.
-      expect(action.runs.main).toBe(`../../dist/${name}/index.js`);
-      expect(existsSync(join(root, 'dist', name, 'index.js'))).toBe(true);
-      expect(existsSync(join(dir, 'index.ts'))).toBe(true);
-    }
-  });
+  it.each(actionNames)(
+    'actions/%s has action.yml, a README that documents every input and output, and a bundle',
+    (name) => {
+      const dir = join(root, 'actions', name);
+      expect(existsSync(join(dir, 'action.yml'))).toBe(true);
+      expect(existsSync(join(dir, 'README.md'))).toBe(true);
+      const action = parse(readFileSync(join(dir, 'action.yml'), 'utf8')) as {
+        name: string;
+        description: string;
+        inputs?: Record<string, unknown>;
+        outputs?: Record<string, unknown>;
+        runs: { using: string; main?: string };
+      };
+      expect(action.name).toBeTruthy();
+      expect(action.description).toBeTruthy();
+      const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+      for (const key of [...Object.keys(action.inputs ?? {}), ...Object.keys(action.outputs ?? {})]) {
+        expect(readme).toContain(`\`${key}\``);
+      }
+      expect(['node24', 'composite']).toContain(action.runs.using);
+      if (action.runs.using === 'node24') {
+        // On main the action runs from actions/<name>/; the release lays it out beside dist/.
+        expect(action.runs.main).toBe(`../../dist/${name}/index.js`);
+        expect(existsSync(join(root, 'dist', name, 'index.js'))).toBe(true);
+        expect(existsSync(join(dir, 'index.ts'))).toBe(true);
+      }
+    },
+  );
 
   it('keeps @actions/* out of the domain core in src/', () => {
     const offenders = sourceFiles(join(root, 'src')).filter((f) =>

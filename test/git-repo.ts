@@ -49,7 +49,9 @@ export class GitRepo {
   /** Commit `files` (path → content; each gets a unique line if none is given) with `message`; returns the sha. */
   commit(message: string, files: Record<string, string> | string[] = []): string {
     this.tick++;
-    const entries = Array.isArray(files) ? files.map((f) => [f, `${f} ${this.tick}\n`] as const) : Object.entries(files);
+    const entries = Array.isArray(files)
+      ? files.map((f) => [f, `${f} ${this.tick}\n`] as const)
+      : Object.entries(files);
     for (const [path, content] of entries) this.write(path, content);
     this.git('add', '-A');
     this.git('commit', '-q', '--allow-empty', '-m', message);

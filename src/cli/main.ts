@@ -1,4 +1,29 @@
-export async function runCli(_argv: string[]): Promise<number> {
-  console.log('relx');
-  return 0;
+import { Command, CommanderError } from 'commander';
+import { renderError, RelxError } from '../relx-error.js';
+import { cliCommands } from './cli-commands.js';
+
+/** The `relx` program. Each subcommand lives in its own `<name>-command.ts` and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('relx')
+    .description('Release engineering for monorepos: plan, version, publish, manifest, promote, gate.')
+    .version(process.env.RELX_VERSION ?? '0.0.0-dev')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of cliCommands) register(program);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors are printed once, here: 1 for user errors, 2 for usage. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    console.error(`relx: ${renderError(error)}`);
+    return error instanceof RelxError ? 1 : 70;
+  }
 }

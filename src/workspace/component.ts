@@ -1,0 +1,29 @@
+import type { ComponentType, DependencyKind } from './relx-config.js';
+
+export type VersioningScheme = { kind: 'semver' } | { kind: 'calver'; format: string };
+
+export interface DependencyEdge {
+  /** The component depended upon. */
+  name: string;
+  kind: DependencyKind;
+  /** The declared range (`^1.2.0`, `workspace:*`), for package dependencies. */
+  range?: string;
+}
+
+/** A releasable unit: what relx versions, tags and publishes. Plain data. */
+export interface Component {
+  name: string;
+  type: ComponentType;
+  /** Folders, relative to the repository root, POSIX separators, no trailing slash; '' is the root. */
+  paths: string[];
+  /** The version in its own version file (package.json, Chart.yaml) or config; null when it has none. */
+  version: string | null;
+  /** The file that holds the version, relative to the root, when there is one. */
+  versionFile: string | null;
+  scheme: VersioningScheme;
+  /** Tag template with {name} and {version}. */
+  tagFormat: string;
+  /** Internal edges only: components of this repository. */
+  dependsOn: DependencyEdge[];
+  private: boolean;
+}

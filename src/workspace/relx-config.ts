@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
+ * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this.
+ */
+
+export const componentTypes = [
+  'npm-package',
+  'container-image',
+  'helm-chart',
+  'terraform-module',
+  'files',
+] as const;
+export const bumpLevels = ['major', 'minor', 'patch', 'none'] as const;
+export const dependencyKinds = [
+  'dependencies',
+  'devDependencies',
+  'peerDependencies',
+  'optionalDependencies',
+  'dependsOn',
+] as const;
+
+const name = z.string().min(1);
+const calverFormat = z
+  .string()
+  .regex(
+    /^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/,
+    'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO',
+  )
+  .describe(
+    'CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).',
+  );
+const tagFormat = z
+  .string()
+  .refine((f) => f.includes('{version}'), 'must contain {version}')
+  .describe(
+    'Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".',
+  );
+const versioning = z.enum(['semver', 'calver']).describe('Versioning scheme.');
+
+export const releaseRuleSchema = z
+  .object({
+    type: z.string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
+    scope: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Only commits with this scope; a rule with a scope wins over one without.'),
+    bump: z.enum(bumpLevels).describe('The bump this commit asks for.'),
+  })
+  .strict();
+
+export const channelSchema = z
+  .object({
+    branch: z.string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
+    prerelease: z
+      .string()
+      .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
+      .optional()
+      .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
+  })
+  .strict();
+
+export const componentConfigSchema = z
+  .object({
+    name: name.describe('Component name; for an npm workspace package, its package name.'),
+    type: z
+      .enum(componentTypes)
+      .optional()
+      .describe('Defaults to npm-package when the path holds a package.json.'),
+    path: z.string().min(1).optional().describe('Folder of the component, relative to the repository root.'),
+    paths: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Several folders; commits touching any of them count.'),
+    version: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Initial version when the component has no tag and no version file.'),
+    versioning: versioning.optional(),
+    calverFormat: calverFormat.optional(),
+    tagFormat: tagFormat.optional(),
+    dependsOn: z
+      .array(name)
+      .optional()
+      .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+  })
+  .strict();
+
+export const relxConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    discoverWorkspaces: z
+      .boolean()
+      .default(true)
+      .describe('Discover npm, pnpm and yarn workspace packages as npm-package components.'),
+    tagFormat: tagFormat.default('{name}@{version}'),
+    versioning: versioning.default('semver'),
+    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    preMajorBreaking: z
+      .enum(['major', 'minor'])
+      .default('major')
+      .describe('The bump a breaking change gives a component below 1.0.0.'),
+    rules: z
+      .array(releaseRuleSchema)
+      .default([])
+      .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
+    channels: z
+      .array(channelSchema)
+      .default([])
+      .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    propagation: z
+      .object({
+        bump: z
+          .enum(['none', 'patch', 'same'])
+          .default('patch')
+          .describe(
+            'What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.',
+          ),
+        through: z
+          .array(z.enum(dependencyKinds))
+          .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
+          .describe(
+            'Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).',
+          ),
+      })
+      .strict()
+      .default({
+        bump: 'patch',
+        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
+      }),
+    lockstep: z
+      .array(
+        z
+          .object({ name: name, components: z.array(name).min(2) })
+          .strict()
+          .describe('Members share one version: any bump bumps them all.'),
+      )
+      .default([]),
+    components: z
+      .array(componentConfigSchema)
+      .default([])
+      .describe('Components to declare, or discovered ones to refine.'),
+  })
+  .strict();
+
+export type RelxConfig = z.infer<typeof relxConfigSchema>;
+export type ComponentConfig = z.infer<typeof componentConfigSchema>;
+export type ReleaseRule = z.infer<typeof releaseRuleSchema>;
+export type Channel = z.infer<typeof channelSchema>;
+export type ComponentType = (typeof componentTypes)[number];
+export type BumpLevel = (typeof bumpLevels)[number];
+export type DependencyKind = (typeof dependencyKinds)[number];
