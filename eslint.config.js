@@ -16,7 +16,14 @@ export default tseslint.config(
     // The domain core never talks to the runner: @actions/* belongs in actions/ only.
     files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/*'], message: 'src/ is the core: import @actions/* only in actions/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@actions/*'], message: 'src/ is the core: import @actions/* only in actions/.' },
+          ],
+        },
+      ],
     },
   },
 );
