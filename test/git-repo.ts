@@ -26,7 +26,7 @@ export class GitRepo {
   }
 
   git(...args: string[]): string {
-    const when = `2026-01-01T00:00:${String(this.tick % 60).padStart(2, '0')}Z`;
+    const when = new Date(Date.UTC(2026, 0, 1) + this.tick * 1000).toISOString();
     return execFileSync('git', args, {
       cwd: this.dir,
       encoding: 'utf8',

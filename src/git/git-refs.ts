@@ -1,0 +1,91 @@
+import { inputError } from '../relx-error.js';
+import { GitCommandError, runGit } from './run-git.js';
+
+/**
+ * A shallow clone hides the history releases are decided from; relx refuses it rather than
+ * plan from a truncated past.
+ */
+export async function assertFullHistory(cwd: string): Promise<void> {
+  const shallow = (await runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
+  if (shallow === 'true') {
+    throw inputError('The repository is a shallow clone: relx needs the full history and tags.', {
+      fix: 'Fetch everything: in a workflow set `fetch-depth: 0` on actions/checkout; locally run `git fetch --unshallow --tags`.',
+    });
+  }
+}
+
+export interface Head {
+  sha: string;
+  /** The checked-out branch, or null on a detached head. */
+  branch: string | null;
+}
+
+export async function readHead(cwd: string, ref = 'HEAD'): Promise<Head> {
+  const sha = await resolveCommit(cwd, ref);
+  let branch: string | null = null;
+  if (ref === 'HEAD') {
+    const name = (await runGit(cwd, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+    branch = name || null;
+  } else if (!/^[0-9a-f]{7,40}$/i.test(ref)) {
+    const name = (await runGit(cwd, ['rev-parse', '--abbrev-ref', ref]).catch(() => '')).trim();
+    branch = name && name !== 'HEAD' ? name.replace(/^origin\//, '') : null;
+  }
+  return { sha, branch };
+}
+
+/** The full sha of `ref`'s commit, or an input error naming the ref. */
+export async function resolveCommit(cwd: string, ref: string): Promise<string> {
+  try {
+    return (await runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+  } catch (error) {
+    if (error instanceof GitCommandError) {
+      throw inputError(`\`${ref}\` is not a commit in this repository.`, {
+        fix: 'Check the ref or range; in a workflow, fetch it (actions/checkout with fetch-depth: 0).',
+      });
+    }
+    throw error;
+  }
+}
+
+export interface TagRef {
+  name: string;
+  /** The tagged commit (annotated tags peeled). */
+  commit: string;
+}
+
+/** Every tag with its commit; `mergedInto` keeps only tags reachable from that commit. */
+export async function readTags(cwd: string, mergedInto?: string): Promise<TagRef[]> {
+  const args = ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'];
+  if (mergedInto) args.push('--merged', mergedInto);
+  const out = await runGit(cwd, args);
+  const tags: TagRef[] = [];
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const [name = '', object = '', peeled = ''] = line.split('\0');
+    tags.push({ name, commit: peeled || object });
+  }
+  return tags;
+}
+
+/** The best common ancestors of all `commits` (everything reachable from them is an ancestor of each). */
+export async function readMergeBases(cwd: string, commits: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(commits)];
+  if (unique.length === 0) return [];
+  if (unique.length === 1) return unique;
+  const out = await runGit(cwd, ['merge-base', '--octopus', '--all', ...unique]).catch((error: unknown) => {
+    // Unrelated histories have no merge base: nothing can be excluded.
+    if (error instanceof GitCommandError && error.exitCode === 1) return '';
+    throw error;
+  });
+  return out.split('\n').filter(Boolean);
+}
+
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  try {
+    await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
+    return true;
+  } catch (error) {
+    if (error instanceof GitCommandError && (error.exitCode === 1 || error.exitCode === 128)) return false;
+    throw error;
+  }
+}
