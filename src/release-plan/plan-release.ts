@@ -1,0 +1,226 @@
+import semver from 'semver';
+import type { ConventionalChange } from '../commits/conventional-commit.js';
+import type { Component } from '../workspace/component.js';
+import type { BumpLevel, RelxConfig } from '../workspace/relx-config.js';
+import { nextVersion } from '../versioning/next-version.js';
+import { bumpForChange, isBumpAtLeast, maxBump } from '../versioning/release-rules.js';
+import { renderTag } from '../versioning/tag-format.js';
+import type { AttributedCommit } from './attribute-commits.js';
+import type { ComponentReleases } from './last-releases.js';
+import {
+  releasePlanSchemaVersion,
+  type IgnoredCommit,
+  type PlannedComponent,
+  type PlanReason,
+  type ReleasePlan,
+} from './release-plan.js';
+
+export type PlanRules = Pick<RelxConfig, 'rules' | 'preMajorBreaking' | 'propagation' | 'lockstep'>;
+
+export interface PlanReleaseInput {
+  head: { sha: string; branch: string | null };
+  /** Pre-release identifier of the head's channel, or null for stable releases. */
+  channel: string | null;
+  components: readonly Component[];
+  releases: ReadonlyMap<string, ComponentReleases>;
+  commits: ReadonlyMap<string, readonly AttributedCommit[]>;
+  rules: PlanRules;
+  now: Date;
+}
+
+/** The changes a commit carries that can release something: conventional ones and reverts of out-of-range commits. */
+function changesOf(commit: AttributedCommit['commit']): ConventionalChange[] {
+  if (commit.kind === 'conventional') return commit.changes;
+  if (commit.kind === 'revert' && commit.change) return [commit.change];
+  return [];
+}
+
+/**
+ * Decides what to release: each component's bump from its own commits, then bumps carried to
+ * dependents and across lockstep groups until nothing changes, then the versions. Pure.
+ */
+export function planRelease(input: PlanReleaseInput): ReleasePlan {
+  const { components, rules } = input;
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const current = (c: Component) => input.releases.get(c.name)?.lastStable?.version ?? c.version;
+  const isPreMajor = (c: Component) => {
+    const v = current(c);
+    return c.scheme.kind === 'semver' && (v === null || semver.major(semver.coerce(v) ?? '0.0.0') === 0);
+  };
+
+  // 1. Direct bumps from each component's own commits.
+  const level = new Map<string, BumpLevel>();
+  const reasons = new Map<string, PlanReason[]>();
+  const ignored = new Map<string, IgnoredCommit>();
+  for (const component of components) {
+    const attributed = input.commits.get(component.name) ?? [];
+    const commitReasons: PlanReason[] = [];
+    let direct: BumpLevel = 'none';
+    let anyNew = false;
+    for (const { commit, isNew } of attributed) {
+      if (commit.kind === 'ignored') {
+        const entry = ignored.get(commit.sha) ?? {
+          sha: commit.sha,
+          header: commit.header,
+          reason: commit.reason,
+          components: [],
+        };
+        entry.components.push(component.name);
+        ignored.set(commit.sha, entry);
+        continue;
+      }
+      for (const change of changesOf(commit)) {
+        let bump = bumpForChange(change, rules.rules);
+        if (bump === 'major' && rules.preMajorBreaking === 'minor' && isPreMajor(component)) bump = 'minor';
+        if (bump === 'none') continue;
+        direct = maxBump(direct, bump);
+        anyNew ||= isNew;
+        commitReasons.push({
+          kind: 'commit',
+          sha: commit.sha,
+          type: change.type,
+          scope: change.scope,
+          subject: change.subject,
+          breaking: change.breaking,
+          notes: change.notes,
+          bump,
+        });
+      }
+    }
+    // On a channel, commits already shipped in the last pre-release decide the bump but do not
+    // by themselves make a new pre-release.
+    level.set(component.name, anyNew ? direct : 'none');
+    reasons.set(component.name, anyNew ? commitReasons : []);
+  }
+
+  // 2. Carry bumps to dependents and across lockstep groups until a fixpoint (bumps only grow).
+  const through = new Set(rules.propagation.through);
+  const dependents = new Map<string, string[]>();
+  for (const component of components) {
+    for (const edge of component.dependsOn) {
+      if (!through.has(edge.kind) || !byName.has(edge.name)) continue;
+      const list = dependents.get(edge.name) ?? [];
+      if (!list.includes(component.name)) list.push(component.name);
+      dependents.set(edge.name, list);
+    }
+  }
+  const raisedBy = new Map<string, Set<string>>();
+  const lockstepOf = new Map<string, string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    if (rules.propagation.bump !== 'none') {
+      for (const component of components) {
+        const bump = level.get(component.name) ?? 'none';
+        if (bump === 'none') continue;
+        const carried: BumpLevel = rules.propagation.bump === 'same' ? bump : 'patch';
+        for (const dependent of dependents.get(component.name) ?? []) {
+          const before = level.get(dependent) ?? 'none';
+          const sources = raisedBy.get(dependent) ?? new Set<string>();
+          sources.add(component.name);
+          raisedBy.set(dependent, sources);
+          if (!isBumpAtLeast(before, carried)) {
+            level.set(dependent, carried);
+            changed = true;
+          }
+        }
+      }
+    }
+    for (const group of rules.lockstep) {
+      const groupLevel = group.components.reduce<BumpLevel>(
+        (acc, m) => maxBump(acc, level.get(m) ?? 'none'),
+        'none',
+      );
+      if (groupLevel === 'none') continue;
+      for (const member of group.components) {
+        if (level.get(member) !== groupLevel) {
+          level.set(member, groupLevel);
+          lockstepOf.set(member, group.name);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  // 3. Versions. Lockstep members share one: the group's bump applied to its highest current version.
+  const next = new Map<string, string>();
+  for (const group of rules.lockstep) {
+    const members = group.components.map((m) => byName.get(m)).filter((c): c is Component => c !== undefined);
+    const groupLevel = level.get(group.components[0] ?? '') ?? 'none';
+    if (groupLevel === 'none' || members.length === 0) continue;
+    const lead = members.reduce((a, b) => (compareLoose(current(a), current(b)) >= 0 ? a : b));
+    const version = nextVersion({
+      scheme: lead.scheme,
+      current: current(lead),
+      bump: groupLevel,
+      prerelease: input.channel,
+      released: members.flatMap((m) => input.releases.get(m.name)?.released ?? []),
+      now: input.now,
+    });
+    for (const m of members) next.set(m.name, version);
+  }
+  for (const component of components) {
+    const bump = level.get(component.name) ?? 'none';
+    if (bump === 'none' || next.has(component.name)) continue;
+    next.set(
+      component.name,
+      nextVersion({
+        scheme: component.scheme,
+        current: current(component),
+        bump,
+        prerelease: input.channel,
+        released: input.releases.get(component.name)?.released ?? [],
+        now: input.now,
+      }),
+    );
+  }
+
+  // 4. The plan, with every reason spelled out.
+  const planned: PlannedComponent[] = [...components]
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'))
+    .map((component) => {
+      const releases = input.releases.get(component.name);
+      const nextV = next.get(component.name) ?? null;
+      const why = [...(reasons.get(component.name) ?? [])];
+      for (const source of [...(raisedBy.get(component.name) ?? [])].sort()) {
+        const dependency = byName.get(source);
+        const to = next.get(source);
+        if (dependency && to)
+          why.push({ kind: 'dependency', dependency: source, from: current(dependency), to });
+      }
+      const group = lockstepOf.get(component.name);
+      if (group) why.push({ kind: 'lockstep', group });
+      const lastTag = releases?.lastOnChannel?.tag ?? releases?.lastStable?.tag ?? null;
+      return {
+        name: component.name,
+        type: component.type,
+        paths: component.paths,
+        versionFile: component.versionFile,
+        scheme: component.scheme.kind,
+        tagFormat: component.tagFormat,
+        currentVersion: current(component),
+        lastTag,
+        release: nextV !== null,
+        bump: level.get(component.name) ?? 'none',
+        nextVersion: nextV,
+        nextTag: nextV === null ? null : renderTag(component.tagFormat, component.name, nextV),
+        commitCount: input.commits.get(component.name)?.length ?? 0,
+        reasons: why,
+      };
+    });
+
+  return {
+    schemaVersion: releasePlanSchemaVersion,
+    kind: 'ReleasePlan',
+    head: input.head.sha,
+    branch: input.head.branch,
+    channel: input.channel,
+    components: planned,
+    ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
+  };
+}
+
+function compareLoose(a: string | null, b: string | null): number {
+  const pa = semver.coerce(a ?? '0.0.0', { includePrerelease: true }) ?? semver.parse('0.0.0');
+  const pb = semver.coerce(b ?? '0.0.0', { includePrerelease: true }) ?? semver.parse('0.0.0');
+  return semver.compare(pa ?? '0.0.0', pb ?? '0.0.0');
+}
