@@ -19,13 +19,13 @@ export class GitCommandError extends Error {
 export function runGit(
   cwd: string,
   args: readonly string[],
-  options: { input?: string } = {},
+  options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-c', 'core.quotepath=off', ...args], {
       cwd,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -1,0 +1,50 @@
+import { runGit } from './run-git.js';
+
+/** Commits exactly `files` (already written) with `message`; returns the new commit. */
+export async function commitFiles(cwd: string, files: readonly string[], message: string): Promise<string> {
+  if (files.length > 0) await runGit(cwd, ['add', '--', ...files]);
+  await runGit(cwd, ['commit', '--quiet', '--no-verify', '--file', '-', '--', ...files], { input: message });
+  return (await runGit(cwd, ['rev-parse', 'HEAD'])).trim();
+}
+
+export async function createAnnotatedTag(
+  cwd: string,
+  name: string,
+  commit: string,
+  message: string,
+): Promise<void> {
+  await runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
+}
+
+export interface PushTarget {
+  remote: string;
+  branch: string;
+  /**
+   * For an https remote. Sent as an HTTP header through git's environment configuration, so it
+   * never appears in a URL, an argument list or git's own messages.
+   */
+  token?: string;
+}
+
+/** Pushes the release commit to the branch and the tags in one atomic push; a no-op when already there. */
+export async function pushRelease(
+  cwd: string,
+  target: PushTarget,
+  commit: string,
+  tags: readonly string[],
+): Promise<void> {
+  const refspecs = [
+    `${commit}:refs/heads/${target.branch}`,
+    ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
+  ];
+  const env: Record<string, string> = {};
+  if (target.token) {
+    const basic = Buffer.from(`x-access-token:${target.token}`).toString('base64');
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'http.extraheader',
+      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+    });
+  }
+  await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], { env });
+}

@@ -1,0 +1,93 @@
+import { RelxError } from '../relx-error.js';
+import { renderReleaseCommitMessage } from './release-commit.js';
+import { decideReleaseSteps, type ReleaseTarget } from './release-steps.js';
+
+const planHead = 'a'.repeat(40);
+const releaseCommit = 'b'.repeat(40);
+const other = 'c'.repeat(40);
+const targets: ReleaseTarget[] = [
+  { component: 'core', version: '1.3.0', tag: 'core@1.3.0' },
+  { component: 'api', version: '0.4.2', tag: 'api@0.4.2' },
+];
+const releaseMessage = renderReleaseCommitMessage(
+  [
+    {
+      name: 'core',
+      type: 'npm-package',
+      paths: ['packages/core'],
+      versionFile: 'packages/core/package.json',
+      scheme: 'semver',
+      tagFormat: '{name}@{version}',
+      currentVersion: '1.2.0',
+      lastTag: 'core@1.2.0',
+      release: true,
+      bump: 'minor',
+      nextVersion: '1.3.0',
+      nextTag: 'core@1.3.0',
+      commitCount: 1,
+      reasons: [],
+    },
+  ],
+  planHead,
+);
+
+describe('deciding what is left to release', () => {
+  it('on the plan head: make the commit and every tag', () => {
+    const steps = decideReleaseSteps({
+      planHead,
+      head: { sha: planHead, message: 'feat: x' },
+      targets,
+      tags: new Map(),
+    });
+    expect(steps).toEqual({ commit: { kind: 'create' }, tagsToCreate: targets, tagsPresent: [] });
+  });
+
+  it('after a run that died between two tags: only the missing tag', () => {
+    const steps = decideReleaseSteps({
+      planHead,
+      head: { sha: releaseCommit, message: releaseMessage },
+      targets,
+      tags: new Map([['core@1.3.0', releaseCommit]]),
+    });
+    expect(steps).toEqual({
+      commit: { kind: 'exists', sha: releaseCommit },
+      tagsToCreate: [targets[1]],
+      tagsPresent: [targets[0]],
+    });
+  });
+
+  it('after a complete run: nothing', () => {
+    const tags = new Map(targets.map((t) => [t.tag, releaseCommit]));
+    const steps = decideReleaseSteps({
+      planHead,
+      head: { sha: releaseCommit, message: releaseMessage },
+      targets,
+      tags,
+    });
+    expect(steps.tagsToCreate).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a tag on another commit',
+      { sha: planHead, message: 'x' },
+      new Map([['api@0.4.2', other]]),
+      /api@0\.4\.2 \(on ccccccc\).*never moved/,
+    ],
+    [
+      'a tag on the plan head before the release commit',
+      { sha: planHead, message: 'x' },
+      new Map([['core@1.3.0', planHead]]),
+      /core@1\.3\.0/,
+    ],
+    [
+      'a branch that moved',
+      { sha: other, message: 'feat: later' },
+      new Map<string, string>(),
+      /branch moved/,
+    ],
+  ])('refuses %s', (_, head, tags, message) => {
+    expect(() => decideReleaseSteps({ planHead, head, targets, tags })).toThrow(RelxError);
+    expect(() => decideReleaseSteps({ planHead, head, targets, tags })).toThrow(message);
+  });
+});
