@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
@@ -52,6 +53,19 @@ export function parseCommandFile(text: string): Record<string, string> {
   return values;
 }
 
+/** The runner passes every input declared in action.yml, with its default when the workflow gives none. */
+function declaredDefaults(name: string): Record<string, string> {
+  const file = join(repoRoot, 'actions', name, 'action.yml');
+  if (!existsSync(file)) return {};
+  const action = parse(readFileSync(file, 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+  return Object.fromEntries(
+    Object.entries(action.inputs ?? {}).map(([input, spec]) => [
+      input,
+      spec.default === undefined ? '' : String(spec.default),
+    ]),
+  );
+}
+
 /** Runs the built bundle `dist/<name>/index.js` the way the GitHub runner runs a node24 action. */
 export async function runAction(name: string, options: ActionRunOptions): Promise<ActionRun> {
   const files = mkdtempSync(join(tmpdir(), `relx-runner-${name}-`));
@@ -84,7 +98,9 @@ export async function runAction(name: string, options: ActionRunOptions): Promis
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  for (const [input, value] of Object.entries(options.inputs ?? {})) env[inputVariable(input)] = value;
+  for (const [input, value] of Object.entries({ ...declaredDefaults(name), ...options.inputs })) {
+    env[inputVariable(input)] = value;
+  }
 
   const bundle = join(repoRoot, 'dist', name, 'index.js');
   const child = spawn(process.execPath, [bundle], {

@@ -8,7 +8,7 @@ const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? resolve(args[outIndex + 1]) : join(root, 'dist');
-const only = args.filter((a, i) => i !== outIndex && i !== outIndex + 1);
+const only = outIndex >= 0 ? args.filter((a, i) => i !== outIndex && i !== outIndex + 1) : args;
 const entries = listBundleEntries(root).filter((e) => only.length === 0 || only.includes(e.name));
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerPlanCommand } from './plan-command.js';
 
 /** Every subcommand's registration, in the order `relx --help` lists them. */
-export const cliCommands: Array<(program: Command) => void> = [];
+export const cliCommands: Array<(program: Command) => void> = [registerPlanCommand];

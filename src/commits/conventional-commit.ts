@@ -113,7 +113,8 @@ export function createCommitParser(extraTypes: Iterable<string> = []): CommitPar
     const changes = squashedMessages(commit.message, knownTypes)
       .map(toChange)
       .filter((c): c is ConventionalChange => c !== null);
-    const own = toChange(commit.message);
+    // In a squash merge the body belongs to the squashed messages; the title stands alone.
+    const own = toChange(changes.length > 0 ? header : commit.message);
     if (own) {
       // The squash title usually repeats one of the squashed messages: count it once.
       const title = withoutPrNumber(own.header);
