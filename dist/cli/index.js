@@ -3329,7 +3329,7 @@ const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRe
 ;// CONCATENATED MODULE: ./src/git/run-git.ts
 
 
-class GitCommandError extends Error {
+class run_git_GitCommandError extends Error {
     args;
     exitCode;
     stderr;
@@ -3345,7 +3345,7 @@ class GitCommandError extends Error {
  * Runs git with arguments as an array (never through a shell: refs and paths can hold anything)
  * and returns its stdout. Paths are not quoted, so non-ASCII file names come back as they are.
  */
-function runGit(cwd, args, options = {}) {
+function run_git_runGit(cwd, args, options = {}) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
             cwd,
@@ -3362,7 +3362,7 @@ function runGit(cwd, args, options = {}) {
             if (code === 0)
                 resolve(Buffer.concat(out).toString('utf8'));
             else
-                reject(asGitError(new GitCommandError(args, code, stderr), cwd));
+                reject(asGitError(new run_git_GitCommandError(args, code, stderr), cwd));
         });
         if (options.input !== undefined)
             child.stdin?.end(options.input);
@@ -3373,7 +3373,7 @@ function asGitError(error, cwd) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
         return inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
     }
-    if (error instanceof GitCommandError && /not a git repository/i.test(error.stderr)) {
+    if (error instanceof run_git_GitCommandError && /not a git repository/i.test(error.stderr)) {
         return inputError(`${cwd} is not a git repository.`, {
             fix: 'Run relx inside a clone (in a workflow: actions/checkout with fetch-depth: 0), or pass --cwd.',
         });
@@ -3387,42 +3387,49 @@ function asGitError(error, cwd) {
 
 const RECORD = '\x1e';
 /**
- * Streams the commits of `revisions` (e.g. `['HEAD', '^abc123']`) in topological order, children
- * before parents, in one `git log` pass. Fields are NUL-separated (`-z`), so any message or path is
- * safe; each commit is yielded as soon as its file list is complete, so memory stays flat.
- * The stream of NUL-separated tokens is: `\x1e<sha> <time> <parents>`, `<message>`, then `\n<file>`, `<file>`…
+ * One `git log` pass over `revisions` (e.g. `['HEAD', '^abc123']`) in topological order, children
+ * before parents. Fields are NUL-separated (`-z`), so any message or path is safe. Reading starts
+ * at once and commits are parsed as bytes arrive, so git and the caller's other work overlap;
+ * `stop()` ends the walk and the iteration early (the caller knows when older history cannot matter).
+ * The NUL-separated tokens are: `\x1e<sha> <time> <parents>`, `<message>`, then `\n<file>`, `<file>`…
  */
-async function* readGitLog(cwd, revisions) {
-    const args = [
-        '-c',
-        'core.quotepath=off',
-        'log',
-        '-z',
-        '--topo-order',
-        '--name-only',
-        '--no-renames',
-        '--no-color',
-        '--format=%x1e%H %ct %P%x00%B',
-        ...revisions,
-        '--',
-    ];
-    const child = (0,external_node_child_process_.spawn)('git', args, {
-        cwd,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C' },
-    });
-    const stderr = [];
-    child.stderr.on('data', (chunk) => stderr.push(chunk));
-    const exited = new Promise((resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', resolve);
-    });
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    let rest = '';
-    let current = null;
-    let expectMessage = false;
-    try {
-        for await (const chunk of child.stdout) {
+class GitLogStream {
+    cwd;
+    child;
+    queue = [];
+    read = 0;
+    stderr = [];
+    wake = null;
+    ended = false;
+    stopped = false;
+    failure = null;
+    constructor(cwd, revisions) {
+        this.cwd = cwd;
+        const args = [
+            '-c',
+            'core.quotepath=off',
+            'log',
+            '-z',
+            '--topo-order',
+            '--name-only',
+            '--no-renames',
+            '--no-color',
+            '--format=%x1e%H %ct %P%x00%B',
+            ...revisions,
+            '--',
+        ];
+        // GIT_FLUSH=0: into a pipe git would flush after every commit, and the reader would wake up
+        // once per commit for a small write instead of once per buffer.
+        this.child = (0,external_node_child_process_.spawn)('git', args, {
+            cwd,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C', GIT_FLUSH: '0' },
+        });
+        const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        let rest = '';
+        let current = null;
+        let expectMessage = false;
+        this.child.stdout?.on('data', (chunk) => {
             const text = rest + decoder.write(chunk);
             let start = 0;
             for (let end = text.indexOf('\0', start); end >= 0; end = text.indexOf('\0', start)) {
@@ -3434,7 +3441,7 @@ async function* readGitLog(cwd, revisions) {
                 }
                 else if (token.startsWith(RECORD)) {
                     if (current)
-                        yield current;
+                        this.queue.push(current);
                     const [sha = '', time = '0', ...parents] = token.slice(1).split(' ');
                     current = { sha, time: Number(time), parents: parents.filter(Boolean), message: '', files: [] };
                     expectMessage = true;
@@ -3444,20 +3451,76 @@ async function* readGitLog(cwd, revisions) {
                 }
             }
             rest = text.slice(start);
+            this.notify();
+        });
+        this.child.stderr?.on('data', (chunk) => this.stderr.push(chunk));
+        this.child.on('error', (error) => {
+            this.failure = asGitError(error, cwd);
+            this.finish();
+        });
+        this.child.on('close', (code) => {
+            if (current)
+                this.queue.push(current);
+            current = null;
+            if (code !== 0 && !this.stopped && this.failure === null) {
+                this.failure = asGitError(new run_git_GitCommandError(args, code, Buffer.concat(this.stderr).toString('utf8')), cwd);
+            }
+            this.finish();
+        });
+    }
+    notify() {
+        const wake = this.wake;
+        this.wake = null;
+        wake?.();
+    }
+    finish() {
+        this.ended = true;
+        this.notify();
+    }
+    /** Ends the walk: git is stopped and iteration ends after the commits already read. */
+    stop() {
+        this.stopped = true;
+        this.queue = [];
+        this.read = 0;
+        if (this.child.exitCode === null)
+            this.child.kill();
+    }
+    async *[Symbol.asyncIterator]() {
+        try {
+            for (;;) {
+                if (this.read < this.queue.length) {
+                    const next = this.queue[this.read++];
+                    // drop what was read now and then, without an O(n) shift per commit
+                    if (this.read >= 4096) {
+                        this.queue = this.queue.slice(this.read);
+                        this.read = 0;
+                    }
+                    // Let I/O run now and then: a consumer that never leaves microtasks would leave
+                    // git blocked on a full pipe, and the two would take turns instead of overlapping.
+                    if (this.read % 256 === 0)
+                        await new Promise((resolve) => setImmediate(resolve));
+                    yield next;
+                    continue;
+                }
+                if (this.stopped)
+                    return;
+                if (this.ended) {
+                    if (this.failure)
+                        throw this.failure;
+                    return;
+                }
+                await new Promise((resolve) => (this.wake = resolve));
+            }
         }
-        if (current)
-            yield current;
+        finally {
+            if (!this.ended)
+                this.stop();
+        }
     }
-    finally {
-        if (child.exitCode === null)
-            child.kill();
-    }
-    const code = await exited.catch((error) => {
-        throw asGitError(error, cwd);
-    });
-    if (code !== 0 && code !== null) {
-        throw asGitError(new GitCommandError(args, code, Buffer.concat(stderr).toString('utf8')), cwd);
-    }
+}
+/** Streams the commits of `revisions`; see GitLogStream. */
+function readGitLog(cwd, revisions) {
+    return new GitLogStream(cwd, revisions);
 }
 
 ;// CONCATENATED MODULE: ./src/git/git-refs.ts
@@ -3468,7 +3531,7 @@ async function* readGitLog(cwd, revisions) {
  * plan from a truncated past.
  */
 async function assertFullHistory(cwd) {
-    const shallow = (await runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
+    const shallow = (await run_git_runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
     if (shallow === 'true') {
         throw inputError('The repository is a shallow clone: relx needs the full history and tags.', {
             fix: 'Fetch everything: in a workflow set `fetch-depth: 0` on actions/checkout; locally run `git fetch --unshallow --tags`.',
@@ -3479,11 +3542,11 @@ async function readHead(cwd, ref = 'HEAD') {
     const sha = await resolveCommit(cwd, ref);
     let branch = null;
     if (ref === 'HEAD') {
-        const name = (await runGit(cwd, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+        const name = (await run_git_runGit(cwd, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
         branch = name || null;
     }
     else if (!/^[0-9a-f]{7,40}$/i.test(ref)) {
-        const name = (await runGit(cwd, ['rev-parse', '--abbrev-ref', ref]).catch(() => '')).trim();
+        const name = (await run_git_runGit(cwd, ['rev-parse', '--abbrev-ref', ref]).catch(() => '')).trim();
         branch = name && name !== 'HEAD' ? name.replace(/^origin\//, '') : null;
     }
     return { sha, branch };
@@ -3491,10 +3554,10 @@ async function readHead(cwd, ref = 'HEAD') {
 /** The full sha of `ref`'s commit, or an input error naming the ref. */
 async function resolveCommit(cwd, ref) {
     try {
-        return (await runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+        return (await run_git_runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
     }
     catch (error) {
-        if (error instanceof GitCommandError) {
+        if (error instanceof run_git_GitCommandError) {
             throw inputError(`\`${ref}\` is not a commit in this repository.`, {
                 fix: 'Check the ref or range; in a workflow, fetch it (actions/checkout with fetch-depth: 0).',
             });
@@ -3507,7 +3570,7 @@ async function readTags(cwd, mergedInto) {
     const args = ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'];
     if (mergedInto)
         args.push('--merged', mergedInto);
-    const out = await runGit(cwd, args);
+    const out = await run_git_runGit(cwd, args);
     const tags = [];
     for (const line of out.split('\n')) {
         if (!line)
@@ -3534,11 +3597,11 @@ async function readMergeBases(cwd, commits) {
 }
 async function isAncestor(cwd, ancestor, descendant) {
     try {
-        await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
+        await run_git_runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
         return true;
     }
     catch (error) {
-        if (error instanceof GitCommandError && (error.exitCode === 1 || error.exitCode === 128))
+        if (error instanceof run_git_GitCommandError && (error.exitCode === 1 || error.exitCode === 128))
             return false;
         throw error;
     }
@@ -14331,21 +14394,27 @@ class ComponentPaths {
  * (or is) the release commit. Because topological order shows children before parents, each
  * commit's set of "release commits I am an ancestor of" is final when it is reached, so one
  * streaming pass with a bitset per frontier commit answers it for every release at once.
+ *
+ * The same bitsets say when to stop: once every commit still to come (the frontier) is behind
+ * every component's last stable release, nothing further can count, so the caller can stop
+ * reading history there instead of computing merge bases up front.
  */
 class CommitAttributor {
     paths;
     bitOf = new Map();
     words;
+    /** The frontier: parents of visited commits not visited yet, with the anchors they are behind. */
     pending = new Map();
     stableBit = new Map();
     channelBit = new Map();
-    boundaryBits = [];
     byComponent = new Map();
-    /**
-     * `boundary` commits are ancestors of every anchor (the merge bases the range was cut at, or
-     * older); commits reachable from them are dropped, which also prunes a reused history cache.
-     */
-    constructor(components, anchors, boundary = []) {
+    /** Every stable anchor's bit, or null when some component was never released (then history is read to the root). */
+    allStable;
+    empty;
+    coveredMemo = new WeakMap();
+    frontierNotBehind = 0;
+    visitedAnchors = new Set();
+    constructor(components, anchors) {
         this.paths = new ComponentPaths(components);
         const bit = (sha) => {
             let index = this.bitOf.get(sha);
@@ -14355,59 +14424,99 @@ class CommitAttributor {
             }
             return index;
         };
+        let everyComponentReleased = components.length > 0;
         for (const component of components) {
             const a = anchors.get(component.name);
             if (a?.stable)
                 this.stableBit.set(component.name, bit(a.stable));
+            else
+                everyComponentReleased = false;
             if (a?.channel)
                 this.channelBit.set(component.name, bit(a.channel));
             this.byComponent.set(component.name, []);
         }
-        for (const sha of boundary)
-            this.boundaryBits.push(bit(sha));
         this.words = Math.max(1, Math.ceil(this.bitOf.size / 32));
+        this.empty = new Uint32Array(this.words);
+        if (everyComponentReleased) {
+            this.allStable = new Uint32Array(this.words);
+            for (const index of this.stableBit.values())
+                this.allStable[index >>> 5] |= 1 << (index & 31);
+        }
+        else
+            this.allStable = null;
     }
     has(bits, index) {
         if (bits === undefined || index === undefined)
             return false;
         return ((bits[index >>> 5] ?? 0) & (1 << (index & 31))) !== 0;
     }
-    /**
-     * Feeds the next commit in topological order. Returns false when the commit is at or behind
-     * the boundary (no component can count it), so a caller building a cache can drop it.
-     */
+    /** Behind every last stable release: an ancestor of each. */
+    isBehindAll(bits) {
+        const all = this.allStable;
+        if (all === null)
+            return false;
+        let covered = this.coveredMemo.get(bits);
+        if (covered === undefined) {
+            covered = true;
+            for (let w = 0; w < this.words && covered; w++)
+                covered = ((bits[w] ?? 0) & (all[w] ?? 0)) === all[w];
+            this.coveredMemo.set(bits, covered);
+        }
+        return covered;
+    }
+    setPending(sha, bits) {
+        const before = this.pending.get(sha);
+        if (before !== undefined && !this.isBehindAll(before))
+            this.frontierNotBehind--;
+        if (bits === undefined) {
+            this.pending.delete(sha);
+            return;
+        }
+        this.pending.set(sha, bits);
+        if (!this.isBehindAll(bits))
+            this.frontierNotBehind++;
+    }
+    /** Feeds the next commit in topological order. */
     add(commit) {
-        let bits = this.pending.get(commit.sha);
-        this.pending.delete(commit.sha);
+        let bits = this.pending.get(commit.sha) ?? this.empty;
+        this.setPending(commit.sha, undefined);
         const own = this.bitOf.get(commit.sha);
         if (own !== undefined) {
-            bits = bits ? bits.slice() : new Uint32Array(this.words);
+            this.visitedAnchors.add(commit.sha);
+            bits = bits.slice();
             bits[own >>> 5] = (bits[own >>> 5] ?? 0) | (1 << (own & 31));
         }
-        if (bits) {
-            for (const parent of commit.parents) {
-                const existing = this.pending.get(parent);
-                if (!existing)
-                    this.pending.set(parent, bits);
-                else if (existing !== bits) {
-                    const merged = new Uint32Array(this.words);
-                    for (let w = 0; w < this.words; w++)
-                        merged[w] = (existing[w] ?? 0) | (bits[w] ?? 0);
-                    this.pending.set(parent, merged);
-                }
+        for (const parent of commit.parents) {
+            const existing = this.pending.get(parent);
+            if (existing === undefined || existing === bits)
+                this.setPending(parent, bits);
+            else {
+                const merged = new Uint32Array(this.words);
+                for (let w = 0; w < this.words; w++)
+                    merged[w] = (existing[w] ?? 0) | (bits[w] ?? 0);
+                this.setPending(parent, merged);
             }
         }
-        if (this.boundaryBits.some((b) => this.has(bits, b)))
-            return false;
         if (commit.kind === 'merge' || commit.files.length === 0)
-            return true;
+            return;
         for (const name of this.paths.ownersOfAny(commit.files)) {
             if (this.has(bits, this.stableBit.get(name)))
                 continue;
             const isNew = !this.has(bits, this.channelBit.get(name));
             this.byComponent.get(name)?.push({ commit, isNew });
         }
-        return true;
+    }
+    /** True once no commit still to come can count for any component: stop reading history. */
+    done() {
+        return this.allStable !== null && this.frontierNotBehind === 0 && this.pending.size > 0;
+    }
+    /** Anchor commits the walk has not reached (unreachable from the head, or older than where it stopped). */
+    unvisitedAnchors() {
+        return [...this.bitOf.keys()].filter((sha) => !this.visitedAnchors.has(sha));
+    }
+    /** The commits the walk would continue from. */
+    frontier() {
+        return [...this.pending.keys()];
     }
     result() {
         for (const [name, commits] of this.byComponent) {
@@ -14443,7 +14552,7 @@ function cancelReverts(commits) {
 ;// CONCATENATED MODULE: ./src/release-plan/history-cache.ts
 
 
-const historyIndexFormat = 'relx-history-index/1';
+const historyIndexFormat = 'relx-history-index/2';
 /** The index, or null with why it cannot be used. Never throws for a bad file: a cache is optional. */
 async function readHistoryIndex(file, parserKey) {
     let raw;
@@ -14459,7 +14568,7 @@ async function readHistoryIndex(file, parserKey) {
             return { index: null, reason: 'cache written by another relx format' };
         if (index.parserKey !== parserKey)
             return { index: null, reason: 'cache parsed with other release rules' };
-        if (typeof index.head !== 'string' || !Array.isArray(index.boundary) || !Array.isArray(index.commits)) {
+        if (typeof index.head !== 'string' || !Array.isArray(index.frontier) || !Array.isArray(index.commits)) {
             return { index: null, reason: 'cache file is incomplete' };
         }
         return { index: index, reason: 'ok' };
@@ -14990,35 +15099,31 @@ function resolveChannel(branch, channels) {
 
 /**
  * Reads what the plan needs from the repository — config and components, tags, and one streaming
- * `git log` pass since the oldest last release — and decides the plan. Reads only; writes nothing
- * but the optional history cache.
+ * `git log` pass that stops once older history cannot change the plan — and decides the plan.
+ * Reads only; writes nothing but the optional history cache.
  */
 async function planRepositoryRelease(cwd, options) {
-    await assertFullHistory(cwd);
-    const workspace = await loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {});
+    const [fromRef, to] = parseRange(options.range);
+    // Without a cache the walk depends on nothing else: git starts on it at once, and the reads
+    // below (config, packages, refs, tags) happen while git sorts history.
+    const early = options.cacheFile ? null : readGitLog(cwd, [to, ...(fromRef ? [`^${fromRef}`] : [])]);
+    // Everything that does not depend on another read starts at once.
+    const reads = Promise.all([
+        assertFullHistory(cwd),
+        loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {}),
+        readHead(cwd, to),
+        fromRef ? readHead(cwd, fromRef).then((h) => h.sha) : Promise.resolve(null),
+        readTags(cwd),
+    ]);
+    const [, workspace, head, from, allTags] = await reads.catch((error) => {
+        early?.stop();
+        throw error;
+    });
     const { config, components } = workspace;
-    const [from, to] = parseRange(options.range);
-    const head = await readHead(cwd, to);
+    const exclude = from ? [`^${from}`] : [];
     const branch = options.branch ?? head.branch;
     const channel = resolveChannel(branch, config.channels);
-    const [reachable, all] = await Promise.all([readTags(cwd, head.sha), readTags(cwd)]);
-    const releases = findLastReleases(components, reachable, all.map((t) => t.name), channel);
-    const anchors = new Map();
-    for (const [name, r] of releases) {
-        anchors.set(name, { stable: r.lastStable?.commit ?? null, channel: r.lastOnChannel?.commit ?? null });
-    }
-    // Commits behind every component's last stable release can change nothing: stop the walk there.
-    // A component never released needs its whole history (its first release counts everything).
-    const stable = [...anchors.values()].map((a) => a.stable);
-    const boundary = stable.every((s) => s !== null) && stable.length > 0
-        ? await readMergeBases(cwd, stable)
-        : [];
-    if (from)
-        boundary.push((await readHead(cwd, from)).sha);
-    const parserKey = JSON.stringify([...new Set(config.rules.map((r) => r.type))].sort());
-    const parse = createCommitParser(config.rules.map((r) => r.type));
-    const attributor = new CommitAttributor(components, anchors, boundary);
-    const keep = options.cacheFile ? [] : null;
+    const parserKey = JSON.stringify({ types: [...new Set(config.rules.map((r) => r.type))].sort(), from });
     const stats = {
         commitsRead: 0,
         commitsFromCache: 0,
@@ -15030,35 +15135,80 @@ async function planRepositoryRelease(cwd, options) {
         const { index, reason } = await readHistoryIndex(options.cacheFile, parserKey);
         stats.cache = index ? 'used' : 'missing';
         stats.cacheReason = reason;
-        if (index) {
-            const stale = await whyStale(cwd, index, head.sha, boundary);
-            if (stale) {
-                stats.cache = 'discarded';
-                stats.cacheReason = stale;
-                cached = null;
-            }
-            else
-                cached = index;
+        if (index && !(await isAncestor(cwd, index.head, head.sha))) {
+            stats.cache = 'discarded';
+            stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.sha.slice(0, 7)} (rewritten history)`;
         }
+        else
+            cached = index;
     }
-    const feed = (commit) => {
-        if (attributor.add(commit))
+    const parse = createCommitParser(config.rules.map((r) => r.type));
+    const allNames = allTags.map((t) => t.name);
+    // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
+    // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
+    // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+    const attempt = async (tags, started) => {
+        const releases = findLastReleases(components, tags, allNames, channel);
+        const anchors = new Map();
+        for (const [name, r] of releases) {
+            anchors.set(name, { stable: r.lastStable?.commit ?? null, channel: r.lastOnChannel?.commit ?? null });
+        }
+        const attributor = new CommitAttributor(components, anchors);
+        const keep = options.cacheFile ? [] : null;
+        const counts = { read: 0, fromCache: 0 };
+        const feed = (commit) => {
+            attributor.add(commit);
             keep?.push(commit);
-    };
-    const revisions = [head.sha, ...(cached ? [`^${cached.head}`] : []), ...boundary.map((b) => `^${b}`)];
-    for await (const raw of readGitLog(cwd, revisions)) {
-        feed(parse(raw));
-        if (++stats.commitsRead % 10000 === 0)
-            options.onProgress?.(`read ${stats.commitsRead} commits`);
-    }
-    // Everything new is a descendant-or-unrelated of the cached head, never an ancestor, so the new
-    // commits followed by the cached ones are still in topological order.
-    if (cached) {
-        for (const commit of cached.commits) {
-            feed(commit);
-            stats.commitsFromCache++;
+        };
+        const walk = async (stream, expectedFirst = null) => {
+            for await (const raw of stream) {
+                if (expectedFirst !== null && raw.sha !== expectedFirst) {
+                    // the ref moved between starting git and resolving it: walk from the resolved commit
+                    stream.stop();
+                    return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
+                }
+                expectedFirst = null;
+                feed(parse(raw));
+                if (++counts.read % 10000 === 0)
+                    options.onProgress?.(`read ${counts.read} commits`);
+                if (attributor.done()) {
+                    stream.stop();
+                    return;
+                }
+            }
+        };
+        if (started)
+            await walk(started, head.sha);
+        else
+            await walk(readGitLog(cwd, [head.sha, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
+        // New commits are never ancestors of the cached head, so new-then-cached is still topological;
+        // and history below the cache's frontier was never read, so continuing from there is too.
+        if (cached && !attributor.done()) {
+            for (const commit of cached.commits) {
+                feed(commit);
+                counts.fromCache++;
+                if (attributor.done())
+                    break;
+            }
+            if (!attributor.done() && cached.frontier.length > 0) {
+                await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
+            }
         }
+        return { releases, attributor, keep, counts };
+    };
+    let result = await attempt(allTags, early);
+    const unseen = result.attributor.unvisitedAnchors();
+    const unreachable = [];
+    for (const sha of unseen)
+        if (!(await isAncestor(cwd, sha, head.sha)))
+            unreachable.push(sha);
+    if (unreachable.length > 0) {
+        options.onProgress?.(`${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`);
+        result = await attempt(await readTags(cwd, head.sha), null);
     }
+    const { releases, attributor, keep, counts } = result;
+    stats.commitsRead = counts.read;
+    stats.commitsFromCache = counts.fromCache;
     const attribution = attributor.result();
     const plan = planRelease({
         head,
@@ -15076,7 +15226,7 @@ async function planRepositoryRelease(cwd, options) {
             format: historyIndexFormat,
             parserKey,
             head: head.sha,
-            boundary,
+            frontier: attributor.frontier(),
             commits: keep,
         });
     }
@@ -15089,23 +15239,6 @@ function parseRange(range) {
     if (at < 0)
         return [null, range];
     return [range.slice(0, at) || null, range.slice(at + 2) || 'HEAD'];
-}
-/** Why a cached index no longer describes `head ^boundary`, or null when it still does. */
-async function whyStale(cwd, index, head, boundary) {
-    if (!(await isAncestor(cwd, index.head, head))) {
-        return `cached head ${index.head.slice(0, 7)} is not in the history of ${head.slice(0, 7)} (rewritten history)`;
-    }
-    // The cache holds `cachedHead ^cachedBoundary`; it covers what we need only if the new walk
-    // stops at or after where the old one did.
-    for (const old of index.boundary) {
-        let covered = false;
-        for (const b of boundary)
-            if (await isAncestor(cwd, old, b))
-                covered = true;
-        if (!covered)
-            return `cache stops at ${old.slice(0, 7)}, after the commits this plan needs`;
-    }
-    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts

@@ -26,26 +26,28 @@ export interface Attribution {
  * (or is) the release commit. Because topological order shows children before parents, each
  * commit's set of "release commits I am an ancestor of" is final when it is reached, so one
  * streaming pass with a bitset per frontier commit answers it for every release at once.
+ *
+ * The same bitsets say when to stop: once every commit still to come (the frontier) is behind
+ * every component's last stable release, nothing further can count, so the caller can stop
+ * reading history there instead of computing merge bases up front.
  */
 export class CommitAttributor {
   private readonly paths: ComponentPaths;
   private readonly bitOf = new Map<string, number>();
   private readonly words: number;
+  /** The frontier: parents of visited commits not visited yet, with the anchors they are behind. */
   private readonly pending = new Map<string, Uint32Array>();
   private readonly stableBit = new Map<string, number>();
   private readonly channelBit = new Map<string, number>();
-  private readonly boundaryBits: number[] = [];
   private readonly byComponent = new Map<string, AttributedCommit[]>();
+  /** Every stable anchor's bit, or null when some component was never released (then history is read to the root). */
+  private readonly allStable: Uint32Array | null;
+  private readonly empty: Uint32Array;
+  private readonly coveredMemo = new WeakMap<Uint32Array, boolean>();
+  private frontierNotBehind = 0;
+  private readonly visitedAnchors = new Set<string>();
 
-  /**
-   * `boundary` commits are ancestors of every anchor (the merge bases the range was cut at, or
-   * older); commits reachable from them are dropped, which also prunes a reused history cache.
-   */
-  constructor(
-    components: readonly Component[],
-    anchors: ReadonlyMap<string, ComponentAnchors>,
-    boundary: readonly string[] = [],
-  ) {
+  constructor(components: readonly Component[], anchors: ReadonlyMap<string, ComponentAnchors>) {
     this.paths = new ComponentPaths(components);
     const bit = (sha: string) => {
       let index = this.bitOf.get(sha);
@@ -55,14 +57,20 @@ export class CommitAttributor {
       }
       return index;
     };
+    let everyComponentReleased = components.length > 0;
     for (const component of components) {
       const a = anchors.get(component.name);
       if (a?.stable) this.stableBit.set(component.name, bit(a.stable));
+      else everyComponentReleased = false;
       if (a?.channel) this.channelBit.set(component.name, bit(a.channel));
       this.byComponent.set(component.name, []);
     }
-    for (const sha of boundary) this.boundaryBits.push(bit(sha));
     this.words = Math.max(1, Math.ceil(this.bitOf.size / 32));
+    this.empty = new Uint32Array(this.words);
+    if (everyComponentReleased) {
+      this.allStable = new Uint32Array(this.words);
+      for (const index of this.stableBit.values()) this.allStable[index >>> 5]! |= 1 << (index & 31);
+    } else this.allStable = null;
   }
 
   private has(bits: Uint32Array | undefined, index: number | undefined): boolean {
@@ -70,37 +78,70 @@ export class CommitAttributor {
     return ((bits[index >>> 5] ?? 0) & (1 << (index & 31))) !== 0;
   }
 
-  /**
-   * Feeds the next commit in topological order. Returns false when the commit is at or behind
-   * the boundary (no component can count it), so a caller building a cache can drop it.
-   */
-  add(commit: HistoryCommit): boolean {
-    let bits = this.pending.get(commit.sha);
-    this.pending.delete(commit.sha);
+  /** Behind every last stable release: an ancestor of each. */
+  private isBehindAll(bits: Uint32Array): boolean {
+    const all = this.allStable;
+    if (all === null) return false;
+    let covered = this.coveredMemo.get(bits);
+    if (covered === undefined) {
+      covered = true;
+      for (let w = 0; w < this.words && covered; w++) covered = ((bits[w] ?? 0) & (all[w] ?? 0)) === all[w];
+      this.coveredMemo.set(bits, covered);
+    }
+    return covered;
+  }
+
+  private setPending(sha: string, bits: Uint32Array | undefined): void {
+    const before = this.pending.get(sha);
+    if (before !== undefined && !this.isBehindAll(before)) this.frontierNotBehind--;
+    if (bits === undefined) {
+      this.pending.delete(sha);
+      return;
+    }
+    this.pending.set(sha, bits);
+    if (!this.isBehindAll(bits)) this.frontierNotBehind++;
+  }
+
+  /** Feeds the next commit in topological order. */
+  add(commit: HistoryCommit): void {
+    let bits = this.pending.get(commit.sha) ?? this.empty;
+    this.setPending(commit.sha, undefined);
     const own = this.bitOf.get(commit.sha);
     if (own !== undefined) {
-      bits = bits ? bits.slice() : new Uint32Array(this.words);
+      this.visitedAnchors.add(commit.sha);
+      bits = bits.slice();
       bits[own >>> 5] = (bits[own >>> 5] ?? 0) | (1 << (own & 31));
     }
-    if (bits) {
-      for (const parent of commit.parents) {
-        const existing = this.pending.get(parent);
-        if (!existing) this.pending.set(parent, bits);
-        else if (existing !== bits) {
-          const merged = new Uint32Array(this.words);
-          for (let w = 0; w < this.words; w++) merged[w] = (existing[w] ?? 0) | (bits[w] ?? 0);
-          this.pending.set(parent, merged);
-        }
+    for (const parent of commit.parents) {
+      const existing = this.pending.get(parent);
+      if (existing === undefined || existing === bits) this.setPending(parent, bits);
+      else {
+        const merged = new Uint32Array(this.words);
+        for (let w = 0; w < this.words; w++) merged[w] = (existing[w] ?? 0) | (bits[w] ?? 0);
+        this.setPending(parent, merged);
       }
     }
-    if (this.boundaryBits.some((b) => this.has(bits, b))) return false;
-    if (commit.kind === 'merge' || commit.files.length === 0) return true;
+    if (commit.kind === 'merge' || commit.files.length === 0) return;
     for (const name of this.paths.ownersOfAny(commit.files)) {
       if (this.has(bits, this.stableBit.get(name))) continue;
       const isNew = !this.has(bits, this.channelBit.get(name));
       this.byComponent.get(name)?.push({ commit, isNew });
     }
-    return true;
+  }
+
+  /** True once no commit still to come can count for any component: stop reading history. */
+  done(): boolean {
+    return this.allStable !== null && this.frontierNotBehind === 0 && this.pending.size > 0;
+  }
+
+  /** Anchor commits the walk has not reached (unreachable from the head, or older than where it stopped). */
+  unvisitedAnchors(): string[] {
+    return [...this.bitOf.keys()].filter((sha) => !this.visitedAnchors.has(sha));
+  }
+
+  /** The commits the walk would continue from. */
+  frontier(): string[] {
+    return [...this.pending.keys()];
   }
 
   result(): Attribution {

@@ -5,20 +5,21 @@ import type { HistoryCommit } from '../commits/conventional-commit.js';
 /**
  * The parsed history a previous run read, keyed by the commit it reached. It is only a cache:
  * the caller proves with git that it still describes the history (its head is an ancestor of the
- * new head, its boundary lies behind the new one) and discards it otherwise.
+ * new head) and discards it otherwise. When a plan needs older history than the cache holds (a
+ * release tag moved back), the walk continues from the cache's frontier.
  */
 export interface HistoryIndex {
   format: typeof historyIndexFormat;
   /** Parser settings the commits were parsed with; other settings mean other parses. */
   parserKey: string;
   head: string;
-  /** The commits the walk stopped at (exclusive). */
-  boundary: string[];
-  /** Every commit in `head ^boundary`, in topological order. */
+  /** The commits the walk would have continued from (not read). */
+  frontier: string[];
+  /** Every commit the walk read, in topological order: the history of `head` down to the frontier. */
   commits: HistoryCommit[];
 }
 
-export const historyIndexFormat = 'relx-history-index/1';
+export const historyIndexFormat = 'relx-history-index/2';
 
 /** The index, or null with why it cannot be used. Never throws for a bad file: a cache is optional. */
 export async function readHistoryIndex(
@@ -37,7 +38,7 @@ export async function readHistoryIndex(
       return { index: null, reason: 'cache written by another relx format' };
     if (index.parserKey !== parserKey)
       return { index: null, reason: 'cache parsed with other release rules' };
-    if (typeof index.head !== 'string' || !Array.isArray(index.boundary) || !Array.isArray(index.commits)) {
+    if (typeof index.head !== 'string' || !Array.isArray(index.frontier) || !Array.isArray(index.commits)) {
       return { index: null, reason: 'cache file is incomplete' };
     }
     return { index: index as HistoryIndex, reason: 'ok' };

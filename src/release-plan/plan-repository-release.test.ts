@@ -213,6 +213,19 @@ describe('planning a release from a repository', () => {
     expect(reasonsOf(p, '@acme/core').map((r) => (r.kind === 'commit' ? r.sha : ''))).toEqual([feat]);
   });
 
+  it('ignores a newer release tag that is not in the branch history', async () => {
+    const repo = aMonorepo([core]);
+    tagAll(repo, [core]);
+    repo.checkout('maintenance', true);
+    repo.commit('feat: only on the side branch', ['packages/core/side.js']);
+    repo.tag('@acme/core@1.5.0');
+    repo.checkout('main');
+    repo.commit('fix: on main', ['packages/core/main.js']);
+    const p = await plan(repo);
+    expect(releases(p)).toEqual({ '@acme/core': '1.2.0 → 1.2.1 (patch)' });
+    expect(p.components[0]?.lastTag).toBe('@acme/core@1.2.0');
+  });
+
   it('applies configured rules by type and scope, scoped rules first', async () => {
     const pkgs = [core];
     const repo = aMonorepo(
@@ -339,7 +352,8 @@ describe('planning a release from a repository', () => {
     tagAll(repo, [core, api]);
     repo.commit('fix: recent', ['packages/api/x.js']);
     const result = await planRepositoryRelease(repo.dir, { now });
-    expect(result.stats.commitsRead).toBe(1);
+    // the new commit, then the release commit, where the walk learns nothing older can count
+    expect(result.stats.commitsRead).toBe(2);
     const from = repo.head();
     repo.commit('feat: newest', ['packages/api/y.js']);
     expect(releases((await planRepositoryRelease(repo.dir, { now, range: `${from}..HEAD` })).plan)).toEqual({

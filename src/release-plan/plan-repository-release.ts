@@ -1,6 +1,5 @@
-import type { GitCommit } from '../git/git-log.js';
-import { readGitLog } from '../git/git-log.js';
-import { assertFullHistory, isAncestor, readHead, readMergeBases, readTags } from '../git/git-refs.js';
+import { readGitLog, type GitLogStream } from '../git/git-log.js';
+import { assertFullHistory, isAncestor, readHead, readTags, type TagRef } from '../git/git-refs.js';
 import { createCommitParser, type HistoryCommit } from '../commits/conventional-commit.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import { CommitAttributor, type ComponentAnchors } from './attribute-commits.js';
@@ -40,47 +39,34 @@ export interface RepositoryPlan {
 
 /**
  * Reads what the plan needs from the repository — config and components, tags, and one streaming
- * `git log` pass since the oldest last release — and decides the plan. Reads only; writes nothing
- * but the optional history cache.
+ * `git log` pass that stops once older history cannot change the plan — and decides the plan.
+ * Reads only; writes nothing but the optional history cache.
  */
 export async function planRepositoryRelease(
   cwd: string,
   options: PlanRepositoryOptions,
 ): Promise<RepositoryPlan> {
-  await assertFullHistory(cwd);
-  const workspace = await loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {});
+  const [fromRef, to] = parseRange(options.range);
+  // Without a cache the walk depends on nothing else: git starts on it at once, and the reads
+  // below (config, packages, refs, tags) happen while git sorts history.
+  const early = options.cacheFile ? null : readGitLog(cwd, [to, ...(fromRef ? [`^${fromRef}`] : [])]);
+  // Everything that does not depend on another read starts at once.
+  const reads = Promise.all([
+    assertFullHistory(cwd),
+    loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {}),
+    readHead(cwd, to),
+    fromRef ? readHead(cwd, fromRef).then((h) => h.sha) : Promise.resolve(null),
+    readTags(cwd),
+  ]);
+  const [, workspace, head, from, allTags] = await reads.catch((error: unknown) => {
+    early?.stop();
+    throw error;
+  });
   const { config, components } = workspace;
-
-  const [from, to] = parseRange(options.range);
-  const head = await readHead(cwd, to);
+  const exclude = from ? [`^${from}`] : [];
   const branch = options.branch ?? head.branch;
   const channel = resolveChannel(branch, config.channels);
-
-  const [reachable, all] = await Promise.all([readTags(cwd, head.sha), readTags(cwd)]);
-  const releases = findLastReleases(
-    components,
-    reachable,
-    all.map((t) => t.name),
-    channel,
-  );
-  const anchors = new Map<string, ComponentAnchors>();
-  for (const [name, r] of releases) {
-    anchors.set(name, { stable: r.lastStable?.commit ?? null, channel: r.lastOnChannel?.commit ?? null });
-  }
-
-  // Commits behind every component's last stable release can change nothing: stop the walk there.
-  // A component never released needs its whole history (its first release counts everything).
-  const stable = [...anchors.values()].map((a) => a.stable);
-  const boundary =
-    stable.every((s): s is string => s !== null) && stable.length > 0
-      ? await readMergeBases(cwd, stable)
-      : [];
-  if (from) boundary.push((await readHead(cwd, from)).sha);
-
-  const parserKey = JSON.stringify([...new Set(config.rules.map((r) => r.type))].sort());
-  const parse = createCommitParser(config.rules.map((r) => r.type));
-  const attributor = new CommitAttributor(components, anchors, boundary);
-  const keep: HistoryCommit[] | null = options.cacheFile ? [] : null;
+  const parserKey = JSON.stringify({ types: [...new Set(config.rules.map((r) => r.type))].sort(), from });
   const stats: RepositoryPlan['stats'] = {
     commitsRead: 0,
     commitsFromCache: 0,
@@ -93,32 +79,77 @@ export async function planRepositoryRelease(
     const { index, reason } = await readHistoryIndex(options.cacheFile, parserKey);
     stats.cache = index ? 'used' : 'missing';
     stats.cacheReason = reason;
-    if (index) {
-      const stale = await whyStale(cwd, index, head.sha, boundary);
-      if (stale) {
-        stats.cache = 'discarded';
-        stats.cacheReason = stale;
-        cached = null;
-      } else cached = index;
-    }
+    if (index && !(await isAncestor(cwd, index.head, head.sha))) {
+      stats.cache = 'discarded';
+      stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.sha.slice(0, 7)} (rewritten history)`;
+    } else cached = index;
   }
 
-  const feed = (commit: HistoryCommit) => {
-    if (attributor.add(commit)) keep?.push(commit);
-  };
-  const revisions = [head.sha, ...(cached ? [`^${cached.head}`] : []), ...boundary.map((b) => `^${b}`)];
-  for await (const raw of readGitLog(cwd, revisions)) {
-    feed(parse(raw as GitCommit));
-    if (++stats.commitsRead % 10000 === 0) options.onProgress?.(`read ${stats.commitsRead} commits`);
-  }
-  // Everything new is a descendant-or-unrelated of the cached head, never an ancestor, so the new
-  // commits followed by the cached ones are still in topological order.
-  if (cached) {
-    for (const commit of cached.commits) {
-      feed(commit);
-      stats.commitsFromCache++;
+  const parse = createCommitParser(config.rules.map((r) => r.type));
+  const allNames = allTags.map((t) => t.name);
+
+  // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
+  // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
+  // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+  const attempt = async (tags: readonly TagRef[], started: GitLogStream | null) => {
+    const releases = findLastReleases(components, tags, allNames, channel);
+    const anchors = new Map<string, ComponentAnchors>();
+    for (const [name, r] of releases) {
+      anchors.set(name, { stable: r.lastStable?.commit ?? null, channel: r.lastOnChannel?.commit ?? null });
     }
+    const attributor = new CommitAttributor(components, anchors);
+    const keep: HistoryCommit[] | null = options.cacheFile ? [] : null;
+    const counts = { read: 0, fromCache: 0 };
+    const feed = (commit: HistoryCommit) => {
+      attributor.add(commit);
+      keep?.push(commit);
+    };
+    const walk = async (stream: GitLogStream, expectedFirst: string | null = null) => {
+      for await (const raw of stream) {
+        if (expectedFirst !== null && raw.sha !== expectedFirst) {
+          // the ref moved between starting git and resolving it: walk from the resolved commit
+          stream.stop();
+          return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
+        }
+        expectedFirst = null;
+        feed(parse(raw));
+        if (++counts.read % 10000 === 0) options.onProgress?.(`read ${counts.read} commits`);
+        if (attributor.done()) {
+          stream.stop();
+          return;
+        }
+      }
+    };
+    if (started) await walk(started, head.sha);
+    else await walk(readGitLog(cwd, [head.sha, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
+    // New commits are never ancestors of the cached head, so new-then-cached is still topological;
+    // and history below the cache's frontier was never read, so continuing from there is too.
+    if (cached && !attributor.done()) {
+      for (const commit of cached.commits) {
+        feed(commit);
+        counts.fromCache++;
+        if (attributor.done()) break;
+      }
+      if (!attributor.done() && cached.frontier.length > 0) {
+        await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
+      }
+    }
+    return { releases, attributor, keep, counts };
+  };
+
+  let result = await attempt(allTags, early);
+  const unseen = result.attributor.unvisitedAnchors();
+  const unreachable = [];
+  for (const sha of unseen) if (!(await isAncestor(cwd, sha, head.sha))) unreachable.push(sha);
+  if (unreachable.length > 0) {
+    options.onProgress?.(
+      `${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`,
+    );
+    result = await attempt(await readTags(cwd, head.sha), null);
   }
+  const { releases, attributor, keep, counts } = result;
+  stats.commitsRead = counts.read;
+  stats.commitsFromCache = counts.fromCache;
 
   const attribution = attributor.result();
   const plan = planRelease({
@@ -137,7 +168,7 @@ export async function planRepositoryRelease(
       format: historyIndexFormat,
       parserKey,
       head: head.sha,
-      boundary,
+      frontier: attributor.frontier(),
       commits: keep,
     });
   }
@@ -149,24 +180,4 @@ function parseRange(range: string | undefined): [string | null, string] {
   const at = range.indexOf('..');
   if (at < 0) return [null, range];
   return [range.slice(0, at) || null, range.slice(at + 2) || 'HEAD'];
-}
-
-/** Why a cached index no longer describes `head ^boundary`, or null when it still does. */
-async function whyStale(
-  cwd: string,
-  index: HistoryIndex,
-  head: string,
-  boundary: string[],
-): Promise<string | null> {
-  if (!(await isAncestor(cwd, index.head, head))) {
-    return `cached head ${index.head.slice(0, 7)} is not in the history of ${head.slice(0, 7)} (rewritten history)`;
-  }
-  // The cache holds `cachedHead ^cachedBoundary`; it covers what we need only if the new walk
-  // stops at or after where the old one did.
-  for (const old of index.boundary) {
-    let covered = false;
-    for (const b of boundary) if (await isAncestor(cwd, old, b)) covered = true;
-    if (!covered) return `cache stops at ${old.slice(0, 7)}, after the commits this plan needs`;
-  }
-  return null;
 }
