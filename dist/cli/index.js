@@ -14138,11 +14138,11 @@ function parseRelxConfig(text, file) {
         return result.data;
     const problems = result.error.issues.map((issue) => describeIssue(issue));
     const [first] = problems;
-    throw configurationError(problems.map((p) => `${p.field || '(root)'}: ${p.message}`).join('\n'), {
-        file,
-        field: first?.field ?? '',
-        fix: problems.map((p) => p.fix).join(' '),
-    });
+    if (problems.length === 1 && first) {
+        throw configurationError(first.message, { file, field: first.field, fix: first.fix });
+    }
+    // Several problems: each on its own line with its field, all fixed in one go.
+    throw configurationError(`${problems.length} problems:\n${problems.map((p) => `  ${p.field || '(root)'}: ${p.message}`).join('\n')}`, { file, fix: problems.map((p) => p.fix).join(' ') });
 }
 function fieldPath(path) {
     return path

@@ -185,6 +185,14 @@ describe('refusing a bad config before anything runs', () => {
     expect(`${error.message} ${error.fix ?? ''}`).toMatch(fix);
   });
 
+  it('reports every problem at once', async () => {
+    const error = await failure('tagFormt: x\nversioning: calvar\n');
+    expect(error.message).toBe(
+      '2 problems:\n  versioning: must be one of "semver", "calver"\n  tagFormt: unknown key `tagFormt`',
+    );
+    expect(error.fix).toMatch(/semver.*tagFormat/s);
+  });
+
   it('reports a dependency cycle as a path', async () => {
     const error = await failure('{}\n', {
       'packages/a/package.json': pkg('a', { dependencies: { b: '*' } }),

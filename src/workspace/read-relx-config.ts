@@ -53,11 +53,14 @@ export function parseRelxConfig(text: string, file: string): RelxConfig {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => describeIssue(issue));
   const [first] = problems;
-  throw configurationError(problems.map((p) => `${p.field || '(root)'}: ${p.message}`).join('\n'), {
-    file,
-    field: first?.field ?? '',
-    fix: problems.map((p) => p.fix).join(' '),
-  });
+  if (problems.length === 1 && first) {
+    throw configurationError(first.message, { file, field: first.field, fix: first.fix });
+  }
+  // Several problems: each on its own line with its field, all fixed in one go.
+  throw configurationError(
+    `${problems.length} problems:\n${problems.map((p) => `  ${p.field || '(root)'}: ${p.message}`).join('\n')}`,
+    { file, fix: problems.map((p) => p.fix).join(' ') },
+  );
 }
 
 type Issue = z.core.$ZodIssue;
