@@ -1,16 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { aMonorepo, tagAll, type FixturePackage } from '../test/monorepo-fixture.js';
+import { acmeApi, acmeCore, aMonorepo, tagAll, type FixturePackage } from '../test/monorepo-fixture.js';
 import { runAction } from './run-action.js';
 
 const cli = resolve(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
-const core: FixturePackage = { dir: 'core', name: '@acme/core', version: '1.2.0' };
-const api: FixturePackage = {
-  dir: 'api',
-  name: '@acme/api',
-  version: '0.4.1',
-  dependencies: { '@acme/core': '^1.2.0' },
-};
+const core = acmeCore;
+const api = acmeApi;
 const docs: FixturePackage = { dir: 'docs', name: '@acme/docs', version: '1.0.0' };
 
 describe('analyze-commits, run as the runner runs it', () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { aMonorepo, tagAll, type FixturePackage } from '../test/monorepo-fixture.js';
+import { acmeApi, acmeCore, aMonorepo, tagAll } from '../test/monorepo-fixture.js';
 
 const cli = resolve(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
 const relx = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -26,15 +26,8 @@ describe('the relx CLI as users run it (dist/cli)', () => {
   });
 
   it('prints the plan as a table by default', () => {
-    const core: FixturePackage = { dir: 'core', name: '@acme/core', version: '1.2.0' };
-    const api: FixturePackage = {
-      dir: 'api',
-      name: '@acme/api',
-      version: '0.4.1',
-      dependencies: { '@acme/core': '^1.2.0' },
-    };
-    const repo = aMonorepo([core, api]);
-    tagAll(repo, [core, api]);
+    const repo = aMonorepo([acmeCore, acmeApi]);
+    tagAll(repo, [acmeCore, acmeApi]);
     repo.commit('feat(core): add retries', ['packages/core/r.js']);
     const result = relx('plan', '--cwd', repo.dir);
     expect(result.status).toBe(0);

@@ -36,3 +36,12 @@ export function tagAll(
 ) {
   for (const p of packages) repo.tag(format(p));
 }
+
+/** A library at 1.2.0 and a 0.x package that depends on it: the shapes most tests need. */
+export const acmeCore: FixturePackage = { dir: 'core', name: '@acme/core', version: '1.2.0' };
+export const acmeApi: FixturePackage = {
+  dir: 'api',
+  name: '@acme/api',
+  version: '0.4.1',
+  dependencies: { '@acme/core': '^1.2.0' },
+};

@@ -1,5 +1,5 @@
 import { GitRepo } from '../../test/git-repo.js';
-import { aMonorepo, tagAll, type FixturePackage } from '../../test/monorepo-fixture.js';
+import { acmeApi, acmeCore, aMonorepo, tagAll, type FixturePackage } from '../../test/monorepo-fixture.js';
 import { planRepositoryRelease, type PlanRepositoryOptions } from './plan-repository-release.js';
 import type { ReleasePlan } from './release-plan.js';
 
@@ -16,13 +16,8 @@ const releases = (p: ReleasePlan) =>
   );
 const reasonsOf = (p: ReleasePlan, name: string) => p.components.find((c) => c.name === name)?.reasons ?? [];
 
-const core: FixturePackage = { dir: 'core', name: '@acme/core', version: '1.2.0' };
-const api: FixturePackage = {
-  dir: 'api',
-  name: '@acme/api',
-  version: '0.4.1',
-  dependencies: { '@acme/core': '^1.2.0' },
-};
+const core = acmeCore;
+const api = acmeApi;
 const web: FixturePackage = {
   dir: 'web',
   name: '@acme/web',
