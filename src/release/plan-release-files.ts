@@ -1,0 +1,107 @@
+import type { PlannedComponent, ReleasePlan } from '../release-plan/release-plan.js';
+import { insertChangelogSection, renderChangelogSection } from '../changelog/render-changelog.js';
+import type { Component } from '../workspace/component.js';
+import { updaterNameForFile, versionFileUpdater } from '../version-files/version-file-updaters.js';
+import type { VersionFileChange } from '../version-files/version-file-change.js';
+
+export interface ReleaseFilesInput {
+  plan: ReleasePlan;
+  components: readonly Component[];
+  readFile: (path: string) => Promise<string | null>;
+  /** `YYYY-MM-DD` for the changelog headings. */
+  date: string;
+  repositoryUrl: string | null;
+}
+
+export interface ReleaseFiles {
+  /** Repository-relative path → new content, only for files that change. */
+  files: Map<string, string>;
+  /** Each released component's changelog section (the body of its GitHub Release). */
+  changelogs: Map<string, string>;
+}
+
+const join = (folder: string, file: string) => (folder ? `${folder}/${file}` : file);
+
+/**
+ * Everything the release commit will hold: each released component's version file, the ranges
+ * its dependents declare, the workspace lockfile, charts that track a released image, and each
+ * released component's changelog. Computed before anything is written, so a failure here writes
+ * nothing; and from file contents only, so it is the same on a re-run.
+ */
+export async function planReleaseFiles(input: ReleaseFilesInput): Promise<ReleaseFiles> {
+  const released = input.plan.components.filter(
+    (c): c is PlannedComponent & { nextVersion: string } => c.release && c.nextVersion !== null,
+  );
+  const next = new Map(released.map((c) => [c.name, c.nextVersion]));
+  const changes = new Map<string, VersionFileChange>();
+  const change = (file: string) => {
+    let entry = changes.get(file);
+    if (!entry) changes.set(file, (entry = {}));
+    return entry;
+  };
+
+  const lockVersions: Record<string, string> = {};
+  const lockDependencies: Record<string, Record<string, string>> = {};
+  for (const component of input.components) {
+    const version = next.get(component.name);
+    const file = component.versionFile;
+    if (version !== undefined && file) change(file).version = version;
+    const dependencies = Object.fromEntries(
+      component.dependsOn
+        .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
+        .map((e) => [e.name, next.get(e.name) as string]),
+    );
+    if (file && Object.keys(dependencies).length > 0) change(file).dependencies = dependencies;
+    if (component.type === 'npm-package') {
+      const folder = component.paths[0] ?? '';
+      if (version !== undefined) lockVersions[folder] = version;
+      if (Object.keys(dependencies).length > 0) lockDependencies[folder] = dependencies;
+    }
+    // A chart that ships an image component tracks its version as appVersion.
+    if (component.type === 'helm-chart' && file) {
+      const image = component.dependsOn.find(
+        (e) =>
+          input.components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name),
+      );
+      if (image) change(file).appVersion = next.get(image.name) as string;
+    }
+  }
+
+  const files = new Map<string, string>();
+  for (const [file, fileChange] of changes) {
+    const content = await input.readFile(file);
+    if (content === null) continue;
+    const updated = versionFileUpdater(updaterNameForFile(file))(content, fileChange, file);
+    if (updated !== content) files.set(file, updated);
+  }
+  if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
+    const lock = await input.readFile('package-lock.json');
+    if (lock !== null) {
+      const updated = versionFileUpdater('package-lock')(
+        lock,
+        { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies },
+        'package-lock.json',
+      );
+      if (updated !== lock) files.set('package-lock.json', updated);
+    }
+  }
+
+  const changelogs = new Map<string, string>();
+  for (const component of released) {
+    const section = await renderChangelogSection({
+      version: component.nextVersion,
+      previousTag: component.lastTag,
+      currentTag: component.nextTag ?? component.nextVersion,
+      date: input.date,
+      repositoryUrl: input.repositoryUrl,
+      commits: component.reasons.flatMap((r) => (r.kind === 'commit' ? [r] : [])),
+      dependencies: component.reasons.flatMap((r) => (r.kind === 'dependency' ? [r] : [])),
+    });
+    changelogs.set(component.name, section);
+    const file = join(component.paths[0] ?? '', 'CHANGELOG.md');
+    const existing = files.get(file) ?? (await input.readFile(file));
+    const updated = insertChangelogSection(existing, section, component.nextVersion);
+    if (updated !== existing) files.set(file, updated);
+  }
+  return { files, changelogs };
+}
