@@ -21,6 +21,10 @@ export function registerVersionCommand(program: Command): void {
     .option('--remote <name>', 'remote to push to', 'origin')
     .option('--config <file>', 'config file, relative to --cwd (default: relx.config.yaml when present)')
     .option('--cwd <dir>', 'repository', '.')
+    .option(
+      '--repository-url <url>',
+      'web URL of the repository, for changelog links (default: from the remote)',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (options: VersionOptions) => {
       const cwd = resolve(options.cwd);
@@ -53,7 +57,7 @@ export function registerVersionCommand(program: Command): void {
         dryRun: options.dryRun ?? false,
         push: options.push && branch ? { remote: options.remote, branch } : null,
         publisher: null,
-        repositoryUrl: await repositoryUrlOf(cwd, options.remote),
+        repositoryUrl: options.repositoryUrl ?? (await repositoryUrlOf(cwd, options.remote)),
         now,
         onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
       });
@@ -69,6 +73,7 @@ interface VersionOptions {
   config?: string;
   cwd: string;
   json?: boolean;
+  repositoryUrl?: string;
 }
 
 /** The web URL of the remote (for changelog links), when it is a GitHub-style remote. */
