@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { registerDiffCommand } from './diff-command.js';
+import { registerManifestCommand } from './manifest-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerVersionCommand } from './version-command.js';
 
 /** Every subcommand's registration, in the order `relx --help` lists them. */
-export const cliCommands: Array<(program: Command) => void> = [registerPlanCommand, registerVersionCommand];
+export const cliCommands: Array<(program: Command) => void> = [
+  registerPlanCommand,
+  registerVersionCommand,
+  registerManifestCommand,
+  registerDiffCommand,
+];

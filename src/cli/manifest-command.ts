@@ -1,0 +1,106 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { configurationError, inputError } from '../relx-error.js';
+import { namingSchemes, type ReleaseNaming } from '../manifest/release-naming.js';
+import { defaultManifestDir } from '../manifest/write-manifest-files.js';
+import { writeReleaseManifest } from '../manifest/write-release-manifest.js';
+
+/** `relx manifest`: write the release manifest and its CycloneDX BOM from a published list. */
+export function registerManifestCommand(program: Command): void {
+  program
+    .command('manifest')
+    .description(
+      'Write the release manifest (releases/<name>.yaml) and its CycloneDX BOM from the published list: every component pinned, unchanged ones carried over.',
+    )
+    .requiredOption('--published <file>', "publish-artifact's published list (JSON)")
+    .option(
+      '--previous <file>',
+      'the manifest this release follows (default: the latest in --dir made from another commit)',
+    )
+    .option('--dir <dir>', 'folder of the manifests', defaultManifestDir)
+    .addOption(
+      new Option(
+        '--naming <scheme>',
+        'how the release is named (default: semver, or name with --name)',
+      ).choices(namingSchemes),
+    )
+    .option('--name <name>', 'the release name (with --naming name, the default when given)')
+    .option('--product <component>', 'with --naming semver: name the release after this component’s version')
+    .option(
+      '--compatibility <file>',
+      'compatibility rows (YAML list of {component: range}); default: the previous ones',
+    )
+    .option('--now <iso-date>', 'the creation time (default: now)')
+    .option('--dry-run', 'print the manifest and stop; write nothing')
+    .option('--json', 'print the result as JSON (name, path, sha256, bomPath)')
+    .action(async (options: ManifestOptions) => {
+      const now = options.now ? new Date(options.now) : new Date();
+      if (Number.isNaN(now.getTime())) {
+        throw inputError(`--now "${options.now}" is not a date.`, {
+          field: '--now',
+          fix: 'Use an ISO date such as 2026-11-24T15:00:00Z.',
+        });
+      }
+      const result = await writeReleaseManifest({
+        publishedFile: resolve(options.published),
+        ...(options.previous ? { previousFile: resolve(options.previous) } : {}),
+        ...(options.compatibility ? { compatibilityFile: resolve(options.compatibility) } : {}),
+        dir: options.dir,
+        naming: namingFromOptions(options),
+        clock: { now: () => now },
+        dryRun: options.dryRun ?? false,
+      });
+      if (options.dryRun) {
+        process.stdout.write(result.text);
+        return;
+      }
+      const written = result.written;
+      if (!written) return;
+      if (options.json) {
+        const { name, path, sha256, bomPath } = written;
+        process.stdout.write(
+          `${JSON.stringify({ name, path, sha256, bomPath, written: written.written }, null, 2)}\n`,
+        );
+        return;
+      }
+      process.stdout.write(
+        written.written
+          ? `Wrote release ${written.name}: ${written.path} (sha256 ${written.sha256}) and ${written.bomPath}\n`
+          : `Release ${written.name} is already written with this content: ${written.path} (sha256 ${written.sha256})\n`,
+      );
+    });
+}
+
+function namingFromOptions(options: ManifestOptions): ReleaseNaming {
+  const scheme = options.naming ?? (options.name ? 'name' : 'semver');
+  if (scheme === 'name') {
+    if (!options.name) {
+      throw configurationError('--naming name needs the name.', {
+        field: '--name',
+        fix: 'Pass --name <name>.',
+      });
+    }
+    return { scheme, name: options.name };
+  }
+  if (options.name) {
+    throw configurationError(`--name is for --naming name, not ${scheme}.`, {
+      field: '--name',
+      fix: 'Drop --name, or use --naming name.',
+    });
+  }
+  if (scheme === 'semver') return options.product ? { scheme, product: options.product } : { scheme };
+  return { scheme };
+}
+
+interface ManifestOptions {
+  published: string;
+  previous?: string;
+  dir: string;
+  naming?: (typeof namingSchemes)[number];
+  name?: string;
+  product?: string;
+  compatibility?: string;
+  now?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { inputError } from '../relx-error.js';
+import { assembleManifest, type Clock } from './assemble-manifest.js';
+import { parsePublishedList } from './published-list.js';
+import {
+  compatibilityRowSchema,
+  renderReleaseManifest,
+  type CompatibilityRow,
+  type ReleaseManifest,
+} from './release-manifest.js';
+import type { ReleaseNaming } from './release-naming.js';
+import { schemaInputError } from './schema-issues.js';
+import { validateManifest } from './validate-manifest.js';
+import {
+  readManifestFile,
+  readManifestHistory,
+  releaseHistoryContext,
+  writeManifestFiles,
+  type WrittenManifest,
+} from './write-manifest-files.js';
+
+/**
+ * The whole write-manifest step, shared by `relx manifest` and the write-manifest action: read the
+ * published list and the history, assemble (plan), validate, then write unless it is a dry run.
+ */
+export interface WriteReleaseManifestOptions {
+  publishedFile: string;
+  /** The release this one follows; default: the latest manifest in `dir` made from another commit. */
+  previousFile?: string;
+  dir: string;
+  naming: ReleaseNaming;
+  /** A YAML/JSON file with the compatibility rows; default: the previous manifest's rows. */
+  compatibilityFile?: string;
+  clock: Clock;
+  dryRun: boolean;
+}
+
+export interface ReleaseManifestResult {
+  manifest: ReleaseManifest;
+  /** The manifest's YAML, as written (or as it would be). */
+  text: string;
+  /** null on a dry run. */
+  written: WrittenManifest | null;
+}
+
+async function readInput(path: string, field: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw inputError(`Cannot read ${path}.`, { file: path, field, fix: 'Check the path.' });
+  }
+}
+
+/** Compatibility rows from a YAML (or JSON) list of `{component: range}` rows. */
+export function parseCompatibilityRows(text: string, file: string): CompatibilityRow[] {
+  const document = parseDocument(text);
+  const result = z.array(compatibilityRowSchema).safeParse(document.toJS());
+  if (document.errors.length > 0 || !result.success) {
+    throw schemaInputError(
+      'The compatibility matrix',
+      result.success ? [] : result.error.issues,
+      file,
+      'Write a YAML list of rows, each mapping component names to SemVer ranges, e.g. `- {cli: 1.9.x, api: ">=1.4.0 <2.0.0"}`.',
+    );
+  }
+  return result.data;
+}
+
+export async function writeReleaseManifest(
+  options: WriteReleaseManifestOptions,
+): Promise<ReleaseManifestResult> {
+  const published = parsePublishedList(
+    await readInput(options.publishedFile, 'published'),
+    options.publishedFile,
+  );
+  const history = await readManifestHistory(options.dir);
+  const context = releaseHistoryContext(history, published.source.commit);
+  const previous = options.previousFile ? await readManifestFile(options.previousFile) : context.previous;
+  const compatibility = options.compatibilityFile
+    ? parseCompatibilityRows(
+        await readInput(options.compatibilityFile, 'compatibility'),
+        options.compatibilityFile,
+      )
+    : undefined;
+  const manifest = assembleManifest({
+    published,
+    previous,
+    naming: options.naming,
+    clock: options.clock,
+    existingNames: context.existingNames,
+    ...(compatibility ? { compatibility } : {}),
+  });
+  if (options.dryRun) {
+    validateManifest(manifest);
+    return { manifest, text: renderReleaseManifest(manifest), written: null };
+  }
+  const written = await writeManifestFiles(manifest, options.dir);
+  // A re-run finds the release written before: report that one, with its own creation time.
+  const kept = written.written ? manifest : await readManifestFile(written.path);
+  return { manifest: kept, text: renderReleaseManifest(kept), written };
+}
