@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { configurationError, inputError } from '../relx-error.js';
 import { namingSchemes, type ReleaseNaming } from '../manifest/release-naming.js';
 import { defaultManifestDir } from '../manifest/write-manifest-files.js';
-import { writeReleaseManifest } from '../manifest/write-release-manifest.js';
+import { readInputDocument, writeReleaseManifest } from '../manifest/write-release-manifest.js';
 
 /** `relx manifest`: write the release manifest and its CycloneDX BOM from a published list. */
 export function registerManifestCommand(program: Command): void {
@@ -42,9 +42,11 @@ export function registerManifestCommand(program: Command): void {
         });
       }
       const result = await writeReleaseManifest({
-        publishedFile: resolve(options.published),
+        published: await readInputDocument(options.published, '--published'),
         ...(options.previous ? { previousFile: resolve(options.previous) } : {}),
-        ...(options.compatibility ? { compatibilityFile: resolve(options.compatibility) } : {}),
+        ...(options.compatibility
+          ? { compatibility: await readInputDocument(options.compatibility, '--compatibility') }
+          : {}),
         dir: options.dir,
         naming: namingFromOptions(options),
         clock: { now: () => now },

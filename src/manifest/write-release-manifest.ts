@@ -25,14 +25,21 @@ import {
  * The whole write-manifest step, shared by `relx manifest` and the write-manifest action: read the
  * published list and the history, assemble (plan), validate, then write unless it is a dry run.
  */
+/** A document handed in, and where it came from (a file, or an action input), for error messages. */
+export interface InputDocument {
+  text: string;
+  source: string;
+}
+
 export interface WriteReleaseManifestOptions {
-  publishedFile: string;
+  /** The published list (JSON). */
+  published: InputDocument;
   /** The release this one follows; default: the latest manifest in `dir` made from another commit. */
   previousFile?: string;
   dir: string;
   naming: ReleaseNaming;
-  /** A YAML/JSON file with the compatibility rows; default: the previous manifest's rows. */
-  compatibilityFile?: string;
+  /** Compatibility rows (a YAML or JSON list); default: the previous manifest's rows. */
+  compatibility?: InputDocument;
   clock: Clock;
   dryRun: boolean;
 }
@@ -45,9 +52,10 @@ export interface ReleaseManifestResult {
   written: WrittenManifest | null;
 }
 
-async function readInput(path: string, field: string): Promise<string> {
+/** Reads a file handed in by `field`; an unreadable one is an input error naming both. */
+export async function readInputDocument(path: string, field: string): Promise<InputDocument> {
   try {
-    return await readFile(path, 'utf8');
+    return { text: await readFile(path, 'utf8'), source: path };
   } catch {
     throw inputError(`Cannot read ${path}.`, { file: path, field, fix: 'Check the path.' });
   }
@@ -71,18 +79,12 @@ export function parseCompatibilityRows(text: string, file: string): Compatibilit
 export async function writeReleaseManifest(
   options: WriteReleaseManifestOptions,
 ): Promise<ReleaseManifestResult> {
-  const published = parsePublishedList(
-    await readInput(options.publishedFile, 'published'),
-    options.publishedFile,
-  );
+  const published = parsePublishedList(options.published.text, options.published.source);
   const history = await readManifestHistory(options.dir);
   const context = releaseHistoryContext(history, published.source.commit);
   const previous = options.previousFile ? await readManifestFile(options.previousFile) : context.previous;
-  const compatibility = options.compatibilityFile
-    ? parseCompatibilityRows(
-        await readInput(options.compatibilityFile, 'compatibility'),
-        options.compatibilityFile,
-      )
+  const compatibility = options.compatibility
+    ? parseCompatibilityRows(options.compatibility.text, options.compatibility.source)
     : undefined;
   const manifest = assembleManifest({
     published,
