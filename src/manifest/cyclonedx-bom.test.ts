@@ -111,6 +111,17 @@ describe('renderCycloneDxBom', () => {
     expect(valid).toBe(true);
   });
 
+  it('keeps bom-refs unique when two components share a purl', () => {
+    const image = everyKind.components.images[0]!;
+    const twice = {
+      ...everyKind,
+      components: { ...everyKind.components, images: [image, { ...image, name: 'api-copy' }] },
+    };
+    const bom = bomOf(twice);
+    expect(validateCycloneDx16(bom)).toBe(true);
+    expect(new Set(bom.components.map((c) => c['bom-ref'])).size).toBe(bom.components.length);
+  });
+
   it('is checked by a validator that does refuse a broken BOM', () => {
     const bom = bomOf(everyKind);
     const broken = { ...bom, components: [{ ...bom.components[0], type: 'spaceship' }] };

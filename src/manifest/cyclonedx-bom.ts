@@ -107,7 +107,15 @@ function manifestComponents(manifest: ReleaseManifest): Models.Component[] {
       ]),
     });
   });
-  return [...packages, ...images, ...infrastructure];
+  // bom-refs must be unique; two components could share a purl (the same image under two names).
+  const seen = new Set<string>();
+  const components = [...packages, ...images, ...infrastructure];
+  for (const component of components) {
+    if (seen.has(component.bomRef.value ?? ''))
+      component.bomRef.value = `${component.purl}#${component.name}`;
+    seen.add(component.bomRef.value ?? '');
+  }
+  return components;
 }
 
 /** A UUID (RFC 9562 version 8, custom) from the manifest's canonical bytes: same content, same serial. */
