@@ -1,5 +1,5 @@
 import { aManifest, digestOf } from './manifest-builders.js';
-import type { ReleaseManifest } from './release-manifest.js';
+import { infrastructureKinds, type ReleaseManifest } from './release-manifest.js';
 import { checkCompatibility, findManifestViolations, validateManifest } from './validate-manifest.js';
 
 const base = aManifest();
@@ -130,6 +130,25 @@ describe('validateManifest: floating references', () => {
         message: expect.stringContaining(component),
       }),
     );
+  });
+
+  it.each(
+    infrastructureKinds.flatMap(
+      (kind) =>
+        [
+          [kind, 'version', { kind, version: 'latest' }, /latest/],
+          [kind, 'version', { kind, version: '>=1.0.0' }, /range/],
+          [kind, 'digest', { kind, digest: undefined }, /no digest/],
+        ] as const,
+    ),
+  )('refuses a floating %s (%s), naming it', (_kind, field, change, message) => {
+    expect(findManifestViolations(withInfrastructure(change))).toEqual([
+      {
+        component: 'api-chart',
+        field: `components.infrastructure[api-chart].${field}`,
+        message: expect.stringMatching(message),
+      },
+    ]);
   });
 
   it('lists every violation at once', () => {
