@@ -1,0 +1,158 @@
+import { relative, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { commitFiles } from '../../src/git/git-write.js';
+import { diffManifests } from '../../src/manifest/diff-manifests.js';
+import type { ReleaseManifest } from '../../src/manifest/release-manifest.js';
+import { namingSchemes, type ReleaseNaming } from '../../src/manifest/release-naming.js';
+import { readManifestFile } from '../../src/manifest/write-manifest-files.js';
+import {
+  readInputDocument,
+  writeReleaseManifest,
+  type InputDocument,
+} from '../../src/manifest/write-release-manifest.js';
+import { escapeSummaryText } from '../../src/release-plan/render-plan.js';
+import { configurationError, inputError, renderError } from '../../src/relx-error.js';
+
+interface Inputs {
+  published: string | null;
+  publishedFile: string | null;
+  previous: string | null;
+  directory: string;
+  naming: ReleaseNaming;
+  compatibility: string | null;
+  workingDirectory: string;
+  commit: boolean;
+  dryRun: boolean;
+  gitUserName: string;
+  gitUserEmail: string;
+}
+
+function readNaming(): ReleaseNaming {
+  const scheme = core.getInput('naming') || 'semver';
+  const name = core.getInput('name');
+  const product = core.getInput('product');
+  switch (scheme) {
+    case 'name':
+      if (!name)
+        throw configurationError('naming: name needs the name.', { field: 'name', fix: 'Set `name`.' });
+      return { scheme, name };
+    case 'semver':
+      return product ? { scheme, product } : { scheme };
+    case 'calver':
+    case 'sequence':
+      return { scheme };
+    default:
+      throw configurationError(`Unknown naming "${scheme}".`, {
+        field: 'naming',
+        fix: `Use one of: ${namingSchemes.join(', ')}.`,
+      });
+  }
+}
+
+function readInputs(): Inputs {
+  return {
+    published: core.getInput('published') || null,
+    publishedFile: core.getInput('published-file') || null,
+    previous: core.getInput('previous') || null,
+    directory: core.getInput('directory') || 'releases',
+    naming: readNaming(),
+    compatibility: core.getInput('compatibility') || null,
+    workingDirectory: resolve(process.env.GITHUB_WORKSPACE ?? '.', core.getInput('working-directory') || '.'),
+    commit: core.getBooleanInput('commit'),
+    dryRun: core.getBooleanInput('dry-run'),
+    gitUserName: core.getInput('git-user-name'),
+    gitUserEmail: core.getInput('git-user-email'),
+  };
+}
+
+async function publishedDocument(inputs: Inputs): Promise<InputDocument> {
+  if (inputs.published) return { text: inputs.published, source: 'input `published`' };
+  if (inputs.publishedFile) {
+    return readInputDocument(resolve(inputs.workingDirectory, inputs.publishedFile), 'published-file');
+  }
+  throw inputError('No published list.', {
+    field: 'published',
+    fix: "Pass publish-artifact's `published` output as `published`, or a file as `published-file`.",
+  });
+}
+
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs();
+    const cwd = inputs.workingDirectory;
+    const dir = resolve(cwd, inputs.directory);
+    const previousFile = inputs.previous ? resolve(cwd, inputs.previous) : undefined;
+    const result = await writeReleaseManifest({
+      published: await publishedDocument(inputs),
+      ...(previousFile ? { previousFile } : {}),
+      ...(inputs.compatibility
+        ? { compatibility: { text: inputs.compatibility, source: 'input `compatibility`' } }
+        : {}),
+      dir,
+      naming: inputs.naming,
+      clock: { now: () => new Date() },
+      dryRun: inputs.dryRun,
+    });
+    const { manifest } = result;
+    const previous = manifest.metadata.previous
+      ? await readManifestFile(previousFile ?? resolve(dir, `${manifest.metadata.previous}.yaml`)).catch(
+          () => null,
+        )
+      : null;
+    core.setOutput('name', manifest.metadata.name);
+    if (!result.written) {
+      core.info(result.text);
+      await core.summary.addRaw(renderSummary(manifest, previous, 'dry run: nothing written')).write();
+      return;
+    }
+    const path = relative(cwd, result.written.path);
+    const bomPath = relative(cwd, result.written.bomPath);
+    core.setOutput('path', path);
+    core.setOutput('sha256', result.written.sha256);
+    core.setOutput('bom-path', bomPath);
+    if (result.written.written && inputs.commit) {
+      process.env.GIT_AUTHOR_NAME ||= inputs.gitUserName;
+      process.env.GIT_AUTHOR_EMAIL ||= inputs.gitUserEmail;
+      process.env.GIT_COMMITTER_NAME ||= inputs.gitUserName;
+      process.env.GIT_COMMITTER_EMAIL ||= inputs.gitUserEmail;
+      const commit = await commitFiles(
+        cwd,
+        [path, bomPath],
+        `chore(release): manifest ${manifest.metadata.name}`,
+      );
+      core.info(`Committed ${path} and ${bomPath} as ${commit}.`);
+    }
+    const status = result.written.written ? `written to \`${escapeSummaryText(path)}\`` : 'already written';
+    await core.summary.addRaw(renderSummary(manifest, previous, status)).write();
+  } catch (error) {
+    core.setFailed(renderError(error));
+  }
+}
+
+function renderSummary(manifest: ReleaseManifest, previous: ReleaseManifest | null, status: string): string {
+  const e = escapeSummaryText;
+  const changes = previous ? diffManifests(previous, manifest) : null;
+  const changed = new Map(changes?.changed.map((c) => [c.name, `${e(c.from)} → ${e(c.to)}`]) ?? []);
+  const added = new Set(changes?.added.map((c) => c.name) ?? []);
+  const rows = [
+    ...manifest.components.packages.map((p) => [p.name, 'package', p.version, p.integrity ?? '']),
+    ...manifest.components.images.map((i) => [i.name, 'image', i.tag, i.digest ?? '']),
+    ...manifest.components.infrastructure.map((i) => [i.name, i.kind, i.version, i.digest ?? '']),
+  ];
+  const lines = [
+    `## Release manifest ${e(manifest.metadata.name)} (${status})`,
+    '',
+    previous ? `Follows ${e(previous.metadata.name)}.` : 'The first release.',
+    '',
+    '| component | kind | version | pin | change |',
+    '|---|---|---|---|---|',
+    ...rows.map(([name = '', kind = '', version = '', pin = '']) => {
+      const change = changed.get(name) ?? (added.has(name) ? 'added' : previous ? 'carried over' : 'new');
+      return `| \`${e(name)}\` | ${e(kind)} | ${e(version)} | \`${e(pin.slice(0, 19))}…\` | ${change} |`;
+    }),
+  ];
+  if (changes && changes.removed.length > 0) {
+    lines.push('', `Removed: ${changes.removed.map((c) => `\`${e(c.name)}\``).join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
