@@ -1,5 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import { RelxError } from '../relx-error.js';
 import { aManifest } from './manifest-builders.js';
@@ -21,6 +24,17 @@ describe('schema/release-manifest.schema.json', () => {
     const expected = renderSchema();
     if (process.env.UPDATE_SCHEMA === '1') writeFileSync(schemaFile, expected);
     expect(readFileSync(schemaFile, 'utf8')).toBe(expected);
+  });
+});
+
+describe('the published JSON Schema', () => {
+  it('accepts the manifests relx writes and refuses what the zod schema refuses', () => {
+    const ajv = new Ajv2020({ strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+    const text = renderReleaseManifest(aManifest({ compatibility: [{ api: '1.x' }] }));
+    expect(validate(parse(text))).toBe(true);
+    expect(validate(parse(text.replace('kind: helm-chart', 'kind: ansible')))).toBe(false);
   });
 });
 
