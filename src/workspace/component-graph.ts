@@ -22,7 +22,7 @@ function edgesOf(components: readonly Component[], kinds: readonly DependencyKin
 export function assertAcyclic(
   components: readonly Component[],
   kinds: readonly DependencyKind[],
-  file: string | null,
+  file: string | null = null,
 ): void {
   const edges = edgesOf(components, kinds);
   const state = new Map<string, 'visiting' | 'done'>();

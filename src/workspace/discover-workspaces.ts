@@ -30,10 +30,10 @@ interface PackageJson {
   [field: string]: unknown;
 }
 
-async function readJson(file: string): Promise<PackageJson | null> {
+async function readJson(root: string, file: string): Promise<PackageJson | null> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(join(root, file), 'utf8');
   } catch {
     return null;
   }
@@ -104,7 +104,7 @@ async function packageFolders(root: string, maxDepth: number): Promise<string[]>
  * dependency edges, or the root package alone when the repository is not a workspace.
  */
 export async function discoverWorkspaces(root: string): Promise<WorkspacePackage[]> {
-  const rootPackage = await readJson(join(root, 'package.json'));
+  const rootPackage = await readJson(root, 'package.json');
   const globs = await workspaceGlobs(root, rootPackage);
   const manifests: Array<{ path: string; json: PackageJson }> = [];
   if (globs === null) {
@@ -118,11 +118,23 @@ export async function discoverWorkspaces(root: string): Promise<WorkspacePackage
     );
     for (const folder of await packageFolders(root, depth)) {
       if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder))) continue;
-      const json = await readJson(join(root, folder, 'package.json'));
+      const json = await readJson(root, `${folder}/package.json`);
       if (json?.name) manifests.push({ path: folder, json });
     }
   }
-  const names = new Set(manifests.map((m) => m.json.name as string));
+  const names = new Set<string>();
+  for (const { path, json } of manifests) {
+    const name = json.name as string;
+    if (names.has(name)) {
+      const first = manifests.find((m) => m.json.name === name)?.path;
+      throw configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
+        file: `${path}/package.json`,
+        field: 'name',
+        fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
+      });
+    }
+    names.add(name);
+  }
   return manifests.map(({ path, json }) => ({
     name: json.name as string,
     path,

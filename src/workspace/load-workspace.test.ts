@@ -1,23 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { RelxError } from '../relx-error.js';
 import { topologicalOrder } from './component-graph.js';
 import { loadWorkspace } from './load-workspace.js';
-
-function aFolder(files: Record<string, unknown>): string {
-  const root = mkdtempSync(join(tmpdir(), 'relx-ws-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(
-      join(root, path),
-      typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`,
-    );
-  }
-  return root;
-}
-
-const pkg = (name: string, extra: Record<string, unknown> = {}) => ({ name, version: '1.0.0', ...extra });
+import { aFolder, aPackage as pkg } from './workspace-fixture.js';
 
 describe('discovering components', () => {
   it.each([
@@ -175,6 +159,24 @@ describe('refusing a bad config before anything runs', () => {
       'lockstep:\n  - { name: g, components: [core, cor] }\n',
       'lockstep[0].components[1]',
       /Did you mean "core"/,
+    ],
+    [
+      'a component declared twice',
+      'components:\n  - { name: img, path: packages/core }\n  - { name: img, path: packages }\n',
+      'components[1].name',
+      /Merge the two entries/,
+    ],
+    [
+      'two components in the same folder',
+      'components:\n  - { name: img, type: container-image, path: ./packages/core/ }\n',
+      'components',
+      /own folder/,
+    ],
+    [
+      'one of several paths that does not exist',
+      'components:\n  - { name: site, paths: [packages, gone] }\n',
+      'components[0].paths[1]',
+      /"gone"/,
     ],
     ['a YAML syntax error', 'components: [\n  - name: x\n', '', /YAML syntax/],
   ])('%s', async (_, config, field, fix) => {

@@ -35,7 +35,15 @@ async function readVersion(root: string, file: string | null): Promise<string | 
   } catch {
     return null;
   }
-  const value = (file.endsWith('.json') ? JSON.parse(text) : parse(text)) as { version?: unknown } | null;
+  let value: { version?: unknown } | null;
+  try {
+    value = (file.endsWith('.json') ? JSON.parse(text) : parse(text)) as { version?: unknown } | null;
+  } catch (error) {
+    throw configurationError(`cannot read its version: ${(error as Error).message.split('\n')[0]}`, {
+      file,
+      fix: `Fix the syntax of ${file}.`,
+    });
+  }
   return typeof value?.version === 'string' ? value.version : null;
 }
 
@@ -79,14 +87,14 @@ export async function loadWorkspace(root: string, options: { configFile?: string
         `Add \`path:\` (its folder, relative to the repository root) to ${field}.`,
       );
     }
-    for (const path of paths) {
+    for (const [i, path] of paths.entries()) {
       const exists = await stat(join(root, path)).then(
         (s) => s.isDirectory(),
         () => false,
       );
       if (!exists) {
         throw at(
-          `${field}.path`,
+          entry?.paths ? `${field}.paths[${i}]` : `${field}.path`,
           `Folder "${path}" of component ${name} does not exist.`,
           'Fix the path; it is relative to the repository root.',
         );
