@@ -3,7 +3,10 @@ import { z } from 'zod';
 /**
  * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
  * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
- * a typo never silently changes a release. The JSON Schema in schema/ is generated from this.
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
  */
 
 export const componentTypes = [
