@@ -1,0 +1,418 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+/**
+ * A local server that plays GitHub's REST API for tests. Every request is checked against the
+ * operation in GitHub's published OpenAPI description (method, path parameters, query, JSON
+ * body); anything that does not fit is answered 4xx and recorded as a violation, so a test
+ * that calls GitHub wrongly fails. The fixture's own answers are checked against the
+ * operation's response schema too, so they have the shape GitHub's have.
+ */
+
+interface Operation {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  names: string[];
+  spec: {
+    parameters?: Array<{ $ref?: string; name?: string; in?: string; required?: boolean; schema?: unknown }>;
+    requestBody?: { content?: Record<string, { schema?: unknown }> };
+    responses: Record<string, unknown>;
+  };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  template: string | null;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+type Json = Record<string, unknown>;
+
+const spec = JSON.parse(readFileSync(join(import.meta.dirname, 'github-openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, Operation['spec']>>;
+  components: {
+    parameters?: Record<string, { name: string; in: string; required?: boolean; schema: unknown }>;
+  };
+};
+
+const pointer = (...parts: string[]) =>
+  `github#/${parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+
+export class GitHubApiServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  readonly dispatches: Array<{ repository: string; event_type: string; client_payload: unknown }> = [];
+  private readonly releases: Json[] = [];
+  private readonly deployments: Json[] = [];
+  private readonly statuses = new Map<number, Json[]>();
+  private readonly approvals = new Map<number, Json[]>();
+  private readonly failures: Array<{ method: string; template: string; status: number; times: number }> = [];
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false });
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly operations: Operation[] = [];
+  private nextId = 1;
+  url = '';
+
+  private constructor(private readonly server: Server) {
+    addFormats.default(this.ajv);
+    this.ajv.addSchema(spec, 'github');
+    for (const [template, methods] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+        const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, '([^/]+)')}$`);
+        this.operations.push({ method: method.toUpperCase(), template, pattern, names, spec: operation });
+      }
+    }
+  }
+
+  static async start(): Promise<GitHubApiServer> {
+    let instance: GitHubApiServer | null = null;
+    const server = createServer((req, res) => {
+      instance?.handle(req, res).catch((error: unknown) => {
+        // A fixture that answers wrongly is a test defect: record it and answer, never hang.
+        instance?.violations.push(String(error instanceof Error ? error.message : error));
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'fixture error' }));
+      });
+    });
+    instance = new GitHubApiServer(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    instance.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return instance;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next `times` calls of an operation answer `status` (a 5xx or 429 to test retries). */
+  failNext(method: string, template: string, status: number, times = 1): void {
+    this.failures.push({ method: method.toUpperCase(), template, status, times });
+  }
+
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
+  seedApprovals(runId: number, approvals: Json[]): void {
+    this.approvals.set(runId, approvals);
+  }
+
+  private validator(ref: string): ValidateFunction {
+    let validate = this.validators.get(ref);
+    if (!validate) {
+      validate = this.ajv.compile({ $ref: ref });
+      this.validators.set(ref, validate);
+    }
+    return validate;
+  }
+
+  private check(ref: string, value: unknown, what: string): string | null {
+    const validate = this.validator(ref);
+    if (validate(value)) return null;
+    return `${what}: ${this.ajv.errorsText(validate.errors)}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const method = req.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks);
+    const query = Object.fromEntries(url.searchParams);
+    const operation = this.operations.find((o) => o.method === method && o.pattern.test(url.pathname));
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      template: operation?.template ?? null,
+      query,
+      body: null,
+    };
+    this.requests.push(record);
+    const send = (status: number, body?: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body === undefined ? '' : JSON.stringify(body));
+    };
+    if (!operation) {
+      this.violations.push(`${method} ${url.pathname}: no such operation in GitHub's OpenAPI description`);
+      return send(404, { message: 'Not Found' });
+    }
+    if (!/^(Bearer|token) \S+/.test(req.headers.authorization ?? ''))
+      return send(401, { message: 'Requires authentication' });
+
+    const params = Object.fromEntries(
+      operation.names.map((n, i) => [
+        n,
+        decodeURIComponent(operation.pattern.exec(url.pathname)?.[i + 1] ?? ''),
+      ]),
+    );
+    const problems: string[] = [];
+    for (const parameter of operation.spec.parameters ?? []) {
+      const resolved = parameter.$ref
+        ? spec.components.parameters?.[parameter.$ref.split('/').pop() ?? '']
+        : parameter;
+      if (!resolved?.name) continue;
+      const value =
+        resolved.in === 'path'
+          ? params[resolved.name]
+          : resolved.in === 'query'
+            ? query[resolved.name]
+            : undefined;
+      if (value === undefined) {
+        if (resolved.required) problems.push(`missing ${resolved.in} parameter ${resolved.name}`);
+        continue;
+      }
+      const schema = resolved.schema as { type?: string };
+      const typed =
+        schema.type === 'integer' || schema.type === 'number'
+          ? Number(value)
+          : schema.type === 'boolean'
+            ? value === 'true'
+            : value;
+      const ajvCheck = this.ajv.validate(schema as object, typed);
+      if (!ajvCheck)
+        problems.push(`${resolved.in} parameter ${resolved.name}=${value}: ${this.ajv.errorsText()}`);
+    }
+    const content = operation.spec.requestBody?.content ?? {};
+    if (content['application/json']) {
+      try {
+        record.body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
+      } catch {
+        problems.push('body is not JSON');
+      }
+      const error = this.check(
+        pointer(
+          'paths',
+          operation.template,
+          operation.method.toLowerCase(),
+          'requestBody',
+          'content',
+          'application/json',
+          'schema',
+        ),
+        record.body,
+        'body',
+      );
+      if (error) problems.push(error);
+    } else if (content['*/*'] || content['application/octet-stream']) {
+      record.body = rawBody;
+    }
+    if (problems.length > 0) {
+      this.violations.push(`${method} ${operation.template}: ${problems.join('; ')}`);
+      return send(422, { message: 'Validation Failed', errors: problems });
+    }
+    const failure = this.failures.find(
+      (f) => f.method === method && f.template === operation.template && f.times > 0,
+    );
+    if (failure) {
+      failure.times--;
+      return send(failure.status, { message: 'Simulated failure' });
+    }
+    const [status, body] = this.answer(operation, params, query, record.body);
+    const responseSchema = (
+      operation.spec.responses[String(status)] as { content?: Record<string, unknown> } | undefined
+    )?.content;
+    if (body !== undefined && responseSchema?.['application/json']) {
+      const error = this.check(
+        pointer(
+          'paths',
+          operation.template,
+          operation.method.toLowerCase(),
+          'responses',
+          String(status),
+          'content',
+          'application/json',
+          'schema',
+        ),
+        body,
+        'fixture response',
+      );
+      if (error) throw new Error(`The GitHub fixture answered ${operation.template} wrongly: ${error}`);
+    }
+    send(status, body);
+  }
+
+  /** A user or organisation with every URL GitHub's schema requires to be a URI. */
+  private account(login: string, id: number, type: 'Bot' | 'Organization' | 'User'): Json {
+    const api = `https://api.github.com/users/${login}`;
+    return {
+      login,
+      id,
+      node_id: `U_${id}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
+      gravatar_id: null,
+      url: api,
+      html_url: `https://github.com/${login}`,
+      followers_url: `${api}/followers`,
+      following_url: `${api}/following{/other_user}`,
+      gists_url: `${api}/gists{/gist_id}`,
+      starred_url: `${api}/starred{/owner}{/repo}`,
+      subscriptions_url: `${api}/subscriptions`,
+      organizations_url: `${api}/orgs`,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events{/privacy}`,
+      received_events_url: `${api}/received_events`,
+      type,
+      site_admin: false,
+    };
+  }
+
+  private repository(params: Record<string, string>): Json {
+    return {
+      id: 1,
+      node_id: 'R_1',
+      name: params.repo,
+      full_name: `${params.owner}/${params.repo}`,
+      owner: this.account(params.owner ?? 'owner', 1, 'Organization'),
+      private: false,
+      html_url: `https://github.com/${params.owner}/${params.repo}`,
+      default_branch: 'main',
+    };
+  }
+
+  private user(): Json {
+    return this.account('relx-bot', 2, 'Bot');
+  }
+
+  private release(params: Record<string, string>, body: Json): Json {
+    const id = this.nextId++;
+    const base = `${this.url}/repos/${params.owner}/${params.repo}/releases/${id}`;
+    return {
+      id,
+      node_id: `RE_${id}`,
+      url: base,
+      html_url: `https://github.com/${params.owner}/${params.repo}/releases/tag/${String(body.tag_name)}`,
+      assets_url: `${base}/assets`,
+      upload_url: `${base}/assets{?name,label}`,
+      tarball_url: null,
+      zipball_url: null,
+      tag_name: body.tag_name,
+      target_commitish: body.target_commitish ?? 'main',
+      name: body.name ?? null,
+      body: body.body ?? null,
+      draft: body.draft ?? false,
+      prerelease: body.prerelease ?? false,
+      created_at: '2026-11-24T12:00:00Z',
+      published_at: body.draft ? null : '2026-11-24T12:00:00Z',
+      author: this.user(),
+      assets: [],
+    };
+  }
+
+  private answer(
+    operation: Operation,
+    params: Record<string, string>,
+    query: Record<string, string>,
+    body: unknown,
+  ): [number, unknown] {
+    const input = (body ?? {}) as Json;
+    const repo = `${params.owner}/${params.repo}`;
+    switch (`${operation.method} ${operation.template}`) {
+      case 'GET /repos/{owner}/{repo}':
+        return [200, this.repository(params)];
+      case 'GET /repos/{owner}/{repo}/releases':
+        return [200, this.releases.filter((r) => String(r.url).includes(`/repos/${repo}/`))];
+      case 'POST /repos/{owner}/{repo}/releases': {
+        if (
+          this.releases.some(
+            (r) => r.tag_name === input.tag_name && String(r.url).includes(`/repos/${repo}/`),
+          )
+        ) {
+          return [
+            422,
+            {
+              message: 'Validation Failed',
+              errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+            },
+          ];
+        }
+        const release = this.release(params, input);
+        this.releases.push(release);
+        return [201, release];
+      }
+      case 'GET /repos/{owner}/{repo}/releases/tags/{tag}': {
+        const found = this.releases.find(
+          (r) => r.tag_name === params.tag && !r.draft && String(r.url).includes(`/repos/${repo}/`),
+        );
+        return found ? [200, found] : [404, { message: 'Not Found' }];
+      }
+      case 'PATCH /repos/{owner}/{repo}/releases/{release_id}': {
+        const found = this.releases.find((r) => r.id === Number(params.release_id));
+        if (!found) return [404, { message: 'Not Found' }];
+        Object.assign(found, input);
+        return [200, found];
+      }
+      case 'POST /repos/{owner}/{repo}/dispatches':
+        this.dispatches.push({
+          repository: repo,
+          event_type: String(input.event_type),
+          client_payload: input.client_payload,
+        });
+        return [204, undefined];
+      case 'GET /repos/{owner}/{repo}/deployments':
+        return [
+          200,
+          this.deployments.filter((d) => !query.environment || d.environment === query.environment),
+        ];
+      case 'POST /repos/{owner}/{repo}/deployments': {
+        const id = this.nextId++;
+        const deployment = {
+          id,
+          node_id: `DE_${id}`,
+          url: `${this.url}/repos/${repo}/deployments/${id}`,
+          sha: String(input.ref),
+          ref: String(input.ref),
+          task: input.task ?? 'deploy',
+          payload: input.payload ?? {},
+          original_environment: input.environment ?? 'production',
+          environment: input.environment ?? 'production',
+          description: input.description ?? null,
+          creator: this.user(),
+          created_at: '2026-11-24T12:00:00Z',
+          updated_at: '2026-11-24T12:00:00Z',
+          statuses_url: `${this.url}/repos/${repo}/deployments/${id}/statuses`,
+          repository_url: `${this.url}/repos/${repo}`,
+        };
+        this.deployments.push(deployment);
+        return [201, deployment];
+      }
+      case 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses':
+        return [200, this.statuses.get(Number(params.deployment_id)) ?? []];
+      case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
+        const id = this.nextId++;
+        const status = {
+          id,
+          node_id: `DS_${id}`,
+          url: `${this.url}/repos/${repo}/deployments/${params.deployment_id}/statuses/${id}`,
+          state: input.state,
+          creator: this.user(),
+          description: input.description ?? '',
+          environment: input.environment ?? '',
+          target_url: input.target_url ?? '',
+          log_url: input.log_url ?? '',
+          environment_url: input.environment_url ?? '',
+          created_at: '2026-11-24T12:00:00Z',
+          updated_at: '2026-11-24T12:00:00Z',
+          deployment_url: `${this.url}/repos/${repo}/deployments/${params.deployment_id}`,
+          repository_url: `${this.url}/repos/${repo}`,
+        };
+        this.statuses.set(Number(params.deployment_id), [
+          status,
+          ...(this.statuses.get(Number(params.deployment_id)) ?? []),
+        ]);
+        return [201, status];
+      }
+      case 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals':
+        return [200, this.approvals.get(Number(params.run_id)) ?? []];
+      default:
+        return [404, { message: `The fixture does not play ${operation.template}` }];
+    }
+  }
+}
