@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { GitHubApiServer } from '../test/github-api/github-api-server.js';
 import { GitRepo } from '../test/git-repo.js';
 import { acmeApi, acmeCore, aMonorepo, tagAll } from '../test/monorepo-fixture.js';
 import { runAction } from './run-action.js';
@@ -76,6 +77,78 @@ describe('bump-version, run as the runner runs it', () => {
     expect(viaAction.remote.git('rev-list', '--count', 'main')).toBe(
       viaCli.remote.git('rev-list', '--count', 'main'),
     );
+  });
+
+  it("makes one GitHub Release per tag, every call valid for GitHub's OpenAPI description, and none on a re-run", async () => {
+    const { repo } = aReleasableRepo();
+    const server = await GitHubApiServer.start();
+    try {
+      // a workflow re-run checks out the same commit, so analyze-commits hands over the same plan
+      const plan = (await runAction('analyze-commits', { workspace: repo.dir })).outputs.plan ?? '';
+      const inputs = {
+        plan,
+        push: 'true',
+        'github-release': 'true',
+        token: 'ghs_not-a-real-token-0123456789',
+      };
+      const env = { GITHUB_API_URL: server.url };
+      const run = await runAction('bump-version', { workspace: repo.dir, inputs, env });
+      expect(run.exitCode).toBe(0);
+      const created = server.requests.filter((r) => r.method === 'POST');
+      expect(created.map((r) => [r.path, (r.body as { tag_name: string }).tag_name])).toEqual([
+        ['/repos/acme/platform/releases', '@acme/api@0.4.2'],
+        ['/repos/acme/platform/releases', '@acme/core@1.3.0'],
+      ]);
+      const core = created.find((r) => (r.body as { tag_name: string }).tag_name === '@acme/core@1.3.0');
+      expect(core?.body).toMatchObject({ name: '@acme/core 1.3.0', draft: false, prerelease: false });
+      expect((core?.body as { body: string }).body).toContain('add retries');
+      expect(run.summary).toContain(
+        '[release](https://github.com/acme/platform/releases/tag/@acme/core@1.3.0)',
+      );
+
+      const again = await runAction('bump-version', { workspace: repo.dir, inputs, env });
+      expect(again.exitCode).toBe(0);
+      expect(again.outputs.commit).toBe(run.outputs.commit);
+      expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+      expect(again.summary).toContain('(existed)');
+      expect(server.violations).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('when GitHub fails after the tags are pushed, a re-run of the same plan makes the missing releases', async () => {
+    const { repo, remote } = aReleasableRepo();
+    const server = await GitHubApiServer.start();
+    try {
+      const plan = (await runAction('analyze-commits', { workspace: repo.dir })).outputs.plan ?? '';
+      const inputs = {
+        plan,
+        push: 'true',
+        'github-release': 'true',
+        token: 'ghs_not-a-real-token-0123456789',
+      };
+      const env = { GITHUB_API_URL: server.url };
+      server.failNext('POST', '/repos/{owner}/{repo}/releases', 503, 100);
+      const failed = await runAction('bump-version', { workspace: repo.dir, inputs, env });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.stdout).toMatch(/::error::.*Re-run/s);
+      expect(remote.git('tag', '--list').split('\n')).toContain('@acme/core@1.3.0');
+
+      server.clearFailures();
+      const resumed = await runAction('bump-version', { workspace: repo.dir, inputs, env });
+      expect(resumed.exitCode).toBe(0);
+      expect(resumed.outputs.commit).toBe(remote.git('rev-parse', 'main'));
+      expect(remote.git('rev-list', '--count', 'main')).toBe(repo.git('rev-list', '--count', 'main'));
+      const made = server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/releases'));
+      expect(new Set(made.map((r) => (r.body as { tag_name: string }).tag_name))).toEqual(
+        new Set(['@acme/api@0.4.2', '@acme/core@1.3.0']),
+      );
+      expect(resumed.summary).not.toContain('(existed)');
+      expect(server.violations).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses a plan of another schema version and writes nothing', async () => {

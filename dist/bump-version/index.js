@@ -49544,7 +49544,7 @@ function edgesOf(components, kinds) {
  * A cycle through the edges that carry releases has no order to publish in and no end to
  * propagation: refuse it, showing the cycle. devDependency cycles are common and harmless.
  */
-function assertAcyclic(components, kinds, file) {
+function assertAcyclic(components, kinds, file = null) {
     const edges = edgesOf(components, kinds);
     const state = new Map();
     const stack = [];
@@ -49605,10 +49605,10 @@ const dependencyFields = [
     'peerDependencies',
     'optionalDependencies',
 ];
-async function readJson(file) {
+async function readJson(root, file) {
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8');
     }
     catch {
         return null;
@@ -49683,7 +49683,7 @@ async function packageFolders(root, maxDepth) {
  * dependency edges, or the root package alone when the repository is not a workspace.
  */
 async function discoverWorkspaces(root) {
-    const rootPackage = await readJson((0,external_node_path_namespaceObject.join)(root, 'package.json'));
+    const rootPackage = await readJson(root, 'package.json');
     const globs = await workspaceGlobs(root, rootPackage);
     const manifests = [];
     if (globs === null) {
@@ -49697,12 +49697,24 @@ async function discoverWorkspaces(root) {
         for (const folder of await packageFolders(root, depth)) {
             if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder)))
                 continue;
-            const json = await readJson((0,external_node_path_namespaceObject.join)(root, folder, 'package.json'));
+            const json = await readJson(root, `${folder}/package.json`);
             if (json?.name)
                 manifests.push({ path: folder, json });
         }
     }
-    const names = new Set(manifests.map((m) => m.json.name));
+    const names = new Set();
+    for (const { path, json } of manifests) {
+        const name = json.name;
+        if (names.has(name)) {
+            const first = manifests.find((m) => m.json.name === name)?.path;
+            throw configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
+                file: `${path}/package.json`,
+                field: 'name',
+                fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
+            });
+        }
+        names.add(name);
+    }
     return manifests.map(({ path, json }) => ({
         name: json.name,
         path,
@@ -59254,7 +59266,10 @@ function preprocess(fn, schema) {
 /**
  * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
  * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
- * a typo never silently changes a release. The JSON Schema in schema/ is generated from this.
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
  */
 const componentTypes = [
     'npm-package',
@@ -59513,7 +59528,16 @@ async function readVersion(root, file) {
     catch {
         return null;
     }
-    const value = (file.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text));
+    let value;
+    try {
+        value = (file.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text));
+    }
+    catch (error) {
+        throw configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
+            file,
+            fix: `Fix the syntax of ${file}.`,
+        });
+    }
     return typeof value?.version === 'string' ? value.version : null;
 }
 /**
@@ -59543,10 +59567,10 @@ async function loadWorkspace(root, options = {}) {
         if (paths.length === 0) {
             throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
         }
-        for (const path of paths) {
+        for (const [i, path] of paths.entries()) {
             const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, path)).then((s) => s.isDirectory(), () => false);
             if (!exists) {
-                throw at(`${field}.path`, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
+                throw at(entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
             }
         }
         const type = entry?.type ?? (found ? 'npm-package' : 'files');
