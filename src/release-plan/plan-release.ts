@@ -174,6 +174,13 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
     );
   }
 
+  // Build metadata identifies the build, not the release: it never takes part in precedence.
+  for (const component of components) {
+    const version = next.get(component.name);
+    if (version && component.buildMetadata)
+      next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
+  }
+
   // 4. The plan, with every reason spelled out.
   const planned: PlannedComponent[] = [...components]
     .sort((a, b) => a.name.localeCompare(b.name, 'en'))
@@ -223,4 +230,9 @@ function compareLoose(a: string | null, b: string | null): number {
   const pa = semver.coerce(a ?? '0.0.0', { includePrerelease: true }) ?? semver.parse('0.0.0');
   const pb = semver.coerce(b ?? '0.0.0', { includePrerelease: true }) ?? semver.parse('0.0.0');
   return semver.compare(pa ?? '0.0.0', pb ?? '0.0.0');
+}
+
+export function withBuildMetadata(version: string, template: string, sha: string): string {
+  const metadata = template.replaceAll('{shortSha}', sha.slice(0, 7)).replaceAll('{sha}', sha);
+  return `${version.split('+')[0] ?? version}+${metadata}`;
 }

@@ -230,3 +230,40 @@ describe('applying a release plan', () => {
     ]);
   });
 });
+
+describe('SemVer build metadata', () => {
+  it('appends the configured metadata to versions and tags, keeps it out of ranges, and the next release reads the tag', async () => {
+    const { repo, remote } = aReleasableRepo();
+    repo.commit('chore: build metadata on releases', {
+      'relx.config.yaml': 'buildMetadata: "sha.{shortSha}"\n',
+    });
+    const released = repo.head();
+    const short = released.slice(0, 7);
+
+    const plan = await planOf(repo);
+    const core = plan.components.find((c) => c.name === '@acme/core');
+    expect(core).toMatchObject({
+      nextVersion: `1.3.0+sha.${short}`,
+      nextTag: `@acme/core@1.3.0+sha.${short}`,
+    });
+    await applyReleasePlan(repo.dir, plan, options());
+    expect(remoteTags(remote)).toEqual(
+      [
+        `@acme/api@0.4.2+sha.${short}`,
+        `@acme/core@1.3.0+sha.${short}`,
+        '@acme/api@0.4.1',
+        '@acme/core@1.2.0',
+      ].sort(),
+    );
+    expect(JSON.parse(read(repo, 'packages/core/package.json')).version).toBe(`1.3.0+sha.${short}`);
+    expect(JSON.parse(read(repo, 'packages/api/package.json')).dependencies['@acme/core']).toBe('^1.3.0');
+
+    repo.commit('fix(core): retry on 503', ['packages/core/retry.js']);
+    const next = await planOf(repo);
+    expect(next.components.find((c) => c.name === '@acme/core')).toMatchObject({
+      currentVersion: `1.3.0+sha.${short}`,
+      lastTag: `@acme/core@1.3.0+sha.${short}`,
+      nextVersion: `1.3.1+sha.${repo.head().slice(0, 7)}`,
+    });
+  });
+});

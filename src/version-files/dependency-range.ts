@@ -6,7 +6,9 @@ import semver from 'semver';
  * `workspace:^1.2.0` → `workspace:^1.3.0`. Other ranges stay when they still admit the new
  * version, and become `^<version>` when they do not.
  */
-export function updateDependencyRange(range: string, version: string): string {
+export function updateDependencyRange(range: string, withMetadata: string): string {
+  // Ranges ignore build metadata; writing it would only look like a pin it is not.
+  const version = withMetadata.split('+')[0] ?? withMetadata;
   if (range.startsWith('workspace:')) {
     const inner = range.slice('workspace:'.length);
     return ['*', '^', '~', ''].includes(inner) ? range : `workspace:${updateDependencyRange(inner, version)}`;

@@ -23,6 +23,8 @@ export interface Component {
   scheme: VersioningScheme;
   /** Tag template with {name} and {version}. */
   tagFormat: string;
+  /** SemVer build metadata template (`sha.{shortSha}`) for new versions; absent for none. */
+  buildMetadata?: string;
   /** Internal edges only: components of this repository. */
   dependsOn: DependencyEdge[];
   private: boolean;

@@ -132,6 +132,7 @@ export async function loadWorkspace(root: string, options: { configFile?: string
       versionFile,
       scheme,
       tagFormat: entry?.tagFormat ?? config.tagFormat,
+      ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
       dependsOn,
       private: found?.private ?? false,
     });
@@ -165,4 +166,9 @@ export async function loadWorkspace(root: string, options: { configFile?: string
   );
   assertAcyclic(components, config.propagation.through, file);
   return { root, configFile: file, config, components };
+}
+
+/** Build metadata is SemVer's; a CalVer component ignores it. */
+function buildMetadataOf(template: string | undefined, scheme: VersioningScheme): { buildMetadata?: string } {
+  return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
 }

@@ -45,10 +45,16 @@ describe('readRelxConfig', () => {
       /"npm-package", "container-image", "helm-chart", "terraform-module", "files"/,
     ],
     ['propagation:\n  through: [devDeps]\n', 'propagation.through[0]', /"devDependencies"/],
+    ['buildMetadata: "sha_{shortSha}"\n', 'buildMetadata', /Correct `buildMetadata`/],
   ])('%j is refused at %s with its fix', async (config, field, fix) => {
     const error = await failure(config);
     expect(error).toMatchObject({ kind: 'configuration', file: 'relx.config.yaml', field });
     expect(error.fix).toMatch(fix);
+  });
+
+  it('says what build metadata may hold', async () => {
+    const error = await failure('buildMetadata: "sha_{shortSha}"\n');
+    expect(error.message).toMatch(/^dot-separated identifiers of letters, digits and -/);
   });
 
   it('lists every problem in one error', async () => {

@@ -42,6 +42,15 @@ const tagFormat = z
     'Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".',
   );
 const versioning = z.enum(['semver', 'calver']).describe('Versioning scheme.');
+export const buildMetadata = z
+  .string()
+  .refine(
+    (t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')),
+    'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"',
+  )
+  .describe(
+    'SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.',
+  );
 
 export const releaseRuleSchema = z
   .object({
@@ -86,6 +95,7 @@ export const componentConfigSchema = z
       .describe('Initial version when the component has no tag and no version file.'),
     versioning: versioning.optional(),
     calverFormat: calverFormat.optional(),
+    buildMetadata: buildMetadata.optional(),
     tagFormat: tagFormat.optional(),
     dependsOn: z
       .array(name)
@@ -104,6 +114,7 @@ export const relxConfigSchema = z
     tagFormat: tagFormat.default('{name}@{version}'),
     versioning: versioning.default('semver'),
     calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    buildMetadata: buildMetadata.optional(),
     preMajorBreaking: z
       .enum(['major', 'minor'])
       .default('major')
