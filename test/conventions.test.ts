@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -59,5 +60,14 @@ describe('conventions', () => {
       /(^|\/)(utils?|helpers?|common|misc|adapters?|manager)(\.test)?\.ts$/.test(f),
     );
     expect(vague).toEqual([]);
+  });
+
+  it("documents every action's inputs and outputs from its action.yml (npm run docs regenerates)", () => {
+    expect(() =>
+      execFileSync(process.execPath, [join(root, 'scripts', 'action-docs.mjs'), '--check'], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
   });
 });
