@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerActionReleaseCommand } from './action-release-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerManifestCommand } from './manifest-command.js';
 import { registerPlanCommand } from './plan-command.js';
@@ -10,4 +11,5 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerVersionCommand,
   registerManifestCommand,
   registerDiffCommand,
+  registerActionReleaseCommand,
 ];

@@ -37,14 +37,18 @@ export async function pushRelease(
     `${commit}:refs/heads/${target.branch}`,
     ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
   ];
-  const env: Record<string, string> = {};
-  if (target.token) {
-    const basic = Buffer.from(`x-access-token:${target.token}`).toString('base64');
-    Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraheader',
-      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
-    });
-  }
-  await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], { env });
+  await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
+    env: pushAuthEnv(target.token),
+  });
+}
+
+/** The token as an HTTP header through git's environment config: never in a URL, argv or .git/config. */
+export function pushAuthEnv(token: string | undefined): Record<string, string> {
+  if (!token) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.extraheader',
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+  };
 }

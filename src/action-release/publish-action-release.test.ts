@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { GitRepo } from '../../test/git-repo.js';
+import { layoutActionRelease, rewriteActionMetadata } from './action-release-tree.js';
+import { publishActionRelease } from './publish-action-release.js';
+
+const nodeAction = (bundle: string) =>
+  `name: ${bundle}\ndescription: d\nruns:\n  using: node24\n  main: ../../dist/${bundle}/index.js\n`;
+const compositeAction = [
+  'name: bar',
+  'description: d',
+  'runs:',
+  '  using: composite',
+  '  steps:',
+  '    - shell: bash',
+  '      run: node "${{ github.action_path }}/../../dist/bar-step/index.js"',
+  '',
+].join('\n');
+
+function aRelxLikeRepo() {
+  const repo = GitRepo.create();
+  repo.commit('feat: actions', {
+    'actions/foo/action.yml': nodeAction('foo'),
+    'actions/foo/main.ts': 'export {};\n',
+    'actions/foo/README.md': '# foo\n',
+    'actions/bar/action.yml': compositeAction,
+    'actions/bar/steps/step/index.ts': 'export {};\n',
+    'dist/foo/index.js': 'console.log("foo");\n',
+    'dist/bar-step/index.js': 'console.log("bar");\n',
+    'src/core.ts': 'export {};\n',
+    'README.md': '# relx\n',
+    'package.json': '{ "name": "relx", "version": "1.2.3" }\n',
+  });
+  const remote = GitRepo.create({ bare: true });
+  repo.git('remote', 'add', 'origin', remote.dir);
+  return { repo, remote };
+}
+
+const files = (repo: GitRepo, ref: string) => repo.git('ls-tree', '-r', '--name-only', ref).split('\n');
+const push = { remote: 'origin' };
+
+describe('releasing the actions as users reference them', () => {
+  it('lays each action out at <name>/ beside dist/, tags vX.Y.Z and moves vX, and pushes both', async () => {
+    const { repo, remote } = aRelxLikeRepo();
+    const result = await publishActionRelease(repo.dir, { version: '1.2.3', push });
+    expect(result).toMatchObject({ tag: 'v1.2.3', majorTag: 'v1', created: true });
+    expect(files(remote, 'v1.2.3')).toEqual([
+      'README.md',
+      'bar/action.yml',
+      'dist/bar-step/index.js',
+      'dist/foo/index.js',
+      'foo/README.md',
+      'foo/action.yml',
+      'package.json',
+    ]);
+    expect(remote.git('rev-parse', 'v1^{commit}')).toBe(remote.git('rev-parse', 'v1.2.3^{commit}'));
+    expect(remote.git('cat-file', '-t', 'v1.2.3')).toBe('tag');
+    expect(parse(remote.git('show', 'v1.2.3:foo/action.yml')).runs.main).toBe('../dist/foo/index.js');
+    expect(remote.git('show', 'v1.2.3:bar/action.yml')).toContain(
+      '"${{ github.action_path }}/../dist/bar-step/index.js"',
+    );
+    // the release commit records the source it was laid out from
+    expect(remote.git('rev-list', '--parents', '-n', '1', 'v1.2.3').split(' ')[1]).toBe(repo.head());
+  });
+
+  it('is a no-op when run again, and never moves a released version to another tree', async () => {
+    const { repo, remote } = aRelxLikeRepo();
+    const first = await publishActionRelease(repo.dir, { version: '1.2.3', push });
+    const again = await publishActionRelease(repo.dir, { version: 'v1.2.3', push });
+    expect(again).toMatchObject({ created: false, commit: first.commit });
+    expect(remote.git('rev-parse', 'v1.2.3^{commit}')).toBe(first.commit);
+
+    repo.commit('fix: foo', { 'dist/foo/index.js': 'console.log("fixed");\n' });
+    await expect(publishActionRelease(repo.dir, { version: '1.2.3', push })).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining('v1.2.3 already holds another release tree'),
+    });
+    expect(remote.git('rev-parse', 'v1^{commit}')).toBe(first.commit);
+  });
+
+  it('moves vX forward to the next release, never back to a patch of an older line', async () => {
+    const { repo, remote } = aRelxLikeRepo();
+    const first = await publishActionRelease(repo.dir, { version: '1.2.3', push });
+    repo.commit('feat: more', { 'dist/foo/index.js': 'console.log("more");\n' });
+    const second = await publishActionRelease(repo.dir, { version: '1.3.0', push });
+    expect(remote.git('rev-parse', 'v1^{commit}')).toBe(second.commit);
+    // the previous release is a parent: `git log v1` walks the releases
+    expect(remote.git('rev-list', '--parents', '-n', '1', 'v1.3.0').split(' ')).toContain(first.commit);
+
+    repo.commit('fix: backport', { 'dist/foo/index.js': 'console.log("backport");\n' });
+    const patch = await publishActionRelease(repo.dir, { version: '1.2.4', push });
+    expect(patch.created).toBe(true);
+    expect(remote.git('rev-parse', 'v1^{commit}')).toBe(second.commit);
+  });
+
+  it('refuses a version that is not SemVer, and a commit with no actions', async () => {
+    const { repo } = aRelxLikeRepo();
+    await expect(publishActionRelease(repo.dir, { version: 'latest' })).rejects.toMatchObject({
+      kind: 'input',
+      field: '--version',
+    });
+    const empty = GitRepo.create();
+    empty.commit('chore: nothing', { 'README.md': '# x\n' });
+    await expect(publishActionRelease(empty.dir, { version: '1.0.0' })).rejects.toMatchObject({
+      kind: 'input',
+    });
+  });
+});
+
+describe("this repository's release tree", () => {
+  it('gives every action a path to a bundle that exists in the release', () => {
+    const root = resolve(import.meta.dirname, '..', '..');
+    const tracked = execFileSync('git', ['ls-files', '-s'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [meta = '', path = ''] = line.split('\t');
+        const [mode = '', sha = ''] = meta.split(' ');
+        return { mode, sha, path };
+      });
+    const laidOut = layoutActionRelease(tracked);
+    const paths = new Set(laidOut.map((e) => e.path));
+    const missing: string[] = [];
+    for (const entry of laidOut.filter((e) => e.rewrite)) {
+      const original = join(root, 'actions', entry.path);
+      const text = rewriteActionMetadata(readFileSync(original, 'utf8'));
+      const dir = posix.dirname(entry.path);
+      const referenced = [
+        ...text.matchAll(/(?:main|pre|post):\s*(\S+\.js)/g),
+        ...text.matchAll(/github\.action_path \}\}\/([^"'\s]+\.js)/g),
+      ].map((m) => posix.normalize(posix.join(dir, m[1] ?? '')));
+      for (const path of referenced) if (!paths.has(path)) missing.push(`${entry.path} → ${path}`);
+    }
+    expect(missing).toEqual([]);
+    expect([...paths].filter((p) => /^[^/]+\/action\.yml$/.test(p)).length).toBeGreaterThanOrEqual(3);
+  });
+});
