@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { runWorkflow, type WorkflowRunOptions } from './run-workflow.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const options = (
+  payload: Record<string, string>,
+  extra: Partial<WorkflowRunOptions> = {},
+): WorkflowRunOptions => ({
+  workspace: fixtures,
+  eventName: 'repository_dispatch',
+  event: { action: 'go', client_payload: payload },
+  ...extra,
+});
+const stdoutOf = (run: Awaited<ReturnType<typeof runWorkflow>>, job: string) =>
+  run.steps
+    .filter((s) => s.job === job)
+    .map((s) => s.stdout)
+    .join('');
+
+describe('the step runner', () => {
+  it('runs jobs in needs order with outputs, composite actions, summaries, approvals and always()', async () => {
+    const approvals: string[] = [];
+    const run = await runWorkflow(
+      join(fixtures, 'pipeline.yml'),
+      options(
+        { version: '1.4.0', who: 'release engineers' },
+        { approve: (job, environment) => (approvals.push(`${job}→${environment}`), 'alice') },
+      ),
+    );
+    expect(run.conclusion).toBe('success');
+    expect(run.jobs.build).toEqual({ result: 'success', outputs: { version: '1.4.0' } });
+    expect(run.summaries).toEqual(['## hello release engineers!\n']);
+    expect(run.jobs.deploy).toMatchObject({ result: 'success', approvedBy: 'alice' });
+    expect(approvals).toEqual(['deploy→production']);
+    expect(stdoutOf(run, 'deploy')).toBe('deploying 1.4.0\nnever\n');
+    expect(stdoutOf(run, 'notify')).toBe('deploy was success\n');
+  });
+
+  it('treats the payload as data: shell text in it is never executed', async () => {
+    const run = await runWorkflow(
+      join(fixtures, 'pipeline.yml'),
+      options({ version: '$(echo pwned)', who: '`id`' }),
+    );
+    expect(run.jobs.build?.outputs.version).toBe('$(echo pwned)');
+    expect(run.summaries).toEqual(['## hello `id`!\n']);
+  });
+
+  it('fails a job whose step fails, runs failure() steps, skips the rest, and still runs always() jobs', async () => {
+    const run = await runWorkflow(join(fixtures, 'pipeline.yml'), options({ version: 'broken', who: 'x' }));
+    expect(run.conclusion).toBe('failure');
+    expect(run.jobs.deploy?.result).toBe('failure');
+    expect(stdoutOf(run, 'deploy')).toBe('deploying broken\nrolled back\n');
+    expect(stdoutOf(run, 'notify')).toBe('deploy was failure\n');
+  });
+
+  it('fails a job whose deployment is rejected, without running its steps', async () => {
+    const run = await runWorkflow(
+      join(fixtures, 'pipeline.yml'),
+      options({ version: '1', who: 'x' }, { approve: () => null }),
+    );
+    expect(run.jobs.deploy?.result).toBe('failure');
+    expect(stdoutOf(run, 'deploy')).toBe('');
+  });
+
+  it('refuses a third-party action it has no stand-in for', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'relx-wf-'));
+    const file = join(dir, 'w.yml');
+    writeFileSync(file, 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: someone/else@v1\n');
+    const run = await runWorkflow(file, { workspace: dir, eventName: 'push', event: {} });
+    expect(run.jobs.a?.result).toBe('failure');
+    expect(run.steps[0]?.stderr).toContain('no stand-in for the third-party action someone/else@v1');
+  });
+});
