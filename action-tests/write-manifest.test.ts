@@ -65,6 +65,70 @@ describe('write-manifest, run as the runner runs it', () => {
     ]);
   });
 
+  it('pushes the manifest commit; a re-run from the original checkout sees it and writes no second release', async () => {
+    const origin = GitRepo.create({ bare: true });
+    const first = GitRepo.create();
+    first.commit('chore(release): core 1.0.0', {
+      'published.json': JSON.stringify(aPublishedList([aPackage('@acme/core', '1.0.0')])),
+    });
+    first.git('remote', 'add', 'origin', origin.dir);
+    first.git('push', '-q', 'origin', 'main');
+    const started = first.head();
+    const inputs = { 'published-file': 'published.json', naming: 'sequence', commit: 'true', push: 'true' };
+    const run = await runAction('write-manifest', { workspace: first.dir, inputs });
+    expect(run.exitCode).toBe(0);
+    expect(origin.git('log', '-1', '--format=%s', 'main')).toBe(
+      `chore(release): manifest ${run.outputs.name}`,
+    );
+
+    // someone else pushes meanwhile; then the workflow is re-run from the commit it started at
+    const other = GitRepo.create();
+    other.git('remote', 'add', 'origin', origin.dir);
+    other.git('fetch', '-q', 'origin', 'main');
+    other.git('reset', '-q', '--hard', 'FETCH_HEAD');
+    other.commit('docs: unrelated', { 'NOTES.md': 'x\n' });
+    other.git('push', '-q', 'origin', 'HEAD:main');
+    const rerun = GitRepo.create();
+    rerun.git('remote', 'add', 'origin', origin.dir);
+    rerun.git('fetch', '-q', 'origin', 'main');
+    rerun.git('reset', '-q', '--hard', started);
+    const again = await runAction('write-manifest', { workspace: rerun.dir, inputs });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs.name).toBe(run.outputs.name);
+    expect(again.summary).toContain('already written');
+    expect(origin.git('log', '--format=%s', 'main').split('\n')).toEqual([
+      'docs: unrelated',
+      `chore(release): manifest ${run.outputs.name}`,
+      'chore(release): core 1.0.0',
+    ]);
+  });
+
+  it('fast-forwards past a push made after its checkout, keeping both', async () => {
+    const origin = GitRepo.create({ bare: true });
+    const repo = GitRepo.create();
+    repo.commit('chore(release): core 1.0.0', {
+      'published.json': JSON.stringify(aPublishedList([aPackage('@acme/core', '1.0.0')])),
+    });
+    repo.git('remote', 'add', 'origin', origin.dir);
+    repo.git('push', '-q', 'origin', 'main');
+    // the remote moves after our checkout; the fetch before writing fast-forwards past it
+    const other = GitRepo.create();
+    other.git('remote', 'add', 'origin', origin.dir);
+    other.git('fetch', '-q', 'origin', 'main');
+    other.git('reset', '-q', '--hard', 'FETCH_HEAD');
+    other.commit('fix: meanwhile', { 'OTHER.md': 'y\n' });
+    other.git('push', '-q', 'origin', 'HEAD:main');
+    const run = await runAction('write-manifest', {
+      workspace: repo.dir,
+      inputs: { 'published-file': 'published.json', naming: 'sequence', commit: 'true', push: 'true' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(origin.git('log', '--format=%s', 'main').split('\n').slice(0, 2)).toEqual([
+      `chore(release): manifest ${run.outputs.name}`,
+      'fix: meanwhile',
+    ]);
+  });
+
   it('fails naming the component when an image floats, and writes nothing', async () => {
     const published = JSON.stringify(aPublishedList([anImage('api', '1.0.0', { digest: undefined })]));
     const run = await runAction('write-manifest', { workspace, inputs: { published } });

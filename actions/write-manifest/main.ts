@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { commitFiles } from '../../src/git/git-write.js';
+import { readHead } from '../../src/git/git-refs.js';
+import { commitFiles, fastForwardFromRemote, pushBranchWithRetry } from '../../src/git/git-write.js';
 import { diffManifests } from '../../src/manifest/diff-manifests.js';
 import type { ReleaseManifest } from '../../src/manifest/release-manifest.js';
 import { namingSchemes, type ReleaseNaming } from '../../src/manifest/release-naming.js';
@@ -22,6 +23,8 @@ interface Inputs {
   compatibility: string | null;
   workingDirectory: string;
   commit: boolean;
+  push: boolean;
+  token: string;
   dryRun: boolean;
   gitUserName: string;
   gitUserEmail: string;
@@ -59,6 +62,8 @@ function readInputs(): Inputs {
     compatibility: core.getInput('compatibility') || null,
     workingDirectory: resolve(process.env.GITHUB_WORKSPACE ?? '.', core.getInput('working-directory') || '.'),
     commit: core.getBooleanInput('commit'),
+    push: core.getBooleanInput('push'),
+    token: core.getInput('token'),
     dryRun: core.getBooleanInput('dry-run'),
     gitUserName: core.getInput('git-user-name'),
     gitUserEmail: core.getInput('git-user-email'),
@@ -79,7 +84,23 @@ async function publishedDocument(inputs: Inputs): Promise<InputDocument> {
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
+    if (inputs.token) core.setSecret(inputs.token);
     const cwd = inputs.workingDirectory;
+    if (inputs.push && !inputs.commit) {
+      throw inputError('push needs commit: true.', { field: 'push', fix: 'Set `commit: true` as well.' });
+    }
+    const branch = inputs.push && !inputs.dryRun ? (await readHead(cwd)).branch : null;
+    if (inputs.push && !inputs.dryRun && !branch) {
+      throw inputError('Cannot push: HEAD is detached.', {
+        field: 'push',
+        fix: 'Check out the branch (actions/checkout with `ref: ${{ github.ref_name }}`).',
+      });
+    }
+    const target = branch
+      ? { remote: 'origin', branch, ...(inputs.token ? { token: inputs.token } : {}) }
+      : null;
+    // a re-run checks out the commit it started from: see the manifest an earlier attempt pushed
+    if (target) await fastForwardFromRemote(cwd, target);
     const dir = resolve(cwd, inputs.directory);
     const previousFile = inputs.previous ? resolve(cwd, inputs.previous) : undefined;
     const result = await writeReleaseManifest({
@@ -121,6 +142,10 @@ export async function run(): Promise<void> {
         `chore(release): manifest ${manifest.metadata.name}`,
       );
       core.info(`Committed ${path} and ${bomPath} as ${commit}.`);
+    }
+    if (target && inputs.commit) {
+      await pushBranchWithRetry(cwd, target);
+      core.info(`Pushed ${target.branch} to ${target.remote}.`);
     }
     const status = result.written.written ? `written to \`${escapeSummaryText(path)}\`` : 'already written';
     await core.summary.addRaw(renderSummary(manifest, previous, status)).write();

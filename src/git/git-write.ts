@@ -52,3 +52,36 @@ export function pushAuthEnv(token: string | undefined): Record<string, string> {
     GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
   };
 }
+
+/**
+ * Brings the checked-out branch up to what the remote holds (fast-forward only), so a re-run of
+ * a workflow — which checks out the commit it started from — sees what an earlier attempt pushed.
+ * A branch that has diverged stays as it is; the push below rebases it.
+ */
+export async function fastForwardFromRemote(cwd: string, target: PushTarget): Promise<void> {
+  await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
+    env: pushAuthEnv(target.token),
+  });
+  await runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
+}
+
+/**
+ * Pushes the branch; when someone pushed meanwhile, rebases our commits onto theirs and tries
+ * again (a few times), so neither push is lost.
+ */
+export async function pushBranchWithRetry(cwd: string, target: PushTarget, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+        env: pushAuthEnv(target.token),
+      });
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
+        env: pushAuthEnv(target.token),
+      });
+      await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
+    }
+  }
+}
