@@ -67,7 +67,7 @@ export const sloPolicySchema = z
         statusLabel: labelName.default('status'),
         errorStatus: z
           .string()
-          .regex(/^[0-9.|x()\[\]-]+$/, 'a status regular expression such as 5..')
+          .regex(/^[0-9.|x()[\]-]+$/, 'a status regular expression such as 5..')
           .default('5..'),
       })
       .strict()
