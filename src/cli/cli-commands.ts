@@ -3,6 +3,7 @@ import { registerActionReleaseCommand } from './action-release-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerManifestCommand } from './manifest-command.js';
 import { registerPlanCommand } from './plan-command.js';
+import { registerSloGateCommand } from './slo-gate-command.js';
 import { registerVersionCommand } from './version-command.js';
 
 /** Every subcommand's registration, in the order `relx --help` lists them. */
@@ -11,5 +12,6 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerVersionCommand,
   registerManifestCommand,
   registerDiffCommand,
+  registerSloGateCommand,
   registerActionReleaseCommand,
 ];

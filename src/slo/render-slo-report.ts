@@ -34,7 +34,7 @@ export function renderSloSummary(report: SloGateReport): string {
       ),
     );
   }
-  if (report.samples.length > 1) lines.push('', ...renderSampleChart(report));
+  if (report.samples.length > 0) lines.push('', ...renderSampleChart(report));
   lines.push('', '<details><summary>Queries</summary>', '');
   for (const side of ['baseline', 'canary'] as const) {
     for (const [name, query] of Object.entries(report.queries[side]))

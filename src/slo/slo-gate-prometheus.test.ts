@@ -1,3 +1,8 @@
+import { jest } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../cli/main.js';
 import {
   endTime,
   expected,
@@ -157,5 +162,42 @@ describe('the SLO gate against a real Prometheus', () => {
     const { report } = await gate('healthy', { canary: { version: '"} or vector(1) #' } });
     expect(report.samples[0]?.canary.requests).toBeNull();
     expect(report.verdict).toBe('inconclusive');
+  });
+});
+
+describe('relx slo-gate', () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  it('prints the report and exits 0 on pass, 1 on fail', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relx-slo-cli-'));
+    const policy = (scenario: string) => {
+      const file = join(dir, `${scenario}.yaml`);
+      writeFileSync(
+        file,
+        `selector: {scenario: ${scenario}}\nbaseline: {version: stable}\ncanary: {version: canary}\nobjectives: {maxErrorRateDelta: 0.01, minRequests: 100}\n`,
+      );
+      return file;
+    };
+    let out = '';
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const args = (scenario: string) => [
+      'slo-gate',
+      '--policy',
+      policy(scenario),
+      '--prometheus-url',
+      prometheus.url,
+      '--time',
+      endTime.toISOString(),
+    ];
+    expect(await runCli([...args('healthy'), '--json'])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ kind: 'SloGateReport', verdict: 'pass' });
+    process.exitCode = undefined;
+    out = '';
+    expect(await runCli(args('errors'))).toBe(1);
+    expect(out).toContain('## SLO gate: ❌ fail');
   });
 });

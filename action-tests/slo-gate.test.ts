@@ -1,0 +1,106 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitHubApiServer } from '../test/github-api/github-api-server.js';
+import {
+  endTime,
+  expected,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../test/prometheus/prometheus-fixture.js';
+import { erroringCanary, scenarios, stable } from '../test/prometheus/slo-scenarios.js';
+import { runAction } from './run-action.js';
+
+let prometheus: RunningPrometheus;
+let github: GitHubApiServer;
+beforeAll(async () => {
+  [prometheus, github] = await Promise.all([startPrometheus(scenarios), GitHubApiServer.start()]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([prometheus?.stop(), github?.close()]);
+});
+
+const policy = (scenario: string) =>
+  [
+    `selector: {scenario: ${scenario}}`,
+    `baseline: 'version="stable"'`,
+    `canary: 'version="canary"'`,
+    'window: 30m',
+    'objectives: {maxErrorRateDelta: 0.01, maxP99LatencyDeltaMs: 100, minRequests: 100}',
+  ].join('\n');
+const workspace = () => mkdtempSync(join(tmpdir(), 'relx-slo-action-'));
+
+describe('slo-gate, run as the runner runs it', () => {
+  it('passes a healthy canary: outputs, report and a summary with the table and the chart', async () => {
+    const run = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: {
+        policy: policy('healthy'),
+        'prometheus-url': prometheus.url,
+        time: endTime.toISOString(),
+        environment: 'staging',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', passed: 'true' });
+    const report = JSON.parse(run.outputs.report ?? '{}');
+    expect(report.samples[0].baseline.errorRate).toBeCloseTo(expected.errorRate(stable), 12);
+    expect(run.summary).toContain('## SLO gate: ✅ pass');
+    expect(run.summary).toContain('| `maxErrorRateDelta` | 1.000% | 1.000% | 0.000% | 1.000% | ✅');
+    expect(run.summary).toContain('```mermaid\nxychart-beta');
+    expect(run.summary).toContain('Environment: `staging`');
+  });
+
+  it('fails an error spike with exit code 1, and asks CD to roll back through repository_dispatch', async () => {
+    const run = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: {
+        policy: policy('errors'),
+        'prometheus-url': prometheus.url,
+        time: endTime.toISOString(),
+        environment: 'staging',
+        'rollback-repository': 'acme/deploy',
+        token: 'ghs_rollback-token-0123456789',
+      },
+      env: { GITHUB_API_URL: github.url },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', passed: 'false' });
+    expect(run.stdout).toContain('::error::SLO gate fail: 1 of 1 sample(s) failed');
+    const delta = expected.errorRate(erroringCanary) - expected.errorRate(stable);
+    expect(run.summary).toContain(`${(delta * 100).toFixed(3)}%`);
+    expect(github.dispatches).toEqual([
+      {
+        repository: 'acme/deploy',
+        event_type: 'relx-rollback-requested',
+        client_payload: expect.objectContaining({ environment: 'staging', verdict: 'fail' }),
+      },
+    ]);
+    expect(github.violations).toEqual([]);
+    expect(`${run.stdout}${run.stderr}`.replace(/::add-mask::.*\n/g, '')).not.toContain('ghs_rollback-token');
+  });
+
+  it('fails closed when Prometheus is down, and refuses a bad policy naming the field', async () => {
+    const down = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: {
+        policy: `${policy('healthy')}\nretries: 0`,
+        'prometheus-url': 'http://127.0.0.1:9',
+        time: endTime.toISOString(),
+      },
+    });
+    expect(down.exitCode).toBe(1);
+    expect(down.outputs.verdict).toBe('fail');
+    expect(down.stdout).toMatch(
+      /::error::SLO gate fail: failed closed: Prometheus at http:\/\/127\.0\.0\.1:9 could not answer/,
+    );
+
+    const bad = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: { policy: policy('healthy').replace('30m', '30x'), 'prometheus-url': prometheus.url },
+    });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toMatch(/::error::.*window/);
+    expect(bad.outputs).toEqual({});
+  });
+});
