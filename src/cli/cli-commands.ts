@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerActionReleaseCommand } from './action-release-command.js';
 import { registerDiffCommand } from './diff-command.js';
+import { registerEnvironmentCommands } from './environment-commands.js';
+import { registerPromoteCommands } from './promote-command.js';
 import { registerManifestCommand } from './manifest-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
@@ -11,6 +13,8 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerPlanCommand,
   registerVersionCommand,
   registerManifestCommand,
+  registerPromoteCommands,
+  registerEnvironmentCommands,
   registerDiffCommand,
   registerSloGateCommand,
   registerActionReleaseCommand,

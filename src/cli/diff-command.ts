@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { diffManifests, renderManifestDiff } from '../manifest/diff-manifests.js';
+import type { ReleaseManifest } from '../manifest/release-manifest.js';
 import { defaultManifestDir, readManifestFile } from '../manifest/write-manifest-files.js';
+import { readEnvironment } from '../promotion/environment-status.js';
+import { inputError } from '../relx-error.js';
+import { gitopsRemote } from './gitops-remote.js';
 
 /** `relx diff <a> <b>`: what changed between two releases. Reads only. */
 export function registerDiffCommand(program: Command): void {
@@ -11,18 +15,45 @@ export function registerDiffCommand(program: Command): void {
     .description(
       'What changed between two releases: version changes, added and removed components. Reads only.',
     )
-    .argument('<a>', 'the earlier release: a manifest file, or a release name in --dir')
-    .argument('<b>', 'the later release: a manifest file, or a release name in --dir')
+    .argument('[a]', 'the earlier release: a manifest file, or a release name in --dir')
+    .argument('[b]', 'the later release: a manifest file, or a release name in --dir')
     .option('--dir <dir>', 'folder of the manifests, for release names', defaultManifestDir)
+    .option('--env <env>', 'instead of a and b: the last two releases an environment ran')
+    .option('--gitops <url-or-path>', 'the GitOps repository, with --env')
     .option('--json', 'print the diff as JSON')
-    .action(async (a: string, b: string, options: { dir: string; json?: boolean }) => {
-      const [before, after] = await Promise.all([
-        readManifestFile(manifestFile(a, options.dir)),
-        readManifestFile(manifestFile(b, options.dir)),
-      ]);
-      const diff = diffManifests(before, after);
-      process.stdout.write(options.json ? `${JSON.stringify(diff, null, 2)}\n` : renderManifestDiff(diff));
-    });
+    .action(
+      async (
+        a: string | undefined,
+        b: string | undefined,
+        options: { dir: string; env?: string; gitops?: string; json?: boolean },
+      ) => {
+        let before: ReleaseManifest;
+        let after: ReleaseManifest;
+        if (options.env) {
+          const { releases } = await readEnvironment(await gitopsRemote(options.gitops), options.env);
+          const [latest, earlier] = releases;
+          if (!latest || !earlier) {
+            throw inputError(`${options.env} has run fewer than two releases.`, {
+              field: '--env',
+              fix: 'See `relx history --env ' + options.env + '`.',
+            });
+          }
+          [before, after] = [earlier, latest];
+        } else {
+          if (!a || !b)
+            throw inputError('diff needs two releases, or --env.', {
+              field: '<a> <b>',
+              fix: 'relx diff 1.3.0 1.4.0, or relx diff --env prod.',
+            });
+          [before, after] = await Promise.all([
+            readManifestFile(manifestFile(a, options.dir)),
+            readManifestFile(manifestFile(b, options.dir)),
+          ]);
+        }
+        const diff = diffManifests(before, after);
+        process.stdout.write(options.json ? `${JSON.stringify(diff, null, 2)}\n` : renderManifestDiff(diff));
+      },
+    );
 }
 
 /** A path when it names a file (or ends in .yaml), else the release of that name in `dir`. */

@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import { runGit } from '../git/run-git.js';
+import { inputError } from '../relx-error.js';
+import type { GitOpsRemote } from '../promotion/gitops-repository.js';
+
+/**
+ * The GitOps repository the environment commands work on: `--gitops` (a URL or a path), else
+ * RELX_GITOPS, else the `origin` of the current directory. A token for https comes from
+ * GITHUB_TOKEN and travels in a header.
+ */
+export async function gitopsRemote(option: string | undefined): Promise<GitOpsRemote> {
+  const token = process.env.GITHUB_TOKEN;
+  const given = option ?? process.env.RELX_GITOPS;
+  let url = given;
+  if (!url) {
+    url = (await runGit(process.cwd(), ['remote', 'get-url', 'origin']).catch(() => '')).trim();
+    if (!url) {
+      throw inputError('Which GitOps repository?', {
+        field: '--gitops',
+        fix: 'Pass --gitops <url or path>, set RELX_GITOPS, or run inside a clone of the GitOps repository.',
+      });
+    }
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[\w.-]+@[\w.-]+:/.test(url)) url = resolve(url);
+  return token ? { url, token } : { url };
+}

@@ -1,0 +1,142 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pushAuthEnv } from '../git/git-write.js';
+import { GitCommandError, runGit } from '../git/run-git.js';
+import { inputError } from '../relx-error.js';
+import { parsePromotionMessage, type PromotionRecord } from './promotion-commit.js';
+
+export interface GitOpsRemote {
+  /** A URL (https://github.com/acme/deploy) or a path to a repository. */
+  url: string;
+  /** For https: sent as a header, never in the URL. */
+  token?: string;
+}
+
+export interface HistoryEntry {
+  commit: string;
+  time: string;
+  author: string;
+  record: PromotionRecord | null;
+  /** The environment's release.yaml as of this commit; null when the commit removed it. */
+  content: string | null;
+}
+
+const identity = {
+  GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME || 'relx',
+  GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL || 'relx@users.noreply.github.com',
+  GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME || 'relx',
+  GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL || 'relx@users.noreply.github.com',
+};
+
+/**
+ * A private clone of the GitOps repository for one promotion: relx never works in someone's
+ * checkout. Every read (state, history) and write (commit, push) goes through it.
+ */
+export class GitOpsClone {
+  private constructor(
+    readonly dir: string,
+    readonly branch: string,
+    private readonly remote: GitOpsRemote,
+  ) {}
+
+  static async open(remote: GitOpsRemote, branch: string): Promise<GitOpsClone> {
+    const dir = mkdtempSync(join(tmpdir(), 'relx-gitops-'));
+    try {
+      await runGit(dir, ['init', '--quiet']);
+      await runGit(dir, ['remote', 'add', 'origin', remote.url]);
+      await runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+      const clone = new GitOpsClone(dir, branch, remote);
+      await clone.refresh();
+      return clone;
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      if (error instanceof GitCommandError) {
+        throw inputError(
+          `Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`,
+          {
+            field: 'gitops-repository',
+            fix: 'Check the URL or path, and that the token may read it.',
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Moves to what the remote holds now (an empty remote stays an empty branch). */
+  async refresh(): Promise<void> {
+    const env = pushAuthEnv(this.remote.token);
+    const heads = await runGit(this.dir, ['ls-remote', '--heads', 'origin', this.branch], { env });
+    if (heads.trim() === '') return;
+    await runGit(
+      this.dir,
+      ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`],
+      { env },
+    );
+    await runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
+  }
+
+  read(path: string): string | null {
+    const full = join(this.dir, path);
+    return existsSync(full) ? readFileSync(full, 'utf8') : null;
+  }
+
+  private async hasCommits(): Promise<boolean> {
+    return runGit(this.dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** The promotions of one file (an environment's release.yaml), newest first. */
+  async history(path: string): Promise<HistoryEntry[]> {
+    if (!(await this.hasCommits())) return [];
+    const log = await runGit(this.dir, ['log', '--format=%H%x1f%aI%x1f%an%x1f%B%x1e', 'HEAD', '--', path]);
+    const entries: HistoryEntry[] = [];
+    for (const chunk of log.split('\x1e')) {
+      const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
+      if (!commit || !time || !author || message === undefined) continue;
+      const content = await runGit(this.dir, ['show', `${commit}:${path}`]).catch(() => null);
+      entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
+    }
+    return entries;
+  }
+
+  async commit(files: ReadonlyMap<string, string>, message: string): Promise<string> {
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+      writeFileSync(join(this.dir, path), content);
+    }
+    await runGit(this.dir, ['add', '--', ...files.keys()]);
+    await runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+      input: message,
+      env: identity,
+    });
+    return (await runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
+  }
+
+  /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
+  async push(): Promise<boolean> {
+    try {
+      await runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
+        env: pushAuthEnv(this.remote.token),
+      });
+      return true;
+    } catch (error) {
+      if (
+        error instanceof GitCommandError &&
+        /rejected|fetch first|non-fast-forward|cannot lock ref|failed to update ref|stale info/i.test(
+          error.stderr,
+        )
+      ) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  close(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

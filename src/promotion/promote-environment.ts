@@ -1,0 +1,283 @@
+import { pinnedComponents } from '../manifest/diff-manifests.js';
+import {
+  parseReleaseManifest,
+  releaseNamePattern,
+  type ReleaseManifest,
+} from '../manifest/release-manifest.js';
+import { validateManifest } from '../manifest/validate-manifest.js';
+import { conflictError, inputError, transientError } from '../relx-error.js';
+import {
+  checkEnvironment,
+  environmentFolder,
+  gitopsConfigFile,
+  parseGitOpsConfig,
+  releaseFile,
+} from './gitops-config.js';
+import { GitOpsClone, type GitOpsRemote, type HistoryEntry } from './gitops-repository.js';
+import { fingerprint, planPromotion, type PromotionIntent, type PromotionState } from './plan-promotion.js';
+import type { PromotionRecord } from './promotion-commit.js';
+
+export interface PromotionContext {
+  remote: GitOpsRemote;
+  environment: string;
+  approvedBy?: string | null;
+  run?: string | null;
+  dryRun?: boolean;
+  /** Attempts when other promotions keep landing first. */
+  attempts?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface PromotionResult {
+  status: 'promoted' | 'unchanged' | 'planned';
+  environment: string;
+  manifest: string;
+  previous: string | null;
+  commit: string | null;
+  files: string[];
+  attempts: number;
+  record: PromotionRecord | null;
+}
+
+/** A manifest from outside: parsed, checked for floating references and compatibility, before any git. */
+export function readManifestForPromotion(text: string, source: string): ReleaseManifest {
+  const manifest = parseReleaseManifest(text, source);
+  validateManifest(manifest, source);
+  return manifest;
+}
+
+const parseAt = (entry: { content: string | null; commit: string }, path: string) =>
+  entry.content === null ? null : parseReleaseManifest(entry.content, `${path}@${entry.commit.slice(0, 7)}`);
+
+async function readState(clone: GitOpsClone, environment: string): Promise<PromotionState> {
+  const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
+  checkEnvironment(config, environment);
+  const path = releaseFile(config, environment);
+  const currentText = clone.read(path);
+  const position = config.environments.indexOf(environment);
+  const upstream = position > 0 ? config.environments[position - 1] : null;
+  const upstreamPath = upstream ? releaseFile(config, upstream) : null;
+  const upstreamHistory = upstreamPath
+    ? (await clone.history(upstreamPath)).map((h) => ({
+        manifest: parseAt(h, upstreamPath),
+        record: h.record,
+      }))
+    : [];
+  const overlays = new Map<string, string | null>();
+  for (const overlay of config.overlays) {
+    const file = `${environmentFolder(config, environment)}/${overlay.file}`;
+    overlays.set(file, clone.read(file));
+  }
+  return {
+    config,
+    environment,
+    current: currentText === null ? null : parseReleaseManifest(currentText, path),
+    upstreamHistory,
+    overlays,
+  };
+}
+
+const jitter = () => new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 120));
+
+/**
+ * Plan → commit → push, and when another promotion landed first: fetch, plan again on the new
+ * tip, retry. The other promotion is never lost, and a promotion that has become a no-op (the same
+ * release landed meanwhile) stops there.
+ */
+async function land(
+  context: PromotionContext,
+  intentFor: (state: PromotionState, clone: GitOpsClone) => Promise<PromotionIntent>,
+): Promise<PromotionResult> {
+  const progress = context.onProgress ?? (() => {});
+  const attempts = context.attempts ?? 12;
+  const clone = await GitOpsClone.open(context.remote, 'main');
+  try {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const state = await readState(clone, context.environment);
+      const intent = await intentFor(state, clone);
+      const plan = planPromotion(state, intent);
+      const base = {
+        environment: context.environment,
+        manifest: intent.manifest.metadata.name,
+        previous: state.current?.metadata.name ?? null,
+        attempts: attempt,
+      };
+      if (plan.kind === 'unchanged') {
+        progress(`${context.environment} already runs ${plan.manifest}`);
+        return { ...base, status: 'unchanged', commit: null, files: [], record: null };
+      }
+      if (context.dryRun) {
+        return {
+          ...base,
+          status: 'planned',
+          commit: null,
+          files: [...plan.files.keys()],
+          record: plan.record,
+        };
+      }
+      const commit = await clone.commit(plan.files, plan.message);
+      if (await clone.push()) {
+        progress(`${context.environment}: ${plan.message.split('\n')[0]} (${commit.slice(0, 7)})`);
+        return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
+      }
+      progress(`${context.environment}: another promotion landed first; trying again on top of it`);
+      await jitter();
+      await clone.refresh();
+    }
+    throw transientError(
+      `${context.environment}: other promotions kept landing first (${attempts} attempts).`,
+      {
+        fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.',
+      },
+    );
+  } finally {
+    clone.close();
+  }
+}
+
+export function promoteEnvironment(
+  context: PromotionContext,
+  manifest: ReleaseManifest,
+  options: { hotfix?: boolean } = {},
+): Promise<PromotionResult> {
+  return land(context, async () => ({
+    manifest,
+    kind: 'promote',
+    hotfix: options.hotfix ?? false,
+    approvedBy: context.approvedBy ?? null,
+    run: context.run ?? null,
+  }));
+}
+
+/**
+ * The releases an environment ran, newest first, without those it was rolled back from: "the
+ * previous release" must never be one that was just rolled back, or a second rollback would
+ * undo the first.
+ */
+async function rollbackCandidates(clone: GitOpsClone, state: PromotionState): Promise<ReleaseManifest[]> {
+  const path = releaseFile(state.config, state.environment);
+  const history: HistoryEntry[] = await clone.history(path);
+  const rolledBack = new Set(history.map((h) => h.record?.rollbackOf).filter((n): n is string => !!n));
+  return history
+    .map((h) => parseAt(h, path))
+    .filter((m): m is ReleaseManifest => m !== null && !rolledBack.has(m.metadata.name));
+}
+
+/** The whole environment back to the release before the current one (or `to`, a release it ran). */
+export function rollbackEnvironment(context: PromotionContext, to?: string): Promise<PromotionResult> {
+  return land(context, async (state, clone) => {
+    const current = state.current;
+    if (!current)
+      throw inputError(`${context.environment} has no release to roll back.`, {
+        field: 'environment',
+        fix: 'Promote a release first.',
+      });
+    const history = await rollbackCandidates(clone, state);
+    const target = history.find((m) =>
+      to ? m.metadata.name === to : fingerprint(m) !== fingerprint(current),
+    );
+    if (!target) {
+      throw inputError(
+        to
+          ? `${context.environment} never ran ${to}.`
+          : `${context.environment} has no earlier release to go back to.`,
+        {
+          field: to ? '--to' : 'environment',
+          fix: 'See `relx history --env <env>` for the releases it ran.',
+        },
+      );
+    }
+    return {
+      manifest: target,
+      kind: 'rollback',
+      hotfix: false,
+      approvedBy: context.approvedBy ?? null,
+      run: context.run ?? null,
+      rollbackOf: current.metadata.name,
+      title: `rollback(${context.environment}): ${current.metadata.name} → ${target.metadata.name}`,
+    };
+  });
+}
+
+/**
+ * One component back to its previous version (or `toVersion`), everything else as it is: a derived
+ * manifest, named after the release it changes, is what the environment then runs.
+ */
+export function rollbackComponent(
+  context: PromotionContext,
+  component: string,
+  toVersion?: string,
+  now: Date = new Date(),
+): Promise<PromotionResult> {
+  if (!/^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/.test(component) || component.split('/').includes('..')) {
+    return Promise.reject(
+      inputError(`"${component}" is not a component name.`, {
+        field: 'component',
+        fix: 'Use the name as the manifest lists it.',
+      }),
+    );
+  }
+  return land(context, async (state, clone) => {
+    const current = state.current;
+    if (!current)
+      throw inputError(`${context.environment} has no release to roll back.`, {
+        field: 'environment',
+        fix: 'Promote a release first.',
+      });
+    const now_ = pinnedComponents(current).get(component);
+    if (!now_) {
+      throw inputError(`${context.environment} runs no component named ${component}.`, {
+        field: 'component',
+        fix: `Use one of: ${[...pinnedComponents(current).keys()].join(', ')}.`,
+      });
+    }
+    const path = releaseFile(state.config, state.environment);
+    const history = await rollbackCandidates(clone, state);
+    const source = history.find((m) => {
+      const then = pinnedComponents(m).get(component);
+      return (
+        then &&
+        (toVersion ? then.version === toVersion : then.version !== now_.version || then.pin !== now_.pin)
+      );
+    });
+    if (!source) {
+      throw inputError(
+        toVersion
+          ? `${context.environment} never ran ${component} ${toVersion}.`
+          : `${context.environment} never ran another version of ${component}.`,
+        { field: 'component', fix: 'See `relx history --env <env>` for what it ran.' },
+      );
+    }
+    const swap = <T extends { name: string }>(mine: T[], theirs: T[]) =>
+      mine.map((c) => (c.name === component ? (theirs.find((t) => t.name === component) ?? c) : c));
+    const from = now_.version;
+    const to = pinnedComponents(source).get(component)?.version ?? '';
+    const slug = component.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+/, '');
+    const name = `${current.metadata.name}-rollback-${slug}-${to}`.slice(0, 128);
+    if (!releaseNamePattern.test(name)) {
+      throw conflictError(`Cannot name the derived release for ${component}.`, {
+        fix: 'Roll back the whole environment instead.',
+      });
+    }
+    const derived: ReleaseManifest = {
+      ...current,
+      metadata: { ...current.metadata, name, createdAt: now.toISOString(), previous: current.metadata.name },
+      components: {
+        packages: swap(current.components.packages, source.components.packages),
+        images: swap(current.components.images, source.components.images),
+        infrastructure: swap(current.components.infrastructure, source.components.infrastructure),
+      },
+    };
+    validateManifest(derived, `${path} (derived)`);
+    return {
+      manifest: derived,
+      kind: 'rollback',
+      hotfix: false,
+      approvedBy: context.approvedBy ?? null,
+      run: context.run ?? null,
+      rollbackOf: current.metadata.name,
+      component,
+      title: `rollback(${context.environment}): ${component} ${from} → ${to}`,
+    };
+  });
+}

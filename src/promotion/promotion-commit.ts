@@ -1,0 +1,64 @@
+/**
+ * A promotion is a commit; its trailers are the audit record `relx history` reads back:
+ * which manifest, where, what it replaced, who approved, which run, and whether it skipped the
+ * environment order (hotfix) or rolled something back.
+ */
+export interface PromotionRecord {
+  manifest: string;
+  environment: string;
+  previous: string | null;
+  approvedBy: string | null;
+  run: string | null;
+  hotfix: boolean;
+  /** The release this promotion rolled back, when it is a rollback. */
+  rollbackOf: string | null;
+  /** For a one-component rollback: the component. */
+  component: string | null;
+}
+
+const trailerNames: Array<[keyof PromotionRecord, string]> = [
+  ['manifest', 'Relx-Manifest'],
+  ['environment', 'Relx-Environment'],
+  ['previous', 'Relx-Previous'],
+  ['approvedBy', 'Relx-Approved-By'],
+  ['run', 'Relx-Run'],
+  ['hotfix', 'Relx-Hotfix'],
+  ['rollbackOf', 'Relx-Rollback-Of'],
+  ['component', 'Relx-Component'],
+];
+
+/** One line, no trailer syntax: text from outside (an approver's name) cannot forge a trailer. */
+const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
+
+export function renderPromotionMessage(title: string, record: PromotionRecord): string {
+  const lines = [oneLine(title), ''];
+  for (const [key, trailer] of trailerNames) {
+    const value = record[key];
+    if (value === null || value === false) continue;
+    lines.push(`${trailer}: ${value === true ? 'true' : oneLine(String(value))}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The record in a promotion commit's message, or null for a commit relx did not make. */
+export function parsePromotionMessage(message: string): PromotionRecord | null {
+  const trailers = new Map<string, string>();
+  for (const line of message.trimEnd().split('\n').reverse()) {
+    const match = /^(Relx-[A-Za-z-]+): (.*)$/.exec(line);
+    if (!match) break;
+    trailers.set(match[1] ?? '', match[2] ?? '');
+  }
+  const manifest = trailers.get('Relx-Manifest');
+  const environment = trailers.get('Relx-Environment');
+  if (!manifest || !environment) return null;
+  return {
+    manifest,
+    environment,
+    previous: trailers.get('Relx-Previous') ?? null,
+    approvedBy: trailers.get('Relx-Approved-By') ?? null,
+    run: trailers.get('Relx-Run') ?? null,
+    hotfix: trailers.get('Relx-Hotfix') === 'true',
+    rollbackOf: trailers.get('Relx-Rollback-Of') ?? null,
+    component: trailers.get('Relx-Component') ?? null,
+  };
+}
