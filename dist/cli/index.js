@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(8442).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(483);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7258);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 483:
+/***/ 7258:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23165,7 +23165,345 @@ function releaseHistoryContext(history, commit) {
     return { previous: others.at(-1) ?? null, existingNames: others.map((m) => m.metadata.name) };
 }
 
+;// CONCATENATED MODULE: ./src/promotion/gitops-config.ts
+
+
+
+
+/**
+ * How a GitOps repository is laid out, from `relx.gitops.yaml` at its root (all optional):
+ * the environments in promotion order, the folder of each, and the overlay files relx edits so
+ * Argo CD or Flux deploy what the manifest pins.
+ */
+const gitopsConfigFile = 'relx.gitops.yaml';
+const environmentNamePattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const overlaySchema = object({
+    component: schemas_string().min(1).describe('The component (its name in the manifest).'),
+    file: schemas_string()
+        .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+$/, 'a path inside the environment folder, without ..')
+        .describe('The overlay file, relative to the environment folder, e.g. kustomization.yaml or values.yaml.'),
+    kustomizeImage: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Kustomize: the images[].name to pin (default: the image repository). Only the digest is written.'),
+    path: schemas_string()
+        .regex(/^[\w-]+(\.[\w-]+)*$/, 'a dotted YAML path such as image.digest')
+        .optional()
+        .describe('A YAML path to set, e.g. image.digest in Helm values.'),
+    value: schemas_enum(['digest', 'version', 'reference']).default('digest').describe('What goes there.'),
+})
+    .strict();
+const gitopsConfigSchema = object({
+    environments: array(schemas_string().regex(environmentNamePattern, 'lower-case letters, digits and -'))
+        .min(1)
+        .default(['dev', 'staging', 'prod'])
+        .describe('Promotion order: a release reaches each only after the one before it.'),
+    folder: schemas_string()
+        .regex(/^[\w./-]*\{env\}[\w./-]*$/, 'a path containing {env}')
+        .refine((f) => !f.split('/').includes('..'), 'no .. segments')
+        .default('environments/{env}'),
+    branch: schemas_string().min(1).default('main'),
+    overlays: array(overlaySchema).default([]),
+})
+    .strict();
+function parseGitOpsConfig(text) {
+    if (text === null)
+        return gitopsConfigSchema.parse({});
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    if (document.errors.length > 0) {
+        throw inputError(`${gitopsConfigFile} is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
+            file: gitopsConfigFile,
+            fix: 'Fix the YAML syntax.',
+        });
+    }
+    const result = gitopsConfigSchema.safeParse(document.toJS() ?? {});
+    if (!result.success) {
+        throw schemaInputError(gitopsConfigFile, result.error.issues, gitopsConfigFile, 'See the promote-env README for the layout.');
+    }
+    return result.data;
+}
+/** The environment, checked against the configured list: an unknown name or a path never gets through. */
+function checkEnvironment(config, environment, field = 'environment') {
+    if (!environmentNamePattern.test(environment) || !config.environments.includes(environment)) {
+        throw inputError(`Unknown environment "${environment}".`, {
+            field,
+            fix: `Use one of: ${config.environments.join(', ')} (declared in ${gitopsConfigFile}).`,
+        });
+    }
+    return environment;
+}
+const environmentFolder = (config, environment) => config.folder.replaceAll('{env}', environment);
+const releaseFile = (config, environment) => `${environmentFolder(config, environment)}/release.yaml`;
+
+;// CONCATENATED MODULE: ./src/promotion/promotion-commit.ts
+const trailerNames = [
+    ['manifest', 'Relx-Manifest'],
+    ['environment', 'Relx-Environment'],
+    ['previous', 'Relx-Previous'],
+    ['approvedBy', 'Relx-Approved-By'],
+    ['run', 'Relx-Run'],
+    ['hotfix', 'Relx-Hotfix'],
+    ['rollbackOf', 'Relx-Rollback-Of'],
+    ['component', 'Relx-Component'],
+];
+/** One line, no trailer syntax: text from outside (an approver's name) cannot forge a trailer. */
+const oneLine = (value) => value.replace(/[\r\n]+/g, ' ').trim();
+function renderPromotionMessage(title, record) {
+    const lines = [oneLine(title), ''];
+    for (const [key, trailer] of trailerNames) {
+        const value = record[key];
+        if (value === null || value === false)
+            continue;
+        lines.push(`${trailer}: ${value === true ? 'true' : oneLine(String(value))}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The record in a promotion commit's message, or null for a commit relx did not make. */
+function parsePromotionMessage(message) {
+    const trailers = new Map();
+    for (const line of message.trimEnd().split('\n').reverse()) {
+        const match = /^(Relx-[A-Za-z-]+): (.*)$/.exec(line);
+        if (!match)
+            break;
+        trailers.set(match[1] ?? '', match[2] ?? '');
+    }
+    const manifest = trailers.get('Relx-Manifest');
+    const environment = trailers.get('Relx-Environment');
+    if (!manifest || !environment)
+        return null;
+    return {
+        manifest,
+        environment,
+        previous: trailers.get('Relx-Previous') ?? null,
+        approvedBy: trailers.get('Relx-Approved-By') ?? null,
+        run: trailers.get('Relx-Run') ?? null,
+        hotfix: trailers.get('Relx-Hotfix') === 'true',
+        rollbackOf: trailers.get('Relx-Rollback-Of') ?? null,
+        component: trailers.get('Relx-Component') ?? null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/gitops-repository.ts
+
+
+
+
+
+
+
+const identity = {
+    GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME || 'relx',
+    GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL || 'relx@users.noreply.github.com',
+    GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME || 'relx',
+    GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL || 'relx@users.noreply.github.com',
+};
+/**
+ * A private clone of the GitOps repository for one promotion: relx never works in someone's
+ * checkout. Every read (state, history) and write (commit, push) goes through it.
+ */
+class GitOpsClone {
+    dir;
+    branch;
+    remote;
+    constructor(dir, branch, remote) {
+        this.dir = dir;
+        this.branch = branch;
+        this.remote = remote;
+    }
+    static async open(remote, branch) {
+        const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-gitops-'));
+        try {
+            await run_git_runGit(dir, ['init', '--quiet']);
+            await run_git_runGit(dir, ['remote', 'add', 'origin', remote.url]);
+            await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+            const clone = new GitOpsClone(dir, branch, remote);
+            await clone.refresh();
+            return clone;
+        }
+        catch (error) {
+            (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+            if (error instanceof run_git_GitCommandError) {
+                throw inputError(`Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`, {
+                    field: 'gitops-repository',
+                    fix: 'Check the URL or path, and that the token may read it.',
+                });
+            }
+            throw error;
+        }
+    }
+    /** Moves to what the remote holds now (an empty remote stays an empty branch). */
+    async refresh() {
+        const env = pushAuthEnv(this.remote.token);
+        const heads = await run_git_runGit(this.dir, ['ls-remote', '--heads', 'origin', this.branch], { env });
+        if (heads.trim() === '')
+            return;
+        await run_git_runGit(this.dir, ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`], { env });
+        await run_git_runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
+    }
+    read(path) {
+        const full = (0,external_node_path_.join)(this.dir, path);
+        return (0,external_node_fs_.existsSync)(full) ? (0,external_node_fs_.readFileSync)(full, 'utf8') : null;
+    }
+    async hasCommits() {
+        return run_git_runGit(this.dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false);
+    }
+    /** The promotions of one file (an environment's release.yaml), newest first. */
+    async history(path) {
+        if (!(await this.hasCommits()))
+            return [];
+        const log = await run_git_runGit(this.dir, ['log', '--format=%H%x1f%aI%x1f%an%x1f%B%x1e', 'HEAD', '--', path]);
+        const entries = [];
+        for (const chunk of log.split('\x1e')) {
+            const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
+            if (!commit || !time || !author || message === undefined)
+                continue;
+            const content = await run_git_runGit(this.dir, ['show', `${commit}:${path}`]).catch(() => null);
+            entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
+        }
+        return entries;
+    }
+    async commit(files, message) {
+        for (const [path, content] of files) {
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)((0,external_node_path_.join)(this.dir, path)), { recursive: true });
+            (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(this.dir, path), content);
+        }
+        await run_git_runGit(this.dir, ['add', '--', ...files.keys()]);
+        await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+            input: message,
+            env: identity,
+        });
+        return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
+    }
+    /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
+    async push() {
+        try {
+            await run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
+                env: pushAuthEnv(this.remote.token),
+            });
+            return true;
+        }
+        catch (error) {
+            if (error instanceof run_git_GitCommandError &&
+                /rejected|fetch first|non-fast-forward|cannot lock ref|failed to update ref|stale info/i.test(error.stderr)) {
+                return false;
+            }
+            throw error;
+        }
+    }
+    close() {
+        (0,external_node_fs_.rmSync)(this.dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/promotion/environment-status.ts
+
+
+
+
+/** Reads an environment from the GitOps repository: what it runs now and each promotion, newest first. */
+async function readEnvironment(remote, environment) {
+    const clone = await GitOpsClone.open(remote, 'main');
+    try {
+        const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
+        checkEnvironment(config, environment, '--env');
+        const path = releaseFile(config, environment);
+        const text = clone.read(path);
+        const manifest = text === null ? null : parseReleaseManifest(text, path);
+        const entries = await clone.history(path);
+        const parsed = entries.map((h) => (h.content === null ? null : parseReleaseManifest(h.content, path)));
+        const history = entries.map((h, i) => ({
+            commit: h.commit,
+            time: h.time,
+            author: h.author,
+            manifest: parsed[i]?.metadata.name ?? null,
+            record: h.record,
+        }));
+        // the releases it ran, newest first, each once in a row
+        const releases = parsed.filter((m, i) => m !== null && m.metadata.name !== parsed[i - 1]?.metadata.name);
+        return {
+            config,
+            status: {
+                environment,
+                release: manifest?.metadata.name ?? null,
+                sourceCommit: manifest?.metadata.source.commit ?? null,
+                sourceRepository: manifest?.metadata.source.repository ?? null,
+                components: manifest ? [...pinnedComponents(manifest).values()] : [],
+                promotion: history[0] ?? null,
+                manifest,
+            },
+            history,
+            releases,
+        };
+    }
+    finally {
+        clone.close();
+    }
+}
+function renderStatus(status) {
+    if (!status.release)
+        return `${status.environment}: nothing promoted yet\n`;
+    const p = status.promotion;
+    const lines = [
+        `${status.environment} runs ${status.release}`,
+        `  built from ${status.sourceRepository ?? '?'}@${status.sourceCommit ?? '?'}`,
+        p
+            ? `  promoted ${p.time} by ${p.author}${p.record?.approvedBy ? `, approved by ${p.record.approvedBy}` : ''}${p.record?.hotfix ? ' (hotfix)' : ''} — ${p.commit.slice(0, 7)}`
+            : '',
+        '',
+    ];
+    const width = Math.max(9, ...status.components.map((c) => c.name.length));
+    lines.push(`${'component'.padEnd(width)}  ${'kind'.padEnd(14)}  ${'version'.padEnd(12)}  pin`);
+    for (const c of status.components) {
+        lines.push(`${c.name.padEnd(width)}  ${c.category.padEnd(14)}  ${c.version.padEnd(12)}  ${c.pin ?? '-'}`);
+    }
+    return `${lines.filter((l, i) => l !== '' || i > 2).join('\n')}\n`;
+}
+function renderHistory(environment, history) {
+    if (history.length === 0)
+        return `${environment}: no promotions yet\n`;
+    return `${history
+        .map((h) => {
+        const r = h.record;
+        const what = r?.rollbackOf
+            ? `rollback of ${r.rollbackOf}${r.component ? ` (${r.component})` : ''} → ${h.manifest ?? '?'}`
+            : `${h.manifest ?? '(removed)'}${r?.previous ? ` (after ${r.previous})` : ''}`;
+        const who = `by ${h.author}${r?.approvedBy ? `, approved by ${r.approvedBy}` : ''}`;
+        return `${h.time}  ${h.commit.slice(0, 7)}  ${what}  ${who}${r?.hotfix ? '  HOTFIX' : ''}${r?.run ? `  ${r.run}` : ''}`;
+    })
+        .join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/gitops-remote.ts
+
+
+
+/**
+ * The GitOps repository the environment commands work on: `--gitops` (a URL or a path), else
+ * RELX_GITOPS, else the `origin` of the current directory. A token for https comes from
+ * GITHUB_TOKEN and travels in a header.
+ */
+async function gitopsRemote(option) {
+    const token = process.env.GITHUB_TOKEN;
+    const given = option ?? process.env.RELX_GITOPS;
+    let url = given;
+    if (!url) {
+        url = (await run_git_runGit(process.cwd(), ['remote', 'get-url', 'origin']).catch(() => '')).trim();
+        if (!url) {
+            throw inputError('Which GitOps repository?', {
+                field: '--gitops',
+                fix: 'Pass --gitops <url or path>, set RELX_GITOPS, or run inside a clone of the GitOps repository.',
+            });
+        }
+    }
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[\w.-]+@[\w.-]+:/.test(url))
+        url = (0,external_node_path_.resolve)(url);
+    return token ? { url, token } : { url };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/diff-command.ts
+
+
+
 
 
 
@@ -23175,15 +23513,37 @@ function registerDiffCommand(program) {
     program
         .command('diff')
         .description('What changed between two releases: version changes, added and removed components. Reads only.')
-        .argument('<a>', 'the earlier release: a manifest file, or a release name in --dir')
-        .argument('<b>', 'the later release: a manifest file, or a release name in --dir')
+        .argument('[a]', 'the earlier release: a manifest file, or a release name in --dir')
+        .argument('[b]', 'the later release: a manifest file, or a release name in --dir')
         .option('--dir <dir>', 'folder of the manifests, for release names', defaultManifestDir)
+        .option('--env <env>', 'instead of a and b: the last two releases an environment ran')
+        .option('--gitops <url-or-path>', 'the GitOps repository, with --env')
         .option('--json', 'print the diff as JSON')
         .action(async (a, b, options) => {
-        const [before, after] = await Promise.all([
-            readManifestFile(manifestFile(a, options.dir)),
-            readManifestFile(manifestFile(b, options.dir)),
-        ]);
+        let before;
+        let after;
+        if (options.env) {
+            const { releases } = await readEnvironment(await gitopsRemote(options.gitops), options.env);
+            const [latest, earlier] = releases;
+            if (!latest || !earlier) {
+                throw inputError(`${options.env} has run fewer than two releases.`, {
+                    field: '--env',
+                    fix: 'See `relx history --env ' + options.env + '`.',
+                });
+            }
+            [before, after] = [earlier, latest];
+        }
+        else {
+            if (!a || !b)
+                throw inputError('diff needs two releases, or --env.', {
+                    field: '<a> <b>',
+                    fix: 'relx diff 1.3.0 1.4.0, or relx diff --env prod.',
+                });
+            [before, after] = await Promise.all([
+                readManifestFile(manifestFile(a, options.dir)),
+                readManifestFile(manifestFile(b, options.dir)),
+            ]);
+        }
         const diff = diffManifests(before, after);
         process.stdout.write(options.json ? `${JSON.stringify(diff, null, 2)}\n` : renderManifestDiff(diff));
     });
@@ -23193,6 +23553,520 @@ function manifestFile(release, dir) {
     if ((0,external_node_fs_.existsSync)(release) || /\.ya?ml$/.test(release))
         return release;
     return (0,external_node_path_.join)(dir, `${release}.yaml`);
+}
+
+;// CONCATENATED MODULE: ./src/cli/environment-commands.ts
+
+
+
+
+
+const gitopsOption = [
+    '--gitops <url-or-path>',
+    'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)',
+];
+/** `relx status`, `relx history`, `relx compat`: what runs where, how it got there, what goes together. Reads only. */
+function registerEnvironmentCommands(program) {
+    program
+        .command('status')
+        .description('What an environment runs: the release, every component with its version and digest, the source commit.')
+        .requiredOption('--env <env>', 'the environment, e.g. prod')
+        .option(...gitopsOption)
+        .option('--json', 'print JSON')
+        .action(async (options) => {
+        const { status } = await readEnvironment(await gitopsRemote(options.gitops), options.env);
+        process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+    });
+    program
+        .command('history')
+        .description('Every promotion of an environment, newest first: when, which release, by whom, approved by whom, which run.')
+        .requiredOption('--env <env>', 'the environment')
+        .option(...gitopsOption)
+        .option('--json', 'print JSON')
+        .action(async (options) => {
+        const { history } = await readEnvironment(await gitopsRemote(options.gitops), options.env);
+        process.stdout.write(options.json ? `${JSON.stringify(history, null, 2)}\n` : renderHistory(options.env, history));
+    });
+    program
+        .command('compat')
+        .description("The supported version matrix of a release (an environment's, or a manifest file's), and the row it satisfies.")
+        .option('--env <env>', 'the release an environment runs')
+        .option('--manifest <file>', 'a manifest file instead')
+        .option(...gitopsOption)
+        .option('--json', 'print JSON')
+        .action(async (options) => {
+        let manifest;
+        if (options.manifest)
+            manifest = await readManifestFile(options.manifest);
+        else if (options.env)
+            manifest = (await readEnvironment(await gitopsRemote(options.gitops), options.env)).status.manifest;
+        else
+            throw inputError('compat needs --env or --manifest.', {
+                field: '--env',
+                fix: 'Pass --env prod, or --manifest releases/<name>.yaml.',
+            });
+        if (!manifest)
+            throw inputError(`${options.env ?? ''} runs nothing yet.`, {
+                field: '--env',
+                fix: 'Promote a release first.',
+            });
+        const check = checkCompatibility(manifest);
+        if (options.json) {
+            process.stdout.write(`${JSON.stringify({ release: manifest.metadata.name, ...check }, null, 2)}\n`);
+            return;
+        }
+        const lines = [
+            `${manifest.metadata.name}: ${manifest.compatibility.length === 0 ? 'no compatibility matrix declared' : `satisfies row ${(check.satisfiedRow ?? -1) + 1}`}`,
+        ];
+        manifest.compatibility.forEach((row, i) => {
+            const mark = check.satisfiedRow === i ? '✓' : ' ';
+            lines.push(`${mark} row ${i + 1}: ${Object.entries(row)
+                .map(([c, r]) => `${c} ${r}`)
+                .join(', ')}`);
+        });
+        process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/promotion/environment-overlays.ts
+
+
+function pinOf(manifest, component) {
+    const image = manifest.components.images.find((i) => i.name === component);
+    if (image) {
+        return {
+            digest: image.digest ?? null,
+            version: image.tag,
+            repository: image.repository,
+            reference: `${image.repository}@${image.digest ?? ''}`,
+        };
+    }
+    const infra = manifest.components.infrastructure.find((i) => i.name === component);
+    if (infra) {
+        return {
+            digest: infra.digest ?? null,
+            version: infra.version,
+            repository: null,
+            reference: `${infra.reference.replace(/:[^:/@]+$/, '')}@${infra.digest ?? ''}`,
+        };
+    }
+    const pkg = manifest.components.packages.find((p) => p.name === component);
+    if (pkg)
+        return { digest: null, version: pkg.version, repository: null, reference: `${pkg.name}@${pkg.version}` };
+    return null;
+}
+/** Kustomize `images:` entry for the image, pinned by digest only (a tag beside it would be ignored, and misleading). */
+function pinKustomizeImage(document, name, digest) {
+    let images = document.get('images', true);
+    if (!(0,dist/* isSeq */.oP)(images)) {
+        document.set('images', document.createNode([]));
+        images = document.get('images', true);
+    }
+    if (!(0,dist/* isSeq */.oP)(images))
+        return;
+    let entry = images.items.find((item) => (0,dist/* isMap */.jh)(item) && item.get('name') === name);
+    if (!entry) {
+        entry = document.createNode({ name });
+        images.items.push(entry);
+    }
+    entry.delete('newTag');
+    entry.set('digest', digest);
+}
+function applyOverlay(text, overlay, manifest, file) {
+    const pin = pinOf(manifest, overlay.component);
+    if (!pin) {
+        throw inputError(`The overlay for ${overlay.component} names a component the manifest does not have.`, {
+            file,
+            field: 'overlays.component',
+            fix: 'Name a component of the release manifest, or remove the overlay.',
+        });
+    }
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    if (document.errors.length > 0) {
+        throw inputError(`The overlay ${file} is not valid YAML.`, {
+            file,
+            fix: 'Fix the file in the GitOps repository.',
+        });
+    }
+    const kustomize = overlay.kustomizeImage !== undefined || (!overlay.path && /kustomization\.ya?ml$/.test(overlay.file));
+    if (kustomize) {
+        const name = overlay.kustomizeImage ?? pin.repository;
+        if (!name || !pin.digest) {
+            throw inputError(`${overlay.component} has no image digest to pin in ${file}.`, {
+                file,
+                field: 'overlays.kustomizeImage',
+                fix: 'Kustomize overlays pin images by digest: use them for image components.',
+            });
+        }
+        pinKustomizeImage(document, name, pin.digest);
+    }
+    else {
+        if (!overlay.path) {
+            throw inputError(`The overlay ${file} for ${overlay.component} needs a path.`, {
+                field: 'overlays.path',
+                fix: 'Give the YAML path to set, e.g. image.digest.',
+            });
+        }
+        const value = overlay.value === 'digest' ? pin.digest : overlay.value === 'version' ? pin.version : pin.reference;
+        if (!value) {
+            throw inputError(`${overlay.component} has no ${overlay.value} to write to ${file}.`, {
+                field: 'overlays.value',
+                fix: 'Use value: version for packages, digest or reference for images and charts.',
+            });
+        }
+        document.setIn(overlay.path.split('.'), value);
+    }
+    return document.toString();
+}
+
+;// CONCATENATED MODULE: ./src/promotion/plan-promotion.ts
+
+
+
+
+
+
+/** What an environment runs, independent of names and timestamps: each component's version and pin. */
+function fingerprint(manifest) {
+    return JSON.stringify([...pinnedComponents(manifest).values()].map((c) => [c.name, c.version, c.pin]));
+}
+/**
+ * Decides one promotion from the state of the GitOps repository. Pure: the same state and intent
+ * give the same files and message, which is what makes a retry after a lost push race safe.
+ */
+function planPromotion(state, intent) {
+    const { config, environment } = state;
+    const target = intent.manifest;
+    if (state.current && fingerprint(state.current) === fingerprint(target)) {
+        return { kind: 'unchanged', manifest: state.current.metadata.name };
+    }
+    const position = config.environments.indexOf(environment);
+    const upstream = position > 0 ? config.environments[position - 1] : null;
+    if (intent.kind === 'promote' && upstream && !intent.hotfix) {
+        const failed = new Set(state.upstreamHistory.map((h) => h.record?.rollbackOf).filter((n) => !!n));
+        const passed = state.upstreamHistory.some((h) => h.manifest &&
+            fingerprint(h.manifest) === fingerprint(target) &&
+            !failed.has(h.manifest.metadata.name));
+        if (!passed) {
+            throw conflictError(`${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`, {
+                field: 'environment',
+                fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship it as a hotfix (--hotfix, or hotfix: true in promote-env), which is recorded.`,
+            });
+        }
+    }
+    const files = new Map();
+    files.set(releaseFile(config, environment), renderReleaseManifest(target));
+    for (const overlay of config.overlays) {
+        const path = `${environmentFolder(config, environment)}/${overlay.file}`;
+        if (!target.components.images.some((i) => i.name === overlay.component) &&
+            !target.components.infrastructure.some((i) => i.name === overlay.component) &&
+            !target.components.packages.some((p) => p.name === overlay.component)) {
+            continue; // a component this release does not have keeps its overlay as it is
+        }
+        files.set(path, applyOverlay(state.overlays.get(path) ?? '', overlay, target, path));
+    }
+    const record = {
+        manifest: target.metadata.name,
+        environment,
+        previous: state.current?.metadata.name ?? null,
+        approvedBy: intent.approvedBy,
+        run: intent.run,
+        hotfix: intent.hotfix,
+        rollbackOf: intent.rollbackOf ?? null,
+        component: intent.component ?? null,
+    };
+    const title = intent.title ?? `deploy(${environment}): ${target.metadata.name}${intent.hotfix ? ' (hotfix)' : ''}`;
+    return { kind: 'write', files, message: renderPromotionMessage(title, record), record };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/promote-environment.ts
+
+
+
+
+
+
+
+/** A manifest from outside: parsed, checked for floating references and compatibility, before any git. */
+function readManifestForPromotion(text, source) {
+    const manifest = parseReleaseManifest(text, source);
+    validateManifest(manifest, source);
+    return manifest;
+}
+const parseAt = (entry, path) => entry.content === null ? null : parseReleaseManifest(entry.content, `${path}@${entry.commit.slice(0, 7)}`);
+async function readState(clone, environment) {
+    const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
+    checkEnvironment(config, environment);
+    const path = releaseFile(config, environment);
+    const currentText = clone.read(path);
+    const position = config.environments.indexOf(environment);
+    const upstream = position > 0 ? config.environments[position - 1] : null;
+    const upstreamPath = upstream ? releaseFile(config, upstream) : null;
+    const upstreamHistory = upstreamPath
+        ? (await clone.history(upstreamPath)).map((h) => ({
+            manifest: parseAt(h, upstreamPath),
+            record: h.record,
+        }))
+        : [];
+    const overlays = new Map();
+    for (const overlay of config.overlays) {
+        const file = `${environmentFolder(config, environment)}/${overlay.file}`;
+        overlays.set(file, clone.read(file));
+    }
+    return {
+        config,
+        environment,
+        current: currentText === null ? null : parseReleaseManifest(currentText, path),
+        upstreamHistory,
+        overlays,
+    };
+}
+const jitter = () => new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 120));
+/**
+ * Plan → commit → push, and when another promotion landed first: fetch, plan again on the new
+ * tip, retry. The other promotion is never lost, and a promotion that has become a no-op (the same
+ * release landed meanwhile) stops there.
+ */
+async function land(context, intentFor) {
+    const progress = context.onProgress ?? (() => { });
+    const attempts = context.attempts ?? 12;
+    const clone = await GitOpsClone.open(context.remote, 'main');
+    try {
+        for (let attempt = 1; attempt <= attempts; attempt++) {
+            const state = await readState(clone, context.environment);
+            const intent = await intentFor(state, clone);
+            const plan = planPromotion(state, intent);
+            const base = {
+                environment: context.environment,
+                manifest: intent.manifest.metadata.name,
+                previous: state.current?.metadata.name ?? null,
+                attempts: attempt,
+            };
+            if (plan.kind === 'unchanged') {
+                progress(`${context.environment} already runs ${plan.manifest}`);
+                return { ...base, status: 'unchanged', commit: null, files: [], record: null };
+            }
+            if (context.dryRun) {
+                return {
+                    ...base,
+                    status: 'planned',
+                    commit: null,
+                    files: [...plan.files.keys()],
+                    record: plan.record,
+                };
+            }
+            const commit = await clone.commit(plan.files, plan.message);
+            if (await clone.push()) {
+                progress(`${context.environment}: ${plan.message.split('\n')[0]} (${commit.slice(0, 7)})`);
+                return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
+            }
+            progress(`${context.environment}: another promotion landed first; trying again on top of it`);
+            await jitter();
+            await clone.refresh();
+        }
+        throw transientError(`${context.environment}: other promotions kept landing first (${attempts} attempts).`, {
+            fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.',
+        });
+    }
+    finally {
+        clone.close();
+    }
+}
+function promoteEnvironment(context, manifest, options = {}) {
+    return land(context, async () => ({
+        manifest,
+        kind: 'promote',
+        hotfix: options.hotfix ?? false,
+        approvedBy: context.approvedBy ?? null,
+        run: context.run ?? null,
+    }));
+}
+/**
+ * The releases an environment ran, newest first, without those it was rolled back from: "the
+ * previous release" must never be one that was just rolled back, or a second rollback would
+ * undo the first.
+ */
+async function rollbackCandidates(clone, state) {
+    const path = releaseFile(state.config, state.environment);
+    const history = await clone.history(path);
+    const rolledBack = new Set(history.map((h) => h.record?.rollbackOf).filter((n) => !!n));
+    return history
+        .map((h) => parseAt(h, path))
+        .filter((m) => m !== null && !rolledBack.has(m.metadata.name));
+}
+/** The whole environment back to the release before the current one (or `to`, a release it ran). */
+function rollbackEnvironment(context, to) {
+    return land(context, async (state, clone) => {
+        const current = state.current;
+        if (!current)
+            throw inputError(`${context.environment} has no release to roll back.`, {
+                field: 'environment',
+                fix: 'Promote a release first.',
+            });
+        const history = await rollbackCandidates(clone, state);
+        const target = history.find((m) => to ? m.metadata.name === to : fingerprint(m) !== fingerprint(current));
+        if (!target) {
+            throw inputError(to
+                ? `${context.environment} never ran ${to}.`
+                : `${context.environment} has no earlier release to go back to.`, {
+                field: to ? '--to' : 'environment',
+                fix: 'See `relx history --env <env>` for the releases it ran.',
+            });
+        }
+        return {
+            manifest: target,
+            kind: 'rollback',
+            hotfix: false,
+            approvedBy: context.approvedBy ?? null,
+            run: context.run ?? null,
+            rollbackOf: current.metadata.name,
+            title: `rollback(${context.environment}): ${current.metadata.name} → ${target.metadata.name}`,
+        };
+    });
+}
+/**
+ * One component back to its previous version (or `toVersion`), everything else as it is: a derived
+ * manifest, named after the release it changes, is what the environment then runs.
+ */
+function rollbackComponent(context, component, toVersion, now = new Date()) {
+    if (!/^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/.test(component) || component.split('/').includes('..')) {
+        return Promise.reject(inputError(`"${component}" is not a component name.`, {
+            field: 'component',
+            fix: 'Use the name as the manifest lists it.',
+        }));
+    }
+    return land(context, async (state, clone) => {
+        const current = state.current;
+        if (!current)
+            throw inputError(`${context.environment} has no release to roll back.`, {
+                field: 'environment',
+                fix: 'Promote a release first.',
+            });
+        const now_ = pinnedComponents(current).get(component);
+        if (!now_) {
+            throw inputError(`${context.environment} runs no component named ${component}.`, {
+                field: 'component',
+                fix: `Use one of: ${[...pinnedComponents(current).keys()].join(', ')}.`,
+            });
+        }
+        const path = releaseFile(state.config, state.environment);
+        const history = await rollbackCandidates(clone, state);
+        const source = history.find((m) => {
+            const then = pinnedComponents(m).get(component);
+            return (then &&
+                (toVersion ? then.version === toVersion : then.version !== now_.version || then.pin !== now_.pin));
+        });
+        if (!source) {
+            throw inputError(toVersion
+                ? `${context.environment} never ran ${component} ${toVersion}.`
+                : `${context.environment} never ran another version of ${component}.`, { field: 'component', fix: 'See `relx history --env <env>` for what it ran.' });
+        }
+        const swap = (mine, theirs) => mine.map((c) => (c.name === component ? (theirs.find((t) => t.name === component) ?? c) : c));
+        const from = now_.version;
+        const to = pinnedComponents(source).get(component)?.version ?? '';
+        const slug = component.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+/, '');
+        const name = `${current.metadata.name}-rollback-${slug}-${to}`.slice(0, 128);
+        if (!releaseNamePattern.test(name)) {
+            throw conflictError(`Cannot name the derived release for ${component}.`, {
+                fix: 'Roll back the whole environment instead.',
+            });
+        }
+        const derived = {
+            ...current,
+            metadata: { ...current.metadata, name, createdAt: now.toISOString(), previous: current.metadata.name },
+            components: {
+                packages: swap(current.components.packages, source.components.packages),
+                images: swap(current.components.images, source.components.images),
+                infrastructure: swap(current.components.infrastructure, source.components.infrastructure),
+            },
+        };
+        validateManifest(derived, `${path} (derived)`);
+        return {
+            manifest: derived,
+            kind: 'rollback',
+            hotfix: false,
+            approvedBy: context.approvedBy ?? null,
+            run: context.run ?? null,
+            rollbackOf: current.metadata.name,
+            component,
+            title: `rollback(${context.environment}): ${component} ${from} → ${to}`,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cli/promote-command.ts
+
+
+
+
+
+const print = (result, json) => {
+    if (json)
+        return process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const line = result.status === 'unchanged'
+        ? `${result.environment} already runs ${result.manifest}: nothing to do`
+        : result.status === 'planned'
+            ? `would promote ${result.manifest} to ${result.environment} (after ${result.previous ?? 'nothing'}), writing ${result.files.join(', ')}`
+            : `${result.environment} now runs ${result.manifest} (was ${result.previous ?? 'nothing'}) — ${result.commit ?? ''}`;
+    return process.stdout.write(`${line}\n`);
+};
+const progress = (message) => process.stderr.write(`relx: ${message}\n`);
+/** `relx promote` and `relx rollback`: GitOps commits that make an environment match a manifest. */
+function registerPromoteCommands(program) {
+    program
+        .command('promote')
+        .description('Make an environment run a release manifest: a GitOps commit, in environment order, with audit trailers.')
+        .requiredOption('--env <env>', 'the environment, e.g. staging')
+        .requiredOption('--manifest <file>', 'the release manifest (releases/<name>.yaml)')
+        .option('--gitops <url-or-path>', 'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)')
+        .option('--hotfix', 'skip the environment order; recorded in the promotion')
+        .option('--approved-by <who>', 'who approved it (recorded)')
+        .option('--run <url>', 'the run that promotes (recorded)')
+        .option('--dry-run', 'say what would be written, write nothing')
+        .option('--json', 'print the result as JSON')
+        .action(async (options) => {
+        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.manifest), 'utf8').catch(() => {
+            throw inputError(`Cannot read the manifest ${options.manifest}.`, {
+                field: '--manifest',
+                fix: 'Check the path.',
+            });
+        });
+        const manifest = readManifestForPromotion(text, options.manifest);
+        const result = await promoteEnvironment({
+            remote: await gitopsRemote(options.gitops),
+            environment: options.env,
+            approvedBy: options.approvedBy ?? null,
+            run: options.run ?? null,
+            dryRun: options.dryRun ?? false,
+            onProgress: progress,
+        }, manifest, { hotfix: options.hotfix ?? false });
+        print(result, options.json);
+    });
+    program
+        .command('rollback')
+        .description('Roll an environment back to its previous release, or only one component to its previous version.')
+        .requiredOption('--env <env>', 'the environment')
+        .option('--component <name>', 'only this component; everything else stays')
+        .option('--to <release-or-version>', 'a release name (whole environment) or a version (with --component)')
+        .option('--gitops <url-or-path>', 'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)')
+        .option('--approved-by <who>', 'who approved it (recorded)')
+        .option('--run <url>', 'the run that rolls back (recorded)')
+        .option('--dry-run', 'say what would be written, write nothing')
+        .option('--json', 'print the result as JSON')
+        .action(async (options) => {
+        const context = {
+            remote: await gitopsRemote(options.gitops),
+            environment: options.env,
+            approvedBy: options.approvedBy ?? null,
+            run: options.run ?? null,
+            dryRun: options.dryRun ?? false,
+            onProgress: progress,
+        };
+        const result = options.component
+            ? await rollbackComponent(context, options.component, options.to)
+            : await rollbackEnvironment(context, options.to);
+        print(result, options.json);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/write-release-manifest.ts
@@ -28320,11 +29194,15 @@ function renderResult(result) {
 
 
 
+
+
 /** Every subcommand's registration, in the order `relx --help` lists them. */
 const cliCommands = [
     registerPlanCommand,
     registerVersionCommand,
     registerManifestCommand,
+    registerPromoteCommands,
+    registerEnvironmentCommands,
     registerDiffCommand,
     registerSloGateCommand,
     registerActionReleaseCommand,
@@ -41510,11 +42388,11 @@ __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
+exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
 __webpack_unused_export__ = identity.isPair;
 exports.jn = identity.isScalar;
-__webpack_unused_export__ = identity.isSeq;
+exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;

@@ -65,7 +65,7 @@ export function planPromotion(state: PromotionState, intent: PromotionIntent): P
         `${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`,
         {
           field: 'environment',
-          fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship a hotfix with --hotfix, which is recorded.`,
+          fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship it as a hotfix (--hotfix, or hotfix: true in promote-env), which is recorded.`,
         },
       );
     }

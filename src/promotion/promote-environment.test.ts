@@ -38,7 +38,9 @@ describe('promoting by GitOps commits', () => {
         previous: null,
       });
     }
-    expect(remote.git('show', 'main:environments/prod/release.yaml')).toBe(renderReleaseManifest(r1).trimEnd());
+    expect(remote.git('show', 'main:environments/prod/release.yaml')).toBe(
+      renderReleaseManifest(r1).trimEnd(),
+    );
     const kustomization = remote.git('show', 'main:environments/prod/kustomization.yaml');
     expect(kustomization).toContain('# Argo CD reconciles this folder');
     expect(parse(kustomization).images).toEqual([
