@@ -45557,7 +45557,9 @@ async function run() {
                 fix: 'Check out the branch (actions/checkout with `ref: ${{ github.ref_name }}`).',
             });
         }
-        const target = branch ? { remote: 'origin', branch, ...(inputs.token ? { token: inputs.token } : {}) } : null;
+        const target = branch
+            ? { remote: 'origin', branch, ...(inputs.token ? { token: inputs.token } : {}) }
+            : null;
         // a re-run checks out the commit it started from: see the manifest an earlier attempt pushed
         if (target)
             await fastForwardFromRemote(cwd, target);
