@@ -59323,7 +59323,10 @@ const dependencyKinds = [
     'optionalDependencies',
     'dependsOn',
 ];
-const relx_config_name = schemas_string().min(1);
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+const componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const relx_config_name = schemas_string()
+    .regex(componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
 const calverFormat = schemas_string()
     .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
     .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
@@ -59550,6 +59553,7 @@ function editDistance(a, b) {
 
 
 
+
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
 /** Where each component type keeps its version, when it has a file for it. */
 function versionFileOf(type, path) {
@@ -59605,6 +59609,9 @@ async function loadWorkspace(root, options = {}) {
         const own = declared.get(name);
         const entry = own?.entry;
         const field = own ? `components[${own.index}]` : name;
+        if (!componentNamePattern.test(name)) {
+            throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+        }
         const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
         if (paths.length === 0) {
             throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);

@@ -42,6 +42,18 @@ describe('discovering components', () => {
     expect(components[0]?.versionFile).toBe('packages/api/package.json');
   });
 
+  it('refuses a workspace package whose name could reach a shell', async () => {
+    const root = aFolder({
+      'package.json': { name: 'root', workspaces: ['packages/*'] },
+      'packages/evil/package.json': pkg('x; rm -rf ~'),
+    });
+    await expect(loadWorkspace(root)).rejects.toMatchObject({
+      kind: 'configuration',
+      field: 'packages/evil/package.json name',
+      message: expect.stringContaining('"x; rm -rf ~"'),
+    });
+  });
+
   it('follows nested globs and negations', async () => {
     const root = aFolder({
       'package.json': { name: 'root' },

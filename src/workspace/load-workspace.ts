@@ -6,7 +6,12 @@ import type { Component, DependencyEdge, VersioningScheme } from './component.js
 import { assertAcyclic } from './component-graph.js';
 import { discoverWorkspaces, type WorkspacePackage } from './discover-workspaces.js';
 import { closest, readRelxConfig } from './read-relx-config.js';
-import type { ComponentConfig, ComponentType, RelxConfig } from './relx-config.js';
+import {
+  componentNamePattern,
+  type ComponentConfig,
+  type ComponentType,
+  type RelxConfig,
+} from './relx-config.js';
 
 export interface Workspace {
   root: string;
@@ -77,6 +82,13 @@ export async function loadWorkspace(root: string, options: { configFile?: string
     const own = declared.get(name);
     const entry = own?.entry;
     const field = own ? `components[${own.index}]` : name;
+    if (!componentNamePattern.test(name)) {
+      throw at(
+        found ? `${found.path}/package.json name` : `${field}.name`,
+        `The component name ${JSON.stringify(name)} has characters relx does not allow.`,
+        'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.',
+      );
+    }
     const paths = (
       entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])
     ).map(normalizePath);

@@ -52,6 +52,12 @@ describe('readRelxConfig', () => {
     expect(error.fix).toMatch(fix);
   });
 
+  it('refuses a component name that could reach a shell', async () => {
+    const error = await failure('components:\n  - { name: "x; rm -rf ~", type: files, path: a }\n');
+    expect(error).toMatchObject({ kind: 'configuration', field: 'components[0].name' });
+    expect(error.message).toMatch(/no spaces or shell characters/);
+  });
+
   it('says what build metadata may hold', async () => {
     const error = await failure('buildMetadata: "sha_{shortSha}"\n');
     expect(error.message).toMatch(/^dot-separated identifiers of letters, digits and -/);

@@ -25,7 +25,14 @@ export const dependencyKinds = [
   'dependsOn',
 ] as const;
 
-const name = z.string().min(1);
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+export const componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const name = z
+  .string()
+  .regex(
+    componentNamePattern,
+    'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)',
+  );
 const calverFormat = z
   .string()
   .regex(
