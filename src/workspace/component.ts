@@ -1,4 +1,4 @@
-import type { ComponentType, DependencyKind } from './relx-config.js';
+import type { ComponentType, DependencyKind, PublishConfig } from './relx-config.js';
 
 export type VersioningScheme = { kind: 'semver' } | { kind: 'calver'; format: string };
 
@@ -28,4 +28,6 @@ export interface Component {
   /** Internal edges only: components of this repository. */
   dependsOn: DependencyEdge[];
   private: boolean;
+  /** Where it is published (relx.config.yaml `publish:`), when configured. */
+  publish?: PublishConfig;
 }

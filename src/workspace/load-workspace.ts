@@ -147,6 +147,7 @@ export async function loadWorkspace(root: string, options: { configFile?: string
       ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
       dependsOn,
       private: found?.private ?? false,
+      ...(entry?.publish ? { publish: entry.publish } : {}),
     });
   }
 

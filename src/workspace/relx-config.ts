@@ -71,6 +71,31 @@ export const releaseRuleSchema = z
   })
   .strict();
 
+export const publishConfigSchema = z
+  .object({
+    registry: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+      .optional()
+      .describe('npm packages: the registry (default: the publish step\'s npm-registry input, else registry.npmjs.org).'),
+    access: z.enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: z
+      .string()
+      .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+      .optional()
+      .describe(
+        'Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.',
+      ),
+    repository: z
+      .string()
+      .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+      .optional()
+      .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+  })
+  .strict()
+  .describe('Where and how the component is published.');
+export type PublishConfig = z.infer<typeof publishConfigSchema>;
+
 export const channelSchema = z
   .object({
     branch: z.string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
@@ -108,6 +133,7 @@ export const componentConfigSchema = z
       .array(name)
       .optional()
       .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    publish: publishConfigSchema.optional(),
   })
   .strict();
 

@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startVerdaccio, type RunningVerdaccio } from '../../test/npm-registry/verdaccio-fixture.js';
+import { startRegistry, type RunningRegistry } from '../../test/oci/registry-fixture.js';
+import { aReleasedRepository } from '../../test/publish/sample-release.js';
+import type { GitRepo } from '../../test/git-repo.js';
+import { parsePublishedList } from '../manifest/published-list.js';
+import { loadWorkspace } from '../workspace/load-workspace.js';
+import { publishRelease, type PublishReleaseOptions } from './publish-release.js';
+import { releasedAtCommit } from './released-components.js';
+
+let npm: RunningVerdaccio;
+let oci: RunningRegistry;
+beforeAll(async () => {
+  [npm, oci] = await Promise.all([startVerdaccio(), startRegistry()]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([npm?.stop(), oci?.stop()]);
+});
+
+async function options(
+  repo: GitRepo,
+  extra: Partial<PublishReleaseOptions> = {},
+): Promise<PublishReleaseOptions> {
+  const { components } = await loadWorkspace(repo.dir);
+  return {
+    root: repo.dir,
+    components,
+    released: await releasedAtCommit(repo.dir, components, repo.head()),
+    commit: repo.head(),
+    repository: 'acme/platform',
+    runUrl: null,
+    npm: { registry: npm.url, token: npm.token, provenance: false },
+    oci: { credentials: {} },
+    dryRun: false,
+    ...extra,
+  };
+}
+
+const versionsOn = async (name: string) => {
+  const response = await fetch(`${npm.url}${name.replace('/', '%2f')}`);
+  if (response.status === 404) return {};
+  return ((await response.json()) as { versions: Record<string, { dist: { integrity: string } }> }).versions;
+};
+
+describe('publishing a release', () => {
+  it('publishes packages in dependency order, promotes the image by digest, pushes the chart; a re-run skips everything', async () => {
+    const repo = aReleasedRepository(oci.host);
+    const first = await publishRelease(await options(repo));
+    expect(first.failure).toBeNull();
+    expect(first.outcomes.map((o) => `${o.component} ${o.outcome}`)).toEqual([
+      '@acme/core published',
+      '@acme/utils published',
+      '@acme/client published',
+      'api published',
+      'api-chart published',
+    ]);
+    expect(parsePublishedList(JSON.stringify(first.list), 'published')).toEqual(first.list);
+    const core = first.list.items.find((i) => i.component === '@acme/core');
+    expect((await versionsOn('@acme/core'))['1.2.0']?.dist.integrity).toBe(core?.integrity);
+    const image = first.list.items.find((i) => i.component === 'api');
+    expect(image).toMatchObject({
+      kind: 'container-image',
+      reference: `${oci.host}/acme/api:1.2.0`,
+      digest: expect.stringMatching(/^sha256:/),
+    });
+    expect(first.list.items.find((i) => i.component === 'api-chart')).toMatchObject({
+      kind: 'helm-chart',
+      reference: `oci://${oci.host}/charts/api:0.1.0`,
+    });
+
+    const again = await publishRelease(await options(repo));
+    expect(again.outcomes.map((o) => o.outcome)).toEqual(Array(5).fill('skipped'));
+    expect(again.list.items.map((i) => [i.component, i.digest ?? i.integrity])).toEqual(
+      first.list.items.map((i) => [i.component, i.digest ?? i.integrity]),
+    );
+    expect(Object.keys(await versionsOn('@acme/core'))).toEqual(['1.2.0']);
+  }, 120_000);
+
+  it('refuses a version that is published with other content, and publishes nothing', async () => {
+    const repo = aReleasedRepository(oci.host);
+    // same versions as the first test, different content
+    writeFileSync(join(repo.dir, 'packages', 'utils', 'index.js'), 'module.exports = "changed";\n');
+    const result = publishRelease(await options(repo));
+    await expect(result).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining('Nothing was published'),
+    });
+    await expect(result).rejects.toMatchObject({
+      message: expect.stringContaining('@acme/utils@2.0.0 is already on'),
+    });
+  }, 120_000);
+});
