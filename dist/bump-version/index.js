@@ -59346,6 +59346,23 @@ const releaseRuleSchema = object({
     bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
 })
     .strict();
+const publishConfigSchema = object({
+    registry: schemas_string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .optional()
+        .describe('npm packages: the registry (default: the publish step\'s npm-registry input, else registry.npmjs.org).'),
+    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: schemas_string()
+        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .optional()
+        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
+    repository: schemas_string()
+        .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .optional()
+        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+})
+    .strict()
+    .describe('Where and how the component is published.');
 const channelSchema = object({
     branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
     prerelease: schemas_string()
@@ -59375,6 +59392,7 @@ const componentConfigSchema = object({
     dependsOn: array(relx_config_name)
         .optional()
         .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    publish: publishConfigSchema.optional(),
 })
     .strict();
 const relxConfigSchema = object({
@@ -59651,6 +59669,7 @@ async function loadWorkspace(root, options = {}) {
             ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
             dependsOn,
             private: found?.private ?? false,
+            ...(entry?.publish ? { publish: entry.publish } : {}),
         });
     }
     const owners = new Map();

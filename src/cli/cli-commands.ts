@@ -5,6 +5,7 @@ import { registerEnvironmentCommands } from './environment-commands.js';
 import { registerPromoteCommands } from './promote-command.js';
 import { registerManifestCommand } from './manifest-command.js';
 import { registerPlanCommand } from './plan-command.js';
+import { registerPublishCommand } from './publish-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
 import { registerVersionCommand } from './version-command.js';
 
@@ -12,6 +13,7 @@ import { registerVersionCommand } from './version-command.js';
 export const cliCommands: Array<(program: Command) => void> = [
   registerPlanCommand,
   registerVersionCommand,
+  registerPublishCommand,
   registerManifestCommand,
   registerPromoteCommands,
   registerEnvironmentCommands,

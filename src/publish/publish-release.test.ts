@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
+import { runCli } from '../cli/main.js';
 import { join } from 'node:path';
 import { startVerdaccio, type RunningVerdaccio } from '../../test/npm-registry/verdaccio-fixture.js';
 import { startRegistry, type RunningRegistry } from '../../test/oci/registry-fixture.js';
@@ -44,6 +46,28 @@ const versionsOn = async (name: string) => {
 };
 
 describe('publishing a release', () => {
+  it('relx publish --dry-run checks every target and publishes nothing', async () => {
+    const repo = aReleasedRepository(oci.host);
+    let out = '';
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    process.env.NPM_TOKEN = npm.token;
+    try {
+      const code = await runCli(['publish', '--dry-run', '--cwd', repo.dir, '--npm-registry', npm.url]);
+      expect(code).toBe(0);
+      expect(
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(/\s+/)[0]),
+      ).toEqual(Array(5).fill('planned'));
+      expect(out).toContain(`planned       oci://${oci.host}/charts/api:0.1.0`);
+      expect(await versionsOn('@acme/core')).toEqual({});
+    } finally {
+      delete process.env.NPM_TOKEN;
+      jest.restoreAllMocks();
+    }
+  }, 60_000);
   it('publishes packages in dependency order, promotes the image by digest, pushes the chart; a re-run skips everything', async () => {
     const repo = aReleasedRepository(oci.host);
     const first = await publishRelease(await options(repo));

@@ -1,0 +1,119 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { runGit } from '../../../../src/git/run-git.js';
+import { publishRelease } from '../../../../src/publish/publish-release.js';
+import { releasedAtCommit } from '../../../../src/publish/released-components.js';
+import { renderPublishSummary } from '../../../../src/publish/render-publish-summary.js';
+import { inputError, renderError } from '../../../../src/relx-error.js';
+import { loadWorkspace } from '../../../../src/workspace/load-workspace.js';
+
+/** Composite steps get inputs through env; a name may come as INPUT_NPM_TOKEN or INPUT_NPM-TOKEN. */
+const input = (name: string) => core.getInput(name.replaceAll('-', '_')) || core.getInput(name);
+
+function releasedInput(text: string): Map<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw inputError('`released` is not JSON.', {
+      field: 'released',
+      fix: "Pass bump-version's `released` output unmodified.",
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw inputError('`released` must be an object of component → {version}.', {
+      field: 'released',
+      fix: "Pass bump-version's `released` output.",
+    });
+  }
+  return new Map(
+    Object.entries(value as Record<string, { version?: unknown }>).map(([component, entry]) => {
+      if (typeof entry?.version !== 'string') {
+        throw inputError(`released.${component} has no version.`, {
+          field: `released.${component}`,
+          fix: "Pass bump-version's `released` output.",
+        });
+      }
+      return [component, entry.version];
+    }),
+  );
+}
+
+export async function run(): Promise<void> {
+  try {
+    for (const secret of ['npm-token', 'oci-password']) if (input(secret)) core.setSecret(input(secret));
+    const cwd = resolve(process.env.GITHUB_WORKSPACE ?? '.', input('working-directory') || '.');
+    const config = input('config');
+    const { components } = await loadWorkspace(cwd, config ? { configFile: config } : {});
+    const commit = (await runGit(cwd, ['rev-parse', 'HEAD'])).trim();
+    const released = input('released')
+      ? releasedInput(input('released'))
+      : await releasedAtCommit(cwd, components, commit);
+    for (const name of released.keys()) {
+      if (!components.some((c) => c.name === name)) {
+        throw inputError(`released names ${name}, which the repository does not have.`, {
+          field: 'released',
+          fix: 'Publish from the repository bump-version released.',
+        });
+      }
+    }
+    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repository = process.env.GITHUB_REPOSITORY ?? '';
+    const dryRun = input('dry-run') === 'true';
+    const npmToken = input('npm-token');
+    const ociUser = input('oci-username');
+    const ociPassword = input('oci-password');
+    const result = await publishRelease({
+      root: cwd,
+      components,
+      released,
+      commit,
+      repository,
+      runUrl: process.env.GITHUB_RUN_ID
+        ? `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}`
+        : null,
+      npm: {
+        registry: input('npm-registry') || 'https://registry.npmjs.org/',
+        ...(npmToken ? { token: npmToken } : {}),
+        ...(input('dist-tag') ? { distTag: input('dist-tag') } : {}),
+        provenance: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL) && input('provenance') !== 'false',
+      },
+      oci: {
+        credentials: {
+          ...(ociUser ? { username: ociUser } : {}),
+          ...(ociPassword ? { password: ociPassword } : {}),
+        },
+      },
+      dryRun,
+      onProgress: (message) => core.info(message),
+    });
+    const temp = process.env.RUNNER_TEMP ?? cwd;
+    const file = join(temp, 'relx-published.json');
+    const json = JSON.stringify(result.list, null, 2);
+    writeFileSync(file, `${json}\n`);
+    // sha256 checksums of what went to OCI registries, in the format attest-build-provenance reads
+    const checksums = result.list.items
+      .filter((i) => i.digest?.startsWith('sha256:'))
+      .map((i) => `${i.digest?.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`);
+    const checksumsFile = join(temp, 'relx-published.sha256');
+    writeFileSync(checksumsFile, checksums.length > 0 ? `${checksums.join('\n')}\n` : '');
+    core.setOutput('published', JSON.stringify(result.list));
+    core.setOutput('published-file', file);
+    core.setOutput('checksums-file', checksums.length > 0 && !dryRun ? checksumsFile : '');
+    await core.summary.addRaw(renderPublishSummary(result, dryRun)).write();
+    if (result.failure) {
+      const done = result.outcomes
+        .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
+        .map((o) => o.component);
+      const left = result.outcomes
+        .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
+        .map((o) => o.component);
+      core.setFailed(
+        `${renderError(result.failure)}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`,
+      );
+    }
+  } catch (error) {
+    core.setFailed(renderError(error));
+  }
+}
