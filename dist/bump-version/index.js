@@ -59350,7 +59350,7 @@ const publishConfigSchema = object({
     registry: schemas_string()
         .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
         .optional()
-        .describe('npm packages: the registry (default: the publish step\'s npm-registry input, else registry.npmjs.org).'),
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
     access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
     source: schemas_string()
         .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')

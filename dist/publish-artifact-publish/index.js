@@ -45466,7 +45466,8 @@ async function planTasks(options, packDir) {
         const version = options.released.get(name);
         if (!component || !version)
             continue;
-        const values = { sha: options.commit, shortSha: options.commit.slice(0, 7), version };
+        const built = options.builtFrom ?? options.commit;
+        const values = { sha: built, shortSha: built.slice(0, 7), version };
         switch (component.type) {
             case 'npm-package': {
                 if (component.private) {
@@ -45690,6 +45691,15 @@ async function releasedAtCommit(root, components, commit) {
         }
     }
     return released;
+}
+/**
+ * The commit CI built the artifacts from: for a release commit (bump-version's), the commit its
+ * plan was made at (the `Relx-Release-Of` trailer); otherwise the commit itself. Image sources
+ * such as `…:sha-{shortSha}` name this one.
+ */
+async function builtFrom(root, commit) {
+    const trailer = (await runGit(root, ['log', '-1', '--format=%(trailers:key=Relx-Release-Of,valueonly)', commit])).trim();
+    return /^[0-9a-f]{40}$/.test(trailer) ? trailer : commit;
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
@@ -46000,7 +46010,7 @@ const publishConfigSchema = object({
     registry: schemas_string()
         .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
         .optional()
-        .describe('npm packages: the registry (default: the publish step\'s npm-registry input, else registry.npmjs.org).'),
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
     access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
     source: schemas_string()
         .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
@@ -46416,6 +46426,7 @@ async function main_run() {
             components,
             released,
             commit,
+            builtFrom: await builtFrom(cwd, commit),
             repository,
             runUrl: process.env.GITHUB_RUN_ID
                 ? `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}`

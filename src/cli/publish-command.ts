@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runGit } from '../git/run-git.js';
 import { publishRelease } from '../publish/publish-release.js';
-import { releasedAtCommit } from '../publish/released-components.js';
+import { builtFrom, releasedAtCommit } from '../publish/released-components.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 
 /** `relx publish`: publish what was released at HEAD (its release tags), each artifact once. */
@@ -36,6 +36,7 @@ export function registerPublishCommand(program: Command): void {
           components,
           released: await releasedAtCommit(cwd, components, commit),
           commit,
+          builtFrom: await builtFrom(cwd, commit),
           repository: env.GITHUB_REPOSITORY ?? '',
           runUrl: null,
           npm: {

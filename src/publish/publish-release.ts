@@ -17,6 +17,8 @@ export interface PublishReleaseOptions {
   /** component → version released at `commit` */
   released: ReadonlyMap<string, string>;
   commit: string;
+  /** The commit CI built the images from ({sha} in image sources); default `commit`. */
+  builtFrom?: string;
   repository: string;
   runUrl: string | null;
   npm: { registry: string; token?: string; distTag?: string; provenance: boolean };
@@ -94,7 +96,8 @@ async function planTasks(options: PublishReleaseOptions, packDir: string): Promi
     const component = byName.get(name);
     const version = options.released.get(name);
     if (!component || !version) continue;
-    const values = { sha: options.commit, shortSha: options.commit.slice(0, 7), version };
+    const built = options.builtFrom ?? options.commit;
+    const values = { sha: built, shortSha: built.slice(0, 7), version };
     switch (component.type) {
       case 'npm-package': {
         if (component.private) {

@@ -19,3 +19,15 @@ export async function releasedAtCommit(
   }
   return released;
 }
+
+/**
+ * The commit CI built the artifacts from: for a release commit (bump-version's), the commit its
+ * plan was made at (the `Relx-Release-Of` trailer); otherwise the commit itself. Image sources
+ * such as `…:sha-{shortSha}` name this one.
+ */
+export async function builtFrom(root: string, commit: string): Promise<string> {
+  const trailer = (
+    await runGit(root, ['log', '-1', '--format=%(trailers:key=Relx-Release-Of,valueonly)', commit])
+  ).trim();
+  return /^[0-9a-f]{40}$/.test(trailer) ? trailer : commit;
+}

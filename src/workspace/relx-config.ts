@@ -77,20 +77,30 @@ export const publishConfigSchema = z
       .string()
       .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
       .optional()
-      .describe('npm packages: the registry (default: the publish step\'s npm-registry input, else registry.npmjs.org).'),
+      .describe(
+        "npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org).",
+      ),
     access: z.enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
     source: z
       .string()
-      .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+      .regex(
+        /^[\w.:/@{}-]+$/,
+        'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}',
+      )
       .optional()
       .describe(
         'Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.',
       ),
     repository: z
       .string()
-      .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+      .regex(
+        /^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/,
+        'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api',
+      )
       .optional()
-      .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+      .describe(
+        'Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.',
+      ),
   })
   .strict()
   .describe('Where and how the component is published.');

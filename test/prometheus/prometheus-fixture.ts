@@ -35,9 +35,9 @@ export const constant =
   () =>
     traffic;
 
-function series(scenario: string, version: string, at: TrafficAt) {
+function series(scenario: string, version: string, at: TrafficAt, end: Date) {
   const steps = historySeconds / stepSeconds;
-  const start = endTime.getTime() / 1000 - historySeconds;
+  const start = Math.floor(end.getTime() / 1000 / stepSeconds) * stepSeconds - historySeconds;
   const rows: Array<{ t: number; ok: number; errors: number; buckets: number[] }> = [];
   let ok = 0;
   let errors = 0;
@@ -45,7 +45,7 @@ function series(scenario: string, version: string, at: TrafficAt) {
   for (let i = 0; i <= steps; i++) {
     const t = start + i * stepSeconds;
     if (i > 0) {
-      const traffic = at(endTime.getTime() / 1000 - t);
+      const traffic = at(start + historySeconds - t);
       ok += traffic.ok;
       errors += traffic.errors;
       let running = 0;
@@ -59,9 +59,9 @@ function series(scenario: string, version: string, at: TrafficAt) {
   return { scenario, version, rows };
 }
 
-export function openMetrics(scenarios: Record<string, Scenario>): string {
+export function openMetrics(scenarios: Record<string, Scenario>, end: Date = endTime): string {
   const all = Object.entries(scenarios).flatMap(([name, versions]) =>
-    Object.entries(versions).flatMap(([version, at]) => (at ? [series(name, version, at)] : [])),
+    Object.entries(versions).flatMap(([version, at]) => (at ? [series(name, version, at, end)] : [])),
   );
   const lines: string[] = ['# TYPE http_requests counter'];
   for (const s of all) {
@@ -141,10 +141,14 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(scenarios: Record<string, Scenario>): Promise<RunningPrometheus> {
+/** `end`: the time of the last sample (default the fixed `endTime`; a gate that asks "now" needs now). */
+export async function startPrometheus(
+  scenarios: Record<string, Scenario>,
+  end: Date = endTime,
+): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'relx-prometheus-'));
   const data = join(dir, 'data.om');
-  writeFileSync(data, openMetrics(scenarios));
+  writeFileSync(data, openMetrics(scenarios, end));
   execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', data, join(dir, 'tsdb')], {
     stdio: 'pipe',
   });

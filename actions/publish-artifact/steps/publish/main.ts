@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { runGit } from '../../../../src/git/run-git.js';
 import { publishRelease } from '../../../../src/publish/publish-release.js';
-import { releasedAtCommit } from '../../../../src/publish/released-components.js';
+import { builtFrom, releasedAtCommit } from '../../../../src/publish/released-components.js';
 import { renderPublishSummary } from '../../../../src/publish/render-publish-summary.js';
 import { inputError, renderError } from '../../../../src/relx-error.js';
 import { loadWorkspace } from '../../../../src/workspace/load-workspace.js';
@@ -69,6 +69,7 @@ export async function run(): Promise<void> {
       components,
       released,
       commit,
+      builtFrom: await builtFrom(cwd, commit),
       repository,
       runUrl: process.env.GITHUB_RUN_ID
         ? `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}`
