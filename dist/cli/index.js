@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3531);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7384);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3531:
+/***/ 7384:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26641,6 +26641,51 @@ function registerPlanCommand(program) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/git/source-repository.ts
+
+
+/**
+ * The web URL of a remote (https, ssh or scp-like, with or without `.git`; credentials dropped),
+ * or null for a local path.
+ */
+function webUrlFromRemoteUrl(url) {
+    const trimmed = url.trim();
+    const scp = /^(?:ssh:\/\/)?git@([^:/]+)[:/](.+?)(?:\.git)?\/?$/.exec(trimmed);
+    if (scp)
+        return `https://${scp[1]}/${scp[2]}`;
+    const https = /^https?:\/\/(?:[^@/]+@)?([^/]+)\/(.+?)(?:\.git)?\/?$/.exec(trimmed);
+    return https ? `https://${https[1]}/${https[2]}` : null;
+}
+/** `owner/name` from a GitHub remote URL, or null when the remote is not on github.com. */
+function repositoryFromRemoteUrl(url) {
+    const match = /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)$/.exec(webUrlFromRemoteUrl(url) ?? '');
+    return match?.[1] ?? null;
+}
+/**
+ * The source repository a release records: the flag, then `GITHUB_REPOSITORY` (set in Actions),
+ * then the GitHub remote `origin`. Outside GitHub with none of these, the caller must say.
+ */
+async function resolveSourceRepository(cwd, given, env = process.env) {
+    const explicit = given ?? env.GITHUB_REPOSITORY;
+    if (explicit) {
+        if (!/^[\w.-]+\/[\w.-]+$/.test(explicit)) {
+            throw inputError(`"${explicit}" is not a repository.`, {
+                field: '--repository',
+                fix: 'Write it as owner/name.',
+            });
+        }
+        return explicit;
+    }
+    const origin = await run_git_runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '');
+    const fromOrigin = repositoryFromRemoteUrl(origin);
+    if (fromOrigin)
+        return fromOrigin;
+    throw inputError('The source repository is unknown: no GITHUB_REPOSITORY and origin is not on GitHub.', {
+        field: '--repository',
+        fix: 'Pass --repository owner/name.',
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
 /** The manifest media types a registry may hold; GET/HEAD must accept all of them or get a 404. */
 const mediaTypes = {
@@ -27572,6 +27617,7 @@ async function builtFrom(root, commit) {
 
 
 
+
 /** `relx publish`: publish what was released at HEAD (its release tags), each artifact once. */
 function registerPublishCommand(program) {
     program
@@ -27579,6 +27625,7 @@ function registerPublishCommand(program) {
         .description('Publish every component released at HEAD exactly once: npm packages, images by digest, charts and modules as OCI artifacts.')
         .option('--npm-registry <url>', 'npm registry (token: NPM_TOKEN)', 'https://registry.npmjs.org/')
         .option('--dist-tag <tag>', 'npm dist-tag (default: latest, or the pre-release identifier)')
+        .option('--repository <owner/name>', 'source repository recorded (default: GITHUB_REPOSITORY, else the GitHub origin)')
         .option('--config <file>', 'config file, relative to --cwd')
         .option('--cwd <dir>', 'repository', '.')
         .option('--dry-run', 'check every target and report; publish nothing')
@@ -27594,7 +27641,7 @@ function registerPublishCommand(program) {
             released: await releasedAtCommit(cwd, components, commit),
             commit,
             builtFrom: await builtFrom(cwd, commit),
-            repository: env.GITHUB_REPOSITORY ?? '',
+            repository: await resolveSourceRepository(cwd, options.repository, env),
             runUrl: null,
             npm: {
                 registry: options.npmRegistry,
@@ -30123,6 +30170,7 @@ function parseReleasePlan(text, source) {
 
 
 
+
 /** `relx version`: apply a plan — version files, changelogs, release commit, tags, push. */
 function registerVersionCommand(program) {
     program
@@ -30171,12 +30219,7 @@ function registerVersionCommand(program) {
 }
 /** The web URL of the remote (for changelog links), when it is a GitHub-style remote. */
 async function repositoryUrlOf(cwd, remote) {
-    const url = (await run_git_runGit(cwd, ['remote', 'get-url', remote]).catch(() => '')).trim();
-    const ssh = /^git@([^:]+):(.+?)(?:\.git)?$/.exec(url);
-    if (ssh)
-        return `https://${ssh[1]}/${ssh[2]}`;
-    const https = /^https:\/\/(?:[^@/]+@)?([^/]+)\/(.+?)(?:\.git)?$/.exec(url);
-    return https ? `https://${https[1]}/${https[2]}` : null;
+    return webUrlFromRemoteUrl(await run_git_runGit(cwd, ['remote', 'get-url', remote]).catch(() => ''));
 }
 function renderResult(result) {
     if (result.components.length === 0)

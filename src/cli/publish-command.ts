@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runGit } from '../git/run-git.js';
+import { resolveSourceRepository } from '../git/source-repository.js';
 import { publishRelease } from '../publish/publish-release.js';
 import { builtFrom, releasedAtCommit } from '../publish/released-components.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
@@ -14,6 +15,10 @@ export function registerPublishCommand(program: Command): void {
     )
     .option('--npm-registry <url>', 'npm registry (token: NPM_TOKEN)', 'https://registry.npmjs.org/')
     .option('--dist-tag <tag>', 'npm dist-tag (default: latest, or the pre-release identifier)')
+    .option(
+      '--repository <owner/name>',
+      'source repository recorded (default: GITHUB_REPOSITORY, else the GitHub origin)',
+    )
     .option('--config <file>', 'config file, relative to --cwd')
     .option('--cwd <dir>', 'repository', '.')
     .option('--dry-run', 'check every target and report; publish nothing')
@@ -22,6 +27,7 @@ export function registerPublishCommand(program: Command): void {
       async (options: {
         npmRegistry: string;
         distTag?: string;
+        repository?: string;
         config?: string;
         cwd: string;
         dryRun?: boolean;
@@ -37,7 +43,7 @@ export function registerPublishCommand(program: Command): void {
           released: await releasedAtCommit(cwd, components, commit),
           commit,
           builtFrom: await builtFrom(cwd, commit),
-          repository: env.GITHUB_REPOSITORY ?? '',
+          repository: await resolveSourceRepository(cwd, options.repository, env),
           runUrl: null,
           npm: {
             registry: options.npmRegistry,

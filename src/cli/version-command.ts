@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { readHead } from '../git/git-refs.js';
 import { runGit } from '../git/run-git.js';
+import { webUrlFromRemoteUrl } from '../git/source-repository.js';
 import { inputError } from '../relx-error.js';
 import { applyReleasePlan, type ApplyReleaseResult } from '../release/apply-release-plan.js';
 import { parseReleasePlan } from '../release-plan/parse-release-plan.js';
@@ -78,11 +79,7 @@ interface VersionOptions {
 
 /** The web URL of the remote (for changelog links), when it is a GitHub-style remote. */
 async function repositoryUrlOf(cwd: string, remote: string): Promise<string | null> {
-  const url = (await runGit(cwd, ['remote', 'get-url', remote]).catch(() => '')).trim();
-  const ssh = /^git@([^:]+):(.+?)(?:\.git)?$/.exec(url);
-  if (ssh) return `https://${ssh[1]}/${ssh[2]}`;
-  const https = /^https:\/\/(?:[^@/]+@)?([^/]+)\/(.+?)(?:\.git)?$/.exec(url);
-  return https ? `https://${https[1]}/${https[2]}` : null;
+  return webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', remote]).catch(() => ''));
 }
 
 function renderResult(result: ApplyReleaseResult): string {

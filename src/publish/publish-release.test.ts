@@ -53,7 +53,16 @@ describe('publishing a release', () => {
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     process.env.NPM_TOKEN = npm.token;
     try {
-      const code = await runCli(['publish', '--dry-run', '--cwd', repo.dir, '--npm-registry', npm.url]);
+      const code = await runCli([
+        'publish',
+        '--dry-run',
+        '--cwd',
+        repo.dir,
+        '--npm-registry',
+        npm.url,
+        '--repository',
+        'acme/platform',
+      ]);
       expect(code).toBe(0);
       expect(
         out
