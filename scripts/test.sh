@@ -19,7 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+if ! [ node_modules/.package-lock.json -nt package-lock.json ]; then npm ci --no-audit --no-fund; fi
 
 # git identity for the temporary repositories the tests create
 git config --global user.name >/dev/null 2>&1 || git config --global user.name "relx tests"
@@ -29,4 +29,14 @@ npm run --silent format:check
 npm run --silent lint
 npm run --silent typecheck
 npm run --silent check-dist
-npm run --silent test:unit -- --ci "$@"
+results="$(mktemp)"
+status=0
+npm run --silent test:unit -- --ci --json --outputFile="$results" "$@" || status=$?
+# Jest reports on stderr; the totals also go to stdout for whoever reads only that.
+# shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped, ${r.numTotalTests} total in ${r.numTotalTestSuites} suites`);
+' "$results" || true
+rm -f "$results"
+exit "$status"
