@@ -70,4 +70,21 @@ describe('conventions', () => {
       }),
     ).not.toThrow();
   });
+
+  it('documents every template and every variable and secret the templates read in the README', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const dir = join(root, 'workflows-templates');
+    const templates = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+    expect(templates.length).toBeGreaterThan(0);
+    const undocumented: string[] = [];
+    for (const file of templates) {
+      if (!readme.includes(`(workflows-templates/${file})`)) undocumented.push(file);
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const [, name] of text.matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)) {
+        if (name !== 'GITHUB_TOKEN' && !readme.includes(`| \`${name}\` |`))
+          undocumented.push(`${file}: ${name}`);
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
 });
