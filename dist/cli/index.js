@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7384);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7384:
+/***/ 4414:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12654,6 +12654,62 @@ function tokenFromEnvironment() {
     return token ? { token } : {};
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/changelog/changelog-entries.ts
+
+/** A release heading as conventional-changelog writes it: `# [1.3.0](…) (date)`, `## 1.2.1 (date)`. */
+const releaseHeading = /^#{1,2} \[?([0-9][^\]\s()]*)\]?(?:\([^)]*\))?(?: \(|\s*$)/;
+/** `[text](url)` → text; the trailing commit (`([abc1234](url))`, `(abc1234)`) and `**bold**` marks dropped. */
+function plainText(markdown) {
+    return markdown
+        .replace(/\s*\(\[[0-9a-f]{7,40}\]\([^)]*\)\)/g, '')
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/\*\*([^*]+)\*\*/g, '$1')
+        .replace(/\s+/g, ' ')
+        .replace(/\s*\(?\b[0-9a-f]{7,40}\)?$/, '')
+        .trim();
+}
+/**
+ * The entries of a CHANGELOG.md for the releases after `from`, up to and including `to`, newest
+ * first, each as `<section>: <line>` ("Bug Fixes: core: retry on exceptions"). Versions that are
+ * not SemVer (CalVer tags) are compared as written, by position in the file.
+ */
+function changelogEntriesBetween(markdown, from, to) {
+    const entries = [];
+    const valid = semver_default().valid(from) !== null && semver_default().valid(to) !== null;
+    let version = null;
+    let section = '';
+    let include = false;
+    let reachedTo = false;
+    for (const line of markdown.split('\n')) {
+        const heading = releaseHeading.exec(line);
+        if (heading) {
+            version = heading[1] ?? null;
+            section = '';
+            if (version === to)
+                reachedTo = true;
+            if (version === from)
+                break;
+            include =
+                version !== null &&
+                    (valid && semver_default().valid(version) ? semver_default().gt(version, from) && semver_default().lte(version, to) : reachedTo);
+            continue;
+        }
+        const title = /^###\s+(.+?)\s*$/.exec(line);
+        if (title) {
+            section = title[1] ?? '';
+            continue;
+        }
+        const bullet = /^[*-]\s+(.+)$/.exec(line);
+        if (include && version && bullet) {
+            const text = plainText(bullet[1] ?? '');
+            entries.push({ version, text: section ? `${section}: ${text}` : text });
+        }
+    }
+    return entries;
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/diff-manifests.ts
 function pinnedComponents(manifest) {
     const all = [
@@ -12751,8 +12807,6 @@ function renderManifestDiff(diff) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/index.js
 var enums = __nccwpck_require__(6820);
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/models/index.js
@@ -23473,6 +23527,602 @@ function renderHistory(environment, history) {
         .join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/workspace/component-graph.ts
+
+function edgesOf(components, kinds) {
+    const known = new Set(components.map((c) => c.name));
+    const carry = new Set(kinds);
+    return new Map(components.map((c) => [
+        c.name,
+        [
+            ...new Set(c.dependsOn.filter((e) => carry.has(e.kind) && known.has(e.name)).map((e) => e.name)),
+        ].sort(),
+    ]));
+}
+/**
+ * A cycle through the edges that carry releases has no order to publish in and no end to
+ * propagation: refuse it, showing the cycle. devDependency cycles are common and harmless.
+ */
+function assertAcyclic(components, kinds, file = null) {
+    const edges = edgesOf(components, kinds);
+    const state = new Map();
+    const stack = [];
+    const visit = (name) => {
+        if (state.get(name) === 'done')
+            return null;
+        if (state.get(name) === 'visiting')
+            return [...stack.slice(stack.indexOf(name)), name];
+        state.set(name, 'visiting');
+        stack.push(name);
+        for (const next of edges.get(name) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        stack.pop();
+        state.set(name, 'done');
+        return null;
+    };
+    for (const name of [...edges.keys()].sort()) {
+        const cycle = visit(name);
+        if (cycle) {
+            throw configurationError(`Dependency cycle: ${cycle.join(' → ')}.`, {
+                ...(file ? { file } : {}),
+                field: 'dependencies',
+                fix: 'Break the cycle: remove one of these dependencies, or make it a devDependency (which does not carry releases).',
+            });
+        }
+    }
+}
+/** Dependencies before their dependents, ties by name: the order to publish in. */
+function topologicalOrder(components, kinds) {
+    const edges = edgesOf(components, kinds);
+    const order = [];
+    const placed = new Set();
+    const place = (name, path) => {
+        if (placed.has(name) || path.has(name))
+            return;
+        path.add(name);
+        for (const dependency of edges.get(name) ?? [])
+            place(dependency, path);
+        placed.add(name);
+        order.push(name);
+    };
+    for (const name of [...edges.keys()].sort())
+        place(name, new Set());
+    return order;
+}
+
+;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
+
+
+
+
+const dependencyFields = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+];
+async function readJson(root, file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8');
+    }
+    catch {
+        return null;
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        throw configurationError(`not valid JSON: ${error.message}`, {
+            file,
+            fix: 'Fix the JSON syntax.',
+        });
+    }
+}
+/** The workspace globs: package.json `workspaces` (npm, yarn) and pnpm-workspace.yaml `packages`. */
+async function workspaceGlobs(root, rootPackage) {
+    let pnpm = null;
+    try {
+        pnpm = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, 'pnpm-workspace.yaml'), 'utf8');
+    }
+    catch {
+        // not a pnpm workspace
+    }
+    if (pnpm !== null) {
+        const parsed = ((0,dist/* parse */.qg)(pnpm) ?? {});
+        return Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+    }
+    const declared = rootPackage?.workspaces;
+    if (Array.isArray(declared))
+        return declared;
+    if (declared && Array.isArray(declared.packages))
+        return declared.packages;
+    return null;
+}
+/** A workspace glob as a regular expression: `*` within one folder name, `**` across folders. */
+function globToRegExp(glob) {
+    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
+    const source = parts
+        .map((part, i) => {
+        const last = i === parts.length - 1;
+        if (part === '**')
+            return last ? '.*' : '(?:[^/]+/)*';
+        const segment = part
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*');
+        return last ? segment : `${segment}/`;
+    })
+        .join('');
+    return new RegExp(`^${source}$`);
+}
+/** Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules and dot folders. */
+async function packageFolders(root, maxDepth) {
+    const found = [];
+    const walk = async (relativeDir, depth) => {
+        if (depth > maxDepth)
+            return;
+        const entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_.join)(root, relativeDir), { withFileTypes: true }).catch(() => []);
+        for (const entry of entries) {
+            if (entry.isFile() && entry.name === 'package.json' && relativeDir)
+                found.push(relativeDir);
+            if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
+                await walk(relativeDir ? `${relativeDir}/${entry.name}` : entry.name, depth + 1);
+            }
+        }
+    };
+    await walk('', 0);
+    return found.sort();
+}
+/**
+ * Zero-config discovery: the packages of an npm, yarn or pnpm workspace with their internal
+ * dependency edges, or the root package alone when the repository is not a workspace.
+ */
+async function discoverWorkspaces(root) {
+    const rootPackage = await readJson(root, 'package.json');
+    const globs = await workspaceGlobs(root, rootPackage);
+    const manifests = [];
+    if (globs === null) {
+        if (rootPackage?.name)
+            manifests.push({ path: '', json: rootPackage });
+    }
+    else {
+        const include = globs.filter((g) => !g.startsWith('!')).map(globToRegExp);
+        const exclude = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
+        const depth = Math.max(1, ...globs.map((g) => (g.includes('**') ? 8 : g.split('/').filter(Boolean).length)));
+        for (const folder of await packageFolders(root, depth)) {
+            if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder)))
+                continue;
+            const json = await readJson(root, `${folder}/package.json`);
+            if (json?.name)
+                manifests.push({ path: folder, json });
+        }
+    }
+    const names = new Set();
+    for (const { path, json } of manifests) {
+        const name = json.name;
+        if (names.has(name)) {
+            const first = manifests.find((m) => m.json.name === name)?.path;
+            throw configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
+                file: `${path}/package.json`,
+                field: 'name',
+                fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
+            });
+        }
+        names.add(name);
+    }
+    return manifests.map(({ path, json }) => ({
+        name: json.name,
+        path,
+        version: typeof json.version === 'string' ? json.version : null,
+        private: json.private === true,
+        dependsOn: dependencyFields.flatMap((kind) => Object.entries(json[kind] ?? {})
+            .filter(([dependency]) => names.has(dependency) && dependency !== json.name)
+            .map(([dependency, range]) => ({ name: dependency, kind, range }))),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
+
+/**
+ * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
+ * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
+ */
+const componentTypes = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'files',
+];
+const bumpLevels = ['major', 'minor', 'patch', 'none'];
+const dependencyKinds = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+    'dependsOn',
+];
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const relx_config_name = schemas_string()
+    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
+const calverFormat = schemas_string()
+    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
+    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
+const tagFormat = schemas_string()
+    .refine((f) => f.includes('{version}'), 'must contain {version}')
+    .describe('Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".');
+const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
+const buildMetadata = schemas_string()
+    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
+    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
+const releaseRuleSchema = object({
+    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
+    scope: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
+    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
+})
+    .strict();
+const publishConfigSchema = object({
+    registry: schemas_string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .optional()
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
+    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: schemas_string()
+        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .optional()
+        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
+    repository: schemas_string()
+        .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .optional()
+        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+})
+    .strict()
+    .describe('Where and how the component is published.');
+const channelSchema = object({
+    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
+    prerelease: schemas_string()
+        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
+        .optional()
+        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
+})
+    .strict();
+const componentConfigSchema = object({
+    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
+    type: schemas_enum(componentTypes)
+        .optional()
+        .describe('Defaults to npm-package when the path holds a package.json.'),
+    path: schemas_string().min(1).optional().describe('Folder of the component, relative to the repository root.'),
+    paths: array(schemas_string().min(1))
+        .min(1)
+        .optional()
+        .describe('Several folders; commits touching any of them count.'),
+    version: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Initial version when the component has no tag and no version file.'),
+    versioning: versioning.optional(),
+    calverFormat: calverFormat.optional(),
+    buildMetadata: buildMetadata.optional(),
+    tagFormat: tagFormat.optional(),
+    dependsOn: array(relx_config_name)
+        .optional()
+        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    publish: publishConfigSchema.optional(),
+})
+    .strict();
+const relxConfigSchema = object({
+    $schema: schemas_string().optional(),
+    discoverWorkspaces: schemas_boolean()
+        .default(true)
+        .describe('Discover npm, pnpm and yarn workspace packages as npm-package components.'),
+    tagFormat: tagFormat.default('{name}@{version}'),
+    versioning: versioning.default('semver'),
+    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    buildMetadata: buildMetadata.optional(),
+    preMajorBreaking: schemas_enum(['major', 'minor'])
+        .default('major')
+        .describe('The bump a breaking change gives a component below 1.0.0.'),
+    rules: array(releaseRuleSchema)
+        .default([])
+        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
+    channels: array(channelSchema)
+        .default([])
+        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    propagation: object({
+        bump: schemas_enum(['none', 'patch', 'same'])
+            .default('patch')
+            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
+        through: array(schemas_enum(dependencyKinds))
+            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
+            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
+    })
+        .strict()
+        .default({
+        bump: 'patch',
+        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
+    }),
+    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
+        .strict()
+        .describe('Members share one version: any bump bumps them all.'))
+        .default([]),
+    components: array(componentConfigSchema)
+        .default([])
+        .describe('Components to declare, or discovered ones to refine.'),
+})
+    .strict();
+
+;// CONCATENATED MODULE: ./src/workspace/read-relx-config.ts
+
+
+
+
+
+const defaultConfigFiles = ['relx.config.yaml', 'relx.config.yml'];
+/** Reads and validates the config; every problem is reported at once, each with its field and fix. */
+async function readRelxConfig(root, configFile) {
+    const candidates = configFile ? [configFile] : defaultConfigFiles;
+    for (const candidate of candidates) {
+        const path = (0,external_node_path_.join)(root, candidate);
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+        }
+        catch {
+            continue;
+        }
+        const file = (0,external_node_path_.relative)(root, path) || candidate;
+        return { file, config: parseRelxConfig(text, file) };
+    }
+    if (configFile) {
+        throw inputError(`Config file ${configFile} does not exist.`, {
+            file: configFile,
+            fix: 'Check the path (it is relative to the repository root), or omit it to use relx.config.yaml or the defaults.',
+        });
+    }
+    return { file: null, config: relxConfigSchema.parse({}) };
+}
+function parseRelxConfig(text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true });
+    const [syntax] = document.errors;
+    if (syntax) {
+        const line = syntax.linePos?.[0].line;
+        throw configurationError(`YAML syntax error${line ? ` on line ${line}` : ''}: ${syntax.message.split('\n')[0]}`, {
+            file,
+            fix: 'Fix the YAML syntax (indentation, quotes around values with `:` or `{`).',
+        });
+    }
+    const result = relxConfigSchema.safeParse(document.toJS() ?? {});
+    if (result.success)
+        return result.data;
+    const problems = result.error.issues.map((issue) => describeIssue(issue));
+    const [first] = problems;
+    if (problems.length === 1 && first) {
+        throw configurationError(first.message, { file, field: first.field, fix: first.fix });
+    }
+    // Several problems: each on its own line with its field, all fixed in one go.
+    throw configurationError(`${problems.length} problems:\n${problems.map((p) => `  ${p.field || '(root)'}: ${p.message}`).join('\n')}`, { file, fix: problems.map((p) => p.fix).join(' ') });
+}
+function fieldPath(path) {
+    return path
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+        .join('');
+}
+function describeIssue(issue) {
+    const field = fieldPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+        const allowed = allowedKeys(issue.path);
+        const fixes = issue.keys.map((key) => {
+            const near = closest(key, allowed);
+            return near
+                ? `Rename \`${key}\` to \`${near}\` (did you mean \`${near}\`?).`
+                : `Remove \`${key}\`; allowed keys: ${allowed.join(', ')}.`;
+        });
+        const at = issue.keys.map((k) => (field ? `${field}.${k}` : k)).join(', ');
+        return {
+            field: at,
+            message: `unknown key ${issue.keys.map((k) => `\`${k}\``).join(', ')}`,
+            fix: fixes.join(' '),
+        };
+    }
+    if (issue.code === 'invalid_value') {
+        const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+        return { field, message: `must be one of ${values}`, fix: `Set \`${field}\` to one of ${values}.` };
+    }
+    return { field, message: issue.message, fix: `Correct \`${field}\` (see schema/relx.config.schema.json).` };
+}
+/** The keys the schema allows at a path, for did-you-mean suggestions. */
+function allowedKeys(path) {
+    let schema = relxConfigSchema;
+    for (const part of path) {
+        schema = unwrap(schema);
+        const def = schema
+            .def;
+        if (def?.type === 'object' && typeof part === 'string')
+            schema = def.shape?.[part];
+        else if (def?.type === 'array')
+            schema = def.element;
+    }
+    const def = unwrap(schema).def;
+    return Object.keys(def?.shape ?? {});
+}
+function unwrap(schema) {
+    let current = schema;
+    while (current?.def && ['default', 'optional', 'nullable', 'prefault'].includes(current.def.type ?? '')) {
+        current = current.def.innerType;
+    }
+    return current;
+}
+/** The allowed word nearest to `word` (Levenshtein ≤ 1/3 of its length), if any. */
+function closest(word, candidates) {
+    let best = null;
+    let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+    for (const candidate of candidates) {
+        const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+        }
+        previous = row;
+    }
+    return previous[b.length] ?? 0;
+}
+
+;// CONCATENATED MODULE: ./src/workspace/load-workspace.ts
+
+
+
+
+
+
+
+
+const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
+/** Where each component type keeps its version, when it has a file for it. */
+function versionFileOf(type, path) {
+    const prefix = path ? `${path}/` : '';
+    if (type === 'npm-package')
+        return `${prefix}package.json`;
+    if (type === 'helm-chart')
+        return `${prefix}Chart.yaml`;
+    return null;
+}
+async function readVersion(root, file) {
+    if (!file)
+        return null;
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8');
+    }
+    catch {
+        return null;
+    }
+    let value;
+    try {
+        value = (file.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text));
+    }
+    catch (error) {
+        throw configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
+            file,
+            fix: `Fix the syntax of ${file}.`,
+        });
+    }
+    return typeof value?.version === 'string' ? value.version : null;
+}
+/**
+ * The components of a repository: discovered workspace packages, refined or extended by the
+ * config. Everything that can be wrong with them is found here, before anything runs.
+ */
+async function loadWorkspace(root, options = {}) {
+    const { file, config } = await readRelxConfig(root, options.configFile);
+    const at = (field, message, fix) => configurationError(message, { ...(file ? { file } : {}), field, fix });
+    const discovered = config.discoverWorkspaces ? await discoverWorkspaces(root) : [];
+    const byName = new Map(discovered.map((p) => [p.name, p]));
+    const declared = new Map();
+    config.components.forEach((entry, index) => {
+        if (declared.has(entry.name)) {
+            throw at(`components[${index}].name`, `Component ${entry.name} is declared twice.`, 'Merge the two entries into one.');
+        }
+        declared.set(entry.name, { entry, index });
+    });
+    const names = [...new Set([...byName.keys(), ...declared.keys()])].sort((a, b) => a.localeCompare(b, 'en'));
+    const components = [];
+    for (const name of names) {
+        const found = byName.get(name);
+        const own = declared.get(name);
+        const entry = own?.entry;
+        const field = own ? `components[${own.index}]` : name;
+        if (!relx_config_componentNamePattern.test(name)) {
+            throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+        }
+        const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
+        if (paths.length === 0) {
+            throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
+        }
+        for (const [i, path] of paths.entries()) {
+            const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(root, path)).then((s) => s.isDirectory(), () => false);
+            if (!exists) {
+                throw at(entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
+            }
+        }
+        const type = entry?.type ?? (found ? 'npm-package' : 'files');
+        const versionFile = versionFileOf(type, paths[0] ?? '');
+        const versioning = entry?.versioning ?? config.versioning;
+        const scheme = versioning === 'calver'
+            ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
+            : { kind: 'semver' };
+        const dependsOn = [...(found?.dependsOn ?? [])];
+        (entry?.dependsOn ?? []).forEach((dependency, i) => {
+            if (!names.includes(dependency)) {
+                const near = closest(dependency, names);
+                throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
+                    ? `Did you mean "${near}"? Use a component's name.`
+                    : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
+            }
+            dependsOn.push({ name: dependency, kind: 'dependsOn' });
+        });
+        components.push({
+            name,
+            type,
+            paths,
+            version: (found && type === 'npm-package' ? found.version : await readVersion(root, versionFile)) ??
+                entry?.version ??
+                null,
+            versionFile,
+            scheme,
+            tagFormat: entry?.tagFormat ?? config.tagFormat,
+            ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
+            dependsOn,
+            private: found?.private ?? false,
+            ...(entry?.publish ? { publish: entry.publish } : {}),
+        });
+    }
+    const owners = new Map();
+    for (const c of components) {
+        for (const path of c.paths) {
+            const other = owners.get(path);
+            if (other) {
+                throw at('components', `${other} and ${c.name} have the same folder "${path}".`, 'Give each component its own folder, or group them with lockstep.');
+            }
+            owners.set(path, c.name);
+        }
+    }
+    config.lockstep.forEach((group, g) => group.components.forEach((member, i) => {
+        if (!names.includes(member)) {
+            const near = closest(member, names);
+            throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names "${member}", which is not a component.`, near ? `Did you mean "${near}"?` : `Components: ${names.join(', ')}.`);
+        }
+    }));
+    assertAcyclic(components, config.propagation.through, file);
+    return { root, configFile: file, config, components };
+}
+/** Build metadata is SemVer's; a CalVer component ignores it. */
+function buildMetadataOf(template, scheme) {
+    return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
+}
+
 ;// CONCATENATED MODULE: ./src/cli/gitops-remote.ts
 
 
@@ -23508,6 +24158,9 @@ async function gitopsRemote(option) {
 
 
 
+
+
+
 /** `relx diff <a> <b>`: what changed between two releases. Reads only. */
 function registerDiffCommand(program) {
     program
@@ -23518,6 +24171,8 @@ function registerDiffCommand(program) {
         .option('--dir <dir>', 'folder of the manifests, for release names', defaultManifestDir)
         .option('--env <env>', 'instead of a and b: the last two releases an environment ran')
         .option('--gitops <url-or-path>', 'the GitOps repository, with --env')
+        .option('--cwd <dir>', 'the source repository, whose CHANGELOG.md files give the entries in between', '.')
+        .option('--no-changelog', 'only the version changes')
         .option('--json', 'print the diff as JSON')
         .action(async (a, b, options) => {
         let before;
@@ -23544,9 +24199,33 @@ function registerDiffCommand(program) {
                 readManifestFile(manifestFile(b, options.dir)),
             ]);
         }
-        const diff = diffManifests(before, after);
+        let diff = diffManifests(before, after);
+        if (options.changelog) {
+            const source = await changelogSource((0,external_node_path_.resolve)(options.cwd));
+            if (source)
+                diff = await addChangelogEntries(diff, source);
+        }
         process.stdout.write(options.json ? `${JSON.stringify(diff, null, 2)}\n` : renderManifestDiff(diff));
     });
+}
+/**
+ * Entries from each component's CHANGELOG.md in the source repository (what bump-version wrote),
+ * or none when `cwd` is not a relx repository — the diff alone still answers.
+ */
+async function changelogSource(cwd) {
+    const workspace = await loadWorkspace(cwd).catch(() => null);
+    if (!workspace)
+        return null;
+    const folders = new Map(workspace.components.map((c) => [c.name, c.paths[0] ?? '']));
+    return {
+        entriesBetween: async (component, from, to) => {
+            const folder = folders.get(component);
+            if (folder === undefined)
+                return [];
+            const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(cwd, folder, 'CHANGELOG.md'), 'utf8').catch(() => '');
+            return changelogEntriesBetween(text, from, to);
+        },
+    };
 }
 /** A path when it names a file (or ends in .yaml), else the release of that name in `dir`. */
 function manifestFile(release, dir) {
@@ -24998,602 +25677,6 @@ function cleanNote(text) {
 function firstLine(message) {
     const newline = message.indexOf('\n');
     return (newline < 0 ? message : message.slice(0, newline)).trim();
-}
-
-;// CONCATENATED MODULE: ./src/workspace/component-graph.ts
-
-function edgesOf(components, kinds) {
-    const known = new Set(components.map((c) => c.name));
-    const carry = new Set(kinds);
-    return new Map(components.map((c) => [
-        c.name,
-        [
-            ...new Set(c.dependsOn.filter((e) => carry.has(e.kind) && known.has(e.name)).map((e) => e.name)),
-        ].sort(),
-    ]));
-}
-/**
- * A cycle through the edges that carry releases has no order to publish in and no end to
- * propagation: refuse it, showing the cycle. devDependency cycles are common and harmless.
- */
-function assertAcyclic(components, kinds, file = null) {
-    const edges = edgesOf(components, kinds);
-    const state = new Map();
-    const stack = [];
-    const visit = (name) => {
-        if (state.get(name) === 'done')
-            return null;
-        if (state.get(name) === 'visiting')
-            return [...stack.slice(stack.indexOf(name)), name];
-        state.set(name, 'visiting');
-        stack.push(name);
-        for (const next of edges.get(name) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
-        }
-        stack.pop();
-        state.set(name, 'done');
-        return null;
-    };
-    for (const name of [...edges.keys()].sort()) {
-        const cycle = visit(name);
-        if (cycle) {
-            throw configurationError(`Dependency cycle: ${cycle.join(' → ')}.`, {
-                ...(file ? { file } : {}),
-                field: 'dependencies',
-                fix: 'Break the cycle: remove one of these dependencies, or make it a devDependency (which does not carry releases).',
-            });
-        }
-    }
-}
-/** Dependencies before their dependents, ties by name: the order to publish in. */
-function topologicalOrder(components, kinds) {
-    const edges = edgesOf(components, kinds);
-    const order = [];
-    const placed = new Set();
-    const place = (name, path) => {
-        if (placed.has(name) || path.has(name))
-            return;
-        path.add(name);
-        for (const dependency of edges.get(name) ?? [])
-            place(dependency, path);
-        placed.add(name);
-        order.push(name);
-    };
-    for (const name of [...edges.keys()].sort())
-        place(name, new Set());
-    return order;
-}
-
-;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
-
-
-
-
-const dependencyFields = [
-    'dependencies',
-    'devDependencies',
-    'peerDependencies',
-    'optionalDependencies',
-];
-async function readJson(root, file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8');
-    }
-    catch {
-        return null;
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw configurationError(`not valid JSON: ${error.message}`, {
-            file,
-            fix: 'Fix the JSON syntax.',
-        });
-    }
-}
-/** The workspace globs: package.json `workspaces` (npm, yarn) and pnpm-workspace.yaml `packages`. */
-async function workspaceGlobs(root, rootPackage) {
-    let pnpm = null;
-    try {
-        pnpm = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, 'pnpm-workspace.yaml'), 'utf8');
-    }
-    catch {
-        // not a pnpm workspace
-    }
-    if (pnpm !== null) {
-        const parsed = ((0,dist/* parse */.qg)(pnpm) ?? {});
-        return Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
-    }
-    const declared = rootPackage?.workspaces;
-    if (Array.isArray(declared))
-        return declared;
-    if (declared && Array.isArray(declared.packages))
-        return declared.packages;
-    return null;
-}
-/** A workspace glob as a regular expression: `*` within one folder name, `**` across folders. */
-function globToRegExp(glob) {
-    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
-    const source = parts
-        .map((part, i) => {
-        const last = i === parts.length - 1;
-        if (part === '**')
-            return last ? '.*' : '(?:[^/]+/)*';
-        const segment = part
-            .split('*')
-            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-            .join('[^/]*');
-        return last ? segment : `${segment}/`;
-    })
-        .join('');
-    return new RegExp(`^${source}$`);
-}
-/** Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules and dot folders. */
-async function packageFolders(root, maxDepth) {
-    const found = [];
-    const walk = async (relativeDir, depth) => {
-        if (depth > maxDepth)
-            return;
-        const entries = await (0,promises_namespaceObject.readdir)((0,external_node_path_.join)(root, relativeDir), { withFileTypes: true }).catch(() => []);
-        for (const entry of entries) {
-            if (entry.isFile() && entry.name === 'package.json' && relativeDir)
-                found.push(relativeDir);
-            if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
-                await walk(relativeDir ? `${relativeDir}/${entry.name}` : entry.name, depth + 1);
-            }
-        }
-    };
-    await walk('', 0);
-    return found.sort();
-}
-/**
- * Zero-config discovery: the packages of an npm, yarn or pnpm workspace with their internal
- * dependency edges, or the root package alone when the repository is not a workspace.
- */
-async function discoverWorkspaces(root) {
-    const rootPackage = await readJson(root, 'package.json');
-    const globs = await workspaceGlobs(root, rootPackage);
-    const manifests = [];
-    if (globs === null) {
-        if (rootPackage?.name)
-            manifests.push({ path: '', json: rootPackage });
-    }
-    else {
-        const include = globs.filter((g) => !g.startsWith('!')).map(globToRegExp);
-        const exclude = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
-        const depth = Math.max(1, ...globs.map((g) => (g.includes('**') ? 8 : g.split('/').filter(Boolean).length)));
-        for (const folder of await packageFolders(root, depth)) {
-            if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder)))
-                continue;
-            const json = await readJson(root, `${folder}/package.json`);
-            if (json?.name)
-                manifests.push({ path: folder, json });
-        }
-    }
-    const names = new Set();
-    for (const { path, json } of manifests) {
-        const name = json.name;
-        if (names.has(name)) {
-            const first = manifests.find((m) => m.json.name === name)?.path;
-            throw configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
-                file: `${path}/package.json`,
-                field: 'name',
-                fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
-            });
-        }
-        names.add(name);
-    }
-    return manifests.map(({ path, json }) => ({
-        name: json.name,
-        path,
-        version: typeof json.version === 'string' ? json.version : null,
-        private: json.private === true,
-        dependsOn: dependencyFields.flatMap((kind) => Object.entries(json[kind] ?? {})
-            .filter(([dependency]) => names.has(dependency) && dependency !== json.name)
-            .map(([dependency, range]) => ({ name: dependency, kind, range }))),
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
-
-/**
- * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
- * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
- * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
- * (relx-config-schema.test.ts); editors pick it up from the file's first line:
- *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
- * or from a `$schema:` key, which is why the schema allows one.
- */
-const componentTypes = [
-    'npm-package',
-    'container-image',
-    'helm-chart',
-    'terraform-module',
-    'files',
-];
-const bumpLevels = ['major', 'minor', 'patch', 'none'];
-const dependencyKinds = [
-    'dependencies',
-    'devDependencies',
-    'peerDependencies',
-    'optionalDependencies',
-    'dependsOn',
-];
-/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
-const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
-const relx_config_name = schemas_string()
-    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
-const calverFormat = schemas_string()
-    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
-    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
-const tagFormat = schemas_string()
-    .refine((f) => f.includes('{version}'), 'must contain {version}')
-    .describe('Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".');
-const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
-const buildMetadata = schemas_string()
-    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
-    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
-const releaseRuleSchema = object({
-    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
-    scope: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
-    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
-})
-    .strict();
-const publishConfigSchema = object({
-    registry: schemas_string()
-        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
-        .optional()
-        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
-    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
-    source: schemas_string()
-        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
-        .optional()
-        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
-    repository: schemas_string()
-        .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
-        .optional()
-        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
-})
-    .strict()
-    .describe('Where and how the component is published.');
-const channelSchema = object({
-    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
-    prerelease: schemas_string()
-        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
-        .optional()
-        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
-})
-    .strict();
-const componentConfigSchema = object({
-    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
-    type: schemas_enum(componentTypes)
-        .optional()
-        .describe('Defaults to npm-package when the path holds a package.json.'),
-    path: schemas_string().min(1).optional().describe('Folder of the component, relative to the repository root.'),
-    paths: array(schemas_string().min(1))
-        .min(1)
-        .optional()
-        .describe('Several folders; commits touching any of them count.'),
-    version: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Initial version when the component has no tag and no version file.'),
-    versioning: versioning.optional(),
-    calverFormat: calverFormat.optional(),
-    buildMetadata: buildMetadata.optional(),
-    tagFormat: tagFormat.optional(),
-    dependsOn: array(relx_config_name)
-        .optional()
-        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
-    publish: publishConfigSchema.optional(),
-})
-    .strict();
-const relxConfigSchema = object({
-    $schema: schemas_string().optional(),
-    discoverWorkspaces: schemas_boolean()
-        .default(true)
-        .describe('Discover npm, pnpm and yarn workspace packages as npm-package components.'),
-    tagFormat: tagFormat.default('{name}@{version}'),
-    versioning: versioning.default('semver'),
-    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
-    buildMetadata: buildMetadata.optional(),
-    preMajorBreaking: schemas_enum(['major', 'minor'])
-        .default('major')
-        .describe('The bump a breaking change gives a component below 1.0.0.'),
-    rules: array(releaseRuleSchema)
-        .default([])
-        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
-    channels: array(channelSchema)
-        .default([])
-        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
-    propagation: object({
-        bump: schemas_enum(['none', 'patch', 'same'])
-            .default('patch')
-            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
-        through: array(schemas_enum(dependencyKinds))
-            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
-            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
-    })
-        .strict()
-        .default({
-        bump: 'patch',
-        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
-    }),
-    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
-        .strict()
-        .describe('Members share one version: any bump bumps them all.'))
-        .default([]),
-    components: array(componentConfigSchema)
-        .default([])
-        .describe('Components to declare, or discovered ones to refine.'),
-})
-    .strict();
-
-;// CONCATENATED MODULE: ./src/workspace/read-relx-config.ts
-
-
-
-
-
-const defaultConfigFiles = ['relx.config.yaml', 'relx.config.yml'];
-/** Reads and validates the config; every problem is reported at once, each with its field and fix. */
-async function readRelxConfig(root, configFile) {
-    const candidates = configFile ? [configFile] : defaultConfigFiles;
-    for (const candidate of candidates) {
-        const path = (0,external_node_path_.join)(root, candidate);
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-        }
-        catch {
-            continue;
-        }
-        const file = (0,external_node_path_.relative)(root, path) || candidate;
-        return { file, config: parseRelxConfig(text, file) };
-    }
-    if (configFile) {
-        throw inputError(`Config file ${configFile} does not exist.`, {
-            file: configFile,
-            fix: 'Check the path (it is relative to the repository root), or omit it to use relx.config.yaml or the defaults.',
-        });
-    }
-    return { file: null, config: relxConfigSchema.parse({}) };
-}
-function parseRelxConfig(text, file) {
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true });
-    const [syntax] = document.errors;
-    if (syntax) {
-        const line = syntax.linePos?.[0].line;
-        throw configurationError(`YAML syntax error${line ? ` on line ${line}` : ''}: ${syntax.message.split('\n')[0]}`, {
-            file,
-            fix: 'Fix the YAML syntax (indentation, quotes around values with `:` or `{`).',
-        });
-    }
-    const result = relxConfigSchema.safeParse(document.toJS() ?? {});
-    if (result.success)
-        return result.data;
-    const problems = result.error.issues.map((issue) => describeIssue(issue));
-    const [first] = problems;
-    if (problems.length === 1 && first) {
-        throw configurationError(first.message, { file, field: first.field, fix: first.fix });
-    }
-    // Several problems: each on its own line with its field, all fixed in one go.
-    throw configurationError(`${problems.length} problems:\n${problems.map((p) => `  ${p.field || '(root)'}: ${p.message}`).join('\n')}`, { file, fix: problems.map((p) => p.fix).join(' ') });
-}
-function fieldPath(path) {
-    return path
-        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-        .join('');
-}
-function describeIssue(issue) {
-    const field = fieldPath(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-        const allowed = allowedKeys(issue.path);
-        const fixes = issue.keys.map((key) => {
-            const near = closest(key, allowed);
-            return near
-                ? `Rename \`${key}\` to \`${near}\` (did you mean \`${near}\`?).`
-                : `Remove \`${key}\`; allowed keys: ${allowed.join(', ')}.`;
-        });
-        const at = issue.keys.map((k) => (field ? `${field}.${k}` : k)).join(', ');
-        return {
-            field: at,
-            message: `unknown key ${issue.keys.map((k) => `\`${k}\``).join(', ')}`,
-            fix: fixes.join(' '),
-        };
-    }
-    if (issue.code === 'invalid_value') {
-        const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
-        return { field, message: `must be one of ${values}`, fix: `Set \`${field}\` to one of ${values}.` };
-    }
-    return { field, message: issue.message, fix: `Correct \`${field}\` (see schema/relx.config.schema.json).` };
-}
-/** The keys the schema allows at a path, for did-you-mean suggestions. */
-function allowedKeys(path) {
-    let schema = relxConfigSchema;
-    for (const part of path) {
-        schema = unwrap(schema);
-        const def = schema
-            .def;
-        if (def?.type === 'object' && typeof part === 'string')
-            schema = def.shape?.[part];
-        else if (def?.type === 'array')
-            schema = def.element;
-    }
-    const def = unwrap(schema).def;
-    return Object.keys(def?.shape ?? {});
-}
-function unwrap(schema) {
-    let current = schema;
-    while (current?.def && ['default', 'optional', 'nullable', 'prefault'].includes(current.def.type ?? '')) {
-        current = current.def.innerType;
-    }
-    return current;
-}
-/** The allowed word nearest to `word` (Levenshtein ≤ 1/3 of its length), if any. */
-function closest(word, candidates) {
-    let best = null;
-    let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-    for (const candidate of candidates) {
-        const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
-        }
-        previous = row;
-    }
-    return previous[b.length] ?? 0;
-}
-
-;// CONCATENATED MODULE: ./src/workspace/load-workspace.ts
-
-
-
-
-
-
-
-
-const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
-/** Where each component type keeps its version, when it has a file for it. */
-function versionFileOf(type, path) {
-    const prefix = path ? `${path}/` : '';
-    if (type === 'npm-package')
-        return `${prefix}package.json`;
-    if (type === 'helm-chart')
-        return `${prefix}Chart.yaml`;
-    return null;
-}
-async function readVersion(root, file) {
-    if (!file)
-        return null;
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8');
-    }
-    catch {
-        return null;
-    }
-    let value;
-    try {
-        value = (file.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text));
-    }
-    catch (error) {
-        throw configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
-            file,
-            fix: `Fix the syntax of ${file}.`,
-        });
-    }
-    return typeof value?.version === 'string' ? value.version : null;
-}
-/**
- * The components of a repository: discovered workspace packages, refined or extended by the
- * config. Everything that can be wrong with them is found here, before anything runs.
- */
-async function loadWorkspace(root, options = {}) {
-    const { file, config } = await readRelxConfig(root, options.configFile);
-    const at = (field, message, fix) => configurationError(message, { ...(file ? { file } : {}), field, fix });
-    const discovered = config.discoverWorkspaces ? await discoverWorkspaces(root) : [];
-    const byName = new Map(discovered.map((p) => [p.name, p]));
-    const declared = new Map();
-    config.components.forEach((entry, index) => {
-        if (declared.has(entry.name)) {
-            throw at(`components[${index}].name`, `Component ${entry.name} is declared twice.`, 'Merge the two entries into one.');
-        }
-        declared.set(entry.name, { entry, index });
-    });
-    const names = [...new Set([...byName.keys(), ...declared.keys()])].sort((a, b) => a.localeCompare(b, 'en'));
-    const components = [];
-    for (const name of names) {
-        const found = byName.get(name);
-        const own = declared.get(name);
-        const entry = own?.entry;
-        const field = own ? `components[${own.index}]` : name;
-        if (!relx_config_componentNamePattern.test(name)) {
-            throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
-        }
-        const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
-        if (paths.length === 0) {
-            throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
-        }
-        for (const [i, path] of paths.entries()) {
-            const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(root, path)).then((s) => s.isDirectory(), () => false);
-            if (!exists) {
-                throw at(entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
-            }
-        }
-        const type = entry?.type ?? (found ? 'npm-package' : 'files');
-        const versionFile = versionFileOf(type, paths[0] ?? '');
-        const versioning = entry?.versioning ?? config.versioning;
-        const scheme = versioning === 'calver'
-            ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
-            : { kind: 'semver' };
-        const dependsOn = [...(found?.dependsOn ?? [])];
-        (entry?.dependsOn ?? []).forEach((dependency, i) => {
-            if (!names.includes(dependency)) {
-                const near = closest(dependency, names);
-                throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
-                    ? `Did you mean "${near}"? Use a component's name.`
-                    : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
-            }
-            dependsOn.push({ name: dependency, kind: 'dependsOn' });
-        });
-        components.push({
-            name,
-            type,
-            paths,
-            version: (found && type === 'npm-package' ? found.version : await readVersion(root, versionFile)) ??
-                entry?.version ??
-                null,
-            versionFile,
-            scheme,
-            tagFormat: entry?.tagFormat ?? config.tagFormat,
-            ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
-            dependsOn,
-            private: found?.private ?? false,
-            ...(entry?.publish ? { publish: entry.publish } : {}),
-        });
-    }
-    const owners = new Map();
-    for (const c of components) {
-        for (const path of c.paths) {
-            const other = owners.get(path);
-            if (other) {
-                throw at('components', `${other} and ${c.name} have the same folder "${path}".`, 'Give each component its own folder, or group them with lockstep.');
-            }
-            owners.set(path, c.name);
-        }
-    }
-    config.lockstep.forEach((group, g) => group.components.forEach((member, i) => {
-        if (!names.includes(member)) {
-            const near = closest(member, names);
-            throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names "${member}", which is not a component.`, near ? `Did you mean "${near}"?` : `Components: ${names.join(', ')}.`);
-        }
-    }));
-    assertAcyclic(components, config.propagation.through, file);
-    return { root, configFile: file, config, components };
-}
-/** Build metadata is SemVer's; a CalVer component ignores it. */
-function buildMetadataOf(template, scheme) {
-    return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/component-paths.ts

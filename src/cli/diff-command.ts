@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { diffManifests, renderManifestDiff } from '../manifest/diff-manifests.js';
+import { changelogEntriesBetween } from '../changelog/changelog-entries.js';
+import {
+  addChangelogEntries,
+  diffManifests,
+  renderManifestDiff,
+  type ChangelogSource,
+} from '../manifest/diff-manifests.js';
 import type { ReleaseManifest } from '../manifest/release-manifest.js';
 import { defaultManifestDir, readManifestFile } from '../manifest/write-manifest-files.js';
 import { readEnvironment } from '../promotion/environment-status.js';
 import { inputError } from '../relx-error.js';
+import { loadWorkspace } from '../workspace/load-workspace.js';
 import { gitopsRemote } from './gitops-remote.js';
 
 /** `relx diff <a> <b>`: what changed between two releases. Reads only. */
@@ -20,12 +28,21 @@ export function registerDiffCommand(program: Command): void {
     .option('--dir <dir>', 'folder of the manifests, for release names', defaultManifestDir)
     .option('--env <env>', 'instead of a and b: the last two releases an environment ran')
     .option('--gitops <url-or-path>', 'the GitOps repository, with --env')
+    .option('--cwd <dir>', 'the source repository, whose CHANGELOG.md files give the entries in between', '.')
+    .option('--no-changelog', 'only the version changes')
     .option('--json', 'print the diff as JSON')
     .action(
       async (
         a: string | undefined,
         b: string | undefined,
-        options: { dir: string; env?: string; gitops?: string; json?: boolean },
+        options: {
+          dir: string;
+          env?: string;
+          gitops?: string;
+          cwd: string;
+          changelog: boolean;
+          json?: boolean;
+        },
       ) => {
         let before: ReleaseManifest;
         let after: ReleaseManifest;
@@ -50,10 +67,32 @@ export function registerDiffCommand(program: Command): void {
             readManifestFile(manifestFile(b, options.dir)),
           ]);
         }
-        const diff = diffManifests(before, after);
+        let diff = diffManifests(before, after);
+        if (options.changelog) {
+          const source = await changelogSource(resolve(options.cwd));
+          if (source) diff = await addChangelogEntries(diff, source);
+        }
         process.stdout.write(options.json ? `${JSON.stringify(diff, null, 2)}\n` : renderManifestDiff(diff));
       },
     );
+}
+
+/**
+ * Entries from each component's CHANGELOG.md in the source repository (what bump-version wrote),
+ * or none when `cwd` is not a relx repository — the diff alone still answers.
+ */
+async function changelogSource(cwd: string): Promise<ChangelogSource | null> {
+  const workspace = await loadWorkspace(cwd).catch(() => null);
+  if (!workspace) return null;
+  const folders = new Map(workspace.components.map((c) => [c.name, c.paths[0] ?? '']));
+  return {
+    entriesBetween: async (component, from, to) => {
+      const folder = folders.get(component);
+      if (folder === undefined) return [];
+      const text = await readFile(join(cwd, folder, 'CHANGELOG.md'), 'utf8').catch(() => '');
+      return changelogEntriesBetween(text, from, to);
+    },
+  };
 }
 
 /** A path when it names a file (or ends in .yaml), else the release of that name in `dir`. */

@@ -1,5 +1,13 @@
 import { jest } from '@jest/globals';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/main.js';
@@ -245,6 +253,32 @@ describe('relx diff', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("adds each change's changelog entries from the source repository given by --cwd", async () => {
+    const repo = join(root, 'source');
+    const put = (path: string, text: string) => {
+      mkdirSync(join(repo, path, '..'), { recursive: true });
+      writeFileSync(join(repo, path), text);
+    };
+    put('package.json', JSON.stringify({ name: 'platform', private: true, workspaces: ['packages/*'] }));
+    put('packages/core/package.json', JSON.stringify({ name: '@acme/core', version: '1.4.0' }));
+    put(
+      'packages/core/CHANGELOG.md',
+      '# Changelog\n\n# [1.4.0](https://github.com/acme/platform/compare/a...b) (2026-11-24)\n\n### Features\n\n' +
+        '* **core:** retries with backoff ([3a41039](https://github.com/acme/platform/commit/3a41039))\n\n' +
+        '## 1.3.0 (2026-11-01)\n\n### Features\n\n* already released before\n',
+    );
+    const a = file('a.yaml', renderReleaseManifest(before));
+    const b = file('b.yaml', renderReleaseManifest(after));
+    expect(await runCli(['diff', a, b, '--cwd', repo])).toBe(0);
+    expect(out).toContain(
+      '  @acme/core  1.3.0 → 1.4.0  package\n      1.4.0: Features: core: retries with backoff\n  api',
+    );
+    expect(out).not.toContain('already released before');
+    out = '';
+    expect(await runCli(['diff', a, b, '--cwd', repo, '--no-changelog'])).toBe(0);
+    expect(out).not.toContain('retries with backoff');
   });
 
   it('prints JSON with --json, from file paths', async () => {

@@ -33,6 +33,13 @@ describe('npm run demo', () => {
     // the fix propagates from the library to the image and the chart
     expect(stdout).toMatch(/api\s+1\.1\.0 → 1\.1\.1\s+patch\s+dependency @acme\/core 1\.1\.0 → 1\.1\.1/);
     expect(stdout).toMatch(/api-chart\s+0\.2\.0 → 0\.2\.1\s+patch\s+dependency api 1\.1\.0 → 1\.1\.1/);
+    // and the diff between the two releases says why each changed
+    expect(stdout).toMatch(
+      /@acme\/core\s+1\.1\.0 → 1\.1\.1\s+package\n\s+1\.1\.1: Bug Fixes: core: retry on exceptions, not on falsy results\n/,
+    );
+    expect(stdout).toMatch(
+      /api\s+1\.1\.0 → 1\.1\.1\s+image\n\s+1\.1\.1: Dependencies: @acme\/core: 1\.1\.0 → 1\.1\.1\n/,
+    );
     // the gate stops it and prod keeps the first release
     expect(stdout).toContain('SLO gate after dev: fail');
     expect(stdout).toContain('Stopped at dev');
