@@ -26809,6 +26809,8 @@ class RegistryClient {
     options;
     base;
     tokens = new Map();
+    /** Credentials go out only once the registry asked for Basic auth, never to a token registry. */
+    basicChallenged = false;
     constructor(host, credentials = {}, options = {}) {
         this.host = host;
         this.credentials = credentials;
@@ -26855,7 +26857,7 @@ class RegistryClient {
         let authorized = false;
         for (let attempt = 1;; attempt++) {
             const token = this.tokens.get(scope);
-            const authorization = token ? `Bearer ${token}` : this.basic();
+            const authorization = token ? `Bearer ${token}` : this.basicChallenged ? this.basic() : null;
             let response;
             try {
                 response = await fetch(url, {
@@ -26877,6 +26879,12 @@ class RegistryClient {
                 await response.arrayBuffer();
                 if (/^bearer/i.test(challenge)) {
                     this.tokens.set(scope, await this.token(challenge, scope));
+                    authorized = true;
+                    attempt--;
+                    continue;
+                }
+                if (/^basic/i.test(challenge) && this.basic()) {
+                    this.basicChallenged = true;
                     authorized = true;
                     attempt--;
                     continue;

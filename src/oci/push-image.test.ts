@@ -8,6 +8,7 @@ import {
   buildImageLayout,
   FlakyProxy,
   startRegistry,
+  TokenAuthProxy,
   type RunningRegistry,
 } from '../../test/oci/registry-fixture.js';
 import { directoryArtifact, helmChartArtifact } from './oci-artifacts.js';
@@ -194,6 +195,78 @@ describe('promoting images by digest through the distribution API', () => {
       const result = await push();
       expect(result.skipped).toBe(false);
       expect(digestOf(`${registry.host}/acme/dies:1.0.0`)).toBe(result.digest);
+    } finally {
+      await proxy.stop();
+    }
+  }, 60_000);
+
+  it('gets a token for the scope the registry asks (push here, pull on the mount source) and sends credentials only to the realm', async () => {
+    buildAndPushImage(`${registry.host}/ci/api:sha-5555555`, 'behind a token');
+    const proxy = await new TokenAuthProxy(registry.host, { username: 'ci', password: 'ghp_secret' }).start();
+    try {
+      const credentials = { username: 'ci', password: 'ghp_secret' };
+      const result = await pushImage(
+        registrySource(`${proxy.host}/ci/api:sha-5555555`, credentials),
+        new RegistryClient(proxy.host, credentials, noWait),
+        'acme/private',
+        '1.0.0',
+      );
+      expect(result.skipped).toBe(false);
+      expect(digestOf(`${registry.host}/acme/private:1.0.0`)).toBe(
+        digestOf(`${registry.host}/ci/api:sha-5555555`),
+      );
+      const asked = proxy.tokenRequests.flatMap((r) => r.scopes);
+      expect(asked).toContain('repository:ci/api:pull');
+      expect(asked).toContain('repository:acme/private:pull,push');
+      // the cross-repository mount: one token for push here and pull on the source
+      expect(proxy.tokenRequests.map((r) => r.scopes)).toContainEqual([
+        'repository:acme/private:pull,push',
+        'repository:ci/api:pull',
+      ]);
+      expect(proxy.tokenRequests.every((r) => r.user === 'ci')).toBe(true);
+      // the registry itself only ever saw Bearer tokens, never the password
+      expect(proxy.registryAuthorizations.filter((a) => a !== '' && !a.startsWith('Bearer '))).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  }, 60_000);
+
+  it('refuses wrong credentials at the token endpoint, naming the input, and pushes nothing', async () => {
+    buildAndPushImage(`${registry.host}/ci/api:sha-6666666`, 'wrong password');
+    const proxy = await new TokenAuthProxy(registry.host, { username: 'ci', password: 'right' }).start();
+    try {
+      await expect(
+        pushImage(
+          registrySource(`${registry.host}/ci/api:sha-6666666`),
+          new RegistryClient(proxy.host, { username: 'ci', password: 'wrong' }, noWait),
+          'acme/denied',
+          '1.0.0',
+        ),
+      ).rejects.toMatchObject({ kind: 'input', field: 'oci-password' });
+      const tags = await fetch(`http://${registry.host}/v2/acme/denied/tags/list`);
+      expect(tags.status).toBe(404);
+    } finally {
+      await proxy.stop();
+    }
+  }, 60_000);
+
+  it('sends Basic credentials to a registry that asks for them, and only after it asked', async () => {
+    buildAndPushImage(`${registry.host}/ci/api:sha-7777777`, 'basic auth');
+    const proxy = await new TokenAuthProxy(
+      registry.host,
+      { username: 'ci', password: 'pw' },
+      'basic',
+    ).start();
+    try {
+      const result = await pushImage(
+        registrySource(`${registry.host}/ci/api:sha-7777777`),
+        new RegistryClient(proxy.host, { username: 'ci', password: 'pw' }, noWait),
+        'acme/basic',
+        '1.0.0',
+      );
+      expect(digestOf(`${registry.host}/acme/basic:1.0.0`)).toBe(result.digest);
+      expect(proxy.registryAuthorizations[0]).toBe('');
+      expect(proxy.registryAuthorizations.slice(1).every((a) => a.startsWith('Basic '))).toBe(true);
     } finally {
       await proxy.stop();
     }

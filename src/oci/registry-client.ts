@@ -22,6 +22,8 @@ const plainHttp = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d
 export class RegistryClient {
   readonly base: string;
   private readonly tokens = new Map<string, string>();
+  /** Credentials go out only once the registry asked for Basic auth, never to a token registry. */
+  private basicChallenged = false;
 
   constructor(
     readonly host: string,
@@ -77,7 +79,7 @@ export class RegistryClient {
     let authorized = false;
     for (let attempt = 1; ; attempt++) {
       const token = this.tokens.get(scope);
-      const authorization = token ? `Bearer ${token}` : this.basic();
+      const authorization = token ? `Bearer ${token}` : this.basicChallenged ? this.basic() : null;
       let response: Response;
       try {
         response = await fetch(url, {
@@ -102,6 +104,12 @@ export class RegistryClient {
         await response.arrayBuffer();
         if (/^bearer/i.test(challenge)) {
           this.tokens.set(scope, await this.token(challenge, scope));
+          authorized = true;
+          attempt--;
+          continue;
+        }
+        if (/^basic/i.test(challenge) && this.basic()) {
+          this.basicChallenged = true;
           authorized = true;
           attempt--;
           continue;

@@ -1,10 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /** A real distribution registry (Debian `docker-registry`) on a free loopback port, with temporary storage. */
 
@@ -69,6 +75,31 @@ export async function startRegistry(): Promise<RunningRegistry> {
   };
 }
 
+/** Passes a request to the registry at `upstream`, rewriting its Location headers to `host`. */
+function forward(req: IncomingMessage, res: ServerResponse, upstream: string, host: string): void {
+  const [upstreamHost, upstreamPort] = upstream.split(':');
+  // the registry behind is open: what it needs to see is the request, not the credentials
+  const headers = { ...req.headers, host: upstream };
+  delete headers.authorization;
+  const outgoing = httpRequest(
+    {
+      host: upstreamHost,
+      port: Number(upstreamPort),
+      method: req.method,
+      path: req.url,
+      headers,
+    },
+    (response) => {
+      const headers = { ...response.headers };
+      if (typeof headers.location === 'string') headers.location = headers.location.replace(upstream, host);
+      res.writeHead(response.statusCode ?? 502, headers);
+      response.pipe(res);
+    },
+  );
+  outgoing.on('error', () => res.destroy());
+  req.pipe(outgoing);
+}
+
 /**
  * A proxy in front of a registry that misbehaves on demand: `failNext(n)` answers 503 to the next
  * n requests; `dieAfter(n)` lets n requests through, then stops answering (connections refused).
@@ -95,25 +126,7 @@ export class FlakyProxy {
         res.end('{"errors":[{"code":"UNAVAILABLE","message":"flaky"}]}');
         return;
       }
-      const [host, port] = this.upstream.split(':');
-      const upstream = httpRequest(
-        {
-          host,
-          port: Number(port),
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: this.upstream },
-        },
-        (response) => {
-          const headers = { ...response.headers };
-          if (typeof headers.location === 'string')
-            headers.location = headers.location.replace(this.upstream, this.host);
-          res.writeHead(response.statusCode ?? 502, headers);
-          response.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
+      forward(req, res, this.upstream, this.host);
     });
     await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', r));
     this.host = `127.0.0.1:${(this.server.address() as { port: number }).port}`;
@@ -239,4 +252,107 @@ export function buildImageLayout(content: string, tag = 'latest'): string {
   execFileSync('umoci', ['repack', '--image', `${layout}:${tag}`, bundle]);
   rmSync(bundle, { recursive: true, force: true });
   return layout;
+}
+
+/**
+ * The token flow of ghcr.io, Docker Hub and ECR in front of a real registry: a request without a
+ * Bearer token that grants its scope gets 401 and a challenge naming the realm, service and scope
+ * (for a cross-repository mount, pull on the source too); the realm hands out a token for the
+ * asked scopes to Basic credentials it accepts. Records what was asked.
+ */
+export class TokenAuthProxy {
+  private server!: Server;
+  host = '';
+  private readonly tokens = new Map<string, Set<string>>();
+  /** Each token request: the Basic user (or null) and the scopes asked. */
+  readonly tokenRequests: Array<{ user: string | null; scopes: string[] }> = [];
+  /** Authorization headers seen on registry calls (to prove credentials go only to the realm). */
+  readonly registryAuthorizations: string[] = [];
+
+  constructor(
+    private readonly upstream: string,
+    private readonly credentials: { username: string; password: string },
+    /** `basic`: no token flow, the registry asks for Basic credentials on each call instead. */
+    private readonly scheme: 'token' | 'basic' = 'token',
+  ) {}
+
+  private basicAllowed(req: IncomingMessage): boolean {
+    const { username, password } = this.credentials;
+    return req.headers.authorization === `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+
+  private neededScopes(req: IncomingMessage): string[] {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const name = /^\/v2\/(.+?)\/(?:blobs|manifests|tags)\//.exec(url.pathname)?.[1];
+    if (!name) return [];
+    const write = !['GET', 'HEAD'].includes(req.method ?? 'GET');
+    const scopes = [`repository:${name}:${write ? 'pull,push' : 'pull'}`];
+    const from = url.searchParams.get('from');
+    if (from) scopes.push(`repository:${from}:pull`);
+    return scopes;
+  }
+
+  private grants(token: Set<string> | undefined, needed: string): boolean {
+    if (!token) return false;
+    const [, name, actions = ''] = needed.split(':');
+    return [...token].some((granted) => {
+      const [, grantedName, grantedActions = ''] = granted.split(':');
+      return grantedName === name && actions.split(',').every((a) => grantedActions.split(',').includes(a));
+    });
+  }
+
+  async start(): Promise<this> {
+    this.server = createHttpServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://proxy');
+      if (url.pathname === '/token') {
+        const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        const [user, password] = basic ? Buffer.from(basic, 'base64').toString().split(':') : [];
+        const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' '));
+        this.tokenRequests.push({ user: user ?? null, scopes });
+        if (user !== this.credentials.username || password !== this.credentials.password) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
+          return;
+        }
+        const token = randomUUID();
+        this.tokens.set(token, new Set(scopes));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ token, expires_in: 300 }));
+        return;
+      }
+      this.registryAuthorizations.push(req.headers.authorization ?? '');
+      if (this.scheme === 'basic') {
+        if (this.basicAllowed(req)) return forward(req, res, this.upstream, this.host);
+        req.resume();
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="relx-test"' });
+        res.end();
+        return;
+      }
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const needed = this.neededScopes(req);
+      const token = bearer ? this.tokens.get(bearer) : undefined;
+      const allowed =
+        url.pathname === '/v2/'
+          ? bearer !== undefined && token !== undefined
+          : needed.every((s) => this.grants(token, s));
+      if (!allowed) {
+        req.resume();
+        res.writeHead(401, {
+          'content-type': 'application/json',
+          'www-authenticate': `Bearer realm="http://${this.host}/token",service="relx-test"${needed.length ? `,scope="${needed.join(' ')}"` : ''}`,
+        });
+        res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+        return;
+      }
+      forward(req, res, this.upstream, this.host);
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.host = `127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  stop() {
+    this.server.closeAllConnections();
+    return new Promise<void>((r) => this.server.close(() => r()));
+  }
 }
