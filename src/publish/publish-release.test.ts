@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { runCli } from '../cli/main.js';
 import { join } from 'node:path';
 import { startVerdaccio, type RunningVerdaccio } from '../../test/npm-registry/verdaccio-fixture.js';
-import { startRegistry, type RunningRegistry } from '../../test/oci/registry-fixture.js';
+import { FlakyProxy, startRegistry, type RunningRegistry } from '../../test/oci/registry-fixture.js';
 import { aReleasedRepository } from '../../test/publish/sample-release.js';
 import type { GitRepo } from '../../test/git-repo.js';
 import { parsePublishedList } from '../manifest/published-list.js';
@@ -123,4 +123,55 @@ describe('publishing a release', () => {
       message: expect.stringContaining('@acme/utils@2.0.0 is already on'),
     });
   }, 120_000);
+
+  describe('when the npm registry misbehaves', () => {
+    let proxy: FlakyProxy;
+    beforeEach(async () => {
+      proxy = await new FlakyProxy(npm.url.replace(/^http:\/\//, '').replace(/\/$/, '')).start();
+    });
+    afterEach(() => proxy.stop());
+    const throughProxy = async (repo: GitRepo) =>
+      options(repo, { npm: { registry: `http://${proxy.host}/`, token: npm.token, provenance: false } });
+
+    it('retries a registry that answers 503 twice, and publishes each package once', async () => {
+      const repo = aReleasedRepository(oci.host, 'flaky');
+      proxy.failNext(2);
+      const result = await publishRelease(await throughProxy(repo));
+      expect(result.failure).toBeNull();
+      expect(result.outcomes.map((o) => o.outcome)).toEqual(Array(5).fill('published'));
+      for (const name of ['@flaky/core', '@flaky/utils', '@flaky/client'])
+        expect(Object.keys(await versionsOn(name))).toHaveLength(1);
+    }, 120_000);
+
+    it('reports exactly what was published when the registry dies part-way, and a re-run completes the rest', async () => {
+      const repo = aReleasedRepository(oci.host, 'dying');
+      proxy.dieAfterPuts(1); // @dying/core lands, then the registry is gone
+      const first = await publishRelease(await throughProxy(repo));
+      expect(first.outcomes.map((o) => `${o.component} ${o.outcome}`)).toEqual([
+        '@dying/core published',
+        '@dying/utils failed',
+        '@dying/client not attempted',
+        'api not attempted',
+        'api-chart not attempted',
+      ]);
+      expect(first.failure).toMatchObject({ kind: 'transient', fix: expect.stringContaining('Re-run') });
+      expect(first.outcomes[1]?.error).toMatch(/@dying\/utils/);
+      expect(first.list.items.map((i) => i.component)).toEqual(['@dying/core']);
+      expect(Object.keys(await versionsOn('@dying/utils'))).toEqual([]);
+
+      proxy.revive();
+      const again = await publishRelease(await throughProxy(repo));
+      expect(again.failure).toBeNull();
+      expect(again.outcomes.map((o) => `${o.component} ${o.outcome}`)).toEqual([
+        '@dying/core skipped',
+        '@dying/utils published',
+        '@dying/client published',
+        'api published',
+        'api-chart published',
+      ]);
+      const core = again.list.items.find((i) => i.component === '@dying/core');
+      expect(core?.integrity).toBe(first.list.items[0]?.integrity);
+      expect(Object.keys(await versionsOn('@dying/core'))).toEqual(['1.2.0']);
+    }, 120_000);
+  });
 });

@@ -76,11 +76,16 @@ export async function startRegistry(): Promise<RunningRegistry> {
 }
 
 /** Passes a request to the registry at `upstream`, rewriting its Location headers to `host`. */
-function forward(req: IncomingMessage, res: ServerResponse, upstream: string, host: string): void {
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: string,
+  host: string,
+  { keepAuthorization = true } = {},
+): void {
   const [upstreamHost, upstreamPort] = upstream.split(':');
-  // the registry behind is open: what it needs to see is the request, not the credentials
   const headers = { ...req.headers, host: upstream };
-  delete headers.authorization;
+  if (!keepAuthorization) delete headers.authorization;
   const outgoing = httpRequest(
     {
       host: upstreamHost,
@@ -101,12 +106,13 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: string, ho
 }
 
 /**
- * A proxy in front of a registry that misbehaves on demand: `failNext(n)` answers 503 to the next
- * n requests; `dieAfter(n)` lets n requests through, then stops answering (connections refused).
+ * A proxy in front of a registry (OCI or npm) that misbehaves on demand: `failNext(n)` answers 503
+ * to the next n requests; `dieAfter(n)` lets n requests through, then stops answering.
  */
 export class FlakyProxy {
   private failures = 0;
   private allowed = Number.POSITIVE_INFINITY;
+  private puts = Number.POSITIVE_INFINITY;
   requests = 0;
   private server!: Server;
   host = '';
@@ -115,6 +121,7 @@ export class FlakyProxy {
   async start(port = 0): Promise<this> {
     this.server = createHttpServer((req, res) => {
       this.requests++;
+      if (req.method === 'PUT' && this.puts-- <= 0) this.allowed = 0;
       if (this.allowed <= 0) {
         req.socket.destroy();
         return;
@@ -138,8 +145,13 @@ export class FlakyProxy {
   dieAfter(n: number) {
     this.allowed = n;
   }
+  /** Lets n PUT requests (publishes, uploads) through, then stops answering anything. */
+  dieAfterPuts(n: number) {
+    this.puts = n;
+  }
   revive() {
     this.allowed = Number.POSITIVE_INFINITY;
+    this.puts = Number.POSITIVE_INFINITY;
   }
   stop() {
     this.server.closeAllConnections();
@@ -260,6 +272,9 @@ export function buildImageLayout(content: string, tag = 'latest'): string {
  * (for a cross-repository mount, pull on the source too); the realm hands out a token for the
  * asked scopes to Basic credentials it accepts. Records what was asked.
  */
+/** The registry behind an auth proxy is open: it needs the request, not the credentials. */
+const noCredentials = { keepAuthorization: false };
+
 export class TokenAuthProxy {
   private server!: Server;
   host = '';
@@ -322,7 +337,7 @@ export class TokenAuthProxy {
       }
       this.registryAuthorizations.push(req.headers.authorization ?? '');
       if (this.scheme === 'basic') {
-        if (this.basicAllowed(req)) return forward(req, res, this.upstream, this.host);
+        if (this.basicAllowed(req)) return forward(req, res, this.upstream, this.host, noCredentials);
         req.resume();
         res.writeHead(401, { 'www-authenticate': 'Basic realm="relx-test"' });
         res.end();
@@ -344,7 +359,7 @@ export class TokenAuthProxy {
         res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
         return;
       }
-      forward(req, res, this.upstream, this.host);
+      forward(req, res, this.upstream, this.host, noCredentials);
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.host = `127.0.0.1:${(this.server.address() as { port: number }).port}`;
