@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { aGitOpsRepository, aRelease } from '../test/gitops/gitops-fixture.js';
-import { GitHubApiServer } from '../test/github-api/github-api-server.js';
+import { anApproval, GitHubApiServer } from '../test/github-api/github-api-server.js';
 import { runWorkflow } from '../test/step-runner/run-workflow.js';
 import { renderReleaseManifest } from '../src/manifest/release-manifest.js';
 import { digestOf } from '../src/manifest/manifest-builders.js';
@@ -13,16 +13,6 @@ beforeEach(async () => {
   github = await GitHubApiServer.start();
 });
 afterEach(() => github.close());
-
-const environmentObject = (id: number, name: string) => ({
-  id,
-  node_id: `EN_${id}`,
-  name,
-  url: `https://api.github.com/repos/acme/deploy/environments/${name}`,
-  html_url: `https://github.com/acme/deploy/deployments/activity_log?environments_filter=${name}`,
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-});
 
 /** A workspace holding a promote workflow and the manifest to promote, as a CD repository would. */
 function aDeployWorkspace(workflow: string, manifest = aRelease('2026.11.0', '1.4.0', 'b')) {
@@ -53,33 +43,7 @@ ${extra}`;
 describe('promote-env, the composite action, run step by step as the runner does', () => {
   it('promotes with the approver from the run, records a deployment in_progress → success, all calls valid for GitHub', async () => {
     const { remote, url } = aGitOpsRepository();
-    github.seedApprovals(42, [
-      {
-        environments: [environmentObject(3, 'dev')],
-        state: 'approved',
-        user: {
-          login: 'alice',
-          id: 7,
-          node_id: 'U_7',
-          avatar_url: 'https://avatars.githubusercontent.com/u/7',
-          gravatar_id: null,
-          url: 'https://api.github.com/users/alice',
-          html_url: 'https://github.com/alice',
-          followers_url: 'https://api.github.com/users/alice/followers',
-          following_url: 'https://api.github.com/users/alice/following{/other_user}',
-          gists_url: 'https://api.github.com/users/alice/gists{/gist_id}',
-          starred_url: 'https://api.github.com/users/alice/starred{/owner}{/repo}',
-          subscriptions_url: 'https://api.github.com/users/alice/subscriptions',
-          organizations_url: 'https://api.github.com/users/alice/orgs',
-          repos_url: 'https://api.github.com/users/alice/repos',
-          events_url: 'https://api.github.com/users/alice/events{/privacy}',
-          received_events_url: 'https://api.github.com/users/alice/received_events',
-          type: 'User',
-          site_admin: false,
-        },
-        comment: 'ship it',
-      },
-    ]);
+    github.seedApprovals(42, [anApproval({ id: 3, name: 'dev' }, { login: 'alice', id: 7 }, 'ship it')]);
     const workspace = aDeployWorkspace(promoteWorkflow(url));
     const run = await runWorkflow(join(workspace, 'promote.yml'), {
       workspace,

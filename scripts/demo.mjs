@@ -264,13 +264,30 @@ try {
   git(repo, 'commit', '-q', '-m', 'feat: the platform');
   git(repo, 'remote', 'add', 'origin', origin);
   git(repo, 'push', '-q', 'origin', 'main');
+  /** What CI does on every commit: build the image and keep it as sha-<commit>. */
+  const ciBuildsTheImage = () => {
+    const commit = git(repo, 'rev-parse', 'HEAD');
+    buildImageLayout(join(repo, '.ci', 'api-oci'), `sha-${commit.slice(0, 7)}`, `api built from ${commit}`);
+  };
+  /** relx publish, its list kept in `file` for relx manifest. */
+  const publish = async (file) => {
+    const list = await relx(
+      repo,
+      ['publish', '--json', '--repository', 'acme/platform', '--npm-registry', npm.url],
+      {
+        NPM_TOKEN: npm.token,
+      },
+    );
+    writeFileSync(join(work, file), list);
+    listPublished(list);
+    return join(work, file);
+  };
   write(
     join(repo, 'packages/core/index.js'),
     'exports.retry = (f, n = 3) => f() ?? (n > 0 && exports.retry(f, n - 1));\n',
   );
   git(repo, 'commit', '-q', '-am', 'feat(core): retries with backoff');
-  const built = git(repo, 'rev-parse', 'HEAD');
-  buildImageLayout(join(repo, '.ci', 'api-oci'), `sha-${built.slice(0, 7)}`, `api built from ${built}`);
+  ciBuildsTheImage();
 
   stage('1. relx plan — what to release and why, from one git log pass');
   show(await relx(repo, ['plan']));
@@ -279,24 +296,11 @@ try {
   show(await relx(repo, ['version', '--push']));
 
   stage('3. relx publish — npm packages, the image promoted by digest, the chart as an OCI artifact');
-  const published = await relx(
-    repo,
-    ['publish', '--json', '--repository', 'acme/platform', '--npm-registry', npm.url],
-    { NPM_TOKEN: npm.token },
-  );
-  writeFileSync(join(work, 'published.json'), published);
-  listPublished(published);
+  const published = await publish('published.json');
 
   stage('4. relx manifest — the release manifest: every component pinned, and its CycloneDX BOM');
   const written = JSON.parse(
-    await relx(repo, [
-      'manifest',
-      '--published',
-      join(work, 'published.json'),
-      '--naming',
-      'calver',
-      '--json',
-    ]),
+    await relx(repo, ['manifest', '--published', published, '--naming', 'calver', '--json']),
   );
   show(readFileSync(join(repo, written.path), 'utf8'));
 
@@ -376,26 +380,12 @@ try {
     'exports.retry = (f, n = 3) => { try { return f(); } catch (e) { if (n > 0) return exports.retry(f, n - 1); throw e; } };\n',
   );
   git(repo, 'commit', '-q', '-am', 'fix(core): retry on exceptions, not on falsy results');
-  const fixed = git(repo, 'rev-parse', 'HEAD');
-  buildImageLayout(join(repo, '.ci', 'api-oci'), `sha-${fixed.slice(0, 7)}`, `api built from ${fixed}`);
+  ciBuildsTheImage();
   show(await relx(repo, ['plan']));
   show(await relx(repo, ['version', '--push']));
-  const republished = await relx(
-    repo,
-    ['publish', '--json', '--repository', 'acme/platform', '--npm-registry', npm.url],
-    { NPM_TOKEN: npm.token },
-  );
-  writeFileSync(join(work, 'published-2.json'), republished);
-  listPublished(republished);
+  const republished = await publish('published-2.json');
   const second = JSON.parse(
-    await relx(repo, [
-      'manifest',
-      '--published',
-      join(work, 'published-2.json'),
-      '--naming',
-      'calver',
-      '--json',
-    ]),
+    await relx(repo, ['manifest', '--published', republished, '--naming', 'calver', '--json']),
   );
   show(await relx(repo, ['diff', written.path, second.path]));
 

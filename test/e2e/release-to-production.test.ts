@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { parseReleaseManifest } from '../../src/manifest/release-manifest.js';
-import { GitHubApiServer } from '../github-api/github-api-server.js';
+import { anApproval, GitHubApiServer } from '../github-api/github-api-server.js';
 import { startVerdaccio, type RunningVerdaccio } from '../npm-registry/verdaccio-fixture.js';
 import { buildAndPushImage, startRegistry, type RunningRegistry } from '../oci/registry-fixture.js';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/prometheus-fixture.js';
@@ -98,42 +98,7 @@ const relx = async (...args: string[]) => {
 
 describe('from a commit to production', () => {
   it('releases, hands over, promotes through gated environments; a library fix then stops at a failing staging gate', async () => {
-    const approval = (id: number, env: string) => ({
-      environments: [
-        {
-          id,
-          node_id: `EN_${id}`,
-          name: env,
-          url: `https://api.github.com/repos/acme/deploy/environments/${env}`,
-          html_url: `https://github.com/acme/deploy/deployments/activity_log?environments_filter=${env}`,
-          created_at: '2026-01-01T00:00:00Z',
-          updated_at: '2026-01-01T00:00:00Z',
-        },
-      ],
-      state: 'approved',
-      user: {
-        login: 'alice',
-        id: 7,
-        node_id: 'U_7',
-        avatar_url: 'https://avatars.githubusercontent.com/u/7',
-        gravatar_id: null,
-        url: 'https://api.github.com/users/alice',
-        html_url: 'https://github.com/alice',
-        followers_url: 'https://api.github.com/users/alice/followers',
-        following_url: 'https://api.github.com/users/alice/following{/other_user}',
-        gists_url: 'https://api.github.com/users/alice/gists{/gist_id}',
-        starred_url: 'https://api.github.com/users/alice/starred{/owner}{/repo}',
-        subscriptions_url: 'https://api.github.com/users/alice/subscriptions',
-        organizations_url: 'https://api.github.com/users/alice/orgs',
-        repos_url: 'https://api.github.com/users/alice/repos',
-        events_url: 'https://api.github.com/users/alice/events{/privacy}',
-        received_events_url: 'https://api.github.com/users/alice/received_events',
-        type: 'User',
-        site_admin: false,
-      },
-      comment: 'ok',
-    });
-    github.seedApprovals(42, [approval(3, 'prod')]);
+    github.seedApprovals(42, [anApproval({ id: 3, name: 'prod' }, { login: 'alice', id: 7 }, 'ok')]);
     const { repo: source, origin } = aSamplePlatform(oci.host);
     const { origin: gitops } = aDeployRepository();
     void source;

@@ -35,6 +35,59 @@ export interface RecordedRequest {
 
 type Json = Record<string, unknown>;
 
+/** A user or organisation with every URL GitHub's schema requires to be a URI. */
+export function gitHubAccount(
+  login: string,
+  id: number,
+  type: 'Bot' | 'Organization' | 'User' = 'User',
+): Json {
+  const api = `https://api.github.com/users/${login}`;
+  return {
+    login,
+    id,
+    node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
+    gravatar_id: null,
+    url: api,
+    html_url: `https://github.com/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type,
+    site_admin: false,
+  };
+}
+
+/** An approval of a run's deployment to `environment`, as `GET …/runs/{id}/approvals` lists it. */
+export function anApproval(
+  environment: { id: number; name: string },
+  reviewer: { login: string; id: number },
+  comment: string,
+): Json {
+  return {
+    environments: [
+      {
+        id: environment.id,
+        node_id: `EN_${environment.id}`,
+        name: environment.name,
+        url: `https://api.github.com/repos/acme/deploy/environments/${environment.name}`,
+        html_url: `https://github.com/acme/deploy/deployments/activity_log?environments_filter=${environment.name}`,
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+      },
+    ],
+    state: 'approved',
+    user: gitHubAccount(reviewer.login, reviewer.id),
+    comment,
+  };
+}
+
 const spec = JSON.parse(readFileSync(join(import.meta.dirname, 'github-openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, Operation['spec']>>;
   components: {
@@ -239,38 +292,13 @@ export class GitHubApiServer {
     send(status, body);
   }
 
-  /** A user or organisation with every URL GitHub's schema requires to be a URI. */
-  private account(login: string, id: number, type: 'Bot' | 'Organization' | 'User'): Json {
-    const api = `https://api.github.com/users/${login}`;
-    return {
-      login,
-      id,
-      node_id: `U_${id}`,
-      avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
-      gravatar_id: null,
-      url: api,
-      html_url: `https://github.com/${login}`,
-      followers_url: `${api}/followers`,
-      following_url: `${api}/following{/other_user}`,
-      gists_url: `${api}/gists{/gist_id}`,
-      starred_url: `${api}/starred{/owner}{/repo}`,
-      subscriptions_url: `${api}/subscriptions`,
-      organizations_url: `${api}/orgs`,
-      repos_url: `${api}/repos`,
-      events_url: `${api}/events{/privacy}`,
-      received_events_url: `${api}/received_events`,
-      type,
-      site_admin: false,
-    };
-  }
-
   private repository(params: Record<string, string>): Json {
     return {
       id: 1,
       node_id: 'R_1',
       name: params.repo,
       full_name: `${params.owner}/${params.repo}`,
-      owner: this.account(params.owner ?? 'owner', 1, 'Organization'),
+      owner: gitHubAccount(params.owner ?? 'owner', 1, 'Organization'),
       private: false,
       html_url: `https://github.com/${params.owner}/${params.repo}`,
       default_branch: 'main',
@@ -278,7 +306,7 @@ export class GitHubApiServer {
   }
 
   private user(): Json {
-    return this.account('relx-bot', 2, 'Bot');
+    return gitHubAccount('relx-bot', 2, 'Bot');
   }
 
   private release(params: Record<string, string>, body: Json): Json {
