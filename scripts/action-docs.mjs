@@ -34,8 +34,8 @@ function renderDefault(value) {
   return `\`${cell(value)}\``;
 }
 
-function renderInputsAndOutputs(action) {
-  const lines = ['### Inputs', ''];
+function renderInputsAndOutputs(action, heading = '###') {
+  const lines = [`${heading} Inputs`, ''];
   const inputs = Object.entries(action.inputs ?? {});
   if (inputs.length === 0) lines.push('None.');
   else {
@@ -46,7 +46,7 @@ function renderInputsAndOutputs(action) {
       );
     }
   }
-  lines.push('', '### Outputs', '');
+  lines.push('', `${heading} Outputs`, '');
   const outputs = Object.entries(action.outputs ?? {});
   if (outputs.length === 0) lines.push('None.');
   else {
@@ -77,6 +77,7 @@ const write = (path, next) => {
 };
 
 const rows = [];
+const details = [];
 for (const file of actionFiles()) {
   const dir = join(file, '..');
   const name = relative(join(root, 'actions'), dir);
@@ -90,17 +91,30 @@ for (const file of actionFiles()) {
       renderInputsAndOutputs(action),
     ),
   );
+  details.push(
+    [
+      `<details><summary><code>${name}</code>: inputs and outputs</summary>`,
+      '',
+      renderInputsAndOutputs(action, '####'),
+      '',
+      '</details>',
+    ].join('\n'),
+  );
   rows.push(
     `| [\`${name}\`](actions/${name}/README.md) | ${action.runs?.using === 'composite' ? 'composite' : action.runs?.using} | ${cell(action.description)} | ${Object.keys(action.inputs ?? {}).length} | ${Object.keys(action.outputs ?? {}).length} |`,
   );
 }
 const table = [
-  "Use them as `uses: relx-dev/relx/<action>@v1`. Inputs and outputs: each action's README.",
+  "Use them as `uses: relx-dev/relx/<action>@v1`. Each action's README says how it works; its inputs and outputs are here and there.",
   '',
   '| action | runs | what it does | inputs | outputs |',
   '|---|---|---|---|---|',
   ...rows,
-].join('\n');
+  '',
+  ...details.flatMap((d) => [d, '']),
+]
+  .join('\n')
+  .trimEnd();
 const readme = join(root, 'README.md');
 write(readme, withBlock(readFileSync(readme, 'utf8'), 'actions', table));
 
