@@ -25,7 +25,7 @@ export async function startVerdaccio(): Promise<RunningVerdaccio> {
     uplinks: {},
     auth: { htpasswd: { file: join(dir, 'htpasswd'), max_users: 100 } },
     packages: { '**': { access: '$all', publish: '$authenticated', unpublish: 'nobody-at-all' } },
-    logs: { type: 'stdout', format: 'pretty', level: 'fatal' },
+    log: { type: 'stdout', format: 'pretty', level: 'fatal' },
     security: { api: { legacy: true } },
   };
   const app = (await runServer(config as never)) as unknown as Server;
