@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { jest } from '@jest/globals';
 import { GitRepo } from '../../test/git-repo.js';
+import { runCli } from '../cli/main.js';
 import { layoutActionRelease, rewriteActionMetadata } from './action-release-tree.js';
 import { publishActionRelease } from './publish-action-release.js';
 
@@ -135,5 +137,22 @@ describe("this repository's release tree", () => {
     }
     expect(missing).toEqual([]);
     expect([...paths].filter((p) => /^[^/]+\/action\.yml$/.test(p)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('relx action-release --version is the release version, not relx --version', async () => {
+    const { repo, remote } = aRelxLikeRepo();
+    let out = '';
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk) => ((out += String(chunk)), true));
+    const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await runCli(['action-release', '--version', '1.4.0', '--push', '--cwd', repo.dir])).toBe(0);
+    } finally {
+      spy.mockRestore();
+      quiet.mockRestore();
+    }
+    expect(out).toMatch(/^v1\.4\.0 \(v1\) released at [0-9a-f]{40}\n$/);
+    expect(remote.git('rev-parse', 'v1^{commit}')).toBe(remote.git('rev-parse', 'v1.4.0^{commit}'));
   });
 });

@@ -7,6 +7,8 @@ export function buildProgram(): Command {
   const program = new Command('relx')
     .description('Release engineering for monorepos: plan, version, publish, manifest, promote, gate.')
     .version(process.env.RELX_VERSION ?? '0.0.0-dev')
+    // `relx --version` is relx's; after a command, `--version` is that command's (action-release)
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride();
   for (const register of cliCommands) register(program);
