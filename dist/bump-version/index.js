@@ -61413,23 +61413,18 @@ async function requestWithRetry(request, route, parameters, options = {}) {
         }
     }
 }
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call retried as above. */
+function repositoryRequest(request, owner, repo, sleep) {
+    return (route, parameters = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, sleep ? { sleep } : {});
+}
 
 ;// CONCATENATED MODULE: ./src/github/github-release-publisher.ts
 
 /** GitHub Releases, one per tag: an existing release (drafts included) is found, never made twice. */
 class GitHubReleasePublisher {
-    request;
-    owner;
-    repo;
-    sleep;
+    call;
     constructor(request, owner, repo, sleep) {
-        this.request = request;
-        this.owner = owner;
-        this.repo = repo;
-        this.sleep = sleep;
-    }
-    call(route, parameters) {
-        return requestWithRetry(this.request, route, { owner: this.owner, repo: this.repo, ...parameters }, this.sleep ? { sleep: this.sleep } : {});
+        this.call = repositoryRequest(request, owner, repo, sleep);
     }
     async find(tag) {
         try {

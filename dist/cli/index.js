@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4414);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(842);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4414:
+/***/ 842:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24149,6 +24149,11 @@ async function gitopsRemote(option) {
         url = (0,external_node_path_.resolve)(url);
     return token ? { url, token } : { url };
 }
+/** The `--gitops` flag of every command that reads or writes environments. */
+const gitopsOption = [
+    '--gitops <url-or-path>',
+    'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)',
+];
 
 ;// CONCATENATED MODULE: ./src/cli/diff-command.ts
 
@@ -24200,7 +24205,7 @@ function registerDiffCommand(program) {
             ]);
         }
         let diff = diffManifests(before, after);
-        if (options.changelog) {
+        if (options.changelog && diff.changed.some((c) => c.change === 'version')) {
             const source = await changelogSource((0,external_node_path_.resolve)(options.cwd));
             if (source)
                 diff = await addChangelogEntries(diff, source);
@@ -24240,10 +24245,6 @@ function manifestFile(release, dir) {
 
 
 
-const gitopsOption = [
-    '--gitops <url-or-path>',
-    'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)',
-];
 /** `relx status`, `relx history`, `relx compat`: what runs where, how it got there, what goes together. Reads only. */
 function registerEnvironmentCommands(program) {
     program
@@ -24560,6 +24561,18 @@ function promoteEnvironment(context, manifest, options = {}) {
         run: context.run ?? null,
     }));
 }
+/** A rollback from `current` to `manifest`: outside the environment order, recorded as such. */
+function rollbackIntent(context, current, manifest, details) {
+    return {
+        manifest,
+        kind: 'rollback',
+        hotfix: false,
+        approvedBy: context.approvedBy ?? null,
+        run: context.run ?? null,
+        rollbackOf: current.metadata.name,
+        ...details,
+    };
+}
 /**
  * The releases an environment ran, newest first, without those it was rolled back from: "the
  * previous release" must never be one that was just rolled back, or a second rollback would
@@ -24592,15 +24605,9 @@ function rollbackEnvironment(context, to) {
                 fix: 'See `relx history --env <env>` for the releases it ran.',
             });
         }
-        return {
-            manifest: target,
-            kind: 'rollback',
-            hotfix: false,
-            approvedBy: context.approvedBy ?? null,
-            run: context.run ?? null,
-            rollbackOf: current.metadata.name,
+        return rollbackIntent(context, current, target, {
             title: `rollback(${context.environment}): ${current.metadata.name} → ${target.metadata.name}`,
-        };
+        });
     });
 }
 /**
@@ -24660,16 +24667,10 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
             },
         };
         validateManifest(derived, `${path} (derived)`);
-        return {
-            manifest: derived,
-            kind: 'rollback',
-            hotfix: false,
-            approvedBy: context.approvedBy ?? null,
-            run: context.run ?? null,
-            rollbackOf: current.metadata.name,
+        return rollbackIntent(context, current, derived, {
             component,
             title: `rollback(${context.environment}): ${component} ${from} → ${to}`,
-        };
+        });
     });
 }
 
@@ -24697,7 +24698,7 @@ function registerPromoteCommands(program) {
         .description('Make an environment run a release manifest: a GitOps commit, in environment order, with audit trailers.')
         .requiredOption('--env <env>', 'the environment, e.g. staging')
         .requiredOption('--manifest <file>', 'the release manifest (releases/<name>.yaml)')
-        .option('--gitops <url-or-path>', 'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)')
+        .option(...gitopsOption)
         .option('--hotfix', 'skip the environment order; recorded in the promotion')
         .option('--approved-by <who>', 'who approved it (recorded)')
         .option('--run <url>', 'the run that promotes (recorded)')
@@ -24711,14 +24712,9 @@ function registerPromoteCommands(program) {
             });
         });
         const manifest = readManifestForPromotion(text, options.manifest);
-        const result = await promoteEnvironment({
-            remote: await gitopsRemote(options.gitops),
-            environment: options.env,
-            approvedBy: options.approvedBy ?? null,
-            run: options.run ?? null,
-            dryRun: options.dryRun ?? false,
-            onProgress: progress,
-        }, manifest, { hotfix: options.hotfix ?? false });
+        const result = await promoteEnvironment(await promotionContext(options), manifest, {
+            hotfix: options.hotfix ?? false,
+        });
         print(result, options.json);
     });
     program
@@ -24727,25 +24723,29 @@ function registerPromoteCommands(program) {
         .requiredOption('--env <env>', 'the environment')
         .option('--component <name>', 'only this component; everything else stays')
         .option('--to <release-or-version>', 'a release name (whole environment) or a version (with --component)')
-        .option('--gitops <url-or-path>', 'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)')
+        .option(...gitopsOption)
         .option('--approved-by <who>', 'who approved it (recorded)')
         .option('--run <url>', 'the run that rolls back (recorded)')
         .option('--dry-run', 'say what would be written, write nothing')
         .option('--json', 'print the result as JSON')
         .action(async (options) => {
-        const context = {
-            remote: await gitopsRemote(options.gitops),
-            environment: options.env,
-            approvedBy: options.approvedBy ?? null,
-            run: options.run ?? null,
-            dryRun: options.dryRun ?? false,
-            onProgress: progress,
-        };
+        const context = await promotionContext(options);
         const result = options.component
             ? await rollbackComponent(context, options.component, options.to)
             : await rollbackEnvironment(context, options.to);
         print(result, options.json);
     });
+}
+/** What a promotion or rollback is told from the flags both commands share. */
+async function promotionContext(options) {
+    return {
+        remote: await gitopsRemote(options.gitops),
+        environment: options.env,
+        approvedBy: options.approvedBy ?? null,
+        run: options.run ?? null,
+        dryRun: options.dryRun ?? false,
+        onProgress: progress,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/write-release-manifest.ts
@@ -26769,6 +26769,42 @@ async function resolveSourceRepository(cwd, given, env = process.env) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * fetch for registries (npm, OCI): network errors, 429 and 5xx are retried with backoff; what
+ * still fails is a transient error saying what did not answer and that a re-run is safe (`fix`).
+ * Any other response — 2xx, 4xx — is the caller's to read.
+ */
+async function fetchRetrying(url, init, describe, options = {}) {
+    const attempts = options.attempts ?? 4;
+    const sleep = options.sleep ?? wait;
+    for (let attempt = 1;; attempt++) {
+        let response;
+        try {
+            response = await fetch(url, init);
+        }
+        catch (error) {
+            if (attempt >= attempts) {
+                const cause = error.cause?.message ?? error.message;
+                throw transientError(`${describe.what} did not answer: ${cause}`, { fix: describe.fix }, error);
+            }
+            await sleep(250 * 2 ** attempt);
+            continue;
+        }
+        if (response.status !== 429 && response.status < 500)
+            return response;
+        await response.arrayBuffer();
+        if (attempt >= attempts) {
+            throw transientError(`${describe.what} answered ${response.status} ${attempts} times.`, {
+                fix: describe.fix,
+            });
+        }
+        await sleep(250 * 2 ** attempt);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
 /** The manifest media types a registry may hold; GET/HEAD must accept all of them or get a 404. */
 const mediaTypes = {
@@ -26794,7 +26830,9 @@ const isIndex = (mediaType) => mediaType === mediaTypes.ociIndex || mediaType ==
 
 
 
+
 const registry_client_sha256 = (bytes) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+const rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
 /** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
 const plainHttp = (host) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
 /**
@@ -26835,7 +26873,7 @@ class RegistryClient {
             url.searchParams.set('service', params.service);
         url.searchParams.set('scope', params.scope ?? scope);
         const basic = this.basic();
-        const response = await fetch(url, { headers: basic ? { authorization: basic } : {} });
+        const response = await fetchRetrying(url, { headers: basic ? { authorization: basic } : {} }, { what: `${this.host}'s token endpoint`, fix: rerunFix }, this.options);
         if (!response.ok) {
             throw inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
                 field: 'oci-password',
@@ -26850,62 +26888,36 @@ class RegistryClient {
     }
     /** One call, with auth and retries. `repository` sets the token scope. */
     async request(method, path, repository, init = {}) {
-        const attempts = this.options.attempts ?? 4;
-        const sleep = this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
         const scope = `repository:${repository}:${init.actions ?? 'pull,push'}`;
         const url = path.startsWith('http') ? path : `${this.base}${path}`;
-        let authorized = false;
-        for (let attempt = 1;; attempt++) {
+        const send = () => {
             const token = this.tokens.get(scope);
             const authorization = token ? `Bearer ${token}` : this.basicChallenged ? this.basic() : null;
-            let response;
-            try {
-                response = await fetch(url, {
-                    method,
-                    headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
-                    ...(init.body ? { body: init.body } : {}),
-                    redirect: 'follow',
-                });
-            }
-            catch (error) {
-                if (attempt >= attempts) {
-                    throw transientError(`${this.host} did not answer ${method} ${path}: ${error.cause ? String(error.cause.message) : error.message}`, { fix: 'Re-run when the registry is back: what was published is kept and not published again.' }, error);
-                }
-                await sleep(250 * 2 ** attempt);
-                continue;
-            }
-            if (response.status === 401 && !authorized) {
-                const challenge = response.headers.get('www-authenticate') ?? '';
-                await response.arrayBuffer();
-                if (/^bearer/i.test(challenge)) {
-                    this.tokens.set(scope, await this.token(challenge, scope));
-                    authorized = true;
-                    attempt--;
-                    continue;
-                }
-                if (/^basic/i.test(challenge) && this.basic()) {
-                    this.basicChallenged = true;
-                    authorized = true;
-                    attempt--;
-                    continue;
-                }
-                throw inputError(`${this.host} needs credentials for ${repository}.`, {
-                    field: 'oci-username',
-                    fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
-                });
-            }
-            if ((response.status === 429 || response.status >= 500) && attempt < attempts) {
-                await response.arrayBuffer();
-                await sleep(250 * 2 ** attempt);
-                continue;
-            }
-            if (response.status === 429 || response.status >= 500) {
-                throw transientError(`${this.host} answered ${response.status} to ${method} ${path} ${attempts} times.`, {
-                    fix: 'Re-run when the registry is back: what was published is kept and not published again.',
-                });
-            }
+            return fetchRetrying(url, {
+                method,
+                headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
+                ...(init.body ? { body: init.body } : {}),
+                redirect: 'follow',
+            }, { what: `${this.host} (${method} ${path})`, fix: rerunFix }, this.options);
+        };
+        const response = await send();
+        if (response.status !== 401)
             return response;
+        // Credentials go where the registry asks: a token from its realm, or Basic when it says so.
+        const challenge = response.headers.get('www-authenticate') ?? '';
+        await response.arrayBuffer();
+        if (/^bearer/i.test(challenge)) {
+            this.tokens.set(scope, await this.token(challenge, scope));
+            return send();
         }
+        if (/^basic/i.test(challenge) && this.basic()) {
+            this.basicChallenged = true;
+            return send();
+        }
+        throw inputError(`${this.host} needs credentials for ${repository}.`, {
+            field: 'oci-username',
+            fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
+        });
     }
     async expect(response, ok, what) {
         if (ok.includes(response.status))
@@ -27312,6 +27324,7 @@ async function pushImage(source, client, repository, tag, onProgress = () => { }
 
 
 
+
 const run = (command, args, options) => new Promise((resolve, reject) => {
     (0,external_node_child_process_.execFile)(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         if (error)
@@ -27337,60 +27350,48 @@ async function packPackage(dir, into) {
 }
 const registryBase = (url) => url.replace(/\/+$/, '');
 /** The integrity of name@version on the registry, or null when that version is not there. */
-async function publishedIntegrity(registry, name, version, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+async function publishedIntegrity(registry, name, version) {
     const url = `${registryBase(registry.url)}/${name.replace('/', '%2f')}`;
-    for (let attempt = 1;; attempt++) {
-        let response;
-        try {
-            response = await fetch(url, {
-                headers: {
-                    accept: 'application/json',
-                    ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
-                },
-            });
-        }
-        catch (error) {
-            if (attempt >= 4)
-                throw transientError(`${registry.url} did not answer for ${name}.`, { fix: 'Re-run when the registry is back; nothing is published twice.' }, error);
-            await sleep(250 * 2 ** attempt);
-            continue;
-        }
-        if ((response.status === 429 || response.status >= 500) && attempt < 4) {
-            await response.arrayBuffer();
-            await sleep(250 * 2 ** attempt);
-            continue;
-        }
-        if (response.status === 404) {
-            await response.arrayBuffer();
-            return null;
-        }
-        if (!response.ok) {
-            throw (response.status === 401 || response.status === 403 ? inputError : transientError)(`${registry.url} answered ${response.status} for ${name}.`, {
-                field: 'npm-token',
-                fix: 'Check the registry URL and that the token may read and publish the package.',
-            });
-        }
-        const packument = (await response.json());
-        const published = packument.versions?.[version];
-        return published ? (published.dist?.integrity ?? 'unknown') : null;
+    const response = await fetchRetrying(url, {
+        headers: {
+            accept: 'application/json',
+            ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
+        },
+    }, {
+        what: `${registry.url} (for ${name})`,
+        fix: 'Re-run when the registry is back; nothing is published twice.',
+    });
+    if (response.status === 404) {
+        await response.arrayBuffer();
+        return null;
     }
-}
-/**
- * Publishes a packed tarball unless the registry already has that version: the same integrity is
- * a re-run (skipped), another integrity is refused — a published version never changes.
- */
-async function publishPackage(registry, packed, options) {
-    const existing = await publishedIntegrity(registry, packed.name, packed.version);
-    if (existing !== null) {
-        if (existing === packed.integrity)
-            return { skipped: true };
-        throw conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
-            field: 'version',
-            fix: 'A published version never changes: release a new version.',
+    if (!response.ok) {
+        throw inputError(`${registry.url} answered ${response.status} for ${name}.`, {
+            field: 'npm-token',
+            fix: 'Check the registry URL and that the token may read and publish the package.',
         });
     }
-    if (options.dryRun)
-        return { skipped: false };
+    const packument = (await response.json());
+    const published = packument.versions?.[version];
+    return published ? (published.dist?.integrity ?? 'unknown') : null;
+}
+/**
+ * Where a packed version stands on the registry: absent, or the same content (a re-run, skipped);
+ * other content under that version is refused — a published version never changes.
+ */
+async function registryState(registry, packed) {
+    const existing = await publishedIntegrity(registry, packed.name, packed.version);
+    if (existing === null)
+        return 'absent';
+    if (existing === packed.integrity)
+        return 'same';
+    throw conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
+        field: 'version',
+        fix: 'A published version never changes: release a new version.',
+    });
+}
+/** Publishes a packed tarball (checked absent by `registryState` first) and reads it back. */
+async function publishPackage(registry, packed, options) {
     const config = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-npmrc-'));
     try {
         const host = registryBase(registry.url).replace(/^https?:/, '');
@@ -27434,7 +27435,6 @@ async function publishPackage(registry, packed, options) {
                 fix: 'Re-run.',
             });
         }
-        return { skipped: false };
     }
     finally {
         (0,external_node_fs_.rmSync)(config, { recursive: true, force: true });
@@ -27511,15 +27511,7 @@ async function planTasks(options, packDir) {
                                 fix: 'Publish from the release commit (bump-version writes the version).',
                             });
                         }
-                        const existing = await publishedIntegrity(registry, name, version);
-                        if (existing === null)
-                            return 'absent';
-                        if (existing === p.integrity)
-                            return 'same';
-                        throw conflictError(`${name}@${version} is already on ${registry.url} with other content.`, {
-                            field: 'version',
-                            fix: 'A published version never changes: release a new version.',
-                        });
+                        return registryState(registry, p);
                     },
                     async publish() {
                         const p = await pack();

@@ -37245,6 +37245,10 @@ async function requestWithRetry(request, route, parameters, options = {}) {
         }
     }
 }
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call retried as above. */
+function repositoryRequest(request, owner, repo, sleep) {
+    return (route, parameters = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, sleep ? { sleep } : {});
+}
 
 ;// CONCATENATED MODULE: ./src/github/github-deployments.ts
 
@@ -37253,18 +37257,9 @@ async function requestWithRetry(request, route, parameters, options = {}) {
  * approved the run for that environment (required reviewers of a GitHub Environment).
  */
 class GitHubDeployments {
-    request;
-    owner;
-    repo;
-    sleep;
+    call;
     constructor(request, owner, repo, sleep) {
-        this.request = request;
-        this.owner = owner;
-        this.repo = repo;
-        this.sleep = sleep;
-    }
-    call(route, parameters) {
-        return requestWithRetry(this.request, route, { owner: this.owner, repo: this.repo, ...parameters }, this.sleep ? { sleep: this.sleep } : {});
+        this.call = repositoryRequest(request, owner, repo, sleep);
     }
     /** Logins that approved this run for the environment; null when GitHub will not say (no permission). */
     async approvers(runId, environment) {

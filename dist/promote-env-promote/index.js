@@ -45280,6 +45280,18 @@ function promoteEnvironment(context, manifest, options = {}) {
         run: context.run ?? null,
     }));
 }
+/** A rollback from `current` to `manifest`: outside the environment order, recorded as such. */
+function rollbackIntent(context, current, manifest, details) {
+    return {
+        manifest,
+        kind: 'rollback',
+        hotfix: false,
+        approvedBy: context.approvedBy ?? null,
+        run: context.run ?? null,
+        rollbackOf: current.metadata.name,
+        ...details,
+    };
+}
 /**
  * The releases an environment ran, newest first, without those it was rolled back from: "the
  * previous release" must never be one that was just rolled back, or a second rollback would
@@ -45312,15 +45324,9 @@ function rollbackEnvironment(context, to) {
                 fix: 'See `relx history --env <env>` for the releases it ran.',
             });
         }
-        return {
-            manifest: target,
-            kind: 'rollback',
-            hotfix: false,
-            approvedBy: context.approvedBy ?? null,
-            run: context.run ?? null,
-            rollbackOf: current.metadata.name,
+        return rollbackIntent(context, current, target, {
             title: `rollback(${context.environment}): ${current.metadata.name} → ${target.metadata.name}`,
-        };
+        });
     });
 }
 /**
@@ -45380,16 +45386,10 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
             },
         };
         validateManifest(derived, `${path} (derived)`);
-        return {
-            manifest: derived,
-            kind: 'rollback',
-            hotfix: false,
-            approvedBy: context.approvedBy ?? null,
-            run: context.run ?? null,
-            rollbackOf: current.metadata.name,
+        return rollbackIntent(context, current, derived, {
             component,
             title: `rollback(${context.environment}): ${component} ${from} → ${to}`,
-        };
+        });
     });
 }
 

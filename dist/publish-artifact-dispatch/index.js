@@ -37245,6 +37245,10 @@ async function requestWithRetry(request, route, parameters, options = {}) {
         }
     }
 }
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call retried as above. */
+function repositoryRequest(request, owner, repo, sleep) {
+    return (route, parameters = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, sleep ? { sleep } : {});
+}
 
 ;// CONCATENATED MODULE: ./src/github/repository-dispatch.ts
 

@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4250);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9913);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4250:
+/***/ 9913:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44700,6 +44700,42 @@ function assembleManifest(input) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * fetch for registries (npm, OCI): network errors, 429 and 5xx are retried with backoff; what
+ * still fails is a transient error saying what did not answer and that a re-run is safe (`fix`).
+ * Any other response — 2xx, 4xx — is the caller's to read.
+ */
+async function fetchRetrying(url, init, describe, options = {}) {
+    const attempts = options.attempts ?? 4;
+    const sleep = options.sleep ?? wait;
+    for (let attempt = 1;; attempt++) {
+        let response;
+        try {
+            response = await fetch(url, init);
+        }
+        catch (error) {
+            if (attempt >= attempts) {
+                const cause = error.cause?.message ?? error.message;
+                throw transientError(`${describe.what} did not answer: ${cause}`, { fix: describe.fix }, error);
+            }
+            await sleep(250 * 2 ** attempt);
+            continue;
+        }
+        if (response.status !== 429 && response.status < 500)
+            return response;
+        await response.arrayBuffer();
+        if (attempt >= attempts) {
+            throw transientError(`${describe.what} answered ${response.status} ${attempts} times.`, {
+                fix: describe.fix,
+            });
+        }
+        await sleep(250 * 2 ** attempt);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
 /** The manifest media types a registry may hold; GET/HEAD must accept all of them or get a 404. */
 const mediaTypes = {
@@ -44725,7 +44761,9 @@ const isIndex = (mediaType) => mediaType === mediaTypes.ociIndex || mediaType ==
 
 
 
+
 const sha256 = (bytes) => `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+const rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
 /** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
 const plainHttp = (host) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
 /**
@@ -44766,7 +44804,7 @@ class RegistryClient {
             url.searchParams.set('service', params.service);
         url.searchParams.set('scope', params.scope ?? scope);
         const basic = this.basic();
-        const response = await fetch(url, { headers: basic ? { authorization: basic } : {} });
+        const response = await fetchRetrying(url, { headers: basic ? { authorization: basic } : {} }, { what: `${this.host}'s token endpoint`, fix: rerunFix }, this.options);
         if (!response.ok) {
             throw relx_error_inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
                 field: 'oci-password',
@@ -44781,62 +44819,36 @@ class RegistryClient {
     }
     /** One call, with auth and retries. `repository` sets the token scope. */
     async request(method, path, repository, init = {}) {
-        const attempts = this.options.attempts ?? 4;
-        const sleep = this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
         const scope = `repository:${repository}:${init.actions ?? 'pull,push'}`;
         const url = path.startsWith('http') ? path : `${this.base}${path}`;
-        let authorized = false;
-        for (let attempt = 1;; attempt++) {
+        const send = () => {
             const token = this.tokens.get(scope);
             const authorization = token ? `Bearer ${token}` : this.basicChallenged ? this.basic() : null;
-            let response;
-            try {
-                response = await fetch(url, {
-                    method,
-                    headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
-                    ...(init.body ? { body: init.body } : {}),
-                    redirect: 'follow',
-                });
-            }
-            catch (error) {
-                if (attempt >= attempts) {
-                    throw transientError(`${this.host} did not answer ${method} ${path}: ${error.cause ? String(error.cause.message) : error.message}`, { fix: 'Re-run when the registry is back: what was published is kept and not published again.' }, error);
-                }
-                await sleep(250 * 2 ** attempt);
-                continue;
-            }
-            if (response.status === 401 && !authorized) {
-                const challenge = response.headers.get('www-authenticate') ?? '';
-                await response.arrayBuffer();
-                if (/^bearer/i.test(challenge)) {
-                    this.tokens.set(scope, await this.token(challenge, scope));
-                    authorized = true;
-                    attempt--;
-                    continue;
-                }
-                if (/^basic/i.test(challenge) && this.basic()) {
-                    this.basicChallenged = true;
-                    authorized = true;
-                    attempt--;
-                    continue;
-                }
-                throw relx_error_inputError(`${this.host} needs credentials for ${repository}.`, {
-                    field: 'oci-username',
-                    fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
-                });
-            }
-            if ((response.status === 429 || response.status >= 500) && attempt < attempts) {
-                await response.arrayBuffer();
-                await sleep(250 * 2 ** attempt);
-                continue;
-            }
-            if (response.status === 429 || response.status >= 500) {
-                throw transientError(`${this.host} answered ${response.status} to ${method} ${path} ${attempts} times.`, {
-                    fix: 'Re-run when the registry is back: what was published is kept and not published again.',
-                });
-            }
+            return fetchRetrying(url, {
+                method,
+                headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
+                ...(init.body ? { body: init.body } : {}),
+                redirect: 'follow',
+            }, { what: `${this.host} (${method} ${path})`, fix: rerunFix }, this.options);
+        };
+        const response = await send();
+        if (response.status !== 401)
             return response;
+        // Credentials go where the registry asks: a token from its realm, or Basic when it says so.
+        const challenge = response.headers.get('www-authenticate') ?? '';
+        await response.arrayBuffer();
+        if (/^bearer/i.test(challenge)) {
+            this.tokens.set(scope, await this.token(challenge, scope));
+            return send();
         }
+        if (/^basic/i.test(challenge) && this.basic()) {
+            this.basicChallenged = true;
+            return send();
+        }
+        throw relx_error_inputError(`${this.host} needs credentials for ${repository}.`, {
+            field: 'oci-username',
+            fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
+        });
     }
     async expect(response, ok, what) {
         if (ok.includes(response.status))
@@ -45303,6 +45315,7 @@ function topologicalOrder(components, kinds) {
 
 
 
+
 const run = (command, args, options) => new Promise((resolve, reject) => {
     (0,external_node_child_process_namespaceObject.execFile)(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         if (error)
@@ -45328,60 +45341,48 @@ async function packPackage(dir, into) {
 }
 const registryBase = (url) => url.replace(/\/+$/, '');
 /** The integrity of name@version on the registry, or null when that version is not there. */
-async function publishedIntegrity(registry, name, version, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+async function publishedIntegrity(registry, name, version) {
     const url = `${registryBase(registry.url)}/${name.replace('/', '%2f')}`;
-    for (let attempt = 1;; attempt++) {
-        let response;
-        try {
-            response = await fetch(url, {
-                headers: {
-                    accept: 'application/json',
-                    ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
-                },
-            });
-        }
-        catch (error) {
-            if (attempt >= 4)
-                throw transientError(`${registry.url} did not answer for ${name}.`, { fix: 'Re-run when the registry is back; nothing is published twice.' }, error);
-            await sleep(250 * 2 ** attempt);
-            continue;
-        }
-        if ((response.status === 429 || response.status >= 500) && attempt < 4) {
-            await response.arrayBuffer();
-            await sleep(250 * 2 ** attempt);
-            continue;
-        }
-        if (response.status === 404) {
-            await response.arrayBuffer();
-            return null;
-        }
-        if (!response.ok) {
-            throw (response.status === 401 || response.status === 403 ? relx_error_inputError : transientError)(`${registry.url} answered ${response.status} for ${name}.`, {
-                field: 'npm-token',
-                fix: 'Check the registry URL and that the token may read and publish the package.',
-            });
-        }
-        const packument = (await response.json());
-        const published = packument.versions?.[version];
-        return published ? (published.dist?.integrity ?? 'unknown') : null;
+    const response = await fetchRetrying(url, {
+        headers: {
+            accept: 'application/json',
+            ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
+        },
+    }, {
+        what: `${registry.url} (for ${name})`,
+        fix: 'Re-run when the registry is back; nothing is published twice.',
+    });
+    if (response.status === 404) {
+        await response.arrayBuffer();
+        return null;
     }
-}
-/**
- * Publishes a packed tarball unless the registry already has that version: the same integrity is
- * a re-run (skipped), another integrity is refused — a published version never changes.
- */
-async function publishPackage(registry, packed, options) {
-    const existing = await publishedIntegrity(registry, packed.name, packed.version);
-    if (existing !== null) {
-        if (existing === packed.integrity)
-            return { skipped: true };
-        throw conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
-            field: 'version',
-            fix: 'A published version never changes: release a new version.',
+    if (!response.ok) {
+        throw relx_error_inputError(`${registry.url} answered ${response.status} for ${name}.`, {
+            field: 'npm-token',
+            fix: 'Check the registry URL and that the token may read and publish the package.',
         });
     }
-    if (options.dryRun)
-        return { skipped: false };
+    const packument = (await response.json());
+    const published = packument.versions?.[version];
+    return published ? (published.dist?.integrity ?? 'unknown') : null;
+}
+/**
+ * Where a packed version stands on the registry: absent, or the same content (a re-run, skipped);
+ * other content under that version is refused — a published version never changes.
+ */
+async function registryState(registry, packed) {
+    const existing = await publishedIntegrity(registry, packed.name, packed.version);
+    if (existing === null)
+        return 'absent';
+    if (existing === packed.integrity)
+        return 'same';
+    throw conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
+        field: 'version',
+        fix: 'A published version never changes: release a new version.',
+    });
+}
+/** Publishes a packed tarball (checked absent by `registryState` first) and reads it back. */
+async function publishPackage(registry, packed, options) {
     const config = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-npmrc-'));
     try {
         const host = registryBase(registry.url).replace(/^https?:/, '');
@@ -45425,7 +45426,6 @@ async function publishPackage(registry, packed, options) {
                 fix: 'Re-run.',
             });
         }
-        return { skipped: false };
     }
     finally {
         (0,external_node_fs_namespaceObject.rmSync)(config, { recursive: true, force: true });
@@ -45502,15 +45502,7 @@ async function planTasks(options, packDir) {
                                 fix: 'Publish from the release commit (bump-version writes the version).',
                             });
                         }
-                        const existing = await publishedIntegrity(registry, name, version);
-                        if (existing === null)
-                            return 'absent';
-                        if (existing === p.integrity)
-                            return 'same';
-                        throw conflictError(`${name}@${version} is already on ${registry.url} with other content.`, {
-                            field: 'version',
-                            fix: 'A published version never changes: release a new version.',
-                        });
+                        return registryState(registry, p);
                     },
                     async publish() {
                         const p = await pack();
@@ -45803,6 +45795,7 @@ function renderPlanSummary(plan) {
 
 ;// CONCATENATED MODULE: ./src/publish/render-publish-summary.ts
 
+
 const icon = {
     published: '✅',
     skipped: '⏭️',
@@ -45832,6 +45825,25 @@ function renderPublishSummary(result, dryRun) {
         }
     }
     return `${lines.join('\n')}\n`;
+}
+/** The error a failed run ends with: why, then what was and was not published. */
+function renderPublishFailure(result) {
+    const done = result.outcomes
+        .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
+        .map((o) => o.component);
+    const left = result.outcomes
+        .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
+        .map((o) => o.component);
+    return `${result.failure ? renderError(result.failure) : ''}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`;
+}
+/**
+ * `sha256sum`-style lines for what went to OCI registries (`<hex>  <repository>`), the subjects
+ * format actions/attest-build-provenance reads.
+ */
+function attestationSubjects(list) {
+    return list.items
+        .filter((i) => i.digest?.startsWith('sha256:'))
+        .map((i) => `${i.digest?.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
@@ -46458,25 +46470,15 @@ async function main_run() {
         const file = (0,external_node_path_namespaceObject.join)(temp, 'relx-published.json');
         const json = JSON.stringify(result.list, null, 2);
         (0,external_node_fs_namespaceObject.writeFileSync)(file, `${json}\n`);
-        // sha256 checksums of what went to OCI registries, in the format attest-build-provenance reads
-        const checksums = result.list.items
-            .filter((i) => i.digest?.startsWith('sha256:'))
-            .map((i) => `${i.digest?.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`);
+        const checksums = attestationSubjects(result.list);
         const checksumsFile = (0,external_node_path_namespaceObject.join)(temp, 'relx-published.sha256');
         (0,external_node_fs_namespaceObject.writeFileSync)(checksumsFile, checksums.length > 0 ? `${checksums.join('\n')}\n` : '');
         setOutput('published', JSON.stringify(result.list));
         setOutput('published-file', file);
         setOutput('checksums-file', checksums.length > 0 && !dryRun ? checksumsFile : '');
         await summary.addRaw(renderPublishSummary(result, dryRun)).write();
-        if (result.failure) {
-            const done = result.outcomes
-                .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
-                .map((o) => o.component);
-            const left = result.outcomes
-                .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
-                .map((o) => o.component);
-            setFailed(`${renderError(result.failure)}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`);
-        }
+        if (result.failure)
+            setFailed(renderPublishFailure(result));
     }
     catch (error) {
         setFailed(renderError(error));

@@ -68,7 +68,7 @@ export function registerDiffCommand(program: Command): void {
           ]);
         }
         let diff = diffManifests(before, after);
-        if (options.changelog) {
+        if (options.changelog && diff.changed.some((c) => c.change === 'version')) {
           const source = await changelogSource(resolve(options.cwd));
           if (source) diff = await addChangelogEntries(diff, source);
         }

@@ -4,12 +4,7 @@ import { checkCompatibility } from '../manifest/validate-manifest.js';
 import type { ReleaseManifest } from '../manifest/release-manifest.js';
 import { inputError } from '../relx-error.js';
 import { readEnvironment, renderHistory, renderStatus } from '../promotion/environment-status.js';
-import { gitopsRemote } from './gitops-remote.js';
-
-const gitopsOption = [
-  '--gitops <url-or-path>',
-  'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)',
-] as const;
+import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 /** `relx status`, `relx history`, `relx compat`: what runs where, how it got there, what goes together. Reads only. */
 export function registerEnvironmentCommands(program: Command): void {

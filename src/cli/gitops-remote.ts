@@ -24,3 +24,9 @@ export async function gitopsRemote(option: string | undefined): Promise<GitOpsRe
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[\w.-]+@[\w.-]+:/.test(url)) url = resolve(url);
   return token ? { url, token } : { url };
 }
+
+/** The `--gitops` flag of every command that reads or writes environments. */
+export const gitopsOption = [
+  '--gitops <url-or-path>',
+  'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)',
+] as const;

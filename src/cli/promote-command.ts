@@ -9,7 +9,7 @@ import {
   rollbackEnvironment,
   type PromotionResult,
 } from '../promotion/promote-environment.js';
-import { gitopsRemote } from './gitops-remote.js';
+import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 const print = (result: PromotionResult, json: boolean | undefined) => {
   if (json) return process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -41,10 +41,7 @@ export function registerPromoteCommands(program: Command): void {
     )
     .requiredOption('--env <env>', 'the environment, e.g. staging')
     .requiredOption('--manifest <file>', 'the release manifest (releases/<name>.yaml)')
-    .option(
-      '--gitops <url-or-path>',
-      'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)',
-    )
+    .option(...gitopsOption)
     .option('--hotfix', 'skip the environment order; recorded in the promotion')
     .option('--approved-by <who>', 'who approved it (recorded)')
     .option('--run <url>', 'the run that promotes (recorded)')
@@ -58,18 +55,9 @@ export function registerPromoteCommands(program: Command): void {
         });
       });
       const manifest = readManifestForPromotion(text, options.manifest);
-      const result = await promoteEnvironment(
-        {
-          remote: await gitopsRemote(options.gitops),
-          environment: options.env,
-          approvedBy: options.approvedBy ?? null,
-          run: options.run ?? null,
-          dryRun: options.dryRun ?? false,
-          onProgress: progress,
-        },
-        manifest,
-        { hotfix: options.hotfix ?? false },
-      );
+      const result = await promoteEnvironment(await promotionContext(options), manifest, {
+        hotfix: options.hotfix ?? false,
+      });
       print(result, options.json);
     });
 
@@ -81,26 +69,28 @@ export function registerPromoteCommands(program: Command): void {
     .requiredOption('--env <env>', 'the environment')
     .option('--component <name>', 'only this component; everything else stays')
     .option('--to <release-or-version>', 'a release name (whole environment) or a version (with --component)')
-    .option(
-      '--gitops <url-or-path>',
-      'the GitOps repository (default: RELX_GITOPS, or origin of the current directory)',
-    )
+    .option(...gitopsOption)
     .option('--approved-by <who>', 'who approved it (recorded)')
     .option('--run <url>', 'the run that rolls back (recorded)')
     .option('--dry-run', 'say what would be written, write nothing')
     .option('--json', 'print the result as JSON')
     .action(async (options: Common & { component?: string; to?: string }) => {
-      const context = {
-        remote: await gitopsRemote(options.gitops),
-        environment: options.env,
-        approvedBy: options.approvedBy ?? null,
-        run: options.run ?? null,
-        dryRun: options.dryRun ?? false,
-        onProgress: progress,
-      };
+      const context = await promotionContext(options);
       const result = options.component
         ? await rollbackComponent(context, options.component, options.to)
         : await rollbackEnvironment(context, options.to);
       print(result, options.json);
     });
+}
+
+/** What a promotion or rollback is told from the flags both commands share. */
+async function promotionContext(options: Common) {
+  return {
+    remote: await gitopsRemote(options.gitops),
+    environment: options.env,
+    approvedBy: options.approvedBy ?? null,
+    run: options.run ?? null,
+    dryRun: options.dryRun ?? false,
+    onProgress: progress,
+  };
 }

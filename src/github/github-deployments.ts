@@ -1,24 +1,14 @@
-import { requestWithRetry, statusOf, type GitHubRequest } from './github-request.js';
+import { repositoryRequest, statusOf, type GitHubRequest } from './github-request.js';
 
 /**
  * GitHub's record of a promotion: a deployment for the environment and its statuses, and who
  * approved the run for that environment (required reviewers of a GitHub Environment).
  */
 export class GitHubDeployments {
-  constructor(
-    private readonly request: GitHubRequest,
-    private readonly owner: string,
-    private readonly repo: string,
-    private readonly sleep?: (ms: number) => Promise<void>,
-  ) {}
+  private readonly call: ReturnType<typeof repositoryRequest>;
 
-  private call(route: string, parameters: Record<string, unknown>) {
-    return requestWithRetry(
-      this.request,
-      route,
-      { owner: this.owner, repo: this.repo, ...parameters },
-      this.sleep ? { sleep: this.sleep } : {},
-    );
+  constructor(request: GitHubRequest, owner: string, repo: string, sleep?: (ms: number) => Promise<void>) {
+    this.call = repositoryRequest(request, owner, repo, sleep);
   }
 
   /** Logins that approved this run for the environment; null when GitHub will not say (no permission). */

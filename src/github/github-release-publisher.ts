@@ -1,5 +1,5 @@
 import type { ReleasePublisher } from '../release/apply-release-plan.js';
-import { requestWithRetry, statusOf, type GitHubRequest } from './github-request.js';
+import { repositoryRequest, statusOf, type GitHubRequest } from './github-request.js';
 
 interface GitHubRelease {
   id: number;
@@ -10,20 +10,10 @@ interface GitHubRelease {
 
 /** GitHub Releases, one per tag: an existing release (drafts included) is found, never made twice. */
 export class GitHubReleasePublisher implements ReleasePublisher {
-  constructor(
-    private readonly request: GitHubRequest,
-    private readonly owner: string,
-    private readonly repo: string,
-    private readonly sleep?: (ms: number) => Promise<void>,
-  ) {}
+  private readonly call: ReturnType<typeof repositoryRequest>;
 
-  private call(route: string, parameters: Record<string, unknown>) {
-    return requestWithRetry(
-      this.request,
-      route,
-      { owner: this.owner, repo: this.repo, ...parameters },
-      this.sleep ? { sleep: this.sleep } : {},
-    );
+  constructor(request: GitHubRequest, owner: string, repo: string, sleep?: (ms: number) => Promise<void>) {
+    this.call = repositoryRequest(request, owner, repo, sleep);
   }
 
   private async find(tag: string): Promise<GitHubRelease | null> {

@@ -43,3 +43,14 @@ export async function requestWithRetry(
     }
   }
 }
+
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call retried as above. */
+export function repositoryRequest(
+  request: GitHubRequest,
+  owner: string,
+  repo: string,
+  sleep?: (ms: number) => Promise<void>,
+): (route: string, parameters?: Record<string, unknown>) => Promise<{ status: number; data: unknown }> {
+  return (route, parameters = {}) =>
+    requestWithRetry(request, route, { owner, repo, ...parameters }, sleep ? { sleep } : {});
+}

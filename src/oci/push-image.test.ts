@@ -8,7 +8,7 @@ import {
   buildImageLayout,
   FlakyProxy,
   startRegistry,
-  TokenAuthProxy,
+  RegistryAuthProxy,
   type RunningRegistry,
 } from '../../test/oci/registry-fixture.js';
 import { directoryArtifact, helmChartArtifact } from './oci-artifacts.js';
@@ -202,7 +202,10 @@ describe('promoting images by digest through the distribution API', () => {
 
   it('gets a token for the scope the registry asks (push here, pull on the mount source) and sends credentials only to the realm', async () => {
     buildAndPushImage(`${registry.host}/ci/api:sha-5555555`, 'behind a token');
-    const proxy = await new TokenAuthProxy(registry.host, { username: 'ci', password: 'ghp_secret' }).start();
+    const proxy = await new RegistryAuthProxy(registry.host, {
+      username: 'ci',
+      password: 'ghp_secret',
+    }).start();
     try {
       const credentials = { username: 'ci', password: 'ghp_secret' };
       const result = await pushImage(
@@ -233,7 +236,7 @@ describe('promoting images by digest through the distribution API', () => {
 
   it('refuses wrong credentials at the token endpoint, naming the input, and pushes nothing', async () => {
     buildAndPushImage(`${registry.host}/ci/api:sha-6666666`, 'wrong password');
-    const proxy = await new TokenAuthProxy(registry.host, { username: 'ci', password: 'right' }).start();
+    const proxy = await new RegistryAuthProxy(registry.host, { username: 'ci', password: 'right' }).start();
     try {
       await expect(
         pushImage(
@@ -252,7 +255,7 @@ describe('promoting images by digest through the distribution API', () => {
 
   it('sends Basic credentials to a registry that asks for them, and only after it asked', async () => {
     buildAndPushImage(`${registry.host}/ci/api:sha-7777777`, 'basic auth');
-    const proxy = await new TokenAuthProxy(
+    const proxy = await new RegistryAuthProxy(
       registry.host,
       { username: 'ci', password: 'pw' },
       'basic',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fetchRetrying, type RetryOptions } from '../http/fetch-retrying.js';
 import { inputError, transientError } from '../relx-error.js';
 import { manifestAccept } from './oci-media-types.js';
 
@@ -9,6 +10,8 @@ export interface RegistryCredentials {
 
 export const sha256 = (bytes: Buffer | string) =>
   `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+const rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
 
 /** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
 const plainHttp = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
@@ -28,7 +31,7 @@ export class RegistryClient {
   constructor(
     readonly host: string,
     private readonly credentials: RegistryCredentials = {},
-    private readonly options: { attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
+    private readonly options: RetryOptions = {},
   ) {
     this.base = `${plainHttp(host) ? 'http' : 'https'}://${host}/v2`;
   }
@@ -51,7 +54,12 @@ export class RegistryClient {
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? scope);
     const basic = this.basic();
-    const response = await fetch(url, { headers: basic ? { authorization: basic } : {} });
+    const response = await fetchRetrying(
+      url,
+      { headers: basic ? { authorization: basic } : {} },
+      { what: `${this.host}'s token endpoint`, fix: rerunFix },
+      this.options,
+    );
     if (!response.ok) {
       throw inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
         field: 'oci-password',
@@ -72,68 +80,40 @@ export class RegistryClient {
     repository: string,
     init: { headers?: Record<string, string>; body?: Buffer; actions?: string } = {},
   ): Promise<Response> {
-    const attempts = this.options.attempts ?? 4;
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     const scope = `repository:${repository}:${init.actions ?? 'pull,push'}`;
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
-    let authorized = false;
-    for (let attempt = 1; ; attempt++) {
+    const send = () => {
       const token = this.tokens.get(scope);
       const authorization = token ? `Bearer ${token}` : this.basicChallenged ? this.basic() : null;
-      let response: Response;
-      try {
-        response = await fetch(url, {
+      return fetchRetrying(
+        url,
+        {
           method,
           headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
           ...(init.body ? { body: init.body } : {}),
           redirect: 'follow',
-        });
-      } catch (error) {
-        if (attempt >= attempts) {
-          throw transientError(
-            `${this.host} did not answer ${method} ${path}: ${(error as Error).cause ? String((error as Error & { cause: Error }).cause.message) : (error as Error).message}`,
-            { fix: 'Re-run when the registry is back: what was published is kept and not published again.' },
-            error,
-          );
-        }
-        await sleep(250 * 2 ** attempt);
-        continue;
-      }
-      if (response.status === 401 && !authorized) {
-        const challenge = response.headers.get('www-authenticate') ?? '';
-        await response.arrayBuffer();
-        if (/^bearer/i.test(challenge)) {
-          this.tokens.set(scope, await this.token(challenge, scope));
-          authorized = true;
-          attempt--;
-          continue;
-        }
-        if (/^basic/i.test(challenge) && this.basic()) {
-          this.basicChallenged = true;
-          authorized = true;
-          attempt--;
-          continue;
-        }
-        throw inputError(`${this.host} needs credentials for ${repository}.`, {
-          field: 'oci-username',
-          fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
-        });
-      }
-      if ((response.status === 429 || response.status >= 500) && attempt < attempts) {
-        await response.arrayBuffer();
-        await sleep(250 * 2 ** attempt);
-        continue;
-      }
-      if (response.status === 429 || response.status >= 500) {
-        throw transientError(
-          `${this.host} answered ${response.status} to ${method} ${path} ${attempts} times.`,
-          {
-            fix: 'Re-run when the registry is back: what was published is kept and not published again.',
-          },
-        );
-      }
-      return response;
+        },
+        { what: `${this.host} (${method} ${path})`, fix: rerunFix },
+        this.options,
+      );
+    };
+    const response = await send();
+    if (response.status !== 401) return response;
+    // Credentials go where the registry asks: a token from its realm, or Basic when it says so.
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    await response.arrayBuffer();
+    if (/^bearer/i.test(challenge)) {
+      this.tokens.set(scope, await this.token(challenge, scope));
+      return send();
     }
+    if (/^basic/i.test(challenge) && this.basic()) {
+      this.basicChallenged = true;
+      return send();
+    }
+    throw inputError(`${this.host} needs credentials for ${repository}.`, {
+      field: 'oci-username',
+      fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
+    });
   }
 
   private async expect(response: Response, ok: number[], what: string): Promise<Response> {

@@ -149,6 +149,24 @@ export function promoteEnvironment(
   }));
 }
 
+/** A rollback from `current` to `manifest`: outside the environment order, recorded as such. */
+function rollbackIntent(
+  context: PromotionContext,
+  current: ReleaseManifest,
+  manifest: ReleaseManifest,
+  details: { title: string; component?: string },
+): PromotionIntent {
+  return {
+    manifest,
+    kind: 'rollback',
+    hotfix: false,
+    approvedBy: context.approvedBy ?? null,
+    run: context.run ?? null,
+    rollbackOf: current.metadata.name,
+    ...details,
+  };
+}
+
 /**
  * The releases an environment ran, newest first, without those it was rolled back from: "the
  * previous release" must never be one that was just rolled back, or a second rollback would
@@ -187,15 +205,9 @@ export function rollbackEnvironment(context: PromotionContext, to?: string): Pro
         },
       );
     }
-    return {
-      manifest: target,
-      kind: 'rollback',
-      hotfix: false,
-      approvedBy: context.approvedBy ?? null,
-      run: context.run ?? null,
-      rollbackOf: current.metadata.name,
+    return rollbackIntent(context, current, target, {
       title: `rollback(${context.environment}): ${current.metadata.name} → ${target.metadata.name}`,
-    };
+    });
   });
 }
 
@@ -269,15 +281,9 @@ export function rollbackComponent(
       },
     };
     validateManifest(derived, `${path} (derived)`);
-    return {
-      manifest: derived,
-      kind: 'rollback',
-      hotfix: false,
-      approvedBy: context.approvedBy ?? null,
-      run: context.run ?? null,
-      rollbackOf: current.metadata.name,
+    return rollbackIntent(context, current, derived, {
       component,
       title: `rollback(${context.environment}): ${component} ${from} → ${to}`,
-    };
+    });
   });
 }

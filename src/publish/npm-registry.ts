@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { fetchRetrying } from '../http/fetch-retrying.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,79 +59,68 @@ export async function packPackage(dir: string, into: string): Promise<PackedPack
 const registryBase = (url: string) => url.replace(/\/+$/, '');
 
 /** The integrity of name@version on the registry, or null when that version is not there. */
-export async function publishedIntegrity(
+async function publishedIntegrity(
   registry: NpmRegistry,
   name: string,
   version: string,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<string | null> {
   const url = `${registryBase(registry.url)}/${name.replace('/', '%2f')}`;
-  for (let attempt = 1; ; attempt++) {
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: {
-          accept: 'application/json',
-          ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
-        },
-      });
-    } catch (error) {
-      if (attempt >= 4)
-        throw transientError(
-          `${registry.url} did not answer for ${name}.`,
-          { fix: 'Re-run when the registry is back; nothing is published twice.' },
-          error,
-        );
-      await sleep(250 * 2 ** attempt);
-      continue;
-    }
-    if ((response.status === 429 || response.status >= 500) && attempt < 4) {
-      await response.arrayBuffer();
-      await sleep(250 * 2 ** attempt);
-      continue;
-    }
-    if (response.status === 404) {
-      await response.arrayBuffer();
-      return null;
-    }
-    if (!response.ok) {
-      throw (response.status === 401 || response.status === 403 ? inputError : transientError)(
-        `${registry.url} answered ${response.status} for ${name}.`,
-        {
-          field: 'npm-token',
-          fix: 'Check the registry URL and that the token may read and publish the package.',
-        },
-      );
-    }
-    const packument = (await response.json()) as {
-      versions?: Record<string, { dist?: { integrity?: string } }>;
-    };
-    const published = packument.versions?.[version];
-    return published ? (published.dist?.integrity ?? 'unknown') : null;
+  const response = await fetchRetrying(
+    url,
+    {
+      headers: {
+        accept: 'application/json',
+        ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
+      },
+    },
+    {
+      what: `${registry.url} (for ${name})`,
+      fix: 'Re-run when the registry is back; nothing is published twice.',
+    },
+  );
+  if (response.status === 404) {
+    await response.arrayBuffer();
+    return null;
   }
+  if (!response.ok) {
+    throw inputError(`${registry.url} answered ${response.status} for ${name}.`, {
+      field: 'npm-token',
+      fix: 'Check the registry URL and that the token may read and publish the package.',
+    });
+  }
+  const packument = (await response.json()) as {
+    versions?: Record<string, { dist?: { integrity?: string } }>;
+  };
+  const published = packument.versions?.[version];
+  return published ? (published.dist?.integrity ?? 'unknown') : null;
 }
 
 /**
- * Publishes a packed tarball unless the registry already has that version: the same integrity is
- * a re-run (skipped), another integrity is refused — a published version never changes.
+ * Where a packed version stands on the registry: absent, or the same content (a re-run, skipped);
+ * other content under that version is refused — a published version never changes.
  */
+export async function registryState(
+  registry: NpmRegistry,
+  packed: PackedPackage,
+): Promise<'absent' | 'same'> {
+  const existing = await publishedIntegrity(registry, packed.name, packed.version);
+  if (existing === null) return 'absent';
+  if (existing === packed.integrity) return 'same';
+  throw conflictError(
+    `${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`,
+    {
+      field: 'version',
+      fix: 'A published version never changes: release a new version.',
+    },
+  );
+}
+
+/** Publishes a packed tarball (checked absent by `registryState` first) and reads it back. */
 export async function publishPackage(
   registry: NpmRegistry,
   packed: PackedPackage,
-  options: { distTag: string; access: 'public' | 'restricted'; provenance: boolean; dryRun?: boolean },
-): Promise<{ skipped: boolean }> {
-  const existing = await publishedIntegrity(registry, packed.name, packed.version);
-  if (existing !== null) {
-    if (existing === packed.integrity) return { skipped: true };
-    throw conflictError(
-      `${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`,
-      {
-        field: 'version',
-        fix: 'A published version never changes: release a new version.',
-      },
-    );
-  }
-  if (options.dryRun) return { skipped: false };
+  options: { distTag: string; access: 'public' | 'restricted'; provenance: boolean },
+): Promise<void> {
   const config = mkdtempSync(join(tmpdir(), 'relx-npmrc-'));
   try {
     const host = registryBase(registry.url).replace(/^https?:/, '');
@@ -174,7 +164,6 @@ export async function publishPackage(
         fix: 'Re-run.',
       });
     }
-    return { skipped: false };
   } finally {
     rmSync(config, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { RegistryClient, type RegistryCredentials } from '../oci/registry-client
 import { configurationError, conflictError, RelxError, renderError } from '../relx-error.js';
 import { topologicalOrder } from '../workspace/component-graph.js';
 import type { Component } from '../workspace/component.js';
-import { packPackage, publishedIntegrity, publishPackage, type PackedPackage } from './npm-registry.js';
+import { packPackage, publishPackage, registryState, type PackedPackage } from './npm-registry.js';
 
 export interface PublishReleaseOptions {
   root: string;
@@ -127,13 +127,7 @@ async function planTasks(options: PublishReleaseOptions, packDir: string): Promi
                 },
               );
             }
-            const existing = await publishedIntegrity(registry, name, version);
-            if (existing === null) return 'absent';
-            if (existing === p.integrity) return 'same';
-            throw conflictError(`${name}@${version} is already on ${registry.url} with other content.`, {
-              field: 'version',
-              fix: 'A published version never changes: release a new version.',
-            });
+            return registryState(registry, p);
           },
           async publish() {
             const p = await pack();

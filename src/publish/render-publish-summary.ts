@@ -1,4 +1,6 @@
 import { escapeSummaryText } from '../release-plan/render-plan.js';
+import type { PublishedList } from '../manifest/published-list.js';
+import { renderError } from '../relx-error.js';
 import type { PublishReleaseResult } from './publish-release.js';
 
 const icon: Record<string, string> = {
@@ -36,4 +38,25 @@ export function renderPublishSummary(result: PublishReleaseResult, dryRun: boole
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The error a failed run ends with: why, then what was and was not published. */
+export function renderPublishFailure(result: PublishReleaseResult): string {
+  const done = result.outcomes
+    .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
+    .map((o) => o.component);
+  const left = result.outcomes
+    .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
+    .map((o) => o.component);
+  return `${result.failure ? renderError(result.failure) : ''}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`;
+}
+
+/**
+ * `sha256sum`-style lines for what went to OCI registries (`<hex>  <repository>`), the subjects
+ * format actions/attest-build-provenance reads.
+ */
+export function attestationSubjects(list: PublishedList): string[] {
+  return list.items
+    .filter((i) => i.digest?.startsWith('sha256:'))
+    .map((i) => `${i.digest?.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`);
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -8,6 +8,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { freePort } from '../free-port.js';
+import { startServerProcess } from '../server-process.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
@@ -32,36 +33,14 @@ export async function startRegistry(): Promise<RunningRegistry> {
       '',
     ].join('\n'),
   );
-  const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const host = `127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://${host}/v2/`)).ok) break;
-    } catch {
-      // not yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`docker-registry did not start: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    host,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startServerProcess(
+    'docker-registry',
+    ['serve', join(dir, 'config.yml')],
+    `http://${host}/v2/`,
+    dir,
+  );
+  return { host, stop: server.stop };
 }
 
 /** Passes a request to the registry at `upstream`, rewriting its Location headers to `host`. */
@@ -255,16 +234,17 @@ export function buildImageLayout(content: string, tag = 'latest'): string {
   return layout;
 }
 
+/** The registry behind an auth proxy is open: it needs the request, not the credentials. */
+const noCredentials = { keepAuthorization: false };
+
 /**
  * The token flow of ghcr.io, Docker Hub and ECR in front of a real registry: a request without a
  * Bearer token that grants its scope gets 401 and a challenge naming the realm, service and scope
  * (for a cross-repository mount, pull on the source too); the realm hands out a token for the
- * asked scopes to Basic credentials it accepts. Records what was asked.
+ * asked scopes to Basic credentials it accepts. With `basic`, it asks for Basic credentials on
+ * every call instead. Records what was asked.
  */
-/** The registry behind an auth proxy is open: it needs the request, not the credentials. */
-const noCredentials = { keepAuthorization: false };
-
-export class TokenAuthProxy {
+export class RegistryAuthProxy {
   private server!: Server;
   host = '';
   private readonly tokens = new Map<string, Set<string>>();

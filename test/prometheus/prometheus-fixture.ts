@@ -1,6 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { freePort } from '../free-port.js';
+import { startServerProcess } from '../server-process.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -143,7 +144,8 @@ export async function startPrometheus(
   });
   writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\nscrape_configs: []\n');
   const port = await freePort();
-  const child: ChildProcess = spawn(
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startServerProcess(
     'prometheus',
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -152,34 +154,8 @@ export async function startPrometheus(
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=error',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    `${url}/-/ready`,
+    dir,
   );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`prometheus did not start: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url, stop: server.stop };
 }

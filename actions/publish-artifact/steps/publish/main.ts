@@ -4,7 +4,11 @@ import * as core from '@actions/core';
 import { runGit } from '../../../../src/git/run-git.js';
 import { publishRelease } from '../../../../src/publish/publish-release.js';
 import { builtFrom, releasedAtCommit } from '../../../../src/publish/released-components.js';
-import { renderPublishSummary } from '../../../../src/publish/render-publish-summary.js';
+import {
+  attestationSubjects,
+  renderPublishFailure,
+  renderPublishSummary,
+} from '../../../../src/publish/render-publish-summary.js';
 import { inputError, renderError } from '../../../../src/relx-error.js';
 import { loadWorkspace } from '../../../../src/workspace/load-workspace.js';
 
@@ -93,27 +97,14 @@ export async function run(): Promise<void> {
     const file = join(temp, 'relx-published.json');
     const json = JSON.stringify(result.list, null, 2);
     writeFileSync(file, `${json}\n`);
-    // sha256 checksums of what went to OCI registries, in the format attest-build-provenance reads
-    const checksums = result.list.items
-      .filter((i) => i.digest?.startsWith('sha256:'))
-      .map((i) => `${i.digest?.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`);
+    const checksums = attestationSubjects(result.list);
     const checksumsFile = join(temp, 'relx-published.sha256');
     writeFileSync(checksumsFile, checksums.length > 0 ? `${checksums.join('\n')}\n` : '');
     core.setOutput('published', JSON.stringify(result.list));
     core.setOutput('published-file', file);
     core.setOutput('checksums-file', checksums.length > 0 && !dryRun ? checksumsFile : '');
     await core.summary.addRaw(renderPublishSummary(result, dryRun)).write();
-    if (result.failure) {
-      const done = result.outcomes
-        .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
-        .map((o) => o.component);
-      const left = result.outcomes
-        .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
-        .map((o) => o.component);
-      core.setFailed(
-        `${renderError(result.failure)}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`,
-      );
-    }
+    if (result.failure) core.setFailed(renderPublishFailure(result));
   } catch (error) {
     core.setFailed(renderError(error));
   }
