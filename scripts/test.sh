@@ -25,18 +25,29 @@ if ! [ node_modules/.package-lock.json -nt package-lock.json ]; then npm ci --no
 git config --global user.name >/dev/null 2>&1 || git config --global user.name "relx tests"
 git config --global user.email >/dev/null 2>&1 || git config --global user.email "tests@relx.invalid"
 
-npm run --silent format:check
-npm run --silent lint
-npm run --silent typecheck
-npm run --silent check-dist
+# The static checks count as tests: a failing one is a failure in the summary line, and the suites
+# still run so one report shows everything that is wrong.
+checks_failed=0
+for check in format:check lint typecheck check-dist; do
+  if ! npm run --silent "$check"; then
+    echo "check failed: npm run $check" >&2
+    checks_failed=$((checks_failed + 1))
+  fi
+done
 results="$(mktemp)"
 status=0
 npm run --silent test:unit -- --ci --json --outputFile="$results" "$@" || status=$?
-# Jest reports on stderr; the totals also go to stdout for whoever reads only that.
+[ "$checks_failed" -eq 0 ] || status=1
+# Jest reports on stderr. The last line on stdout is the summary the CI runner reads, exactly
+# "tests: N passed, N failed, N skipped" (nothing after it: the runner does not recognise more).
 # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped, ${r.numTotalTests} total in ${r.numTotalTestSuites} suites`);
-' "$results" || true
+  const fs = require("fs");
+  const checks = { passed: 4 - Number(process.argv[2]), failed: Number(process.argv[2]) };
+  let r = { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTotalTestSuites: 0 };
+  try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch { console.error("no Jest results: counted as one failure"); }
+  console.log(`${r.numTotalTestSuites} suites; static checks (format, lint, types, dist) ok: ${checks.passed} of 4`);
+  console.log(`tests: ${r.numPassedTests + checks.passed} passed, ${r.numFailedTests + checks.failed} failed, ${r.numPendingTests} skipped`);
+' "$results" "$checks_failed"
 rm -f "$results"
 exit "$status"
