@@ -96,7 +96,9 @@ export function renderPlanSummary(plan: ReleasePlan): string {
     }
   }
   const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
-  lines.push(...describeNotReleased(plan.components.filter((c) => c.notReleased)).map((l) => e(l)));
+  // each its own paragraph: a line right after the table would be read as one of its rows
+  for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+    lines.push('', e(line));
   if (unchanged.length > 0) {
     lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
     lines.push(

@@ -32,7 +32,9 @@ describe('planning and versioning what discovery finds', () => {
     const table = renderPlanTable(plan);
     expect(table).toContain('1 to release, 0 unchanged.');
     expect(table).toContain('1 not released (private, no version in its package.json): playground.');
-    expect(renderPlanSummary(plan)).toContain('1 not released (private, no version in its package.json)');
+    expect(renderPlanSummary(plan)).toMatch(
+      /\|\n\n1 not released \(private, no version in its package\.json\): playground\.\n/,
+    );
 
     const result = await applyReleasePlan(repo.dir, plan, apply);
     expect(result.components.map((c) => c.tag)).toEqual(['core@1.1.0']);

@@ -34,7 +34,7 @@ const name = z
     componentNamePattern,
     'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)',
   );
-/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. */
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
 export function isInsideRepository(path: string): boolean {
   const normalized = posix.normalize(path.replaceAll('\\', '/'));
   return (
@@ -45,7 +45,7 @@ export function isInsideRepository(path: string): boolean {
     !normalized.startsWith('../')
   );
 }
-const repositoryPath = z
+export const repositoryPath = z
   .string()
   .min(1)
   .refine(isInsideRepository, {
