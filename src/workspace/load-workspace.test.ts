@@ -284,6 +284,29 @@ describe('monorepos as they are', () => {
     expect(byName.core?.notReleased).toBeUndefined();
   });
 
+  it('lists a declared component whose package.json is private without a version as never released', async () => {
+    const root = aFolder({
+      'tools/demo/package.json': { name: 'demo', private: true },
+      'relx.config.yaml': 'components:\n  - { name: demo, path: tools/demo }\n',
+    });
+    expect((await loadWorkspace(root)).components).toMatchObject([
+      {
+        name: 'demo',
+        type: 'npm-package',
+        private: true,
+        notReleased: 'private, no version in its package.json',
+      },
+    ]);
+  });
+
+  it('says that discovery is off when it finds nothing with discoverWorkspaces: false', async () => {
+    const root = aFolder({ 'package.json': pkg('solo'), 'relx.config.yaml': 'discoverWorkspaces: false\n' });
+    await expect(loadWorkspace(root)).rejects.toMatchObject({
+      message:
+        'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
+    });
+  });
+
   it('refuses a lockstep group naming a package that is never released', async () => {
     const root = aFolder({
       'package.json': { name: 'root', workspaces: ['packages/*'] },

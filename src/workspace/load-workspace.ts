@@ -34,28 +34,35 @@ function versionFileOf(type: ComponentType, path: string): string | null {
   return null;
 }
 
-async function readVersion(root: string, file: string | null): Promise<string | null> {
-  if (!file) return null;
+/** The version (and, for a package.json, privacy) in a component's version file. */
+async function readVersionFile(
+  root: string,
+  file: string | null,
+): Promise<{ version: string | null; private: boolean }> {
+  const none = { version: null, private: false };
+  if (!file) return none;
   let text: string;
   try {
     text = await readFile(join(root, file), 'utf8');
   } catch {
-    return null;
+    return none;
   }
-  if (file.endsWith('.json')) {
-    const value = parseJsonText(text, file) as { version?: unknown } | null;
-    return typeof value?.version === 'string' ? value.version : null;
+  let value: { version?: unknown; private?: unknown } | null;
+  if (file.endsWith('.json')) value = parseJsonText(text, file) as typeof value;
+  else {
+    try {
+      value = parse(text) as typeof value;
+    } catch (error) {
+      throw configurationError(`cannot read its version: ${(error as Error).message.split('\n')[0]}`, {
+        file,
+        fix: `Fix the syntax of ${file}.`,
+      });
+    }
   }
-  let value: { version?: unknown } | null;
-  try {
-    value = parse(text) as { version?: unknown } | null;
-  } catch (error) {
-    throw configurationError(`cannot read its version: ${(error as Error).message.split('\n')[0]}`, {
-      file,
-      fix: `Fix the syntax of ${file}.`,
-    });
-  }
-  return typeof value?.version === 'string' ? value.version : null;
+  return {
+    version: typeof value?.version === 'string' ? value.version : null,
+    private: value?.private === true,
+  };
 }
 
 type ErrorAt = (field: string, message: string, fix: string) => RelxError;
@@ -94,7 +101,8 @@ export async function loadWorkspace(root: string, options: { configFile?: string
   });
 
   const names = [...new Set([...byName.keys(), ...declared.keys()])].sort((a, b) => a.localeCompare(b, 'en'));
-  if (names.length === 0) throw await nothingToRelease(root, discovery, file);
+  if (names.length === 0)
+    throw await nothingToRelease(root, config.discoverWorkspaces ? discovery : null, file);
   const components: Component[] = [];
   for (const name of names) {
     components.push(
@@ -187,11 +195,17 @@ async function componentOf(
     }
     dependsOn.push({ name: dependency, kind: 'dependsOn' });
   });
-  const version =
-    (found && type === 'npm-package' ? found.version : await readVersion(root, versionFile)) ??
-    entry?.version ??
-    null;
-  const notReleased = notReleasedBecause(found, version, entry ? undefined : discovery.notReleased.get(name));
+  const file =
+    found && type === 'npm-package'
+      ? { version: found.version, private: found.private }
+      : await readVersionFile(root, versionFile);
+  const version = file.version ?? entry?.version ?? null;
+  const isPrivate = found?.private ?? file.private;
+  const notReleased = notReleasedBecause(
+    isPrivate,
+    version,
+    entry ? undefined : discovery.notReleased.get(name),
+  );
   return {
     name,
     type,
@@ -202,7 +216,7 @@ async function componentOf(
     tagFormat: entry?.tagFormat ?? config.tagFormat,
     ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
     dependsOn,
-    private: found?.private ?? false,
+    private: isPrivate,
     ...(notReleased ? { notReleased } : {}),
     ...(entry?.publish ? { publish: entry.publish } : {}),
   };
@@ -213,11 +227,11 @@ async function componentOf(
  * cannot version it, and nobody installs it), or one the repository's release tool leaves out.
  */
 function notReleasedBecause(
-  found: WorkspacePackage | undefined,
+  isPrivate: boolean,
   version: string | null,
   byReleaseTool: string | undefined,
 ): string | undefined {
-  if (found?.private && version === null) return 'private, no version in its package.json';
+  if (isPrivate && version === null) return 'private, no version in its package.json';
   return byReleaseTool;
 }
 
@@ -309,7 +323,7 @@ function lockstepGroups(
 /** Nothing to plan: say what was looked for and what was found instead, and fail. */
 async function nothingToRelease(
   root: string,
-  discovery: WorkspaceDiscovery,
+  discovery: WorkspaceDiscovery | null,
   file: string | null,
 ): Promise<RelxError> {
   const others = [
@@ -325,10 +339,12 @@ async function nothingToRelease(
     if (await isFile(join(root, marker as string))) present.push(`${marker} (${what})`);
   }
   const lines = [
-    'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.',
+    discovery
+      ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+      : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
   ];
-  if (discovery.source) lines.push(`${discovery.source} matched no folder with a named package.json.`);
-  if (discovery.excluded.length > 0) {
+  if (discovery?.source) lines.push(`${discovery.source} matched no folder with a named package.json.`);
+  if (discovery && discovery.excluded.length > 0) {
     lines.push(
       `\`exclude\` left out ${discovery.excluded.length} folder(s): ${discovery.excluded.slice(0, 5).join(', ')}.`,
     );

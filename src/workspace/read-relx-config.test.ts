@@ -36,6 +36,11 @@ describe('readRelxConfig', () => {
     });
   });
 
+  it('reads a config file that starts with a UTF-8 byte order mark', async () => {
+    const root = aFolder({ 'relx.config.yaml': '\uFEFFtagFormat: "v{version}"\n' });
+    expect((await readRelxConfig(root)).config.tagFormat).toBe('v{version}');
+  });
+
   it('refuses an explicit config file that does not exist', async () => {
     await expect(readRelxConfig(aFolder({}), 'missing.yaml')).rejects.toMatchObject({
       kind: 'input',
