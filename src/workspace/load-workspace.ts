@@ -181,20 +181,10 @@ async function componentOf(
     versioning === 'calver'
       ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
       : { kind: 'semver' };
-  const dependsOn: DependencyEdge[] = [...(found?.dependsOn ?? [])];
-  (entry?.dependsOn ?? []).forEach((dependency, i) => {
-    if (!names.includes(dependency)) {
-      const near = closest(dependency, names);
-      throw at(
-        `${field}.dependsOn[${i}]`,
-        `${name} depends on "${dependency}", which is not a component.`,
-        near
-          ? `Did you mean "${near}"? Use a component's name.`
-          : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`,
-      );
-    }
-    dependsOn.push({ name: dependency, kind: 'dependsOn' });
-  });
+  const dependsOn: DependencyEdge[] = [
+    ...(found?.dependsOn ?? []),
+    ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
+  ];
   const file =
     found && type === 'npm-package'
       ? { version: found.version, private: found.private }
@@ -220,6 +210,27 @@ async function componentOf(
     ...(notReleased ? { notReleased } : {}),
     ...(entry?.publish ? { publish: entry.publish } : {}),
   };
+}
+
+/** The config's `dependsOn` of a component, each naming a component. */
+function declaredDependencies(
+  name: string,
+  dependencies: readonly string[],
+  { names, at, field }: { names: readonly string[]; at: ErrorAt; field: string },
+): DependencyEdge[] {
+  return dependencies.map((dependency, i) => {
+    if (!names.includes(dependency)) {
+      const near = closest(dependency, names);
+      throw at(
+        `${field}.dependsOn[${i}]`,
+        `${name} depends on "${dependency}", which is not a component.`,
+        near
+          ? `Did you mean "${near}"? Use a component's name.`
+          : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`,
+      );
+    }
+    return { name: dependency, kind: 'dependsOn' };
+  });
 }
 
 /**
