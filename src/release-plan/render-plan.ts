@@ -24,6 +24,20 @@ function heading(plan: ReleasePlan): string {
   return `Release plan for ${where} (${channel})`;
 }
 
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components: readonly PlannedComponent[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const c of components) {
+    const reason = c.notReleased ?? '';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+  }
+  return [...byReason].map(([reason, names]) => {
+    const shown = names.slice(0, 5).join(', ');
+    const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+    return `${names.length} not released (${reason}): ${shown}${more}.`;
+  });
+}
+
 /** The terminal table `relx plan` prints. */
 export function renderPlanTable(plan: ReleasePlan): string {
   const released = plan.components.filter((c) => c.release);
@@ -42,8 +56,10 @@ export function renderPlanTable(plan: ReleasePlan): string {
       for (const line of more) lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
     }
   }
-  const unchanged = plan.components.length - released.length;
+  const notReleased = plan.components.filter((c) => c.notReleased);
+  const unchanged = plan.components.length - released.length - notReleased.length;
   lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
+  lines.push(...describeNotReleased(notReleased));
   if (plan.ignoredCommits.length > 0) {
     lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
     for (const i of plan.ignoredCommits.slice(0, 20)) {
@@ -79,7 +95,10 @@ export function renderPlanSummary(plan: ReleasePlan): string {
       lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
     }
   }
-  const unchanged = plan.components.filter((c) => !c.release);
+  const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+  // each its own paragraph: a line right after the table would be read as one of its rows
+  for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+    lines.push('', e(line));
   if (unchanged.length > 0) {
     lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
     lines.push(
