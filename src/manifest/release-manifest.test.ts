@@ -131,6 +131,12 @@ describe('parseReleaseManifest', () => {
       'components.images[0].name',
     ],
     [
+      'an image repository with a newline in it',
+      (t: string) =>
+        t.replace('repository: ghcr.io/acme/api\n', 'repository: "ghcr.io/acme/api\\nmalicious: true"\n'),
+      'components.images[0].repository',
+    ],
+    [
       'an unknown infrastructure kind',
       (t: string) => t.replace('kind: helm-chart', 'kind: ansible'),
       'components.infrastructure[0].kind',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inputError } from '../relx-error.js';
 import { componentName } from './published-list.js';
 import { schemaInputError } from './schema-issues.js';
+import { ociRepositoryPattern } from '../workspace/relx-config.js';
 
 /**
  * The release manifest: one YAML document that pins every component of the system for one
@@ -43,7 +44,13 @@ export type ManifestPackage = z.infer<typeof manifestPackageSchema>;
 export const manifestImageSchema = z
   .object({
     name: componentName,
-    repository: z.string().min(1).describe('Image repository, e.g. ghcr.io/acme/api.'),
+    repository: z
+      .string()
+      .regex(
+        ociRepositoryPattern,
+        'an OCI repository name such as ghcr.io/acme/api (lower-case, no spaces or newlines)',
+      )
+      .describe('Image repository, e.g. ghcr.io/acme/api.'),
     tag: z.string().min(1).describe('The version tag; informative, the digest is what is deployed.'),
     digest: z.string().min(1).optional().describe('Manifest digest, sha256:…'),
   })
