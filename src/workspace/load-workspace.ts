@@ -8,6 +8,7 @@ import { discoverWorkspaces, type WorkspacePackage } from './discover-workspaces
 import { closest, readRelxConfig } from './read-relx-config.js';
 import {
   componentNamePattern,
+  defaultTagFormat,
   type ComponentConfig,
   type ComponentType,
   type RelxConfig,
@@ -143,7 +144,8 @@ export async function loadWorkspace(root: string, options: { configFile?: string
         null,
       versionFile,
       scheme,
-      tagFormat: entry?.tagFormat ?? config.tagFormat,
+      tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
+      ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' as const }),
       ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
       dependsOn,
       private: found?.private ?? false,
