@@ -17,7 +17,7 @@ import {
   writeHistoryIndex,
   type HistoryIndex,
 } from './history-cache.js';
-import { inferTagConventions, repositoryConvention } from '../versioning/tag-convention.js';
+import { repositoryConvention, withInferredTagFormats } from '../versioning/tag-convention.js';
 import type { Component } from '../workspace/component.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
 import { findLastReleases, type ComponentReleases } from './last-releases.js';
@@ -74,14 +74,10 @@ export async function planRepositoryRelease(
     throw error;
   });
   const { config } = workspace;
-  const conventions = inferTagConventions(
+  const { components, conventions } = withInferredTagFormats(
     workspace.components,
     allTags.map((t) => t.name),
   );
-  const components = workspace.components.map((c) => ({
-    ...c,
-    tagFormat: conventions.byComponent.get(c.name)?.format ?? c.tagFormat,
-  }));
   const warnings = [...conventions.warnings];
   const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
   const exclude = from ? [`^${from}`] : [];

@@ -133,3 +133,22 @@ function ambiguityWarning(component: ConventionSubject, present: Candidate[], ch
     `To choose, set tagFormat for ${component.name} in relx.config.yaml.`
   );
 }
+
+/**
+ * The components with the tag format each follows: inferred from `tags` where none is
+ * configured. Planning and reading a release back (publish) use this one function, so the tag a
+ * plan writes is the tag publish finds.
+ */
+export function withInferredTagFormats<C extends ConventionSubject>(
+  components: readonly C[],
+  tags: readonly string[],
+): { components: C[]; conventions: TagConventions } {
+  const conventions = inferTagConventions(components, tags);
+  return {
+    components: components.map((c) => ({
+      ...c,
+      tagFormat: conventions.byComponent.get(c.name)?.format ?? c.tagFormat,
+    })),
+    conventions,
+  };
+}
