@@ -172,6 +172,20 @@ describe('planning with the tags a repository already has', () => {
     expect(renderPlanTable(p)).toContain(`since bootstrap commit ${bootstrap.slice(0, 7)} (bootstrapCommit)`);
   });
 
+  it('applies a top-level bootstrapCommit to every untagged component, and names the field when it is no commit', async () => {
+    const repo = aMonorepo([{ dir: 'core', name: '@acme/core', version: '1.0.0' }]);
+    repo.commit('feat: before the bootstrap commit', ['packages/core/a.js']);
+    const bootstrap = repo.commit('chore: adopt relx', ['.nvmrc']);
+    repo.commit('fix: after it', ['packages/core/b.js']);
+    repo.write('relx.config.yaml', `bootstrapCommit: ${bootstrap}\n`);
+    expect(releases(await plan(repo))).toEqual({ '@acme/core': '1.0.0 → 1.0.1 (patch)' });
+
+    repo.write('relx.config.yaml', 'bootstrapCommit: 0123456789abcdef\n');
+    const error = (await plan(repo).catch((e: unknown) => e)) as RelxError;
+    expect(error.field).toBe('bootstrapCommit');
+    expect(error.message).toMatch(/0123456789abcdef is not a commit/);
+  });
+
   it('reports a component whose tags follow two conventions, and uses the newer', async () => {
     const repo = aMonorepo([{ dir: 'core', name: '@acme/core', version: '1.3.0' }]);
     repo.tag('@acme/core@1.2.0', { ref: 'HEAD' });

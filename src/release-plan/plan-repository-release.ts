@@ -1,4 +1,5 @@
 import { readGitLog, type GitLogStream } from '../git/git-log.js';
+import { inputError } from '../relx-error.js';
 import {
   assertFullHistory,
   findLastLineChange,
@@ -227,9 +228,18 @@ function startFinder(cwd: string, head: string, config: RelxConfig) {
   const lookups = new Map<string, Promise<ReleaseStart>>();
   const limit = concurrencyLimit(4);
   const lookUp = async (component: Component, version: string | null): Promise<ReleaseStart> => {
-    const configured =
-      config.components.find((e) => e.name === component.name)?.bootstrapCommit ?? config.bootstrapCommit;
-    if (configured) return { kind: 'bootstrap-commit', commit: await resolveCommit(cwd, configured) };
+    const at = config.components.findIndex((e) => e.name === component.name && e.bootstrapCommit);
+    const configured = config.components[at]?.bootstrapCommit ?? config.bootstrapCommit;
+    if (configured) {
+      const field = at >= 0 ? `components[${at}].bootstrapCommit` : 'bootstrapCommit';
+      const commit = await resolveCommit(cwd, configured).catch(() => {
+        throw inputError(`${field}: ${configured} is not a commit in this repository's history.`, {
+          field,
+          fix: 'Give the full sha of a commit on this branch (git log --oneline), or remove the setting.',
+        });
+      });
+      return { kind: 'bootstrap-commit', commit };
+    }
     if (!component.versionFile || !version) return { kind: 'history' };
     const file = component.versionFile;
     const change = await limit(() => findLastLineChange(cwd, head, file, versionLinePattern(file, version)));
