@@ -226,7 +226,8 @@ function anchorOf(start: ReleaseStart | undefined): string | null {
  */
 function startFinder(cwd: string, head: string, config: RelxConfig) {
   const lookups = new Map<string, Promise<ReleaseStart>>();
-  const limit = concurrencyLimit(4);
+  // Each lookup is one short `git log -1`; a few at a time keep a 150-package repository under a few seconds.
+  const limit = concurrencyLimit(8);
   const lookUp = async (component: Component, version: string | null): Promise<ReleaseStart> => {
     const at = config.components.findIndex((e) => e.name === component.name && e.bootstrapCommit);
     const configured = config.components[at]?.bootstrapCommit ?? config.bootstrapCommit;
@@ -268,17 +269,19 @@ export function versionLinePattern(file: string, version: string): string {
   return `(^|[^0-9A-Za-z.+-])${v}([^0-9A-Za-z.+-]|$)`;
 }
 
+/** At most `size` tasks at once; a finishing task hands its slot to the next waiting one. */
 function concurrencyLimit(size: number) {
   let active = 0;
   const waiting: Array<() => void> = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    if (active < size) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await task();
     } finally {
-      active--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
 }
