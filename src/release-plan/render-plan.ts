@@ -86,7 +86,9 @@ export function renderPlanTable(plan: ReleasePlan): string {
   }
   const unchanged = plan.components.length - released.length;
   lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
-  lines.push('Tags:', ...describeTagConventions(plan).map((line) => `  ${line}`));
+  if (plan.components.length > 0) {
+    lines.push('Tags:', ...describeTagConventions(plan).map((line) => `  ${line}`));
+  }
   for (const warning of plan.warnings ?? []) lines.push(`warning: ${warning}`);
   if (plan.ignoredCommits.length > 0) {
     lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
@@ -124,7 +126,7 @@ export function renderPlanSummary(plan: ReleasePlan): string {
     }
   }
   for (const warning of plan.warnings ?? []) lines.push('', `> [!WARNING]\n> ${e(warning)}`);
-  lines.push('', `Tags: ${describeTagConventions(plan).map(e).join('; ')}`);
+  if (plan.components.length > 0) lines.push('', `Tags: ${describeTagConventions(plan).map(e).join('; ')}`);
   const unchanged = plan.components.filter((c) => !c.release);
   if (unchanged.length > 0) {
     lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
