@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GitRepo } from '../test/git-repo.js';
 import { acmeApi, acmeCore, aMonorepo, tagAll } from '../test/monorepo-fixture.js';
 
 const cli = resolve(import.meta.dirname, '..', 'dist', 'cli', 'index.js');
@@ -49,5 +52,109 @@ describe('the relx CLI as users run it (dist/cli)', () => {
     expect(bad.stderr).toContain('Fix: Rename `tagFormt` to `tagFormat`');
     expect(relx('plan', '--no-such-flag').status).toBe(2);
     expect(relx('plan', '--now', 'yesterday', '--cwd', repo.dir).stderr).toContain('--now');
+  });
+
+  it('says that --cwd does not exist, not that git is missing', () => {
+    const missing = join(tmpdir(), 'relx-no-such-repository');
+    for (const command of ['plan', 'version', 'publish']) {
+      const result = relx(command, '--cwd', missing);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`relx: --cwd: --cwd ${missing} does not exist.`);
+      expect(result.stderr).not.toContain('git is not installed');
+    }
+  });
+
+  it('reads --config given as an absolute path', () => {
+    const repo = aMonorepo([acmeCore]);
+    tagAll(repo, [acmeCore]);
+    repo.commit('feat(core): add retries', ['packages/core/r.js']);
+    const config = join(mkdtempSync(join(tmpdir(), 'relx-config-')), 'relx.yaml');
+    writeFileSync(config, 'tagFormat: "{name}-v{version}"\n');
+    const result = relx('plan', '--cwd', repo.dir, '--config', config, '--json');
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).components[0]).toMatchObject({ nextTag: '@acme/core-v1.3.0' });
+  });
+
+  it('exits 1 when nothing is discovered, saying what it looked for', () => {
+    const repo = GitRepo.create();
+    repo.commit('feat: a crate', { 'Cargo.toml': '[package]\nname = "x"\nversion = "0.1.0"\n' });
+    const result = relx('plan', '--cwd', repo.dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('No components found. relx looked for components in relx.config.yaml');
+    expect(result.stderr).toContain('Found Cargo.toml (Rust crates), which relx does not discover.');
+    expect(result.stderr).toContain('Fix: Declare what to release under `components:`');
+  });
+
+  it('plans and versions a monorepo with a private package without a version', () => {
+    const repo = aMonorepo([acmeCore]);
+    repo.writeJson('packages/playground/package.json', { name: 'playground', private: true });
+    repo.commit('chore: a playground');
+    tagAll(repo, [acmeCore]);
+    repo.commit('feat(playground): demo', ['packages/playground/demo.js']);
+    repo.commit('fix(core): retry less', ['packages/core/r.js']);
+    const plan = relx('plan', '--cwd', repo.dir);
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toContain('1 to release, 0 unchanged.');
+    expect(plan.stdout).toContain('1 not released (private, no version in its package.json): playground.');
+    const version = relx('version', '--cwd', repo.dir);
+    expect(version.stderr).not.toContain('relx: packages/playground');
+    expect(version.status).toBe(0);
+    expect(version.stdout).toContain('@acme/core@1.2.1  tagged');
+    expect(repo.git('tag', '--points-at', 'HEAD')).toBe('@acme/core@1.2.1');
+  });
+
+  it('plans a vite-shaped repository once its fixtures are excluded', () => {
+    const repo = GitRepo.create();
+    repo.writeJson('package.json', { name: 'monorepo', private: true });
+    repo.write(
+      'pnpm-workspace.yaml',
+      'packages:\n  - "packages/*"\n  - "playground/**"\n  - "packages/**/__tests__/**"\n',
+    );
+    repo.writeJson('packages/vite/package.json', { name: 'vite', version: '8.2.2' });
+    repo.writeJson('packages/vite/src/__tests__/fixtures/x/package.json', { name: 'vite', version: '0.0.0' });
+    repo.write(
+      'playground/bom/package.json',
+      `\uFEFF${JSON.stringify({ name: '@vitejs/test-bom', version: '1.0.0' })}`,
+    );
+    repo.commit('chore: layout');
+    repo.tag('v8.2.2');
+    repo.commit('fix(vite): a bug', ['packages/vite/index.js']);
+    const refused = relx('plan', '--cwd', repo.dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'Two workspace packages are named vite: "packages/vite" and "packages/vite/src/__tests__/fixtures/x".',
+    );
+    expect(refused.stderr).toContain('exclude: ["packages/vite/src/__tests__/fixtures/x"]');
+    repo.write(
+      'relx.config.yaml',
+      'tagFormat: "v{version}"\nexclude: ["playground/**", "**/__tests__/**"]\n',
+    );
+    const planned = relx('plan', '--cwd', repo.dir);
+    expect(planned.stderr).toBe('');
+    expect(planned.stdout).toMatch(/vite\s+8\.2\.2 → 8\.2\.3\s+patch\s+fix\(vite\): a bug/);
+  });
+
+  it('refuses a component path that leaves the repository before anything is written', () => {
+    const repo = aMonorepo(
+      [acmeCore],
+      'components:\n  - { name: ssl, type: container-image, path: ../../../../etc/ssl }\n',
+    );
+    tagAll(repo, [acmeCore]);
+    repo.commit('feat(core): add retries', ['packages/core/r.js']);
+    const before = repo.head();
+    const packageJson = readFileSync(join(repo.dir, 'packages/core/package.json'), 'utf8');
+    for (const command of ['plan', 'version', 'publish']) {
+      const result = relx(command, '--cwd', repo.dir, ...(command === 'publish' ? ['--dry-run'] : []));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(
+        'relx: relx.config.yaml: components[0].path: must stay inside the repository',
+      );
+      expect(result.stderr).toContain('Fix: Use a folder relative to the repository root, inside it');
+    }
+    expect(repo.head()).toBe(before);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(repo.git('tag', '--points-at', 'HEAD')).toBe('');
+    expect(readFileSync(join(repo.dir, 'packages/core/package.json'), 'utf8')).toBe(packageJson);
   });
 });

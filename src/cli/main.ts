@@ -1,5 +1,7 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { renderError, RelxError } from '../relx-error.js';
+import { inputError, renderError, RelxError } from '../relx-error.js';
 import { cliCommands } from './cli-commands.js';
 
 /** The `relx` program. Each subcommand lives in its own `<name>-command.ts` and registers itself here. */
@@ -10,9 +12,27 @@ export function buildProgram(): Command {
     // `relx --version` is relx's; after a command, `--version` is that command's (action-release)
     .enablePositionalOptions()
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_, command) => assertCwdFolder(command.opts<{ cwd?: unknown }>().cwd));
   for (const register of cliCommands) register(program);
   return program;
+}
+
+/** `--cwd` names a folder that exists: otherwise git fails in ways that blame git itself. */
+async function assertCwdFolder(cwd: unknown): Promise<void> {
+  if (typeof cwd !== 'string') return;
+  const folder = await stat(resolve(cwd)).then(
+    (s) => s.isDirectory(),
+    () => null,
+  );
+  if (folder === true) return;
+  throw inputError(
+    folder === null ? `--cwd ${cwd} does not exist.` : `--cwd ${cwd} is a file, not a folder.`,
+    {
+      field: '--cwd',
+      fix: 'Pass the folder of the repository (a clone), relative to the current folder or absolute.',
+    },
+  );
 }
 
 /** Runs the CLI; returns the exit code. Errors are printed once, here: 1 for user errors, 2 for usage. */

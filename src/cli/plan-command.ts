@@ -13,7 +13,10 @@ export function registerPlanCommand(program: Command): void {
       "Work out, from Conventional Commits since each component's last release, what to release and why. Reads only.",
     )
     .option('--json', 'print the release plan as JSON (the format bump-version reads)')
-    .option('--config <file>', 'config file, relative to --cwd (default: relx.config.yaml when present)')
+    .option(
+      '--config <file>',
+      'config file, relative to --cwd or absolute (default: relx.config.yaml when present)',
+    )
     .option('--cwd <dir>', 'repository to plan', '.')
     .option('--range <range>', 'plan B considering only commits after A (`A..B`), or plan a ref (`B`)')
     .option(

@@ -65,6 +65,10 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
   const reasons = new Map<string, PlanReason[]>();
   const ignored = new Map<string, IgnoredCommit>();
   for (const component of components) {
+    if (component.notReleased) {
+      level.set(component.name, 'none');
+      continue;
+    }
     const attributed = input.commits.get(component.name) ?? [];
     const commitReasons: PlanReason[] = [];
     let direct: BumpLevel = 'none';
@@ -109,6 +113,7 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
   const through = new Set(rules.propagation.through);
   const dependents = new Map<string, string[]>();
   for (const component of components) {
+    if (component.notReleased) continue; // nothing raises a component that is never released
     for (const edge of component.dependsOn) {
       if (!through.has(edge.kind) || !byName.has(edge.name)) continue;
       const list = dependents.get(edge.name) ?? [];
@@ -230,6 +235,7 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
         nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
         commitCount: input.commits.get(component.name)?.length ?? 0,
         reasons: why,
+        ...(component.notReleased ? { notReleased: component.notReleased } : {}),
       };
     });
 

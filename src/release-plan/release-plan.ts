@@ -80,6 +80,8 @@ export const plannedComponentSchema = z.object({
   /** Commits attributed to the component since its last release, releasable or not. */
   commitCount: z.number().int().nonnegative(),
   reasons: z.array(planReasonSchema),
+  /** Why the component is never released (a private package without a version); absent when it can be. */
+  notReleased: z.string().optional(),
 });
 
 export const ignoredCommitSchema = z.object({

@@ -45,6 +45,7 @@ const sourceText = {
 export function describeTagConventions(plan: ReleasePlan): string[] {
   const groups = new Map<string, string[]>();
   for (const c of plan.components) {
+    if (c.notReleased) continue; // never tagged
     const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
     groups.set(key, [...(groups.get(key) ?? []), c.name]);
   }
@@ -59,6 +60,20 @@ function heading(plan: ReleasePlan): string {
   const where = `${plan.branch ?? 'detached HEAD'} @ ${short(plan.head)}`;
   const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
   return `Release plan for ${where} (${channel})`;
+}
+
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components: readonly PlannedComponent[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const c of components) {
+    const reason = c.notReleased ?? '';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+  }
+  return [...byReason].map(([reason, names]) => {
+    const shown = names.slice(0, 5).join(', ');
+    const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+    return `${names.length} not released (${reason}): ${shown}${more}.`;
+  });
 }
 
 /** The terminal table `relx plan` prints. */
@@ -84,11 +99,12 @@ export function renderPlanTable(plan: ReleasePlan): string {
       for (const line of more) lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
     }
   }
-  const unchanged = plan.components.length - released.length;
+  const notReleased = plan.components.filter((c) => c.notReleased);
+  const unchanged = plan.components.length - released.length - notReleased.length;
   lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
-  if (plan.components.length > 0) {
-    lines.push('Tags:', ...describeTagConventions(plan).map((line) => `  ${line}`));
-  }
+  lines.push(...describeNotReleased(notReleased));
+  const conventions = describeTagConventions(plan);
+  if (conventions.length > 0) lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
   for (const warning of plan.warnings ?? []) lines.push(`warning: ${warning}`);
   if (plan.ignoredCommits.length > 0) {
     lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
@@ -125,9 +141,13 @@ export function renderPlanSummary(plan: ReleasePlan): string {
       lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
     }
   }
+  const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+  // each its own paragraph: a line right after the table would be read as one of its rows
+  for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+    lines.push('', e(line));
   for (const warning of plan.warnings ?? []) lines.push('', `> [!WARNING]\n> ${e(warning)}`);
-  if (plan.components.length > 0) lines.push('', `Tags: ${describeTagConventions(plan).map(e).join('; ')}`);
-  const unchanged = plan.components.filter((c) => !c.release);
+  const conventions = describeTagConventions(plan);
+  if (conventions.length > 0) lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
   if (unchanged.length > 0) {
     lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
     lines.push(

@@ -5,9 +5,10 @@ import type { VersionFileChange } from './version-file-change.js';
 
 const dependencyFields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
+/** Valid JSON as npm reads it: a leading UTF-8 byte order mark is allowed (and kept by the edits). */
 function parsed(content: string, file: string): void {
   try {
-    JSON.parse(content);
+    JSON.parse(content.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw configurationError(`not valid JSON: ${(error as Error).message}`, {
       file,

@@ -30,6 +30,8 @@ export interface Component {
   /** Internal edges only: components of this repository. */
   dependsOn: DependencyEdge[];
   private: boolean;
+  /** Why relx never releases it (a private package without a version), when it does not. */
+  notReleased?: string;
   /** Where it is published (relx.config.yaml `publish:`), when configured. */
   publish?: PublishConfig;
 }

@@ -3,6 +3,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configurationError } from '../relx-error.js';
 import type { DependencyEdge } from './component.js';
+import { readJsonFile } from './read-workspace-json.js';
+import {
+  matchNxProjects,
+  readReleaseToolSettings,
+  type ReleaseToolSettings,
+} from './release-tool-settings.js';
+import { globToRegExp, isExcludedFolder } from './workspace-glob.js';
 
 /** A package of an npm, yarn or pnpm workspace, before it becomes a component. */
 export interface WorkspacePackage {
@@ -27,28 +34,34 @@ interface PackageJson {
   version?: string;
   private?: boolean;
   workspaces?: string[] | { packages?: string[] };
+  nx?: { name?: string; tags?: string[] };
   [field: string]: unknown;
 }
 
-async function readJson(root: string, file: string): Promise<PackageJson | null> {
-  let text: string;
-  try {
-    text = await readFile(join(root, file), 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    return JSON.parse(text) as PackageJson;
-  } catch (error) {
-    throw configurationError(`not valid JSON: ${(error as Error).message}`, {
-      file,
-      fix: 'Fix the JSON syntax.',
-    });
-  }
+/** What discovery found, and what the repository's release tools say about it. */
+export interface WorkspaceDiscovery {
+  /** Sorted by folder. */
+  packages: WorkspacePackage[];
+  /** Where the package folders came from (`pnpm-workspace.yaml packages`), null for none. */
+  source: string | null;
+  /** The folders `exclude` left out (the topmost of each), not walked. */
+  excluded: string[];
+  /** Packages versioned together by lerna's fixed mode or Nx's fixed release groups. */
+  lockstep: Array<{ name: string; components: string[] }>;
+  /** Packages the repository's release tool does not release, with why. */
+  notReleased: Map<string, string>;
 }
 
-/** The workspace globs: package.json `workspaces` (npm, yarn) and pnpm-workspace.yaml `packages`. */
-async function workspaceGlobs(root: string, rootPackage: PackageJson | null): Promise<string[] | null> {
+const readPackageJson = async (root: string, file: string) =>
+  (await readJsonFile(root, file)) as PackageJson | undefined;
+
+/** The package folder globs and where they come from; lerna.json `packages` win, as in lerna. */
+async function workspaceGlobs(
+  root: string,
+  rootPackage: PackageJson | undefined,
+  tools: ReleaseToolSettings,
+): Promise<{ globs: string[]; source: string } | null> {
+  if (tools.lerna?.packages) return { globs: tools.lerna.packages, source: 'lerna.json packages' };
   let pnpm: string | null = null;
   try {
     pnpm = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8');
@@ -56,86 +69,82 @@ async function workspaceGlobs(root: string, rootPackage: PackageJson | null): Pr
     // not a pnpm workspace
   }
   if (pnpm !== null) {
-    const parsed = (parse(pnpm) ?? {}) as { packages?: unknown };
-    return Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+    const parsed = (parse(pnpm.replace(/^\uFEFF/, '')) ?? {}) as { packages?: unknown };
+    const globs = Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+    return { globs, source: 'pnpm-workspace.yaml packages' };
   }
   const declared = rootPackage?.workspaces;
-  if (Array.isArray(declared)) return declared;
-  if (declared && Array.isArray(declared.packages)) return declared.packages;
+  if (Array.isArray(declared)) return { globs: declared, source: 'package.json workspaces' };
+  if (declared && Array.isArray(declared.packages)) {
+    return { globs: declared.packages, source: 'package.json workspaces.packages' };
+  }
+  // lerna without workspaces or `packages` reads packages/*
+  if (tools.lerna) return { globs: ['packages/*'], source: 'lerna.json (default packages/*)' };
   return null;
 }
 
-/** A workspace glob as a regular expression: `*` within one folder name, `**` across folders. */
-function globToRegExp(glob: string): RegExp {
-  const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
-  const source = parts
-    .map((part, i) => {
-      const last = i === parts.length - 1;
-      if (part === '**') return last ? '.*' : '(?:[^/]+/)*';
-      const segment = part
-        .split('*')
-        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('[^/]*');
-      return last ? segment : `${segment}/`;
-    })
-    .join('');
-  return new RegExp(`^${source}$`);
-}
-
-/** Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules and dot folders. */
-async function packageFolders(root: string, maxDepth: number): Promise<string[]> {
+/**
+ * Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules, dot
+ * folders and excluded folders (which are not walked at all: fixtures can be large).
+ */
+async function packageFolders(
+  root: string,
+  maxDepth: number,
+  excluded: readonly RegExp[],
+): Promise<{ folders: string[]; excluded: string[] }> {
   const found: string[] = [];
+  const left: string[] = [];
   const walk = async (relativeDir: string, depth: number) => {
     if (depth > maxDepth) return;
     const entries = await readdir(join(root, relativeDir), { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (entry.isFile() && entry.name === 'package.json' && relativeDir) found.push(relativeDir);
       if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
-        await walk(relativeDir ? `${relativeDir}/${entry.name}` : entry.name, depth + 1);
+        const folder = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+        if (isExcludedFolder(folder, excluded)) left.push(folder);
+        else await walk(folder, depth + 1);
       }
     }
   };
   await walk('', 0);
-  return found.sort();
+  return { folders: found.sort(), excluded: left.sort() };
 }
 
 /**
- * Zero-config discovery: the packages of an npm, yarn or pnpm workspace with their internal
- * dependency edges, or the root package alone when the repository is not a workspace.
+ * Zero-config discovery: the packages of an npm, yarn, pnpm or lerna workspace with their
+ * internal dependency edges, or the root package alone when the repository is not a workspace;
+ * with lerna's and Nx's release settings. Folders matching `exclude` are left out.
  */
-export async function discoverWorkspaces(root: string): Promise<WorkspacePackage[]> {
-  const rootPackage = await readJson(root, 'package.json');
-  const globs = await workspaceGlobs(root, rootPackage);
+export async function discoverWorkspaces(
+  root: string,
+  options: { exclude?: readonly string[] } = {},
+): Promise<WorkspaceDiscovery> {
+  const rootPackage = await readPackageJson(root, 'package.json');
+  const tools = await readReleaseToolSettings(root);
+  const workspace = await workspaceGlobs(root, rootPackage, tools);
   const manifests: Array<{ path: string; json: PackageJson }> = [];
-  if (globs === null) {
+  let excludedFolders: string[] = [];
+  if (workspace === null) {
     if (rootPackage?.name) manifests.push({ path: '', json: rootPackage });
   } else {
+    const { globs } = workspace;
     const include = globs.filter((g) => !g.startsWith('!')).map(globToRegExp);
-    const exclude = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
+    const negated = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
     const depth = Math.max(
       1,
       ...globs.map((g) => (g.includes('**') ? 8 : g.split('/').filter(Boolean).length)),
     );
-    for (const folder of await packageFolders(root, depth)) {
-      if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder))) continue;
-      const json = await readJson(root, `${folder}/package.json`);
+    const walked = await packageFolders(root, depth, (options.exclude ?? []).map(globToRegExp));
+    excludedFolders = walked.excluded;
+    for (const folder of walked.folders) {
+      if (!include.some((r) => r.test(folder)) || negated.some((r) => r.test(folder))) continue;
+      const json = await readPackageJson(root, `${folder}/package.json`);
       if (json?.name) manifests.push({ path: folder, json });
     }
   }
-  const names = new Set<string>();
-  for (const { path, json } of manifests) {
-    const name = json.name as string;
-    if (names.has(name)) {
-      const first = manifests.find((m) => m.json.name === name)?.path;
-      throw configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
-        file: `${path}/package.json`,
-        field: 'name',
-        fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
-      });
-    }
-    names.add(name);
-  }
-  return manifests.map(({ path, json }) => ({
+  assertUniqueNames(manifests);
+  const names = new Set(manifests.map((m) => m.json.name as string));
+  const packages = manifests.map(({ path, json }) => ({
     name: json.name as string,
     path,
     version: typeof json.version === 'string' ? json.version : null,
@@ -146,4 +155,73 @@ export async function discoverWorkspaces(root: string): Promise<WorkspacePackage
         .map(([dependency, range]) => ({ name: dependency, kind, range })),
     ),
   }));
+  return {
+    packages,
+    source: workspace?.source ?? (manifests.length > 0 ? 'package.json at the root' : null),
+    excluded: excludedFolders,
+    ...releaseToolGroups(tools, manifests),
+  };
+}
+
+/** Every name used twice, with both folders, and the `exclude` that leaves the copies out. */
+function assertUniqueNames(manifests: ReadonlyArray<{ path: string; json: PackageJson }>): void {
+  const folders = new Map<string, string[]>();
+  for (const { path, json } of manifests) {
+    const name = json.name as string;
+    folders.set(name, [...(folders.get(name) ?? []), path]);
+  }
+  const twice = [...folders].filter(([, paths]) => paths.length > 1);
+  const [first] = twice;
+  if (!first) return;
+  // Suggest leaving out the deeper folder of each pair: fixtures sit below what they test.
+  const depth = (path: string) => path.split('/').length;
+  const copies = twice.flatMap(([, paths]) =>
+    [...paths].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b)).slice(1),
+  );
+  const listed = twice
+    .slice(0, 10)
+    .map(([name, paths]) => `${name}: ${paths.map((p) => `"${p}"`).join(' and ')}`);
+  if (twice.length > 10) listed.push(`… and ${twice.length - 10} more`);
+  const message =
+    twice.length === 1
+      ? `Two workspace packages are named ${first[0]}: ${(first[1] as string[]).map((p) => `"${p}"`).join(' and ')}.`
+      : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
+  throw configurationError(message, {
+    file: `${(first[1] as string[])[1]}/package.json`,
+    field: 'name',
+    fix: `Leave out the folders that are not released (test fixtures, playgrounds, examples) with \`exclude\` in relx.config.yaml, e.g. exclude: [${copies
+      .slice(0, 10)
+      .map((p) => JSON.stringify(p))
+      .join(', ')}] (globs such as "playground/**" work), or give each package its own name.`,
+  });
+}
+
+/** Lockstep groups and unreleased packages, as lerna.json and nx.json `release` declare them. */
+function releaseToolGroups(
+  tools: ReleaseToolSettings,
+  manifests: ReadonlyArray<{ path: string; json: PackageJson }>,
+): Pick<WorkspaceDiscovery, 'lockstep' | 'notReleased'> {
+  const lockstep: WorkspaceDiscovery['lockstep'] = [];
+  const notReleased = new Map<string, string>();
+  const all = manifests.map((m) => m.json.name as string);
+  if (tools.lerna?.fixed) lockstep.push({ name: 'lerna.json', components: all });
+  if (tools.nx) {
+    const projects = manifests.map(({ path, json }) => ({
+      name: json.name as string,
+      projectName: json.nx?.name ?? (json.name as string),
+      path,
+      tags: Array.isArray(json.nx?.tags) ? json.nx.tags.map(String) : [],
+    }));
+    const grouped = new Set<string>();
+    for (const group of tools.nx.groups) {
+      const members = matchNxProjects(group.patterns, projects).map((p) => p.name);
+      for (const m of members) grouped.add(m);
+      if (group.fixed) lockstep.push({ name: group.name, components: members });
+    }
+    const field = tools.nx.groups.some((g) => g.name !== 'nx.json') ? 'groups' : 'projects';
+    for (const name of all) {
+      if (!grouped.has(name)) notReleased.set(name, `not in nx.json release.${field}`);
+    }
+  }
+  return { lockstep, notReleased };
 }

@@ -1,11 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
-import { configurationError } from '../relx-error.js';
+import { configurationError, type RelxError } from '../relx-error.js';
 import type { Component, DependencyEdge, VersioningScheme } from './component.js';
 import { assertAcyclic } from './component-graph.js';
-import { discoverWorkspaces, type WorkspacePackage } from './discover-workspaces.js';
+import { discoverWorkspaces, type WorkspaceDiscovery, type WorkspacePackage } from './discover-workspaces.js';
 import { closest, readRelxConfig } from './read-relx-config.js';
+import { parseJsonText } from './read-workspace-json.js';
 import {
   componentNamePattern,
   defaultTagFormat,
@@ -17,6 +18,7 @@ import {
 export interface Workspace {
   root: string;
   configFile: string | null;
+  /** The config, its `lockstep` completed with the groups lerna.json or nx.json declare. */
   config: RelxConfig;
   /** Sorted by name. */
   components: Component[];
@@ -33,25 +35,46 @@ function versionFileOf(type: ComponentType, path: string): string | null {
   return null;
 }
 
-async function readVersion(root: string, file: string | null): Promise<string | null> {
-  if (!file) return null;
+/** The version (and, for a package.json, privacy) in a component's version file. */
+async function readVersionFile(
+  root: string,
+  file: string | null,
+): Promise<{ version: string | null; private: boolean }> {
+  const none = { version: null, private: false };
+  if (!file) return none;
   let text: string;
   try {
     text = await readFile(join(root, file), 'utf8');
   } catch {
-    return null;
+    return none;
   }
-  let value: { version?: unknown } | null;
-  try {
-    value = (file.endsWith('.json') ? JSON.parse(text) : parse(text)) as { version?: unknown } | null;
-  } catch (error) {
-    throw configurationError(`cannot read its version: ${(error as Error).message.split('\n')[0]}`, {
-      file,
-      fix: `Fix the syntax of ${file}.`,
-    });
+  let value: { version?: unknown; private?: unknown } | null;
+  if (file.endsWith('.json')) value = parseJsonText(text, file) as typeof value;
+  else {
+    try {
+      value = parse(text) as typeof value;
+    } catch (error) {
+      throw configurationError(`cannot read its version: ${(error as Error).message.split('\n')[0]}`, {
+        file,
+        fix: `Fix the syntax of ${file}.`,
+      });
+    }
   }
-  return typeof value?.version === 'string' ? value.version : null;
+  return {
+    version: typeof value?.version === 'string' ? value.version : null,
+    private: value?.private === true,
+  };
 }
+
+type ErrorAt = (field: string, message: string, fix: string) => RelxError;
+
+const noDiscovery: WorkspaceDiscovery = {
+  packages: [],
+  source: null,
+  excluded: [],
+  lockstep: [],
+  notReleased: new Map(),
+};
 
 /**
  * The components of a repository: discovered workspace packages, refined or extended by the
@@ -59,11 +82,13 @@ async function readVersion(root: string, file: string | null): Promise<string | 
  */
 export async function loadWorkspace(root: string, options: { configFile?: string } = {}): Promise<Workspace> {
   const { file, config } = await readRelxConfig(root, options.configFile);
-  const at = (field: string, message: string, fix: string) =>
+  const at: ErrorAt = (field, message, fix) =>
     configurationError(message, { ...(file ? { file } : {}), field, fix });
 
-  const discovered: WorkspacePackage[] = config.discoverWorkspaces ? await discoverWorkspaces(root) : [];
-  const byName = new Map(discovered.map((p) => [p.name, p]));
+  const discovery = config.discoverWorkspaces
+    ? await discoverWorkspaces(root, { exclude: config.exclude })
+    : noDiscovery;
+  const byName = new Map(discovery.packages.map((p) => [p.name, p]));
   const declared = new Map<string, { entry: ComponentConfig; index: number }>();
   config.components.forEach((entry, index) => {
     if (declared.has(entry.name)) {
@@ -77,80 +102,13 @@ export async function loadWorkspace(root: string, options: { configFile?: string
   });
 
   const names = [...new Set([...byName.keys(), ...declared.keys()])].sort((a, b) => a.localeCompare(b, 'en'));
+  if (names.length === 0)
+    throw await nothingToRelease(root, config.discoverWorkspaces ? discovery : null, file);
   const components: Component[] = [];
   for (const name of names) {
-    const found = byName.get(name);
-    const own = declared.get(name);
-    const entry = own?.entry;
-    const field = own ? `components[${own.index}]` : name;
-    if (!componentNamePattern.test(name)) {
-      throw at(
-        found ? `${found.path}/package.json name` : `${field}.name`,
-        `The component name ${JSON.stringify(name)} has characters relx does not allow.`,
-        'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.',
-      );
-    }
-    const paths = (
-      entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])
-    ).map(normalizePath);
-    if (paths.length === 0) {
-      throw at(
-        field,
-        `Component ${name} has no path.`,
-        `Add \`path:\` (its folder, relative to the repository root) to ${field}.`,
-      );
-    }
-    for (const [i, path] of paths.entries()) {
-      const exists = await stat(join(root, path)).then(
-        (s) => s.isDirectory(),
-        () => false,
-      );
-      if (!exists) {
-        throw at(
-          entry?.paths ? `${field}.paths[${i}]` : `${field}.path`,
-          `Folder "${path}" of component ${name} does not exist.`,
-          'Fix the path; it is relative to the repository root.',
-        );
-      }
-    }
-    const type: ComponentType = entry?.type ?? (found ? 'npm-package' : 'files');
-    const versionFile = versionFileOf(type, paths[0] ?? '');
-    const versioning = entry?.versioning ?? config.versioning;
-    const scheme: VersioningScheme =
-      versioning === 'calver'
-        ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
-        : { kind: 'semver' };
-    const dependsOn: DependencyEdge[] = [...(found?.dependsOn ?? [])];
-    (entry?.dependsOn ?? []).forEach((dependency, i) => {
-      if (!names.includes(dependency)) {
-        const near = closest(dependency, names);
-        throw at(
-          `${field}.dependsOn[${i}]`,
-          `${name} depends on "${dependency}", which is not a component.`,
-          near
-            ? `Did you mean "${near}"? Use a component's name.`
-            : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`,
-        );
-      }
-      dependsOn.push({ name: dependency, kind: 'dependsOn' });
-    });
-    components.push({
-      name,
-      type,
-      paths,
-      version:
-        (found && type === 'npm-package' ? found.version : await readVersion(root, versionFile)) ??
-        entry?.version ??
-        null,
-      versionFile,
-      scheme,
-      tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
-      ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' as const }),
-      ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
-      dependsOn,
-      private: found?.private ?? false,
-      ...(entry?.publish ? { publish: entry.publish } : {}),
-    });
+    components.push(
+      await componentOf(name, { root, config, names, at, discovery }, byName.get(name), declared.get(name)),
+    );
   }
 
   const owners = new Map<string, string>();
@@ -167,9 +125,186 @@ export async function loadWorkspace(root: string, options: { configFile?: string
       owners.set(path, c.name);
     }
   }
+  const lockstep = lockstepGroups(config, discovery, components, at);
+  assertAcyclic(components, config.propagation.through, file);
+  return { root, configFile: file, config: { ...config, lockstep }, components };
+}
+
+interface ComponentContext {
+  root: string;
+  config: RelxConfig;
+  names: readonly string[];
+  at: ErrorAt;
+  discovery: WorkspaceDiscovery;
+}
+
+/** One component from what discovery found and what the config says about it. */
+async function componentOf(
+  name: string,
+  { root, config, names, at, discovery }: ComponentContext,
+  found: WorkspacePackage | undefined,
+  own: { entry: ComponentConfig; index: number } | undefined,
+): Promise<Component> {
+  const entry = own?.entry;
+  const field = own ? `components[${own.index}]` : name;
+  if (!componentNamePattern.test(name)) {
+    throw at(
+      found ? `${found.path}/package.json name` : `${field}.name`,
+      `The component name ${JSON.stringify(name)} has characters relx does not allow.`,
+      'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.',
+    );
+  }
+  const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(
+    normalizePath,
+  );
+  if (paths.length === 0) {
+    throw at(
+      field,
+      `Component ${name} has no path.`,
+      `Add \`path:\` (its folder, relative to the repository root) to ${field}.`,
+    );
+  }
+  for (const [i, path] of paths.entries()) {
+    await assertFolderInRepository(
+      root,
+      path,
+      entry?.paths ? `${field}.paths[${i}]` : `${field}.path`,
+      name,
+      at,
+    );
+  }
+  // A declared folder with a package.json is an npm package, as the schema says.
+  const hasPackageJson = await isFile(join(root, paths[0] ?? '', 'package.json'));
+  const type: ComponentType = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+  const versionFile = versionFileOf(type, paths[0] ?? '');
+  const versioning = entry?.versioning ?? config.versioning;
+  const scheme: VersioningScheme =
+    versioning === 'calver'
+      ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
+      : { kind: 'semver' };
+  const dependsOn: DependencyEdge[] = [
+    ...(found?.dependsOn ?? []),
+    ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
+  ];
+  const file =
+    found && type === 'npm-package'
+      ? { version: found.version, private: found.private }
+      : await readVersionFile(root, versionFile);
+  const version = file.version ?? entry?.version ?? null;
+  const isPrivate = found?.private ?? file.private;
+  const notReleased = notReleasedBecause(
+    isPrivate,
+    version,
+    entry ? undefined : discovery.notReleased.get(name),
+  );
+  return {
+    name,
+    type,
+    paths,
+    version,
+    versionFile,
+    scheme,
+    tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
+    ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' as const }),
+    ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
+    dependsOn,
+    private: isPrivate,
+    ...(notReleased ? { notReleased } : {}),
+    ...(entry?.publish ? { publish: entry.publish } : {}),
+  };
+}
+
+/** The config's `dependsOn` of a component, each naming a component. */
+function declaredDependencies(
+  name: string,
+  dependencies: readonly string[],
+  { names, at, field }: { names: readonly string[]; at: ErrorAt; field: string },
+): DependencyEdge[] {
+  return dependencies.map((dependency, i) => {
+    if (!names.includes(dependency)) {
+      const near = closest(dependency, names);
+      throw at(
+        `${field}.dependsOn[${i}]`,
+        `${name} depends on "${dependency}", which is not a component.`,
+        near
+          ? `Did you mean "${near}"? Use a component's name.`
+          : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`,
+      );
+    }
+    return { name: dependency, kind: 'dependsOn' };
+  });
+}
+
+/**
+ * Why a component is never released, if it is not: a private package without a version (npm
+ * cannot version it, and nobody installs it), or one the repository's release tool leaves out.
+ */
+function notReleasedBecause(
+  isPrivate: boolean,
+  version: string | null,
+  byReleaseTool: string | undefined,
+): string | undefined {
+  if (isPrivate && version === null) return 'private, no version in its package.json';
+  return byReleaseTool;
+}
+
+const isFile = (path: string) =>
+  stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+
+/**
+ * A component's folder exists and is inside the repository, also after following symbolic
+ * links: relx reads, versions and publishes what is there.
+ */
+async function assertFolderInRepository(
+  root: string,
+  path: string,
+  field: string,
+  name: string,
+  at: ErrorAt,
+): Promise<void> {
+  const exists = await stat(join(root, path)).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!exists) {
+    throw at(
+      field,
+      `Folder "${path}" of component ${name} does not exist.`,
+      'Fix the path; it is relative to the repository root.',
+    );
+  }
+  const [real, realRoot] = await Promise.all([realpath(join(root, path)), realpath(root)]);
+  const inside = relative(realRoot, real);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || inside.startsWith(sep)) {
+    throw at(
+      field,
+      `Folder "${path}" of component ${name} is a link to ${real}, outside the repository.`,
+      'Point the component at a folder inside the repository (not a symbolic link that leaves it).',
+    );
+  }
+}
+
+/**
+ * The configured lockstep groups, checked, and the groups lerna.json (fixed mode) or nx.json
+ * (fixed release groups) declare — without components that are never released or that a
+ * configured group already holds.
+ */
+function lockstepGroups(
+  config: RelxConfig,
+  discovery: WorkspaceDiscovery,
+  components: readonly Component[],
+  at: ErrorAt,
+): RelxConfig['lockstep'] {
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const names = [...byName.keys()];
+  const configured = new Set<string>();
   config.lockstep.forEach((group, g) =>
     group.components.forEach((member, i) => {
-      if (!names.includes(member)) {
+      const component = byName.get(member);
+      if (!component) {
         const near = closest(member, names);
         throw at(
           `lockstep[${g}].components[${i}]`,
@@ -177,10 +312,62 @@ export async function loadWorkspace(root: string, options: { configFile?: string
           near ? `Did you mean "${near}"?` : `Components: ${names.join(', ')}.`,
         );
       }
+      if (component.notReleased) {
+        throw at(
+          `lockstep[${g}].components[${i}]`,
+          `Lockstep group ${group.name} names ${member}, which is never released (${component.notReleased}).`,
+          `Give ${member} a version, or remove it from the group.`,
+        );
+      }
+      configured.add(member);
     }),
   );
-  assertAcyclic(components, config.propagation.through, file);
-  return { root, configFile: file, config, components };
+  const inferred = discovery.lockstep
+    .map((group) => ({
+      name: group.name,
+      components: group.components.filter(
+        (m) => byName.has(m) && !byName.get(m)?.notReleased && !configured.has(m),
+      ),
+    }))
+    .filter((group) => group.components.length >= 2);
+  return [...config.lockstep, ...inferred];
+}
+
+/** Nothing to plan: say what was looked for and what was found instead, and fail. */
+async function nothingToRelease(
+  root: string,
+  discovery: WorkspaceDiscovery | null,
+  file: string | null,
+): Promise<RelxError> {
+  const others = [
+    ['Cargo.toml', 'Rust crates'],
+    ['pyproject.toml', 'a Python project'],
+    ['go.work', 'Go modules'],
+    ['go.mod', 'a Go module'],
+    ['pom.xml', 'a Maven project'],
+    ['build.gradle', 'a Gradle project'],
+  ];
+  const present: string[] = [];
+  for (const [marker, what] of others) {
+    if (await isFile(join(root, marker as string))) present.push(`${marker} (${what})`);
+  }
+  const lines = [
+    discovery
+      ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+      : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
+  ];
+  if (discovery?.source) lines.push(`${discovery.source} matched no folder with a named package.json.`);
+  if (discovery && discovery.excluded.length > 0) {
+    lines.push(
+      `\`exclude\` left out ${discovery.excluded.length} folder(s): ${discovery.excluded.slice(0, 5).join(', ')}.`,
+    );
+  }
+  if (present.length > 0) lines.push(`Found ${present.join(', ')}, which relx does not discover.`);
+  return configurationError(lines.join('\n'), {
+    ...(file ? { file } : {}),
+    field: 'components',
+    fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
+  });
 }
 
 /** Build metadata is SemVer's; a CalVer component ignores it. */

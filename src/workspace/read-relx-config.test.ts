@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { RelxError } from '../relx-error.js';
 import { closest, readRelxConfig } from './read-relx-config.js';
 import { relxConfigSchema } from './relx-config.js';
@@ -20,6 +21,24 @@ describe('readRelxConfig', () => {
     expect(loaded.file).toBe(file);
     expect(loaded.config.tagFormat).toBe('v{version}');
     expect(loaded.config.versioning).toBe('semver');
+  });
+
+  it('reads a config file given as an absolute path, inside the repository or not', async () => {
+    const elsewhere = aFolder({ 'shared.yaml': 'tagFormat: "v{version}"\n' });
+    const root = aFolder({ 'ci/relx.yaml': 'tagFormat: "{name}-v{version}"\n' });
+    expect(await readRelxConfig(root, join(elsewhere, 'shared.yaml'))).toMatchObject({
+      file: join(elsewhere, 'shared.yaml'),
+      config: { tagFormat: 'v{version}' },
+    });
+    expect(await readRelxConfig(root, join(root, 'ci/relx.yaml'))).toMatchObject({
+      file: 'ci/relx.yaml',
+      config: { tagFormat: '{name}-v{version}' },
+    });
+  });
+
+  it('reads a config file that starts with a UTF-8 byte order mark', async () => {
+    const root = aFolder({ 'relx.config.yaml': '\uFEFFtagFormat: "v{version}"\n' });
+    expect((await readRelxConfig(root)).config.tagFormat).toBe('v{version}');
   });
 
   it('refuses an explicit config file that does not exist', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configurationError, inputError } from '../relx-error.js';
@@ -13,24 +13,29 @@ export interface LoadedConfig {
   config: RelxConfig;
 }
 
-/** Reads and validates the config; every problem is reported at once, each with its field and fix. */
+/**
+ * Reads and validates the config; every problem is reported at once, each with its field and fix.
+ * `configFile` is relative to the repository root, or absolute.
+ */
 export async function readRelxConfig(root: string, configFile?: string): Promise<LoadedConfig> {
   const candidates = configFile ? [configFile] : defaultConfigFiles;
   for (const candidate of candidates) {
-    const path = join(root, candidate);
+    const path = resolve(root, candidate);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch {
       continue;
     }
-    const file = relative(root, path) || candidate;
+    // Named as the user knows it: relative inside the repository, absolute outside it.
+    const inside = relative(root, path);
+    const file = inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
     return { file, config: parseRelxConfig(text, file) };
   }
   if (configFile) {
     throw inputError(`Config file ${configFile} does not exist.`, {
       file: configFile,
-      fix: 'Check the path (it is relative to the repository root), or omit it to use relx.config.yaml or the defaults.',
+      fix: `Check the path (relative to the repository root ${root}, or absolute), or omit it to use relx.config.yaml or the defaults.`,
     });
   }
   return { file: null, config: relxConfigSchema.parse({}) };
@@ -91,6 +96,9 @@ function describeIssue(issue: Issue): { field: string; message: string; fix: str
   if (issue.code === 'invalid_value') {
     const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
     return { field, message: `must be one of ${values}`, fix: `Set \`${field}\` to one of ${values}.` };
+  }
+  if (issue.code === 'custom' && typeof issue.params?.fix === 'string') {
+    return { field, message: issue.message, fix: issue.params.fix };
   }
   return { field, message: issue.message, fix: `Correct \`${field}\` (see schema/relx.config.schema.json).` };
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -33,6 +34,37 @@ const name = z
     componentNamePattern,
     'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)',
   );
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
+export function isInsideRepository(path: string): boolean {
+  const normalized = posix.normalize(path.replaceAll('\\', '/'));
+  return (
+    !/[\0\r\n]/.test(path) &&
+    !posix.isAbsolute(normalized) &&
+    !/^[A-Za-z]:/.test(normalized) &&
+    normalized !== '..' &&
+    !normalized.startsWith('../')
+  );
+}
+export const repositoryPath = z
+  .string()
+  .min(1)
+  .refine(isInsideRepository, {
+    message: 'must stay inside the repository (a relative path without `..` leaving it)',
+    params: {
+      fix: 'Use a folder relative to the repository root, inside it, e.g. services/api; relx never reads, versions or publishes outside the repository.',
+    },
+  });
+
+/**
+ * An OCI repository name as the distribution spec defines it: a registry host (optional port),
+ * then lower-case path components separated by `/`, each of [a-z0-9] joined by `.`, `_`, `__`
+ * or dashes. Nothing else: names reach registry URLs, manifests and logs.
+ */
+const ociHost =
+  '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?';
+const ociPathComponent = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+export const ociRepositoryPattern = new RegExp(`^${ociHost}(?:/${ociPathComponent})+$`);
+
 const calverFormat = z
   .string()
   .regex(
@@ -94,15 +126,20 @@ export const publishConfigSchema = z
         /^[\w.:/@{}-]+$/,
         'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}',
       )
+      .refine((s) => !s.startsWith('oci-layout:') || isInsideRepository(s.slice(11).split(':')[0] ?? ''), {
+        message: 'the oci-layout folder must stay inside the repository',
+        params: { fix: 'Use oci-layout:<dir> with a folder relative to the repository root, inside it.' },
+      })
       .optional()
       .describe(
         'Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.',
       ),
     repository: z
       .string()
+      .max(255)
       .regex(
-        /^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/,
-        'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api',
+        ociRepositoryPattern,
+        'an OCI repository name: registry/namespace[/name], lower case, e.g. ghcr.io/acme/api',
       )
       .optional()
       .describe(
@@ -131,9 +168,9 @@ export const componentConfigSchema = z
       .enum(componentTypes)
       .optional()
       .describe('Defaults to npm-package when the path holds a package.json.'),
-    path: z.string().min(1).optional().describe('Folder of the component, relative to the repository root.'),
+    path: repositoryPath.optional().describe('Folder of the component, relative to the repository root.'),
     paths: z
-      .array(z.string().min(1))
+      .array(repositoryPath)
       .min(1)
       .optional()
       .describe('Several folders; commits touching any of them count.'),
@@ -161,7 +198,15 @@ export const relxConfigSchema = z
     discoverWorkspaces: z
       .boolean()
       .default(true)
-      .describe('Discover npm, pnpm and yarn workspace packages as npm-package components.'),
+      .describe(
+        'Discover npm, pnpm, yarn and lerna workspace packages as npm-package components, with the release settings of lerna.json and nx.json (fixed versioning becomes a lockstep group).',
+      ),
+    exclude: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.',
+      ),
     tagFormat: tagFormat.optional(),
     bootstrapCommit: bootstrapCommit.optional(),
     versioning: versioning.default('semver'),
