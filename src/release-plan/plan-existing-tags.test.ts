@@ -1,8 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GitRepo } from '../../test/git-repo.js';
 import { aMonorepo, type FixturePackage } from '../../test/monorepo-fixture.js';
 import { RelxError } from '../relx-error.js';
 import { planRepositoryRelease } from './plan-repository-release.js';
-import type { PlannedComponent, ReleasePlan } from './release-plan.js';
+import { serializeReleasePlan, type PlannedComponent, type ReleasePlan } from './release-plan.js';
 import { renderPlanTable } from './render-plan.js';
 
 /** Repositories shaped as real ones were released before relx: their tags, their version files. */
@@ -138,6 +141,22 @@ describe('planning with the tags a repository already has', () => {
       commitCount: 2,
       since: { kind: 'version-file', commit: release, file: 'packages/core/package.json', version: '1.4.0' },
     });
+  });
+
+  it('plans the same from the history cache when history starts at a version-setting commit', async () => {
+    const repo = aMonorepo([{ dir: 'core', name: '@acme/core', version: '1.0.0' }]);
+    repo.commit('feat!: long-released history', ['packages/core/a.js']);
+    setVersion(repo, 'core', '@acme/core', '2.0.0', 'chore: release 2.0.0');
+    repo.commit('fix: since 2.0.0', ['packages/core/b.js']);
+    const cacheFile = join(mkdtempSync(join(tmpdir(), 'relx-cache-')), 'history.json');
+    const first = await planRepositoryRelease(repo.dir, { now, cacheFile });
+    repo.commit('feat: one more', ['packages/core/c.js']);
+    const cached = await planRepositoryRelease(repo.dir, { now, cacheFile });
+    const fresh = await planRepositoryRelease(repo.dir, { now });
+    expect(releases(first.plan)).toEqual({ '@acme/core': '2.0.0 → 2.0.1 (patch)' });
+    expect(cached.stats.cache).toBe('used');
+    expect(serializeReleasePlan(cached.plan)).toBe(serializeReleasePlan(fresh.plan));
+    expect(releases(fresh.plan)).toEqual({ '@acme/core': '2.0.0 → 2.1.0 (minor)' });
   });
 
   it('counts a never-bumped package from the commit that created it', async () => {
