@@ -89,3 +89,41 @@ export async function isAncestor(cwd: string, ancestor: string, descendant: stri
     throw error;
   }
 }
+
+export interface LineChange {
+  commit: string;
+  /** The commit created the file (the line was added with it, not changed from an earlier value). */
+  createdFile: boolean;
+  /** Its first parent, or null for a root commit. */
+  parent: string | null;
+}
+
+/**
+ * The newest commit in `head`'s history whose diff of `file` adds or removes a line matching
+ * `pattern` (an extended regular expression), or null. One `git log -1 -G` that stops at the first
+ * match: finding where a version was set costs one process, however long the history.
+ */
+export async function findLastLineChange(
+  cwd: string,
+  head: string,
+  file: string,
+  pattern: string,
+): Promise<LineChange | null> {
+  const out = await runGit(cwd, [
+    'log',
+    '-1',
+    '--no-renames',
+    '--format=%H%x00%P',
+    '--name-status',
+    '-E',
+    `-G${pattern}`,
+    head,
+    '--',
+    file,
+  ]);
+  const [header = '', ...rest] = out.split('\n').filter(Boolean);
+  const [commit = '', parents = ''] = header.split('\0');
+  if (!/^[0-9a-f]{40}$/.test(commit)) return null;
+  const createdFile = rest.some((line) => line.startsWith('A\t'));
+  return { commit, createdFile, parent: parents.split(' ').filter(Boolean)[0] ?? null };
+}

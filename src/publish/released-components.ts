@@ -1,4 +1,5 @@
 import { runGit } from '../git/run-git.js';
+import { withInferredTagFormats } from '../versioning/tag-convention.js';
 import { tagMatcher } from '../versioning/tag-format.js';
 import type { Component } from '../workspace/component.js';
 
@@ -8,10 +9,12 @@ export async function releasedAtCommit(
   components: readonly Component[],
   commit: string,
 ): Promise<Map<string, string>> {
-  const tags = (await runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
+  const lines = async (args: string[]) => (await runGit(root, args)).split('\n').filter(Boolean);
+  const [tags, allTags] = await Promise.all([lines(['tag', '--points-at', commit]), lines(['tag'])]);
   const released = new Map<string, string>();
-  for (const component of components) {
-    const versionOf = tagMatcher(component.tagFormat, component.name);
+  // The plan tagged each component in the convention inferred from the repository's tags.
+  for (const component of withInferredTagFormats(components, allTags).components) {
+    const versionOf = tagMatcher(component.tagFormat, component);
     for (const tag of tags) {
       const version = versionOf(tag);
       if (version) released.set(component.name, version);

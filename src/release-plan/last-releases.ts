@@ -1,6 +1,5 @@
-import semver from 'semver';
 import type { Component } from '../workspace/component.js';
-import { parseCalendarVersion } from '../versioning/calendar-version.js';
+import { compareVersions, isVersionOf, prereleaseId } from '../versioning/compare-versions.js';
 import { tagMatcher } from '../versioning/tag-format.js';
 
 export interface ReleaseTag {
@@ -16,33 +15,15 @@ export interface ComponentReleases {
   lastOnChannel: ReleaseTag | null;
   /** Every version of this component tagged anywhere in the repository, to number pre-releases without collisions. */
   released: string[];
+  /**
+   * The last released version: the higher of the newest stable tag and the version file's
+   * (stable) version, so a stray old tag never takes a component backwards; the version file's
+   * before the first tag.
+   */
+  current: string | null;
+  /** No tag carries `current` (never tagged, or the version file is ahead of every tag): history starts where it was set. */
+  untaggedCurrent: boolean;
 }
-
-function compareVersions(component: Component, a: string, b: string): number {
-  if (component.scheme.kind === 'semver') return semver.compare(a, b);
-  const pa = parseCalendarVersion(component.scheme.format, a);
-  const pb = parseCalendarVersion(component.scheme.format, b);
-  const period = (pa?.period ?? '').localeCompare(pb?.period ?? '', 'en', { numeric: true });
-  if (period !== 0) return period;
-  const counter = (pa?.counter ?? 0) - (pb?.counter ?? 0);
-  if (counter !== 0) return counter;
-  // a pre-release sorts before its release, as in SemVer
-  const preA = a.includes('-');
-  const preB = b.includes('-');
-  if (preA !== preB) return preA ? -1 : 1;
-  return a.localeCompare(b, 'en', { numeric: true });
-}
-
-function isVersionOf(component: Component, version: string): boolean {
-  return component.scheme.kind === 'semver'
-    ? semver.valid(version) !== null
-    : parseCalendarVersion(component.scheme.format, version) !== null;
-}
-
-const prereleaseId = (version: string): string | null => {
-  const match = /^[^-+]+-([0-9A-Za-z-]+)/.exec(version);
-  return match?.[1] ?? null;
-};
 
 /**
  * Finds each component's last releases from the repository's tags. `reachable` are the tags
@@ -56,24 +37,24 @@ export function findLastReleases(
 ): Map<string, ComponentReleases> {
   const result = new Map<string, ComponentReleases>();
   for (const component of components) {
-    const versionOf = tagMatcher(component.tagFormat, component.name);
+    const versionOf = tagMatcher(component.tagFormat, component);
     const released: string[] = [];
     for (const tag of all) {
       const version = versionOf(tag);
-      if (version !== null && isVersionOf(component, version)) released.push(version);
+      if (version !== null && isVersionOf(component.scheme, version)) released.push(version);
     }
     let lastStable: ReleaseTag | null = null;
     let lastOnChannel: ReleaseTag | null = null;
     for (const { name: tag, commit } of reachable) {
       const version = versionOf(tag);
-      if (version === null || !isVersionOf(component, version)) continue;
+      if (version === null || !isVersionOf(component.scheme, version)) continue;
       const pre = prereleaseId(version);
       if (pre === null) {
-        if (!lastStable || compareVersions(component, version, lastStable.version) > 0) {
+        if (!lastStable || compareVersions(component.scheme, version, lastStable.version) > 0) {
           lastStable = { tag, version, commit };
         }
       } else if (channel !== null && pre === channel) {
-        if (!lastOnChannel || compareVersions(component, version, lastOnChannel.version) > 0) {
+        if (!lastOnChannel || compareVersions(component.scheme, version, lastOnChannel.version) > 0) {
           lastOnChannel = { tag, version, commit };
         }
       }
@@ -82,12 +63,22 @@ export function findLastReleases(
     if (
       lastOnChannel &&
       lastStable &&
-      compareVersions(component, lastOnChannel.version, lastStable.version) < 0
+      compareVersions(component.scheme, lastOnChannel.version, lastStable.version) < 0
     ) {
       lastOnChannel = null;
     }
-    released.sort((a, b) => compareVersions(component, a, b));
-    result.set(component.name, { lastStable, lastOnChannel, released });
+    released.sort((a, b) => compareVersions(component.scheme, a, b));
+    const file = component.version;
+    const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null;
+    const fileAhead =
+      lastStable !== null && fileIsStable && compareVersions(component.scheme, file, lastStable.version) > 0;
+    // A pre-release below the version file's release is history too.
+    if (fileAhead && lastOnChannel && compareVersions(component.scheme, lastOnChannel.version, file) < 0) {
+      lastOnChannel = null;
+    }
+    const current = fileAhead ? file : (lastStable?.version ?? file);
+    const untaggedCurrent = fileAhead || (lastStable === null && lastOnChannel === null);
+    result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
   }
   return result;
 }

@@ -1,9 +1,12 @@
 import semver from 'semver';
+import { inputError } from '../relx-error.js';
 import type { ConventionalChange } from '../commits/conventional-commit.js';
 import type { Component } from '../workspace/component.js';
 import type { BumpLevel, RelxConfig } from '../workspace/relx-config.js';
 import { nextVersion } from '../versioning/next-version.js';
 import { bumpForChange, isBumpAtLeast, maxBump } from '../versioning/release-rules.js';
+import { compareVersions, prereleaseId } from '../versioning/compare-versions.js';
+import type { TagConvention } from '../versioning/tag-convention.js';
 import { renderTag } from '../versioning/tag-format.js';
 import type { AttributedCommit } from './attribute-commits.js';
 import type { ComponentReleases } from './last-releases.js';
@@ -13,6 +16,7 @@ import {
   type PlannedComponent,
   type PlanReason,
   type ReleasePlan,
+  type ReleaseStart,
 } from './release-plan.js';
 
 export type PlanRules = Pick<RelxConfig, 'rules' | 'preMajorBreaking' | 'propagation' | 'lockstep'>;
@@ -26,6 +30,11 @@ export interface PlanReleaseInput {
   commits: ReadonlyMap<string, readonly AttributedCommit[]>;
   rules: PlanRules;
   now: Date;
+  /** Where each component's history starts, stated in the plan. */
+  starts?: ReadonlyMap<string, ReleaseStart>;
+  /** Each component's tag convention and where it came from. */
+  tagConventions?: ReadonlyMap<string, TagConvention>;
+  warnings?: readonly string[];
 }
 
 /** The changes a commit carries that can release something: conventional ones and reverts of out-of-range commits. */
@@ -42,7 +51,10 @@ function changesOf(commit: AttributedCommit['commit']): ConventionalChange[] {
 export function planRelease(input: PlanReleaseInput): ReleasePlan {
   const { components, rules } = input;
   const byName = new Map(components.map((c) => [c.name, c]));
-  const current = (c: Component) => input.releases.get(c.name)?.lastStable?.version ?? c.version;
+  const current = (c: Component) => {
+    const r = input.releases.get(c.name);
+    return r ? r.current : c.version;
+  };
   const isPreMajor = (c: Component) => {
     const v = current(c);
     return c.scheme.kind === 'semver' && (v === null || semver.major(semver.coerce(v) ?? '0.0.0') === 0);
@@ -186,6 +198,10 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
       next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
   }
 
+  for (const component of components) {
+    assertForward(component, next.get(component.name), input.releases, input.channel);
+  }
+
   // 4. The plan, with every reason spelled out.
   const planned: PlannedComponent[] = [...components]
     .sort((a, b) => a.name.localeCompare(b.name, 'en'))
@@ -209,12 +225,14 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
         versionFile: component.versionFile,
         scheme: component.scheme.kind,
         tagFormat: component.tagFormat,
+        tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
+        since: input.starts?.get(component.name) ?? startOf(releases),
         currentVersion: current(component),
         lastTag,
         release: nextV !== null,
         bump: level.get(component.name) ?? 'none',
         nextVersion: nextV,
-        nextTag: nextV === null ? null : renderTag(component.tagFormat, component.name, nextV),
+        nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
         commitCount: input.commits.get(component.name)?.length ?? 0,
         reasons: why,
         ...(component.notReleased ? { notReleased: component.notReleased } : {}),
@@ -229,7 +247,48 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
     channel: input.channel,
     components: planned,
     ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
+    warnings: [...(input.warnings ?? [])],
   };
+}
+
+const startOf = (releases: ComponentReleases | undefined): ReleaseStart =>
+  releases?.lastStable
+    ? { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit }
+    : { kind: 'history' };
+
+/**
+ * Versions never go backwards: a new version above the current one, above every stable version
+ * of the component tagged anywhere (another branch's tag included) and above its pre-releases on
+ * the same channel, or no plan at all. Other channels' pre-releases (a 2.0.0-next line) do not count.
+ */
+function assertForward(
+  component: Component,
+  version: string | undefined,
+  releases: ReadonlyMap<string, ComponentReleases>,
+  channel: string | null,
+): void {
+  if (version === undefined) return;
+  const r = releases.get(component.name);
+  const bare = version.split('+')[0] ?? version;
+  const counts = (v: string) => {
+    const pre = prereleaseId(v);
+    return pre === null || pre === channel;
+  };
+  const newest = [...(r?.released ?? []).filter(counts), ...(r?.current ? [r.current] : [])]
+    .map((v) => v.split('+')[0] ?? v)
+    .reduce<string | null>(
+      (a, b) => (a === null || compareVersions(component.scheme, b, a) > 0 ? b : a),
+      null,
+    );
+  if (newest === null || compareVersions(component.scheme, bare, newest) > 0) return;
+  const tagged = r?.released.some((v) => (v.split('+')[0] ?? v) === newest);
+  throw inputError(
+    `${component.name}: the next version ${version} is not greater than ${newest}, ${tagged ? `already released (tag ${renderTag(component.tagFormat, component, newest)})` : `its current version`}; relx never plans a version backwards.`,
+    {
+      field: component.versionFile ?? component.name,
+      fix: `Release it above ${newest}: fix the version in ${component.versionFile ?? 'its config'} or the Release-As footer, or delete a mistaken tag (git push --delete origin <tag>); if the tags are another component's, set its tagFormat.`,
+    },
+  );
 }
 
 function compareLoose(a: string | null, b: string | null): number {

@@ -211,13 +211,13 @@ describe('planning a release from a repository', () => {
   it('ignores a newer release tag that is not in the branch history', async () => {
     const repo = aMonorepo([core]);
     tagAll(repo, [core]);
-    repo.checkout('maintenance', true);
-    repo.commit('feat: only on the side branch', ['packages/core/side.js']);
-    repo.tag('@acme/core@1.5.0');
+    repo.checkout('hotfix', true);
+    repo.commit('fix: only on the side branch', ['packages/core/side.js']);
+    repo.tag('@acme/core@1.2.1');
     repo.checkout('main');
-    repo.commit('fix: on main', ['packages/core/main.js']);
+    repo.commit('feat: on main', ['packages/core/main.js']);
     const p = await plan(repo);
-    expect(releases(p)).toEqual({ '@acme/core': '1.2.0 → 1.2.1 (patch)' });
+    expect(releases(p)).toEqual({ '@acme/core': '1.2.0 → 1.3.0 (minor)' });
     expect(p.components[0]?.lastTag).toBe('@acme/core@1.2.0');
   });
 

@@ -1,5 +1,14 @@
 import { readGitLog, type GitLogStream } from '../git/git-log.js';
-import { assertFullHistory, isAncestor, readHead, readTags, type TagRef } from '../git/git-refs.js';
+import { inputError } from '../relx-error.js';
+import {
+  assertFullHistory,
+  findLastLineChange,
+  isAncestor,
+  readHead,
+  readTags,
+  resolveCommit,
+  type TagRef,
+} from '../git/git-refs.js';
 import { createCommitParser, type HistoryCommit } from '../commits/conventional-commit.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import { CommitAttributor, type ComponentAnchors } from './attribute-commits.js';
@@ -9,10 +18,13 @@ import {
   writeHistoryIndex,
   type HistoryIndex,
 } from './history-cache.js';
-import { findLastReleases } from './last-releases.js';
+import { repositoryConvention, withInferredTagFormats } from '../versioning/tag-convention.js';
+import type { Component } from '../workspace/component.js';
+import type { RelxConfig } from '../workspace/relx-config.js';
+import { findLastReleases, type ComponentReleases } from './last-releases.js';
 import { planRelease } from './plan-release.js';
 import { resolveChannel } from './release-channel.js';
-import type { ReleasePlan } from './release-plan.js';
+import type { ReleasePlan, ReleaseStart } from './release-plan.js';
 
 export interface PlanRepositoryOptions {
   configFile?: string;
@@ -62,7 +74,13 @@ export async function planRepositoryRelease(
     early?.stop();
     throw error;
   });
-  const { config, components } = workspace;
+  const { config } = workspace;
+  const { components, conventions } = withInferredTagFormats(
+    workspace.components,
+    allTags.map((t) => t.name),
+  );
+  const warnings = [...conventions.warnings];
+  const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
   const exclude = from ? [`^${from}`] : [];
   const branch = options.branch ?? head.branch;
   const channel = resolveChannel(branch, config.channels);
@@ -91,11 +109,19 @@ export async function planRepositoryRelease(
   // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
   // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
   // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+  const findStart = startFinder(cwd, head.sha, config);
   const attempt = async (tags: readonly TagRef[], started: GitLogStream | null) => {
     const releases = findLastReleases(components, tags, allNames, channel);
+    const starts = new Map<string, ReleaseStart>();
+    await Promise.all(
+      components.map(async (c) => {
+        const r = releases.get(c.name);
+        if (r) starts.set(c.name, await findStart(c, r));
+      }),
+    );
     const anchors = new Map<string, ComponentAnchors>();
     for (const [name, r] of releases) {
-      anchors.set(name, { stable: r.lastStable?.commit ?? null, channel: r.lastOnChannel?.commit ?? null });
+      anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
     }
     const attributor = new CommitAttributor(components, anchors);
     const keep: HistoryCommit[] | null = options.cacheFile ? [] : null;
@@ -134,7 +160,7 @@ export async function planRepositoryRelease(
         await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
       }
     }
-    return { releases, attributor, keep, counts };
+    return { releases, starts, attributor, keep, counts };
   };
 
   let result = await attempt(allTags, early);
@@ -147,7 +173,7 @@ export async function planRepositoryRelease(
     );
     result = await attempt(await readTags(cwd, head.sha), null);
   }
-  const { releases, attributor, keep, counts } = result;
+  const { releases, starts, attributor, keep, counts } = result;
   stats.commitsRead = counts.read;
   stats.commitsFromCache = counts.fromCache;
 
@@ -158,8 +184,11 @@ export async function planRepositoryRelease(
     components,
     releases,
     commits: attribution.byComponent,
-    rules: config,
+    rules: { ...config, lockstep },
     now: options.now,
+    starts,
+    tagConventions: conventions.byComponent,
+    warnings,
   });
   if (branch !== head.branch) plan.branch = branch;
 
@@ -181,3 +210,98 @@ function parseRange(range: string | undefined): [string | null, string] {
   if (at < 0) return [null, range];
   return [range.slice(0, at) || null, range.slice(at + 2) || 'HEAD'];
 }
+
+/** The commit a component's range starts after; null reads its whole history. */
+function anchorOf(start: ReleaseStart | undefined): string | null {
+  if (!start || start.kind === 'history') return null;
+  if (start.kind === 'version-file' && start.createdFile) return start.parent;
+  return start.commit;
+}
+
+/**
+ * Where each component's history starts: its last tag, or — when no tag carries its current
+ * version — the configured bootstrap commit, else the commit that last set that version in its
+ * version file (the release that wrote it; release-please's bootstrap-sha, found rather than
+ * configured). Lookups are memoised: a re-plan from reachable tags asks again.
+ */
+function startFinder(cwd: string, head: string, config: RelxConfig) {
+  const lookups = new Map<string, Promise<ReleaseStart>>();
+  // Each lookup is one short `git log -1`; a few at a time keep a 150-package repository under a few seconds.
+  const limit = concurrencyLimit(8);
+  const lookUp = async (component: Component, version: string | null): Promise<ReleaseStart> => {
+    const at = config.components.findIndex((e) => e.name === component.name && e.bootstrapCommit);
+    const configured = config.components[at]?.bootstrapCommit ?? config.bootstrapCommit;
+    if (configured) {
+      const field = at >= 0 ? `components[${at}].bootstrapCommit` : 'bootstrapCommit';
+      const commit = await resolveCommit(cwd, configured).catch(() => {
+        throw inputError(`${field}: ${configured} is not a commit in this repository's history.`, {
+          field,
+          fix: 'Give the full sha of a commit on this branch (git log --oneline), or remove the setting.',
+        });
+      });
+      return { kind: 'bootstrap-commit', commit };
+    }
+    if (!component.versionFile || !version) return { kind: 'history' };
+    const file = component.versionFile;
+    const change = await limit(() => findLastLineChange(cwd, head, file, versionLinePattern(file, version)));
+    if (!change) return { kind: 'history' };
+    return { kind: 'version-file', file, version, ...change };
+  };
+  return async (component: Component, releases: ComponentReleases): Promise<ReleaseStart> => {
+    if (!releases.untaggedCurrent && releases.lastStable) {
+      return { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit };
+    }
+    if (!releases.untaggedCurrent) return { kind: 'history' };
+    const key = `${component.name}\0${releases.current ?? ''}`;
+    let lookup = lookups.get(key);
+    if (!lookup) lookups.set(key, (lookup = lookUp(component, releases.current)));
+    return lookup;
+  };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The line that holds `version` in a version file, as a git extended regex. */
+export function versionLinePattern(file: string, version: string): string {
+  const v = escapeRegExp(version);
+  if (file.endsWith('package.json')) return `"version"[[:space:]]*:[[:space:]]*"${v}"`;
+  if (file.endsWith('Chart.yaml')) return `^version:[[:space:]]*['"]?${v}['"]?[[:space:]]*$`;
+  return `(^|[^0-9A-Za-z.+-])${v}([^0-9A-Za-z.+-]|$)`;
+}
+
+/** At most `size` tasks at once; a finishing task hands its slot to the next waiting one. */
+function concurrencyLimit(size: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active < size) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+/**
+ * Components that tag with the repository-wide `v{version}` share every tag, so they can only
+ * release together at one version: they form a lockstep group (those already in a configured
+ * group stay there). Said in the plan, with how to release them separately.
+ */
+function withRepositoryLockstep(
+  configured: RelxConfig['lockstep'],
+  members: readonly string[],
+  warnings: string[],
+): RelxConfig['lockstep'] {
+  const grouped = new Set(configured.flatMap((g) => g.components));
+  const implied = members.filter((m) => !grouped.has(m));
+  if (implied.length < 2) return configured;
+  warnings.push(
+    `${implied.length} components share the repository's "${repositoryConvention}" tags, so they release together as lockstep group "${repositoryLockstepGroup}" (${implied.join(', ')}). To release them separately, set a tagFormat per component.`,
+  );
+  return [...configured, { name: repositoryLockstepGroup, components: implied }];
+}
+export const repositoryLockstepGroup = 'v-tags';

@@ -40,6 +40,25 @@ export const planReasonSchema = z.discriminatedUnion('kind', [
   lockstepReason,
 ]);
 
+/** Where the component's history (the commits that decide its bump) starts: after this, exclusive. */
+export const releaseStartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tag'), tag: z.string(), commit: z.string() }),
+  /** No tag carries the current version: the commit that last set it in the version file. */
+  z.object({
+    kind: z.literal('version-file'),
+    file: z.string(),
+    version: z.string(),
+    commit: z.string(),
+    /** That commit created the file: it and everything after it count (nothing was released before). */
+    createdFile: z.boolean(),
+    parent: z.string().nullable(),
+  }),
+  /** Configured with bootstrapCommit. */
+  z.object({ kind: z.literal('bootstrap-commit'), commit: z.string() }),
+  /** Neither a tag nor a version: the component's whole history. */
+  z.object({ kind: z.literal('history') }),
+]);
+
 export const plannedComponentSchema = z.object({
   name: z.string(),
   type: z.enum(componentTypes),
@@ -47,7 +66,10 @@ export const plannedComponentSchema = z.object({
   versionFile: z.string().nullable(),
   scheme: z.enum(['semver', 'calver']),
   tagFormat: z.string(),
-  /** The last stable version (its tag's), or the version file's before the first release. */
+  /** Configured, inferred from the component's existing tags, or the default (no tags to infer from). */
+  tagFormatSource: z.enum(['configured', 'inferred', 'default']).optional(),
+  since: releaseStartSchema.optional(),
+  /** The last stable version: the higher of its newest tag's and the version file's. */
   currentVersion: z.string().nullable(),
   /** The newest release tag of this component reachable from the head, stable or pre-release. */
   lastTag: z.string().nullable(),
@@ -78,12 +100,15 @@ export const releasePlanSchema = z.object({
   channel: z.string().nullable(),
   components: z.array(plannedComponentSchema),
   ignoredCommits: z.array(ignoredCommitSchema),
+  /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
+  warnings: z.array(z.string()).optional(),
 });
 
 export type ReleasePlan = z.infer<typeof releasePlanSchema>;
 export type PlannedComponent = z.infer<typeof plannedComponentSchema>;
 export type PlanReason = z.infer<typeof planReasonSchema>;
 export type IgnoredCommit = z.infer<typeof ignoredCommitSchema>;
+export type ReleaseStart = z.infer<typeof releaseStartSchema>;
 
 /** The components the plan releases, in plan order. */
 export const releasedComponents = (plan: ReleasePlan): PlannedComponent[] =>

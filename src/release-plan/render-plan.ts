@@ -16,6 +16,44 @@ export function describeReason(reason: PlanReason): string {
   }
 }
 
+/** Where the component's commits start, as a person reads it. */
+export function describeStart(component: PlannedComponent): string {
+  const since = component.since;
+  switch (since?.kind) {
+    case undefined:
+      return component.lastTag ? `since ${component.lastTag}` : 'whole history';
+    case 'tag':
+      return `since tag ${since.tag}`;
+    case 'version-file':
+      return since.createdFile
+        ? `since ${short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
+        : `since ${short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
+    case 'bootstrap-commit':
+      return `since bootstrap commit ${short(since.commit)} (bootstrapCommit)`;
+    case 'history':
+      return 'whole history (no tag, no version file)';
+  }
+}
+
+const sourceText = {
+  configured: 'configured',
+  inferred: 'inferred from existing tags',
+  default: 'default, no tags yet',
+};
+
+/** One line per tag convention in use, with how many components follow it and why. */
+export function describeTagConventions(plan: ReleasePlan): string[] {
+  const groups = new Map<string, string[]>();
+  for (const c of plan.components) {
+    if (c.notReleased) continue; // never tagged
+    const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
+    groups.set(key, [...(groups.get(key) ?? []), c.name]);
+  }
+  return [...groups].map(([key, names]) =>
+    names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`,
+  );
+}
+
 const versionChange = (c: PlannedComponent) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
 
 function heading(plan: ReleasePlan): string {
@@ -45,7 +83,12 @@ export function renderPlanTable(plan: ReleasePlan): string {
   if (released.length === 0) {
     lines.push('Nothing to release.');
   } else {
-    const rows = released.map((c) => [c.name, versionChange(c), c.bump, c.reasons.map(describeReason)]);
+    const rows = released.map((c) => [
+      c.name,
+      versionChange(c),
+      c.bump,
+      [...c.reasons.map(describeReason), describeStart(c)],
+    ]);
     const nameWidth = Math.max(9, ...rows.map((r) => (r[0] as string).length));
     const versionWidth = Math.max(7, ...rows.map((r) => (r[1] as string).length));
     const pad = (s: string, n: number) => s.padEnd(n);
@@ -60,6 +103,9 @@ export function renderPlanTable(plan: ReleasePlan): string {
   const unchanged = plan.components.length - released.length - notReleased.length;
   lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
   lines.push(...describeNotReleased(notReleased));
+  const conventions = describeTagConventions(plan);
+  if (conventions.length > 0) lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
+  for (const warning of plan.warnings ?? []) lines.push(`warning: ${warning}`);
   if (plan.ignoredCommits.length > 0) {
     lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
     for (const i of plan.ignoredCommits.slice(0, 20)) {
@@ -91,7 +137,7 @@ export function renderPlanSummary(plan: ReleasePlan): string {
   } else {
     lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
     for (const c of released) {
-      const why = c.reasons.map((r) => e(describeReason(r))).join('<br>');
+      const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
       lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
     }
   }
@@ -99,6 +145,9 @@ export function renderPlanSummary(plan: ReleasePlan): string {
   // each its own paragraph: a line right after the table would be read as one of its rows
   for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
     lines.push('', e(line));
+  for (const warning of plan.warnings ?? []) lines.push('', `> [!WARNING]\n> ${e(warning)}`);
+  const conventions = describeTagConventions(plan);
+  if (conventions.length > 0) lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
   if (unchanged.length > 0) {
     lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
     lines.push(

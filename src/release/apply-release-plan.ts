@@ -145,25 +145,28 @@ export async function applyReleasePlan(
     options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
   }
 
+  // A tag several components share (v{version} lockstep) names them all and carries each changelog.
+  const sharing = (tag: string) => targets.filter((t) => t.tag === tag);
+  const notesOf = (tag: string) => {
+    const members = sharing(tag);
+    if (members.length === 1) return changelogs.get(members[0]?.component ?? '') ?? '';
+    return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+  };
+  const titleOf = (target: ReleaseTarget) => {
+    const members = sharing(target.tag);
+    return members.length === 1
+      ? `${target.component} ${target.version}`
+      : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
+  };
   for (const target of steps.tagsToCreate) {
-    await createAnnotatedTag(
-      cwd,
-      target.tag,
-      result.commit,
-      `${target.component} ${target.version}\n\n${changelogs.get(target.component) ?? ''}`,
-    );
+    await createAnnotatedTag(cwd, target.tag, result.commit, `${titleOf(target)}\n\n${notesOf(target.tag)}`);
     options.onProgress?.(`tagged ${target.tag}`);
   }
   const created = new Set(steps.tagsToCreate.map((t) => t.tag));
   result.components = targets.map((t) => component(t, created.has(t.tag)));
 
   if (options.push) {
-    await pushRelease(
-      cwd,
-      options.push,
-      result.commit,
-      targets.map((t) => t.tag),
-    );
+    await pushRelease(cwd, options.push, result.commit, [...new Set(targets.map((t) => t.tag))]);
     result.pushed = true;
     options.onProgress?.(
       `pushed ${options.push.branch} and ${targets.length} tag(s) to ${options.push.remote}`,
@@ -171,14 +174,22 @@ export async function applyReleasePlan(
   }
 
   if (options.publisher) {
+    const pages = new Map<string, AppliedComponent['release']>();
     for (const applied of result.components) {
+      const shared = sharing(applied.tag).length > 1;
+      const page = pages.get(applied.tag);
+      if (page) {
+        applied.release = page;
+        continue;
+      }
       applied.release = await options.publisher.ensureRelease({
         tag: applied.tag,
-        name: `${applied.component} ${applied.version}`,
-        body: applied.changelog,
+        name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+        body: shared ? notesOf(applied.tag) : applied.changelog,
         draft: options.draft ?? false,
         prerelease: applied.version.includes('-'),
       });
+      pages.set(applied.tag, applied.release);
       options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
     }
   }

@@ -43,7 +43,22 @@ export function decideReleaseSteps(input: {
   const tagsToCreate: ReleaseTarget[] = [];
   const tagsPresent: ReleaseTarget[] = [];
   const moved: string[] = [];
+  // Components sharing a tag (a lockstep group tagged v{version}) get it once, at one version.
+  const byTag = new Map<string, ReleaseTarget>();
   for (const target of targets) {
+    const other = byTag.get(target.tag);
+    if (other && other.version !== target.version) {
+      throw conflictError(
+        `${other.component} ${other.version} and ${target.component} ${target.version} would both be tagged ${target.tag}.`,
+        {
+          field: 'tags',
+          fix: 'Give them tag formats that tell them apart ({name} in tagFormat), or release them in one lockstep group.',
+        },
+      );
+    }
+    if (!other) byTag.set(target.tag, target);
+  }
+  for (const target of byTag.values()) {
     const at = tags.get(target.tag);
     if (at === undefined) tagsToCreate.push(target);
     else if (commit.kind === 'exists' && at === commit.sha) tagsPresent.push(target);

@@ -21,8 +21,10 @@ export interface Component {
   /** The file that holds the version, relative to the root, when there is one. */
   versionFile: string | null;
   scheme: VersioningScheme;
-  /** Tag template with {name} and {version}. */
+  /** Tag template with {name}, {unscopedName}, {dir} and {version}. */
   tagFormat: string;
+  /** 'default' when no tagFormat was configured: the plan infers the convention from existing tags. Absent: configured. */
+  tagFormatSource?: 'configured' | 'default';
   /** SemVer build metadata template (`sha.{shortSha}`) for new versions; absent for none. */
   buildMetadata?: string;
   /** Internal edges only: components of this repository. */

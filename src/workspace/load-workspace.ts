@@ -9,6 +9,7 @@ import { closest, readRelxConfig } from './read-relx-config.js';
 import { parseJsonText } from './read-workspace-json.js';
 import {
   componentNamePattern,
+  defaultTagFormat,
   type ComponentConfig,
   type ComponentType,
   type RelxConfig,
@@ -203,7 +204,8 @@ async function componentOf(
     version,
     versionFile,
     scheme,
-    tagFormat: entry?.tagFormat ?? config.tagFormat,
+    tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
+    ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' as const }),
     ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
     dependsOn,
     private: isPrivate,

@@ -78,7 +78,14 @@ const tagFormat = z
   .string()
   .refine((f) => f.includes('{version}'), 'must contain {version}')
   .describe(
-    'Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".',
+    'Tag template: {name} the component name, {unscopedName} the name without its npm scope (@acme/core → core), {dir} the last segment of its folder (packages/core-lib → core-lib), and {version}; e.g. "{name}@{version}", "{unscopedName}-v{version}", "v{version}". Unset: each component follows the convention its existing tags use, "{name}@{version}" when it has none.',
+  );
+export const defaultTagFormat = '{name}@{version}';
+const bootstrapCommit = z
+  .string()
+  .regex(/^[0-9a-fA-F]{7,40}$/, 'a commit sha')
+  .describe(
+    'For a component with no tag for its current version: the commit its history starts after (that commit excluded), instead of the commit that last set the version in its version file.',
   );
 const versioning = z.enum(['semver', 'calver']).describe('Versioning scheme.');
 export const buildMetadata = z
@@ -176,6 +183,7 @@ export const componentConfigSchema = z
     calverFormat: calverFormat.optional(),
     buildMetadata: buildMetadata.optional(),
     tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
     dependsOn: z
       .array(name)
       .optional()
@@ -199,7 +207,8 @@ export const relxConfigSchema = z
       .describe(
         'Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.',
       ),
-    tagFormat: tagFormat.default('{name}@{version}'),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
     versioning: versioning.default('semver'),
     calverFormat: calverFormat.default('YYYY.MM.PATCH'),
     buildMetadata: buildMetadata.optional(),
