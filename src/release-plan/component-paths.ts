@@ -1,15 +1,41 @@
 import type { Component } from '../workspace/component.js';
 
 /**
+ * The names a commit can call a component by, in a scope (`fix(api): …`) or a `Release-As:`
+ * footer (`Release-As: api@2.0.0`): its name, its name without the npm scope, or the last
+ * folder of one of its paths (`@babel/core` in packages/babel-core: `@babel/core`, `core`, `babel-core`).
+ */
+export function namesOf(component: Pick<Component, 'name' | 'paths'>): string[] {
+  const names = new Set([component.name.toLowerCase()]);
+  const slash = component.name.lastIndexOf('/');
+  if (component.name.startsWith('@') && slash > 0) names.add(component.name.slice(slash + 1).toLowerCase());
+  for (const path of component.paths) {
+    const folder = path.replace(/\/+$/, '').split('/').pop() ?? '';
+    if (folder && folder !== '.') names.add(folder.toLowerCase());
+  }
+  return [...names];
+}
+
+/** Whether `name` (a scope or a `Release-As:` component) calls `component` by one of its names. */
+export const isNamedBy = (name: string, component: Pick<Component, 'name' | 'paths'>) =>
+  namesOf(component).includes(name.trim().toLowerCase());
+
+/**
  * Which components own a file: every component whose folder holds it (nested components both
  * count). Lookups go by directory and are memoised, since most files of a commit share folders.
  */
 export class ComponentPaths {
   private readonly byFolder = new Map<string, string[]>();
   private readonly memo = new Map<string, readonly string[]>();
+  private readonly byName = new Map<string, string[]>();
 
   constructor(components: readonly Component[]) {
     for (const component of components) {
+      for (const alias of namesOf(component)) {
+        const named = this.byName.get(alias) ?? [];
+        named.push(component.name);
+        this.byName.set(alias, named);
+      }
       for (const path of component.paths) {
         const folder = path === '.' ? '' : path.replace(/\/+$/, '');
         const owners = this.byFolder.get(folder) ?? [];
@@ -44,5 +70,15 @@ export class ComponentPaths {
     const found = new Set<string>();
     for (const file of files) for (const name of this.ownersOf(file)) found.add(name);
     return [...found];
+  }
+
+  /** Components at the repository root: they own a commit that changes no files. */
+  rootComponents(): readonly string[] {
+    return this.byFolder.get('') ?? [];
+  }
+
+  /** Components that `name` (a scope, or the component of a `Release-As:` footer) calls by one of their names. */
+  namedBy(name: string): readonly string[] {
+    return this.byName.get(name.trim().toLowerCase()) ?? [];
   }
 }
