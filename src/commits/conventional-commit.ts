@@ -114,7 +114,8 @@ export function createCommitParser(options: CommitParserOptions = {}): CommitPar
 
   return (commit) => {
     const message = commit.message;
-    const header = firstLine(message).trim();
+    const headerLine = firstLine(message);
+    const header = headerLine.trim();
     const base = { sha: commit.sha, time: commit.time, parents: commit.parents, files: commit.files, header };
     if (commit.parents.length > 1) return { ...base, kind: 'merge' };
 
@@ -134,7 +135,9 @@ export function createCommitParser(options: CommitParserOptions = {}): CommitPar
       }
     }
 
-    const hasBody = message.indexOf('\n') >= 0;
+    // git's %B ends with a newline: a body is something after the first line's.
+    const newline = message.indexOf('\n');
+    const hasBody = newline >= 0 && newline < message.length - 1;
     const footersMatter = hasBody && footerProbe.test(message);
     const override = footersMatter ? overrideBlock.exec(message) : null;
     let text = message;
@@ -157,7 +160,7 @@ export function createCommitParser(options: CommitParserOptions = {}): CommitPar
         changes.push({ ...change, origin: 'nested' });
       }
     } else {
-      const own = toChange(message, footersMatter);
+      const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
       changes = own ? [own] : [];
     }
 
@@ -178,13 +181,16 @@ export function createCommitParser(options: CommitParserOptions = {}): CommitPar
 
 /** One message's header and, when the body can matter, its breaking-change notes. */
 function toChange(message: string, scanBody: boolean): ConventionalChange | null {
-  const trimmed = message.replace(/^\s*\n/, '');
-  const headerLine = firstLine(trimmed).trimEnd();
+  const trimmed = /^\s/.test(message) ? message.replace(/^\s*\n/, '') : message;
+  return headerChange(firstLine(trimmed).trimEnd(), scanBody ? breakingNotes(trimmed) : []);
+}
+
+/** The change a header line describes (most commits: their header is all that matters). */
+function headerChange(headerLine: string, notes: string[] = []): ConventionalChange | null {
   const match = headerPattern.exec(headerLine);
   if (!match) return null;
   const [, rawType = '', bangBefore, scope, bangAfter, subject = ''] = match;
   if (!subject.trim()) return null;
-  const notes = scanBody ? breakingNotes(trimmed) : [];
   const bang = bangBefore === '!' || bangAfter === '!';
   return {
     type: rawType.toLowerCase(),
