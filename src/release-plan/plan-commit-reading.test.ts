@@ -169,6 +169,19 @@ describe('reading commits as the ecosystem does', () => {
       expect(releases(await plan(repo))['@acme/core']).toBe('1.2.0 → 1.6.0 (minor)');
     });
 
+    it('sets a lockstep group to the version a member names, and is a pre-release of it on a channel', async () => {
+      let repo = monorepo('lockstep:\n  - { name: acme, components: ["@acme/core", "@acme/api"] }\n');
+      repo.commit('chore: one version for all\n\nRelease-As: api@2.0.0');
+      expect(releases(await plan(repo))).toEqual({
+        '@acme/core': '1.2.0 → 2.0.0 (major)',
+        '@acme/api': '0.4.1 → 2.0.0 (major)',
+      });
+      repo = monorepo('channels:\n  - { branch: next, prerelease: rc }\n');
+      repo.checkout('next', true);
+      repo.commit('fix(core): x\n\nRelease-As: 2.0.0', core);
+      expect(releases(await plan(repo))['@acme/core']).toBe('1.2.0 → 2.0.0-rc.0 (major)');
+    });
+
     it.each([
       ['1.1.0', "is not above @acme/core's current version 1.2.0; versions never go backwards"],
       ['1.2.0', "is not above @acme/core's current version 1.2.0; versions never go backwards"],
