@@ -68,7 +68,27 @@ export class ComponentPaths {
   ownersOfAny(files: readonly string[]): string[] {
     if (files.length === 1) return [...this.ownersOf(files[0] as string)];
     const found = new Set<string>();
-    for (const file of files) for (const name of this.ownersOf(file)) found.add(name);
+    // git lists a commit's files sorted, so runs of files share a folder (a commit can touch
+    // thousands of fixtures): a file directly in the previous file's folder has its owners.
+    let folderEnd = -1;
+    let folder = '';
+    let owners: readonly string[] = [];
+    for (const file of files) {
+      const sameFolder =
+        folderEnd >= 0 &&
+        file.length > folderEnd &&
+        file.charCodeAt(folderEnd) === 47 && // '/'
+        file.indexOf('/', folderEnd + 1) < 0 &&
+        file.startsWith(folder);
+      if (!sameFolder) {
+        const nextOwners = this.ownersOf(file);
+        folderEnd = file.lastIndexOf('/');
+        folder = folderEnd < 0 ? '' : file.slice(0, folderEnd);
+        if (nextOwners === owners) continue;
+        owners = nextOwners;
+        for (const name of owners) found.add(name);
+      }
+    }
     return [...found];
   }
 
