@@ -28,6 +28,8 @@ export class ComponentPaths {
   private readonly byFolder = new Map<string, string[]>();
   private readonly memo = new Map<string, readonly string[]>();
   private readonly byName = new Map<string, string[]>();
+  /** The deepest component folder, in segments: only a file's folders down to it can own it. */
+  private readonly depth: number;
 
   constructor(components: readonly Component[]) {
     for (const component of components) {
@@ -43,12 +45,20 @@ export class ComponentPaths {
         this.byFolder.set(folder, owners);
       }
     }
+    this.depth = Math.max(0, ...[...this.byFolder.keys()].map((f) => (f === '' ? 0 : f.split('/').length)));
   }
 
   /** Names of the components that own `file` (a repository-relative POSIX path). */
   ownersOf(file: string): readonly string[] {
-    const slash = file.lastIndexOf('/');
-    const folder = slash < 0 ? '' : file.slice(0, slash);
+    // Memoised by the file's folder cut at the deepest component folder: a few hundred keys
+    // however many fixtures a history touches.
+    let end = -1;
+    for (let d = 0; d < this.depth; d++) {
+      const next = file.indexOf('/', end + 1);
+      if (next < 0) break;
+      end = next;
+    }
+    const folder = end < 0 ? '' : file.slice(0, end);
     let owners = this.memo.get(folder);
     if (owners === undefined) {
       const found = new Set<string>(this.byFolder.get('') ?? []);
@@ -60,7 +70,6 @@ export class ComponentPaths {
       owners = [...found];
       this.memo.set(folder, owners);
     }
-    // A component declared as a single file's folder still owns files directly inside it.
     return owners;
   }
 
@@ -68,26 +77,12 @@ export class ComponentPaths {
   ownersOfAny(files: readonly string[]): string[] {
     if (files.length === 1) return [...this.ownersOf(files[0] as string)];
     const found = new Set<string>();
-    // git lists a commit's files sorted, so runs of files share a folder (a commit can touch
-    // thousands of fixtures): a file directly in the previous file's folder has its owners.
-    let folderEnd = -1;
-    let folder = '';
-    let owners: readonly string[] = [];
+    let previous: readonly string[] | null = null;
     for (const file of files) {
-      const sameFolder =
-        folderEnd >= 0 &&
-        file.length > folderEnd &&
-        file.charCodeAt(folderEnd) === 47 && // '/'
-        file.indexOf('/', folderEnd + 1) < 0 &&
-        file.startsWith(folder);
-      if (!sameFolder) {
-        const nextOwners = this.ownersOf(file);
-        folderEnd = file.lastIndexOf('/');
-        folder = folderEnd < 0 ? '' : file.slice(0, folderEnd);
-        if (nextOwners === owners) continue;
-        owners = nextOwners;
-        for (const name of owners) found.add(name);
-      }
+      const owners = this.ownersOf(file);
+      if (owners === previous) continue; // runs of files share a folder, hence one memoised list
+      previous = owners;
+      for (const name of owners) found.add(name);
     }
     return [...found];
   }
