@@ -43,6 +43,31 @@ console.log(
   `${reused ? 'reused' : 'generated'} ${params.packages} packages × ${params.commits} commits in ${((Date.now() - started) / 1000).toFixed(1)} s: ${dir}`,
 );
 
+// The message shapes the generator wrote, measured as the README's proportions were (non-merge commits).
+const messageShapes = (() => {
+  const messages = execFileSync('git', ['log', '--no-merges', '--format=%B%x00'], {
+    cwd: dir,
+    maxBuffer: 1 << 30,
+  })
+    .toString()
+    .split('\0')
+    .map((m) => m.replace(/^\n/, '').trimEnd())
+    .filter(Boolean);
+  const bodies = messages.map((m) => m.split('\n').slice(1).join('\n').trim()).filter(Boolean);
+  const share = (test) => `${((100 * bodies.filter(test).length) / messages.length).toFixed(1)}%`;
+  return {
+    commits: messages.length,
+    withBody: share(() => true),
+    squashList: share((b) => /^\* \S/m.test(b) && !/^Bumps \[/m.test(b)),
+    dependencyUpdate: share((b) => /^Bumps \[/m.test(b)),
+    quotedReleaseNotes: share((b) => /<blockquote>|^### Release Notes/m.test(b)),
+    trailers: share((b) => /^(Co-authored-by|Signed-off-by):/m.test(b)),
+  };
+})();
+console.log(
+  `messages: ${messageShapes.withBody} with a body, ${messageShapes.squashList} squash lists, ${messageShapes.dependencyUpdate} dependency updates (${messageShapes.quotedReleaseNotes} quoting release notes), ${messageShapes.trailers} with trailers`,
+);
+
 // The floor: the same git log pass relx makes, over the same range (since the oldest last release).
 const git = (...args) => execFileSync('git', args, { cwd: dir, maxBuffer: 1 << 26 }).toString();
 const lastTagCommits = [];
@@ -102,7 +127,7 @@ const crbAll = crbPerPackage * params.packages;
 
 const result = {
   machine: { node: process.version, cpus: cpus().length },
-  repository: { ...params, rangeCommits },
+  repository: { ...params, rangeCommits, messageShapes },
   relx: { wallSeconds: relxWall, peakRssMb: Math.round(relxRss), runs: relxRuns },
   floor: { wallSeconds: floorWall },
   conventionalRecommendedBump: { sample, perPackageSeconds: crbPerPackage, extrapolatedSeconds: crbAll },

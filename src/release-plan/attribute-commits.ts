@@ -12,7 +12,15 @@ export interface AttributedCommit {
   commit: HistoryCommit;
   /** After the component's last pre-release on the channel too (always true off-channel). */
   isNew: boolean;
+  /**
+   * Why the commit counts when not by its files: it changed no files and the component is at the
+   * repository root (`root`) or its scope names the component (`scope`), or its `Release-As:`
+   * footer names the component (`release-as`). Absent: it changed a file in the component's folder.
+   */
+  via?: CommitAttributionReason;
 }
+
+export type CommitAttributionReason = 'root' | 'scope' | 'release-as';
 
 export interface Attribution {
   /** Per component, its commits since its last stable release, newest first (commit time, then sha). */
@@ -121,12 +129,51 @@ export class CommitAttributor {
         this.setPending(parent, merged);
       }
     }
-    if (commit.kind === 'merge' || commit.files.length === 0) return;
-    for (const name of this.paths.ownersOfAny(commit.files)) {
+    if (commit.kind === 'merge') return;
+    const byFilesOnly = commit.files.length > 0 && !(commit.kind === 'conventional' && commit.releaseAs);
+    if (byFilesOnly) {
+      for (const name of this.paths.ownersOfAny(commit.files)) {
+        if (this.has(bits, this.stableBit.get(name))) continue;
+        this.byComponent.get(name)?.push({ commit, isNew: !this.has(bits, this.channelBit.get(name)) });
+      }
+      return;
+    }
+    for (const [name, via] of this.ownersOf(commit)) {
       if (this.has(bits, this.stableBit.get(name))) continue;
       const isNew = !this.has(bits, this.channelBit.get(name));
-      this.byComponent.get(name)?.push({ commit, isNew });
+      this.byComponent.get(name)?.push(via ? { commit, isNew, via } : { commit, isNew });
     }
+  }
+
+  /**
+   * The components a commit counts for: those owning one of its files. A commit that changes no
+   * files (`git commit --allow-empty`, how maintainers force a release) counts for a component at
+   * the repository root and for the components its scope names. A `Release-As:` footer naming a
+   * component counts for that component too.
+   */
+  private ownersOf(commit: HistoryCommit): Map<string, CommitAttributionReason | undefined> {
+    const owners = new Map<string, CommitAttributionReason | undefined>();
+    if (commit.files.length > 0) {
+      for (const name of this.paths.ownersOfAny(commit.files)) owners.set(name, undefined);
+    } else {
+      for (const name of this.paths.rootComponents()) owners.set(name, 'root');
+      const changes = commit.kind === 'conventional' ? commit.changes : [];
+      for (const change of changes) {
+        for (const scope of (change.scope ?? '').split(',')) {
+          for (const name of scope.trim() ? this.paths.namedBy(scope) : []) {
+            if (!owners.has(name)) owners.set(name, 'scope');
+          }
+        }
+      }
+    }
+    if (commit.kind === 'conventional') {
+      for (const { component } of commit.releaseAs ?? []) {
+        for (const name of component ? this.paths.namedBy(component) : []) {
+          if (!owners.has(name)) owners.set(name, 'release-as');
+        }
+      }
+    }
+    return owners;
   }
 
   /** True once no commit still to come can count for any component: stop reading history. */

@@ -9,6 +9,7 @@ import { compareVersions, prereleaseId } from '../versioning/compare-versions.js
 import type { TagConvention } from '../versioning/tag-convention.js';
 import { renderTag } from '../versioning/tag-format.js';
 import type { AttributedCommit } from './attribute-commits.js';
+import { isNamedBy } from './component-paths.js';
 import type { ComponentReleases } from './last-releases.js';
 import {
   releasePlanSchemaVersion,
@@ -64,6 +65,7 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
   const level = new Map<string, BumpLevel>();
   const reasons = new Map<string, PlanReason[]>();
   const ignored = new Map<string, IgnoredCommit>();
+  const releaseAs = new Map<string, { version: string; sha: string }>();
   for (const component of components) {
     if (component.notReleased) {
       level.set(component.name, 'none');
@@ -73,7 +75,14 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
     const commitReasons: PlanReason[] = [];
     let direct: BumpLevel = 'none';
     let anyNew = false;
-    for (const { commit, isNew } of attributed) {
+    // The newest Release-As footer for this component sets its version (commits are newest first).
+    const forced = findReleaseAs(component, attributed, current(component), input.releases);
+    if (forced) {
+      releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
+      anyNew = forced.isNew;
+      commitReasons.push(forced.reason);
+    }
+    for (const { commit, isNew, via } of attributed) {
       if (commit.kind === 'ignored') {
         const entry = ignored.get(commit.sha) ?? {
           sha: commit.sha,
@@ -100,9 +109,13 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
           breaking: change.breaking,
           notes: change.notes,
           bump,
+          ...(change.origin ? { origin: change.origin } : {}),
+          ...(via ? { via } : {}),
         });
       }
     }
+    // The version Release-As sets is the bump, whatever the commits asked for.
+    if (forced) direct = forced.bump;
     // On a channel, commits already shipped in the last pre-release decide the bump but do not
     // by themselves make a new pre-release.
     level.set(component.name, anyNew ? direct : 'none');
@@ -189,6 +202,22 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
         now: input.now,
       }),
     );
+  }
+
+  // Release-As sets the version outright; a lockstep group takes the highest its members set.
+  for (const [name, { version, sha }] of releaseAs) {
+    const members = rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
+    const highest = members
+      .map((m) => releaseAs.get(m)?.version)
+      .reduce((a, b) => (b !== undefined && compareLoose(b, a ?? null) > 0 ? b : a), version);
+    if (highest !== version) continue; // another member's higher Release-As sets the group's
+    for (const member of members) {
+      const component = byName.get(member);
+      if (!component) continue;
+      const released = input.releases.get(member)?.released ?? [];
+      assertReleaseAsForward(component, version, current(component), released, sha);
+      next.set(member, withPrerelease(version, input.channel, released));
+    }
   }
 
   // Build metadata identifies the build, not the release: it never takes part in precedence.
@@ -289,6 +318,87 @@ function assertForward(
       fix: `Release it above ${newest}: fix the version in ${component.versionFile ?? 'its config'} or the Release-As footer, or delete a mistaken tag (git push --delete origin <tag>); if the tags are another component's, set its tagFormat.`,
     },
   );
+}
+
+const short = (sha: string) => sha.slice(0, 7);
+
+/** The newest `Release-As:` footer among a component's commits that applies to it, checked. */
+function findReleaseAs(
+  component: Component,
+  attributed: readonly AttributedCommit[],
+  currentVersion: string | null,
+  releases: ReadonlyMap<string, ComponentReleases>,
+): { reason: Extract<PlanReason, { kind: 'release-as' }>; bump: BumpLevel; isNew: boolean } | null {
+  for (const { commit, isNew } of attributed) {
+    if (commit.kind !== 'conventional' || !commit.releaseAs) continue;
+    const footer = commit.releaseAs.find((r) => r.component === null || isNamedBy(r.component, component));
+    if (!footer) continue;
+    const valid =
+      component.scheme.kind === 'semver'
+        ? semver.valid(footer.version) !== null
+        : /^\d+(\.\d+)+$/.test(footer.version);
+    if (!valid) {
+      throw inputError(
+        `${component.name}: "Release-As: ${footer.version}" in commit ${short(commit.sha)} is not a ${component.scheme.kind === 'semver' ? 'SemVer ' : ''}version`,
+        {
+          field: 'Release-As',
+          fix: `add a commit whose footer is "Release-As: X.Y.Z" (the newest wins), or revert ${short(commit.sha)}`,
+        },
+      );
+    }
+    assertReleaseAsForward(
+      component,
+      footer.version,
+      currentVersion,
+      releases.get(component.name)?.released ?? [],
+      commit.sha,
+    );
+    const reason = {
+      kind: 'release-as' as const,
+      sha: commit.sha,
+      version: footer.version,
+      component: footer.component,
+    };
+    return { reason, bump: bumpBetween(currentVersion, footer.version), isNew };
+  }
+  return null;
+}
+
+/** A Release-As version is above the current one and not released yet: versions never go backwards. */
+function assertReleaseAsForward(
+  component: Component,
+  version: string,
+  currentVersion: string | null,
+  released: readonly string[],
+  sha: string,
+): void {
+  const behind = currentVersion !== null && compareLoose(version, currentVersion) <= 0;
+  if (!behind && !released.includes(version)) return;
+  throw inputError(
+    `${component.name}: "Release-As: ${version}" in commit ${short(sha)} is not above ${component.name}'s current version ${currentVersion ?? version}; versions never go backwards`,
+    {
+      field: 'Release-As',
+      fix: `add a commit with a "Release-As:" footer above ${currentVersion ?? version} (the newest wins), or revert ${short(sha)}`,
+    },
+  );
+}
+
+function bumpBetween(from: string | null, to: string): BumpLevel {
+  const a = semver.coerce(from ?? '0.0.0') ?? semver.parse('0.0.0');
+  const b = semver.coerce(to);
+  if (!a || !b || a.major !== b.major) return 'major';
+  return a.minor !== b.minor ? 'minor' : 'patch';
+}
+
+/** On a channel, a forced version is a pre-release of it, numbered after the existing ones. */
+function withPrerelease(version: string, channel: string | null, released: readonly string[]): string {
+  if (channel === null) return version;
+  const prefix = `${version}-${channel}.`;
+  const taken = released
+    .filter((v) => v.startsWith(prefix))
+    .map((v) => Number(v.slice(prefix.length)))
+    .filter((n) => Number.isInteger(n) && n >= 0);
+  return `${prefix}${taken.length === 0 ? 0 : Math.max(...taken) + 1}`;
 }
 
 function compareLoose(a: string | null, b: string | null): number {

@@ -141,14 +141,14 @@ describe('planning a release from a repository', () => {
       expect(c?.release).toBe(bump !== 'none');
     });
 
-    it('reads a squash merge body as several commits', async () => {
+    it('reads a squash merge as its header and footers: the bulleted list is not commits of its own', async () => {
       const repo = single();
       repo.commit('chore: squash (#3)\n\n* fix: one\n\n* feat!: two\n\nBREAKING CHANGE: two is new', file);
       const p = await plan(repo);
       expect(releases(p)).toEqual({ '@acme/core': '1.2.0 → 2.0.0 (major)' });
       expect(
         reasonsOf(p, '@acme/core').map((r) => (r.kind === 'commit' ? `${r.type}:${r.bump}` : r.kind)),
-      ).toEqual(['fix:patch', 'feat:major']);
+      ).toEqual(['chore:major']);
     });
 
     it('cancels a revert and the reverted commit when both are in range', async () => {

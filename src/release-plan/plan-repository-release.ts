@@ -84,7 +84,12 @@ export async function planRepositoryRelease(
   const exclude = from ? [`^${from}`] : [];
   const branch = options.branch ?? head.branch;
   const channel = resolveChannel(branch, config.channels);
-  const parserKey = JSON.stringify({ types: [...new Set(config.rules.map((r) => r.type))].sort(), from });
+  // `reading` names how messages are read: a cache of another reading holds other changes.
+  const parserKey = JSON.stringify({
+    types: [...new Set(config.rules.map((r) => r.type))].sort(),
+    from,
+    reading: { headerAndFooters: 2, nested: config.commits.nested },
+  });
   const stats: RepositoryPlan['stats'] = {
     commitsRead: 0,
     commitsFromCache: 0,
@@ -103,7 +108,7 @@ export async function planRepositoryRelease(
     } else cached = index;
   }
 
-  const parse = createCommitParser(config.rules.map((r) => r.type));
+  const parse = createCommitParser({ types: config.rules.map((r) => r.type), nested: config.commits.nested });
   const allNames = allTags.map((t) => t.name);
 
   // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so

@@ -20,6 +20,19 @@ const commitReason = z.object({
   /** Breaking-change notes, for the changelog. */
   notes: z.array(z.string()),
   bump,
+  /** Written in a BEGIN_COMMIT_OVERRIDE block, or nested (`commits.nested`); absent: the commit's header. */
+  origin: z.enum(['override', 'nested']).optional(),
+  /** Counted though it changed no file of the component: an empty commit at the root (`root`), by its scope (`scope`), or named by Release-As. */
+  via: z.enum(['root', 'scope', 'release-as']).optional(),
+});
+
+/** A `Release-As:` footer set the version. */
+const releaseAsReason = z.object({
+  kind: z.literal('release-as'),
+  sha: z.string(),
+  version: z.string(),
+  /** The component the footer named (`Release-As: api@2.0.0`), or null when it named none. */
+  component: z.string().nullable(),
 });
 
 const dependencyReason = z.object({
@@ -38,6 +51,7 @@ export const planReasonSchema = z.discriminatedUnion('kind', [
   commitReason,
   dependencyReason,
   lockstepReason,
+  releaseAsReason,
 ]);
 
 /** Where the component's history (the commits that decide its bump) starts: after this, exclusive. */

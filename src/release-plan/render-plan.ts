@@ -7,8 +7,18 @@ export function describeReason(reason: PlanReason): string {
   switch (reason.kind) {
     case 'commit': {
       const scope = reason.scope ? `(${reason.scope})` : '';
-      return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${short(reason.sha)})`;
+      const where = [
+        reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
+        reason.origin === 'nested' ? 'nested' : null,
+        reason.via === 'root' ? 'empty commit, root component' : null,
+        reason.via === 'scope' ? 'empty commit, by its scope' : null,
+        reason.via === 'release-as' ? 'named by Release-As' : null,
+      ].filter(Boolean);
+      const sha = [short(reason.sha), ...where].join(', ');
+      return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
     }
+    case 'release-as':
+      return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${short(reason.sha)})`;
     case 'dependency':
       return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
     case 'lockstep':

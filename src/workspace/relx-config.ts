@@ -256,6 +256,18 @@ export const relxConfigSchema = z
       .array(componentConfigSchema)
       .default([])
       .describe('Components to declare, or discovered ones to refine.'),
+    commits: z
+      .object({
+        nested: z
+          .enum(['off', 'release-please'])
+          .default('off')
+          .describe(
+            "Several changes in one commit. off: a commit is its header and its footers, as semantic-release, conventional-recommended-bump and Nx read it; a body's bulleted list of squashed commits (`* feat: …`) or quoted release notes never counts. release-please: also release-please's documented forms, for repositories that release with it: each paragraph after a blank line that starts with an unbulleted Conventional Commit header of a known type, and each BEGIN_NESTED_COMMIT … END_NESTED_COMMIT block, is a change of its own. Either way a BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE block replaces the commit's message and a `Release-As: X.Y.Z` (or `Release-As: <component>@X.Y.Z`) footer sets the next version.",
+          ),
+      })
+      .strict()
+      .default({ nested: 'off' })
+      .describe('How commit messages are read.'),
   })
   .strict();
 
