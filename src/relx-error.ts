@@ -70,9 +70,10 @@ export const conflictError = (message: string, details: RelxErrorDetails = {}) =
 export function renderError(error: unknown): string {
   if (error instanceof RelxError) {
     const where = [error.file, error.field].filter(Boolean).join(': ');
-    const lines = [where ? `${where}: ${error.message}` : error.message];
-    if (error.fix) lines.push(`Fix: ${error.fix}`);
-    return scrubSecrets(lines.join('\n'));
+    const message = scrubSecrets(error.message);
+    const lines = [where ? `${where}: ${message}` : message];
+    if (error.fix) lines.push(`Fix: ${scrubSecrets(error.fix)}`);
+    return lines.join('\n');
   }
   return scrubSecrets(error instanceof Error ? error.message : String(error));
 }

@@ -31,7 +31,7 @@ const wireShapes: Array<[RegExp, string]> = [
   // npmrc and form fields: _authToken=…, _auth=…, _password=…, password: …, "token":"…"
   [
     new RegExp(
-      String.raw`((?:^|[^A-Za-z0-9])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`,
+      String.raw`((?:^|[^A-Za-z0-9_-])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`,
       'gi',
     ),
     `$1${mask}`,
