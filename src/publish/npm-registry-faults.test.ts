@@ -101,10 +101,10 @@ describe('npm publish when the registry misbehaves', () => {
     const error = await publishPackage(throughProxy(), packed, publishOptions, quiet).catch(
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ kind: 'input', message: expect.stringContaining('403') });
     const text = `${(error as Error).message}\n${renderError(error)}`;
     expect(text).toContain('may not publish');
     expect(text).not.toContain(npm.token);
+    expect(error).toMatchObject({ kind: 'input', message: expect.stringContaining('403') });
     expect(puts()).toHaveLength(1);
   }, 120_000);
 });

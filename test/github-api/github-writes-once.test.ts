@@ -16,7 +16,7 @@ afterEach(() => server.close());
 const request = (baseUrl = server.url) =>
   getOctokit('ghs_test-token-0123456789', { baseUrl, request: { retries: 0 } })
     .request as unknown as GitHubRequest;
-const quiet = { sleep: async () => {}, onProgress: () => {} };
+const noWait = async () => {};
 const dispatch = {
   repository: 'acme/deploy',
   eventType: 'relx-release-published',
@@ -28,7 +28,7 @@ const deploymentsRoute = '/repos/{owner}/{repo}/deployments';
 describe('a repository_dispatch is sent at most once by relx', () => {
   it('is not sent again when GitHub answers 502 after it was delivered, and says how to check', async () => {
     server.landThenFail('POST', dispatches, 502);
-    await expect(sendRepositoryDispatch(request(), dispatch, quiet)).rejects.toMatchObject({
+    await expect(sendRepositoryDispatch(request(), dispatch, noWait)).rejects.toMatchObject({
       kind: 'transient',
       message:
         'GitHub POST /repos/acme/deploy/dispatches answered 502; it may have taken effect, so relx does not send it again.',
@@ -43,7 +43,7 @@ describe('a repository_dispatch is sent at most once by relx', () => {
 
   it('is sent again after a 429: GitHub refused it without acting', async () => {
     server.failNext('POST', dispatches, 429);
-    await sendRepositoryDispatch(request(), dispatch, quiet);
+    await sendRepositoryDispatch(request(), dispatch, noWait);
     expect(server.count('POST', dispatches)).toBe(2);
     expect(server.dispatches).toHaveLength(1);
   });
@@ -52,7 +52,7 @@ describe('a repository_dispatch is sent at most once by relx', () => {
     let waits = 0;
     const closed = `http://127.0.0.1:${await freePort()}`;
     await expect(
-      sendRepositoryDispatch(request(closed), dispatch, { ...quiet, sleep: async () => void waits++ }),
+      sendRepositoryDispatch(request(closed), dispatch, async () => void waits++),
     ).rejects.toMatchObject({
       message: expect.stringMatching(/did not answer: .*ECONNREFUSED.*tried 4 times/),
     });
