@@ -218,7 +218,8 @@ export async function publishPackage(
         alreadyDone: async () =>
           (await registryState(registry, packed, retry)) === 'same' ? ('landed' as const) : undefined,
       },
-      retry,
+      // npm starting, packing the request and (with provenance) signing take time of their own
+      { ...retry, policy: { attemptTimeoutMs: 120_000, ...retry.policy } },
     );
     const landed = await publishedIntegrity(registry, packed.name, packed.version, retry);
     if (landed !== packed.integrity) {
