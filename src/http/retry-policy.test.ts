@@ -7,7 +7,7 @@ function aManualClock(random = 0.5): RetryClock & { slept: number[] } {
   const slept: number[] = [];
   return {
     slept,
-    now: () => now,
+    now: () => new Date(now),
     sleep: async (ms) => {
       slept.push(ms);
       now += ms;

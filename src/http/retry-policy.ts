@@ -9,10 +9,12 @@ import { scrubSecrets } from '../secret-scrubber.js';
  * request provably never arrived, or after `alreadyDone` looked and found it did not take effect.
  */
 
-/** Time and chance, injected so the decisions are testable (issue 19: one clock). */
+/**
+ * Time and chance, injected so the decisions are testable. Shaped as the SLO gate's and the
+ * manifest's `Clock` (now as a Date, sleep) plus what retrying needs, so one clock can serve all.
+ */
 export interface RetryClock {
-  /** Milliseconds since the epoch. */
-  now(): number;
+  now(): Date;
   sleep(ms: number): Promise<void>;
   /** In [0, 1): the jitter. */
   random(): number;
@@ -21,7 +23,7 @@ export interface RetryClock {
 }
 
 export const systemRetryClock: RetryClock = {
-  now: () => Date.now(),
+  now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: () => Math.random(),
   timeout: (ms) => AbortSignal.timeout(ms),
@@ -131,9 +133,9 @@ export function resolvePolicy(options: RetryOptions): {
 /** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
 export async function runWithRetry<T>(call: RetriedCall<T>, options: RetryOptions = {}): Promise<T> {
   const { policy, clock, progress } = resolvePolicy(options);
-  const started = clock.now();
+  const started = clock.now().getTime();
   for (let attempt = 1; ; attempt++) {
-    const left = policy.overallTimeoutMs - (clock.now() - started);
+    const left = policy.overallTimeoutMs - (clock.now().getTime() - started);
     const budget = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
     let error: unknown;
     try {
@@ -152,7 +154,7 @@ export async function runWithRetry<T>(call: RetriedCall<T>, options: RetryOption
       if (error.kind === 'transient')
         error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
     }
-    const elapsedMs = clock.now() - started;
+    const elapsedMs = clock.now().getTime() - started;
     const decision = decideRetry({
       error,
       attempt,
