@@ -107,4 +107,19 @@ describe('npm publish when the registry misbehaves', () => {
     expect(error).toMatchObject({ kind: 'input', message: expect.stringContaining('403') });
     expect(puts()).toHaveLength(1);
   }, 120_000);
+
+  it('a 409 for the same content is done; for other content it is refused', async () => {
+    const packed = await aPackage();
+    const direct = { url: npm.url, token: npm.token };
+    await publishPackage(direct, packed, publishOptions, quiet);
+    // a second publish of the same tarball (another run got there first): the registry answers 409
+    await publishPackage(direct, packed, publishOptions, quiet);
+    writeFileSync(join(work, `p${packages}`, 'index.js'), 'module.exports = "other";\n');
+    mkdirSync(join(work, 'other'), { recursive: true });
+    const other = await packPackage(join(work, `p${packages}`), join(work, 'other'));
+    await expect(publishPackage(direct, other, publishOptions, quiet)).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringContaining(`${packed.name}@1.0.0 is already on ${npm.url} with other content`),
+    });
+  }, 120_000);
 });
