@@ -123,9 +123,8 @@ export function resolvePolicy(options: RetryOptions): {
     ...(options.attempts ? { attempts: options.attempts } : {}),
     ...options.policy,
   };
-  const clock = options.sleep
-    ? { ...systemRetryClock, sleep: options.sleep }
-    : (options.clock ?? systemRetryClock);
+  const base = options.clock ?? systemRetryClock;
+  const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
   const progress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
   return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
 }
