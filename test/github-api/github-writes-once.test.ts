@@ -133,9 +133,10 @@ it('a GitHub Release whose answer was lost is found, not made twice', async () =
 
 describe('a GitHub that stalls', () => {
   let stalled: Server;
+  let stalledRequests = 0;
   let url = '';
   beforeAll(async () => {
-    stalled = createServer(() => {}); // accepts and never answers
+    stalled = createServer(() => void stalledRequests++); // accepts and never answers
     await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(stalled.address() as { port: number }).port}`;
   });
@@ -169,5 +170,19 @@ describe('a GitHub that stalls', () => {
       ),
     });
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('a dispatch that times out may have been delivered: it is sent once', async () => {
+    stalledRequests = 0;
+    await expect(
+      sendRepositoryDispatch(request(url), dispatch, {
+        policy: { attemptTimeoutMs: 200 },
+        onProgress: () => {},
+      }),
+    ).rejects.toMatchObject({
+      message:
+        'GitHub POST /repos/acme/deploy/dispatches did not answer within 200 ms; it may have taken effect, so relx does not send it again.',
+    });
+    expect(stalledRequests).toBe(1);
   });
 });
