@@ -65,6 +65,7 @@ describe('promote-env, the composite action, run step by step as the runner does
     const calls = github.requests.map((r) => `${r.method} ${r.template}`);
     expect(calls).toEqual([
       'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals',
+      'GET /repos/{owner}/{repo}/deployments', // one this run made already is reused
       'POST /repos/{owner}/{repo}/deployments',
       'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
       'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',

@@ -1,3 +1,5 @@
+import { scrubSecrets } from './secret-scrubber.js';
+
 /**
  * Errors have a kind. A configuration or input error is terminal: it names where the problem is
  * (file, field) and how to fix it, and retrying cannot help. A transient error (network, 5xx,
@@ -13,6 +15,12 @@ export interface RelxErrorDetails {
   field?: string;
   /** What to do about it, as an instruction. */
   fix?: string;
+  /**
+   * For a transient error of a call that writes: whether the request can have reached the server.
+   * `not-sent` (connection refused, a 429) proves it did not, so even a POST may be sent again;
+   * `unknown` (a 5xx, a timeout, a reset) means it may have taken effect. Default `unknown`.
+   */
+  delivery?: 'not-sent' | 'unknown';
 }
 
 export class RelxError extends Error {
@@ -20,6 +28,7 @@ export class RelxError extends Error {
   readonly file: string | undefined;
   readonly field: string | undefined;
   readonly fix: string | undefined;
+  readonly delivery: 'not-sent' | 'unknown';
 
   constructor(kind: RelxErrorKind, message: string, details: RelxErrorDetails = {}, options?: ErrorOptions) {
     super(message, options);
@@ -28,11 +37,20 @@ export class RelxError extends Error {
     this.file = details.file;
     this.field = details.field;
     this.fix = details.fix;
+    this.delivery = details.delivery ?? 'unknown';
   }
 
   /** Terminal errors are the user's to fix; retrying does not help. */
   get terminal(): boolean {
     return this.kind !== 'transient';
+  }
+
+  /**
+   * Whether trying the same call again is sound: only transient errors, and for a call that is not
+   * idempotent (a POST that creates something) only when the request provably did not arrive.
+   */
+  mayRepeat(idempotent: boolean): boolean {
+    return !this.terminal && (idempotent || this.delivery === 'not-sent');
   }
 }
 
@@ -45,13 +63,17 @@ export const transientError = (message: string, details: RelxErrorDetails = {}, 
 export const conflictError = (message: string, details: RelxErrorDetails = {}) =>
   new RelxError('conflict', message, details);
 
-/** One line (or a few) a human reads: what is wrong, where, and the fix. */
+/**
+ * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
+ * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
+ */
 export function renderError(error: unknown): string {
   if (error instanceof RelxError) {
     const where = [error.file, error.field].filter(Boolean).join(': ');
-    const lines = [where ? `${where}: ${error.message}` : error.message];
-    if (error.fix) lines.push(`Fix: ${error.fix}`);
+    const message = scrubSecrets(error.message);
+    const lines = [where ? `${where}: ${message}` : message];
+    if (error.fix) lines.push(`Fix: ${scrubSecrets(error.fix)}`);
     return lines.join('\n');
   }
-  return error instanceof Error ? error.message : String(error);
+  return scrubSecrets(error instanceof Error ? error.message : String(error));
 }

@@ -1,4 +1,7 @@
-import { runGit } from './run-git.js';
+import { runWithRetry, type RetryOptions } from '../http/retry-policy.js';
+import { inputError, transientError } from '../relx-error.js';
+import { scrubSecrets } from '../secret-scrubber.js';
+import { GitCommandError, runGit } from './run-git.js';
 
 /** Commits exactly `files` (already written) with `message`; returns the new commit. */
 export async function commitFiles(cwd: string, files: readonly string[], message: string): Promise<string> {
@@ -66,22 +69,65 @@ export async function fastForwardFromRemote(cwd: string, target: PushTarget): Pr
 }
 
 /**
- * Pushes the branch; when someone pushed meanwhile, rebases our commits onto theirs and tries
- * again (a few times), so neither push is lost.
+ * A failed push as the retry policy reads it: refused credentials or a remote that is not there
+ * are the user's to fix (terminal); anything else — a push race, the network — is transient,
+ * and a push is safe to repeat (the same commits land once).
  */
-export async function pushBranchWithRetry(cwd: string, target: PushTarget, attempts = 3): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
-        env: pushAuthEnv(target.token),
-      });
-      return;
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
-        env: pushAuthEnv(target.token),
-      });
-      await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
-    }
+export function classifyPushFailure(error: unknown, target: PushTarget): unknown {
+  if (!(error instanceof GitCommandError)) return error;
+  const said = error.stderr.trim().split('\n').slice(-3).join('\n');
+  if (
+    /authentication failed|could not read username|permission denied|\b403\b|access denied|does not appear to be a git repository|repository not found/i.test(
+      error.stderr,
+    )
+  ) {
+    return inputError(`git push to ${target.remote} was refused:\n${scrubSecrets(said)}`, {
+      field: 'token',
+      fix: 'Give a token with contents: write on the repository, and check the remote.',
+    });
   }
+  const raced =
+    /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|incorrect old value/i.test(
+      error.stderr,
+    );
+  return transientError(
+    raced ? 'was rejected: another push landed first' : `failed:\n${scrubSecrets(said)}`,
+    { fix: 'Re-run: what was pushed is kept.', ...(raced ? { delivery: 'not-sent' as const } : {}) },
+    error,
+  );
+}
+
+/**
+ * Pushes the branch under the retry policy; when someone pushed meanwhile, rebases our commits
+ * onto theirs before the next attempt, so neither push is lost. Refused credentials stop at once.
+ */
+export async function pushBranchWithRetry(
+  cwd: string,
+  target: PushTarget,
+  attempts = 3,
+  retry: RetryOptions = {},
+): Promise<void> {
+  const env = pushAuthEnv(target.token);
+  await runWithRetry(
+    {
+      what: `git push ${target.remote} ${target.branch}`,
+      idempotent: true,
+      fix: 'Re-run: what was pushed is kept.',
+      attempt: async (_signal, attempt) => {
+        if (attempt > 1) {
+          // their commits first; a rebase that conflicts stops here, as git says it
+          await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], { env });
+          await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
+        }
+        try {
+          await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+            env,
+          });
+        } catch (error) {
+          throw classifyPushFailure(error, target);
+        }
+      },
+    },
+    { attempts, policy: { baseDelayMs: 200, maxDelayMs: 2000 }, ...retry },
+  );
 }

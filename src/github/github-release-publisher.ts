@@ -1,5 +1,5 @@
 import type { ReleasePublisher } from '../release/apply-release-plan.js';
-import { repositoryRequest, statusOf, type GitHubRequest } from './github-request.js';
+import { repositoryRequest, statusOf, type GitHubRequest, type RepositoryCall } from './github-request.js';
 
 interface GitHubRelease {
   id: number;
@@ -10,7 +10,7 @@ interface GitHubRelease {
 
 /** GitHub Releases, one per tag: an existing release (drafts included) is found, never made twice. */
 export class GitHubReleasePublisher implements ReleasePublisher {
-  private readonly call: ReturnType<typeof repositoryRequest>;
+  private readonly call: RepositoryCall;
 
   constructor(request: GitHubRequest, owner: string, repo: string, sleep?: (ms: number) => Promise<void>) {
     this.call = repositoryRequest(request, owner, repo, sleep);
@@ -37,13 +37,23 @@ export class GitHubReleasePublisher implements ReleasePublisher {
   }) {
     const existing = await this.find(release.tag);
     if (existing) return { url: existing.html_url, created: false };
-    const { data } = await this.call('POST /repos/{owner}/{repo}/releases', {
-      tag_name: release.tag,
-      name: release.name,
-      body: release.body,
-      draft: release.draft,
-      prerelease: release.prerelease,
-    });
+    const { data } = await this.call(
+      'POST /repos/{owner}/{repo}/releases',
+      {
+        tag_name: release.tag,
+        name: release.name,
+        body: release.body,
+        draft: release.draft,
+        prerelease: release.prerelease,
+      },
+      // an answer lost after GitHub made the release: find it rather than make a second
+      {
+        alreadyDone: async () => {
+          const found = await this.find(release.tag);
+          return found ? { status: 200, data: found } : undefined;
+        },
+      },
+    );
     return { url: (data as GitHubRelease).html_url, created: true };
   }
 }

@@ -1,4 +1,5 @@
 import { inputError } from '../relx-error.js';
+import type { RetryOptions } from '../http/retry-policy.js';
 import { requestWithRetry, type GitHubRequest } from './github-request.js';
 
 /** GitHub's limits for `POST /repos/{owner}/{repo}/dispatches`. */
@@ -49,16 +50,26 @@ export function validateDispatch(
   return { owner, repo };
 }
 
+/**
+ * Sends the dispatch once. A dispatch cannot be looked up afterwards (GitHub answers 204 and
+ * keeps no record a token can read back), so after a failure that may have landed — a 5xx, a
+ * timeout, a reset — relx does not send it again: a second one would start CD a second time.
+ * It is repeated only when it provably never arrived (connection refused, 429 rate limit); the
+ * error then says how to tell whether CD started, and a re-run of the job sends it afresh.
+ */
 export async function sendRepositoryDispatch(
   request: GitHubRequest,
   dispatch: RepositoryDispatch,
-  sleep?: (ms: number) => Promise<void>,
+  options: RetryOptions | ((ms: number) => Promise<void>) = {},
 ): Promise<void> {
   const { owner, repo } = validateDispatch(dispatch);
   await requestWithRetry(
     request,
     'POST /repos/{owner}/{repo}/dispatches',
     { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload },
-    sleep ? { sleep } : {},
+    {
+      ...(typeof options === 'function' ? { sleep: options } : options),
+      fix: `Look in ${owner}/${repo}'s Actions for a run started by repository_dispatch "${dispatch.eventType}" since this job began. If there is one, CD has it and nothing is missing; if not, re-run this job to send it again.`,
+    },
   );
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fetchRetrying, type RetryOptions } from '../http/fetch-retrying.js';
-import { inputError, transientError } from '../relx-error.js';
+import { defaultRetryPolicy } from '../http/retry-policy.js';
+import { inputError, transientError, type RelxError } from '../relx-error.js';
+import { rememberBasicCredentials, rememberSecret, scrubSecrets } from '../secret-scrubber.js';
 import { manifestAccept } from './oci-media-types.js';
 
 export interface RegistryCredentials {
@@ -34,6 +36,15 @@ export class RegistryClient {
     private readonly options: RetryOptions = {},
   ) {
     this.base = `${plainHttp(host) ? 'http' : 'https'}://${host}/v2`;
+    rememberBasicCredentials(credentials.username, credentials.password);
+  }
+
+  /** The secrets this client holds, to scrub from anything built from the registry's answers. */
+  private secrets(): string[] {
+    const basic = this.basic();
+    return [this.credentials.password, basic?.slice('Basic '.length), ...this.tokens.values()].filter(
+      (s): s is string => !!s,
+    );
   }
 
   private basic(): string | null {
@@ -70,6 +81,7 @@ export class RegistryClient {
     const token = body.token ?? body.access_token;
     if (!token)
       throw inputError(`${this.host}'s token endpoint returned no token.`, { fix: 'Check the registry.' });
+    rememberSecret(token);
     return token;
   }
 
@@ -78,7 +90,16 @@ export class RegistryClient {
     method: string,
     path: string,
     repository: string,
-    init: { headers?: Record<string, string>; body?: Buffer; actions?: string } = {},
+    init: {
+      headers?: Record<string, string>;
+      body?: Buffer;
+      actions?: string;
+      /** A POST whose repetition is harmless (an upload session, a mount). */
+      idempotent?: boolean;
+      /** After a write that may have landed: whether it did. */
+      alreadyDone?: (error: RelxError) => Promise<Response | undefined>;
+      retry?: RetryOptions;
+    } = {},
   ): Promise<Response> {
     const scope = `repository:${repository}:${init.actions ?? 'pull,push'}`;
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
@@ -93,8 +114,13 @@ export class RegistryClient {
           ...(init.body ? { body: init.body } : {}),
           redirect: 'follow',
         },
-        { what: `${this.host} (${method} ${path})`, fix: rerunFix },
-        this.options,
+        {
+          what: `${this.host} (${method} ${path.split('?')[0]})`,
+          fix: rerunFix,
+          ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+          ...(init.alreadyDone ? { alreadyDone: init.alreadyDone } : {}),
+        },
+        { ...this.options, ...init.retry, policy: { ...this.options.policy, ...init.retry?.policy } },
       );
     };
     const response = await send();
@@ -125,7 +151,9 @@ export class RegistryClient {
         fix: 'Give credentials allowed to push to this repository.',
       });
     }
-    throw inputError(`${this.host} refused ${what}: ${response.status} ${text.slice(0, 300)}`, {
+    // a registry may echo a credential in its answer: scrub before the text becomes a message
+    const said = scrubSecrets(text, this.secrets()).slice(0, 300);
+    throw inputError(`${this.host} refused ${what}: ${response.status} ${said}`, {
       fix: 'Check the reference.',
     });
   }
@@ -192,6 +220,7 @@ export class RegistryClient {
       'POST',
       `/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
       repository,
+      { idempotent: true },
     );
     await response.arrayBuffer();
     return response.status === 201;
@@ -199,16 +228,34 @@ export class RegistryClient {
 
   /** A monolithic upload: POST for a location, then PUT the bytes with their digest. */
   async pushBlob(repository: string, digest: string, bytes: Buffer): Promise<void> {
-    const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository);
+    // a second upload session, if the first answer was lost, is harmless: it expires unused
+    const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository, {
+      idempotent: true,
+    });
     await this.expect(start, [202], `an upload to ${repository}`);
     await start.arrayBuffer();
     const location = start.headers.get('location');
     if (!location) throw inputError(`${this.host} gave no upload location.`, { fix: 'Check the registry.' });
     const url = new URL(location, `${this.base.replace(/\/v2$/, '')}/`);
     url.searchParams.set('digest', digest);
+    // a big blob gets time to travel (at 512 KiB/s at least); after a lost answer the upload
+    // session is gone, so whether the blob landed is asked, not the PUT repeated into a 404
+    const attemptTimeoutMs = Math.max(
+      defaultRetryPolicy.attemptTimeoutMs,
+      (bytes.length / (512 * 1024)) * 1000,
+    );
     const put = await this.request('PUT', url.toString(), repository, {
       headers: { 'content-type': 'application/octet-stream' },
       body: bytes,
+      idempotent: false,
+      alreadyDone: async () =>
+        (await this.hasBlob(repository, digest)) ? new Response(null, { status: 201 }) : undefined,
+      retry: {
+        policy: {
+          attemptTimeoutMs,
+          overallTimeoutMs: Math.max(defaultRetryPolicy.overallTimeoutMs, 4 * attemptTimeoutMs),
+        },
+      },
     });
     await this.expect(put, [201], `the blob ${digest} to ${repository}`);
     await put.arrayBuffer();

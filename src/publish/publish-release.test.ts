@@ -9,6 +9,7 @@ import type { GitRepo } from '../../test/git-repo.js';
 import { parsePublishedList } from '../manifest/published-list.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import { publishRelease, type PublishReleaseOptions } from './publish-release.js';
+import { renderPublishSummary } from './render-publish-summary.js';
 import { releasedAtCommit } from './released-components.js';
 
 let npm: RunningVerdaccio;
@@ -132,6 +133,17 @@ describe('publishing a release', () => {
     afterEach(() => proxy.stop());
     const throughProxy = async (repo: GitRepo) =>
       options(repo, { npm: { registry: `http://${proxy.host}/`, token: npm.token, provenance: false } });
+
+    it('a credential the registry echoes in a 4xx body never reaches the job summary', async () => {
+      const repo = aReleasedRepository(oci.host, 'echo');
+      proxy.refuseNextPutsEchoingCredentials(1);
+      const result = await publishRelease(await throughProxy(repo));
+      expect(result.outcomes[0]).toMatchObject({ outcome: 'failed', error: expect.stringContaining('403') });
+      const summary = renderPublishSummary(result, false);
+      expect(summary).toContain('may not publish');
+      expect(summary).not.toContain(npm.token);
+      expect(JSON.stringify(result)).not.toContain(npm.token);
+    }, 120_000);
 
     it('retries a registry that answers 503 twice, and publishes each package once', async () => {
       const repo = aReleasedRepository(oci.host, 'flaky');

@@ -107,6 +107,9 @@ export class GitHubApiServer {
   private readonly statuses = new Map<number, Json[]>();
   private readonly approvals = new Map<number, Json[]>();
   private readonly failures: Array<{ method: string; template: string; status: number; times: number }> = [];
+  /** Faults after the fact: the operation is done, then answered with an error (a lost answer). */
+  private readonly lostAnswers: Array<{ method: string; template: string; status: number; times: number }> =
+    [];
   private readonly ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false });
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly operations: Operation[] = [];
@@ -150,8 +153,22 @@ export class GitHubApiServer {
     this.failures.push({ method: method.toUpperCase(), template, status, times });
   }
 
+  /**
+   * The next `times` calls of an operation take effect and then answer `status` anyway — what a
+   * proxy timing out in front of GitHub looks like: the dispatch was sent, the deployment made.
+   */
+  landThenFail(method: string, template: string, status: number, times = 1): void {
+    this.lostAnswers.push({ method: method.toUpperCase(), template, status, times });
+  }
+
+  /** How many calls of an operation arrived (`POST`, `/repos/{owner}/{repo}/dispatches`). */
+  count(method: string, template: string): number {
+    return this.requests.filter((r) => r.method === method.toUpperCase() && r.template === template).length;
+  }
+
   clearFailures(): void {
     this.failures.length = 0;
+    this.lostAnswers.length = 0;
   }
 
   seedApprovals(runId: number, approvals: Json[]): void {
@@ -269,6 +286,13 @@ export class GitHubApiServer {
       return send(failure.status, { message: 'Simulated failure' });
     }
     const [status, body] = this.answer(operation, params, query, record.body);
+    const lost = this.lostAnswers.find(
+      (f) => f.method === method && f.template === operation.template && f.times > 0,
+    );
+    if (lost) {
+      lost.times--;
+      return send(lost.status, { message: 'Simulated failure after the operation took effect' });
+    }
     const responseSchema = (
       operation.spec.responses[String(status)] as { content?: Record<string, unknown> } | undefined
     )?.content;

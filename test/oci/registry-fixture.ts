@@ -73,15 +73,44 @@ function forward(
   req.pipe(outgoing);
 }
 
+/** Passes a request to the registry, lets it take effect, and answers 503 instead of its answer. */
+function forwardThenFail(req: IncomingMessage, res: ServerResponse, upstream: string): void {
+  const [upstreamHost, upstreamPort] = upstream.split(':');
+  const outgoing = httpRequest(
+    {
+      host: upstreamHost,
+      port: Number(upstreamPort),
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: upstream },
+    },
+    (response) => {
+      response.resume();
+      response.on('end', () => {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end('{"error":"service unavailable"}');
+      });
+    },
+  );
+  outgoing.on('error', () => res.destroy());
+  req.pipe(outgoing);
+}
+
 /**
  * A proxy in front of a registry (OCI or npm) that misbehaves on demand: `failNext(n)` answers 503
  * to the next n requests; `dieAfter(n)` lets n requests through, then stops answering.
  */
 export class FlakyProxy {
   private failures = 0;
+  private lostPutAnswers = 0;
+  private stalls = 0;
+  private echoingRefusals = 0;
+  private echoStatus = 403;
   private allowed = Number.POSITIVE_INFINITY;
   private puts = Number.POSITIVE_INFINITY;
   requests = 0;
+  /** `METHOD /path` of every request, in order. */
+  readonly received: string[] = [];
   private server!: Server;
   host = '';
   constructor(private readonly upstream: string) {}
@@ -89,12 +118,33 @@ export class FlakyProxy {
   async start(port = 0): Promise<this> {
     this.server = createHttpServer((req, res) => {
       this.requests++;
+      this.received.push(`${req.method} ${req.url}`);
       if (req.method === 'PUT' && this.puts-- <= 0) this.allowed = 0;
       if (this.allowed <= 0) {
         req.socket.destroy();
         return;
       }
       this.allowed--;
+      if (this.stalls > 0) {
+        this.stalls--;
+        return; // takes the request and never answers
+      }
+      if (req.method === 'PUT' && this.echoingRefusals > 0) {
+        this.echoingRefusals--;
+        const authorization = req.headers.authorization ?? '';
+        res.writeHead(this.echoStatus, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: `forbidden: ${authorization.replace(/^\w+ /, '')} may not publish (authorization: ${authorization})`,
+          }),
+        );
+        return;
+      }
+      if (req.method === 'PUT' && this.lostPutAnswers > 0) {
+        this.lostPutAnswers--;
+        forwardThenFail(req, res, this.upstream);
+        return;
+      }
       if (this.failures > 0) {
         this.failures--;
         res.writeHead(503, { 'content-type': 'application/json' });
@@ -109,6 +159,19 @@ export class FlakyProxy {
   }
   failNext(n: number) {
     this.failures = n;
+  }
+  /** The next n PUTs reach the registry and take effect, then are answered 503: a lost answer. */
+  loseNextPutAnswers(n: number) {
+    this.lostPutAnswers = n;
+  }
+  /** The next n requests are taken and never answered: a registry that hangs. */
+  stallNext(n: number) {
+    this.stalls = n;
+  }
+  /** The next n PUTs are refused (403) with a body that echoes the request's credential. */
+  refuseNextPutsEchoingCredentials(n: number, status = 403) {
+    this.echoingRefusals = n;
+    this.echoStatus = status;
   }
   dieAfter(n: number) {
     this.allowed = n;

@@ -50,6 +50,8 @@ export async function run(): Promise<void> {
           .metadata.name
       : 'rollback';
     const id = await deployments.start({
+      // one deployment per run and environment: a re-run of the job finds it instead of making another
+      key: `${process.env.GITHUB_REPOSITORY ?? ''}/runs/${process.env.GITHUB_RUN_ID ?? Date.now()}/${environment}/${release}`,
       ref: process.env.GITHUB_SHA ?? 'main',
       environment,
       description: `relx: ${release} to ${environment}`,
