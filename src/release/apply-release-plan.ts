@@ -1,5 +1,5 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { isAncestor, readHead, readTags } from '../git/git-refs.js';
 import {
@@ -10,9 +10,10 @@ import {
   type PushTarget,
 } from '../git/git-write.js';
 import { runGit } from '../git/run-git.js';
-import { conflictError, inputError } from '../relx-error.js';
+import { inputError } from '../relx-error.js';
 import type { ReleasePlan } from '../release-plan/release-plan.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
+import { assertNoStaleIndexLock } from './index-lock.js';
 import { planReleaseFiles } from './plan-release-files.js';
 import { renderReleaseCommitMessage } from './release-commit.js';
 import { decideReleaseSteps, type ReleaseTarget, type TaggedCommit } from './release-steps.js';
@@ -237,24 +238,6 @@ async function readTaggedCommits(
     });
   }
   return commits;
-}
-
-/**
- * A git killed mid-commit leaves `.git/index.lock`, and every later git write fails with git's
- * own message. Found before the first write, with what to do.
- */
-async function assertNoStaleIndexLock(cwd: string): Promise<void> {
-  const lock = resolve(cwd, (await runGit(cwd, ['rev-parse', '--git-path', 'index.lock'])).trim());
-  const exists = await access(lock).then(
-    () => true,
-    () => false,
-  );
-  if (exists) {
-    throw conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
-      file: lock,
-      fix: 'If no git command is running in this repository (an earlier run was killed), delete the file and run again: the release resumes where it stopped.',
-    });
-  }
 }
 
 async function remoteBranchContains(cwd: string, push: PushTarget, commit: string): Promise<boolean> {
