@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * The kill-point harness. A writing command names every write it makes (write-boundary.ts) —
+ * `before:` and `after:` each file write, git commit, tag, push, registry and API call. A first
+ * run lists them (RELX_KILL_TRACE); then, from a fresh start each time, the command is killed
+ * with SIGKILL at one of them (RELX_KILL_AT), run again, and run a third time; the invariants
+ * are checked after each re-run. Cheap by design: a boundary costs an env lookup, and the
+ * command runs as users run it (the built CLI), so what is tested is what ships.
+ */
+
+export const relxCli = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'index.js');
+
+export interface CliRun {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runRelx(cwd: string, args: readonly string[], env: Record<string, string> = {}): CliRun {
+  const run = spawnSync(process.execPath, [relxCli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr };
+}
+
+export interface KillScenario<State> {
+  /** A fresh repository (and remote) for one kill point. */
+  setup(): State;
+  cwd(state: State): string;
+  args: readonly string[];
+  /** Invariant violations after a run that reported success; empty when all hold. */
+  check(state: State): string[];
+  /** What the outcome looks like, for the matrix (e.g. the commit and tags). */
+  snapshot(state: State): string;
+}
+
+export interface KillPointOutcome {
+  point: string;
+  killed: boolean;
+  rerunExit: number | null;
+  thirdExit: number | null;
+  /** The third run changed nothing the snapshot sees. */
+  stable: boolean;
+  violations: string[];
+}
+
+/** Every boundary a full run passes, each as `<point>#<n>` when it is passed more than once. */
+export function enumerateBoundaries<S>(scenario: KillScenario<S>): string[] {
+  const state = scenario.setup();
+  const traceDir = mkdtempSync(join(tmpdir(), 'relx-kill-trace-'));
+  const trace = join(traceDir, 'trace');
+  try {
+    const run = runRelx(scenario.cwd(state), scenario.args, { RELX_KILL_TRACE: trace });
+    if (run.status !== 0) throw new Error(`the first run failed: ${run.stdout}${run.stderr}`);
+    const violations = scenario.check(state);
+    if (violations.length > 0) throw new Error(`the first run broke invariants: ${violations.join('; ')}`);
+    const seen = new Map<string, number>();
+    return readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((point) => {
+        const n = (seen.get(point) ?? 0) + 1;
+        seen.set(point, n);
+        return n === 1 ? point : `${point}#${n}`;
+      });
+  } finally {
+    rmSync(traceDir, { recursive: true, force: true });
+  }
+}
+
+/** Kills at `point`, re-runs twice, checks. */
+export function killAndRerun<S>(scenario: KillScenario<S>, point: string): KillPointOutcome {
+  const state = scenario.setup();
+  const cwd = scenario.cwd(state);
+  const killed = runRelx(cwd, scenario.args, { RELX_KILL_AT: point });
+  const rerun = runRelx(cwd, scenario.args);
+  const violations = rerun.status === 0 ? scenario.check(state) : [`re-run failed: ${rerun.stderr.trim()}`];
+  const before = scenario.snapshot(state);
+  const third = runRelx(cwd, scenario.args);
+  return {
+    point,
+    killed: killed.signal === 'SIGKILL',
+    rerunExit: rerun.status,
+    thirdExit: third.status,
+    stable: scenario.snapshot(state) === before,
+    violations,
+  };
+}
+
+/** The matrix as a table: one row per kill point. */
+export function renderMatrix(title: string, outcomes: readonly KillPointOutcome[]): string {
+  const rows = outcomes.map(
+    (o) =>
+      `| ${o.point} | ${o.killed ? 'SIGKILL' : 'not reached'} | ${o.rerunExit} | ${o.thirdExit} | ${o.stable ? 'yes' : 'NO'} | ${o.violations.join('; ') || 'all hold'} |`,
+  );
+  return [
+    `### ${title}`,
+    '',
+    '| kill point | first run | re-run exit | third run exit | third run changes nothing | invariants |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
