@@ -34,7 +34,7 @@ export interface KillScenario<State> {
   /** A fresh repository (and remote) for one kill point. */
   setup(): State;
   cwd(state: State): string;
-  args: readonly string[];
+  args(state: State): readonly string[];
   /** Invariant violations after a run that reported success; empty when all hold. */
   check(state: State): string[];
   /** What the outcome looks like, for the matrix (e.g. the commit and tags). */
@@ -57,7 +57,7 @@ export function enumerateBoundaries<S>(scenario: KillScenario<S>): string[] {
   const traceDir = mkdtempSync(join(tmpdir(), 'relx-kill-trace-'));
   const trace = join(traceDir, 'trace');
   try {
-    const run = runRelx(scenario.cwd(state), scenario.args, { RELX_KILL_TRACE: trace });
+    const run = runRelx(scenario.cwd(state), scenario.args(state), { RELX_KILL_TRACE: trace });
     if (run.status !== 0) throw new Error(`the first run failed: ${run.stdout}${run.stderr}`);
     const violations = scenario.check(state);
     if (violations.length > 0) throw new Error(`the first run broke invariants: ${violations.join('; ')}`);
@@ -76,15 +76,16 @@ export function enumerateBoundaries<S>(scenario: KillScenario<S>): string[] {
 }
 
 /** Kills at `point`, re-runs twice, checks. */
-export function killAndRerun<S>(scenario: KillScenario<S>, point: string): KillPointOutcome {
+export function killAndRerun<S>(scenario: KillScenario<S>, point: string): KillPointOutcome & { state: S } {
   const state = scenario.setup();
   const cwd = scenario.cwd(state);
-  const killed = runRelx(cwd, scenario.args, { RELX_KILL_AT: point });
-  const rerun = runRelx(cwd, scenario.args);
+  const killed = runRelx(cwd, scenario.args(state), { RELX_KILL_AT: point });
+  const rerun = runRelx(cwd, scenario.args(state));
   const violations = rerun.status === 0 ? scenario.check(state) : [`re-run failed: ${rerun.stderr.trim()}`];
   const before = scenario.snapshot(state);
-  const third = runRelx(cwd, scenario.args);
+  const third = runRelx(cwd, scenario.args(state));
   return {
+    state,
     point,
     killed: killed.signal === 'SIGKILL',
     rerunExit: rerun.status,
