@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,18 +61,22 @@ export function enumerateBoundaries<S>(scenario: KillScenario<S>): string[] {
     if (run.status !== 0) throw new Error(`the first run failed: ${run.stdout}${run.stderr}`);
     const violations = scenario.check(state);
     if (violations.length > 0) throw new Error(`the first run broke invariants: ${violations.join('; ')}`);
-    const seen = new Map<string, number>();
-    return readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((point) => {
-        const n = (seen.get(point) ?? 0) + 1;
-        seen.set(point, n);
-        return n === 1 ? point : `${point}#${n}`;
-      });
+    return numberedPoints(readFileSync(trace, 'utf8'));
   } finally {
     rmSync(traceDir, { recursive: true, force: true });
   }
+}
+
+function numberedPoints(trace: string): string[] {
+  const seen = new Map<string, number>();
+  return trace
+    .split('\n')
+    .filter(Boolean)
+    .map((point) => {
+      const n = (seen.get(point) ?? 0) + 1;
+      seen.set(point, n);
+      return n === 1 ? point : `${point}#${n}`;
+    });
 }
 
 /** Kills at `point`, re-runs twice, checks. */
@@ -91,6 +95,75 @@ export function killAndRerun<S>(scenario: KillScenario<S>, point: string): KillP
     rerunExit: rerun.status,
     thirdExit: third.status,
     stable: scenario.snapshot(state) === before,
+    violations,
+  };
+}
+
+/**
+ * The same, for a command that talks to a server running in the test's own process (Verdaccio):
+ * the runs must not block the event loop, and the invariants may need the server.
+ */
+export interface AsyncKillScenario<State> {
+  setup(): State;
+  cwd(state: State): string;
+  args(state: State): readonly string[];
+  env(state: State): Record<string, string>;
+  check(state: State): Promise<string[]>;
+  snapshot(state: State): Promise<string>;
+}
+
+export function runRelxAsync(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [relxCli, ...args], { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status, signal) => done({ status, signal, stdout, stderr }));
+  });
+}
+
+export async function enumerateBoundariesAsync<S>(scenario: AsyncKillScenario<S>): Promise<string[]> {
+  const state = scenario.setup();
+  const traceDir = mkdtempSync(join(tmpdir(), 'relx-kill-trace-'));
+  const trace = join(traceDir, 'trace');
+  try {
+    const run = await runRelxAsync(scenario.cwd(state), scenario.args(state), {
+      ...scenario.env(state),
+      RELX_KILL_TRACE: trace,
+    });
+    if (run.status !== 0) throw new Error(`the first run failed: ${run.stdout}${run.stderr}`);
+    const violations = await scenario.check(state);
+    if (violations.length > 0) throw new Error(`the first run broke invariants: ${violations.join('; ')}`);
+    return numberedPoints(readFileSync(trace, 'utf8'));
+  } finally {
+    rmSync(traceDir, { recursive: true, force: true });
+  }
+}
+
+export async function killAndRerunAsync<S>(
+  scenario: AsyncKillScenario<S>,
+  point: string,
+): Promise<KillPointOutcome> {
+  const state = scenario.setup();
+  const run = (env: Record<string, string> = {}) =>
+    runRelxAsync(scenario.cwd(state), scenario.args(state), { ...scenario.env(state), ...env });
+  const killed = await run({ RELX_KILL_AT: point });
+  const rerun = await run();
+  const violations =
+    rerun.status === 0 ? await scenario.check(state) : [`re-run failed: ${rerun.stderr.trim()}`];
+  const before = await scenario.snapshot(state);
+  const third = await run();
+  return {
+    point,
+    killed: killed.signal === 'SIGKILL',
+    rerunExit: rerun.status,
+    thirdExit: third.status,
+    stable: (await scenario.snapshot(state)) === before,
     violations,
   };
 }
