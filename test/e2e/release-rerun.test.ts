@@ -6,6 +6,7 @@ import { GitHubApiServer } from '../github-api/github-api-server.js';
 import { startVerdaccio, type RunningVerdaccio } from '../npm-registry/verdaccio-fixture.js';
 import { runWorkflow, type WorkflowRun } from '../step-runner/run-workflow.js';
 import { GitRepo } from '../git-repo.js';
+import { printMatrix } from '../kill-points/kill-matrix.js';
 import { adoptTemplates } from './sample-platform.js';
 
 /**
@@ -155,7 +156,7 @@ const finished = {
 
 const matrix: string[] = [];
 afterAll(() =>
-  process.stdout.write(
+  printMatrix(
     [
       '### release.yml re-run after a failure',
       '',

@@ -183,3 +183,8 @@ export function renderMatrix(title: string, outcomes: readonly KillPointOutcome[
     '',
   ].join('\n');
 }
+
+/** The matrix on stdout when RELX_PRINT_KILL_MATRIX is set (kept out of the test summary otherwise). */
+export function printMatrix(table: string): void {
+  if (process.env.RELX_PRINT_KILL_MATRIX) process.stdout.write(table);
+}

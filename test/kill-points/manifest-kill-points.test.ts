@@ -8,6 +8,7 @@ import { GitRepo } from '../git-repo.js';
 import {
   enumerateBoundaries,
   killAndRerun,
+  printMatrix,
   renderMatrix,
   runRelx,
   type KillPointOutcome,
@@ -90,7 +91,7 @@ const scenario: KillScenario<State> = {
 
 describe('relx manifest --commit --push, killed at every write boundary', () => {
   const outcomes: KillPointOutcome[] = [];
-  afterAll(() => process.stdout.write(renderMatrix('relx manifest --commit --push', outcomes)));
+  afterAll(() => printMatrix(renderMatrix('relx manifest --commit --push', outcomes)));
 
   const points = enumerateBoundaries(scenario);
 

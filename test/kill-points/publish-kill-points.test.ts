@@ -4,6 +4,7 @@ import { aMonorepo, tagAll, type FixturePackage } from '../monorepo-fixture.js';
 import {
   enumerateBoundariesAsync,
   killAndRerunAsync,
+  printMatrix,
   renderMatrix,
   runRelxAsync,
   type AsyncKillScenario,
@@ -81,7 +82,7 @@ const scenario: AsyncKillScenario<State> = {
 
 describe('relx publish, killed at every registry write', () => {
   const outcomes: KillPointOutcome[] = [];
-  afterAll(() => process.stdout.write(renderMatrix('relx publish (npm)', outcomes)));
+  afterAll(() => printMatrix(renderMatrix('relx publish (npm)', outcomes)));
 
   it('finishes on a re-run from each point: every version published once, exit codes true', async () => {
     const points = await enumerateBoundariesAsync(scenario);

@@ -3,6 +3,7 @@ import { acmeApi, acmeCore, aMonorepo, tagAll } from '../monorepo-fixture.js';
 import {
   enumerateBoundaries,
   killAndRerun,
+  printMatrix,
   renderMatrix,
   type KillPointOutcome,
   type KillScenario,
@@ -73,7 +74,7 @@ const scenario: KillScenario<State> = {
 
 describe('relx version --push, killed at every write boundary', () => {
   const outcomes: KillPointOutcome[] = [];
-  afterAll(() => process.stdout.write(renderMatrix('relx version --push', outcomes)));
+  afterAll(() => printMatrix(renderMatrix('relx version --push', outcomes)));
 
   const points = enumerateBoundaries(scenario);
 
