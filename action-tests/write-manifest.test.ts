@@ -146,4 +146,36 @@ describe('write-manifest, run as the runner runs it', () => {
     expect(run.stdout).toContain('::error::input `published`: source:');
     expect(readdirSync(workspace)).toEqual([]);
   });
+
+  it('killed after writing and before its commit: the re-run commits the files it finds', async () => {
+    const repo = GitRepo.create();
+    repo.commit('chore: start', { 'README.md': 'x\n' });
+    const published = JSON.stringify(aPublishedList([aPackage('@acme/core', '1.0.0')]));
+    // what the killed run left: the two files, no commit
+    await runAction('write-manifest', { workspace: repo.dir, inputs: { published } });
+    expect(repo.git('log', '--format=%s')).toBe('chore: start');
+    const rerun = await runAction('write-manifest', {
+      workspace: repo.dir,
+      inputs: { published, commit: 'true' },
+    });
+    expect(rerun.exitCode).toBe(0);
+    expect(repo.git('log', '-1', '--format=%s')).toBe('chore(release): manifest 1.0.0');
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
+  it('says when the previous release cannot be read, instead of calling this one the first', async () => {
+    const first = JSON.stringify(aPublishedList([aPackage('@acme/core', '1.0.0')]));
+    await runAction('write-manifest', { workspace, inputs: { published: first } });
+    // the previous manifest is kept under another file name than its release's
+    const releases = join(workspace, 'releases');
+    writeFileSync(join(releases, 'kept.yaml'), readFileSync(join(releases, '1.0.0.yaml')));
+    rmSync(join(releases, '1.0.0.yaml'));
+    rmSync(join(releases, '1.0.0.cdx.json'));
+    const list = aPublishedList([aPackage('@acme/core', '1.1.0')]);
+    const next = JSON.stringify({ ...list, source: { ...list.source, commit: 'b'.repeat(40) } });
+    const run = await runAction('write-manifest', { workspace, inputs: { published: next } });
+    expect(run.exitCode).toBe(0);
+    expect(run.summary).not.toContain('The first release.');
+    expect(run.summary).toMatch(/Follows 1\.0\.0, whose manifest could not be read/);
+  });
 });

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
@@ -7,8 +6,8 @@ import { readHead } from '../../src/git/git-refs.js';
 import { applyReleasePlan, type ApplyReleaseResult } from '../../src/release/apply-release-plan.js';
 import { GitHubReleasePublisher } from '../../src/github/github-release-publisher.js';
 import type { GitHubRequest } from '../../src/github/github-request.js';
-import { parseReleasePlan } from '../../src/release-plan/parse-release-plan.js';
-import { planRepositoryRelease } from '../../src/release-plan/plan-repository-release.js';
+import { resolveReleasePlan } from '../../src/release/resolve-release-plan.js';
+import { writeBoundaryFromEnvironment } from '../../src/release/write-boundary-from-environment.js';
 import { escapeSummaryText } from '../../src/release-plan/render-plan.js';
 
 interface Inputs {
@@ -50,12 +49,13 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     const cwd = inputs.workingDirectory;
     const now = new Date();
-    const plan = inputs.plan
-      ? parseReleasePlan(inputs.plan, 'input `plan`')
-      : inputs.planFile
-        ? parseReleasePlan(await readFile(inputs.planFile, 'utf8'), inputs.planFile)
-        : (await planRepositoryRelease(cwd, { now, ...(inputs.config ? { configFile: inputs.config } : {}) }))
-            .plan;
+    const plan = await resolveReleasePlan(cwd, {
+      ...(inputs.plan ? { text: { value: inputs.plan, source: 'input `plan`' } } : {}),
+      ...(inputs.planFile ? { file: { path: resolve(cwd, inputs.planFile), field: 'plan-file' } } : {}),
+      ...(inputs.config ? { configFile: inputs.config } : {}),
+      now,
+      onProgress: (message) => core.info(message),
+    });
 
     // The release commit needs an author; the runner has none configured.
     process.env.GIT_AUTHOR_NAME ||= inputs.gitUserName;
@@ -92,6 +92,7 @@ export async function run(): Promise<void> {
       now,
       commitTitle: inputs.commitTitle,
       onProgress: (message) => core.info(message),
+      boundary: writeBoundaryFromEnvironment(),
     });
 
     core.setOutput(

@@ -1,16 +1,18 @@
 import { relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { readHead } from '../../src/git/git-refs.js';
-import { commitFiles, fastForwardFromRemote, pushBranchWithRetry } from '../../src/git/git-write.js';
 import { diffManifests } from '../../src/manifest/diff-manifests.js';
 import type { ReleaseManifest } from '../../src/manifest/release-manifest.js';
 import { namingSchemes, type ReleaseNaming } from '../../src/manifest/release-naming.js';
 import { readManifestFile } from '../../src/manifest/write-manifest-files.js';
 import {
+  catchUpWithRemote,
   readInputDocument,
+  recordReleaseManifest,
   writeReleaseManifest,
   type InputDocument,
 } from '../../src/manifest/write-release-manifest.js';
+import { writeBoundaryFromEnvironment } from '../../src/release/write-boundary-from-environment.js';
 import { escapeSummaryText } from '../../src/release-plan/render-plan.js';
 import { configurationError, inputError, renderError } from '../../src/relx-error.js';
 
@@ -99,8 +101,9 @@ export async function run(): Promise<void> {
     const target = branch
       ? { remote: 'origin', branch, ...(inputs.token ? { token: inputs.token } : {}) }
       : null;
-    // a re-run checks out the commit it started from: see the manifest an earlier attempt pushed
-    if (target) await fastForwardFromRemote(cwd, target);
+    const boundary = writeBoundaryFromEnvironment();
+    const record = { cwd, push: inputs.commit ? target : null, ...(boundary ? { boundary } : {}) };
+    await catchUpWithRemote(record);
     const dir = resolve(cwd, inputs.directory);
     const previousFile = inputs.previous ? resolve(cwd, inputs.previous) : undefined;
     const result = await writeReleaseManifest({
@@ -113,13 +116,10 @@ export async function run(): Promise<void> {
       naming: inputs.naming,
       clock: { now: () => new Date() },
       dryRun: inputs.dryRun,
+      ...(boundary ? { boundary } : {}),
     });
     const { manifest } = result;
-    const previous = manifest.metadata.previous
-      ? await readManifestFile(previousFile ?? resolve(dir, `${manifest.metadata.previous}.yaml`)).catch(
-          () => null,
-        )
-      : null;
+    const previous = await readPrevious(manifest, previousFile ?? null, dir);
     core.setOutput('name', manifest.metadata.name);
     if (!result.written) {
       core.info(result.text);
@@ -128,25 +128,23 @@ export async function run(): Promise<void> {
     }
     const path = relative(cwd, result.written.path);
     const bomPath = relative(cwd, result.written.bomPath);
-    core.setOutput('path', path);
-    core.setOutput('sha256', result.written.sha256);
-    core.setOutput('bom-path', bomPath);
-    if (result.written.written && inputs.commit) {
+    if (inputs.commit) {
       process.env.GIT_AUTHOR_NAME ||= inputs.gitUserName;
       process.env.GIT_AUTHOR_EMAIL ||= inputs.gitUserEmail;
       process.env.GIT_COMMITTER_NAME ||= inputs.gitUserName;
       process.env.GIT_COMMITTER_EMAIL ||= inputs.gitUserEmail;
-      const commit = await commitFiles(
-        cwd,
-        [path, bomPath],
-        `chore(release): manifest ${manifest.metadata.name}`,
+      const recorded = await recordReleaseManifest(result.written, record);
+      core.info(
+        recorded.commit
+          ? `Committed ${path} and ${bomPath} as ${recorded.commit}.`
+          : `${path} and ${bomPath} are committed already.`,
       );
-      core.info(`Committed ${path} and ${bomPath} as ${commit}.`);
+      if (recorded.pushed && target) core.info(`Pushed ${target.branch} to ${target.remote}.`);
     }
-    if (target && inputs.commit) {
-      await pushBranchWithRetry(cwd, target);
-      core.info(`Pushed ${target.branch} to ${target.remote}.`);
-    }
+    // set once recorded: the dispatch that follows must hand over a manifest that is on the branch
+    core.setOutput('path', path);
+    core.setOutput('sha256', result.written.sha256);
+    core.setOutput('bom-path', bomPath);
     const status = result.written.written ? `written to \`${escapeSummaryText(path)}\`` : 'already written';
     await core.summary.addRaw(renderSummary(manifest, previous, status)).write();
   } catch (error) {
@@ -154,8 +152,24 @@ export async function run(): Promise<void> {
   }
 }
 
-function renderSummary(manifest: ReleaseManifest, previous: ReleaseManifest | null, status: string): string {
+type Previous = { manifest: ReleaseManifest } | { unreadable: string } | null;
+
+/** The release this one follows, for the summary; one that cannot be read says so, it is no first release. */
+async function readPrevious(manifest: ReleaseManifest, file: string | null, dir: string): Promise<Previous> {
+  const name = manifest.metadata.previous;
+  if (!name) return null;
+  return readManifestFile(file ?? resolve(dir, `${name}.yaml`)).then(
+    (m) => ({ manifest: m }),
+    (error: unknown) => {
+      core.warning(`Cannot read the previous release ${name}: ${renderError(error)}`);
+      return { unreadable: renderError(error) };
+    },
+  );
+}
+
+function renderSummary(manifest: ReleaseManifest, previousRead: Previous, status: string): string {
   const e = escapeSummaryText;
+  const previous = previousRead && 'manifest' in previousRead ? previousRead.manifest : null;
   const changes = previous ? diffManifests(previous, manifest) : null;
   const changed = new Map(changes?.changed.map((c) => [c.name, `${e(c.from)} → ${e(c.to)}`]) ?? []);
   const added = new Set(changes?.added.map((c) => c.name) ?? []);
@@ -167,12 +181,16 @@ function renderSummary(manifest: ReleaseManifest, previous: ReleaseManifest | nu
   const lines = [
     `## Release manifest ${e(manifest.metadata.name)} (${status})`,
     '',
-    previous ? `Follows ${e(previous.metadata.name)}.` : 'The first release.',
+    previous
+      ? `Follows ${e(previous.metadata.name)}.`
+      : previousRead && 'unreadable' in previousRead
+        ? `Follows ${e(manifest.metadata.previous ?? '')}, whose manifest could not be read (${e(previousRead.unreadable)}): changes not shown.`
+        : 'The first release.',
     '',
     '| component | kind | version | pin | change |',
     '|---|---|---|---|---|',
     ...rows.map(([name = '', kind = '', version = '', pin = '']) => {
-      const change = changed.get(name) ?? (added.has(name) ? 'added' : previous ? 'carried over' : 'new');
+      const change = changed.get(name) ?? (added.has(name) ? 'added' : previousRead ? 'carried over' : 'new');
       return `| \`${e(name)}\` | ${e(kind)} | ${e(version)} | \`${e(pin.slice(0, 19))}…\` | ${change} |`;
     }),
   ];

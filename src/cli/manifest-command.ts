@@ -3,7 +3,14 @@ import { Command, Option } from 'commander';
 import { configurationError, inputError } from '../relx-error.js';
 import { namingSchemes, type ReleaseNaming } from '../manifest/release-naming.js';
 import { defaultManifestDir } from '../manifest/write-manifest-files.js';
-import { readInputDocument, writeReleaseManifest } from '../manifest/write-release-manifest.js';
+import { readHead } from '../git/git-refs.js';
+import {
+  catchUpWithRemote,
+  readInputDocument,
+  recordReleaseManifest,
+  writeReleaseManifest,
+} from '../manifest/write-release-manifest.js';
+import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 
 /** `relx manifest`: write the release manifest and its CycloneDX BOM from a published list. */
 export function registerManifestCommand(program: Command): void {
@@ -31,6 +38,9 @@ export function registerManifestCommand(program: Command): void {
       'compatibility rows (YAML list of {component: range}); default: the previous ones',
     )
     .option('--now <iso-date>', 'the creation time (default: now)')
+    .option('--commit', 'commit the manifest and its BOM (unless the branch holds them already)')
+    .option('--push', 'with --commit: push the branch (after catching up with it first)')
+    .option('--remote <name>', 'remote to push to', 'origin')
     .option('--dry-run', 'print the manifest and stop; write nothing')
     .option('--json', 'print the result as JSON (name, path, sha256, bomPath)')
     .action(async (options: ManifestOptions) => {
@@ -41,6 +51,24 @@ export function registerManifestCommand(program: Command): void {
           fix: 'Use an ISO date such as 2026-11-24T15:00:00Z.',
         });
       }
+      if (options.push && !options.commit) {
+        throw inputError('--push needs --commit.', { field: '--push', fix: 'Add --commit.' });
+      }
+      const cwd = process.cwd();
+      const branch = options.push && !options.dryRun ? (await readHead(cwd)).branch : null;
+      if (options.push && !options.dryRun && !branch) {
+        throw inputError('Cannot push from a detached HEAD.', {
+          field: '--push',
+          fix: 'Check out the release branch.',
+        });
+      }
+      const boundary = writeBoundaryFromEnvironment();
+      const record = {
+        cwd,
+        push: branch ? { remote: options.remote, branch } : null,
+        ...(boundary ? { boundary } : {}),
+      };
+      if (!options.dryRun) await catchUpWithRemote(record);
       const result = await writeReleaseManifest({
         published: await readInputDocument(options.published, '--published'),
         ...(options.previous ? { previousFile: resolve(options.previous) } : {}),
@@ -51,6 +79,7 @@ export function registerManifestCommand(program: Command): void {
         naming: namingFromOptions(options),
         clock: { now: () => now },
         dryRun: options.dryRun ?? false,
+        ...(boundary ? { boundary } : {}),
       });
       if (options.dryRun) {
         process.stdout.write(result.text);
@@ -58,6 +87,7 @@ export function registerManifestCommand(program: Command): void {
       }
       const written = result.written;
       if (!written) return;
+      if (options.commit) await recordReleaseManifest(written, record);
       if (options.json) {
         const { name, path, sha256, bomPath } = written;
         process.stdout.write(
@@ -103,6 +133,9 @@ interface ManifestOptions {
   product?: string;
   compatibility?: string;
   now?: string;
+  commit?: boolean;
+  push?: boolean;
+  remote: string;
   dryRun?: boolean;
   json?: boolean;
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runGit } from '../git/run-git.js';
 import { resolveSourceRepository } from '../git/source-repository.js';
 import { publishRelease } from '../publish/publish-release.js';
+import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 import { builtFrom, releasedAtCommit } from '../publish/released-components.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 
@@ -59,6 +60,7 @@ export function registerPublishCommand(program: Command): void {
           },
           dryRun: options.dryRun ?? false,
           onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
+          boundary: writeBoundaryFromEnvironment(),
         });
         if (options.json) process.stdout.write(`${JSON.stringify(result.list, null, 2)}\n`);
         else {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { readHead } from '../git/git-refs.js';
@@ -6,8 +5,8 @@ import { runGit } from '../git/run-git.js';
 import { webUrlFromRemoteUrl } from '../git/source-repository.js';
 import { inputError } from '../relx-error.js';
 import { applyReleasePlan, type ApplyReleaseResult } from '../release/apply-release-plan.js';
-import { parseReleasePlan } from '../release-plan/parse-release-plan.js';
-import { planRepositoryRelease } from '../release-plan/plan-repository-release.js';
+import { resolveReleasePlan } from '../release/resolve-release-plan.js';
+import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 
 /** `relx version`: apply a plan — version files, changelogs, release commit, tags, push. */
 export function registerVersionCommand(program: Command): void {
@@ -30,22 +29,13 @@ export function registerVersionCommand(program: Command): void {
     .action(async (options: VersionOptions) => {
       const cwd = resolve(options.cwd);
       const now = new Date();
-      const plan = options.plan
-        ? parseReleasePlan(
-            await readFile(resolve(options.plan), 'utf8').catch(() => {
-              throw inputError(`Cannot read the plan file ${options.plan}.`, {
-                field: '--plan',
-                fix: 'Check the path.',
-              });
-            }),
-            options.plan,
-          )
-        : (
-            await planRepositoryRelease(cwd, {
-              now,
-              ...(options.config ? { configFile: options.config } : {}),
-            })
-          ).plan;
+      const progress = (message: string) => process.stderr.write(`relx: ${message}\n`);
+      const plan = await resolveReleasePlan(cwd, {
+        ...(options.plan ? { file: { path: resolve(options.plan), field: '--plan' } } : {}),
+        ...(options.config ? { configFile: options.config } : {}),
+        now,
+        onProgress: progress,
+      });
       const branch = (await readHead(cwd)).branch ?? plan.branch;
       if (options.push && !branch) {
         throw inputError('Cannot push from a detached HEAD without a branch.', {
@@ -60,7 +50,8 @@ export function registerVersionCommand(program: Command): void {
         publisher: null,
         repositoryUrl: options.repositoryUrl ?? (await repositoryUrlOf(cwd, options.remote)),
         now,
-        onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
+        onProgress: progress,
+        boundary: writeBoundaryFromEnvironment(),
       });
       process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result));
     });

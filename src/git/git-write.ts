@@ -29,15 +29,18 @@ export interface PushTarget {
   token?: string;
 }
 
-/** Pushes the release commit to the branch and the tags in one atomic push; a no-op when already there. */
+/**
+ * Pushes the release commit to the branch and the tags in one atomic push; a no-op when already
+ * there. `commit` null: only the tags (the branch holds the commit already, under later ones).
+ */
 export async function pushRelease(
   cwd: string,
   target: PushTarget,
-  commit: string,
+  commit: string | null,
   tags: readonly string[],
 ): Promise<void> {
   const refspecs = [
-    `${commit}:refs/heads/${target.branch}`,
+    ...(commit ? [`${commit}:refs/heads/${target.branch}`] : []),
     ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
   ];
   await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {

@@ -74,11 +74,26 @@ describe('writeManifestFiles', () => {
     expect(() => readdirSync(dir)).toThrow(/ENOENT/);
   });
 
-  it('refuses to adopt a stray BOM that belongs to no manifest', async () => {
+  it('replaces a BOM left without its manifest by a run killed between the two (it belongs to no release)', async () => {
     await writeManifestFiles(aManifest({ metadata: { ...manifest.metadata, name: 'x' } }), dir);
-    writeFileSync(join(dir, '1.3.0.cdx.json'), '{}\n');
-    await expect(writeManifestFiles(manifest, dir)).rejects.toMatchObject({ kind: 'conflict' });
-    expect(readdirSync(dir).sort()).toEqual(['1.3.0.cdx.json', 'x.cdx.json', 'x.yaml']);
+    // the killed run wrote the BOM of the same release at an earlier time
+    const earlier = {
+      ...manifest,
+      metadata: { ...manifest.metadata, createdAt: '2026-11-19T00:00:00.000Z' },
+    };
+    writeFileSync(join(dir, '1.3.0.cdx.json'), renderCycloneDxBom(earlier));
+    const result = await writeManifestFiles(manifest, dir);
+    expect(result.written).toBe(true);
+    expect(readFileSync(result.bomPath, 'utf8')).toBe(renderCycloneDxBom(manifest));
+    expect(readdirSync(dir).sort()).toEqual(['1.3.0.cdx.json', '1.3.0.yaml', 'x.cdx.json', 'x.yaml']);
+  });
+
+  it('a partial file left by a kill mid-write is never taken for the manifest', async () => {
+    await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));
+    writeFileSync(join(dir, '1.3.0.yaml.partial'), 'apiVersion: relx');
+    const result = await writeManifestFiles(manifest, dir);
+    expect(readFileSync(result.path, 'utf8')).toBe(renderReleaseManifest(manifest));
+    expect(readdirSync(dir).sort()).toEqual(['1.3.0.cdx.json', '1.3.0.yaml']);
   });
 });
 

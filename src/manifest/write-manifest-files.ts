@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { atBoundary, type WriteBoundary } from '../release/write-boundary.js';
 import { conflictError, inputError } from '../relx-error.js';
 import { renderCycloneDxBom } from './cyclonedx-bom.js';
 import { parseReleaseManifest, renderReleaseManifest, type ReleaseManifest } from './release-manifest.js';
@@ -45,9 +46,15 @@ export function isSameRelease(a: ReleaseManifest, b: ReleaseManifest): boolean {
  * Writes `<dir>/<name>.yaml` and its CycloneDX BOM `<dir>/<name>.cdx.json`. Validates first: an
  * invalid manifest writes nothing. A name is written once: an existing manifest of the same release
  * is a no-op (its BOM is completed if missing), one with other content is a conflict. The BOM is
- * written before the manifest, so a manifest on disk always has its BOM.
+ * written before the manifest, so a manifest on disk always has its BOM; the manifest is the
+ * release's record, so a BOM without one is left from a run killed between the two and is
+ * replaced. Each file appears whole or not at all (written aside, then linked or renamed in).
  */
-export async function writeManifestFiles(manifest: ReleaseManifest, dir: string): Promise<WrittenManifest> {
+export async function writeManifestFiles(
+  manifest: ReleaseManifest,
+  dir: string,
+  boundary?: WriteBoundary,
+): Promise<WrittenManifest> {
   validateManifest(manifest);
   const { path, bomPath } = manifestPaths(dir, manifest.metadata.name);
   const existingText = await readIfExists(path);
@@ -61,7 +68,7 @@ export async function writeManifestFiles(manifest: ReleaseManifest, dir: string)
     }
     const bom = renderCycloneDxBom(existing);
     const existingBom = await readIfExists(bomPath);
-    if (existingBom === null) await writeFile(bomPath, bom, { flag: 'wx' });
+    if (existingBom === null) await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
     else if (existingBom !== bom) {
       throw conflictError(`The BOM of release ${manifest.metadata.name} does not match its manifest.`, {
         file: bomPath,
@@ -73,16 +80,37 @@ export async function writeManifestFiles(manifest: ReleaseManifest, dir: string)
   const text = renderReleaseManifest(manifest);
   const bom = renderCycloneDxBom(manifest);
   await mkdir(dir, { recursive: true });
-  const existingBom = await readIfExists(bomPath);
-  if (existingBom !== null && existingBom !== bom) {
-    throw conflictError(`A BOM for release ${manifest.metadata.name} exists without its manifest.`, {
-      file: bomPath,
-      fix: `Delete ${bomPath} (it belongs to no manifest), then run again.`,
-    });
+  if ((await readIfExists(bomPath)) !== bom) {
+    await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
   }
-  if (existingBom === null) await writeFile(bomPath, bom, { flag: 'wx' });
-  await writeFile(path, text, { flag: 'wx' });
+  await atBoundary(boundary, `write:${path}`, () => createFile(path, text));
   return { name: manifest.metadata.name, path, sha256: sha256(text), bomPath, written: true };
+}
+
+const partial = (path: string) => `${path}.partial`;
+
+/** Writes `path` whole: aside first, then renamed over it. */
+async function replaceFile(path: string, text: string): Promise<void> {
+  await writeFile(partial(path), text);
+  await rename(partial(path), path);
+}
+
+/** Creates `path` whole, never over an existing file (link fails when it exists). */
+async function createFile(path: string, text: string): Promise<void> {
+  await writeFile(partial(path), text);
+  try {
+    await link(partial(path), path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw conflictError(`${path} was written meanwhile by another run.`, {
+        file: path,
+        fix: 'Run again: a manifest of the same release is then found identical and kept.',
+      });
+    }
+    throw error;
+  } finally {
+    await unlink(partial(path)).catch(() => undefined);
+  }
 }
 
 /** Reads and parses one manifest file; a missing file is an input error naming it. */

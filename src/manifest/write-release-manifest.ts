@@ -1,6 +1,16 @@
 import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import {
+  commitFiles,
+  fastForwardFromRemote,
+  pushBranchWithRetry,
+  type PushTarget,
+} from '../git/git-write.js';
+import { runGit } from '../git/run-git.js';
+import { assertNoStaleIndexLock } from '../release/index-lock.js';
+import { atBoundary, type WriteBoundary } from '../release/write-boundary.js';
 import { inputError } from '../relx-error.js';
 import { assembleManifest, type Clock } from './assemble-manifest.js';
 import { parsePublishedList } from './published-list.js';
@@ -42,6 +52,8 @@ export interface WriteReleaseManifestOptions {
   compatibility?: InputDocument;
   clock: Clock;
   dryRun: boolean;
+  /** Test hook around every write (see write-boundary.ts); none in production. */
+  boundary?: WriteBoundary;
 }
 
 export interface ReleaseManifestResult {
@@ -98,8 +110,48 @@ export async function writeReleaseManifest(
     validateManifest(manifest);
     return { manifest, text: renderReleaseManifest(manifest), written: null };
   }
-  const written = await writeManifestFiles(manifest, options.dir);
+  const written = await writeManifestFiles(manifest, options.dir, options.boundary);
   // A re-run finds the release written before: report that one, with its own creation time.
   const kept = written.written ? manifest : await readManifestFile(written.path);
   return { manifest: kept, text: renderReleaseManifest(kept), written };
+}
+
+export interface RecordManifestOptions {
+  /** The repository the manifest is committed in. */
+  cwd: string;
+  /** Push the branch there too; null: commit only. */
+  push: PushTarget | null;
+  boundary?: WriteBoundary;
+}
+
+/**
+ * Before writing: a re-run checks out the commit it started from, so bring the branch up to what
+ * the remote holds, and an earlier attempt's manifest is found (and reproduced, not renamed).
+ */
+export async function catchUpWithRemote(options: RecordManifestOptions): Promise<void> {
+  if (options.push) await fastForwardFromRemote(options.cwd, options.push);
+}
+
+/**
+ * Commits the manifest and its BOM unless HEAD already holds them as they are, then pushes. The
+ * files decide, not whether this run wrote them: a run killed after writing and before its commit
+ * leaves them on disk, and its re-run must still commit and push them.
+ */
+export async function recordReleaseManifest(
+  written: WrittenManifest,
+  options: RecordManifestOptions,
+): Promise<{ commit: string | null; pushed: boolean }> {
+  const { cwd, boundary } = options;
+  const paths = [relative(cwd, written.path), relative(cwd, written.bomPath)];
+  const pending = await runGit(cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+  let commit: string | null = null;
+  if (pending.trim() !== '') {
+    await assertNoStaleIndexLock(cwd);
+    commit = await atBoundary(boundary, 'commit', () =>
+      commitFiles(cwd, paths, `chore(release): manifest ${written.name}`),
+    );
+  }
+  const push = options.push;
+  if (push) await atBoundary(boundary, 'push', () => pushBranchWithRetry(cwd, push));
+  return { commit, pushed: push !== null };
 }

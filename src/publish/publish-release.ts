@@ -10,6 +10,7 @@ import { configurationError, conflictError, RelxError, renderError } from '../re
 import { topologicalOrder } from '../workspace/component-graph.js';
 import type { Component } from '../workspace/component.js';
 import { packPackage, publishPackage, registryState, type PackedPackage } from './npm-registry.js';
+import { atBoundary, type WriteBoundary } from '../release/write-boundary.js';
 
 export interface PublishReleaseOptions {
   root: string;
@@ -25,6 +26,8 @@ export interface PublishReleaseOptions {
   oci: { credentials: RegistryCredentials; sourceCredentials?: RegistryCredentials };
   dryRun: boolean;
   onProgress?: (message: string) => void;
+  /** Test hook around every registry write (see release/write-boundary.ts); none in production. */
+  boundary?: WriteBoundary;
 }
 
 export type Outcome = 'published' | 'skipped' | 'planned' | 'failed' | 'not attempted';
@@ -273,7 +276,10 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
           outcomes.push({ ...base, outcome: 'planned' });
           progress(`${task.reference}: would publish`);
         } else {
-          items.push({ ...base, ...(await task.publish()), skipped: false });
+          const published = await atBoundary(options.boundary, `publish:${task.reference}`, () =>
+            task.publish(),
+          );
+          items.push({ ...base, ...published, skipped: false });
           outcomes.push({ ...base, outcome: 'published' });
           progress(`${task.reference}: published`);
         }

@@ -1,14 +1,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { readHead, readTags } from '../git/git-refs.js';
-import { commitFiles, createAnnotatedTag, pushRelease, type PushTarget } from '../git/git-write.js';
+import semver from 'semver';
+import { isAncestor, readHead, readTags } from '../git/git-refs.js';
+import {
+  commitFiles,
+  createAnnotatedTag,
+  pushAuthEnv,
+  pushRelease,
+  type PushTarget,
+} from '../git/git-write.js';
 import { runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
 import type { ReleasePlan } from '../release-plan/release-plan.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
+import { assertNoStaleIndexLock } from './index-lock.js';
 import { planReleaseFiles } from './plan-release-files.js';
 import { renderReleaseCommitMessage } from './release-commit.js';
-import { decideReleaseSteps, type ReleaseTarget } from './release-steps.js';
+import { decideReleaseSteps, type ReleaseTarget, type TaggedCommit } from './release-steps.js';
+import { atBoundary, type WriteBoundary } from './write-boundary.js';
 
 /** Where GitHub Releases (or another release page) are made; found by tag first, so never twice. */
 export interface ReleasePublisher {
@@ -31,6 +40,8 @@ export interface ApplyReleaseOptions {
   now: Date;
   commitTitle?: string;
   onProgress?: (message: string) => void;
+  /** Test hook around every write (see write-boundary.ts); none in production. */
+  boundary?: WriteBoundary;
 }
 
 export interface AppliedComponent extends ReleaseTarget {
@@ -102,6 +113,7 @@ export async function applyReleasePlan(
     head: { sha: head.sha, message: headMessage },
     targets,
     tags,
+    taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
   });
 
   // Files are computed from the plan's commit, not the working tree: a run that died after
@@ -132,18 +144,29 @@ export async function applyReleasePlan(
     return result;
   }
 
+  const boundary = options.boundary;
+  await assertNoStaleIndexLock(cwd);
   if (steps.commit.kind === 'create') {
     for (const [path, content] of files) {
-      await mkdir(dirname(join(cwd, path)), { recursive: true });
-      await writeFile(join(cwd, path), content);
+      await atBoundary(boundary, `write:${path}`, async () => {
+        await mkdir(dirname(join(cwd, path)), { recursive: true });
+        await writeFile(join(cwd, path), content);
+      });
     }
-    result.commit = await commitFiles(cwd, result.files, message);
+    result.commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
     result.commitCreated = true;
     options.onProgress?.(`release commit ${result.commit.slice(0, 7)}`);
   } else {
     result.commit = steps.commit.sha;
     options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
+    if (steps.commit.head === 'plan') {
+      // a re-run of the same workflow run starts on the plan head: carry it onto the release
+      const sha = result.commit;
+      await atBoundary(boundary, 'fast-forward', () => runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+      options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
+    }
   }
+  const releaseCommit = result.commit;
 
   // A tag several components share (v{version} lockstep) names them all and carries each changelog.
   const sharing = (tag: string) => targets.filter((t) => t.tag === tag);
@@ -159,17 +182,25 @@ export async function applyReleasePlan(
       : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
   };
   for (const target of steps.tagsToCreate) {
-    await createAnnotatedTag(cwd, target.tag, result.commit, `${titleOf(target)}\n\n${notesOf(target.tag)}`);
+    await atBoundary(boundary, `tag:${target.tag}`, () =>
+      createAnnotatedTag(cwd, target.tag, releaseCommit, `${titleOf(target)}\n\n${notesOf(target.tag)}`),
+    );
     options.onProgress?.(`tagged ${target.tag}`);
   }
   const created = new Set(steps.tagsToCreate.map((t) => t.tag));
   result.components = targets.map((t) => component(t, created.has(t.tag)));
 
   if (options.push) {
-    await pushRelease(cwd, options.push, result.commit, [...new Set(targets.map((t) => t.tag))]);
+    const push = options.push;
+    // A release commit made earlier may be on the remote branch under later commits: then push
+    // only the tags (pushing the commit to the branch would not be a fast-forward).
+    const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
+    await atBoundary(boundary, 'push', () =>
+      pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]),
+    );
     result.pushed = true;
     options.onProgress?.(
-      `pushed ${options.push.branch} and ${targets.length} tag(s) to ${options.push.remote}`,
+      `pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`,
     );
   }
 
@@ -182,16 +213,52 @@ export async function applyReleasePlan(
         applied.release = page;
         continue;
       }
-      applied.release = await options.publisher.ensureRelease({
-        tag: applied.tag,
-        name: shared ? applied.tag : `${applied.component} ${applied.version}`,
-        body: shared ? notesOf(applied.tag) : applied.changelog,
-        draft: options.draft ?? false,
-        prerelease: applied.version.includes('-'),
-      });
+      applied.release = await atBoundary(boundary, `release:${applied.tag}`, () =>
+        (options.publisher as ReleasePublisher).ensureRelease({
+          tag: applied.tag,
+          name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+          body: shared ? notesOf(applied.tag) : applied.changelog,
+          draft: options.draft ?? false,
+          // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
+          prerelease: semver.prerelease(applied.version) !== null,
+        }),
+      );
       pages.set(applied.tag, applied.release);
       options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
     }
   }
   return result;
+}
+
+/** What the decision needs about the commits the plan's existing tags point to. */
+async function readTaggedCommits(
+  cwd: string,
+  head: string,
+  targets: readonly ReleaseTarget[],
+  tags: ReadonlyMap<string, string>,
+): Promise<Map<string, TaggedCommit>> {
+  const commits = new Map<string, TaggedCommit>();
+  for (const target of targets) {
+    const sha = tags.get(target.tag);
+    if (sha === undefined || commits.has(sha)) continue;
+    const [parents = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+    commits.set(sha, {
+      parents: parents.split(' ').filter(Boolean),
+      message: message.join('\n'),
+      inHead: await isAncestor(cwd, sha, head),
+    });
+  }
+  return commits;
+}
+
+async function remoteBranchContains(cwd: string, push: PushTarget, commit: string): Promise<boolean> {
+  try {
+    await runGit(cwd, ['fetch', '--quiet', push.remote, `refs/heads/${push.branch}`], {
+      env: pushAuthEnv(push.token),
+    });
+  } catch {
+    return false; // no such branch yet: the push creates it
+  }
+  const fetched = (await runGit(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
+  return isAncestor(cwd, commit, fetched);
 }

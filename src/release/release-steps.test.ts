@@ -50,7 +50,7 @@ describe('deciding what is left to release', () => {
       tags: new Map([['core@1.3.0', releaseCommit]]),
     });
     expect(steps).toEqual({
-      commit: { kind: 'exists', sha: releaseCommit },
+      commit: { kind: 'exists', sha: releaseCommit, head: 'release' },
       tagsToCreate: [targets[1]],
       tagsPresent: [targets[0]],
     });
@@ -65,6 +65,70 @@ describe('deciding what is left to release', () => {
       tags,
     });
     expect(steps.tagsToCreate).toEqual([]);
+  });
+
+  const tagged = (inHead: boolean, message = releaseMessage, parents = [planHead]) =>
+    new Map([[releaseCommit, { message, parents, inHead }]]);
+
+  it('back on the plan head (a re-run of the workflow run): the tagged release commit of this plan is carried forward', () => {
+    const steps = decideReleaseSteps({
+      planHead,
+      head: { sha: planHead, message: 'feat: x' },
+      targets,
+      tags: new Map([['core@1.3.0', releaseCommit]]),
+      taggedCommits: tagged(false),
+    });
+    expect(steps).toEqual({
+      commit: { kind: 'exists', sha: releaseCommit, head: 'plan' },
+      tagsToCreate: [targets[1]],
+      tagsPresent: [targets[0]],
+    });
+  });
+
+  it('on a later commit that contains the release commit: carried forward too', () => {
+    const steps = decideReleaseSteps({
+      planHead,
+      head: { sha: other, message: 'chore(release): manifest 2026.11.1' },
+      targets,
+      tags: new Map(targets.map((t) => [t.tag, releaseCommit])),
+      taggedCommits: tagged(true),
+    });
+    expect(steps.commit).toEqual({ kind: 'exists', sha: releaseCommit, head: 'later' });
+    expect(steps.tagsToCreate).toEqual([]);
+  });
+
+  it.each([
+    ['its trailer names another plan', tagged(false, releaseMessage.replace(planHead, other))],
+    ['its parent is not the plan head', tagged(false, releaseMessage, [other])],
+  ])('a tagged commit is not this release when %s', (_, taggedCommits) => {
+    expect(() =>
+      decideReleaseSteps({
+        planHead,
+        head: { sha: planHead, message: 'feat: x' },
+        targets,
+        tags: new Map([['core@1.3.0', releaseCommit]]),
+        taggedCommits,
+      }),
+    ).toThrow(/never moved/);
+  });
+
+  it.each([
+    ['core 1.3.0', /space/],
+    ['core@1.3.0.lock', /\.lock/],
+    ['core..1.3.0', /"\.\."/],
+    ['core@{1.3.0}', /@\{/],
+    ['core:1.3.0', /":"/],
+    ['v1.3.0/', /empty path component/],
+  ])('refuses the tag "%s" before anything is written, naming tagFormat', (tag, reason) => {
+    const run = () =>
+      decideReleaseSteps({
+        planHead,
+        head: { sha: planHead, message: 'x' },
+        targets: [{ component: 'core', version: '1.3.0', tag }],
+        tags: new Map(),
+      });
+    expect(run).toThrow(reason);
+    expect(run).toThrow(expect.objectContaining({ field: 'tagFormat' }) as unknown as Error);
   });
 
   it.each([

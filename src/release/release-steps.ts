@@ -1,5 +1,6 @@
-import { conflictError } from '../relx-error.js';
+import { configurationError, conflictError } from '../relx-error.js';
 import { releasedPlanHead } from './release-commit.js';
+import { invalidRefNameReason } from './tag-names.js';
 
 export interface ReleaseTarget {
   component: string;
@@ -7,9 +8,21 @@ export interface ReleaseTarget {
   tag: string;
 }
 
+/** A commit a release tag points to, as far as deciding needs it. */
+export interface TaggedCommit {
+  message: string;
+  parents: readonly string[];
+  /** The commit is HEAD or one of its ancestors. */
+  inHead: boolean;
+}
+
 export interface ReleaseSteps {
-  /** Make the release commit, or it exists already (a previous run made it). */
-  commit: { kind: 'create' } | { kind: 'exists'; sha: string };
+  /**
+   * Make the release commit, or it exists already (a previous run made it). `head` says where
+   * HEAD is: on it, still on the plan head (a re-run of the same workflow run checks out the
+   * commit it started from: move HEAD forward onto the release), or on a later commit.
+   */
+  commit: { kind: 'create' } | { kind: 'exists'; sha: string; head: 'release' | 'plan' | 'later' };
   tagsToCreate: ReleaseTarget[];
   tagsPresent: ReleaseTarget[];
 }
@@ -17,7 +30,8 @@ export interface ReleaseSteps {
 /**
  * Decides what is left to do to apply a plan, from what the repository already holds, so that a
  * re-run after a failure at any point finishes the job and never repeats or moves anything.
- * Every conflict is found here, before anything is written.
+ * A release commit is recognised by its `Relx-Release-Of` trailer naming the plan head, which is
+ * also its parent. Every conflict is found here, before anything is written.
  */
 export function decideReleaseSteps(input: {
   planHead: string;
@@ -25,20 +39,12 @@ export function decideReleaseSteps(input: {
   targets: readonly ReleaseTarget[];
   /** Existing tags: name → the commit it points to. */
   tags: ReadonlyMap<string, string>;
+  /** The commits the targets' existing tags point to. */
+  taggedCommits?: ReadonlyMap<string, TaggedCommit>;
 }): ReleaseSteps {
-  const { planHead, head, targets, tags } = input;
-  let commit: ReleaseSteps['commit'];
-  if (head.sha === planHead) commit = { kind: 'create' };
-  else if (releasedPlanHead(head.message) === planHead) commit = { kind: 'exists', sha: head.sha };
-  else {
-    throw conflictError(
-      `HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`,
-      {
-        field: 'plan.head',
-        fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
-      },
-    );
-  }
+  const { targets, tags } = input;
+  checkTagNames(targets);
+  const commit = findReleaseCommit(input);
 
   const tagsToCreate: ReleaseTarget[] = [];
   const tagsPresent: ReleaseTarget[] = [];
@@ -74,4 +80,46 @@ export function decideReleaseSteps(input: {
     );
   }
   return { commit, tagsToCreate, tagsPresent };
+}
+
+function findReleaseCommit(input: Parameters<typeof decideReleaseSteps>[0]): ReleaseSteps['commit'] {
+  const { planHead, head, targets, tags } = input;
+  if (head.sha !== planHead && releasedPlanHead(head.message) === planHead) {
+    return { kind: 'exists', sha: head.sha, head: 'release' };
+  }
+  // A release commit of this plan that an earlier run made and tagged.
+  const tagged = new Set<string>();
+  for (const target of targets) {
+    const sha = tags.get(target.tag);
+    const commit = sha === undefined ? undefined : input.taggedCommits?.get(sha);
+    if (sha && commit && commit.parents[0] === planHead && releasedPlanHead(commit.message) === planHead)
+      tagged.add(sha);
+  }
+  const [earlier, ...others] = [...tagged];
+  if (earlier && others.length === 0) {
+    if (head.sha === planHead) return { kind: 'exists', sha: earlier, head: 'plan' };
+    if (input.taggedCommits?.get(earlier)?.inHead) return { kind: 'exists', sha: earlier, head: 'later' };
+  }
+  if (head.sha === planHead) return { kind: 'create' };
+  throw conflictError(
+    `HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`,
+    {
+      field: 'plan.head',
+      fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
+    },
+  );
+}
+
+/** Every tag must be a valid ref name: found before the release commit, not when tagging after it. */
+function checkTagNames(targets: readonly ReleaseTarget[]): void {
+  const invalid = targets.flatMap((t) => {
+    const reason = invalidRefNameReason(t.tag);
+    return reason ? [`"${t.tag}" (${t.component}): ${reason}`] : [];
+  });
+  if (invalid.length > 0) {
+    throw configurationError(`Release tag(s) that git cannot create: ${invalid.join('; ')}.`, {
+      field: 'tagFormat',
+      fix: 'Change the component’s tagFormat so that it renders a valid tag name (see `git check-ref-format`), e.g. `{name}@{version}` or `v{version}`.',
+    });
+  }
 }

@@ -52,7 +52,11 @@ async function release(origin: GitRepo): Promise<{ run: WorkflowRun; workspace: 
     secrets: { NPM_TOKEN: npm.token },
     vars: { NPM_REGISTRY: npm.url, RELX_DEPLOY_REPOSITORY: 'acme/deploy' },
     env: { GITHUB_API_URL: github.url },
-    standIns: { 'actions/checkout': noop, 'actions/attest-build-provenance': noop },
+    standIns: {
+      'actions/checkout': noop,
+      'actions/setup-node': noop,
+      'actions/attest-build-provenance': noop,
+    },
     reusable: async () => 'success',
   });
   return { run, workspace };

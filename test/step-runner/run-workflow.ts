@@ -62,6 +62,11 @@ export interface WorkflowRunOptions {
   jobs?: string[];
   runId?: number;
   log?: (line: string) => void;
+  /**
+   * Fails the job at one of its steps, as a runner that dies or a step that fails would: `before`
+   * the step runs, or `after` it ran (its writes made, its outputs lost). For re-run tests.
+   */
+  interrupt?: (step: { job: string; id: string; name: string }) => 'before' | 'after' | null;
 }
 
 export interface JobResult {
@@ -276,11 +281,17 @@ async function runSteps(steps: Step[], scope: Scope): Promise<void> {
     }
     const env: Record<string, string> = { ...scope.env };
     for (const [k, v] of Object.entries(step.env ?? {})) env[k] = expandValue(v, contexts, status);
+    const cut = scope.depth === 0 ? (scope.options.interrupt?.({ job: scope.job, id, name }) ?? null) : null;
     let ok: boolean;
     try {
-      ok = await runStep(step, env, scope, record);
+      ok = cut === 'before' ? false : await runStep(step, env, scope, record);
     } catch (error) {
       record.stderr += `${error instanceof Error ? error.message : String(error)}\n`;
+      ok = false;
+    }
+    if (cut) {
+      record.stderr += `interrupted ${cut} the step (test)\n`;
+      if (cut === 'after') record.outputs = {};
       ok = false;
     }
     record.outcome = ok ? 'success' : 'failure';
