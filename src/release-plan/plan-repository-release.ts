@@ -22,6 +22,7 @@ import { repositoryConvention, withInferredTagFormats } from '../versioning/tag-
 import type { Component } from '../workspace/component.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
 import { findLastReleases, type ComponentReleases } from './last-releases.js';
+import { readOwnReleaseTags } from './own-release-tags.js';
 import { planRelease } from './plan-release.js';
 import { resolveChannel } from './release-channel.js';
 import type { ReleasePlan, ReleaseStart } from './release-plan.js';
@@ -70,10 +71,16 @@ export async function planRepositoryRelease(
     fromRef ? readHead(cwd, fromRef).then((h) => h.sha) : Promise.resolve(null),
     readTags(cwd),
   ]);
-  const [, workspace, head, from, allTags] = await reads.catch((error: unknown) => {
+  const [, workspace, head, from, everyTag] = await reads.catch((error: unknown) => {
     early?.stop();
     throw error;
   });
+  const own = await readOwnReleaseTags(cwd, head.sha, everyTag);
+  if (own.size > 0)
+    options.onProgress?.(
+      `${own.size} tag(s) already made for this commit by an earlier attempt: planning that release again`,
+    );
+  const allTags = own.size === 0 ? everyTag : everyTag.filter((t) => !own.has(t.name));
   const { config } = workspace;
   const { components, conventions } = withInferredTagFormats(
     workspace.components,

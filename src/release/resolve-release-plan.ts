@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readHead } from '../git/git-refs.js';
 import { runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
@@ -43,11 +45,32 @@ export async function resolveReleasePlan(cwd: string, source: ReleasePlanSource)
   const resumed = releasedPlanHead(message.join('\n')) === parent && parent !== '';
   if (resumed)
     source.onProgress?.(`HEAD is the release commit of ${parent.slice(0, 7)}: resuming that release`);
-  const { plan } = await planRepositoryRelease(cwd, {
+  const options = {
     now: source.now,
     ...(source.configFile ? { configFile: source.configFile } : {}),
-    ...(resumed ? { range: parent } : {}),
     ...(resumed && head.branch ? { branch: head.branch } : {}),
-  });
-  return plan;
+  };
+  if (!resumed) return (await planRepositoryRelease(cwd, options)).plan;
+  return planAtCommit(cwd, parent, options);
+}
+
+/**
+ * Plans `commit` as it was, not the working tree: on the release commit the version files already
+ * hold the new versions, and planning the parent with them would release the next versions again.
+ * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
+ */
+async function planAtCommit(
+  cwd: string,
+  commit: string,
+  options: Parameters<typeof planRepositoryRelease>[1],
+): Promise<ReleasePlan> {
+  const dir = await mkdtemp(join(tmpdir(), 'relx-resume-'));
+  try {
+    await runGit(cwd, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+    return (await planRepositoryRelease(dir, options)).plan;
+  } finally {
+    await runGit(cwd, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    await runGit(cwd, ['worktree', 'prune']).catch(() => undefined);
+  }
 }
