@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { inputError } from '../relx-error.js';
 
 export class GitCommandError extends Error {
@@ -43,7 +44,16 @@ export function runGit(
 
 /** The two failures a user can fix get a kind and a fix; the rest stay git's own message. */
 export function asGitError(error: unknown, cwd: string): unknown {
-  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+  // Not `instanceof Error`: spawn's errors may come from another realm (a test VM, a bundle).
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === 'ENOENT') {
+    // spawn says ENOENT for a missing working directory too: tell the two apart
+    if (!existsSync(cwd)) {
+      return inputError(`${cwd} does not exist.`, {
+        field: 'working-directory',
+        fix: "Pass the folder of a git clone (the action's working-directory, or the CLI's --cwd).",
+      });
+    }
     return inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
   }
   if (error instanceof GitCommandError && /not a git repository/i.test(error.stderr)) {
