@@ -8,6 +8,16 @@ const actionNames = readdirSync(join(root, 'actions')).filter((n) =>
   statSync(join(root, 'actions', n)).isDirectory(),
 );
 
+/** Every action.yml, the nested ones (publish-artifact/dispatch) too. */
+function actionFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? actionFiles(join(dir, e.name)) : e.name === 'action.yml' ? [join(dir, e.name)] : [],
+  );
+}
+
+// The Marketplace's branding colours; icons are Feather names.
+const brandingColors = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
@@ -45,6 +55,20 @@ describe('conventions', () => {
         expect(existsSync(join(root, 'dist', name, 'index.js'))).toBe(true);
         expect(existsSync(join(dir, 'index.ts'))).toBe(true);
       }
+    },
+  );
+
+  it.each(actionFiles(join(root, 'actions')).map((f) => [relative(root, f), f]))(
+    '%s is fit for the Marketplace: branding, and a description under 125 characters',
+    (_, file) => {
+      const action = parse(readFileSync(file, 'utf8')) as {
+        description?: unknown;
+        branding?: { icon?: unknown; color?: unknown };
+      };
+      expect(typeof action.description).toBe('string');
+      expect(String(action.description).length).toBeLessThan(125);
+      expect(action.branding?.icon).toEqual(expect.stringMatching(/^[a-z][a-z0-9-]*$/));
+      expect(brandingColors).toContain(action.branding?.color);
     },
   );
 
