@@ -72,6 +72,22 @@ describe('conventions', () => {
     },
   );
 
+  it('names the actions by one owner everywhere a user reads or copies them: relx-dev/relx', () => {
+    const readmes = [
+      join(root, 'README.md'),
+      ...actionFiles(join(root, 'actions')).map((f) => join(f, '..', 'README.md')),
+    ];
+    const templates = readdirSync(join(root, 'workflows-templates'))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join(root, 'workflows-templates', f));
+    const others: string[] = [];
+    for (const file of [...readmes, ...templates]) {
+      for (const [use] of readFileSync(file, 'utf8').matchAll(/[\w.-]+\/relx\/[\w/-]+@\w+/g))
+        if (!use.startsWith('relx-dev/relx/')) others.push(`${relative(root, file)}: ${use}`);
+    }
+    expect(others).toEqual([]);
+  });
+
   it('keeps @actions/* out of the domain core in src/', () => {
     const offenders = sourceFiles(join(root, 'src')).filter((f) =>
       /from\s+['"]@actions\/|import\(\s*['"]@actions\//.test(readFileSync(f, 'utf8')),
