@@ -1,6 +1,7 @@
 // `npm run demo`: the whole relx chain on a generated sample repository, with local stand-ins
 // that need nothing but `npm ci` — Verdaccio in-process for npm, an in-memory OCI registry, bare
-// git repositories for the source and GitOps, and Prometheus when it is installed. Each stage is
+// git repositories for the source and GitOps, and Prometheus (Debian's when it is installed, else
+// an in-process stand-in that answers its query API over the same sample metrics). Each stage is
 // the relx CLI, exactly as a terminal or the actions run it.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { create as tar } from 'tar';
+import { startPrometheusStandIn } from './demo/prometheus-stand-in.mjs';
 import { startRegistryStandIn } from './demo/oci-registry-stand-in.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -154,23 +156,38 @@ function buildImageLayout(dir, tag, content) {
   );
 }
 
-async function startPrometheus() {
-  const dir = join(work, 'prometheus');
-  mkdirSync(dir, { recursive: true });
+/**
+ * The sample's traffic, counters scraped every 15 s for two hours up to just before now:
+ * requests per scrape [ok, 5xx] — the first canary is as healthy as stable, the second is not.
+ */
+function sampleSeries() {
   const end = Math.floor(Date.now() / 1000 / 15) * 15 - 30;
-  const lines = ['# TYPE http_requests counter'];
-  // requests per 15 s scrape, [ok, 5xx]: the first canary is as healthy as stable, the second is not
   const traffic = { stable: [990, 10], canary: [198, 2], 'canary-2': [188, 12] };
+  const series = [];
   for (const [version, [ok, errors]] of Object.entries(traffic)) {
     for (const [status, per] of [
       ['200', ok],
       ['500', errors],
     ]) {
-      for (let i = 0; i <= 480; i++)
-        lines.push(
-          `http_requests_total{service="api",version="${version}",status="${status}"} ${per * i} ${end - (480 - i) * 15}`,
-        );
+      const samples = [];
+      for (let i = 0; i <= 480; i++) samples.push([end - (480 - i) * 15, per * i]);
+      series.push({ labels: { __name__: 'http_requests_total', service: 'api', version, status }, samples });
     }
+  }
+  return series;
+}
+
+/** Debian's prometheus with the sample loaded into its TSDB by promtool. */
+async function startPrometheus(series) {
+  const dir = join(work, 'prometheus');
+  mkdirSync(dir, { recursive: true });
+  const lines = ['# TYPE http_requests counter'];
+  for (const { labels, samples } of series) {
+    const { __name__, ...rest } = labels;
+    const selector = Object.entries(rest)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(',');
+    for (const [t, v] of samples) lines.push(`${__name__}{${selector}} ${v} ${t}`);
   }
   lines.push('# EOF');
   writeFileSync(join(dir, 'data.om'), `${lines.join('\n')}\n`);
@@ -217,10 +234,19 @@ try {
   stops.push(npm.stop);
   const oci = await startRegistryStandIn();
   stops.push(oci.stop);
-  const prometheus = have('prometheus') && have('promtool') ? await startPrometheus() : null;
-  if (prometheus) stops.push(prometheus.stop);
+  // Without Debian's prometheus, a stand-in answers the same queries over the same sample: the
+  // gates always measure, and the bad canary is always stopped.
+  const realPrometheus = have('prometheus') && have('promtool');
+  const prometheus = realPrometheus
+    ? await startPrometheus(sampleSeries())
+    : await startPrometheusStandIn(sampleSeries());
+  stops.push(prometheus.stop);
   console.log(
-    `  npm registry (Verdaccio) ${npm.url}\n  OCI registry ${oci.host}\n  Prometheus ${prometheus?.url ?? 'not installed (apt-get install prometheus to see the SLO gate)'}`,
+    `  npm registry (Verdaccio) ${npm.url}\n  OCI registry ${oci.host}\n  ${
+      realPrometheus
+        ? `Prometheus ${prometheus.url}`
+        : `Prometheus stand-in ${prometheus.url} — Debian's prometheus is not installed, so an in-process server answers /api/v1/query and /api/v1/query_range over the same sample metrics (apt-get install prometheus for the real one)`
+    }`,
   );
 
   stage('A sample platform: two libraries, the api service image built from one, its Helm chart');
@@ -346,12 +372,6 @@ try {
         ]),
       );
       if (env === 'prod') return;
-      if (!prometheus) {
-        console.log(
-          `  SLO gate after ${env}: skipped — install Debian's prometheus (apt-get install prometheus) to run it`,
-        );
-        continue;
-      }
       const { stdout, code } = await relx(
         repo,
         ['slo-gate', '--policy', policyFor(canary), '--prometheus-url', prometheus.url, '--json'],
@@ -390,7 +410,7 @@ try {
   show(await relx(repo, ['diff', written.path, second.path]));
 
   stage('8. CD again — this canary errs: the gate stops the release and production keeps the previous one');
-  await promoteThrough(second.path, prometheus ? 'canary-2' : 'canary');
+  await promoteThrough(second.path, 'canary-2');
   show(await relx(repo, ['status', '--env', 'prod', '--gitops', gitops]));
   stage('   relx history --env prod — who promoted and approved it, when');
   show(await relx(repo, ['history', '--env', 'prod', '--gitops', gitops]));

@@ -8,6 +8,16 @@ const actionNames = readdirSync(join(root, 'actions')).filter((n) =>
   statSync(join(root, 'actions', n)).isDirectory(),
 );
 
+/** Every action.yml, the nested ones (publish-artifact/dispatch) too. */
+function actionFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? actionFiles(join(dir, e.name)) : e.name === 'action.yml' ? [join(dir, e.name)] : [],
+  );
+}
+
+// The Marketplace's branding colours; icons are Feather names.
+const brandingColors = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
@@ -47,6 +57,36 @@ describe('conventions', () => {
       }
     },
   );
+
+  it.each(actionFiles(join(root, 'actions')).map((f) => [relative(root, f), f]))(
+    '%s is fit for the Marketplace: branding, and a description under 125 characters',
+    (_, file) => {
+      const action = parse(readFileSync(file, 'utf8')) as {
+        description?: unknown;
+        branding?: { icon?: unknown; color?: unknown };
+      };
+      expect(typeof action.description).toBe('string');
+      expect(String(action.description).length).toBeLessThan(125);
+      expect(action.branding?.icon).toEqual(expect.stringMatching(/^[a-z][a-z0-9-]*$/));
+      expect(brandingColors).toContain(action.branding?.color);
+    },
+  );
+
+  it('names the actions by one owner everywhere a user reads or copies them: relx-dev/relx', () => {
+    const readmes = [
+      join(root, 'README.md'),
+      ...actionFiles(join(root, 'actions')).map((f) => join(f, '..', 'README.md')),
+    ];
+    const templates = readdirSync(join(root, 'workflows-templates'))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join(root, 'workflows-templates', f));
+    const others: string[] = [];
+    for (const file of [...readmes, ...templates]) {
+      for (const [use] of readFileSync(file, 'utf8').matchAll(/[\w.-]+\/relx\/[\w/-]+@\w+/g))
+        if (!use.startsWith('relx-dev/relx/')) others.push(`${relative(root, file)}: ${use}`);
+    }
+    expect(others).toEqual([]);
+  });
 
   it('keeps @actions/* out of the domain core in src/', () => {
     const offenders = sourceFiles(join(root, 'src')).filter((f) =>

@@ -7,6 +7,7 @@ import { renderError } from '../../src/relx-error.js';
 import { planRepositoryRelease } from '../../src/release-plan/plan-repository-release.js';
 import { releasedComponents, serializeReleasePlan } from '../../src/release-plan/release-plan.js';
 import { renderPlanSummary, renderPlanTable } from '../../src/release-plan/render-plan.js';
+import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
 
 interface Inputs {
   workingDirectory: string;
@@ -82,7 +83,8 @@ export async function run(): Promise<void> {
     core.setOutput('plan-file', planFile);
     core.setOutput('has-releases', released.length > 0 ? 'true' : 'false');
     core.setOutput('components', JSON.stringify(released));
-    await core.summary.addRaw(renderPlanSummary(plan)).write();
+    const whereFull = `the \`plan-file\` output (${planFile}; upload it with actions/upload-artifact to keep it)`;
+    await core.summary.addRaw(fitStepSummary(renderPlanSummary(plan), { whereFull }).text).write();
   } catch (error) {
     core.setFailed(renderError(error));
   }

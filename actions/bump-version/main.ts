@@ -9,6 +9,7 @@ import type { GitHubRequest } from '../../src/github/github-request.js';
 import { resolveReleasePlan } from '../../src/release/resolve-release-plan.js';
 import { writeBoundaryFromEnvironment } from '../../src/release/write-boundary-from-environment.js';
 import { escapeSummaryText } from '../../src/release-plan/render-plan.js';
+import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
 
 interface Inputs {
   plan: string | null;
@@ -105,7 +106,8 @@ export async function run(): Promise<void> {
     );
     core.setOutput('tags', JSON.stringify(result.components.map((c) => c.tag)));
     core.setOutput('commit', result.commit ?? '');
-    await core.summary.addRaw(renderSummary(result)).write();
+    const whereFull = 'the changelog files of the release commit (and its GitHub Releases)';
+    await core.summary.addRaw(fitStepSummary(renderSummary(result), { whereFull }).text).write();
   } catch (error) {
     core.setFailed(renderError(error));
   }

@@ -7,6 +7,7 @@ import type { GitHubRequest } from '../../src/github/github-request.js';
 import { sendRepositoryDispatch } from '../../src/github/repository-dispatch.js';
 import { inputError, renderError } from '../../src/relx-error.js';
 import { renderSloSummary } from '../../src/slo/render-slo-report.js';
+import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
 import { runSloGate } from '../../src/slo/run-slo-gate.js';
 import { connectSloGate } from '../../src/slo/slo-connection.js';
 import { parseSloPolicy } from '../../src/slo/slo-policy.js';
@@ -82,7 +83,10 @@ export async function run(): Promise<void> {
     core.setOutput('report-file', file);
     await core.summary
       .addRaw(
-        `${environment ? `Environment: \`${environment.replace(/[`<>&]/g, '')}\`\n\n` : ''}${renderSloSummary(report)}`,
+        fitStepSummary(
+          `${environment ? `Environment: \`${environment.replace(/[`<>&]/g, '')}\`\n\n` : ''}${renderSloSummary(report)}`,
+          { whereFull: `the \`report-file\` output (${file})` },
+        ).text,
       )
       .write();
 

@@ -14,6 +14,7 @@ import {
 } from '../../src/manifest/write-release-manifest.js';
 import { writeBoundaryFromEnvironment } from '../../src/release/write-boundary-from-environment.js';
 import { escapeSummaryText } from '../../src/release-plan/render-plan.js';
+import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
 import { configurationError, inputError, renderError } from '../../src/relx-error.js';
 
 interface Inputs {
@@ -123,7 +124,8 @@ export async function run(): Promise<void> {
     core.setOutput('name', manifest.metadata.name);
     if (!result.written) {
       core.info(result.text);
-      await core.summary.addRaw(renderSummary(manifest, previous, 'dry run: nothing written')).write();
+      const summary = renderSummary(manifest, previous, 'dry run: nothing written');
+      await core.summary.addRaw(fitStepSummary(summary, { whereFull: 'the log of this step' }).text).write();
       return;
     }
     const path = relative(cwd, result.written.path);
@@ -146,7 +148,8 @@ export async function run(): Promise<void> {
     core.setOutput('sha256', result.written.sha256);
     core.setOutput('bom-path', bomPath);
     const status = result.written.written ? `written to \`${escapeSummaryText(path)}\`` : 'already written';
-    await core.summary.addRaw(renderSummary(manifest, previous, status)).write();
+    const summary = renderSummary(manifest, previous, status);
+    await core.summary.addRaw(fitStepSummary(summary, { whereFull: `the manifest ${path}` }).text).write();
   } catch (error) {
     core.setFailed(renderError(error));
   }

@@ -1,3 +1,5 @@
+import { inputError } from '../relx-error.js';
+
 /**
  * The tree users get when they write `uses: owner/relx/<action>@v1`: GitHub resolves
  * `<action>/action.yml` at the root of the tagged commit, so a release lays each
@@ -56,4 +58,75 @@ export function actionReleaseTags(version: string): { release: string; major: st
   if (!match) throw new Error(`not a SemVer version: ${version}`);
   const release = `v${match[1]}.${match[2]}.${match[3]}${match[4] ?? ''}`;
   return { release, major: match[4] ? null : `v${match[1]}` };
+}
+
+/** A `uses:` of one of the released actions, rewritten to the commit that holds them. */
+export interface PinnedUse {
+  file: string;
+  line: number;
+  /** As written before, e.g. `relx-dev/relx/promote-env@v1`. */
+  from: string;
+  /** As released, e.g. `relx-dev/relx/promote-env@<40 hex> # v1.4.2`. */
+  to: string;
+}
+
+export interface PinOptions {
+  /** `owner/name` the actions are released as (`relx-dev/relx`). */
+  repository: string;
+  /** The action paths of the release (`promote-env`, `publish-artifact/dispatch`, …). */
+  actions: ReadonlySet<string>;
+  /** The full SHA of the commit whose tree holds the released actions. */
+  commit: string;
+  /** The release tag, for the version comment (`v1.4.2`). */
+  tag: string;
+}
+
+/** The files whose `uses:` a release pins: the templates, and composite actions using siblings. */
+export const pinsUses = (path: string) =>
+  /^workflows-templates\/[^/]+\.ya?ml$/.test(path) || /(^|\/)action\.ya?ml$/.test(path);
+
+const usesLine = /^(\s*(?:-\s+)?uses:\s*)(['"]?)([\w.-]+)\/([\w.-]+)\/([\w./-]+)@([\w.-]+)\2(\s*#.*)?\s*$/;
+
+/**
+ * Rewrites every `uses: <repository>/<action>@<ref>` in `text` to the full SHA of the commit
+ * holding the released actions, with the release tag as the version comment — what an adopter's
+ * pinning audit asks of every third-party action, and relx is a third party to them. A reference
+ * to this repository's name under another owner, or to an action the release does not carry,
+ * would leave a copy that cannot be pinned or does not resolve: both stop the release.
+ */
+export function pinActionUses(
+  file: string,
+  text: string,
+  options: PinOptions,
+): { text: string; pinned: PinnedUse[] } {
+  const [owner = '', name = ''] = options.repository.split('/');
+  const pinned: PinnedUse[] = [];
+  const lines = text.split('\n').map((line, index) => {
+    const match = usesLine.exec(line);
+    if (!match) return line;
+    const [, prefix = '', , usesOwner = '', usesName = '', path = '', ref = ''] = match;
+    if (usesName !== name) return line;
+    const from = `${usesOwner}/${usesName}/${path}@${ref}`;
+    if (usesOwner !== owner) {
+      throw inputError(
+        `${file}:${index + 1} uses ${from}, but the actions are released as ${options.repository}.`,
+        {
+          file,
+          field: 'uses',
+          fix: `Write \`uses: ${options.repository}/${path}@${ref}\` (or release with --repository ${usesOwner}/${usesName}).`,
+        },
+      );
+    }
+    if (!options.actions.has(path)) {
+      throw inputError(`${file}:${index + 1} uses ${from}, but the release has no ${path}/action.yml.`, {
+        file,
+        field: 'uses',
+        fix: `Name one of the released actions: ${[...options.actions].sort().join(', ')}.`,
+      });
+    }
+    const to = `${options.repository}/${path}@${options.commit} # ${options.tag}`;
+    pinned.push({ file, line: index + 1, from, to });
+    return `${prefix}${to}`;
+  });
+  return { text: lines.join('\n'), pinned };
 }

@@ -4,6 +4,7 @@ import { join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { jest } from '@jest/globals';
 import { GitRepo } from '../../test/git-repo.js';
+import { auditWorkflowFile } from '../../test/workflow-audit/audit-workflow.js';
 import { runCli } from '../cli/main.js';
 import { layoutActionRelease, rewriteActionMetadata } from './action-release-tree.js';
 import { publishActionRelease } from './publish-action-release.js';
@@ -37,6 +38,44 @@ function aRelxLikeRepo() {
   });
   const remote = GitRepo.create({ bare: true });
   repo.git('remote', 'add', 'origin', remote.dir);
+  return { repo, remote };
+}
+
+const template = [
+  'name: Deploy',
+  'on: workflow_dispatch',
+  'permissions:',
+  '  contents: read',
+  'jobs:',
+  '  deploy:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+  '        with:',
+  '          persist-credentials: false',
+  '      - uses: relx-dev/relx/foo@v1',
+  "      - uses: 'relx-dev/relx/bar@v1' # the composite one",
+  '      - uses: relx-dev/relx/bar/baz@v1',
+  '',
+].join('\n');
+const siblingUser = [
+  'name: user',
+  'description: d',
+  'runs:',
+  '  using: composite',
+  '  steps:',
+  '    - uses: relx-dev/relx/foo@v1',
+  '',
+].join('\n');
+
+/** A relx-like repository with templates and a composite action that uses a sibling. */
+function aRepoWithTemplates() {
+  const { repo, remote } = aRelxLikeRepo();
+  repo.commit('feat: templates', {
+    'workflows-templates/deploy.yml': template,
+    'actions/bar/baz/action.yml': nodeAction('foo'),
+    'actions/user/action.yml': siblingUser,
+  });
   return { repo, remote };
 }
 
@@ -108,6 +147,113 @@ describe('releasing the actions as users reference them', () => {
     await expect(publishActionRelease(empty.dir, { version: '1.0.0' })).rejects.toMatchObject({
       kind: 'input',
     });
+  });
+});
+
+describe('pinning relx in what it releases', () => {
+  const relxUses = /uses:\s*'?relx-dev\/relx\/[^\s']+/g;
+
+  it('pins every uses: of a released action to the commit holding them, with the version as a comment', async () => {
+    const { repo, remote } = aRepoWithTemplates();
+    const result = await publishActionRelease(repo.dir, { version: '1.2.3', push });
+    const actionsCommit = result.actionsCommit ?? '';
+    expect(actionsCommit).toMatch(/^[0-9a-f]{40}$/);
+    // two commits: the actions, then the same tree with the uses: pinned to it
+    expect(remote.git('rev-parse', 'v1.2.3^{commit}')).toBe(result.commit);
+    expect(remote.git('rev-parse', 'v1^{commit}')).toBe(result.commit);
+    expect(remote.git('rev-parse', `${result.commit}^`)).toBe(actionsCommit);
+    expect(remote.git('rev-list', '--parents', '-n', '1', actionsCommit).split(' ')).toContain(repo.head());
+    expect(remote.git('diff', '--name-only', actionsCommit, 'v1.2.3').split('\n')).toEqual([
+      'user/action.yml',
+      'workflows-templates/deploy.yml',
+    ]);
+    // the released templates and actions: every relx uses: pinned to that commit
+    const released = remote.git('show', 'v1.2.3:workflows-templates/deploy.yml');
+    expect(released.match(relxUses)).toEqual([
+      `uses: relx-dev/relx/foo@${actionsCommit}`,
+      `uses: relx-dev/relx/bar@${actionsCommit}`,
+      `uses: relx-dev/relx/bar/baz@${actionsCommit}`,
+    ]);
+    expect(released).toContain(`relx-dev/relx/foo@${actionsCommit} # v1.2.3\n`);
+    expect(remote.git('show', 'v1.2.3:user/action.yml')).toContain(
+      `- uses: relx-dev/relx/foo@${actionsCommit} # v1.2.3`,
+    );
+    expect(result.pinned.map((p) => `${p.file}:${p.line} ${p.from}`)).toEqual([
+      'user/action.yml:6 relx-dev/relx/foo@v1',
+      'workflows-templates/deploy.yml:12 relx-dev/relx/foo@v1',
+      'workflows-templates/deploy.yml:13 relx-dev/relx/bar@v1',
+      'workflows-templates/deploy.yml:14 relx-dev/relx/bar/baz@v1',
+    ]);
+    // what the pins point to resolves: the actions are there, at that commit
+    for (const action of ['foo', 'bar', 'bar/baz'])
+      expect(remote.git('cat-file', '-t', `${actionsCommit}:${action}/action.yml`)).toBe('blob');
+    // and an adopter's audit, for whom relx is a third party, finds nothing to pin
+    expect(auditWorkflowFile('deploy.yml', released)).toEqual([]);
+    expect(auditWorkflowFile('deploy.yml', template)).toEqual([
+      expect.objectContaining({ rule: 'unpinned-action', line: 12 }),
+      expect.objectContaining({ rule: 'unpinned-action', line: 13 }),
+      expect.objectContaining({ rule: 'unpinned-action', line: 14 }),
+    ]);
+  });
+
+  it('finds the same two commits when run again, and refuses a tag on another tree', async () => {
+    const { repo } = aRepoWithTemplates();
+    const first = await publishActionRelease(repo.dir, { version: '1.2.3', push });
+    const again = await publishActionRelease(repo.dir, { version: '1.2.3', push });
+    expect(again).toMatchObject({ created: false, commit: first.commit, actionsCommit: first.actionsCommit });
+    expect(again.pinned).toEqual(first.pinned);
+    repo.commit('fix: template', { 'workflows-templates/deploy.yml': `${template}# changed\n` });
+    await expect(publishActionRelease(repo.dir, { version: '1.2.3' })).rejects.toMatchObject({
+      kind: 'conflict',
+    });
+  });
+
+  it('stops at a uses: under another owner, of an action it does not release, or nested two deep', async () => {
+    for (const [line, message] of [
+      [
+        '      - uses: org/relx/foo@v1',
+        /uses org\/relx\/foo@v1, but the actions are released as relx-dev\/relx/,
+      ],
+      ['      - uses: relx-dev/relx/nope@v1', /the release has no nope\/action\.yml/],
+    ] as const) {
+      const { repo } = aRelxLikeRepo();
+      const withoutBaz = template.replace('      - uses: relx-dev/relx/bar/baz@v1\n', '');
+      repo.commit('feat: template', { 'workflows-templates/x.yml': `${withoutBaz}${line}\n` });
+      await expect(publishActionRelease(repo.dir, { version: '1.0.0' })).rejects.toMatchObject({
+        kind: 'input',
+        field: 'uses',
+        message: expect.stringMatching(message),
+      });
+      expect(repo.git('tag', '--list')).toBe('');
+    }
+    const { repo } = aRepoWithTemplates();
+    repo.commit('feat: nested', {
+      'actions/outer/action.yml': siblingUser.replace('relx-dev/relx/foo@v1', 'relx-dev/relx/user@v1'),
+    });
+    await expect(publishActionRelease(repo.dir, { version: '1.0.0' })).rejects.toMatchObject({
+      message: expect.stringMatching(/outer\/action\.yml:6 uses user, which itself uses another action/),
+    });
+  });
+
+  it('says in its output where each uses: is pinned', async () => {
+    const { repo } = aRepoWithTemplates();
+    let out = '';
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk) => ((out += String(chunk)), true));
+    const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await runCli(['action-release', '--version', '2.0.0', '--cwd', repo.dir])).toBe(0);
+    } finally {
+      spy.mockRestore();
+      quiet.mockRestore();
+    }
+    const actionsCommit = repo.git('rev-parse', 'v2.0.0^');
+    expect(out).toContain(`pinned to the actions at ${actionsCommit}:\n`);
+    expect(out).toContain(
+      `  workflows-templates/deploy.yml:12  relx-dev/relx/foo@${actionsCommit} # v2.0.0\n`,
+    );
+    expect(out.match(/@[0-9a-f]{40} # v2\.0\.0/g)).toHaveLength(4);
   });
 });
 

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { pushAuthEnv } from '../git/git-write.js';
 import { resolveCommit } from '../git/git-refs.js';
 import { runGit } from '../git/run-git.js';
@@ -9,15 +9,25 @@ import { conflictError, inputError } from '../relx-error.js';
 import {
   actionReleaseTags,
   layoutActionRelease,
+  pinActionUses,
+  pinsUses,
   rewriteActionMetadata,
+  type PinnedUse,
+  type PinOptions,
+  type ReleaseTreeEntry,
   type TreeEntry,
 } from './action-release-tree.js';
+
+/** The name the templates and READMEs use the actions by. */
+export const defaultActionRepository = 'relx-dev/relx';
 
 export interface ActionReleaseOptions {
   /** The version to release, `1.4.2` or `v1.4.2`. */
   version: string;
   /** The commit whose tree is laid out (default HEAD). */
   source?: string;
+  /** `owner/name` the actions are used as in the templates (default relx-dev/relx). */
+  repository?: string;
   push?: { remote: string; token?: string } | null;
   dryRun?: boolean;
   onProgress?: (message: string) => void;
@@ -26,7 +36,12 @@ export interface ActionReleaseOptions {
 export interface ActionReleaseResult {
   tag: string;
   majorTag: string | null;
+  /** The commit the tags point to. */
   commit: string | null;
+  /** The commit holding the actions that the released `uses:` are pinned to: `commit`'s parent, or `commit` when nothing needed pinning. */
+  actionsCommit: string | null;
+  /** Every `uses:` of a released action, rewritten to `actionsCommit`. */
+  pinned: PinnedUse[];
   /** false when the tag already held this very tree (a re-run). */
   created: boolean;
   files: string[];
@@ -88,52 +103,68 @@ export async function publishActionRelease(
       fix: 'Release from a commit of the relx repository (or one laid out the same way).',
     });
   }
+  const metadata = await laidOutEntries(cwd, laidOut);
+  const actionsTree = await writeTree(cwd, metadata);
+  const repository = options.repository ?? defaultActionRepository;
+  const actions = new Set(
+    laidOut.filter((e) => /(^|\/)action\.ya?ml$/.test(e.path)).map((e) => posix.dirname(e.path)),
+  );
+  const pinTree = (actionsCommit: string) =>
+    pinnedTree(cwd, metadata, { repository, actions, commit: actionsCommit, tag: tags.release });
+  // Whether anything is to be pinned does not depend on the commit: ask with a placeholder.
+  const planned = await pinTree('0'.repeat(40));
+  const needsPins = planned.pinned.length > 0;
   if (options.dryRun) {
+    // objects may have been hashed into the repository, unreferenced; no ref is written
+    const placeholder = (to: string) => to.replace('0'.repeat(40), '<actions commit>');
     return {
       tag: tags.release,
       majorTag: tags.major,
       commit: null,
+      actionsCommit: null,
       created: false,
       files: laidOut.map((e) => e.path),
+      pinned: planned.pinned.map((p) => ({ ...p, to: placeholder(p.to) })),
     };
   }
 
-  const index = mkdtempSync(join(tmpdir(), 'relx-action-release-'));
-  let tree: string;
-  try {
-    const lines: string[] = [];
-    for (const entry of laidOut) {
-      let sha = entry.sha;
-      if (entry.rewrite) {
-        const text = await runGit(cwd, ['cat-file', 'blob', entry.sha]);
-        sha = (
-          await runGit(cwd, ['hash-object', '-w', '--stdin'], { input: rewriteActionMetadata(text) })
-        ).trim();
-      }
-      lines.push(`${entry.mode} ${sha}\t${entry.path}`);
-    }
-    const env = { GIT_INDEX_FILE: join(index, 'index') };
-    await runGit(cwd, ['update-index', '--add', '--index-info'], { input: `${lines.join('\n')}\n`, env });
-    tree = (await runGit(cwd, ['write-tree'], { env })).trim();
-  } finally {
-    rmSync(index, { recursive: true, force: true });
-  }
-
   let commit = await tagCommit(cwd, tags.release);
+  let actionsCommit: string | null;
+  let pinned: PinnedUse[] = [];
   let created = false;
   if (commit) {
-    const existingTree = (await runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
-    if (existingTree !== tree) {
+    // a re-run: the tag must hold this very release (and, pinned, point into its own parent)
+    actionsCommit = needsPins ? await firstParent(cwd, commit) : commit;
+    const expected =
+      needsPins && actionsCommit ? await pinTree(actionsCommit) : { tree: actionsTree, pinned };
+    const same =
+      actionsCommit !== null &&
+      (await treeOf(cwd, actionsCommit)) === actionsTree &&
+      (await treeOf(cwd, commit)) === expected.tree;
+    if (!same) {
       throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
         fix: `A released version never changes: release the next version instead of ${tags.release}.`,
       });
     }
+    pinned = expected.pinned;
     progress(`${tags.release} already released at ${commit.slice(0, 7)}`);
   } else {
     const previous = tags.major ? await tagCommit(cwd, tags.major) : null;
     const parents = [...(previous ? ['-p', previous] : []), '-p', source];
     const message = `release ${tags.release}\n\nActions laid out from ${source}.\n`;
-    commit = (await runGit(cwd, ['commit-tree', tree, ...parents], { input: message })).trim();
+    actionsCommit = (await runGit(cwd, ['commit-tree', actionsTree, ...parents], { input: message })).trim();
+    commit = actionsCommit;
+    if (needsPins) {
+      // The release commit's own SHA is known only once it is written, so the uses: are pinned to
+      // its parent, the commit above: same actions, same bundles, only these lines differ.
+      const second = await pinTree(actionsCommit);
+      pinned = second.pinned;
+      const pinMessage = `release ${tags.release}: pin relx's actions\n\nTemplates and composite actions use ${repository}/<action>@${actionsCommit} # ${tags.release}.\n`;
+      commit = (
+        await runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })
+      ).trim();
+      progress(`pinned ${pinned.length} uses: to ${actionsCommit.slice(0, 7)}`);
+    }
     await runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
     created = true;
     progress(`tagged ${tags.release} at ${commit.slice(0, 7)}`);
@@ -153,5 +184,89 @@ export async function publishActionRelease(
     });
     progress(`pushed ${refspecs.length} tag(s) to ${options.push.remote}`);
   }
-  return { tag: tags.release, majorTag: tags.major, commit, created, files: laidOut.map((e) => e.path) };
+  return {
+    tag: tags.release,
+    majorTag: tags.major,
+    commit,
+    actionsCommit,
+    created,
+    files: laidOut.map((e) => e.path),
+    pinned,
+  };
+}
+
+/** The release tree's entries, action.yml files rewritten for their new depth. */
+async function laidOutEntries(cwd: string, laidOut: readonly ReleaseTreeEntry[]): Promise<TreeEntry[]> {
+  const entries: TreeEntry[] = [];
+  for (const entry of laidOut) {
+    let sha = entry.sha;
+    if (entry.rewrite) {
+      const text = await runGit(cwd, ['cat-file', 'blob', entry.sha]);
+      sha = await writeBlob(cwd, rewriteActionMetadata(text));
+    }
+    entries.push({ mode: entry.mode, sha, path: entry.path });
+  }
+  return entries;
+}
+
+/** The tree with every `uses:` of a released action pinned to `options.commit` (see pinActionUses). */
+async function pinnedTree(
+  cwd: string,
+  entries: readonly TreeEntry[],
+  options: PinOptions,
+): Promise<{ tree: string; pinned: PinnedUse[] }> {
+  const pinned: PinnedUse[] = [];
+  const pinnedEntries: TreeEntry[] = [];
+  for (const entry of entries) {
+    if (!pinsUses(entry.path)) {
+      pinnedEntries.push(entry);
+      continue;
+    }
+    const text = await runGit(cwd, ['cat-file', 'blob', entry.sha]);
+    const result = pinActionUses(entry.path, text, options);
+    pinned.push(...result.pinned);
+    pinnedEntries.push(
+      result.pinned.length > 0 ? { ...entry, sha: await writeBlob(cwd, result.text) } : entry,
+    );
+  }
+  // A composite action pinned to the commit above reaches its siblings as they are there; a sibling
+  // that itself uses a sibling would be reached unpinned: refuse rather than release that.
+  const withPins = new Set(pinned.map((p) => p.file));
+  for (const use of pinned) {
+    const target = /@/.test(use.to) ? use.to.slice(options.repository.length + 1, use.to.indexOf('@')) : '';
+    if (/(^|\/)action\.ya?ml$/.test(use.file) && [...withPins].some((f) => posix.dirname(f) === target)) {
+      throw inputError(
+        `${use.file}:${use.line} uses ${target}, which itself uses another action of this release.`,
+        {
+          file: use.file,
+          field: 'uses',
+          fix: 'A composite action may use sibling actions that use no other relx action (one release pins one level).',
+        },
+      );
+    }
+  }
+  return { tree: await writeTree(cwd, pinnedEntries), pinned };
+}
+
+const writeBlob = async (cwd: string, text: string) =>
+  (await runGit(cwd, ['hash-object', '-w', '--stdin'], { input: text })).trim();
+
+async function writeTree(cwd: string, entries: readonly TreeEntry[]): Promise<string> {
+  const index = mkdtempSync(join(tmpdir(), 'relx-action-release-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(index, 'index') };
+    const lines = entries.map((e) => `${e.mode} ${e.sha}\t${e.path}`);
+    await runGit(cwd, ['update-index', '--add', '--index-info'], { input: `${lines.join('\n')}\n`, env });
+    return (await runGit(cwd, ['write-tree'], { env })).trim();
+  } finally {
+    rmSync(index, { recursive: true, force: true });
+  }
+}
+
+const treeOf = async (cwd: string, commit: string) =>
+  (await runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+
+async function firstParent(cwd: string, commit: string): Promise<string | null> {
+  const [, parent] = (await runGit(cwd, ['rev-list', '--parents', '-n', '1', commit])).trim().split(' ');
+  return parent ?? null;
 }

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { inputError, renderError, RelxError } from '../relx-error.js';
 import { cliCommands } from './cli-commands.js';
+import { relxVersion } from './relx-version.js';
 
 /** The `relx` program. Each subcommand lives in its own `<name>-command.ts` and registers itself here. */
 export function buildProgram(): Command {
   const program = new Command('relx')
     .description('Release engineering for monorepos: plan, version, publish, manifest, promote, gate.')
-    .version(process.env.RELX_VERSION ?? '0.0.0-dev')
+    .version(relxVersion())
     // `relx --version` is relx's; after a command, `--version` is that command's (action-release)
     .enablePositionalOptions()
     .showHelpAfterError()

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GitHubApiServer } from '../github-api/github-api-server.js';
+import { auditWorkflowFile } from '../workflow-audit/audit-workflow.js';
 import { relxRoot, runWorkflow } from '../step-runner/run-workflow.js';
 
 // relx's own .github/workflows/release.yml, run by the step runner on a clone of relx's HEAD (what
@@ -98,5 +99,26 @@ describe('relx releases itself with relx', () => {
       }
     }
     expect(git(origin, 'show', `v${version}:publish-artifact/dispatch/action.yml`)).toContain('node24');
+
+    // the released templates use relx by the commit holding the actions (the tag's parent), so that
+    // an adopter's copy passes their audit, for whom relx is a third party: no first-party exemption
+    const actionsCommit = git(origin, 'rev-parse', `v${version}^{commit}^`);
+    expect(git(origin, 'cat-file', '-t', `${actionsCommit}:promote-env/action.yml`)).toBe('blob');
+    const releasedFiles = git(origin, 'ls-tree', '-r', '--name-only', `v${version}`)
+      .split('\n')
+      .filter((p) => /^workflows-templates\/.+\.yml$|(^|\/)action\.yml$/.test(p));
+    expect(releasedFiles.filter((p) => p.startsWith('workflows-templates/')).length).toBeGreaterThanOrEqual(
+      5,
+    );
+    const relxUses: string[] = [];
+    const findings: unknown[] = [];
+    for (const path of releasedFiles) {
+      const text = git(origin, 'show', `v${version}:${path}`);
+      for (const [line] of text.matchAll(/uses:\s*\S*relx\/\S+.*$/gm)) relxUses.push(line);
+      findings.push(...auditWorkflowFile(path, text));
+    }
+    expect(relxUses.length).toBeGreaterThanOrEqual(10);
+    expect(relxUses.filter((u) => !u.endsWith(`@${actionsCommit} # v${version}`))).toEqual([]);
+    expect(findings).toEqual([]);
   }, 600_000);
 });

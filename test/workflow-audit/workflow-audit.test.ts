@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { pinActionUses } from '../../src/action-release/action-release-tree.js';
 import { auditWorkflowFile, type Finding } from './audit-workflow.js';
 import {
   display,
@@ -11,7 +12,10 @@ import {
   shippedWorkflowFiles,
 } from './workflow-files.js';
 
-/** relx's own actions, released with the templates and referenced by their major tag. */
+/**
+ * relx's own actions, referenced by their major tag on main: `relx action-release` pins them in
+ * the released tree, which is audited below with no exemption (an adopter's view).
+ */
 const firstParty = ['relx-dev/relx'];
 const { workflows, actions } = shippedWorkflowFiles();
 const templates = workflows.filter((f) => f.includes('workflows-templates'));
@@ -123,4 +127,33 @@ describe('templates', () => {
       expect(problems).toEqual([]);
     },
   );
+});
+
+describe('the released templates and actions, as an adopter audits them', () => {
+  const released = new Set(actions.map((f) => relative(join(repoRoot, 'actions'), dirname(f))));
+  const pin = (path: string) =>
+    pinActionUses(display(path), readFileSync(path, 'utf8'), {
+      repository: 'relx-dev/relx',
+      actions: released,
+      commit: 'a'.repeat(40),
+      tag: 'v1.2.3',
+    });
+
+  it.each([...templates, ...actions].map((f) => [display(f), f]))(
+    '%s pinned by relx action-release has nothing left to pin, with no first-party exemption',
+    (name, path) => {
+      const { text } = pin(path);
+      expect(auditWorkflowFile(name, text)).toEqual([]);
+    },
+  );
+
+  it('needs the pinning: unpinned, the templates use relx by a tag an adopter cannot review', () => {
+    const unpinned = templates.flatMap((path) =>
+      auditWorkflowFile(display(path), readFileSync(path, 'utf8')).filter(
+        (f) => f.rule === 'unpinned-action',
+      ),
+    );
+    expect(unpinned.length).toBeGreaterThanOrEqual(templates.length);
+    expect(unpinned.every((f) => /relx-dev\/relx\//.test(f.message))).toBe(true);
+  });
 });
