@@ -1,5 +1,10 @@
+import { jest } from '@jest/globals';
 import { getOctokit } from '@actions/github';
-import { aRelease } from './gitops-fixture.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+import { aGitOpsRepository, aRelease } from './gitops-fixture.js';
 import { GitHubApiServer } from '../github-api/github-api-server.js';
 import { GitRepo } from '../git-repo.js';
 import type { GitHubRequest } from '../../src/github/github-request.js';
@@ -127,5 +132,28 @@ describe('receiving the manifest CI handed over', () => {
       /manifest_sha256/,
     );
     expect(() => parseHandoff('{', 'p')).toThrow(/is not JSON/);
+  });
+
+  it('relx promote --manifest-sha256 promotes only the exact bytes, and writes nothing otherwise', async () => {
+    const { remote, url } = aGitOpsRepository();
+    const file = join(mkdtempSync(join(tmpdir(), 'relx-sha-')), 'release.yaml');
+    writeFileSync(file, `${text}\n`); // one newline more than CI hashed
+    const errors: string[] = [];
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const head = remote.git('rev-parse', 'main');
+      const args = ['promote', '--env', 'dev', '--manifest', file, '--gitops', url, '--manifest-sha256'];
+      expect(await runCli([...args, sha256Of(text)])).not.toBe(0);
+      expect(errors.join('\n')).toContain('is not the one CI handed over');
+      expect(remote.git('rev-parse', 'main')).toBe(head);
+      writeFileSync(file, text);
+      expect(await runCli([...args, sha256Of(text)])).toBe(0);
+      expect(remote.git('rev-parse', 'main')).not.toBe(head);
+    } finally {
+      jest.restoreAllMocks();
+      process.exitCode = undefined;
+    }
   });
 });
