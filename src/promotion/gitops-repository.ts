@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pushAuthEnv } from '../git/git-write.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
+import { gitopsConfigFile, parseGitOpsConfig, type GitOpsConfig } from './gitops-config.js';
 import { parsePromotionMessage, type PromotionRecord } from './promotion-commit.js';
 
 export interface GitOpsRemote {
@@ -36,17 +37,47 @@ const identity = {
 export class GitOpsClone {
   private constructor(
     readonly dir: string,
-    readonly branch: string,
+    public branch: string,
     private readonly remote: GitOpsRemote,
   ) {}
 
-  static async open(remote: GitOpsRemote, branch: string): Promise<GitOpsClone> {
+  /**
+   * A clone on the branch the GitOps repository is reconciled from: `branch:` in its
+   * relx.gitops.yaml, else the remote's default branch (an empty repository starts `main`). A
+   * branch that does not exist is refused — a promotion to a new orphan branch would never deploy.
+   */
+  static async openConfigured(remote: GitOpsRemote): Promise<{ clone: GitOpsClone; config: GitOpsConfig }> {
+    const clone = await GitOpsClone.open(remote, null);
+    try {
+      const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
+      if (!config.branch || config.branch === clone.branch) return { clone, config };
+      const from = clone.branch;
+      await clone.checkoutBranch(config.branch, from);
+      const there = parseGitOpsConfig(clone.read(gitopsConfigFile));
+      if (there.branch && there.branch !== config.branch) {
+        throw inputError(
+          `${gitopsConfigFile} on ${from} names branch ${config.branch}, whose own ${gitopsConfigFile} names ${there.branch}.`,
+          { file: gitopsConfigFile, field: 'branch', fix: 'Name the same branch on both.' },
+        );
+      }
+      return { clone, config: there };
+    } catch (error) {
+      clone.close();
+      throw error;
+    }
+  }
+
+  /** A clone of `branch`, or (null) of the remote's default branch. */
+  static async open(remote: GitOpsRemote, branch: string | null): Promise<GitOpsClone> {
     const dir = mkdtempSync(join(tmpdir(), 'relx-gitops-'));
     try {
       await runGit(dir, ['init', '--quiet']);
       await runGit(dir, ['remote', 'add', 'origin', remote.url]);
-      await runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
-      const clone = new GitOpsClone(dir, branch, remote);
+      const env = pushAuthEnv(remote.token);
+      const heads = await runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
+      const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
+      await runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
+      const clone = new GitOpsClone(dir, target, remote);
       await clone.refresh();
       return clone;
     } catch (error) {
@@ -64,11 +95,34 @@ export class GitOpsClone {
     }
   }
 
-  /** Moves to what the remote holds now (an empty remote stays an empty branch). */
+  /** Moves to `branch`, which must exist on the remote. */
+  private async checkoutBranch(branch: string, from: string): Promise<void> {
+    this.branch = branch;
+    await runGit(this.dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.branch = from;
+      throw error;
+    }
+  }
+
+  /**
+   * Moves to what the remote holds now. An empty remote stays an empty branch (the first
+   * promotion creates it); a remote with branches but not this one is refused, never orphaned.
+   */
   async refresh(): Promise<void> {
     const env = pushAuthEnv(this.remote.token);
-    const heads = await runGit(this.dir, ['ls-remote', '--heads', 'origin', this.branch], { env });
-    if (heads.trim() === '') return;
+    const heads = await runGit(this.dir, ['ls-remote', '--heads', 'origin'], { env });
+    const names = [...heads.matchAll(/\trefs\/heads\/(\S+)$/gm)].map((m) => m[1] ?? '');
+    if (names.length === 0) return;
+    if (!names.includes(this.branch)) {
+      throw inputError(`The GitOps repository ${this.remote.url} has no branch ${this.branch}.`, {
+        file: gitopsConfigFile,
+        field: 'branch',
+        fix: `Set branch: to the branch Argo CD or Flux reconciles (it has ${names.slice(0, 5).join(', ')}), or create ${this.branch} first.`,
+      });
+    }
     await runGit(
       this.dir,
       ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`],

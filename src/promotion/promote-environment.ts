@@ -90,7 +90,7 @@ async function land(
 ): Promise<PromotionResult> {
   const progress = context.onProgress ?? (() => {});
   const attempts = context.attempts ?? 12;
-  const clone = await GitOpsClone.open(context.remote, 'main');
+  const { clone } = await GitOpsClone.openConfigured(context.remote);
   try {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const state = await readState(clone, context.environment);
