@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pushAuthEnv } from '../git/git-write.js';
@@ -23,6 +31,33 @@ export interface HistoryEntry {
   content: string | null;
 }
 
+/** Each clone's folder names the process that owns it, so one a killed process left can be told apart. */
+const clonePrefix = 'relx-gitops-';
+
+const processIsAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+};
+
+/**
+ * Removes the clones of relx processes that no longer run (killed before their `finally`).
+ * A clone of a live process — another promotion running now — is never touched.
+ */
+export function sweepAbandonedClones(root = tmpdir()): string[] {
+  const removed: string[] = [];
+  for (const name of existsSync(root) ? readdirSync(root) : []) {
+    const pid = Number(new RegExp(`^${clonePrefix}(\\d+)-`).exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || processIsAlive(pid)) continue;
+    rmSync(join(root, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 const identity = {
   GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME || 'relx',
   GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL || 'relx@users.noreply.github.com',
@@ -40,6 +75,11 @@ export class GitOpsClone {
     public branch: string,
     private readonly remote: GitOpsRemote,
   ) {}
+
+  /** The branch known to exist on the remote (fetched before); null until then. */
+  private fetched: string | null = null;
+  /** File contents at a commit never change: a retry re-reads history without running git show again. */
+  private readonly shown = new Map<string, string | null>();
 
   /**
    * A clone on the branch the GitOps repository is reconciled from: `branch:` in its
@@ -69,7 +109,8 @@ export class GitOpsClone {
 
   /** A clone of `branch`, or (null) of the remote's default branch. */
   static async open(remote: GitOpsRemote, branch: string | null): Promise<GitOpsClone> {
-    const dir = mkdtempSync(join(tmpdir(), 'relx-gitops-'));
+    sweepAbandonedClones();
+    const dir = mkdtempSync(join(tmpdir(), `${clonePrefix}${process.pid}-`));
     try {
       await runGit(dir, ['init', '--quiet']);
       await runGit(dir, ['remote', 'add', 'origin', remote.url]);
@@ -113,6 +154,18 @@ export class GitOpsClone {
    */
   async refresh(): Promise<void> {
     const env = pushAuthEnv(this.remote.token);
+    // once the branch is known to be there, a refresh after a lost race is one fetch and a reset
+    if (this.fetched !== this.branch) await this.checkRemoteBranch(env);
+    if (this.fetched !== this.branch) return;
+    await runGit(
+      this.dir,
+      ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`],
+      { env },
+    );
+    await runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
+  }
+
+  private async checkRemoteBranch(env: Record<string, string>): Promise<void> {
     const heads = await runGit(this.dir, ['ls-remote', '--heads', 'origin'], { env });
     const names = [...heads.matchAll(/\trefs\/heads\/(\S+)$/gm)].map((m) => m[1] ?? '');
     if (names.length === 0) return;
@@ -123,12 +176,7 @@ export class GitOpsClone {
         fix: `Set branch: to the branch Argo CD or Flux reconciles (it has ${names.slice(0, 5).join(', ')}), or create ${this.branch} first.`,
       });
     }
-    await runGit(
-      this.dir,
-      ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`],
-      { env },
-    );
-    await runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
+    this.fetched = this.branch;
   }
 
   read(path: string): string | null {
@@ -151,7 +199,11 @@ export class GitOpsClone {
     for (const chunk of log.split('\x1e')) {
       const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
       if (!commit || !time || !author || message === undefined) continue;
-      const content = await runGit(this.dir, ['show', `${commit}:${path}`]).catch(() => null);
+      const key = `${commit}:${path}`;
+      const content = this.shown.has(key)
+        ? (this.shown.get(key) ?? null)
+        : await runGit(this.dir, ['show', key]).catch(() => null);
+      this.shown.set(key, content);
       entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
     }
     return entries;
@@ -176,6 +228,7 @@ export class GitOpsClone {
       await runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
         env: pushAuthEnv(this.remote.token),
       });
+      this.fetched = this.branch;
       return true;
     } catch (error) {
       if (
