@@ -20,6 +20,7 @@ import {
 } from '../../test/prometheus/slo-scenarios.js';
 import type { Clock } from './metrics-provider.js';
 import { prometheusProvider } from './prometheus-provider.js';
+import { renderSloGateTexts } from './render-slo-report.js';
 import { runSloGate } from './run-slo-gate.js';
 import { validateSloPolicy, type SloPolicyInput } from './slo-policy.js';
 import { prometheusQueries } from './slo-queries.js';
@@ -197,6 +198,36 @@ describe('the SLO gate against a real Prometheus', () => {
       } finally {
         await new Promise((done) => server.close(done));
       }
+    }
+  });
+
+  it('scrubs the credentials from every text it writes, when a proxy echoes them back', async () => {
+    const token = 'prom-token-0123456789abcdef';
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`${req.headers.authorization ?? ''} is not allowed here`);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const policy = policyFor('healthy', { retries: 0 });
+      const report = await runSloGate({
+        policy,
+        provider: prometheusProvider(`http://127.0.0.1:${port}`, { bearer: token }),
+        queries: {
+          baseline: prometheusQueries(policy, 'baseline'),
+          canary: prometheusQueries(policy, 'canary'),
+        },
+        at: endTime,
+        clock: instant(),
+      });
+      expect(report.error).toContain(token); // what came back
+      const texts = renderSloGateTexts(report, { environment: 'staging', secrets: [token] });
+      for (const text of [texts.json, texts.summary, texts.failure ?? '']) expect(text).not.toContain(token);
+      expect(texts.summary).toContain('malformed response');
+      expect(texts.json).toContain('Bearer ***');
+    } finally {
+      await new Promise((done) => server.close(done));
     }
   });
 
