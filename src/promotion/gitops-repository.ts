@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { pushAuthEnv } from '../git/git-write.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
+import { scrubSecrets } from '../secret-text.js';
 import { gitopsConfigFile, parseGitOpsConfig, type GitOpsConfig } from './gitops-config.js';
 import { parsePromotionMessage, type PromotionRecord } from './promotion-commit.js';
 
@@ -124,8 +125,12 @@ export class GitOpsClone {
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       if (error instanceof GitCommandError) {
+        // git echoes the URL, credentials and all, when it was given them in it
         throw inputError(
-          `Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`,
+          scrubSecrets(
+            `Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`,
+            [remote.token],
+          ),
           {
             field: 'gitops-repository',
             fix: 'Check the URL or path, and that the token may read it.',
@@ -170,7 +175,8 @@ export class GitOpsClone {
     const names = [...heads.matchAll(/\trefs\/heads\/(\S+)$/gm)].map((m) => m[1] ?? '');
     if (names.length === 0) return;
     if (!names.includes(this.branch)) {
-      throw inputError(`The GitOps repository ${this.remote.url} has no branch ${this.branch}.`, {
+      const url = scrubSecrets(this.remote.url, [this.remote.token]);
+      throw inputError(`The GitOps repository ${url} has no branch ${this.branch}.`, {
         file: gitopsConfigFile,
         field: 'branch',
         fix: `Set branch: to the branch Argo CD or Flux reconciles (it has ${names.slice(0, 5).join(', ')}), or create ${this.branch} first.`,

@@ -18,6 +18,11 @@ import {
   type PromotionResult,
 } from '../../../../src/promotion/promote-environment.js';
 import { escapeSummaryText } from '../../../../src/release-plan/render-plan.js';
+import { scrubSecrets } from '../../../../src/secret-text.js';
+
+/** The tokens this step was given: scrubbed from the summary, the outputs and the failure message. */
+const secrets = () => [core.getInput('token'), core.getInput('source_token')];
+const scrub = (text: string) => scrubSecrets(text, secrets());
 
 /**
  * The receive step: the dispatch's hand-off → its manifest, verified against manifest_sha256 (from
@@ -105,33 +110,35 @@ export async function run(): Promise<void> {
     }
     core.setOutput('status', result.status);
     core.setOutput('commit', result.commit ?? '');
-    core.setOutput('release', result.manifest);
-    core.setOutput('previous', result.previous ?? '');
+    core.setOutput('release', scrub(result.manifest));
+    core.setOutput('previous', scrub(result.previous ?? ''));
     const e = escapeSummaryText;
     const record = result.record;
     await core.summary
       .addRaw(
-        [
-          `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
-          '',
-          `| | |`,
-          `|---|---|`,
-          `| release | ${e(result.manifest)} |`,
-          `| previous | ${e(result.previous ?? '—')} |`,
-          `| GitOps commit | ${e(result.commit ?? '—')} |`,
-          `| approved by | ${e(record?.approvedBy ?? '—')} |`,
-          `| hotfix | ${record?.hotfix ? 'yes (environment order skipped)' : 'no'} |`,
-          record?.rollbackOf
-            ? `| rollback of | ${e(record.rollbackOf)}${record.component ? ` (${e(record.component)} only)` : ''} |`
-            : '',
-          `| files | ${result.files.map((f) => `\`${e(f)}\``).join(', ') || '—'} |`,
-          '',
-        ]
-          .filter((l) => l !== '')
-          .join('\n') + '\n',
+        scrub(
+          [
+            `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
+            '',
+            `| | |`,
+            `|---|---|`,
+            `| release | ${e(result.manifest)} |`,
+            `| previous | ${e(result.previous ?? '—')} |`,
+            `| GitOps commit | ${e(result.commit ?? '—')} |`,
+            `| approved by | ${e(record?.approvedBy ?? '—')} |`,
+            `| hotfix | ${record?.hotfix ? 'yes (environment order skipped)' : 'no'} |`,
+            record?.rollbackOf
+              ? `| rollback of | ${e(record.rollbackOf)}${record.component ? ` (${e(record.component)} only)` : ''} |`
+              : '',
+            `| files | ${result.files.map((f) => `\`${e(f)}\``).join(', ') || '—'} |`,
+            '',
+          ]
+            .filter((l) => l !== '')
+            .join('\n') + '\n',
+        ),
       )
       .write();
   } catch (error) {
-    core.setFailed(renderError(error));
+    core.setFailed(scrub(renderError(error)));
   }
 }
