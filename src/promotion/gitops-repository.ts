@@ -228,6 +228,20 @@ export class GitOpsClone {
     return (await runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
   }
 
+  /**
+   * Whether another promotion landed since the last refresh: one ls-remote, much cheaper than a
+   * commit and a push that would be turned away — what keeps many promotions at once fast.
+   */
+  async remoteMoved(): Promise<boolean> {
+    const env = pushAuthEnv(this.remote.token);
+    const tip = (await runGit(this.dir, ['ls-remote', 'origin', `refs/heads/${this.branch}`], { env }))
+      .split('\t')[0]
+      ?.trim();
+    if (this.fetched !== this.branch) return Boolean(tip); // created meanwhile
+    const base = await runGit(this.dir, ['rev-parse', `refs/remotes/origin/${this.branch}`]).catch(() => '');
+    return tip !== base.trim();
+  }
+
   /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
   async push(): Promise<boolean> {
     try {

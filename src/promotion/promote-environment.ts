@@ -139,8 +139,10 @@ async function land(
           record: plan.record,
         };
       }
-      const commit = await clone.commit(plan.files, plan.message);
-      if (await clone.push()) {
+      // a retry checks first whether it would lose again, before it commits and pushes
+      const commit =
+        attempt > 1 && (await clone.remoteMoved()) ? null : await clone.commit(plan.files, plan.message);
+      if (commit && (await clone.push())) {
         progress(`${context.environment}: ${plan.message.split('\n')[0]} (${commit.slice(0, 7)})`);
         return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
       }
