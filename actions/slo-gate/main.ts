@@ -6,7 +6,8 @@ import * as github from '@actions/github';
 import type { GitHubRequest } from '../../src/github/github-request.js';
 import { sendRepositoryDispatch } from '../../src/github/repository-dispatch.js';
 import { inputError, renderError } from '../../src/relx-error.js';
-import { renderSloSummary } from '../../src/slo/render-slo-report.js';
+import { renderSloGateTexts } from '../../src/slo/render-slo-report.js';
+import { basicAuthSecrets, scrubSecrets } from '../../src/secret-text.js';
 import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
 import { runSloGate } from '../../src/slo/run-slo-gate.js';
 import { connectSloGate } from '../../src/slo/slo-connection.js';
@@ -28,18 +29,26 @@ async function readPolicy(workspace: string): Promise<{ text: string; source: st
   return { text, source: file };
 }
 
+/** Every credential the gate was given, in the forms a backend might echo back. */
+function secrets(): string[] {
+  const values = [
+    'prometheus-token',
+    'prometheus-password',
+    'datadog-api-key',
+    'datadog-application-key',
+    'token',
+  ]
+    .map((name) => core.getInput(name))
+    .filter((v) => v !== '');
+  return [
+    ...values,
+    ...basicAuthSecrets(core.getInput('prometheus-username'), core.getInput('prometheus-password')),
+  ];
+}
+
 export async function run(): Promise<void> {
   try {
-    for (const secret of [
-      'prometheus-token',
-      'prometheus-password',
-      'datadog-api-key',
-      'datadog-application-key',
-      'token',
-    ]) {
-      const value = core.getInput(secret);
-      if (value) core.setSecret(value);
-    }
+    for (const value of secrets()) core.setSecret(value);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const { text, source } = await readPolicy(workspace);
     const policy = parseSloPolicy(text, source);
@@ -74,20 +83,15 @@ export async function run(): Promise<void> {
       onSample: (sample, i, of) => core.info(`sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}`),
     });
 
-    const json = JSON.stringify(report, null, 2);
+    const texts = renderSloGateTexts(report, { environment, secrets: secrets() });
     const file = join(process.env.RUNNER_TEMP ?? workspace, 'relx-slo-gate-report.json');
-    writeFileSync(file, `${json}\n`);
+    writeFileSync(file, `${texts.json}\n`);
     core.setOutput('verdict', report.verdict);
     core.setOutput('passed', String(report.passed));
-    core.setOutput('report', json);
+    core.setOutput('report', texts.json);
     core.setOutput('report-file', file);
     await core.summary
-      .addRaw(
-        fitStepSummary(
-          `${environment ? `Environment: \`${environment.replace(/[`<>&]/g, '')}\`\n\n` : ''}${renderSloSummary(report)}`,
-          { whereFull: `the \`report-file\` output (${file})` },
-        ).text,
-      )
+      .addRaw(fitStepSummary(texts.summary, { whereFull: `the \`report-file\` output (${file})` }).text)
       .write();
 
     if (!report.passed && rollbackRepository) {
@@ -100,13 +104,18 @@ export async function run(): Promise<void> {
         {
           repository: rollbackRepository,
           eventType: core.getInput('rollback-event-type') || 'relx-rollback-requested',
-          payload: { environment, verdict: report.verdict, reason: report.reason, run_url: runUrl },
+          payload: {
+            environment,
+            verdict: report.verdict,
+            reason: scrubSecrets(report.reason, secrets()),
+            run_url: runUrl,
+          },
         },
       );
       core.info(`Asked ${rollbackRepository} to roll ${environment || 'the environment'} back.`);
     }
-    if (!report.passed) core.setFailed(`SLO gate ${report.verdict}: ${report.reason}`);
+    if (texts.failure) core.setFailed(texts.failure);
   } catch (error) {
-    core.setFailed(renderError(error));
+    core.setFailed(scrubSecrets(renderError(error), secrets()));
   }
 }

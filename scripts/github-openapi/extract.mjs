@@ -16,6 +16,8 @@ export const operations = [
   ['patch', '/repos/{owner}/{repo}/releases/{release_id}'],
   ['post', '/repos/{owner}/{repo}/releases/{release_id}/assets'],
   ['post', '/repos/{owner}/{repo}/dispatches'],
+  ['get', '/repos/{owner}/{repo}/contents/{path}'],
+  ['get', '/repos/{owner}/{repo}/git/blobs/{file_sha}'],
   ['get', '/repos/{owner}/{repo}/deployments'],
   ['post', '/repos/{owner}/{repo}/deployments'],
   ['get', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses'],

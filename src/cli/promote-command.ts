@@ -9,6 +9,7 @@ import {
   rollbackEnvironment,
   type PromotionResult,
 } from '../promotion/promote-environment.js';
+import { verifyManifestBytes } from '../promotion/release-handoff.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 const print = (result: PromotionResult, json: boolean | undefined) => {
@@ -41,20 +42,26 @@ export function registerPromoteCommands(program: Command): void {
     )
     .requiredOption('--env <env>', 'the environment, e.g. staging')
     .requiredOption('--manifest <file>', 'the release manifest (releases/<name>.yaml)')
+    .option(
+      '--manifest-sha256 <hex>',
+      "the SHA-256 the manifest must have (write-manifest's sha256, the dispatch's manifest_sha256)",
+    )
     .option(...gitopsOption)
     .option('--hotfix', 'skip the environment order; recorded in the promotion')
     .option('--approved-by <who>', 'who approved it (recorded)')
     .option('--run <url>', 'the run that promotes (recorded)')
     .option('--dry-run', 'say what would be written, write nothing')
     .option('--json', 'print the result as JSON')
-    .action(async (options: Common & { manifest: string; hotfix?: boolean }) => {
-      const text = await readFile(resolve(options.manifest), 'utf8').catch(() => {
+    .action(async (options: Common & { manifest: string; manifestSha256?: string; hotfix?: boolean }) => {
+      const bytes = await readFile(resolve(options.manifest)).catch(() => {
         throw inputError(`Cannot read the manifest ${options.manifest}.`, {
           field: '--manifest',
           fix: 'Check the path.',
         });
       });
-      const manifest = readManifestForPromotion(text, options.manifest);
+      if (options.manifestSha256 !== undefined)
+        verifyManifestBytes(bytes, options.manifestSha256, options.manifest);
+      const manifest = readManifestForPromotion(bytes.toString('utf8'), options.manifest);
       const result = await promoteEnvironment(await promotionContext(options), manifest, {
         hotfix: options.hotfix ?? false,
       });

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { inputError } from '../relx-error.js';
-import { renderSloSummary } from '../slo/render-slo-report.js';
+import { basicAuthSecrets } from '../secret-text.js';
+import { renderSloGateTexts } from '../slo/render-slo-report.js';
 import { runSloGate } from '../slo/run-slo-gate.js';
 import { connectSloGate } from '../slo/slo-connection.js';
 import { parseSloPolicy } from '../slo/slo-policy.js';
@@ -66,9 +67,15 @@ export function registerSloGateCommand(program: Command): void {
           onSample: (sample, i, of) =>
             process.stderr.write(`relx: sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}\n`),
         });
-        process.stdout.write(
-          options.json ? `${JSON.stringify(report, null, 2)}\n` : renderSloSummary(report),
-        );
+        const texts = renderSloGateTexts(report, {
+          secrets: [
+            env.PROMETHEUS_TOKEN,
+            env.DD_API_KEY,
+            env.DD_APP_KEY,
+            ...basicAuthSecrets(env.PROMETHEUS_USERNAME, env.PROMETHEUS_PASSWORD),
+          ],
+        });
+        process.stdout.write(options.json ? `${texts.json}\n` : texts.summary);
         if (!report.passed) process.exitCode = 1;
       },
     );

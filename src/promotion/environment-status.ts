@@ -1,12 +1,6 @@
 import { pinnedComponents, type PinnedComponent } from '../manifest/diff-manifests.js';
 import { parseReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
-import {
-  checkEnvironment,
-  gitopsConfigFile,
-  parseGitOpsConfig,
-  releaseFile,
-  type GitOpsConfig,
-} from './gitops-config.js';
+import { checkEnvironment, releaseFile, type GitOpsConfig } from './gitops-config.js';
 import { GitOpsClone, type GitOpsRemote } from './gitops-repository.js';
 import type { PromotionRecord } from './promotion-commit.js';
 
@@ -40,9 +34,8 @@ export async function readEnvironment(
   history: Promotion[];
   releases: ReleaseManifest[];
 }> {
-  const clone = await GitOpsClone.open(remote, 'main');
+  const { clone, config } = await GitOpsClone.openConfigured(remote);
   try {
-    const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
     checkEnvironment(config, environment, '--env');
     const path = releaseFile(config, environment);
     const text = clone.read(path);

@@ -48,7 +48,11 @@ export const gitopsConfigSchema = z
       .regex(/^[\w./-]*\{env\}[\w./-]*$/, 'a path containing {env}')
       .refine((f) => !f.split('/').includes('..'), 'no .. segments')
       .default('environments/{env}'),
-    branch: z.string().min(1).default('main'),
+    branch: z
+      .string()
+      .regex(/^(?!-)(?!.*\.\.)(?!.*\.lock$)[\w./-]+$/, 'a branch name')
+      .optional()
+      .describe("The branch Argo CD or Flux reconciles (default: the repository's default branch)."),
     overlays: z.array(overlaySchema).default([]),
   })
   .strict();

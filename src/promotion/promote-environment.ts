@@ -23,9 +23,31 @@ export interface PromotionContext {
   approvedBy?: string | null;
   run?: string | null;
   dryRun?: boolean;
-  /** Attempts when other promotions keep landing first. */
-  attempts?: number;
+  /** How long to keep trying when other promotions keep landing first, in all (default 10 minutes). */
+  raceTimeoutMs?: number;
+  /** Injected for tests: time and waiting, and the jitter of the backoff. */
+  clock?: PromotionClock;
+  random?: () => number;
   onProgress?: (message: string) => void;
+}
+
+export interface PromotionClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const systemClock: PromotionClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * The wait after the `lost`-th lost push race: "full jitter" exponential backoff (a random share of
+ * 50 ms · 2^lost, at most 8 s), so contenders spread out instead of racing again in step: the more
+ * promotions race, the longer each waits, and the fewer pushes are wasted. Pure.
+ */
+export function raceBackoffMs(lost: number, random: () => number): number {
+  return Math.round(random() * Math.min(8000, 50 * 2 ** Math.min(lost, 10)));
 }
 
 export interface PromotionResult {
@@ -77,22 +99,24 @@ async function readState(clone: GitOpsClone, environment: string): Promise<Promo
   };
 }
 
-const jitter = () => new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 120));
-
 /**
  * Plan → commit → push, and when another promotion landed first: fetch, plan again on the new
- * tip, retry. The other promotion is never lost, and a promotion that has become a no-op (the same
- * release landed meanwhile) stops there.
+ * tip, retry after a jittered backoff — for as long as `raceTimeoutMs` allows, not a fixed number
+ * of attempts, so many promotions at once all land. The other promotion is never lost, and a
+ * promotion that has become a no-op (the same release landed meanwhile) stops there.
  */
 async function land(
   context: PromotionContext,
   intentFor: (state: PromotionState, clone: GitOpsClone) => Promise<PromotionIntent>,
 ): Promise<PromotionResult> {
   const progress = context.onProgress ?? (() => {});
-  const attempts = context.attempts ?? 12;
-  const clone = await GitOpsClone.open(context.remote, 'main');
+  const clock = context.clock ?? systemClock;
+  const random = context.random ?? Math.random;
+  const timeout = context.raceTimeoutMs ?? 10 * 60_000;
+  const started = clock.now();
+  const { clone } = await GitOpsClone.openConfigured(context.remote);
   try {
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const state = await readState(clone, context.environment);
       const intent = await intentFor(state, clone);
       const plan = planPromotion(state, intent);
@@ -115,21 +139,25 @@ async function land(
           record: plan.record,
         };
       }
-      const commit = await clone.commit(plan.files, plan.message);
-      if (await clone.push()) {
+      // a retry checks first whether it would lose again, before it commits and pushes
+      const commit =
+        attempt > 1 && (await clone.remoteMoved()) ? null : await clone.commit(plan.files, plan.message);
+      if (commit && (await clone.push())) {
         progress(`${context.environment}: ${plan.message.split('\n')[0]} (${commit.slice(0, 7)})`);
         return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
       }
+      const wait = raceBackoffMs(attempt, random);
+      const elapsed = clock.now() - started;
+      if (elapsed + wait > timeout) {
+        throw transientError(
+          `${context.environment}: other promotions kept landing first (${attempt} attempts in ${Math.round(elapsed / 1000)} s).`,
+          { fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.' },
+        );
+      }
       progress(`${context.environment}: another promotion landed first; trying again on top of it`);
-      await jitter();
+      await clock.sleep(wait);
       await clone.refresh();
     }
-    throw transientError(
-      `${context.environment}: other promotions kept landing first (${attempts} attempts).`,
-      {
-        fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.',
-      },
-    );
   } finally {
     clone.close();
   }

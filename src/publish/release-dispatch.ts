@@ -7,13 +7,14 @@ export const defaultDispatchEventType = 'relx-release-published';
 /**
  * The CI → CD hand-off: what CD needs to promote the release, in at most 10 top-level keys and
  * under 64 KB. The manifest travels whole when it fits (CD validates it before using it), always
- * with its path and SHA-256; without a manifest, the published list.
+ * with its path, SHA-256 and the commit holding it; without a manifest, the published list.
  */
 export function releaseDispatch(input: {
   repository: string;
   eventType?: string;
   source: { repository: string; commit: string; runUrl: string | null };
-  manifest?: { path: string; text: string; name: string } | null;
+  /** `commit`: the commit that holds the manifest file, so CD can fetch it when it does not fit. */
+  manifest?: { path: string; text: string; name: string; commit?: string | null } | null;
   published?: PublishedList | null;
 }): RepositoryDispatch {
   const payload: Record<string, unknown> = {
@@ -26,10 +27,11 @@ export function releaseDispatch(input: {
   if (input.manifest) {
     payload.manifest_path = input.manifest.path;
     payload.manifest_sha256 = createHash('sha256').update(input.manifest.text).digest('hex');
+    if (input.manifest.commit) payload.manifest_commit = input.manifest.commit;
     payload.manifest = input.manifest.text;
   }
   if (input.published) payload.published = input.published;
-  // the content is a convenience: when it would not fit, CD fetches the manifest by path and hash
+  // the content is a convenience: when it would not fit, CD fetches the manifest by path and commit
   if (Buffer.byteLength(JSON.stringify(payload)) > dispatchLimits.payloadBytes && input.manifest)
     delete payload.manifest;
   return { repository: input.repository, eventType: input.eventType || defaultDispatchEventType, payload };

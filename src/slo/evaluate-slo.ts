@@ -41,16 +41,28 @@ export interface SloVerdict {
   reason: string;
 }
 
-const known = (n: number | null): n is number => n !== null && Number.isFinite(n);
+type Metric = 'requests' | 'errorRate' | 'p99LatencyMs';
+
+/**
+ * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
+ * no error ratio outside 0…1. A backend that answers the impossible has not measured anything,
+ * so such a number is inconclusive, never a pass.
+ */
+const possible = (n: number | null, metric: Metric): n is number =>
+  n !== null && Number.isFinite(n) && n >= 0 && (metric !== 'errorRate' || n <= 1);
 const show = (n: number | null, unit = '') =>
   n === null ? 'no data' : Number.isNaN(n) ? 'NaN' : `${Number(n.toPrecision(6))}${unit}`;
+const explain = (n: number | null, metric: Metric, unit = '') =>
+  n !== null && Number.isFinite(n) && !possible(n, metric)
+    ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
+    : show(n, unit);
 
 /** One sample against the objectives. Pure. */
 export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult {
   const o = policy.objectives;
   const results: ObjectiveResult[] = [];
   const traffic = (['baseline', 'canary'] as const).map((side) => sample[side].requests);
-  const enoughTraffic = traffic.every((n) => known(n) && n >= o.minRequests);
+  const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
   results.push({
     objective: 'minRequests',
     baseline: traffic[0] ?? null,
@@ -60,7 +72,7 @@ export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult 
     outcome: enoughTraffic ? 'pass' : 'inconclusive',
     reason: enoughTraffic
       ? `both sides served at least ${o.minRequests} requests`
-      : `baseline ${show(traffic[0] ?? null)} and canary ${show(traffic[1] ?? null)} requests: each side needs ${o.minRequests}`,
+      : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
   });
 
   const delta = (
@@ -72,7 +84,7 @@ export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult 
     if (threshold === undefined) return;
     const b = sample.baseline[metric];
     const c = sample.canary[metric];
-    if (!known(b) || !known(c)) {
+    if (!possible(b, metric) || !possible(c, metric)) {
       results.push({
         objective,
         baseline: b,
@@ -80,7 +92,7 @@ export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult 
         delta: null,
         threshold,
         outcome: 'inconclusive',
-        reason: `baseline ${show(b)}, canary ${show(c)}: nothing to compare`,
+        reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
       });
       return;
     }
@@ -104,7 +116,7 @@ export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult 
   ) => {
     if (threshold === undefined) return;
     const c = sample.canary[metric];
-    if (!known(c)) {
+    if (!possible(c, metric)) {
       results.push({
         objective,
         baseline: sample.baseline[metric],
@@ -112,7 +124,7 @@ export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult 
         delta: null,
         threshold,
         outcome: 'inconclusive',
-        reason: `canary ${show(c)}`,
+        reason: `canary ${explain(c, metric, unit)}`,
       });
       return;
     }
@@ -155,7 +167,7 @@ export function decideVerdict(samples: readonly SampleResult[], policy: SloPolic
     verdict === 'fail'
       ? `${failed} of ${samples.length} sample(s) failed (the limit is ${limit})`
       : verdict === 'inconclusive'
-        ? `${inconclusive} of ${samples.length} sample(s) had too little data; on-inconclusive: ${policy.onInconclusive}`
+        ? `${inconclusive} of ${samples.length} sample(s) could not be judged (too little data, or numbers that cannot be true); on-inconclusive: ${policy.onInconclusive}`
         : `all ${samples.length} sample(s) met every objective${failed > 0 ? ` but ${failed} (under the limit of ${limit})` : ''}`;
   return { verdict, passed, failedSamples: failed, samples: [...samples], reason };
 }

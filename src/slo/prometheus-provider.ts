@@ -40,38 +40,83 @@ export function prometheusProvider(
       }
       if (response.status >= 500 || response.status === 429)
         throw new QueryUnavailable(`HTTP ${response.status} for ${query}`);
-      const body = (await response.json().catch(() => null)) as PrometheusResponse | null;
       if (response.status === 401 || response.status === 403) {
         throw inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
           field: 'prometheus-token',
           fix: 'Give a token (or user and password) that may query this Prometheus.',
         });
       }
-      if (!body || body.status !== 'success' || !body.data) {
+      const body = parsePrometheusResponse(await response.text().catch(() => ''), response.status);
+      if (body.status !== 'success' || !body.data) {
         throw inputError(
-          `Prometheus refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`,
+          `Prometheus refused the query ${query}: ${body.error ?? `HTTP ${response.status}`}`,
           {
             field: 'queries',
             fix: 'Check the PromQL (a custom query must return one series or a scalar).',
           },
         );
       }
-      const { resultType, result } = body.data;
-      if (resultType === 'scalar') return Number((result as [number, string])[1]);
-      if (resultType !== 'vector')
-        throw inputError(`The query ${query} returned a ${resultType}, not an instant vector.`, {
-          field: 'queries',
-          fix: 'Use an instant query.',
-        });
-      const vector = result as Array<{ metric: Record<string, string>; value: [number, string] }>;
-      if (vector.length === 0) return null;
-      if (vector.length > 1) {
-        throw inputError(`The query ${query} returned ${vector.length} series; the gate needs one number.`, {
-          field: 'queries',
-          fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
-        });
-      }
-      return Number(vector[0]?.value[1]);
+      return numberOf(body.data, query, response.status);
     },
   };
+}
+
+/**
+ * Prometheus's envelope, or a QueryUnavailable saying the response is malformed: a proxy's HTML
+ * page or a cut-off body is not Prometheus refusing the query, and is retried like an outage.
+ */
+function parsePrometheusResponse(text: string, status: number): PrometheusResponse {
+  const malformed = (why: string) => {
+    const message = `malformed response (HTTP ${status}): ${why}, starting ${JSON.stringify(text.slice(0, 60))}`;
+    // a 4xx that is not Prometheus's own answer is the wrong address, which a retry cannot fix
+    return status >= 400
+      ? inputError(`Prometheus gave a ${message}.`, {
+          field: 'prometheus-url',
+          fix: "Give Prometheus's base URL (the one whose /api/v1/query answers).",
+        })
+      : new QueryUnavailable(message);
+  };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw malformed('not JSON');
+  }
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    !('status' in body) ||
+    (body.status !== 'success' && body.status !== 'error')
+  ) {
+    throw malformed('not a Prometheus API response (no status)');
+  }
+  return body as PrometheusResponse;
+}
+
+/** The one number of an instant query's result (null when it is empty). */
+function numberOf(data: NonNullable<PrometheusResponse['data']>, query: string, status: number) {
+  const malformed = (why: string) => new QueryUnavailable(`malformed response (HTTP ${status}): ${why}`);
+  const value = (pair: unknown): number => {
+    // Prometheus sends each value as [time, "string"]: "NaN" and "+Inf" are numbers, anything else is not
+    const text = Array.isArray(pair) ? (pair[1] as unknown) : undefined;
+    if (typeof text !== 'string' || (Number.isNaN(Number(text)) && text !== 'NaN'))
+      throw malformed(`the value ${JSON.stringify(pair)} is not a [time, "number"] pair`);
+    return Number(text);
+  };
+  const { resultType, result } = data;
+  if (resultType === 'scalar') return value(result);
+  if (resultType !== 'vector')
+    throw inputError(`The query ${query} returned a ${String(resultType)}, not an instant vector.`, {
+      field: 'queries',
+      fix: 'Use an instant query.',
+    });
+  if (!Array.isArray(result)) throw malformed('the vector result is not a list');
+  if (result.length === 0) return null;
+  if (result.length > 1) {
+    throw inputError(`The query ${query} returned ${result.length} series; the gate needs one number.`, {
+      field: 'queries',
+      fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
+    });
+  }
+  return value((result[0] as { value?: unknown } | undefined)?.value);
 }

@@ -1,4 +1,5 @@
 import { escapeSummaryText } from '../release-plan/render-plan.js';
+import { scrubSecrets } from '../secret-text.js';
 import type { ObjectiveResult } from './evaluate-slo.js';
 import type { SloGateReport } from './run-slo-gate.js';
 
@@ -82,4 +83,24 @@ export function renderSampleChart(report: SloGateReport): string[] {
     `  line [${p99('canary')}]`,
     '```',
   ];
+}
+
+/**
+ * Everything the gate writes — the JSON report (output and file), the job summary, the failure
+ * message — with the credentials it was given scrubbed out: a backend or proxy that echoes a
+ * token back in an error must not put it in a summary or an output.
+ */
+export function renderSloGateTexts(
+  report: SloGateReport,
+  options: { environment?: string; secrets: ReadonlyArray<string | null | undefined> },
+): { json: string; summary: string; failure: string | null } {
+  const scrub = (text: string) => scrubSecrets(text, options.secrets);
+  const environment = options.environment
+    ? `Environment: \`${options.environment.replace(/[`<>&]/g, '')}\`\n\n`
+    : '';
+  return {
+    json: scrub(JSON.stringify(report, null, 2)),
+    summary: scrub(`${environment}${renderSloSummary(report)}`),
+    failure: report.passed ? null : scrub(`SLO gate ${report.verdict}: ${report.reason}`),
+  };
 }

@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/main.js';
@@ -18,6 +20,7 @@ import {
 } from '../../test/prometheus/slo-scenarios.js';
 import type { Clock } from './metrics-provider.js';
 import { prometheusProvider } from './prometheus-provider.js';
+import { renderSloGateTexts } from './render-slo-report.js';
 import { runSloGate } from './run-slo-gate.js';
 import { validateSloPolicy, type SloPolicyInput } from './slo-policy.js';
 import { prometheusQueries } from './slo-queries.js';
@@ -151,6 +154,81 @@ describe('the SLO gate against a real Prometheus', () => {
     });
     expect(tolerant.samples).toHaveLength(6);
     expect(tolerant).toMatchObject({ verdict: 'pass', failedSamples: 3 });
+  });
+
+  it('calls an impossible number (a negative error ratio or p99) inconclusive, never a pass', async () => {
+    // The errors scenario fails as measured; negated, its canary would look better than the baseline.
+    const negated = {
+      errorRate:
+        '-1 * (sum(rate(http_requests_total{{selector}, status=~"5.."}[{window}])) or vector(0)) / sum(rate(http_requests_total{{selector}}[{window}]))',
+      p99LatencyMs:
+        '-1000 * histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{{selector}}[{window}])))',
+    };
+    for (const scenario of ['errors', 'latency']) {
+      const { report } = await gate(scenario, { queries: negated });
+      expect(report).toMatchObject({ verdict: 'inconclusive', passed: false });
+      const objectives = report.samples[0]?.objectives ?? [];
+      expect(objectives.find((o) => o.objective === 'maxErrorRateDelta')).toMatchObject({
+        outcome: 'inconclusive',
+        reason: expect.stringContaining('impossible: an error ratio is between 0 and 1'),
+      });
+      expect(objectives.find((o) => o.objective === 'maxP99LatencyDeltaMs')).toMatchObject({
+        outcome: 'inconclusive',
+        reason: expect.stringContaining('impossible: it cannot be negative'),
+      });
+    }
+    const ceiling = await gate('healthy', { queries: { errorRate: 'vector(1.5)' } });
+    expect(ceiling.report.verdict).toBe('inconclusive');
+  });
+
+  it('says a response that is not Prometheus JSON is malformed, not a refused query, and fails closed', async () => {
+    const bodies = ['<html><body>502 Bad Gateway</body></html>', '{"status":"success","data":{"resu', '{}'];
+    for (const body of bodies) {
+      const server = createServer((_, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const { report } = await gate('healthy', { retries: 1 }, url);
+        expect(report).toMatchObject({ verdict: 'fail', passed: false });
+        expect(report.error).toContain('malformed response (HTTP 200)');
+        expect(report.error).not.toContain('refused');
+      } finally {
+        await new Promise((done) => server.close(done));
+      }
+    }
+  });
+
+  it('scrubs the credentials from every text it writes, when a proxy echoes them back', async () => {
+    const token = 'prom-token-0123456789abcdef';
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`${req.headers.authorization ?? ''} is not allowed here`);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const policy = policyFor('healthy', { retries: 0 });
+      const report = await runSloGate({
+        policy,
+        provider: prometheusProvider(`http://127.0.0.1:${port}`, { bearer: token }),
+        queries: {
+          baseline: prometheusQueries(policy, 'baseline'),
+          canary: prometheusQueries(policy, 'canary'),
+        },
+        at: endTime,
+        clock: instant(),
+      });
+      expect(report.error).toContain(token); // what came back
+      const texts = renderSloGateTexts(report, { environment: 'staging', secrets: [token] });
+      for (const text of [texts.json, texts.summary, texts.failure ?? '']) expect(text).not.toContain(token);
+      expect(texts.summary).toContain('malformed response');
+      expect(texts.json).toContain('Bearer ***');
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 
   it('keeps a crafted selector a quoted value: it matches nothing instead of changing the query', async () => {

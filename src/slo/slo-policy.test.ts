@@ -1,7 +1,9 @@
 import { RelxError } from '../relx-error.js';
 import { parseLabelMatchers, promqlString } from './label-matchers.js';
 import { parseSloPolicy, validateSloPolicy } from './slo-policy.js';
-import { datadogQueries } from './slo-queries.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datadogQueries, prometheusQueries } from './slo-queries.js';
 
 const valid = {
   baseline: 'version="stable"',
@@ -86,4 +88,18 @@ describe('label matchers', () => {
     );
     expect(() => datadogQueries(policy, 'canary', 'p')).toThrow(/cannot be a Datadog tag/);
   });
+
+  it.each(['dev', 'staging'])(
+    "ships slo/%s.yaml, the policy deploy.yml's gate reads, on the documented metrics",
+    (environment) => {
+      const file = join(import.meta.dirname, '..', '..', 'workflows-templates', 'slo', `${environment}.yaml`);
+      const policy = parseSloPolicy(readFileSync(file, 'utf8'), file);
+      expect(policy).toMatchObject({ provider: 'prometheus', onInconclusive: 'fail' });
+      const queries = prometheusQueries(policy, 'canary');
+      expect(queries.requests).toContain('http_requests_total{service="api", version="canary"}');
+      expect(queries.errorRate).toContain('status=~"5.."');
+      expect(queries.p99LatencyMs).toContain('http_request_duration_seconds_bucket');
+      expect(policy.objectives.minRequests).toBeGreaterThan(0);
+    },
+  );
 });

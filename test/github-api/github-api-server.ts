@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,14 @@ interface Operation {
   pattern: RegExp;
   names: string[];
   spec: {
-    parameters?: Array<{ $ref?: string; name?: string; in?: string; required?: boolean; schema?: unknown }>;
+    parameters?: Array<{
+      $ref?: string;
+      name?: string;
+      in?: string;
+      required?: boolean;
+      schema?: unknown;
+      'x-multi-segment'?: boolean;
+    }>;
     requestBody?: { content?: Record<string, { schema?: unknown }> };
     responses: Record<string, unknown>;
   };
@@ -106,6 +114,8 @@ export class GitHubApiServer {
   private readonly deployments: Json[] = [];
   private readonly statuses = new Map<number, Json[]>();
   private readonly approvals = new Map<number, Json[]>();
+  /** `owner/repo` → a local git repository whose files the contents API serves. */
+  private readonly gitRepositories = new Map<string, string>();
   private readonly failures: Array<{ method: string; template: string; status: number; times: number }> = [];
   /** Faults after the fact: the operation is done, then answered with an error (a lost answer). */
   private readonly lostAnswers: Array<{ method: string; template: string; status: number; times: number }> =
@@ -122,7 +132,13 @@ export class GitHubApiServer {
     for (const [template, methods] of Object.entries(spec.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-        const pattern = new RegExp(`^${template.replace(/\{\w+\}/g, '([^/]+)')}$`);
+        // a file path (`contents/{path}`) spans segments: GitHub marks it x-multi-segment
+        const multi = new Set(
+          (operation.parameters ?? []).filter((p) => p['x-multi-segment']).map((p) => p.name),
+        );
+        const pattern = new RegExp(
+          `^${template.replace(/\{(\w+)\}/g, (_, name: string) => (multi.has(name) ? '(.+)' : '([^/]+)'))}$`,
+        );
         this.operations.push({ method: method.toUpperCase(), template, pattern, names, spec: operation });
       }
     }
@@ -169,6 +185,11 @@ export class GitHubApiServer {
   clearFailures(): void {
     this.failures.length = 0;
     this.lostAnswers.length = 0;
+  }
+
+  /** Serve `owner/repo`'s files (contents and blobs API) from a local git repository. */
+  serveRepository(fullName: string, gitDir: string): void {
+    this.gitRepositories.set(fullName, gitDir);
   }
 
   seedApprovals(runId: number, approvals: Json[]): void {
@@ -329,6 +350,49 @@ export class GitHubApiServer {
     };
   }
 
+  private git(repo: string, args: string[]): Buffer | null {
+    const dir = this.gitRepositories.get(repo);
+    if (!dir) return null;
+    try {
+      return execFileSync('git', ['-C', dir, ...args], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    } catch {
+      return null;
+    }
+  }
+
+  /** A file as GitHub's contents API answers: base64 in lines of 60 up to 1 MB, `encoding: none` above. */
+  private content(repo: string, path: string, ref: string): [number, unknown] {
+    const sha = this.git(repo, ['rev-parse', '--verify', '--quiet', `${ref}:${path}`])
+      ?.toString()
+      .trim();
+    const bytes = sha ? this.git(repo, ['cat-file', 'blob', sha]) : null;
+    if (!sha || !bytes) return [404, { message: 'Not Found' }];
+    const large = bytes.length > 1024 * 1024;
+    const url = `${this.url}/repos/${repo}/contents/${path}?ref=${ref}`;
+    const html = `https://github.com/${repo}/blob/${ref}/${path}`;
+    const git = `${this.url}/repos/${repo}/git/blobs/${sha}`;
+    return [
+      200,
+      {
+        type: 'file',
+        encoding: large ? 'none' : 'base64',
+        size: bytes.length,
+        name: path.split('/').pop(),
+        path,
+        content: large ? '' : (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n'),
+        sha,
+        url,
+        git_url: git,
+        html_url: html,
+        download_url: `https://raw.githubusercontent.com/${repo}/${ref}/${path}`,
+        _links: { git, html, self: url },
+      },
+    ];
+  }
+
   private user(): Json {
     return gitHubAccount('relx-bot', 2, 'Bot');
   }
@@ -460,6 +524,18 @@ export class GitHubApiServer {
           ...(this.statuses.get(Number(params.deployment_id)) ?? []),
         ]);
         return [201, status];
+      }
+      case 'GET /repos/{owner}/{repo}/contents/{path}':
+        return this.content(repo, params.path ?? '', query.ref ?? 'HEAD');
+      case 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}': {
+        const bytes = this.git(repo, ['cat-file', 'blob', params.file_sha ?? '']);
+        if (!bytes) return [404, { message: 'Not Found' }];
+        const url = `${this.url}/repos/${repo}/git/blobs/${params.file_sha}`;
+        const content = bytes.toString('base64');
+        return [
+          200,
+          { sha: params.file_sha, node_id: 'B_1', url, size: bytes.length, content, encoding: 'base64' },
+        ];
       }
       case 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals':
         return [200, this.approvals.get(Number(params.run_id)) ?? []];

@@ -29,11 +29,19 @@ const kustomization = (env: string) =>
     '',
   ].join('\n');
 
-/** A bare GitOps repository with the layout relx expects and Kustomize/Helm overlays per environment. */
-export function aGitOpsRepository(): { remote: GitRepo; url: string } {
+/**
+ * A bare GitOps repository with the layout relx expects and Kustomize/Helm overlays per
+ * environment, on `branch` (its default branch; main unless told), with `config` appended to
+ * relx.gitops.yaml.
+ */
+export function aGitOpsRepository(options: { branch?: string; config?: string } = {}): {
+  remote: GitRepo;
+  url: string;
+} {
+  const branch = options.branch ?? 'main';
   const seed = GitRepo.create();
   const files: Record<string, string> = {
-    'relx.gitops.yaml': gitopsConfig,
+    'relx.gitops.yaml': gitopsConfig + (options.config ?? ''),
     'base/kustomization.yaml': 'resources: []\n',
   };
   for (const env of ['dev', 'staging', 'prod']) {
@@ -44,7 +52,8 @@ export function aGitOpsRepository(): { remote: GitRepo; url: string } {
   seed.commit('chore: GitOps layout', files);
   const remote = GitRepo.create({ bare: true });
   seed.git('remote', 'add', 'origin', remote.dir);
-  seed.git('push', '-q', 'origin', 'main');
+  seed.git('push', '-q', 'origin', `main:${branch}`);
+  remote.git('symbolic-ref', 'HEAD', `refs/heads/${branch}`);
   return { remote, url: remote.dir };
 }
 

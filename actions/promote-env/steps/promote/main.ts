@@ -1,6 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
+import * as github from '@actions/github';
+import type { GitHubRequest } from '../../../../src/github/github-request.js';
+import { readRepositoryFile } from '../../../../src/github/repository-contents.js';
+import {
+  parseHandoff,
+  receiveHandoffManifest,
+  verifyManifestBytes,
+} from '../../../../src/promotion/release-handoff.js';
 import { inputError, renderError } from '../../../../src/relx-error.js';
 import {
   promoteEnvironment,
@@ -10,10 +18,59 @@ import {
   type PromotionResult,
 } from '../../../../src/promotion/promote-environment.js';
 import { escapeSummaryText } from '../../../../src/release-plan/render-plan.js';
+import { scrubSecrets } from '../../../../src/secret-text.js';
+
+/** The tokens this step was given: scrubbed from the summary, the outputs and the failure message. */
+const secrets = () => [core.getInput('token'), core.getInput('source_token')];
+const scrub = (text: string) => scrubSecrets(text, secrets());
+
+/**
+ * The receive step: the dispatch's hand-off → its manifest, verified against manifest_sha256 (from
+ * the payload, or fetched from the source repository when too large for it) → a file the next
+ * steps promote. A manifest that does not verify stops here, before any deployment is recorded.
+ */
+async function receive(): Promise<void> {
+  const token = core.getInput('source_token') || core.getInput('token');
+  if (token) core.setSecret(token);
+  const handoff = parseHandoff(core.getInput('handoff', { required: true }), 'input `handoff`');
+  const request = github.getOctokit(token, {
+    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+  }).request as unknown as GitHubRequest;
+  const received = await receiveHandoffManifest(handoff, {
+    name: 'GitHub contents API',
+    readFile: (repository, path, commit) => readRepositoryFile(request, repository, path, commit),
+  });
+  const manifest = readManifestForPromotion(received.text, handoff.manifest_path);
+  const file = join(
+    process.env.RUNNER_TEMP ?? process.cwd(),
+    `relx-handoff-${received.sha256.slice(0, 16)}.yaml`,
+  );
+  await writeFile(file, received.text);
+  core.info(
+    `Received ${manifest.metadata.name} from ${received.origin}; SHA-256 ${received.sha256} verified.`,
+  );
+  core.setOutput('manifest', file);
+  core.setOutput('manifest-sha256', received.sha256);
+  core.setOutput('release', manifest.metadata.name);
+}
+
+/** The manifest file, its exact bytes checked against `manifest-sha256` when one is given. */
+async function readManifestFile(workspace: string, file: string): Promise<string> {
+  const bytes = await readFile(resolve(workspace, file)).catch(() => {
+    throw inputError(`Cannot read the manifest ${file}.`, {
+      field: 'manifest',
+      fix: 'Check the path (relative to the workspace).',
+    });
+  });
+  const expected = core.getInput('manifest_sha256');
+  if (expected) verifyManifestBytes(bytes, expected, file);
+  return bytes.toString('utf8');
+}
 
 /** The promotion step of promote-env: inputs arrive through env (INPUT_*), never through the shell. */
 export async function run(): Promise<void> {
   try {
+    if (core.getInput('mode') === 'receive') return await receive();
     const token = core.getInput('token');
     if (token) core.setSecret(token);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -46,45 +103,42 @@ export async function run(): Promise<void> {
           field: 'manifest',
           fix: "Pass write-manifest's `path` output (or set rollback).",
         });
-      const text = await readFile(resolve(workspace, file), 'utf8').catch(() => {
-        throw inputError(`Cannot read the manifest ${file}.`, {
-          field: 'manifest',
-          fix: 'Check the path (relative to the workspace).',
-        });
-      });
+      const text = await readManifestFile(workspace, file);
       result = await promoteEnvironment(context, readManifestForPromotion(text, file), {
         hotfix: core.getBooleanInput('hotfix'),
       });
     }
     core.setOutput('status', result.status);
     core.setOutput('commit', result.commit ?? '');
-    core.setOutput('release', result.manifest);
-    core.setOutput('previous', result.previous ?? '');
+    core.setOutput('release', scrub(result.manifest));
+    core.setOutput('previous', scrub(result.previous ?? ''));
     const e = escapeSummaryText;
     const record = result.record;
     await core.summary
       .addRaw(
-        [
-          `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
-          '',
-          `| | |`,
-          `|---|---|`,
-          `| release | ${e(result.manifest)} |`,
-          `| previous | ${e(result.previous ?? '—')} |`,
-          `| GitOps commit | ${e(result.commit ?? '—')} |`,
-          `| approved by | ${e(record?.approvedBy ?? '—')} |`,
-          `| hotfix | ${record?.hotfix ? 'yes (environment order skipped)' : 'no'} |`,
-          record?.rollbackOf
-            ? `| rollback of | ${e(record.rollbackOf)}${record.component ? ` (${e(record.component)} only)` : ''} |`
-            : '',
-          `| files | ${result.files.map((f) => `\`${e(f)}\``).join(', ') || '—'} |`,
-          '',
-        ]
-          .filter((l) => l !== '')
-          .join('\n') + '\n',
+        scrub(
+          [
+            `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
+            '',
+            `| | |`,
+            `|---|---|`,
+            `| release | ${e(result.manifest)} |`,
+            `| previous | ${e(result.previous ?? '—')} |`,
+            `| GitOps commit | ${e(result.commit ?? '—')} |`,
+            `| approved by | ${e(record?.approvedBy ?? '—')} |`,
+            `| hotfix | ${record?.hotfix ? 'yes (environment order skipped)' : 'no'} |`,
+            record?.rollbackOf
+              ? `| rollback of | ${e(record.rollbackOf)}${record.component ? ` (${e(record.component)} only)` : ''} |`
+              : '',
+            `| files | ${result.files.map((f) => `\`${e(f)}\``).join(', ') || '—'} |`,
+            '',
+          ]
+            .filter((l) => l !== '')
+            .join('\n') + '\n',
+        ),
       )
       .write();
   } catch (error) {
-    core.setFailed(renderError(error));
+    core.setFailed(scrub(renderError(error)));
   }
 }

@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { GitHubRequest } from '../../../../src/github/github-request.js';
 import { sendRepositoryDispatch } from '../../../../src/github/repository-dispatch.js';
+import { commitHoldingFile } from '../../../../src/git/commit-holding-file.js';
 import { parsePublishedList, type PublishedList } from '../../../../src/manifest/published-list.js';
 import { parseReleaseManifest } from '../../../../src/manifest/release-manifest.js';
 import { releaseDispatch } from '../../../../src/publish/release-dispatch.js';
@@ -21,10 +22,12 @@ export async function run(): Promise<void> {
     const manifestPath = input('manifest');
     const manifest = manifestPath
       ? await readFile(resolve(workspace, manifestPath), 'utf8').then(
-          (text) => ({
+          async (text) => ({
             path: manifestPath,
             text,
             name: parseReleaseManifest(text, manifestPath).metadata.name,
+            // where CD fetches it when it is too large for the payload
+            commit: await commitHoldingFile(workspace, manifestPath, text),
           }),
           () => {
             throw inputError(`Cannot read the manifest ${manifestPath}.`, {
