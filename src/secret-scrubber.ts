@@ -20,6 +20,10 @@ export function rememberSecret(value: string | undefined | null): void {
   remembered.add(Buffer.from(value).toString('base64'));
 }
 
+/** The secrets of a Basic auth pair, as they may come back: the password and the `user:password` pair. */
+export const basicAuthSecrets = (username: string | undefined, password: string | undefined): string[] =>
+  password ? [password, `${username ?? ''}:${password}`] : [];
+
 /** A user and password go out as Basic `user:password`: remember that form too. */
 export function rememberBasicCredentials(username: string | undefined, password: string | undefined): void {
   rememberSecret(password);
@@ -40,12 +44,12 @@ const wireShapes: Array<[RegExp, string]> = [
   [new RegExp(String.raw`\b(Bearer|Basic|token)(\s+)${tokenCharacters}`, 'gi'), `$1$2${mask}`],
   // GitHub and npm token formats, wherever they appear
   [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|npm_[A-Za-z0-9]{30,})\b/g, mask],
-  // credentials in a URL: https://user:password@host
-  [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${mask}@`],
+  // credentials in a URL: https://user:password@host, and a token as the user (https://x-access-token@host)
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
 ];
 
 /** `text` with every known secret and every secret-shaped value replaced by `***`. */
-export function scrubSecrets(text: string, secrets: Iterable<string | undefined> = []): string {
+export function scrubSecrets(text: string, secrets: Iterable<string | null | undefined> = []): string {
   const known = [...remembered, ...[...secrets].filter((s): s is string => !!s && s.length >= shortest)];
   // longest first, so a secret that contains another is replaced whole
   let scrubbed = text;

@@ -7,7 +7,7 @@ import type { GitHubRequest } from '../../src/github/github-request.js';
 import { sendRepositoryDispatch } from '../../src/github/repository-dispatch.js';
 import { inputError, renderError } from '../../src/relx-error.js';
 import { renderSloGateTexts } from '../../src/slo/render-slo-report.js';
-import { basicAuthSecrets, scrubSecrets } from '../../src/secret-text.js';
+import { basicAuthSecrets, scrubSecrets } from '../../src/secret-scrubber.js';
 import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
 import { runSloGate } from '../../src/slo/run-slo-gate.js';
 import { connectSloGate } from '../../src/slo/slo-connection.js';

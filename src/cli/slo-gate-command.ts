@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { inputError } from '../relx-error.js';
-import { basicAuthSecrets } from '../secret-text.js';
+import { basicAuthSecrets } from '../secret-scrubber.js';
 import { renderSloGateTexts } from '../slo/render-slo-report.js';
 import { runSloGate } from '../slo/run-slo-gate.js';
 import { connectSloGate } from '../slo/slo-connection.js';

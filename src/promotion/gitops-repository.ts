@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { pushAuthEnv } from '../git/git-write.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
-import { scrubSecrets } from '../secret-text.js';
+import { scrubSecrets } from '../secret-scrubber.js';
 import { gitopsConfigFile, parseGitOpsConfig, type GitOpsConfig } from './gitops-config.js';
 import { parsePromotionMessage, type PromotionRecord } from './promotion-commit.js';
 

@@ -1,5 +1,5 @@
 import { escapeSummaryText } from '../release-plan/render-plan.js';
-import { scrubSecrets } from '../secret-text.js';
+import { scrubSecrets } from '../secret-scrubber.js';
 import type { ObjectiveResult } from './evaluate-slo.js';
 import type { SloGateReport } from './run-slo-gate.js';
 

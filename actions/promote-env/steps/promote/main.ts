@@ -18,7 +18,7 @@ import {
   type PromotionResult,
 } from '../../../../src/promotion/promote-environment.js';
 import { escapeSummaryText } from '../../../../src/release-plan/render-plan.js';
-import { scrubSecrets } from '../../../../src/secret-text.js';
+import { scrubSecrets } from '../../../../src/secret-scrubber.js';
 
 /** The tokens this step was given: scrubbed from the summary, the outputs and the failure message. */
 const secrets = () => [core.getInput('token'), core.getInput('source_token')];
