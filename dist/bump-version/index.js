@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5398);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8360);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5398:
+/***/ 8360:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41373,8 +41373,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
@@ -49320,12 +49318,73 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/secret-scrubber.ts
+/**
+ * Secrets out of every text relx writes. A registry may echo a credential in a 4xx body
+ * (`_authToken=…`, `Authorization: Bearer …`), and that body becomes an error message, a job
+ * summary line or an output — where `core.setSecret`'s log masking does not reach. So error
+ * texts built from HTTP responses, and every rendered error, go through `scrubSecrets`: the
+ * secrets relx was given (remembered when a client is built with them) and the shapes a secret
+ * has on the wire.
+ */
+const mask = '***';
+/** Shorter values would scrub ordinary words; no real token is this short. */
+const shortest = 6;
+const remembered = new Set();
+/** Remembers a credential (and the encodings it travels in) so that no text relx writes shows it. */
+function rememberSecret(value) {
+    if (!value || value.length < shortest)
+        return;
+    remembered.add(value);
+    remembered.add(encodeURIComponent(value));
+    remembered.add(Buffer.from(value).toString('base64'));
+}
+/** The secrets of a Basic auth pair, as they may come back: the password and the `user:password` pair. */
+const basicAuthSecrets = (username, password) => password ? [password, `${username ?? ''}:${password}`] : [];
+/** A user and password go out as Basic `user:password`: remember that form too. */
+function rememberBasicCredentials(username, password) {
+    rememberSecret(password);
+    if (password)
+        rememberSecret(`${username ?? ''}:${password}`);
+}
+const tokenCharacters = String.raw `[A-Za-z0-9._~+/=%-]{${shortest},}`;
+const wireShapes = [
+    // npmrc and form fields: _authToken=…, _auth=…, _password=…, password: …, "token":"…"
+    [
+        new RegExp(String.raw `((?:^|[^A-Za-z0-9_-])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`, 'gi'),
+        `$1${mask}`,
+    ],
+    // Authorization header values
+    [new RegExp(String.raw `\b(Bearer|Basic|token)(\s+)${tokenCharacters}`, 'gi'), `$1$2${mask}`],
+    // GitHub and npm token formats, wherever they appear
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|npm_[A-Za-z0-9]{30,})\b/g, mask],
+    // credentials in a URL: https://user:password@host, and a token as the user (https://x-access-token@host)
+    [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
+];
+/** `text` with every known secret and every secret-shaped value replaced by `***`. */
+function secret_scrubber_scrubSecrets(text, secrets = []) {
+    const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
+    // longest first, so a secret that contains another is replaced whole
+    let scrubbed = text;
+    for (const secret of known.sort((a, b) => b.length - a.length))
+        scrubbed = scrubbed.split(secret).join(mask);
+    for (const [shape, replacement] of wireShapes)
+        scrubbed = scrubbed.replace(shape, replacement);
+    return scrubbed;
+}
+/** For tests: forget what was remembered. */
+function forgetSecrets() {
+    remembered.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/relx-error.ts
+
 class RelxError extends Error {
     kind;
     file;
     field;
     fix;
+    delivery;
     constructor(kind, message, details = {}, options) {
         super(message, options);
         this.name = 'RelxError';
@@ -49333,31 +49392,46 @@ class RelxError extends Error {
         this.file = details.file;
         this.field = details.field;
         this.fix = details.fix;
+        this.delivery = details.delivery ?? 'unknown';
     }
     /** Terminal errors are the user's to fix; retrying does not help. */
     get terminal() {
         return this.kind !== 'transient';
     }
+    /**
+     * Whether trying the same call again is sound: only transient errors, and for a call that is not
+     * idempotent (a POST that creates something) only when the request provably did not arrive.
+     */
+    mayRepeat(idempotent) {
+        return !this.terminal && (idempotent || this.delivery === 'not-sent');
+    }
 }
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
-const inputError = (message, details = {}) => new RelxError('input', message, details);
-const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
+const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
+const relx_error_transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
 const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
-/** One line (or a few) a human reads: what is wrong, where, and the fix. */
+/**
+ * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
+ * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
+ */
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const lines = [where ? `${where}: ${error.message}` : error.message];
+        const message = secret_scrubber_scrubSecrets(error.message);
+        const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${error.fix}`);
+            lines.push(`Fix: ${secret_scrubber_scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return error instanceof Error ? error.message : String(error);
+    return secret_scrubber_scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/git/run-git.ts
+
 
 
 class run_git_GitCommandError extends Error {
@@ -49401,11 +49475,20 @@ function run_git_runGit(cwd, args, options = {}) {
 }
 /** The two failures a user can fix get a kind and a fix; the rest stay git's own message. */
 function asGitError(error, cwd) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-        return inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
+    // Not `instanceof Error`: spawn's errors may come from another realm (a test VM, a bundle).
+    const code = typeof error === 'object' && error !== null ? error.code : undefined;
+    if (code === 'ENOENT') {
+        // spawn says ENOENT for a missing working directory too: tell the two apart
+        if (!(0,external_node_fs_namespaceObject.existsSync)(cwd)) {
+            return relx_error_inputError(`${cwd} does not exist.`, {
+                field: 'working-directory',
+                fix: "Pass the folder of a git clone (the action's working-directory, or the CLI's --cwd).",
+            });
+        }
+        return relx_error_inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
     }
     if (error instanceof run_git_GitCommandError && /not a git repository/i.test(error.stderr)) {
-        return inputError(`${cwd} is not a git repository.`, {
+        return relx_error_inputError(`${cwd} is not a git repository.`, {
             fix: 'Run relx inside a clone (in a workflow: actions/checkout with fetch-depth: 0), or pass --cwd.',
         });
     }
@@ -49422,7 +49505,7 @@ function asGitError(error, cwd) {
 async function assertFullHistory(cwd) {
     const shallow = (await run_git_runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
     if (shallow === 'true') {
-        throw inputError('The repository is a shallow clone: relx needs the full history and tags.', {
+        throw relx_error_inputError('The repository is a shallow clone: relx needs the full history and tags.', {
             fix: 'Fetch everything: in a workflow set `fetch-depth: 0` on actions/checkout; locally run `git fetch --unshallow --tags`.',
         });
     }
@@ -49447,7 +49530,7 @@ async function resolveCommit(cwd, ref) {
     }
     catch (error) {
         if (error instanceof run_git_GitCommandError) {
-            throw inputError(`\`${ref}\` is not a commit in this repository.`, {
+            throw relx_error_inputError(`\`${ref}\` is not a commit in this repository.`, {
                 fix: 'Check the ref or range; in a workflow, fetch it (actions/checkout with fetch-depth: 0).',
             });
         }
@@ -49495,8 +49578,143 @@ async function isAncestor(cwd, ancestor, descendant) {
         throw error;
     }
 }
+/**
+ * The newest commit in `head`'s history whose diff of `file` adds or removes a line matching
+ * `pattern` (an extended regular expression), or null. One `git log -1 -G` that stops at the first
+ * match: finding where a version was set costs one process, however long the history.
+ */
+async function findLastLineChange(cwd, head, file, pattern) {
+    const out = await run_git_runGit(cwd, [
+        'log',
+        '-1',
+        '--no-renames',
+        '--format=%H%x00%P',
+        '--name-status',
+        '-E',
+        `-G${pattern}`,
+        head,
+        '--',
+        file,
+    ]);
+    const [header = '', ...rest] = out.split('\n').filter(Boolean);
+    const [commit = '', parents = ''] = header.split('\0');
+    if (!/^[0-9a-f]{40}$/.test(commit))
+        return null;
+    const createdFile = rest.some((line) => line.startsWith('A\t'));
+    return { commit, createdFile, parent: parents.split(' ').filter(Boolean)[0] ?? null };
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+const systemRetryClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+    timeout: (ms) => AbortSignal.timeout(ms),
+};
+const defaultRetryPolicy = {
+    attempts: 4,
+    attemptTimeoutMs: 60_000,
+    overallTimeoutMs: 5 * 60_000,
+    baseDelayMs: 500,
+    maxDelayMs: 20_000,
+};
+/** What to do after attempt `attempt` failed with `error` (pure). */
+function decideRetry(input) {
+    const { error, attempt, policy } = input;
+    if (!(error instanceof RelxError) || error.terminal)
+        return { action: 'stop', reason: 'terminal' };
+    if (!error.mayRepeat(input.idempotent))
+        return { action: 'stop', reason: 'may-have-landed' };
+    if (attempt >= policy.attempts)
+        return { action: 'stop', reason: 'attempts' };
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const backoff = Math.round(ceiling / 2 + (ceiling / 2) * input.random);
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, input.retryAfterMs ?? 0));
+    // a retry that could not even start before the deadline is not worth the wait
+    if (input.elapsedMs + delayMs >= policy.overallTimeoutMs)
+        return { action: 'stop', reason: 'deadline' };
+    return { action: 'retry', delayMs };
+}
+const formatSeconds = (ms) => ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 10_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.round(ms / 1000)} s`;
+function resolvePolicy(options) {
+    const policy = {
+        ...defaultRetryPolicy,
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...options.policy,
+    };
+    const base = options.clock ?? systemRetryClock;
+    const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
+    const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
+    return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
+}
+/** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
+async function retry_policy_runWithRetry(call, options = {}) {
+    const { policy, clock, progress } = resolvePolicy(options);
+    const started = clock.now().getTime();
+    for (let attempt = 1;; attempt++) {
+        const left = policy.overallTimeoutMs - (clock.now().getTime() - started);
+        const budget = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
+        let error;
+        try {
+            return await call.attempt(clock.timeout(budget), attempt, budget);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        if (error instanceof RelxError &&
+            call.alreadyDone &&
+            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            const done = await call.alreadyDone(error);
+            if (done !== undefined)
+                return done;
+            // it did not take effect: a conflict stands; a transient failure may be sent again
+            if (error.kind === 'transient')
+                error = relx_error_transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
+        }
+        const elapsedMs = clock.now().getTime() - started;
+        const decision = decideRetry({
+            error,
+            attempt,
+            idempotent: call.idempotent,
+            elapsedMs,
+            policy,
+            random: clock.random(),
+            retryAfterMs: error instanceof RelxError ? (call.retryAfterMs?.(error) ?? null) : null,
+        });
+        if (decision.action === 'retry') {
+            progress(`${call.what} ${error.message}; trying again in ${formatSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${policy.attempts}, giving up in ${formatSeconds(policy.overallTimeoutMs - elapsedMs)}).`);
+            await clock.sleep(decision.delayMs);
+            continue;
+        }
+        throw finalError(call, error, decision.reason, attempt, elapsedMs, policy);
+    }
+}
+function finalError(call, error, reason, attempts, elapsedMs, policy) {
+    if (reason === 'terminal' || !(error instanceof RelxError))
+        return error;
+    const cause = error.message;
+    if (reason === 'may-have-landed') {
+        return relx_error_transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
+    }
+    const tried = attempts === 1 ? 'once' : `${attempts} times`;
+    return relx_error_transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
+}
 
 ;// CONCATENATED MODULE: ./src/git/git-write.ts
+
+
+
 
 /** Commits exactly `files` (already written) with `message`; returns the new commit. */
 async function commitFiles(cwd, files, message) {
@@ -49508,10 +49726,13 @@ async function commitFiles(cwd, files, message) {
 async function createAnnotatedTag(cwd, name, commit, message) {
     await run_git_runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
 }
-/** Pushes the release commit to the branch and the tags in one atomic push; a no-op when already there. */
+/**
+ * Pushes the release commit to the branch and the tags in one atomic push; a no-op when already
+ * there. `commit` null: only the tags (the branch holds the commit already, under later ones).
+ */
 async function pushRelease(cwd, target, commit, tags) {
     const refspecs = [
-        `${commit}:refs/heads/${target.branch}`,
+        ...(commit ? [`${commit}:refs/heads/${target.branch}`] : []),
         ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
     ];
     await run_git_runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
@@ -49541,26 +49762,49 @@ async function fastForwardFromRemote(cwd, target) {
     await runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
 }
 /**
- * Pushes the branch; when someone pushed meanwhile, rebases our commits onto theirs and tries
- * again (a few times), so neither push is lost.
+ * A failed push as the retry policy reads it: refused credentials or a remote that is not there
+ * are the user's to fix (terminal); anything else — a push race, the network — is transient,
+ * and a push is safe to repeat (the same commits land once).
  */
-async function pushBranchWithRetry(cwd, target, attempts = 3) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
-                env: pushAuthEnv(target.token),
-            });
-            return;
-        }
-        catch (error) {
-            if (attempt >= attempts)
-                throw error;
-            await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
-                env: pushAuthEnv(target.token),
-            });
-            await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
-        }
+function classifyPushFailure(error, target) {
+    if (!(error instanceof GitCommandError))
+        return error;
+    const said = error.stderr.trim().split('\n').slice(-3).join('\n');
+    if (/authentication failed|could not read username|permission denied|\b403\b|access denied|does not appear to be a git repository|repository not found/i.test(error.stderr)) {
+        return inputError(`git push to ${target.remote} was refused:\n${scrubSecrets(said)}`, {
+            field: 'token',
+            fix: 'Give a token with contents: write on the repository, and check the remote.',
+        });
     }
+    const raced = /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|incorrect old value/i.test(error.stderr);
+    return transientError(raced ? 'was rejected: another push landed first' : `failed:\n${scrubSecrets(said)}`, { fix: 'Re-run: what was pushed is kept.', ...(raced ? { delivery: 'not-sent' } : {}) }, error);
+}
+/**
+ * Pushes the branch under the retry policy; when someone pushed meanwhile, rebases our commits
+ * onto theirs before the next attempt, so neither push is lost. Refused credentials stop at once.
+ */
+async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
+    const env = pushAuthEnv(target.token);
+    await runWithRetry({
+        what: `git push ${target.remote} ${target.branch}`,
+        idempotent: true,
+        fix: 'Re-run: what was pushed is kept.',
+        attempt: async (_signal, attempt) => {
+            if (attempt > 1) {
+                // their commits first; a rebase that conflicts stops here, as git says it
+                await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], { env });
+                await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
+            }
+            try {
+                await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+                    env,
+                });
+            }
+            catch (error) {
+                throw classifyPushFailure(error, target);
+            }
+        },
+    }, { attempts, policy: { baseDelayMs: 200, maxDelayMs: 2000 }, ...retry });
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -49631,7 +49875,139 @@ function topologicalOrder(components, kinds) {
     return order;
 }
 
+;// CONCATENATED MODULE: ./src/workspace/read-workspace-json.ts
+
+
+
+/** JSON as npm reads it: a UTF-8 byte order mark before the text is allowed. */
+function parseJsonText(text, file) {
+    try {
+        return JSON.parse(text.replace(/^\uFEFF/, ''));
+    }
+    catch (error) {
+        throw configurationError(`not valid JSON: ${error.message}`, {
+            file,
+            fix: 'Fix the JSON syntax.',
+        });
+    }
+}
+/** A JSON file of the workspace, or undefined when there is none. */
+async function readJsonFile(root, file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    return parseJsonText(text, file);
+}
+
+;// CONCATENATED MODULE: ./src/workspace/workspace-glob.ts
+/**
+ * A workspace glob as a regular expression: `*` within one folder name, `**` across folders
+ * (none included, so `fixtures/**` matches fixtures itself, as in fast-glob).
+ */
+function globToRegExp(glob) {
+    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
+    let source = '';
+    parts.forEach((part, i) => {
+        const first = i === 0;
+        if (part === '**') {
+            // `**` brings its own slashes: `a/**/b` is a/b, a/x/b …; `a/**` is a and all below it
+            if (i === parts.length - 1)
+                source += first ? '.*' : '(?:/.*)?';
+            else
+                source += first ? '(?:[^/]+/)*' : '/(?:[^/]+/)*';
+            return;
+        }
+        const segment = part
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*');
+        source += first || parts[i - 1] === '**' ? segment : `/${segment}`;
+    });
+    return new RegExp(`^${source}$`);
+}
+/**
+ * Whether a folder is excluded: it, or a folder it is in, matches one of the globs — so
+ * `playground` and `playground/**` both leave out everything below playground/.
+ */
+function isExcludedFolder(folder, excluded) {
+    if (excluded.length === 0 || folder === '')
+        return false;
+    const parts = folder.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/');
+        if (excluded.some((glob) => glob.test(prefix)))
+            return true;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/workspace/release-tool-settings.ts
+
+
+const asPatterns = (value) => typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : null;
+async function readReleaseToolSettings(root) {
+    const lerna = (await readJsonFile(root, 'lerna.json'));
+    const nx = (await readJsonFile(root, 'nx.json'));
+    return {
+        lerna: lerna
+            ? {
+                packages: asPatterns(lerna.packages),
+                fixed: typeof lerna.version === 'string' && lerna.version !== 'independent',
+            }
+            : null,
+        nx: nx?.release && typeof nx.release === 'object' ? parseNxRelease(nx.release) : null,
+    };
+}
+function parseNxRelease(release) {
+    // Nx's default relationship is fixed: one version for every released project.
+    const fixedOf = (value) => value !== 'independent';
+    const groups = release.groups;
+    if (groups && typeof groups === 'object') {
+        return {
+            groups: Object.entries(groups).map(([name, group]) => ({
+                name: `nx.json/${name}`,
+                patterns: asPatterns(group.projects) ?? [],
+                fixed: fixedOf(group.projectsRelationship),
+            })),
+        };
+    }
+    return {
+        groups: [
+            {
+                name: 'nx.json',
+                patterns: asPatterns(release.projects) ?? ['*'],
+                fixed: fixedOf(release.projectsRelationship),
+            },
+        ],
+    };
+}
+/**
+ * The projects Nx's `projects` patterns select: project names, globs of names or folders,
+ * `tag:<tag>`, and `!` exclusions; only exclusions start from every project.
+ */
+function matchNxProjects(patterns, projects) {
+    const matches = (pattern, project) => {
+        if (pattern.startsWith('tag:'))
+            return project.tags.includes(pattern.slice(4));
+        if (pattern === project.projectName || pattern === project.name || pattern === project.path)
+            return true;
+        const glob = globToRegExp(pattern);
+        return glob.test(project.projectName) || glob.test(project.name) || glob.test(project.path);
+    };
+    const include = patterns.filter((p) => !p.startsWith('!'));
+    const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    return projects.filter((project) => (include.length === 0 || include.some((p) => matches(p, project))) &&
+        !exclude.some((p) => matches(p, project)));
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
+
+
+
 
 
 
@@ -49642,26 +50018,11 @@ const dependencyFields = [
     'peerDependencies',
     'optionalDependencies',
 ];
-async function readJson(root, file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8');
-    }
-    catch {
-        return null;
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw configurationError(`not valid JSON: ${error.message}`, {
-            file,
-            fix: 'Fix the JSON syntax.',
-        });
-    }
-}
-/** The workspace globs: package.json `workspaces` (npm, yarn) and pnpm-workspace.yaml `packages`. */
-async function workspaceGlobs(root, rootPackage) {
+const readPackageJson = async (root, file) => (await readJsonFile(root, file));
+/** The package folder globs and where they come from; lerna.json `packages` win, as in lerna. */
+async function workspaceGlobs(root, rootPackage, tools) {
+    if (tools.lerna?.packages)
+        return { globs: tools.lerna.packages, source: 'lerna.json packages' };
     let pnpm = null;
     try {
         pnpm = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, 'pnpm-workspace.yaml'), 'utf8');
@@ -49670,36 +50031,28 @@ async function workspaceGlobs(root, rootPackage) {
         // not a pnpm workspace
     }
     if (pnpm !== null) {
-        const parsed = ((0,dist/* parse */.qg)(pnpm) ?? {});
-        return Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+        const parsed = ((0,dist/* parse */.qg)(pnpm.replace(/^\uFEFF/, '')) ?? {});
+        const globs = Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+        return { globs, source: 'pnpm-workspace.yaml packages' };
     }
     const declared = rootPackage?.workspaces;
     if (Array.isArray(declared))
-        return declared;
-    if (declared && Array.isArray(declared.packages))
-        return declared.packages;
+        return { globs: declared, source: 'package.json workspaces' };
+    if (declared && Array.isArray(declared.packages)) {
+        return { globs: declared.packages, source: 'package.json workspaces.packages' };
+    }
+    // lerna without workspaces or `packages` reads packages/*
+    if (tools.lerna)
+        return { globs: ['packages/*'], source: 'lerna.json (default packages/*)' };
     return null;
 }
-/** A workspace glob as a regular expression: `*` within one folder name, `**` across folders. */
-function globToRegExp(glob) {
-    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
-    const source = parts
-        .map((part, i) => {
-        const last = i === parts.length - 1;
-        if (part === '**')
-            return last ? '.*' : '(?:[^/]+/)*';
-        const segment = part
-            .split('*')
-            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-            .join('[^/]*');
-        return last ? segment : `${segment}/`;
-    })
-        .join('');
-    return new RegExp(`^${source}$`);
-}
-/** Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules and dot folders. */
-async function packageFolders(root, maxDepth) {
+/**
+ * Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules, dot
+ * folders and excluded folders (which are not walked at all: fixtures can be large).
+ */
+async function packageFolders(root, maxDepth, excluded) {
     const found = [];
+    const left = [];
     const walk = async (relativeDir, depth) => {
         if (depth > maxDepth)
             return;
@@ -49708,51 +50061,50 @@ async function packageFolders(root, maxDepth) {
             if (entry.isFile() && entry.name === 'package.json' && relativeDir)
                 found.push(relativeDir);
             if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
-                await walk(relativeDir ? `${relativeDir}/${entry.name}` : entry.name, depth + 1);
+                const folder = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+                if (isExcludedFolder(folder, excluded))
+                    left.push(folder);
+                else
+                    await walk(folder, depth + 1);
             }
         }
     };
     await walk('', 0);
-    return found.sort();
+    return { folders: found.sort(), excluded: left.sort() };
 }
 /**
- * Zero-config discovery: the packages of an npm, yarn or pnpm workspace with their internal
- * dependency edges, or the root package alone when the repository is not a workspace.
+ * Zero-config discovery: the packages of an npm, yarn, pnpm or lerna workspace with their
+ * internal dependency edges, or the root package alone when the repository is not a workspace;
+ * with lerna's and Nx's release settings. Folders matching `exclude` are left out.
  */
-async function discoverWorkspaces(root) {
-    const rootPackage = await readJson(root, 'package.json');
-    const globs = await workspaceGlobs(root, rootPackage);
+async function discoverWorkspaces(root, options = {}) {
+    const rootPackage = await readPackageJson(root, 'package.json');
+    const tools = await readReleaseToolSettings(root);
+    const workspace = await workspaceGlobs(root, rootPackage, tools);
     const manifests = [];
-    if (globs === null) {
+    let excludedFolders = [];
+    if (workspace === null) {
         if (rootPackage?.name)
             manifests.push({ path: '', json: rootPackage });
     }
     else {
+        const { globs } = workspace;
         const include = globs.filter((g) => !g.startsWith('!')).map(globToRegExp);
-        const exclude = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
+        const negated = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
         const depth = Math.max(1, ...globs.map((g) => (g.includes('**') ? 8 : g.split('/').filter(Boolean).length)));
-        for (const folder of await packageFolders(root, depth)) {
-            if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder)))
+        const walked = await packageFolders(root, depth, (options.exclude ?? []).map(globToRegExp));
+        excludedFolders = walked.excluded;
+        for (const folder of walked.folders) {
+            if (!include.some((r) => r.test(folder)) || negated.some((r) => r.test(folder)))
                 continue;
-            const json = await readJson(root, `${folder}/package.json`);
+            const json = await readPackageJson(root, `${folder}/package.json`);
             if (json?.name)
                 manifests.push({ path: folder, json });
         }
     }
-    const names = new Set();
-    for (const { path, json } of manifests) {
-        const name = json.name;
-        if (names.has(name)) {
-            const first = manifests.find((m) => m.json.name === name)?.path;
-            throw configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
-                file: `${path}/package.json`,
-                field: 'name',
-                fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
-            });
-        }
-        names.add(name);
-    }
-    return manifests.map(({ path, json }) => ({
+    assertUniqueNames(manifests);
+    const names = new Set(manifests.map((m) => m.json.name));
+    const packages = manifests.map(({ path, json }) => ({
         name: json.name,
         path,
         version: typeof json.version === 'string' ? json.version : null,
@@ -49761,6 +50113,73 @@ async function discoverWorkspaces(root) {
             .filter(([dependency]) => names.has(dependency) && dependency !== json.name)
             .map(([dependency, range]) => ({ name: dependency, kind, range }))),
     }));
+    return {
+        packages,
+        source: workspace?.source ?? (manifests.length > 0 ? 'package.json at the root' : null),
+        excluded: excludedFolders,
+        ...releaseToolGroups(tools, manifests),
+    };
+}
+/** Every name used twice, with both folders, and the `exclude` that leaves the copies out. */
+function assertUniqueNames(manifests) {
+    const folders = new Map();
+    for (const { path, json } of manifests) {
+        const name = json.name;
+        folders.set(name, [...(folders.get(name) ?? []), path]);
+    }
+    const twice = [...folders].filter(([, paths]) => paths.length > 1);
+    const [first] = twice;
+    if (!first)
+        return;
+    // Suggest leaving out the deeper folder of each pair: fixtures sit below what they test.
+    const depth = (path) => path.split('/').length;
+    const copies = twice.flatMap(([, paths]) => [...paths].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b)).slice(1));
+    const listed = twice
+        .slice(0, 10)
+        .map(([name, paths]) => `${name}: ${paths.map((p) => `"${p}"`).join(' and ')}`);
+    if (twice.length > 10)
+        listed.push(`… and ${twice.length - 10} more`);
+    const message = twice.length === 1
+        ? `Two workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
+        : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
+    throw configurationError(message, {
+        file: `${first[1][1]}/package.json`,
+        field: 'name',
+        fix: `Leave out the folders that are not released (test fixtures, playgrounds, examples) with \`exclude\` in relx.config.yaml, e.g. exclude: [${copies
+            .slice(0, 10)
+            .map((p) => JSON.stringify(p))
+            .join(', ')}] (globs such as "playground/**" work), or give each package its own name.`,
+    });
+}
+/** Lockstep groups and unreleased packages, as lerna.json and nx.json `release` declare them. */
+function releaseToolGroups(tools, manifests) {
+    const lockstep = [];
+    const notReleased = new Map();
+    const all = manifests.map((m) => m.json.name);
+    if (tools.lerna?.fixed)
+        lockstep.push({ name: 'lerna.json', components: all });
+    if (tools.nx) {
+        const projects = manifests.map(({ path, json }) => ({
+            name: json.name,
+            projectName: json.nx?.name ?? json.name,
+            path,
+            tags: Array.isArray(json.nx?.tags) ? json.nx.tags.map(String) : [],
+        }));
+        const grouped = new Set();
+        for (const group of tools.nx.groups) {
+            const members = matchNxProjects(group.patterns, projects).map((p) => p.name);
+            for (const m of members)
+                grouped.add(m);
+            if (group.fixed)
+                lockstep.push({ name: group.name, components: members });
+        }
+        const field = tools.nx.groups.some((g) => g.name !== 'nx.json') ? 'groups' : 'projects';
+        for (const name of all) {
+            if (!grouped.has(name))
+                notReleased.set(name, `not in nx.json release.${field}`);
+        }
+    }
+    return { lockstep, notReleased };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -59300,6 +59719,7 @@ function preprocess(fn, schema) {
 
 ;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
 
+
 /**
  * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
  * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
@@ -59327,12 +59747,41 @@ const dependencyKinds = [
 const componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
 const relx_config_name = schemas_string()
     .regex(componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
+function isInsideRepository(path) {
+    const normalized = external_node_path_namespaceObject.posix.normalize(path.replaceAll('\\', '/'));
+    return (!/[\0\r\n]/.test(path) &&
+        !external_node_path_namespaceObject.posix.isAbsolute(normalized) &&
+        !/^[A-Za-z]:/.test(normalized) &&
+        normalized !== '..' &&
+        !normalized.startsWith('../'));
+}
+const repositoryPath = schemas_string()
+    .min(1)
+    .refine(isInsideRepository, {
+    message: 'must stay inside the repository (a relative path without `..` leaving it)',
+    params: {
+        fix: 'Use a folder relative to the repository root, inside it, e.g. services/api; relx never reads, versions or publishes outside the repository.',
+    },
+});
+/**
+ * An OCI repository name as the distribution spec defines it: a registry host (optional port),
+ * then lower-case path components separated by `/`, each of [a-z0-9] joined by `.`, `_`, `__`
+ * or dashes. Nothing else: names reach registry URLs, manifests and logs.
+ */
+const ociHost = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?';
+const ociPathComponent = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const ociRepositoryPattern = new RegExp(`^${ociHost}(?:/${ociPathComponent})+$`);
 const calverFormat = schemas_string()
     .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
     .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
 const tagFormat = schemas_string()
     .refine((f) => f.includes('{version}'), 'must contain {version}')
-    .describe('Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".');
+    .describe('Tag template: {name} the component name, {unscopedName} the name without its npm scope (@acme/core → core), {dir} the last segment of its folder (packages/core-lib → core-lib), and {version}; e.g. "{name}@{version}", "{unscopedName}-v{version}", "v{version}". Unset: each component follows the convention its existing tags use, "{name}@{version}" when it has none.');
+const defaultTagFormat = '{name}@{version}';
+const bootstrapCommit = schemas_string()
+    .regex(/^[0-9a-fA-F]{7,40}$/, 'a commit sha')
+    .describe('For a component with no tag for its current version: the commit its history starts after (that commit excluded), instead of the commit that last set the version in its version file.');
 const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
 const buildMetadata = schemas_string()
     .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
@@ -59354,10 +59803,15 @@ const publishConfigSchema = object({
     access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
     source: schemas_string()
         .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .refine((s) => !s.startsWith('oci-layout:') || isInsideRepository(s.slice(11).split(':')[0] ?? ''), {
+        message: 'the oci-layout folder must stay inside the repository',
+        params: { fix: 'Use oci-layout:<dir> with a folder relative to the repository root, inside it.' },
+    })
         .optional()
         .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
     repository: schemas_string()
-        .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .max(255)
+        .regex(ociRepositoryPattern, 'an OCI repository name: registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
         .optional()
         .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
 })
@@ -59376,8 +59830,8 @@ const componentConfigSchema = object({
     type: schemas_enum(componentTypes)
         .optional()
         .describe('Defaults to npm-package when the path holds a package.json.'),
-    path: schemas_string().min(1).optional().describe('Folder of the component, relative to the repository root.'),
-    paths: array(schemas_string().min(1))
+    path: repositoryPath.optional().describe('Folder of the component, relative to the repository root.'),
+    paths: array(repositoryPath)
         .min(1)
         .optional()
         .describe('Several folders; commits touching any of them count.'),
@@ -59389,6 +59843,7 @@ const componentConfigSchema = object({
     calverFormat: calverFormat.optional(),
     buildMetadata: buildMetadata.optional(),
     tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
     dependsOn: array(relx_config_name)
         .optional()
         .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
@@ -59399,8 +59854,12 @@ const relxConfigSchema = object({
     $schema: schemas_string().optional(),
     discoverWorkspaces: schemas_boolean()
         .default(true)
-        .describe('Discover npm, pnpm and yarn workspace packages as npm-package components.'),
-    tagFormat: tagFormat.default('{name}@{version}'),
+        .describe('Discover npm, pnpm, yarn and lerna workspace packages as npm-package components, with the release settings of lerna.json and nx.json (fixed versioning becomes a lockstep group).'),
+    exclude: array(schemas_string().min(1))
+        .default([])
+        .describe('Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.'),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
     versioning: versioning.default('semver'),
     calverFormat: calverFormat.default('YYYY.MM.PATCH'),
     buildMetadata: buildMetadata.optional(),
@@ -59433,6 +59892,14 @@ const relxConfigSchema = object({
     components: array(componentConfigSchema)
         .default([])
         .describe('Components to declare, or discovered ones to refine.'),
+    commits: object({
+        nested: schemas_enum(['off', 'release-please'])
+            .default('off')
+            .describe("Several changes in one commit. off: a commit is its header and its footers, as semantic-release, conventional-recommended-bump and Nx read it; a body's bulleted list of squashed commits (`* feat: …`) or quoted release notes never counts. release-please: also release-please's documented forms, for repositories that release with it: each paragraph after a blank line that starts with an unbulleted Conventional Commit header of a known type, and each BEGIN_NESTED_COMMIT … END_NESTED_COMMIT block, is a change of its own. Either way a BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE block replaces the commit's message and a `Release-As: X.Y.Z` (or `Release-As: <component>@X.Y.Z`) footer sets the next version."),
+    })
+        .strict()
+        .default({ nested: 'off' })
+        .describe('How commit messages are read.'),
 })
     .strict();
 
@@ -59443,11 +59910,14 @@ const relxConfigSchema = object({
 
 
 const defaultConfigFiles = ['relx.config.yaml', 'relx.config.yml'];
-/** Reads and validates the config; every problem is reported at once, each with its field and fix. */
+/**
+ * Reads and validates the config; every problem is reported at once, each with its field and fix.
+ * `configFile` is relative to the repository root, or absolute.
+ */
 async function readRelxConfig(root, configFile) {
     const candidates = configFile ? [configFile] : defaultConfigFiles;
     for (const candidate of candidates) {
-        const path = (0,external_node_path_namespaceObject.join)(root, candidate);
+        const path = (0,external_node_path_namespaceObject.resolve)(root, candidate);
         let text;
         try {
             text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
@@ -59455,13 +59925,15 @@ async function readRelxConfig(root, configFile) {
         catch {
             continue;
         }
-        const file = (0,external_node_path_namespaceObject.relative)(root, path) || candidate;
+        // Named as the user knows it: relative inside the repository, absolute outside it.
+        const inside = (0,external_node_path_namespaceObject.relative)(root, path);
+        const file = inside && !inside.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(inside) ? inside : path;
         return { file, config: parseRelxConfig(text, file) };
     }
     if (configFile) {
-        throw inputError(`Config file ${configFile} does not exist.`, {
+        throw relx_error_inputError(`Config file ${configFile} does not exist.`, {
             file: configFile,
-            fix: 'Check the path (it is relative to the repository root), or omit it to use relx.config.yaml or the defaults.',
+            fix: `Check the path (relative to the repository root ${root}, or absolute), or omit it to use relx.config.yaml or the defaults.`,
         });
     }
     return { file: null, config: relxConfigSchema.parse({}) };
@@ -59512,6 +59984,9 @@ function describeIssue(issue) {
     if (issue.code === 'invalid_value') {
         const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
         return { field, message: `must be one of ${values}`, fix: `Set \`${field}\` to one of ${values}.` };
+    }
+    if (issue.code === 'custom' && typeof issue.params?.fix === 'string') {
+        return { field, message: issue.message, fix: issue.params.fix };
     }
     return { field, message: issue.message, fix: `Correct \`${field}\` (see schema/relx.config.schema.json).` };
 }
@@ -59572,6 +60047,7 @@ function editDistance(a, b) {
 
 
 
+
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
 /** Where each component type keeps its version, when it has a file for it. */
 function versionFileOf(type, path) {
@@ -59582,28 +60058,44 @@ function versionFileOf(type, path) {
         return `${prefix}Chart.yaml`;
     return null;
 }
-async function readVersion(root, file) {
+/** The version (and, for a package.json, privacy) in a component's version file. */
+async function readVersionFile(root, file) {
+    const none = { version: null, private: false };
     if (!file)
-        return null;
+        return none;
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8');
     }
     catch {
-        return null;
+        return none;
     }
     let value;
-    try {
-        value = (file.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text));
+    if (file.endsWith('.json'))
+        value = parseJsonText(text, file);
+    else {
+        try {
+            value = (0,dist/* parse */.qg)(text);
+        }
+        catch (error) {
+            throw configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
+                file,
+                fix: `Fix the syntax of ${file}.`,
+            });
+        }
     }
-    catch (error) {
-        throw configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
-            file,
-            fix: `Fix the syntax of ${file}.`,
-        });
-    }
-    return typeof value?.version === 'string' ? value.version : null;
+    return {
+        version: typeof value?.version === 'string' ? value.version : null,
+        private: value?.private === true,
+    };
 }
+const noDiscovery = {
+    packages: [],
+    source: null,
+    excluded: [],
+    lockstep: [],
+    notReleased: new Map(),
+};
 /**
  * The components of a repository: discovered workspace packages, refined or extended by the
  * config. Everything that can be wrong with them is found here, before anything runs.
@@ -59611,8 +60103,10 @@ async function readVersion(root, file) {
 async function loadWorkspace(root, options = {}) {
     const { file, config } = await readRelxConfig(root, options.configFile);
     const at = (field, message, fix) => configurationError(message, { ...(file ? { file } : {}), field, fix });
-    const discovered = config.discoverWorkspaces ? await discoverWorkspaces(root) : [];
-    const byName = new Map(discovered.map((p) => [p.name, p]));
+    const discovery = config.discoverWorkspaces
+        ? await discoverWorkspaces(root, { exclude: config.exclude })
+        : noDiscovery;
+    const byName = new Map(discovery.packages.map((p) => [p.name, p]));
     const declared = new Map();
     config.components.forEach((entry, index) => {
         if (declared.has(entry.name)) {
@@ -59621,56 +60115,11 @@ async function loadWorkspace(root, options = {}) {
         declared.set(entry.name, { entry, index });
     });
     const names = [...new Set([...byName.keys(), ...declared.keys()])].sort((a, b) => a.localeCompare(b, 'en'));
+    if (names.length === 0)
+        throw await nothingToRelease(root, config.discoverWorkspaces ? discovery : null, file);
     const components = [];
     for (const name of names) {
-        const found = byName.get(name);
-        const own = declared.get(name);
-        const entry = own?.entry;
-        const field = own ? `components[${own.index}]` : name;
-        if (!componentNamePattern.test(name)) {
-            throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
-        }
-        const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
-        if (paths.length === 0) {
-            throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
-        }
-        for (const [i, path] of paths.entries()) {
-            const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, path)).then((s) => s.isDirectory(), () => false);
-            if (!exists) {
-                throw at(entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
-            }
-        }
-        const type = entry?.type ?? (found ? 'npm-package' : 'files');
-        const versionFile = versionFileOf(type, paths[0] ?? '');
-        const versioning = entry?.versioning ?? config.versioning;
-        const scheme = versioning === 'calver'
-            ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
-            : { kind: 'semver' };
-        const dependsOn = [...(found?.dependsOn ?? [])];
-        (entry?.dependsOn ?? []).forEach((dependency, i) => {
-            if (!names.includes(dependency)) {
-                const near = closest(dependency, names);
-                throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
-                    ? `Did you mean "${near}"? Use a component's name.`
-                    : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
-            }
-            dependsOn.push({ name: dependency, kind: 'dependsOn' });
-        });
-        components.push({
-            name,
-            type,
-            paths,
-            version: (found && type === 'npm-package' ? found.version : await readVersion(root, versionFile)) ??
-                entry?.version ??
-                null,
-            versionFile,
-            scheme,
-            tagFormat: entry?.tagFormat ?? config.tagFormat,
-            ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
-            dependsOn,
-            private: found?.private ?? false,
-            ...(entry?.publish ? { publish: entry.publish } : {}),
-        });
+        components.push(await componentOf(name, { root, config, names, at, discovery }, byName.get(name), declared.get(name)));
     }
     const owners = new Map();
     for (const c of components) {
@@ -59682,18 +60131,179 @@ async function loadWorkspace(root, options = {}) {
             owners.set(path, c.name);
         }
     }
+    const lockstep = lockstepGroups(config, discovery, components, at);
+    assertAcyclic(components, config.propagation.through, file);
+    return { root, configFile: file, config: { ...config, lockstep }, components };
+}
+/** One component from what discovery found and what the config says about it. */
+async function componentOf(name, { root, config, names, at, discovery }, found, own) {
+    const entry = own?.entry;
+    const field = own ? `components[${own.index}]` : name;
+    if (!componentNamePattern.test(name)) {
+        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+    }
+    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
+    if (paths.length === 0) {
+        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
+    }
+    for (const [i, path] of paths.entries()) {
+        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
+    }
+    // A declared folder with a package.json is an npm package, as the schema says.
+    const hasPackageJson = await isFile((0,external_node_path_namespaceObject.join)(root, paths[0] ?? '', 'package.json'));
+    const type = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+    const versionFile = versionFileOf(type, paths[0] ?? '');
+    const versioning = entry?.versioning ?? config.versioning;
+    const scheme = versioning === 'calver'
+        ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
+        : { kind: 'semver' };
+    const dependsOn = [
+        ...(found?.dependsOn ?? []),
+        ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
+    ];
+    const file = found && type === 'npm-package'
+        ? { version: found.version, private: found.private }
+        : await readVersionFile(root, versionFile);
+    const version = file.version ?? entry?.version ?? null;
+    const isPrivate = found?.private ?? file.private;
+    const notReleased = notReleasedBecause(isPrivate, version, entry ? undefined : discovery.notReleased.get(name));
+    return {
+        name,
+        type,
+        paths,
+        version,
+        versionFile,
+        scheme,
+        tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
+        ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' }),
+        ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
+        dependsOn,
+        private: isPrivate,
+        ...(notReleased ? { notReleased } : {}),
+        ...(entry?.publish ? { publish: entry.publish } : {}),
+    };
+}
+/** The config's `dependsOn` of a component, each naming a component. */
+function declaredDependencies(name, dependencies, { names, at, field }) {
+    return dependencies.map((dependency, i) => {
+        if (!names.includes(dependency)) {
+            const near = closest(dependency, names);
+            throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
+                ? `Did you mean "${near}"? Use a component's name.`
+                : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
+        }
+        return { name: dependency, kind: 'dependsOn' };
+    });
+}
+/**
+ * Why a component is never released, if it is not: a private package without a version (npm
+ * cannot version it, and nobody installs it), or one the repository's release tool leaves out.
+ */
+function notReleasedBecause(isPrivate, version, byReleaseTool) {
+    if (isPrivate && version === null)
+        return 'private, no version in its package.json';
+    return byReleaseTool;
+}
+const isFile = (path) => (0,promises_namespaceObject.stat)(path).then((s) => s.isFile(), () => false);
+/**
+ * A component's folder exists and is inside the repository, also after following symbolic
+ * links: relx reads, versions and publishes what is there.
+ */
+async function assertFolderInRepository(root, path, field, name, at) {
+    const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, path)).then((s) => s.isDirectory(), () => false);
+    if (!exists) {
+        throw at(field, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
+    }
+    const [real, realRoot] = await Promise.all([(0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)), (0,promises_namespaceObject.realpath)(root)]);
+    const inside = (0,external_node_path_namespaceObject.relative)(realRoot, real);
+    if (inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || inside.startsWith(external_node_path_namespaceObject.sep)) {
+        throw at(field, `Folder "${path}" of component ${name} is a link to ${real}, outside the repository.`, 'Point the component at a folder inside the repository (not a symbolic link that leaves it).');
+    }
+}
+/**
+ * The configured lockstep groups, checked, and the groups lerna.json (fixed mode) or nx.json
+ * (fixed release groups) declare — without components that are never released or that a
+ * configured group already holds.
+ */
+function lockstepGroups(config, discovery, components, at) {
+    const byName = new Map(components.map((c) => [c.name, c]));
+    const names = [...byName.keys()];
+    const configured = new Set();
     config.lockstep.forEach((group, g) => group.components.forEach((member, i) => {
-        if (!names.includes(member)) {
+        const component = byName.get(member);
+        if (!component) {
             const near = closest(member, names);
             throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names "${member}", which is not a component.`, near ? `Did you mean "${near}"?` : `Components: ${names.join(', ')}.`);
         }
+        if (component.notReleased) {
+            throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names ${member}, which is never released (${component.notReleased}).`, `Give ${member} a version, or remove it from the group.`);
+        }
+        configured.add(member);
     }));
-    assertAcyclic(components, config.propagation.through, file);
-    return { root, configFile: file, config, components };
+    const inferred = discovery.lockstep
+        .map((group) => ({
+        name: group.name,
+        components: group.components.filter((m) => byName.has(m) && !byName.get(m)?.notReleased && !configured.has(m)),
+    }))
+        .filter((group) => group.components.length >= 2);
+    return [...config.lockstep, ...inferred];
+}
+/** Nothing to plan: say what was looked for and what was found instead, and fail. */
+async function nothingToRelease(root, discovery, file) {
+    const others = [
+        ['Cargo.toml', 'Rust crates'],
+        ['pyproject.toml', 'a Python project'],
+        ['go.work', 'Go modules'],
+        ['go.mod', 'a Go module'],
+        ['pom.xml', 'a Maven project'],
+        ['build.gradle', 'a Gradle project'],
+    ];
+    const present = [];
+    for (const [marker, what] of others) {
+        if (await isFile((0,external_node_path_namespaceObject.join)(root, marker)))
+            present.push(`${marker} (${what})`);
+    }
+    const lines = [
+        discovery
+            ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+            : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
+    ];
+    if (discovery?.source)
+        lines.push(`${discovery.source} matched no folder with a named package.json.`);
+    if (discovery && discovery.excluded.length > 0) {
+        lines.push(`\`exclude\` left out ${discovery.excluded.length} folder(s): ${discovery.excluded.slice(0, 5).join(', ')}.`);
+    }
+    if (present.length > 0)
+        lines.push(`Found ${present.join(', ')}, which relx does not discover.`);
+    return configurationError(lines.join('\n'), {
+        ...(file ? { file } : {}),
+        field: 'components',
+        fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
+    });
 }
 /** Build metadata is SemVer's; a CalVer component ignores it. */
 function buildMetadataOf(template, scheme) {
     return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
+}
+
+;// CONCATENATED MODULE: ./src/release/index-lock.ts
+
+
+
+
+/**
+ * A git killed mid-commit leaves `.git/index.lock`, and every later git write fails with git's
+ * own message. Found before the first write, with what to do.
+ */
+async function assertNoStaleIndexLock(cwd) {
+    const lock = (0,external_node_path_namespaceObject.resolve)(cwd, (await run_git_runGit(cwd, ['rev-parse', '--git-path', 'index.lock'])).trim());
+    const exists = await (0,promises_namespaceObject.access)(lock).then(() => true, () => false);
+    if (exists) {
+        throw conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
+            file: lock,
+            fix: 'If no git command is running in this repository (an earlier run was killed), delete the file and run again: the release resumes where it stopped.',
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/conventional-changelog-angular/src/parser.js
@@ -59982,9 +60592,6 @@ function createPreset(config) {
   }
 }
 
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 ;// CONCATENATED MODULE: ./node_modules/conventional-changelog-writer/dist/utils.js
 const DATETIME_LENGTH = 10;
 /**
@@ -60945,9 +61552,10 @@ const samePath = (a, b) => a.length === b.length && a.every((part, i) => part ==
 
 
 const package_json_dependencyFields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+/** Valid JSON as npm reads it: a leading UTF-8 byte order mark is allowed (and kept by the edits). */
 function parsed(content, file) {
     try {
-        JSON.parse(content);
+        JSON.parse(content.replace(/^\uFEFF/, ''));
     }
     catch (error) {
         throw configurationError(`not valid JSON: ${error.message}`, {
@@ -61224,31 +61832,68 @@ function releasedPlanHead(message) {
     return match?.[1] ?? null;
 }
 
+;// CONCATENATED MODULE: ./src/release/tag-names.ts
+/**
+ * Why `name` cannot be a tag (`refs/tags/<name>`), by the rules of `git check-ref-format`, or
+ * null when it can. Pure, so a tagFormat is checked before anything is written.
+ */
+function invalidRefNameReason(name) {
+    if (name === '')
+        return 'it is empty';
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x20\x7f]/.test(name))
+        return 'it contains a space or a control character';
+    const bad = /[~^:?*[\\]/.exec(name);
+    if (bad)
+        return `it contains "${bad[0]}"`;
+    if (name.includes('..'))
+        return 'it contains ".."';
+    if (name.includes('@{'))
+        return 'it contains "@{"';
+    if (name.startsWith('/') || name.endsWith('/') || name.includes('//'))
+        return 'it has an empty path component';
+    if (name.endsWith('.'))
+        return 'it ends with "."';
+    for (const part of name.split('/')) {
+        if (part.startsWith('.'))
+            return `its component "${part}" starts with "."`;
+        if (part.endsWith('.lock'))
+            return `its component "${part}" ends with ".lock"`;
+    }
+    return null;
+}
+
 ;// CONCATENATED MODULE: ./src/release/release-steps.ts
+
 
 
 /**
  * Decides what is left to do to apply a plan, from what the repository already holds, so that a
  * re-run after a failure at any point finishes the job and never repeats or moves anything.
- * Every conflict is found here, before anything is written.
+ * A release commit is recognised by its `Relx-Release-Of` trailer naming the plan head, which is
+ * also its parent. Every conflict is found here, before anything is written.
  */
 function decideReleaseSteps(input) {
-    const { planHead, head, targets, tags } = input;
-    let commit;
-    if (head.sha === planHead)
-        commit = { kind: 'create' };
-    else if (releasedPlanHead(head.message) === planHead)
-        commit = { kind: 'exists', sha: head.sha };
-    else {
-        throw conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
-            field: 'plan.head',
-            fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
-        });
-    }
+    const { targets, tags } = input;
+    checkTagNames(targets);
+    const commit = findReleaseCommit(input);
     const tagsToCreate = [];
     const tagsPresent = [];
     const moved = [];
+    // Components sharing a tag (a lockstep group tagged v{version}) get it once, at one version.
+    const byTag = new Map();
     for (const target of targets) {
+        const other = byTag.get(target.tag);
+        if (other && other.version !== target.version) {
+            throw conflictError(`${other.component} ${other.version} and ${target.component} ${target.version} would both be tagged ${target.tag}.`, {
+                field: 'tags',
+                fix: 'Give them tag formats that tell them apart ({name} in tagFormat), or release them in one lockstep group.',
+            });
+        }
+        if (!other)
+            byTag.set(target.tag, target);
+    }
+    for (const target of byTag.values()) {
         const at = tags.get(target.tag);
         if (at === undefined)
             tagsToCreate.push(target);
@@ -61265,8 +61910,60 @@ function decideReleaseSteps(input) {
     }
     return { commit, tagsToCreate, tagsPresent };
 }
+function findReleaseCommit(input) {
+    const { planHead, head, targets, tags } = input;
+    if (head.sha !== planHead && releasedPlanHead(head.message) === planHead) {
+        return { kind: 'exists', sha: head.sha, head: 'release' };
+    }
+    // A release commit of this plan that an earlier run made and tagged.
+    const tagged = new Set();
+    for (const target of targets) {
+        const sha = tags.get(target.tag);
+        const commit = sha === undefined ? undefined : input.taggedCommits?.get(sha);
+        if (sha && commit && commit.parents[0] === planHead && releasedPlanHead(commit.message) === planHead)
+            tagged.add(sha);
+    }
+    const [earlier, ...others] = [...tagged];
+    if (earlier && others.length === 0) {
+        if (head.sha === planHead)
+            return { kind: 'exists', sha: earlier, head: 'plan' };
+        if (input.taggedCommits?.get(earlier)?.inHead)
+            return { kind: 'exists', sha: earlier, head: 'later' };
+    }
+    if (head.sha === planHead)
+        return { kind: 'create' };
+    throw conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
+        field: 'plan.head',
+        fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
+    });
+}
+/** Every tag must be a valid ref name: found before the release commit, not when tagging after it. */
+function checkTagNames(targets) {
+    const invalid = targets.flatMap((t) => {
+        const reason = invalidRefNameReason(t.tag);
+        return reason ? [`"${t.tag}" (${t.component}): ${reason}`] : [];
+    });
+    if (invalid.length > 0) {
+        throw configurationError(`Release tag(s) that git cannot create: ${invalid.join('; ')}.`, {
+            field: 'tagFormat',
+            fix: 'Change the component’s tagFormat so that it renders a valid tag name (see `git check-ref-format`), e.g. `{name}@{version}` or `v{version}`.',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/write-boundary.ts
+/** Runs one write between its two boundaries. */
+async function atBoundary(boundary, name, write) {
+    boundary?.(`before:${name}`);
+    const result = await write();
+    boundary?.(`after:${name}`);
+    return result;
+}
 
 ;// CONCATENATED MODULE: ./src/release/apply-release-plan.ts
+
+
+
 
 
 
@@ -61285,7 +61982,7 @@ function decideReleaseSteps(input) {
  */
 async function applyReleasePlan(cwd, plan, options) {
     if (options.publisher && !options.push) {
-        throw inputError('Release pages need the tags on the remote first.', {
+        throw relx_error_inputError('Release pages need the tags on the remote first.', {
             field: 'github-release',
             fix: 'Also push (`--push`, or the action input `push: true`), or leave release pages off.',
         });
@@ -61294,7 +61991,7 @@ async function applyReleasePlan(cwd, plan, options) {
     const known = new Set(workspace.components.map((c) => c.name));
     plan.components.forEach((c, i) => {
         if (!known.has(c.name)) {
-            throw inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
+            throw relx_error_inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
                 field: `components[${i}].name`,
                 fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
             });
@@ -61321,6 +62018,7 @@ async function applyReleasePlan(cwd, plan, options) {
         head: { sha: head.sha, message: headMessage },
         targets,
         tags,
+        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
     });
     // Files are computed from the plan's commit, not the working tree: a run that died after
     // writing some files computes (and commits) the same content again.
@@ -61344,78 +62042,251 @@ async function applyReleasePlan(cwd, plan, options) {
         result.components = targets.map((t) => component(t, false));
         return result;
     }
+    const boundary = options.boundary;
+    await assertNoStaleIndexLock(cwd);
     if (steps.commit.kind === 'create') {
         for (const [path, content] of files) {
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(cwd, path)), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(cwd, path), content);
+            await atBoundary(boundary, `write:${path}`, async () => {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(cwd, path)), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(cwd, path), content);
+            });
         }
-        result.commit = await commitFiles(cwd, result.files, message);
+        result.commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
         result.commitCreated = true;
         options.onProgress?.(`release commit ${result.commit.slice(0, 7)}`);
     }
     else {
         result.commit = steps.commit.sha;
         options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
+        if (steps.commit.head === 'plan') {
+            // a re-run of the same workflow run starts on the plan head: carry it onto the release
+            const sha = result.commit;
+            await atBoundary(boundary, 'fast-forward', () => run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+            options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
+        }
     }
+    const releaseCommit = result.commit;
+    // A tag several components share (v{version} lockstep) names them all and carries each changelog.
+    const sharing = (tag) => targets.filter((t) => t.tag === tag);
+    const notesOf = (tag) => {
+        const members = sharing(tag);
+        if (members.length === 1)
+            return changelogs.get(members[0]?.component ?? '') ?? '';
+        return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+    };
+    const titleOf = (target) => {
+        const members = sharing(target.tag);
+        return members.length === 1
+            ? `${target.component} ${target.version}`
+            : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
+    };
     for (const target of steps.tagsToCreate) {
-        await createAnnotatedTag(cwd, target.tag, result.commit, `${target.component} ${target.version}\n\n${changelogs.get(target.component) ?? ''}`);
+        await atBoundary(boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${titleOf(target)}\n\n${notesOf(target.tag)}`));
         options.onProgress?.(`tagged ${target.tag}`);
     }
     const created = new Set(steps.tagsToCreate.map((t) => t.tag));
     result.components = targets.map((t) => component(t, created.has(t.tag)));
     if (options.push) {
-        await pushRelease(cwd, options.push, result.commit, targets.map((t) => t.tag));
+        const push = options.push;
+        // A release commit made earlier may be on the remote branch under later commits: then push
+        // only the tags (pushing the commit to the branch would not be a fast-forward).
+        const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
+        await atBoundary(boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
         result.pushed = true;
-        options.onProgress?.(`pushed ${options.push.branch} and ${targets.length} tag(s) to ${options.push.remote}`);
+        options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
     }
     if (options.publisher) {
+        const pages = new Map();
         for (const applied of result.components) {
-            applied.release = await options.publisher.ensureRelease({
+            const shared = sharing(applied.tag).length > 1;
+            const page = pages.get(applied.tag);
+            if (page) {
+                applied.release = page;
+                continue;
+            }
+            applied.release = await atBoundary(boundary, `release:${applied.tag}`, () => options.publisher.ensureRelease({
                 tag: applied.tag,
-                name: `${applied.component} ${applied.version}`,
-                body: applied.changelog,
+                name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+                body: shared ? notesOf(applied.tag) : applied.changelog,
                 draft: options.draft ?? false,
-                prerelease: applied.version.includes('-'),
-            });
+                // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
+                prerelease: semver_default().prerelease(applied.version) !== null,
+            }));
+            pages.set(applied.tag, applied.release);
             options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
         }
     }
     return result;
 }
+/** What the decision needs about the commits the plan's existing tags point to. */
+async function readTaggedCommits(cwd, head, targets, tags) {
+    const commits = new Map();
+    for (const target of targets) {
+        const sha = tags.get(target.tag);
+        if (sha === undefined || commits.has(sha))
+            continue;
+        const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+        commits.set(sha, {
+            parents: parents.split(' ').filter(Boolean),
+            message: message.join('\n'),
+            inHead: await isAncestor(cwd, sha, head),
+        });
+    }
+    return commits;
+}
+async function remoteBranchContains(cwd, push, commit) {
+    try {
+        await run_git_runGit(cwd, ['fetch', '--quiet', push.remote, `refs/heads/${push.branch}`], {
+            env: pushAuthEnv(push.token),
+        });
+    }
+    catch {
+        return false; // no such branch yet: the push creates it
+    }
+    const fetched = (await run_git_runGit(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
+    return isAncestor(cwd, commit, fetched);
+}
+
+;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+
+
+/** Errors that prove the request never left: nothing listened, the name did not resolve. */
+const notSentCodes = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+const errorCode = (error) => {
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            return e.code;
+    }
+    return undefined;
+};
+/**
+ * A fetch (or Octokit) failure without an answer, as a transient error: a timeout says how long
+ * it waited; a refused connection is marked `not-sent`, so even a POST may be repeated.
+ */
+function unansweredError(error, signal, timeoutMs, fix) {
+    if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
+        return relx_error_transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
+    }
+    const code = errorCode(error);
+    const message = (error.cause?.message ?? error.message).trim();
+    return relx_error_transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
+}
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const retryAfterMs = (header) => {
+    if (!header)
+        return null;
+    const secondsValue = Number(header);
+    return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : null;
+};
+class RetryableStatus extends RelxError {
+    retryAfter;
+    constructor(status, retryAfter, fix) {
+        // a 429 was refused before anything was done; a 5xx may have been done
+        super('transient', `answered ${status}`, { fix, delivery: status === 429 ? 'not-sent' : 'unknown' });
+        this.retryAfter = retryAfter;
+    }
+}
+/**
+ * fetch for registries (npm, OCI) under the retry policy: each attempt and the whole call have a
+ * deadline; network errors, timeouts, 429 and 5xx are retried as the policy allows (a POST only
+ * when it cannot have arrived); what still fails is a transient error saying what did not answer
+ * and that a re-run is safe (`fix`). Any other response — 2xx, 4xx — is the caller's to read.
+ * `idempotent` defaults from the method; `alreadyDone` looks whether a failed write took effect.
+ */
+async function fetchRetrying(url, init, describe, options = {}) {
+    const method = (init.method ?? 'GET').toUpperCase();
+    return runWithRetry({
+        what: describe.what,
+        fix: describe.fix,
+        idempotent: describe.idempotent ?? idempotentMethods.has(method),
+        ...(describe.alreadyDone ? { alreadyDone: describe.alreadyDone } : {}),
+        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfter : null),
+        attempt: async (signal, _attempt, timeoutMs) => {
+            let response;
+            try {
+                response = await fetch(url, { ...init, signal });
+            }
+            catch (error) {
+                throw unansweredError(error, signal, timeoutMs, describe.fix);
+            }
+            if (response.status !== 429 && response.status < 500)
+                return response;
+            await response.arrayBuffer().catch(() => undefined);
+            throw new RetryableStatus(response.status, retryAfterMs(response.headers.get('retry-after')), describe.fix);
+        },
+    }, options);
+}
 
 ;// CONCATENATED MODULE: ./src/github/github-request.ts
+
+
 
 const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
     ? error.status
     : null;
+const rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
 /**
- * Calls GitHub, retrying what can succeed on a second try (429, 5xx, network) with backoff, and
- * failing at once on what cannot (4xx). `sleep` is injected so tests do not wait.
+ * An Octokit failure as the policy reads it. No answer (Octokit reports it as a 500 without a
+ * response) → transient, `not-sent` when the connection was refused; 429 or a rate-limit 403 →
+ * transient and `not-sent` (GitHub did nothing); another 5xx → transient, may have landed. Any
+ * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
+ */
+function gitHubFailure(error, signal, timeoutMs, fix) {
+    const status = statusOf(error);
+    const response = error.response;
+    if (status === null || (status === 500 && !response)) {
+        return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
+    }
+    const rateLimited = status === 429 || (status === 403 && response?.headers?.['x-ratelimit-remaining'] === '0');
+    if (rateLimited)
+        return new RelxError('transient', `answered ${status} (rate limited)`, { fix, delivery: 'not-sent' });
+    if (status >= 500)
+        return new RelxError('transient', `answered ${status}`, { fix }, { cause: error });
+    return error;
+}
+const retryAfter = (error) => {
+    const header = error.cause?.response
+        ?.headers?.['retry-after'];
+    return header && Number.isFinite(Number(header)) ? Number(header) * 1000 : null;
+};
+/**
+ * Calls GitHub under the retry policy: each attempt cut off by its deadline (Octokit's
+ * `request.signal`), reads and updates retried, and a POST — which creates something — sent
+ * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
  */
 async function requestWithRetry(request, route, parameters, options = {}) {
-    const attempts = options.attempts ?? 4;
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await request(route, parameters);
-        }
-        catch (error) {
-            const status = statusOf(error);
-            const retryable = status === null || status === 429 || status >= 500;
-            if (!retryable)
-                throw error;
-            if (attempt >= attempts) {
-                throw transientError(`GitHub ${route} failed ${attempts} times (last: ${status ?? error.message}).`, {
-                    fix: 'Re-run the job: everything done so far is kept and not repeated.',
-                }, error);
+    const method = route.split(' ')[0] ?? 'GET';
+    const path = route
+        .slice(method.length + 1)
+        .replace(/\{(\w+)\}/g, (whole, name) => String(parameters[name] ?? whole));
+    const fix = options.fix ?? rerunFix;
+    return retry_policy_runWithRetry({
+        what: `GitHub ${method} ${path}`,
+        // PATCH and PUT of the same fields land the same; a POST creates one more each time
+        idempotent: method !== 'POST',
+        fix,
+        ...(options.alreadyDone ? { alreadyDone: options.alreadyDone } : {}),
+        retryAfterMs: retryAfter,
+        attempt: async (signal, _attempt, timeoutMs) => {
+            try {
+                return await request(route, { ...parameters, request: { signal } });
             }
-            await sleep(2 ** attempt * 500);
-        }
-    }
+            catch (error) {
+                throw gitHubFailure(error, signal, timeoutMs, fix);
+            }
+        },
+    }, options);
 }
-/** Calls on one repository: `{owner}` and `{repo}` filled in, each call retried as above. */
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
 function repositoryRequest(request, owner, repo, sleep) {
-    return (route, parameters = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, sleep ? { sleep } : {});
+    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
 }
 
 ;// CONCATENATED MODULE: ./src/github/github-release-publisher.ts
@@ -61449,11 +62320,20 @@ class GitHubReleasePublisher {
             body: release.body,
             draft: release.draft,
             prerelease: release.prerelease,
+        }, 
+        // an answer lost after GitHub made the release: find it rather than make a second
+        {
+            alreadyDone: async () => {
+                const found = await this.find(release.tag);
+                return found ? { status: 200, data: found } : undefined;
+            },
         });
         return { url: data.html_url, created: true };
     }
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/release-plan/release-plan.ts
 
 
@@ -61474,6 +62354,18 @@ const commitReason = object({
     /** Breaking-change notes, for the changelog. */
     notes: array(schemas_string()),
     bump,
+    /** Written in a BEGIN_COMMIT_OVERRIDE block, or nested (`commits.nested`); absent: the commit's header. */
+    origin: schemas_enum(['override', 'nested']).optional(),
+    /** Counted though it changed no file of the component: an empty commit at the root (`root`), by its scope (`scope`), or named by Release-As. */
+    via: schemas_enum(['root', 'scope', 'release-as']).optional(),
+});
+/** A `Release-As:` footer set the version. */
+const releaseAsReason = object({
+    kind: literal('release-as'),
+    sha: schemas_string(),
+    version: schemas_string(),
+    /** The component the footer named (`Release-As: api@2.0.0`), or null when it named none. */
+    component: schemas_string().nullable(),
 });
 const dependencyReason = object({
     kind: literal('dependency'),
@@ -61489,6 +62381,25 @@ const planReasonSchema = discriminatedUnion('kind', [
     commitReason,
     dependencyReason,
     lockstepReason,
+    releaseAsReason,
+]);
+/** Where the component's history (the commits that decide its bump) starts: after this, exclusive. */
+const releaseStartSchema = discriminatedUnion('kind', [
+    object({ kind: literal('tag'), tag: schemas_string(), commit: schemas_string() }),
+    /** No tag carries the current version: the commit that last set it in the version file. */
+    object({
+        kind: literal('version-file'),
+        file: schemas_string(),
+        version: schemas_string(),
+        commit: schemas_string(),
+        /** That commit created the file: it and everything after it count (nothing was released before). */
+        createdFile: schemas_boolean(),
+        parent: schemas_string().nullable(),
+    }),
+    /** Configured with bootstrapCommit. */
+    object({ kind: literal('bootstrap-commit'), commit: schemas_string() }),
+    /** Neither a tag nor a version: the component's whole history. */
+    object({ kind: literal('history') }),
 ]);
 const plannedComponentSchema = object({
     name: schemas_string(),
@@ -61497,7 +62408,10 @@ const plannedComponentSchema = object({
     versionFile: schemas_string().nullable(),
     scheme: schemas_enum(['semver', 'calver']),
     tagFormat: schemas_string(),
-    /** The last stable version (its tag's), or the version file's before the first release. */
+    /** Configured, inferred from the component's existing tags, or the default (no tags to infer from). */
+    tagFormatSource: schemas_enum(['configured', 'inferred', 'default']).optional(),
+    since: releaseStartSchema.optional(),
+    /** The last stable version: the higher of its newest tag's and the version file's. */
     currentVersion: schemas_string().nullable(),
     /** The newest release tag of this component reachable from the head, stable or pre-release. */
     lastTag: schemas_string().nullable(),
@@ -61508,6 +62422,8 @@ const plannedComponentSchema = object({
     /** Commits attributed to the component since its last release, releasable or not. */
     commitCount: schemas_number().int().nonnegative(),
     reasons: array(planReasonSchema),
+    /** Why the component is never released (a private package without a version); absent when it can be. */
+    notReleased: schemas_string().optional(),
 });
 const ignoredCommitSchema = object({
     sha: schemas_string(),
@@ -61524,6 +62440,8 @@ const releasePlanSchema = object({
     channel: schemas_string().nullable(),
     components: array(plannedComponentSchema),
     ignoredCommits: array(ignoredCommitSchema),
+    /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
+    warnings: array(schemas_string()).optional(),
 });
 /** The components the plan releases, in plan order. */
 const releasedComponents = (plan) => plan.components.filter((c) => c.release);
@@ -61543,14 +62461,14 @@ function parseReleasePlan(text, source) {
         value = JSON.parse(text);
     }
     catch {
-        throw inputError('The release plan is not JSON.', {
+        throw relx_error_inputError('The release plan is not JSON.', {
             file: source,
             fix: "Pass analyze-commits' `plan` output or the output of `relx plan --json`.",
         });
     }
     const version = value?.schemaVersion;
     if (version !== releasePlanSchemaVersion) {
-        throw inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
+        throw relx_error_inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
             file: source,
             field: 'schemaVersion',
             fix: 'Make the plan with the same relx version that applies it (pin analyze-commits and bump-version to the same tag).',
@@ -61562,7 +62480,7 @@ function parseReleasePlan(text, source) {
             .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
             .join('')
             .replace(/^\./, '')}: ${i.message}`);
-        throw inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
+        throw relx_error_inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
             file: source,
             field: issues[0]?.split(':')[0] ?? '',
             fix: 'Pass the plan unmodified from analyze-commits or `relx plan --json`.',
@@ -61715,535 +62633,8 @@ function readGitLog(cwd, revisions) {
     return new GitLogStream(cwd, revisions);
 }
 
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/regex.js
-const nomatchRegex = /(?!.*)/;
-function regex_escape(string) {
-    return string.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-function joinOr(parts) {
-    return parts
-        .map(val => (typeof val === 'string' ? regex_escape(val.trim()) : val.source))
-        .filter(Boolean)
-        .join('|');
-}
-function getNotesRegex(noteKeywords, notesPattern) {
-    if (!noteKeywords) {
-        return nomatchRegex;
-    }
-    const noteKeywordsSelection = joinOr(noteKeywords);
-    if (!notesPattern) {
-        return new RegExp(`^[\\s|*]*(${noteKeywordsSelection})[:\\s]+(.*)`, 'i');
-    }
-    return notesPattern(noteKeywordsSelection);
-}
-function getReferencePartsRegex(issuePrefixes, issuePrefixesCaseSensitive) {
-    if (!issuePrefixes) {
-        return nomatchRegex;
-    }
-    const flags = issuePrefixesCaseSensitive ? 'g' : 'gi';
-    return new RegExp(`(?:.*?)??\\s*([\\w-\\.\\/]*?)??(${joinOr(issuePrefixes)})([\\w-]+)(?=\\s|$|[,;)\\]])`, flags);
-}
-function getReferencesRegex(referenceActions) {
-    if (!referenceActions) {
-        // matches everything
-        return /()(.+)/gi;
-    }
-    const joinedKeywords = joinOr(referenceActions);
-    return new RegExp(`(${joinedKeywords})(?:\\s+(.*?))(?=(?:${joinedKeywords})|$)`, 'gi');
-}
-/**
- * Make the regexes used to parse a commit.
- * @param options
- * @returns Regexes.
- */
-function getParserRegexes(options = {}) {
-    const notes = getNotesRegex(options.noteKeywords, options.notesPattern);
-    const referenceParts = getReferencePartsRegex(options.issuePrefixes, options.issuePrefixesCaseSensitive);
-    const references = getReferencesRegex(options.referenceActions);
-    return {
-        notes,
-        referenceParts,
-        references,
-        mentions: /@([\w-]+)/g,
-        url: /\b(?:https?):\/\/(?:www\.)?([-a-zA-Z0-9@:%_+.~#?&//=])+\b/
-    };
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoicmVnZXguanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvcmVnZXgudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBS0EsTUFBTSxZQUFZLEdBQUcsUUFBUSxDQUFBO0FBRTdCLFNBQVMsTUFBTSxDQUFDLE1BQWM7SUFDNUIsT0FBTyxNQUFNLENBQUMsT0FBTyxDQUFDLHFCQUFxQixFQUFFLE1BQU0sQ0FBQyxDQUFBO0FBQ3RELENBQUM7QUFFRCxTQUFTLE1BQU0sQ0FBQyxLQUEwQjtJQUN4QyxPQUFPLEtBQUs7U0FDVCxHQUFHLENBQUMsR0FBRyxDQUFDLEVBQUUsQ0FBQyxDQUFDLE9BQU8sR0FBRyxLQUFLLFFBQVEsQ0FBQyxDQUFDLENBQUMsTUFBTSxDQUFDLEdBQUcsQ0FBQyxJQUFJLEVBQUUsQ0FBQyxDQUFDLENBQUMsQ0FBQyxHQUFHLENBQUMsTUFBTSxDQUFDLENBQUM7U0FDdkUsTUFBTSxDQUFDLE9BQU8sQ0FBQztTQUNmLElBQUksQ0FBQyxHQUFHLENBQUMsQ0FBQTtBQUNkLENBQUM7QUFFRCxTQUFTLGFBQWEsQ0FDcEIsWUFBNkMsRUFDN0MsWUFBb0Q7SUFFcEQsSUFBSSxDQUFDLFlBQVksRUFBRSxDQUFDO1FBQ2xCLE9BQU8sWUFBWSxDQUFBO0lBQ3JCLENBQUM7SUFFRCxNQUFNLHFCQUFxQixHQUFHLE1BQU0sQ0FBQyxZQUFZLENBQUMsQ0FBQTtJQUVsRCxJQUFJLENBQUMsWUFBWSxFQUFFLENBQUM7UUFDbEIsT0FBTyxJQUFJLE1BQU0sQ0FBQyxhQUFhLHFCQUFxQixjQUFjLEVBQUUsR0FBRyxDQUFDLENBQUE7SUFDMUUsQ0FBQztJQUVELE9BQU8sWUFBWSxDQUFDLHFCQUFxQixDQUFDLENBQUE7QUFDNUMsQ0FBQztBQUVELFNBQVMsc0JBQXNCLENBQzdCLGFBQThDLEVBQzlDLDBCQUErQztJQUUvQyxJQUFJLENBQUMsYUFBYSxFQUFFLENBQUM7UUFDbkIsT0FBTyxZQUFZLENBQUE7SUFDckIsQ0FBQztJQUVELE1BQU0sS0FBSyxHQUFHLDBCQUEwQixDQUFDLENBQUMsQ0FBQyxHQUFHLENBQUMsQ0FBQyxDQUFDLElBQUksQ0FBQTtJQUVyRCxPQUFPLElBQUksTUFBTSxDQUFDLG1DQUFtQyxNQUFNLENBQUMsYUFBYSxDQUFDLDhCQUE4QixFQUFFLEtBQUssQ0FBQyxDQUFBO0FBQ2xILENBQUM7QUFFRCxTQUFTLGtCQUFrQixDQUN6QixnQkFBaUQ7SUFFakQsSUFBSSxDQUFDLGdCQUFnQixFQUFFLENBQUM7UUFDdEIscUJBQXFCO1FBQ3JCLE9BQU8sVUFBVSxDQUFBO0lBQ25CLENBQUM7SUFFRCxNQUFNLGNBQWMsR0FBRyxNQUFNLENBQUMsZ0JBQWdCLENBQUMsQ0FBQTtJQUUvQyxPQUFPLElBQUksTUFBTSxDQUFDLElBQUksY0FBYyx1QkFBdUIsY0FBYyxNQUFNLEVBQUUsSUFBSSxDQUFDLENBQUE7QUFDeEYsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsZ0JBQWdCLENBQzlCLFVBQXNJLEVBQUU7SUFFeEksTUFBTSxLQUFLLEdBQUcsYUFBYSxDQUFDLE9BQU8sQ0FBQyxZQUFZLEVBQUUsT0FBTyxDQUFDLFlBQVksQ0FBQyxDQUFBO0lBQ3ZFLE1BQU0sY0FBYyxHQUFHLHNCQUFzQixDQUFDLE9BQU8sQ0FBQyxhQUFhLEVBQUUsT0FBTyxDQUFDLDBCQUEwQixDQUFDLENBQUE7SUFDeEcsTUFBTSxVQUFVLEdBQUcsa0JBQWtCLENBQUMsT0FBTyxDQUFDLGdCQUFnQixDQUFDLENBQUE7SUFFL0QsT0FBTztRQUNMLEtBQUs7UUFDTCxjQUFjO1FBQ2QsVUFBVTtRQUNWLFFBQVEsRUFBRSxZQUFZO1FBQ3RCLEdBQUcsRUFBRSwyREFBMkQ7S0FDakUsQ0FBQTtBQUNILENBQUMifQ==
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/utils.js
-const SCISSOR = '------------------------ >8 ------------------------';
-/**
- * Remove leading and trailing newlines.
- * @param input
- * @returns String without leading and trailing newlines.
- */
-function trimNewLines(input) {
-    // To escape ReDos we should escape String#replace with regex.
-    const matches = input.match(/[^\r\n]/);
-    if (typeof matches?.index !== 'number') {
-        return '';
-    }
-    const firstIndex = matches.index;
-    let lastIndex = input.length - 1;
-    while (input[lastIndex] === '\r' || input[lastIndex] === '\n') {
-        lastIndex--;
-    }
-    return input.substring(firstIndex, lastIndex + 1);
-}
-/**
- * Append a newline to a string.
- * @param src
- * @param line
- * @returns String with appended newline.
- */
-function appendLine(src, line) {
-    return src ? `${src}\n${line || ''}` : line || '';
-}
-/**
- * Creates a function that filters out comments lines.
- * @param char
- * @returns Comment filter function.
- */
-function getCommentFilter(char) {
-    return char
-        ? (line) => !line.startsWith(char)
-        : () => true;
-}
-/**
- * Select lines before the scissor.
- * @param lines
- * @param commentChar
- * @returns Lines before the scissor.
- */
-function truncateToScissor(lines, commentChar) {
-    const scissorIndex = lines.indexOf(`${commentChar} ${SCISSOR}`);
-    if (scissorIndex === -1) {
-        return lines;
-    }
-    return lines.slice(0, scissorIndex);
-}
-/**
- * Filter out GPG sign lines.
- * @param line
- * @returns True if the line is not a GPG sign line.
- */
-function gpgFilter(line) {
-    return !line.match(/^\s*gpg:/);
-}
-/**
- * Assign matched correspondence to the target object.
- * @param target - The target object to assign values to.
- * @param matches - The RegExp match array containing the matched groups.
- * @param correspondence - An array of keys that correspond to the matched groups.
- * @returns The target object with assigned values.
- */
-function assignMatchedCorrespondence(target, matches, correspondence) {
-    const { groups } = matches;
-    for (let i = 0, len = correspondence.length, key; i < len; i++) {
-        key = correspondence[i];
-        target[key] = (groups ? groups[key] : matches[i + 1]) || null;
-    }
-    return target;
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoidXRpbHMuanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvdXRpbHMudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBQUEsTUFBTSxPQUFPLEdBQUcsc0RBQXNELENBQUE7QUFFdEU7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxZQUFZLENBQUMsS0FBYTtJQUN4Qyw4REFBOEQ7SUFFOUQsTUFBTSxPQUFPLEdBQUcsS0FBSyxDQUFDLEtBQUssQ0FBQyxTQUFTLENBQUMsQ0FBQTtJQUV0QyxJQUFJLE9BQU8sT0FBTyxFQUFFLEtBQUssS0FBSyxRQUFRLEVBQUUsQ0FBQztRQUN2QyxPQUFPLEVBQUUsQ0FBQTtJQUNYLENBQUM7SUFFRCxNQUFNLFVBQVUsR0FBRyxPQUFPLENBQUMsS0FBSyxDQUFBO0lBQ2hDLElBQUksU0FBUyxHQUFHLEtBQUssQ0FBQyxNQUFNLEdBQUcsQ0FBQyxDQUFBO0lBRWhDLE9BQU8sS0FBSyxDQUFDLFNBQVMsQ0FBQyxLQUFLLElBQUksSUFBSSxLQUFLLENBQUMsU0FBUyxDQUFDLEtBQUssSUFBSSxFQUFFLENBQUM7UUFDOUQsU0FBUyxFQUFFLENBQUE7SUFDYixDQUFDO0lBRUQsT0FBTyxLQUFLLENBQUMsU0FBUyxDQUFDLFVBQVUsRUFBRSxTQUFTLEdBQUcsQ0FBQyxDQUFDLENBQUE7QUFDbkQsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLFVBQVUsQ0FBQyxHQUFrQixFQUFFLElBQXdCO0lBQ3JFLE9BQU8sR0FBRyxDQUFDLENBQUMsQ0FBQyxHQUFHLEdBQUcsS0FBSyxJQUFJLElBQUksRUFBRSxFQUFFLENBQUMsQ0FBQyxDQUFDLElBQUksSUFBSSxFQUFFLENBQUE7QUFDbkQsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsZ0JBQWdCLENBQUMsSUFBd0I7SUFDdkQsT0FBTyxJQUFJO1FBQ1QsQ0FBQyxDQUFDLENBQUMsSUFBWSxFQUFFLEVBQUUsQ0FBQyxDQUFDLElBQUksQ0FBQyxVQUFVLENBQUMsSUFBSSxDQUFDO1FBQzFDLENBQUMsQ0FBQyxHQUFHLEVBQUUsQ0FBQyxJQUFJLENBQUE7QUFDaEIsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLGlCQUFpQixDQUMvQixLQUFlLEVBQ2YsV0FBbUI7SUFFbkIsTUFBTSxZQUFZLEdBQUcsS0FBSyxDQUFDLE9BQU8sQ0FBQyxHQUFHLFdBQVcsSUFBSSxPQUFPLEVBQUUsQ0FBQyxDQUFBO0lBRS9ELElBQUksWUFBWSxLQUFLLENBQUMsQ0FBQyxFQUFFLENBQUM7UUFDeEIsT0FBTyxLQUFLLENBQUE7SUFDZCxDQUFDO0lBRUQsT0FBTyxLQUFLLENBQUMsS0FBSyxDQUFDLENBQUMsRUFBRSxZQUFZLENBQUMsQ0FBQTtBQUNyQyxDQUFDO0FBRUQ7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxTQUFTLENBQUMsSUFBWTtJQUNwQyxPQUFPLENBQUMsSUFBSSxDQUFDLEtBQUssQ0FBQyxVQUFVLENBQUMsQ0FBQTtBQUNoQyxDQUFDO0FBRUQ7Ozs7OztHQU1HO0FBQ0gsTUFBTSxVQUFVLDJCQUEyQixDQUN6QyxNQUFxQyxFQUNyQyxPQUF5QixFQUN6QixjQUF3QjtJQUV4QixNQUFNLEVBQUUsTUFBTSxFQUFFLEdBQUcsT0FBTyxDQUFBO0lBRTFCLEtBQUssSUFBSSxDQUFDLEdBQUcsQ0FBQyxFQUFFLEdBQUcsR0FBRyxjQUFjLENBQUMsTUFBTSxFQUFFLEdBQUcsRUFBRSxDQUFDLEdBQUcsR0FBRyxFQUFFLENBQUMsRUFBRSxFQUFFLENBQUM7UUFDL0QsR0FBRyxHQUFHLGNBQWMsQ0FBQyxDQUFDLENBQUMsQ0FBQTtRQUN2QixNQUFNLENBQUMsR0FBRyxDQUFDLEdBQUcsQ0FBQyxNQUFNLENBQUMsQ0FBQyxDQUFDLE1BQU0sQ0FBQyxHQUFHLENBQUMsQ0FBQyxDQUFDLENBQUMsT0FBTyxDQUFDLENBQUMsR0FBRyxDQUFDLENBQUMsQ0FBQyxJQUFJLElBQUksQ0FBQTtJQUMvRCxDQUFDO0lBRUQsT0FBTyxNQUFNLENBQUE7QUFDZixDQUFDIn0=
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/options.js
-const defaultOptions = {
-    noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
-    issuePrefixes: ['#'],
-    referenceActions: [
-        'close',
-        'closes',
-        'closed',
-        'fix',
-        'fixes',
-        'fixed',
-        'resolve',
-        'resolves',
-        'resolved'
-    ],
-    headerPattern: /^(\w*)(?:\(([\w$@.\-*/ ]*)\))?: (.*)$/,
-    headerCorrespondence: [
-        'type',
-        'scope',
-        'subject'
-    ],
-    revertPattern: /^Revert\s"([\s\S]*)"\s*This reverts commit (\w*)\.?/,
-    revertCorrespondence: ['header', 'hash'],
-    fieldPattern: /^-(.*?)-$/
-};
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoib3B0aW9ucy5qcyIsInNvdXJjZVJvb3QiOiIiLCJzb3VyY2VzIjpbIi4uL3NyYy9vcHRpb25zLnRzIl0sIm5hbWVzIjpbXSwibWFwcGluZ3MiOiJBQUVBLE1BQU0sQ0FBQyxNQUFNLGNBQWMsR0FBa0I7SUFDM0MsWUFBWSxFQUFFLENBQUMsaUJBQWlCLEVBQUUsaUJBQWlCLENBQUM7SUFDcEQsYUFBYSxFQUFFLENBQUMsR0FBRyxDQUFDO0lBQ3BCLGdCQUFnQixFQUFFO1FBQ2hCLE9BQU87UUFDUCxRQUFRO1FBQ1IsUUFBUTtRQUNSLEtBQUs7UUFDTCxPQUFPO1FBQ1AsT0FBTztRQUNQLFNBQVM7UUFDVCxVQUFVO1FBQ1YsVUFBVTtLQUNYO0lBQ0QsYUFBYSxFQUFFLHVDQUF1QztJQUN0RCxvQkFBb0IsRUFBRTtRQUNwQixNQUFNO1FBQ04sT0FBTztRQUNQLFNBQVM7S0FDVjtJQUNELGFBQWEsRUFBRSxxREFBcUQ7SUFDcEUsb0JBQW9CLEVBQUUsQ0FBQyxRQUFRLEVBQUUsTUFBTSxDQUFDO0lBQ3hDLFlBQVksRUFBRSxXQUFXO0NBQzFCLENBQUEifQ==
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/CommitParser.js
-
-
-
-/**
- * Helper to create commit object.
- * @param initialData - Initial commit data.
- * @returns Commit object with empty data.
- */
-function createCommitObject(initialData = {}) {
-    // @ts-expect-error: You can read properties from `Commit` without problems, but you can't assign object to this type. So here is helper for that.
-    return {
-        merge: null,
-        revert: null,
-        header: null,
-        body: null,
-        footer: null,
-        notes: [],
-        mentions: [],
-        references: [],
-        ...initialData
-    };
-}
-/**
- * Commit message parser.
- */
-class CommitParser_CommitParser {
-    options;
-    regexes;
-    lines = [];
-    lineIndex = 0;
-    commit = createCommitObject();
-    constructor(options = {}) {
-        this.options = {
-            ...defaultOptions,
-            ...options
-        };
-        this.regexes = getParserRegexes(this.options);
-    }
-    currentLine() {
-        return this.lines[this.lineIndex];
-    }
-    nextLine() {
-        return this.lines[this.lineIndex++];
-    }
-    isLineAvailable() {
-        return this.lineIndex < this.lines.length;
-    }
-    parseReference(input, action) {
-        const { regexes } = this;
-        if (regexes.url.test(input)) {
-            return null;
-        }
-        const matches = regexes.referenceParts.exec(input);
-        if (!matches) {
-            return null;
-        }
-        let [raw, repository = null, prefix, issue] = matches;
-        let owner = null;
-        if (repository) {
-            const slashIndex = repository.indexOf('/');
-            if (slashIndex !== -1) {
-                owner = repository.slice(0, slashIndex);
-                repository = repository.slice(slashIndex + 1);
-            }
-        }
-        return {
-            raw,
-            action,
-            owner,
-            repository,
-            prefix,
-            issue
-        };
-    }
-    parseReferences(input) {
-        const { regexes } = this;
-        const regex = input.match(regexes.references)
-            ? regexes.references
-            : /()(.+)/gi;
-        const references = [];
-        let matches;
-        let action;
-        let sentence;
-        let reference;
-        while (true) {
-            matches = regex.exec(input);
-            if (!matches) {
-                break;
-            }
-            action = matches[1] || null;
-            sentence = matches[2] || '';
-            while (true) {
-                reference = this.parseReference(sentence, action);
-                if (!reference) {
-                    break;
-                }
-                references.push(reference);
-            }
-        }
-        return references;
-    }
-    skipEmptyLines() {
-        let line = this.currentLine();
-        while (line !== undefined && !line.trim()) {
-            this.nextLine();
-            line = this.currentLine();
-        }
-    }
-    parseMerge() {
-        const { commit, options } = this;
-        const correspondence = options.mergeCorrespondence || [];
-        const merge = this.currentLine();
-        const matches = merge && options.mergePattern
-            ? merge.match(options.mergePattern)
-            : null;
-        if (matches) {
-            this.nextLine();
-            commit.merge = matches[0] || null;
-            assignMatchedCorrespondence(commit, matches, correspondence);
-            return true;
-        }
-        return false;
-    }
-    parseHeader(isMergeCommit) {
-        if (isMergeCommit) {
-            this.skipEmptyLines();
-        }
-        const { commit, options } = this;
-        const correspondence = options.headerCorrespondence || [];
-        const header = commit.header ?? this.nextLine();
-        let matches = null;
-        if (header) {
-            if (options.breakingHeaderPattern) {
-                matches = header.match(options.breakingHeaderPattern);
-            }
-            if (!matches && options.headerPattern) {
-                matches = header.match(options.headerPattern);
-            }
-        }
-        if (header) {
-            commit.header = header;
-        }
-        if (matches) {
-            assignMatchedCorrespondence(commit, matches, correspondence);
-        }
-    }
-    parseMeta() {
-        const { options, commit } = this;
-        if (!options.fieldPattern || !this.isLineAvailable()) {
-            return false;
-        }
-        let matches;
-        let field = null;
-        let parsed = false;
-        while (this.isLineAvailable()) {
-            matches = this.currentLine().match(options.fieldPattern);
-            if (matches) {
-                field = matches[1] || null;
-                this.nextLine();
-                continue;
-            }
-            if (field) {
-                parsed = true;
-                commit[field] = appendLine(commit[field], this.currentLine());
-                this.nextLine();
-            }
-            else {
-                break;
-            }
-        }
-        return parsed;
-    }
-    parseNotes() {
-        const { regexes, commit } = this;
-        if (!this.isLineAvailable()) {
-            return false;
-        }
-        const matches = this.currentLine().match(regexes.notes);
-        let references = [];
-        if (matches) {
-            const note = {
-                title: matches[1],
-                text: matches[2]
-            };
-            commit.notes.push(note);
-            commit.footer = appendLine(commit.footer, this.currentLine());
-            this.nextLine();
-            while (this.isLineAvailable()) {
-                if (this.parseMeta()) {
-                    return true;
-                }
-                if (this.parseNotes()) {
-                    return true;
-                }
-                references = this.parseReferences(this.currentLine());
-                if (references.length) {
-                    commit.references.push(...references);
-                }
-                else {
-                    note.text = appendLine(note.text, this.currentLine());
-                }
-                commit.footer = appendLine(commit.footer, this.currentLine());
-                this.nextLine();
-                if (references.length) {
-                    break;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-    parseBodyAndFooter(isBody) {
-        const { commit } = this;
-        if (!this.isLineAvailable()) {
-            return isBody;
-        }
-        const references = this.parseReferences(this.currentLine());
-        const isStillBody = !references.length && isBody;
-        if (isStillBody) {
-            commit.body = appendLine(commit.body, this.currentLine());
-        }
-        else {
-            commit.references.push(...references);
-            commit.footer = appendLine(commit.footer, this.currentLine());
-        }
-        this.nextLine();
-        return isStillBody;
-    }
-    parseBreakingHeader() {
-        const { commit, options } = this;
-        if (!options.breakingHeaderPattern || commit.notes.length || !commit.header) {
-            return;
-        }
-        const matches = commit.header.match(options.breakingHeaderPattern);
-        if (matches) {
-            commit.notes.push({
-                title: 'BREAKING CHANGE',
-                text: matches[3]
-            });
-        }
-    }
-    parseMentions(input) {
-        const { commit, regexes } = this;
-        let matches;
-        for (;;) {
-            matches = regexes.mentions.exec(input);
-            if (!matches) {
-                break;
-            }
-            commit.mentions.push(matches[1]);
-        }
-    }
-    parseRevert(input) {
-        const { commit, options } = this;
-        const correspondence = options.revertCorrespondence || [];
-        const matches = options.revertPattern
-            ? input.match(options.revertPattern)
-            : null;
-        if (matches) {
-            commit.revert = assignMatchedCorrespondence({}, matches, correspondence);
-        }
-    }
-    cleanupCommit() {
-        const { commit } = this;
-        if (commit.body) {
-            commit.body = trimNewLines(commit.body);
-        }
-        if (commit.footer) {
-            commit.footer = trimNewLines(commit.footer);
-        }
-        commit.notes.forEach((note) => {
-            note.text = trimNewLines(note.text);
-        });
-        const referencesSet = new Set();
-        commit.references = commit.references.filter((reference) => {
-            const uid = `${reference.action} ${reference.raw}`.toLocaleLowerCase();
-            const ok = !referencesSet.has(uid);
-            if (ok) {
-                referencesSet.add(uid);
-            }
-            return ok;
-        });
-    }
-    /**
-     * Parse commit message string into an object.
-     * @param input - Commit message string.
-     * @returns Commit object.
-     */
-    parse(input) {
-        if (!input.trim()) {
-            throw new TypeError('Expected a raw commit');
-        }
-        const { commentChar } = this.options;
-        const commentFilter = getCommentFilter(commentChar);
-        const rawLines = trimNewLines(input).split(/\r?\n/);
-        const lines = commentChar
-            ? truncateToScissor(rawLines, commentChar).filter(line => commentFilter(line) && gpgFilter(line))
-            : rawLines.filter(line => gpgFilter(line));
-        const commit = createCommitObject();
-        this.lines = lines;
-        this.lineIndex = 0;
-        this.commit = commit;
-        const isMergeCommit = this.parseMerge();
-        this.parseHeader(isMergeCommit);
-        if (commit.header) {
-            commit.references = this.parseReferences(commit.header);
-        }
-        let isBody = true;
-        while (this.isLineAvailable()) {
-            this.parseMeta();
-            if (this.parseNotes()) {
-                isBody = false;
-            }
-            if (!this.parseBodyAndFooter(isBody)) {
-                isBody = false;
-            }
-        }
-        this.parseBreakingHeader();
-        this.parseMentions(input);
-        this.parseRevert(input);
-        this.cleanupCommit();
-        return commit;
-    }
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiQ29tbWl0UGFyc2VyLmpzIiwic291cmNlUm9vdCI6IiIsInNvdXJjZXMiOlsiLi4vc3JjL0NvbW1pdFBhcnNlci50cyJdLCJuYW1lcyI6W10sIm1hcHBpbmdzIjoiQUFPQSxPQUFPLEVBQUUsZ0JBQWdCLEVBQUUsTUFBTSxZQUFZLENBQUE7QUFDN0MsT0FBTyxFQUNMLFlBQVksRUFDWixVQUFVLEVBQ1YsZ0JBQWdCLEVBQ2hCLFNBQVMsRUFDVCxpQkFBaUIsRUFDakIsMkJBQTJCLEVBQzVCLE1BQU0sWUFBWSxDQUFBO0FBQ25CLE9BQU8sRUFBRSxjQUFjLEVBQUUsTUFBTSxjQUFjLENBQUE7QUFFN0M7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxrQkFBa0IsQ0FBQyxjQUErQixFQUFFO0lBQ2xFLGtKQUFrSjtJQUNsSixPQUFPO1FBQ0wsS0FBSyxFQUFFLElBQUk7UUFDWCxNQUFNLEVBQUUsSUFBSTtRQUNaLE1BQU0sRUFBRSxJQUFJO1FBQ1osSUFBSSxFQUFFLElBQUk7UUFDVixNQUFNLEVBQUUsSUFBSTtRQUNaLEtBQUssRUFBRSxFQUFFO1FBQ1QsUUFBUSxFQUFFLEVBQUU7UUFDWixVQUFVLEVBQUUsRUFBRTtRQUNkLEdBQUcsV0FBVztLQUNmLENBQUE7QUFDSCxDQUFDO0FBRUQ7O0dBRUc7QUFDSCxNQUFNLE9BQU8sWUFBWTtJQUNOLE9BQU8sQ0FBZTtJQUN0QixPQUFPLENBQWU7SUFDL0IsS0FBSyxHQUFhLEVBQUUsQ0FBQTtJQUNwQixTQUFTLEdBQUcsQ0FBQyxDQUFBO0lBQ2IsTUFBTSxHQUFHLGtCQUFrQixFQUFFLENBQUE7SUFFckMsWUFBWSxVQUF5QixFQUFFO1FBQ3JDLElBQUksQ0FBQyxPQUFPLEdBQUc7WUFDYixHQUFHLGNBQWM7WUFDakIsR0FBRyxPQUFPO1NBQ1gsQ0FBQTtRQUNELElBQUksQ0FBQyxPQUFPLEdBQUcsZ0JBQWdCLENBQUMsSUFBSSxDQUFDLE9BQU8sQ0FBQyxDQUFBO0lBQy9DLENBQUM7SUFFTyxXQUFXO1FBQ2pCLE9BQU8sSUFBSSxDQUFDLEtBQUssQ0FBQyxJQUFJLENBQUMsU0FBUyxDQUFDLENBQUE7SUFDbkMsQ0FBQztJQUVPLFFBQVE7UUFDZCxPQUFPLElBQUksQ0FBQyxLQUFLLENBQUMsSUFBSSxDQUFDLFNBQVMsRUFBRSxDQUFDLENBQUE7SUFDckMsQ0FBQztJQUVPLGVBQWU7UUFDckIsT0FBTyxJQUFJLENBQUMsU0FBUyxHQUFHLElBQUksQ0FBQyxLQUFLLENBQUMsTUFBTSxDQUFBO0lBQzNDLENBQUM7SUFFTyxjQUFjLENBQ3BCLEtBQWEsRUFDYixNQUFxQjtRQUVyQixNQUFNLEVBQUUsT0FBTyxFQUFFLEdBQUcsSUFBSSxDQUFBO1FBRXhCLElBQUksT0FBTyxDQUFDLEdBQUcsQ0FBQyxJQUFJLENBQUMsS0FBSyxDQUFDLEVBQUUsQ0FBQztZQUM1QixPQUFPLElBQUksQ0FBQTtRQUNiLENBQUM7UUFFRCxNQUFNLE9BQU8sR0FBRyxPQUFPLENBQUMsY0FBYyxDQUFDLElBQUksQ0FBQyxLQUFLLENBQUMsQ0FBQTtRQUVsRCxJQUFJLENBQUMsT0FBTyxFQUFFLENBQUM7WUFDYixPQUFPLElBQUksQ0FBQTtRQUNiLENBQUM7UUFFRCxJQUFJLENBQ0YsR0FBRyxFQUNILFVBQVUsR0FBRyxJQUFJLEVBQ2pCLE1BQU0sRUFDTixLQUFLLENBQ04sR0FBRyxPQUFPLENBQUE7UUFDWCxJQUFJLEtBQUssR0FBa0IsSUFBSSxDQUFBO1FBRS9CLElBQUksVUFBVSxFQUFFLENBQUM7WUFDZixNQUFNLFVBQVUsR0FBRyxVQUFVLENBQUMsT0FBTyxDQUFDLEdBQUcsQ0FBQyxDQUFBO1lBRTFDLElBQUksVUFBVSxLQUFLLENBQUMsQ0FBQyxFQUFFLENBQUM7Z0JBQ3RCLEtBQUssR0FBRyxVQUFVLENBQUMsS0FBSyxDQUFDLENBQUMsRUFBRSxVQUFVLENBQUMsQ0FBQTtnQkFDdkMsVUFBVSxHQUFHLFVBQVUsQ0FBQyxLQUFLLENBQUMsVUFBVSxHQUFHLENBQUMsQ0FBQyxDQUFBO1lBQy9DLENBQUM7UUFDSCxDQUFDO1FBRUQsT0FBTztZQUNMLEdBQUc7WUFDSCxNQUFNO1lBQ04sS0FBSztZQUNMLFVBQVU7WUFDVixNQUFNO1lBQ04sS0FBSztTQUNOLENBQUE7SUFDSCxDQUFDO0lBRU8sZUFBZSxDQUNyQixLQUFhO1FBRWIsTUFBTSxFQUFFLE9BQU8sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUN4QixNQUFNLEtBQUssR0FBRyxLQUFLLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxVQUFVLENBQUM7WUFDM0MsQ0FBQyxDQUFDLE9BQU8sQ0FBQyxVQUFVO1lBQ3BCLENBQUMsQ0FBQyxVQUFVLENBQUE7UUFDZCxNQUFNLFVBQVUsR0FBc0IsRUFBRSxDQUFBO1FBQ3hDLElBQUksT0FBK0IsQ0FBQTtRQUNuQyxJQUFJLE1BQXFCLENBQUE7UUFDekIsSUFBSSxRQUFnQixDQUFBO1FBQ3BCLElBQUksU0FBaUMsQ0FBQTtRQUVyQyxPQUFPLElBQUksRUFBRSxDQUFDO1lBQ1osT0FBTyxHQUFHLEtBQUssQ0FBQyxJQUFJLENBQUMsS0FBSyxDQUFDLENBQUE7WUFFM0IsSUFBSSxDQUFDLE9BQU8sRUFBRSxDQUFDO2dCQUNiLE1BQUs7WUFDUCxDQUFDO1lBRUQsTUFBTSxHQUFHLE9BQU8sQ0FBQyxDQUFDLENBQUMsSUFBSSxJQUFJLENBQUE7WUFDM0IsUUFBUSxHQUFHLE9BQU8sQ0FBQyxDQUFDLENBQUMsSUFBSSxFQUFFLENBQUE7WUFFM0IsT0FBTyxJQUFJLEVBQUUsQ0FBQztnQkFDWixTQUFTLEdBQUcsSUFBSSxDQUFDLGNBQWMsQ0FBQyxRQUFRLEVBQUUsTUFBTSxDQUFDLENBQUE7Z0JBRWpELElBQUksQ0FBQyxTQUFTLEVBQUUsQ0FBQztvQkFDZixNQUFLO2dCQUNQLENBQUM7Z0JBRUQsVUFBVSxDQUFDLElBQUksQ0FBQyxTQUFTLENBQUMsQ0FBQTtZQUM1QixDQUFDO1FBQ0gsQ0FBQztRQUVELE9BQU8sVUFBVSxDQUFBO0lBQ25CLENBQUM7SUFFTyxjQUFjO1FBQ3BCLElBQUksSUFBSSxHQUFHLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQTtRQUU3QixPQUFPLElBQUksS0FBSyxTQUFTLElBQUksQ0FBQyxJQUFJLENBQUMsSUFBSSxFQUFFLEVBQUUsQ0FBQztZQUMxQyxJQUFJLENBQUMsUUFBUSxFQUFFLENBQUE7WUFDZixJQUFJLEdBQUcsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFBO1FBQzNCLENBQUM7SUFDSCxDQUFDO0lBRU8sVUFBVTtRQUNoQixNQUFNLEVBQUUsTUFBTSxFQUFFLE9BQU8sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUNoQyxNQUFNLGNBQWMsR0FBRyxPQUFPLENBQUMsbUJBQW1CLElBQUksRUFBRSxDQUFBO1FBQ3hELE1BQU0sS0FBSyxHQUFHLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQTtRQUNoQyxNQUFNLE9BQU8sR0FBRyxLQUFLLElBQUksT0FBTyxDQUFDLFlBQVk7WUFDM0MsQ0FBQyxDQUFDLEtBQUssQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLFlBQVksQ0FBQztZQUNuQyxDQUFDLENBQUMsSUFBSSxDQUFBO1FBRVIsSUFBSSxPQUFPLEVBQUUsQ0FBQztZQUNaLElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtZQUVmLE1BQU0sQ0FBQyxLQUFLLEdBQUcsT0FBTyxDQUFDLENBQUMsQ0FBQyxJQUFJLElBQUksQ0FBQTtZQUVqQywyQkFBMkIsQ0FBQyxNQUFNLEVBQUUsT0FBTyxFQUFFLGNBQWMsQ0FBQyxDQUFBO1lBRTVELE9BQU8sSUFBSSxDQUFBO1FBQ2IsQ0FBQztRQUVELE9BQU8sS0FBSyxDQUFBO0lBQ2QsQ0FBQztJQUVPLFdBQVcsQ0FBQyxhQUFzQjtRQUN4QyxJQUFJLGFBQWEsRUFBRSxDQUFDO1lBQ2xCLElBQUksQ0FBQyxjQUFjLEVBQUUsQ0FBQTtRQUN2QixDQUFDO1FBRUQsTUFBTSxFQUFFLE1BQU0sRUFBRSxPQUFPLEVBQUUsR0FBRyxJQUFJLENBQUE7UUFDaEMsTUFBTSxjQUFjLEdBQUcsT0FBTyxDQUFDLG9CQUFvQixJQUFJLEVBQUUsQ0FBQTtRQUN6RCxNQUFNLE1BQU0sR0FBRyxNQUFNLENBQUMsTUFBTSxJQUFJLElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtRQUMvQyxJQUFJLE9BQU8sR0FBNEIsSUFBSSxDQUFBO1FBRTNDLElBQUksTUFBTSxFQUFFLENBQUM7WUFDWCxJQUFJLE9BQU8sQ0FBQyxxQkFBcUIsRUFBRSxDQUFDO2dCQUNsQyxPQUFPLEdBQUcsTUFBTSxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMscUJBQXFCLENBQUMsQ0FBQTtZQUN2RCxDQUFDO1lBRUQsSUFBSSxDQUFDLE9BQU8sSUFBSSxPQUFPLENBQUMsYUFBYSxFQUFFLENBQUM7Z0JBQ3RDLE9BQU8sR0FBRyxNQUFNLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxhQUFhLENBQUMsQ0FBQTtZQUMvQyxDQUFDO1FBQ0gsQ0FBQztRQUVELElBQUksTUFBTSxFQUFFLENBQUM7WUFDWCxNQUFNLENBQUMsTUFBTSxHQUFHLE1BQU0sQ0FBQTtRQUN4QixDQUFDO1FBRUQsSUFBSSxPQUFPLEVBQUUsQ0FBQztZQUNaLDJCQUEyQixDQUFDLE1BQU0sRUFBRSxPQUFPLEVBQUUsY0FBYyxDQUFDLENBQUE7UUFDOUQsQ0FBQztJQUNILENBQUM7SUFFTyxTQUFTO1FBQ2YsTUFBTSxFQUNKLE9BQU8sRUFDUCxNQUFNLEVBQ1AsR0FBRyxJQUFJLENBQUE7UUFFUixJQUFJLENBQUMsT0FBTyxDQUFDLFlBQVksSUFBSSxDQUFDLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQ3JELE9BQU8sS0FBSyxDQUFBO1FBQ2QsQ0FBQztRQUVELElBQUksT0FBZ0MsQ0FBQTtRQUNwQyxJQUFJLEtBQUssR0FBa0IsSUFBSSxDQUFBO1FBQy9CLElBQUksTUFBTSxHQUFHLEtBQUssQ0FBQTtRQUVsQixPQUFPLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQzlCLE9BQU8sR0FBRyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxZQUFZLENBQUMsQ0FBQTtZQUV4RCxJQUFJLE9BQU8sRUFBRSxDQUFDO2dCQUNaLEtBQUssR0FBRyxPQUFPLENBQUMsQ0FBQyxDQUFDLElBQUksSUFBSSxDQUFBO2dCQUMxQixJQUFJLENBQUMsUUFBUSxFQUFFLENBQUE7Z0JBQ2YsU0FBUTtZQUNWLENBQUM7WUFFRCxJQUFJLEtBQUssRUFBRSxDQUFDO2dCQUNWLE1BQU0sR0FBRyxJQUFJLENBQUE7Z0JBQ2IsTUFBTSxDQUFDLEtBQUssQ0FBQyxHQUFHLFVBQVUsQ0FBQyxNQUFNLENBQUMsS0FBSyxDQUFDLEVBQUUsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFDLENBQUE7Z0JBQzdELElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtZQUNqQixDQUFDO2lCQUFNLENBQUM7Z0JBQ04sTUFBSztZQUNQLENBQUM7UUFDSCxDQUFDO1FBRUQsT0FBTyxNQUFNLENBQUE7SUFDZixDQUFDO0lBRU8sVUFBVTtRQUNoQixNQUFNLEVBQ0osT0FBTyxFQUNQLE1BQU0sRUFDUCxHQUFHLElBQUksQ0FBQTtRQUVSLElBQUksQ0FBQyxJQUFJLENBQUMsZUFBZSxFQUFFLEVBQUUsQ0FBQztZQUM1QixPQUFPLEtBQUssQ0FBQTtRQUNkLENBQUM7UUFFRCxNQUFNLE9BQU8sR0FBRyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxLQUFLLENBQUMsQ0FBQTtRQUN2RCxJQUFJLFVBQVUsR0FBc0IsRUFBRSxDQUFBO1FBRXRDLElBQUksT0FBTyxFQUFFLENBQUM7WUFDWixNQUFNLElBQUksR0FBZTtnQkFDdkIsS0FBSyxFQUFFLE9BQU8sQ0FBQyxDQUFDLENBQUM7Z0JBQ2pCLElBQUksRUFBRSxPQUFPLENBQUMsQ0FBQyxDQUFDO2FBQ2pCLENBQUE7WUFFRCxNQUFNLENBQUMsS0FBSyxDQUFDLElBQUksQ0FBQyxJQUFJLENBQUMsQ0FBQTtZQUN2QixNQUFNLENBQUMsTUFBTSxHQUFHLFVBQVUsQ0FBQyxNQUFNLENBQUMsTUFBTSxFQUFFLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxDQUFBO1lBQzdELElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtZQUVmLE9BQU8sSUFBSSxDQUFDLGVBQWUsRUFBRSxFQUFFLENBQUM7Z0JBQzlCLElBQUksSUFBSSxDQUFDLFNBQVMsRUFBRSxFQUFFLENBQUM7b0JBQ3JCLE9BQU8sSUFBSSxDQUFBO2dCQUNiLENBQUM7Z0JBRUQsSUFBSSxJQUFJLENBQUMsVUFBVSxFQUFFLEVBQUUsQ0FBQztvQkFDdEIsT0FBTyxJQUFJLENBQUE7Z0JBQ2IsQ0FBQztnQkFFRCxVQUFVLEdBQUcsSUFBSSxDQUFDLGVBQWUsQ0FBQyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtnQkFFckQsSUFBSSxVQUFVLENBQUMsTUFBTSxFQUFFLENBQUM7b0JBQ3RCLE1BQU0sQ0FBQyxVQUFVLENBQUMsSUFBSSxDQUFDLEdBQUcsVUFBVSxDQUFDLENBQUE7Z0JBQ3ZDLENBQUM7cUJBQU0sQ0FBQztvQkFDTixJQUFJLENBQUMsSUFBSSxHQUFHLFVBQVUsQ0FBQyxJQUFJLENBQUMsSUFBSSxFQUFFLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxDQUFBO2dCQUN2RCxDQUFDO2dCQUVELE1BQU0sQ0FBQyxNQUFNLEdBQUcsVUFBVSxDQUFDLE1BQU0sQ0FBQyxNQUFNLEVBQUUsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFDLENBQUE7Z0JBQzdELElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtnQkFFZixJQUFJLFVBQVUsQ0FBQyxNQUFNLEVBQUUsQ0FBQztvQkFDdEIsTUFBSztnQkFDUCxDQUFDO1lBQ0gsQ0FBQztZQUVELE9BQU8sSUFBSSxDQUFBO1FBQ2IsQ0FBQztRQUVELE9BQU8sS0FBSyxDQUFBO0lBQ2QsQ0FBQztJQUVPLGtCQUFrQixDQUFDLE1BQWU7UUFDeEMsTUFBTSxFQUFFLE1BQU0sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUV2QixJQUFJLENBQUMsSUFBSSxDQUFDLGVBQWUsRUFBRSxFQUFFLENBQUM7WUFDNUIsT0FBTyxNQUFNLENBQUE7UUFDZixDQUFDO1FBRUQsTUFBTSxVQUFVLEdBQUcsSUFBSSxDQUFDLGVBQWUsQ0FBQyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtRQUMzRCxNQUFNLFdBQVcsR0FBRyxDQUFDLFVBQVUsQ0FBQyxNQUFNLElBQUksTUFBTSxDQUFBO1FBRWhELElBQUksV0FBVyxFQUFFLENBQUM7WUFDaEIsTUFBTSxDQUFDLElBQUksR0FBRyxVQUFVLENBQUMsTUFBTSxDQUFDLElBQUksRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtRQUMzRCxDQUFDO2FBQU0sQ0FBQztZQUNOLE1BQU0sQ0FBQyxVQUFVLENBQUMsSUFBSSxDQUFDLEdBQUcsVUFBVSxDQUFDLENBQUE7WUFDckMsTUFBTSxDQUFDLE1BQU0sR0FBRyxVQUFVLENBQUMsTUFBTSxDQUFDLE1BQU0sRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtRQUMvRCxDQUFDO1FBRUQsSUFBSSxDQUFDLFFBQVEsRUFBRSxDQUFBO1FBRWYsT0FBTyxXQUFXLENBQUE7SUFDcEIsQ0FBQztJQUVPLG1CQUFtQjtRQUN6QixNQUFNLEVBQ0osTUFBTSxFQUNOLE9BQU8sRUFDUixHQUFHLElBQUksQ0FBQTtRQUVSLElBQUksQ0FBQyxPQUFPLENBQUMscUJBQXFCLElBQUksTUFBTSxDQUFDLEtBQUssQ0FBQyxNQUFNLElBQUksQ0FBQyxNQUFNLENBQUMsTUFBTSxFQUFFLENBQUM7WUFDNUUsT0FBTTtRQUNSLENBQUM7UUFFRCxNQUFNLE9BQU8sR0FBRyxNQUFNLENBQUMsTUFBTSxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMscUJBQXFCLENBQUMsQ0FBQTtRQUVsRSxJQUFJLE9BQU8sRUFBRSxDQUFDO1lBQ1osTUFBTSxDQUFDLEtBQUssQ0FBQyxJQUFJLENBQUM7Z0JBQ2hCLEtBQUssRUFBRSxpQkFBaUI7Z0JBQ3hCLElBQUksRUFBRSxPQUFPLENBQUMsQ0FBQyxDQUFDO2FBQ2pCLENBQUMsQ0FBQTtRQUNKLENBQUM7SUFDSCxDQUFDO0lBRU8sYUFBYSxDQUFDLEtBQWE7UUFDakMsTUFBTSxFQUNKLE1BQU0sRUFDTixPQUFPLEVBQ1IsR0FBRyxJQUFJLENBQUE7UUFDUixJQUFJLE9BQStCLENBQUE7UUFFbkMsU0FBUyxDQUFDO1lBQ1IsT0FBTyxHQUFHLE9BQU8sQ0FBQyxRQUFRLENBQUMsSUFBSSxDQUFDLEtBQUssQ0FBQyxDQUFBO1lBRXRDLElBQUksQ0FBQyxPQUFPLEVBQUUsQ0FBQztnQkFDYixNQUFLO1lBQ1AsQ0FBQztZQUVELE1BQU0sQ0FBQyxRQUFRLENBQUMsSUFBSSxDQUFDLE9BQU8sQ0FBQyxDQUFDLENBQUMsQ0FBQyxDQUFBO1FBQ2xDLENBQUM7SUFDSCxDQUFDO0lBRU8sV0FBVyxDQUFDLEtBQWE7UUFDL0IsTUFBTSxFQUNKLE1BQU0sRUFDTixPQUFPLEVBQ1IsR0FBRyxJQUFJLENBQUE7UUFDUixNQUFNLGNBQWMsR0FBRyxPQUFPLENBQUMsb0JBQW9CLElBQUksRUFBRSxDQUFBO1FBQ3pELE1BQU0sT0FBTyxHQUFHLE9BQU8sQ0FBQyxhQUFhO1lBQ25DLENBQUMsQ0FBQyxLQUFLLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxhQUFhLENBQUM7WUFDcEMsQ0FBQyxDQUFDLElBQUksQ0FBQTtRQUVSLElBQUksT0FBTyxFQUFFLENBQUM7WUFDWixNQUFNLENBQUMsTUFBTSxHQUFHLDJCQUEyQixDQUFDLEVBQUUsRUFBRSxPQUFPLEVBQUUsY0FBYyxDQUFDLENBQUE7UUFDMUUsQ0FBQztJQUNILENBQUM7SUFFTyxhQUFhO1FBQ25CLE1BQU0sRUFBRSxNQUFNLEVBQUUsR0FBRyxJQUFJLENBQUE7UUFFdkIsSUFBSSxNQUFNLENBQUMsSUFBSSxFQUFFLENBQUM7WUFDaEIsTUFBTSxDQUFDLElBQUksR0FBRyxZQUFZLENBQUMsTUFBTSxDQUFDLElBQUksQ0FBQyxDQUFBO1FBQ3pDLENBQUM7UUFFRCxJQUFJLE1BQU0sQ0FBQyxNQUFNLEVBQUUsQ0FBQztZQUNsQixNQUFNLENBQUMsTUFBTSxHQUFHLFlBQVksQ0FBQyxNQUFNLENBQUMsTUFBTSxDQUFDLENBQUE7UUFDN0MsQ0FBQztRQUVELE1BQU0sQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLENBQUMsSUFBSSxFQUFFLEVBQUU7WUFDNUIsSUFBSSxDQUFDLElBQUksR0FBRyxZQUFZLENBQUMsSUFBSSxDQUFDLElBQUksQ0FBQyxDQUFBO1FBQ3JDLENBQUMsQ0FBQyxDQUFBO1FBRUYsTUFBTSxhQUFhLEdBQUcsSUFBSSxHQUFHLEVBQVUsQ0FBQTtRQUV2QyxNQUFNLENBQUMsVUFBVSxHQUFHLE1BQU0sQ0FBQyxVQUFVLENBQUMsTUFBTSxDQUFDLENBQUMsU0FBUyxFQUFFLEVBQUU7WUFDekQsTUFBTSxHQUFHLEdBQUcsR0FBRyxTQUFTLENBQUMsTUFBTSxJQUFJLFNBQVMsQ0FBQyxHQUFHLEVBQUUsQ0FBQyxpQkFBaUIsRUFBRSxDQUFBO1lBQ3RFLE1BQU0sRUFBRSxHQUFHLENBQUMsYUFBYSxDQUFDLEdBQUcsQ0FBQyxHQUFHLENBQUMsQ0FBQTtZQUVsQyxJQUFJLEVBQUUsRUFBRSxDQUFDO2dCQUNQLGFBQWEsQ0FBQyxHQUFHLENBQUMsR0FBRyxDQUFDLENBQUE7WUFDeEIsQ0FBQztZQUVELE9BQU8sRUFBRSxDQUFBO1FBQ1gsQ0FBQyxDQUFDLENBQUE7SUFDSixDQUFDO0lBRUQ7Ozs7T0FJRztJQUNILEtBQUssQ0FBQyxLQUFhO1FBQ2pCLElBQUksQ0FBQyxLQUFLLENBQUMsSUFBSSxFQUFFLEVBQUUsQ0FBQztZQUNsQixNQUFNLElBQUksU0FBUyxDQUFDLHVCQUF1QixDQUFDLENBQUE7UUFDOUMsQ0FBQztRQUVELE1BQU0sRUFBRSxXQUFXLEVBQUUsR0FBRyxJQUFJLENBQUMsT0FBTyxDQUFBO1FBQ3BDLE1BQU0sYUFBYSxHQUFHLGdCQUFnQixDQUFDLFdBQVcsQ0FBQyxDQUFBO1FBQ25ELE1BQU0sUUFBUSxHQUFHLFlBQVksQ0FBQyxLQUFLLENBQUMsQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLENBQUE7UUFDbkQsTUFBTSxLQUFLLEdBQUcsV0FBVztZQUN2QixDQUFDLENBQUMsaUJBQWlCLENBQUMsUUFBUSxFQUFFLFdBQVcsQ0FBQyxDQUFDLE1BQU0sQ0FBQyxJQUFJLENBQUMsRUFBRSxDQUFDLGFBQWEsQ0FBQyxJQUFJLENBQUMsSUFBSSxTQUFTLENBQUMsSUFBSSxDQUFDLENBQUM7WUFDakcsQ0FBQyxDQUFDLFFBQVEsQ0FBQyxNQUFNLENBQUMsSUFBSSxDQUFDLEVBQUUsQ0FBQyxTQUFTLENBQUMsSUFBSSxDQUFDLENBQUMsQ0FBQTtRQUM1QyxNQUFNLE1BQU0sR0FBRyxrQkFBa0IsRUFBRSxDQUFBO1FBRW5DLElBQUksQ0FBQyxLQUFLLEdBQUcsS0FBSyxDQUFBO1FBQ2xCLElBQUksQ0FBQyxTQUFTLEdBQUcsQ0FBQyxDQUFBO1FBQ2xCLElBQUksQ0FBQyxNQUFNLEdBQUcsTUFBTSxDQUFBO1FBRXBCLE1BQU0sYUFBYSxHQUFHLElBQUksQ0FBQyxVQUFVLEVBQUUsQ0FBQTtRQUV2QyxJQUFJLENBQUMsV0FBVyxDQUFDLGFBQWEsQ0FBQyxDQUFBO1FBRS9CLElBQUksTUFBTSxDQUFDLE1BQU0sRUFBRSxDQUFDO1lBQ2xCLE1BQU0sQ0FBQyxVQUFVLEdBQUcsSUFBSSxDQUFDLGVBQWUsQ0FBQyxNQUFNLENBQUMsTUFBTSxDQUFDLENBQUE7UUFDekQsQ0FBQztRQUVELElBQUksTUFBTSxHQUFHLElBQUksQ0FBQTtRQUVqQixPQUFPLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQzlCLElBQUksQ0FBQyxTQUFTLEVBQUUsQ0FBQTtZQUVoQixJQUFJLElBQUksQ0FBQyxVQUFVLEVBQUUsRUFBRSxDQUFDO2dCQUN0QixNQUFNLEdBQUcsS0FBSyxDQUFBO1lBQ2hCLENBQUM7WUFFRCxJQUFJLENBQUMsSUFBSSxDQUFDLGtCQUFrQixDQUFDLE1BQU0sQ0FBQyxFQUFFLENBQUM7Z0JBQ3JDLE1BQU0sR0FBRyxLQUFLLENBQUE7WUFDaEIsQ0FBQztRQUNILENBQUM7UUFFRCxJQUFJLENBQUMsbUJBQW1CLEVBQUUsQ0FBQTtRQUMxQixJQUFJLENBQUMsYUFBYSxDQUFDLEtBQUssQ0FBQyxDQUFBO1FBQ3pCLElBQUksQ0FBQyxXQUFXLENBQUMsS0FBSyxDQUFDLENBQUE7UUFDdkIsSUFBSSxDQUFDLGFBQWEsRUFBRSxDQUFBO1FBRXBCLE9BQU8sTUFBTSxDQUFBO0lBQ2YsQ0FBQztDQUNGIn0=
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/stream.js
-
-
-/**
- * Create async generator function to parse async iterable of raw commits.
- * @param options - CommitParser options.
- * @returns Async generator function to parse async iterable of raw commits.
- */
-function parseCommits(options = {}) {
-    const warnOption = options.warn;
-    const warn = warnOption === true
-        ? (err) => {
-            throw err;
-        }
-        : warnOption
-            ? (err) => warnOption(err.toString())
-            : () => { };
-    return async function* parse(rawCommits) {
-        const parser = new CommitParser(options);
-        let rawCommit;
-        for await (rawCommit of rawCommits) {
-            try {
-                yield parser.parse(rawCommit.toString());
-            }
-            catch (err) {
-                warn(err);
-            }
-        }
-    };
-}
-/**
- * Create stream to parse commits.
- * @param options - CommitParser options.
- * @returns Stream of parsed commits.
- */
-function parseCommitsStream(options = {}) {
-    return Transform.from(parseCommits(options));
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoic3RyZWFtLmpzIiwic291cmNlUm9vdCI6IiIsInNvdXJjZXMiOlsiLi4vc3JjL3N0cmVhbS50cyJdLCJuYW1lcyI6W10sIm1hcHBpbmdzIjoiQUFBQSxPQUFPLEVBQUUsU0FBUyxFQUFFLE1BQU0sUUFBUSxDQUFBO0FBRWxDLE9BQU8sRUFBRSxZQUFZLEVBQUUsTUFBTSxtQkFBbUIsQ0FBQTtBQUVoRDs7OztHQUlHO0FBQ0gsTUFBTSxVQUFVLFlBQVksQ0FDMUIsVUFBK0IsRUFBRTtJQUVqQyxNQUFNLFVBQVUsR0FBRyxPQUFPLENBQUMsSUFBSSxDQUFBO0lBQy9CLE1BQU0sSUFBSSxHQUFHLFVBQVUsS0FBSyxJQUFJO1FBQzlCLENBQUMsQ0FBQyxDQUFDLEdBQVUsRUFBRSxFQUFFO1lBQ2YsTUFBTSxHQUFHLENBQUE7UUFDWCxDQUFDO1FBQ0QsQ0FBQyxDQUFDLFVBQVU7WUFDVixDQUFDLENBQUMsQ0FBQyxHQUFVLEVBQUUsRUFBRSxDQUFDLFVBQVUsQ0FBQyxHQUFHLENBQUMsUUFBUSxFQUFFLENBQUM7WUFDNUMsQ0FBQyxDQUFDLEdBQUcsRUFBRSxHQUFjLENBQUMsQ0FBQTtJQUUxQixPQUFPLEtBQUssU0FBUyxDQUFDLENBQUMsS0FBSyxDQUMxQixVQUFzRTtRQUV0RSxNQUFNLE1BQU0sR0FBRyxJQUFJLFlBQVksQ0FBQyxPQUFPLENBQUMsQ0FBQTtRQUN4QyxJQUFJLFNBQTBCLENBQUE7UUFFOUIsSUFBSSxLQUFLLEVBQUUsU0FBUyxJQUFJLFVBQVUsRUFBRSxDQUFDO1lBQ25DLElBQUksQ0FBQztnQkFDSCxNQUFNLE1BQU0sQ0FBQyxLQUFLLENBQUMsU0FBUyxDQUFDLFFBQVEsRUFBRSxDQUFDLENBQUE7WUFDMUMsQ0FBQztZQUFDLE9BQU8sR0FBRyxFQUFFLENBQUM7Z0JBQ2IsSUFBSSxDQUFDLEdBQVksQ0FBQyxDQUFBO1lBQ3BCLENBQUM7UUFDSCxDQUFDO0lBQ0gsQ0FBQyxDQUFBO0FBQ0gsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsa0JBQWtCLENBQUMsVUFBK0IsRUFBRTtJQUNsRSxPQUFPLFNBQVMsQ0FBQyxJQUFJLENBQUMsWUFBWSxDQUFDLE9BQU8sQ0FBQyxDQUFDLENBQUE7QUFDOUMsQ0FBQyJ9
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/index.js
-
-
-
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiaW5kZXguanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvaW5kZXgudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBQUEsY0FBYyxZQUFZLENBQUE7QUFDMUIsY0FBYyxtQkFBbUIsQ0FBQTtBQUNqQyxjQUFjLGFBQWEsQ0FBQSJ9
 ;// CONCATENATED MODULE: ./src/commits/conventional-commit.ts
-
-/** The types conventional-changelog-angular documents; a squash body line counts only with one of these (or a configured type). */
+/** The types conventional-changelog-angular documents; a nested header counts only with one of these (or a configured type). */
 const angularTypes = [
     'feat',
     'fix',
@@ -62257,115 +62648,239 @@ const angularTypes = [
     'ci',
     'chore',
 ];
-// Angular's conventions, extended: `!` after the type or scope marks a breaking change, and both
-// footer spellings of the spec are breaking. Issue references are not needed for planning and
-// cost most of the parser's time, so they are off.
-const parserOptions = {
-    headerPattern: /^(\w*)(?:\((.*)\))?(!)?: (.*)$/,
-    headerCorrespondence: ['type', 'scope', 'breaking', 'subject'],
-    noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
-    revertPattern: /^(?:Revert|revert:)\s"?([\s\S]+?)"?\s*This reverts commit (\w{7,40})\b/i,
-    revertCorrespondence: ['header', 'hash'],
-    referenceActions: [],
-    issuePrefixes: [],
-};
-const headerLine = /^(?:[*-]\s+)?(\w+)(?:\([^)\n]*\))?!?: \S/;
-const revertedSha = /This reverts commit ([0-9a-f]{7,40})\b/gi;
+/** How several changes in one commit are read: see `commits.nested` in relx-config.ts. */
+const nestedCommitModes = (/* unused pure expression or super */ null && (['off', 'release-please']));
+// Angular's header, extended: `!` before or after the scope marks a breaking change
+// (`feat!(api):` is how release-please also reads it).
+const headerPattern = /^(\w+)(!)?(?:\(([^)\n]*)\))?(!)?: (.*)$/;
+// conventional-commits-parser's note line: the keyword after optional spaces, `|` or `*`, any case.
+const noteLine = /^[\s|*]*(?:BREAKING CHANGE|BREAKING-CHANGE)[:\s]+(.*)$/i;
+// Where conventional-commits-parser ends a note besides the next note: a `-field-` line (`---------`).
+const fieldLine = /^-.*-$/;
 const trailer = /^[A-Za-z][\w-]*(?: #|: )/;
+const releaseAsLine = /^release-as:[ \t]*(\S*)[ \t]*$/i;
+const revertHeader = /^(?:revert\b|revert:)/i;
+const revertPattern = /^(?:Revert|revert:)\s"?([\s\S]+?)"?\s*This reverts commit (\w{7,40})\b/i;
+const revertedSha = /This reverts commit ([0-9a-f]{7,40})\b/gi;
+// Only these make a body matter by default; a body without any is never split or scanned line by line.
+const footerProbe = /^[\s|*]*breaking[ -]change|^release-as:|^BEGIN_COMMIT_OVERRIDE/im;
+const overrideBlock = /^BEGIN_COMMIT_OVERRIDE[ \t]*$([\s\S]*?)^END_COMMIT_OVERRIDE[ \t]*$/m;
+const nestedBegin = 'BEGIN_NESTED_COMMIT';
+const nestedEnd = 'END_NESTED_COMMIT';
 // GitHub appends the pull request number to a squash merge's title.
 const withoutPrNumber = (header) => header.replace(/\s+\(#\d+\)$/, '');
 /**
- * Builds the parser for one run. `extraTypes` are the types the configured rules name, so that
- * `build: …` lines in a squash body count when `build` releases something.
+ * Builds the parser for one run. By default a commit is its header and its footers, as
+ * semantic-release, conventional-recommended-bump and Nx read it: a body's bulleted list of
+ * squashed commits or quoted release notes is never a change of its own. A
+ * `BEGIN_COMMIT_OVERRIDE` … `END_COMMIT_OVERRIDE` block replaces the message; `Release-As:`
+ * footers are collected. With `nested: 'release-please'`, release-please's documented forms of
+ * several changes in one message count too (see splitNested).
  */
-function createCommitParser(extraTypes = []) {
-    const parser = new CommitParser_CommitParser(parserOptions);
-    const knownTypes = new Set([...angularTypes, ...extraTypes]);
-    const toChange = (message) => {
-        if (!message.trim())
-            return null;
-        const parsed = parser.parse(message);
-        const type = parsed['type'];
-        const subject = parsed['subject'];
-        if (!type || !subject)
-            return null;
-        const notes = parsed.notes.map((n) => cleanNote(n.text));
-        const bang = parsed['breaking'] === '!';
-        return {
-            type: type.toLowerCase(),
-            scope: parsed['scope'] || null,
-            subject,
-            header: parsed.header ?? '',
-            breaking: bang || notes.length > 0,
-            notes: notes.length === 0 && bang ? [subject] : notes,
-        };
+function createCommitParser(options = {}) {
+    const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
+    const known = new Set(knownTypes);
+    const nested = options.nested === 'release-please';
+    // release-please splits where a blank line is followed by an unbulleted header of a known type.
+    const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
+    const paragraphHeader = new RegExp(`\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`, 'i');
+    const nestedProbe = new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i');
+    const isKnownHeader = (line) => {
+        const match = headerPattern.exec(line);
+        return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
     };
     return (commit) => {
-        const header = firstLine(commit.message);
+        const message = commit.message;
+        const headerLine = firstLine(message);
+        const header = headerLine.trim();
         const base = { sha: commit.sha, time: commit.time, parents: commit.parents, files: commit.files, header };
         if (commit.parents.length > 1)
             return { ...base, kind: 'merge' };
-        const shas = [...commit.message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
-        if (shas.length > 0 && /^(revert\b|revert:)/i.test(header)) {
-            const reverted = parser.parse(commit.message).revert?.['header'] ?? header.replace(/^revert:?\s*/i, '');
-            const change = {
-                type: 'revert',
-                scope: null,
-                subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
-                header,
-                breaking: false,
-                notes: [],
-            };
-            return { ...base, kind: 'revert', revertedShas: shas, change };
+        if (revertHeader.test(header)) {
+            const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
+            if (shas.length > 0) {
+                const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
+                const change = {
+                    type: 'revert',
+                    scope: null,
+                    subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
+                    header,
+                    breaking: false,
+                    notes: [],
+                };
+                return { ...base, kind: 'revert', revertedShas: shas, change };
+            }
         }
-        const changes = squashedMessages(commit.message, knownTypes)
-            .map(toChange)
-            .filter((c) => c !== null);
-        // In a squash merge the body belongs to the squashed messages; the title stands alone.
-        const own = toChange(changes.length > 0 ? header : commit.message);
-        if (own) {
-            // The squash title usually repeats one of the squashed messages: count it once.
-            const title = withoutPrNumber(own.header);
-            if (!changes.some((c) => withoutPrNumber(c.header) === title))
-                changes.unshift(own);
+        // git's %B ends with a newline: a body is something after the first line's.
+        const newline = message.indexOf('\n');
+        const hasBody = newline >= 0 && newline < message.length - 1;
+        const footersMatter = hasBody && footerProbe.test(message);
+        const override = footersMatter ? overrideBlock.exec(message) : null;
+        let text = message;
+        let changes;
+        if (override) {
+            text = override[1] ?? '';
+            changes = splitOverride(text, isKnownHeader)
+                .map((m) => toChange(m, true))
+                .filter((c) => c !== null)
+                .map((c) => ({ ...c, origin: 'override' }));
+        }
+        else if (nested && hasBody && nestedProbe.test(message)) {
+            const [own, ...more] = splitNested(message, paragraphHeader);
+            const first = toChange(own ?? '', footerProbe.test(own ?? ''));
+            changes = first ? [first] : [];
+            for (const m of more) {
+                const change = toChange(m, true);
+                if (!change)
+                    continue;
+                // the squash title often repeats one of the nested messages: count it once
+                if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header))
+                    continue;
+                changes.push({ ...change, origin: 'nested' });
+            }
+        }
+        else {
+            const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
+            changes = own ? [own] : [];
         }
         if (changes.length === 0) {
-            return {
-                ...base,
-                kind: 'ignored',
-                reason: header.trim() ? 'not a Conventional Commit' : 'empty message',
-            };
+            const reason = override
+                ? 'BEGIN_COMMIT_OVERRIDE holds no Conventional Commit'
+                : header
+                    ? 'not a Conventional Commit'
+                    : 'empty message';
+            return { ...base, kind: 'ignored', reason };
         }
-        return { ...base, kind: 'conventional', changes };
+        const releaseAs = footersMatter ? readReleaseAs(text) : [];
+        return releaseAs.length > 0
+            ? { ...base, kind: 'conventional', changes, releaseAs }
+            : { ...base, kind: 'conventional', changes };
     };
 }
-/** Conventional messages inside a body (GitHub's squash merge lists them as `* feat: …`), each with its own lines. */
-function squashedMessages(message, knownTypes) {
-    const lines = message.split('\n').slice(1);
-    const messages = [];
-    for (const line of lines) {
-        const match = headerLine.exec(line);
-        if (match && knownTypes.has((match[1] ?? '').toLowerCase())) {
-            messages.push([line.replace(/^[*-]\s+/, '')]);
-        }
-        else if (messages.length > 0 && !/^-{3,}\s*$/.test(line)) {
-            messages[messages.length - 1]?.push(line.replace(/^ {2}/, ''));
-        }
-    }
-    return messages.map((m) => m.join('\n').trim());
+/** One message's header and, when the body can matter, its breaking-change notes. */
+function toChange(message, scanBody) {
+    const trimmed = /^\s/.test(message) ? message.replace(/^\s*\n/, '') : message;
+    return headerChange(firstLine(trimmed).trimEnd(), scanBody ? breakingNotes(trimmed) : []);
 }
-/** A note ends where the trailers after it begin (`Refs: #12`, `Co-authored-by: …`). */
-function cleanNote(text) {
-    const lines = text.split('\n');
+/** The change a header line describes (most commits: their header is all that matters). */
+function headerChange(headerLine, notes = []) {
+    const match = headerPattern.exec(headerLine);
+    if (!match)
+        return null;
+    const [, rawType = '', bangBefore, scope, bangAfter, subject = ''] = match;
+    if (!subject.trim())
+        return null;
+    const bang = bangBefore === '!' || bangAfter === '!';
+    return {
+        type: rawType.toLowerCase(),
+        scope: scope || null,
+        subject,
+        header: headerLine,
+        breaking: bang || notes.length > 0,
+        notes: notes.length === 0 && bang ? [subject] : notes,
+    };
+}
+/**
+ * Breaking-change notes as conventional-commits-parser finds them: a keyword line anywhere after
+ * the header, continued up to the next note or a `-field-` line (GitHub's `---------`), then cut
+ * where trailers begin (`Refs: #12`, `Co-authored-by: …`).
+ */
+function breakingNotes(message) {
+    const lines = message.split('\n');
+    const notes = [];
+    let current = null;
+    for (let i = 1; i < lines.length; i++) {
+        const line = (lines[i] ?? '').replace(/\r$/, '');
+        const note = noteLine.exec(line);
+        if (note) {
+            current = [note[1] ?? ''];
+            notes.push(current);
+        }
+        else if (current && fieldLine.test(line))
+            current = null;
+        else
+            current?.push(line);
+    }
+    return notes.map(cleanNote);
+}
+/** A note ends where the trailers after it begin. */
+function cleanNote(lines) {
     const end = lines.findIndex((line, i) => i > 0 && trailer.test(line));
     return (end < 0 ? lines : lines.slice(0, end)).join('\n').trim();
 }
+/** `Release-As:` footers, each `X.Y.Z` or `<component>@X.Y.Z` (a leading `v` is dropped). */
+function readReleaseAs(text) {
+    const found = [];
+    for (const line of text.split('\n')) {
+        const match = releaseAsLine.exec(line.replace(/\r$/, ''));
+        if (!match)
+            continue;
+        const value = match[1] ?? '';
+        const at = value.lastIndexOf('@');
+        const component = at > 0 ? value.slice(0, at) : null;
+        found.push({ component, version: (at > 0 ? value.slice(at + 1) : value).replace(/^v(?=\d)/, '') });
+    }
+    return found;
+}
+/**
+ * The messages of a `BEGIN_COMMIT_OVERRIDE` block, written by a maintainer to say what a commit
+ * contains: each line that is a Conventional Commit header (unbulleted) starts one.
+ */
+function splitOverride(text, isKnownHeader) {
+    const messages = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        if (isKnownHeader(line))
+            messages.push([line]);
+        else
+            messages[messages.length - 1]?.push(line);
+    }
+    return messages.map((m) => m.join('\n').trim());
+}
+/**
+ * release-please's documented forms of several changes in one message: each
+ * `BEGIN_NESTED_COMMIT` … `END_NESTED_COMMIT` block is a message (the text around the blocks
+ * stays the commit's own), and the commit's own text is split where a blank line is followed by
+ * an unbulleted header of a known type. The commit's own first message comes first.
+ */
+function splitNested(message, paragraphHeader) {
+    const parts = message.split(nestedBegin);
+    let own = parts[0] ?? '';
+    const blocks = [];
+    for (const part of parts.slice(1)) {
+        const end = part.indexOf(nestedEnd);
+        blocks.push(end < 0 ? part : part.slice(0, end));
+        if (end >= 0)
+            own += part.slice(end + nestedEnd.length);
+    }
+    const paragraphs = own.split(paragraphHeader);
+    return [...paragraphs, ...blocks].map((m) => m.trim());
+}
 function firstLine(message) {
     const newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.slice(0, newline)).trim();
+    return newline < 0 ? message : message.slice(0, newline);
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/component-paths.ts
+/**
+ * The names a commit can call a component by, in a scope (`fix(api): …`) or a `Release-As:`
+ * footer (`Release-As: api@2.0.0`): its name, its name without the npm scope, or the last
+ * folder of one of its paths (`@babel/core` in packages/babel-core: `@babel/core`, `core`, `babel-core`).
+ */
+function namesOf(component) {
+    const names = new Set([component.name.toLowerCase()]);
+    const slash = component.name.lastIndexOf('/');
+    if (component.name.startsWith('@') && slash > 0)
+        names.add(component.name.slice(slash + 1).toLowerCase());
+    for (const path of component.paths) {
+        const folder = path.replace(/\/+$/, '').split('/').pop() ?? '';
+        if (folder && folder !== '.')
+            names.add(folder.toLowerCase());
+    }
+    return [...names];
+}
+/** Whether `name` (a scope or a `Release-As:` component) calls `component` by one of its names. */
+const isNamedBy = (name, component) => namesOf(component).includes(name.trim().toLowerCase());
 /**
  * Which components own a file: every component whose folder holds it (nested components both
  * count). Lookups go by directory and are memoised, since most files of a commit share folders.
@@ -62373,8 +62888,16 @@ function firstLine(message) {
 class ComponentPaths {
     byFolder = new Map();
     memo = new Map();
+    byName = new Map();
+    /** The deepest component folder, in segments: only a file's folders down to it can own it. */
+    depth;
     constructor(components) {
         for (const component of components) {
+            for (const alias of namesOf(component)) {
+                const named = this.byName.get(alias) ?? [];
+                named.push(component.name);
+                this.byName.set(alias, named);
+            }
             for (const path of component.paths) {
                 const folder = path === '.' ? '' : path.replace(/\/+$/, '');
                 const owners = this.byFolder.get(folder) ?? [];
@@ -62383,11 +62906,20 @@ class ComponentPaths {
                 this.byFolder.set(folder, owners);
             }
         }
+        this.depth = Math.max(0, ...[...this.byFolder.keys()].map((f) => (f === '' ? 0 : f.split('/').length)));
     }
     /** Names of the components that own `file` (a repository-relative POSIX path). */
     ownersOf(file) {
-        const slash = file.lastIndexOf('/');
-        const folder = slash < 0 ? '' : file.slice(0, slash);
+        // Memoised by the file's folder cut at the deepest component folder: a few hundred keys
+        // however many fixtures a history touches.
+        let end = -1;
+        for (let d = 0; d < this.depth; d++) {
+            const next = file.indexOf('/', end + 1);
+            if (next < 0)
+                break;
+            end = next;
+        }
+        const folder = end < 0 ? '' : file.slice(0, end);
         let owners = this.memo.get(folder);
         if (owners === undefined) {
             const found = new Set(this.byFolder.get('') ?? []);
@@ -62401,7 +62933,6 @@ class ComponentPaths {
             owners = [...found];
             this.memo.set(folder, owners);
         }
-        // A component declared as a single file's folder still owns files directly inside it.
         return owners;
     }
     /** Owners of any of `files`, without duplicates. */
@@ -62409,10 +62940,24 @@ class ComponentPaths {
         if (files.length === 1)
             return [...this.ownersOf(files[0])];
         const found = new Set();
-        for (const file of files)
-            for (const name of this.ownersOf(file))
+        let previous = null;
+        for (const file of files) {
+            const owners = this.ownersOf(file);
+            if (owners === previous)
+                continue; // runs of files share a folder, hence one memoised list
+            previous = owners;
+            for (const name of owners)
                 found.add(name);
+        }
         return [...found];
+    }
+    /** Components at the repository root: they own a commit that changes no files. */
+    rootComponents() {
+        return this.byFolder.get('') ?? [];
+    }
+    /** Components that `name` (a scope, or the component of a `Release-As:` footer) calls by one of their names. */
+    namedBy(name) {
+        return this.byName.get(name.trim().toLowerCase()) ?? [];
     }
 }
 
@@ -62528,14 +63073,58 @@ class CommitAttributor {
                 this.setPending(parent, merged);
             }
         }
-        if (commit.kind === 'merge' || commit.files.length === 0)
+        if (commit.kind === 'merge')
             return;
-        for (const name of this.paths.ownersOfAny(commit.files)) {
+        const byFilesOnly = commit.files.length > 0 && !(commit.kind === 'conventional' && commit.releaseAs);
+        if (byFilesOnly) {
+            for (const name of this.paths.ownersOfAny(commit.files)) {
+                if (this.has(bits, this.stableBit.get(name)))
+                    continue;
+                this.byComponent.get(name)?.push({ commit, isNew: !this.has(bits, this.channelBit.get(name)) });
+            }
+            return;
+        }
+        for (const [name, via] of this.ownersOf(commit)) {
             if (this.has(bits, this.stableBit.get(name)))
                 continue;
             const isNew = !this.has(bits, this.channelBit.get(name));
-            this.byComponent.get(name)?.push({ commit, isNew });
+            this.byComponent.get(name)?.push(via ? { commit, isNew, via } : { commit, isNew });
         }
+    }
+    /**
+     * The components a commit counts for: those owning one of its files. A commit that changes no
+     * files (`git commit --allow-empty`, how maintainers force a release) counts for a component at
+     * the repository root and for the components its scope names. A `Release-As:` footer naming a
+     * component counts for that component too.
+     */
+    ownersOf(commit) {
+        const owners = new Map();
+        if (commit.files.length > 0) {
+            for (const name of this.paths.ownersOfAny(commit.files))
+                owners.set(name, undefined);
+        }
+        else {
+            for (const name of this.paths.rootComponents())
+                owners.set(name, 'root');
+            const changes = commit.kind === 'conventional' ? commit.changes : [];
+            for (const change of changes) {
+                for (const scope of (change.scope ?? '').split(',')) {
+                    for (const name of scope.trim() ? this.paths.namedBy(scope) : []) {
+                        if (!owners.has(name))
+                            owners.set(name, 'scope');
+                    }
+                }
+            }
+        }
+        if (commit.kind === 'conventional') {
+            for (const { component } of commit.releaseAs ?? []) {
+                for (const name of component ? this.paths.namedBy(component) : []) {
+                    if (!owners.has(name))
+                        owners.set(name, 'release-as');
+                }
+            }
+        }
+        return owners;
     }
     /** True once no commit still to come can count for any component: stop reading history. */
     done() {
@@ -62668,32 +63257,15 @@ function nextCalendarVersion(format, current, now) {
     return `${period}.${counter}`;
 }
 
-;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
-/**
- * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
- * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
- * component's template with a version in place of `{version}`.
- */
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function renderTag(format, name, version) {
-    return format.replaceAll('{name}', name).replaceAll('{version}', version);
-}
-/** A matcher for one component's tags; returns the version a tag carries, or null. */
-function tagMatcher(format, name) {
-    const [before, after] = renderTag(format, name, '\u0000').split('\u0000');
-    const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
-    return (tag) => pattern.exec(tag)?.[1] ?? null;
-}
-
-;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
+;// CONCATENATED MODULE: ./src/versioning/compare-versions.ts
 
 
-
-function compareVersions(component, a, b) {
-    if (component.scheme.kind === 'semver')
+/** Orders two versions of one scheme (negative when `a` is older). */
+function compareVersions(scheme, a, b) {
+    if (scheme.kind === 'semver')
         return semver_default().compare(a, b);
-    const pa = parseCalendarVersion(component.scheme.format, a);
-    const pb = parseCalendarVersion(component.scheme.format, b);
+    const pa = parseCalendarVersion(scheme.format, a);
+    const pb = parseCalendarVersion(scheme.format, b);
     const period = (pa?.period ?? '').localeCompare(pb?.period ?? '', 'en', { numeric: true });
     if (period !== 0)
         return period;
@@ -62707,15 +63279,167 @@ function compareVersions(component, a, b) {
         return preA ? -1 : 1;
     return a.localeCompare(b, 'en', { numeric: true });
 }
-function isVersionOf(component, version) {
-    return component.scheme.kind === 'semver'
+function isVersionOf(scheme, version) {
+    return scheme.kind === 'semver'
         ? semver_default().valid(version) !== null
-        : parseCalendarVersion(component.scheme.format, version) !== null;
+        : parseCalendarVersion(scheme.format, version) !== null;
 }
+/** The pre-release identifier (`rc` of 1.3.0-rc.2), or null for a stable version. */
 const prereleaseId = (version) => {
     const match = /^[^-+]+-([0-9A-Za-z-]+)/.exec(version);
     return match?.[1] ?? null;
 };
+
+;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
+/**
+ * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
+ * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
+ * component's template with a version in place of `{version}`.
+ *
+ * Placeholders: `{name}` the component's name, `{unscopedName}` its name without an npm scope
+ * (`@opentelemetry/api` → `api`, as release-please tags node packages), `{dir}` the last segment of
+ * its folder (`packages/babel-core` → `babel-core`), and `{version}`.
+ */
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const unscopedName = (name) => name.replace(/^@[^/]+\//, '');
+/** The last segment of the component's (first) folder; the repository root has none, so its name stands in. */
+function folderName(subject) {
+    if (typeof subject === 'string')
+        return unscopedName(subject);
+    const path = subject.paths[0] ?? '';
+    return path === '' ? unscopedName(subject.name) : (path.split('/').pop() ?? path);
+}
+function renderTag(format, subject, version) {
+    const name = typeof subject === 'string' ? subject : subject.name;
+    return format
+        .replaceAll('{name}', name)
+        .replaceAll('{unscopedName}', unscopedName(name))
+        .replaceAll('{dir}', folderName(subject))
+        .replaceAll('{version}', version);
+}
+/** A matcher for one component's tags; returns the version a tag carries, or null. */
+function tagMatcher(format, subject) {
+    const [before, after] = renderTag(format, subject, '\u0000').split('\u0000');
+    const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
+    return (tag) => pattern.exec(tag)?.[1] ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/tag-convention.ts
+
+
+/** Conventions tried for each component, most specific first (release-please's `{unscopedName}-v`). */
+const ownConventions = [
+    '{name}@{version}',
+    '{name}-v{version}',
+    '{unscopedName}-v{version}',
+    '{unscopedName}@{version}',
+    '{dir}-v{version}',
+    '{dir}@{version}',
+];
+const repositoryConvention = 'v{version}';
+/** Every tag split at each point where a version could start: prefix → the versions after it. */
+function indexByPrefix(tags) {
+    const index = new Map();
+    for (const tag of tags) {
+        for (let i = 0; i < tag.length; i++) {
+            const digit = tag.charCodeAt(i) >= 48 && tag.charCodeAt(i) <= 57;
+            if (!digit || (i > 0 && /[0-9]/.test(tag[i - 1] ?? '')))
+                continue;
+            const prefix = tag.slice(0, i);
+            const list = index.get(prefix);
+            if (list)
+                list.push(tag.slice(i));
+            else
+                index.set(prefix, [tag.slice(i)]);
+        }
+    }
+    return index;
+}
+/**
+ * Infers, for each component without a configured tag format, the convention its existing tags
+ * follow: its own name in the usual forms, its unscoped name, its folder, or `v{version}` —
+ * for a single component, the repository root, or the components whose version is the newest
+ * `v*` tag's (a lockstep repository such as typescript-eslint). No tags: the default stays.
+ * Two conventions with tags: the one carrying the newest version, with a warning. Pure.
+ */
+function inferTagConventions(components, tags) {
+    const index = indexByPrefix(tags);
+    const semverScheme = { kind: 'semver' };
+    const newestRepositoryVersion = (index.get('v') ?? [])
+        .filter((v) => isVersionOf(semverScheme, v) && prereleaseId(v) === null)
+        .reduce((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
+    const byComponent = new Map();
+    const warnings = [];
+    for (const component of components) {
+        if (component.tagFormatSource !== 'default') {
+            byComponent.set(component.name, { format: component.tagFormat, source: 'configured' });
+            continue;
+        }
+        const formats = [...ownConventions];
+        const isRoot = components.length === 1 || component.paths.includes('');
+        if (isRoot || (component.version !== null && component.version === newestRepositoryVersion)) {
+            formats.push(repositoryConvention);
+        }
+        if (isRoot)
+            formats.push('{version}');
+        const present = [];
+        const seen = new Set();
+        for (const format of formats) {
+            const prefix = renderTag(format, component, '');
+            if (seen.has(prefix))
+                continue;
+            seen.add(prefix);
+            const versions = (index.get(prefix) ?? []).filter((v) => isVersionOf(component.scheme, v));
+            if (versions.length === 0)
+                continue;
+            const newest = versions.reduce((a, b) => (compareVersions(component.scheme, b, a) > 0 ? b : a));
+            present.push({ format, count: versions.length, newest });
+        }
+        if (present.length === 0) {
+            byComponent.set(component.name, { format: component.tagFormat, source: 'default' });
+            continue;
+        }
+        const chosen = present.reduce((a, b) => {
+            const order = compareVersions(component.scheme, b.newest, a.newest);
+            return order > 0 || (order === 0 && b.count > a.count) ? b : a;
+        });
+        byComponent.set(component.name, { format: chosen.format, source: 'inferred' });
+        if (present.length > 1)
+            warnings.push(ambiguityWarning(component, present, chosen));
+    }
+    const lockstep = components
+        .filter((c) => byComponent.get(c.name)?.format === repositoryConvention)
+        .filter((c) => byComponent.get(c.name)?.source === 'inferred')
+        .map((c) => c.name);
+    return { byComponent, lockstep: lockstep.length >= 2 ? lockstep : [], warnings };
+}
+function ambiguityWarning(component, present, chosen) {
+    const listed = present
+        .map((c) => `"${c.format}" (${c.count} tag(s), newest ${renderTag(c.format, component, c.newest)})`)
+        .join(' and ');
+    return (`${component.name}: its tags follow ${present.length} conventions, ${listed}; ` +
+        `using "${chosen.format}", which carries the newest version. ` +
+        `To choose, set tagFormat for ${component.name} in relx.config.yaml.`);
+}
+/**
+ * The components with the tag format each follows: inferred from `tags` where none is
+ * configured. Planning and reading a release back (publish) use this one function, so the tag a
+ * plan writes is the tag publish finds.
+ */
+function withInferredTagFormats(components, tags) {
+    const conventions = inferTagConventions(components, tags);
+    return {
+        components: components.map((c) => ({
+            ...c,
+            tagFormat: conventions.byComponent.get(c.name)?.format ?? c.tagFormat,
+        })),
+        conventions,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
+
+
 /**
  * Finds each component's last releases from the repository's tags. `reachable` are the tags
  * merged into the head (with their commits); `all` are every tag name, reachable or not.
@@ -62723,27 +63447,27 @@ const prereleaseId = (version) => {
 function findLastReleases(components, reachable, all, channel) {
     const result = new Map();
     for (const component of components) {
-        const versionOf = tagMatcher(component.tagFormat, component.name);
+        const versionOf = tagMatcher(component.tagFormat, component);
         const released = [];
         for (const tag of all) {
             const version = versionOf(tag);
-            if (version !== null && isVersionOf(component, version))
+            if (version !== null && isVersionOf(component.scheme, version))
                 released.push(version);
         }
         let lastStable = null;
         let lastOnChannel = null;
         for (const { name: tag, commit } of reachable) {
             const version = versionOf(tag);
-            if (version === null || !isVersionOf(component, version))
+            if (version === null || !isVersionOf(component.scheme, version))
                 continue;
             const pre = prereleaseId(version);
             if (pre === null) {
-                if (!lastStable || compareVersions(component, version, lastStable.version) > 0) {
+                if (!lastStable || compareVersions(component.scheme, version, lastStable.version) > 0) {
                     lastStable = { tag, version, commit };
                 }
             }
             else if (channel !== null && pre === channel) {
-                if (!lastOnChannel || compareVersions(component, version, lastOnChannel.version) > 0) {
+                if (!lastOnChannel || compareVersions(component.scheme, version, lastOnChannel.version) > 0) {
                     lastOnChannel = { tag, version, commit };
                 }
             }
@@ -62751,13 +63475,53 @@ function findLastReleases(components, reachable, all, channel) {
         // A pre-release older than the last stable one is history, not the channel's position.
         if (lastOnChannel &&
             lastStable &&
-            compareVersions(component, lastOnChannel.version, lastStable.version) < 0) {
+            compareVersions(component.scheme, lastOnChannel.version, lastStable.version) < 0) {
             lastOnChannel = null;
         }
-        released.sort((a, b) => compareVersions(component, a, b));
-        result.set(component.name, { lastStable, lastOnChannel, released });
+        released.sort((a, b) => compareVersions(component.scheme, a, b));
+        const file = component.version;
+        const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null;
+        const fileAhead = lastStable !== null && fileIsStable && compareVersions(component.scheme, file, lastStable.version) > 0;
+        // A pre-release below the version file's release is history too.
+        if (fileAhead && lastOnChannel && compareVersions(component.scheme, lastOnChannel.version, file) < 0) {
+            lastOnChannel = null;
+        }
+        const current = fileAhead ? file : (lastStable?.version ?? file);
+        const untaggedCurrent = fileAhead || (lastStable === null && lastOnChannel === null);
+        result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
     }
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/own-release-tags.ts
+
+
+/**
+ * The tags an earlier attempt of this very release already made: on a commit whose first parent
+ * is the planned head and whose release trailer names it. Planning the head again must give the
+ * same versions, so these tags are this plan's own output, not releases it must go past — a
+ * re-run of the same workflow run otherwise refuses its own tags as "already released".
+ * One `git log --no-walk` over the tagged commits reads only parents and that trailer.
+ */
+async function readOwnReleaseTags(cwd, head, tags) {
+    const commits = [...new Set(tags.map((t) => t.commit))];
+    if (commits.length === 0)
+        return new Set();
+    const out = await run_git_runGit(cwd, [
+        'log',
+        '--no-walk=unsorted',
+        '--stdin',
+        '--ignore-missing',
+        `--format=%H %P%x00%(trailers:key=${releaseTrailer},valueonly,separator=%x20)`,
+    ], { input: `${commits.join('\n')}\n` }).catch(() => ''); // a tag on a tree or blob: nothing of ours, fall back to the plain plan
+    const ours = new Set();
+    for (const line of out.split('\n')) {
+        const [ids = '', trailer = ''] = line.split('\0');
+        const [sha = '', firstParent = ''] = ids.split(' ');
+        if (firstParent === head && trailer.trim() === head)
+            ours.add(sha);
+    }
+    return new Set(tags.filter((t) => ours.has(t.commit)).map((t) => t.name));
 }
 
 ;// CONCATENATED MODULE: ./src/versioning/next-version.ts
@@ -62830,6 +63594,9 @@ function bumpForChange(change, rules) {
 
 
 
+
+
+
 /** The changes a commit carries that can release something: conventional ones and reverts of out-of-range commits. */
 function changesOf(commit) {
     if (commit.kind === 'conventional')
@@ -62845,7 +63612,10 @@ function changesOf(commit) {
 function planRelease(input) {
     const { components, rules } = input;
     const byName = new Map(components.map((c) => [c.name, c]));
-    const current = (c) => input.releases.get(c.name)?.lastStable?.version ?? c.version;
+    const current = (c) => {
+        const r = input.releases.get(c.name);
+        return r ? r.current : c.version;
+    };
     const isPreMajor = (c) => {
         const v = current(c);
         return c.scheme.kind === 'semver' && (v === null || semver_default().major(semver_default().coerce(v) ?? '0.0.0') === 0);
@@ -62854,12 +63624,24 @@ function planRelease(input) {
     const level = new Map();
     const reasons = new Map();
     const ignored = new Map();
+    const releaseAs = new Map();
     for (const component of components) {
+        if (component.notReleased) {
+            level.set(component.name, 'none');
+            continue;
+        }
         const attributed = input.commits.get(component.name) ?? [];
         const commitReasons = [];
         let direct = 'none';
         let anyNew = false;
-        for (const { commit, isNew } of attributed) {
+        // The newest Release-As footer for this component sets its version (commits are newest first).
+        const forced = findReleaseAs(component, attributed, current(component), input.releases);
+        if (forced) {
+            releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
+            anyNew = forced.isNew;
+            commitReasons.push(forced.reason);
+        }
+        for (const { commit, isNew, via } of attributed) {
             if (commit.kind === 'ignored') {
                 const entry = ignored.get(commit.sha) ?? {
                     sha: commit.sha,
@@ -62888,9 +63670,14 @@ function planRelease(input) {
                     breaking: change.breaking,
                     notes: change.notes,
                     bump,
+                    ...(change.origin ? { origin: change.origin } : {}),
+                    ...(via ? { via } : {}),
                 });
             }
         }
+        // The version Release-As sets is the bump, whatever the commits asked for.
+        if (forced)
+            direct = forced.bump;
         // On a channel, commits already shipped in the last pre-release decide the bump but do not
         // by themselves make a new pre-release.
         level.set(component.name, anyNew ? direct : 'none');
@@ -62900,6 +63687,8 @@ function planRelease(input) {
     const through = new Set(rules.propagation.through);
     const dependents = new Map();
     for (const component of components) {
+        if (component.notReleased)
+            continue; // nothing raises a component that is never released
         for (const edge of component.dependsOn) {
             if (!through.has(edge.kind) || !byName.has(edge.name))
                 continue;
@@ -62976,11 +63765,31 @@ function planRelease(input) {
             now: input.now,
         }));
     }
+    // Release-As sets the version outright; a lockstep group takes the highest its members set.
+    for (const [name, { version, sha }] of releaseAs) {
+        const members = rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
+        const highest = members
+            .map((m) => releaseAs.get(m)?.version)
+            .reduce((a, b) => (b !== undefined && compareLoose(b, a ?? null) > 0 ? b : a), version);
+        if (highest !== version)
+            continue; // another member's higher Release-As sets the group's
+        for (const member of members) {
+            const component = byName.get(member);
+            if (!component)
+                continue;
+            const released = input.releases.get(member)?.released ?? [];
+            assertReleaseAsForward(component, version, current(component), released, sha);
+            next.set(member, withPrerelease(version, input.channel, released));
+        }
+    }
     // Build metadata identifies the build, not the release: it never takes part in precedence.
     for (const component of components) {
         const version = next.get(component.name);
         if (version && component.buildMetadata)
             next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
+    }
+    for (const component of components) {
+        assertForward(component, next.get(component.name), input.releases, input.channel);
     }
     // 4. The plan, with every reason spelled out.
     const planned = [...components]
@@ -63006,14 +63815,17 @@ function planRelease(input) {
             versionFile: component.versionFile,
             scheme: component.scheme.kind,
             tagFormat: component.tagFormat,
+            tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
+            since: input.starts?.get(component.name) ?? startOf(releases),
             currentVersion: current(component),
             lastTag,
             release: nextV !== null,
             bump: level.get(component.name) ?? 'none',
             nextVersion: nextV,
-            nextTag: nextV === null ? null : renderTag(component.tagFormat, component.name, nextV),
+            nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
             commitCount: input.commits.get(component.name)?.length ?? 0,
             reasons: why,
+            ...(component.notReleased ? { notReleased: component.notReleased } : {}),
         };
     });
     return {
@@ -63024,7 +63836,93 @@ function planRelease(input) {
         channel: input.channel,
         components: planned,
         ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
+        warnings: [...(input.warnings ?? [])],
     };
+}
+const startOf = (releases) => releases?.lastStable
+    ? { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit }
+    : { kind: 'history' };
+/**
+ * Versions never go backwards: a new version above the current one, above every stable version
+ * of the component tagged anywhere (another branch's tag included) and above its pre-releases on
+ * the same channel, or no plan at all. Other channels' pre-releases (a 2.0.0-next line) do not count.
+ */
+function assertForward(component, version, releases, channel) {
+    if (version === undefined)
+        return;
+    const r = releases.get(component.name);
+    const bare = version.split('+')[0] ?? version;
+    const counts = (v) => {
+        const pre = prereleaseId(v);
+        return pre === null || pre === channel;
+    };
+    const newest = [...(r?.released ?? []).filter(counts), ...(r?.current ? [r.current] : [])]
+        .map((v) => v.split('+')[0] ?? v)
+        .reduce((a, b) => (a === null || compareVersions(component.scheme, b, a) > 0 ? b : a), null);
+    if (newest === null || compareVersions(component.scheme, bare, newest) > 0)
+        return;
+    const tagged = r?.released.some((v) => (v.split('+')[0] ?? v) === newest);
+    throw relx_error_inputError(`${component.name}: the next version ${version} is not greater than ${newest}, ${tagged ? `already released (tag ${renderTag(component.tagFormat, component, newest)})` : `its current version`}; relx never plans a version backwards.`, {
+        field: component.versionFile ?? component.name,
+        fix: `Release it above ${newest}: fix the version in ${component.versionFile ?? 'its config'} or the Release-As footer, or delete a mistaken tag (git push --delete origin <tag>); if the tags are another component's, set its tagFormat.`,
+    });
+}
+const plan_release_short = (sha) => sha.slice(0, 7);
+/** The newest `Release-As:` footer among a component's commits that applies to it, checked. */
+function findReleaseAs(component, attributed, currentVersion, releases) {
+    for (const { commit, isNew } of attributed) {
+        if (commit.kind !== 'conventional' || !commit.releaseAs)
+            continue;
+        const footer = commit.releaseAs.find((r) => r.component === null || isNamedBy(r.component, component));
+        if (!footer)
+            continue;
+        const valid = component.scheme.kind === 'semver'
+            ? semver_default().valid(footer.version) !== null
+            : /^\d+(\.\d+)+$/.test(footer.version);
+        if (!valid) {
+            throw relx_error_inputError(`${component.name}: "Release-As: ${footer.version}" in commit ${plan_release_short(commit.sha)} is not a ${component.scheme.kind === 'semver' ? 'SemVer ' : ''}version`, {
+                field: 'Release-As',
+                fix: `add a commit whose footer is "Release-As: X.Y.Z" (the newest wins), or revert ${plan_release_short(commit.sha)}`,
+            });
+        }
+        assertReleaseAsForward(component, footer.version, currentVersion, releases.get(component.name)?.released ?? [], commit.sha);
+        const reason = {
+            kind: 'release-as',
+            sha: commit.sha,
+            version: footer.version,
+            component: footer.component,
+        };
+        return { reason, bump: bumpBetween(currentVersion, footer.version), isNew };
+    }
+    return null;
+}
+/** A Release-As version is above the current one and not released yet: versions never go backwards. */
+function assertReleaseAsForward(component, version, currentVersion, released, sha) {
+    const behind = currentVersion !== null && compareLoose(version, currentVersion) <= 0;
+    if (!behind && !released.includes(version))
+        return;
+    throw relx_error_inputError(`${component.name}: "Release-As: ${version}" in commit ${plan_release_short(sha)} is not above ${component.name}'s current version ${currentVersion ?? version}; versions never go backwards`, {
+        field: 'Release-As',
+        fix: `add a commit with a "Release-As:" footer above ${currentVersion ?? version} (the newest wins), or revert ${plan_release_short(sha)}`,
+    });
+}
+function bumpBetween(from, to) {
+    const a = semver_default().coerce(from ?? '0.0.0') ?? semver_default().parse('0.0.0');
+    const b = semver_default().coerce(to);
+    if (!a || !b || a.major !== b.major)
+        return 'major';
+    return a.minor !== b.minor ? 'minor' : 'patch';
+}
+/** On a channel, a forced version is a pre-release of it, numbered after the existing ones. */
+function withPrerelease(version, channel, released) {
+    if (channel === null)
+        return version;
+    const prefix = `${version}-${channel}.`;
+    const taken = released
+        .filter((v) => v.startsWith(prefix))
+        .map((v) => Number(v.slice(prefix.length)))
+        .filter((n) => Number.isInteger(n) && n >= 0);
+    return `${prefix}${taken.length === 0 ? 0 : Math.max(...taken) + 1}`;
 }
 function compareLoose(a, b) {
     const pa = semver_default().coerce(a ?? '0.0.0', { includePrerelease: true }) ?? semver_default().parse('0.0.0');
@@ -63059,6 +63957,9 @@ function resolveChannel(branch, channels) {
 
 
 
+
+
+
 /**
  * Reads what the plan needs from the repository — config and components, tags, and one streaming
  * `git log` pass that stops once older history cannot change the plan — and decides the plan.
@@ -63077,15 +63978,27 @@ async function planRepositoryRelease(cwd, options) {
         fromRef ? readHead(cwd, fromRef).then((h) => h.sha) : Promise.resolve(null),
         readTags(cwd),
     ]);
-    const [, workspace, head, from, allTags] = await reads.catch((error) => {
+    const [, workspace, head, from, everyTag] = await reads.catch((error) => {
         early?.stop();
         throw error;
     });
-    const { config, components } = workspace;
+    const own = await readOwnReleaseTags(cwd, head.sha, everyTag);
+    if (own.size > 0)
+        options.onProgress?.(`${own.size} tag(s) already made for this commit by an earlier attempt: planning that release again`);
+    const allTags = own.size === 0 ? everyTag : everyTag.filter((t) => !own.has(t.name));
+    const { config } = workspace;
+    const { components, conventions } = withInferredTagFormats(workspace.components, allTags.map((t) => t.name));
+    const warnings = [...conventions.warnings];
+    const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
     const exclude = from ? [`^${from}`] : [];
     const branch = options.branch ?? head.branch;
     const channel = resolveChannel(branch, config.channels);
-    const parserKey = JSON.stringify({ types: [...new Set(config.rules.map((r) => r.type))].sort(), from });
+    // `reading` names how messages are read: a cache of another reading holds other changes.
+    const parserKey = JSON.stringify({
+        types: [...new Set(config.rules.map((r) => r.type))].sort(),
+        from,
+        reading: { headerAndFooters: 2, nested: config.commits.nested },
+    });
     const stats = {
         commitsRead: 0,
         commitsFromCache: 0,
@@ -63104,16 +64017,23 @@ async function planRepositoryRelease(cwd, options) {
         else
             cached = index;
     }
-    const parse = createCommitParser(config.rules.map((r) => r.type));
+    const parse = createCommitParser({ types: config.rules.map((r) => r.type), nested: config.commits.nested });
     const allNames = allTags.map((t) => t.name);
     // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
     // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
     // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+    const findStart = startFinder(cwd, head.sha, config);
     const attempt = async (tags, started) => {
         const releases = findLastReleases(components, tags, allNames, channel);
+        const starts = new Map();
+        await Promise.all(components.map(async (c) => {
+            const r = releases.get(c.name);
+            if (r)
+                starts.set(c.name, await findStart(c, r));
+        }));
         const anchors = new Map();
         for (const [name, r] of releases) {
-            anchors.set(name, { stable: r.lastStable?.commit ?? null, channel: r.lastOnChannel?.commit ?? null });
+            anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
         }
         const attributor = new CommitAttributor(components, anchors);
         const keep = options.cacheFile ? [] : null;
@@ -63156,7 +64076,7 @@ async function planRepositoryRelease(cwd, options) {
                 await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
             }
         }
-        return { releases, attributor, keep, counts };
+        return { releases, starts, attributor, keep, counts };
     };
     let result = await attempt(allTags, early);
     const unseen = result.attributor.unvisitedAnchors();
@@ -63168,7 +64088,7 @@ async function planRepositoryRelease(cwd, options) {
         options.onProgress?.(`${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`);
         result = await attempt(await readTags(cwd, head.sha), null);
     }
-    const { releases, attributor, keep, counts } = result;
+    const { releases, starts, attributor, keep, counts } = result;
     stats.commitsRead = counts.read;
     stats.commitsFromCache = counts.fromCache;
     const attribution = attributor.result();
@@ -63178,8 +64098,11 @@ async function planRepositoryRelease(cwd, options) {
         components,
         releases,
         commits: attribution.byComponent,
-        rules: config,
+        rules: { ...config, lockstep },
         now: options.now,
+        starts,
+        tagConventions: conventions.byComponent,
+        warnings,
     });
     if (branch !== head.branch)
         plan.branch = branch;
@@ -63202,6 +64125,189 @@ function parseRange(range) {
         return [null, range];
     return [range.slice(0, at) || null, range.slice(at + 2) || 'HEAD'];
 }
+/** The commit a component's range starts after; null reads its whole history. */
+function anchorOf(start) {
+    if (!start || start.kind === 'history')
+        return null;
+    if (start.kind === 'version-file' && start.createdFile)
+        return start.parent;
+    return start.commit;
+}
+/**
+ * Where each component's history starts: its last tag, or — when no tag carries its current
+ * version — the configured bootstrap commit, else the commit that last set that version in its
+ * version file (the release that wrote it; release-please's bootstrap-sha, found rather than
+ * configured). Lookups are memoised: a re-plan from reachable tags asks again.
+ */
+function startFinder(cwd, head, config) {
+    const lookups = new Map();
+    // Each lookup is one short `git log -1`; a few at a time keep a 150-package repository under a few seconds.
+    const limit = concurrencyLimit(8);
+    const lookUp = async (component, version) => {
+        const at = config.components.findIndex((e) => e.name === component.name && e.bootstrapCommit);
+        const configured = config.components[at]?.bootstrapCommit ?? config.bootstrapCommit;
+        if (configured) {
+            const field = at >= 0 ? `components[${at}].bootstrapCommit` : 'bootstrapCommit';
+            const commit = await resolveCommit(cwd, configured).catch(() => {
+                throw relx_error_inputError(`${field}: ${configured} is not a commit in this repository's history.`, {
+                    field,
+                    fix: 'Give the full sha of a commit on this branch (git log --oneline), or remove the setting.',
+                });
+            });
+            return { kind: 'bootstrap-commit', commit };
+        }
+        if (!component.versionFile || !version)
+            return { kind: 'history' };
+        const file = component.versionFile;
+        const change = await limit(() => findLastLineChange(cwd, head, file, versionLinePattern(file, version)));
+        if (!change)
+            return { kind: 'history' };
+        return { kind: 'version-file', file, version, ...change };
+    };
+    return async (component, releases) => {
+        if (!releases.untaggedCurrent && releases.lastStable) {
+            return { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit };
+        }
+        if (!releases.untaggedCurrent)
+            return { kind: 'history' };
+        const key = `${component.name}\0${releases.current ?? ''}`;
+        let lookup = lookups.get(key);
+        if (!lookup)
+            lookups.set(key, (lookup = lookUp(component, releases.current)));
+        return lookup;
+    };
+}
+const plan_repository_release_escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The line that holds `version` in a version file, as a git extended regex. */
+function versionLinePattern(file, version) {
+    const v = plan_repository_release_escapeRegExp(version);
+    if (file.endsWith('package.json'))
+        return `"version"[[:space:]]*:[[:space:]]*"${v}"`;
+    if (file.endsWith('Chart.yaml'))
+        return `^version:[[:space:]]*['"]?${v}['"]?[[:space:]]*$`;
+    return `(^|[^0-9A-Za-z.+-])${v}([^0-9A-Za-z.+-]|$)`;
+}
+/** At most `size` tasks at once; a finishing task hands its slot to the next waiting one. */
+function concurrencyLimit(size) {
+    let active = 0;
+    const waiting = [];
+    return async (task) => {
+        if (active < size)
+            active++;
+        else
+            await new Promise((resolve) => waiting.push(resolve));
+        try {
+            return await task();
+        }
+        finally {
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                active--;
+        }
+    };
+}
+/**
+ * Components that tag with the repository-wide `v{version}` share every tag, so they can only
+ * release together at one version: they form a lockstep group (those already in a configured
+ * group stay there). Said in the plan, with how to release them separately.
+ */
+function withRepositoryLockstep(configured, members, warnings) {
+    const grouped = new Set(configured.flatMap((g) => g.components));
+    const implied = members.filter((m) => !grouped.has(m));
+    if (implied.length < 2)
+        return configured;
+    warnings.push(`${implied.length} components share the repository's "${repositoryConvention}" tags, so they release together as lockstep group "${repositoryLockstepGroup}" (${implied.join(', ')}). To release them separately, set a tagFormat per component.`);
+    return [...configured, { name: repositoryLockstepGroup, components: implied }];
+}
+const repositoryLockstepGroup = 'v-tags';
+
+;// CONCATENATED MODULE: ./src/release/resolve-release-plan.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The plan to apply, shared by `relx version` and bump-version: the one handed in, else one made
+ * now. Made now on a release commit of relx (HEAD's trailer names its parent), the plan is made
+ * on that parent — the release it is part of — so that a re-run after a kill, or `relx version`
+ * then `relx version --push`, finishes that release instead of finding nothing or a new one.
+ */
+async function resolveReleasePlan(cwd, source) {
+    if (source.text)
+        return parseReleasePlan(source.text.value, source.text.source);
+    if (source.file) {
+        const { path, field } = source.file;
+        const text = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => {
+            throw relx_error_inputError(`Cannot read the plan file ${path}.`, {
+                field,
+                fix: "Check the path (analyze-commits' `plan-file` output, or `relx plan --json > plan.json`).",
+            });
+        });
+        return parseReleasePlan(text, path);
+    }
+    const head = await readHead(cwd);
+    const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', head.sha])).split('\n');
+    const parent = parents.split(' ')[0] ?? '';
+    const resumed = releasedPlanHead(message.join('\n')) === parent && parent !== '';
+    if (resumed)
+        source.onProgress?.(`HEAD is the release commit of ${parent.slice(0, 7)}: resuming that release`);
+    const options = {
+        now: source.now,
+        ...(source.configFile ? { configFile: source.configFile } : {}),
+        ...(resumed && head.branch ? { branch: head.branch } : {}),
+    };
+    if (!resumed)
+        return (await planRepositoryRelease(cwd, options)).plan;
+    return planAtCommit(cwd, parent, options);
+}
+/**
+ * Plans `commit` as it was, not the working tree: on the release commit the version files already
+ * hold the new versions, and planning the parent with them would release the next versions again.
+ * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
+ */
+async function planAtCommit(cwd, commit, options) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-resume-'));
+    try {
+        await run_git_runGit(cwd, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+        return (await planRepositoryRelease(dir, options)).plan;
+    }
+    finally {
+        await run_git_runGit(cwd, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await run_git_runGit(cwd, ['worktree', 'prune']).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/write-boundary-from-environment.ts
+
+/**
+ * The kill-point test hook, off unless a test sets one of two variables:
+ * - `RELX_KILL_TRACE=<file>`: every write boundary passed is appended to the file, one a line
+ *   (how a test enumerates a command's boundaries);
+ * - `RELX_KILL_AT=<point>` or `<point>#<n>`: the process kills itself with SIGKILL on reaching
+ *   that boundary (the n-th time), as a crash or a cancelled job would stop it.
+ */
+function writeBoundaryFromEnvironment(env = process.env) {
+    const trace = env.RELX_KILL_TRACE;
+    const killAt = env.RELX_KILL_AT;
+    if (!trace && !killAt)
+        return undefined;
+    const [, point = '', occurrence = '1'] = /^(.*?)(?:#(\d+))?$/.exec(killAt ?? '') ?? [];
+    let seen = 0;
+    return (reached) => {
+        if (trace)
+            (0,external_node_fs_namespaceObject.appendFileSync)(trace, `${reached}\n`);
+        if (reached === point && ++seen === Number(occurrence))
+            process.kill(process.pid, 'SIGKILL');
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
 const render_plan_short = (sha) => sha.slice(0, 7);
@@ -63210,19 +64316,76 @@ function describeReason(reason) {
     switch (reason.kind) {
         case 'commit': {
             const scope = reason.scope ? `(${reason.scope})` : '';
-            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${render_plan_short(reason.sha)})`;
+            const where = [
+                reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
+                reason.origin === 'nested' ? 'nested' : null,
+                reason.via === 'root' ? 'empty commit, root component' : null,
+                reason.via === 'scope' ? 'empty commit, by its scope' : null,
+                reason.via === 'release-as' ? 'named by Release-As' : null,
+            ].filter(Boolean);
+            const sha = [render_plan_short(reason.sha), ...where].join(', ');
+            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
         }
+        case 'release-as':
+            return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${render_plan_short(reason.sha)})`;
         case 'dependency':
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
     }
 }
+/** Where the component's commits start, as a person reads it. */
+function describeStart(component) {
+    const since = component.since;
+    switch (since?.kind) {
+        case undefined:
+            return component.lastTag ? `since ${component.lastTag}` : 'whole history';
+        case 'tag':
+            return `since tag ${since.tag}`;
+        case 'version-file':
+            return since.createdFile
+                ? `since ${render_plan_short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
+                : `since ${render_plan_short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
+        case 'bootstrap-commit':
+            return `since bootstrap commit ${render_plan_short(since.commit)} (bootstrapCommit)`;
+        case 'history':
+            return 'whole history (no tag, no version file)';
+    }
+}
+const sourceText = {
+    configured: 'configured',
+    inferred: 'inferred from existing tags',
+    default: 'default, no tags yet',
+};
+/** One line per tag convention in use, with how many components follow it and why. */
+function describeTagConventions(plan) {
+    const groups = new Map();
+    for (const c of plan.components) {
+        if (c.notReleased)
+            continue; // never tagged
+        const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
+        groups.set(key, [...(groups.get(key) ?? []), c.name]);
+    }
+    return [...groups].map(([key, names]) => names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`);
+}
 const versionChange = (c) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
 function render_plan_heading(plan) {
     const where = `${plan.branch ?? 'detached HEAD'} @ ${render_plan_short(plan.head)}`;
     const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
     return `Release plan for ${where} (${channel})`;
+}
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components) {
+    const byReason = new Map();
+    for (const c of components) {
+        const reason = c.notReleased ?? '';
+        byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+    }
+    return [...byReason].map(([reason, names]) => {
+        const shown = names.slice(0, 5).join(', ');
+        const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+        return `${names.length} not released (${reason}): ${shown}${more}.`;
+    });
 }
 /** The terminal table `relx plan` prints. */
 function renderPlanTable(plan) {
@@ -63232,7 +64395,12 @@ function renderPlanTable(plan) {
         lines.push('Nothing to release.');
     }
     else {
-        const rows = released.map((c) => [c.name, versionChange(c), c.bump, c.reasons.map(describeReason)]);
+        const rows = released.map((c) => [
+            c.name,
+            versionChange(c),
+            c.bump,
+            [...c.reasons.map(describeReason), describeStart(c)],
+        ]);
         const nameWidth = Math.max(9, ...rows.map((r) => r[0].length));
         const versionWidth = Math.max(7, ...rows.map((r) => r[1].length));
         const pad = (s, n) => s.padEnd(n);
@@ -63244,8 +64412,15 @@ function renderPlanTable(plan) {
                 lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
         }
     }
-    const unchanged = plan.components.length - released.length;
+    const notReleased = plan.components.filter((c) => c.notReleased);
+    const unchanged = plan.components.length - released.length - notReleased.length;
     lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
+    lines.push(...describeNotReleased(notReleased));
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
+    for (const warning of plan.warnings ?? [])
+        lines.push(`warning: ${warning}`);
     if (plan.ignoredCommits.length > 0) {
         lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
         for (const i of plan.ignoredCommits.slice(0, 20)) {
@@ -63275,11 +64450,19 @@ function renderPlanSummary(plan) {
     else {
         lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
         for (const c of released) {
-            const why = c.reasons.map((r) => e(describeReason(r))).join('<br>');
+            const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
             lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
         }
     }
-    const unchanged = plan.components.filter((c) => !c.release);
+    const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+    // each its own paragraph: a line right after the table would be read as one of its rows
+    for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+        lines.push('', e(line));
+    for (const warning of plan.warnings ?? [])
+        lines.push('', `> [!WARNING]\n> ${e(warning)}`);
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
     if (unchanged.length > 0) {
         lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
         lines.push(unchanged.map((c) => `\`${e(c.name)}\` ${e(c.currentVersion ?? '—')}`).join(', '), '', '</details>');
@@ -63292,6 +64475,52 @@ function renderPlanSummary(plan) {
         lines.push('', '</details>');
     }
     return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/summary/fit-step-summary.ts
+/**
+ * GitHub refuses a step summary over 1 MiB (the step fails with "$GITHUB_STEP_SUMMARY upload
+ * aborted"), and a large monorepo's plan renders to more. The summary is for reading, the full
+ * data is in a file: so a summary over the cap is cut at a line, well below GitHub's limit, with
+ * a line saying how many rows were left out and where the rest is. Pure.
+ */
+const gitHubStepSummaryLimitBytes = 1024 * 1024;
+/** Ours: half of GitHub's, leaving room for other steps' summaries in the same job. */
+const stepSummaryCapBytes = 512 * 1024;
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** A markdown table row (not its `|---|` separator) or a list item: what a reader counts. */
+const isRow = (line) => (/^\|/.test(line) && !/^\|[\s:|-]+\|\s*$/.test(line)) || /^\s*[-*] /.test(line);
+function fitStepSummary(markdown, options) {
+    const cap = options.capBytes ?? stepSummaryCapBytes;
+    if (bytes(markdown) <= cap)
+        return { text: markdown, rowsLeftOut: 0, cut: false };
+    const lines = markdown.split('\n');
+    const totalRows = lines.filter(isRow).length;
+    const notice = (rows) => `\n> **Summary cut at ${Math.floor(cap / 1024)} KiB** (GitHub takes at most ${gitHubStepSummaryLimitBytes / 1024 / 1024} MiB): ` +
+        `${rows} row(s) left out. The full text is in ${options.whereFull}.\n`;
+    // the notice with the largest count it can carry, and a closing tag per possibly open <details>
+    const openDetails = (markdown.match(/<details\b/g) ?? []).length;
+    const reserve = bytes(notice(totalRows)) + openDetails * bytes('</details>\n') + 3;
+    if (reserve >= cap)
+        throw new RangeError(`A summary cap of ${cap} bytes leaves no room for the notice.`);
+    let used = 0;
+    let kept = 0;
+    let keptRows = 0;
+    let open = 0;
+    for (const line of lines) {
+        const size = bytes(line) + 1;
+        if (used + size > cap - reserve)
+            break;
+        used += size;
+        kept += 1;
+        if (isRow(line))
+            keptRows += 1;
+        open += (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    }
+    const closing = '</details>\n'.repeat(Math.max(0, open));
+    // a blank line first, so that neither the closing tags nor the notice continue a cut table
+    const text = `${lines.slice(0, kept).join('\n')}\n\n${closing}${notice(totalRows - keptRows)}`;
+    return { text, rowsLeftOut: totalRows - keptRows, cut: true };
 }
 
 ;// CONCATENATED MODULE: ./actions/bump-version/main.ts
@@ -63330,12 +64559,13 @@ async function run() {
         const inputs = readInputs();
         const cwd = inputs.workingDirectory;
         const now = new Date();
-        const plan = inputs.plan
-            ? parseReleasePlan(inputs.plan, 'input `plan`')
-            : inputs.planFile
-                ? parseReleasePlan(await (0,promises_namespaceObject.readFile)(inputs.planFile, 'utf8'), inputs.planFile)
-                : (await planRepositoryRelease(cwd, { now, ...(inputs.config ? { configFile: inputs.config } : {}) }))
-                    .plan;
+        const plan = await resolveReleasePlan(cwd, {
+            ...(inputs.plan ? { text: { value: inputs.plan, source: 'input `plan`' } } : {}),
+            ...(inputs.planFile ? { file: { path: (0,external_node_path_namespaceObject.resolve)(cwd, inputs.planFile), field: 'plan-file' } } : {}),
+            ...(inputs.config ? { configFile: inputs.config } : {}),
+            now,
+            onProgress: (message) => info(message),
+        });
         // The release commit needs an author; the runner has none configured.
         process.env.GIT_AUTHOR_NAME ||= inputs.gitUserName;
         process.env.GIT_AUTHOR_EMAIL ||= inputs.gitUserEmail;
@@ -63343,7 +64573,7 @@ async function run() {
         process.env.GIT_COMMITTER_EMAIL ||= inputs.gitUserEmail;
         const branch = (await readHead(cwd)).branch ?? plan.branch;
         if (inputs.push && !branch) {
-            throw inputError('Cannot push: HEAD is detached and the plan names no branch.', {
+            throw relx_error_inputError('Cannot push: HEAD is detached and the plan names no branch.', {
                 field: 'push',
                 fix: 'Check out the branch (actions/checkout with `ref: ${{ github.ref_name }}`).',
             });
@@ -63365,11 +64595,13 @@ async function run() {
             now,
             commitTitle: inputs.commitTitle,
             onProgress: (message) => info(message),
+            boundary: writeBoundaryFromEnvironment(),
         });
         setOutput('released', JSON.stringify(Object.fromEntries(result.components.map((c) => [c.component, { version: c.version, tag: c.tag, sha: result.commit }]))));
         setOutput('tags', JSON.stringify(result.components.map((c) => c.tag)));
         setOutput('commit', result.commit ?? '');
-        await summary.addRaw(renderSummary(result)).write();
+        const whereFull = 'the changelog files of the release commit (and its GitHub Releases)';
+        await summary.addRaw(fitStepSummary(renderSummary(result), { whereFull }).text).write();
     }
     catch (error) {
         setFailed(renderError(error));

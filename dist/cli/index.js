@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(842);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5413);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 842:
+/***/ 5413:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12166,6 +12166,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: buildProgram
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/commander/index.js
 var commander = __nccwpck_require__(8909);
 ;// CONCATENATED MODULE: ./node_modules/commander/esm.mjs
@@ -12186,12 +12190,73 @@ const {
   /* Help */ "_V": Help,
 } = commander;
 
+;// CONCATENATED MODULE: ./src/secret-scrubber.ts
+/**
+ * Secrets out of every text relx writes. A registry may echo a credential in a 4xx body
+ * (`_authToken=…`, `Authorization: Bearer …`), and that body becomes an error message, a job
+ * summary line or an output — where `core.setSecret`'s log masking does not reach. So error
+ * texts built from HTTP responses, and every rendered error, go through `scrubSecrets`: the
+ * secrets relx was given (remembered when a client is built with them) and the shapes a secret
+ * has on the wire.
+ */
+const mask = '***';
+/** Shorter values would scrub ordinary words; no real token is this short. */
+const shortest = 6;
+const remembered = new Set();
+/** Remembers a credential (and the encodings it travels in) so that no text relx writes shows it. */
+function rememberSecret(value) {
+    if (!value || value.length < shortest)
+        return;
+    remembered.add(value);
+    remembered.add(encodeURIComponent(value));
+    remembered.add(Buffer.from(value).toString('base64'));
+}
+/** The secrets of a Basic auth pair, as they may come back: the password and the `user:password` pair. */
+const basicAuthSecrets = (username, password) => password ? [password, `${username ?? ''}:${password}`] : [];
+/** A user and password go out as Basic `user:password`: remember that form too. */
+function rememberBasicCredentials(username, password) {
+    rememberSecret(password);
+    if (password)
+        rememberSecret(`${username ?? ''}:${password}`);
+}
+const tokenCharacters = String.raw `[A-Za-z0-9._~+/=%-]{${shortest},}`;
+const wireShapes = [
+    // npmrc and form fields: _authToken=…, _auth=…, _password=…, password: …, "token":"…"
+    [
+        new RegExp(String.raw `((?:^|[^A-Za-z0-9_-])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`, 'gi'),
+        `$1${mask}`,
+    ],
+    // Authorization header values
+    [new RegExp(String.raw `\b(Bearer|Basic|token)(\s+)${tokenCharacters}`, 'gi'), `$1$2${mask}`],
+    // GitHub and npm token formats, wherever they appear
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|npm_[A-Za-z0-9]{30,})\b/g, mask],
+    // credentials in a URL: https://user:password@host, and a token as the user (https://x-access-token@host)
+    [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
+];
+/** `text` with every known secret and every secret-shaped value replaced by `***`. */
+function scrubSecrets(text, secrets = []) {
+    const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
+    // longest first, so a secret that contains another is replaced whole
+    let scrubbed = text;
+    for (const secret of known.sort((a, b) => b.length - a.length))
+        scrubbed = scrubbed.split(secret).join(mask);
+    for (const [shape, replacement] of wireShapes)
+        scrubbed = scrubbed.replace(shape, replacement);
+    return scrubbed;
+}
+/** For tests: forget what was remembered. */
+function forgetSecrets() {
+    remembered.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/relx-error.ts
+
 class RelxError extends Error {
     kind;
     file;
     field;
     fix;
+    delivery;
     constructor(kind, message, details = {}, options) {
         super(message, options);
         this.name = 'RelxError';
@@ -12199,30 +12264,40 @@ class RelxError extends Error {
         this.file = details.file;
         this.field = details.field;
         this.fix = details.fix;
+        this.delivery = details.delivery ?? 'unknown';
     }
     /** Terminal errors are the user's to fix; retrying does not help. */
     get terminal() {
         return this.kind !== 'transient';
     }
+    /**
+     * Whether trying the same call again is sound: only transient errors, and for a call that is not
+     * idempotent (a POST that creates something) only when the request provably did not arrive.
+     */
+    mayRepeat(idempotent) {
+        return !this.terminal && (idempotent || this.delivery === 'not-sent');
+    }
 }
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
-const inputError = (message, details = {}) => new RelxError('input', message, details);
+const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
 const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
-/** One line (or a few) a human reads: what is wrong, where, and the fix. */
+/**
+ * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
+ * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
+ */
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const lines = [where ? `${where}: ${error.message}` : error.message];
+        const message = scrubSecrets(error.message);
+        const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${error.fix}`);
+            lines.push(`Fix: ${scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return error instanceof Error ? error.message : String(error);
+    return scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -12230,9 +12305,112 @@ var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+const systemRetryClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+    timeout: (ms) => AbortSignal.timeout(ms),
+};
+const defaultRetryPolicy = {
+    attempts: 4,
+    attemptTimeoutMs: 60_000,
+    overallTimeoutMs: 5 * 60_000,
+    baseDelayMs: 500,
+    maxDelayMs: 20_000,
+};
+/** What to do after attempt `attempt` failed with `error` (pure). */
+function decideRetry(input) {
+    const { error, attempt, policy } = input;
+    if (!(error instanceof RelxError) || error.terminal)
+        return { action: 'stop', reason: 'terminal' };
+    if (!error.mayRepeat(input.idempotent))
+        return { action: 'stop', reason: 'may-have-landed' };
+    if (attempt >= policy.attempts)
+        return { action: 'stop', reason: 'attempts' };
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const backoff = Math.round(ceiling / 2 + (ceiling / 2) * input.random);
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, input.retryAfterMs ?? 0));
+    // a retry that could not even start before the deadline is not worth the wait
+    if (input.elapsedMs + delayMs >= policy.overallTimeoutMs)
+        return { action: 'stop', reason: 'deadline' };
+    return { action: 'retry', delayMs };
+}
+const formatSeconds = (ms) => ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 10_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.round(ms / 1000)} s`;
+function resolvePolicy(options) {
+    const policy = {
+        ...defaultRetryPolicy,
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...options.policy,
+    };
+    const base = options.clock ?? systemRetryClock;
+    const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
+    const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
+    return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
+}
+/** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
+async function runWithRetry(call, options = {}) {
+    const { policy, clock, progress } = resolvePolicy(options);
+    const started = clock.now().getTime();
+    for (let attempt = 1;; attempt++) {
+        const left = policy.overallTimeoutMs - (clock.now().getTime() - started);
+        const budget = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
+        let error;
+        try {
+            return await call.attempt(clock.timeout(budget), attempt, budget);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        if (error instanceof RelxError &&
+            call.alreadyDone &&
+            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            const done = await call.alreadyDone(error);
+            if (done !== undefined)
+                return done;
+            // it did not take effect: a conflict stands; a transient failure may be sent again
+            if (error.kind === 'transient')
+                error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
+        }
+        const elapsedMs = clock.now().getTime() - started;
+        const decision = decideRetry({
+            error,
+            attempt,
+            idempotent: call.idempotent,
+            elapsedMs,
+            policy,
+            random: clock.random(),
+            retryAfterMs: error instanceof RelxError ? (call.retryAfterMs?.(error) ?? null) : null,
+        });
+        if (decision.action === 'retry') {
+            progress(`${call.what} ${error.message}; trying again in ${formatSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${policy.attempts}, giving up in ${formatSeconds(policy.overallTimeoutMs - elapsedMs)}).`);
+            await clock.sleep(decision.delayMs);
+            continue;
+        }
+        throw finalError(call, error, decision.reason, attempt, elapsedMs, policy);
+    }
+}
+function finalError(call, error, reason, attempts, elapsedMs, policy) {
+    if (reason === 'terminal' || !(error instanceof RelxError))
+        return error;
+    const cause = error.message;
+    if (reason === 'may-have-landed') {
+        return transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
+    }
+    const tried = attempts === 1 ? 'once' : `${attempts} times`;
+    return transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
+}
+
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/git/run-git.ts
+
 
 
 class run_git_GitCommandError extends Error {
@@ -12276,11 +12454,20 @@ function run_git_runGit(cwd, args, options = {}) {
 }
 /** The two failures a user can fix get a kind and a fix; the rest stay git's own message. */
 function asGitError(error, cwd) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-        return inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
+    // Not `instanceof Error`: spawn's errors may come from another realm (a test VM, a bundle).
+    const code = typeof error === 'object' && error !== null ? error.code : undefined;
+    if (code === 'ENOENT') {
+        // spawn says ENOENT for a missing working directory too: tell the two apart
+        if (!(0,external_node_fs_.existsSync)(cwd)) {
+            return relx_error_inputError(`${cwd} does not exist.`, {
+                field: 'working-directory',
+                fix: "Pass the folder of a git clone (the action's working-directory, or the CLI's --cwd).",
+            });
+        }
+        return relx_error_inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
     }
     if (error instanceof run_git_GitCommandError && /not a git repository/i.test(error.stderr)) {
-        return inputError(`${cwd} is not a git repository.`, {
+        return relx_error_inputError(`${cwd} is not a git repository.`, {
             fix: 'Run relx inside a clone (in a workflow: actions/checkout with fetch-depth: 0), or pass --cwd.',
         });
     }
@@ -12288,6 +12475,9 @@ function asGitError(error, cwd) {
 }
 
 ;// CONCATENATED MODULE: ./src/git/git-write.ts
+
+
+
 
 /** Commits exactly `files` (already written) with `message`; returns the new commit. */
 async function commitFiles(cwd, files, message) {
@@ -12299,10 +12489,13 @@ async function commitFiles(cwd, files, message) {
 async function createAnnotatedTag(cwd, name, commit, message) {
     await run_git_runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
 }
-/** Pushes the release commit to the branch and the tags in one atomic push; a no-op when already there. */
+/**
+ * Pushes the release commit to the branch and the tags in one atomic push; a no-op when already
+ * there. `commit` null: only the tags (the branch holds the commit already, under later ones).
+ */
 async function pushRelease(cwd, target, commit, tags) {
     const refspecs = [
-        `${commit}:refs/heads/${target.branch}`,
+        ...(commit ? [`${commit}:refs/heads/${target.branch}`] : []),
         ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
     ];
     await run_git_runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
@@ -12326,32 +12519,55 @@ function pushAuthEnv(token) {
  * A branch that has diverged stays as it is; the push below rebases it.
  */
 async function fastForwardFromRemote(cwd, target) {
-    await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
+    await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
         env: pushAuthEnv(target.token),
     });
-    await runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
+    await run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
 }
 /**
- * Pushes the branch; when someone pushed meanwhile, rebases our commits onto theirs and tries
- * again (a few times), so neither push is lost.
+ * A failed push as the retry policy reads it: refused credentials or a remote that is not there
+ * are the user's to fix (terminal); anything else — a push race, the network — is transient,
+ * and a push is safe to repeat (the same commits land once).
  */
-async function pushBranchWithRetry(cwd, target, attempts = 3) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
-                env: pushAuthEnv(target.token),
-            });
-            return;
-        }
-        catch (error) {
-            if (attempt >= attempts)
-                throw error;
-            await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
-                env: pushAuthEnv(target.token),
-            });
-            await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
-        }
+function classifyPushFailure(error, target) {
+    if (!(error instanceof run_git_GitCommandError))
+        return error;
+    const said = error.stderr.trim().split('\n').slice(-3).join('\n');
+    if (/authentication failed|could not read username|permission denied|\b403\b|access denied|does not appear to be a git repository|repository not found/i.test(error.stderr)) {
+        return relx_error_inputError(`git push to ${target.remote} was refused:\n${scrubSecrets(said)}`, {
+            field: 'token',
+            fix: 'Give a token with contents: write on the repository, and check the remote.',
+        });
     }
+    const raced = /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|incorrect old value/i.test(error.stderr);
+    return transientError(raced ? 'was rejected: another push landed first' : `failed:\n${scrubSecrets(said)}`, { fix: 'Re-run: what was pushed is kept.', ...(raced ? { delivery: 'not-sent' } : {}) }, error);
+}
+/**
+ * Pushes the branch under the retry policy; when someone pushed meanwhile, rebases our commits
+ * onto theirs before the next attempt, so neither push is lost. Refused credentials stop at once.
+ */
+async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
+    const env = pushAuthEnv(target.token);
+    await runWithRetry({
+        what: `git push ${target.remote} ${target.branch}`,
+        idempotent: true,
+        fix: 'Re-run: what was pushed is kept.',
+        attempt: async (_signal, attempt) => {
+            if (attempt > 1) {
+                // their commits first; a rebase that conflicts stops here, as git says it
+                await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], { env });
+                await run_git_runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
+            }
+            try {
+                await run_git_runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+                    env,
+                });
+            }
+            catch (error) {
+                throw classifyPushFailure(error, target);
+            }
+        },
+    }, { attempts, policy: { baseDelayMs: 200, maxDelayMs: 2000 }, ...retry });
 }
 
 ;// CONCATENATED MODULE: ./src/git/git-refs.ts
@@ -12364,7 +12580,7 @@ async function pushBranchWithRetry(cwd, target, attempts = 3) {
 async function assertFullHistory(cwd) {
     const shallow = (await run_git_runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
     if (shallow === 'true') {
-        throw inputError('The repository is a shallow clone: relx needs the full history and tags.', {
+        throw relx_error_inputError('The repository is a shallow clone: relx needs the full history and tags.', {
             fix: 'Fetch everything: in a workflow set `fetch-depth: 0` on actions/checkout; locally run `git fetch --unshallow --tags`.',
         });
     }
@@ -12389,7 +12605,7 @@ async function resolveCommit(cwd, ref) {
     }
     catch (error) {
         if (error instanceof run_git_GitCommandError) {
-            throw inputError(`\`${ref}\` is not a commit in this repository.`, {
+            throw relx_error_inputError(`\`${ref}\` is not a commit in this repository.`, {
                 fix: 'Check the ref or range; in a workflow, fetch it (actions/checkout with fetch-depth: 0).',
             });
         }
@@ -12437,8 +12653,34 @@ async function isAncestor(cwd, ancestor, descendant) {
         throw error;
     }
 }
+/**
+ * The newest commit in `head`'s history whose diff of `file` adds or removes a line matching
+ * `pattern` (an extended regular expression), or null. One `git log -1 -G` that stops at the first
+ * match: finding where a version was set costs one process, however long the history.
+ */
+async function findLastLineChange(cwd, head, file, pattern) {
+    const out = await run_git_runGit(cwd, [
+        'log',
+        '-1',
+        '--no-renames',
+        '--format=%H%x00%P',
+        '--name-status',
+        '-E',
+        `-G${pattern}`,
+        head,
+        '--',
+        file,
+    ]);
+    const [header = '', ...rest] = out.split('\n').filter(Boolean);
+    const [commit = '', parents = ''] = header.split('\0');
+    if (!/^[0-9a-f]{40}$/.test(commit))
+        return null;
+    const createdFile = rest.some((line) => line.startsWith('A\t'));
+    return { commit, createdFile, parent: parents.split(' ').filter(Boolean)[0] ?? null };
+}
 
 ;// CONCATENATED MODULE: ./src/action-release/action-release-tree.ts
+
 /** What a release carries besides the actions; everything else (src, tests, scripts) stays on main. */
 const carried = [
     /^dist\//,
@@ -12481,6 +12723,47 @@ function actionReleaseTags(version) {
     const release = `v${match[1]}.${match[2]}.${match[3]}${match[4] ?? ''}`;
     return { release, major: match[4] ? null : `v${match[1]}` };
 }
+/** The files whose `uses:` a release pins: the templates, and composite actions using siblings. */
+const pinsUses = (path) => /^workflows-templates\/[^/]+\.ya?ml$/.test(path) || /(^|\/)action\.ya?ml$/.test(path);
+const usesLine = /^(\s*(?:-\s+)?uses:\s*)(['"]?)([\w.-]+)\/([\w.-]+)\/([\w./-]+)@([\w.-]+)\2(\s*#.*)?\s*$/;
+/**
+ * Rewrites every `uses: <repository>/<action>@<ref>` in `text` to the full SHA of the commit
+ * holding the released actions, with the release tag as the version comment — what an adopter's
+ * pinning audit asks of every third-party action, and relx is a third party to them. A reference
+ * to this repository's name under another owner, or to an action the release does not carry,
+ * would leave a copy that cannot be pinned or does not resolve: both stop the release.
+ */
+function pinActionUses(file, text, options) {
+    const [owner = '', name = ''] = options.repository.split('/');
+    const pinned = [];
+    const lines = text.split('\n').map((line, index) => {
+        const match = usesLine.exec(line);
+        if (!match)
+            return line;
+        const [, prefix = '', , usesOwner = '', usesName = '', path = '', ref = ''] = match;
+        if (usesName !== name)
+            return line;
+        const from = `${usesOwner}/${usesName}/${path}@${ref}`;
+        if (usesOwner !== owner) {
+            throw relx_error_inputError(`${file}:${index + 1} uses ${from}, but the actions are released as ${options.repository}.`, {
+                file,
+                field: 'uses',
+                fix: `Write \`uses: ${options.repository}/${path}@${ref}\` (or release with --repository ${usesOwner}/${usesName}).`,
+            });
+        }
+        if (!options.actions.has(path)) {
+            throw relx_error_inputError(`${file}:${index + 1} uses ${from}, but the release has no ${path}/action.yml.`, {
+                file,
+                field: 'uses',
+                fix: `Name one of the released actions: ${[...options.actions].sort().join(', ')}.`,
+            });
+        }
+        const to = `${options.repository}/${path}@${options.commit} # ${options.tag}`;
+        pinned.push({ file, line: index + 1, from, to });
+        return `${prefix}${to}`;
+    });
+    return { text: lines.join('\n'), pinned };
+}
 
 ;// CONCATENATED MODULE: ./src/action-release/publish-action-release.ts
 
@@ -12492,6 +12775,8 @@ function actionReleaseTags(version) {
 
 
 
+/** The name the templates and READMEs use the actions by. */
+const defaultActionRepository = 'relx-dev/relx';
 const tagCommit = async (cwd, tag) => {
     try {
         return await resolveCommit(cwd, `refs/tags/${tag}`);
@@ -12524,7 +12809,7 @@ async function publishActionRelease(cwd, options) {
         tags = actionReleaseTags(options.version);
     }
     catch {
-        throw inputError(`"${options.version}" is not a release version.`, {
+        throw relx_error_inputError(`"${options.version}" is not a release version.`, {
             field: '--version',
             fix: 'Give a SemVer version such as 1.4.2 (the source release of relx itself).',
         });
@@ -12542,54 +12827,65 @@ async function publishActionRelease(cwd, options) {
     });
     const laidOut = layoutActionRelease(entries);
     if (!laidOut.some((e) => /^[^/]+\/action\.ya?ml$/.test(e.path))) {
-        throw inputError(`${source.slice(0, 7)} has no actions/<name>/action.yml to release.`, {
+        throw relx_error_inputError(`${source.slice(0, 7)} has no actions/<name>/action.yml to release.`, {
             fix: 'Release from a commit of the relx repository (or one laid out the same way).',
         });
     }
+    const metadata = await laidOutEntries(cwd, laidOut);
+    const actionsTree = await writeTree(cwd, metadata);
+    const repository = options.repository ?? defaultActionRepository;
+    const actions = new Set(laidOut.filter((e) => /(^|\/)action\.ya?ml$/.test(e.path)).map((e) => external_node_path_.posix.dirname(e.path)));
+    const pinTree = (actionsCommit) => pinnedTree(cwd, metadata, { repository, actions, commit: actionsCommit, tag: tags.release });
+    // Whether anything is to be pinned does not depend on the commit: ask with a placeholder.
+    const planned = await pinTree('0'.repeat(40));
+    const needsPins = planned.pinned.length > 0;
     if (options.dryRun) {
+        // objects may have been hashed into the repository, unreferenced; no ref is written
+        const placeholder = (to) => to.replace('0'.repeat(40), '<actions commit>');
         return {
             tag: tags.release,
             majorTag: tags.major,
             commit: null,
+            actionsCommit: null,
             created: false,
             files: laidOut.map((e) => e.path),
+            pinned: planned.pinned.map((p) => ({ ...p, to: placeholder(p.to) })),
         };
     }
-    const index = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-action-release-'));
-    let tree;
-    try {
-        const lines = [];
-        for (const entry of laidOut) {
-            let sha = entry.sha;
-            if (entry.rewrite) {
-                const text = await run_git_runGit(cwd, ['cat-file', 'blob', entry.sha]);
-                sha = (await run_git_runGit(cwd, ['hash-object', '-w', '--stdin'], { input: rewriteActionMetadata(text) })).trim();
-            }
-            lines.push(`${entry.mode} ${sha}\t${entry.path}`);
-        }
-        const env = { GIT_INDEX_FILE: (0,external_node_path_.join)(index, 'index') };
-        await run_git_runGit(cwd, ['update-index', '--add', '--index-info'], { input: `${lines.join('\n')}\n`, env });
-        tree = (await run_git_runGit(cwd, ['write-tree'], { env })).trim();
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(index, { recursive: true, force: true });
-    }
     let commit = await tagCommit(cwd, tags.release);
+    let actionsCommit;
+    let pinned = [];
     let created = false;
     if (commit) {
-        const existingTree = (await run_git_runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
-        if (existingTree !== tree) {
+        // a re-run: the tag must hold this very release (and, pinned, point into its own parent)
+        actionsCommit = needsPins ? await firstParent(cwd, commit) : commit;
+        const expected = needsPins && actionsCommit ? await pinTree(actionsCommit) : { tree: actionsTree, pinned };
+        const same = actionsCommit !== null &&
+            (await treeOf(cwd, actionsCommit)) === actionsTree &&
+            (await treeOf(cwd, commit)) === expected.tree;
+        if (!same) {
             throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
                 fix: `A released version never changes: release the next version instead of ${tags.release}.`,
             });
         }
+        pinned = expected.pinned;
         progress(`${tags.release} already released at ${commit.slice(0, 7)}`);
     }
     else {
         const previous = tags.major ? await tagCommit(cwd, tags.major) : null;
         const parents = [...(previous ? ['-p', previous] : []), '-p', source];
         const message = `release ${tags.release}\n\nActions laid out from ${source}.\n`;
-        commit = (await run_git_runGit(cwd, ['commit-tree', tree, ...parents], { input: message })).trim();
+        actionsCommit = (await run_git_runGit(cwd, ['commit-tree', actionsTree, ...parents], { input: message })).trim();
+        commit = actionsCommit;
+        if (needsPins) {
+            // The release commit's own SHA is known only once it is written, so the uses: are pinned to
+            // its parent, the commit above: same actions, same bundles, only these lines differ.
+            const second = await pinTree(actionsCommit);
+            pinned = second.pinned;
+            const pinMessage = `release ${tags.release}: pin relx's actions\n\nTemplates and composite actions use ${repository}/<action>@${actionsCommit} # ${tags.release}.\n`;
+            commit = (await run_git_runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })).trim();
+            progress(`pinned ${pinned.length} uses: to ${actionsCommit.slice(0, 7)}`);
+        }
         await run_git_runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
         created = true;
         progress(`tagged ${tags.release} at ${commit.slice(0, 7)}`);
@@ -12611,7 +12907,75 @@ async function publishActionRelease(cwd, options) {
         });
         progress(`pushed ${refspecs.length} tag(s) to ${options.push.remote}`);
     }
-    return { tag: tags.release, majorTag: tags.major, commit, created, files: laidOut.map((e) => e.path) };
+    return {
+        tag: tags.release,
+        majorTag: tags.major,
+        commit,
+        actionsCommit,
+        created,
+        files: laidOut.map((e) => e.path),
+        pinned,
+    };
+}
+/** The release tree's entries, action.yml files rewritten for their new depth. */
+async function laidOutEntries(cwd, laidOut) {
+    const entries = [];
+    for (const entry of laidOut) {
+        let sha = entry.sha;
+        if (entry.rewrite) {
+            const text = await run_git_runGit(cwd, ['cat-file', 'blob', entry.sha]);
+            sha = await writeBlob(cwd, rewriteActionMetadata(text));
+        }
+        entries.push({ mode: entry.mode, sha, path: entry.path });
+    }
+    return entries;
+}
+/** The tree with every `uses:` of a released action pinned to `options.commit` (see pinActionUses). */
+async function pinnedTree(cwd, entries, options) {
+    const pinned = [];
+    const pinnedEntries = [];
+    for (const entry of entries) {
+        if (!pinsUses(entry.path)) {
+            pinnedEntries.push(entry);
+            continue;
+        }
+        const text = await run_git_runGit(cwd, ['cat-file', 'blob', entry.sha]);
+        const result = pinActionUses(entry.path, text, options);
+        pinned.push(...result.pinned);
+        pinnedEntries.push(result.pinned.length > 0 ? { ...entry, sha: await writeBlob(cwd, result.text) } : entry);
+    }
+    // A composite action pinned to the commit above reaches its siblings as they are there; a sibling
+    // that itself uses a sibling would be reached unpinned: refuse rather than release that.
+    const withPins = new Set(pinned.map((p) => p.file));
+    for (const use of pinned) {
+        const target = /@/.test(use.to) ? use.to.slice(options.repository.length + 1, use.to.indexOf('@')) : '';
+        if (/(^|\/)action\.ya?ml$/.test(use.file) && [...withPins].some((f) => external_node_path_.posix.dirname(f) === target)) {
+            throw relx_error_inputError(`${use.file}:${use.line} uses ${target}, which itself uses another action of this release.`, {
+                file: use.file,
+                field: 'uses',
+                fix: 'A composite action may use sibling actions that use no other relx action (one release pins one level).',
+            });
+        }
+    }
+    return { tree: await writeTree(cwd, pinnedEntries), pinned };
+}
+const writeBlob = async (cwd, text) => (await run_git_runGit(cwd, ['hash-object', '-w', '--stdin'], { input: text })).trim();
+async function writeTree(cwd, entries) {
+    const index = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-action-release-'));
+    try {
+        const env = { GIT_INDEX_FILE: (0,external_node_path_.join)(index, 'index') };
+        const lines = entries.map((e) => `${e.mode} ${e.sha}\t${e.path}`);
+        await run_git_runGit(cwd, ['update-index', '--add', '--index-info'], { input: `${lines.join('\n')}\n`, env });
+        return (await run_git_runGit(cwd, ['write-tree'], { env })).trim();
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(index, { recursive: true, force: true });
+    }
+}
+const treeOf = async (cwd, commit) => (await run_git_runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+async function firstParent(cwd, commit) {
+    const [, parent] = (await run_git_runGit(cwd, ['rev-list', '--parents', '-n', '1', commit])).trim().split(' ');
+    return parent ?? null;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/action-release-command.ts
@@ -12628,6 +12992,7 @@ function registerActionReleaseCommand(program) {
         .description('Release GitHub Actions kept in actions/<name>/: lay them out at <name>/ beside dist/, tag vX.Y.Z, move vX.')
         .requiredOption('--version <semver>', 'the version to release, e.g. 1.4.2')
         .option('--source <ref>', 'the commit to lay out', 'HEAD')
+        .option('--repository <owner/name>', 'the name the templates use the actions by: each `uses: <owner/name>/<action>@…` is pinned to the release', defaultActionRepository)
         .option('--push', 'push both tags (atomically); the token comes from GITHUB_TOKEN, sent as a header')
         .option('--remote <name>', 'remote to push to', 'origin')
         .option('--dry-run', 'list the files of the release tree and stop')
@@ -12637,16 +13002,19 @@ function registerActionReleaseCommand(program) {
         const result = await publishActionRelease((0,external_node_path_.resolve)(options.cwd), {
             version: options.version,
             source: options.source,
+            repository: options.repository,
             push: options.push ? { remote: options.remote, ...tokenFromEnvironment() } : null,
             dryRun: options.dryRun ?? false,
             onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
         });
+        const pins = result.pinned.map((p) => `  ${p.file}:${p.line}  ${p.to}\n`).join('');
         if (options.json)
             process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else if (options.dryRun)
-            process.stdout.write(`${result.tag} would hold:\n  ${result.files.join('\n  ')}\n`);
+            process.stdout.write(`${result.tag} would hold:\n  ${result.files.join('\n  ')}\n${pins ? `and pin:\n${pins}` : ''}`);
         else
-            process.stdout.write(`${result.tag}${result.majorTag ? ` (${result.majorTag})` : ''} ${result.created ? 'released' : 'already released'} at ${result.commit ?? ''}\n`);
+            process.stdout.write(`${result.tag}${result.majorTag ? ` (${result.majorTag})` : ''} ${result.created ? 'released' : 'already released'} at ${result.commit ?? ''}\n` +
+                (pins ? `pinned to the actions at ${result.actionsCommit ?? ''}:\n${pins}` : ''));
     });
 }
 function tokenFromEnvironment() {
@@ -12654,8 +13022,6 @@ function tokenFromEnvironment() {
     return token ? { token } : {};
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/changelog/changelog-entries.ts
 
 /** A release heading as conventional-changelog writes it: `# [1.3.0](…) (date)`, `## 1.2.1 (date)`. */
@@ -12807,6 +13173,15 @@ function renderManifestDiff(diff) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/release/write-boundary.ts
+/** Runs one write between its two boundaries. */
+async function atBoundary(boundary, name, write) {
+    boundary?.(`before:${name}`);
+    const result = await write();
+    boundary?.(`after:${name}`);
+    return result;
+}
+
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/index.js
 var enums = __nccwpck_require__(6820);
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/models/index.js
@@ -22381,7 +22756,7 @@ function issueField(path) {
  * The input error for a document that fails its schema: the first field named in `field`, up to
  * five problems in the message, so one run shows what to fix.
  */
-function schemaInputError(what, issues, file, fix) {
+function schema_issues_schemaInputError(what, issues, file, fix) {
     const problems = issues.map((issue) => ({
         field: issueField(issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path) ||
             '(root)',
@@ -22389,7 +22764,7 @@ function schemaInputError(what, issues, file, fix) {
     }));
     const shown = problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`);
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
-    return inputError(`${what} does not match its schema: ${shown.join('; ')}${more}`, {
+    return relx_error_inputError(`${what} does not match its schema: ${shown.join('; ')}${more}`, {
         file,
         field: problems[0]?.field ?? '',
         fix,
@@ -22451,14 +22826,14 @@ function parsePublishedList(text, file) {
         value = JSON.parse(text);
     }
     catch {
-        throw inputError('The published list is not JSON.', {
+        throw relx_error_inputError('The published list is not JSON.', {
             file,
             fix: "Pass publish-artifact's `published` output unmodified.",
         });
     }
     const version = value?.schemaVersion;
     if (version !== publishedListSchemaVersion) {
-        throw inputError(`The published list has schemaVersion ${JSON.stringify(version)}; this relx reads ${publishedListSchemaVersion}.`, {
+        throw relx_error_inputError(`The published list has schemaVersion ${JSON.stringify(version)}; this relx reads ${publishedListSchemaVersion}.`, {
             file,
             field: 'schemaVersion',
             fix: 'Use publish-artifact and write-manifest from the same relx release.',
@@ -22466,12 +22841,12 @@ function parsePublishedList(text, file) {
     }
     const result = publishedListSchema.safeParse(value);
     if (!result.success) {
-        throw schemaInputError('The published list', result.error.issues, file, "Pass publish-artifact's `published` output unmodified.");
+        throw schema_issues_schemaInputError('The published list', result.error.issues, file, "Pass publish-artifact's `published` output unmodified.");
     }
     const seen = new Set();
     result.data.items.forEach((item, index) => {
         if (seen.has(item.component)) {
-            throw inputError(`Component ${item.component} is listed twice.`, {
+            throw relx_error_inputError(`Component ${item.component} is listed twice.`, {
                 file,
                 field: `items[${index}].component`,
                 fix: 'List each component once.',
@@ -22482,7 +22857,194 @@ function parsePublishedList(text, file) {
     return result.data;
 }
 
+;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
+
+
+/**
+ * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
+ * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
+ */
+const componentTypes = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'files',
+];
+const bumpLevels = ['major', 'minor', 'patch', 'none'];
+const dependencyKinds = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+    'dependsOn',
+];
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const relx_config_name = schemas_string()
+    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
+function isInsideRepository(path) {
+    const normalized = external_node_path_.posix.normalize(path.replaceAll('\\', '/'));
+    return (!/[\0\r\n]/.test(path) &&
+        !external_node_path_.posix.isAbsolute(normalized) &&
+        !/^[A-Za-z]:/.test(normalized) &&
+        normalized !== '..' &&
+        !normalized.startsWith('../'));
+}
+const repositoryPath = schemas_string()
+    .min(1)
+    .refine(isInsideRepository, {
+    message: 'must stay inside the repository (a relative path without `..` leaving it)',
+    params: {
+        fix: 'Use a folder relative to the repository root, inside it, e.g. services/api; relx never reads, versions or publishes outside the repository.',
+    },
+});
+/**
+ * An OCI repository name as the distribution spec defines it: a registry host (optional port),
+ * then lower-case path components separated by `/`, each of [a-z0-9] joined by `.`, `_`, `__`
+ * or dashes. Nothing else: names reach registry URLs, manifests and logs.
+ */
+const ociHost = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?';
+const ociPathComponent = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const ociRepositoryPattern = new RegExp(`^${ociHost}(?:/${ociPathComponent})+$`);
+const calverFormat = schemas_string()
+    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
+    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
+const tagFormat = schemas_string()
+    .refine((f) => f.includes('{version}'), 'must contain {version}')
+    .describe('Tag template: {name} the component name, {unscopedName} the name without its npm scope (@acme/core → core), {dir} the last segment of its folder (packages/core-lib → core-lib), and {version}; e.g. "{name}@{version}", "{unscopedName}-v{version}", "v{version}". Unset: each component follows the convention its existing tags use, "{name}@{version}" when it has none.');
+const defaultTagFormat = '{name}@{version}';
+const bootstrapCommit = schemas_string()
+    .regex(/^[0-9a-fA-F]{7,40}$/, 'a commit sha')
+    .describe('For a component with no tag for its current version: the commit its history starts after (that commit excluded), instead of the commit that last set the version in its version file.');
+const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
+const buildMetadata = schemas_string()
+    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
+    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
+const releaseRuleSchema = object({
+    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
+    scope: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
+    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
+})
+    .strict();
+const publishConfigSchema = object({
+    registry: schemas_string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .optional()
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
+    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: schemas_string()
+        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .refine((s) => !s.startsWith('oci-layout:') || isInsideRepository(s.slice(11).split(':')[0] ?? ''), {
+        message: 'the oci-layout folder must stay inside the repository',
+        params: { fix: 'Use oci-layout:<dir> with a folder relative to the repository root, inside it.' },
+    })
+        .optional()
+        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
+    repository: schemas_string()
+        .max(255)
+        .regex(ociRepositoryPattern, 'an OCI repository name: registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .optional()
+        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+})
+    .strict()
+    .describe('Where and how the component is published.');
+const channelSchema = object({
+    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
+    prerelease: schemas_string()
+        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
+        .optional()
+        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
+})
+    .strict();
+const componentConfigSchema = object({
+    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
+    type: schemas_enum(componentTypes)
+        .optional()
+        .describe('Defaults to npm-package when the path holds a package.json.'),
+    path: repositoryPath.optional().describe('Folder of the component, relative to the repository root.'),
+    paths: array(repositoryPath)
+        .min(1)
+        .optional()
+        .describe('Several folders; commits touching any of them count.'),
+    version: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Initial version when the component has no tag and no version file.'),
+    versioning: versioning.optional(),
+    calverFormat: calverFormat.optional(),
+    buildMetadata: buildMetadata.optional(),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    dependsOn: array(relx_config_name)
+        .optional()
+        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    publish: publishConfigSchema.optional(),
+})
+    .strict();
+const relxConfigSchema = object({
+    $schema: schemas_string().optional(),
+    discoverWorkspaces: schemas_boolean()
+        .default(true)
+        .describe('Discover npm, pnpm, yarn and lerna workspace packages as npm-package components, with the release settings of lerna.json and nx.json (fixed versioning becomes a lockstep group).'),
+    exclude: array(schemas_string().min(1))
+        .default([])
+        .describe('Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.'),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    versioning: versioning.default('semver'),
+    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    buildMetadata: buildMetadata.optional(),
+    preMajorBreaking: schemas_enum(['major', 'minor'])
+        .default('major')
+        .describe('The bump a breaking change gives a component below 1.0.0.'),
+    rules: array(releaseRuleSchema)
+        .default([])
+        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
+    channels: array(channelSchema)
+        .default([])
+        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    propagation: object({
+        bump: schemas_enum(['none', 'patch', 'same'])
+            .default('patch')
+            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
+        through: array(schemas_enum(dependencyKinds))
+            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
+            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
+    })
+        .strict()
+        .default({
+        bump: 'patch',
+        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
+    }),
+    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
+        .strict()
+        .describe('Members share one version: any bump bumps them all.'))
+        .default([]),
+    components: array(componentConfigSchema)
+        .default([])
+        .describe('Components to declare, or discovered ones to refine.'),
+    commits: object({
+        nested: schemas_enum(['off', 'release-please'])
+            .default('off')
+            .describe("Several changes in one commit. off: a commit is its header and its footers, as semantic-release, conventional-recommended-bump and Nx read it; a body's bulleted list of squashed commits (`* feat: …`) or quoted release notes never counts. release-please: also release-please's documented forms, for repositories that release with it: each paragraph after a blank line that starts with an unbulleted Conventional Commit header of a known type, and each BEGIN_NESTED_COMMIT … END_NESTED_COMMIT block, is a change of its own. Either way a BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE block replaces the commit's message and a `Release-As: X.Y.Z` (or `Release-As: <component>@X.Y.Z`) footer sets the next version."),
+    })
+        .strict()
+        .default({ nested: 'off' })
+        .describe('How commit messages are read.'),
+})
+    .strict();
+
 ;// CONCATENATED MODULE: ./src/manifest/release-manifest.ts
+
 
 
 
@@ -22518,7 +23080,9 @@ const manifestPackageSchema = object({
     .strict();
 const manifestImageSchema = object({
     name: componentName,
-    repository: schemas_string().min(1).describe('Image repository, e.g. ghcr.io/acme/api.'),
+    repository: schemas_string()
+        .regex(ociRepositoryPattern, 'an OCI repository name such as ghcr.io/acme/api (lower-case, no spaces or newlines)')
+        .describe('Image repository, e.g. ghcr.io/acme/api.'),
     tag: schemas_string().min(1).describe('The version tag; informative, the digest is what is deployed.'),
     digest: schemas_string().min(1).optional().describe('Manifest digest, sha256:…'),
 })
@@ -22568,14 +23132,14 @@ function parseReleaseManifest(text, file) {
     const [syntax] = document.errors;
     if (syntax) {
         const line = syntax.linePos?.[0].line;
-        throw inputError(`YAML syntax error${line ? ` on line ${line}` : ''}: ${syntax.message.split('\n')[0]}`, {
+        throw relx_error_inputError(`YAML syntax error${line ? ` on line ${line}` : ''}: ${syntax.message.split('\n')[0]}`, {
             file,
             fix: fixManifest,
         });
     }
     const result = releaseManifestSchema.safeParse(document.toJS());
     if (!result.success)
-        throw schemaInputError('The release manifest', result.error.issues, file, fixManifest);
+        throw schema_issues_schemaInputError('The release manifest', result.error.issues, file, fixManifest);
     return result.data;
 }
 const byName = (items) => [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -23084,7 +23648,7 @@ function validateManifest(manifest, file) {
         .map(([component, range]) => ({ field: `compatibility[${index}].${component}`, range })));
     const [badRange] = invalidRange;
     if (badRange) {
-        throw inputError(`"${badRange.range}" is not a SemVer range.`, {
+        throw relx_error_inputError(`"${badRange.range}" is not a SemVer range.`, {
             ...(file ? { file } : {}),
             field: badRange.field,
             fix: 'Write a range such as 1.9.x, ^2.1.0 or ">=1.4.0 <2.0.0".',
@@ -23094,7 +23658,7 @@ function validateManifest(manifest, file) {
     const [first] = violations;
     if (first) {
         const lines = violations.map((v) => `  ${v.component} (${v.field}): ${v.message}`);
-        throw inputError(violations.length === 1
+        throw relx_error_inputError(violations.length === 1
             ? `Component ${first.component} is not pinned: ${first.message}.`
             : `${violations.length} components are not pinned:\n${lines.join('\n')}`, {
             ...(file ? { file } : {}),
@@ -23104,7 +23668,7 @@ function validateManifest(manifest, file) {
     }
     const compatibility = checkCompatibility(manifest);
     if (compatibility.satisfiedRow === null) {
-        throw inputError(`The release satisfies none of the ${compatibility.rows.length} compatibility rows:\n${renderCompatibilityFailure(compatibility)}`, {
+        throw relx_error_inputError(`The release satisfies none of the ${compatibility.rows.length} compatibility rows:\n${renderCompatibilityFailure(compatibility)}`, {
             ...(file ? { file } : {}),
             field: 'compatibility',
             fix: 'Release versions that one row allows, or declare the new combination as a row.',
@@ -23113,6 +23677,7 @@ function validateManifest(manifest, file) {
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/write-manifest-files.ts
+
 
 
 
@@ -23145,9 +23710,11 @@ function isSameRelease(a, b) {
  * Writes `<dir>/<name>.yaml` and its CycloneDX BOM `<dir>/<name>.cdx.json`. Validates first: an
  * invalid manifest writes nothing. A name is written once: an existing manifest of the same release
  * is a no-op (its BOM is completed if missing), one with other content is a conflict. The BOM is
- * written before the manifest, so a manifest on disk always has its BOM.
+ * written before the manifest, so a manifest on disk always has its BOM; the manifest is the
+ * release's record, so a BOM without one is left from a run killed between the two and is
+ * replaced. Each file appears whole or not at all (written aside, then linked or renamed in).
  */
-async function writeManifestFiles(manifest, dir) {
+async function writeManifestFiles(manifest, dir, boundary) {
     validateManifest(manifest);
     const { path, bomPath } = manifestPaths(dir, manifest.metadata.name);
     const existingText = await readIfExists(path);
@@ -23162,7 +23729,7 @@ async function writeManifestFiles(manifest, dir) {
         const bom = renderCycloneDxBom(existing);
         const existingBom = await readIfExists(bomPath);
         if (existingBom === null)
-            await (0,promises_namespaceObject.writeFile)(bomPath, bom, { flag: 'wx' });
+            await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
         else if (existingBom !== bom) {
             throw conflictError(`The BOM of release ${manifest.metadata.name} does not match its manifest.`, {
                 file: bomPath,
@@ -23174,23 +23741,42 @@ async function writeManifestFiles(manifest, dir) {
     const text = renderReleaseManifest(manifest);
     const bom = renderCycloneDxBom(manifest);
     await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-    const existingBom = await readIfExists(bomPath);
-    if (existingBom !== null && existingBom !== bom) {
-        throw conflictError(`A BOM for release ${manifest.metadata.name} exists without its manifest.`, {
-            file: bomPath,
-            fix: `Delete ${bomPath} (it belongs to no manifest), then run again.`,
-        });
+    if ((await readIfExists(bomPath)) !== bom) {
+        await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
     }
-    if (existingBom === null)
-        await (0,promises_namespaceObject.writeFile)(bomPath, bom, { flag: 'wx' });
-    await (0,promises_namespaceObject.writeFile)(path, text, { flag: 'wx' });
+    await atBoundary(boundary, `write:${path}`, () => createFile(path, text));
     return { name: manifest.metadata.name, path, sha256: sha256(text), bomPath, written: true };
+}
+const write_manifest_files_partial = (path) => `${path}.partial`;
+/** Writes `path` whole: aside first, then renamed over it. */
+async function replaceFile(path, text) {
+    await (0,promises_namespaceObject.writeFile)(write_manifest_files_partial(path), text);
+    await (0,promises_namespaceObject.rename)(write_manifest_files_partial(path), path);
+}
+/** Creates `path` whole, never over an existing file (link fails when it exists). */
+async function createFile(path, text) {
+    await (0,promises_namespaceObject.writeFile)(write_manifest_files_partial(path), text);
+    try {
+        await (0,promises_namespaceObject.link)(write_manifest_files_partial(path), path);
+    }
+    catch (error) {
+        if (error.code === 'EEXIST') {
+            throw conflictError(`${path} was written meanwhile by another run.`, {
+                file: path,
+                fix: 'Run again: a manifest of the same release is then found identical and kept.',
+            });
+        }
+        throw error;
+    }
+    finally {
+        await (0,promises_namespaceObject.unlink)(write_manifest_files_partial(path)).catch(() => undefined);
+    }
 }
 /** Reads and parses one manifest file; a missing file is an input error naming it. */
 async function readManifestFile(path) {
     const text = await readIfExists(path);
     if (text === null) {
-        throw inputError(`Manifest ${path} does not exist.`, { file: path, fix: 'Check the path.' });
+        throw relx_error_inputError(`Manifest ${path} does not exist.`, { file: path, fix: 'Check the path.' });
     }
     return parseReleaseManifest(text, path);
 }
@@ -23256,7 +23842,10 @@ const gitopsConfigSchema = object({
         .regex(/^[\w./-]*\{env\}[\w./-]*$/, 'a path containing {env}')
         .refine((f) => !f.split('/').includes('..'), 'no .. segments')
         .default('environments/{env}'),
-    branch: schemas_string().min(1).default('main'),
+    branch: schemas_string()
+        .regex(/^(?!-)(?!.*\.\.)(?!.*\.lock$)[\w./-]+$/, 'a branch name')
+        .optional()
+        .describe("The branch Argo CD or Flux reconciles (default: the repository's default branch)."),
     overlays: array(overlaySchema).default([]),
 })
     .strict();
@@ -23265,21 +23854,21 @@ function parseGitOpsConfig(text) {
         return gitopsConfigSchema.parse({});
     const document = (0,dist/* parseDocument */.Tp)(text);
     if (document.errors.length > 0) {
-        throw inputError(`${gitopsConfigFile} is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
+        throw relx_error_inputError(`${gitopsConfigFile} is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
             file: gitopsConfigFile,
             fix: 'Fix the YAML syntax.',
         });
     }
     const result = gitopsConfigSchema.safeParse(document.toJS() ?? {});
     if (!result.success) {
-        throw schemaInputError(gitopsConfigFile, result.error.issues, gitopsConfigFile, 'See the promote-env README for the layout.');
+        throw schema_issues_schemaInputError(gitopsConfigFile, result.error.issues, gitopsConfigFile, 'See the promote-env README for the layout.');
     }
     return result.data;
 }
 /** The environment, checked against the configured list: an unknown name or a path never gets through. */
 function checkEnvironment(config, environment, field = 'environment') {
     if (!environmentNamePattern.test(environment) || !config.environments.includes(environment)) {
-        throw inputError(`Unknown environment "${environment}".`, {
+        throw relx_error_inputError(`Unknown environment "${environment}".`, {
             field,
             fix: `Use one of: ${config.environments.join(', ')} (declared in ${gitopsConfigFile}).`,
         });
@@ -23345,6 +23934,34 @@ function parsePromotionMessage(message) {
 
 
 
+
+
+/** Each clone's folder names the process that owns it, so one a killed process left can be told apart. */
+const clonePrefix = 'relx-gitops-';
+const processIsAlive = (pid) => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM'; // alive, someone else's
+    }
+};
+/**
+ * Removes the clones of relx processes that no longer run (killed before their `finally`).
+ * A clone of a live process — another promotion running now — is never touched.
+ */
+function sweepAbandonedClones(root = (0,external_node_os_namespaceObject.tmpdir)()) {
+    const removed = [];
+    for (const name of (0,external_node_fs_.existsSync)(root) ? (0,external_node_fs_.readdirSync)(root) : []) {
+        const pid = Number(new RegExp(`^${clonePrefix}(\\d+)-`).exec(name)?.[1] ?? NaN);
+        if (!Number.isInteger(pid) || pid === process.pid || processIsAlive(pid))
+            continue;
+        (0,external_node_fs_.rmSync)((0,external_node_path_.join)(root, name), { recursive: true, force: true });
+        removed.push(name);
+    }
+    return removed;
+}
 const identity = {
     GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME || 'relx',
     GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL || 'relx@users.noreply.github.com',
@@ -23364,20 +23981,54 @@ class GitOpsClone {
         this.branch = branch;
         this.remote = remote;
     }
+    /** The branch known to exist on the remote (fetched before); null until then. */
+    fetched = null;
+    /** File contents at a commit never change: a retry re-reads history without running git show again. */
+    shown = new Map();
+    /**
+     * A clone on the branch the GitOps repository is reconciled from: `branch:` in its
+     * relx.gitops.yaml, else the remote's default branch (an empty repository starts `main`). A
+     * branch that does not exist is refused — a promotion to a new orphan branch would never deploy.
+     */
+    static async openConfigured(remote) {
+        const clone = await GitOpsClone.open(remote, null);
+        try {
+            const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
+            if (!config.branch || config.branch === clone.branch)
+                return { clone, config };
+            const from = clone.branch;
+            await clone.checkoutBranch(config.branch, from);
+            const there = parseGitOpsConfig(clone.read(gitopsConfigFile));
+            if (there.branch && there.branch !== config.branch) {
+                throw relx_error_inputError(`${gitopsConfigFile} on ${from} names branch ${config.branch}, whose own ${gitopsConfigFile} names ${there.branch}.`, { file: gitopsConfigFile, field: 'branch', fix: 'Name the same branch on both.' });
+            }
+            return { clone, config: there };
+        }
+        catch (error) {
+            clone.close();
+            throw error;
+        }
+    }
+    /** A clone of `branch`, or (null) of the remote's default branch. */
     static async open(remote, branch) {
-        const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-gitops-'));
+        sweepAbandonedClones();
+        const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), `${clonePrefix}${process.pid}-`));
         try {
             await run_git_runGit(dir, ['init', '--quiet']);
             await run_git_runGit(dir, ['remote', 'add', 'origin', remote.url]);
-            await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
-            const clone = new GitOpsClone(dir, branch, remote);
+            const env = pushAuthEnv(remote.token);
+            const heads = await run_git_runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
+            const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
+            await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
+            const clone = new GitOpsClone(dir, target, remote);
             await clone.refresh();
             return clone;
         }
         catch (error) {
             (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
             if (error instanceof run_git_GitCommandError) {
-                throw inputError(`Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`, {
+                // git echoes the URL, credentials and all, when it was given them in it
+                throw relx_error_inputError(scrubSecrets(`Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`, [remote.token]), {
                     field: 'gitops-repository',
                     fix: 'Check the URL or path, and that the token may read it.',
                 });
@@ -23385,14 +24036,46 @@ class GitOpsClone {
             throw error;
         }
     }
-    /** Moves to what the remote holds now (an empty remote stays an empty branch). */
+    /** Moves to `branch`, which must exist on the remote. */
+    async checkoutBranch(branch, from) {
+        this.branch = branch;
+        await run_git_runGit(this.dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+        try {
+            await this.refresh();
+        }
+        catch (error) {
+            this.branch = from;
+            throw error;
+        }
+    }
+    /**
+     * Moves to what the remote holds now. An empty remote stays an empty branch (the first
+     * promotion creates it); a remote with branches but not this one is refused, never orphaned.
+     */
     async refresh() {
         const env = pushAuthEnv(this.remote.token);
-        const heads = await run_git_runGit(this.dir, ['ls-remote', '--heads', 'origin', this.branch], { env });
-        if (heads.trim() === '')
+        // once the branch is known to be there, a refresh after a lost race is one fetch and a reset
+        if (this.fetched !== this.branch)
+            await this.checkRemoteBranch(env);
+        if (this.fetched !== this.branch)
             return;
         await run_git_runGit(this.dir, ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`], { env });
         await run_git_runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
+    }
+    async checkRemoteBranch(env) {
+        const heads = await run_git_runGit(this.dir, ['ls-remote', '--heads', 'origin'], { env });
+        const names = [...heads.matchAll(/\trefs\/heads\/(\S+)$/gm)].map((m) => m[1] ?? '');
+        if (names.length === 0)
+            return;
+        if (!names.includes(this.branch)) {
+            const url = scrubSecrets(this.remote.url, [this.remote.token]);
+            throw relx_error_inputError(`The GitOps repository ${url} has no branch ${this.branch}.`, {
+                file: gitopsConfigFile,
+                field: 'branch',
+                fix: `Set branch: to the branch Argo CD or Flux reconciles (it has ${names.slice(0, 5).join(', ')}), or create ${this.branch} first.`,
+            });
+        }
+        this.fetched = this.branch;
     }
     read(path) {
         const full = (0,external_node_path_.join)(this.dir, path);
@@ -23411,7 +24094,11 @@ class GitOpsClone {
             const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
             if (!commit || !time || !author || message === undefined)
                 continue;
-            const content = await run_git_runGit(this.dir, ['show', `${commit}:${path}`]).catch(() => null);
+            const key = `${commit}:${path}`;
+            const content = this.shown.has(key)
+                ? (this.shown.get(key) ?? null)
+                : await run_git_runGit(this.dir, ['show', key]).catch(() => null);
+            this.shown.set(key, content);
             entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
         }
         return entries;
@@ -23428,12 +24115,27 @@ class GitOpsClone {
         });
         return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
     }
+    /**
+     * Whether another promotion landed since the last refresh: one ls-remote, much cheaper than a
+     * commit and a push that would be turned away — what keeps many promotions at once fast.
+     */
+    async remoteMoved() {
+        const env = pushAuthEnv(this.remote.token);
+        const tip = (await run_git_runGit(this.dir, ['ls-remote', 'origin', `refs/heads/${this.branch}`], { env }))
+            .split('\t')[0]
+            ?.trim();
+        if (this.fetched !== this.branch)
+            return Boolean(tip); // created meanwhile
+        const base = await run_git_runGit(this.dir, ['rev-parse', `refs/remotes/origin/${this.branch}`]).catch(() => '');
+        return tip !== base.trim();
+    }
     /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
     async push() {
         try {
             await run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
                 env: pushAuthEnv(this.remote.token),
             });
+            this.fetched = this.branch;
             return true;
         }
         catch (error) {
@@ -23456,9 +24158,8 @@ class GitOpsClone {
 
 /** Reads an environment from the GitOps repository: what it runs now and each promotion, newest first. */
 async function readEnvironment(remote, environment) {
-    const clone = await GitOpsClone.open(remote, 'main');
+    const { clone, config } = await GitOpsClone.openConfigured(remote);
     try {
-        const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
         checkEnvironment(config, environment, '--env');
         const path = releaseFile(config, environment);
         const text = clone.read(path);
@@ -23593,7 +24294,139 @@ function topologicalOrder(components, kinds) {
     return order;
 }
 
+;// CONCATENATED MODULE: ./src/workspace/read-workspace-json.ts
+
+
+
+/** JSON as npm reads it: a UTF-8 byte order mark before the text is allowed. */
+function parseJsonText(text, file) {
+    try {
+        return JSON.parse(text.replace(/^\uFEFF/, ''));
+    }
+    catch (error) {
+        throw configurationError(`not valid JSON: ${error.message}`, {
+            file,
+            fix: 'Fix the JSON syntax.',
+        });
+    }
+}
+/** A JSON file of the workspace, or undefined when there is none. */
+async function readJsonFile(root, file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    return parseJsonText(text, file);
+}
+
+;// CONCATENATED MODULE: ./src/workspace/workspace-glob.ts
+/**
+ * A workspace glob as a regular expression: `*` within one folder name, `**` across folders
+ * (none included, so `fixtures/**` matches fixtures itself, as in fast-glob).
+ */
+function globToRegExp(glob) {
+    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
+    let source = '';
+    parts.forEach((part, i) => {
+        const first = i === 0;
+        if (part === '**') {
+            // `**` brings its own slashes: `a/**/b` is a/b, a/x/b …; `a/**` is a and all below it
+            if (i === parts.length - 1)
+                source += first ? '.*' : '(?:/.*)?';
+            else
+                source += first ? '(?:[^/]+/)*' : '/(?:[^/]+/)*';
+            return;
+        }
+        const segment = part
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*');
+        source += first || parts[i - 1] === '**' ? segment : `/${segment}`;
+    });
+    return new RegExp(`^${source}$`);
+}
+/**
+ * Whether a folder is excluded: it, or a folder it is in, matches one of the globs — so
+ * `playground` and `playground/**` both leave out everything below playground/.
+ */
+function isExcludedFolder(folder, excluded) {
+    if (excluded.length === 0 || folder === '')
+        return false;
+    const parts = folder.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/');
+        if (excluded.some((glob) => glob.test(prefix)))
+            return true;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/workspace/release-tool-settings.ts
+
+
+const asPatterns = (value) => typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : null;
+async function readReleaseToolSettings(root) {
+    const lerna = (await readJsonFile(root, 'lerna.json'));
+    const nx = (await readJsonFile(root, 'nx.json'));
+    return {
+        lerna: lerna
+            ? {
+                packages: asPatterns(lerna.packages),
+                fixed: typeof lerna.version === 'string' && lerna.version !== 'independent',
+            }
+            : null,
+        nx: nx?.release && typeof nx.release === 'object' ? parseNxRelease(nx.release) : null,
+    };
+}
+function parseNxRelease(release) {
+    // Nx's default relationship is fixed: one version for every released project.
+    const fixedOf = (value) => value !== 'independent';
+    const groups = release.groups;
+    if (groups && typeof groups === 'object') {
+        return {
+            groups: Object.entries(groups).map(([name, group]) => ({
+                name: `nx.json/${name}`,
+                patterns: asPatterns(group.projects) ?? [],
+                fixed: fixedOf(group.projectsRelationship),
+            })),
+        };
+    }
+    return {
+        groups: [
+            {
+                name: 'nx.json',
+                patterns: asPatterns(release.projects) ?? ['*'],
+                fixed: fixedOf(release.projectsRelationship),
+            },
+        ],
+    };
+}
+/**
+ * The projects Nx's `projects` patterns select: project names, globs of names or folders,
+ * `tag:<tag>`, and `!` exclusions; only exclusions start from every project.
+ */
+function matchNxProjects(patterns, projects) {
+    const matches = (pattern, project) => {
+        if (pattern.startsWith('tag:'))
+            return project.tags.includes(pattern.slice(4));
+        if (pattern === project.projectName || pattern === project.name || pattern === project.path)
+            return true;
+        const glob = globToRegExp(pattern);
+        return glob.test(project.projectName) || glob.test(project.name) || glob.test(project.path);
+    };
+    const include = patterns.filter((p) => !p.startsWith('!'));
+    const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    return projects.filter((project) => (include.length === 0 || include.some((p) => matches(p, project))) &&
+        !exclude.some((p) => matches(p, project)));
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
+
+
+
 
 
 
@@ -23604,26 +24437,11 @@ const dependencyFields = [
     'peerDependencies',
     'optionalDependencies',
 ];
-async function readJson(root, file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8');
-    }
-    catch {
-        return null;
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw configurationError(`not valid JSON: ${error.message}`, {
-            file,
-            fix: 'Fix the JSON syntax.',
-        });
-    }
-}
-/** The workspace globs: package.json `workspaces` (npm, yarn) and pnpm-workspace.yaml `packages`. */
-async function workspaceGlobs(root, rootPackage) {
+const readPackageJson = async (root, file) => (await readJsonFile(root, file));
+/** The package folder globs and where they come from; lerna.json `packages` win, as in lerna. */
+async function workspaceGlobs(root, rootPackage, tools) {
+    if (tools.lerna?.packages)
+        return { globs: tools.lerna.packages, source: 'lerna.json packages' };
     let pnpm = null;
     try {
         pnpm = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, 'pnpm-workspace.yaml'), 'utf8');
@@ -23632,36 +24450,28 @@ async function workspaceGlobs(root, rootPackage) {
         // not a pnpm workspace
     }
     if (pnpm !== null) {
-        const parsed = ((0,dist/* parse */.qg)(pnpm) ?? {});
-        return Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+        const parsed = ((0,dist/* parse */.qg)(pnpm.replace(/^\uFEFF/, '')) ?? {});
+        const globs = Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+        return { globs, source: 'pnpm-workspace.yaml packages' };
     }
     const declared = rootPackage?.workspaces;
     if (Array.isArray(declared))
-        return declared;
-    if (declared && Array.isArray(declared.packages))
-        return declared.packages;
+        return { globs: declared, source: 'package.json workspaces' };
+    if (declared && Array.isArray(declared.packages)) {
+        return { globs: declared.packages, source: 'package.json workspaces.packages' };
+    }
+    // lerna without workspaces or `packages` reads packages/*
+    if (tools.lerna)
+        return { globs: ['packages/*'], source: 'lerna.json (default packages/*)' };
     return null;
 }
-/** A workspace glob as a regular expression: `*` within one folder name, `**` across folders. */
-function globToRegExp(glob) {
-    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
-    const source = parts
-        .map((part, i) => {
-        const last = i === parts.length - 1;
-        if (part === '**')
-            return last ? '.*' : '(?:[^/]+/)*';
-        const segment = part
-            .split('*')
-            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-            .join('[^/]*');
-        return last ? segment : `${segment}/`;
-    })
-        .join('');
-    return new RegExp(`^${source}$`);
-}
-/** Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules and dot folders. */
-async function packageFolders(root, maxDepth) {
+/**
+ * Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules, dot
+ * folders and excluded folders (which are not walked at all: fixtures can be large).
+ */
+async function packageFolders(root, maxDepth, excluded) {
     const found = [];
+    const left = [];
     const walk = async (relativeDir, depth) => {
         if (depth > maxDepth)
             return;
@@ -23670,51 +24480,50 @@ async function packageFolders(root, maxDepth) {
             if (entry.isFile() && entry.name === 'package.json' && relativeDir)
                 found.push(relativeDir);
             if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
-                await walk(relativeDir ? `${relativeDir}/${entry.name}` : entry.name, depth + 1);
+                const folder = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+                if (isExcludedFolder(folder, excluded))
+                    left.push(folder);
+                else
+                    await walk(folder, depth + 1);
             }
         }
     };
     await walk('', 0);
-    return found.sort();
+    return { folders: found.sort(), excluded: left.sort() };
 }
 /**
- * Zero-config discovery: the packages of an npm, yarn or pnpm workspace with their internal
- * dependency edges, or the root package alone when the repository is not a workspace.
+ * Zero-config discovery: the packages of an npm, yarn, pnpm or lerna workspace with their
+ * internal dependency edges, or the root package alone when the repository is not a workspace;
+ * with lerna's and Nx's release settings. Folders matching `exclude` are left out.
  */
-async function discoverWorkspaces(root) {
-    const rootPackage = await readJson(root, 'package.json');
-    const globs = await workspaceGlobs(root, rootPackage);
+async function discoverWorkspaces(root, options = {}) {
+    const rootPackage = await readPackageJson(root, 'package.json');
+    const tools = await readReleaseToolSettings(root);
+    const workspace = await workspaceGlobs(root, rootPackage, tools);
     const manifests = [];
-    if (globs === null) {
+    let excludedFolders = [];
+    if (workspace === null) {
         if (rootPackage?.name)
             manifests.push({ path: '', json: rootPackage });
     }
     else {
+        const { globs } = workspace;
         const include = globs.filter((g) => !g.startsWith('!')).map(globToRegExp);
-        const exclude = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
+        const negated = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
         const depth = Math.max(1, ...globs.map((g) => (g.includes('**') ? 8 : g.split('/').filter(Boolean).length)));
-        for (const folder of await packageFolders(root, depth)) {
-            if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder)))
+        const walked = await packageFolders(root, depth, (options.exclude ?? []).map(globToRegExp));
+        excludedFolders = walked.excluded;
+        for (const folder of walked.folders) {
+            if (!include.some((r) => r.test(folder)) || negated.some((r) => r.test(folder)))
                 continue;
-            const json = await readJson(root, `${folder}/package.json`);
+            const json = await readPackageJson(root, `${folder}/package.json`);
             if (json?.name)
                 manifests.push({ path: folder, json });
         }
     }
-    const names = new Set();
-    for (const { path, json } of manifests) {
-        const name = json.name;
-        if (names.has(name)) {
-            const first = manifests.find((m) => m.json.name === name)?.path;
-            throw configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
-                file: `${path}/package.json`,
-                field: 'name',
-                fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
-            });
-        }
-        names.add(name);
-    }
-    return manifests.map(({ path, json }) => ({
+    assertUniqueNames(manifests);
+    const names = new Set(manifests.map((m) => m.json.name));
+    const packages = manifests.map(({ path, json }) => ({
         name: json.name,
         path,
         version: typeof json.version === 'string' ? json.version : null,
@@ -23723,145 +24532,74 @@ async function discoverWorkspaces(root) {
             .filter(([dependency]) => names.has(dependency) && dependency !== json.name)
             .map(([dependency, range]) => ({ name: dependency, kind, range }))),
     }));
+    return {
+        packages,
+        source: workspace?.source ?? (manifests.length > 0 ? 'package.json at the root' : null),
+        excluded: excludedFolders,
+        ...releaseToolGroups(tools, manifests),
+    };
 }
-
-;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
-
-/**
- * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
- * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
- * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
- * (relx-config-schema.test.ts); editors pick it up from the file's first line:
- *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
- * or from a `$schema:` key, which is why the schema allows one.
- */
-const componentTypes = [
-    'npm-package',
-    'container-image',
-    'helm-chart',
-    'terraform-module',
-    'files',
-];
-const bumpLevels = ['major', 'minor', 'patch', 'none'];
-const dependencyKinds = [
-    'dependencies',
-    'devDependencies',
-    'peerDependencies',
-    'optionalDependencies',
-    'dependsOn',
-];
-/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
-const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
-const relx_config_name = schemas_string()
-    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
-const calverFormat = schemas_string()
-    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
-    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
-const tagFormat = schemas_string()
-    .refine((f) => f.includes('{version}'), 'must contain {version}')
-    .describe('Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".');
-const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
-const buildMetadata = schemas_string()
-    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
-    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
-const releaseRuleSchema = object({
-    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
-    scope: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
-    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
-})
-    .strict();
-const publishConfigSchema = object({
-    registry: schemas_string()
-        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
-        .optional()
-        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
-    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
-    source: schemas_string()
-        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
-        .optional()
-        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
-    repository: schemas_string()
-        .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
-        .optional()
-        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
-})
-    .strict()
-    .describe('Where and how the component is published.');
-const channelSchema = object({
-    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
-    prerelease: schemas_string()
-        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
-        .optional()
-        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
-})
-    .strict();
-const componentConfigSchema = object({
-    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
-    type: schemas_enum(componentTypes)
-        .optional()
-        .describe('Defaults to npm-package when the path holds a package.json.'),
-    path: schemas_string().min(1).optional().describe('Folder of the component, relative to the repository root.'),
-    paths: array(schemas_string().min(1))
-        .min(1)
-        .optional()
-        .describe('Several folders; commits touching any of them count.'),
-    version: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Initial version when the component has no tag and no version file.'),
-    versioning: versioning.optional(),
-    calverFormat: calverFormat.optional(),
-    buildMetadata: buildMetadata.optional(),
-    tagFormat: tagFormat.optional(),
-    dependsOn: array(relx_config_name)
-        .optional()
-        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
-    publish: publishConfigSchema.optional(),
-})
-    .strict();
-const relxConfigSchema = object({
-    $schema: schemas_string().optional(),
-    discoverWorkspaces: schemas_boolean()
-        .default(true)
-        .describe('Discover npm, pnpm and yarn workspace packages as npm-package components.'),
-    tagFormat: tagFormat.default('{name}@{version}'),
-    versioning: versioning.default('semver'),
-    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
-    buildMetadata: buildMetadata.optional(),
-    preMajorBreaking: schemas_enum(['major', 'minor'])
-        .default('major')
-        .describe('The bump a breaking change gives a component below 1.0.0.'),
-    rules: array(releaseRuleSchema)
-        .default([])
-        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
-    channels: array(channelSchema)
-        .default([])
-        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
-    propagation: object({
-        bump: schemas_enum(['none', 'patch', 'same'])
-            .default('patch')
-            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
-        through: array(schemas_enum(dependencyKinds))
-            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
-            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
-    })
-        .strict()
-        .default({
-        bump: 'patch',
-        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
-    }),
-    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
-        .strict()
-        .describe('Members share one version: any bump bumps them all.'))
-        .default([]),
-    components: array(componentConfigSchema)
-        .default([])
-        .describe('Components to declare, or discovered ones to refine.'),
-})
-    .strict();
+/** Every name used twice, with both folders, and the `exclude` that leaves the copies out. */
+function assertUniqueNames(manifests) {
+    const folders = new Map();
+    for (const { path, json } of manifests) {
+        const name = json.name;
+        folders.set(name, [...(folders.get(name) ?? []), path]);
+    }
+    const twice = [...folders].filter(([, paths]) => paths.length > 1);
+    const [first] = twice;
+    if (!first)
+        return;
+    // Suggest leaving out the deeper folder of each pair: fixtures sit below what they test.
+    const depth = (path) => path.split('/').length;
+    const copies = twice.flatMap(([, paths]) => [...paths].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b)).slice(1));
+    const listed = twice
+        .slice(0, 10)
+        .map(([name, paths]) => `${name}: ${paths.map((p) => `"${p}"`).join(' and ')}`);
+    if (twice.length > 10)
+        listed.push(`… and ${twice.length - 10} more`);
+    const message = twice.length === 1
+        ? `Two workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
+        : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
+    throw configurationError(message, {
+        file: `${first[1][1]}/package.json`,
+        field: 'name',
+        fix: `Leave out the folders that are not released (test fixtures, playgrounds, examples) with \`exclude\` in relx.config.yaml, e.g. exclude: [${copies
+            .slice(0, 10)
+            .map((p) => JSON.stringify(p))
+            .join(', ')}] (globs such as "playground/**" work), or give each package its own name.`,
+    });
+}
+/** Lockstep groups and unreleased packages, as lerna.json and nx.json `release` declare them. */
+function releaseToolGroups(tools, manifests) {
+    const lockstep = [];
+    const notReleased = new Map();
+    const all = manifests.map((m) => m.json.name);
+    if (tools.lerna?.fixed)
+        lockstep.push({ name: 'lerna.json', components: all });
+    if (tools.nx) {
+        const projects = manifests.map(({ path, json }) => ({
+            name: json.name,
+            projectName: json.nx?.name ?? json.name,
+            path,
+            tags: Array.isArray(json.nx?.tags) ? json.nx.tags.map(String) : [],
+        }));
+        const grouped = new Set();
+        for (const group of tools.nx.groups) {
+            const members = matchNxProjects(group.patterns, projects).map((p) => p.name);
+            for (const m of members)
+                grouped.add(m);
+            if (group.fixed)
+                lockstep.push({ name: group.name, components: members });
+        }
+        const field = tools.nx.groups.some((g) => g.name !== 'nx.json') ? 'groups' : 'projects';
+        for (const name of all) {
+            if (!grouped.has(name))
+                notReleased.set(name, `not in nx.json release.${field}`);
+        }
+    }
+    return { lockstep, notReleased };
+}
 
 ;// CONCATENATED MODULE: ./src/workspace/read-relx-config.ts
 
@@ -23870,11 +24608,14 @@ const relxConfigSchema = object({
 
 
 const defaultConfigFiles = ['relx.config.yaml', 'relx.config.yml'];
-/** Reads and validates the config; every problem is reported at once, each with its field and fix. */
+/**
+ * Reads and validates the config; every problem is reported at once, each with its field and fix.
+ * `configFile` is relative to the repository root, or absolute.
+ */
 async function readRelxConfig(root, configFile) {
     const candidates = configFile ? [configFile] : defaultConfigFiles;
     for (const candidate of candidates) {
-        const path = (0,external_node_path_.join)(root, candidate);
+        const path = (0,external_node_path_.resolve)(root, candidate);
         let text;
         try {
             text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
@@ -23882,13 +24623,15 @@ async function readRelxConfig(root, configFile) {
         catch {
             continue;
         }
-        const file = (0,external_node_path_.relative)(root, path) || candidate;
+        // Named as the user knows it: relative inside the repository, absolute outside it.
+        const inside = (0,external_node_path_.relative)(root, path);
+        const file = inside && !inside.startsWith('..') && !(0,external_node_path_.isAbsolute)(inside) ? inside : path;
         return { file, config: parseRelxConfig(text, file) };
     }
     if (configFile) {
-        throw inputError(`Config file ${configFile} does not exist.`, {
+        throw relx_error_inputError(`Config file ${configFile} does not exist.`, {
             file: configFile,
-            fix: 'Check the path (it is relative to the repository root), or omit it to use relx.config.yaml or the defaults.',
+            fix: `Check the path (relative to the repository root ${root}, or absolute), or omit it to use relx.config.yaml or the defaults.`,
         });
     }
     return { file: null, config: relxConfigSchema.parse({}) };
@@ -23939,6 +24682,9 @@ function describeIssue(issue) {
     if (issue.code === 'invalid_value') {
         const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
         return { field, message: `must be one of ${values}`, fix: `Set \`${field}\` to one of ${values}.` };
+    }
+    if (issue.code === 'custom' && typeof issue.params?.fix === 'string') {
+        return { field, message: issue.message, fix: issue.params.fix };
     }
     return { field, message: issue.message, fix: `Correct \`${field}\` (see schema/relx.config.schema.json).` };
 }
@@ -23999,6 +24745,7 @@ function editDistance(a, b) {
 
 
 
+
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
 /** Where each component type keeps its version, when it has a file for it. */
 function versionFileOf(type, path) {
@@ -24009,28 +24756,44 @@ function versionFileOf(type, path) {
         return `${prefix}Chart.yaml`;
     return null;
 }
-async function readVersion(root, file) {
+/** The version (and, for a package.json, privacy) in a component's version file. */
+async function readVersionFile(root, file) {
+    const none = { version: null, private: false };
     if (!file)
-        return null;
+        return none;
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8');
     }
     catch {
-        return null;
+        return none;
     }
     let value;
-    try {
-        value = (file.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text));
+    if (file.endsWith('.json'))
+        value = parseJsonText(text, file);
+    else {
+        try {
+            value = (0,dist/* parse */.qg)(text);
+        }
+        catch (error) {
+            throw configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
+                file,
+                fix: `Fix the syntax of ${file}.`,
+            });
+        }
     }
-    catch (error) {
-        throw configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
-            file,
-            fix: `Fix the syntax of ${file}.`,
-        });
-    }
-    return typeof value?.version === 'string' ? value.version : null;
+    return {
+        version: typeof value?.version === 'string' ? value.version : null,
+        private: value?.private === true,
+    };
 }
+const noDiscovery = {
+    packages: [],
+    source: null,
+    excluded: [],
+    lockstep: [],
+    notReleased: new Map(),
+};
 /**
  * The components of a repository: discovered workspace packages, refined or extended by the
  * config. Everything that can be wrong with them is found here, before anything runs.
@@ -24038,8 +24801,10 @@ async function readVersion(root, file) {
 async function loadWorkspace(root, options = {}) {
     const { file, config } = await readRelxConfig(root, options.configFile);
     const at = (field, message, fix) => configurationError(message, { ...(file ? { file } : {}), field, fix });
-    const discovered = config.discoverWorkspaces ? await discoverWorkspaces(root) : [];
-    const byName = new Map(discovered.map((p) => [p.name, p]));
+    const discovery = config.discoverWorkspaces
+        ? await discoverWorkspaces(root, { exclude: config.exclude })
+        : noDiscovery;
+    const byName = new Map(discovery.packages.map((p) => [p.name, p]));
     const declared = new Map();
     config.components.forEach((entry, index) => {
         if (declared.has(entry.name)) {
@@ -24048,56 +24813,11 @@ async function loadWorkspace(root, options = {}) {
         declared.set(entry.name, { entry, index });
     });
     const names = [...new Set([...byName.keys(), ...declared.keys()])].sort((a, b) => a.localeCompare(b, 'en'));
+    if (names.length === 0)
+        throw await nothingToRelease(root, config.discoverWorkspaces ? discovery : null, file);
     const components = [];
     for (const name of names) {
-        const found = byName.get(name);
-        const own = declared.get(name);
-        const entry = own?.entry;
-        const field = own ? `components[${own.index}]` : name;
-        if (!relx_config_componentNamePattern.test(name)) {
-            throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
-        }
-        const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
-        if (paths.length === 0) {
-            throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
-        }
-        for (const [i, path] of paths.entries()) {
-            const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(root, path)).then((s) => s.isDirectory(), () => false);
-            if (!exists) {
-                throw at(entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
-            }
-        }
-        const type = entry?.type ?? (found ? 'npm-package' : 'files');
-        const versionFile = versionFileOf(type, paths[0] ?? '');
-        const versioning = entry?.versioning ?? config.versioning;
-        const scheme = versioning === 'calver'
-            ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
-            : { kind: 'semver' };
-        const dependsOn = [...(found?.dependsOn ?? [])];
-        (entry?.dependsOn ?? []).forEach((dependency, i) => {
-            if (!names.includes(dependency)) {
-                const near = closest(dependency, names);
-                throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
-                    ? `Did you mean "${near}"? Use a component's name.`
-                    : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
-            }
-            dependsOn.push({ name: dependency, kind: 'dependsOn' });
-        });
-        components.push({
-            name,
-            type,
-            paths,
-            version: (found && type === 'npm-package' ? found.version : await readVersion(root, versionFile)) ??
-                entry?.version ??
-                null,
-            versionFile,
-            scheme,
-            tagFormat: entry?.tagFormat ?? config.tagFormat,
-            ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
-            dependsOn,
-            private: found?.private ?? false,
-            ...(entry?.publish ? { publish: entry.publish } : {}),
-        });
+        components.push(await componentOf(name, { root, config, names, at, discovery }, byName.get(name), declared.get(name)));
     }
     const owners = new Map();
     for (const c of components) {
@@ -24109,14 +24829,155 @@ async function loadWorkspace(root, options = {}) {
             owners.set(path, c.name);
         }
     }
+    const lockstep = lockstepGroups(config, discovery, components, at);
+    assertAcyclic(components, config.propagation.through, file);
+    return { root, configFile: file, config: { ...config, lockstep }, components };
+}
+/** One component from what discovery found and what the config says about it. */
+async function componentOf(name, { root, config, names, at, discovery }, found, own) {
+    const entry = own?.entry;
+    const field = own ? `components[${own.index}]` : name;
+    if (!relx_config_componentNamePattern.test(name)) {
+        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+    }
+    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
+    if (paths.length === 0) {
+        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
+    }
+    for (const [i, path] of paths.entries()) {
+        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
+    }
+    // A declared folder with a package.json is an npm package, as the schema says.
+    const hasPackageJson = await isFile((0,external_node_path_.join)(root, paths[0] ?? '', 'package.json'));
+    const type = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+    const versionFile = versionFileOf(type, paths[0] ?? '');
+    const versioning = entry?.versioning ?? config.versioning;
+    const scheme = versioning === 'calver'
+        ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
+        : { kind: 'semver' };
+    const dependsOn = [
+        ...(found?.dependsOn ?? []),
+        ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
+    ];
+    const file = found && type === 'npm-package'
+        ? { version: found.version, private: found.private }
+        : await readVersionFile(root, versionFile);
+    const version = file.version ?? entry?.version ?? null;
+    const isPrivate = found?.private ?? file.private;
+    const notReleased = notReleasedBecause(isPrivate, version, entry ? undefined : discovery.notReleased.get(name));
+    return {
+        name,
+        type,
+        paths,
+        version,
+        versionFile,
+        scheme,
+        tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
+        ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' }),
+        ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
+        dependsOn,
+        private: isPrivate,
+        ...(notReleased ? { notReleased } : {}),
+        ...(entry?.publish ? { publish: entry.publish } : {}),
+    };
+}
+/** The config's `dependsOn` of a component, each naming a component. */
+function declaredDependencies(name, dependencies, { names, at, field }) {
+    return dependencies.map((dependency, i) => {
+        if (!names.includes(dependency)) {
+            const near = closest(dependency, names);
+            throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
+                ? `Did you mean "${near}"? Use a component's name.`
+                : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
+        }
+        return { name: dependency, kind: 'dependsOn' };
+    });
+}
+/**
+ * Why a component is never released, if it is not: a private package without a version (npm
+ * cannot version it, and nobody installs it), or one the repository's release tool leaves out.
+ */
+function notReleasedBecause(isPrivate, version, byReleaseTool) {
+    if (isPrivate && version === null)
+        return 'private, no version in its package.json';
+    return byReleaseTool;
+}
+const isFile = (path) => (0,promises_namespaceObject.stat)(path).then((s) => s.isFile(), () => false);
+/**
+ * A component's folder exists and is inside the repository, also after following symbolic
+ * links: relx reads, versions and publishes what is there.
+ */
+async function assertFolderInRepository(root, path, field, name, at) {
+    const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_.join)(root, path)).then((s) => s.isDirectory(), () => false);
+    if (!exists) {
+        throw at(field, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
+    }
+    const [real, realRoot] = await Promise.all([(0,promises_namespaceObject.realpath)((0,external_node_path_.join)(root, path)), (0,promises_namespaceObject.realpath)(root)]);
+    const inside = (0,external_node_path_.relative)(realRoot, real);
+    if (inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || inside.startsWith(external_node_path_.sep)) {
+        throw at(field, `Folder "${path}" of component ${name} is a link to ${real}, outside the repository.`, 'Point the component at a folder inside the repository (not a symbolic link that leaves it).');
+    }
+}
+/**
+ * The configured lockstep groups, checked, and the groups lerna.json (fixed mode) or nx.json
+ * (fixed release groups) declare — without components that are never released or that a
+ * configured group already holds.
+ */
+function lockstepGroups(config, discovery, components, at) {
+    const byName = new Map(components.map((c) => [c.name, c]));
+    const names = [...byName.keys()];
+    const configured = new Set();
     config.lockstep.forEach((group, g) => group.components.forEach((member, i) => {
-        if (!names.includes(member)) {
+        const component = byName.get(member);
+        if (!component) {
             const near = closest(member, names);
             throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names "${member}", which is not a component.`, near ? `Did you mean "${near}"?` : `Components: ${names.join(', ')}.`);
         }
+        if (component.notReleased) {
+            throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names ${member}, which is never released (${component.notReleased}).`, `Give ${member} a version, or remove it from the group.`);
+        }
+        configured.add(member);
     }));
-    assertAcyclic(components, config.propagation.through, file);
-    return { root, configFile: file, config, components };
+    const inferred = discovery.lockstep
+        .map((group) => ({
+        name: group.name,
+        components: group.components.filter((m) => byName.has(m) && !byName.get(m)?.notReleased && !configured.has(m)),
+    }))
+        .filter((group) => group.components.length >= 2);
+    return [...config.lockstep, ...inferred];
+}
+/** Nothing to plan: say what was looked for and what was found instead, and fail. */
+async function nothingToRelease(root, discovery, file) {
+    const others = [
+        ['Cargo.toml', 'Rust crates'],
+        ['pyproject.toml', 'a Python project'],
+        ['go.work', 'Go modules'],
+        ['go.mod', 'a Go module'],
+        ['pom.xml', 'a Maven project'],
+        ['build.gradle', 'a Gradle project'],
+    ];
+    const present = [];
+    for (const [marker, what] of others) {
+        if (await isFile((0,external_node_path_.join)(root, marker)))
+            present.push(`${marker} (${what})`);
+    }
+    const lines = [
+        discovery
+            ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+            : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
+    ];
+    if (discovery?.source)
+        lines.push(`${discovery.source} matched no folder with a named package.json.`);
+    if (discovery && discovery.excluded.length > 0) {
+        lines.push(`\`exclude\` left out ${discovery.excluded.length} folder(s): ${discovery.excluded.slice(0, 5).join(', ')}.`);
+    }
+    if (present.length > 0)
+        lines.push(`Found ${present.join(', ')}, which relx does not discover.`);
+    return configurationError(lines.join('\n'), {
+        ...(file ? { file } : {}),
+        field: 'components',
+        fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
+    });
 }
 /** Build metadata is SemVer's; a CalVer component ignores it. */
 function buildMetadataOf(template, scheme) {
@@ -24139,7 +25000,7 @@ async function gitopsRemote(option) {
     if (!url) {
         url = (await run_git_runGit(process.cwd(), ['remote', 'get-url', 'origin']).catch(() => '')).trim();
         if (!url) {
-            throw inputError('Which GitOps repository?', {
+            throw relx_error_inputError('Which GitOps repository?', {
                 field: '--gitops',
                 fix: 'Pass --gitops <url or path>, set RELX_GITOPS, or run inside a clone of the GitOps repository.',
             });
@@ -24186,7 +25047,7 @@ function registerDiffCommand(program) {
             const { releases } = await readEnvironment(await gitopsRemote(options.gitops), options.env);
             const [latest, earlier] = releases;
             if (!latest || !earlier) {
-                throw inputError(`${options.env} has run fewer than two releases.`, {
+                throw relx_error_inputError(`${options.env} has run fewer than two releases.`, {
                     field: '--env',
                     fix: 'See `relx history --env ' + options.env + '`.',
                 });
@@ -24195,7 +25056,7 @@ function registerDiffCommand(program) {
         }
         else {
             if (!a || !b)
-                throw inputError('diff needs two releases, or --env.', {
+                throw relx_error_inputError('diff needs two releases, or --env.', {
                     field: '<a> <b>',
                     fix: 'relx diff 1.3.0 1.4.0, or relx diff --env prod.',
                 });
@@ -24281,12 +25142,12 @@ function registerEnvironmentCommands(program) {
         else if (options.env)
             manifest = (await readEnvironment(await gitopsRemote(options.gitops), options.env)).status.manifest;
         else
-            throw inputError('compat needs --env or --manifest.', {
+            throw relx_error_inputError('compat needs --env or --manifest.', {
                 field: '--env',
                 fix: 'Pass --env prod, or --manifest releases/<name>.yaml.',
             });
         if (!manifest)
-            throw inputError(`${options.env ?? ''} runs nothing yet.`, {
+            throw relx_error_inputError(`${options.env ?? ''} runs nothing yet.`, {
                 field: '--env',
                 fix: 'Promote a release first.',
             });
@@ -24355,7 +25216,7 @@ function pinKustomizeImage(document, name, digest) {
 function applyOverlay(text, overlay, manifest, file) {
     const pin = pinOf(manifest, overlay.component);
     if (!pin) {
-        throw inputError(`The overlay for ${overlay.component} names a component the manifest does not have.`, {
+        throw relx_error_inputError(`The overlay for ${overlay.component} names a component the manifest does not have.`, {
             file,
             field: 'overlays.component',
             fix: 'Name a component of the release manifest, or remove the overlay.',
@@ -24363,7 +25224,7 @@ function applyOverlay(text, overlay, manifest, file) {
     }
     const document = (0,dist/* parseDocument */.Tp)(text);
     if (document.errors.length > 0) {
-        throw inputError(`The overlay ${file} is not valid YAML.`, {
+        throw relx_error_inputError(`The overlay ${file} is not valid YAML.`, {
             file,
             fix: 'Fix the file in the GitOps repository.',
         });
@@ -24372,7 +25233,7 @@ function applyOverlay(text, overlay, manifest, file) {
     if (kustomize) {
         const name = overlay.kustomizeImage ?? pin.repository;
         if (!name || !pin.digest) {
-            throw inputError(`${overlay.component} has no image digest to pin in ${file}.`, {
+            throw relx_error_inputError(`${overlay.component} has no image digest to pin in ${file}.`, {
                 file,
                 field: 'overlays.kustomizeImage',
                 fix: 'Kustomize overlays pin images by digest: use them for image components.',
@@ -24382,14 +25243,14 @@ function applyOverlay(text, overlay, manifest, file) {
     }
     else {
         if (!overlay.path) {
-            throw inputError(`The overlay ${file} for ${overlay.component} needs a path.`, {
+            throw relx_error_inputError(`The overlay ${file} for ${overlay.component} needs a path.`, {
                 field: 'overlays.path',
                 fix: 'Give the YAML path to set, e.g. image.digest.',
             });
         }
         const value = overlay.value === 'digest' ? pin.digest : overlay.value === 'version' ? pin.version : pin.reference;
         if (!value) {
-            throw inputError(`${overlay.component} has no ${overlay.value} to write to ${file}.`, {
+            throw relx_error_inputError(`${overlay.component} has no ${overlay.value} to write to ${file}.`, {
                 field: 'overlays.value',
                 fix: 'Use value: version for packages, digest or reference for images and charts.',
             });
@@ -24467,6 +25328,18 @@ function planPromotion(state, intent) {
 
 
 
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+/**
+ * The wait after the `lost`-th lost push race: "full jitter" exponential backoff (a random share of
+ * 50 ms · 2^lost, at most 8 s), so contenders spread out instead of racing again in step: the more
+ * promotions race, the longer each waits, and the fewer pushes are wasted. Pure.
+ */
+function raceBackoffMs(lost, random) {
+    return Math.round(random() * Math.min(8000, 50 * 2 ** Math.min(lost, 10)));
+}
 /** A manifest from outside: parsed, checked for floating references and compatibility, before any git. */
 function readManifestForPromotion(text, source) {
     const manifest = parseReleaseManifest(text, source);
@@ -24501,18 +25374,21 @@ async function readState(clone, environment) {
         overlays,
     };
 }
-const jitter = () => new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 120));
 /**
  * Plan → commit → push, and when another promotion landed first: fetch, plan again on the new
- * tip, retry. The other promotion is never lost, and a promotion that has become a no-op (the same
- * release landed meanwhile) stops there.
+ * tip, retry after a jittered backoff — for as long as `raceTimeoutMs` allows, not a fixed number
+ * of attempts, so many promotions at once all land. The other promotion is never lost, and a
+ * promotion that has become a no-op (the same release landed meanwhile) stops there.
  */
 async function land(context, intentFor) {
     const progress = context.onProgress ?? (() => { });
-    const attempts = context.attempts ?? 12;
-    const clone = await GitOpsClone.open(context.remote, 'main');
+    const clock = context.clock ?? systemClock;
+    const random = context.random ?? Math.random;
+    const timeout = context.raceTimeoutMs ?? 10 * 60_000;
+    const started = clock.now();
+    const { clone } = await GitOpsClone.openConfigured(context.remote);
     try {
-        for (let attempt = 1; attempt <= attempts; attempt++) {
+        for (let attempt = 1;; attempt++) {
             const state = await readState(clone, context.environment);
             const intent = await intentFor(state, clone);
             const plan = planPromotion(state, intent);
@@ -24535,18 +25411,21 @@ async function land(context, intentFor) {
                     record: plan.record,
                 };
             }
-            const commit = await clone.commit(plan.files, plan.message);
-            if (await clone.push()) {
+            // a retry checks first whether it would lose again, before it commits and pushes
+            const commit = attempt > 1 && (await clone.remoteMoved()) ? null : await clone.commit(plan.files, plan.message);
+            if (commit && (await clone.push())) {
                 progress(`${context.environment}: ${plan.message.split('\n')[0]} (${commit.slice(0, 7)})`);
                 return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
             }
+            const wait = raceBackoffMs(attempt, random);
+            const elapsed = clock.now() - started;
+            if (elapsed + wait > timeout) {
+                throw transientError(`${context.environment}: other promotions kept landing first (${attempt} attempts in ${Math.round(elapsed / 1000)} s).`, { fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.' });
+            }
             progress(`${context.environment}: another promotion landed first; trying again on top of it`);
-            await jitter();
+            await clock.sleep(wait);
             await clone.refresh();
         }
-        throw transientError(`${context.environment}: other promotions kept landing first (${attempts} attempts).`, {
-            fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.',
-        });
     }
     finally {
         clone.close();
@@ -24591,14 +25470,14 @@ function rollbackEnvironment(context, to) {
     return land(context, async (state, clone) => {
         const current = state.current;
         if (!current)
-            throw inputError(`${context.environment} has no release to roll back.`, {
+            throw relx_error_inputError(`${context.environment} has no release to roll back.`, {
                 field: 'environment',
                 fix: 'Promote a release first.',
             });
         const history = await rollbackCandidates(clone, state);
         const target = history.find((m) => to ? m.metadata.name === to : fingerprint(m) !== fingerprint(current));
         if (!target) {
-            throw inputError(to
+            throw relx_error_inputError(to
                 ? `${context.environment} never ran ${to}.`
                 : `${context.environment} has no earlier release to go back to.`, {
                 field: to ? '--to' : 'environment',
@@ -24616,7 +25495,7 @@ function rollbackEnvironment(context, to) {
  */
 function rollbackComponent(context, component, toVersion, now = new Date()) {
     if (!/^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/.test(component) || component.split('/').includes('..')) {
-        return Promise.reject(inputError(`"${component}" is not a component name.`, {
+        return Promise.reject(relx_error_inputError(`"${component}" is not a component name.`, {
             field: 'component',
             fix: 'Use the name as the manifest lists it.',
         }));
@@ -24624,13 +25503,13 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
     return land(context, async (state, clone) => {
         const current = state.current;
         if (!current)
-            throw inputError(`${context.environment} has no release to roll back.`, {
+            throw relx_error_inputError(`${context.environment} has no release to roll back.`, {
                 field: 'environment',
                 fix: 'Promote a release first.',
             });
         const now_ = pinnedComponents(current).get(component);
         if (!now_) {
-            throw inputError(`${context.environment} runs no component named ${component}.`, {
+            throw relx_error_inputError(`${context.environment} runs no component named ${component}.`, {
                 field: 'component',
                 fix: `Use one of: ${[...pinnedComponents(current).keys()].join(', ')}.`,
             });
@@ -24643,7 +25522,7 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
                 (toVersion ? then.version === toVersion : then.version !== now_.version || then.pin !== now_.pin));
         });
         if (!source) {
-            throw inputError(toVersion
+            throw relx_error_inputError(toVersion
                 ? `${context.environment} never ran ${component} ${toVersion}.`
                 : `${context.environment} never ran another version of ${component}.`, { field: 'component', fix: 'See `relx history --env <env>` for what it ran.' });
         }
@@ -24674,7 +25553,96 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/promotion/release-handoff.ts
+
+
+
+
+/**
+ * What CD receives from CI: the `relx-release-published` dispatch's client_payload. It is
+ * attacker-controlled data until checked: the manifest is promoted only when its exact bytes hash
+ * to `manifest_sha256`, whether it came in the payload or, when too large for one, was fetched
+ * from the source repository by path and commit.
+ */
+const sha1 = /^[0-9a-f]{40}$/;
+const handoffSchema = object({
+    schema_version: literal(1),
+    release: schemas_string().nullable().optional(),
+    repository: schemas_string()
+        .regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name')
+        .describe('The source repository, where the manifest is committed.'),
+    commit: schemas_string().regex(sha1, 'a full commit SHA').optional(),
+    run_url: schemas_string().nullable().optional(),
+    manifest_path: schemas_string()
+        .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[\w@./-]+$/, 'a path inside the repository, without . or ..'),
+    manifest_sha256: schemas_string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
+    manifest_commit: schemas_string().regex(sha1, 'a full commit SHA').optional(),
+    manifest: schemas_string().optional(),
+});
+const sha256Of = (bytes) => (0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex');
+const fix = 'Promote only what CI handed over: re-send the dispatch from the release run (publish-artifact/dispatch), never an edited payload.';
+/** Stops unless the exact bytes hash to `expected`: nothing is promoted from a payload that was altered. */
+function verifyManifestBytes(bytes, expected, source) {
+    const wanted = expected.trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(wanted)) {
+        throw relx_error_inputError(`"${expected}" is not a SHA-256.`, {
+            field: 'manifest-sha256',
+            fix: 'Pass the 64 hex digits write-manifest gave as `sha256` (the dispatch carries it as manifest_sha256).',
+        });
+    }
+    const actual = sha256Of(bytes);
+    if (actual !== wanted) {
+        throw relx_error_inputError(`The manifest ${source} is not the one CI handed over: its SHA-256 is ${actual}, manifest_sha256 says ${wanted}.`, { field: 'manifest_sha256', fix });
+    }
+}
+function parseHandoff(json, source) {
+    let value;
+    try {
+        value = JSON.parse(json);
+    }
+    catch {
+        throw inputError(`${source} is not JSON.`, {
+            field: 'handoff',
+            fix: 'Pass the dispatch payload as JSON: handoff: ${{ toJSON(github.event.client_payload) }}.',
+        });
+    }
+    const result = handoffSchema.safeParse(value);
+    if (!result.success) {
+        throw schemaInputError('The release hand-off', result.error.issues, source, 'Send it with publish-artifact/dispatch and a manifest (write-manifest’s `path`).');
+    }
+    return result.data;
+}
+/**
+ * The manifest text the hand-off names, verified: the payload's own copy, or — when the payload
+ * could not hold it — the file at `manifest_path` in `repository` at `manifest_commit`.
+ */
+async function receiveHandoffManifest(handoff, source) {
+    if (handoff.manifest !== undefined) {
+        verifyManifestBytes(handoff.manifest, handoff.manifest_sha256, 'in the dispatch payload');
+        return { text: handoff.manifest, sha256: handoff.manifest_sha256, origin: 'the dispatch payload' };
+    }
+    const commit = handoff.manifest_commit ?? handoff.commit;
+    if (!commit) {
+        throw inputError('The hand-off carries no manifest and no commit to fetch it from.', {
+            field: 'manifest_commit',
+            fix: 'Send the dispatch with publish-artifact/dispatch after write-manifest committed and pushed the manifest.',
+        });
+    }
+    if (!source) {
+        throw inputError('The manifest was too large for the dispatch payload and no source to fetch it from.', {
+            field: 'source-token',
+            fix: 'Give a token that may read the source repository (contents: read).',
+        });
+    }
+    const where = `${handoff.repository}:${handoff.manifest_path}@${commit.slice(0, 12)}`;
+    const bytes = await source.readFile(handoff.repository, handoff.manifest_path, commit);
+    verifyManifestBytes(bytes, handoff.manifest_sha256, where);
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return { text, sha256: handoff.manifest_sha256, origin: `${where} (${source.name})` };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/promote-command.ts
+
 
 
 
@@ -24698,6 +25666,7 @@ function registerPromoteCommands(program) {
         .description('Make an environment run a release manifest: a GitOps commit, in environment order, with audit trailers.')
         .requiredOption('--env <env>', 'the environment, e.g. staging')
         .requiredOption('--manifest <file>', 'the release manifest (releases/<name>.yaml)')
+        .option('--manifest-sha256 <hex>', "the SHA-256 the manifest must have (write-manifest's sha256, the dispatch's manifest_sha256)")
         .option(...gitopsOption)
         .option('--hotfix', 'skip the environment order; recorded in the promotion')
         .option('--approved-by <who>', 'who approved it (recorded)')
@@ -24705,13 +25674,15 @@ function registerPromoteCommands(program) {
         .option('--dry-run', 'say what would be written, write nothing')
         .option('--json', 'print the result as JSON')
         .action(async (options) => {
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.manifest), 'utf8').catch(() => {
-            throw inputError(`Cannot read the manifest ${options.manifest}.`, {
+        const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.manifest)).catch(() => {
+            throw relx_error_inputError(`Cannot read the manifest ${options.manifest}.`, {
                 field: '--manifest',
                 fix: 'Check the path.',
             });
         });
-        const manifest = readManifestForPromotion(text, options.manifest);
+        if (options.manifestSha256 !== undefined)
+            verifyManifestBytes(bytes, options.manifestSha256, options.manifest);
+        const manifest = readManifestForPromotion(bytes.toString('utf8'), options.manifest);
         const result = await promoteEnvironment(await promotionContext(options), manifest, {
             hotfix: options.hotfix ?? false,
         });
@@ -24748,7 +25719,32 @@ async function promotionContext(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/release/index-lock.ts
+
+
+
+
+/**
+ * A git killed mid-commit leaves `.git/index.lock`, and every later git write fails with git's
+ * own message. Found before the first write, with what to do.
+ */
+async function assertNoStaleIndexLock(cwd) {
+    const lock = (0,external_node_path_.resolve)(cwd, (await run_git_runGit(cwd, ['rev-parse', '--git-path', 'index.lock'])).trim());
+    const exists = await (0,promises_namespaceObject.access)(lock).then(() => true, () => false);
+    if (exists) {
+        throw conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
+            file: lock,
+            fix: 'If no git command is running in this repository (an earlier run was killed), delete the file and run again: the release resumes where it stopped.',
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/write-release-manifest.ts
+
+
+
+
+
 
 
 
@@ -24765,7 +25761,7 @@ async function readInputDocument(path, field) {
         return { text: await (0,promises_namespaceObject.readFile)(path, 'utf8'), source: path };
     }
     catch {
-        throw inputError(`Cannot read ${path}.`, { file: path, field, fix: 'Check the path.' });
+        throw relx_error_inputError(`Cannot read ${path}.`, { file: path, field, fix: 'Check the path.' });
     }
 }
 /** Compatibility rows from a YAML (or JSON) list of `{component: range}` rows. */
@@ -24773,7 +25769,7 @@ function parseCompatibilityRows(text, file) {
     const document = (0,dist/* parseDocument */.Tp)(text);
     const result = array(compatibilityRowSchema).safeParse(document.toJS());
     if (document.errors.length > 0 || !result.success) {
-        throw schemaInputError('The compatibility matrix', result.success ? [] : result.error.issues, file, 'Write a YAML list of rows, each mapping component names to SemVer ranges, e.g. `- {cli: 1.9.x, api: ">=1.4.0 <2.0.0"}`.');
+        throw schema_issues_schemaInputError('The compatibility matrix', result.success ? [] : result.error.issues, file, 'Write a YAML list of rows, each mapping component names to SemVer ranges, e.g. `- {cli: 1.9.x, api: ">=1.4.0 <2.0.0"}`.');
     }
     return result.data;
 }
@@ -24797,13 +25793,66 @@ async function writeReleaseManifest(options) {
         validateManifest(manifest);
         return { manifest, text: renderReleaseManifest(manifest), written: null };
     }
-    const written = await writeManifestFiles(manifest, options.dir);
+    const written = await writeManifestFiles(manifest, options.dir, options.boundary);
     // A re-run finds the release written before: report that one, with its own creation time.
     const kept = written.written ? manifest : await readManifestFile(written.path);
     return { manifest: kept, text: renderReleaseManifest(kept), written };
 }
+/**
+ * Before writing: a re-run checks out the commit it started from, so bring the branch up to what
+ * the remote holds, and an earlier attempt's manifest is found (and reproduced, not renamed).
+ */
+async function catchUpWithRemote(options) {
+    if (options.push)
+        await fastForwardFromRemote(options.cwd, options.push);
+}
+/**
+ * Commits the manifest and its BOM unless HEAD already holds them as they are, then pushes. The
+ * files decide, not whether this run wrote them: a run killed after writing and before its commit
+ * leaves them on disk, and its re-run must still commit and push them.
+ */
+async function recordReleaseManifest(written, options) {
+    const { cwd, boundary } = options;
+    const paths = [(0,external_node_path_.relative)(cwd, written.path), (0,external_node_path_.relative)(cwd, written.bomPath)];
+    const pending = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+    let commit = null;
+    if (pending.trim() !== '') {
+        await assertNoStaleIndexLock(cwd);
+        commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, paths, `chore(release): manifest ${written.name}`));
+    }
+    const push = options.push;
+    if (push)
+        await atBoundary(boundary, 'push', () => pushBranchWithRetry(cwd, push));
+    return { commit, pushed: push !== null };
+}
+
+;// CONCATENATED MODULE: ./src/release/write-boundary-from-environment.ts
+
+/**
+ * The kill-point test hook, off unless a test sets one of two variables:
+ * - `RELX_KILL_TRACE=<file>`: every write boundary passed is appended to the file, one a line
+ *   (how a test enumerates a command's boundaries);
+ * - `RELX_KILL_AT=<point>` or `<point>#<n>`: the process kills itself with SIGKILL on reaching
+ *   that boundary (the n-th time), as a crash or a cancelled job would stop it.
+ */
+function writeBoundaryFromEnvironment(env = process.env) {
+    const trace = env.RELX_KILL_TRACE;
+    const killAt = env.RELX_KILL_AT;
+    if (!trace && !killAt)
+        return undefined;
+    const [, point = '', occurrence = '1'] = /^(.*?)(?:#(\d+))?$/.exec(killAt ?? '') ?? [];
+    let seen = 0;
+    return (reached) => {
+        if (trace)
+            (0,external_node_fs_.appendFileSync)(trace, `${reached}\n`);
+        if (reached === point && ++seen === Number(occurrence))
+            process.kill(process.pid, 'SIGKILL');
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/cli/manifest-command.ts
+
+
 
 
 
@@ -24823,16 +25872,38 @@ function registerManifestCommand(program) {
         .option('--product <component>', 'with --naming semver: name the release after this component’s version')
         .option('--compatibility <file>', 'compatibility rows (YAML list of {component: range}); default: the previous ones')
         .option('--now <iso-date>', 'the creation time (default: now)')
+        .option('--commit', 'commit the manifest and its BOM (unless the branch holds them already)')
+        .option('--push', 'with --commit: push the branch (after catching up with it first)')
+        .option('--remote <name>', 'remote to push to', 'origin')
         .option('--dry-run', 'print the manifest and stop; write nothing')
         .option('--json', 'print the result as JSON (name, path, sha256, bomPath)')
         .action(async (options) => {
         const now = options.now ? new Date(options.now) : new Date();
         if (Number.isNaN(now.getTime())) {
-            throw inputError(`--now "${options.now}" is not a date.`, {
+            throw relx_error_inputError(`--now "${options.now}" is not a date.`, {
                 field: '--now',
                 fix: 'Use an ISO date such as 2026-11-24T15:00:00Z.',
             });
         }
+        if (options.push && !options.commit) {
+            throw relx_error_inputError('--push needs --commit.', { field: '--push', fix: 'Add --commit.' });
+        }
+        const cwd = process.cwd();
+        const branch = options.push && !options.dryRun ? (await readHead(cwd)).branch : null;
+        if (options.push && !options.dryRun && !branch) {
+            throw relx_error_inputError('Cannot push from a detached HEAD.', {
+                field: '--push',
+                fix: 'Check out the release branch.',
+            });
+        }
+        const boundary = writeBoundaryFromEnvironment();
+        const record = {
+            cwd,
+            push: branch ? { remote: options.remote, branch } : null,
+            ...(boundary ? { boundary } : {}),
+        };
+        if (!options.dryRun)
+            await catchUpWithRemote(record);
         const result = await writeReleaseManifest({
             published: await readInputDocument(options.published, '--published'),
             ...(options.previous ? { previousFile: (0,external_node_path_.resolve)(options.previous) } : {}),
@@ -24843,6 +25914,7 @@ function registerManifestCommand(program) {
             naming: namingFromOptions(options),
             clock: { now: () => now },
             dryRun: options.dryRun ?? false,
+            ...(boundary ? { boundary } : {}),
         });
         if (options.dryRun) {
             process.stdout.write(result.text);
@@ -24851,6 +25923,8 @@ function registerManifestCommand(program) {
         const written = result.written;
         if (!written)
             return;
+        if (options.commit)
+            await recordReleaseManifest(written, record);
         if (options.json) {
             const { name, path, sha256, bomPath } = written;
             process.stdout.write(`${JSON.stringify({ name, path, sha256, bomPath, written: written.written }, null, 2)}\n`);
@@ -25027,537 +26101,8 @@ function readGitLog(cwd, revisions) {
     return new GitLogStream(cwd, revisions);
 }
 
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/regex.js
-const nomatchRegex = /(?!.*)/;
-function regex_escape(string) {
-    return string.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-function joinOr(parts) {
-    return parts
-        .map(val => (typeof val === 'string' ? regex_escape(val.trim()) : val.source))
-        .filter(Boolean)
-        .join('|');
-}
-function getNotesRegex(noteKeywords, notesPattern) {
-    if (!noteKeywords) {
-        return nomatchRegex;
-    }
-    const noteKeywordsSelection = joinOr(noteKeywords);
-    if (!notesPattern) {
-        return new RegExp(`^[\\s|*]*(${noteKeywordsSelection})[:\\s]+(.*)`, 'i');
-    }
-    return notesPattern(noteKeywordsSelection);
-}
-function getReferencePartsRegex(issuePrefixes, issuePrefixesCaseSensitive) {
-    if (!issuePrefixes) {
-        return nomatchRegex;
-    }
-    const flags = issuePrefixesCaseSensitive ? 'g' : 'gi';
-    return new RegExp(`(?:.*?)??\\s*([\\w-\\.\\/]*?)??(${joinOr(issuePrefixes)})([\\w-]+)(?=\\s|$|[,;)\\]])`, flags);
-}
-function getReferencesRegex(referenceActions) {
-    if (!referenceActions) {
-        // matches everything
-        return /()(.+)/gi;
-    }
-    const joinedKeywords = joinOr(referenceActions);
-    return new RegExp(`(${joinedKeywords})(?:\\s+(.*?))(?=(?:${joinedKeywords})|$)`, 'gi');
-}
-/**
- * Make the regexes used to parse a commit.
- * @param options
- * @returns Regexes.
- */
-function getParserRegexes(options = {}) {
-    const notes = getNotesRegex(options.noteKeywords, options.notesPattern);
-    const referenceParts = getReferencePartsRegex(options.issuePrefixes, options.issuePrefixesCaseSensitive);
-    const references = getReferencesRegex(options.referenceActions);
-    return {
-        notes,
-        referenceParts,
-        references,
-        mentions: /@([\w-]+)/g,
-        url: /\b(?:https?):\/\/(?:www\.)?([-a-zA-Z0-9@:%_+.~#?&//=])+\b/
-    };
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoicmVnZXguanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvcmVnZXgudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBS0EsTUFBTSxZQUFZLEdBQUcsUUFBUSxDQUFBO0FBRTdCLFNBQVMsTUFBTSxDQUFDLE1BQWM7SUFDNUIsT0FBTyxNQUFNLENBQUMsT0FBTyxDQUFDLHFCQUFxQixFQUFFLE1BQU0sQ0FBQyxDQUFBO0FBQ3RELENBQUM7QUFFRCxTQUFTLE1BQU0sQ0FBQyxLQUEwQjtJQUN4QyxPQUFPLEtBQUs7U0FDVCxHQUFHLENBQUMsR0FBRyxDQUFDLEVBQUUsQ0FBQyxDQUFDLE9BQU8sR0FBRyxLQUFLLFFBQVEsQ0FBQyxDQUFDLENBQUMsTUFBTSxDQUFDLEdBQUcsQ0FBQyxJQUFJLEVBQUUsQ0FBQyxDQUFDLENBQUMsQ0FBQyxHQUFHLENBQUMsTUFBTSxDQUFDLENBQUM7U0FDdkUsTUFBTSxDQUFDLE9BQU8sQ0FBQztTQUNmLElBQUksQ0FBQyxHQUFHLENBQUMsQ0FBQTtBQUNkLENBQUM7QUFFRCxTQUFTLGFBQWEsQ0FDcEIsWUFBNkMsRUFDN0MsWUFBb0Q7SUFFcEQsSUFBSSxDQUFDLFlBQVksRUFBRSxDQUFDO1FBQ2xCLE9BQU8sWUFBWSxDQUFBO0lBQ3JCLENBQUM7SUFFRCxNQUFNLHFCQUFxQixHQUFHLE1BQU0sQ0FBQyxZQUFZLENBQUMsQ0FBQTtJQUVsRCxJQUFJLENBQUMsWUFBWSxFQUFFLENBQUM7UUFDbEIsT0FBTyxJQUFJLE1BQU0sQ0FBQyxhQUFhLHFCQUFxQixjQUFjLEVBQUUsR0FBRyxDQUFDLENBQUE7SUFDMUUsQ0FBQztJQUVELE9BQU8sWUFBWSxDQUFDLHFCQUFxQixDQUFDLENBQUE7QUFDNUMsQ0FBQztBQUVELFNBQVMsc0JBQXNCLENBQzdCLGFBQThDLEVBQzlDLDBCQUErQztJQUUvQyxJQUFJLENBQUMsYUFBYSxFQUFFLENBQUM7UUFDbkIsT0FBTyxZQUFZLENBQUE7SUFDckIsQ0FBQztJQUVELE1BQU0sS0FBSyxHQUFHLDBCQUEwQixDQUFDLENBQUMsQ0FBQyxHQUFHLENBQUMsQ0FBQyxDQUFDLElBQUksQ0FBQTtJQUVyRCxPQUFPLElBQUksTUFBTSxDQUFDLG1DQUFtQyxNQUFNLENBQUMsYUFBYSxDQUFDLDhCQUE4QixFQUFFLEtBQUssQ0FBQyxDQUFBO0FBQ2xILENBQUM7QUFFRCxTQUFTLGtCQUFrQixDQUN6QixnQkFBaUQ7SUFFakQsSUFBSSxDQUFDLGdCQUFnQixFQUFFLENBQUM7UUFDdEIscUJBQXFCO1FBQ3JCLE9BQU8sVUFBVSxDQUFBO0lBQ25CLENBQUM7SUFFRCxNQUFNLGNBQWMsR0FBRyxNQUFNLENBQUMsZ0JBQWdCLENBQUMsQ0FBQTtJQUUvQyxPQUFPLElBQUksTUFBTSxDQUFDLElBQUksY0FBYyx1QkFBdUIsY0FBYyxNQUFNLEVBQUUsSUFBSSxDQUFDLENBQUE7QUFDeEYsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsZ0JBQWdCLENBQzlCLFVBQXNJLEVBQUU7SUFFeEksTUFBTSxLQUFLLEdBQUcsYUFBYSxDQUFDLE9BQU8sQ0FBQyxZQUFZLEVBQUUsT0FBTyxDQUFDLFlBQVksQ0FBQyxDQUFBO0lBQ3ZFLE1BQU0sY0FBYyxHQUFHLHNCQUFzQixDQUFDLE9BQU8sQ0FBQyxhQUFhLEVBQUUsT0FBTyxDQUFDLDBCQUEwQixDQUFDLENBQUE7SUFDeEcsTUFBTSxVQUFVLEdBQUcsa0JBQWtCLENBQUMsT0FBTyxDQUFDLGdCQUFnQixDQUFDLENBQUE7SUFFL0QsT0FBTztRQUNMLEtBQUs7UUFDTCxjQUFjO1FBQ2QsVUFBVTtRQUNWLFFBQVEsRUFBRSxZQUFZO1FBQ3RCLEdBQUcsRUFBRSwyREFBMkQ7S0FDakUsQ0FBQTtBQUNILENBQUMifQ==
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/utils.js
-const SCISSOR = '------------------------ >8 ------------------------';
-/**
- * Remove leading and trailing newlines.
- * @param input
- * @returns String without leading and trailing newlines.
- */
-function trimNewLines(input) {
-    // To escape ReDos we should escape String#replace with regex.
-    const matches = input.match(/[^\r\n]/);
-    if (typeof matches?.index !== 'number') {
-        return '';
-    }
-    const firstIndex = matches.index;
-    let lastIndex = input.length - 1;
-    while (input[lastIndex] === '\r' || input[lastIndex] === '\n') {
-        lastIndex--;
-    }
-    return input.substring(firstIndex, lastIndex + 1);
-}
-/**
- * Append a newline to a string.
- * @param src
- * @param line
- * @returns String with appended newline.
- */
-function appendLine(src, line) {
-    return src ? `${src}\n${line || ''}` : line || '';
-}
-/**
- * Creates a function that filters out comments lines.
- * @param char
- * @returns Comment filter function.
- */
-function getCommentFilter(char) {
-    return char
-        ? (line) => !line.startsWith(char)
-        : () => true;
-}
-/**
- * Select lines before the scissor.
- * @param lines
- * @param commentChar
- * @returns Lines before the scissor.
- */
-function truncateToScissor(lines, commentChar) {
-    const scissorIndex = lines.indexOf(`${commentChar} ${SCISSOR}`);
-    if (scissorIndex === -1) {
-        return lines;
-    }
-    return lines.slice(0, scissorIndex);
-}
-/**
- * Filter out GPG sign lines.
- * @param line
- * @returns True if the line is not a GPG sign line.
- */
-function gpgFilter(line) {
-    return !line.match(/^\s*gpg:/);
-}
-/**
- * Assign matched correspondence to the target object.
- * @param target - The target object to assign values to.
- * @param matches - The RegExp match array containing the matched groups.
- * @param correspondence - An array of keys that correspond to the matched groups.
- * @returns The target object with assigned values.
- */
-function assignMatchedCorrespondence(target, matches, correspondence) {
-    const { groups } = matches;
-    for (let i = 0, len = correspondence.length, key; i < len; i++) {
-        key = correspondence[i];
-        target[key] = (groups ? groups[key] : matches[i + 1]) || null;
-    }
-    return target;
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoidXRpbHMuanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvdXRpbHMudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBQUEsTUFBTSxPQUFPLEdBQUcsc0RBQXNELENBQUE7QUFFdEU7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxZQUFZLENBQUMsS0FBYTtJQUN4Qyw4REFBOEQ7SUFFOUQsTUFBTSxPQUFPLEdBQUcsS0FBSyxDQUFDLEtBQUssQ0FBQyxTQUFTLENBQUMsQ0FBQTtJQUV0QyxJQUFJLE9BQU8sT0FBTyxFQUFFLEtBQUssS0FBSyxRQUFRLEVBQUUsQ0FBQztRQUN2QyxPQUFPLEVBQUUsQ0FBQTtJQUNYLENBQUM7SUFFRCxNQUFNLFVBQVUsR0FBRyxPQUFPLENBQUMsS0FBSyxDQUFBO0lBQ2hDLElBQUksU0FBUyxHQUFHLEtBQUssQ0FBQyxNQUFNLEdBQUcsQ0FBQyxDQUFBO0lBRWhDLE9BQU8sS0FBSyxDQUFDLFNBQVMsQ0FBQyxLQUFLLElBQUksSUFBSSxLQUFLLENBQUMsU0FBUyxDQUFDLEtBQUssSUFBSSxFQUFFLENBQUM7UUFDOUQsU0FBUyxFQUFFLENBQUE7SUFDYixDQUFDO0lBRUQsT0FBTyxLQUFLLENBQUMsU0FBUyxDQUFDLFVBQVUsRUFBRSxTQUFTLEdBQUcsQ0FBQyxDQUFDLENBQUE7QUFDbkQsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLFVBQVUsQ0FBQyxHQUFrQixFQUFFLElBQXdCO0lBQ3JFLE9BQU8sR0FBRyxDQUFDLENBQUMsQ0FBQyxHQUFHLEdBQUcsS0FBSyxJQUFJLElBQUksRUFBRSxFQUFFLENBQUMsQ0FBQyxDQUFDLElBQUksSUFBSSxFQUFFLENBQUE7QUFDbkQsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsZ0JBQWdCLENBQUMsSUFBd0I7SUFDdkQsT0FBTyxJQUFJO1FBQ1QsQ0FBQyxDQUFDLENBQUMsSUFBWSxFQUFFLEVBQUUsQ0FBQyxDQUFDLElBQUksQ0FBQyxVQUFVLENBQUMsSUFBSSxDQUFDO1FBQzFDLENBQUMsQ0FBQyxHQUFHLEVBQUUsQ0FBQyxJQUFJLENBQUE7QUFDaEIsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLGlCQUFpQixDQUMvQixLQUFlLEVBQ2YsV0FBbUI7SUFFbkIsTUFBTSxZQUFZLEdBQUcsS0FBSyxDQUFDLE9BQU8sQ0FBQyxHQUFHLFdBQVcsSUFBSSxPQUFPLEVBQUUsQ0FBQyxDQUFBO0lBRS9ELElBQUksWUFBWSxLQUFLLENBQUMsQ0FBQyxFQUFFLENBQUM7UUFDeEIsT0FBTyxLQUFLLENBQUE7SUFDZCxDQUFDO0lBRUQsT0FBTyxLQUFLLENBQUMsS0FBSyxDQUFDLENBQUMsRUFBRSxZQUFZLENBQUMsQ0FBQTtBQUNyQyxDQUFDO0FBRUQ7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxTQUFTLENBQUMsSUFBWTtJQUNwQyxPQUFPLENBQUMsSUFBSSxDQUFDLEtBQUssQ0FBQyxVQUFVLENBQUMsQ0FBQTtBQUNoQyxDQUFDO0FBRUQ7Ozs7OztHQU1HO0FBQ0gsTUFBTSxVQUFVLDJCQUEyQixDQUN6QyxNQUFxQyxFQUNyQyxPQUF5QixFQUN6QixjQUF3QjtJQUV4QixNQUFNLEVBQUUsTUFBTSxFQUFFLEdBQUcsT0FBTyxDQUFBO0lBRTFCLEtBQUssSUFBSSxDQUFDLEdBQUcsQ0FBQyxFQUFFLEdBQUcsR0FBRyxjQUFjLENBQUMsTUFBTSxFQUFFLEdBQUcsRUFBRSxDQUFDLEdBQUcsR0FBRyxFQUFFLENBQUMsRUFBRSxFQUFFLENBQUM7UUFDL0QsR0FBRyxHQUFHLGNBQWMsQ0FBQyxDQUFDLENBQUMsQ0FBQTtRQUN2QixNQUFNLENBQUMsR0FBRyxDQUFDLEdBQUcsQ0FBQyxNQUFNLENBQUMsQ0FBQyxDQUFDLE1BQU0sQ0FBQyxHQUFHLENBQUMsQ0FBQyxDQUFDLENBQUMsT0FBTyxDQUFDLENBQUMsR0FBRyxDQUFDLENBQUMsQ0FBQyxJQUFJLElBQUksQ0FBQTtJQUMvRCxDQUFDO0lBRUQsT0FBTyxNQUFNLENBQUE7QUFDZixDQUFDIn0=
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/options.js
-const defaultOptions = {
-    noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
-    issuePrefixes: ['#'],
-    referenceActions: [
-        'close',
-        'closes',
-        'closed',
-        'fix',
-        'fixes',
-        'fixed',
-        'resolve',
-        'resolves',
-        'resolved'
-    ],
-    headerPattern: /^(\w*)(?:\(([\w$@.\-*/ ]*)\))?: (.*)$/,
-    headerCorrespondence: [
-        'type',
-        'scope',
-        'subject'
-    ],
-    revertPattern: /^Revert\s"([\s\S]*)"\s*This reverts commit (\w*)\.?/,
-    revertCorrespondence: ['header', 'hash'],
-    fieldPattern: /^-(.*?)-$/
-};
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoib3B0aW9ucy5qcyIsInNvdXJjZVJvb3QiOiIiLCJzb3VyY2VzIjpbIi4uL3NyYy9vcHRpb25zLnRzIl0sIm5hbWVzIjpbXSwibWFwcGluZ3MiOiJBQUVBLE1BQU0sQ0FBQyxNQUFNLGNBQWMsR0FBa0I7SUFDM0MsWUFBWSxFQUFFLENBQUMsaUJBQWlCLEVBQUUsaUJBQWlCLENBQUM7SUFDcEQsYUFBYSxFQUFFLENBQUMsR0FBRyxDQUFDO0lBQ3BCLGdCQUFnQixFQUFFO1FBQ2hCLE9BQU87UUFDUCxRQUFRO1FBQ1IsUUFBUTtRQUNSLEtBQUs7UUFDTCxPQUFPO1FBQ1AsT0FBTztRQUNQLFNBQVM7UUFDVCxVQUFVO1FBQ1YsVUFBVTtLQUNYO0lBQ0QsYUFBYSxFQUFFLHVDQUF1QztJQUN0RCxvQkFBb0IsRUFBRTtRQUNwQixNQUFNO1FBQ04sT0FBTztRQUNQLFNBQVM7S0FDVjtJQUNELGFBQWEsRUFBRSxxREFBcUQ7SUFDcEUsb0JBQW9CLEVBQUUsQ0FBQyxRQUFRLEVBQUUsTUFBTSxDQUFDO0lBQ3hDLFlBQVksRUFBRSxXQUFXO0NBQzFCLENBQUEifQ==
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/CommitParser.js
-
-
-
-/**
- * Helper to create commit object.
- * @param initialData - Initial commit data.
- * @returns Commit object with empty data.
- */
-function createCommitObject(initialData = {}) {
-    // @ts-expect-error: You can read properties from `Commit` without problems, but you can't assign object to this type. So here is helper for that.
-    return {
-        merge: null,
-        revert: null,
-        header: null,
-        body: null,
-        footer: null,
-        notes: [],
-        mentions: [],
-        references: [],
-        ...initialData
-    };
-}
-/**
- * Commit message parser.
- */
-class CommitParser_CommitParser {
-    options;
-    regexes;
-    lines = [];
-    lineIndex = 0;
-    commit = createCommitObject();
-    constructor(options = {}) {
-        this.options = {
-            ...defaultOptions,
-            ...options
-        };
-        this.regexes = getParserRegexes(this.options);
-    }
-    currentLine() {
-        return this.lines[this.lineIndex];
-    }
-    nextLine() {
-        return this.lines[this.lineIndex++];
-    }
-    isLineAvailable() {
-        return this.lineIndex < this.lines.length;
-    }
-    parseReference(input, action) {
-        const { regexes } = this;
-        if (regexes.url.test(input)) {
-            return null;
-        }
-        const matches = regexes.referenceParts.exec(input);
-        if (!matches) {
-            return null;
-        }
-        let [raw, repository = null, prefix, issue] = matches;
-        let owner = null;
-        if (repository) {
-            const slashIndex = repository.indexOf('/');
-            if (slashIndex !== -1) {
-                owner = repository.slice(0, slashIndex);
-                repository = repository.slice(slashIndex + 1);
-            }
-        }
-        return {
-            raw,
-            action,
-            owner,
-            repository,
-            prefix,
-            issue
-        };
-    }
-    parseReferences(input) {
-        const { regexes } = this;
-        const regex = input.match(regexes.references)
-            ? regexes.references
-            : /()(.+)/gi;
-        const references = [];
-        let matches;
-        let action;
-        let sentence;
-        let reference;
-        while (true) {
-            matches = regex.exec(input);
-            if (!matches) {
-                break;
-            }
-            action = matches[1] || null;
-            sentence = matches[2] || '';
-            while (true) {
-                reference = this.parseReference(sentence, action);
-                if (!reference) {
-                    break;
-                }
-                references.push(reference);
-            }
-        }
-        return references;
-    }
-    skipEmptyLines() {
-        let line = this.currentLine();
-        while (line !== undefined && !line.trim()) {
-            this.nextLine();
-            line = this.currentLine();
-        }
-    }
-    parseMerge() {
-        const { commit, options } = this;
-        const correspondence = options.mergeCorrespondence || [];
-        const merge = this.currentLine();
-        const matches = merge && options.mergePattern
-            ? merge.match(options.mergePattern)
-            : null;
-        if (matches) {
-            this.nextLine();
-            commit.merge = matches[0] || null;
-            assignMatchedCorrespondence(commit, matches, correspondence);
-            return true;
-        }
-        return false;
-    }
-    parseHeader(isMergeCommit) {
-        if (isMergeCommit) {
-            this.skipEmptyLines();
-        }
-        const { commit, options } = this;
-        const correspondence = options.headerCorrespondence || [];
-        const header = commit.header ?? this.nextLine();
-        let matches = null;
-        if (header) {
-            if (options.breakingHeaderPattern) {
-                matches = header.match(options.breakingHeaderPattern);
-            }
-            if (!matches && options.headerPattern) {
-                matches = header.match(options.headerPattern);
-            }
-        }
-        if (header) {
-            commit.header = header;
-        }
-        if (matches) {
-            assignMatchedCorrespondence(commit, matches, correspondence);
-        }
-    }
-    parseMeta() {
-        const { options, commit } = this;
-        if (!options.fieldPattern || !this.isLineAvailable()) {
-            return false;
-        }
-        let matches;
-        let field = null;
-        let parsed = false;
-        while (this.isLineAvailable()) {
-            matches = this.currentLine().match(options.fieldPattern);
-            if (matches) {
-                field = matches[1] || null;
-                this.nextLine();
-                continue;
-            }
-            if (field) {
-                parsed = true;
-                commit[field] = appendLine(commit[field], this.currentLine());
-                this.nextLine();
-            }
-            else {
-                break;
-            }
-        }
-        return parsed;
-    }
-    parseNotes() {
-        const { regexes, commit } = this;
-        if (!this.isLineAvailable()) {
-            return false;
-        }
-        const matches = this.currentLine().match(regexes.notes);
-        let references = [];
-        if (matches) {
-            const note = {
-                title: matches[1],
-                text: matches[2]
-            };
-            commit.notes.push(note);
-            commit.footer = appendLine(commit.footer, this.currentLine());
-            this.nextLine();
-            while (this.isLineAvailable()) {
-                if (this.parseMeta()) {
-                    return true;
-                }
-                if (this.parseNotes()) {
-                    return true;
-                }
-                references = this.parseReferences(this.currentLine());
-                if (references.length) {
-                    commit.references.push(...references);
-                }
-                else {
-                    note.text = appendLine(note.text, this.currentLine());
-                }
-                commit.footer = appendLine(commit.footer, this.currentLine());
-                this.nextLine();
-                if (references.length) {
-                    break;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-    parseBodyAndFooter(isBody) {
-        const { commit } = this;
-        if (!this.isLineAvailable()) {
-            return isBody;
-        }
-        const references = this.parseReferences(this.currentLine());
-        const isStillBody = !references.length && isBody;
-        if (isStillBody) {
-            commit.body = appendLine(commit.body, this.currentLine());
-        }
-        else {
-            commit.references.push(...references);
-            commit.footer = appendLine(commit.footer, this.currentLine());
-        }
-        this.nextLine();
-        return isStillBody;
-    }
-    parseBreakingHeader() {
-        const { commit, options } = this;
-        if (!options.breakingHeaderPattern || commit.notes.length || !commit.header) {
-            return;
-        }
-        const matches = commit.header.match(options.breakingHeaderPattern);
-        if (matches) {
-            commit.notes.push({
-                title: 'BREAKING CHANGE',
-                text: matches[3]
-            });
-        }
-    }
-    parseMentions(input) {
-        const { commit, regexes } = this;
-        let matches;
-        for (;;) {
-            matches = regexes.mentions.exec(input);
-            if (!matches) {
-                break;
-            }
-            commit.mentions.push(matches[1]);
-        }
-    }
-    parseRevert(input) {
-        const { commit, options } = this;
-        const correspondence = options.revertCorrespondence || [];
-        const matches = options.revertPattern
-            ? input.match(options.revertPattern)
-            : null;
-        if (matches) {
-            commit.revert = assignMatchedCorrespondence({}, matches, correspondence);
-        }
-    }
-    cleanupCommit() {
-        const { commit } = this;
-        if (commit.body) {
-            commit.body = trimNewLines(commit.body);
-        }
-        if (commit.footer) {
-            commit.footer = trimNewLines(commit.footer);
-        }
-        commit.notes.forEach((note) => {
-            note.text = trimNewLines(note.text);
-        });
-        const referencesSet = new Set();
-        commit.references = commit.references.filter((reference) => {
-            const uid = `${reference.action} ${reference.raw}`.toLocaleLowerCase();
-            const ok = !referencesSet.has(uid);
-            if (ok) {
-                referencesSet.add(uid);
-            }
-            return ok;
-        });
-    }
-    /**
-     * Parse commit message string into an object.
-     * @param input - Commit message string.
-     * @returns Commit object.
-     */
-    parse(input) {
-        if (!input.trim()) {
-            throw new TypeError('Expected a raw commit');
-        }
-        const { commentChar } = this.options;
-        const commentFilter = getCommentFilter(commentChar);
-        const rawLines = trimNewLines(input).split(/\r?\n/);
-        const lines = commentChar
-            ? truncateToScissor(rawLines, commentChar).filter(line => commentFilter(line) && gpgFilter(line))
-            : rawLines.filter(line => gpgFilter(line));
-        const commit = createCommitObject();
-        this.lines = lines;
-        this.lineIndex = 0;
-        this.commit = commit;
-        const isMergeCommit = this.parseMerge();
-        this.parseHeader(isMergeCommit);
-        if (commit.header) {
-            commit.references = this.parseReferences(commit.header);
-        }
-        let isBody = true;
-        while (this.isLineAvailable()) {
-            this.parseMeta();
-            if (this.parseNotes()) {
-                isBody = false;
-            }
-            if (!this.parseBodyAndFooter(isBody)) {
-                isBody = false;
-            }
-        }
-        this.parseBreakingHeader();
-        this.parseMentions(input);
-        this.parseRevert(input);
-        this.cleanupCommit();
-        return commit;
-    }
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiQ29tbWl0UGFyc2VyLmpzIiwic291cmNlUm9vdCI6IiIsInNvdXJjZXMiOlsiLi4vc3JjL0NvbW1pdFBhcnNlci50cyJdLCJuYW1lcyI6W10sIm1hcHBpbmdzIjoiQUFPQSxPQUFPLEVBQUUsZ0JBQWdCLEVBQUUsTUFBTSxZQUFZLENBQUE7QUFDN0MsT0FBTyxFQUNMLFlBQVksRUFDWixVQUFVLEVBQ1YsZ0JBQWdCLEVBQ2hCLFNBQVMsRUFDVCxpQkFBaUIsRUFDakIsMkJBQTJCLEVBQzVCLE1BQU0sWUFBWSxDQUFBO0FBQ25CLE9BQU8sRUFBRSxjQUFjLEVBQUUsTUFBTSxjQUFjLENBQUE7QUFFN0M7Ozs7R0FJRztBQUNILE1BQU0sVUFBVSxrQkFBa0IsQ0FBQyxjQUErQixFQUFFO0lBQ2xFLGtKQUFrSjtJQUNsSixPQUFPO1FBQ0wsS0FBSyxFQUFFLElBQUk7UUFDWCxNQUFNLEVBQUUsSUFBSTtRQUNaLE1BQU0sRUFBRSxJQUFJO1FBQ1osSUFBSSxFQUFFLElBQUk7UUFDVixNQUFNLEVBQUUsSUFBSTtRQUNaLEtBQUssRUFBRSxFQUFFO1FBQ1QsUUFBUSxFQUFFLEVBQUU7UUFDWixVQUFVLEVBQUUsRUFBRTtRQUNkLEdBQUcsV0FBVztLQUNmLENBQUE7QUFDSCxDQUFDO0FBRUQ7O0dBRUc7QUFDSCxNQUFNLE9BQU8sWUFBWTtJQUNOLE9BQU8sQ0FBZTtJQUN0QixPQUFPLENBQWU7SUFDL0IsS0FBSyxHQUFhLEVBQUUsQ0FBQTtJQUNwQixTQUFTLEdBQUcsQ0FBQyxDQUFBO0lBQ2IsTUFBTSxHQUFHLGtCQUFrQixFQUFFLENBQUE7SUFFckMsWUFBWSxVQUF5QixFQUFFO1FBQ3JDLElBQUksQ0FBQyxPQUFPLEdBQUc7WUFDYixHQUFHLGNBQWM7WUFDakIsR0FBRyxPQUFPO1NBQ1gsQ0FBQTtRQUNELElBQUksQ0FBQyxPQUFPLEdBQUcsZ0JBQWdCLENBQUMsSUFBSSxDQUFDLE9BQU8sQ0FBQyxDQUFBO0lBQy9DLENBQUM7SUFFTyxXQUFXO1FBQ2pCLE9BQU8sSUFBSSxDQUFDLEtBQUssQ0FBQyxJQUFJLENBQUMsU0FBUyxDQUFDLENBQUE7SUFDbkMsQ0FBQztJQUVPLFFBQVE7UUFDZCxPQUFPLElBQUksQ0FBQyxLQUFLLENBQUMsSUFBSSxDQUFDLFNBQVMsRUFBRSxDQUFDLENBQUE7SUFDckMsQ0FBQztJQUVPLGVBQWU7UUFDckIsT0FBTyxJQUFJLENBQUMsU0FBUyxHQUFHLElBQUksQ0FBQyxLQUFLLENBQUMsTUFBTSxDQUFBO0lBQzNDLENBQUM7SUFFTyxjQUFjLENBQ3BCLEtBQWEsRUFDYixNQUFxQjtRQUVyQixNQUFNLEVBQUUsT0FBTyxFQUFFLEdBQUcsSUFBSSxDQUFBO1FBRXhCLElBQUksT0FBTyxDQUFDLEdBQUcsQ0FBQyxJQUFJLENBQUMsS0FBSyxDQUFDLEVBQUUsQ0FBQztZQUM1QixPQUFPLElBQUksQ0FBQTtRQUNiLENBQUM7UUFFRCxNQUFNLE9BQU8sR0FBRyxPQUFPLENBQUMsY0FBYyxDQUFDLElBQUksQ0FBQyxLQUFLLENBQUMsQ0FBQTtRQUVsRCxJQUFJLENBQUMsT0FBTyxFQUFFLENBQUM7WUFDYixPQUFPLElBQUksQ0FBQTtRQUNiLENBQUM7UUFFRCxJQUFJLENBQ0YsR0FBRyxFQUNILFVBQVUsR0FBRyxJQUFJLEVBQ2pCLE1BQU0sRUFDTixLQUFLLENBQ04sR0FBRyxPQUFPLENBQUE7UUFDWCxJQUFJLEtBQUssR0FBa0IsSUFBSSxDQUFBO1FBRS9CLElBQUksVUFBVSxFQUFFLENBQUM7WUFDZixNQUFNLFVBQVUsR0FBRyxVQUFVLENBQUMsT0FBTyxDQUFDLEdBQUcsQ0FBQyxDQUFBO1lBRTFDLElBQUksVUFBVSxLQUFLLENBQUMsQ0FBQyxFQUFFLENBQUM7Z0JBQ3RCLEtBQUssR0FBRyxVQUFVLENBQUMsS0FBSyxDQUFDLENBQUMsRUFBRSxVQUFVLENBQUMsQ0FBQTtnQkFDdkMsVUFBVSxHQUFHLFVBQVUsQ0FBQyxLQUFLLENBQUMsVUFBVSxHQUFHLENBQUMsQ0FBQyxDQUFBO1lBQy9DLENBQUM7UUFDSCxDQUFDO1FBRUQsT0FBTztZQUNMLEdBQUc7WUFDSCxNQUFNO1lBQ04sS0FBSztZQUNMLFVBQVU7WUFDVixNQUFNO1lBQ04sS0FBSztTQUNOLENBQUE7SUFDSCxDQUFDO0lBRU8sZUFBZSxDQUNyQixLQUFhO1FBRWIsTUFBTSxFQUFFLE9BQU8sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUN4QixNQUFNLEtBQUssR0FBRyxLQUFLLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxVQUFVLENBQUM7WUFDM0MsQ0FBQyxDQUFDLE9BQU8sQ0FBQyxVQUFVO1lBQ3BCLENBQUMsQ0FBQyxVQUFVLENBQUE7UUFDZCxNQUFNLFVBQVUsR0FBc0IsRUFBRSxDQUFBO1FBQ3hDLElBQUksT0FBK0IsQ0FBQTtRQUNuQyxJQUFJLE1BQXFCLENBQUE7UUFDekIsSUFBSSxRQUFnQixDQUFBO1FBQ3BCLElBQUksU0FBaUMsQ0FBQTtRQUVyQyxPQUFPLElBQUksRUFBRSxDQUFDO1lBQ1osT0FBTyxHQUFHLEtBQUssQ0FBQyxJQUFJLENBQUMsS0FBSyxDQUFDLENBQUE7WUFFM0IsSUFBSSxDQUFDLE9BQU8sRUFBRSxDQUFDO2dCQUNiLE1BQUs7WUFDUCxDQUFDO1lBRUQsTUFBTSxHQUFHLE9BQU8sQ0FBQyxDQUFDLENBQUMsSUFBSSxJQUFJLENBQUE7WUFDM0IsUUFBUSxHQUFHLE9BQU8sQ0FBQyxDQUFDLENBQUMsSUFBSSxFQUFFLENBQUE7WUFFM0IsT0FBTyxJQUFJLEVBQUUsQ0FBQztnQkFDWixTQUFTLEdBQUcsSUFBSSxDQUFDLGNBQWMsQ0FBQyxRQUFRLEVBQUUsTUFBTSxDQUFDLENBQUE7Z0JBRWpELElBQUksQ0FBQyxTQUFTLEVBQUUsQ0FBQztvQkFDZixNQUFLO2dCQUNQLENBQUM7Z0JBRUQsVUFBVSxDQUFDLElBQUksQ0FBQyxTQUFTLENBQUMsQ0FBQTtZQUM1QixDQUFDO1FBQ0gsQ0FBQztRQUVELE9BQU8sVUFBVSxDQUFBO0lBQ25CLENBQUM7SUFFTyxjQUFjO1FBQ3BCLElBQUksSUFBSSxHQUFHLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQTtRQUU3QixPQUFPLElBQUksS0FBSyxTQUFTLElBQUksQ0FBQyxJQUFJLENBQUMsSUFBSSxFQUFFLEVBQUUsQ0FBQztZQUMxQyxJQUFJLENBQUMsUUFBUSxFQUFFLENBQUE7WUFDZixJQUFJLEdBQUcsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFBO1FBQzNCLENBQUM7SUFDSCxDQUFDO0lBRU8sVUFBVTtRQUNoQixNQUFNLEVBQUUsTUFBTSxFQUFFLE9BQU8sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUNoQyxNQUFNLGNBQWMsR0FBRyxPQUFPLENBQUMsbUJBQW1CLElBQUksRUFBRSxDQUFBO1FBQ3hELE1BQU0sS0FBSyxHQUFHLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQTtRQUNoQyxNQUFNLE9BQU8sR0FBRyxLQUFLLElBQUksT0FBTyxDQUFDLFlBQVk7WUFDM0MsQ0FBQyxDQUFDLEtBQUssQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLFlBQVksQ0FBQztZQUNuQyxDQUFDLENBQUMsSUFBSSxDQUFBO1FBRVIsSUFBSSxPQUFPLEVBQUUsQ0FBQztZQUNaLElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtZQUVmLE1BQU0sQ0FBQyxLQUFLLEdBQUcsT0FBTyxDQUFDLENBQUMsQ0FBQyxJQUFJLElBQUksQ0FBQTtZQUVqQywyQkFBMkIsQ0FBQyxNQUFNLEVBQUUsT0FBTyxFQUFFLGNBQWMsQ0FBQyxDQUFBO1lBRTVELE9BQU8sSUFBSSxDQUFBO1FBQ2IsQ0FBQztRQUVELE9BQU8sS0FBSyxDQUFBO0lBQ2QsQ0FBQztJQUVPLFdBQVcsQ0FBQyxhQUFzQjtRQUN4QyxJQUFJLGFBQWEsRUFBRSxDQUFDO1lBQ2xCLElBQUksQ0FBQyxjQUFjLEVBQUUsQ0FBQTtRQUN2QixDQUFDO1FBRUQsTUFBTSxFQUFFLE1BQU0sRUFBRSxPQUFPLEVBQUUsR0FBRyxJQUFJLENBQUE7UUFDaEMsTUFBTSxjQUFjLEdBQUcsT0FBTyxDQUFDLG9CQUFvQixJQUFJLEVBQUUsQ0FBQTtRQUN6RCxNQUFNLE1BQU0sR0FBRyxNQUFNLENBQUMsTUFBTSxJQUFJLElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtRQUMvQyxJQUFJLE9BQU8sR0FBNEIsSUFBSSxDQUFBO1FBRTNDLElBQUksTUFBTSxFQUFFLENBQUM7WUFDWCxJQUFJLE9BQU8sQ0FBQyxxQkFBcUIsRUFBRSxDQUFDO2dCQUNsQyxPQUFPLEdBQUcsTUFBTSxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMscUJBQXFCLENBQUMsQ0FBQTtZQUN2RCxDQUFDO1lBRUQsSUFBSSxDQUFDLE9BQU8sSUFBSSxPQUFPLENBQUMsYUFBYSxFQUFFLENBQUM7Z0JBQ3RDLE9BQU8sR0FBRyxNQUFNLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxhQUFhLENBQUMsQ0FBQTtZQUMvQyxDQUFDO1FBQ0gsQ0FBQztRQUVELElBQUksTUFBTSxFQUFFLENBQUM7WUFDWCxNQUFNLENBQUMsTUFBTSxHQUFHLE1BQU0sQ0FBQTtRQUN4QixDQUFDO1FBRUQsSUFBSSxPQUFPLEVBQUUsQ0FBQztZQUNaLDJCQUEyQixDQUFDLE1BQU0sRUFBRSxPQUFPLEVBQUUsY0FBYyxDQUFDLENBQUE7UUFDOUQsQ0FBQztJQUNILENBQUM7SUFFTyxTQUFTO1FBQ2YsTUFBTSxFQUNKLE9BQU8sRUFDUCxNQUFNLEVBQ1AsR0FBRyxJQUFJLENBQUE7UUFFUixJQUFJLENBQUMsT0FBTyxDQUFDLFlBQVksSUFBSSxDQUFDLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQ3JELE9BQU8sS0FBSyxDQUFBO1FBQ2QsQ0FBQztRQUVELElBQUksT0FBZ0MsQ0FBQTtRQUNwQyxJQUFJLEtBQUssR0FBa0IsSUFBSSxDQUFBO1FBQy9CLElBQUksTUFBTSxHQUFHLEtBQUssQ0FBQTtRQUVsQixPQUFPLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQzlCLE9BQU8sR0FBRyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxZQUFZLENBQUMsQ0FBQTtZQUV4RCxJQUFJLE9BQU8sRUFBRSxDQUFDO2dCQUNaLEtBQUssR0FBRyxPQUFPLENBQUMsQ0FBQyxDQUFDLElBQUksSUFBSSxDQUFBO2dCQUMxQixJQUFJLENBQUMsUUFBUSxFQUFFLENBQUE7Z0JBQ2YsU0FBUTtZQUNWLENBQUM7WUFFRCxJQUFJLEtBQUssRUFBRSxDQUFDO2dCQUNWLE1BQU0sR0FBRyxJQUFJLENBQUE7Z0JBQ2IsTUFBTSxDQUFDLEtBQUssQ0FBQyxHQUFHLFVBQVUsQ0FBQyxNQUFNLENBQUMsS0FBSyxDQUFDLEVBQUUsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFDLENBQUE7Z0JBQzdELElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtZQUNqQixDQUFDO2lCQUFNLENBQUM7Z0JBQ04sTUFBSztZQUNQLENBQUM7UUFDSCxDQUFDO1FBRUQsT0FBTyxNQUFNLENBQUE7SUFDZixDQUFDO0lBRU8sVUFBVTtRQUNoQixNQUFNLEVBQ0osT0FBTyxFQUNQLE1BQU0sRUFDUCxHQUFHLElBQUksQ0FBQTtRQUVSLElBQUksQ0FBQyxJQUFJLENBQUMsZUFBZSxFQUFFLEVBQUUsQ0FBQztZQUM1QixPQUFPLEtBQUssQ0FBQTtRQUNkLENBQUM7UUFFRCxNQUFNLE9BQU8sR0FBRyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxLQUFLLENBQUMsQ0FBQTtRQUN2RCxJQUFJLFVBQVUsR0FBc0IsRUFBRSxDQUFBO1FBRXRDLElBQUksT0FBTyxFQUFFLENBQUM7WUFDWixNQUFNLElBQUksR0FBZTtnQkFDdkIsS0FBSyxFQUFFLE9BQU8sQ0FBQyxDQUFDLENBQUM7Z0JBQ2pCLElBQUksRUFBRSxPQUFPLENBQUMsQ0FBQyxDQUFDO2FBQ2pCLENBQUE7WUFFRCxNQUFNLENBQUMsS0FBSyxDQUFDLElBQUksQ0FBQyxJQUFJLENBQUMsQ0FBQTtZQUN2QixNQUFNLENBQUMsTUFBTSxHQUFHLFVBQVUsQ0FBQyxNQUFNLENBQUMsTUFBTSxFQUFFLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxDQUFBO1lBQzdELElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtZQUVmLE9BQU8sSUFBSSxDQUFDLGVBQWUsRUFBRSxFQUFFLENBQUM7Z0JBQzlCLElBQUksSUFBSSxDQUFDLFNBQVMsRUFBRSxFQUFFLENBQUM7b0JBQ3JCLE9BQU8sSUFBSSxDQUFBO2dCQUNiLENBQUM7Z0JBRUQsSUFBSSxJQUFJLENBQUMsVUFBVSxFQUFFLEVBQUUsQ0FBQztvQkFDdEIsT0FBTyxJQUFJLENBQUE7Z0JBQ2IsQ0FBQztnQkFFRCxVQUFVLEdBQUcsSUFBSSxDQUFDLGVBQWUsQ0FBQyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtnQkFFckQsSUFBSSxVQUFVLENBQUMsTUFBTSxFQUFFLENBQUM7b0JBQ3RCLE1BQU0sQ0FBQyxVQUFVLENBQUMsSUFBSSxDQUFDLEdBQUcsVUFBVSxDQUFDLENBQUE7Z0JBQ3ZDLENBQUM7cUJBQU0sQ0FBQztvQkFDTixJQUFJLENBQUMsSUFBSSxHQUFHLFVBQVUsQ0FBQyxJQUFJLENBQUMsSUFBSSxFQUFFLElBQUksQ0FBQyxXQUFXLEVBQUUsQ0FBQyxDQUFBO2dCQUN2RCxDQUFDO2dCQUVELE1BQU0sQ0FBQyxNQUFNLEdBQUcsVUFBVSxDQUFDLE1BQU0sQ0FBQyxNQUFNLEVBQUUsSUFBSSxDQUFDLFdBQVcsRUFBRSxDQUFDLENBQUE7Z0JBQzdELElBQUksQ0FBQyxRQUFRLEVBQUUsQ0FBQTtnQkFFZixJQUFJLFVBQVUsQ0FBQyxNQUFNLEVBQUUsQ0FBQztvQkFDdEIsTUFBSztnQkFDUCxDQUFDO1lBQ0gsQ0FBQztZQUVELE9BQU8sSUFBSSxDQUFBO1FBQ2IsQ0FBQztRQUVELE9BQU8sS0FBSyxDQUFBO0lBQ2QsQ0FBQztJQUVPLGtCQUFrQixDQUFDLE1BQWU7UUFDeEMsTUFBTSxFQUFFLE1BQU0sRUFBRSxHQUFHLElBQUksQ0FBQTtRQUV2QixJQUFJLENBQUMsSUFBSSxDQUFDLGVBQWUsRUFBRSxFQUFFLENBQUM7WUFDNUIsT0FBTyxNQUFNLENBQUE7UUFDZixDQUFDO1FBRUQsTUFBTSxVQUFVLEdBQUcsSUFBSSxDQUFDLGVBQWUsQ0FBQyxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtRQUMzRCxNQUFNLFdBQVcsR0FBRyxDQUFDLFVBQVUsQ0FBQyxNQUFNLElBQUksTUFBTSxDQUFBO1FBRWhELElBQUksV0FBVyxFQUFFLENBQUM7WUFDaEIsTUFBTSxDQUFDLElBQUksR0FBRyxVQUFVLENBQUMsTUFBTSxDQUFDLElBQUksRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtRQUMzRCxDQUFDO2FBQU0sQ0FBQztZQUNOLE1BQU0sQ0FBQyxVQUFVLENBQUMsSUFBSSxDQUFDLEdBQUcsVUFBVSxDQUFDLENBQUE7WUFDckMsTUFBTSxDQUFDLE1BQU0sR0FBRyxVQUFVLENBQUMsTUFBTSxDQUFDLE1BQU0sRUFBRSxJQUFJLENBQUMsV0FBVyxFQUFFLENBQUMsQ0FBQTtRQUMvRCxDQUFDO1FBRUQsSUFBSSxDQUFDLFFBQVEsRUFBRSxDQUFBO1FBRWYsT0FBTyxXQUFXLENBQUE7SUFDcEIsQ0FBQztJQUVPLG1CQUFtQjtRQUN6QixNQUFNLEVBQ0osTUFBTSxFQUNOLE9BQU8sRUFDUixHQUFHLElBQUksQ0FBQTtRQUVSLElBQUksQ0FBQyxPQUFPLENBQUMscUJBQXFCLElBQUksTUFBTSxDQUFDLEtBQUssQ0FBQyxNQUFNLElBQUksQ0FBQyxNQUFNLENBQUMsTUFBTSxFQUFFLENBQUM7WUFDNUUsT0FBTTtRQUNSLENBQUM7UUFFRCxNQUFNLE9BQU8sR0FBRyxNQUFNLENBQUMsTUFBTSxDQUFDLEtBQUssQ0FBQyxPQUFPLENBQUMscUJBQXFCLENBQUMsQ0FBQTtRQUVsRSxJQUFJLE9BQU8sRUFBRSxDQUFDO1lBQ1osTUFBTSxDQUFDLEtBQUssQ0FBQyxJQUFJLENBQUM7Z0JBQ2hCLEtBQUssRUFBRSxpQkFBaUI7Z0JBQ3hCLElBQUksRUFBRSxPQUFPLENBQUMsQ0FBQyxDQUFDO2FBQ2pCLENBQUMsQ0FBQTtRQUNKLENBQUM7SUFDSCxDQUFDO0lBRU8sYUFBYSxDQUFDLEtBQWE7UUFDakMsTUFBTSxFQUNKLE1BQU0sRUFDTixPQUFPLEVBQ1IsR0FBRyxJQUFJLENBQUE7UUFDUixJQUFJLE9BQStCLENBQUE7UUFFbkMsU0FBUyxDQUFDO1lBQ1IsT0FBTyxHQUFHLE9BQU8sQ0FBQyxRQUFRLENBQUMsSUFBSSxDQUFDLEtBQUssQ0FBQyxDQUFBO1lBRXRDLElBQUksQ0FBQyxPQUFPLEVBQUUsQ0FBQztnQkFDYixNQUFLO1lBQ1AsQ0FBQztZQUVELE1BQU0sQ0FBQyxRQUFRLENBQUMsSUFBSSxDQUFDLE9BQU8sQ0FBQyxDQUFDLENBQUMsQ0FBQyxDQUFBO1FBQ2xDLENBQUM7SUFDSCxDQUFDO0lBRU8sV0FBVyxDQUFDLEtBQWE7UUFDL0IsTUFBTSxFQUNKLE1BQU0sRUFDTixPQUFPLEVBQ1IsR0FBRyxJQUFJLENBQUE7UUFDUixNQUFNLGNBQWMsR0FBRyxPQUFPLENBQUMsb0JBQW9CLElBQUksRUFBRSxDQUFBO1FBQ3pELE1BQU0sT0FBTyxHQUFHLE9BQU8sQ0FBQyxhQUFhO1lBQ25DLENBQUMsQ0FBQyxLQUFLLENBQUMsS0FBSyxDQUFDLE9BQU8sQ0FBQyxhQUFhLENBQUM7WUFDcEMsQ0FBQyxDQUFDLElBQUksQ0FBQTtRQUVSLElBQUksT0FBTyxFQUFFLENBQUM7WUFDWixNQUFNLENBQUMsTUFBTSxHQUFHLDJCQUEyQixDQUFDLEVBQUUsRUFBRSxPQUFPLEVBQUUsY0FBYyxDQUFDLENBQUE7UUFDMUUsQ0FBQztJQUNILENBQUM7SUFFTyxhQUFhO1FBQ25CLE1BQU0sRUFBRSxNQUFNLEVBQUUsR0FBRyxJQUFJLENBQUE7UUFFdkIsSUFBSSxNQUFNLENBQUMsSUFBSSxFQUFFLENBQUM7WUFDaEIsTUFBTSxDQUFDLElBQUksR0FBRyxZQUFZLENBQUMsTUFBTSxDQUFDLElBQUksQ0FBQyxDQUFBO1FBQ3pDLENBQUM7UUFFRCxJQUFJLE1BQU0sQ0FBQyxNQUFNLEVBQUUsQ0FBQztZQUNsQixNQUFNLENBQUMsTUFBTSxHQUFHLFlBQVksQ0FBQyxNQUFNLENBQUMsTUFBTSxDQUFDLENBQUE7UUFDN0MsQ0FBQztRQUVELE1BQU0sQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLENBQUMsSUFBSSxFQUFFLEVBQUU7WUFDNUIsSUFBSSxDQUFDLElBQUksR0FBRyxZQUFZLENBQUMsSUFBSSxDQUFDLElBQUksQ0FBQyxDQUFBO1FBQ3JDLENBQUMsQ0FBQyxDQUFBO1FBRUYsTUFBTSxhQUFhLEdBQUcsSUFBSSxHQUFHLEVBQVUsQ0FBQTtRQUV2QyxNQUFNLENBQUMsVUFBVSxHQUFHLE1BQU0sQ0FBQyxVQUFVLENBQUMsTUFBTSxDQUFDLENBQUMsU0FBUyxFQUFFLEVBQUU7WUFDekQsTUFBTSxHQUFHLEdBQUcsR0FBRyxTQUFTLENBQUMsTUFBTSxJQUFJLFNBQVMsQ0FBQyxHQUFHLEVBQUUsQ0FBQyxpQkFBaUIsRUFBRSxDQUFBO1lBQ3RFLE1BQU0sRUFBRSxHQUFHLENBQUMsYUFBYSxDQUFDLEdBQUcsQ0FBQyxHQUFHLENBQUMsQ0FBQTtZQUVsQyxJQUFJLEVBQUUsRUFBRSxDQUFDO2dCQUNQLGFBQWEsQ0FBQyxHQUFHLENBQUMsR0FBRyxDQUFDLENBQUE7WUFDeEIsQ0FBQztZQUVELE9BQU8sRUFBRSxDQUFBO1FBQ1gsQ0FBQyxDQUFDLENBQUE7SUFDSixDQUFDO0lBRUQ7Ozs7T0FJRztJQUNILEtBQUssQ0FBQyxLQUFhO1FBQ2pCLElBQUksQ0FBQyxLQUFLLENBQUMsSUFBSSxFQUFFLEVBQUUsQ0FBQztZQUNsQixNQUFNLElBQUksU0FBUyxDQUFDLHVCQUF1QixDQUFDLENBQUE7UUFDOUMsQ0FBQztRQUVELE1BQU0sRUFBRSxXQUFXLEVBQUUsR0FBRyxJQUFJLENBQUMsT0FBTyxDQUFBO1FBQ3BDLE1BQU0sYUFBYSxHQUFHLGdCQUFnQixDQUFDLFdBQVcsQ0FBQyxDQUFBO1FBQ25ELE1BQU0sUUFBUSxHQUFHLFlBQVksQ0FBQyxLQUFLLENBQUMsQ0FBQyxLQUFLLENBQUMsT0FBTyxDQUFDLENBQUE7UUFDbkQsTUFBTSxLQUFLLEdBQUcsV0FBVztZQUN2QixDQUFDLENBQUMsaUJBQWlCLENBQUMsUUFBUSxFQUFFLFdBQVcsQ0FBQyxDQUFDLE1BQU0sQ0FBQyxJQUFJLENBQUMsRUFBRSxDQUFDLGFBQWEsQ0FBQyxJQUFJLENBQUMsSUFBSSxTQUFTLENBQUMsSUFBSSxDQUFDLENBQUM7WUFDakcsQ0FBQyxDQUFDLFFBQVEsQ0FBQyxNQUFNLENBQUMsSUFBSSxDQUFDLEVBQUUsQ0FBQyxTQUFTLENBQUMsSUFBSSxDQUFDLENBQUMsQ0FBQTtRQUM1QyxNQUFNLE1BQU0sR0FBRyxrQkFBa0IsRUFBRSxDQUFBO1FBRW5DLElBQUksQ0FBQyxLQUFLLEdBQUcsS0FBSyxDQUFBO1FBQ2xCLElBQUksQ0FBQyxTQUFTLEdBQUcsQ0FBQyxDQUFBO1FBQ2xCLElBQUksQ0FBQyxNQUFNLEdBQUcsTUFBTSxDQUFBO1FBRXBCLE1BQU0sYUFBYSxHQUFHLElBQUksQ0FBQyxVQUFVLEVBQUUsQ0FBQTtRQUV2QyxJQUFJLENBQUMsV0FBVyxDQUFDLGFBQWEsQ0FBQyxDQUFBO1FBRS9CLElBQUksTUFBTSxDQUFDLE1BQU0sRUFBRSxDQUFDO1lBQ2xCLE1BQU0sQ0FBQyxVQUFVLEdBQUcsSUFBSSxDQUFDLGVBQWUsQ0FBQyxNQUFNLENBQUMsTUFBTSxDQUFDLENBQUE7UUFDekQsQ0FBQztRQUVELElBQUksTUFBTSxHQUFHLElBQUksQ0FBQTtRQUVqQixPQUFPLElBQUksQ0FBQyxlQUFlLEVBQUUsRUFBRSxDQUFDO1lBQzlCLElBQUksQ0FBQyxTQUFTLEVBQUUsQ0FBQTtZQUVoQixJQUFJLElBQUksQ0FBQyxVQUFVLEVBQUUsRUFBRSxDQUFDO2dCQUN0QixNQUFNLEdBQUcsS0FBSyxDQUFBO1lBQ2hCLENBQUM7WUFFRCxJQUFJLENBQUMsSUFBSSxDQUFDLGtCQUFrQixDQUFDLE1BQU0sQ0FBQyxFQUFFLENBQUM7Z0JBQ3JDLE1BQU0sR0FBRyxLQUFLLENBQUE7WUFDaEIsQ0FBQztRQUNILENBQUM7UUFFRCxJQUFJLENBQUMsbUJBQW1CLEVBQUUsQ0FBQTtRQUMxQixJQUFJLENBQUMsYUFBYSxDQUFDLEtBQUssQ0FBQyxDQUFBO1FBQ3pCLElBQUksQ0FBQyxXQUFXLENBQUMsS0FBSyxDQUFDLENBQUE7UUFDdkIsSUFBSSxDQUFDLGFBQWEsRUFBRSxDQUFBO1FBRXBCLE9BQU8sTUFBTSxDQUFBO0lBQ2YsQ0FBQztDQUNGIn0=
-;// CONCATENATED MODULE: external "stream"
-const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/stream.js
-
-
-/**
- * Create async generator function to parse async iterable of raw commits.
- * @param options - CommitParser options.
- * @returns Async generator function to parse async iterable of raw commits.
- */
-function parseCommits(options = {}) {
-    const warnOption = options.warn;
-    const warn = warnOption === true
-        ? (err) => {
-            throw err;
-        }
-        : warnOption
-            ? (err) => warnOption(err.toString())
-            : () => { };
-    return async function* parse(rawCommits) {
-        const parser = new CommitParser(options);
-        let rawCommit;
-        for await (rawCommit of rawCommits) {
-            try {
-                yield parser.parse(rawCommit.toString());
-            }
-            catch (err) {
-                warn(err);
-            }
-        }
-    };
-}
-/**
- * Create stream to parse commits.
- * @param options - CommitParser options.
- * @returns Stream of parsed commits.
- */
-function parseCommitsStream(options = {}) {
-    return Transform.from(parseCommits(options));
-}
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoic3RyZWFtLmpzIiwic291cmNlUm9vdCI6IiIsInNvdXJjZXMiOlsiLi4vc3JjL3N0cmVhbS50cyJdLCJuYW1lcyI6W10sIm1hcHBpbmdzIjoiQUFBQSxPQUFPLEVBQUUsU0FBUyxFQUFFLE1BQU0sUUFBUSxDQUFBO0FBRWxDLE9BQU8sRUFBRSxZQUFZLEVBQUUsTUFBTSxtQkFBbUIsQ0FBQTtBQUVoRDs7OztHQUlHO0FBQ0gsTUFBTSxVQUFVLFlBQVksQ0FDMUIsVUFBK0IsRUFBRTtJQUVqQyxNQUFNLFVBQVUsR0FBRyxPQUFPLENBQUMsSUFBSSxDQUFBO0lBQy9CLE1BQU0sSUFBSSxHQUFHLFVBQVUsS0FBSyxJQUFJO1FBQzlCLENBQUMsQ0FBQyxDQUFDLEdBQVUsRUFBRSxFQUFFO1lBQ2YsTUFBTSxHQUFHLENBQUE7UUFDWCxDQUFDO1FBQ0QsQ0FBQyxDQUFDLFVBQVU7WUFDVixDQUFDLENBQUMsQ0FBQyxHQUFVLEVBQUUsRUFBRSxDQUFDLFVBQVUsQ0FBQyxHQUFHLENBQUMsUUFBUSxFQUFFLENBQUM7WUFDNUMsQ0FBQyxDQUFDLEdBQUcsRUFBRSxHQUFjLENBQUMsQ0FBQTtJQUUxQixPQUFPLEtBQUssU0FBUyxDQUFDLENBQUMsS0FBSyxDQUMxQixVQUFzRTtRQUV0RSxNQUFNLE1BQU0sR0FBRyxJQUFJLFlBQVksQ0FBQyxPQUFPLENBQUMsQ0FBQTtRQUN4QyxJQUFJLFNBQTBCLENBQUE7UUFFOUIsSUFBSSxLQUFLLEVBQUUsU0FBUyxJQUFJLFVBQVUsRUFBRSxDQUFDO1lBQ25DLElBQUksQ0FBQztnQkFDSCxNQUFNLE1BQU0sQ0FBQyxLQUFLLENBQUMsU0FBUyxDQUFDLFFBQVEsRUFBRSxDQUFDLENBQUE7WUFDMUMsQ0FBQztZQUFDLE9BQU8sR0FBRyxFQUFFLENBQUM7Z0JBQ2IsSUFBSSxDQUFDLEdBQVksQ0FBQyxDQUFBO1lBQ3BCLENBQUM7UUFDSCxDQUFDO0lBQ0gsQ0FBQyxDQUFBO0FBQ0gsQ0FBQztBQUVEOzs7O0dBSUc7QUFDSCxNQUFNLFVBQVUsa0JBQWtCLENBQUMsVUFBK0IsRUFBRTtJQUNsRSxPQUFPLFNBQVMsQ0FBQyxJQUFJLENBQUMsWUFBWSxDQUFDLE9BQU8sQ0FBQyxDQUFDLENBQUE7QUFDOUMsQ0FBQyJ9
-;// CONCATENATED MODULE: ./node_modules/conventional-commits-parser/dist/index.js
-
-
-
-//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiaW5kZXguanMiLCJzb3VyY2VSb290IjoiIiwic291cmNlcyI6WyIuLi9zcmMvaW5kZXgudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBQUEsY0FBYyxZQUFZLENBQUE7QUFDMUIsY0FBYyxtQkFBbUIsQ0FBQTtBQUNqQyxjQUFjLGFBQWEsQ0FBQSJ9
 ;// CONCATENATED MODULE: ./src/commits/conventional-commit.ts
-
-/** The types conventional-changelog-angular documents; a squash body line counts only with one of these (or a configured type). */
+/** The types conventional-changelog-angular documents; a nested header counts only with one of these (or a configured type). */
 const angularTypes = [
     'feat',
     'fix',
@@ -25571,115 +26116,239 @@ const angularTypes = [
     'ci',
     'chore',
 ];
-// Angular's conventions, extended: `!` after the type or scope marks a breaking change, and both
-// footer spellings of the spec are breaking. Issue references are not needed for planning and
-// cost most of the parser's time, so they are off.
-const parserOptions = {
-    headerPattern: /^(\w*)(?:\((.*)\))?(!)?: (.*)$/,
-    headerCorrespondence: ['type', 'scope', 'breaking', 'subject'],
-    noteKeywords: ['BREAKING CHANGE', 'BREAKING-CHANGE'],
-    revertPattern: /^(?:Revert|revert:)\s"?([\s\S]+?)"?\s*This reverts commit (\w{7,40})\b/i,
-    revertCorrespondence: ['header', 'hash'],
-    referenceActions: [],
-    issuePrefixes: [],
-};
-const headerLine = /^(?:[*-]\s+)?(\w+)(?:\([^)\n]*\))?!?: \S/;
-const revertedSha = /This reverts commit ([0-9a-f]{7,40})\b/gi;
+/** How several changes in one commit are read: see `commits.nested` in relx-config.ts. */
+const nestedCommitModes = (/* unused pure expression or super */ null && (['off', 'release-please']));
+// Angular's header, extended: `!` before or after the scope marks a breaking change
+// (`feat!(api):` is how release-please also reads it).
+const headerPattern = /^(\w+)(!)?(?:\(([^)\n]*)\))?(!)?: (.*)$/;
+// conventional-commits-parser's note line: the keyword after optional spaces, `|` or `*`, any case.
+const noteLine = /^[\s|*]*(?:BREAKING CHANGE|BREAKING-CHANGE)[:\s]+(.*)$/i;
+// Where conventional-commits-parser ends a note besides the next note: a `-field-` line (`---------`).
+const fieldLine = /^-.*-$/;
 const trailer = /^[A-Za-z][\w-]*(?: #|: )/;
+const releaseAsLine = /^release-as:[ \t]*(\S*)[ \t]*$/i;
+const revertHeader = /^(?:revert\b|revert:)/i;
+const revertPattern = /^(?:Revert|revert:)\s"?([\s\S]+?)"?\s*This reverts commit (\w{7,40})\b/i;
+const revertedSha = /This reverts commit ([0-9a-f]{7,40})\b/gi;
+// Only these make a body matter by default; a body without any is never split or scanned line by line.
+const footerProbe = /^[\s|*]*breaking[ -]change|^release-as:|^BEGIN_COMMIT_OVERRIDE/im;
+const overrideBlock = /^BEGIN_COMMIT_OVERRIDE[ \t]*$([\s\S]*?)^END_COMMIT_OVERRIDE[ \t]*$/m;
+const nestedBegin = 'BEGIN_NESTED_COMMIT';
+const nestedEnd = 'END_NESTED_COMMIT';
 // GitHub appends the pull request number to a squash merge's title.
 const withoutPrNumber = (header) => header.replace(/\s+\(#\d+\)$/, '');
 /**
- * Builds the parser for one run. `extraTypes` are the types the configured rules name, so that
- * `build: …` lines in a squash body count when `build` releases something.
+ * Builds the parser for one run. By default a commit is its header and its footers, as
+ * semantic-release, conventional-recommended-bump and Nx read it: a body's bulleted list of
+ * squashed commits or quoted release notes is never a change of its own. A
+ * `BEGIN_COMMIT_OVERRIDE` … `END_COMMIT_OVERRIDE` block replaces the message; `Release-As:`
+ * footers are collected. With `nested: 'release-please'`, release-please's documented forms of
+ * several changes in one message count too (see splitNested).
  */
-function createCommitParser(extraTypes = []) {
-    const parser = new CommitParser_CommitParser(parserOptions);
-    const knownTypes = new Set([...angularTypes, ...extraTypes]);
-    const toChange = (message) => {
-        if (!message.trim())
-            return null;
-        const parsed = parser.parse(message);
-        const type = parsed['type'];
-        const subject = parsed['subject'];
-        if (!type || !subject)
-            return null;
-        const notes = parsed.notes.map((n) => cleanNote(n.text));
-        const bang = parsed['breaking'] === '!';
-        return {
-            type: type.toLowerCase(),
-            scope: parsed['scope'] || null,
-            subject,
-            header: parsed.header ?? '',
-            breaking: bang || notes.length > 0,
-            notes: notes.length === 0 && bang ? [subject] : notes,
-        };
+function createCommitParser(options = {}) {
+    const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
+    const known = new Set(knownTypes);
+    const nested = options.nested === 'release-please';
+    // release-please splits where a blank line is followed by an unbulleted header of a known type.
+    const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
+    const paragraphHeader = new RegExp(`\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`, 'i');
+    const nestedProbe = new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i');
+    const isKnownHeader = (line) => {
+        const match = headerPattern.exec(line);
+        return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
     };
     return (commit) => {
-        const header = firstLine(commit.message);
+        const message = commit.message;
+        const headerLine = firstLine(message);
+        const header = headerLine.trim();
         const base = { sha: commit.sha, time: commit.time, parents: commit.parents, files: commit.files, header };
         if (commit.parents.length > 1)
             return { ...base, kind: 'merge' };
-        const shas = [...commit.message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
-        if (shas.length > 0 && /^(revert\b|revert:)/i.test(header)) {
-            const reverted = parser.parse(commit.message).revert?.['header'] ?? header.replace(/^revert:?\s*/i, '');
-            const change = {
-                type: 'revert',
-                scope: null,
-                subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
-                header,
-                breaking: false,
-                notes: [],
-            };
-            return { ...base, kind: 'revert', revertedShas: shas, change };
+        if (revertHeader.test(header)) {
+            const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
+            if (shas.length > 0) {
+                const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
+                const change = {
+                    type: 'revert',
+                    scope: null,
+                    subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
+                    header,
+                    breaking: false,
+                    notes: [],
+                };
+                return { ...base, kind: 'revert', revertedShas: shas, change };
+            }
         }
-        const changes = squashedMessages(commit.message, knownTypes)
-            .map(toChange)
-            .filter((c) => c !== null);
-        // In a squash merge the body belongs to the squashed messages; the title stands alone.
-        const own = toChange(changes.length > 0 ? header : commit.message);
-        if (own) {
-            // The squash title usually repeats one of the squashed messages: count it once.
-            const title = withoutPrNumber(own.header);
-            if (!changes.some((c) => withoutPrNumber(c.header) === title))
-                changes.unshift(own);
+        // git's %B ends with a newline: a body is something after the first line's.
+        const newline = message.indexOf('\n');
+        const hasBody = newline >= 0 && newline < message.length - 1;
+        const footersMatter = hasBody && footerProbe.test(message);
+        const override = footersMatter ? overrideBlock.exec(message) : null;
+        let text = message;
+        let changes;
+        if (override) {
+            text = override[1] ?? '';
+            changes = splitOverride(text, isKnownHeader)
+                .map((m) => toChange(m, true))
+                .filter((c) => c !== null)
+                .map((c) => ({ ...c, origin: 'override' }));
+        }
+        else if (nested && hasBody && nestedProbe.test(message)) {
+            const [own, ...more] = splitNested(message, paragraphHeader);
+            const first = toChange(own ?? '', footerProbe.test(own ?? ''));
+            changes = first ? [first] : [];
+            for (const m of more) {
+                const change = toChange(m, true);
+                if (!change)
+                    continue;
+                // the squash title often repeats one of the nested messages: count it once
+                if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header))
+                    continue;
+                changes.push({ ...change, origin: 'nested' });
+            }
+        }
+        else {
+            const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
+            changes = own ? [own] : [];
         }
         if (changes.length === 0) {
-            return {
-                ...base,
-                kind: 'ignored',
-                reason: header.trim() ? 'not a Conventional Commit' : 'empty message',
-            };
+            const reason = override
+                ? 'BEGIN_COMMIT_OVERRIDE holds no Conventional Commit'
+                : header
+                    ? 'not a Conventional Commit'
+                    : 'empty message';
+            return { ...base, kind: 'ignored', reason };
         }
-        return { ...base, kind: 'conventional', changes };
+        const releaseAs = footersMatter ? readReleaseAs(text) : [];
+        return releaseAs.length > 0
+            ? { ...base, kind: 'conventional', changes, releaseAs }
+            : { ...base, kind: 'conventional', changes };
     };
 }
-/** Conventional messages inside a body (GitHub's squash merge lists them as `* feat: …`), each with its own lines. */
-function squashedMessages(message, knownTypes) {
-    const lines = message.split('\n').slice(1);
-    const messages = [];
-    for (const line of lines) {
-        const match = headerLine.exec(line);
-        if (match && knownTypes.has((match[1] ?? '').toLowerCase())) {
-            messages.push([line.replace(/^[*-]\s+/, '')]);
-        }
-        else if (messages.length > 0 && !/^-{3,}\s*$/.test(line)) {
-            messages[messages.length - 1]?.push(line.replace(/^ {2}/, ''));
-        }
-    }
-    return messages.map((m) => m.join('\n').trim());
+/** One message's header and, when the body can matter, its breaking-change notes. */
+function toChange(message, scanBody) {
+    const trimmed = /^\s/.test(message) ? message.replace(/^\s*\n/, '') : message;
+    return headerChange(firstLine(trimmed).trimEnd(), scanBody ? breakingNotes(trimmed) : []);
 }
-/** A note ends where the trailers after it begin (`Refs: #12`, `Co-authored-by: …`). */
-function cleanNote(text) {
-    const lines = text.split('\n');
+/** The change a header line describes (most commits: their header is all that matters). */
+function headerChange(headerLine, notes = []) {
+    const match = headerPattern.exec(headerLine);
+    if (!match)
+        return null;
+    const [, rawType = '', bangBefore, scope, bangAfter, subject = ''] = match;
+    if (!subject.trim())
+        return null;
+    const bang = bangBefore === '!' || bangAfter === '!';
+    return {
+        type: rawType.toLowerCase(),
+        scope: scope || null,
+        subject,
+        header: headerLine,
+        breaking: bang || notes.length > 0,
+        notes: notes.length === 0 && bang ? [subject] : notes,
+    };
+}
+/**
+ * Breaking-change notes as conventional-commits-parser finds them: a keyword line anywhere after
+ * the header, continued up to the next note or a `-field-` line (GitHub's `---------`), then cut
+ * where trailers begin (`Refs: #12`, `Co-authored-by: …`).
+ */
+function breakingNotes(message) {
+    const lines = message.split('\n');
+    const notes = [];
+    let current = null;
+    for (let i = 1; i < lines.length; i++) {
+        const line = (lines[i] ?? '').replace(/\r$/, '');
+        const note = noteLine.exec(line);
+        if (note) {
+            current = [note[1] ?? ''];
+            notes.push(current);
+        }
+        else if (current && fieldLine.test(line))
+            current = null;
+        else
+            current?.push(line);
+    }
+    return notes.map(cleanNote);
+}
+/** A note ends where the trailers after it begin. */
+function cleanNote(lines) {
     const end = lines.findIndex((line, i) => i > 0 && trailer.test(line));
     return (end < 0 ? lines : lines.slice(0, end)).join('\n').trim();
 }
+/** `Release-As:` footers, each `X.Y.Z` or `<component>@X.Y.Z` (a leading `v` is dropped). */
+function readReleaseAs(text) {
+    const found = [];
+    for (const line of text.split('\n')) {
+        const match = releaseAsLine.exec(line.replace(/\r$/, ''));
+        if (!match)
+            continue;
+        const value = match[1] ?? '';
+        const at = value.lastIndexOf('@');
+        const component = at > 0 ? value.slice(0, at) : null;
+        found.push({ component, version: (at > 0 ? value.slice(at + 1) : value).replace(/^v(?=\d)/, '') });
+    }
+    return found;
+}
+/**
+ * The messages of a `BEGIN_COMMIT_OVERRIDE` block, written by a maintainer to say what a commit
+ * contains: each line that is a Conventional Commit header (unbulleted) starts one.
+ */
+function splitOverride(text, isKnownHeader) {
+    const messages = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        if (isKnownHeader(line))
+            messages.push([line]);
+        else
+            messages[messages.length - 1]?.push(line);
+    }
+    return messages.map((m) => m.join('\n').trim());
+}
+/**
+ * release-please's documented forms of several changes in one message: each
+ * `BEGIN_NESTED_COMMIT` … `END_NESTED_COMMIT` block is a message (the text around the blocks
+ * stays the commit's own), and the commit's own text is split where a blank line is followed by
+ * an unbulleted header of a known type. The commit's own first message comes first.
+ */
+function splitNested(message, paragraphHeader) {
+    const parts = message.split(nestedBegin);
+    let own = parts[0] ?? '';
+    const blocks = [];
+    for (const part of parts.slice(1)) {
+        const end = part.indexOf(nestedEnd);
+        blocks.push(end < 0 ? part : part.slice(0, end));
+        if (end >= 0)
+            own += part.slice(end + nestedEnd.length);
+    }
+    const paragraphs = own.split(paragraphHeader);
+    return [...paragraphs, ...blocks].map((m) => m.trim());
+}
 function firstLine(message) {
     const newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.slice(0, newline)).trim();
+    return newline < 0 ? message : message.slice(0, newline);
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/component-paths.ts
+/**
+ * The names a commit can call a component by, in a scope (`fix(api): …`) or a `Release-As:`
+ * footer (`Release-As: api@2.0.0`): its name, its name without the npm scope, or the last
+ * folder of one of its paths (`@babel/core` in packages/babel-core: `@babel/core`, `core`, `babel-core`).
+ */
+function namesOf(component) {
+    const names = new Set([component.name.toLowerCase()]);
+    const slash = component.name.lastIndexOf('/');
+    if (component.name.startsWith('@') && slash > 0)
+        names.add(component.name.slice(slash + 1).toLowerCase());
+    for (const path of component.paths) {
+        const folder = path.replace(/\/+$/, '').split('/').pop() ?? '';
+        if (folder && folder !== '.')
+            names.add(folder.toLowerCase());
+    }
+    return [...names];
+}
+/** Whether `name` (a scope or a `Release-As:` component) calls `component` by one of its names. */
+const isNamedBy = (name, component) => namesOf(component).includes(name.trim().toLowerCase());
 /**
  * Which components own a file: every component whose folder holds it (nested components both
  * count). Lookups go by directory and are memoised, since most files of a commit share folders.
@@ -25687,8 +26356,16 @@ function firstLine(message) {
 class ComponentPaths {
     byFolder = new Map();
     memo = new Map();
+    byName = new Map();
+    /** The deepest component folder, in segments: only a file's folders down to it can own it. */
+    depth;
     constructor(components) {
         for (const component of components) {
+            for (const alias of namesOf(component)) {
+                const named = this.byName.get(alias) ?? [];
+                named.push(component.name);
+                this.byName.set(alias, named);
+            }
             for (const path of component.paths) {
                 const folder = path === '.' ? '' : path.replace(/\/+$/, '');
                 const owners = this.byFolder.get(folder) ?? [];
@@ -25697,11 +26374,20 @@ class ComponentPaths {
                 this.byFolder.set(folder, owners);
             }
         }
+        this.depth = Math.max(0, ...[...this.byFolder.keys()].map((f) => (f === '' ? 0 : f.split('/').length)));
     }
     /** Names of the components that own `file` (a repository-relative POSIX path). */
     ownersOf(file) {
-        const slash = file.lastIndexOf('/');
-        const folder = slash < 0 ? '' : file.slice(0, slash);
+        // Memoised by the file's folder cut at the deepest component folder: a few hundred keys
+        // however many fixtures a history touches.
+        let end = -1;
+        for (let d = 0; d < this.depth; d++) {
+            const next = file.indexOf('/', end + 1);
+            if (next < 0)
+                break;
+            end = next;
+        }
+        const folder = end < 0 ? '' : file.slice(0, end);
         let owners = this.memo.get(folder);
         if (owners === undefined) {
             const found = new Set(this.byFolder.get('') ?? []);
@@ -25715,7 +26401,6 @@ class ComponentPaths {
             owners = [...found];
             this.memo.set(folder, owners);
         }
-        // A component declared as a single file's folder still owns files directly inside it.
         return owners;
     }
     /** Owners of any of `files`, without duplicates. */
@@ -25723,10 +26408,24 @@ class ComponentPaths {
         if (files.length === 1)
             return [...this.ownersOf(files[0])];
         const found = new Set();
-        for (const file of files)
-            for (const name of this.ownersOf(file))
+        let previous = null;
+        for (const file of files) {
+            const owners = this.ownersOf(file);
+            if (owners === previous)
+                continue; // runs of files share a folder, hence one memoised list
+            previous = owners;
+            for (const name of owners)
                 found.add(name);
+        }
         return [...found];
+    }
+    /** Components at the repository root: they own a commit that changes no files. */
+    rootComponents() {
+        return this.byFolder.get('') ?? [];
+    }
+    /** Components that `name` (a scope, or the component of a `Release-As:` footer) calls by one of their names. */
+    namedBy(name) {
+        return this.byName.get(name.trim().toLowerCase()) ?? [];
     }
 }
 
@@ -25842,14 +26541,58 @@ class CommitAttributor {
                 this.setPending(parent, merged);
             }
         }
-        if (commit.kind === 'merge' || commit.files.length === 0)
+        if (commit.kind === 'merge')
             return;
-        for (const name of this.paths.ownersOfAny(commit.files)) {
+        const byFilesOnly = commit.files.length > 0 && !(commit.kind === 'conventional' && commit.releaseAs);
+        if (byFilesOnly) {
+            for (const name of this.paths.ownersOfAny(commit.files)) {
+                if (this.has(bits, this.stableBit.get(name)))
+                    continue;
+                this.byComponent.get(name)?.push({ commit, isNew: !this.has(bits, this.channelBit.get(name)) });
+            }
+            return;
+        }
+        for (const [name, via] of this.ownersOf(commit)) {
             if (this.has(bits, this.stableBit.get(name)))
                 continue;
             const isNew = !this.has(bits, this.channelBit.get(name));
-            this.byComponent.get(name)?.push({ commit, isNew });
+            this.byComponent.get(name)?.push(via ? { commit, isNew, via } : { commit, isNew });
         }
+    }
+    /**
+     * The components a commit counts for: those owning one of its files. A commit that changes no
+     * files (`git commit --allow-empty`, how maintainers force a release) counts for a component at
+     * the repository root and for the components its scope names. A `Release-As:` footer naming a
+     * component counts for that component too.
+     */
+    ownersOf(commit) {
+        const owners = new Map();
+        if (commit.files.length > 0) {
+            for (const name of this.paths.ownersOfAny(commit.files))
+                owners.set(name, undefined);
+        }
+        else {
+            for (const name of this.paths.rootComponents())
+                owners.set(name, 'root');
+            const changes = commit.kind === 'conventional' ? commit.changes : [];
+            for (const change of changes) {
+                for (const scope of (change.scope ?? '').split(',')) {
+                    for (const name of scope.trim() ? this.paths.namedBy(scope) : []) {
+                        if (!owners.has(name))
+                            owners.set(name, 'scope');
+                    }
+                }
+            }
+        }
+        if (commit.kind === 'conventional') {
+            for (const { component } of commit.releaseAs ?? []) {
+                for (const name of component ? this.paths.namedBy(component) : []) {
+                    if (!owners.has(name))
+                        owners.set(name, 'release-as');
+                }
+            }
+        }
+        return owners;
     }
     /** True once no commit still to come can count for any component: stop reading history. */
     done() {
@@ -25982,32 +26725,15 @@ function nextCalendarVersion(format, current, now) {
     return `${period}.${counter}`;
 }
 
-;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
-/**
- * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
- * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
- * component's template with a version in place of `{version}`.
- */
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function renderTag(format, name, version) {
-    return format.replaceAll('{name}', name).replaceAll('{version}', version);
-}
-/** A matcher for one component's tags; returns the version a tag carries, or null. */
-function tagMatcher(format, name) {
-    const [before, after] = renderTag(format, name, '\u0000').split('\u0000');
-    const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
-    return (tag) => pattern.exec(tag)?.[1] ?? null;
-}
-
-;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
+;// CONCATENATED MODULE: ./src/versioning/compare-versions.ts
 
 
-
-function compareVersions(component, a, b) {
-    if (component.scheme.kind === 'semver')
+/** Orders two versions of one scheme (negative when `a` is older). */
+function compareVersions(scheme, a, b) {
+    if (scheme.kind === 'semver')
         return semver_default().compare(a, b);
-    const pa = parseCalendarVersion(component.scheme.format, a);
-    const pb = parseCalendarVersion(component.scheme.format, b);
+    const pa = parseCalendarVersion(scheme.format, a);
+    const pb = parseCalendarVersion(scheme.format, b);
     const period = (pa?.period ?? '').localeCompare(pb?.period ?? '', 'en', { numeric: true });
     if (period !== 0)
         return period;
@@ -26021,15 +26747,167 @@ function compareVersions(component, a, b) {
         return preA ? -1 : 1;
     return a.localeCompare(b, 'en', { numeric: true });
 }
-function isVersionOf(component, version) {
-    return component.scheme.kind === 'semver'
+function isVersionOf(scheme, version) {
+    return scheme.kind === 'semver'
         ? semver_default().valid(version) !== null
-        : parseCalendarVersion(component.scheme.format, version) !== null;
+        : parseCalendarVersion(scheme.format, version) !== null;
 }
+/** The pre-release identifier (`rc` of 1.3.0-rc.2), or null for a stable version. */
 const prereleaseId = (version) => {
     const match = /^[^-+]+-([0-9A-Za-z-]+)/.exec(version);
     return match?.[1] ?? null;
 };
+
+;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
+/**
+ * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
+ * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
+ * component's template with a version in place of `{version}`.
+ *
+ * Placeholders: `{name}` the component's name, `{unscopedName}` its name without an npm scope
+ * (`@opentelemetry/api` → `api`, as release-please tags node packages), `{dir}` the last segment of
+ * its folder (`packages/babel-core` → `babel-core`), and `{version}`.
+ */
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const unscopedName = (name) => name.replace(/^@[^/]+\//, '');
+/** The last segment of the component's (first) folder; the repository root has none, so its name stands in. */
+function folderName(subject) {
+    if (typeof subject === 'string')
+        return unscopedName(subject);
+    const path = subject.paths[0] ?? '';
+    return path === '' ? unscopedName(subject.name) : (path.split('/').pop() ?? path);
+}
+function renderTag(format, subject, version) {
+    const name = typeof subject === 'string' ? subject : subject.name;
+    return format
+        .replaceAll('{name}', name)
+        .replaceAll('{unscopedName}', unscopedName(name))
+        .replaceAll('{dir}', folderName(subject))
+        .replaceAll('{version}', version);
+}
+/** A matcher for one component's tags; returns the version a tag carries, or null. */
+function tagMatcher(format, subject) {
+    const [before, after] = renderTag(format, subject, '\u0000').split('\u0000');
+    const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
+    return (tag) => pattern.exec(tag)?.[1] ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/tag-convention.ts
+
+
+/** Conventions tried for each component, most specific first (release-please's `{unscopedName}-v`). */
+const ownConventions = [
+    '{name}@{version}',
+    '{name}-v{version}',
+    '{unscopedName}-v{version}',
+    '{unscopedName}@{version}',
+    '{dir}-v{version}',
+    '{dir}@{version}',
+];
+const repositoryConvention = 'v{version}';
+/** Every tag split at each point where a version could start: prefix → the versions after it. */
+function indexByPrefix(tags) {
+    const index = new Map();
+    for (const tag of tags) {
+        for (let i = 0; i < tag.length; i++) {
+            const digit = tag.charCodeAt(i) >= 48 && tag.charCodeAt(i) <= 57;
+            if (!digit || (i > 0 && /[0-9]/.test(tag[i - 1] ?? '')))
+                continue;
+            const prefix = tag.slice(0, i);
+            const list = index.get(prefix);
+            if (list)
+                list.push(tag.slice(i));
+            else
+                index.set(prefix, [tag.slice(i)]);
+        }
+    }
+    return index;
+}
+/**
+ * Infers, for each component without a configured tag format, the convention its existing tags
+ * follow: its own name in the usual forms, its unscoped name, its folder, or `v{version}` —
+ * for a single component, the repository root, or the components whose version is the newest
+ * `v*` tag's (a lockstep repository such as typescript-eslint). No tags: the default stays.
+ * Two conventions with tags: the one carrying the newest version, with a warning. Pure.
+ */
+function inferTagConventions(components, tags) {
+    const index = indexByPrefix(tags);
+    const semverScheme = { kind: 'semver' };
+    const newestRepositoryVersion = (index.get('v') ?? [])
+        .filter((v) => isVersionOf(semverScheme, v) && prereleaseId(v) === null)
+        .reduce((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
+    const byComponent = new Map();
+    const warnings = [];
+    for (const component of components) {
+        if (component.tagFormatSource !== 'default') {
+            byComponent.set(component.name, { format: component.tagFormat, source: 'configured' });
+            continue;
+        }
+        const formats = [...ownConventions];
+        const isRoot = components.length === 1 || component.paths.includes('');
+        if (isRoot || (component.version !== null && component.version === newestRepositoryVersion)) {
+            formats.push(repositoryConvention);
+        }
+        if (isRoot)
+            formats.push('{version}');
+        const present = [];
+        const seen = new Set();
+        for (const format of formats) {
+            const prefix = renderTag(format, component, '');
+            if (seen.has(prefix))
+                continue;
+            seen.add(prefix);
+            const versions = (index.get(prefix) ?? []).filter((v) => isVersionOf(component.scheme, v));
+            if (versions.length === 0)
+                continue;
+            const newest = versions.reduce((a, b) => (compareVersions(component.scheme, b, a) > 0 ? b : a));
+            present.push({ format, count: versions.length, newest });
+        }
+        if (present.length === 0) {
+            byComponent.set(component.name, { format: component.tagFormat, source: 'default' });
+            continue;
+        }
+        const chosen = present.reduce((a, b) => {
+            const order = compareVersions(component.scheme, b.newest, a.newest);
+            return order > 0 || (order === 0 && b.count > a.count) ? b : a;
+        });
+        byComponent.set(component.name, { format: chosen.format, source: 'inferred' });
+        if (present.length > 1)
+            warnings.push(ambiguityWarning(component, present, chosen));
+    }
+    const lockstep = components
+        .filter((c) => byComponent.get(c.name)?.format === repositoryConvention)
+        .filter((c) => byComponent.get(c.name)?.source === 'inferred')
+        .map((c) => c.name);
+    return { byComponent, lockstep: lockstep.length >= 2 ? lockstep : [], warnings };
+}
+function ambiguityWarning(component, present, chosen) {
+    const listed = present
+        .map((c) => `"${c.format}" (${c.count} tag(s), newest ${renderTag(c.format, component, c.newest)})`)
+        .join(' and ');
+    return (`${component.name}: its tags follow ${present.length} conventions, ${listed}; ` +
+        `using "${chosen.format}", which carries the newest version. ` +
+        `To choose, set tagFormat for ${component.name} in relx.config.yaml.`);
+}
+/**
+ * The components with the tag format each follows: inferred from `tags` where none is
+ * configured. Planning and reading a release back (publish) use this one function, so the tag a
+ * plan writes is the tag publish finds.
+ */
+function withInferredTagFormats(components, tags) {
+    const conventions = inferTagConventions(components, tags);
+    return {
+        components: components.map((c) => ({
+            ...c,
+            tagFormat: conventions.byComponent.get(c.name)?.format ?? c.tagFormat,
+        })),
+        conventions,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
+
+
 /**
  * Finds each component's last releases from the repository's tags. `reachable` are the tags
  * merged into the head (with their commits); `all` are every tag name, reachable or not.
@@ -26037,27 +26915,27 @@ const prereleaseId = (version) => {
 function findLastReleases(components, reachable, all, channel) {
     const result = new Map();
     for (const component of components) {
-        const versionOf = tagMatcher(component.tagFormat, component.name);
+        const versionOf = tagMatcher(component.tagFormat, component);
         const released = [];
         for (const tag of all) {
             const version = versionOf(tag);
-            if (version !== null && isVersionOf(component, version))
+            if (version !== null && isVersionOf(component.scheme, version))
                 released.push(version);
         }
         let lastStable = null;
         let lastOnChannel = null;
         for (const { name: tag, commit } of reachable) {
             const version = versionOf(tag);
-            if (version === null || !isVersionOf(component, version))
+            if (version === null || !isVersionOf(component.scheme, version))
                 continue;
             const pre = prereleaseId(version);
             if (pre === null) {
-                if (!lastStable || compareVersions(component, version, lastStable.version) > 0) {
+                if (!lastStable || compareVersions(component.scheme, version, lastStable.version) > 0) {
                     lastStable = { tag, version, commit };
                 }
             }
             else if (channel !== null && pre === channel) {
-                if (!lastOnChannel || compareVersions(component, version, lastOnChannel.version) > 0) {
+                if (!lastOnChannel || compareVersions(component.scheme, version, lastOnChannel.version) > 0) {
                     lastOnChannel = { tag, version, commit };
                 }
             }
@@ -26065,13 +26943,72 @@ function findLastReleases(components, reachable, all, channel) {
         // A pre-release older than the last stable one is history, not the channel's position.
         if (lastOnChannel &&
             lastStable &&
-            compareVersions(component, lastOnChannel.version, lastStable.version) < 0) {
+            compareVersions(component.scheme, lastOnChannel.version, lastStable.version) < 0) {
             lastOnChannel = null;
         }
-        released.sort((a, b) => compareVersions(component, a, b));
-        result.set(component.name, { lastStable, lastOnChannel, released });
+        released.sort((a, b) => compareVersions(component.scheme, a, b));
+        const file = component.version;
+        const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null;
+        const fileAhead = lastStable !== null && fileIsStable && compareVersions(component.scheme, file, lastStable.version) > 0;
+        // A pre-release below the version file's release is history too.
+        if (fileAhead && lastOnChannel && compareVersions(component.scheme, lastOnChannel.version, file) < 0) {
+            lastOnChannel = null;
+        }
+        const current = fileAhead ? file : (lastStable?.version ?? file);
+        const untaggedCurrent = fileAhead || (lastStable === null && lastOnChannel === null);
+        result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
     }
     return result;
+}
+
+;// CONCATENATED MODULE: ./src/release/release-commit.ts
+/**
+ * The trailer that ties a release commit to the plan it applied. A re-run finds it on HEAD and
+ * knows the commit is already made: this is what makes bump-version resumable.
+ */
+const releaseTrailer = 'Relx-Release-Of';
+const defaultReleaseCommitTitle = 'chore(release): {releases}';
+/** `chore(release): a@1.3.0, b@0.4.2`, a line per component, and the trailer. */
+function renderReleaseCommitMessage(released, planHead, title = defaultReleaseCommitTitle) {
+    const list = released.map((c) => c.nextTag ?? `${c.name}@${c.nextVersion}`).join(', ');
+    const lines = released.map((c) => `- ${c.name} ${c.currentVersion ?? '(new)'} → ${c.nextVersion} (${c.bump})`);
+    return `${title.replaceAll('{releases}', list)}\n\n${lines.join('\n')}\n\n${releaseTrailer}: ${planHead}\n`;
+}
+/** The plan head a release commit applied, or null when the message is not a release commit's. */
+function releasedPlanHead(message) {
+    const match = new RegExp(`^${releaseTrailer}: ([0-9a-f]{40})\\s*$`, 'm').exec(message);
+    return match?.[1] ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/own-release-tags.ts
+
+
+/**
+ * The tags an earlier attempt of this very release already made: on a commit whose first parent
+ * is the planned head and whose release trailer names it. Planning the head again must give the
+ * same versions, so these tags are this plan's own output, not releases it must go past — a
+ * re-run of the same workflow run otherwise refuses its own tags as "already released".
+ * One `git log --no-walk` over the tagged commits reads only parents and that trailer.
+ */
+async function readOwnReleaseTags(cwd, head, tags) {
+    const commits = [...new Set(tags.map((t) => t.commit))];
+    if (commits.length === 0)
+        return new Set();
+    const out = await run_git_runGit(cwd, [
+        'log',
+        '--no-walk=unsorted',
+        '--stdin',
+        '--ignore-missing',
+        `--format=%H %P%x00%(trailers:key=${releaseTrailer},valueonly,separator=%x20)`,
+    ], { input: `${commits.join('\n')}\n` }).catch(() => ''); // a tag on a tree or blob: nothing of ours, fall back to the plain plan
+    const ours = new Set();
+    for (const line of out.split('\n')) {
+        const [ids = '', trailer = ''] = line.split('\0');
+        const [sha = '', firstParent = ''] = ids.split(' ');
+        if (firstParent === head && trailer.trim() === head)
+            ours.add(sha);
+    }
+    return new Set(tags.filter((t) => ours.has(t.commit)).map((t) => t.name));
 }
 
 ;// CONCATENATED MODULE: ./src/versioning/next-version.ts
@@ -26158,6 +27095,18 @@ const commitReason = object({
     /** Breaking-change notes, for the changelog. */
     notes: array(schemas_string()),
     bump,
+    /** Written in a BEGIN_COMMIT_OVERRIDE block, or nested (`commits.nested`); absent: the commit's header. */
+    origin: schemas_enum(['override', 'nested']).optional(),
+    /** Counted though it changed no file of the component: an empty commit at the root (`root`), by its scope (`scope`), or named by Release-As. */
+    via: schemas_enum(['root', 'scope', 'release-as']).optional(),
+});
+/** A `Release-As:` footer set the version. */
+const releaseAsReason = object({
+    kind: literal('release-as'),
+    sha: schemas_string(),
+    version: schemas_string(),
+    /** The component the footer named (`Release-As: api@2.0.0`), or null when it named none. */
+    component: schemas_string().nullable(),
 });
 const dependencyReason = object({
     kind: literal('dependency'),
@@ -26173,6 +27122,25 @@ const planReasonSchema = discriminatedUnion('kind', [
     commitReason,
     dependencyReason,
     lockstepReason,
+    releaseAsReason,
+]);
+/** Where the component's history (the commits that decide its bump) starts: after this, exclusive. */
+const releaseStartSchema = discriminatedUnion('kind', [
+    object({ kind: literal('tag'), tag: schemas_string(), commit: schemas_string() }),
+    /** No tag carries the current version: the commit that last set it in the version file. */
+    object({
+        kind: literal('version-file'),
+        file: schemas_string(),
+        version: schemas_string(),
+        commit: schemas_string(),
+        /** That commit created the file: it and everything after it count (nothing was released before). */
+        createdFile: schemas_boolean(),
+        parent: schemas_string().nullable(),
+    }),
+    /** Configured with bootstrapCommit. */
+    object({ kind: literal('bootstrap-commit'), commit: schemas_string() }),
+    /** Neither a tag nor a version: the component's whole history. */
+    object({ kind: literal('history') }),
 ]);
 const plannedComponentSchema = object({
     name: schemas_string(),
@@ -26181,7 +27149,10 @@ const plannedComponentSchema = object({
     versionFile: schemas_string().nullable(),
     scheme: schemas_enum(['semver', 'calver']),
     tagFormat: schemas_string(),
-    /** The last stable version (its tag's), or the version file's before the first release. */
+    /** Configured, inferred from the component's existing tags, or the default (no tags to infer from). */
+    tagFormatSource: schemas_enum(['configured', 'inferred', 'default']).optional(),
+    since: releaseStartSchema.optional(),
+    /** The last stable version: the higher of its newest tag's and the version file's. */
     currentVersion: schemas_string().nullable(),
     /** The newest release tag of this component reachable from the head, stable or pre-release. */
     lastTag: schemas_string().nullable(),
@@ -26192,6 +27163,8 @@ const plannedComponentSchema = object({
     /** Commits attributed to the component since its last release, releasable or not. */
     commitCount: schemas_number().int().nonnegative(),
     reasons: array(planReasonSchema),
+    /** Why the component is never released (a private package without a version); absent when it can be. */
+    notReleased: schemas_string().optional(),
 });
 const ignoredCommitSchema = object({
     sha: schemas_string(),
@@ -26208,6 +27181,8 @@ const releasePlanSchema = object({
     channel: schemas_string().nullable(),
     components: array(plannedComponentSchema),
     ignoredCommits: array(ignoredCommitSchema),
+    /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
+    warnings: array(schemas_string()).optional(),
 });
 /** The components the plan releases, in plan order. */
 const releasedComponents = (plan) => plan.components.filter((c) => c.release);
@@ -26215,6 +27190,9 @@ const releasedComponents = (plan) => plan.components.filter((c) => c.release);
 const serializeReleasePlan = (plan) => `${JSON.stringify(plan, null, 2)}\n`;
 
 ;// CONCATENATED MODULE: ./src/release-plan/plan-release.ts
+
+
+
 
 
 
@@ -26235,7 +27213,10 @@ function changesOf(commit) {
 function planRelease(input) {
     const { components, rules } = input;
     const byName = new Map(components.map((c) => [c.name, c]));
-    const current = (c) => input.releases.get(c.name)?.lastStable?.version ?? c.version;
+    const current = (c) => {
+        const r = input.releases.get(c.name);
+        return r ? r.current : c.version;
+    };
     const isPreMajor = (c) => {
         const v = current(c);
         return c.scheme.kind === 'semver' && (v === null || semver_default().major(semver_default().coerce(v) ?? '0.0.0') === 0);
@@ -26244,12 +27225,24 @@ function planRelease(input) {
     const level = new Map();
     const reasons = new Map();
     const ignored = new Map();
+    const releaseAs = new Map();
     for (const component of components) {
+        if (component.notReleased) {
+            level.set(component.name, 'none');
+            continue;
+        }
         const attributed = input.commits.get(component.name) ?? [];
         const commitReasons = [];
         let direct = 'none';
         let anyNew = false;
-        for (const { commit, isNew } of attributed) {
+        // The newest Release-As footer for this component sets its version (commits are newest first).
+        const forced = findReleaseAs(component, attributed, current(component), input.releases);
+        if (forced) {
+            releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
+            anyNew = forced.isNew;
+            commitReasons.push(forced.reason);
+        }
+        for (const { commit, isNew, via } of attributed) {
             if (commit.kind === 'ignored') {
                 const entry = ignored.get(commit.sha) ?? {
                     sha: commit.sha,
@@ -26278,9 +27271,14 @@ function planRelease(input) {
                     breaking: change.breaking,
                     notes: change.notes,
                     bump,
+                    ...(change.origin ? { origin: change.origin } : {}),
+                    ...(via ? { via } : {}),
                 });
             }
         }
+        // The version Release-As sets is the bump, whatever the commits asked for.
+        if (forced)
+            direct = forced.bump;
         // On a channel, commits already shipped in the last pre-release decide the bump but do not
         // by themselves make a new pre-release.
         level.set(component.name, anyNew ? direct : 'none');
@@ -26290,6 +27288,8 @@ function planRelease(input) {
     const through = new Set(rules.propagation.through);
     const dependents = new Map();
     for (const component of components) {
+        if (component.notReleased)
+            continue; // nothing raises a component that is never released
         for (const edge of component.dependsOn) {
             if (!through.has(edge.kind) || !byName.has(edge.name))
                 continue;
@@ -26366,11 +27366,31 @@ function planRelease(input) {
             now: input.now,
         }));
     }
+    // Release-As sets the version outright; a lockstep group takes the highest its members set.
+    for (const [name, { version, sha }] of releaseAs) {
+        const members = rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
+        const highest = members
+            .map((m) => releaseAs.get(m)?.version)
+            .reduce((a, b) => (b !== undefined && compareLoose(b, a ?? null) > 0 ? b : a), version);
+        if (highest !== version)
+            continue; // another member's higher Release-As sets the group's
+        for (const member of members) {
+            const component = byName.get(member);
+            if (!component)
+                continue;
+            const released = input.releases.get(member)?.released ?? [];
+            assertReleaseAsForward(component, version, current(component), released, sha);
+            next.set(member, withPrerelease(version, input.channel, released));
+        }
+    }
     // Build metadata identifies the build, not the release: it never takes part in precedence.
     for (const component of components) {
         const version = next.get(component.name);
         if (version && component.buildMetadata)
             next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
+    }
+    for (const component of components) {
+        assertForward(component, next.get(component.name), input.releases, input.channel);
     }
     // 4. The plan, with every reason spelled out.
     const planned = [...components]
@@ -26396,14 +27416,17 @@ function planRelease(input) {
             versionFile: component.versionFile,
             scheme: component.scheme.kind,
             tagFormat: component.tagFormat,
+            tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
+            since: input.starts?.get(component.name) ?? startOf(releases),
             currentVersion: current(component),
             lastTag,
             release: nextV !== null,
             bump: level.get(component.name) ?? 'none',
             nextVersion: nextV,
-            nextTag: nextV === null ? null : renderTag(component.tagFormat, component.name, nextV),
+            nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
             commitCount: input.commits.get(component.name)?.length ?? 0,
             reasons: why,
+            ...(component.notReleased ? { notReleased: component.notReleased } : {}),
         };
     });
     return {
@@ -26414,7 +27437,93 @@ function planRelease(input) {
         channel: input.channel,
         components: planned,
         ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
+        warnings: [...(input.warnings ?? [])],
     };
+}
+const startOf = (releases) => releases?.lastStable
+    ? { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit }
+    : { kind: 'history' };
+/**
+ * Versions never go backwards: a new version above the current one, above every stable version
+ * of the component tagged anywhere (another branch's tag included) and above its pre-releases on
+ * the same channel, or no plan at all. Other channels' pre-releases (a 2.0.0-next line) do not count.
+ */
+function assertForward(component, version, releases, channel) {
+    if (version === undefined)
+        return;
+    const r = releases.get(component.name);
+    const bare = version.split('+')[0] ?? version;
+    const counts = (v) => {
+        const pre = prereleaseId(v);
+        return pre === null || pre === channel;
+    };
+    const newest = [...(r?.released ?? []).filter(counts), ...(r?.current ? [r.current] : [])]
+        .map((v) => v.split('+')[0] ?? v)
+        .reduce((a, b) => (a === null || compareVersions(component.scheme, b, a) > 0 ? b : a), null);
+    if (newest === null || compareVersions(component.scheme, bare, newest) > 0)
+        return;
+    const tagged = r?.released.some((v) => (v.split('+')[0] ?? v) === newest);
+    throw relx_error_inputError(`${component.name}: the next version ${version} is not greater than ${newest}, ${tagged ? `already released (tag ${renderTag(component.tagFormat, component, newest)})` : `its current version`}; relx never plans a version backwards.`, {
+        field: component.versionFile ?? component.name,
+        fix: `Release it above ${newest}: fix the version in ${component.versionFile ?? 'its config'} or the Release-As footer, or delete a mistaken tag (git push --delete origin <tag>); if the tags are another component's, set its tagFormat.`,
+    });
+}
+const plan_release_short = (sha) => sha.slice(0, 7);
+/** The newest `Release-As:` footer among a component's commits that applies to it, checked. */
+function findReleaseAs(component, attributed, currentVersion, releases) {
+    for (const { commit, isNew } of attributed) {
+        if (commit.kind !== 'conventional' || !commit.releaseAs)
+            continue;
+        const footer = commit.releaseAs.find((r) => r.component === null || isNamedBy(r.component, component));
+        if (!footer)
+            continue;
+        const valid = component.scheme.kind === 'semver'
+            ? semver_default().valid(footer.version) !== null
+            : /^\d+(\.\d+)+$/.test(footer.version);
+        if (!valid) {
+            throw relx_error_inputError(`${component.name}: "Release-As: ${footer.version}" in commit ${plan_release_short(commit.sha)} is not a ${component.scheme.kind === 'semver' ? 'SemVer ' : ''}version`, {
+                field: 'Release-As',
+                fix: `add a commit whose footer is "Release-As: X.Y.Z" (the newest wins), or revert ${plan_release_short(commit.sha)}`,
+            });
+        }
+        assertReleaseAsForward(component, footer.version, currentVersion, releases.get(component.name)?.released ?? [], commit.sha);
+        const reason = {
+            kind: 'release-as',
+            sha: commit.sha,
+            version: footer.version,
+            component: footer.component,
+        };
+        return { reason, bump: bumpBetween(currentVersion, footer.version), isNew };
+    }
+    return null;
+}
+/** A Release-As version is above the current one and not released yet: versions never go backwards. */
+function assertReleaseAsForward(component, version, currentVersion, released, sha) {
+    const behind = currentVersion !== null && compareLoose(version, currentVersion) <= 0;
+    if (!behind && !released.includes(version))
+        return;
+    throw relx_error_inputError(`${component.name}: "Release-As: ${version}" in commit ${plan_release_short(sha)} is not above ${component.name}'s current version ${currentVersion ?? version}; versions never go backwards`, {
+        field: 'Release-As',
+        fix: `add a commit with a "Release-As:" footer above ${currentVersion ?? version} (the newest wins), or revert ${plan_release_short(sha)}`,
+    });
+}
+function bumpBetween(from, to) {
+    const a = semver_default().coerce(from ?? '0.0.0') ?? semver_default().parse('0.0.0');
+    const b = semver_default().coerce(to);
+    if (!a || !b || a.major !== b.major)
+        return 'major';
+    return a.minor !== b.minor ? 'minor' : 'patch';
+}
+/** On a channel, a forced version is a pre-release of it, numbered after the existing ones. */
+function withPrerelease(version, channel, released) {
+    if (channel === null)
+        return version;
+    const prefix = `${version}-${channel}.`;
+    const taken = released
+        .filter((v) => v.startsWith(prefix))
+        .map((v) => Number(v.slice(prefix.length)))
+        .filter((n) => Number.isInteger(n) && n >= 0);
+    return `${prefix}${taken.length === 0 ? 0 : Math.max(...taken) + 1}`;
 }
 function compareLoose(a, b) {
     const pa = semver_default().coerce(a ?? '0.0.0', { includePrerelease: true }) ?? semver_default().parse('0.0.0');
@@ -26449,6 +27558,9 @@ function resolveChannel(branch, channels) {
 
 
 
+
+
+
 /**
  * Reads what the plan needs from the repository — config and components, tags, and one streaming
  * `git log` pass that stops once older history cannot change the plan — and decides the plan.
@@ -26467,15 +27579,27 @@ async function planRepositoryRelease(cwd, options) {
         fromRef ? readHead(cwd, fromRef).then((h) => h.sha) : Promise.resolve(null),
         readTags(cwd),
     ]);
-    const [, workspace, head, from, allTags] = await reads.catch((error) => {
+    const [, workspace, head, from, everyTag] = await reads.catch((error) => {
         early?.stop();
         throw error;
     });
-    const { config, components } = workspace;
+    const own = await readOwnReleaseTags(cwd, head.sha, everyTag);
+    if (own.size > 0)
+        options.onProgress?.(`${own.size} tag(s) already made for this commit by an earlier attempt: planning that release again`);
+    const allTags = own.size === 0 ? everyTag : everyTag.filter((t) => !own.has(t.name));
+    const { config } = workspace;
+    const { components, conventions } = withInferredTagFormats(workspace.components, allTags.map((t) => t.name));
+    const warnings = [...conventions.warnings];
+    const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
     const exclude = from ? [`^${from}`] : [];
     const branch = options.branch ?? head.branch;
     const channel = resolveChannel(branch, config.channels);
-    const parserKey = JSON.stringify({ types: [...new Set(config.rules.map((r) => r.type))].sort(), from });
+    // `reading` names how messages are read: a cache of another reading holds other changes.
+    const parserKey = JSON.stringify({
+        types: [...new Set(config.rules.map((r) => r.type))].sort(),
+        from,
+        reading: { headerAndFooters: 2, nested: config.commits.nested },
+    });
     const stats = {
         commitsRead: 0,
         commitsFromCache: 0,
@@ -26494,16 +27618,23 @@ async function planRepositoryRelease(cwd, options) {
         else
             cached = index;
     }
-    const parse = createCommitParser(config.rules.map((r) => r.type));
+    const parse = createCommitParser({ types: config.rules.map((r) => r.type), nested: config.commits.nested });
     const allNames = allTags.map((t) => t.name);
     // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
     // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
     // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+    const findStart = startFinder(cwd, head.sha, config);
     const attempt = async (tags, started) => {
         const releases = findLastReleases(components, tags, allNames, channel);
+        const starts = new Map();
+        await Promise.all(components.map(async (c) => {
+            const r = releases.get(c.name);
+            if (r)
+                starts.set(c.name, await findStart(c, r));
+        }));
         const anchors = new Map();
         for (const [name, r] of releases) {
-            anchors.set(name, { stable: r.lastStable?.commit ?? null, channel: r.lastOnChannel?.commit ?? null });
+            anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
         }
         const attributor = new CommitAttributor(components, anchors);
         const keep = options.cacheFile ? [] : null;
@@ -26546,7 +27677,7 @@ async function planRepositoryRelease(cwd, options) {
                 await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
             }
         }
-        return { releases, attributor, keep, counts };
+        return { releases, starts, attributor, keep, counts };
     };
     let result = await attempt(allTags, early);
     const unseen = result.attributor.unvisitedAnchors();
@@ -26558,7 +27689,7 @@ async function planRepositoryRelease(cwd, options) {
         options.onProgress?.(`${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`);
         result = await attempt(await readTags(cwd, head.sha), null);
     }
-    const { releases, attributor, keep, counts } = result;
+    const { releases, starts, attributor, keep, counts } = result;
     stats.commitsRead = counts.read;
     stats.commitsFromCache = counts.fromCache;
     const attribution = attributor.result();
@@ -26568,8 +27699,11 @@ async function planRepositoryRelease(cwd, options) {
         components,
         releases,
         commits: attribution.byComponent,
-        rules: config,
+        rules: { ...config, lockstep },
         now: options.now,
+        starts,
+        tagConventions: conventions.byComponent,
+        warnings,
     });
     if (branch !== head.branch)
         plan.branch = branch;
@@ -26592,6 +27726,103 @@ function parseRange(range) {
         return [null, range];
     return [range.slice(0, at) || null, range.slice(at + 2) || 'HEAD'];
 }
+/** The commit a component's range starts after; null reads its whole history. */
+function anchorOf(start) {
+    if (!start || start.kind === 'history')
+        return null;
+    if (start.kind === 'version-file' && start.createdFile)
+        return start.parent;
+    return start.commit;
+}
+/**
+ * Where each component's history starts: its last tag, or — when no tag carries its current
+ * version — the configured bootstrap commit, else the commit that last set that version in its
+ * version file (the release that wrote it; release-please's bootstrap-sha, found rather than
+ * configured). Lookups are memoised: a re-plan from reachable tags asks again.
+ */
+function startFinder(cwd, head, config) {
+    const lookups = new Map();
+    // Each lookup is one short `git log -1`; a few at a time keep a 150-package repository under a few seconds.
+    const limit = concurrencyLimit(8);
+    const lookUp = async (component, version) => {
+        const at = config.components.findIndex((e) => e.name === component.name && e.bootstrapCommit);
+        const configured = config.components[at]?.bootstrapCommit ?? config.bootstrapCommit;
+        if (configured) {
+            const field = at >= 0 ? `components[${at}].bootstrapCommit` : 'bootstrapCommit';
+            const commit = await resolveCommit(cwd, configured).catch(() => {
+                throw relx_error_inputError(`${field}: ${configured} is not a commit in this repository's history.`, {
+                    field,
+                    fix: 'Give the full sha of a commit on this branch (git log --oneline), or remove the setting.',
+                });
+            });
+            return { kind: 'bootstrap-commit', commit };
+        }
+        if (!component.versionFile || !version)
+            return { kind: 'history' };
+        const file = component.versionFile;
+        const change = await limit(() => findLastLineChange(cwd, head, file, versionLinePattern(file, version)));
+        if (!change)
+            return { kind: 'history' };
+        return { kind: 'version-file', file, version, ...change };
+    };
+    return async (component, releases) => {
+        if (!releases.untaggedCurrent && releases.lastStable) {
+            return { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit };
+        }
+        if (!releases.untaggedCurrent)
+            return { kind: 'history' };
+        const key = `${component.name}\0${releases.current ?? ''}`;
+        let lookup = lookups.get(key);
+        if (!lookup)
+            lookups.set(key, (lookup = lookUp(component, releases.current)));
+        return lookup;
+    };
+}
+const plan_repository_release_escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The line that holds `version` in a version file, as a git extended regex. */
+function versionLinePattern(file, version) {
+    const v = plan_repository_release_escapeRegExp(version);
+    if (file.endsWith('package.json'))
+        return `"version"[[:space:]]*:[[:space:]]*"${v}"`;
+    if (file.endsWith('Chart.yaml'))
+        return `^version:[[:space:]]*['"]?${v}['"]?[[:space:]]*$`;
+    return `(^|[^0-9A-Za-z.+-])${v}([^0-9A-Za-z.+-]|$)`;
+}
+/** At most `size` tasks at once; a finishing task hands its slot to the next waiting one. */
+function concurrencyLimit(size) {
+    let active = 0;
+    const waiting = [];
+    return async (task) => {
+        if (active < size)
+            active++;
+        else
+            await new Promise((resolve) => waiting.push(resolve));
+        try {
+            return await task();
+        }
+        finally {
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                active--;
+        }
+    };
+}
+/**
+ * Components that tag with the repository-wide `v{version}` share every tag, so they can only
+ * release together at one version: they form a lockstep group (those already in a configured
+ * group stay there). Said in the plan, with how to release them separately.
+ */
+function withRepositoryLockstep(configured, members, warnings) {
+    const grouped = new Set(configured.flatMap((g) => g.components));
+    const implied = members.filter((m) => !grouped.has(m));
+    if (implied.length < 2)
+        return configured;
+    warnings.push(`${implied.length} components share the repository's "${repositoryConvention}" tags, so they release together as lockstep group "${repositoryLockstepGroup}" (${implied.join(', ')}). To release them separately, set a tagFormat per component.`);
+    return [...configured, { name: repositoryLockstepGroup, components: implied }];
+}
+const repositoryLockstepGroup = 'v-tags';
 
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
 const render_plan_short = (sha) => sha.slice(0, 7);
@@ -26600,19 +27831,76 @@ function describeReason(reason) {
     switch (reason.kind) {
         case 'commit': {
             const scope = reason.scope ? `(${reason.scope})` : '';
-            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${render_plan_short(reason.sha)})`;
+            const where = [
+                reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
+                reason.origin === 'nested' ? 'nested' : null,
+                reason.via === 'root' ? 'empty commit, root component' : null,
+                reason.via === 'scope' ? 'empty commit, by its scope' : null,
+                reason.via === 'release-as' ? 'named by Release-As' : null,
+            ].filter(Boolean);
+            const sha = [render_plan_short(reason.sha), ...where].join(', ');
+            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
         }
+        case 'release-as':
+            return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${render_plan_short(reason.sha)})`;
         case 'dependency':
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
     }
 }
+/** Where the component's commits start, as a person reads it. */
+function describeStart(component) {
+    const since = component.since;
+    switch (since?.kind) {
+        case undefined:
+            return component.lastTag ? `since ${component.lastTag}` : 'whole history';
+        case 'tag':
+            return `since tag ${since.tag}`;
+        case 'version-file':
+            return since.createdFile
+                ? `since ${render_plan_short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
+                : `since ${render_plan_short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
+        case 'bootstrap-commit':
+            return `since bootstrap commit ${render_plan_short(since.commit)} (bootstrapCommit)`;
+        case 'history':
+            return 'whole history (no tag, no version file)';
+    }
+}
+const sourceText = {
+    configured: 'configured',
+    inferred: 'inferred from existing tags',
+    default: 'default, no tags yet',
+};
+/** One line per tag convention in use, with how many components follow it and why. */
+function describeTagConventions(plan) {
+    const groups = new Map();
+    for (const c of plan.components) {
+        if (c.notReleased)
+            continue; // never tagged
+        const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
+        groups.set(key, [...(groups.get(key) ?? []), c.name]);
+    }
+    return [...groups].map(([key, names]) => names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`);
+}
 const versionChange = (c) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
 function heading(plan) {
     const where = `${plan.branch ?? 'detached HEAD'} @ ${render_plan_short(plan.head)}`;
     const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
     return `Release plan for ${where} (${channel})`;
+}
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components) {
+    const byReason = new Map();
+    for (const c of components) {
+        const reason = c.notReleased ?? '';
+        byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+    }
+    return [...byReason].map(([reason, names]) => {
+        const shown = names.slice(0, 5).join(', ');
+        const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+        return `${names.length} not released (${reason}): ${shown}${more}.`;
+    });
 }
 /** The terminal table `relx plan` prints. */
 function renderPlanTable(plan) {
@@ -26622,7 +27910,12 @@ function renderPlanTable(plan) {
         lines.push('Nothing to release.');
     }
     else {
-        const rows = released.map((c) => [c.name, versionChange(c), c.bump, c.reasons.map(describeReason)]);
+        const rows = released.map((c) => [
+            c.name,
+            versionChange(c),
+            c.bump,
+            [...c.reasons.map(describeReason), describeStart(c)],
+        ]);
         const nameWidth = Math.max(9, ...rows.map((r) => r[0].length));
         const versionWidth = Math.max(7, ...rows.map((r) => r[1].length));
         const pad = (s, n) => s.padEnd(n);
@@ -26634,8 +27927,15 @@ function renderPlanTable(plan) {
                 lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
         }
     }
-    const unchanged = plan.components.length - released.length;
+    const notReleased = plan.components.filter((c) => c.notReleased);
+    const unchanged = plan.components.length - released.length - notReleased.length;
     lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
+    lines.push(...describeNotReleased(notReleased));
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
+    for (const warning of plan.warnings ?? [])
+        lines.push(`warning: ${warning}`);
     if (plan.ignoredCommits.length > 0) {
         lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
         for (const i of plan.ignoredCommits.slice(0, 20)) {
@@ -26665,11 +27965,19 @@ function renderPlanSummary(plan) {
     else {
         lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
         for (const c of released) {
-            const why = c.reasons.map((r) => e(describeReason(r))).join('<br>');
+            const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
             lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
         }
     }
-    const unchanged = plan.components.filter((c) => !c.release);
+    const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+    // each its own paragraph: a line right after the table would be read as one of its rows
+    for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+        lines.push('', e(line));
+    for (const warning of plan.warnings ?? [])
+        lines.push('', `> [!WARNING]\n> ${e(warning)}`);
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
     if (unchanged.length > 0) {
         lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
         lines.push(unchanged.map((c) => `\`${e(c.name)}\` ${e(c.currentVersion ?? '—')}`).join(', '), '', '</details>');
@@ -26697,7 +28005,7 @@ function registerPlanCommand(program) {
         .command('plan')
         .description("Work out, from Conventional Commits since each component's last release, what to release and why. Reads only.")
         .option('--json', 'print the release plan as JSON (the format bump-version reads)')
-        .option('--config <file>', 'config file, relative to --cwd (default: relx.config.yaml when present)')
+        .option('--config <file>', 'config file, relative to --cwd or absolute (default: relx.config.yaml when present)')
         .option('--cwd <dir>', 'repository to plan', '.')
         .option('--range <range>', 'plan B considering only commits after A (`A..B`), or plan a ref (`B`)')
         .option('--branch <name>', 'branch that decides the pre-release channel (default: the checked-out branch)')
@@ -26706,7 +28014,7 @@ function registerPlanCommand(program) {
         .action(async (options) => {
         const now = options.now ? new Date(options.now) : new Date();
         if (Number.isNaN(now.getTime())) {
-            throw inputError(`--now "${options.now}" is not a date.`, {
+            throw relx_error_inputError(`--now "${options.now}" is not a date.`, {
                 field: '--now',
                 fix: 'Use an ISO date such as 2026-11-24.',
             });
@@ -26752,7 +28060,7 @@ async function resolveSourceRepository(cwd, given, env = process.env) {
     const explicit = given ?? env.GITHUB_REPOSITORY;
     if (explicit) {
         if (!/^[\w.-]+\/[\w.-]+$/.test(explicit)) {
-            throw inputError(`"${explicit}" is not a repository.`, {
+            throw relx_error_inputError(`"${explicit}" is not a repository.`, {
                 field: '--repository',
                 fix: 'Write it as owner/name.',
             });
@@ -26763,7 +28071,7 @@ async function resolveSourceRepository(cwd, given, env = process.env) {
     const fromOrigin = repositoryFromRemoteUrl(origin);
     if (fromOrigin)
         return fromOrigin;
-    throw inputError('The source repository is unknown: no GITHUB_REPOSITORY and origin is not on GitHub.', {
+    throw relx_error_inputError('The source repository is unknown: no GITHUB_REPOSITORY and origin is not on GitHub.', {
         field: '--repository',
         fix: 'Pass --repository owner/name.',
     });
@@ -26771,38 +28079,79 @@ async function resolveSourceRepository(cwd, given, env = process.env) {
 
 ;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
 
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Errors that prove the request never left: nothing listened, the name did not resolve. */
+const notSentCodes = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+const errorCode = (error) => {
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            return e.code;
+    }
+    return undefined;
+};
 /**
- * fetch for registries (npm, OCI): network errors, 429 and 5xx are retried with backoff; what
- * still fails is a transient error saying what did not answer and that a re-run is safe (`fix`).
- * Any other response — 2xx, 4xx — is the caller's to read.
+ * A fetch (or Octokit) failure without an answer, as a transient error: a timeout says how long
+ * it waited; a refused connection is marked `not-sent`, so even a POST may be repeated.
+ */
+function unansweredError(error, signal, timeoutMs, fix) {
+    if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
+        return transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
+    }
+    const code = errorCode(error);
+    const message = (error.cause?.message ?? error.message).trim();
+    return transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
+}
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const retryAfterMs = (header) => {
+    if (!header)
+        return null;
+    const secondsValue = Number(header);
+    return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : null;
+};
+class RetryableStatus extends RelxError {
+    retryAfter;
+    constructor(status, retryAfter, fix) {
+        // a 429 was refused before anything was done; a 5xx may have been done
+        super('transient', `answered ${status}`, { fix, delivery: status === 429 ? 'not-sent' : 'unknown' });
+        this.retryAfter = retryAfter;
+    }
+}
+/**
+ * fetch for registries (npm, OCI) under the retry policy: each attempt and the whole call have a
+ * deadline; network errors, timeouts, 429 and 5xx are retried as the policy allows (a POST only
+ * when it cannot have arrived); what still fails is a transient error saying what did not answer
+ * and that a re-run is safe (`fix`). Any other response — 2xx, 4xx — is the caller's to read.
+ * `idempotent` defaults from the method; `alreadyDone` looks whether a failed write took effect.
  */
 async function fetchRetrying(url, init, describe, options = {}) {
-    const attempts = options.attempts ?? 4;
-    const sleep = options.sleep ?? wait;
-    for (let attempt = 1;; attempt++) {
-        let response;
-        try {
-            response = await fetch(url, init);
-        }
-        catch (error) {
-            if (attempt >= attempts) {
-                const cause = error.cause?.message ?? error.message;
-                throw transientError(`${describe.what} did not answer: ${cause}`, { fix: describe.fix }, error);
+    const method = (init.method ?? 'GET').toUpperCase();
+    return runWithRetry({
+        what: describe.what,
+        fix: describe.fix,
+        idempotent: describe.idempotent ?? idempotentMethods.has(method),
+        ...(describe.alreadyDone ? { alreadyDone: describe.alreadyDone } : {}),
+        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfter : null),
+        attempt: async (signal, _attempt, timeoutMs) => {
+            let response;
+            try {
+                response = await fetch(url, { ...init, signal });
             }
-            await sleep(250 * 2 ** attempt);
-            continue;
-        }
-        if (response.status !== 429 && response.status < 500)
-            return response;
-        await response.arrayBuffer();
-        if (attempt >= attempts) {
-            throw transientError(`${describe.what} answered ${response.status} ${attempts} times.`, {
-                fix: describe.fix,
-            });
-        }
-        await sleep(250 * 2 ** attempt);
-    }
+            catch (error) {
+                throw unansweredError(error, signal, timeoutMs, describe.fix);
+            }
+            if (response.status !== 429 && response.status < 500)
+                return response;
+            await response.arrayBuffer().catch(() => undefined);
+            throw new RetryableStatus(response.status, retryAfterMs(response.headers.get('retry-after')), describe.fix);
+        },
+    }, options);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
@@ -26831,6 +28180,8 @@ const isIndex = (mediaType) => mediaType === mediaTypes.ociIndex || mediaType ==
 
 
 
+
+
 const registry_client_sha256 = (bytes) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
 const rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
 /** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
@@ -26854,6 +28205,12 @@ class RegistryClient {
         this.credentials = credentials;
         this.options = options;
         this.base = `${plainHttp(host) ? 'http' : 'https'}://${host}/v2`;
+        rememberBasicCredentials(credentials.username, credentials.password);
+    }
+    /** The secrets this client holds, to scrub from anything built from the registry's answers. */
+    secrets() {
+        const basic = this.basic();
+        return [this.credentials.password, basic?.slice('Basic '.length), ...this.tokens.values()].filter((s) => !!s);
     }
     basic() {
         const { username, password } = this.credentials;
@@ -26865,7 +28222,7 @@ class RegistryClient {
         const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
         const realm = params.realm;
         if (!realm)
-            throw inputError(`${this.host} asked for a token without saying where to get one.`, {
+            throw relx_error_inputError(`${this.host} asked for a token without saying where to get one.`, {
                 fix: 'Check the registry URL.',
             });
         const url = new URL(realm);
@@ -26875,7 +28232,7 @@ class RegistryClient {
         const basic = this.basic();
         const response = await fetchRetrying(url, { headers: basic ? { authorization: basic } : {} }, { what: `${this.host}'s token endpoint`, fix: rerunFix }, this.options);
         if (!response.ok) {
-            throw inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
+            throw relx_error_inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
                 field: 'oci-password',
                 fix: 'Give a user and token allowed to push to this repository (for ghcr.io: the workflow token with packages: write).',
             });
@@ -26883,7 +28240,8 @@ class RegistryClient {
         const body = (await response.json());
         const token = body.token ?? body.access_token;
         if (!token)
-            throw inputError(`${this.host}'s token endpoint returned no token.`, { fix: 'Check the registry.' });
+            throw relx_error_inputError(`${this.host}'s token endpoint returned no token.`, { fix: 'Check the registry.' });
+        rememberSecret(token);
         return token;
     }
     /** One call, with auth and retries. `repository` sets the token scope. */
@@ -26898,7 +28256,12 @@ class RegistryClient {
                 headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
                 ...(init.body ? { body: init.body } : {}),
                 redirect: 'follow',
-            }, { what: `${this.host} (${method} ${path})`, fix: rerunFix }, this.options);
+            }, {
+                what: `${this.host} (${method} ${path.split('?')[0]})`,
+                fix: rerunFix,
+                ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+                ...(init.alreadyDone ? { alreadyDone: init.alreadyDone } : {}),
+            }, { ...this.options, ...init.retry, policy: { ...this.options.policy, ...init.retry?.policy } });
         };
         const response = await send();
         if (response.status !== 401)
@@ -26914,7 +28277,7 @@ class RegistryClient {
             this.basicChallenged = true;
             return send();
         }
-        throw inputError(`${this.host} needs credentials for ${repository}.`, {
+        throw relx_error_inputError(`${this.host} needs credentials for ${repository}.`, {
             field: 'oci-username',
             fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
         });
@@ -26924,12 +28287,14 @@ class RegistryClient {
             return response;
         const text = await response.text().catch(() => '');
         if (response.status === 401 || response.status === 403) {
-            throw inputError(`${this.host} refused ${what} (${response.status}).`, {
+            throw relx_error_inputError(`${this.host} refused ${what} (${response.status}).`, {
                 field: 'oci-password',
                 fix: 'Give credentials allowed to push to this repository.',
             });
         }
-        throw inputError(`${this.host} refused ${what}: ${response.status} ${text.slice(0, 300)}`, {
+        // a registry may echo a credential in its answer: scrub before the text becomes a message
+        const said = scrubSecrets(text, this.secrets()).slice(0, 300);
+        throw relx_error_inputError(`${this.host} refused ${what}: ${response.status} ${said}`, {
             fix: 'Check the reference.',
         });
     }
@@ -26978,23 +28343,37 @@ class RegistryClient {
     }
     /** Mounts a blob from another repository of the same registry; false when the registry would not. */
     async mountBlob(repository, digest, from) {
-        const response = await this.request('POST', `/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, repository);
+        const response = await this.request('POST', `/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, repository, { idempotent: true });
         await response.arrayBuffer();
         return response.status === 201;
     }
     /** A monolithic upload: POST for a location, then PUT the bytes with their digest. */
     async pushBlob(repository, digest, bytes) {
-        const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository);
+        // a second upload session, if the first answer was lost, is harmless: it expires unused
+        const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository, {
+            idempotent: true,
+        });
         await this.expect(start, [202], `an upload to ${repository}`);
         await start.arrayBuffer();
         const location = start.headers.get('location');
         if (!location)
-            throw inputError(`${this.host} gave no upload location.`, { fix: 'Check the registry.' });
+            throw relx_error_inputError(`${this.host} gave no upload location.`, { fix: 'Check the registry.' });
         const url = new URL(location, `${this.base.replace(/\/v2$/, '')}/`);
         url.searchParams.set('digest', digest);
+        // a big blob gets time to travel (at 512 KiB/s at least); after a lost answer the upload
+        // session is gone, so whether the blob landed is asked, not the PUT repeated into a 404
+        const attemptTimeoutMs = Math.max(defaultRetryPolicy.attemptTimeoutMs, (bytes.length / (512 * 1024)) * 1000);
         const put = await this.request('PUT', url.toString(), repository, {
             headers: { 'content-type': 'application/octet-stream' },
             body: bytes,
+            idempotent: false,
+            alreadyDone: async () => (await this.hasBlob(repository, digest)) ? new Response(null, { status: 201 }) : undefined,
+            retry: {
+                policy: {
+                    attemptTimeoutMs,
+                    overallTimeoutMs: Math.max(defaultRetryPolicy.overallTimeoutMs, 4 * attemptTimeoutMs),
+                },
+            },
         });
         await this.expect(put, [201], `the blob ${digest} to ${repository}`);
         await put.arrayBuffer();
@@ -27015,7 +28394,7 @@ function splitImageReference(reference) {
     if (!host ||
         !/[.:]|^localhost$/.test(host) ||
         !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(named.slice(slash + 1))) {
-        throw inputError(`"${reference}" is not a full image reference.`, {
+        throw relx_error_inputError(`"${reference}" is not a full image reference.`, {
             field: 'source',
             fix: 'Write registry/namespace/name:tag, e.g. ghcr.io/acme/api:sha-0a1b2c3 (docker.io/library/x for Docker Hub).',
         });
@@ -27028,7 +28407,7 @@ function registrySource(reference, credentials = {}) {
     const get = async (ref) => {
         const found = await client.getManifest(repository, ref);
         if (!found) {
-            throw inputError(`The source image ${host}/${repository}:${ref} does not exist.`, {
+            throw relx_error_inputError(`The source image ${host}/${repository}:${ref} does not exist.`, {
                 field: 'source',
                 fix: 'Check that CI pushed the image it built, and the reference template in relx.config.yaml.',
             });
@@ -27048,13 +28427,13 @@ function layoutSource(dir, tag) {
     const blobPath = (digest) => (0,external_node_path_.join)(dir, 'blobs', ...digest.split(':'));
     const readBlob = async (digest) => {
         const bytes = await (0,promises_namespaceObject.readFile)(blobPath(digest)).catch(() => {
-            throw inputError(`The OCI layout ${dir} has no blob ${digest}.`, {
+            throw relx_error_inputError(`The OCI layout ${dir} has no blob ${digest}.`, {
                 field: 'source',
                 fix: 'Rebuild the layout.',
             });
         });
         if (registry_client_sha256(bytes) !== digest)
-            throw inputError(`The blob ${digest} in ${dir} is corrupt.`, {
+            throw relx_error_inputError(`The blob ${digest} in ${dir} is corrupt.`, {
                 field: 'source',
                 fix: 'Rebuild the layout.',
             });
@@ -27066,7 +28445,7 @@ function layoutSource(dir, tag) {
         registry: null,
         async root() {
             const index = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, 'index.json'), 'utf8').catch(() => {
-                throw inputError(`${dir} is not an OCI layout (no index.json).`, {
+                throw relx_error_inputError(`${dir} is not an OCI layout (no index.json).`, {
                     field: 'source',
                     fix: 'Point at the directory buildx or umoci wrote.',
                 });
@@ -27076,7 +28455,7 @@ function layoutSource(dir, tag) {
                 : index.manifests;
             const [chosen, ...others] = candidates;
             if (!chosen || others.length > 0) {
-                throw inputError(tag
+                throw relx_error_inputError(tag
                     ? `The OCI layout ${dir} has no image tagged ${tag}.`
                     : `The OCI layout ${dir} holds ${index.manifests.length} images; say which.`, {
                     field: 'source',
@@ -27209,7 +28588,7 @@ async function helmChartArtifact(chartDir, version, appVersion) {
         text = (0,external_node_fs_.readFileSync)(chartFile, 'utf8');
     }
     catch {
-        throw inputError(`${chartDir} has no Chart.yaml.`, {
+        throw relx_error_inputError(`${chartDir} has no Chart.yaml.`, {
             field: 'path',
             fix: 'Point the helm-chart component at the chart folder.',
         });
@@ -27217,7 +28596,7 @@ async function helmChartArtifact(chartDir, version, appVersion) {
     const document = (0,dist/* parseDocument */.Tp)(text);
     const name = String(document.get('name') ?? '');
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
-        throw inputError(`The chart in ${chartDir} has no valid name.`, {
+        throw relx_error_inputError(`The chart in ${chartDir} has no valid name.`, {
             file: chartFile,
             fix: 'Set name: in Chart.yaml.',
         });
@@ -27325,8 +28704,15 @@ async function pushImage(source, client, repository, tag, onProgress = () => { }
 
 
 
+
+
 const run = (command, args, options) => new Promise((resolve, reject) => {
-    (0,external_node_child_process_.execFile)(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    (0,external_node_child_process_.execFile)(command, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.signal ? { signal: options.signal } : {}),
+    }, (error, stdout, stderr) => {
         if (error)
             reject(Object.assign(error, { stdout, stderr }));
         else
@@ -27340,7 +28726,7 @@ async function packPackage(dir, into) {
     });
     const [packed] = JSON.parse(stdout);
     if (!packed)
-        throw inputError(`npm pack produced nothing in ${dir}.`, { fix: 'Check the package.json.' });
+        throw relx_error_inputError(`npm pack produced nothing in ${dir}.`, { fix: 'Check the package.json.' });
     return {
         name: packed.name,
         version: packed.version,
@@ -27350,7 +28736,7 @@ async function packPackage(dir, into) {
 }
 const registryBase = (url) => url.replace(/\/+$/, '');
 /** The integrity of name@version on the registry, or null when that version is not there. */
-async function publishedIntegrity(registry, name, version) {
+async function publishedIntegrity(registry, name, version, retry = {}) {
     const url = `${registryBase(registry.url)}/${name.replace('/', '%2f')}`;
     const response = await fetchRetrying(url, {
         headers: {
@@ -27360,13 +28746,13 @@ async function publishedIntegrity(registry, name, version) {
     }, {
         what: `${registry.url} (for ${name})`,
         fix: 'Re-run when the registry is back; nothing is published twice.',
-    });
+    }, retry);
     if (response.status === 404) {
         await response.arrayBuffer();
         return null;
     }
     if (!response.ok) {
-        throw inputError(`${registry.url} answered ${response.status} for ${name}.`, {
+        throw relx_error_inputError(`${registry.url} answered ${response.status} for ${name}.`, {
             field: 'npm-token',
             fix: 'Check the registry URL and that the token may read and publish the package.',
         });
@@ -27379,8 +28765,8 @@ async function publishedIntegrity(registry, name, version) {
  * Where a packed version stands on the registry: absent, or the same content (a re-run, skipped);
  * other content under that version is refused — a published version never changes.
  */
-async function registryState(registry, packed) {
-    const existing = await publishedIntegrity(registry, packed.name, packed.version);
+async function registryState(registry, packed, retry = {}) {
+    const existing = await publishedIntegrity(registry, packed.name, packed.version, retry);
     if (existing === null)
         return 'absent';
     if (existing === packed.integrity)
@@ -27390,13 +28776,48 @@ async function registryState(registry, packed) {
         fix: 'A published version never changes: release a new version.',
     });
 }
-/** Publishes a packed tarball (checked absent by `registryState` first) and reads it back. */
-async function publishPackage(registry, packed, options) {
+/**
+ * What a failed `npm publish` says, as an error the retry policy reads by its kind: a conflict
+ * (the version is there — maybe ours, from an attempt whose answer was lost), the user's to fix
+ * (401, 403, 404, 400, 422: terminal), or transient — `not-sent` when nothing was reached.
+ */
+function classifyNpmFailure(stderr, what, secrets) {
+    const lines = stderr
+        .split('\n')
+        .filter((l) => /npm (error|ERR)/.test(l))
+        .slice(0, 6)
+        .join('\n');
+    const said = scrubSecrets(lines || stderr.trim().split('\n').slice(-3).join('\n'), secrets);
+    const code = /npm (?:error|ERR!?) code (\S+)/.exec(stderr)?.[1] ?? '';
+    const fix = 'Re-run: versions already published are skipped.';
+    if (code === 'EPUBLISHCONFLICT' || code === 'E409' || /cannot publish over|already present/i.test(stderr)) {
+        return conflictError(`${what}: the registry already has this version:\n${said}`, { fix });
+    }
+    if (/^E(400|401|403|404|422)$/.test(code) || code === 'ENEEDAUTH') {
+        return relx_error_inputError(`${what} was refused:\n${said}`, {
+            field: 'npm-token',
+            fix: 'Check the registry URL and that the token may publish the package.',
+        });
+    }
+    const notSent = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code);
+    // the policy puts `what` in front of a transient error's message; terminal ones carry it
+    return transientError(`failed:\n${said}`, { fix, delivery: notSent ? 'not-sent' : 'unknown' });
+}
+/**
+ * Publishes a packed tarball (checked absent by `registryState` first) and reads it back, under
+ * the retry policy. npm's own retries are off, so a PUT is never repeated blindly: after an
+ * attempt that may have landed (a 503, a timeout) or a 409, the registry is asked for the
+ * version's integrity — the same content is done, absent is sent again, other content refused.
+ * Each attempt is bounded (`--fetch-timeout`, and npm is stopped when its time is up).
+ */
+async function publishPackage(registry, packed, options, retry = {}) {
+    rememberSecret(registry.token);
+    const what = `npm publish ${packed.name}@${packed.version} to ${registry.url}`;
     const config = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-npmrc-'));
     try {
         const host = registryBase(registry.url).replace(/^https?:/, '');
         (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(config, '.npmrc'), registry.token ? `${host}/:_authToken=\${NPM_TOKEN}\n` : '');
-        const args = [
+        const args = (timeoutMs) => [
             'publish',
             packed.tarball,
             '--registry',
@@ -27409,27 +28830,36 @@ async function publishPackage(registry, packed, options) {
             '--userconfig',
             (0,external_node_path_.join)(config, '.npmrc'),
             '--fetch-retries',
-            '3',
-            '--fetch-retry-mintimeout',
-            '500',
-            '--fetch-retry-maxtimeout',
-            '4000',
+            '0',
+            '--fetch-timeout',
+            String(timeoutMs),
             ...(options.provenance ? ['--provenance'] : []),
         ];
-        await run('npm', args, {
-            cwd: config,
-            env: { NPM_TOKEN: registry.token ?? '', npm_config_audit: 'false' },
-        }).catch((error) => {
-            const stderr = (error.stderr ?? '')
-                .split('\n')
-                .filter((l) => /npm (error|ERR)/.test(l))
-                .slice(0, 6)
-                .join('\n');
-            throw transientError(`npm publish ${packed.name}@${packed.version} failed:\n${stderr}`, {
-                fix: 'Re-run: versions already published are skipped.',
-            });
-        });
-        const landed = await publishedIntegrity(registry, packed.name, packed.version);
+        await runWithRetry({
+            what,
+            idempotent: false,
+            fix: 'Re-run: versions already published are skipped.',
+            attempt: async (signal, _attempt, timeoutMs) => {
+                await run('npm', args(timeoutMs), {
+                    cwd: config,
+                    env: { NPM_TOKEN: registry.token ?? '', npm_config_audit: 'false' },
+                    signal,
+                }).catch((error) => {
+                    if (signal.aborted) {
+                        throw transientError(`did not answer within ${formatSeconds(timeoutMs)}`, {
+                            fix: 'Re-run: versions already published are skipped.',
+                        });
+                    }
+                    throw classifyNpmFailure(error.stderr ?? '', what, registry.token ? [registry.token] : []);
+                });
+                return 'published';
+            },
+            // the PUT may have landed before its answer was lost: the registry says whether it did
+            alreadyDone: async () => (await registryState(registry, packed, retry)) === 'same' ? 'landed' : undefined,
+        }, 
+        // npm starting, packing the request and (with provenance) signing take time of their own
+        { ...retry, policy: { attemptTimeoutMs: 120_000, ...retry.policy } });
+        const landed = await publishedIntegrity(registry, packed.name, packed.version, retry);
         if (landed !== packed.integrity) {
             throw transientError(`${packed.name}@${packed.version} reads back as ${landed ?? 'missing'}.`, {
                 fix: 'Re-run.',
@@ -27442,6 +28872,7 @@ async function publishPackage(registry, packed, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/publish/publish-release.ts
+
 
 
 
@@ -27634,7 +29065,8 @@ async function publishRelease(options) {
                     progress(`${task.reference}: would publish`);
                 }
                 else {
-                    items.push({ ...base, ...(await task.publish()), skipped: false });
+                    const published = await atBoundary(options.boundary, `publish:${task.reference}`, () => task.publish());
+                    items.push({ ...base, ...published, skipped: false });
                     outcomes.push({ ...base, outcome: 'published' });
                     progress(`${task.reference}: published`);
                 }
@@ -27670,12 +29102,15 @@ async function publishRelease(options) {
 ;// CONCATENATED MODULE: ./src/publish/released-components.ts
 
 
+
 /** What was released at a commit: its release tags, read back through each component's tag format. */
 async function releasedAtCommit(root, components, commit) {
-    const tags = (await run_git_runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
+    const lines = async (args) => (await run_git_runGit(root, args)).split('\n').filter(Boolean);
+    const [tags, allTags] = await Promise.all([lines(['tag', '--points-at', commit]), lines(['tag'])]);
     const released = new Map();
-    for (const component of components) {
-        const versionOf = tagMatcher(component.tagFormat, component.name);
+    // The plan tagged each component in the convention inferred from the repository's tags.
+    for (const component of withInferredTagFormats(components, allTags).components) {
+        const versionOf = tagMatcher(component.tagFormat, component);
         for (const tag of tags) {
             const version = versionOf(tag);
             if (version)
@@ -27695,6 +29130,7 @@ async function builtFrom(root, commit) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/publish-command.ts
+
 
 
 
@@ -27740,6 +29176,7 @@ function registerPublishCommand(program) {
             },
             dryRun: options.dryRun ?? false,
             onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
+            boundary: writeBoundaryFromEnvironment(),
         });
         if (options.json)
             process.stdout.write(`${JSON.stringify(result.list, null, 2)}\n`);
@@ -27753,6 +29190,7 @@ function registerPublishCommand(program) {
 }
 
 ;// CONCATENATED MODULE: ./src/slo/render-slo-report.ts
+
 
 const icon = { pass: '✅', fail: '❌', inconclusive: '❔' };
 const render_slo_report_number = (n, objective) => {
@@ -27821,16 +29259,40 @@ function renderSampleChart(report) {
         '```',
     ];
 }
+/**
+ * Everything the gate writes — the JSON report (output and file), the job summary, the failure
+ * message — with the credentials it was given scrubbed out: a backend or proxy that echoes a
+ * token back in an error must not put it in a summary or an output.
+ */
+function renderSloGateTexts(report, options) {
+    const scrub = (text) => scrubSecrets(text, options.secrets);
+    const environment = options.environment
+        ? `Environment: \`${options.environment.replace(/[`<>&]/g, '')}\`\n\n`
+        : '';
+    return {
+        json: scrub(JSON.stringify(report, null, 2)),
+        summary: scrub(`${environment}${renderSloSummary(report)}`),
+        failure: report.passed ? null : scrub(`SLO gate ${report.verdict}: ${report.reason}`),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
-const known = (n) => n !== null && Number.isFinite(n);
+/**
+ * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
+ * no error ratio outside 0…1. A backend that answers the impossible has not measured anything,
+ * so such a number is inconclusive, never a pass.
+ */
+const possible = (n, metric) => n !== null && Number.isFinite(n) && n >= 0 && (metric !== 'errorRate' || n <= 1);
 const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' : `${Number(n.toPrecision(6))}${unit}`;
+const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
+    ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
+    : show(n, unit);
 /** One sample against the objectives. Pure. */
 function evaluateSample(sample, policy) {
     const o = policy.objectives;
     const results = [];
     const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
-    const enoughTraffic = traffic.every((n) => known(n) && n >= o.minRequests);
+    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
     results.push({
         objective: 'minRequests',
         baseline: traffic[0] ?? null,
@@ -27840,14 +29302,14 @@ function evaluateSample(sample, policy) {
         outcome: enoughTraffic ? 'pass' : 'inconclusive',
         reason: enoughTraffic
             ? `both sides served at least ${o.minRequests} requests`
-            : `baseline ${show(traffic[0] ?? null)} and canary ${show(traffic[1] ?? null)} requests: each side needs ${o.minRequests}`,
+            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
     });
     const delta = (objective, metric, threshold, unit) => {
         if (threshold === undefined)
             return;
         const b = sample.baseline[metric];
         const c = sample.canary[metric];
-        if (!known(b) || !known(c)) {
+        if (!possible(b, metric) || !possible(c, metric)) {
             results.push({
                 objective,
                 baseline: b,
@@ -27855,7 +29317,7 @@ function evaluateSample(sample, policy) {
                 delta: null,
                 threshold,
                 outcome: 'inconclusive',
-                reason: `baseline ${show(b)}, canary ${show(c)}: nothing to compare`,
+                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
             });
             return;
         }
@@ -27875,7 +29337,7 @@ function evaluateSample(sample, policy) {
         if (threshold === undefined)
             return;
         const c = sample.canary[metric];
-        if (!known(c)) {
+        if (!possible(c, metric)) {
             results.push({
                 objective,
                 baseline: sample.baseline[metric],
@@ -27883,7 +29345,7 @@ function evaluateSample(sample, policy) {
                 delta: null,
                 threshold,
                 outcome: 'inconclusive',
-                reason: `canary ${show(c)}`,
+                reason: `canary ${explain(c, metric, unit)}`,
             });
             return;
         }
@@ -27922,7 +29384,7 @@ function decideVerdict(samples, policy) {
     const reason = verdict === 'fail'
         ? `${failed} of ${samples.length} sample(s) failed (the limit is ${limit})`
         : verdict === 'inconclusive'
-            ? `${inconclusive} of ${samples.length} sample(s) had too little data; on-inconclusive: ${policy.onInconclusive}`
+            ? `${inconclusive} of ${samples.length} sample(s) could not be judged (too little data, or numbers that cannot be true); on-inconclusive: ${policy.onInconclusive}`
             : `all ${samples.length} sample(s) met every objective${failed > 0 ? ` but ${failed} (under the limit of ${limit})` : ''}`;
     return { verdict, passed, failedSamples: failed, samples: [...samples], reason };
 }
@@ -27934,7 +29396,7 @@ function bakeIsDecided(samples, policy) {
 
 ;// CONCATENATED MODULE: ./src/slo/metrics-provider.ts
 
-const systemClock = {
+const metrics_provider_systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -27971,7 +29433,7 @@ function parseLabelMatchers(selector, where) {
     if (typeof selector !== 'string') {
         return Object.entries(selector).map(([name, value]) => ({ name, op: '=', value }));
     }
-    const refuse = (why) => inputError(`${where.field}: ${why} in ${JSON.stringify(selector)}.`, {
+    const refuse = (why) => relx_error_inputError(`${where.field}: ${why} in ${JSON.stringify(selector)}.`, {
         file: where.source,
         field: where.field,
         fix: 'Write label matchers such as version="canary", service=~"api|web" (comma-separated), or a map {version: canary}.',
@@ -28044,7 +29506,7 @@ function renderDatadogTags(matchers, where) {
     return matchers
         .map((m) => {
         if (m.op !== '=' || !/^[a-zA-Z0-9_.:/-]+$/.test(m.value)) {
-            throw inputError(`${where.field}: ${m.name}${m.op}"${m.value}" cannot be a Datadog tag.`, {
+            throw relx_error_inputError(`${where.field}: ${m.name}${m.op}"${m.value}" cannot be a Datadog tag.`, {
                 file: where.source,
                 field: where.field,
                 fix: 'With Datadog use equality matchers whose values are letters, digits and _ . : / -.',
@@ -28154,7 +29616,7 @@ const sloPolicySchema = object({
 function parseSloPolicy(text, source) {
     const document = (0,dist/* parseDocument */.Tp)(text);
     if (document.errors.length > 0) {
-        throw inputError(`The SLO policy is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
+        throw relx_error_inputError(`The SLO policy is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
             file: source,
             fix: 'Fix the YAML syntax; quote selectors such as \'version="canary"\'.',
         });
@@ -28164,7 +29626,7 @@ function parseSloPolicy(text, source) {
 function validateSloPolicy(value, source) {
     const result = sloPolicySchema.safeParse(value ?? {});
     if (!result.success) {
-        throw schemaInputError('The SLO policy', result.error.issues, source, 'See the slo-gate README for the policy format.');
+        throw schema_issues_schemaInputError('The SLO policy', result.error.issues, source, 'See the slo-gate README for the policy format.');
     }
     const policy = result.data;
     const objectives = policy.objectives;
@@ -28172,7 +29634,7 @@ function validateSloPolicy(value, source) {
         objectives.maxP99LatencyDeltaMs === undefined &&
         objectives.maxErrorRate === undefined &&
         objectives.maxP99LatencyMs === undefined) {
-        throw inputError('The SLO policy has no objective: it would pass anything.', {
+        throw relx_error_inputError('The SLO policy has no objective: it would pass anything.', {
             file: source,
             field: 'objectives',
             fix: 'Set at least one of maxErrorRateDelta, maxP99LatencyDeltaMs, maxErrorRate, maxP99LatencyMs.',
@@ -28199,7 +29661,7 @@ function validateSloPolicy(value, source) {
  */
 async function runSloGate(options) {
     const { policy, provider, queries } = options;
-    const clock = options.clock ?? systemClock;
+    const clock = options.clock ?? metrics_provider_systemClock;
     const windowMs = durationMs(policy.window);
     const count = policy.bake?.samples ?? 1;
     const interval = policy.bake ? durationMs(policy.bake.interval) : 0;
@@ -28287,14 +29749,14 @@ function datadogProvider(site, keys, fetchImpl = fetch) {
             if (response.status >= 500 || response.status === 429)
                 throw new QueryUnavailable(`HTTP ${response.status}`);
             if (response.status === 401 || response.status === 403) {
-                throw inputError(`Datadog refused the keys (HTTP ${response.status}).`, {
+                throw relx_error_inputError(`Datadog refused the keys (HTTP ${response.status}).`, {
                     field: 'datadog-api-key',
                     fix: 'Give an API key and an application key with the timeseries_query scope.',
                 });
             }
             const body = (await response.json().catch(() => null));
             if (!response.ok || !body || body.status === 'error') {
-                throw inputError(`Datadog refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
+                throw relx_error_inputError(`Datadog refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
                     field: 'queries',
                     fix: 'Check the metric query.',
                 });
@@ -28338,39 +29800,82 @@ function prometheusProvider(url, auth, fetchImpl = fetch) {
             }
             if (response.status >= 500 || response.status === 429)
                 throw new QueryUnavailable(`HTTP ${response.status} for ${query}`);
-            const body = (await response.json().catch(() => null));
             if (response.status === 401 || response.status === 403) {
-                throw inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
+                throw relx_error_inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
                     field: 'prometheus-token',
                     fix: 'Give a token (or user and password) that may query this Prometheus.',
                 });
             }
-            if (!body || body.status !== 'success' || !body.data) {
-                throw inputError(`Prometheus refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
+            const body = parsePrometheusResponse(await response.text().catch(() => ''), response.status);
+            if (body.status !== 'success' || !body.data) {
+                throw relx_error_inputError(`Prometheus refused the query ${query}: ${body.error ?? `HTTP ${response.status}`}`, {
                     field: 'queries',
                     fix: 'Check the PromQL (a custom query must return one series or a scalar).',
                 });
             }
-            const { resultType, result } = body.data;
-            if (resultType === 'scalar')
-                return Number(result[1]);
-            if (resultType !== 'vector')
-                throw inputError(`The query ${query} returned a ${resultType}, not an instant vector.`, {
-                    field: 'queries',
-                    fix: 'Use an instant query.',
-                });
-            const vector = result;
-            if (vector.length === 0)
-                return null;
-            if (vector.length > 1) {
-                throw inputError(`The query ${query} returned ${vector.length} series; the gate needs one number.`, {
-                    field: 'queries',
-                    fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
-                });
-            }
-            return Number(vector[0]?.value[1]);
+            return numberOf(body.data, query, response.status);
         },
     };
+}
+/**
+ * Prometheus's envelope, or a QueryUnavailable saying the response is malformed: a proxy's HTML
+ * page or a cut-off body is not Prometheus refusing the query, and is retried like an outage.
+ */
+function parsePrometheusResponse(text, status) {
+    const malformed = (why) => {
+        const message = `malformed response (HTTP ${status}): ${why}, starting ${JSON.stringify(text.slice(0, 60))}`;
+        // a 4xx that is not Prometheus's own answer is the wrong address, which a retry cannot fix
+        return status >= 400
+            ? relx_error_inputError(`Prometheus gave a ${message}.`, {
+                field: 'prometheus-url',
+                fix: "Give Prometheus's base URL (the one whose /api/v1/query answers).",
+            })
+            : new QueryUnavailable(message);
+    };
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        throw malformed('not JSON');
+    }
+    if (typeof body !== 'object' ||
+        body === null ||
+        !('status' in body) ||
+        (body.status !== 'success' && body.status !== 'error')) {
+        throw malformed('not a Prometheus API response (no status)');
+    }
+    return body;
+}
+/** The one number of an instant query's result (null when it is empty). */
+function numberOf(data, query, status) {
+    const malformed = (why) => new QueryUnavailable(`malformed response (HTTP ${status}): ${why}`);
+    const value = (pair) => {
+        // Prometheus sends each value as [time, "string"]: "NaN" and "+Inf" are numbers, anything else is not
+        const text = Array.isArray(pair) ? pair[1] : undefined;
+        if (typeof text !== 'string' || (Number.isNaN(Number(text)) && text !== 'NaN'))
+            throw malformed(`the value ${JSON.stringify(pair)} is not a [time, "number"] pair`);
+        return Number(text);
+    };
+    const { resultType, result } = data;
+    if (resultType === 'scalar')
+        return value(result);
+    if (resultType !== 'vector')
+        throw relx_error_inputError(`The query ${query} returned a ${String(resultType)}, not an instant vector.`, {
+            field: 'queries',
+            fix: 'Use an instant query.',
+        });
+    if (!Array.isArray(result))
+        throw malformed('the vector result is not a list');
+    if (result.length === 0)
+        return null;
+    if (result.length > 1) {
+        throw relx_error_inputError(`The query ${query} returned ${result.length} series; the gate needs one number.`, {
+            field: 'queries',
+            fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
+        });
+    }
+    return value(result[0]?.value);
 }
 
 ;// CONCATENATED MODULE: ./src/slo/slo-queries.ts
@@ -28429,7 +29934,7 @@ function datadogQueries(policy, side, source) {
 function connectSloGate(policy, connection, source) {
     if (policy.provider === 'prometheus') {
         if (!connection.prometheusUrl || !/^https?:\/\//.test(connection.prometheusUrl)) {
-            throw inputError('The policy uses Prometheus but no Prometheus URL is given.', {
+            throw relx_error_inputError('The policy uses Prometheus but no Prometheus URL is given.', {
                 field: 'prometheus-url',
                 fix: 'Set prometheus-url (or --prometheus-url) to the base URL, e.g. https://prometheus.example.com.',
             });
@@ -28448,7 +29953,7 @@ function connectSloGate(policy, connection, source) {
         };
     }
     if (!connection.datadogApiKey || !connection.datadogApplicationKey) {
-        throw inputError('The policy uses Datadog but the API key or the application key is missing.', {
+        throw relx_error_inputError('The policy uses Datadog but the API key or the application key is missing.', {
             field: connection.datadogApiKey ? 'datadog-application-key' : 'datadog-api-key',
             fix: 'Pass both keys from secrets (DD_API_KEY and DD_APP_KEY for the CLI).',
         });
@@ -28473,6 +29978,7 @@ function connectSloGate(policy, connection, source) {
 
 
 
+
 /** `relx slo-gate`: the gate from a terminal. Exit code 0 when it passes, 1 when it does not. */
 function registerSloGateCommand(program) {
     program
@@ -28485,7 +29991,7 @@ function registerSloGateCommand(program) {
         .option('--json', 'print the JSON report')
         .action(async (options) => {
         const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.policy), 'utf8').catch(() => {
-            throw inputError(`Cannot read the policy file ${options.policy}.`, {
+            throw relx_error_inputError(`Cannot read the policy file ${options.policy}.`, {
                 field: '--policy',
                 fix: 'Check the path.',
             });
@@ -28493,7 +29999,7 @@ function registerSloGateCommand(program) {
         const policy = parseSloPolicy(text, options.policy);
         const at = options.time ? new Date(options.time) : undefined;
         if (at && Number.isNaN(at.getTime())) {
-            throw inputError(`--time "${options.time}" is not a date.`, {
+            throw relx_error_inputError(`--time "${options.time}" is not a date.`, {
                 field: '--time',
                 fix: 'Use ISO 8601.',
             });
@@ -28515,7 +30021,15 @@ function registerSloGateCommand(program) {
             ...(at ? { at } : {}),
             onSample: (sample, i, of) => process.stderr.write(`relx: sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}\n`),
         });
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderSloSummary(report));
+        const texts = renderSloGateTexts(report, {
+            secrets: [
+                env.PROMETHEUS_TOKEN,
+                env.DD_API_KEY,
+                env.DD_APP_KEY,
+                ...basicAuthSecrets(env.PROMETHEUS_USERNAME, env.PROMETHEUS_PASSWORD),
+            ],
+        });
+        process.stdout.write(options.json ? `${texts.json}\n` : texts.summary);
         if (!report.passed)
             process.exitCode = 1;
     });
@@ -28954,6 +30468,8 @@ function getGenerateOnFunction(context, options) {
     return (keyCommit, commitsGroup) => generateOn(keyCommit, commitsGroup, context, options);
 }
 //# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoib3B0aW9ucy5qcyIsInNvdXJjZVJvb3QiOiIiLCJzb3VyY2VzIjpbIi4uL3NyYy9vcHRpb25zLnRzIl0sIm5hbWVzIjpbXSwibWFwcGluZ3MiOiJBQUFBLE9BQU8sRUFBRSxLQUFLLElBQUksV0FBVyxFQUFFLE1BQU0sUUFBUSxDQUFBO0FBUTdDLE9BQU8sRUFDTCxVQUFVLEVBQ1YsZ0JBQWdCLEVBQ2pCLE1BQU0sWUFBWSxDQUFBO0FBRW5CLE1BQU0saUJBQWlCLEdBQUcsQ0FBQyxDQUFBO0FBQzNCLE1BQU0saUJBQWlCLEdBQUcsR0FBRyxDQUFBO0FBRTdCOzs7Ozs7O0dBT0c7QUFDSCxNQUFNLFVBQVUsc0JBQXNCLENBQ3BDLE1BQWMsRUFDZCxRQUFpQixFQUNqQixPQUFpRDtJQUVqRCxNQUFNLEVBQ0osSUFBSSxFQUNKLE1BQU0sRUFDTixhQUFhLEVBQ2QsR0FBRyxNQUFNLENBQUE7SUFFVixPQUFPO1FBQ0wsSUFBSSxFQUFFLE9BQU8sSUFBSSxLQUFLLFFBQVE7WUFDNUIsQ0FBQyxDQUFDLElBQUksQ0FBQyxTQUFTLENBQUMsQ0FBQyxFQUFFLGlCQUFpQixDQUFDO1lBQ3RDLENBQUMsQ0FBQyxJQUFJO1FBQ1IsTUFBTSxFQUFFLE9BQU8sTUFBTSxLQUFLLFFBQVE7WUFDaEMsQ0FBQyxDQUFDLE1BQU0sQ0FBQyxTQUFTLENBQUMsQ0FBQyxFQUFFLGlCQUFpQixDQUFDO1lBQ3hDLENBQUMsQ0FBQyxNQUFNO1FBQ1YsYUFBYSxFQUFFLGFBQWE7WUFDMUIsQ0FBQyxDQUFDLE9BQU8sQ0FBQyxVQUFVLENBQUMsYUFBYSxDQUFDO1lBQ25DLENBQUMsQ0FBQyxhQUFhO0tBQ0MsQ0FBQTtBQUN0QixDQUFDO0FBRUQ7Ozs7O0dBS0c7QUFDSCxNQUFNLFVBQVUsZUFBZSxDQUM3QixPQUF3QixFQUN4QixTQUFnQztJQUVoQyxNQUFNLGVBQWUsR0FBRztRQUN0QixPQUFPLEVBQUUsTUFBZTtRQUN4QixXQUFXLEVBQUUsUUFBaUI7UUFDOUIsY0FBYyxFQUFFLE9BQWdCO1FBQ2hDLFNBQVMsRUFBRSxNQUFlO1FBQzFCLFNBQVMsRUFBRSxzQkFBc0I7UUFDakMsVUFBVSxFQUFFLENBQUMsTUFBYyxFQUFFLEVBQUUsQ0FBQyxPQUFPLENBQUMsV0FBVyxDQUFDLE1BQU0sQ0FBQyxPQUFPLENBQUMsQ0FBQztRQUNwRSxlQUFlLEVBQUUsQ0FBQyxPQUE2QixFQUFFLEVBQUUsQ0FBQyxPQUFPO1FBQzNELEtBQUssRUFBRSxHQUFHLEVBQUUsR0FBYyxDQUFDO1FBQzNCLFVBQVU7UUFDVixPQUFPLEVBQUUsS0FBSztRQUNkLGNBQWMsRUFBRSxJQUFJO1FBQ3BCLE9BQU8sRUFBRSxJQUFJO1FBQ2IsR0FBRyxTQUFTO1FBQ1osR0FBRyxPQUFPO0tBQ1gsQ0FBQTtJQUNELE1BQU0sWUFBWSxHQUFHO1FBQ25CLEdBQUcsZUFBZTtRQUNsQixnQkFBZ0IsRUFBRSxnQkFBZ0IsQ0FBQyxlQUFlLENBQUMsZ0JBQWdCLENBQUM7UUFDcEUsV0FBVyxFQUFFLGdCQUFnQixDQUFDLGVBQWUsQ0FBQyxXQUF1QixDQUFDO1FBQ3RFLGNBQWMsRUFBRSxnQkFBZ0IsQ0FBQyxlQUFlLENBQUMsY0FBYyxDQUFDO1FBQ2hFLFNBQVMsRUFBRSxnQkFBZ0IsQ0FBQyxlQUFlLENBQUMsU0FBUyxDQUFDO0tBQy9CLENBQUE7SUFFekIsT0FBTyxZQUFZLENBQUE7QUFDckIsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLHFCQUFxQixDQUNuQyxPQUE2QixFQUM3QixPQUE2QjtJQUU3QixNQUFNLEVBQUUsVUFBVSxFQUFFLEdBQUcsT0FBTyxDQUFBO0lBRTlCLElBQUksT0FBTyxVQUFVLEtBQUssUUFBUSxFQUFFLENBQUM7UUFDbkMsT0FBTyxDQUFDLE1BQWMsRUFBRSxFQUFFLENBQUMsT0FBTyxNQUFNLENBQUMsVUFBVSxDQUFDLEtBQUssV0FBVyxDQUFBO0lBQ3RFLENBQUM7U0FBTSxJQUFJLE9BQU8sVUFBVSxLQUFLLFVBQVUsRUFBRSxDQUFDO1FBQzVDLE9BQU8sR0FBRyxFQUFFLENBQUMsS0FBSyxDQUFBO0lBQ3BCLENBQUM7SUFFRCxPQUFPLENBQUMsU0FBaUIsRUFBRSxZQUFzQixFQUFFLEVBQUUsQ0FBQyxVQUFVLENBQUMsU0FBUyxFQUFFLFlBQVksRUFBRSxPQUFPLEVBQUUsT0FBTyxDQUFDLENBQUE7QUFDN0csQ0FBQyJ9
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 // EXTERNAL MODULE: ./node_modules/handlebars/lib/index.js
 var lib = __nccwpck_require__(8508);
 ;// CONCATENATED MODULE: ./node_modules/conventional-commits-filter/dist/utils.js
@@ -29765,9 +31281,10 @@ const samePath = (a, b) => a.length === b.length && a.every((part, i) => part ==
 
 
 const package_json_dependencyFields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+/** Valid JSON as npm reads it: a leading UTF-8 byte order mark is allowed (and kept by the edits). */
 function parsed(content, file) {
     try {
-        JSON.parse(content);
+        JSON.parse(content.replace(/^\uFEFF/, ''));
     }
     catch (error) {
         throw configurationError(`not valid JSON: ${error.message}`, {
@@ -30025,50 +31542,68 @@ async function planReleaseFiles(input) {
     return { files, changelogs };
 }
 
-;// CONCATENATED MODULE: ./src/release/release-commit.ts
+;// CONCATENATED MODULE: ./src/release/tag-names.ts
 /**
- * The trailer that ties a release commit to the plan it applied. A re-run finds it on HEAD and
- * knows the commit is already made: this is what makes bump-version resumable.
+ * Why `name` cannot be a tag (`refs/tags/<name>`), by the rules of `git check-ref-format`, or
+ * null when it can. Pure, so a tagFormat is checked before anything is written.
  */
-const releaseTrailer = 'Relx-Release-Of';
-const defaultReleaseCommitTitle = 'chore(release): {releases}';
-/** `chore(release): a@1.3.0, b@0.4.2`, a line per component, and the trailer. */
-function renderReleaseCommitMessage(released, planHead, title = defaultReleaseCommitTitle) {
-    const list = released.map((c) => c.nextTag ?? `${c.name}@${c.nextVersion}`).join(', ');
-    const lines = released.map((c) => `- ${c.name} ${c.currentVersion ?? '(new)'} → ${c.nextVersion} (${c.bump})`);
-    return `${title.replaceAll('{releases}', list)}\n\n${lines.join('\n')}\n\n${releaseTrailer}: ${planHead}\n`;
-}
-/** The plan head a release commit applied, or null when the message is not a release commit's. */
-function releasedPlanHead(message) {
-    const match = new RegExp(`^${releaseTrailer}: ([0-9a-f]{40})\\s*$`, 'm').exec(message);
-    return match?.[1] ?? null;
+function invalidRefNameReason(name) {
+    if (name === '')
+        return 'it is empty';
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x20\x7f]/.test(name))
+        return 'it contains a space or a control character';
+    const bad = /[~^:?*[\\]/.exec(name);
+    if (bad)
+        return `it contains "${bad[0]}"`;
+    if (name.includes('..'))
+        return 'it contains ".."';
+    if (name.includes('@{'))
+        return 'it contains "@{"';
+    if (name.startsWith('/') || name.endsWith('/') || name.includes('//'))
+        return 'it has an empty path component';
+    if (name.endsWith('.'))
+        return 'it ends with "."';
+    for (const part of name.split('/')) {
+        if (part.startsWith('.'))
+            return `its component "${part}" starts with "."`;
+        if (part.endsWith('.lock'))
+            return `its component "${part}" ends with ".lock"`;
+    }
+    return null;
 }
 
 ;// CONCATENATED MODULE: ./src/release/release-steps.ts
 
 
+
 /**
  * Decides what is left to do to apply a plan, from what the repository already holds, so that a
  * re-run after a failure at any point finishes the job and never repeats or moves anything.
- * Every conflict is found here, before anything is written.
+ * A release commit is recognised by its `Relx-Release-Of` trailer naming the plan head, which is
+ * also its parent. Every conflict is found here, before anything is written.
  */
 function decideReleaseSteps(input) {
-    const { planHead, head, targets, tags } = input;
-    let commit;
-    if (head.sha === planHead)
-        commit = { kind: 'create' };
-    else if (releasedPlanHead(head.message) === planHead)
-        commit = { kind: 'exists', sha: head.sha };
-    else {
-        throw conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
-            field: 'plan.head',
-            fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
-        });
-    }
+    const { targets, tags } = input;
+    checkTagNames(targets);
+    const commit = findReleaseCommit(input);
     const tagsToCreate = [];
     const tagsPresent = [];
     const moved = [];
+    // Components sharing a tag (a lockstep group tagged v{version}) get it once, at one version.
+    const byTag = new Map();
     for (const target of targets) {
+        const other = byTag.get(target.tag);
+        if (other && other.version !== target.version) {
+            throw conflictError(`${other.component} ${other.version} and ${target.component} ${target.version} would both be tagged ${target.tag}.`, {
+                field: 'tags',
+                fix: 'Give them tag formats that tell them apart ({name} in tagFormat), or release them in one lockstep group.',
+            });
+        }
+        if (!other)
+            byTag.set(target.tag, target);
+    }
+    for (const target of byTag.values()) {
         const at = tags.get(target.tag);
         if (at === undefined)
             tagsToCreate.push(target);
@@ -30085,8 +31620,51 @@ function decideReleaseSteps(input) {
     }
     return { commit, tagsToCreate, tagsPresent };
 }
+function findReleaseCommit(input) {
+    const { planHead, head, targets, tags } = input;
+    if (head.sha !== planHead && releasedPlanHead(head.message) === planHead) {
+        return { kind: 'exists', sha: head.sha, head: 'release' };
+    }
+    // A release commit of this plan that an earlier run made and tagged.
+    const tagged = new Set();
+    for (const target of targets) {
+        const sha = tags.get(target.tag);
+        const commit = sha === undefined ? undefined : input.taggedCommits?.get(sha);
+        if (sha && commit && commit.parents[0] === planHead && releasedPlanHead(commit.message) === planHead)
+            tagged.add(sha);
+    }
+    const [earlier, ...others] = [...tagged];
+    if (earlier && others.length === 0) {
+        if (head.sha === planHead)
+            return { kind: 'exists', sha: earlier, head: 'plan' };
+        if (input.taggedCommits?.get(earlier)?.inHead)
+            return { kind: 'exists', sha: earlier, head: 'later' };
+    }
+    if (head.sha === planHead)
+        return { kind: 'create' };
+    throw conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
+        field: 'plan.head',
+        fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
+    });
+}
+/** Every tag must be a valid ref name: found before the release commit, not when tagging after it. */
+function checkTagNames(targets) {
+    const invalid = targets.flatMap((t) => {
+        const reason = invalidRefNameReason(t.tag);
+        return reason ? [`"${t.tag}" (${t.component}): ${reason}`] : [];
+    });
+    if (invalid.length > 0) {
+        throw configurationError(`Release tag(s) that git cannot create: ${invalid.join('; ')}.`, {
+            field: 'tagFormat',
+            fix: 'Change the component’s tagFormat so that it renders a valid tag name (see `git check-ref-format`), e.g. `{name}@{version}` or `v{version}`.',
+        });
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/release/apply-release-plan.ts
+
+
+
 
 
 
@@ -30105,7 +31683,7 @@ function decideReleaseSteps(input) {
  */
 async function applyReleasePlan(cwd, plan, options) {
     if (options.publisher && !options.push) {
-        throw inputError('Release pages need the tags on the remote first.', {
+        throw relx_error_inputError('Release pages need the tags on the remote first.', {
             field: 'github-release',
             fix: 'Also push (`--push`, or the action input `push: true`), or leave release pages off.',
         });
@@ -30114,7 +31692,7 @@ async function applyReleasePlan(cwd, plan, options) {
     const known = new Set(workspace.components.map((c) => c.name));
     plan.components.forEach((c, i) => {
         if (!known.has(c.name)) {
-            throw inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
+            throw relx_error_inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
                 field: `components[${i}].name`,
                 fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
             });
@@ -30141,6 +31719,7 @@ async function applyReleasePlan(cwd, plan, options) {
         head: { sha: head.sha, message: headMessage },
         targets,
         tags,
+        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
     });
     // Files are computed from the plan's commit, not the working tree: a run that died after
     // writing some files computes (and commits) the same content again.
@@ -30164,43 +31743,109 @@ async function applyReleasePlan(cwd, plan, options) {
         result.components = targets.map((t) => component(t, false));
         return result;
     }
+    const boundary = options.boundary;
+    await assertNoStaleIndexLock(cwd);
     if (steps.commit.kind === 'create') {
         for (const [path, content] of files) {
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)((0,external_node_path_.join)(cwd, path)), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(cwd, path), content);
+            await atBoundary(boundary, `write:${path}`, async () => {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)((0,external_node_path_.join)(cwd, path)), { recursive: true });
+                await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(cwd, path), content);
+            });
         }
-        result.commit = await commitFiles(cwd, result.files, message);
+        result.commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
         result.commitCreated = true;
         options.onProgress?.(`release commit ${result.commit.slice(0, 7)}`);
     }
     else {
         result.commit = steps.commit.sha;
         options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
+        if (steps.commit.head === 'plan') {
+            // a re-run of the same workflow run starts on the plan head: carry it onto the release
+            const sha = result.commit;
+            await atBoundary(boundary, 'fast-forward', () => run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+            options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
+        }
     }
+    const releaseCommit = result.commit;
+    // A tag several components share (v{version} lockstep) names them all and carries each changelog.
+    const sharing = (tag) => targets.filter((t) => t.tag === tag);
+    const notesOf = (tag) => {
+        const members = sharing(tag);
+        if (members.length === 1)
+            return changelogs.get(members[0]?.component ?? '') ?? '';
+        return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+    };
+    const titleOf = (target) => {
+        const members = sharing(target.tag);
+        return members.length === 1
+            ? `${target.component} ${target.version}`
+            : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
+    };
     for (const target of steps.tagsToCreate) {
-        await createAnnotatedTag(cwd, target.tag, result.commit, `${target.component} ${target.version}\n\n${changelogs.get(target.component) ?? ''}`);
+        await atBoundary(boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${titleOf(target)}\n\n${notesOf(target.tag)}`));
         options.onProgress?.(`tagged ${target.tag}`);
     }
     const created = new Set(steps.tagsToCreate.map((t) => t.tag));
     result.components = targets.map((t) => component(t, created.has(t.tag)));
     if (options.push) {
-        await pushRelease(cwd, options.push, result.commit, targets.map((t) => t.tag));
+        const push = options.push;
+        // A release commit made earlier may be on the remote branch under later commits: then push
+        // only the tags (pushing the commit to the branch would not be a fast-forward).
+        const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
+        await atBoundary(boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
         result.pushed = true;
-        options.onProgress?.(`pushed ${options.push.branch} and ${targets.length} tag(s) to ${options.push.remote}`);
+        options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
     }
     if (options.publisher) {
+        const pages = new Map();
         for (const applied of result.components) {
-            applied.release = await options.publisher.ensureRelease({
+            const shared = sharing(applied.tag).length > 1;
+            const page = pages.get(applied.tag);
+            if (page) {
+                applied.release = page;
+                continue;
+            }
+            applied.release = await atBoundary(boundary, `release:${applied.tag}`, () => options.publisher.ensureRelease({
                 tag: applied.tag,
-                name: `${applied.component} ${applied.version}`,
-                body: applied.changelog,
+                name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+                body: shared ? notesOf(applied.tag) : applied.changelog,
                 draft: options.draft ?? false,
-                prerelease: applied.version.includes('-'),
-            });
+                // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
+                prerelease: semver_default().prerelease(applied.version) !== null,
+            }));
+            pages.set(applied.tag, applied.release);
             options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
         }
     }
     return result;
+}
+/** What the decision needs about the commits the plan's existing tags point to. */
+async function readTaggedCommits(cwd, head, targets, tags) {
+    const commits = new Map();
+    for (const target of targets) {
+        const sha = tags.get(target.tag);
+        if (sha === undefined || commits.has(sha))
+            continue;
+        const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+        commits.set(sha, {
+            parents: parents.split(' ').filter(Boolean),
+            message: message.join('\n'),
+            inHead: await isAncestor(cwd, sha, head),
+        });
+    }
+    return commits;
+}
+async function remoteBranchContains(cwd, push, commit) {
+    try {
+        await run_git_runGit(cwd, ['fetch', '--quiet', push.remote, `refs/heads/${push.branch}`], {
+            env: pushAuthEnv(push.token),
+        });
+    }
+    catch {
+        return false; // no such branch yet: the push creates it
+    }
+    const fetched = (await run_git_runGit(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
+    return isAncestor(cwd, commit, fetched);
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/parse-release-plan.ts
@@ -30216,14 +31861,14 @@ function parseReleasePlan(text, source) {
         value = JSON.parse(text);
     }
     catch {
-        throw inputError('The release plan is not JSON.', {
+        throw relx_error_inputError('The release plan is not JSON.', {
             file: source,
             fix: "Pass analyze-commits' `plan` output or the output of `relx plan --json`.",
         });
     }
     const version = value?.schemaVersion;
     if (version !== releasePlanSchemaVersion) {
-        throw inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
+        throw relx_error_inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
             file: source,
             field: 'schemaVersion',
             fix: 'Make the plan with the same relx version that applies it (pin analyze-commits and bump-version to the same tag).',
@@ -30235,7 +31880,7 @@ function parseReleasePlan(text, source) {
             .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
             .join('')
             .replace(/^\./, '')}: ${i.message}`);
-        throw inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
+        throw relx_error_inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
             file: source,
             field: issues[0]?.split(':')[0] ?? '',
             fix: 'Pass the plan unmodified from analyze-commits or `relx plan --json`.',
@@ -30244,8 +31889,69 @@ function parseReleasePlan(text, source) {
     return result.data;
 }
 
-;// CONCATENATED MODULE: ./src/cli/version-command.ts
+;// CONCATENATED MODULE: ./src/release/resolve-release-plan.ts
 
+
+
+
+
+
+
+
+
+/**
+ * The plan to apply, shared by `relx version` and bump-version: the one handed in, else one made
+ * now. Made now on a release commit of relx (HEAD's trailer names its parent), the plan is made
+ * on that parent — the release it is part of — so that a re-run after a kill, or `relx version`
+ * then `relx version --push`, finishes that release instead of finding nothing or a new one.
+ */
+async function resolveReleasePlan(cwd, source) {
+    if (source.text)
+        return parseReleasePlan(source.text.value, source.text.source);
+    if (source.file) {
+        const { path, field } = source.file;
+        const text = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => {
+            throw relx_error_inputError(`Cannot read the plan file ${path}.`, {
+                field,
+                fix: "Check the path (analyze-commits' `plan-file` output, or `relx plan --json > plan.json`).",
+            });
+        });
+        return parseReleasePlan(text, path);
+    }
+    const head = await readHead(cwd);
+    const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', head.sha])).split('\n');
+    const parent = parents.split(' ')[0] ?? '';
+    const resumed = releasedPlanHead(message.join('\n')) === parent && parent !== '';
+    if (resumed)
+        source.onProgress?.(`HEAD is the release commit of ${parent.slice(0, 7)}: resuming that release`);
+    const options = {
+        now: source.now,
+        ...(source.configFile ? { configFile: source.configFile } : {}),
+        ...(resumed && head.branch ? { branch: head.branch } : {}),
+    };
+    if (!resumed)
+        return (await planRepositoryRelease(cwd, options)).plan;
+    return planAtCommit(cwd, parent, options);
+}
+/**
+ * Plans `commit` as it was, not the working tree: on the release commit the version files already
+ * hold the new versions, and planning the parent with them would release the next versions again.
+ * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
+ */
+async function planAtCommit(cwd, commit, options) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-resume-'));
+    try {
+        await run_git_runGit(cwd, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+        return (await planRepositoryRelease(dir, options)).plan;
+    }
+    finally {
+        await run_git_runGit(cwd, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await run_git_runGit(cwd, ['worktree', 'prune']).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/version-command.ts
 
 
 
@@ -30270,20 +31976,16 @@ function registerVersionCommand(program) {
         .action(async (options) => {
         const cwd = (0,external_node_path_.resolve)(options.cwd);
         const now = new Date();
-        const plan = options.plan
-            ? parseReleasePlan(await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.plan), 'utf8').catch(() => {
-                throw inputError(`Cannot read the plan file ${options.plan}.`, {
-                    field: '--plan',
-                    fix: 'Check the path.',
-                });
-            }), options.plan)
-            : (await planRepositoryRelease(cwd, {
-                now,
-                ...(options.config ? { configFile: options.config } : {}),
-            })).plan;
+        const progress = (message) => process.stderr.write(`relx: ${message}\n`);
+        const plan = await resolveReleasePlan(cwd, {
+            ...(options.plan ? { file: { path: (0,external_node_path_.resolve)(options.plan), field: '--plan' } } : {}),
+            ...(options.config ? { configFile: options.config } : {}),
+            now,
+            onProgress: progress,
+        });
         const branch = (await readHead(cwd)).branch ?? plan.branch;
         if (options.push && !branch) {
-            throw inputError('Cannot push from a detached HEAD without a branch.', {
+            throw relx_error_inputError('Cannot push from a detached HEAD without a branch.', {
                 field: '--push',
                 fix: 'Check out the release branch.',
             });
@@ -30295,7 +31997,8 @@ function registerVersionCommand(program) {
             publisher: null,
             repositoryUrl: options.repositoryUrl ?? (await repositoryUrlOf(cwd, options.remote)),
             now,
-            onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
+            onProgress: progress,
+            boundary: writeBoundaryFromEnvironment(),
         });
         process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result));
     });
@@ -30343,7 +32046,45 @@ const cliCommands = [
     registerActionReleaseCommand,
 ];
 
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/cli/relx-version.ts
+
+
+
+/**
+ * relx's own version: RELX_VERSION when a build injects it, else the `version` of the nearest
+ * package.json named relx above the running file — the npm package's (dist/cli/index.js sits
+ * two levels below it), or the checkout's, whose version bump-version writes at each release.
+ * `0.0.0-dev` only when there is none, which no release is.
+ */
+function relxVersion(start = runningFile()) {
+    if (process.env.RELX_VERSION)
+        return process.env.RELX_VERSION;
+    for (let dir = (0,external_node_path_.dirname)(start);; dir = (0,external_node_path_.dirname)(dir)) {
+        const file = (0,external_node_path_.join)(dir, 'package.json');
+        if ((0,external_node_fs_.existsSync)(file)) {
+            const manifest = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+            // dist/cli/package.json only says "type": "module": keep walking
+            if (manifest.name === 'relx' && typeof manifest.version === 'string')
+                return manifest.version;
+        }
+        if ((0,external_node_path_.dirname)(dir) === dir)
+            return '0.0.0-dev';
+    }
+}
+/** The bundle's path when it runs (through npm's bin symlink), else this module's. */
+function runningFile() {
+    const main = process.argv[1];
+    if (main && /(^|[\\/])index\.js$/.test(main) && (0,external_node_fs_.existsSync)(main))
+        return (0,external_node_fs_.realpathSync)(main);
+    return (0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url);
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
 
 
 
@@ -30351,14 +32092,27 @@ const cliCommands = [
 function buildProgram() {
     const program = new Command('relx')
         .description('Release engineering for monorepos: plan, version, publish, manifest, promote, gate.')
-        .version(process.env.RELX_VERSION ?? '0.0.0-dev')
+        .version(relxVersion())
         // `relx --version` is relx's; after a command, `--version` is that command's (action-release)
         .enablePositionalOptions()
         .showHelpAfterError()
-        .exitOverride();
+        .exitOverride()
+        .hook('preAction', (_, command) => assertCwdFolder(command.opts().cwd));
     for (const register of cliCommands)
         register(program);
     return program;
+}
+/** `--cwd` names a folder that exists: otherwise git fails in ways that blame git itself. */
+async function assertCwdFolder(cwd) {
+    if (typeof cwd !== 'string')
+        return;
+    const folder = await (0,promises_namespaceObject.stat)((0,external_node_path_.resolve)(cwd)).then((s) => s.isDirectory(), () => null);
+    if (folder === true)
+        return;
+    throw relx_error_inputError(folder === null ? `--cwd ${cwd} does not exist.` : `--cwd ${cwd} is a file, not a folder.`, {
+        field: '--cwd',
+        fix: 'Pass the folder of the repository (a clone), relative to the current folder or absolute.',
+    });
 }
 /** Runs the CLI; returns the exit code. Errors are printed once, here: 1 for user errors, 2 for usage. */
 async function runCli(argv) {
@@ -41046,7 +42800,7 @@ exports.composeDoc = composeDoc;
 var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
+var composeScalar = __nccwpck_require__(7794);
 var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
@@ -41157,7 +42911,7 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 7794:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6049);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9458);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6049:
+/***/ 9458:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37180,12 +37180,73 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/secret-scrubber.ts
+/**
+ * Secrets out of every text relx writes. A registry may echo a credential in a 4xx body
+ * (`_authToken=…`, `Authorization: Bearer …`), and that body becomes an error message, a job
+ * summary line or an output — where `core.setSecret`'s log masking does not reach. So error
+ * texts built from HTTP responses, and every rendered error, go through `scrubSecrets`: the
+ * secrets relx was given (remembered when a client is built with them) and the shapes a secret
+ * has on the wire.
+ */
+const mask = '***';
+/** Shorter values would scrub ordinary words; no real token is this short. */
+const shortest = 6;
+const remembered = new Set();
+/** Remembers a credential (and the encodings it travels in) so that no text relx writes shows it. */
+function rememberSecret(value) {
+    if (!value || value.length < shortest)
+        return;
+    remembered.add(value);
+    remembered.add(encodeURIComponent(value));
+    remembered.add(Buffer.from(value).toString('base64'));
+}
+/** The secrets of a Basic auth pair, as they may come back: the password and the `user:password` pair. */
+const basicAuthSecrets = (username, password) => password ? [password, `${username ?? ''}:${password}`] : [];
+/** A user and password go out as Basic `user:password`: remember that form too. */
+function rememberBasicCredentials(username, password) {
+    rememberSecret(password);
+    if (password)
+        rememberSecret(`${username ?? ''}:${password}`);
+}
+const tokenCharacters = String.raw `[A-Za-z0-9._~+/=%-]{${shortest},}`;
+const wireShapes = [
+    // npmrc and form fields: _authToken=…, _auth=…, _password=…, password: …, "token":"…"
+    [
+        new RegExp(String.raw `((?:^|[^A-Za-z0-9_-])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`, 'gi'),
+        `$1${mask}`,
+    ],
+    // Authorization header values
+    [new RegExp(String.raw `\b(Bearer|Basic|token)(\s+)${tokenCharacters}`, 'gi'), `$1$2${mask}`],
+    // GitHub and npm token formats, wherever they appear
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|npm_[A-Za-z0-9]{30,})\b/g, mask],
+    // credentials in a URL: https://user:password@host, and a token as the user (https://x-access-token@host)
+    [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
+];
+/** `text` with every known secret and every secret-shaped value replaced by `***`. */
+function scrubSecrets(text, secrets = []) {
+    const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
+    // longest first, so a secret that contains another is replaced whole
+    let scrubbed = text;
+    for (const secret of known.sort((a, b) => b.length - a.length))
+        scrubbed = scrubbed.split(secret).join(mask);
+    for (const [shape, replacement] of wireShapes)
+        scrubbed = scrubbed.replace(shape, replacement);
+    return scrubbed;
+}
+/** For tests: forget what was remembered. */
+function forgetSecrets() {
+    remembered.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/relx-error.ts
+
 class RelxError extends Error {
     kind;
     file;
     field;
     fix;
+    delivery;
     constructor(kind, message, details = {}, options) {
         super(message, options);
         this.name = 'RelxError';
@@ -37193,61 +37254,282 @@ class RelxError extends Error {
         this.file = details.file;
         this.field = details.field;
         this.fix = details.fix;
+        this.delivery = details.delivery ?? 'unknown';
     }
     /** Terminal errors are the user's to fix; retrying does not help. */
     get terminal() {
         return this.kind !== 'transient';
+    }
+    /**
+     * Whether trying the same call again is sound: only transient errors, and for a call that is not
+     * idempotent (a POST that creates something) only when the request provably did not arrive.
+     */
+    mayRepeat(idempotent) {
+        return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
 const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
-/** One line (or a few) a human reads: what is wrong, where, and the fix. */
+/**
+ * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
+ * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
+ */
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const lines = [where ? `${where}: ${error.message}` : error.message];
+        const message = scrubSecrets(error.message);
+        const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${error.fix}`);
+            lines.push(`Fix: ${scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return error instanceof Error ? error.message : String(error);
+    return scrubSecrets(error instanceof Error ? error.message : String(error));
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+const systemRetryClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+    timeout: (ms) => AbortSignal.timeout(ms),
+};
+const defaultRetryPolicy = {
+    attempts: 4,
+    attemptTimeoutMs: 60_000,
+    overallTimeoutMs: 5 * 60_000,
+    baseDelayMs: 500,
+    maxDelayMs: 20_000,
+};
+/** What to do after attempt `attempt` failed with `error` (pure). */
+function decideRetry(input) {
+    const { error, attempt, policy } = input;
+    if (!(error instanceof RelxError) || error.terminal)
+        return { action: 'stop', reason: 'terminal' };
+    if (!error.mayRepeat(input.idempotent))
+        return { action: 'stop', reason: 'may-have-landed' };
+    if (attempt >= policy.attempts)
+        return { action: 'stop', reason: 'attempts' };
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const backoff = Math.round(ceiling / 2 + (ceiling / 2) * input.random);
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, input.retryAfterMs ?? 0));
+    // a retry that could not even start before the deadline is not worth the wait
+    if (input.elapsedMs + delayMs >= policy.overallTimeoutMs)
+        return { action: 'stop', reason: 'deadline' };
+    return { action: 'retry', delayMs };
+}
+const formatSeconds = (ms) => ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 10_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.round(ms / 1000)} s`;
+function resolvePolicy(options) {
+    const policy = {
+        ...defaultRetryPolicy,
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...options.policy,
+    };
+    const base = options.clock ?? systemRetryClock;
+    const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
+    const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
+    return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
+}
+/** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
+async function retry_policy_runWithRetry(call, options = {}) {
+    const { policy, clock, progress } = resolvePolicy(options);
+    const started = clock.now().getTime();
+    for (let attempt = 1;; attempt++) {
+        const left = policy.overallTimeoutMs - (clock.now().getTime() - started);
+        const budget = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
+        let error;
+        try {
+            return await call.attempt(clock.timeout(budget), attempt, budget);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        if (error instanceof RelxError &&
+            call.alreadyDone &&
+            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            const done = await call.alreadyDone(error);
+            if (done !== undefined)
+                return done;
+            // it did not take effect: a conflict stands; a transient failure may be sent again
+            if (error.kind === 'transient')
+                error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
+        }
+        const elapsedMs = clock.now().getTime() - started;
+        const decision = decideRetry({
+            error,
+            attempt,
+            idempotent: call.idempotent,
+            elapsedMs,
+            policy,
+            random: clock.random(),
+            retryAfterMs: error instanceof RelxError ? (call.retryAfterMs?.(error) ?? null) : null,
+        });
+        if (decision.action === 'retry') {
+            progress(`${call.what} ${error.message}; trying again in ${formatSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${policy.attempts}, giving up in ${formatSeconds(policy.overallTimeoutMs - elapsedMs)}).`);
+            await clock.sleep(decision.delayMs);
+            continue;
+        }
+        throw finalError(call, error, decision.reason, attempt, elapsedMs, policy);
+    }
+}
+function finalError(call, error, reason, attempts, elapsedMs, policy) {
+    if (reason === 'terminal' || !(error instanceof RelxError))
+        return error;
+    const cause = error.message;
+    if (reason === 'may-have-landed') {
+        return transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
+    }
+    const tried = attempts === 1 ? 'once' : `${attempts} times`;
+    return transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
+}
+
+;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+
+
+/** Errors that prove the request never left: nothing listened, the name did not resolve. */
+const notSentCodes = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+const errorCode = (error) => {
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            return e.code;
+    }
+    return undefined;
+};
+/**
+ * A fetch (or Octokit) failure without an answer, as a transient error: a timeout says how long
+ * it waited; a refused connection is marked `not-sent`, so even a POST may be repeated.
+ */
+function unansweredError(error, signal, timeoutMs, fix) {
+    if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
+        return transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
+    }
+    const code = errorCode(error);
+    const message = (error.cause?.message ?? error.message).trim();
+    return transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
+}
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const retryAfterMs = (header) => {
+    if (!header)
+        return null;
+    const secondsValue = Number(header);
+    return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : null;
+};
+class RetryableStatus extends RelxError {
+    retryAfter;
+    constructor(status, retryAfter, fix) {
+        // a 429 was refused before anything was done; a 5xx may have been done
+        super('transient', `answered ${status}`, { fix, delivery: status === 429 ? 'not-sent' : 'unknown' });
+        this.retryAfter = retryAfter;
+    }
+}
+/**
+ * fetch for registries (npm, OCI) under the retry policy: each attempt and the whole call have a
+ * deadline; network errors, timeouts, 429 and 5xx are retried as the policy allows (a POST only
+ * when it cannot have arrived); what still fails is a transient error saying what did not answer
+ * and that a re-run is safe (`fix`). Any other response — 2xx, 4xx — is the caller's to read.
+ * `idempotent` defaults from the method; `alreadyDone` looks whether a failed write took effect.
+ */
+async function fetchRetrying(url, init, describe, options = {}) {
+    const method = (init.method ?? 'GET').toUpperCase();
+    return runWithRetry({
+        what: describe.what,
+        fix: describe.fix,
+        idempotent: describe.idempotent ?? idempotentMethods.has(method),
+        ...(describe.alreadyDone ? { alreadyDone: describe.alreadyDone } : {}),
+        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfter : null),
+        attempt: async (signal, _attempt, timeoutMs) => {
+            let response;
+            try {
+                response = await fetch(url, { ...init, signal });
+            }
+            catch (error) {
+                throw unansweredError(error, signal, timeoutMs, describe.fix);
+            }
+            if (response.status !== 429 && response.status < 500)
+                return response;
+            await response.arrayBuffer().catch(() => undefined);
+            throw new RetryableStatus(response.status, retryAfterMs(response.headers.get('retry-after')), describe.fix);
+        },
+    }, options);
 }
 
 ;// CONCATENATED MODULE: ./src/github/github-request.ts
 
+
+
 const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
     ? error.status
     : null;
+const rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
 /**
- * Calls GitHub, retrying what can succeed on a second try (429, 5xx, network) with backoff, and
- * failing at once on what cannot (4xx). `sleep` is injected so tests do not wait.
+ * An Octokit failure as the policy reads it. No answer (Octokit reports it as a 500 without a
+ * response) → transient, `not-sent` when the connection was refused; 429 or a rate-limit 403 →
+ * transient and `not-sent` (GitHub did nothing); another 5xx → transient, may have landed. Any
+ * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
+ */
+function gitHubFailure(error, signal, timeoutMs, fix) {
+    const status = statusOf(error);
+    const response = error.response;
+    if (status === null || (status === 500 && !response)) {
+        return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
+    }
+    const rateLimited = status === 429 || (status === 403 && response?.headers?.['x-ratelimit-remaining'] === '0');
+    if (rateLimited)
+        return new RelxError('transient', `answered ${status} (rate limited)`, { fix, delivery: 'not-sent' });
+    if (status >= 500)
+        return new RelxError('transient', `answered ${status}`, { fix }, { cause: error });
+    return error;
+}
+const retryAfter = (error) => {
+    const header = error.cause?.response
+        ?.headers?.['retry-after'];
+    return header && Number.isFinite(Number(header)) ? Number(header) * 1000 : null;
+};
+/**
+ * Calls GitHub under the retry policy: each attempt cut off by its deadline (Octokit's
+ * `request.signal`), reads and updates retried, and a POST — which creates something — sent
+ * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
  */
 async function requestWithRetry(request, route, parameters, options = {}) {
-    const attempts = options.attempts ?? 4;
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await request(route, parameters);
-        }
-        catch (error) {
-            const status = statusOf(error);
-            const retryable = status === null || status === 429 || status >= 500;
-            if (!retryable)
-                throw error;
-            if (attempt >= attempts) {
-                throw transientError(`GitHub ${route} failed ${attempts} times (last: ${status ?? error.message}).`, {
-                    fix: 'Re-run the job: everything done so far is kept and not repeated.',
-                }, error);
+    const method = route.split(' ')[0] ?? 'GET';
+    const path = route
+        .slice(method.length + 1)
+        .replace(/\{(\w+)\}/g, (whole, name) => String(parameters[name] ?? whole));
+    const fix = options.fix ?? rerunFix;
+    return retry_policy_runWithRetry({
+        what: `GitHub ${method} ${path}`,
+        // PATCH and PUT of the same fields land the same; a POST creates one more each time
+        idempotent: method !== 'POST',
+        fix,
+        ...(options.alreadyDone ? { alreadyDone: options.alreadyDone } : {}),
+        retryAfterMs: retryAfter,
+        attempt: async (signal, _attempt, timeoutMs) => {
+            try {
+                return await request(route, { ...parameters, request: { signal } });
             }
-            await sleep(2 ** attempt * 500);
-        }
-    }
+            catch (error) {
+                throw gitHubFailure(error, signal, timeoutMs, fix);
+            }
+        },
+    }, options);
 }
-/** Calls on one repository: `{owner}` and `{repo}` filled in, each call retried as above. */
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
 function repositoryRequest(request, owner, repo, sleep) {
-    return (route, parameters = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, sleep ? { sleep } : {});
+    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
 }
 
 ;// CONCATENATED MODULE: ./src/github/repository-dispatch.ts
@@ -37286,9 +37568,115 @@ function validateDispatch(dispatch, field = 'repository') {
     }
     return { owner, repo };
 }
-async function sendRepositoryDispatch(request, dispatch, sleep) {
+/**
+ * Sends the dispatch once. A dispatch cannot be looked up afterwards (GitHub answers 204 and
+ * keeps no record a token can read back), so after a failure that may have landed — a 5xx, a
+ * timeout, a reset — relx does not send it again: a second one would start CD a second time.
+ * It is repeated only when it provably never arrived (connection refused, 429 rate limit); the
+ * error then says how to tell whether CD started, and a re-run of the job sends it afresh.
+ */
+async function sendRepositoryDispatch(request, dispatch, options = {}) {
     const { owner, repo } = validateDispatch(dispatch);
-    await requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, sleep ? { sleep } : {});
+    await requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, {
+        ...(typeof options === 'function' ? { sleep: options } : options),
+        fix: `Look in ${owner}/${repo}'s Actions for a run started by repository_dispatch "${dispatch.eventType}" since this job began. If there is one, CD has it and nothing is missing; if not, re-run this job to send it again.`,
+    });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/git/run-git.ts
+
+
+
+class GitCommandError extends Error {
+    args;
+    exitCode;
+    stderr;
+    constructor(args, exitCode, stderr) {
+        super(`git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim()}`);
+        this.args = args;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'GitCommandError';
+    }
+}
+/**
+ * Runs git with arguments as an array (never through a shell: refs and paths can hold anything)
+ * and returns its stdout. Paths are not quoted, so non-ASCII file names come back as they are.
+ */
+function runGit(cwd, args, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd,
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+        });
+        const out = [];
+        const err = [];
+        child.stdout?.on('data', (chunk) => out.push(chunk));
+        child.stderr?.on('data', (chunk) => err.push(chunk));
+        child.on('error', (error) => reject(asGitError(error, cwd)));
+        child.on('close', (code) => {
+            const stderr = Buffer.concat(err).toString('utf8');
+            if (code === 0)
+                resolve(Buffer.concat(out).toString('utf8'));
+            else
+                reject(asGitError(new GitCommandError(args, code, stderr), cwd));
+        });
+        if (options.input !== undefined)
+            child.stdin?.end(options.input);
+    });
+}
+/** The two failures a user can fix get a kind and a fix; the rest stay git's own message. */
+function asGitError(error, cwd) {
+    // Not `instanceof Error`: spawn's errors may come from another realm (a test VM, a bundle).
+    const code = typeof error === 'object' && error !== null ? error.code : undefined;
+    if (code === 'ENOENT') {
+        // spawn says ENOENT for a missing working directory too: tell the two apart
+        if (!(0,external_node_fs_namespaceObject.existsSync)(cwd)) {
+            return inputError(`${cwd} does not exist.`, {
+                field: 'working-directory',
+                fix: "Pass the folder of a git clone (the action's working-directory, or the CLI's --cwd).",
+            });
+        }
+        return inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
+    }
+    if (error instanceof GitCommandError && /not a git repository/i.test(error.stderr)) {
+        return inputError(`${cwd} is not a git repository.`, {
+            fix: 'Run relx inside a clone (in a workflow: actions/checkout with fetch-depth: 0), or pass --cwd.',
+        });
+    }
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/git/commit-holding-file.ts
+
+
+/**
+ * The commit at HEAD when it holds `path` with exactly `text` (write-manifest committed it), else
+ * null: CD fetches a manifest too large for the dispatch from that commit, so it must be the bytes
+ * that were hashed. Git's own blob id is compared, so nothing is decoded on the way.
+ */
+async function commitHoldingFile(dir, path, text) {
+    const bytes = Buffer.from(text, 'utf8');
+    const blob = (0,external_node_crypto_.createHash)('sha1')
+        .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
+        .digest('hex');
+    try {
+        const [head, held] = await Promise.all([
+            runGit(dir, ['rev-parse', '--verify', 'HEAD^{commit}']),
+            runGit(dir, ['rev-parse', '--verify', `HEAD:./${path}`]),
+        ]);
+        return held.trim() === blob ? head.trim() : null;
+    }
+    catch {
+        return null; // not a repository, no commit yet, or the file is not committed
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -46958,7 +47346,194 @@ function iso_duration(params) {
     return core._isoDuration(ZodISODuration, params);
 }
 
+;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
+
+
+/**
+ * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
+ * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
+ */
+const componentTypes = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'files',
+];
+const bumpLevels = ['major', 'minor', 'patch', 'none'];
+const dependencyKinds = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+    'dependsOn',
+];
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const relx_config_name = schemas_string()
+    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
+function isInsideRepository(path) {
+    const normalized = external_node_path_namespaceObject.posix.normalize(path.replaceAll('\\', '/'));
+    return (!/[\0\r\n]/.test(path) &&
+        !external_node_path_namespaceObject.posix.isAbsolute(normalized) &&
+        !/^[A-Za-z]:/.test(normalized) &&
+        normalized !== '..' &&
+        !normalized.startsWith('../'));
+}
+const repositoryPath = schemas_string()
+    .min(1)
+    .refine(isInsideRepository, {
+    message: 'must stay inside the repository (a relative path without `..` leaving it)',
+    params: {
+        fix: 'Use a folder relative to the repository root, inside it, e.g. services/api; relx never reads, versions or publishes outside the repository.',
+    },
+});
+/**
+ * An OCI repository name as the distribution spec defines it: a registry host (optional port),
+ * then lower-case path components separated by `/`, each of [a-z0-9] joined by `.`, `_`, `__`
+ * or dashes. Nothing else: names reach registry URLs, manifests and logs.
+ */
+const ociHost = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?';
+const ociPathComponent = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const ociRepositoryPattern = new RegExp(`^${ociHost}(?:/${ociPathComponent})+$`);
+const calverFormat = schemas_string()
+    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
+    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
+const tagFormat = schemas_string()
+    .refine((f) => f.includes('{version}'), 'must contain {version}')
+    .describe('Tag template: {name} the component name, {unscopedName} the name without its npm scope (@acme/core → core), {dir} the last segment of its folder (packages/core-lib → core-lib), and {version}; e.g. "{name}@{version}", "{unscopedName}-v{version}", "v{version}". Unset: each component follows the convention its existing tags use, "{name}@{version}" when it has none.');
+const defaultTagFormat = '{name}@{version}';
+const bootstrapCommit = schemas_string()
+    .regex(/^[0-9a-fA-F]{7,40}$/, 'a commit sha')
+    .describe('For a component with no tag for its current version: the commit its history starts after (that commit excluded), instead of the commit that last set the version in its version file.');
+const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
+const buildMetadata = schemas_string()
+    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
+    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
+const releaseRuleSchema = object({
+    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
+    scope: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
+    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
+})
+    .strict();
+const publishConfigSchema = object({
+    registry: schemas_string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .optional()
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
+    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: schemas_string()
+        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .refine((s) => !s.startsWith('oci-layout:') || isInsideRepository(s.slice(11).split(':')[0] ?? ''), {
+        message: 'the oci-layout folder must stay inside the repository',
+        params: { fix: 'Use oci-layout:<dir> with a folder relative to the repository root, inside it.' },
+    })
+        .optional()
+        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
+    repository: schemas_string()
+        .max(255)
+        .regex(ociRepositoryPattern, 'an OCI repository name: registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .optional()
+        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+})
+    .strict()
+    .describe('Where and how the component is published.');
+const channelSchema = object({
+    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
+    prerelease: schemas_string()
+        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
+        .optional()
+        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
+})
+    .strict();
+const componentConfigSchema = object({
+    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
+    type: schemas_enum(componentTypes)
+        .optional()
+        .describe('Defaults to npm-package when the path holds a package.json.'),
+    path: repositoryPath.optional().describe('Folder of the component, relative to the repository root.'),
+    paths: array(repositoryPath)
+        .min(1)
+        .optional()
+        .describe('Several folders; commits touching any of them count.'),
+    version: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Initial version when the component has no tag and no version file.'),
+    versioning: versioning.optional(),
+    calverFormat: calverFormat.optional(),
+    buildMetadata: buildMetadata.optional(),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    dependsOn: array(relx_config_name)
+        .optional()
+        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    publish: publishConfigSchema.optional(),
+})
+    .strict();
+const relxConfigSchema = object({
+    $schema: schemas_string().optional(),
+    discoverWorkspaces: schemas_boolean()
+        .default(true)
+        .describe('Discover npm, pnpm, yarn and lerna workspace packages as npm-package components, with the release settings of lerna.json and nx.json (fixed versioning becomes a lockstep group).'),
+    exclude: array(schemas_string().min(1))
+        .default([])
+        .describe('Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.'),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    versioning: versioning.default('semver'),
+    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    buildMetadata: buildMetadata.optional(),
+    preMajorBreaking: schemas_enum(['major', 'minor'])
+        .default('major')
+        .describe('The bump a breaking change gives a component below 1.0.0.'),
+    rules: array(releaseRuleSchema)
+        .default([])
+        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
+    channels: array(channelSchema)
+        .default([])
+        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    propagation: object({
+        bump: schemas_enum(['none', 'patch', 'same'])
+            .default('patch')
+            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
+        through: array(schemas_enum(dependencyKinds))
+            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
+            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
+    })
+        .strict()
+        .default({
+        bump: 'patch',
+        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
+    }),
+    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
+        .strict()
+        .describe('Members share one version: any bump bumps them all.'))
+        .default([]),
+    components: array(componentConfigSchema)
+        .default([])
+        .describe('Components to declare, or discovered ones to refine.'),
+    commits: object({
+        nested: schemas_enum(['off', 'release-please'])
+            .default('off')
+            .describe("Several changes in one commit. off: a commit is its header and its footers, as semantic-release, conventional-recommended-bump and Nx read it; a body's bulleted list of squashed commits (`* feat: …`) or quoted release notes never counts. release-please: also release-please's documented forms, for repositories that release with it: each paragraph after a blank line that starts with an unbulleted Conventional Commit header of a known type, and each BEGIN_NESTED_COMMIT … END_NESTED_COMMIT block, is a change of its own. Either way a BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE block replaces the commit's message and a `Release-As: X.Y.Z` (or `Release-As: <component>@X.Y.Z`) footer sets the next version."),
+    })
+        .strict()
+        .default({ nested: 'off' })
+        .describe('How commit messages are read.'),
+})
+    .strict();
+
 ;// CONCATENATED MODULE: ./src/manifest/release-manifest.ts
+
 
 
 
@@ -46994,7 +47569,9 @@ const manifestPackageSchema = object({
     .strict();
 const manifestImageSchema = object({
     name: componentName,
-    repository: schemas_string().min(1).describe('Image repository, e.g. ghcr.io/acme/api.'),
+    repository: schemas_string()
+        .regex(ociRepositoryPattern, 'an OCI repository name such as ghcr.io/acme/api (lower-case, no spaces or newlines)')
+        .describe('Image repository, e.g. ghcr.io/acme/api.'),
     tag: schemas_string().min(1).describe('The version tag; informative, the digest is what is deployed.'),
     digest: schemas_string().min(1).optional().describe('Manifest digest, sha256:…'),
 })
@@ -47114,8 +47691,6 @@ function manifestVersions(manifest) {
     return versions;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/publish/release-dispatch.ts
 
 
@@ -47123,7 +47698,7 @@ const defaultDispatchEventType = 'relx-release-published';
 /**
  * The CI → CD hand-off: what CD needs to promote the release, in at most 10 top-level keys and
  * under 64 KB. The manifest travels whole when it fits (CD validates it before using it), always
- * with its path and SHA-256; without a manifest, the published list.
+ * with its path, SHA-256 and the commit holding it; without a manifest, the published list.
  */
 function releaseDispatch(input) {
     const payload = {
@@ -47136,17 +47711,20 @@ function releaseDispatch(input) {
     if (input.manifest) {
         payload.manifest_path = input.manifest.path;
         payload.manifest_sha256 = (0,external_node_crypto_.createHash)('sha256').update(input.manifest.text).digest('hex');
+        if (input.manifest.commit)
+            payload.manifest_commit = input.manifest.commit;
         payload.manifest = input.manifest.text;
     }
     if (input.published)
         payload.published = input.published;
-    // the content is a convenience: when it would not fit, CD fetches the manifest by path and hash
+    // the content is a convenience: when it would not fit, CD fetches the manifest by path and commit
     if (Buffer.byteLength(JSON.stringify(payload)) > dispatchLimits.payloadBytes && input.manifest)
         delete payload.manifest;
     return { repository: input.repository, eventType: input.eventType || defaultDispatchEventType, payload };
 }
 
 ;// CONCATENATED MODULE: ./actions/publish-artifact/steps/dispatch/main.ts
+
 
 
 
@@ -47167,10 +47745,12 @@ async function run() {
         const workspace = process.env.GITHUB_WORKSPACE ?? '.';
         const manifestPath = input('manifest');
         const manifest = manifestPath
-            ? await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(workspace, manifestPath), 'utf8').then((text) => ({
+            ? await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(workspace, manifestPath), 'utf8').then(async (text) => ({
                 path: manifestPath,
                 text,
                 name: parseReleaseManifest(text, manifestPath).metadata.name,
+                // where CD fetches it when it is too large for the payload
+                commit: await commitHoldingFile(workspace, manifestPath, text),
             }), () => {
                 throw inputError(`Cannot read the manifest ${manifestPath}.`, {
                     field: 'manifest',

@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9913);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8822);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9913:
+/***/ 8822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34582,12 +34582,73 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/secret-scrubber.ts
+/**
+ * Secrets out of every text relx writes. A registry may echo a credential in a 4xx body
+ * (`_authToken=…`, `Authorization: Bearer …`), and that body becomes an error message, a job
+ * summary line or an output — where `core.setSecret`'s log masking does not reach. So error
+ * texts built from HTTP responses, and every rendered error, go through `scrubSecrets`: the
+ * secrets relx was given (remembered when a client is built with them) and the shapes a secret
+ * has on the wire.
+ */
+const mask = '***';
+/** Shorter values would scrub ordinary words; no real token is this short. */
+const shortest = 6;
+const remembered = new Set();
+/** Remembers a credential (and the encodings it travels in) so that no text relx writes shows it. */
+function rememberSecret(value) {
+    if (!value || value.length < shortest)
+        return;
+    remembered.add(value);
+    remembered.add(encodeURIComponent(value));
+    remembered.add(Buffer.from(value).toString('base64'));
+}
+/** The secrets of a Basic auth pair, as they may come back: the password and the `user:password` pair. */
+const basicAuthSecrets = (username, password) => password ? [password, `${username ?? ''}:${password}`] : [];
+/** A user and password go out as Basic `user:password`: remember that form too. */
+function rememberBasicCredentials(username, password) {
+    rememberSecret(password);
+    if (password)
+        rememberSecret(`${username ?? ''}:${password}`);
+}
+const tokenCharacters = String.raw `[A-Za-z0-9._~+/=%-]{${shortest},}`;
+const wireShapes = [
+    // npmrc and form fields: _authToken=…, _auth=…, _password=…, password: …, "token":"…"
+    [
+        new RegExp(String.raw `((?:^|[^A-Za-z0-9_-])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`, 'gi'),
+        `$1${mask}`,
+    ],
+    // Authorization header values
+    [new RegExp(String.raw `\b(Bearer|Basic|token)(\s+)${tokenCharacters}`, 'gi'), `$1$2${mask}`],
+    // GitHub and npm token formats, wherever they appear
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|npm_[A-Za-z0-9]{30,})\b/g, mask],
+    // credentials in a URL: https://user:password@host, and a token as the user (https://x-access-token@host)
+    [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
+];
+/** `text` with every known secret and every secret-shaped value replaced by `***`. */
+function scrubSecrets(text, secrets = []) {
+    const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
+    // longest first, so a secret that contains another is replaced whole
+    let scrubbed = text;
+    for (const secret of known.sort((a, b) => b.length - a.length))
+        scrubbed = scrubbed.split(secret).join(mask);
+    for (const [shape, replacement] of wireShapes)
+        scrubbed = scrubbed.replace(shape, replacement);
+    return scrubbed;
+}
+/** For tests: forget what was remembered. */
+function forgetSecrets() {
+    remembered.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/relx-error.ts
+
 class RelxError extends Error {
     kind;
     file;
     field;
     fix;
+    delivery;
     constructor(kind, message, details = {}, options) {
         super(message, options);
         this.name = 'RelxError';
@@ -34595,29 +34656,42 @@ class RelxError extends Error {
         this.file = details.file;
         this.field = details.field;
         this.fix = details.fix;
+        this.delivery = details.delivery ?? 'unknown';
     }
     /** Terminal errors are the user's to fix; retrying does not help. */
     get terminal() {
         return this.kind !== 'transient';
+    }
+    /**
+     * Whether trying the same call again is sound: only transient errors, and for a call that is not
+     * idempotent (a POST that creates something) only when the request provably did not arrive.
+     */
+    mayRepeat(idempotent) {
+        return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
 const relx_error_configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
 const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
-/** One line (or a few) a human reads: what is wrong, where, and the fix. */
+/**
+ * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
+ * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
+ */
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const lines = [where ? `${where}: ${error.message}` : error.message];
+        const message = scrubSecrets(error.message);
+        const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${error.fix}`);
+            lines.push(`Fix: ${scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return error instanceof Error ? error.message : String(error);
+    return scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
 ;// CONCATENATED MODULE: ./src/git/run-git.ts
+
 
 
 class GitCommandError extends Error {
@@ -34661,7 +34735,16 @@ function runGit(cwd, args, options = {}) {
 }
 /** The two failures a user can fix get a kind and a fix; the rest stay git's own message. */
 function asGitError(error, cwd) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+    // Not `instanceof Error`: spawn's errors may come from another realm (a test VM, a bundle).
+    const code = typeof error === 'object' && error !== null ? error.code : undefined;
+    if (code === 'ENOENT') {
+        // spawn says ENOENT for a missing working directory too: tell the two apart
+        if (!(0,external_node_fs_namespaceObject.existsSync)(cwd)) {
+            return relx_error_inputError(`${cwd} does not exist.`, {
+                field: 'working-directory',
+                fix: "Pass the folder of a git clone (the action's working-directory, or the CLI's --cwd).",
+            });
+        }
         return relx_error_inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
     }
     if (error instanceof GitCommandError && /not a git repository/i.test(error.stderr)) {
@@ -44343,7 +44426,194 @@ function parsePublishedList(text, file) {
     return result.data;
 }
 
+;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
+
+
+/**
+ * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
+ * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
+ */
+const componentTypes = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'files',
+];
+const bumpLevels = ['major', 'minor', 'patch', 'none'];
+const dependencyKinds = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+    'dependsOn',
+];
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const relx_config_name = schemas_string()
+    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
+function isInsideRepository(path) {
+    const normalized = external_node_path_namespaceObject.posix.normalize(path.replaceAll('\\', '/'));
+    return (!/[\0\r\n]/.test(path) &&
+        !external_node_path_namespaceObject.posix.isAbsolute(normalized) &&
+        !/^[A-Za-z]:/.test(normalized) &&
+        normalized !== '..' &&
+        !normalized.startsWith('../'));
+}
+const repositoryPath = schemas_string()
+    .min(1)
+    .refine(isInsideRepository, {
+    message: 'must stay inside the repository (a relative path without `..` leaving it)',
+    params: {
+        fix: 'Use a folder relative to the repository root, inside it, e.g. services/api; relx never reads, versions or publishes outside the repository.',
+    },
+});
+/**
+ * An OCI repository name as the distribution spec defines it: a registry host (optional port),
+ * then lower-case path components separated by `/`, each of [a-z0-9] joined by `.`, `_`, `__`
+ * or dashes. Nothing else: names reach registry URLs, manifests and logs.
+ */
+const ociHost = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?';
+const ociPathComponent = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const ociRepositoryPattern = new RegExp(`^${ociHost}(?:/${ociPathComponent})+$`);
+const calverFormat = schemas_string()
+    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
+    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
+const tagFormat = schemas_string()
+    .refine((f) => f.includes('{version}'), 'must contain {version}')
+    .describe('Tag template: {name} the component name, {unscopedName} the name without its npm scope (@acme/core → core), {dir} the last segment of its folder (packages/core-lib → core-lib), and {version}; e.g. "{name}@{version}", "{unscopedName}-v{version}", "v{version}". Unset: each component follows the convention its existing tags use, "{name}@{version}" when it has none.');
+const defaultTagFormat = '{name}@{version}';
+const bootstrapCommit = schemas_string()
+    .regex(/^[0-9a-fA-F]{7,40}$/, 'a commit sha')
+    .describe('For a component with no tag for its current version: the commit its history starts after (that commit excluded), instead of the commit that last set the version in its version file.');
+const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
+const buildMetadata = schemas_string()
+    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
+    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
+const releaseRuleSchema = object({
+    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
+    scope: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
+    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
+})
+    .strict();
+const publishConfigSchema = object({
+    registry: schemas_string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .optional()
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
+    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: schemas_string()
+        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .refine((s) => !s.startsWith('oci-layout:') || isInsideRepository(s.slice(11).split(':')[0] ?? ''), {
+        message: 'the oci-layout folder must stay inside the repository',
+        params: { fix: 'Use oci-layout:<dir> with a folder relative to the repository root, inside it.' },
+    })
+        .optional()
+        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
+    repository: schemas_string()
+        .max(255)
+        .regex(ociRepositoryPattern, 'an OCI repository name: registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .optional()
+        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+})
+    .strict()
+    .describe('Where and how the component is published.');
+const channelSchema = object({
+    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
+    prerelease: schemas_string()
+        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
+        .optional()
+        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
+})
+    .strict();
+const componentConfigSchema = object({
+    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
+    type: schemas_enum(componentTypes)
+        .optional()
+        .describe('Defaults to npm-package when the path holds a package.json.'),
+    path: repositoryPath.optional().describe('Folder of the component, relative to the repository root.'),
+    paths: array(repositoryPath)
+        .min(1)
+        .optional()
+        .describe('Several folders; commits touching any of them count.'),
+    version: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Initial version when the component has no tag and no version file.'),
+    versioning: versioning.optional(),
+    calverFormat: calverFormat.optional(),
+    buildMetadata: buildMetadata.optional(),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    dependsOn: array(relx_config_name)
+        .optional()
+        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    publish: publishConfigSchema.optional(),
+})
+    .strict();
+const relxConfigSchema = object({
+    $schema: schemas_string().optional(),
+    discoverWorkspaces: schemas_boolean()
+        .default(true)
+        .describe('Discover npm, pnpm, yarn and lerna workspace packages as npm-package components, with the release settings of lerna.json and nx.json (fixed versioning becomes a lockstep group).'),
+    exclude: array(schemas_string().min(1))
+        .default([])
+        .describe('Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.'),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    versioning: versioning.default('semver'),
+    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    buildMetadata: buildMetadata.optional(),
+    preMajorBreaking: schemas_enum(['major', 'minor'])
+        .default('major')
+        .describe('The bump a breaking change gives a component below 1.0.0.'),
+    rules: array(releaseRuleSchema)
+        .default([])
+        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
+    channels: array(channelSchema)
+        .default([])
+        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    propagation: object({
+        bump: schemas_enum(['none', 'patch', 'same'])
+            .default('patch')
+            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
+        through: array(schemas_enum(dependencyKinds))
+            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
+            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
+    })
+        .strict()
+        .default({
+        bump: 'patch',
+        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
+    }),
+    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
+        .strict()
+        .describe('Members share one version: any bump bumps them all.'))
+        .default([]),
+    components: array(componentConfigSchema)
+        .default([])
+        .describe('Components to declare, or discovered ones to refine.'),
+    commits: object({
+        nested: schemas_enum(['off', 'release-please'])
+            .default('off')
+            .describe("Several changes in one commit. off: a commit is its header and its footers, as semantic-release, conventional-recommended-bump and Nx read it; a body's bulleted list of squashed commits (`* feat: …`) or quoted release notes never counts. release-please: also release-please's documented forms, for repositories that release with it: each paragraph after a blank line that starts with an unbulleted Conventional Commit header of a known type, and each BEGIN_NESTED_COMMIT … END_NESTED_COMMIT block, is a change of its own. Either way a BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE block replaces the commit's message and a `Release-As: X.Y.Z` (or `Release-As: <component>@X.Y.Z`) footer sets the next version."),
+    })
+        .strict()
+        .default({ nested: 'off' })
+        .describe('How commit messages are read.'),
+})
+    .strict();
+
 ;// CONCATENATED MODULE: ./src/manifest/release-manifest.ts
+
 
 
 
@@ -44379,7 +44649,9 @@ const manifestPackageSchema = object({
     .strict();
 const manifestImageSchema = object({
     name: componentName,
-    repository: schemas_string().min(1).describe('Image repository, e.g. ghcr.io/acme/api.'),
+    repository: schemas_string()
+        .regex(ociRepositoryPattern, 'an OCI repository name such as ghcr.io/acme/api (lower-case, no spaces or newlines)')
+        .describe('Image repository, e.g. ghcr.io/acme/api.'),
     tag: schemas_string().min(1).describe('The version tag; informative, the digest is what is deployed.'),
     digest: schemas_string().min(1).optional().describe('Manifest digest, sha256:…'),
 })
@@ -44501,6 +44773,7 @@ function release_manifest_manifestVersions(manifest) {
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 ;// CONCATENATED MODULE: ./src/manifest/release-naming.ts
 
 
@@ -44700,40 +44973,183 @@ function assembleManifest(input) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
 
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * fetch for registries (npm, OCI): network errors, 429 and 5xx are retried with backoff; what
- * still fails is a transient error saying what did not answer and that a re-run is safe (`fix`).
- * Any other response — 2xx, 4xx — is the caller's to read.
- */
-async function fetchRetrying(url, init, describe, options = {}) {
-    const attempts = options.attempts ?? 4;
-    const sleep = options.sleep ?? wait;
+
+const systemRetryClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+    timeout: (ms) => AbortSignal.timeout(ms),
+};
+const defaultRetryPolicy = {
+    attempts: 4,
+    attemptTimeoutMs: 60_000,
+    overallTimeoutMs: 5 * 60_000,
+    baseDelayMs: 500,
+    maxDelayMs: 20_000,
+};
+/** What to do after attempt `attempt` failed with `error` (pure). */
+function decideRetry(input) {
+    const { error, attempt, policy } = input;
+    if (!(error instanceof RelxError) || error.terminal)
+        return { action: 'stop', reason: 'terminal' };
+    if (!error.mayRepeat(input.idempotent))
+        return { action: 'stop', reason: 'may-have-landed' };
+    if (attempt >= policy.attempts)
+        return { action: 'stop', reason: 'attempts' };
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const backoff = Math.round(ceiling / 2 + (ceiling / 2) * input.random);
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, input.retryAfterMs ?? 0));
+    // a retry that could not even start before the deadline is not worth the wait
+    if (input.elapsedMs + delayMs >= policy.overallTimeoutMs)
+        return { action: 'stop', reason: 'deadline' };
+    return { action: 'retry', delayMs };
+}
+const formatSeconds = (ms) => ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 10_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.round(ms / 1000)} s`;
+function resolvePolicy(options) {
+    const policy = {
+        ...defaultRetryPolicy,
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...options.policy,
+    };
+    const base = options.clock ?? systemRetryClock;
+    const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
+    const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
+    return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
+}
+/** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
+async function runWithRetry(call, options = {}) {
+    const { policy, clock, progress } = resolvePolicy(options);
+    const started = clock.now().getTime();
     for (let attempt = 1;; attempt++) {
-        let response;
+        const left = policy.overallTimeoutMs - (clock.now().getTime() - started);
+        const budget = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
+        let error;
         try {
-            response = await fetch(url, init);
+            return await call.attempt(clock.timeout(budget), attempt, budget);
         }
-        catch (error) {
-            if (attempt >= attempts) {
-                const cause = error.cause?.message ?? error.message;
-                throw transientError(`${describe.what} did not answer: ${cause}`, { fix: describe.fix }, error);
-            }
-            await sleep(250 * 2 ** attempt);
+        catch (caught) {
+            error = caught;
+        }
+        if (error instanceof RelxError &&
+            call.alreadyDone &&
+            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            const done = await call.alreadyDone(error);
+            if (done !== undefined)
+                return done;
+            // it did not take effect: a conflict stands; a transient failure may be sent again
+            if (error.kind === 'transient')
+                error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
+        }
+        const elapsedMs = clock.now().getTime() - started;
+        const decision = decideRetry({
+            error,
+            attempt,
+            idempotent: call.idempotent,
+            elapsedMs,
+            policy,
+            random: clock.random(),
+            retryAfterMs: error instanceof RelxError ? (call.retryAfterMs?.(error) ?? null) : null,
+        });
+        if (decision.action === 'retry') {
+            progress(`${call.what} ${error.message}; trying again in ${formatSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${policy.attempts}, giving up in ${formatSeconds(policy.overallTimeoutMs - elapsedMs)}).`);
+            await clock.sleep(decision.delayMs);
             continue;
         }
-        if (response.status !== 429 && response.status < 500)
-            return response;
-        await response.arrayBuffer();
-        if (attempt >= attempts) {
-            throw transientError(`${describe.what} answered ${response.status} ${attempts} times.`, {
-                fix: describe.fix,
-            });
-        }
-        await sleep(250 * 2 ** attempt);
+        throw finalError(call, error, decision.reason, attempt, elapsedMs, policy);
     }
+}
+function finalError(call, error, reason, attempts, elapsedMs, policy) {
+    if (reason === 'terminal' || !(error instanceof RelxError))
+        return error;
+    const cause = error.message;
+    if (reason === 'may-have-landed') {
+        return transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
+    }
+    const tried = attempts === 1 ? 'once' : `${attempts} times`;
+    return transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
+}
+
+;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+
+
+/** Errors that prove the request never left: nothing listened, the name did not resolve. */
+const notSentCodes = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+const errorCode = (error) => {
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            return e.code;
+    }
+    return undefined;
+};
+/**
+ * A fetch (or Octokit) failure without an answer, as a transient error: a timeout says how long
+ * it waited; a refused connection is marked `not-sent`, so even a POST may be repeated.
+ */
+function unansweredError(error, signal, timeoutMs, fix) {
+    if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
+        return transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
+    }
+    const code = errorCode(error);
+    const message = (error.cause?.message ?? error.message).trim();
+    return transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
+}
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const retryAfterMs = (header) => {
+    if (!header)
+        return null;
+    const secondsValue = Number(header);
+    return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : null;
+};
+class RetryableStatus extends RelxError {
+    retryAfter;
+    constructor(status, retryAfter, fix) {
+        // a 429 was refused before anything was done; a 5xx may have been done
+        super('transient', `answered ${status}`, { fix, delivery: status === 429 ? 'not-sent' : 'unknown' });
+        this.retryAfter = retryAfter;
+    }
+}
+/**
+ * fetch for registries (npm, OCI) under the retry policy: each attempt and the whole call have a
+ * deadline; network errors, timeouts, 429 and 5xx are retried as the policy allows (a POST only
+ * when it cannot have arrived); what still fails is a transient error saying what did not answer
+ * and that a re-run is safe (`fix`). Any other response — 2xx, 4xx — is the caller's to read.
+ * `idempotent` defaults from the method; `alreadyDone` looks whether a failed write took effect.
+ */
+async function fetchRetrying(url, init, describe, options = {}) {
+    const method = (init.method ?? 'GET').toUpperCase();
+    return runWithRetry({
+        what: describe.what,
+        fix: describe.fix,
+        idempotent: describe.idempotent ?? idempotentMethods.has(method),
+        ...(describe.alreadyDone ? { alreadyDone: describe.alreadyDone } : {}),
+        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfter : null),
+        attempt: async (signal, _attempt, timeoutMs) => {
+            let response;
+            try {
+                response = await fetch(url, { ...init, signal });
+            }
+            catch (error) {
+                throw unansweredError(error, signal, timeoutMs, describe.fix);
+            }
+            if (response.status !== 429 && response.status < 500)
+                return response;
+            await response.arrayBuffer().catch(() => undefined);
+            throw new RetryableStatus(response.status, retryAfterMs(response.headers.get('retry-after')), describe.fix);
+        },
+    }, options);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
@@ -44762,6 +45178,8 @@ const isIndex = (mediaType) => mediaType === mediaTypes.ociIndex || mediaType ==
 
 
 
+
+
 const sha256 = (bytes) => `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
 const rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
 /** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
@@ -44785,6 +45203,12 @@ class RegistryClient {
         this.credentials = credentials;
         this.options = options;
         this.base = `${plainHttp(host) ? 'http' : 'https'}://${host}/v2`;
+        rememberBasicCredentials(credentials.username, credentials.password);
+    }
+    /** The secrets this client holds, to scrub from anything built from the registry's answers. */
+    secrets() {
+        const basic = this.basic();
+        return [this.credentials.password, basic?.slice('Basic '.length), ...this.tokens.values()].filter((s) => !!s);
     }
     basic() {
         const { username, password } = this.credentials;
@@ -44815,6 +45239,7 @@ class RegistryClient {
         const token = body.token ?? body.access_token;
         if (!token)
             throw relx_error_inputError(`${this.host}'s token endpoint returned no token.`, { fix: 'Check the registry.' });
+        rememberSecret(token);
         return token;
     }
     /** One call, with auth and retries. `repository` sets the token scope. */
@@ -44829,7 +45254,12 @@ class RegistryClient {
                 headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
                 ...(init.body ? { body: init.body } : {}),
                 redirect: 'follow',
-            }, { what: `${this.host} (${method} ${path})`, fix: rerunFix }, this.options);
+            }, {
+                what: `${this.host} (${method} ${path.split('?')[0]})`,
+                fix: rerunFix,
+                ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+                ...(init.alreadyDone ? { alreadyDone: init.alreadyDone } : {}),
+            }, { ...this.options, ...init.retry, policy: { ...this.options.policy, ...init.retry?.policy } });
         };
         const response = await send();
         if (response.status !== 401)
@@ -44860,7 +45290,9 @@ class RegistryClient {
                 fix: 'Give credentials allowed to push to this repository.',
             });
         }
-        throw relx_error_inputError(`${this.host} refused ${what}: ${response.status} ${text.slice(0, 300)}`, {
+        // a registry may echo a credential in its answer: scrub before the text becomes a message
+        const said = scrubSecrets(text, this.secrets()).slice(0, 300);
+        throw relx_error_inputError(`${this.host} refused ${what}: ${response.status} ${said}`, {
             fix: 'Check the reference.',
         });
     }
@@ -44909,13 +45341,16 @@ class RegistryClient {
     }
     /** Mounts a blob from another repository of the same registry; false when the registry would not. */
     async mountBlob(repository, digest, from) {
-        const response = await this.request('POST', `/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, repository);
+        const response = await this.request('POST', `/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, repository, { idempotent: true });
         await response.arrayBuffer();
         return response.status === 201;
     }
     /** A monolithic upload: POST for a location, then PUT the bytes with their digest. */
     async pushBlob(repository, digest, bytes) {
-        const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository);
+        // a second upload session, if the first answer was lost, is harmless: it expires unused
+        const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository, {
+            idempotent: true,
+        });
         await this.expect(start, [202], `an upload to ${repository}`);
         await start.arrayBuffer();
         const location = start.headers.get('location');
@@ -44923,9 +45358,20 @@ class RegistryClient {
             throw relx_error_inputError(`${this.host} gave no upload location.`, { fix: 'Check the registry.' });
         const url = new URL(location, `${this.base.replace(/\/v2$/, '')}/`);
         url.searchParams.set('digest', digest);
+        // a big blob gets time to travel (at 512 KiB/s at least); after a lost answer the upload
+        // session is gone, so whether the blob landed is asked, not the PUT repeated into a 404
+        const attemptTimeoutMs = Math.max(defaultRetryPolicy.attemptTimeoutMs, (bytes.length / (512 * 1024)) * 1000);
         const put = await this.request('PUT', url.toString(), repository, {
             headers: { 'content-type': 'application/octet-stream' },
             body: bytes,
+            idempotent: false,
+            alreadyDone: async () => (await this.hasBlob(repository, digest)) ? new Response(null, { status: 201 }) : undefined,
+            retry: {
+                policy: {
+                    attemptTimeoutMs,
+                    overallTimeoutMs: Math.max(defaultRetryPolicy.overallTimeoutMs, 4 * attemptTimeoutMs),
+                },
+            },
         });
         await this.expect(put, [201], `the blob ${digest} to ${repository}`);
         await put.arrayBuffer();
@@ -45316,8 +45762,15 @@ function topologicalOrder(components, kinds) {
 
 
 
+
+
 const run = (command, args, options) => new Promise((resolve, reject) => {
-    (0,external_node_child_process_namespaceObject.execFile)(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    (0,external_node_child_process_namespaceObject.execFile)(command, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.signal ? { signal: options.signal } : {}),
+    }, (error, stdout, stderr) => {
         if (error)
             reject(Object.assign(error, { stdout, stderr }));
         else
@@ -45341,7 +45794,7 @@ async function packPackage(dir, into) {
 }
 const registryBase = (url) => url.replace(/\/+$/, '');
 /** The integrity of name@version on the registry, or null when that version is not there. */
-async function publishedIntegrity(registry, name, version) {
+async function publishedIntegrity(registry, name, version, retry = {}) {
     const url = `${registryBase(registry.url)}/${name.replace('/', '%2f')}`;
     const response = await fetchRetrying(url, {
         headers: {
@@ -45351,7 +45804,7 @@ async function publishedIntegrity(registry, name, version) {
     }, {
         what: `${registry.url} (for ${name})`,
         fix: 'Re-run when the registry is back; nothing is published twice.',
-    });
+    }, retry);
     if (response.status === 404) {
         await response.arrayBuffer();
         return null;
@@ -45370,8 +45823,8 @@ async function publishedIntegrity(registry, name, version) {
  * Where a packed version stands on the registry: absent, or the same content (a re-run, skipped);
  * other content under that version is refused — a published version never changes.
  */
-async function registryState(registry, packed) {
-    const existing = await publishedIntegrity(registry, packed.name, packed.version);
+async function registryState(registry, packed, retry = {}) {
+    const existing = await publishedIntegrity(registry, packed.name, packed.version, retry);
     if (existing === null)
         return 'absent';
     if (existing === packed.integrity)
@@ -45381,13 +45834,48 @@ async function registryState(registry, packed) {
         fix: 'A published version never changes: release a new version.',
     });
 }
-/** Publishes a packed tarball (checked absent by `registryState` first) and reads it back. */
-async function publishPackage(registry, packed, options) {
+/**
+ * What a failed `npm publish` says, as an error the retry policy reads by its kind: a conflict
+ * (the version is there — maybe ours, from an attempt whose answer was lost), the user's to fix
+ * (401, 403, 404, 400, 422: terminal), or transient — `not-sent` when nothing was reached.
+ */
+function classifyNpmFailure(stderr, what, secrets) {
+    const lines = stderr
+        .split('\n')
+        .filter((l) => /npm (error|ERR)/.test(l))
+        .slice(0, 6)
+        .join('\n');
+    const said = scrubSecrets(lines || stderr.trim().split('\n').slice(-3).join('\n'), secrets);
+    const code = /npm (?:error|ERR!?) code (\S+)/.exec(stderr)?.[1] ?? '';
+    const fix = 'Re-run: versions already published are skipped.';
+    if (code === 'EPUBLISHCONFLICT' || code === 'E409' || /cannot publish over|already present/i.test(stderr)) {
+        return conflictError(`${what}: the registry already has this version:\n${said}`, { fix });
+    }
+    if (/^E(400|401|403|404|422)$/.test(code) || code === 'ENEEDAUTH') {
+        return relx_error_inputError(`${what} was refused:\n${said}`, {
+            field: 'npm-token',
+            fix: 'Check the registry URL and that the token may publish the package.',
+        });
+    }
+    const notSent = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code);
+    // the policy puts `what` in front of a transient error's message; terminal ones carry it
+    return transientError(`failed:\n${said}`, { fix, delivery: notSent ? 'not-sent' : 'unknown' });
+}
+/**
+ * Publishes a packed tarball (checked absent by `registryState` first) and reads it back, under
+ * the retry policy. npm's own retries are off, so a PUT is never repeated blindly: after an
+ * attempt that may have landed (a 503, a timeout) or a 409, the registry is asked for the
+ * version's integrity — the same content is done, absent is sent again, other content refused.
+ * Each attempt is bounded (`--fetch-timeout`, and npm is stopped when its time is up).
+ */
+async function publishPackage(registry, packed, options, retry = {}) {
+    rememberSecret(registry.token);
+    const what = `npm publish ${packed.name}@${packed.version} to ${registry.url}`;
     const config = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-npmrc-'));
     try {
         const host = registryBase(registry.url).replace(/^https?:/, '');
         (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(config, '.npmrc'), registry.token ? `${host}/:_authToken=\${NPM_TOKEN}\n` : '');
-        const args = [
+        const args = (timeoutMs) => [
             'publish',
             packed.tarball,
             '--registry',
@@ -45400,27 +45888,36 @@ async function publishPackage(registry, packed, options) {
             '--userconfig',
             (0,external_node_path_namespaceObject.join)(config, '.npmrc'),
             '--fetch-retries',
-            '3',
-            '--fetch-retry-mintimeout',
-            '500',
-            '--fetch-retry-maxtimeout',
-            '4000',
+            '0',
+            '--fetch-timeout',
+            String(timeoutMs),
             ...(options.provenance ? ['--provenance'] : []),
         ];
-        await run('npm', args, {
-            cwd: config,
-            env: { NPM_TOKEN: registry.token ?? '', npm_config_audit: 'false' },
-        }).catch((error) => {
-            const stderr = (error.stderr ?? '')
-                .split('\n')
-                .filter((l) => /npm (error|ERR)/.test(l))
-                .slice(0, 6)
-                .join('\n');
-            throw transientError(`npm publish ${packed.name}@${packed.version} failed:\n${stderr}`, {
-                fix: 'Re-run: versions already published are skipped.',
-            });
-        });
-        const landed = await publishedIntegrity(registry, packed.name, packed.version);
+        await runWithRetry({
+            what,
+            idempotent: false,
+            fix: 'Re-run: versions already published are skipped.',
+            attempt: async (signal, _attempt, timeoutMs) => {
+                await run('npm', args(timeoutMs), {
+                    cwd: config,
+                    env: { NPM_TOKEN: registry.token ?? '', npm_config_audit: 'false' },
+                    signal,
+                }).catch((error) => {
+                    if (signal.aborted) {
+                        throw transientError(`did not answer within ${formatSeconds(timeoutMs)}`, {
+                            fix: 'Re-run: versions already published are skipped.',
+                        });
+                    }
+                    throw classifyNpmFailure(error.stderr ?? '', what, registry.token ? [registry.token] : []);
+                });
+                return 'published';
+            },
+            // the PUT may have landed before its answer was lost: the registry says whether it did
+            alreadyDone: async () => (await registryState(registry, packed, retry)) === 'same' ? 'landed' : undefined,
+        }, 
+        // npm starting, packing the request and (with provenance) signing take time of their own
+        { ...retry, policy: { attemptTimeoutMs: 120_000, ...retry.policy } });
+        const landed = await publishedIntegrity(registry, packed.name, packed.version, retry);
         if (landed !== packed.integrity) {
             throw transientError(`${packed.name}@${packed.version} reads back as ${landed ?? 'missing'}.`, {
                 fix: 'Re-run.',
@@ -45432,7 +45929,17 @@ async function publishPackage(registry, packed, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/release/write-boundary.ts
+/** Runs one write between its two boundaries. */
+async function atBoundary(boundary, name, write) {
+    boundary?.(`before:${name}`);
+    const result = await write();
+    boundary?.(`after:${name}`);
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/publish/publish-release.ts
+
 
 
 
@@ -45625,7 +46132,8 @@ async function publishRelease(options) {
                     progress(`${task.reference}: would publish`);
                 }
                 else {
-                    items.push({ ...base, ...(await task.publish()), skipped: false });
+                    const published = await atBoundary(options.boundary, `publish:${task.reference}`, () => task.publish());
+                    items.push({ ...base, ...published, skipped: false });
                     outcomes.push({ ...base, outcome: 'published' });
                     progress(`${task.reference}: published`);
                 }
@@ -45658,32 +46166,250 @@ async function publishRelease(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/versioning/calendar-version.ts
+/**
+ * CalVer (https://calver.org): a format such as `YYYY.MM.PATCH` or `YYYY.0M.MICRO`. The counter
+ * (PATCH/MICRO) restarts at 0 in each new period; the date comes from an injected clock, in UTC.
+ */
+function renderToken(token, now) {
+    const year = now.getUTCFullYear();
+    const month = now.getUTCMonth() + 1;
+    const day = now.getUTCDate();
+    switch (token) {
+        case 'YYYY':
+            return String(year);
+        case 'YY':
+            return String(year % 100);
+        case '0Y':
+            return String(year % 100).padStart(2, '0');
+        case 'MM':
+            return String(month);
+        case '0M':
+            return String(month).padStart(2, '0');
+        case 'DD':
+            return String(day);
+        case '0D':
+            return String(day).padStart(2, '0');
+        default:
+            throw new Error(`not a date token: ${token}`);
+    }
+}
+/** The period part (everything but the counter) for `now`, e.g. `2026.11` for YYYY.MM.PATCH. */
+function calendarPeriod(format, now) {
+    const tokens = format.split('.');
+    return tokens
+        .slice(0, -1)
+        .map((t) => renderToken(t, now))
+        .join('.');
+}
+/** Splits `2026.11.3` (or `2026.11.3-rc.1`) into its period and counter for `format`; null if it does not fit. */
+function parseCalendarVersion(format, version) {
+    const core = version.split(/[-+]/, 1)[0] ?? '';
+    const parts = core.split('.');
+    if (parts.length !== format.split('.').length || !parts.every((p) => /^\d+$/.test(p)))
+        return null;
+    return { period: parts.slice(0, -1).join('.'), counter: Number(parts.at(-1)) };
+}
+/** The next stable CalVer after `current` (null when there is none yet). */
+function nextCalendarVersion(format, current, now) {
+    const period = calendarPeriod(format, now);
+    const parsed = current === null ? null : parseCalendarVersion(format, current);
+    const counter = parsed && parsed.period === period ? parsed.counter + 1 : 0;
+    return `${period}.${counter}`;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/compare-versions.ts
+
+
+/** Orders two versions of one scheme (negative when `a` is older). */
+function compareVersions(scheme, a, b) {
+    if (scheme.kind === 'semver')
+        return semver_default().compare(a, b);
+    const pa = parseCalendarVersion(scheme.format, a);
+    const pb = parseCalendarVersion(scheme.format, b);
+    const period = (pa?.period ?? '').localeCompare(pb?.period ?? '', 'en', { numeric: true });
+    if (period !== 0)
+        return period;
+    const counter = (pa?.counter ?? 0) - (pb?.counter ?? 0);
+    if (counter !== 0)
+        return counter;
+    // a pre-release sorts before its release, as in SemVer
+    const preA = a.includes('-');
+    const preB = b.includes('-');
+    if (preA !== preB)
+        return preA ? -1 : 1;
+    return a.localeCompare(b, 'en', { numeric: true });
+}
+function isVersionOf(scheme, version) {
+    return scheme.kind === 'semver'
+        ? semver_default().valid(version) !== null
+        : parseCalendarVersion(scheme.format, version) !== null;
+}
+/** The pre-release identifier (`rc` of 1.3.0-rc.2), or null for a stable version. */
+const prereleaseId = (version) => {
+    const match = /^[^-+]+-([0-9A-Za-z-]+)/.exec(version);
+    return match?.[1] ?? null;
+};
+
 ;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
 /**
  * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
  * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
  * component's template with a version in place of `{version}`.
+ *
+ * Placeholders: `{name}` the component's name, `{unscopedName}` its name without an npm scope
+ * (`@opentelemetry/api` → `api`, as release-please tags node packages), `{dir}` the last segment of
+ * its folder (`packages/babel-core` → `babel-core`), and `{version}`.
  */
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function renderTag(format, name, version) {
-    return format.replaceAll('{name}', name).replaceAll('{version}', version);
+const unscopedName = (name) => name.replace(/^@[^/]+\//, '');
+/** The last segment of the component's (first) folder; the repository root has none, so its name stands in. */
+function folderName(subject) {
+    if (typeof subject === 'string')
+        return unscopedName(subject);
+    const path = subject.paths[0] ?? '';
+    return path === '' ? unscopedName(subject.name) : (path.split('/').pop() ?? path);
+}
+function renderTag(format, subject, version) {
+    const name = typeof subject === 'string' ? subject : subject.name;
+    return format
+        .replaceAll('{name}', name)
+        .replaceAll('{unscopedName}', unscopedName(name))
+        .replaceAll('{dir}', folderName(subject))
+        .replaceAll('{version}', version);
 }
 /** A matcher for one component's tags; returns the version a tag carries, or null. */
-function tagMatcher(format, name) {
-    const [before, after] = renderTag(format, name, '\u0000').split('\u0000');
+function tagMatcher(format, subject) {
+    const [before, after] = renderTag(format, subject, '\u0000').split('\u0000');
     const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
     return (tag) => pattern.exec(tag)?.[1] ?? null;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/tag-convention.ts
+
+
+/** Conventions tried for each component, most specific first (release-please's `{unscopedName}-v`). */
+const ownConventions = [
+    '{name}@{version}',
+    '{name}-v{version}',
+    '{unscopedName}-v{version}',
+    '{unscopedName}@{version}',
+    '{dir}-v{version}',
+    '{dir}@{version}',
+];
+const repositoryConvention = 'v{version}';
+/** Every tag split at each point where a version could start: prefix → the versions after it. */
+function indexByPrefix(tags) {
+    const index = new Map();
+    for (const tag of tags) {
+        for (let i = 0; i < tag.length; i++) {
+            const digit = tag.charCodeAt(i) >= 48 && tag.charCodeAt(i) <= 57;
+            if (!digit || (i > 0 && /[0-9]/.test(tag[i - 1] ?? '')))
+                continue;
+            const prefix = tag.slice(0, i);
+            const list = index.get(prefix);
+            if (list)
+                list.push(tag.slice(i));
+            else
+                index.set(prefix, [tag.slice(i)]);
+        }
+    }
+    return index;
+}
+/**
+ * Infers, for each component without a configured tag format, the convention its existing tags
+ * follow: its own name in the usual forms, its unscoped name, its folder, or `v{version}` —
+ * for a single component, the repository root, or the components whose version is the newest
+ * `v*` tag's (a lockstep repository such as typescript-eslint). No tags: the default stays.
+ * Two conventions with tags: the one carrying the newest version, with a warning. Pure.
+ */
+function inferTagConventions(components, tags) {
+    const index = indexByPrefix(tags);
+    const semverScheme = { kind: 'semver' };
+    const newestRepositoryVersion = (index.get('v') ?? [])
+        .filter((v) => isVersionOf(semverScheme, v) && prereleaseId(v) === null)
+        .reduce((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
+    const byComponent = new Map();
+    const warnings = [];
+    for (const component of components) {
+        if (component.tagFormatSource !== 'default') {
+            byComponent.set(component.name, { format: component.tagFormat, source: 'configured' });
+            continue;
+        }
+        const formats = [...ownConventions];
+        const isRoot = components.length === 1 || component.paths.includes('');
+        if (isRoot || (component.version !== null && component.version === newestRepositoryVersion)) {
+            formats.push(repositoryConvention);
+        }
+        if (isRoot)
+            formats.push('{version}');
+        const present = [];
+        const seen = new Set();
+        for (const format of formats) {
+            const prefix = renderTag(format, component, '');
+            if (seen.has(prefix))
+                continue;
+            seen.add(prefix);
+            const versions = (index.get(prefix) ?? []).filter((v) => isVersionOf(component.scheme, v));
+            if (versions.length === 0)
+                continue;
+            const newest = versions.reduce((a, b) => (compareVersions(component.scheme, b, a) > 0 ? b : a));
+            present.push({ format, count: versions.length, newest });
+        }
+        if (present.length === 0) {
+            byComponent.set(component.name, { format: component.tagFormat, source: 'default' });
+            continue;
+        }
+        const chosen = present.reduce((a, b) => {
+            const order = compareVersions(component.scheme, b.newest, a.newest);
+            return order > 0 || (order === 0 && b.count > a.count) ? b : a;
+        });
+        byComponent.set(component.name, { format: chosen.format, source: 'inferred' });
+        if (present.length > 1)
+            warnings.push(ambiguityWarning(component, present, chosen));
+    }
+    const lockstep = components
+        .filter((c) => byComponent.get(c.name)?.format === repositoryConvention)
+        .filter((c) => byComponent.get(c.name)?.source === 'inferred')
+        .map((c) => c.name);
+    return { byComponent, lockstep: lockstep.length >= 2 ? lockstep : [], warnings };
+}
+function ambiguityWarning(component, present, chosen) {
+    const listed = present
+        .map((c) => `"${c.format}" (${c.count} tag(s), newest ${renderTag(c.format, component, c.newest)})`)
+        .join(' and ');
+    return (`${component.name}: its tags follow ${present.length} conventions, ${listed}; ` +
+        `using "${chosen.format}", which carries the newest version. ` +
+        `To choose, set tagFormat for ${component.name} in relx.config.yaml.`);
+}
+/**
+ * The components with the tag format each follows: inferred from `tags` where none is
+ * configured. Planning and reading a release back (publish) use this one function, so the tag a
+ * plan writes is the tag publish finds.
+ */
+function withInferredTagFormats(components, tags) {
+    const conventions = inferTagConventions(components, tags);
+    return {
+        components: components.map((c) => ({
+            ...c,
+            tagFormat: conventions.byComponent.get(c.name)?.format ?? c.tagFormat,
+        })),
+        conventions,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/publish/released-components.ts
 
 
+
 /** What was released at a commit: its release tags, read back through each component's tag format. */
 async function releasedAtCommit(root, components, commit) {
-    const tags = (await runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
+    const lines = async (args) => (await runGit(root, args)).split('\n').filter(Boolean);
+    const [tags, allTags] = await Promise.all([lines(['tag', '--points-at', commit]), lines(['tag'])]);
     const released = new Map();
-    for (const component of components) {
-        const versionOf = tagMatcher(component.tagFormat, component.name);
+    // The plan tagged each component in the convention inferred from the repository's tags.
+    for (const component of withInferredTagFormats(components, allTags).components) {
+        const versionOf = tagMatcher(component.tagFormat, component);
         for (const tag of tags) {
             const version = versionOf(tag);
             if (version)
@@ -45709,19 +46435,76 @@ function describeReason(reason) {
     switch (reason.kind) {
         case 'commit': {
             const scope = reason.scope ? `(${reason.scope})` : '';
-            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${render_plan_short(reason.sha)})`;
+            const where = [
+                reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
+                reason.origin === 'nested' ? 'nested' : null,
+                reason.via === 'root' ? 'empty commit, root component' : null,
+                reason.via === 'scope' ? 'empty commit, by its scope' : null,
+                reason.via === 'release-as' ? 'named by Release-As' : null,
+            ].filter(Boolean);
+            const sha = [render_plan_short(reason.sha), ...where].join(', ');
+            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
         }
+        case 'release-as':
+            return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${render_plan_short(reason.sha)})`;
         case 'dependency':
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
     }
 }
+/** Where the component's commits start, as a person reads it. */
+function describeStart(component) {
+    const since = component.since;
+    switch (since?.kind) {
+        case undefined:
+            return component.lastTag ? `since ${component.lastTag}` : 'whole history';
+        case 'tag':
+            return `since tag ${since.tag}`;
+        case 'version-file':
+            return since.createdFile
+                ? `since ${render_plan_short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
+                : `since ${render_plan_short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
+        case 'bootstrap-commit':
+            return `since bootstrap commit ${render_plan_short(since.commit)} (bootstrapCommit)`;
+        case 'history':
+            return 'whole history (no tag, no version file)';
+    }
+}
+const sourceText = {
+    configured: 'configured',
+    inferred: 'inferred from existing tags',
+    default: 'default, no tags yet',
+};
+/** One line per tag convention in use, with how many components follow it and why. */
+function describeTagConventions(plan) {
+    const groups = new Map();
+    for (const c of plan.components) {
+        if (c.notReleased)
+            continue; // never tagged
+        const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
+        groups.set(key, [...(groups.get(key) ?? []), c.name]);
+    }
+    return [...groups].map(([key, names]) => names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`);
+}
 const versionChange = (c) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
 function heading(plan) {
     const where = `${plan.branch ?? 'detached HEAD'} @ ${render_plan_short(plan.head)}`;
     const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
     return `Release plan for ${where} (${channel})`;
+}
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components) {
+    const byReason = new Map();
+    for (const c of components) {
+        const reason = c.notReleased ?? '';
+        byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+    }
+    return [...byReason].map(([reason, names]) => {
+        const shown = names.slice(0, 5).join(', ');
+        const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+        return `${names.length} not released (${reason}): ${shown}${more}.`;
+    });
 }
 /** The terminal table `relx plan` prints. */
 function renderPlanTable(plan) {
@@ -45731,7 +46514,12 @@ function renderPlanTable(plan) {
         lines.push('Nothing to release.');
     }
     else {
-        const rows = released.map((c) => [c.name, versionChange(c), c.bump, c.reasons.map(describeReason)]);
+        const rows = released.map((c) => [
+            c.name,
+            versionChange(c),
+            c.bump,
+            [...c.reasons.map(describeReason), describeStart(c)],
+        ]);
         const nameWidth = Math.max(9, ...rows.map((r) => r[0].length));
         const versionWidth = Math.max(7, ...rows.map((r) => r[1].length));
         const pad = (s, n) => s.padEnd(n);
@@ -45743,8 +46531,15 @@ function renderPlanTable(plan) {
                 lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
         }
     }
-    const unchanged = plan.components.length - released.length;
+    const notReleased = plan.components.filter((c) => c.notReleased);
+    const unchanged = plan.components.length - released.length - notReleased.length;
     lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
+    lines.push(...describeNotReleased(notReleased));
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
+    for (const warning of plan.warnings ?? [])
+        lines.push(`warning: ${warning}`);
     if (plan.ignoredCommits.length > 0) {
         lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
         for (const i of plan.ignoredCommits.slice(0, 20)) {
@@ -45774,11 +46569,19 @@ function renderPlanSummary(plan) {
     else {
         lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
         for (const c of released) {
-            const why = c.reasons.map((r) => e(describeReason(r))).join('<br>');
+            const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
             lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
         }
     }
-    const unchanged = plan.components.filter((c) => !c.release);
+    const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+    // each its own paragraph: a line right after the table would be read as one of its rows
+    for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+        lines.push('', e(line));
+    for (const warning of plan.warnings ?? [])
+        lines.push('', `> [!WARNING]\n> ${e(warning)}`);
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
     if (unchanged.length > 0) {
         lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
         lines.push(unchanged.map((c) => `\`${e(c.name)}\` ${e(c.currentVersion ?? '—')}`).join(', '), '', '</details>');
@@ -45846,7 +46649,139 @@ function attestationSubjects(list) {
         .map((i) => `${i.digest?.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`);
 }
 
+;// CONCATENATED MODULE: ./src/workspace/read-workspace-json.ts
+
+
+
+/** JSON as npm reads it: a UTF-8 byte order mark before the text is allowed. */
+function parseJsonText(text, file) {
+    try {
+        return JSON.parse(text.replace(/^\uFEFF/, ''));
+    }
+    catch (error) {
+        throw relx_error_configurationError(`not valid JSON: ${error.message}`, {
+            file,
+            fix: 'Fix the JSON syntax.',
+        });
+    }
+}
+/** A JSON file of the workspace, or undefined when there is none. */
+async function readJsonFile(root, file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    return parseJsonText(text, file);
+}
+
+;// CONCATENATED MODULE: ./src/workspace/workspace-glob.ts
+/**
+ * A workspace glob as a regular expression: `*` within one folder name, `**` across folders
+ * (none included, so `fixtures/**` matches fixtures itself, as in fast-glob).
+ */
+function globToRegExp(glob) {
+    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
+    let source = '';
+    parts.forEach((part, i) => {
+        const first = i === 0;
+        if (part === '**') {
+            // `**` brings its own slashes: `a/**/b` is a/b, a/x/b …; `a/**` is a and all below it
+            if (i === parts.length - 1)
+                source += first ? '.*' : '(?:/.*)?';
+            else
+                source += first ? '(?:[^/]+/)*' : '/(?:[^/]+/)*';
+            return;
+        }
+        const segment = part
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*');
+        source += first || parts[i - 1] === '**' ? segment : `/${segment}`;
+    });
+    return new RegExp(`^${source}$`);
+}
+/**
+ * Whether a folder is excluded: it, or a folder it is in, matches one of the globs — so
+ * `playground` and `playground/**` both leave out everything below playground/.
+ */
+function isExcludedFolder(folder, excluded) {
+    if (excluded.length === 0 || folder === '')
+        return false;
+    const parts = folder.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/');
+        if (excluded.some((glob) => glob.test(prefix)))
+            return true;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/workspace/release-tool-settings.ts
+
+
+const asPatterns = (value) => typeof value === 'string' ? [value] : Array.isArray(value) ? value.map(String) : null;
+async function readReleaseToolSettings(root) {
+    const lerna = (await readJsonFile(root, 'lerna.json'));
+    const nx = (await readJsonFile(root, 'nx.json'));
+    return {
+        lerna: lerna
+            ? {
+                packages: asPatterns(lerna.packages),
+                fixed: typeof lerna.version === 'string' && lerna.version !== 'independent',
+            }
+            : null,
+        nx: nx?.release && typeof nx.release === 'object' ? parseNxRelease(nx.release) : null,
+    };
+}
+function parseNxRelease(release) {
+    // Nx's default relationship is fixed: one version for every released project.
+    const fixedOf = (value) => value !== 'independent';
+    const groups = release.groups;
+    if (groups && typeof groups === 'object') {
+        return {
+            groups: Object.entries(groups).map(([name, group]) => ({
+                name: `nx.json/${name}`,
+                patterns: asPatterns(group.projects) ?? [],
+                fixed: fixedOf(group.projectsRelationship),
+            })),
+        };
+    }
+    return {
+        groups: [
+            {
+                name: 'nx.json',
+                patterns: asPatterns(release.projects) ?? ['*'],
+                fixed: fixedOf(release.projectsRelationship),
+            },
+        ],
+    };
+}
+/**
+ * The projects Nx's `projects` patterns select: project names, globs of names or folders,
+ * `tag:<tag>`, and `!` exclusions; only exclusions start from every project.
+ */
+function matchNxProjects(patterns, projects) {
+    const matches = (pattern, project) => {
+        if (pattern.startsWith('tag:'))
+            return project.tags.includes(pattern.slice(4));
+        if (pattern === project.projectName || pattern === project.name || pattern === project.path)
+            return true;
+        const glob = globToRegExp(pattern);
+        return glob.test(project.projectName) || glob.test(project.name) || glob.test(project.path);
+    };
+    const include = patterns.filter((p) => !p.startsWith('!'));
+    const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    return projects.filter((project) => (include.length === 0 || include.some((p) => matches(p, project))) &&
+        !exclude.some((p) => matches(p, project)));
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
+
+
+
 
 
 
@@ -45857,26 +46792,11 @@ const dependencyFields = [
     'peerDependencies',
     'optionalDependencies',
 ];
-async function readJson(root, file) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8');
-    }
-    catch {
-        return null;
-    }
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw relx_error_configurationError(`not valid JSON: ${error.message}`, {
-            file,
-            fix: 'Fix the JSON syntax.',
-        });
-    }
-}
-/** The workspace globs: package.json `workspaces` (npm, yarn) and pnpm-workspace.yaml `packages`. */
-async function workspaceGlobs(root, rootPackage) {
+const readPackageJson = async (root, file) => (await readJsonFile(root, file));
+/** The package folder globs and where they come from; lerna.json `packages` win, as in lerna. */
+async function workspaceGlobs(root, rootPackage, tools) {
+    if (tools.lerna?.packages)
+        return { globs: tools.lerna.packages, source: 'lerna.json packages' };
     let pnpm = null;
     try {
         pnpm = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, 'pnpm-workspace.yaml'), 'utf8');
@@ -45885,36 +46805,28 @@ async function workspaceGlobs(root, rootPackage) {
         // not a pnpm workspace
     }
     if (pnpm !== null) {
-        const parsed = ((0,dist/* parse */.qg)(pnpm) ?? {});
-        return Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+        const parsed = ((0,dist/* parse */.qg)(pnpm.replace(/^\uFEFF/, '')) ?? {});
+        const globs = Array.isArray(parsed.packages) ? parsed.packages.map(String) : [];
+        return { globs, source: 'pnpm-workspace.yaml packages' };
     }
     const declared = rootPackage?.workspaces;
     if (Array.isArray(declared))
-        return declared;
-    if (declared && Array.isArray(declared.packages))
-        return declared.packages;
+        return { globs: declared, source: 'package.json workspaces' };
+    if (declared && Array.isArray(declared.packages)) {
+        return { globs: declared.packages, source: 'package.json workspaces.packages' };
+    }
+    // lerna without workspaces or `packages` reads packages/*
+    if (tools.lerna)
+        return { globs: ['packages/*'], source: 'lerna.json (default packages/*)' };
     return null;
 }
-/** A workspace glob as a regular expression: `*` within one folder name, `**` across folders. */
-function globToRegExp(glob) {
-    const parts = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/');
-    const source = parts
-        .map((part, i) => {
-        const last = i === parts.length - 1;
-        if (part === '**')
-            return last ? '.*' : '(?:[^/]+/)*';
-        const segment = part
-            .split('*')
-            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-            .join('[^/]*');
-        return last ? segment : `${segment}/`;
-    })
-        .join('');
-    return new RegExp(`^${source}$`);
-}
-/** Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules and dot folders. */
-async function packageFolders(root, maxDepth) {
+/**
+ * Folders (relative, POSIX) under `root` holding a package.json, skipping node_modules, dot
+ * folders and excluded folders (which are not walked at all: fixtures can be large).
+ */
+async function packageFolders(root, maxDepth, excluded) {
     const found = [];
+    const left = [];
     const walk = async (relativeDir, depth) => {
         if (depth > maxDepth)
             return;
@@ -45923,51 +46835,50 @@ async function packageFolders(root, maxDepth) {
             if (entry.isFile() && entry.name === 'package.json' && relativeDir)
                 found.push(relativeDir);
             if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
-                await walk(relativeDir ? `${relativeDir}/${entry.name}` : entry.name, depth + 1);
+                const folder = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+                if (isExcludedFolder(folder, excluded))
+                    left.push(folder);
+                else
+                    await walk(folder, depth + 1);
             }
         }
     };
     await walk('', 0);
-    return found.sort();
+    return { folders: found.sort(), excluded: left.sort() };
 }
 /**
- * Zero-config discovery: the packages of an npm, yarn or pnpm workspace with their internal
- * dependency edges, or the root package alone when the repository is not a workspace.
+ * Zero-config discovery: the packages of an npm, yarn, pnpm or lerna workspace with their
+ * internal dependency edges, or the root package alone when the repository is not a workspace;
+ * with lerna's and Nx's release settings. Folders matching `exclude` are left out.
  */
-async function discoverWorkspaces(root) {
-    const rootPackage = await readJson(root, 'package.json');
-    const globs = await workspaceGlobs(root, rootPackage);
+async function discoverWorkspaces(root, options = {}) {
+    const rootPackage = await readPackageJson(root, 'package.json');
+    const tools = await readReleaseToolSettings(root);
+    const workspace = await workspaceGlobs(root, rootPackage, tools);
     const manifests = [];
-    if (globs === null) {
+    let excludedFolders = [];
+    if (workspace === null) {
         if (rootPackage?.name)
             manifests.push({ path: '', json: rootPackage });
     }
     else {
+        const { globs } = workspace;
         const include = globs.filter((g) => !g.startsWith('!')).map(globToRegExp);
-        const exclude = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
+        const negated = globs.filter((g) => g.startsWith('!')).map((g) => globToRegExp(g.slice(1)));
         const depth = Math.max(1, ...globs.map((g) => (g.includes('**') ? 8 : g.split('/').filter(Boolean).length)));
-        for (const folder of await packageFolders(root, depth)) {
-            if (!include.some((r) => r.test(folder)) || exclude.some((r) => r.test(folder)))
+        const walked = await packageFolders(root, depth, (options.exclude ?? []).map(globToRegExp));
+        excludedFolders = walked.excluded;
+        for (const folder of walked.folders) {
+            if (!include.some((r) => r.test(folder)) || negated.some((r) => r.test(folder)))
                 continue;
-            const json = await readJson(root, `${folder}/package.json`);
+            const json = await readPackageJson(root, `${folder}/package.json`);
             if (json?.name)
                 manifests.push({ path: folder, json });
         }
     }
-    const names = new Set();
-    for (const { path, json } of manifests) {
-        const name = json.name;
-        if (names.has(name)) {
-            const first = manifests.find((m) => m.json.name === name)?.path;
-            throw relx_error_configurationError(`Two workspace packages are named ${name}: "${first}" and "${path}".`, {
-                file: `${path}/package.json`,
-                field: 'name',
-                fix: 'Give each workspace package its own name, or exclude one with a `!` pattern.',
-            });
-        }
-        names.add(name);
-    }
-    return manifests.map(({ path, json }) => ({
+    assertUniqueNames(manifests);
+    const names = new Set(manifests.map((m) => m.json.name));
+    const packages = manifests.map(({ path, json }) => ({
         name: json.name,
         path,
         version: typeof json.version === 'string' ? json.version : null,
@@ -45976,145 +46887,74 @@ async function discoverWorkspaces(root) {
             .filter(([dependency]) => names.has(dependency) && dependency !== json.name)
             .map(([dependency, range]) => ({ name: dependency, kind, range }))),
     }));
+    return {
+        packages,
+        source: workspace?.source ?? (manifests.length > 0 ? 'package.json at the root' : null),
+        excluded: excludedFolders,
+        ...releaseToolGroups(tools, manifests),
+    };
 }
-
-;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
-
-/**
- * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
- * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
- * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
- * (relx-config-schema.test.ts); editors pick it up from the file's first line:
- *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
- * or from a `$schema:` key, which is why the schema allows one.
- */
-const componentTypes = [
-    'npm-package',
-    'container-image',
-    'helm-chart',
-    'terraform-module',
-    'files',
-];
-const bumpLevels = ['major', 'minor', 'patch', 'none'];
-const dependencyKinds = [
-    'dependencies',
-    'devDependencies',
-    'peerDependencies',
-    'optionalDependencies',
-    'dependsOn',
-];
-/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
-const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
-const relx_config_name = schemas_string()
-    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
-const calverFormat = schemas_string()
-    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
-    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
-const tagFormat = schemas_string()
-    .refine((f) => f.includes('{version}'), 'must contain {version}')
-    .describe('Tag template: {name} and {version}, e.g. "{name}@{version}", "{name}-v{version}", "v{version}".');
-const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
-const buildMetadata = schemas_string()
-    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
-    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
-const releaseRuleSchema = object({
-    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
-    scope: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
-    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
-})
-    .strict();
-const publishConfigSchema = object({
-    registry: schemas_string()
-        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
-        .optional()
-        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
-    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
-    source: schemas_string()
-        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
-        .optional()
-        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
-    repository: schemas_string()
-        .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
-        .optional()
-        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
-})
-    .strict()
-    .describe('Where and how the component is published.');
-const channelSchema = object({
-    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
-    prerelease: schemas_string()
-        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
-        .optional()
-        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
-})
-    .strict();
-const componentConfigSchema = object({
-    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
-    type: schemas_enum(componentTypes)
-        .optional()
-        .describe('Defaults to npm-package when the path holds a package.json.'),
-    path: schemas_string().min(1).optional().describe('Folder of the component, relative to the repository root.'),
-    paths: array(schemas_string().min(1))
-        .min(1)
-        .optional()
-        .describe('Several folders; commits touching any of them count.'),
-    version: schemas_string()
-        .min(1)
-        .optional()
-        .describe('Initial version when the component has no tag and no version file.'),
-    versioning: versioning.optional(),
-    calverFormat: calverFormat.optional(),
-    buildMetadata: buildMetadata.optional(),
-    tagFormat: tagFormat.optional(),
-    dependsOn: array(relx_config_name)
-        .optional()
-        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
-    publish: publishConfigSchema.optional(),
-})
-    .strict();
-const relxConfigSchema = object({
-    $schema: schemas_string().optional(),
-    discoverWorkspaces: schemas_boolean()
-        .default(true)
-        .describe('Discover npm, pnpm and yarn workspace packages as npm-package components.'),
-    tagFormat: tagFormat.default('{name}@{version}'),
-    versioning: versioning.default('semver'),
-    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
-    buildMetadata: buildMetadata.optional(),
-    preMajorBreaking: schemas_enum(['major', 'minor'])
-        .default('major')
-        .describe('The bump a breaking change gives a component below 1.0.0.'),
-    rules: array(releaseRuleSchema)
-        .default([])
-        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
-    channels: array(channelSchema)
-        .default([])
-        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
-    propagation: object({
-        bump: schemas_enum(['none', 'patch', 'same'])
-            .default('patch')
-            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
-        through: array(schemas_enum(dependencyKinds))
-            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
-            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
-    })
-        .strict()
-        .default({
-        bump: 'patch',
-        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
-    }),
-    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
-        .strict()
-        .describe('Members share one version: any bump bumps them all.'))
-        .default([]),
-    components: array(componentConfigSchema)
-        .default([])
-        .describe('Components to declare, or discovered ones to refine.'),
-})
-    .strict();
+/** Every name used twice, with both folders, and the `exclude` that leaves the copies out. */
+function assertUniqueNames(manifests) {
+    const folders = new Map();
+    for (const { path, json } of manifests) {
+        const name = json.name;
+        folders.set(name, [...(folders.get(name) ?? []), path]);
+    }
+    const twice = [...folders].filter(([, paths]) => paths.length > 1);
+    const [first] = twice;
+    if (!first)
+        return;
+    // Suggest leaving out the deeper folder of each pair: fixtures sit below what they test.
+    const depth = (path) => path.split('/').length;
+    const copies = twice.flatMap(([, paths]) => [...paths].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b)).slice(1));
+    const listed = twice
+        .slice(0, 10)
+        .map(([name, paths]) => `${name}: ${paths.map((p) => `"${p}"`).join(' and ')}`);
+    if (twice.length > 10)
+        listed.push(`… and ${twice.length - 10} more`);
+    const message = twice.length === 1
+        ? `Two workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
+        : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
+    throw relx_error_configurationError(message, {
+        file: `${first[1][1]}/package.json`,
+        field: 'name',
+        fix: `Leave out the folders that are not released (test fixtures, playgrounds, examples) with \`exclude\` in relx.config.yaml, e.g. exclude: [${copies
+            .slice(0, 10)
+            .map((p) => JSON.stringify(p))
+            .join(', ')}] (globs such as "playground/**" work), or give each package its own name.`,
+    });
+}
+/** Lockstep groups and unreleased packages, as lerna.json and nx.json `release` declare them. */
+function releaseToolGroups(tools, manifests) {
+    const lockstep = [];
+    const notReleased = new Map();
+    const all = manifests.map((m) => m.json.name);
+    if (tools.lerna?.fixed)
+        lockstep.push({ name: 'lerna.json', components: all });
+    if (tools.nx) {
+        const projects = manifests.map(({ path, json }) => ({
+            name: json.name,
+            projectName: json.nx?.name ?? json.name,
+            path,
+            tags: Array.isArray(json.nx?.tags) ? json.nx.tags.map(String) : [],
+        }));
+        const grouped = new Set();
+        for (const group of tools.nx.groups) {
+            const members = matchNxProjects(group.patterns, projects).map((p) => p.name);
+            for (const m of members)
+                grouped.add(m);
+            if (group.fixed)
+                lockstep.push({ name: group.name, components: members });
+        }
+        const field = tools.nx.groups.some((g) => g.name !== 'nx.json') ? 'groups' : 'projects';
+        for (const name of all) {
+            if (!grouped.has(name))
+                notReleased.set(name, `not in nx.json release.${field}`);
+        }
+    }
+    return { lockstep, notReleased };
+}
 
 ;// CONCATENATED MODULE: ./src/workspace/read-relx-config.ts
 
@@ -46123,11 +46963,14 @@ const relxConfigSchema = object({
 
 
 const defaultConfigFiles = ['relx.config.yaml', 'relx.config.yml'];
-/** Reads and validates the config; every problem is reported at once, each with its field and fix. */
+/**
+ * Reads and validates the config; every problem is reported at once, each with its field and fix.
+ * `configFile` is relative to the repository root, or absolute.
+ */
 async function readRelxConfig(root, configFile) {
     const candidates = configFile ? [configFile] : defaultConfigFiles;
     for (const candidate of candidates) {
-        const path = (0,external_node_path_namespaceObject.join)(root, candidate);
+        const path = (0,external_node_path_namespaceObject.resolve)(root, candidate);
         let text;
         try {
             text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
@@ -46135,13 +46978,15 @@ async function readRelxConfig(root, configFile) {
         catch {
             continue;
         }
-        const file = (0,external_node_path_namespaceObject.relative)(root, path) || candidate;
+        // Named as the user knows it: relative inside the repository, absolute outside it.
+        const inside = (0,external_node_path_namespaceObject.relative)(root, path);
+        const file = inside && !inside.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(inside) ? inside : path;
         return { file, config: parseRelxConfig(text, file) };
     }
     if (configFile) {
         throw relx_error_inputError(`Config file ${configFile} does not exist.`, {
             file: configFile,
-            fix: 'Check the path (it is relative to the repository root), or omit it to use relx.config.yaml or the defaults.',
+            fix: `Check the path (relative to the repository root ${root}, or absolute), or omit it to use relx.config.yaml or the defaults.`,
         });
     }
     return { file: null, config: relxConfigSchema.parse({}) };
@@ -46192,6 +47037,9 @@ function describeIssue(issue) {
     if (issue.code === 'invalid_value') {
         const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
         return { field, message: `must be one of ${values}`, fix: `Set \`${field}\` to one of ${values}.` };
+    }
+    if (issue.code === 'custom' && typeof issue.params?.fix === 'string') {
+        return { field, message: issue.message, fix: issue.params.fix };
     }
     return { field, message: issue.message, fix: `Correct \`${field}\` (see schema/relx.config.schema.json).` };
 }
@@ -46252,6 +47100,7 @@ function editDistance(a, b) {
 
 
 
+
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
 /** Where each component type keeps its version, when it has a file for it. */
 function versionFileOf(type, path) {
@@ -46262,28 +47111,44 @@ function versionFileOf(type, path) {
         return `${prefix}Chart.yaml`;
     return null;
 }
-async function readVersion(root, file) {
+/** The version (and, for a package.json, privacy) in a component's version file. */
+async function readVersionFile(root, file) {
+    const none = { version: null, private: false };
     if (!file)
-        return null;
+        return none;
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8');
     }
     catch {
-        return null;
+        return none;
     }
     let value;
-    try {
-        value = (file.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text));
+    if (file.endsWith('.json'))
+        value = parseJsonText(text, file);
+    else {
+        try {
+            value = (0,dist/* parse */.qg)(text);
+        }
+        catch (error) {
+            throw relx_error_configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
+                file,
+                fix: `Fix the syntax of ${file}.`,
+            });
+        }
     }
-    catch (error) {
-        throw relx_error_configurationError(`cannot read its version: ${error.message.split('\n')[0]}`, {
-            file,
-            fix: `Fix the syntax of ${file}.`,
-        });
-    }
-    return typeof value?.version === 'string' ? value.version : null;
+    return {
+        version: typeof value?.version === 'string' ? value.version : null,
+        private: value?.private === true,
+    };
 }
+const noDiscovery = {
+    packages: [],
+    source: null,
+    excluded: [],
+    lockstep: [],
+    notReleased: new Map(),
+};
 /**
  * The components of a repository: discovered workspace packages, refined or extended by the
  * config. Everything that can be wrong with them is found here, before anything runs.
@@ -46291,8 +47156,10 @@ async function readVersion(root, file) {
 async function loadWorkspace(root, options = {}) {
     const { file, config } = await readRelxConfig(root, options.configFile);
     const at = (field, message, fix) => relx_error_configurationError(message, { ...(file ? { file } : {}), field, fix });
-    const discovered = config.discoverWorkspaces ? await discoverWorkspaces(root) : [];
-    const byName = new Map(discovered.map((p) => [p.name, p]));
+    const discovery = config.discoverWorkspaces
+        ? await discoverWorkspaces(root, { exclude: config.exclude })
+        : noDiscovery;
+    const byName = new Map(discovery.packages.map((p) => [p.name, p]));
     const declared = new Map();
     config.components.forEach((entry, index) => {
         if (declared.has(entry.name)) {
@@ -46301,56 +47168,11 @@ async function loadWorkspace(root, options = {}) {
         declared.set(entry.name, { entry, index });
     });
     const names = [...new Set([...byName.keys(), ...declared.keys()])].sort((a, b) => a.localeCompare(b, 'en'));
+    if (names.length === 0)
+        throw await nothingToRelease(root, config.discoverWorkspaces ? discovery : null, file);
     const components = [];
     for (const name of names) {
-        const found = byName.get(name);
-        const own = declared.get(name);
-        const entry = own?.entry;
-        const field = own ? `components[${own.index}]` : name;
-        if (!relx_config_componentNamePattern.test(name)) {
-            throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
-        }
-        const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
-        if (paths.length === 0) {
-            throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
-        }
-        for (const [i, path] of paths.entries()) {
-            const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, path)).then((s) => s.isDirectory(), () => false);
-            if (!exists) {
-                throw at(entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
-            }
-        }
-        const type = entry?.type ?? (found ? 'npm-package' : 'files');
-        const versionFile = versionFileOf(type, paths[0] ?? '');
-        const versioning = entry?.versioning ?? config.versioning;
-        const scheme = versioning === 'calver'
-            ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
-            : { kind: 'semver' };
-        const dependsOn = [...(found?.dependsOn ?? [])];
-        (entry?.dependsOn ?? []).forEach((dependency, i) => {
-            if (!names.includes(dependency)) {
-                const near = closest(dependency, names);
-                throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
-                    ? `Did you mean "${near}"? Use a component's name.`
-                    : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
-            }
-            dependsOn.push({ name: dependency, kind: 'dependsOn' });
-        });
-        components.push({
-            name,
-            type,
-            paths,
-            version: (found && type === 'npm-package' ? found.version : await readVersion(root, versionFile)) ??
-                entry?.version ??
-                null,
-            versionFile,
-            scheme,
-            tagFormat: entry?.tagFormat ?? config.tagFormat,
-            ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
-            dependsOn,
-            private: found?.private ?? false,
-            ...(entry?.publish ? { publish: entry.publish } : {}),
-        });
+        components.push(await componentOf(name, { root, config, names, at, discovery }, byName.get(name), declared.get(name)));
     }
     const owners = new Map();
     for (const c of components) {
@@ -46362,14 +47184,155 @@ async function loadWorkspace(root, options = {}) {
             owners.set(path, c.name);
         }
     }
+    const lockstep = lockstepGroups(config, discovery, components, at);
+    assertAcyclic(components, config.propagation.through, file);
+    return { root, configFile: file, config: { ...config, lockstep }, components };
+}
+/** One component from what discovery found and what the config says about it. */
+async function componentOf(name, { root, config, names, at, discovery }, found, own) {
+    const entry = own?.entry;
+    const field = own ? `components[${own.index}]` : name;
+    if (!relx_config_componentNamePattern.test(name)) {
+        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+    }
+    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
+    if (paths.length === 0) {
+        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
+    }
+    for (const [i, path] of paths.entries()) {
+        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
+    }
+    // A declared folder with a package.json is an npm package, as the schema says.
+    const hasPackageJson = await isFile((0,external_node_path_namespaceObject.join)(root, paths[0] ?? '', 'package.json'));
+    const type = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+    const versionFile = versionFileOf(type, paths[0] ?? '');
+    const versioning = entry?.versioning ?? config.versioning;
+    const scheme = versioning === 'calver'
+        ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
+        : { kind: 'semver' };
+    const dependsOn = [
+        ...(found?.dependsOn ?? []),
+        ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
+    ];
+    const file = found && type === 'npm-package'
+        ? { version: found.version, private: found.private }
+        : await readVersionFile(root, versionFile);
+    const version = file.version ?? entry?.version ?? null;
+    const isPrivate = found?.private ?? file.private;
+    const notReleased = notReleasedBecause(isPrivate, version, entry ? undefined : discovery.notReleased.get(name));
+    return {
+        name,
+        type,
+        paths,
+        version,
+        versionFile,
+        scheme,
+        tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
+        ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' }),
+        ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
+        dependsOn,
+        private: isPrivate,
+        ...(notReleased ? { notReleased } : {}),
+        ...(entry?.publish ? { publish: entry.publish } : {}),
+    };
+}
+/** The config's `dependsOn` of a component, each naming a component. */
+function declaredDependencies(name, dependencies, { names, at, field }) {
+    return dependencies.map((dependency, i) => {
+        if (!names.includes(dependency)) {
+            const near = closest(dependency, names);
+            throw at(`${field}.dependsOn[${i}]`, `${name} depends on "${dependency}", which is not a component.`, near
+                ? `Did you mean "${near}"? Use a component's name.`
+                : `Declare "${dependency}" under components, or remove it. Components: ${names.join(', ')}.`);
+        }
+        return { name: dependency, kind: 'dependsOn' };
+    });
+}
+/**
+ * Why a component is never released, if it is not: a private package without a version (npm
+ * cannot version it, and nobody installs it), or one the repository's release tool leaves out.
+ */
+function notReleasedBecause(isPrivate, version, byReleaseTool) {
+    if (isPrivate && version === null)
+        return 'private, no version in its package.json';
+    return byReleaseTool;
+}
+const isFile = (path) => (0,promises_namespaceObject.stat)(path).then((s) => s.isFile(), () => false);
+/**
+ * A component's folder exists and is inside the repository, also after following symbolic
+ * links: relx reads, versions and publishes what is there.
+ */
+async function assertFolderInRepository(root, path, field, name, at) {
+    const exists = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(root, path)).then((s) => s.isDirectory(), () => false);
+    if (!exists) {
+        throw at(field, `Folder "${path}" of component ${name} does not exist.`, 'Fix the path; it is relative to the repository root.');
+    }
+    const [real, realRoot] = await Promise.all([(0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.join)(root, path)), (0,promises_namespaceObject.realpath)(root)]);
+    const inside = (0,external_node_path_namespaceObject.relative)(realRoot, real);
+    if (inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || inside.startsWith(external_node_path_namespaceObject.sep)) {
+        throw at(field, `Folder "${path}" of component ${name} is a link to ${real}, outside the repository.`, 'Point the component at a folder inside the repository (not a symbolic link that leaves it).');
+    }
+}
+/**
+ * The configured lockstep groups, checked, and the groups lerna.json (fixed mode) or nx.json
+ * (fixed release groups) declare — without components that are never released or that a
+ * configured group already holds.
+ */
+function lockstepGroups(config, discovery, components, at) {
+    const byName = new Map(components.map((c) => [c.name, c]));
+    const names = [...byName.keys()];
+    const configured = new Set();
     config.lockstep.forEach((group, g) => group.components.forEach((member, i) => {
-        if (!names.includes(member)) {
+        const component = byName.get(member);
+        if (!component) {
             const near = closest(member, names);
             throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names "${member}", which is not a component.`, near ? `Did you mean "${near}"?` : `Components: ${names.join(', ')}.`);
         }
+        if (component.notReleased) {
+            throw at(`lockstep[${g}].components[${i}]`, `Lockstep group ${group.name} names ${member}, which is never released (${component.notReleased}).`, `Give ${member} a version, or remove it from the group.`);
+        }
+        configured.add(member);
     }));
-    assertAcyclic(components, config.propagation.through, file);
-    return { root, configFile: file, config, components };
+    const inferred = discovery.lockstep
+        .map((group) => ({
+        name: group.name,
+        components: group.components.filter((m) => byName.has(m) && !byName.get(m)?.notReleased && !configured.has(m)),
+    }))
+        .filter((group) => group.components.length >= 2);
+    return [...config.lockstep, ...inferred];
+}
+/** Nothing to plan: say what was looked for and what was found instead, and fail. */
+async function nothingToRelease(root, discovery, file) {
+    const others = [
+        ['Cargo.toml', 'Rust crates'],
+        ['pyproject.toml', 'a Python project'],
+        ['go.work', 'Go modules'],
+        ['go.mod', 'a Go module'],
+        ['pom.xml', 'a Maven project'],
+        ['build.gradle', 'a Gradle project'],
+    ];
+    const present = [];
+    for (const [marker, what] of others) {
+        if (await isFile((0,external_node_path_namespaceObject.join)(root, marker)))
+            present.push(`${marker} (${what})`);
+    }
+    const lines = [
+        discovery
+            ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+            : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
+    ];
+    if (discovery?.source)
+        lines.push(`${discovery.source} matched no folder with a named package.json.`);
+    if (discovery && discovery.excluded.length > 0) {
+        lines.push(`\`exclude\` left out ${discovery.excluded.length} folder(s): ${discovery.excluded.slice(0, 5).join(', ')}.`);
+    }
+    if (present.length > 0)
+        lines.push(`Found ${present.join(', ')}, which relx does not discover.`);
+    return relx_error_configurationError(lines.join('\n'), {
+        ...(file ? { file } : {}),
+        field: 'components',
+        fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
+    });
 }
 /** Build metadata is SemVer's; a CalVer component ignores it. */
 function buildMetadataOf(template, scheme) {
@@ -55367,6 +56330,18 @@ exports.visitAsync = visitAsync;
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3716);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3748);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3716:
+/***/ 3748:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37182,12 +37182,73 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/secret-scrubber.ts
+/**
+ * Secrets out of every text relx writes. A registry may echo a credential in a 4xx body
+ * (`_authToken=…`, `Authorization: Bearer …`), and that body becomes an error message, a job
+ * summary line or an output — where `core.setSecret`'s log masking does not reach. So error
+ * texts built from HTTP responses, and every rendered error, go through `scrubSecrets`: the
+ * secrets relx was given (remembered when a client is built with them) and the shapes a secret
+ * has on the wire.
+ */
+const mask = '***';
+/** Shorter values would scrub ordinary words; no real token is this short. */
+const shortest = 6;
+const remembered = new Set();
+/** Remembers a credential (and the encodings it travels in) so that no text relx writes shows it. */
+function rememberSecret(value) {
+    if (!value || value.length < shortest)
+        return;
+    remembered.add(value);
+    remembered.add(encodeURIComponent(value));
+    remembered.add(Buffer.from(value).toString('base64'));
+}
+/** The secrets of a Basic auth pair, as they may come back: the password and the `user:password` pair. */
+const basicAuthSecrets = (username, password) => password ? [password, `${username ?? ''}:${password}`] : [];
+/** A user and password go out as Basic `user:password`: remember that form too. */
+function rememberBasicCredentials(username, password) {
+    rememberSecret(password);
+    if (password)
+        rememberSecret(`${username ?? ''}:${password}`);
+}
+const tokenCharacters = String.raw `[A-Za-z0-9._~+/=%-]{${shortest},}`;
+const wireShapes = [
+    // npmrc and form fields: _authToken=…, _auth=…, _password=…, password: …, "token":"…"
+    [
+        new RegExp(String.raw `((?:^|[^A-Za-z0-9_-])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`, 'gi'),
+        `$1${mask}`,
+    ],
+    // Authorization header values
+    [new RegExp(String.raw `\b(Bearer|Basic|token)(\s+)${tokenCharacters}`, 'gi'), `$1$2${mask}`],
+    // GitHub and npm token formats, wherever they appear
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|npm_[A-Za-z0-9]{30,})\b/g, mask],
+    // credentials in a URL: https://user:password@host, and a token as the user (https://x-access-token@host)
+    [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
+];
+/** `text` with every known secret and every secret-shaped value replaced by `***`. */
+function scrubSecrets(text, secrets = []) {
+    const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
+    // longest first, so a secret that contains another is replaced whole
+    let scrubbed = text;
+    for (const secret of known.sort((a, b) => b.length - a.length))
+        scrubbed = scrubbed.split(secret).join(mask);
+    for (const [shape, replacement] of wireShapes)
+        scrubbed = scrubbed.replace(shape, replacement);
+    return scrubbed;
+}
+/** For tests: forget what was remembered. */
+function forgetSecrets() {
+    remembered.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/relx-error.ts
+
 class RelxError extends Error {
     kind;
     file;
     field;
     fix;
+    delivery;
     constructor(kind, message, details = {}, options) {
         super(message, options);
         this.name = 'RelxError';
@@ -37195,61 +37256,282 @@ class RelxError extends Error {
         this.file = details.file;
         this.field = details.field;
         this.fix = details.fix;
+        this.delivery = details.delivery ?? 'unknown';
     }
     /** Terminal errors are the user's to fix; retrying does not help. */
     get terminal() {
         return this.kind !== 'transient';
+    }
+    /**
+     * Whether trying the same call again is sound: only transient errors, and for a call that is not
+     * idempotent (a POST that creates something) only when the request provably did not arrive.
+     */
+    mayRepeat(idempotent) {
+        return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
 const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
-/** One line (or a few) a human reads: what is wrong, where, and the fix. */
+/**
+ * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
+ * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
+ */
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const lines = [where ? `${where}: ${error.message}` : error.message];
+        const message = scrubSecrets(error.message);
+        const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${error.fix}`);
+            lines.push(`Fix: ${scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return error instanceof Error ? error.message : String(error);
+    return scrubSecrets(error instanceof Error ? error.message : String(error));
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+const systemRetryClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+    timeout: (ms) => AbortSignal.timeout(ms),
+};
+const defaultRetryPolicy = {
+    attempts: 4,
+    attemptTimeoutMs: 60_000,
+    overallTimeoutMs: 5 * 60_000,
+    baseDelayMs: 500,
+    maxDelayMs: 20_000,
+};
+/** What to do after attempt `attempt` failed with `error` (pure). */
+function decideRetry(input) {
+    const { error, attempt, policy } = input;
+    if (!(error instanceof RelxError) || error.terminal)
+        return { action: 'stop', reason: 'terminal' };
+    if (!error.mayRepeat(input.idempotent))
+        return { action: 'stop', reason: 'may-have-landed' };
+    if (attempt >= policy.attempts)
+        return { action: 'stop', reason: 'attempts' };
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const backoff = Math.round(ceiling / 2 + (ceiling / 2) * input.random);
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, input.retryAfterMs ?? 0));
+    // a retry that could not even start before the deadline is not worth the wait
+    if (input.elapsedMs + delayMs >= policy.overallTimeoutMs)
+        return { action: 'stop', reason: 'deadline' };
+    return { action: 'retry', delayMs };
+}
+const formatSeconds = (ms) => ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 10_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.round(ms / 1000)} s`;
+function resolvePolicy(options) {
+    const policy = {
+        ...defaultRetryPolicy,
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...options.policy,
+    };
+    const base = options.clock ?? systemRetryClock;
+    const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
+    const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
+    return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
+}
+/** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
+async function retry_policy_runWithRetry(call, options = {}) {
+    const { policy, clock, progress } = resolvePolicy(options);
+    const started = clock.now().getTime();
+    for (let attempt = 1;; attempt++) {
+        const left = policy.overallTimeoutMs - (clock.now().getTime() - started);
+        const budget = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
+        let error;
+        try {
+            return await call.attempt(clock.timeout(budget), attempt, budget);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        if (error instanceof RelxError &&
+            call.alreadyDone &&
+            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            const done = await call.alreadyDone(error);
+            if (done !== undefined)
+                return done;
+            // it did not take effect: a conflict stands; a transient failure may be sent again
+            if (error.kind === 'transient')
+                error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
+        }
+        const elapsedMs = clock.now().getTime() - started;
+        const decision = decideRetry({
+            error,
+            attempt,
+            idempotent: call.idempotent,
+            elapsedMs,
+            policy,
+            random: clock.random(),
+            retryAfterMs: error instanceof RelxError ? (call.retryAfterMs?.(error) ?? null) : null,
+        });
+        if (decision.action === 'retry') {
+            progress(`${call.what} ${error.message}; trying again in ${formatSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${policy.attempts}, giving up in ${formatSeconds(policy.overallTimeoutMs - elapsedMs)}).`);
+            await clock.sleep(decision.delayMs);
+            continue;
+        }
+        throw finalError(call, error, decision.reason, attempt, elapsedMs, policy);
+    }
+}
+function finalError(call, error, reason, attempts, elapsedMs, policy) {
+    if (reason === 'terminal' || !(error instanceof RelxError))
+        return error;
+    const cause = error.message;
+    if (reason === 'may-have-landed') {
+        return transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
+    }
+    const tried = attempts === 1 ? 'once' : `${attempts} times`;
+    return transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
+}
+
+;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+
+
+/** Errors that prove the request never left: nothing listened, the name did not resolve. */
+const notSentCodes = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+const errorCode = (error) => {
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            return e.code;
+    }
+    return undefined;
+};
+/**
+ * A fetch (or Octokit) failure without an answer, as a transient error: a timeout says how long
+ * it waited; a refused connection is marked `not-sent`, so even a POST may be repeated.
+ */
+function unansweredError(error, signal, timeoutMs, fix) {
+    if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
+        return transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
+    }
+    const code = errorCode(error);
+    const message = (error.cause?.message ?? error.message).trim();
+    return transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
+}
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const retryAfterMs = (header) => {
+    if (!header)
+        return null;
+    const secondsValue = Number(header);
+    return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : null;
+};
+class RetryableStatus extends RelxError {
+    retryAfter;
+    constructor(status, retryAfter, fix) {
+        // a 429 was refused before anything was done; a 5xx may have been done
+        super('transient', `answered ${status}`, { fix, delivery: status === 429 ? 'not-sent' : 'unknown' });
+        this.retryAfter = retryAfter;
+    }
+}
+/**
+ * fetch for registries (npm, OCI) under the retry policy: each attempt and the whole call have a
+ * deadline; network errors, timeouts, 429 and 5xx are retried as the policy allows (a POST only
+ * when it cannot have arrived); what still fails is a transient error saying what did not answer
+ * and that a re-run is safe (`fix`). Any other response — 2xx, 4xx — is the caller's to read.
+ * `idempotent` defaults from the method; `alreadyDone` looks whether a failed write took effect.
+ */
+async function fetchRetrying(url, init, describe, options = {}) {
+    const method = (init.method ?? 'GET').toUpperCase();
+    return runWithRetry({
+        what: describe.what,
+        fix: describe.fix,
+        idempotent: describe.idempotent ?? idempotentMethods.has(method),
+        ...(describe.alreadyDone ? { alreadyDone: describe.alreadyDone } : {}),
+        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfter : null),
+        attempt: async (signal, _attempt, timeoutMs) => {
+            let response;
+            try {
+                response = await fetch(url, { ...init, signal });
+            }
+            catch (error) {
+                throw unansweredError(error, signal, timeoutMs, describe.fix);
+            }
+            if (response.status !== 429 && response.status < 500)
+                return response;
+            await response.arrayBuffer().catch(() => undefined);
+            throw new RetryableStatus(response.status, retryAfterMs(response.headers.get('retry-after')), describe.fix);
+        },
+    }, options);
 }
 
 ;// CONCATENATED MODULE: ./src/github/github-request.ts
 
+
+
 const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
     ? error.status
     : null;
+const rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
 /**
- * Calls GitHub, retrying what can succeed on a second try (429, 5xx, network) with backoff, and
- * failing at once on what cannot (4xx). `sleep` is injected so tests do not wait.
+ * An Octokit failure as the policy reads it. No answer (Octokit reports it as a 500 without a
+ * response) → transient, `not-sent` when the connection was refused; 429 or a rate-limit 403 →
+ * transient and `not-sent` (GitHub did nothing); another 5xx → transient, may have landed. Any
+ * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
+ */
+function gitHubFailure(error, signal, timeoutMs, fix) {
+    const status = statusOf(error);
+    const response = error.response;
+    if (status === null || (status === 500 && !response)) {
+        return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
+    }
+    const rateLimited = status === 429 || (status === 403 && response?.headers?.['x-ratelimit-remaining'] === '0');
+    if (rateLimited)
+        return new RelxError('transient', `answered ${status} (rate limited)`, { fix, delivery: 'not-sent' });
+    if (status >= 500)
+        return new RelxError('transient', `answered ${status}`, { fix }, { cause: error });
+    return error;
+}
+const retryAfter = (error) => {
+    const header = error.cause?.response
+        ?.headers?.['retry-after'];
+    return header && Number.isFinite(Number(header)) ? Number(header) * 1000 : null;
+};
+/**
+ * Calls GitHub under the retry policy: each attempt cut off by its deadline (Octokit's
+ * `request.signal`), reads and updates retried, and a POST — which creates something — sent
+ * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
  */
 async function requestWithRetry(request, route, parameters, options = {}) {
-    const attempts = options.attempts ?? 4;
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await request(route, parameters);
-        }
-        catch (error) {
-            const status = statusOf(error);
-            const retryable = status === null || status === 429 || status >= 500;
-            if (!retryable)
-                throw error;
-            if (attempt >= attempts) {
-                throw transientError(`GitHub ${route} failed ${attempts} times (last: ${status ?? error.message}).`, {
-                    fix: 'Re-run the job: everything done so far is kept and not repeated.',
-                }, error);
+    const method = route.split(' ')[0] ?? 'GET';
+    const path = route
+        .slice(method.length + 1)
+        .replace(/\{(\w+)\}/g, (whole, name) => String(parameters[name] ?? whole));
+    const fix = options.fix ?? rerunFix;
+    return retry_policy_runWithRetry({
+        what: `GitHub ${method} ${path}`,
+        // PATCH and PUT of the same fields land the same; a POST creates one more each time
+        idempotent: method !== 'POST',
+        fix,
+        ...(options.alreadyDone ? { alreadyDone: options.alreadyDone } : {}),
+        retryAfterMs: retryAfter,
+        attempt: async (signal, _attempt, timeoutMs) => {
+            try {
+                return await request(route, { ...parameters, request: { signal } });
             }
-            await sleep(2 ** attempt * 500);
-        }
-    }
+            catch (error) {
+                throw gitHubFailure(error, signal, timeoutMs, fix);
+            }
+        },
+    }, options);
 }
-/** Calls on one repository: `{owner}` and `{repo}` filled in, each call retried as above. */
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
 function repositoryRequest(request, owner, repo, sleep) {
-    return (route, parameters = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, sleep ? { sleep } : {});
+    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
 }
 
 ;// CONCATENATED MODULE: ./src/github/repository-dispatch.ts
@@ -37288,9 +37570,19 @@ function validateDispatch(dispatch, field = 'repository') {
     }
     return { owner, repo };
 }
-async function sendRepositoryDispatch(request, dispatch, sleep) {
+/**
+ * Sends the dispatch once. A dispatch cannot be looked up afterwards (GitHub answers 204 and
+ * keeps no record a token can read back), so after a failure that may have landed — a 5xx, a
+ * timeout, a reset — relx does not send it again: a second one would start CD a second time.
+ * It is repeated only when it provably never arrived (connection refused, 429 rate limit); the
+ * error then says how to tell whether CD started, and a re-run of the job sends it afresh.
+ */
+async function sendRepositoryDispatch(request, dispatch, options = {}) {
     const { owner, repo } = validateDispatch(dispatch);
-    await requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, sleep ? { sleep } : {});
+    await requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, {
+        ...(typeof options === 'function' ? { sleep: options } : options),
+        fix: `Look in ${owner}/${repo}'s Actions for a run started by repository_dispatch "${dispatch.eventType}" since this job began. If there is one, CD has it and nothing is missing; if not, re-run this job to send it again.`,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
@@ -37300,19 +37592,76 @@ function describeReason(reason) {
     switch (reason.kind) {
         case 'commit': {
             const scope = reason.scope ? `(${reason.scope})` : '';
-            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${render_plan_short(reason.sha)})`;
+            const where = [
+                reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
+                reason.origin === 'nested' ? 'nested' : null,
+                reason.via === 'root' ? 'empty commit, root component' : null,
+                reason.via === 'scope' ? 'empty commit, by its scope' : null,
+                reason.via === 'release-as' ? 'named by Release-As' : null,
+            ].filter(Boolean);
+            const sha = [render_plan_short(reason.sha), ...where].join(', ');
+            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
         }
+        case 'release-as':
+            return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${render_plan_short(reason.sha)})`;
         case 'dependency':
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
     }
 }
+/** Where the component's commits start, as a person reads it. */
+function describeStart(component) {
+    const since = component.since;
+    switch (since?.kind) {
+        case undefined:
+            return component.lastTag ? `since ${component.lastTag}` : 'whole history';
+        case 'tag':
+            return `since tag ${since.tag}`;
+        case 'version-file':
+            return since.createdFile
+                ? `since ${render_plan_short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
+                : `since ${render_plan_short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
+        case 'bootstrap-commit':
+            return `since bootstrap commit ${render_plan_short(since.commit)} (bootstrapCommit)`;
+        case 'history':
+            return 'whole history (no tag, no version file)';
+    }
+}
+const sourceText = {
+    configured: 'configured',
+    inferred: 'inferred from existing tags',
+    default: 'default, no tags yet',
+};
+/** One line per tag convention in use, with how many components follow it and why. */
+function describeTagConventions(plan) {
+    const groups = new Map();
+    for (const c of plan.components) {
+        if (c.notReleased)
+            continue; // never tagged
+        const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
+        groups.set(key, [...(groups.get(key) ?? []), c.name]);
+    }
+    return [...groups].map(([key, names]) => names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`);
+}
 const versionChange = (c) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
 function heading(plan) {
     const where = `${plan.branch ?? 'detached HEAD'} @ ${render_plan_short(plan.head)}`;
     const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
     return `Release plan for ${where} (${channel})`;
+}
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components) {
+    const byReason = new Map();
+    for (const c of components) {
+        const reason = c.notReleased ?? '';
+        byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+    }
+    return [...byReason].map(([reason, names]) => {
+        const shown = names.slice(0, 5).join(', ');
+        const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+        return `${names.length} not released (${reason}): ${shown}${more}.`;
+    });
 }
 /** The terminal table `relx plan` prints. */
 function renderPlanTable(plan) {
@@ -37322,7 +37671,12 @@ function renderPlanTable(plan) {
         lines.push('Nothing to release.');
     }
     else {
-        const rows = released.map((c) => [c.name, versionChange(c), c.bump, c.reasons.map(describeReason)]);
+        const rows = released.map((c) => [
+            c.name,
+            versionChange(c),
+            c.bump,
+            [...c.reasons.map(describeReason), describeStart(c)],
+        ]);
         const nameWidth = Math.max(9, ...rows.map((r) => r[0].length));
         const versionWidth = Math.max(7, ...rows.map((r) => r[1].length));
         const pad = (s, n) => s.padEnd(n);
@@ -37334,8 +37688,15 @@ function renderPlanTable(plan) {
                 lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
         }
     }
-    const unchanged = plan.components.length - released.length;
+    const notReleased = plan.components.filter((c) => c.notReleased);
+    const unchanged = plan.components.length - released.length - notReleased.length;
     lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
+    lines.push(...describeNotReleased(notReleased));
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
+    for (const warning of plan.warnings ?? [])
+        lines.push(`warning: ${warning}`);
     if (plan.ignoredCommits.length > 0) {
         lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
         for (const i of plan.ignoredCommits.slice(0, 20)) {
@@ -37365,11 +37726,19 @@ function renderPlanSummary(plan) {
     else {
         lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
         for (const c of released) {
-            const why = c.reasons.map((r) => e(describeReason(r))).join('<br>');
+            const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
             lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
         }
     }
-    const unchanged = plan.components.filter((c) => !c.release);
+    const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+    // each its own paragraph: a line right after the table would be read as one of its rows
+    for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+        lines.push('', e(line));
+    for (const warning of plan.warnings ?? [])
+        lines.push('', `> [!WARNING]\n> ${e(warning)}`);
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
     if (unchanged.length > 0) {
         lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
         lines.push(unchanged.map((c) => `\`${e(c.name)}\` ${e(c.currentVersion ?? '—')}`).join(', '), '', '</details>');
@@ -37385,6 +37754,7 @@ function renderPlanSummary(plan) {
 }
 
 ;// CONCATENATED MODULE: ./src/slo/render-slo-report.ts
+
 
 const icon = { pass: '✅', fail: '❌', inconclusive: '❔' };
 const number = (n, objective) => {
@@ -37453,16 +37823,86 @@ function renderSampleChart(report) {
         '```',
     ];
 }
+/**
+ * Everything the gate writes — the JSON report (output and file), the job summary, the failure
+ * message — with the credentials it was given scrubbed out: a backend or proxy that echoes a
+ * token back in an error must not put it in a summary or an output.
+ */
+function renderSloGateTexts(report, options) {
+    const scrub = (text) => scrubSecrets(text, options.secrets);
+    const environment = options.environment
+        ? `Environment: \`${options.environment.replace(/[`<>&]/g, '')}\`\n\n`
+        : '';
+    return {
+        json: scrub(JSON.stringify(report, null, 2)),
+        summary: scrub(`${environment}${renderSloSummary(report)}`),
+        failure: report.passed ? null : scrub(`SLO gate ${report.verdict}: ${report.reason}`),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/summary/fit-step-summary.ts
+/**
+ * GitHub refuses a step summary over 1 MiB (the step fails with "$GITHUB_STEP_SUMMARY upload
+ * aborted"), and a large monorepo's plan renders to more. The summary is for reading, the full
+ * data is in a file: so a summary over the cap is cut at a line, well below GitHub's limit, with
+ * a line saying how many rows were left out and where the rest is. Pure.
+ */
+const gitHubStepSummaryLimitBytes = 1024 * 1024;
+/** Ours: half of GitHub's, leaving room for other steps' summaries in the same job. */
+const stepSummaryCapBytes = 512 * 1024;
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** A markdown table row (not its `|---|` separator) or a list item: what a reader counts. */
+const isRow = (line) => (/^\|/.test(line) && !/^\|[\s:|-]+\|\s*$/.test(line)) || /^\s*[-*] /.test(line);
+function fitStepSummary(markdown, options) {
+    const cap = options.capBytes ?? stepSummaryCapBytes;
+    if (bytes(markdown) <= cap)
+        return { text: markdown, rowsLeftOut: 0, cut: false };
+    const lines = markdown.split('\n');
+    const totalRows = lines.filter(isRow).length;
+    const notice = (rows) => `\n> **Summary cut at ${Math.floor(cap / 1024)} KiB** (GitHub takes at most ${gitHubStepSummaryLimitBytes / 1024 / 1024} MiB): ` +
+        `${rows} row(s) left out. The full text is in ${options.whereFull}.\n`;
+    // the notice with the largest count it can carry, and a closing tag per possibly open <details>
+    const openDetails = (markdown.match(/<details\b/g) ?? []).length;
+    const reserve = bytes(notice(totalRows)) + openDetails * bytes('</details>\n') + 3;
+    if (reserve >= cap)
+        throw new RangeError(`A summary cap of ${cap} bytes leaves no room for the notice.`);
+    let used = 0;
+    let kept = 0;
+    let keptRows = 0;
+    let open = 0;
+    for (const line of lines) {
+        const size = bytes(line) + 1;
+        if (used + size > cap - reserve)
+            break;
+        used += size;
+        kept += 1;
+        if (isRow(line))
+            keptRows += 1;
+        open += (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    }
+    const closing = '</details>\n'.repeat(Math.max(0, open));
+    // a blank line first, so that neither the closing tags nor the notice continue a cut table
+    const text = `${lines.slice(0, kept).join('\n')}\n\n${closing}${notice(totalRows - keptRows)}`;
+    return { text, rowsLeftOut: totalRows - keptRows, cut: true };
+}
 
 ;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
-const known = (n) => n !== null && Number.isFinite(n);
+/**
+ * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
+ * no error ratio outside 0…1. A backend that answers the impossible has not measured anything,
+ * so such a number is inconclusive, never a pass.
+ */
+const possible = (n, metric) => n !== null && Number.isFinite(n) && n >= 0 && (metric !== 'errorRate' || n <= 1);
 const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' : `${Number(n.toPrecision(6))}${unit}`;
+const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
+    ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
+    : show(n, unit);
 /** One sample against the objectives. Pure. */
 function evaluateSample(sample, policy) {
     const o = policy.objectives;
     const results = [];
     const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
-    const enoughTraffic = traffic.every((n) => known(n) && n >= o.minRequests);
+    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
     results.push({
         objective: 'minRequests',
         baseline: traffic[0] ?? null,
@@ -37472,14 +37912,14 @@ function evaluateSample(sample, policy) {
         outcome: enoughTraffic ? 'pass' : 'inconclusive',
         reason: enoughTraffic
             ? `both sides served at least ${o.minRequests} requests`
-            : `baseline ${show(traffic[0] ?? null)} and canary ${show(traffic[1] ?? null)} requests: each side needs ${o.minRequests}`,
+            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
     });
     const delta = (objective, metric, threshold, unit) => {
         if (threshold === undefined)
             return;
         const b = sample.baseline[metric];
         const c = sample.canary[metric];
-        if (!known(b) || !known(c)) {
+        if (!possible(b, metric) || !possible(c, metric)) {
             results.push({
                 objective,
                 baseline: b,
@@ -37487,7 +37927,7 @@ function evaluateSample(sample, policy) {
                 delta: null,
                 threshold,
                 outcome: 'inconclusive',
-                reason: `baseline ${show(b)}, canary ${show(c)}: nothing to compare`,
+                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
             });
             return;
         }
@@ -37507,7 +37947,7 @@ function evaluateSample(sample, policy) {
         if (threshold === undefined)
             return;
         const c = sample.canary[metric];
-        if (!known(c)) {
+        if (!possible(c, metric)) {
             results.push({
                 objective,
                 baseline: sample.baseline[metric],
@@ -37515,7 +37955,7 @@ function evaluateSample(sample, policy) {
                 delta: null,
                 threshold,
                 outcome: 'inconclusive',
-                reason: `canary ${show(c)}`,
+                reason: `canary ${explain(c, metric, unit)}`,
             });
             return;
         }
@@ -37554,7 +37994,7 @@ function decideVerdict(samples, policy) {
     const reason = verdict === 'fail'
         ? `${failed} of ${samples.length} sample(s) failed (the limit is ${limit})`
         : verdict === 'inconclusive'
-            ? `${inconclusive} of ${samples.length} sample(s) had too little data; on-inconclusive: ${policy.onInconclusive}`
+            ? `${inconclusive} of ${samples.length} sample(s) could not be judged (too little data, or numbers that cannot be true); on-inconclusive: ${policy.onInconclusive}`
             : `all ${samples.length} sample(s) met every objective${failed > 0 ? ` but ${failed} (under the limit of ${limit})` : ''}`;
     return { verdict, passed, failedSamples: failed, samples: [...samples], reason };
 }
@@ -47534,39 +47974,82 @@ function prometheusProvider(url, auth, fetchImpl = fetch) {
             }
             if (response.status >= 500 || response.status === 429)
                 throw new QueryUnavailable(`HTTP ${response.status} for ${query}`);
-            const body = (await response.json().catch(() => null));
             if (response.status === 401 || response.status === 403) {
                 throw inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
                     field: 'prometheus-token',
                     fix: 'Give a token (or user and password) that may query this Prometheus.',
                 });
             }
-            if (!body || body.status !== 'success' || !body.data) {
-                throw inputError(`Prometheus refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
+            const body = parsePrometheusResponse(await response.text().catch(() => ''), response.status);
+            if (body.status !== 'success' || !body.data) {
+                throw inputError(`Prometheus refused the query ${query}: ${body.error ?? `HTTP ${response.status}`}`, {
                     field: 'queries',
                     fix: 'Check the PromQL (a custom query must return one series or a scalar).',
                 });
             }
-            const { resultType, result } = body.data;
-            if (resultType === 'scalar')
-                return Number(result[1]);
-            if (resultType !== 'vector')
-                throw inputError(`The query ${query} returned a ${resultType}, not an instant vector.`, {
-                    field: 'queries',
-                    fix: 'Use an instant query.',
-                });
-            const vector = result;
-            if (vector.length === 0)
-                return null;
-            if (vector.length > 1) {
-                throw inputError(`The query ${query} returned ${vector.length} series; the gate needs one number.`, {
-                    field: 'queries',
-                    fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
-                });
-            }
-            return Number(vector[0]?.value[1]);
+            return numberOf(body.data, query, response.status);
         },
     };
+}
+/**
+ * Prometheus's envelope, or a QueryUnavailable saying the response is malformed: a proxy's HTML
+ * page or a cut-off body is not Prometheus refusing the query, and is retried like an outage.
+ */
+function parsePrometheusResponse(text, status) {
+    const malformed = (why) => {
+        const message = `malformed response (HTTP ${status}): ${why}, starting ${JSON.stringify(text.slice(0, 60))}`;
+        // a 4xx that is not Prometheus's own answer is the wrong address, which a retry cannot fix
+        return status >= 400
+            ? inputError(`Prometheus gave a ${message}.`, {
+                field: 'prometheus-url',
+                fix: "Give Prometheus's base URL (the one whose /api/v1/query answers).",
+            })
+            : new QueryUnavailable(message);
+    };
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        throw malformed('not JSON');
+    }
+    if (typeof body !== 'object' ||
+        body === null ||
+        !('status' in body) ||
+        (body.status !== 'success' && body.status !== 'error')) {
+        throw malformed('not a Prometheus API response (no status)');
+    }
+    return body;
+}
+/** The one number of an instant query's result (null when it is empty). */
+function numberOf(data, query, status) {
+    const malformed = (why) => new QueryUnavailable(`malformed response (HTTP ${status}): ${why}`);
+    const value = (pair) => {
+        // Prometheus sends each value as [time, "string"]: "NaN" and "+Inf" are numbers, anything else is not
+        const text = Array.isArray(pair) ? pair[1] : undefined;
+        if (typeof text !== 'string' || (Number.isNaN(Number(text)) && text !== 'NaN'))
+            throw malformed(`the value ${JSON.stringify(pair)} is not a [time, "number"] pair`);
+        return Number(text);
+    };
+    const { resultType, result } = data;
+    if (resultType === 'scalar')
+        return value(result);
+    if (resultType !== 'vector')
+        throw inputError(`The query ${query} returned a ${String(resultType)}, not an instant vector.`, {
+            field: 'queries',
+            fix: 'Use an instant query.',
+        });
+    if (!Array.isArray(result))
+        throw malformed('the vector result is not a list');
+    if (result.length === 0)
+        return null;
+    if (result.length > 1) {
+        throw inputError(`The query ${query} returned ${result.length} series; the gate needs one number.`, {
+            field: 'queries',
+            fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
+        });
+    }
+    return value(result[0]?.value);
 }
 
 ;// CONCATENATED MODULE: ./src/slo/slo-queries.ts
@@ -47673,6 +48156,8 @@ function connectSloGate(policy, connection, source) {
 
 
 
+
+
 async function readPolicy(workspace) {
     const inline = getInput('policy');
     if (inline)
@@ -47689,19 +48174,26 @@ async function readPolicy(workspace) {
     });
     return { text, source: file };
 }
+/** Every credential the gate was given, in the forms a backend might echo back. */
+function secrets() {
+    const values = [
+        'prometheus-token',
+        'prometheus-password',
+        'datadog-api-key',
+        'datadog-application-key',
+        'token',
+    ]
+        .map((name) => getInput(name))
+        .filter((v) => v !== '');
+    return [
+        ...values,
+        ...basicAuthSecrets(getInput('prometheus-username'), getInput('prometheus-password')),
+    ];
+}
 async function run() {
     try {
-        for (const secret of [
-            'prometheus-token',
-            'prometheus-password',
-            'datadog-api-key',
-            'datadog-application-key',
-            'token',
-        ]) {
-            const value = getInput(secret);
-            if (value)
-                core_setSecret(value);
-        }
+        for (const value of secrets())
+            core_setSecret(value);
         const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
         const { text, source } = await readPolicy(workspace);
         const policy = parseSloPolicy(text, source);
@@ -47731,15 +48223,15 @@ async function run() {
             ...(at ? { at } : {}),
             onSample: (sample, i, of) => info(`sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}`),
         });
-        const json = JSON.stringify(report, null, 2);
+        const texts = renderSloGateTexts(report, { environment, secrets: secrets() });
         const file = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? workspace, 'relx-slo-gate-report.json');
-        (0,external_node_fs_namespaceObject.writeFileSync)(file, `${json}\n`);
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, `${texts.json}\n`);
         setOutput('verdict', report.verdict);
         setOutput('passed', String(report.passed));
-        setOutput('report', json);
+        setOutput('report', texts.json);
         setOutput('report-file', file);
         await summary
-            .addRaw(`${environment ? `Environment: \`${environment.replace(/[`<>&]/g, '')}\`\n\n` : ''}${renderSloSummary(report)}`)
+            .addRaw(fitStepSummary(texts.summary, { whereFull: `the \`report-file\` output (${file})` }).text)
             .write();
         if (!report.passed && rollbackRepository) {
             const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
@@ -47749,15 +48241,20 @@ async function run() {
             }).request, {
                 repository: rollbackRepository,
                 eventType: getInput('rollback-event-type') || 'relx-rollback-requested',
-                payload: { environment, verdict: report.verdict, reason: report.reason, run_url: runUrl },
+                payload: {
+                    environment,
+                    verdict: report.verdict,
+                    reason: scrubSecrets(report.reason, secrets()),
+                    run_url: runUrl,
+                },
             });
             info(`Asked ${rollbackRepository} to roll ${environment || 'the environment'} back.`);
         }
-        if (!report.passed)
-            setFailed(`SLO gate ${report.verdict}: ${report.reason}`);
+        if (texts.failure)
+            setFailed(texts.failure);
     }
     catch (error) {
-        setFailed(renderError(error));
+        setFailed(scrubSecrets(renderError(error), secrets()));
     }
 }
 

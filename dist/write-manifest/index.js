@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1909);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9207);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1909:
+/***/ 9207:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33029,7 +33029,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -34476,7 +34476,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -34578,12 +34578,73 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/secret-scrubber.ts
+/**
+ * Secrets out of every text relx writes. A registry may echo a credential in a 4xx body
+ * (`_authToken=…`, `Authorization: Bearer …`), and that body becomes an error message, a job
+ * summary line or an output — where `core.setSecret`'s log masking does not reach. So error
+ * texts built from HTTP responses, and every rendered error, go through `scrubSecrets`: the
+ * secrets relx was given (remembered when a client is built with them) and the shapes a secret
+ * has on the wire.
+ */
+const mask = '***';
+/** Shorter values would scrub ordinary words; no real token is this short. */
+const shortest = 6;
+const remembered = new Set();
+/** Remembers a credential (and the encodings it travels in) so that no text relx writes shows it. */
+function rememberSecret(value) {
+    if (!value || value.length < shortest)
+        return;
+    remembered.add(value);
+    remembered.add(encodeURIComponent(value));
+    remembered.add(Buffer.from(value).toString('base64'));
+}
+/** The secrets of a Basic auth pair, as they may come back: the password and the `user:password` pair. */
+const basicAuthSecrets = (username, password) => password ? [password, `${username ?? ''}:${password}`] : [];
+/** A user and password go out as Basic `user:password`: remember that form too. */
+function rememberBasicCredentials(username, password) {
+    rememberSecret(password);
+    if (password)
+        rememberSecret(`${username ?? ''}:${password}`);
+}
+const tokenCharacters = String.raw `[A-Za-z0-9._~+/=%-]{${shortest},}`;
+const wireShapes = [
+    // npmrc and form fields: _authToken=…, _auth=…, _password=…, password: …, "token":"…"
+    [
+        new RegExp(String.raw `((?:^|[^A-Za-z0-9_-])["']?(?:_authToken|_auth|_password|password|passwd|token|access_token|refresh_token|client_secret|secret|api[_-]?key|application[_-]?key)["']?\s*[:=]\s*["']?)${tokenCharacters}`, 'gi'),
+        `$1${mask}`,
+    ],
+    // Authorization header values
+    [new RegExp(String.raw `\b(Bearer|Basic|token)(\s+)${tokenCharacters}`, 'gi'), `$1$2${mask}`],
+    // GitHub and npm token formats, wherever they appear
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|npm_[A-Za-z0-9]{30,})\b/g, mask],
+    // credentials in a URL: https://user:password@host, and a token as the user (https://x-access-token@host)
+    [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
+];
+/** `text` with every known secret and every secret-shaped value replaced by `***`. */
+function scrubSecrets(text, secrets = []) {
+    const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
+    // longest first, so a secret that contains another is replaced whole
+    let scrubbed = text;
+    for (const secret of known.sort((a, b) => b.length - a.length))
+        scrubbed = scrubbed.split(secret).join(mask);
+    for (const [shape, replacement] of wireShapes)
+        scrubbed = scrubbed.replace(shape, replacement);
+    return scrubbed;
+}
+/** For tests: forget what was remembered. */
+function forgetSecrets() {
+    remembered.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/relx-error.ts
+
 class RelxError extends Error {
     kind;
     file;
     field;
     fix;
+    delivery;
     constructor(kind, message, details = {}, options) {
         super(message, options);
         this.name = 'RelxError';
@@ -34591,31 +34652,46 @@ class RelxError extends Error {
         this.file = details.file;
         this.field = details.field;
         this.fix = details.fix;
+        this.delivery = details.delivery ?? 'unknown';
     }
     /** Terminal errors are the user's to fix; retrying does not help. */
     get terminal() {
         return this.kind !== 'transient';
+    }
+    /**
+     * Whether trying the same call again is sound: only transient errors, and for a call that is not
+     * idempotent (a POST that creates something) only when the request provably did not arrive.
+     */
+    mayRepeat(idempotent) {
+        return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
 const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
-/** One line (or a few) a human reads: what is wrong, where, and the fix. */
+/**
+ * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
+ * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
+ */
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const lines = [where ? `${where}: ${error.message}` : error.message];
+        const message = scrubSecrets(error.message);
+        const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${error.fix}`);
+            lines.push(`Fix: ${scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return error instanceof Error ? error.message : String(error);
+    return scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/git/run-git.ts
+
 
 
 class run_git_GitCommandError extends Error {
@@ -34659,7 +34735,16 @@ function run_git_runGit(cwd, args, options = {}) {
 }
 /** The two failures a user can fix get a kind and a fix; the rest stay git's own message. */
 function asGitError(error, cwd) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
+    // Not `instanceof Error`: spawn's errors may come from another realm (a test VM, a bundle).
+    const code = typeof error === 'object' && error !== null ? error.code : undefined;
+    if (code === 'ENOENT') {
+        // spawn says ENOENT for a missing working directory too: tell the two apart
+        if (!(0,external_node_fs_namespaceObject.existsSync)(cwd)) {
+            return relx_error_inputError(`${cwd} does not exist.`, {
+                field: 'working-directory',
+                fix: "Pass the folder of a git clone (the action's working-directory, or the CLI's --cwd).",
+            });
+        }
         return relx_error_inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
     }
     if (error instanceof run_git_GitCommandError && /not a git repository/i.test(error.stderr)) {
@@ -34753,72 +34838,30 @@ async function isAncestor(cwd, ancestor, descendant) {
         throw error;
     }
 }
-
-;// CONCATENATED MODULE: ./src/git/git-write.ts
-
-/** Commits exactly `files` (already written) with `message`; returns the new commit. */
-async function commitFiles(cwd, files, message) {
-    if (files.length > 0)
-        await run_git_runGit(cwd, ['add', '--', ...files]);
-    await run_git_runGit(cwd, ['commit', '--quiet', '--no-verify', '--file', '-', '--', ...files], { input: message });
-    return (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim();
-}
-async function createAnnotatedTag(cwd, name, commit, message) {
-    await runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
-}
-/** Pushes the release commit to the branch and the tags in one atomic push; a no-op when already there. */
-async function pushRelease(cwd, target, commit, tags) {
-    const refspecs = [
-        `${commit}:refs/heads/${target.branch}`,
-        ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
-    ];
-    await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
-        env: pushAuthEnv(target.token),
-    });
-}
-/** The token as an HTTP header through git's environment config: never in a URL, argv or .git/config. */
-function pushAuthEnv(token) {
-    if (!token)
-        return {};
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-    return {
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: 'http.extraheader',
-        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
-    };
-}
 /**
- * Brings the checked-out branch up to what the remote holds (fast-forward only), so a re-run of
- * a workflow — which checks out the commit it started from — sees what an earlier attempt pushed.
- * A branch that has diverged stays as it is; the push below rebases it.
+ * The newest commit in `head`'s history whose diff of `file` adds or removes a line matching
+ * `pattern` (an extended regular expression), or null. One `git log -1 -G` that stops at the first
+ * match: finding where a version was set costs one process, however long the history.
  */
-async function fastForwardFromRemote(cwd, target) {
-    await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
-        env: pushAuthEnv(target.token),
-    });
-    await run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
-}
-/**
- * Pushes the branch; when someone pushed meanwhile, rebases our commits onto theirs and tries
- * again (a few times), so neither push is lost.
- */
-async function pushBranchWithRetry(cwd, target, attempts = 3) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            await run_git_runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
-                env: pushAuthEnv(target.token),
-            });
-            return;
-        }
-        catch (error) {
-            if (attempt >= attempts)
-                throw error;
-            await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
-                env: pushAuthEnv(target.token),
-            });
-            await run_git_runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
-        }
-    }
+async function findLastLineChange(cwd, head, file, pattern) {
+    const out = await runGit(cwd, [
+        'log',
+        '-1',
+        '--no-renames',
+        '--format=%H%x00%P',
+        '--name-status',
+        '-E',
+        `-G${pattern}`,
+        head,
+        '--',
+        file,
+    ]);
+    const [header = '', ...rest] = out.split('\n').filter(Boolean);
+    const [commit = '', parents = ''] = header.split('\0');
+    if (!/^[0-9a-f]{40}$/.test(commit))
+        return null;
+    const createdFile = rest.some((line) => line.startsWith('A\t'));
+    return { commit, createdFile, parent: parents.split(' ').filter(Boolean)[0] ?? null };
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/diff-manifests.ts
@@ -44586,7 +44629,194 @@ function parsePublishedList(text, file) {
     return result.data;
 }
 
+;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
+
+
+/**
+ * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
+ * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
+ */
+const componentTypes = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'files',
+];
+const bumpLevels = ['major', 'minor', 'patch', 'none'];
+const dependencyKinds = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+    'dependsOn',
+];
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const relx_config_name = schemas_string()
+    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
+function isInsideRepository(path) {
+    const normalized = external_node_path_namespaceObject.posix.normalize(path.replaceAll('\\', '/'));
+    return (!/[\0\r\n]/.test(path) &&
+        !external_node_path_namespaceObject.posix.isAbsolute(normalized) &&
+        !/^[A-Za-z]:/.test(normalized) &&
+        normalized !== '..' &&
+        !normalized.startsWith('../'));
+}
+const repositoryPath = schemas_string()
+    .min(1)
+    .refine(isInsideRepository, {
+    message: 'must stay inside the repository (a relative path without `..` leaving it)',
+    params: {
+        fix: 'Use a folder relative to the repository root, inside it, e.g. services/api; relx never reads, versions or publishes outside the repository.',
+    },
+});
+/**
+ * An OCI repository name as the distribution spec defines it: a registry host (optional port),
+ * then lower-case path components separated by `/`, each of [a-z0-9] joined by `.`, `_`, `__`
+ * or dashes. Nothing else: names reach registry URLs, manifests and logs.
+ */
+const ociHost = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?';
+const ociPathComponent = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const ociRepositoryPattern = new RegExp(`^${ociHost}(?:/${ociPathComponent})+$`);
+const calverFormat = schemas_string()
+    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
+    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
+const tagFormat = schemas_string()
+    .refine((f) => f.includes('{version}'), 'must contain {version}')
+    .describe('Tag template: {name} the component name, {unscopedName} the name without its npm scope (@acme/core → core), {dir} the last segment of its folder (packages/core-lib → core-lib), and {version}; e.g. "{name}@{version}", "{unscopedName}-v{version}", "v{version}". Unset: each component follows the convention its existing tags use, "{name}@{version}" when it has none.');
+const defaultTagFormat = '{name}@{version}';
+const bootstrapCommit = schemas_string()
+    .regex(/^[0-9a-fA-F]{7,40}$/, 'a commit sha')
+    .describe('For a component with no tag for its current version: the commit its history starts after (that commit excluded), instead of the commit that last set the version in its version file.');
+const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
+const buildMetadata = schemas_string()
+    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
+    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
+const releaseRuleSchema = object({
+    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
+    scope: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
+    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
+})
+    .strict();
+const publishConfigSchema = object({
+    registry: schemas_string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .optional()
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
+    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: schemas_string()
+        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .refine((s) => !s.startsWith('oci-layout:') || isInsideRepository(s.slice(11).split(':')[0] ?? ''), {
+        message: 'the oci-layout folder must stay inside the repository',
+        params: { fix: 'Use oci-layout:<dir> with a folder relative to the repository root, inside it.' },
+    })
+        .optional()
+        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
+    repository: schemas_string()
+        .max(255)
+        .regex(ociRepositoryPattern, 'an OCI repository name: registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .optional()
+        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+})
+    .strict()
+    .describe('Where and how the component is published.');
+const channelSchema = object({
+    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
+    prerelease: schemas_string()
+        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
+        .optional()
+        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
+})
+    .strict();
+const componentConfigSchema = object({
+    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
+    type: schemas_enum(componentTypes)
+        .optional()
+        .describe('Defaults to npm-package when the path holds a package.json.'),
+    path: repositoryPath.optional().describe('Folder of the component, relative to the repository root.'),
+    paths: array(repositoryPath)
+        .min(1)
+        .optional()
+        .describe('Several folders; commits touching any of them count.'),
+    version: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Initial version when the component has no tag and no version file.'),
+    versioning: versioning.optional(),
+    calverFormat: calverFormat.optional(),
+    buildMetadata: buildMetadata.optional(),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    dependsOn: array(relx_config_name)
+        .optional()
+        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    publish: publishConfigSchema.optional(),
+})
+    .strict();
+const relxConfigSchema = object({
+    $schema: schemas_string().optional(),
+    discoverWorkspaces: schemas_boolean()
+        .default(true)
+        .describe('Discover npm, pnpm, yarn and lerna workspace packages as npm-package components, with the release settings of lerna.json and nx.json (fixed versioning becomes a lockstep group).'),
+    exclude: array(schemas_string().min(1))
+        .default([])
+        .describe('Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.'),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    versioning: versioning.default('semver'),
+    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    buildMetadata: buildMetadata.optional(),
+    preMajorBreaking: schemas_enum(['major', 'minor'])
+        .default('major')
+        .describe('The bump a breaking change gives a component below 1.0.0.'),
+    rules: array(releaseRuleSchema)
+        .default([])
+        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
+    channels: array(channelSchema)
+        .default([])
+        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    propagation: object({
+        bump: schemas_enum(['none', 'patch', 'same'])
+            .default('patch')
+            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
+        through: array(schemas_enum(dependencyKinds))
+            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
+            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
+    })
+        .strict()
+        .default({
+        bump: 'patch',
+        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
+    }),
+    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
+        .strict()
+        .describe('Members share one version: any bump bumps them all.'))
+        .default([]),
+    components: array(componentConfigSchema)
+        .default([])
+        .describe('Components to declare, or discovered ones to refine.'),
+    commits: object({
+        nested: schemas_enum(['off', 'release-please'])
+            .default('off')
+            .describe("Several changes in one commit. off: a commit is its header and its footers, as semantic-release, conventional-recommended-bump and Nx read it; a body's bulleted list of squashed commits (`* feat: …`) or quoted release notes never counts. release-please: also release-please's documented forms, for repositories that release with it: each paragraph after a blank line that starts with an unbulleted Conventional Commit header of a known type, and each BEGIN_NESTED_COMMIT … END_NESTED_COMMIT block, is a change of its own. Either way a BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE block replaces the commit's message and a `Release-As: X.Y.Z` (or `Release-As: <component>@X.Y.Z`) footer sets the next version."),
+    })
+        .strict()
+        .default({ nested: 'off' })
+        .describe('How commit messages are read.'),
+})
+    .strict();
+
 ;// CONCATENATED MODULE: ./src/manifest/release-manifest.ts
+
 
 
 
@@ -44622,7 +44852,9 @@ const manifestPackageSchema = object({
     .strict();
 const manifestImageSchema = object({
     name: componentName,
-    repository: schemas_string().min(1).describe('Image repository, e.g. ghcr.io/acme/api.'),
+    repository: schemas_string()
+        .regex(ociRepositoryPattern, 'an OCI repository name such as ghcr.io/acme/api (lower-case, no spaces or newlines)')
+        .describe('Image repository, e.g. ghcr.io/acme/api.'),
     tag: schemas_string().min(1).describe('The version tag; informative, the digest is what is deployed.'),
     digest: schemas_string().min(1).optional().describe('Manifest digest, sha256:…'),
 })
@@ -44831,6 +45063,15 @@ function semverName(naming, context) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/release/write-boundary.ts
+/** Runs one write between its two boundaries. */
+async function atBoundary(boundary, name, write) {
+    boundary?.(`before:${name}`);
+    const result = await write();
+    boundary?.(`after:${name}`);
+    return result;
+}
+
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/index.js
 var enums = __nccwpck_require__(6820);
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/models/index.js
@@ -45236,6 +45477,7 @@ function validateManifest(manifest, file) {
 
 
 
+
 const defaultManifestDir = 'releases';
 const manifestPaths = (dir, name) => ({
     path: (0,external_node_path_namespaceObject.join)(dir, `${name}.yaml`),
@@ -45261,9 +45503,11 @@ function isSameRelease(a, b) {
  * Writes `<dir>/<name>.yaml` and its CycloneDX BOM `<dir>/<name>.cdx.json`. Validates first: an
  * invalid manifest writes nothing. A name is written once: an existing manifest of the same release
  * is a no-op (its BOM is completed if missing), one with other content is a conflict. The BOM is
- * written before the manifest, so a manifest on disk always has its BOM.
+ * written before the manifest, so a manifest on disk always has its BOM; the manifest is the
+ * release's record, so a BOM without one is left from a run killed between the two and is
+ * replaced. Each file appears whole or not at all (written aside, then linked or renamed in).
  */
-async function writeManifestFiles(manifest, dir) {
+async function writeManifestFiles(manifest, dir, boundary) {
     validateManifest(manifest);
     const { path, bomPath } = manifestPaths(dir, manifest.metadata.name);
     const existingText = await readIfExists(path);
@@ -45278,7 +45522,7 @@ async function writeManifestFiles(manifest, dir) {
         const bom = renderCycloneDxBom(existing);
         const existingBom = await readIfExists(bomPath);
         if (existingBom === null)
-            await (0,promises_namespaceObject.writeFile)(bomPath, bom, { flag: 'wx' });
+            await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
         else if (existingBom !== bom) {
             throw conflictError(`The BOM of release ${manifest.metadata.name} does not match its manifest.`, {
                 file: bomPath,
@@ -45290,17 +45534,36 @@ async function writeManifestFiles(manifest, dir) {
     const text = renderReleaseManifest(manifest);
     const bom = renderCycloneDxBom(manifest);
     await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-    const existingBom = await readIfExists(bomPath);
-    if (existingBom !== null && existingBom !== bom) {
-        throw conflictError(`A BOM for release ${manifest.metadata.name} exists without its manifest.`, {
-            file: bomPath,
-            fix: `Delete ${bomPath} (it belongs to no manifest), then run again.`,
-        });
+    if ((await readIfExists(bomPath)) !== bom) {
+        await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
     }
-    if (existingBom === null)
-        await (0,promises_namespaceObject.writeFile)(bomPath, bom, { flag: 'wx' });
-    await (0,promises_namespaceObject.writeFile)(path, text, { flag: 'wx' });
+    await atBoundary(boundary, `write:${path}`, () => createFile(path, text));
     return { name: manifest.metadata.name, path, sha256: sha256(text), bomPath, written: true };
+}
+const write_manifest_files_partial = (path) => `${path}.partial`;
+/** Writes `path` whole: aside first, then renamed over it. */
+async function replaceFile(path, text) {
+    await (0,promises_namespaceObject.writeFile)(write_manifest_files_partial(path), text);
+    await (0,promises_namespaceObject.rename)(write_manifest_files_partial(path), path);
+}
+/** Creates `path` whole, never over an existing file (link fails when it exists). */
+async function createFile(path, text) {
+    await (0,promises_namespaceObject.writeFile)(write_manifest_files_partial(path), text);
+    try {
+        await (0,promises_namespaceObject.link)(write_manifest_files_partial(path), path);
+    }
+    catch (error) {
+        if (error.code === 'EEXIST') {
+            throw conflictError(`${path} was written meanwhile by another run.`, {
+                file: path,
+                fix: 'Run again: a manifest of the same release is then found identical and kept.',
+            });
+        }
+        throw error;
+    }
+    finally {
+        await (0,promises_namespaceObject.unlink)(write_manifest_files_partial(path)).catch(() => undefined);
+    }
 }
 /** Reads and parses one manifest file; a missing file is an input error naming it. */
 async function readManifestFile(path) {
@@ -45335,7 +45598,230 @@ function releaseHistoryContext(history, commit) {
     return { previous: others.at(-1) ?? null, existingNames: others.map((m) => m.metadata.name) };
 }
 
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+const systemRetryClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+    timeout: (ms) => AbortSignal.timeout(ms),
+};
+const defaultRetryPolicy = {
+    attempts: 4,
+    attemptTimeoutMs: 60_000,
+    overallTimeoutMs: 5 * 60_000,
+    baseDelayMs: 500,
+    maxDelayMs: 20_000,
+};
+/** What to do after attempt `attempt` failed with `error` (pure). */
+function decideRetry(input) {
+    const { error, attempt, policy } = input;
+    if (!(error instanceof RelxError) || error.terminal)
+        return { action: 'stop', reason: 'terminal' };
+    if (!error.mayRepeat(input.idempotent))
+        return { action: 'stop', reason: 'may-have-landed' };
+    if (attempt >= policy.attempts)
+        return { action: 'stop', reason: 'attempts' };
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const backoff = Math.round(ceiling / 2 + (ceiling / 2) * input.random);
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, input.retryAfterMs ?? 0));
+    // a retry that could not even start before the deadline is not worth the wait
+    if (input.elapsedMs + delayMs >= policy.overallTimeoutMs)
+        return { action: 'stop', reason: 'deadline' };
+    return { action: 'retry', delayMs };
+}
+const formatSeconds = (ms) => ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 10_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.round(ms / 1000)} s`;
+function resolvePolicy(options) {
+    const policy = {
+        ...defaultRetryPolicy,
+        ...(options.attempts ? { attempts: options.attempts } : {}),
+        ...options.policy,
+    };
+    const base = options.clock ?? systemRetryClock;
+    const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
+    const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
+    return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
+}
+/** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
+async function runWithRetry(call, options = {}) {
+    const { policy, clock, progress } = resolvePolicy(options);
+    const started = clock.now().getTime();
+    for (let attempt = 1;; attempt++) {
+        const left = policy.overallTimeoutMs - (clock.now().getTime() - started);
+        const budget = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
+        let error;
+        try {
+            return await call.attempt(clock.timeout(budget), attempt, budget);
+        }
+        catch (caught) {
+            error = caught;
+        }
+        if (error instanceof RelxError &&
+            call.alreadyDone &&
+            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            const done = await call.alreadyDone(error);
+            if (done !== undefined)
+                return done;
+            // it did not take effect: a conflict stands; a transient failure may be sent again
+            if (error.kind === 'transient')
+                error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
+        }
+        const elapsedMs = clock.now().getTime() - started;
+        const decision = decideRetry({
+            error,
+            attempt,
+            idempotent: call.idempotent,
+            elapsedMs,
+            policy,
+            random: clock.random(),
+            retryAfterMs: error instanceof RelxError ? (call.retryAfterMs?.(error) ?? null) : null,
+        });
+        if (decision.action === 'retry') {
+            progress(`${call.what} ${error.message}; trying again in ${formatSeconds(decision.delayMs)} (attempt ${attempt + 1} of ${policy.attempts}, giving up in ${formatSeconds(policy.overallTimeoutMs - elapsedMs)}).`);
+            await clock.sleep(decision.delayMs);
+            continue;
+        }
+        throw finalError(call, error, decision.reason, attempt, elapsedMs, policy);
+    }
+}
+function finalError(call, error, reason, attempts, elapsedMs, policy) {
+    if (reason === 'terminal' || !(error instanceof RelxError))
+        return error;
+    const cause = error.message;
+    if (reason === 'may-have-landed') {
+        return transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
+    }
+    const tried = attempts === 1 ? 'once' : `${attempts} times`;
+    return transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
+}
+
+;// CONCATENATED MODULE: ./src/git/git-write.ts
+
+
+
+
+/** Commits exactly `files` (already written) with `message`; returns the new commit. */
+async function commitFiles(cwd, files, message) {
+    if (files.length > 0)
+        await run_git_runGit(cwd, ['add', '--', ...files]);
+    await run_git_runGit(cwd, ['commit', '--quiet', '--no-verify', '--file', '-', '--', ...files], { input: message });
+    return (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim();
+}
+async function createAnnotatedTag(cwd, name, commit, message) {
+    await runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
+}
+/**
+ * Pushes the release commit to the branch and the tags in one atomic push; a no-op when already
+ * there. `commit` null: only the tags (the branch holds the commit already, under later ones).
+ */
+async function pushRelease(cwd, target, commit, tags) {
+    const refspecs = [
+        ...(commit ? [`${commit}:refs/heads/${target.branch}`] : []),
+        ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
+    ];
+    await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
+        env: pushAuthEnv(target.token),
+    });
+}
+/** The token as an HTTP header through git's environment config: never in a URL, argv or .git/config. */
+function pushAuthEnv(token) {
+    if (!token)
+        return {};
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    return {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'http.extraheader',
+        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+    };
+}
+/**
+ * Brings the checked-out branch up to what the remote holds (fast-forward only), so a re-run of
+ * a workflow — which checks out the commit it started from — sees what an earlier attempt pushed.
+ * A branch that has diverged stays as it is; the push below rebases it.
+ */
+async function fastForwardFromRemote(cwd, target) {
+    await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
+        env: pushAuthEnv(target.token),
+    });
+    await run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
+}
+/**
+ * A failed push as the retry policy reads it: refused credentials or a remote that is not there
+ * are the user's to fix (terminal); anything else — a push race, the network — is transient,
+ * and a push is safe to repeat (the same commits land once).
+ */
+function classifyPushFailure(error, target) {
+    if (!(error instanceof run_git_GitCommandError))
+        return error;
+    const said = error.stderr.trim().split('\n').slice(-3).join('\n');
+    if (/authentication failed|could not read username|permission denied|\b403\b|access denied|does not appear to be a git repository|repository not found/i.test(error.stderr)) {
+        return relx_error_inputError(`git push to ${target.remote} was refused:\n${scrubSecrets(said)}`, {
+            field: 'token',
+            fix: 'Give a token with contents: write on the repository, and check the remote.',
+        });
+    }
+    const raced = /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|incorrect old value/i.test(error.stderr);
+    return transientError(raced ? 'was rejected: another push landed first' : `failed:\n${scrubSecrets(said)}`, { fix: 'Re-run: what was pushed is kept.', ...(raced ? { delivery: 'not-sent' } : {}) }, error);
+}
+/**
+ * Pushes the branch under the retry policy; when someone pushed meanwhile, rebases our commits
+ * onto theirs before the next attempt, so neither push is lost. Refused credentials stop at once.
+ */
+async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
+    const env = pushAuthEnv(target.token);
+    await runWithRetry({
+        what: `git push ${target.remote} ${target.branch}`,
+        idempotent: true,
+        fix: 'Re-run: what was pushed is kept.',
+        attempt: async (_signal, attempt) => {
+            if (attempt > 1) {
+                // their commits first; a rebase that conflicts stops here, as git says it
+                await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], { env });
+                await run_git_runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
+            }
+            try {
+                await run_git_runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+                    env,
+                });
+            }
+            catch (error) {
+                throw classifyPushFailure(error, target);
+            }
+        },
+    }, { attempts, policy: { baseDelayMs: 200, maxDelayMs: 2000 }, ...retry });
+}
+
+;// CONCATENATED MODULE: ./src/release/index-lock.ts
+
+
+
+
+/**
+ * A git killed mid-commit leaves `.git/index.lock`, and every later git write fails with git's
+ * own message. Found before the first write, with what to do.
+ */
+async function assertNoStaleIndexLock(cwd) {
+    const lock = (0,external_node_path_namespaceObject.resolve)(cwd, (await run_git_runGit(cwd, ['rev-parse', '--git-path', 'index.lock'])).trim());
+    const exists = await (0,promises_namespaceObject.access)(lock).then(() => true, () => false);
+    if (exists) {
+        throw conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
+            file: lock,
+            fix: 'If no git command is running in this repository (an earlier run was killed), delete the file and run again: the release resumes where it stopped.',
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/write-release-manifest.ts
+
+
+
+
+
 
 
 
@@ -45384,10 +45870,61 @@ async function writeReleaseManifest(options) {
         validateManifest(manifest);
         return { manifest, text: renderReleaseManifest(manifest), written: null };
     }
-    const written = await writeManifestFiles(manifest, options.dir);
+    const written = await writeManifestFiles(manifest, options.dir, options.boundary);
     // A re-run finds the release written before: report that one, with its own creation time.
     const kept = written.written ? manifest : await readManifestFile(written.path);
     return { manifest: kept, text: renderReleaseManifest(kept), written };
+}
+/**
+ * Before writing: a re-run checks out the commit it started from, so bring the branch up to what
+ * the remote holds, and an earlier attempt's manifest is found (and reproduced, not renamed).
+ */
+async function catchUpWithRemote(options) {
+    if (options.push)
+        await fastForwardFromRemote(options.cwd, options.push);
+}
+/**
+ * Commits the manifest and its BOM unless HEAD already holds them as they are, then pushes. The
+ * files decide, not whether this run wrote them: a run killed after writing and before its commit
+ * leaves them on disk, and its re-run must still commit and push them.
+ */
+async function recordReleaseManifest(written, options) {
+    const { cwd, boundary } = options;
+    const paths = [(0,external_node_path_namespaceObject.relative)(cwd, written.path), (0,external_node_path_namespaceObject.relative)(cwd, written.bomPath)];
+    const pending = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+    let commit = null;
+    if (pending.trim() !== '') {
+        await assertNoStaleIndexLock(cwd);
+        commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, paths, `chore(release): manifest ${written.name}`));
+    }
+    const push = options.push;
+    if (push)
+        await atBoundary(boundary, 'push', () => pushBranchWithRetry(cwd, push));
+    return { commit, pushed: push !== null };
+}
+
+;// CONCATENATED MODULE: ./src/release/write-boundary-from-environment.ts
+
+/**
+ * The kill-point test hook, off unless a test sets one of two variables:
+ * - `RELX_KILL_TRACE=<file>`: every write boundary passed is appended to the file, one a line
+ *   (how a test enumerates a command's boundaries);
+ * - `RELX_KILL_AT=<point>` or `<point>#<n>`: the process kills itself with SIGKILL on reaching
+ *   that boundary (the n-th time), as a crash or a cancelled job would stop it.
+ */
+function writeBoundaryFromEnvironment(env = process.env) {
+    const trace = env.RELX_KILL_TRACE;
+    const killAt = env.RELX_KILL_AT;
+    if (!trace && !killAt)
+        return undefined;
+    const [, point = '', occurrence = '1'] = /^(.*?)(?:#(\d+))?$/.exec(killAt ?? '') ?? [];
+    let seen = 0;
+    return (reached) => {
+        if (trace)
+            (0,external_node_fs_namespaceObject.appendFileSync)(trace, `${reached}\n`);
+        if (reached === point && ++seen === Number(occurrence))
+            process.kill(process.pid, 'SIGKILL');
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
@@ -45397,19 +45934,76 @@ function describeReason(reason) {
     switch (reason.kind) {
         case 'commit': {
             const scope = reason.scope ? `(${reason.scope})` : '';
-            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${render_plan_short(reason.sha)})`;
+            const where = [
+                reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
+                reason.origin === 'nested' ? 'nested' : null,
+                reason.via === 'root' ? 'empty commit, root component' : null,
+                reason.via === 'scope' ? 'empty commit, by its scope' : null,
+                reason.via === 'release-as' ? 'named by Release-As' : null,
+            ].filter(Boolean);
+            const sha = [render_plan_short(reason.sha), ...where].join(', ');
+            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
         }
+        case 'release-as':
+            return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${render_plan_short(reason.sha)})`;
         case 'dependency':
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
     }
 }
+/** Where the component's commits start, as a person reads it. */
+function describeStart(component) {
+    const since = component.since;
+    switch (since?.kind) {
+        case undefined:
+            return component.lastTag ? `since ${component.lastTag}` : 'whole history';
+        case 'tag':
+            return `since tag ${since.tag}`;
+        case 'version-file':
+            return since.createdFile
+                ? `since ${render_plan_short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
+                : `since ${render_plan_short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
+        case 'bootstrap-commit':
+            return `since bootstrap commit ${render_plan_short(since.commit)} (bootstrapCommit)`;
+        case 'history':
+            return 'whole history (no tag, no version file)';
+    }
+}
+const sourceText = {
+    configured: 'configured',
+    inferred: 'inferred from existing tags',
+    default: 'default, no tags yet',
+};
+/** One line per tag convention in use, with how many components follow it and why. */
+function describeTagConventions(plan) {
+    const groups = new Map();
+    for (const c of plan.components) {
+        if (c.notReleased)
+            continue; // never tagged
+        const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
+        groups.set(key, [...(groups.get(key) ?? []), c.name]);
+    }
+    return [...groups].map(([key, names]) => names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`);
+}
 const versionChange = (c) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
 function heading(plan) {
     const where = `${plan.branch ?? 'detached HEAD'} @ ${render_plan_short(plan.head)}`;
     const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
     return `Release plan for ${where} (${channel})`;
+}
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components) {
+    const byReason = new Map();
+    for (const c of components) {
+        const reason = c.notReleased ?? '';
+        byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+    }
+    return [...byReason].map(([reason, names]) => {
+        const shown = names.slice(0, 5).join(', ');
+        const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+        return `${names.length} not released (${reason}): ${shown}${more}.`;
+    });
 }
 /** The terminal table `relx plan` prints. */
 function renderPlanTable(plan) {
@@ -45419,7 +46013,12 @@ function renderPlanTable(plan) {
         lines.push('Nothing to release.');
     }
     else {
-        const rows = released.map((c) => [c.name, versionChange(c), c.bump, c.reasons.map(describeReason)]);
+        const rows = released.map((c) => [
+            c.name,
+            versionChange(c),
+            c.bump,
+            [...c.reasons.map(describeReason), describeStart(c)],
+        ]);
         const nameWidth = Math.max(9, ...rows.map((r) => r[0].length));
         const versionWidth = Math.max(7, ...rows.map((r) => r[1].length));
         const pad = (s, n) => s.padEnd(n);
@@ -45431,8 +46030,15 @@ function renderPlanTable(plan) {
                 lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
         }
     }
-    const unchanged = plan.components.length - released.length;
+    const notReleased = plan.components.filter((c) => c.notReleased);
+    const unchanged = plan.components.length - released.length - notReleased.length;
     lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
+    lines.push(...describeNotReleased(notReleased));
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
+    for (const warning of plan.warnings ?? [])
+        lines.push(`warning: ${warning}`);
     if (plan.ignoredCommits.length > 0) {
         lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
         for (const i of plan.ignoredCommits.slice(0, 20)) {
@@ -45462,11 +46068,19 @@ function renderPlanSummary(plan) {
     else {
         lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
         for (const c of released) {
-            const why = c.reasons.map((r) => e(describeReason(r))).join('<br>');
+            const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
             lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
         }
     }
-    const unchanged = plan.components.filter((c) => !c.release);
+    const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+    // each its own paragraph: a line right after the table would be read as one of its rows
+    for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+        lines.push('', e(line));
+    for (const warning of plan.warnings ?? [])
+        lines.push('', `> [!WARNING]\n> ${e(warning)}`);
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
     if (unchanged.length > 0) {
         lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
         lines.push(unchanged.map((c) => `\`${e(c.name)}\` ${e(c.currentVersion ?? '—')}`).join(', '), '', '</details>');
@@ -45481,7 +46095,54 @@ function renderPlanSummary(plan) {
     return `${lines.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/summary/fit-step-summary.ts
+/**
+ * GitHub refuses a step summary over 1 MiB (the step fails with "$GITHUB_STEP_SUMMARY upload
+ * aborted"), and a large monorepo's plan renders to more. The summary is for reading, the full
+ * data is in a file: so a summary over the cap is cut at a line, well below GitHub's limit, with
+ * a line saying how many rows were left out and where the rest is. Pure.
+ */
+const gitHubStepSummaryLimitBytes = 1024 * 1024;
+/** Ours: half of GitHub's, leaving room for other steps' summaries in the same job. */
+const stepSummaryCapBytes = 512 * 1024;
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** A markdown table row (not its `|---|` separator) or a list item: what a reader counts. */
+const isRow = (line) => (/^\|/.test(line) && !/^\|[\s:|-]+\|\s*$/.test(line)) || /^\s*[-*] /.test(line);
+function fitStepSummary(markdown, options) {
+    const cap = options.capBytes ?? stepSummaryCapBytes;
+    if (bytes(markdown) <= cap)
+        return { text: markdown, rowsLeftOut: 0, cut: false };
+    const lines = markdown.split('\n');
+    const totalRows = lines.filter(isRow).length;
+    const notice = (rows) => `\n> **Summary cut at ${Math.floor(cap / 1024)} KiB** (GitHub takes at most ${gitHubStepSummaryLimitBytes / 1024 / 1024} MiB): ` +
+        `${rows} row(s) left out. The full text is in ${options.whereFull}.\n`;
+    // the notice with the largest count it can carry, and a closing tag per possibly open <details>
+    const openDetails = (markdown.match(/<details\b/g) ?? []).length;
+    const reserve = bytes(notice(totalRows)) + openDetails * bytes('</details>\n') + 3;
+    if (reserve >= cap)
+        throw new RangeError(`A summary cap of ${cap} bytes leaves no room for the notice.`);
+    let used = 0;
+    let kept = 0;
+    let keptRows = 0;
+    let open = 0;
+    for (const line of lines) {
+        const size = bytes(line) + 1;
+        if (used + size > cap - reserve)
+            break;
+        used += size;
+        kept += 1;
+        if (isRow(line))
+            keptRows += 1;
+        open += (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    }
+    const closing = '</details>\n'.repeat(Math.max(0, open));
+    // a blank line first, so that neither the closing tags nor the notice continue a cut table
+    const text = `${lines.slice(0, kept).join('\n')}\n\n${closing}${notice(totalRows - keptRows)}`;
+    return { text, rowsLeftOut: totalRows - keptRows, cut: true };
+}
+
 ;// CONCATENATED MODULE: ./actions/write-manifest/main.ts
+
 
 
 
@@ -45560,9 +46221,9 @@ async function run() {
         const target = branch
             ? { remote: 'origin', branch, ...(inputs.token ? { token: inputs.token } : {}) }
             : null;
-        // a re-run checks out the commit it started from: see the manifest an earlier attempt pushed
-        if (target)
-            await fastForwardFromRemote(cwd, target);
+        const boundary = writeBoundaryFromEnvironment();
+        const record = { cwd, push: inputs.commit ? target : null, ...(boundary ? { boundary } : {}) };
+        await catchUpWithRemote(record);
         const dir = (0,external_node_path_namespaceObject.resolve)(cwd, inputs.directory);
         const previousFile = inputs.previous ? (0,external_node_path_namespaceObject.resolve)(cwd, inputs.previous) : undefined;
         const result = await writeReleaseManifest({
@@ -45575,43 +46236,56 @@ async function run() {
             naming: inputs.naming,
             clock: { now: () => new Date() },
             dryRun: inputs.dryRun,
+            ...(boundary ? { boundary } : {}),
         });
         const { manifest } = result;
-        const previous = manifest.metadata.previous
-            ? await readManifestFile(previousFile ?? (0,external_node_path_namespaceObject.resolve)(dir, `${manifest.metadata.previous}.yaml`)).catch(() => null)
-            : null;
+        const previous = await readPrevious(manifest, previousFile ?? null, dir);
         setOutput('name', manifest.metadata.name);
         if (!result.written) {
             info(result.text);
-            await summary.addRaw(renderSummary(manifest, previous, 'dry run: nothing written')).write();
+            const summary = renderSummary(manifest, previous, 'dry run: nothing written');
+            await summary_summary.addRaw(fitStepSummary(summary, { whereFull: 'the log of this step' }).text).write();
             return;
         }
         const path = (0,external_node_path_namespaceObject.relative)(cwd, result.written.path);
         const bomPath = (0,external_node_path_namespaceObject.relative)(cwd, result.written.bomPath);
-        setOutput('path', path);
-        setOutput('sha256', result.written.sha256);
-        setOutput('bom-path', bomPath);
-        if (result.written.written && inputs.commit) {
+        if (inputs.commit) {
             process.env.GIT_AUTHOR_NAME ||= inputs.gitUserName;
             process.env.GIT_AUTHOR_EMAIL ||= inputs.gitUserEmail;
             process.env.GIT_COMMITTER_NAME ||= inputs.gitUserName;
             process.env.GIT_COMMITTER_EMAIL ||= inputs.gitUserEmail;
-            const commit = await commitFiles(cwd, [path, bomPath], `chore(release): manifest ${manifest.metadata.name}`);
-            info(`Committed ${path} and ${bomPath} as ${commit}.`);
+            const recorded = await recordReleaseManifest(result.written, record);
+            info(recorded.commit
+                ? `Committed ${path} and ${bomPath} as ${recorded.commit}.`
+                : `${path} and ${bomPath} are committed already.`);
+            if (recorded.pushed && target)
+                info(`Pushed ${target.branch} to ${target.remote}.`);
         }
-        if (target && inputs.commit) {
-            await pushBranchWithRetry(cwd, target);
-            info(`Pushed ${target.branch} to ${target.remote}.`);
-        }
+        // set once recorded: the dispatch that follows must hand over a manifest that is on the branch
+        setOutput('path', path);
+        setOutput('sha256', result.written.sha256);
+        setOutput('bom-path', bomPath);
         const status = result.written.written ? `written to \`${escapeSummaryText(path)}\`` : 'already written';
-        await summary.addRaw(renderSummary(manifest, previous, status)).write();
+        const summary = renderSummary(manifest, previous, status);
+        await summary_summary.addRaw(fitStepSummary(summary, { whereFull: `the manifest ${path}` }).text).write();
     }
     catch (error) {
         setFailed(renderError(error));
     }
 }
-function renderSummary(manifest, previous, status) {
+/** The release this one follows, for the summary; one that cannot be read says so, it is no first release. */
+async function readPrevious(manifest, file, dir) {
+    const name = manifest.metadata.previous;
+    if (!name)
+        return null;
+    return readManifestFile(file ?? (0,external_node_path_namespaceObject.resolve)(dir, `${name}.yaml`)).then((m) => ({ manifest: m }), (error) => {
+        warning(`Cannot read the previous release ${name}: ${renderError(error)}`);
+        return { unreadable: renderError(error) };
+    });
+}
+function renderSummary(manifest, previousRead, status) {
     const e = escapeSummaryText;
+    const previous = previousRead && 'manifest' in previousRead ? previousRead.manifest : null;
     const changes = previous ? diffManifests(previous, manifest) : null;
     const changed = new Map(changes?.changed.map((c) => [c.name, `${e(c.from)} → ${e(c.to)}`]) ?? []);
     const added = new Set(changes?.added.map((c) => c.name) ?? []);
@@ -45623,12 +46297,16 @@ function renderSummary(manifest, previous, status) {
     const lines = [
         `## Release manifest ${e(manifest.metadata.name)} (${status})`,
         '',
-        previous ? `Follows ${e(previous.metadata.name)}.` : 'The first release.',
+        previous
+            ? `Follows ${e(previous.metadata.name)}.`
+            : previousRead && 'unreadable' in previousRead
+                ? `Follows ${e(manifest.metadata.previous ?? '')}, whose manifest could not be read (${e(previousRead.unreadable)}): changes not shown.`
+                : 'The first release.',
         '',
         '| component | kind | version | pin | change |',
         '|---|---|---|---|---|',
         ...rows.map(([name = '', kind = '', version = '', pin = '']) => {
-            const change = changed.get(name) ?? (added.has(name) ? 'added' : previous ? 'carried over' : 'new');
+            const change = changed.get(name) ?? (added.has(name) ? 'added' : previousRead ? 'carried over' : 'new');
             return `| \`${e(name)}\` | ${e(kind)} | ${e(version)} | \`${e(pin.slice(0, 19))}…\` | ${change} |`;
         }),
     ];
