@@ -1,6 +1,6 @@
 import type { Component } from '../workspace/component.js';
 import { compareVersions, isVersionOf, prereleaseId } from '../versioning/compare-versions.js';
-import { tagMatcher } from '../versioning/tag-format.js';
+import { tagMatcher, tagPrefix } from '../versioning/tag-format.js';
 
 export interface ReleaseTag {
   tag: string;
@@ -36,16 +36,21 @@ export function findLastReleases(
   channel: string | null,
 ): Map<string, ComponentReleases> {
   const result = new Map<string, ComponentReleases>();
+  // Each component looks only at the tags that start with its format's prefix: with hundreds of
+  // components and thousands of tags, matching every tag against every component dominated planning.
+  const allByName = new SortedTags(all.map((name) => ({ name })));
+  const reachableByName = new SortedTags(reachable);
   for (const component of components) {
     const versionOf = tagMatcher(component.tagFormat, component);
+    const prefix = tagPrefix(component.tagFormat, component);
     const released: string[] = [];
-    for (const tag of all) {
+    for (const { name: tag } of allByName.startingWith(prefix)) {
       const version = versionOf(tag);
       if (version !== null && isVersionOf(component.scheme, version)) released.push(version);
     }
     let lastStable: ReleaseTag | null = null;
     let lastOnChannel: ReleaseTag | null = null;
-    for (const { name: tag, commit } of reachable) {
+    for (const { name: tag, commit } of reachableByName.startingWith(prefix)) {
       const version = versionOf(tag);
       if (version === null || !isVersionOf(component.scheme, version)) continue;
       const pre = prereleaseId(version);
@@ -81,4 +86,28 @@ export function findLastReleases(
     result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
   }
   return result;
+}
+
+/** Tags sorted by name (UTF-16 order, the order `startsWith` agrees with): a prefix is one range. */
+class SortedTags<T extends { name: string }> {
+  private readonly sorted: T[];
+
+  constructor(tags: readonly T[]) {
+    this.sorted = [...tags].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  *startingWith(prefix: string): Generator<T> {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.sorted[mid]?.name ?? '') < prefix) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < this.sorted.length; i++) {
+      const tag = this.sorted[i] as T;
+      if (!tag.name.startsWith(prefix)) return;
+      yield tag;
+    }
+  }
 }

@@ -32,6 +32,11 @@ export function renderTag(format: string, subject: TagSubject, version: string):
 }
 
 /** A matcher for one component's tags; returns the version a tag carries, or null. */
+/** The literal text every tag of this format starts with, before its version (`@acme/api@`, `v`). */
+export function tagPrefix(format: string, subject: TagSubject): string {
+  return renderTag(format, subject, '\u0000').split('\u0000')[0] ?? '';
+}
+
 export function tagMatcher(format: string, subject: TagSubject): (tag: string) => string | null {
   const [before, after] = renderTag(format, subject, '\u0000').split('\u0000') as [string, string];
   const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
