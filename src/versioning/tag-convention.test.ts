@@ -52,6 +52,17 @@ describe('inferring tag conventions', () => {
     expect(result.lockstep).toEqual([]);
   });
 
+  it('never takes another component’s tags: a chart in charts/api does not read the tags of the component named api', () => {
+    const result = inferTagConventions(
+      [subject('api', 'services/api', '1.2.0'), subject('api-chart', 'charts/api', '0.1.0')],
+      ['api@1.1.0', 'api@1.2.0'],
+    );
+    expect(formats(result)).toEqual({
+      api: '{name}@{version} (inferred)',
+      'api-chart': '{name}@{version} (default)',
+    });
+  });
+
   it('keeps the default when a component has no tags, and a configured format always', () => {
     const configured = {
       ...subject('@acme/api', 'packages/api'),

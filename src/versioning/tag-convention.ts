@@ -83,6 +83,7 @@ export function inferTagConventions(
     .reduce<string | null>((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
   const byComponent = new Map<string, TagConvention>();
   const warnings: string[] = [];
+  const claimed = claimedPrefixes(components);
   for (const component of components) {
     if (component.tagFormatSource !== 'default') {
       byComponent.set(component.name, { format: component.tagFormat, source: 'configured' });
@@ -100,6 +101,9 @@ export function inferTagConventions(
       const prefix = renderTag(format, component, '');
       if (seen.has(prefix)) continue;
       seen.add(prefix);
+      // `api@1.2.0` is the tag of the component named api, not of a chart in charts/api
+      const owner = claimed.get(prefix);
+      if (owner !== undefined && owner !== component.name) continue;
       const versions = (index.get(prefix) ?? []).filter((v) => isVersionOf(component.scheme, v));
       if (versions.length === 0) continue;
       const newest = versions.reduce((a, b) => (compareVersions(component.scheme, b, a) > 0 ? b : a));
@@ -121,6 +125,23 @@ export function inferTagConventions(
     .filter((c) => byComponent.get(c.name)?.source === 'inferred')
     .map((c) => c.name);
   return { byComponent, lockstep: lockstep.length >= 2 ? lockstep : [], warnings };
+}
+
+/**
+ * The tag prefixes a component's own name (or its configured format) spells: another component's
+ * folder or unscoped name that happens to spell the same prefix must not take its tags.
+ */
+function claimedPrefixes(components: readonly ConventionSubject[]): Map<string, string> {
+  const claimed = new Map<string, string>();
+  for (const component of components) {
+    const own = ['{name}@{version}', '{name}-v{version}'];
+    if (component.tagFormatSource !== 'default') own.push(component.tagFormat);
+    for (const format of own) {
+      const prefix = renderTag(format, component, '');
+      if (prefix !== '' && prefix !== 'v') claimed.set(prefix, component.name);
+    }
+  }
+  return claimed;
 }
 
 function ambiguityWarning(component: ConventionSubject, present: Candidate[], chosen: Candidate): string {
