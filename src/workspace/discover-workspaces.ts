@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configurationError } from '../relx-error.js';
 import type { DependencyEdge } from './component.js';
+import type { ComponentType } from './relx-config.js';
+import type { VersionFileSpec } from '../version-files/read-version-file.js';
 import { readJsonFile } from './read-workspace-json.js';
 import {
   matchNxProjects,
@@ -20,6 +22,10 @@ export interface WorkspacePackage {
   private: boolean;
   /** Edges to other packages of the workspace only. */
   dependsOn: DependencyEdge[];
+  /** Absent: an npm package. */
+  type?: ComponentType;
+  /** Absent: its type's own version file. */
+  versionFiles?: VersionFileSpec[];
 }
 
 const dependencyFields = [

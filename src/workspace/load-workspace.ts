@@ -6,6 +6,14 @@ import type { Component, DependencyEdge, VersioningScheme } from './component.js
 import { assertAcyclic } from './component-graph.js';
 import { discoverWorkspaces, type WorkspaceDiscovery, type WorkspacePackage } from './discover-workspaces.js';
 import { closest, readRelxConfig } from './read-relx-config.js';
+import {
+  declaredVersionFiles,
+  defaultFileVersion,
+  defaultVersionFile,
+  goModuleOf,
+} from './component-version-files.js';
+import { goTagFormat } from '../versioning/go-tag-format.js';
+import { renderTag } from '../versioning/tag-format.js';
 import { parseJsonText } from './read-workspace-json.js';
 import {
   componentNamePattern,
@@ -26,14 +34,6 @@ export interface Workspace {
 
 const normalizePath = (path: string) =>
   path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
-
-/** Where each component type keeps its version, when it has a file for it. */
-function versionFileOf(type: ComponentType, path: string): string | null {
-  const prefix = path ? `${path}/` : '';
-  if (type === 'npm-package') return `${prefix}package.json`;
-  if (type === 'helm-chart') return `${prefix}Chart.yaml`;
-  return null;
-}
 
 /** The version (and, for a package.json, privacy) in a component's version file. */
 async function readVersionFile(
@@ -175,8 +175,30 @@ async function componentOf(
   }
   // A declared folder with a package.json is an npm package, as the schema says.
   const hasPackageJson = await isFile(join(root, paths[0] ?? '', 'package.json'));
-  const type: ComponentType = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
-  const versionFile = versionFileOf(type, paths[0] ?? '');
+  const type: ComponentType =
+    entry?.type ?? found?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+  const declaredFiles = entry?.versionFiles
+    ? await declaredVersionFiles(root, entry.versionFiles, field, at)
+    : null;
+  const versionFiles =
+    declaredFiles?.specs ??
+    found?.versionFiles ??
+    [defaultVersionFile(type, paths[0] ?? '')].filter((f) => f !== null);
+  const versionFile = versionFiles[0]?.file ?? null;
+  const goModule =
+    type === 'go-module'
+      ? {
+          modulePath: await goModuleOf(root, paths[0] ?? '', name, field, at),
+          majorVersionPath: entry?.majorVersionPath ?? 'refuse',
+        }
+      : undefined;
+  if (goModule && entry?.tagFormat) {
+    throw at(
+      `${field}.tagFormat`,
+      `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`,
+      `Remove tagFormat from ${field}.`,
+    );
+  }
   const versioning = entry?.versioning ?? config.versioning;
   const scheme: VersioningScheme =
     versioning === 'calver'
@@ -187,10 +209,15 @@ async function componentOf(
     ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
   ];
   const file =
-    found && type === 'npm-package'
+    found && type === (found.type ?? 'npm-package') && !declaredFiles
       ? { version: found.version, private: found.private }
-      : await readVersionFile(root, versionFile);
+      : declaredFiles
+        ? { version: declaredFiles.version, private: false }
+        : type === 'npm-package' || type === 'helm-chart'
+          ? await readVersionFile(root, versionFile)
+          : { version: await defaultFileVersion(root, versionFiles[0] ?? null), private: false };
   const version = file.version ?? entry?.version ?? null;
+  const tagFormat = goModule ? goTagFormat(paths[0] ?? '') : (entry?.tagFormat ?? config.tagFormat);
   const isPrivate = found?.private ?? file.private;
   const notReleased = notReleasedBecause(
     isPrivate,
@@ -203,9 +230,11 @@ async function componentOf(
     paths,
     version,
     versionFile,
+    ...(entry?.versionFiles || versionFiles.length > 1 || found?.versionFiles ? { versionFiles } : {}),
+    ...(goModule ? { goModule } : {}),
     scheme,
-    tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
-    ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' as const }),
+    tagFormat: tagFormat ?? defaultTagFormat,
+    ...(tagFormat ? {} : { tagFormatSource: 'default' as const }),
     ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
     dependsOn,
     private: isPrivate,
@@ -369,6 +398,8 @@ async function nothingToRelease(
     fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
   });
 }
+
+const renderGoTag = (folder: string) => renderTag(goTagFormat(folder), folder, '1.2.3');
 
 /** Build metadata is SemVer's; a CalVer component ignores it. */
 function buildMetadataOf(template: string | undefined, scheme: VersioningScheme): { buildMetadata?: string } {
