@@ -57,7 +57,7 @@ export async function planGoModuleFiles(
   const read = async (file: string) => out.get(file) ?? files.get(file) ?? (await input.readFile(file));
   const otherModules = input.components.flatMap((c) => (c.goModule ? [c.goModule.modulePath] : []));
   const listed = input.listFiles ? await input.listFiles() : [];
-  for (const { component, from, to } of moved) {
+  for (const { component, from, to, version } of moved) {
     const goMod = component.versionFile ?? 'go.mod';
     const own = await read(goMod);
     if (own !== null) out.set(goMod, updateGoMod(own, { modulePath: to }, goMod));
@@ -81,7 +81,9 @@ export async function planGoModuleFiles(
         : content.replace(new RegExp(`"${escapeRegExp(from)}((?:/[^"\\s]*)?)"`, 'g'), (match, rest: string) =>
             rewrite(match, rest, (p) => `"${p}"`),
           );
-      if (updated !== content && (!isGoMod || goModulePath(updated) !== null)) out.set(file, updated);
+      // A requirement of the moved module names its new major version with its new path.
+      const required = isGoMod ? updateGoMod(updated, { dependencies: { [to]: version } }, file) : updated;
+      if (required !== content && (!isGoMod || goModulePath(required) !== null)) out.set(file, required);
     }
   }
   return out;
