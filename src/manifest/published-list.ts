@@ -16,6 +16,7 @@ export const publishedKinds = [
   'terraform-module',
   'kustomize-base',
   'cdk-app',
+  'go-module',
   'files',
 ] as const;
 export type PublishedKind = (typeof publishedKinds)[number];
@@ -34,9 +35,16 @@ export const publishedItemSchema = z
     reference: z
       .string()
       .min(1)
-      .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0 or oci://ghcr.io/acme/charts/api:1.3.0'),
+      .describe(
+        'npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0',
+      ),
     registry: z.string().min(1).optional(),
-    digest: z.string().min(1).optional().describe('sha256:…'),
+    digest: z.string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+      .optional()
+      .describe('Go modules: the commit the tag points at.'),
     integrity: z.string().min(1).optional().describe('sha512-…'),
     skipped: z.boolean().describe('true when the same content was already published'),
   })

@@ -68,6 +68,33 @@ export const manifestInfrastructureSchema = z
   .strict();
 export type ManifestInfrastructure = z.infer<typeof manifestInfrastructureSchema>;
 
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+export const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+
+export const manifestModuleSchema = z
+  .object({
+    name: componentName,
+    module: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+      .describe('The Go module path (go.mod `module`).'),
+    version: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+      .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+      .describe('The commit the tag points at.'),
+    sum: z
+      .string()
+      .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+      .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+  })
+  .strict();
+export type ManifestModule = z.infer<typeof manifestModuleSchema>;
+
 export const compatibilityRowSchema = z
   .record(componentName, z.string().min(1))
   .describe(
@@ -102,6 +129,12 @@ export const releaseManifestSchema = z
         packages: z.array(manifestPackageSchema),
         images: z.array(manifestImageSchema),
         infrastructure: z.array(manifestInfrastructureSchema),
+        modules: z
+          .array(manifestModuleSchema)
+          .optional()
+          .describe(
+            'Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.',
+          ),
       })
       .strict(),
     compatibility: z
@@ -175,6 +208,17 @@ export function renderReleaseManifest(manifest: ReleaseManifest): string {
         version: i.version,
         ...(i.digest === undefined ? {} : { digest: i.digest }),
       })),
+      ...(components.modules === undefined
+        ? {}
+        : {
+            modules: byName(components.modules).map((m) => ({
+              name: m.name,
+              module: m.module,
+              version: m.version,
+              commit: m.commit,
+              sum: m.sum,
+            })),
+          }),
     },
     compatibility: manifest.compatibility.map(sortedRow),
   };
@@ -187,5 +231,7 @@ export function manifestVersions(manifest: ReleaseManifest): Map<string, string>
   for (const p of manifest.components.packages) versions.set(p.name, p.version);
   for (const i of manifest.components.images) versions.set(i.name, i.tag);
   for (const i of manifest.components.infrastructure) versions.set(i.name, i.version);
+  // A Go module's version without Go's `v`, like every other component's.
+  for (const m of manifest.components.modules ?? []) versions.set(m.name, m.version.replace(/^v/, ''));
   return versions;
 }

@@ -1,6 +1,11 @@
 import semver from 'semver';
 import { inputError } from '../relx-error.js';
-import { manifestVersions, type CompatibilityRow, type ReleaseManifest } from './release-manifest.js';
+import {
+  goModuleSumPattern,
+  manifestVersions,
+  type CompatibilityRow,
+  type ReleaseManifest,
+} from './release-manifest.js';
 
 /** One floating or missing pin: which component, which field, what is wrong. */
 export interface ManifestViolation {
@@ -70,6 +75,21 @@ export function findManifestViolations(manifest: ReleaseManifest): ManifestViola
     else if (!sha256Digest.test(i.digest)) {
       add('infrastructure', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
     }
+  }
+  for (const m of manifest.components.modules ?? []) {
+    claim('modules', m.name);
+    const floating = floatingVersion(m.version.replace(/^v/, ''));
+    if (floating || !m.version.startsWith('v'))
+      add('modules', m.name, 'version', `version "${m.version}" is not an exact Go module version (v1.2.3)`);
+    if (!/^[0-9a-f]{40}$/.test(m.commit))
+      add('modules', m.name, 'commit', 'has no commit; pin the module at the commit its tag points at');
+    if (!goModuleSumPattern.test(m.sum))
+      add(
+        'modules',
+        m.name,
+        'sum',
+        `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`,
+      );
   }
   return violations;
 }

@@ -9,6 +9,7 @@ import { RegistryClient, type RegistryCredentials } from '../oci/registry-client
 import { configurationError, conflictError, RelxError, renderError } from '../relx-error.js';
 import { topologicalOrder } from '../workspace/component-graph.js';
 import type { Component } from '../workspace/component.js';
+import { goModuleTask } from '../go/go-module-publish.js';
 import { packPackage, publishPackage, registryState, type PackedPackage } from './npm-registry.js';
 
 export interface PublishReleaseOptions {
@@ -53,7 +54,7 @@ interface Task {
   /** Is it already there? 'same' → skip; throws on a conflict. */
   check(): Promise<'absent' | 'same'>;
   publish(): Promise<Omit<PublishedItem, 'component' | 'kind' | 'version' | 'skipped'>>;
-  pin(): Promise<{ digest?: string; integrity?: string; registry?: string }>;
+  pin(): Promise<{ digest?: string; integrity?: string; registry?: string; commit?: string }>;
 }
 
 /** A dist-tag from the version: 1.3.0 → latest; 1.3.0-rc.2 → rc. */
@@ -144,6 +145,9 @@ async function planTasks(options: PublishReleaseOptions, packDir: string): Promi
         });
         break;
       }
+      case 'go-module':
+        tasks.push(goModuleTask(options.root, component, version));
+        break;
       case 'container-image':
       case 'helm-chart':
       case 'terraform-module':
