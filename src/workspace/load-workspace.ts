@@ -88,7 +88,7 @@ export async function loadWorkspace(root: string, options: { configFile?: string
   const discovery = config.discoverWorkspaces
     ? await discoverWorkspaces(root, { exclude: config.exclude })
     : noDiscovery;
-  const byName = new Map(discovery.packages.map((p) => [p.name, p]));
+  const byName = new Map(adoptedByDeclaredNames(discovery.packages, config).map((p) => [p.name, p]));
   const declared = new Map<string, { entry: ComponentConfig; index: number }>();
   config.components.forEach((entry, index) => {
     if (declared.has(entry.name)) {
@@ -128,6 +128,31 @@ export async function loadWorkspace(root: string, options: { configFile?: string
   const lockstep = lockstepGroups(config, discovery, components, at);
   assertAcyclic(components, config.propagation.through, file);
   return { root, configFile: file, config: { ...config, lockstep }, components };
+}
+
+/**
+ * A Go module, crate or Python project the config declares under its own name at its folder
+ * (`- { name: sdk, type: go-module, path: sdk/go }`) is that discovered component, renamed: its
+ * module path or package name is no name to type. npm packages keep their package.json names.
+ */
+function adoptedByDeclaredNames(
+  packages: readonly WorkspacePackage[],
+  config: RelxConfig,
+): WorkspacePackage[] {
+  const names = new Set(packages.map((p) => p.name));
+  const renamed = new Map<string, string>();
+  for (const entry of config.components) {
+    const folder = normalizePath(entry.paths?.[0] ?? entry.path ?? '\0');
+    if (names.has(entry.name)) continue;
+    const found = packages.find((p) => p.type !== undefined && p.path === folder && !renamed.has(p.name));
+    if (found && (entry.type === undefined || entry.type === found.type)) renamed.set(found.name, entry.name);
+  }
+  if (renamed.size === 0) return [...packages];
+  return packages.map((p) => ({
+    ...p,
+    name: renamed.get(p.name) ?? p.name,
+    dependsOn: p.dependsOn.map((e) => ({ ...e, name: renamed.get(e.name) ?? e.name })),
+  }));
 }
 
 interface ComponentContext {
@@ -369,10 +394,6 @@ async function nothingToRelease(
   file: string | null,
 ): Promise<RelxError> {
   const others = [
-    ['Cargo.toml', 'Rust crates'],
-    ['pyproject.toml', 'a Python project'],
-    ['go.work', 'Go modules'],
-    ['go.mod', 'a Go module'],
     ['pom.xml', 'a Maven project'],
     ['build.gradle', 'a Gradle project'],
   ];
@@ -382,7 +403,7 @@ async function nothingToRelease(
   }
   const lines = [
     discovery
-      ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+      ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, a named package.json at the root, Cargo.toml (a crate or `[workspace] members`), go.work and go.mod files, and pyproject.toml (a project or `[tool.uv.workspace] members`).'
       : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
   ];
   if (discovery?.source) lines.push(`${discovery.source} matched no folder with a named package.json.`);
