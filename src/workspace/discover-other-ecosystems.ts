@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { runGit } from '../git/run-git.js';
 import { configurationError } from '../relx-error.js';
 import { goModulePath } from '../version-files/go-mod.js';
 import { normalizePythonName } from '../version-files/toml-version.js';
@@ -145,6 +146,29 @@ function cargoEdges(toml: Table, names: ReadonlySet<string>, workspaceDependenci
   return edges;
 }
 
+/**
+ * Folders with a committed go.mod: from git's index when the folder is a repository (a walk of
+ * a large repository's fixtures costs a second; a module not committed is not released), else
+ * by walking it. Vendored, testdata and dot folders
+ * hold no modules of the repository.
+ */
+async function goModFolders(root: string, excluded: readonly RegExp[]): Promise<string[]> {
+  const listed = await runGit(root, ['ls-files', '-z', '--cached', '--', ':(glob)**/go.mod']).catch(
+    () => null,
+  );
+  if (listed === null) return foldersWith(root, 'go.mod', excluded);
+  const skipped = (folder: string) =>
+    folder
+      .split('/')
+      .some((part) => part.startsWith('.') || ['node_modules', 'vendor', 'testdata'].includes(part));
+  return listed
+    .split('\0')
+    .filter((file) => file === 'go.mod' || file.endsWith('/go.mod'))
+    .map((file) => file.slice(0, -'go.mod'.length).replace(/\/$/, ''))
+    .filter((folder) => !skipped(folder) && !isExcludedFolder(folder, excluded))
+    .sort();
+}
+
 /** go.work's `use` folders, single (`use ./sdk`) or in a block. */
 function goWorkUses(text: string): string[] {
   const uses: string[] = [];
@@ -169,7 +193,7 @@ function goWorkUses(text: string): string[] {
  */
 export async function discoverGo(root: string, excluded: readonly RegExp[]): Promise<EcosystemDiscovery> {
   const work = await readText(root, 'go.work');
-  const folders = work !== null ? goWorkUses(work) : await foldersWith(root, 'go.mod', excluded);
+  const folders = work !== null ? goWorkUses(work) : await goModFolders(root, excluded);
   const modules: Array<{ folder: string; path: string; text: string }> = [];
   for (const folder of folders.filter((f) => !isExcludedFolder(f, excluded))) {
     const text = await readText(root, inFolder(folder, 'go.mod'));
