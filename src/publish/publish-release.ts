@@ -148,6 +148,11 @@ async function planTasks(options: PublishReleaseOptions, packDir: string): Promi
       case 'go-module':
         tasks.push(goModuleTask(options.root, component, version));
         break;
+      case 'cargo-crate':
+      case 'python-package':
+        // Versioned and tagged by relx; crates.io and PyPI uploads are the project's own step.
+        options.onProgress?.(`${name} (${component.type}): tagged; relx does not upload it to a registry`);
+        continue;
       case 'container-image':
       case 'helm-chart':
       case 'terraform-module':
