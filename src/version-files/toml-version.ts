@@ -137,9 +137,12 @@ function editPythonDependencies(lines: string[], dependencies: Record<string, st
       continue;
     }
     if (requirementTables.has(table)) {
-      lines[i] = line.replace(/(["'])([^"'\n]*)\1/g, (whole, q: string, text: string) =>
-        /[<>=~!]/.test(text) ? `${q}${editRequirement(text, normalized)}${q}` : whole,
-      );
+      // A requirement's marker may quote in the other style: "x>=1 ; python_version >= '3.9'".
+      lines[i] = line.replace(/"([^"\n]*)"|'([^'\n]*)'/g, (whole, double?: string, single?: string) => {
+        const text = double ?? single ?? '';
+        const q = double === undefined ? "'" : '"';
+        return /[<>=~!]/.test(text) ? `${q}${editRequirement(text, normalized)}${q}` : whole;
+      });
     } else if (/^tool\.poetry\.(.+\.)?dependencies$/.test(table)) {
       const entry = /^(\s*)([A-Za-z0-9._-]+)(\s*=\s*)(["'])([^"']*)\4([\s\S]*)$/.exec(line);
       const version = entry ? normalized.get(normalizePythonName(entry[2] ?? '')) : undefined;
