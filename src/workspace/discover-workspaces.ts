@@ -193,7 +193,10 @@ async function discoverOtherEcosystems(
     discoverGo(root, excluded),
     discoverPython(root, excluded),
   ]);
-  const packages = found.flatMap((f) => f.packages);
+  // One component per folder: where an npm package is, it stays the component (as before
+  // other ecosystems were discovered); the config can declare the other one elsewhere.
+  const npmFolders = new Set(npmPackages.map((p) => p.path));
+  const packages = found.flatMap((f) => f.packages).filter((p) => !npmFolders.has(p.path));
   const fileOf = (p: WorkspacePackage) =>
     p.versionFiles?.[0]?.file ?? (p.path ? `${p.path}/package.json` : 'package.json');
   const seen = new Map(npmPackages.map((p) => [p.name, p]));

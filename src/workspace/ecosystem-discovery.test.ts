@@ -174,3 +174,20 @@ describe('zero-config discovery beyond npm', () => {
     expect(read(repo, 'packages/client/pyproject.toml')).toContain('version = "1.0.1"');
   });
 });
+
+describe('beside an npm package in the same folder', () => {
+  it('keeps the npm package as the component of its folder, as before other ecosystems were discovered', async () => {
+    const repo = GitRepo.create();
+    repo.commit('chore: layout', {
+      'package.json': '{ "name": "orion", "version": "1.0.0" }\n',
+      'go.mod': `module ${host}\n\ngo 1.19\n`,
+      'pyproject.toml': '[project]\nname = "orion-docs"\nversion = "0.1.0"\n',
+      'sdk/go/go.mod': `module ${host}/sdk/go\n\ngo 1.19\n`,
+    });
+    const workspace = await loadWorkspace(repo.dir);
+    expect(workspace.components.map((c) => [c.name, c.type, c.paths])).toEqual([
+      [`${host}/sdk/go`, 'go-module', ['sdk/go']],
+      ['orion', 'npm-package', ['']],
+    ]);
+  });
+});
