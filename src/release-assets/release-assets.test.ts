@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getOctokit } from '@actions/github';
+import { GitHubApiServer } from '../../test/github-api/github-api-server.js';
+import type { GitHubRequest } from '../github/github-request.js';
+import { collectReleaseAssets, renderChecksums } from './release-assets.js';
+import { uploadReleaseAssets } from './upload-release-assets.js';
+
+let server: GitHubApiServer;
+beforeEach(async () => {
+  server = await GitHubApiServer.start();
+});
+afterEach(() => server.close());
+
+const request = () =>
+  getOctokit('ghs_test', { baseUrl: server.url, request: { retries: 0 } })
+    .request as unknown as GitHubRequest;
+const target = { owner: 'acme', repo: 'orion', tag: 'cli@1.9.0' };
+
+/** What CI built: the CLI for three platforms, in dist/. */
+function aBuild(): string {
+  const root = mkdtempSync(join(tmpdir(), 'relx-assets-'));
+  mkdirSync(join(root, 'dist'));
+  for (const platform of ['linux-amd64', 'darwin-arm64', 'windows-amd64.exe']) {
+    writeFileSync(join(root, 'dist', `orion-${platform}`), `binary for ${platform}\n`);
+  }
+  writeFileSync(join(root, 'dist', 'build.log'), 'not an asset\n');
+  return root;
+}
+
+async function aRelease(): Promise<void> {
+  await request()('POST /repos/{owner}/{repo}/releases', {
+    ...target,
+    tag_name: target.tag,
+    name: 'cli 1.9.0',
+  });
+}
+
+describe('release assets on a GitHub Release', () => {
+  it('uploads the built files and a checksums.txt that `sha256sum -c` accepts', async () => {
+    const root = aBuild();
+    await aRelease();
+    const assets = await collectReleaseAssets(root, ['dist/orion-*']);
+    const uploaded = await uploadReleaseAssets(request(), target, assets);
+    expect(server.violations).toEqual([]);
+    expect(uploaded.map((a) => [a.name, a.uploaded])).toEqual([
+      ['checksums.txt', true],
+      ['orion-darwin-arm64', true],
+      ['orion-linux-amd64', true],
+      ['orion-windows-amd64.exe', true],
+    ]);
+    const checksums = server.requests.find((r) => r.query.name === 'checksums.txt')?.body as Buffer;
+    expect(checksums.toString()).toBe(renderChecksums(assets));
+    writeFileSync(join(root, 'dist', 'checksums.txt'), checksums);
+    const check = execFileSync('sha256sum', ['-c', 'checksums.txt'], {
+      cwd: join(root, 'dist'),
+      encoding: 'utf8',
+    });
+    expect(check.trim().split('\n')).toEqual([
+      'orion-darwin-arm64: OK',
+      'orion-linux-amd64: OK',
+      'orion-windows-amd64.exe: OK',
+    ]);
+    for (const asset of uploaded) {
+      expect(asset.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(asset.url).toBe(`https://github.com/acme/orion/releases/download/cli@1.9.0/${asset.name}`);
+    }
+  });
+
+  it('uploads nothing new on a re-run', async () => {
+    const root = aBuild();
+    await aRelease();
+    await uploadReleaseAssets(request(), target, await collectReleaseAssets(root, ['dist/orion-*']));
+    const before = server.requests.length;
+    const again = await uploadReleaseAssets(
+      request(),
+      target,
+      await collectReleaseAssets(root, ['dist/orion-*']),
+    );
+    expect(again.every((a) => !a.uploaded)).toBe(true);
+    expect(server.requests.slice(before).map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('refuses an asset of the same name with other content, and uploads nothing', async () => {
+    const root = aBuild();
+    await aRelease();
+    await uploadReleaseAssets(request(), target, await collectReleaseAssets(root, ['dist/orion-linux-*']));
+    writeFileSync(join(root, 'dist', 'orion-linux-amd64'), 'a different build\n');
+    const before = server.requests.length;
+    await expect(
+      uploadReleaseAssets(request(), target, await collectReleaseAssets(root, ['dist/orion-*'])),
+    ).rejects.toMatchObject({
+      kind: 'conflict',
+      message: expect.stringMatching(
+        /orion-linux-amd64 is on release cli@1\.9\.0 with sha256:[0-9a-f]{64}, not sha256:/,
+      ),
+    });
+    expect(server.requests.slice(before).map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('refuses globs that match nothing, naming the field', async () => {
+    await expect(collectReleaseAssets(aBuild(), ['out/*'])).rejects.toMatchObject({
+      kind: 'configuration',
+      field: 'assets',
+    });
+  });
+});
