@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
-import { GitHubApiServer } from '../../test/github-api/github-api-server.js';
-import type { GitHubRequest } from '../github/github-request.js';
-import { collectReleaseAssets, renderChecksums } from './release-assets.js';
-import { uploadReleaseAssets } from './upload-release-assets.js';
+import { GitHubApiServer } from '../github-api/github-api-server.js';
+import type { GitHubRequest } from '../../src/github/github-request.js';
+import { collectReleaseAssets, renderChecksums } from '../../src/release-assets/release-assets.js';
+import { uploadReleaseAssets } from '../../src/release-assets/upload-release-assets.js';
 
 let server: GitHubApiServer;
 beforeEach(async () => {
