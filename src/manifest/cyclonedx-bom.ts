@@ -127,9 +127,26 @@ function manifestComponents(manifest: ReleaseManifest): Models.Component[] {
       ]),
     });
   });
+  // Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform).
+  const assets = (manifest.components.assets ?? []).flatMap((a) =>
+    a.files.map((f) => {
+      const purl = genericPurl(f.name, a.version, f.url);
+      return new Models.Component(Enums.ComponentType.File, f.name, {
+        bomRef: `${purl}#${a.name}`,
+        version: a.version,
+        purl,
+        hashes: hashes(sha256Hex(f.digest), null),
+        properties: properties([
+          ['relx:category', 'asset'],
+          ['relx:component', a.name],
+          ['relx:release', a.release],
+        ]),
+      });
+    }),
+  );
   // bom-refs must be unique; two components could share a purl (the same image under two names).
   const seen = new Set<string>();
-  const components = [...packages, ...images, ...infrastructure, ...modules];
+  const components = [...packages, ...images, ...infrastructure, ...modules, ...assets];
   for (const component of components) {
     if (seen.has(component.bomRef.value ?? ''))
       component.bomRef.value = `${component.purl}#${component.name}`;

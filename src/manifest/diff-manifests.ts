@@ -5,7 +5,7 @@ import type { ReleaseManifest } from './release-manifest.js';
  * the same version — a re-published artifact deserves attention), components added and removed,
  * and, when a changelog source is given, the entries in between.
  */
-export type ComponentCategory = 'package' | 'image' | 'infrastructure' | 'module';
+export type ComponentCategory = 'package' | 'image' | 'infrastructure' | 'module' | 'assets';
 
 export interface PinnedComponent {
   name: string;
@@ -71,6 +71,12 @@ export function pinnedComponents(manifest: ReleaseManifest): Map<string, PinnedC
       category: 'module' as const,
       version: m.version,
       pin: m.sum,
+    })),
+    ...(manifest.components.assets ?? []).map((a) => ({
+      name: a.name,
+      category: 'assets' as const,
+      version: a.version,
+      pin: a.checksums,
     })),
   ];
   return new Map(

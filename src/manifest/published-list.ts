@@ -17,6 +17,7 @@ export const publishedKinds = [
   'kustomize-base',
   'cdk-app',
   'go-module',
+  'release-assets',
   'files',
 ] as const;
 export type PublishedKind = (typeof publishedKinds)[number];
@@ -46,6 +47,18 @@ export const publishedItemSchema = z
       .optional()
       .describe('Go modules: the commit the tag points at.'),
     integrity: z.string().min(1).optional().describe('sha512-…'),
+    assets: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+            url: z.string().min(1),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
     skipped: z.boolean().describe('true when the same content was already published'),
   })
   .strict();

@@ -95,6 +95,31 @@ export const manifestModuleSchema = z
   .strict();
 export type ManifestModule = z.infer<typeof manifestModuleSchema>;
 
+const sha256Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+
+export const manifestAssetsSchema = z
+  .object({
+    name: componentName,
+    version: z.string().min(1).describe('Exact SemVer version.'),
+    release: z.string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe(
+      'Digest of its checksums.txt (sha256sum format), which lists every file.',
+    ),
+    files: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            digest: sha256Digest,
+            url: z.string().min(1).describe('Where it is downloaded.'),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type ManifestAssets = z.infer<typeof manifestAssetsSchema>;
+
 export const compatibilityRowSchema = z
   .record(componentName, z.string().min(1))
   .describe(
@@ -134,6 +159,12 @@ export const releaseManifestSchema = z
           .optional()
           .describe(
             'Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.',
+          ),
+        assets: z
+          .array(manifestAssetsSchema)
+          .optional()
+          .describe(
+            'Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.',
           ),
       })
       .strict(),
@@ -219,6 +250,19 @@ export function renderReleaseManifest(manifest: ReleaseManifest): string {
               sum: m.sum,
             })),
           }),
+      ...(components.assets === undefined
+        ? {}
+        : {
+            assets: byName(components.assets).map((a) => ({
+              name: a.name,
+              version: a.version,
+              release: a.release,
+              checksums: a.checksums,
+              files: [...a.files]
+                .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+            })),
+          }),
     },
     compatibility: manifest.compatibility.map(sortedRow),
   };
@@ -233,5 +277,6 @@ export function manifestVersions(manifest: ReleaseManifest): Map<string, string>
   for (const i of manifest.components.infrastructure) versions.set(i.name, i.version);
   // A Go module's version without Go's `v`, like every other component's.
   for (const m of manifest.components.modules ?? []) versions.set(m.name, m.version.replace(/^v/, ''));
+  for (const a of manifest.components.assets ?? []) versions.set(a.name, a.version);
   return versions;
 }

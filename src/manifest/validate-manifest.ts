@@ -91,6 +91,17 @@ export function findManifestViolations(manifest: ReleaseManifest): ManifestViola
         `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`,
       );
   }
+  for (const a of manifest.components.assets ?? []) {
+    claim('assets', a.name);
+    const floating = floatingVersion(a.version);
+    if (floating) add('assets', a.name, 'version', `version ${floating}`);
+    if (!sha256Digest.test(a.checksums))
+      add('assets', a.name, 'checksums', 'has no sha256 digest of its checksums.txt');
+    for (const f of a.files) {
+      if (!sha256Digest.test(f.digest))
+        add('assets', a.name, `files[${f.name}].digest`, `digest "${f.digest}" is not sha256:<64 hex>`);
+    }
+  }
   return violations;
 }
 

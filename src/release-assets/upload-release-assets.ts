@@ -55,7 +55,9 @@ export async function uploadReleaseAssets(
     url: urls.get(a.name) ?? '',
     uploaded: false,
   }));
-  if (options.dryRun) return result;
+  const byName = (list: UploadedAsset[]) =>
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (options.dryRun) return byName(result);
   // GitHub takes uploads on another host (uploads.github.com), named by the release's upload_url.
   const baseUrl = new URL(release.data.upload_url.replace(/\{.*\}$/, '')).origin;
   for (const asset of plan.upload) {
@@ -68,5 +70,5 @@ export async function uploadReleaseAssets(
     })) as { data: GitHubReleaseAsset };
     result.push({ name: asset.name, digest: asset.digest, url: data.browser_download_url, uploaded: true });
   }
-  return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return byName(result);
 }

@@ -26,6 +26,8 @@ export interface Component {
    * the updater its name implies.
    */
   versionFiles?: VersionFileSpec[];
+  /** release-assets: globs of the files CI built, attached to its GitHub Release. */
+  assets?: string[];
   /** go-module: its module path (go.mod `module`), and what a major version 2+ does to it. */
   goModule?: { modulePath: string; majorVersionPath: 'refuse' | 'rewrite' };
   scheme: VersioningScheme;

@@ -217,6 +217,13 @@ async function componentOf(
           majorVersionPath: entry?.majorVersionPath ?? 'refuse',
         }
       : undefined;
+  if (type === 'release-assets' && !entry?.assets) {
+    throw at(
+      `${field}.assets`,
+      `Component ${name} is release-assets but lists no assets.`,
+      'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].',
+    );
+  }
   if (goModule && entry?.tagFormat) {
     throw at(
       `${field}.tagFormat`,
@@ -257,6 +264,7 @@ async function componentOf(
     versionFile,
     ...(entry?.versionFiles || versionFiles.length > 1 || found?.versionFiles ? { versionFiles } : {}),
     ...(goModule ? { goModule } : {}),
+    ...(entry?.assets ? { assets: entry.assets } : {}),
     scheme,
     tagFormat: tagFormat ?? defaultTagFormat,
     ...(tagFormat ? {} : { tagFormatSource: 'default' as const }),

@@ -18,6 +18,7 @@ export const componentTypes = [
   'go-module',
   'cargo-crate',
   'python-package',
+  'release-assets',
   'files',
 ] as const;
 export const bumpLevels = ['major', 'minor', 'patch', 'none'] as const;
@@ -220,6 +221,20 @@ export const componentConfigSchema = z
       .optional()
       .describe(
         "Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written.",
+      ),
+    assets: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine(isInsideRepository, {
+            message: 'must stay inside the repository (a relative glob without `..`)',
+          }),
+      )
+      .min(1)
+      .optional()
+      .describe(
+        'release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.',
       ),
     majorVersionPath: z
       .enum(['refuse', 'rewrite'])
