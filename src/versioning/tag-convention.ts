@@ -83,6 +83,13 @@ export function inferTagConventions(
     .reduce<string | null>((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
   const byComponent = new Map<string, TagConvention>();
   const warnings: string[] = [];
+  // Tag prefixes that spell a component's own name: another component's folder or unscoped name
+  // may read the same (charts/api beside the api), but those tags are that component's.
+  const ownPrefixes = new Map<string, string>();
+  for (const c of components) {
+    for (const format of ['{name}@{version}', '{name}-v{version}'])
+      ownPrefixes.set(renderTag(format, c, ''), c.name);
+  }
   for (const component of components) {
     if (component.tagFormatSource !== 'default') {
       byComponent.set(component.name, { format: component.tagFormat, source: 'configured' });
@@ -99,6 +106,8 @@ export function inferTagConventions(
     for (const format of formats) {
       const prefix = renderTag(format, component, '');
       if (seen.has(prefix)) continue;
+      const owner = ownPrefixes.get(prefix);
+      if (owner !== undefined && owner !== component.name) continue;
       seen.add(prefix);
       const versions = (index.get(prefix) ?? []).filter((v) => isVersionOf(component.scheme, v));
       if (versions.length === 0) continue;
