@@ -88,7 +88,8 @@ export async function planReleaseFiles(input: ReleaseFilesInput): Promise<Releas
     // A version file that is gone is refused here, before anything is written.
     const content = checkedContent(await input.readFile(file), file);
     let updated = content;
-    for (const spec of specs.get(file) ?? [{ file, updater: updaterNameForFile(file) }]) {
+    const declared = specs.get(file) ?? [];
+    for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
       const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
       updated = versionFileUpdater(spec.updater)(updated, withPath, file);
     }

@@ -134,3 +134,21 @@ describe('version files declared in relx.config.yaml', () => {
     expect(repo.git('tag', '--list')).not.toContain('engine@1.3.0');
   });
 });
+
+describe('a chart that tracks an image', () => {
+  it('follows the image as appVersion even when the chart itself is not released (propagation none)', async () => {
+    const repo = GitRepo.create();
+    repo.commit('chore: start', {
+      'relx.config.yaml':
+        'propagation: { bump: none }\ncomponents:\n  - { name: api, type: container-image, path: api, version: 1.4.0 }\n  - { name: api-chart, type: helm-chart, path: chart, dependsOn: [api] }\n',
+      'api/Dockerfile': 'FROM scratch\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.3.0\nappVersion: "1.4.0"\n',
+    });
+    repo.tag('api@1.4.0').tag('api-chart@0.3.0');
+    repo.commit('feat(api): limits', { 'api/limits.txt': 'x\n' });
+    await apply(repo, await planOf(repo));
+    expect(read(repo, 'chart/Chart.yaml')).toBe(
+      'apiVersion: v2\nname: api\nversion: 0.3.0\nappVersion: "1.5.0"\n',
+    );
+  });
+});
