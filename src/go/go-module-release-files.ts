@@ -88,3 +88,22 @@ export async function planGoModuleFiles(
   }
   return out;
 }
+
+/**
+ * Said in the plan, before anything is versioned: a Go module whose next version needs a new
+ * module path that it is not set to rewrite, so `version` will stop.
+ */
+export function goMajorVersionWarnings(
+  components: readonly Component[],
+  plan: { components: ReadonlyArray<{ name: string; release: boolean; nextVersion: string | null }> },
+): string[] {
+  return plan.components.flatMap((planned) => {
+    const goModule = components.find((c) => c.name === planned.name)?.goModule;
+    if (!goModule || !planned.release || planned.nextVersion === null) return [];
+    const to = goModulePathFor(goModule.modulePath, planned.nextVersion);
+    if (to === goModule.modulePath || goModule.majorVersionPath === 'rewrite') return [];
+    return [
+      `${planned.name} ${planned.nextVersion} needs the module path ${to}, not ${goModule.modulePath}: versioning will stop. Change the module path (and its imports), or set majorVersionPath: rewrite on ${planned.name}.`,
+    ];
+  });
+}

@@ -54,6 +54,11 @@ describe('Go modules', () => {
     const head = repo.head();
     const plan = await planOf(repo);
     expect(plan.components.find((c) => c.name === 'sdk')?.nextTag).toBe('sdk/go/v2.0.0');
+    expect(plan.warnings).toEqual([
+      expect.stringContaining(
+        `sdk 2.0.0 needs the module path ${host}/sdk/go/v2, not ${host}/sdk/go: versioning will stop.`,
+      ),
+    ]);
     await expect(apply(repo, plan)).rejects.toMatchObject({
       kind: 'configuration',
       file: 'sdk/go/go.mod',
