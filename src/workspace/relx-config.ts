@@ -224,12 +224,9 @@ export const componentConfigSchema = z
       ),
     assets: z
       .array(
-        z
-          .string()
-          .min(1)
-          .refine(isInsideRepository, {
-            message: 'must stay inside the repository (a relative glob without `..`)',
-          }),
+        z.string().min(1).refine(isInsideRepository, {
+          message: 'must stay inside the repository (a relative glob without `..`)',
+        }),
       )
       .min(1)
       .optional()
