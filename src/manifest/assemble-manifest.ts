@@ -6,6 +6,8 @@ import {
   type CompatibilityRow,
   type ManifestImage,
   type ManifestInfrastructure,
+  type ManifestModule,
+  type ManifestAssets,
   type ManifestPackage,
   type ReleaseManifest,
 } from './release-manifest.js';
@@ -32,7 +34,9 @@ export interface AssembleManifestInput {
 type ManifestEntry =
   | { category: 'packages'; entry: ManifestPackage }
   | { category: 'images'; entry: ManifestImage }
-  | { category: 'infrastructure'; entry: ManifestInfrastructure };
+  | { category: 'infrastructure'; entry: ManifestInfrastructure }
+  | { category: 'modules'; entry: ManifestModule }
+  | { category: 'assets'; entry: ManifestAssets };
 
 /** `ghcr.io/acme/api:1.3.0@sha256:…` → repository, tag, digest (each when present). */
 export function parseImageReference(reference: string): {
@@ -76,6 +80,31 @@ export function manifestEntry(item: PublishedItem): ManifestEntry {
         },
       };
     }
+    case 'go-module':
+      // reference: `<module path>@v<version>`; the release is the tag, pinned by its h1: checksum.
+      return {
+        category: 'modules',
+        entry: {
+          name: item.component,
+          module: item.reference.slice(0, item.reference.lastIndexOf('@')),
+          version: item.reference.slice(item.reference.lastIndexOf('@') + 1),
+          commit: item.commit ?? '',
+          sum: item.digest ?? '',
+        },
+      };
+    case 'release-assets': {
+      const files = (item.assets ?? []).filter((a) => a.name !== 'checksums.txt');
+      return {
+        category: 'assets',
+        entry: {
+          name: item.component,
+          version: item.version,
+          release: item.reference,
+          checksums: item.digest ?? '',
+          files,
+        },
+      };
+    }
     default:
       return {
         category: 'infrastructure',
@@ -104,12 +133,19 @@ export function assembleManifest(input: AssembleManifestInput): ReleaseManifest 
     images: (previous?.components.images ?? []).filter((i) => !releasedNow.has(i.name)),
     infrastructure: (previous?.components.infrastructure ?? []).filter((i) => !releasedNow.has(i.name)),
   };
+  const modules = (previous?.components.modules ?? []).filter((m) => !releasedNow.has(m.name));
+  const assets = (previous?.components.assets ?? []).filter((a) => !releasedNow.has(a.name));
   for (const item of published.items) {
     const placed = manifestEntry(item);
     if (placed.category === 'packages') components.packages.push(placed.entry);
     else if (placed.category === 'images') components.images.push(placed.entry);
+    else if (placed.category === 'modules') modules.push(placed.entry);
+    else if (placed.category === 'assets') assets.push(placed.entry);
     else components.infrastructure.push(placed.entry);
   }
+  // Only manifests with Go modules have the list: the others stay byte for byte as before.
+  if (modules.length > 0) components.modules = modules.sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (assets.length > 0) components.assets = assets.sort((a, b) => (a.name < b.name ? -1 : 1));
   const byName = <T extends { name: string }>(items: T[]) => items.sort((a, b) => (a.name < b.name ? -1 : 1));
   byName(components.packages);
   byName(components.images);

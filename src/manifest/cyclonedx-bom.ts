@@ -50,6 +50,12 @@ function genericPurl(name: string, version: string, reference: string): string {
   return `pkg:generic/${encodeURIComponent(name)}@${encodeURIComponent(version)}${download}`;
 }
 
+/** `pkg:golang/github.com/acme/orion/sdk/go/v2@v2.1.0`: the module path's segments as namespace and name. */
+export function golangPurl(modulePath: string, version: string): string {
+  const path = modulePath.split('/').map(encodeURIComponent).join('/');
+  return `pkg:golang/${path}@${encodeURIComponent(version)}`;
+}
+
 function hashes(sha256: string | null, sha512: string | null): Models.HashDictionary {
   const dictionary = new Models.HashDictionary();
   if (sha256) dictionary.set(Enums.HashAlgorithm['SHA-256'], sha256);
@@ -107,9 +113,40 @@ function manifestComponents(manifest: ReleaseManifest): Models.Component[] {
       ]),
     });
   });
+  const modules = (manifest.components.modules ?? []).map((m) => {
+    const purl = golangPurl(m.module, m.version);
+    return new Models.Component(Enums.ComponentType.Library, m.name, {
+      bomRef: purl,
+      version: m.version,
+      purl,
+      properties: properties([
+        ['relx:category', 'module'],
+        ['relx:go.module', m.module],
+        ['relx:go.sum', m.sum],
+        ['relx:commit', m.commit],
+      ]),
+    });
+  });
+  // Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform).
+  const assets = (manifest.components.assets ?? []).flatMap((a) =>
+    a.files.map((f) => {
+      const purl = genericPurl(f.name, a.version, f.url);
+      return new Models.Component(Enums.ComponentType.File, f.name, {
+        bomRef: `${purl}#${a.name}`,
+        version: a.version,
+        purl,
+        hashes: hashes(sha256Hex(f.digest), null),
+        properties: properties([
+          ['relx:category', 'asset'],
+          ['relx:component', a.name],
+          ['relx:release', a.release],
+        ]),
+      });
+    }),
+  );
   // bom-refs must be unique; two components could share a purl (the same image under two names).
   const seen = new Set<string>();
-  const components = [...packages, ...images, ...infrastructure];
+  const components = [...packages, ...images, ...infrastructure, ...modules, ...assets];
   for (const component of components) {
     if (seen.has(component.bomRef.value ?? ''))
       component.bomRef.value = `${component.purl}#${component.name}`;

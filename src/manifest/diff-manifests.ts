@@ -5,13 +5,13 @@ import type { ReleaseManifest } from './release-manifest.js';
  * the same version — a re-published artifact deserves attention), components added and removed,
  * and, when a changelog source is given, the entries in between.
  */
-export type ComponentCategory = 'package' | 'image' | 'infrastructure';
+export type ComponentCategory = 'package' | 'image' | 'infrastructure' | 'module' | 'assets';
 
 export interface PinnedComponent {
   name: string;
   category: ComponentCategory;
   version: string;
-  /** Digest for images and infrastructure, integrity for packages. */
+  /** Digest for images and infrastructure, integrity for packages, h1: checksum for Go modules. */
   pin: string | null;
 }
 
@@ -65,6 +65,18 @@ export function pinnedComponents(manifest: ReleaseManifest): Map<string, PinnedC
       category: 'infrastructure' as const,
       version: i.version,
       pin: i.digest ?? null,
+    })),
+    ...(manifest.components.modules ?? []).map((m) => ({
+      name: m.name,
+      category: 'module' as const,
+      version: m.version,
+      pin: m.sum,
+    })),
+    ...(manifest.components.assets ?? []).map((a) => ({
+      name: a.name,
+      category: 'assets' as const,
+      version: a.version,
+      pin: a.checksums,
     })),
   ];
   return new Map(

@@ -16,6 +16,8 @@ export const publishedKinds = [
   'terraform-module',
   'kustomize-base',
   'cdk-app',
+  'go-module',
+  'release-assets',
   'files',
 ] as const;
 export type PublishedKind = (typeof publishedKinds)[number];
@@ -34,10 +36,29 @@ export const publishedItemSchema = z
     reference: z
       .string()
       .min(1)
-      .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0 or oci://ghcr.io/acme/charts/api:1.3.0'),
+      .describe(
+        'npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0',
+      ),
     registry: z.string().min(1).optional(),
-    digest: z.string().min(1).optional().describe('sha256:…'),
+    digest: z.string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+      .optional()
+      .describe('Go modules: the commit the tag points at.'),
     integrity: z.string().min(1).optional().describe('sha512-…'),
+    assets: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+            url: z.string().min(1),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
     skipped: z.boolean().describe('true when the same content was already published'),
   })
   .strict();

@@ -68,6 +68,58 @@ export const manifestInfrastructureSchema = z
   .strict();
 export type ManifestInfrastructure = z.infer<typeof manifestInfrastructureSchema>;
 
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+export const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+
+export const manifestModuleSchema = z
+  .object({
+    name: componentName,
+    module: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+      .describe('The Go module path (go.mod `module`).'),
+    version: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+      .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+      .describe('The commit the tag points at.'),
+    sum: z
+      .string()
+      .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+      .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+  })
+  .strict();
+export type ManifestModule = z.infer<typeof manifestModuleSchema>;
+
+const sha256Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+
+export const manifestAssetsSchema = z
+  .object({
+    name: componentName,
+    version: z.string().min(1).describe('Exact SemVer version.'),
+    release: z.string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe(
+      'Digest of its checksums.txt (sha256sum format), which lists every file.',
+    ),
+    files: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            digest: sha256Digest,
+            url: z.string().min(1).describe('Where it is downloaded.'),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type ManifestAssets = z.infer<typeof manifestAssetsSchema>;
+
 export const compatibilityRowSchema = z
   .record(componentName, z.string().min(1))
   .describe(
@@ -102,6 +154,18 @@ export const releaseManifestSchema = z
         packages: z.array(manifestPackageSchema),
         images: z.array(manifestImageSchema),
         infrastructure: z.array(manifestInfrastructureSchema),
+        modules: z
+          .array(manifestModuleSchema)
+          .optional()
+          .describe(
+            'Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.',
+          ),
+        assets: z
+          .array(manifestAssetsSchema)
+          .optional()
+          .describe(
+            'Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.',
+          ),
       })
       .strict(),
     compatibility: z
@@ -175,6 +239,30 @@ export function renderReleaseManifest(manifest: ReleaseManifest): string {
         version: i.version,
         ...(i.digest === undefined ? {} : { digest: i.digest }),
       })),
+      ...(components.modules === undefined
+        ? {}
+        : {
+            modules: byName(components.modules).map((m) => ({
+              name: m.name,
+              module: m.module,
+              version: m.version,
+              commit: m.commit,
+              sum: m.sum,
+            })),
+          }),
+      ...(components.assets === undefined
+        ? {}
+        : {
+            assets: byName(components.assets).map((a) => ({
+              name: a.name,
+              version: a.version,
+              release: a.release,
+              checksums: a.checksums,
+              files: [...a.files]
+                .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+            })),
+          }),
     },
     compatibility: manifest.compatibility.map(sortedRow),
   };
@@ -187,5 +275,8 @@ export function manifestVersions(manifest: ReleaseManifest): Map<string, string>
   for (const p of manifest.components.packages) versions.set(p.name, p.version);
   for (const i of manifest.components.images) versions.set(i.name, i.tag);
   for (const i of manifest.components.infrastructure) versions.set(i.name, i.version);
+  // A Go module's version without Go's `v`, like every other component's.
+  for (const m of manifest.components.modules ?? []) versions.set(m.name, m.version.replace(/^v/, ''));
+  for (const a of manifest.components.assets ?? []) versions.set(a.name, a.version);
   return versions;
 }

@@ -1,6 +1,11 @@
 import semver from 'semver';
 import { inputError } from '../relx-error.js';
-import { manifestVersions, type CompatibilityRow, type ReleaseManifest } from './release-manifest.js';
+import {
+  goModuleSumPattern,
+  manifestVersions,
+  type CompatibilityRow,
+  type ReleaseManifest,
+} from './release-manifest.js';
 
 /** One floating or missing pin: which component, which field, what is wrong. */
 export interface ManifestViolation {
@@ -69,6 +74,32 @@ export function findManifestViolations(manifest: ReleaseManifest): ManifestViola
       add('infrastructure', i.name, 'digest', `${i.kind} has no digest; pin it by sha256 digest`);
     else if (!sha256Digest.test(i.digest)) {
       add('infrastructure', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
+    }
+  }
+  for (const m of manifest.components.modules ?? []) {
+    claim('modules', m.name);
+    const floating = floatingVersion(m.version.replace(/^v/, ''));
+    if (floating || !m.version.startsWith('v'))
+      add('modules', m.name, 'version', `version "${m.version}" is not an exact Go module version (v1.2.3)`);
+    if (!/^[0-9a-f]{40}$/.test(m.commit))
+      add('modules', m.name, 'commit', 'has no commit; pin the module at the commit its tag points at');
+    if (!goModuleSumPattern.test(m.sum))
+      add(
+        'modules',
+        m.name,
+        'sum',
+        `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`,
+      );
+  }
+  for (const a of manifest.components.assets ?? []) {
+    claim('assets', a.name);
+    const floating = floatingVersion(a.version);
+    if (floating) add('assets', a.name, 'version', `version ${floating}`);
+    if (!sha256Digest.test(a.checksums))
+      add('assets', a.name, 'checksums', 'has no sha256 digest of its checksums.txt');
+    for (const f of a.files) {
+      if (!sha256Digest.test(f.digest))
+        add('assets', a.name, `files[${f.name}].digest`, `digest "${f.digest}" is not sha256:<64 hex>`);
     }
   }
   return violations;

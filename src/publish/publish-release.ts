@@ -9,6 +9,9 @@ import { RegistryClient, type RegistryCredentials } from '../oci/registry-client
 import { configurationError, conflictError, RelxError, renderError } from '../relx-error.js';
 import { topologicalOrder } from '../workspace/component-graph.js';
 import type { Component } from '../workspace/component.js';
+import { goModuleTask } from '../go/go-module-publish.js';
+import type { GitHubRequest } from '../github/github-request.js';
+import { releaseAssetsTask } from '../release-assets/release-assets-task.js';
 import { packPackage, publishPackage, registryState, type PackedPackage } from './npm-registry.js';
 import { atBoundary, type WriteBoundary } from '../release/write-boundary.js';
 
@@ -22,6 +25,8 @@ export interface PublishReleaseOptions {
   builtFrom?: string;
   repository: string;
   runUrl: string | null;
+  /** GitHub, for release-assets components (their files go on the component's GitHub Release). */
+  github?: GitHubRequest;
   npm: { registry: string; token?: string; distTag?: string; provenance: boolean };
   oci: { credentials: RegistryCredentials; sourceCredentials?: RegistryCredentials };
   dryRun: boolean;
@@ -56,7 +61,9 @@ interface Task {
   /** Is it already there? 'same' → skip; throws on a conflict. */
   check(): Promise<'absent' | 'same'>;
   publish(): Promise<Omit<PublishedItem, 'component' | 'kind' | 'version' | 'skipped'>>;
-  pin(): Promise<{ digest?: string; integrity?: string; registry?: string }>;
+  pin(): Promise<
+    Partial<Pick<PublishedItem, 'reference' | 'digest' | 'integrity' | 'registry' | 'commit' | 'assets'>>
+  >;
 }
 
 /** A dist-tag from the version: 1.3.0 → latest; 1.3.0-rc.2 → rc. */
@@ -147,6 +154,28 @@ async function planTasks(options: PublishReleaseOptions, packDir: string): Promi
         });
         break;
       }
+      case 'go-module':
+        tasks.push(goModuleTask(options.root, component, version));
+        break;
+      case 'release-assets':
+        tasks.push(
+          releaseAssetsTask(
+            {
+              root: options.root,
+              repository: options.repository,
+              commit: options.commit,
+              ...(options.github ? { github: options.github } : {}),
+            },
+            component,
+            version,
+          ),
+        );
+        break;
+      case 'cargo-crate':
+      case 'python-package':
+        // Versioned and tagged by relx; crates.io and PyPI uploads are the project's own step.
+        options.onProgress?.(`${name} (${component.type}): tagged; relx does not upload it to a registry`);
+        continue;
       case 'container-image':
       case 'helm-chart':
       case 'terraform-module':

@@ -35,4 +35,33 @@ describe('attestation subjects', () => {
       `${digestOf('b').slice(7)}  ghcr.io/acme/charts/api`,
     ]);
   });
+
+  it('lists each release asset by its own digest and file name, for attest-build-provenance', () => {
+    const list = aPublishedList([
+      {
+        component: 'cli',
+        kind: 'release-assets',
+        version: '1.9.0',
+        reference: 'cli@1.9.0',
+        digest: digestOf('c'),
+        assets: [
+          {
+            name: 'checksums.txt',
+            digest: digestOf('c'),
+            url: 'https://github.com/acme/orion/releases/download/cli@1.9.0/checksums.txt',
+          },
+          {
+            name: 'orion-linux-amd64',
+            digest: digestOf('l'),
+            url: 'https://github.com/acme/orion/releases/download/cli@1.9.0/orion-linux-amd64',
+          },
+        ],
+        skipped: false,
+      },
+    ]);
+    expect(attestationSubjects(list)).toEqual([
+      `${digestOf('c').slice(7)}  checksums.txt`,
+      `${digestOf('l').slice(7)}  orion-linux-amd64`,
+    ]);
+  });
 });

@@ -56,7 +56,12 @@ export function renderPublishFailure(result: PublishReleaseResult): string {
  * format actions/attest-build-provenance reads.
  */
 export function attestationSubjects(list: PublishedList): string[] {
-  return list.items
-    .filter((i) => i.digest?.startsWith('sha256:'))
-    .map((i) => `${i.digest?.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`);
+  // Release assets are attested file by file (a CLI binary per platform), checksums.txt included.
+  return list.items.flatMap((i) =>
+    i.kind === 'release-assets'
+      ? (i.assets ?? []).map((a) => `${a.digest.slice(7)}  ${a.name}`)
+      : i.digest?.startsWith('sha256:')
+        ? [`${i.digest.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`]
+        : [],
+  );
 }

@@ -31,8 +31,12 @@ export class ComponentPaths {
   /** The deepest component folder, in segments: only a file's folders down to it can own it. */
   private readonly depth: number;
 
+  /** Go modules' folders: a module's files stop where a nested module (its own go.mod) starts. */
+  private readonly goModules = new Map<string, string>();
+
   constructor(components: readonly Component[]) {
     for (const component of components) {
+      if (component.type === 'go-module') this.goModules.set(component.name, component.paths[0] ?? '');
       for (const alias of namesOf(component)) {
         const named = this.byName.get(alias) ?? [];
         named.push(component.name);
@@ -67,10 +71,25 @@ export class ComponentPaths {
         for (const name of this.byFolder.get(prefix) ?? []) found.add(name);
         if (at < 0) break;
       }
-      owners = [...found];
+      owners = this.goModules.size > 0 ? this.withoutOuterModules([...found], folder) : [...found];
       this.memo.set(folder, owners);
     }
     return owners;
+  }
+
+  /** Only the innermost Go module owns a file: the module zip of an outer one leaves nested modules out. */
+  private withoutOuterModules(owners: string[], folder: string): string[] {
+    const inside = (dir: string) => dir === '' || folder === dir || folder.startsWith(`${dir}/`);
+    const modules = owners.filter((name) => this.goModules.has(name));
+    const innermost = modules.reduce<string | null>((deepest, name) => {
+      const dir = this.goModules.get(name) as string;
+      return deepest === null || dir.length > deepest.length ? dir : deepest;
+    }, null);
+    if (innermost === null) return owners;
+    return owners.filter((name) => {
+      const dir = this.goModules.get(name);
+      return dir === undefined || !inside(dir) || dir === innermost;
+    });
   }
 
   /** Owners of any of `files`, without duplicates. */

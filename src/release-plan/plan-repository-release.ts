@@ -19,6 +19,7 @@ import {
   type HistoryIndex,
 } from './history-cache.js';
 import { repositoryConvention, withInferredTagFormats } from '../versioning/tag-convention.js';
+import { goMajorVersionWarnings } from '../go/go-module-release-files.js';
 import type { Component } from '../workspace/component.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
 import { findLastReleases, type ComponentReleases } from './last-releases.js';
@@ -203,6 +204,8 @@ export async function planRepositoryRelease(
     warnings,
   });
   if (branch !== head.branch) plan.branch = branch;
+  const goWarnings = goMajorVersionWarnings(components, plan);
+  if (goWarnings.length > 0) plan.warnings = [...(plan.warnings ?? []), ...goWarnings];
 
   if (options.cacheFile && keep) {
     await writeHistoryIndex(options.cacheFile, {

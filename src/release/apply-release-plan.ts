@@ -123,6 +123,8 @@ export async function applyReleasePlan(
     plan,
     components: workspace.components,
     readFile: readAt,
+    listFiles: async () =>
+      (await runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
     date: options.now.toISOString().slice(0, 10),
     repositoryUrl: options.repositoryUrl,
   });

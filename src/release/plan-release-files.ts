@@ -3,6 +3,12 @@ import { insertChangelogSection, renderChangelogSection } from '../changelog/ren
 import type { Component } from '../workspace/component.js';
 import { updaterNameForFile, versionFileUpdater } from '../version-files/version-file-updaters.js';
 import type { VersionFileChange } from '../version-files/version-file-change.js';
+import {
+  checkedContent,
+  componentVersionFiles,
+  type VersionFileSpec,
+} from '../version-files/read-version-file.js';
+import { dependencyKey, planGoModuleFiles } from '../go/go-module-release-files.js';
 
 export interface ReleaseFilesInput {
   plan: ReleasePlan;
@@ -11,6 +17,8 @@ export interface ReleaseFilesInput {
   /** `YYYY-MM-DD` for the changelog headings. */
   date: string;
   repositoryUrl: string | null;
+  /** Every file of the plan's commit (repository-relative): a Go module's v2+ rewrites its imports. */
+  listFiles?: () => Promise<string[]>;
 }
 
 export interface ReleaseFiles {
@@ -34,9 +42,14 @@ export async function planReleaseFiles(input: ReleaseFilesInput): Promise<Releas
   );
   const next = new Map(released.map((c) => [c.name, c.nextVersion]));
   const changes = new Map<string, VersionFileChange>();
-  const change = (file: string) => {
+  // Each file with the updaters (and paths) its components declare, in order.
+  const specs = new Map<string, VersionFileSpec[]>();
+  const change = (file: string, spec?: VersionFileSpec) => {
     let entry = changes.get(file);
     if (!entry) changes.set(file, (entry = {}));
+    const list = specs.get(file) ?? [];
+    if (spec && !list.some((s) => s.updater === spec.updater && s.path === spec.path)) list.push(spec);
+    specs.set(file, list);
     return entry;
   };
 
@@ -45,13 +58,16 @@ export async function planReleaseFiles(input: ReleaseFilesInput): Promise<Releas
   for (const component of input.components) {
     const version = next.get(component.name);
     const file = component.versionFile;
-    if (version !== undefined && file) change(file).version = version;
+    const own = componentVersionFiles(component);
     const dependencies = Object.fromEntries(
       component.dependsOn
         .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
-        .map((e) => [e.name, next.get(e.name) as string]),
+        .map((e) => [dependencyKey(input.components, e.name), next.get(e.name) as string]),
     );
-    if (file && Object.keys(dependencies).length > 0) change(file).dependencies = dependencies;
+    for (const spec of own) {
+      if (version !== undefined) change(spec.file, spec).version = version;
+      if (Object.keys(dependencies).length > 0) change(spec.file, spec).dependencies = dependencies;
+    }
     if (component.type === 'npm-package') {
       const folder = component.paths[0] ?? '';
       if (version !== undefined) lockVersions[folder] = version;
@@ -69,11 +85,17 @@ export async function planReleaseFiles(input: ReleaseFilesInput): Promise<Releas
 
   const files = new Map<string, string>();
   for (const [file, fileChange] of changes) {
-    const content = await input.readFile(file);
-    if (content === null) continue;
-    const updated = versionFileUpdater(updaterNameForFile(file))(content, fileChange, file);
+    // A version file that is gone is refused here, before anything is written.
+    const content = checkedContent(await input.readFile(file), file);
+    let updated = content;
+    const declared = specs.get(file) ?? [];
+    for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
+      const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
+      updated = versionFileUpdater(spec.updater)(updated, withPath, file);
+    }
     if (updated !== content) files.set(file, updated);
   }
+  for (const [file, content] of await planGoModuleFiles(input, next, files)) files.set(file, content);
   if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
     const lock = await input.readFile('package-lock.json');
     if (lock !== null) {

@@ -2,12 +2,14 @@
 export interface VersionFileChange {
   /** The component's new version. */
   version?: string;
-  /** Internal dependencies' new versions, by name: their declared ranges follow. */
+  /** Internal dependencies' new versions, by name (a Go module by its module path): their declared ranges follow. */
   dependencies?: Record<string, string>;
   /** Chart.yaml `appVersion`, when the chart tracks an image component. */
   appVersion?: string;
   /** For structured-path files: the dotted path of the value (`image.tag`, `spec.versions[0]`). */
   path?: string;
+  /** go.mod: the module path to declare (a major version 2+ adds `/vN`). */
+  modulePath?: string;
   /** package-lock.json: each workspace folder's new version ('' is the root). */
   workspaceVersions?: Record<string, string>;
   /** package-lock.json: each workspace folder's internal dependencies' new versions. */

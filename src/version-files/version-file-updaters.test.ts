@@ -201,3 +201,123 @@ describe('marked lines and structured paths', () => {
     ['src/version.py', 'marker-line'],
   ])('%s → %s', (file, name) => expect(updaterNameForFile(file)).toBe(name));
 });
+
+describe('Cargo.toml dependents', () => {
+  it('follows an internal crate in every form Cargo writes, and leaves path-only and other crates alone', () => {
+    const original = [
+      '[package]',
+      'name = "cli"',
+      'version = "0.4.0"',
+      '',
+      '[dependencies]',
+      'core = { path = "../core", version = "1.2.0" }',
+      '"quoted" = "1.2.0"',
+      'pathonly = { path = "../pathonly" }',
+      'serde = "1"',
+      '',
+      "[target.'cfg(unix)'.dev-dependencies]",
+      'core = "~1.2.0"',
+      '',
+      '[dependencies.table]',
+      'path = "../table"',
+      'version = "=1.2.0" # pinned',
+      '',
+    ].join('\n');
+    const out = update('cargo-toml', original, {
+      version: '0.4.1',
+      dependencies: { core: '1.3.0', quoted: '1.3.0', pathonly: '1.3.0', table: '1.3.0' },
+    });
+    expect(out).toBe(
+      original
+        .replace('version = "0.4.0"', 'version = "0.4.1"')
+        .replace('version = "1.2.0" }', 'version = "1.3.0" }')
+        .replace('"quoted" = "1.2.0"', '"quoted" = "1.3.0"')
+        .replace('core = "~1.2.0"', 'core = "~1.3.0"')
+        .replace('version = "=1.2.0" # pinned', 'version = "=1.3.0" # pinned'),
+    );
+  });
+});
+
+describe('pyproject.toml dependents', () => {
+  it('moves the lower bound or pin of a PEP 508 requirement, by normalized name, keeping extras, markers and upper bounds', () => {
+    const original = [
+      '[project]',
+      'name = "cli"',
+      'version = "2.0.0"',
+      'dependencies = ["Orion.Client[fast] >=1.0.0, <2 ; python_version >= \'3.9\'", "click>=8"]',
+      '',
+      '[project.optional-dependencies]',
+      'extra = [',
+      '  "orion-core==1.0.0",',
+      ']',
+      '',
+      '[tool.poetry.dependencies]',
+      'orion-core = "^1.0.0"',
+      '',
+    ].join('\n');
+    const out = update('pyproject-toml', original, {
+      dependencies: { 'orion-client': '1.1.0', orion_core: '1.0.1' },
+    });
+    expect(out).toBe(
+      original
+        .replace('>=1.0.0, <2', '>=1.1.0, <2')
+        .replace('"orion-core==1.0.0"', '"orion-core==1.0.1"')
+        .replace('orion-core = "^1.0.0"', 'orion-core = "^1.0.1"'),
+    );
+  });
+});
+
+describe('go.mod', () => {
+  const original = [
+    'module example.test/orion.git/cli',
+    '',
+    'go 1.19',
+    '',
+    'require example.test/orion.git/sdk/go v1.2.0',
+    '',
+    'require (',
+    '\texample.test/orion.git/sdk/go/extra v0.1.0 // indirect',
+    '\tgolang.org/x/mod v0.12.0',
+    ')',
+    '',
+  ].join('\n');
+
+  it('sets the required versions of internal modules (Go form, no build metadata) and the module path', () => {
+    const out = update(
+      'go-mod',
+      original,
+      {
+        version: '9.9.9',
+        modulePath: 'example.test/orion.git/cli/v2',
+        dependencies: {
+          'example.test/orion.git/sdk/go': '1.3.0+sha.abc',
+          'example.test/orion.git/sdk/go/extra': '0.2.0',
+        },
+      },
+      'cli/go.mod',
+    );
+    expect(out).toBe(
+      original
+        .replace('module example.test/orion.git/cli', 'module example.test/orion.git/cli/v2')
+        .replace('sdk/go v1.2.0', 'sdk/go v1.3.0')
+        .replace('extra v0.1.0', 'extra v0.2.0'),
+    );
+  });
+
+  it('refuses a go.mod without a module line, naming the file', () => {
+    expect(() => update('go-mod', 'go 1.19\n', { version: '1.0.0' }, 'sdk/go.mod')).toThrow(
+      expect.objectContaining({ file: 'sdk/go.mod', field: 'module' }),
+    );
+  });
+});
+
+describe('json-path and yaml-path', () => {
+  it('edit the configured path whatever the file is called', () => {
+    expect(update('json-path', '{"a": {"v": "1.0.0"}}', { version: '1.1.0', path: 'a.v' }, 'meta.lock')).toBe(
+      '{"a": {"v": "1.1.0"}}',
+    );
+    expect(
+      update('yaml-path', 'a:\n  - v: 1.0.0 # here\n', { version: '1.1.0', path: 'a[0].v' }, 'values.txt'),
+    ).toBe('a:\n  - v: 1.1.0 # here\n');
+  });
+});

@@ -32,6 +32,18 @@ describe('tag placeholders', () => {
 });
 
 describe('inferring tag conventions', () => {
+  it("never takes another component's own tags for its folder's: the chart in charts/api is not the api", () => {
+    const result = inferTagConventions(
+      [subject('api', 'services/api', '1.4.0'), subject('api-chart', 'charts/api', '0.3.0')],
+      ['api@1.4.0', 'api-chart@0.3.0'],
+    );
+    expect(formats(result)).toEqual({
+      api: '{name}@{version} (inferred)',
+      'api-chart': '{name}@{version} (inferred)',
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
   it('finds each form of a component’s own name', () => {
     const result = inferTagConventions(
       [

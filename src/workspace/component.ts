@@ -1,3 +1,4 @@
+import type { VersionFileSpec } from '../version-files/read-version-file.js';
 import type { ComponentType, DependencyKind, PublishConfig } from './relx-config.js';
 
 export type VersioningScheme = { kind: 'semver' } | { kind: 'calver'; format: string };
@@ -20,6 +21,15 @@ export interface Component {
   version: string | null;
   /** The file that holds the version, relative to the root, when there is one. */
   versionFile: string | null;
+  /**
+   * Every file relx bumps with the component, each with its updater; absent: `versionFile` with
+   * the updater its name implies.
+   */
+  versionFiles?: VersionFileSpec[];
+  /** release-assets: globs of the files CI built, attached to its GitHub Release. */
+  assets?: string[];
+  /** go-module: its module path (go.mod `module`), and what a major version 2+ does to it. */
+  goModule?: { modulePath: string; majorVersionPath: 'refuse' | 'rewrite' };
   scheme: VersioningScheme;
   /** Tag template with {name}, {unscopedName}, {dir} and {version}. */
   tagFormat: string;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configurationError } from '../relx-error.js';
 import type { DependencyEdge } from './component.js';
+import type { ComponentType } from './relx-config.js';
+import type { VersionFileSpec } from '../version-files/read-version-file.js';
 import { readJsonFile } from './read-workspace-json.js';
 import {
   matchNxProjects,
@@ -10,6 +12,12 @@ import {
   type ReleaseToolSettings,
 } from './release-tool-settings.js';
 import { globToRegExp, isExcludedFolder } from './workspace-glob.js';
+import {
+  discoverCargo,
+  discoverGo,
+  discoverPython,
+  type EcosystemDiscovery,
+} from './discover-other-ecosystems.js';
 
 /** A package of an npm, yarn or pnpm workspace, before it becomes a component. */
 export interface WorkspacePackage {
@@ -20,6 +28,10 @@ export interface WorkspacePackage {
   private: boolean;
   /** Edges to other packages of the workspace only. */
   dependsOn: DependencyEdge[];
+  /** Absent: an npm package. */
+  type?: ComponentType;
+  /** Absent: its type's own version file. */
+  versionFiles?: VersionFileSpec[];
 }
 
 const dependencyFields = [
@@ -155,12 +167,54 @@ export async function discoverWorkspaces(
         .map(([dependency, range]) => ({ name: dependency, kind, range })),
     ),
   }));
+  const npmGroups = releaseToolGroups(tools, manifests);
+  const others = await discoverOtherEcosystems(root, options.exclude ?? [], packages);
   return {
-    packages,
+    packages: [...packages, ...others.packages],
     source: workspace?.source ?? (manifests.length > 0 ? 'package.json at the root' : null),
     excluded: excludedFolders,
-    ...releaseToolGroups(tools, manifests),
+    lockstep: [...npmGroups.lockstep, ...others.lockstep],
+    notReleased: npmGroups.notReleased,
   };
+}
+
+/**
+ * Cargo crates, Go modules and Python projects beside the npm packages, each with its own
+ * version file; a name found twice (in two ecosystems) is refused, naming both files.
+ */
+async function discoverOtherEcosystems(
+  root: string,
+  exclude: readonly string[],
+  npmPackages: readonly WorkspacePackage[],
+): Promise<EcosystemDiscovery> {
+  const excluded = exclude.map(globToRegExp);
+  const found = await Promise.all([
+    discoverCargo(root, excluded),
+    discoverGo(root, excluded),
+    discoverPython(root, excluded),
+  ]);
+  // One component per folder: where an npm package is, it stays the component (as before
+  // other ecosystems were discovered); the config can declare the other one elsewhere.
+  const npmFolders = new Set(npmPackages.map((p) => p.path));
+  const packages = found.flatMap((f) => f.packages).filter((p) => !npmFolders.has(p.path));
+  const fileOf = (p: WorkspacePackage) =>
+    p.versionFiles?.[0]?.file ?? (p.path ? `${p.path}/package.json` : 'package.json');
+  const seen = new Map(npmPackages.map((p) => [p.name, p]));
+  for (const p of packages) {
+    const other = seen.get(p.name);
+    if (other) {
+      throw configurationError(
+        `Two components are named ${p.name}: in ${fileOf(other)} and in ${fileOf(p)}.`,
+        {
+          file: fileOf(p),
+          field: 'name',
+          fix: `Rename one, or leave one folder out with \`exclude\` in relx.config.yaml, e.g. exclude: [${JSON.stringify(p.path || fileOf(p))}].`,
+        },
+      );
+    }
+    seen.set(p.name, p);
+  }
+  return { packages, lockstep: found.flatMap((f) => f.lockstep) };
 }
 
 /** Every name used twice, with both folders, and the `exclude` that leaves the copies out. */

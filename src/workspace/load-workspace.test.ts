@@ -384,10 +384,14 @@ describe('monorepos as they are', () => {
     [
       'Cargo.toml',
       { 'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n' },
-      /Found Cargo\.toml \(Rust crates\)/,
+      /Cargo\.toml \(a crate or `\[workspace\] members`\)/,
     ],
-    ['pyproject.toml', { 'pyproject.toml': '[project]\nname = "x"\n' }, /Found pyproject\.toml/],
-    ['go.work', { 'go.work': 'go 1.22\n' }, /Found go\.work/],
+    ['go.work', { 'go.work': 'go 1.22\n' }, /go\.work and go\.mod files/],
+    [
+      'pom.xml',
+      { 'pom.xml': '<project/>\n' },
+      /Found pom\.xml \(a Maven project\), which relx does not discover\./,
+    ],
     [
       'an empty workspace',
       { 'package.json': { private: true, workspaces: ['packages/*'] } },

@@ -6,6 +6,14 @@ import type { Component, DependencyEdge, VersioningScheme } from './component.js
 import { assertAcyclic } from './component-graph.js';
 import { discoverWorkspaces, type WorkspaceDiscovery, type WorkspacePackage } from './discover-workspaces.js';
 import { closest, readRelxConfig } from './read-relx-config.js';
+import {
+  declaredVersionFiles,
+  defaultFileVersion,
+  defaultVersionFile,
+  goModuleOf,
+} from './component-version-files.js';
+import { goTagFormat } from '../versioning/go-tag-format.js';
+import { renderTag } from '../versioning/tag-format.js';
 import { parseJsonText } from './read-workspace-json.js';
 import {
   componentNamePattern,
@@ -26,14 +34,6 @@ export interface Workspace {
 
 const normalizePath = (path: string) =>
   path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
-
-/** Where each component type keeps its version, when it has a file for it. */
-function versionFileOf(type: ComponentType, path: string): string | null {
-  const prefix = path ? `${path}/` : '';
-  if (type === 'npm-package') return `${prefix}package.json`;
-  if (type === 'helm-chart') return `${prefix}Chart.yaml`;
-  return null;
-}
 
 /** The version (and, for a package.json, privacy) in a component's version file. */
 async function readVersionFile(
@@ -88,7 +88,7 @@ export async function loadWorkspace(root: string, options: { configFile?: string
   const discovery = config.discoverWorkspaces
     ? await discoverWorkspaces(root, { exclude: config.exclude })
     : noDiscovery;
-  const byName = new Map(discovery.packages.map((p) => [p.name, p]));
+  const byName = new Map(adoptedByDeclaredNames(discovery.packages, config).map((p) => [p.name, p]));
   const declared = new Map<string, { entry: ComponentConfig; index: number }>();
   config.components.forEach((entry, index) => {
     if (declared.has(entry.name)) {
@@ -128,6 +128,31 @@ export async function loadWorkspace(root: string, options: { configFile?: string
   const lockstep = lockstepGroups(config, discovery, components, at);
   assertAcyclic(components, config.propagation.through, file);
   return { root, configFile: file, config: { ...config, lockstep }, components };
+}
+
+/**
+ * A Go module, crate or Python project the config declares under its own name at its folder
+ * (`- { name: sdk, type: go-module, path: sdk/go }`) is that discovered component, renamed: its
+ * module path or package name is no name to type. npm packages keep their package.json names.
+ */
+function adoptedByDeclaredNames(
+  packages: readonly WorkspacePackage[],
+  config: RelxConfig,
+): WorkspacePackage[] {
+  const names = new Set(packages.map((p) => p.name));
+  const renamed = new Map<string, string>();
+  for (const entry of config.components) {
+    const folder = normalizePath(entry.paths?.[0] ?? entry.path ?? '\0');
+    if (names.has(entry.name)) continue;
+    const found = packages.find((p) => p.type !== undefined && p.path === folder && !renamed.has(p.name));
+    if (found && (entry.type === undefined || entry.type === found.type)) renamed.set(found.name, entry.name);
+  }
+  if (renamed.size === 0) return [...packages];
+  return packages.map((p) => ({
+    ...p,
+    name: renamed.get(p.name) ?? p.name,
+    dependsOn: p.dependsOn.map((e) => ({ ...e, name: renamed.get(e.name) ?? e.name })),
+  }));
 }
 
 interface ComponentContext {
@@ -175,8 +200,37 @@ async function componentOf(
   }
   // A declared folder with a package.json is an npm package, as the schema says.
   const hasPackageJson = await isFile(join(root, paths[0] ?? '', 'package.json'));
-  const type: ComponentType = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
-  const versionFile = versionFileOf(type, paths[0] ?? '');
+  const type: ComponentType =
+    entry?.type ?? found?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+  const declaredFiles = entry?.versionFiles
+    ? await declaredVersionFiles(root, entry.versionFiles, field, at)
+    : null;
+  const versionFiles =
+    declaredFiles?.specs ??
+    found?.versionFiles ??
+    [defaultVersionFile(type, paths[0] ?? '')].filter((f) => f !== null);
+  const versionFile = versionFiles[0]?.file ?? null;
+  const goModule =
+    type === 'go-module'
+      ? {
+          modulePath: await goModuleOf(root, paths[0] ?? '', name, field, at),
+          majorVersionPath: entry?.majorVersionPath ?? 'refuse',
+        }
+      : undefined;
+  if (type === 'release-assets' && !entry?.assets) {
+    throw at(
+      `${field}.assets`,
+      `Component ${name} is release-assets but lists no assets.`,
+      'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].',
+    );
+  }
+  if (goModule && entry?.tagFormat) {
+    throw at(
+      `${field}.tagFormat`,
+      `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`,
+      `Remove tagFormat from ${field}.`,
+    );
+  }
   const versioning = entry?.versioning ?? config.versioning;
   const scheme: VersioningScheme =
     versioning === 'calver'
@@ -187,10 +241,15 @@ async function componentOf(
     ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
   ];
   const file =
-    found && type === 'npm-package'
+    found && type === (found.type ?? 'npm-package') && !declaredFiles
       ? { version: found.version, private: found.private }
-      : await readVersionFile(root, versionFile);
+      : declaredFiles
+        ? { version: declaredFiles.version, private: false }
+        : type === 'npm-package' || type === 'helm-chart'
+          ? await readVersionFile(root, versionFile)
+          : { version: await defaultFileVersion(root, versionFiles[0] ?? null), private: false };
   const version = file.version ?? entry?.version ?? null;
+  const tagFormat = goModule ? goTagFormat(paths[0] ?? '') : (entry?.tagFormat ?? config.tagFormat);
   const isPrivate = found?.private ?? file.private;
   const notReleased = notReleasedBecause(
     isPrivate,
@@ -203,9 +262,12 @@ async function componentOf(
     paths,
     version,
     versionFile,
+    ...(entry?.versionFiles || versionFiles.length > 1 || found?.versionFiles ? { versionFiles } : {}),
+    ...(goModule ? { goModule } : {}),
+    ...(entry?.assets ? { assets: entry.assets } : {}),
     scheme,
-    tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
-    ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' as const }),
+    tagFormat: tagFormat ?? defaultTagFormat,
+    ...(tagFormat ? {} : { tagFormatSource: 'default' as const }),
     ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
     dependsOn,
     private: isPrivate,
@@ -340,10 +402,6 @@ async function nothingToRelease(
   file: string | null,
 ): Promise<RelxError> {
   const others = [
-    ['Cargo.toml', 'Rust crates'],
-    ['pyproject.toml', 'a Python project'],
-    ['go.work', 'Go modules'],
-    ['go.mod', 'a Go module'],
     ['pom.xml', 'a Maven project'],
     ['build.gradle', 'a Gradle project'],
   ];
@@ -353,7 +411,7 @@ async function nothingToRelease(
   }
   const lines = [
     discovery
-      ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+      ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, a named package.json at the root, Cargo.toml (a crate or `[workspace] members`), go.work and go.mod files, and pyproject.toml (a project or `[tool.uv.workspace] members`).'
       : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
   ];
   if (discovery?.source) lines.push(`${discovery.source} matched no folder with a named package.json.`);
@@ -369,6 +427,8 @@ async function nothingToRelease(
     fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
   });
 }
+
+const renderGoTag = (folder: string) => renderTag(goTagFormat(folder), folder, '1.2.3');
 
 /** Build metadata is SemVer's; a CalVer component ignores it. */
 function buildMetadataOf(template: string | undefined, scheme: VersioningScheme): { buildMetadata?: string } {

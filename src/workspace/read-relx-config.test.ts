@@ -61,7 +61,7 @@ describe('readRelxConfig', () => {
     [
       'components:\n  - { name: a, path: a }\n  - { name: b, path: b }\n  - { name: c, type: docker, path: c }\n',
       'components[2].type',
-      /"npm-package", "container-image", "helm-chart", "terraform-module", "files"/,
+      /"npm-package", "container-image", "helm-chart", "terraform-module", "go-module", "cargo-crate", "python-package", "release-assets", "files"/,
     ],
     ['propagation:\n  through: [devDeps]\n', 'propagation.through[0]', /"devDependencies"/],
     ['buildMetadata: "sha_{shortSha}"\n', 'buildMetadata', /Correct `buildMetadata`/],
@@ -89,7 +89,7 @@ describe('readRelxConfig', () => {
     expect(error.message.split('\n')).toEqual([
       '3 problems:',
       '  versioning: must be one of "semver", "calver"',
-      '  components[0].type: must be one of "npm-package", "container-image", "helm-chart", "terraform-module", "files"',
+      '  components[0].type: must be one of "npm-package", "container-image", "helm-chart", "terraform-module", "go-module", "cargo-crate", "python-package", "release-assets", "files"',
       '  tagFormt: unknown key `tagFormt`',
     ]);
   });

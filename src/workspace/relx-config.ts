@@ -15,6 +15,10 @@ export const componentTypes = [
   'container-image',
   'helm-chart',
   'terraform-module',
+  'go-module',
+  'cargo-crate',
+  'python-package',
+  'release-assets',
   'files',
 ] as const;
 export const bumpLevels = ['major', 'minor', 'patch', 'none'] as const;
@@ -161,6 +165,29 @@ export const channelSchema = z
   })
   .strict();
 
+/** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
+export const versionFileSchema = z
+  .object({
+    file: repositoryPath.describe(
+      'The file, relative to the repository root, e.g. services/api/pyproject.toml.',
+    ),
+    updater: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'How its version is written: package-json, chart-yaml, pyproject-toml, cargo-toml, go-mod, marker-line (the line marked `x-relx-version`), json-path or yaml-path (with `path`). Default: from the file name (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod), else marker-line.',
+      ),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('json-path and yaml-path: where the version is, e.g. `image.tag` or `spec.versions[0]`.'),
+  })
+  .strict()
+  .describe('A file whose version relx bumps with the component.');
+export type VersionFileConfig = z.infer<typeof versionFileSchema>;
+
 export const componentConfigSchema = z
   .object({
     name: name.describe('Component name; for an npm workspace package, its package name.'),
@@ -188,6 +215,30 @@ export const componentConfigSchema = z
       .array(name)
       .optional()
       .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    versionFiles: z
+      .array(versionFileSchema)
+      .min(1)
+      .optional()
+      .describe(
+        "Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written.",
+      ),
+    assets: z
+      .array(
+        z.string().min(1).refine(isInsideRepository, {
+          message: 'must stay inside the repository (a relative glob without `..`)',
+        }),
+      )
+      .min(1)
+      .optional()
+      .describe(
+        'release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.',
+      ),
+    majorVersionPath: z
+      .enum(['refuse', 'rewrite'])
+      .optional()
+      .describe(
+        'go-module: a major version 2 or more needs `/vN` at the end of the module path. refuse (default): the release stops and says so; rewrite: relx rewrites the module path in go.mod and the imports of the module inside the repository.',
+      ),
     publish: publishConfigSchema.optional(),
   })
   .strict();

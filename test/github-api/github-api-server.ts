@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -111,6 +112,8 @@ export class GitHubApiServer {
   readonly violations: string[] = [];
   readonly dispatches: Array<{ repository: string; event_type: string; client_payload: unknown }> = [];
   private readonly releases: Json[] = [];
+  /** Uploaded release assets' bytes, by asset id. */
+  readonly assetContents = new Map<number, Buffer>();
   private readonly deployments: Json[] = [];
   private readonly statuses = new Map<number, Json[]>();
   private readonly approvals = new Map<number, Json[]>();
@@ -464,6 +467,42 @@ export class GitHubApiServer {
         if (!found) return [404, { message: 'Not Found' }];
         Object.assign(found, input);
         return [200, found];
+      }
+      case 'POST /repos/{owner}/{repo}/releases/{release_id}/assets': {
+        // GitHub serves this on uploads.github.com; the release's upload_url points here.
+        const release = this.releases.find((r) => r.id === Number(params.release_id));
+        if (!release) return [404, { message: 'Not Found' }];
+        const assets = release.assets as Json[];
+        if (assets.some((a) => a.name === query.name)) {
+          return [
+            422,
+            {
+              message: 'Validation Failed',
+              errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
+            },
+          ];
+        }
+        const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+        const id = this.nextId++;
+        const asset = {
+          id,
+          node_id: `RA_${id}`,
+          url: `${this.url}/repos/${repo}/releases/assets/${id}`,
+          browser_download_url: `https://github.com/${repo}/releases/download/${String(release.tag_name)}/${query.name}`,
+          name: query.name,
+          label: query.label ?? null,
+          state: 'uploaded',
+          content_type: 'application/octet-stream',
+          size: content.length,
+          digest: `sha256:${createHash('sha256').update(content).digest('hex')}`,
+          download_count: 0,
+          created_at: '2026-11-24T12:00:00Z',
+          updated_at: '2026-11-24T12:00:00Z',
+          uploader: this.user(),
+        };
+        assets.push(asset);
+        this.assetContents.set(id, content);
+        return [201, asset];
       }
       case 'POST /repos/{owner}/{repo}/dispatches':
         this.dispatches.push({

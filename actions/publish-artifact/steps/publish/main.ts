@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
+import * as github from '@actions/github';
+import type { GitHubRequest } from '../../../../src/github/github-request.js';
 import { runGit } from '../../../../src/git/run-git.js';
 import { publishRelease } from '../../../../src/publish/publish-release.js';
 import { builtFrom, releasedAtCommit } from '../../../../src/publish/released-components.js';
@@ -46,7 +48,8 @@ function releasedInput(text: string): Map<string, string> {
 
 export async function run(): Promise<void> {
   try {
-    for (const secret of ['npm-token', 'oci-password']) if (input(secret)) core.setSecret(input(secret));
+    for (const secret of ['npm-token', 'oci-password', 'github-token'])
+      if (input(secret)) core.setSecret(input(secret));
     const cwd = resolve(process.env.GITHUB_WORKSPACE ?? '.', input('working-directory') || '.');
     const config = input('config');
     const { components } = await loadWorkspace(cwd, config ? { configFile: config } : {});
@@ -90,6 +93,13 @@ export async function run(): Promise<void> {
           ...(ociPassword ? { password: ociPassword } : {}),
         },
       },
+      ...(input('github-token')
+        ? {
+            github: github.getOctokit(input('github-token'), {
+              baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+            }).request as unknown as GitHubRequest,
+          }
+        : {}),
       dryRun,
       onProgress: (message) => core.info(message),
     });
