@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import { parseReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
+import { pinnedComponents } from '../manifest/diff-manifests.js';
+import { validateManifest } from '../manifest/validate-manifest.js';
+import { asGitError, GitCommandError, runGit } from '../git/run-git.js';
+import { environmentFolder, releaseFile, type GitOpsConfig } from '../promotion/gitops-config.js';
+import { parsePromotionMessage } from '../promotion/promotion-commit.js';
+import type { SourceCommit, SourceHistory } from './change-lead-time.js';
+import type { PromotionCommit, ReleaseFacts } from './promotion-timeline.js';
+
+const noBlob = /^0+$/;
+
+/** The `Relx-Canary` trailer, read the way parsePromotionMessage reads the others. */
+function canaryTrailer(message: string): string | null {
+  for (const line of message.trimEnd().split('\n').reverse()) {
+    const match = /^(Relx-[A-Za-z-]+): (.*)$/.exec(line);
+    if (!match) break;
+    if (match[1] === 'Relx-Canary') return match[2] ?? '';
+  }
+  return null;
+}
+
+/** The manifest file a promotion of `environment` wrote: its release.yaml, else a canary's `*release.yaml`/`*canary*.yaml`. */
+function manifestBlob(
+  files: ReadonlyMap<string, string>,
+  config: GitOpsConfig,
+  environment: string,
+): string | null {
+  const main = files.get(releaseFile(config, environment));
+  if (main) return main;
+  const folder = `${environmentFolder(config, environment)}/`;
+  for (const [path, blob] of files) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (path.startsWith(folder) && /(release|canary)[\w.-]*\.ya?ml$|release\.ya?ml$/.test(name)) return blob;
+  }
+  return null;
+}
+
+/**
+ * Every promotion in the GitOps repository's history, oldest first, in ONE `git log` pass
+ * (`--raw` gives each commit's blobs, so no commit is visited twice), and the manifests of
+ * `environment`'s promotions in one `git cat-file --batch` (each distinct manifest read once).
+ */
+export async function readPromotionCommits(
+  dir: string,
+  config: GitOpsConfig,
+  environment: string,
+): Promise<PromotionCommit[]> {
+  const hasHead = await runGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+    () => true,
+    () => false,
+  );
+  if (!hasHead) return [];
+  const log = await runGit(dir, [
+    'log',
+    '-z',
+    '--topo-order',
+    '--reverse',
+    '--raw',
+    '--no-abbrev',
+    '--no-renames',
+    '--format=%x1e%H %ct%x00%B',
+    'HEAD',
+  ]);
+  const commits: Array<PromotionCommit & { blob: string | null }> = [];
+  for (const record of log.split('\x1e')) {
+    if (record === '') continue;
+    const tokens = record.split('\0');
+    const [head = '', message = ''] = tokens;
+    const parsed = parsePromotionMessage(message);
+    if (!parsed) continue;
+    const files = new Map<string, string>();
+    for (let i = 2; i + 1 < tokens.length; i += 2) {
+      const blob = (tokens[i] ?? '').trim().split(' ')[3] ?? '';
+      if (!noBlob.test(blob)) files.set(tokens[i + 1] ?? '', blob);
+    }
+    const [commit = '', time = '0'] = head.split(' ');
+    commits.push({
+      ...parsed,
+      commit,
+      time: Number(time),
+      canary: canaryTrailer(message),
+      release: null,
+      blob: parsed.environment === environment ? manifestBlob(files, config, environment) : null,
+    });
+  }
+  const blobs = [...new Set(commits.map((c) => c.blob).filter((b): b is string => b !== null))];
+  const contents = await readBlobs(dir, blobs);
+  const facts = new Map<string, ReleaseFacts | null>();
+  for (const [blob, text] of contents) facts.set(blob, releaseFacts(text, blob));
+  // A commit that writes no manifest (a canary's abort or step) is about the release it names.
+  const byName = new Map<string, ReleaseFacts>();
+  return commits.map(({ blob, ...c }) => {
+    const release = blob ? (facts.get(blob) ?? null) : (byName.get(c.manifest) ?? null);
+    if (release && c.environment === environment) byName.set(c.manifest, release);
+    return { ...c, release };
+  });
+}
+
+/** The facts of a manifest; null when it does not parse (then it is also not a valid manifest). */
+function releaseFacts(text: string, blob: string): ReleaseFacts | null {
+  let manifest: ReleaseManifest;
+  try {
+    manifest = parseReleaseManifest(text, blob);
+  } catch {
+    return null;
+  }
+  let valid = true;
+  try {
+    validateManifest(manifest);
+  } catch {
+    valid = false;
+  }
+  const pins: Record<string, string> = {};
+  for (const c of pinnedComponents(manifest).values()) pins[c.name] = `${c.version}@${c.pin ?? ''}`;
+  return {
+    name: manifest.metadata.name,
+    createdAt: Math.floor(Date.parse(manifest.metadata.createdAt) / 1000),
+    sourceCommit: manifest.metadata.source.commit,
+    pins,
+    valid,
+  };
+}
+
+/** `git cat-file --batch` over `objects`: one process for all of them; missing ones are left out. */
+export function readBlobs(dir: string, objects: readonly string[]): Promise<Map<string, string>> {
+  const args = ['cat-file', '--batch'];
+  return new Promise((resolve, reject) => {
+    if (objects.length === 0) return resolve(new Map());
+    const child = spawn('git', args, {
+      cwd: dir,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => reject(asGitError(error, dir)));
+    child.on('close', (code) => {
+      if (code !== 0)
+        return reject(asGitError(new GitCommandError(args, code, Buffer.concat(err).toString()), dir));
+      const data = Buffer.concat(out);
+      const result = new Map<string, string>();
+      for (let at = 0, i = 0; at < data.length && i < objects.length; i++) {
+        const eol = data.indexOf(10, at);
+        const header = data.toString('utf8', at, eol).split(' ');
+        at = eol + 1;
+        if (header[1] === 'missing') continue;
+        const size = Number(header[2]);
+        result.set(objects[i] as string, data.toString('utf8', at, at + size));
+        at += size + 1;
+      }
+      resolve(result);
+    });
+    child.stdin.end(`${objects.join('\n')}\n`);
+  });
+}
+
+/**
+ * The source commits metrics need, in one `git log` pass: from the releases delivered in the
+ * period back to what was delivered before it (`exclude`). Commits the repository does not have
+ * are found first by one `git cat-file --batch-check` and reported as missing.
+ */
+export async function readSourceHistory(
+  dir: string | null,
+  revisions: { include: readonly string[]; exclude: readonly string[] },
+): Promise<SourceHistory> {
+  const wanted = [...revisions.include, ...revisions.exclude];
+  const present = dir === null || wanted.length === 0 ? new Set<string>() : await presentCommits(dir, wanted);
+  const missing = new Set(revisions.include.filter((sha) => !present.has(sha)));
+  const include = revisions.include.filter((sha) => present.has(sha));
+  const commits = new Map<string, SourceCommit>();
+  if (dir === null || include.length === 0) return { commits, missing };
+  const stdin = [...include, ...revisions.exclude.filter((sha) => present.has(sha)).map((sha) => `^${sha}`)];
+  const log = await runGit(dir, ['log', '--stdin', '--format=%H %at %P'], {
+    input: `${stdin.join('\n')}\n`,
+  });
+  for (const line of log.split('\n')) {
+    const [sha, time, ...parents] = line.split(' ');
+    if (sha) commits.set(sha, { sha, authorTime: Number(time), parents: parents.filter(Boolean) });
+  }
+  return { commits, missing };
+}
+
+async function presentCommits(dir: string, shas: readonly string[]): Promise<Set<string>> {
+  const isRepository = await runGit(dir, ['rev-parse', '--git-dir']).then(
+    () => true,
+    () => false,
+  );
+  if (!isRepository) return new Set();
+  const out = await runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    input: `${shas.map((s) => `${s}^{commit}`).join('\n')}\n`,
+  });
+  const present = new Set<string>();
+  out.split('\n').forEach((line, i) => {
+    if (line.endsWith(' commit') && shas[i]) present.add(shas[i] as string);
+  });
+  return present;
+}
