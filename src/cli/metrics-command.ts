@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { computeDeliveryMetrics, type Clock } from '../metrics/delivery-metrics.js';
 import { planSourceRevisions } from '../metrics/change-lead-time.js';
 import { planPromotionTimeline } from '../metrics/promotion-timeline.js';
-import { readPromotionCommits, readSourceHistory } from '../metrics/read-delivery-history.js';
+import { readGitOpsPromotions, readSourceHistory } from '../metrics/read-delivery-history.js';
 import { renderMetricsMarkdown, renderMetricsTable, renderOpenMetrics } from '../metrics/render-metrics.js';
-import { checkEnvironment, gitopsConfigFile, parseGitOpsConfig } from '../promotion/gitops-config.js';
-import { GitOpsClone } from '../promotion/gitops-repository.js';
 import { inputError } from '../relx-error.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
@@ -65,15 +63,7 @@ export function registerMetricsCommand(program: Command): void {
     .action(async (options: MetricsOptions) => {
       const days = parseSinceDays(options.since);
       const clock = systemClock();
-      const clone = await GitOpsClone.open(await gitopsRemote(options.gitops), 'main');
-      let promotions;
-      try {
-        const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
-        checkEnvironment(config, options.env, '--env');
-        promotions = await readPromotionCommits(clone.dir, config, options.env);
-      } finally {
-        clone.close();
-      }
+      const promotions = await readGitOpsPromotions(await gitopsRemote(options.gitops), options.env);
       const since = Math.floor(clock.now().getTime() / 1000) - days * 86_400;
       const revisions = planSourceRevisions(planPromotionTimeline(promotions, options.env), since);
       const source = await readSourceHistory(resolve(options.source ?? '.'), revisions);

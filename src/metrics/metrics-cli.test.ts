@@ -283,6 +283,14 @@ describe('relx metrics over a scripted history', () => {
     expect(m.weeks.reduce((n, w) => n + w.deployments, 0)).toBe(5);
   });
 
+  it('a repository by URL (fetched into a private clone) gives the same figures as the path read in place', async () => {
+    const args = ['metrics', '--env', 'prod', '--source', source.dir, '--json'];
+    const inPlace = JSON.parse(await ok(...args, '--gitops', url)) as DeliveryMetrics;
+    const fetched = JSON.parse(await ok(...args, '--gitops', `file://${url}`)) as DeliveryMetrics;
+    expect(fetched).toEqual(inPlace);
+    expect(fetched.deployments).toBe(5);
+  });
+
   it('--component web counts only the promotions that changed web', async () => {
     const m = JSON.parse(
       await ok(

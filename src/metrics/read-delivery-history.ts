@@ -3,8 +3,18 @@ import { parseReleaseManifest, type ReleaseManifest } from '../manifest/release-
 import { pinnedComponents } from '../manifest/diff-manifests.js';
 import { validateManifest } from '../manifest/validate-manifest.js';
 import { asGitError, GitCommandError, runGit } from '../git/run-git.js';
-import { environmentFolder, releaseFile, type GitOpsConfig } from '../promotion/gitops-config.js';
+import {
+  checkEnvironment,
+  environmentFolder,
+  gitopsConfigFile,
+  parseGitOpsConfig,
+  releaseFile,
+  type GitOpsConfig,
+} from '../promotion/gitops-config.js';
+import { GitOpsClone, type GitOpsRemote } from '../promotion/gitops-repository.js';
+import { inputError } from '../relx-error.js';
 import { parsePromotionMessage } from '../promotion/promotion-commit.js';
+import { parseCanonicalManifest } from './canonical-manifest.js';
 import type { SourceCommit, SourceHistory } from './change-lead-time.js';
 import type { PromotionCommit, ReleaseFacts } from './promotion-timeline.js';
 
@@ -43,14 +53,10 @@ function manifestBlob(
  */
 export async function readPromotionCommits(
   dir: string,
+  ref: string,
   config: GitOpsConfig,
   environment: string,
 ): Promise<PromotionCommit[]> {
-  const hasHead = await runGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(
-    () => true,
-    () => false,
-  );
-  if (!hasHead) return [];
   const log = await runGit(dir, [
     'log',
     '-z',
@@ -60,7 +66,8 @@ export async function readPromotionCommits(
     '--no-abbrev',
     '--no-renames',
     '--format=%x1e%H %ct%x00%B',
-    'HEAD',
+    ref,
+    '--',
   ]);
   const commits: Array<PromotionCommit & { blob: string | null }> = [];
   for (const record of log.split('\x1e')) {
@@ -97,11 +104,60 @@ export async function readPromotionCommits(
   });
 }
 
+const verified = (dir: string, ref: string) =>
+  runGit(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The promotions of the GitOps repository. A repository on this machine (a path, e.g. the CI
+ * checkout) is read in place — reading writes nothing, and a fetch of a long history costs more
+ * than the metrics; a URL is fetched into a private clone first, as `relx status` does.
+ */
+export async function readGitOpsPromotions(
+  remote: GitOpsRemote,
+  environment: string,
+): Promise<PromotionCommit[]> {
+  const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && !/^[\w.-]+@[\w.-]+:/.test(remote.url);
+  if (local && (await verified(remote.url, 'HEAD'))) {
+    const dir = remote.url;
+    const atHead = await runGit(dir, ['show', `HEAD:${gitopsConfigFile}`]).catch(() => null);
+    const branch = parseGitOpsConfig(atHead).branch;
+    const ref = [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`];
+    const found = (await verified(dir, ref[0] as string))
+      ? ref[0]
+      : (await verified(dir, ref[1] as string))
+        ? ref[1]
+        : null;
+    if (!found) {
+      throw inputError(`${dir} has no branch ${branch}.`, {
+        field: '--gitops',
+        fix: `Fetch ${branch}, or name the branch the environments are on in ${gitopsConfigFile} (branch:).`,
+      });
+    }
+    const config = parseGitOpsConfig(
+      await runGit(dir, ['show', `${found}:${gitopsConfigFile}`]).catch(() => null),
+    );
+    checkEnvironment(config, environment, '--env');
+    return readPromotionCommits(dir, found as string, config, environment);
+  }
+  const clone = await GitOpsClone.open(remote, 'main');
+  try {
+    const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
+    checkEnvironment(config, environment, '--env');
+    if (!(await verified(clone.dir, 'HEAD'))) return [];
+    return await readPromotionCommits(clone.dir, 'HEAD', config, environment);
+  } finally {
+    clone.close();
+  }
+}
+
 /** The facts of a manifest; null when it does not parse (then it is also not a valid manifest). */
 function releaseFacts(text: string, blob: string): ReleaseFacts | null {
   let manifest: ReleaseManifest;
   try {
-    manifest = parseReleaseManifest(text, blob);
+    manifest = parseCanonicalManifest(text) ?? parseReleaseManifest(text, blob);
   } catch {
     return null;
   }
