@@ -1,9 +1,10 @@
 import { jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aGitOpsRepository, aRelease } from '../../test/gitops/gitops-fixture.js';
+import { relxRoot, runWorkflow } from '../../test/step-runner/run-workflow.js';
 import { runCli } from '../cli/main.js';
 import { digestOf } from '../manifest/manifest-builders.js';
 import { renderReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
@@ -427,6 +428,35 @@ describe('relx metrics over a scripted history', () => {
     expect(backwards.code).toBe(1);
     expect(backwards.out).toBe('');
     expect(backwards.err).toMatch(/is dated 2026-11-03T20:00:00\.000Z, before the promotion it follows/);
+  });
+
+  it('the metrics.yml template writes the report, with its chart, to the job summary (step runner, built CLI)', async () => {
+    const run = await runWorkflow(join(relxRoot, 'workflows-templates', 'metrics.yml'), {
+      workspace: source.dir,
+      eventName: 'workflow_dispatch',
+      event: {},
+      inputs: { environment: 'prod', since: '90d' },
+      repository: 'acme/platform',
+      vars: { RELX_GITOPS_REPOSITORY: url },
+      // $GITHUB_SERVER_URL/<repository> becomes file://<path of the bare GitOps repository>
+      env: { GITHUB_SERVER_URL: 'file://', RELX_NOW: new Date(now * 1000).toISOString() },
+      standIns: {
+        'actions/checkout': ({ with: w, workspace }) => {
+          if (w.repository === 'relx-dev/relx') symlinkSync(relxRoot, join(workspace, w.path ?? ''));
+        },
+        'actions/setup-node': () => {},
+      },
+    });
+    const failed = run.steps.filter((s) => s.outcome === 'failure').map((s) => `${s.name}: ${s.stderr}`);
+    expect(failed).toEqual([]);
+    const summary = run.summaries.join('\n');
+    expect(summary).toContain(
+      '### Delivery metrics: prod, 2026-09-02T00:00:00Z → 2026-12-01T00:00:00Z (90 days)',
+    );
+    expect(summary).toMatch(/\| change failure rate \| 50\.0% \(3 of 6/);
+    expect(summary).toMatch(/```mermaid\nxychart-beta[\s\S]*bar \[(0, ){8}3, 3, 0, 0, 0\]\n```/);
+    const log = run.steps.map((s) => s.stdout).join('');
+    expect(log).toContain('relx_delivery_deployments{environment="prod",window_days="90"} 5');
   });
 
   it('--since must be a period', async () => {

@@ -88,20 +88,31 @@ export async function readPromotionCommits(
       time: Number(time),
       canary: canaryTrailer(message),
       release: null,
-      blob: parsed.environment === environment ? manifestBlob(files, config, environment) : null,
+      blob: manifestBlob(files, config, parsed.environment),
     });
   }
-  const blobs = [...new Set(commits.map((c) => c.blob).filter((b): b is string => b !== null))];
+  // A commit of the environment that writes no manifest (a canary's step or abort) is about the
+  // release it names: the blob another commit (of any environment) wrote for that name.
+  const blobByName = new Map<string, string>();
+  for (const c of commits) if (c.blob) blobByName.set(`${c.environment}\0${c.manifest}`, c.blob);
+  const anyBlobByName = new Map<string, string>();
+  for (const c of commits)
+    if (c.blob && !anyBlobByName.has(c.manifest)) anyBlobByName.set(c.manifest, c.blob);
+  const mine = commits
+    .filter((c) => c.environment === environment)
+    .map((c) => ({
+      c,
+      blob:
+        c.blob ?? blobByName.get(`${environment}\0${c.manifest}`) ?? anyBlobByName.get(c.manifest) ?? null,
+    }));
+  const blobs = [...new Set(mine.map((m) => m.blob).filter((b): b is string => b !== null))];
   const contents = await readBlobs(dir, blobs);
   const facts = new Map<string, ReleaseFacts | null>();
   for (const [blob, text] of contents) facts.set(blob, releaseFacts(text, blob));
-  // A commit that writes no manifest (a canary's abort or step) is about the release it names.
-  const byName = new Map<string, ReleaseFacts>();
-  return commits.map(({ blob, ...c }) => {
-    const release = blob ? (facts.get(blob) ?? null) : (byName.get(c.manifest) ?? null);
-    if (release && c.environment === environment) byName.set(c.manifest, release);
-    return { ...c, release };
-  });
+  return mine.map(({ c: { blob: _, ...c }, blob }) => ({
+    ...c,
+    release: blob ? (facts.get(blob) ?? null) : null,
+  }));
 }
 
 const verified = (dir: string, ref: string) =>
