@@ -459,6 +459,25 @@ describe('relx metrics over a scripted history', () => {
     expect(log).toContain('relx_delivery_deployments{environment="prod",window_days="90"} 5');
   });
 
+  it('a message with the record separator in it is still one promotion', async () => {
+    const fresh = aGitOpsRepository();
+    await promote(fresh.url, 'dev', r1, 3);
+    const work = mkdtempSync(join(tmpdir(), 'relx-metrics-separator-'));
+    const env = { ...process.env, GIT_COMMITTER_DATE: at(31) };
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env, encoding: 'utf8' });
+    git('clone', '-q', fresh.url, '.');
+    writeFileSync(join(work, 'environments/dev/release.yaml'), readFileSync(r2));
+    const message = `deploy(dev): r2\n\nnotes \x1e${'a'.repeat(40)} 123 more\n\nRelx-Manifest: r2\nRelx-Environment: dev\nRelx-Previous: r1\nRelx-Run: https://ci/run/31\n`;
+    writeFileSync(join(work, '.message'), message);
+    git('add', 'environments');
+    git('-c', 'user.name=relx', '-c', 'user.email=relx@x', 'commit', '-q', '-F', '.message');
+    git('push', '-q', 'origin', 'HEAD:main');
+    const m = JSON.parse(
+      await ok('metrics', '--env', 'dev', '--gitops', fresh.url, '--source', source.dir, '--json'),
+    ) as DeliveryMetrics;
+    expect(m).toMatchObject({ deployments: 2, leadTime: { count: 4 }, audit: { commits: 2, withRun: 2 } });
+  });
+
   it('--since must be a period', async () => {
     const bad = await relx('metrics', '--env', 'prod', '--since', 'yesterday', '--gitops', url);
     expect(bad.code).toBe(1);

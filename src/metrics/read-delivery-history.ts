@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { parseReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
 import { pinnedComponents } from '../manifest/diff-manifests.js';
 import { validateManifest } from '../manifest/validate-manifest.js';
@@ -19,6 +20,7 @@ import type { SourceCommit, SourceHistory } from './change-lead-time.js';
 import type { PromotionCommit, ReleaseFacts } from './promotion-timeline.js';
 
 const noBlob = /^0+$/;
+const recordStart = /^[0-9a-f]{40,64} \d+\0/;
 
 /** The `Relx-Canary` trailer, read the way parsePromotionMessage reads the others. */
 function canaryTrailer(message: string): string | null {
@@ -57,25 +59,13 @@ export async function readPromotionCommits(
   config: GitOpsConfig,
   environment: string,
 ): Promise<PromotionCommit[]> {
-  const log = await runGit(dir, [
-    'log',
-    '-z',
-    '--topo-order',
-    '--reverse',
-    '--raw',
-    '--no-abbrev',
-    '--no-renames',
-    '--format=%x1e%H %ct%x00%B',
-    ref,
-    '--',
-  ]);
   const commits: Array<PromotionCommit & { blob: string | null }> = [];
-  for (const record of log.split('\x1e')) {
-    if (record === '') continue;
+  const args = ['log', '-z', '--topo-order', '--reverse', '--raw', '--no-abbrev', '--no-renames'];
+  await streamRecords(dir, [...args, '--format=%x1e%H %ct%x00%B', ref, '--'], (record) => {
     const tokens = record.split('\0');
     const [head = '', message = ''] = tokens;
     const parsed = parsePromotionMessage(message);
-    if (!parsed) continue;
+    if (!parsed) return;
     const files = new Map<string, string>();
     for (let i = 2; i + 1 < tokens.length; i += 2) {
       const blob = (tokens[i] ?? '').trim().split(' ')[3] ?? '';
@@ -86,11 +76,11 @@ export async function readPromotionCommits(
       ...parsed,
       commit,
       time: Number(time),
-      canary: canaryTrailer(message),
+      canary: message.includes('Relx-Canary:') ? canaryTrailer(message) : null,
       release: null,
       blob: manifestBlob(files, config, parsed.environment),
     });
-  }
+  });
   // A commit of the environment that writes no manifest (a canary's step or abort) is about the
   // release it names: the blob another commit (of any environment) wrote for that name.
   const blobByName = new Map<string, string>();
@@ -113,6 +103,60 @@ export async function readPromotionCommits(
     ...c,
     release: blob ? (facts.get(blob) ?? null) : null,
   }));
+}
+
+/**
+ * Runs git and hands each `\x1e`-separated record to `onRecord` as its bytes arrive, so parsing
+ * overlaps git's walk instead of waiting for all of it (as src/git/git-log.ts does for plans).
+ */
+function streamRecords(
+  dir: string,
+  args: readonly string[],
+  onRecord: (record: string) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['-c', 'core.quotepath=off', ...args], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C', GIT_FLUSH: '0' },
+    });
+    const decoder = new StringDecoder('utf8');
+    const err: Buffer[] = [];
+    let rest = '';
+    let failure: unknown = null;
+    // A record starts `\x1e<sha> <time>\0`; a \x1e inside a message is not a record's start.
+    const take = (text: string, final: boolean) => {
+      const parts = text.split('\x1e');
+      const records: string[] = [];
+      for (const part of parts) {
+        if (records.length === 0 || recordStart.test(part)) records.push(part);
+        else records[records.length - 1] += `\x1e${part}`;
+      }
+      rest = final ? '' : (records.pop() ?? '');
+      for (const record of records) if (record !== '') onRecord(record);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      try {
+        take(rest + decoder.write(chunk), false);
+      } catch (error) {
+        failure = error;
+        child.kill();
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => reject(asGitError(error, dir)));
+    child.on('close', (code) => {
+      if (failure) return reject(failure);
+      if (code !== 0)
+        return reject(asGitError(new GitCommandError(args, code, Buffer.concat(err).toString()), dir));
+      try {
+        take(rest + decoder.end(), true);
+      } catch (error) {
+        return reject(error);
+      }
+      resolve();
+    });
+  });
 }
 
 const verified = (dir: string, ref: string) =>
