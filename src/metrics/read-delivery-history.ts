@@ -21,6 +21,8 @@ import type { PromotionCommit, ReleaseFacts } from './promotion-timeline.js';
 
 const noBlob = /^0+$/;
 const recordStart = /^[0-9a-f]{40,64} \d+\0/;
+/** `Relx-Manifest` and `Relx-Environment` of another environment's promotion, in relx's trailer order. */
+const otherEnvironment = /^Relx-Manifest: (.+)\nRelx-Environment: ([a-z0-9-]+)$/m;
 
 /** The `Relx-Canary` trailer, read the way parsePromotionMessage reads the others. */
 function canaryTrailer(message: string): string | null {
@@ -60,17 +62,25 @@ export async function readPromotionCommits(
   environment: string,
 ): Promise<PromotionCommit[]> {
   const commits: Array<PromotionCommit & { blob: string | null }> = [];
+  const otherBlobs = new Map<string, string>();
   const args = ['log', '-z', '--topo-order', '--reverse', '--raw', '--no-abbrev', '--no-renames'];
   await streamRecords(dir, [...args, '--format=%x1e%H %ct%x00%B', ref, '--'], (record) => {
     const tokens = record.split('\0');
     const [head = '', message = ''] = tokens;
-    const parsed = parsePromotionMessage(message);
-    if (!parsed) return;
     const files = new Map<string, string>();
     for (let i = 2; i + 1 < tokens.length; i += 2) {
       const blob = (tokens[i] ?? '').trim().split(' ')[3] ?? '';
       if (!noBlob.test(blob)) files.set(tokens[i + 1] ?? '', blob);
     }
+    if (!message.includes(`Relx-Environment: ${environment}`)) {
+      // another environment's promotion: only which manifest it wrote, for the lookup below
+      const other = otherEnvironment.exec(message);
+      const blob = other ? manifestBlob(files, config, other[2] ?? '') : null;
+      if (other && blob && !otherBlobs.has(other[1] ?? '')) otherBlobs.set(other[1] ?? '', blob);
+      return;
+    }
+    const parsed = parsePromotionMessage(message);
+    if (!parsed || parsed.environment !== environment) return;
     const [commit = '', time = '0'] = head.split(' ');
     commits.push({
       ...parsed,
@@ -82,19 +92,13 @@ export async function readPromotionCommits(
     });
   });
   // A commit of the environment that writes no manifest (a canary's step or abort) is about the
-  // release it names: the blob another commit (of any environment) wrote for that name.
+  // release it names: the blob another commit (of this environment, else of any) wrote for it.
   const blobByName = new Map<string, string>();
-  for (const c of commits) if (c.blob) blobByName.set(`${c.environment}\0${c.manifest}`, c.blob);
-  const anyBlobByName = new Map<string, string>();
-  for (const c of commits)
-    if (c.blob && !anyBlobByName.has(c.manifest)) anyBlobByName.set(c.manifest, c.blob);
-  const mine = commits
-    .filter((c) => c.environment === environment)
-    .map((c) => ({
-      c,
-      blob:
-        c.blob ?? blobByName.get(`${environment}\0${c.manifest}`) ?? anyBlobByName.get(c.manifest) ?? null,
-    }));
+  for (const c of commits) if (c.blob) blobByName.set(c.manifest, c.blob);
+  const mine = commits.map((c) => ({
+    c,
+    blob: c.blob ?? blobByName.get(c.manifest) ?? otherBlobs.get(c.manifest) ?? null,
+  }));
   const blobs = [...new Set(mine.map((m) => m.blob).filter((b): b is string => b !== null))];
   const contents = await readBlobs(dir, blobs);
   const facts = new Map<string, ReleaseFacts | null>();
