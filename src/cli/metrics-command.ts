@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { computeDeliveryMetrics, type Clock } from '../metrics/delivery-metrics.js';
-import { planSourceRevisions } from '../metrics/change-lead-time.js';
-import { planPromotionTimeline } from '../metrics/promotion-timeline.js';
+import {
+  computeDeliveryMetrics,
+  planMetricsSourceRevisions,
+  type Clock,
+} from '../metrics/delivery-metrics.js';
 import { readGitOpsPromotions, readSourceHistory } from '../metrics/read-delivery-history.js';
 import { renderMetricsMarkdown, renderMetricsTable, renderOpenMetrics } from '../metrics/render-metrics.js';
 import { inputError } from '../relx-error.js';
@@ -17,6 +19,7 @@ interface MetricsOptions {
   json?: boolean;
   openmetrics?: boolean;
   markdown?: boolean;
+  now?: string;
 }
 
 /** `90d`, `12w` → days. */
@@ -32,16 +35,17 @@ export function parseSinceDays(value: string): number {
   return days;
 }
 
-/** The clock metrics read "now" from: RELX_NOW (ISO 8601) pins it, for reproducible reports. */
-function systemClock(): Clock {
-  const pinned = process.env.RELX_NOW;
+/** The clock metrics read "now" from: --now, else RELX_NOW (ISO 8601), else the system clock. */
+function metricsClock(option: string | undefined): Clock {
+  const pinned = option ?? process.env.RELX_NOW;
   if (!pinned) return { now: () => new Date() };
   const at = new Date(pinned);
-  if (Number.isNaN(at.getTime()))
-    throw inputError(`RELX_NOW=${pinned} is not a date.`, {
-      field: 'RELX_NOW',
+  if (Number.isNaN(at.getTime())) {
+    throw inputError(`${option ? '--now' : 'RELX_NOW'} "${pinned}" is not a date.`, {
+      field: option ? '--now' : 'RELX_NOW',
       fix: 'Use ISO 8601, e.g. 2026-12-01T00:00:00Z.',
     });
+  }
   return { now: () => at };
 }
 
@@ -57,22 +61,18 @@ export function registerMetricsCommand(program: Command): void {
     .option('--component <name>', 'only promotions that changed this component')
     .option(...gitopsOption)
     .option('--source <path>', 'the source repository, for commit times (default: the current directory)')
+    .option('--now <iso-date>', 'the end of the period (default: now, or RELX_NOW)')
     .option('--json', 'print JSON')
     .option('--openmetrics', 'print Prometheus/OpenMetrics text (for a textfile collector or a push gateway)')
     .option('--markdown', 'print a Markdown report with a Mermaid chart (for a job summary)')
     .action(async (options: MetricsOptions) => {
       const days = parseSinceDays(options.since);
-      const clock = systemClock();
+      const clock = metricsClock(options.now);
       const promotions = await readGitOpsPromotions(await gitopsRemote(options.gitops), options.env);
-      const since = Math.floor(clock.now().getTime() / 1000) - days * 86_400;
-      const revisions = planSourceRevisions(planPromotionTimeline(promotions, options.env), since);
+      const period = { environment: options.env, days, component: options.component ?? null };
+      const revisions = planMetricsSourceRevisions(promotions, period, clock);
       const source = await readSourceHistory(resolve(options.source ?? '.'), revisions);
-      const metrics = computeDeliveryMetrics(
-        promotions,
-        source,
-        { environment: options.env, days, component: options.component ?? null },
-        clock,
-      );
+      const metrics = computeDeliveryMetrics(promotions, source, period, clock);
       if (options.json) process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
       else if (options.openmetrics) process.stdout.write(renderOpenMetrics(metrics));
       else if (options.markdown) process.stdout.write(renderMetricsMarkdown(metrics));

@@ -108,6 +108,25 @@ export function attributeFailures(units: readonly PromotionUnit[]): Map<Promotio
   return failures;
 }
 
+function periodBounds(period: MetricsPeriod, clock: Clock): { since: number; until: number } {
+  const until = Math.floor(clock.now().getTime() / 1000);
+  return { since: until - Math.round(period.days * day), until };
+}
+
+/** The source commits computeDeliveryMetrics will need: what the shell reads in its one source pass. */
+export function planMetricsSourceRevisions(
+  promotions: readonly PromotionCommit[],
+  period: MetricsPeriod,
+  clock: Clock,
+): { include: string[]; exclude: string[] } {
+  const { since, until } = periodBounds(period, clock);
+  const units = planPromotionTimeline(
+    promotions.filter((c) => c.time <= until),
+    period.environment,
+  );
+  return planSourceRevisions(units, since);
+}
+
 /** The delivery figures of one environment over a period. Pure: the history, the source commits, the clock. */
 export function computeDeliveryMetrics(
   promotions: readonly PromotionCommit[],
@@ -115,10 +134,13 @@ export function computeDeliveryMetrics(
   period: MetricsPeriod,
   clock: Clock,
 ): DeliveryMetrics {
-  const until = Math.floor(clock.now().getTime() / 1000);
-  const since = until - Math.round(period.days * day);
+  const { since, until } = periodBounds(period, clock);
   const component = period.component ?? null;
-  const all = planPromotionTimeline(promotions, period.environment);
+  // as of the clock: what came after it (a report for a past date) does not exist yet
+  const all = planPromotionTimeline(
+    promotions.filter((c) => c.time <= until),
+    period.environment,
+  );
   const failures = attributeFailures(all);
   const touches = (u: PromotionUnit) =>
     component === null || u.rollbackComponent === component || changedComponents(u).includes(component);

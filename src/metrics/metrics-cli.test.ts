@@ -478,6 +478,30 @@ describe('relx metrics over a scripted history', () => {
     expect(m).toMatchObject({ deployments: 2, leadTime: { count: 4 }, audit: { commits: 2, withRun: 2 } });
   });
 
+  it('--now ends the period where it says', async () => {
+    const m = JSON.parse(
+      await ok(
+        'metrics',
+        '--env',
+        'prod',
+        '--since',
+        '1d',
+        '--now',
+        at(53.5),
+        '--gitops',
+        url,
+        '--source',
+        source.dir,
+        '--json',
+      ),
+    ) as DeliveryMetrics;
+    // 2026-11-02T05:30Z → 2026-11-03T05:30Z: r2 (30 h) and r3 (52 h), the rollback (53 h)
+    expect(m).toMatchObject({ deployments: 2, rollbacks: 1, changeFailure: { failed: 1, of: 2 } });
+    expect((await relx('metrics', '--env', 'prod', '--now', 'soon', '--gitops', url)).err).toMatch(
+      /--now "soon" is not a date/,
+    );
+  });
+
   it('--since must be a period', async () => {
     const bad = await relx('metrics', '--env', 'prod', '--since', 'yesterday', '--gitops', url);
     expect(bad.code).toBe(1);
