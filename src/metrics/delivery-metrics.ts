@@ -127,6 +127,65 @@ export function planMetricsSourceRevisions(
   return planSourceRevisions(units, since);
 }
 
+type LeadSample = { at: number; seconds: number; components: string[] };
+
+/**
+ * Lead time of every change the period's deployments brought, in delivery order (each change
+ * counts once: `delivered` starts with what the environment had before the period).
+ */
+function measureLeadTimes(
+  all: readonly PromotionUnit[],
+  since: number,
+  source: SourceHistory,
+  component: string | null,
+  touches: (u: PromotionUnit) => boolean,
+): { samples: LeadSample[]; unmeasured: number } {
+  const delivered = new Set(planSourceRevisions(all, since).exclude);
+  const samples: LeadSample[] = [];
+  let unmeasured = 0;
+  for (const u of all) {
+    if (u.start < since || u.kind === 'rollback' || u.completedAt === null || !u.release) continue;
+    const at = u.completedAt;
+    const changes = deliveredChanges(u.release.sourceCommit, source, delivered);
+    if (!touches(u)) continue;
+    if (changes === null) {
+      unmeasured++;
+      continue;
+    }
+    const components = changedComponents(u).filter((c) => component === null || c === component);
+    for (const change of changes) samples.push({ at, seconds: at - change.firstCommitTime, components });
+  }
+  return { samples, unmeasured };
+}
+
+function auditFigures(commits: readonly PromotionCommit[]) {
+  const valid = (c: PromotionCommit) => c.release?.valid === true;
+  return {
+    withApprover: commits.filter((c) => !!c.approvedBy).length,
+    withRun: commits.filter((c) => !!c.run).length,
+    validManifest: commits.filter(valid).length,
+    complete: commits.filter((c) => !!c.approvedBy && !!c.run && valid(c)).length,
+  };
+}
+
+function weeklyFigures(
+  since: number,
+  until: number,
+  deployments: readonly PromotionUnit[],
+  samples: readonly LeadSample[],
+): DeliveryMetrics['weeks'] {
+  const weeks: DeliveryMetrics['weeks'] = [];
+  for (let start = since; start < until; start += 7 * day) {
+    const inWeek = (at: number) => at >= start && at < start + 7 * day;
+    weeks.push({
+      start: iso(start),
+      deployments: deployments.filter((u) => inWeek(u.completedAt as number)).length,
+      leadTimeMedian: summarize(samples.filter((s) => inWeek(s.at)).map((s) => s.seconds)).median,
+    });
+  }
+  return weeks;
+}
+
 /** The delivery figures of one environment over a period. Pure: the history, the source commits, the clock. */
 export function computeDeliveryMetrics(
   promotions: readonly PromotionCommit[],
@@ -145,29 +204,8 @@ export function computeDeliveryMetrics(
   const touches = (u: PromotionUnit) =>
     component === null || u.rollbackComponent === component || changedComponents(u).includes(component);
 
-  const delivered = new Set(planSourceRevisions(all, since).exclude);
-  const leadSamples: Array<{ at: number; seconds: number; components: string[] }> = [];
-  let unmeasured = 0;
-  const inPeriod: PromotionUnit[] = [];
-  for (const u of all) {
-    if (u.start < since) continue;
-    const deployed = u.kind !== 'rollback' && u.completedAt !== null;
-    if (deployed && u.release) {
-      const changes = deliveredChanges(u.release.sourceCommit, source, delivered);
-      const components = changedComponents(u).filter((c) => component === null || c === component);
-      if (changes === null) {
-        if (touches(u)) unmeasured++;
-      } else if (touches(u)) {
-        for (const change of changes)
-          leadSamples.push({
-            at: u.completedAt as number,
-            seconds: (u.completedAt as number) - change.firstCommitTime,
-            components,
-          });
-      }
-    }
-    if (touches(u)) inPeriod.push(u);
-  }
+  const inPeriod = all.filter((u) => u.start >= since && touches(u));
+  const { samples: leadSamples, unmeasured } = measureLeadTimes(all, since, source, component, touches);
 
   const changes = inPeriod.filter((u) => u.kind !== 'rollback');
   const deployments = changes.filter((u) => u.completedAt !== null);
@@ -185,23 +223,8 @@ export function computeDeliveryMetrics(
     );
 
   const auditCommits = inPeriod.flatMap((u) => u.commits).filter((c) => c.time >= since);
-  const audited = {
-    withApprover: auditCommits.filter((c) => !!c.approvedBy).length,
-    withRun: auditCommits.filter((c) => !!c.run).length,
-    validManifest: auditCommits.filter((c) => c.release?.valid === true).length,
-    complete: auditCommits.filter((c) => !!c.approvedBy && !!c.run && c.release?.valid === true).length,
-  };
-
-  const weeks: DeliveryMetrics['weeks'] = [];
-  for (let start = since; start < until; start += 7 * day) {
-    const end = start + 7 * day;
-    const inWeek = (at: number) => at >= start && at < end;
-    weeks.push({
-      start: iso(start),
-      deployments: deployments.filter((u) => inWeek(u.completedAt as number)).length,
-      leadTimeMedian: summarize(leadSamples.filter((s) => inWeek(s.at)).map((s) => s.seconds)).median,
-    });
-  }
+  const audited = auditFigures(auditCommits);
+  const weeks = weeklyFigures(since, until, deployments, leadSamples);
 
   return {
     environment: period.environment,
