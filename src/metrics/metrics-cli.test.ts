@@ -502,6 +502,18 @@ describe('relx metrics over a scripted history', () => {
     );
   });
 
+  it('a GitOps repository on disk without the branch its config names is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relx-metrics-branch-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'relx.gitops.yaml'), 'environments: [prod]\nbranch: live\n');
+    git('add', '-A');
+    git('-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '-m', 'layout');
+    const result = await relx('metrics', '--env', 'prod', '--gitops', dir);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/has no branch live/);
+  });
+
   it('--since must be a period', async () => {
     const bad = await relx('metrics', '--env', 'prod', '--since', 'yesterday', '--gitops', url);
     expect(bad.code).toBe(1);

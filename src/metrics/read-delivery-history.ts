@@ -182,7 +182,11 @@ export async function readGitOpsPromotions(
   if (local && (await verified(remote.url, 'HEAD'))) {
     const dir = remote.url;
     const atHead = await runGit(dir, ['show', `HEAD:${gitopsConfigFile}`]).catch(() => null);
-    const branch = parseGitOpsConfig(atHead).branch;
+    // the configured branch, else the repository's default (HEAD): where promotions land
+    const head = (
+      await runGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => 'main')
+    ).trim();
+    const branch = parseGitOpsConfig(atHead).branch || head;
     const ref = [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`];
     const found = (await verified(dir, ref[0] as string))
       ? ref[0]
