@@ -6,6 +6,8 @@ export interface SourceCommit {
   /** Author time, seconds since the epoch: when the change was written, kept through rebase and cherry-pick. */
   authorTime: number;
   parents: string[];
+  /** Files it changed against its first parent (none for a merge). */
+  files: readonly string[];
 }
 
 /**
@@ -33,6 +35,8 @@ export interface SourceHistory {
   commits: ReadonlyMap<string, SourceCommit>;
   /** Source commits of releases that are not in the source repository (lead time unknown). */
   missing: ReadonlySet<string>;
+  /** Each component's folders in the source repository ('' is the root); null when unknown. */
+  componentPaths: Readonly<Record<string, readonly string[]>> | null;
 }
 
 /** One change that reached the environment: a commit of the main line and what it merged. */
@@ -42,6 +46,8 @@ export interface DeliveredChange {
   /** Author time of the change's first commit: the earliest among the commits it brought. */
   firstCommitTime: number;
   commits: number;
+  /** Files its commits changed: which components the change touched. */
+  files: string[];
 }
 
 /**
@@ -71,6 +77,7 @@ export function deliveredChanges(
   for (const head of mainLine) {
     let firstCommitTime = head.authorTime;
     let count = 1;
+    const files = new Set(head.files);
     const stack = head.parents.slice(1);
     for (let sha = stack.pop(); sha !== undefined; sha = stack.pop()) {
       const c = commits.get(sha);
@@ -78,10 +85,28 @@ export function deliveredChanges(
       delivered.add(sha);
       count++;
       firstCommitTime = Math.min(firstCommitTime, c.authorTime);
+      for (const f of c.files) files.add(f);
       stack.push(...c.parents);
     }
-    changes.push({ commit: head.sha, firstCommitTime, commits: count });
+    changes.push({ commit: head.sha, firstCommitTime, commits: count, files: [...files] });
   }
   for (const sha of onMainLine) delivered.add(sha);
   return changes;
+}
+
+/**
+ * The components a change counts for: those the deployment changed whose folders it touched. A
+ * component whose folders are unknown (no workspace config, or a name the workspace does not have)
+ * counts every change of a deployment that changed it.
+ */
+export function componentsOfChange(
+  changed: readonly string[],
+  files: readonly string[],
+  paths: SourceHistory['componentPaths'],
+): string[] {
+  return changed.filter((name) => {
+    const folders = paths?.[name];
+    if (!folders) return true;
+    return files.some((f) => folders.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
+  });
 }

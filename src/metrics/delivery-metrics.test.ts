@@ -120,7 +120,7 @@ describe('the timeline refuses a history relx cannot have written', () => {
 describe('changes delivered', () => {
   const c = (sha: string, authorTime: number, ...parents: string[]): [string, SourceCommit] => [
     sha,
-    { sha, authorTime, parents },
+    { sha, authorTime, parents, files: [`${sha}.txt`] },
   ];
   it('the main line back to what was delivered; a merge counts once, from its first commit', () => {
     const commits = new Map([
@@ -131,11 +131,40 @@ describe('changes delivered', () => {
       c('base', 0),
     ]);
     const delivered = new Set(['base']);
-    expect(deliveredChanges('m', { commits, missing: new Set() }, delivered)).toEqual([
-      { commit: 'm', firstCommitTime: 10, commits: 3 },
-      { commit: 'x', firstCommitTime: 40, commits: 1 },
+    expect(deliveredChanges('m', { commits, missing: new Set(), componentPaths: null }, delivered)).toEqual([
+      { commit: 'm', firstCommitTime: 10, commits: 3, files: ['m.txt', 'b2.txt', 'b1.txt'] },
+      { commit: 'x', firstCommitTime: 40, commits: 1, files: ['x.txt'] },
     ]);
-    expect(deliveredChanges('m', { commits, missing: new Set() }, delivered)).toEqual([]);
+    expect(deliveredChanges('m', { commits, missing: new Set(), componentPaths: null }, delivered)).toEqual(
+      [],
+    );
+  });
+});
+
+describe('lead time per component', () => {
+  it('a change counts for the components the deployment changed whose folders it touched', () => {
+    const source = {
+      commits: new Map<string, SourceCommit>([
+        ['s2', { sha: 's2', authorTime: 2 * hour, parents: ['s1'], files: ['web/page.ts'] }],
+        ['s1', { sha: 's1', authorTime: 1 * hour, parents: [], files: ['api/main.ts', 'README.md'] }],
+      ]),
+      missing: new Set<string>(),
+      componentPaths: { api: ['api'], web: ['web'] },
+    };
+    const release = { ...facts('a'), sourceCommit: 's2', pins: { api: '1', web: '1', db: '1' } };
+    const m = computeDeliveryMetrics(
+      [aPromotion('a', 5, { release })],
+      source,
+      { environment: 'prod', days: 7 },
+      { now: () => new Date(24 * hour * 1000) },
+    );
+    expect(m.leadTime).toMatchObject({ count: 2, median: 3 * hour, p90: 4 * hour });
+    // db's folders are unknown: every change of a deployment that changed it counts
+    expect(m.leadTime.byComponent).toEqual({
+      api: { count: 1, median: 4 * hour, p90: 4 * hour },
+      db: { count: 2, median: 3 * hour, p90: 4 * hour },
+      web: { count: 1, median: 3 * hour, p90: 3 * hour },
+    });
   });
 });
 
@@ -159,7 +188,7 @@ describe('figures', () => {
     const commits = [aPromotion('a', 1), aPromotion('b', 24 * 10, { previous: 'a' })];
     const m = computeDeliveryMetrics(
       commits,
-      { commits: new Map(), missing: new Set() },
+      { commits: new Map(), missing: new Set(), componentPaths: null },
       { environment: 'prod', days: 7 },
       { now: () => new Date(12 * 24 * hour * 1000) },
     );

@@ -1,4 +1,9 @@
-import { deliveredChanges, planSourceRevisions, type SourceHistory } from './change-lead-time.js';
+import {
+  componentsOfChange,
+  deliveredChanges,
+  planSourceRevisions,
+  type SourceHistory,
+} from './change-lead-time.js';
 import { planPromotionTimeline, type PromotionCommit, type PromotionUnit } from './promotion-timeline.js';
 
 export interface Clock {
@@ -152,8 +157,12 @@ function measureLeadTimes(
       unmeasured++;
       continue;
     }
-    const components = changedComponents(u).filter((c) => component === null || c === component);
-    for (const change of changes) samples.push({ at, seconds: at - change.firstCommitTime, components });
+    const changed = changedComponents(u).filter((c) => component === null || c === component);
+    for (const change of changes) {
+      const components = componentsOfChange(changed, change.files, source.componentPaths);
+      if (component !== null && components.length === 0) continue; // not a change of that component
+      samples.push({ at, seconds: at - change.firstCommitTime, components });
+    }
   }
   return { samples, unmeasured };
 }

@@ -514,6 +514,38 @@ describe('relx metrics over a scripted history', () => {
     expect(result.err).toMatch(/has no branch live/);
   });
 
+  it("per component, a change counts where the source repository's components say it belongs", async () => {
+    const mono = new SourceRepo();
+    const config = [
+      'components:',
+      '  - { name: api, type: container-image, path: services/api, version: 1.0.0 }',
+      '  - { name: web, type: container-image, path: web, version: 1.0.0 }',
+      '',
+    ].join('\n');
+    writeFileSync(join(mono.dir, 'relx.config.yaml'), config);
+    for (const [hour, folder] of [
+      [10, 'services/api'],
+      [11, 'web'],
+      [12, 'services/api'],
+    ] as const) {
+      execFileSync('mkdir', ['-p', join(mono.dir, folder)]);
+      writeFileSync(join(mono.dir, folder, `f${hour}.ts`), `${hour}`);
+      mono.git(hour, 'add', '-A');
+      mono.git(hour, 'commit', '-q', '-m', `feat: ${folder} ${hour}`);
+    }
+    const head = mono.git(12, 'rev-parse', 'HEAD');
+    const fresh = aGitOpsRepository();
+    await promote(fresh.url, 'dev', release('m1', '1.0.0', '1.0.0', head, 13), 14);
+    const m = JSON.parse(
+      await ok('metrics', '--env', 'dev', '--gitops', fresh.url, '--source', mono.dir, '--json'),
+    ) as DeliveryMetrics;
+    // the first release changes every pin; api's changes are at 10 h and 12 h (the config commit
+    // came with the first), web's at 11 h
+    expect(m.leadTime.byComponent.api).toEqual({ count: 2, median: hours(14 - 12), p90: hours(14 - 10) });
+    expect(m.leadTime.byComponent.web).toEqual({ count: 1, median: hours(14 - 11), p90: hours(14 - 11) });
+    expect(m.leadTime.count).toBe(3);
+  });
+
   it('--since must be a period', async () => {
     const bad = await relx('metrics', '--env', 'prod', '--since', 'yesterday', '--gitops', url);
     expect(bad.code).toBe(1);

@@ -14,6 +14,7 @@ import {
 } from '../promotion/gitops-config.js';
 import { GitOpsClone, type GitOpsRemote } from '../promotion/gitops-repository.js';
 import { inputError } from '../relx-error.js';
+import { loadWorkspace } from '../workspace/load-workspace.js';
 import { parsePromotionMessage } from '../promotion/promotion-commit.js';
 import { parseCanonicalManifest } from './canonical-manifest.js';
 import type { SourceCommit, SourceHistory } from './change-lead-time.js';
@@ -290,16 +291,33 @@ export async function readSourceHistory(
   const missing = new Set(revisions.include.filter((sha) => !present.has(sha)));
   const include = revisions.include.filter((sha) => present.has(sha));
   const commits = new Map<string, SourceCommit>();
-  if (dir === null || include.length === 0) return { commits, missing };
+  if (dir === null || include.length === 0) return { commits, missing, componentPaths: null };
   const stdin = [...include, ...revisions.exclude.filter((sha) => present.has(sha)).map((sha) => `^${sha}`)];
-  const log = await runGit(dir, ['log', '--stdin', '--format=%H %at %P'], {
-    input: `${stdin.join('\n')}\n`,
-  });
-  for (const line of log.split('\n')) {
-    const [sha, time, ...parents] = line.split(' ');
-    if (sha) commits.set(sha, { sha, authorTime: Number(time), parents: parents.filter(Boolean) });
+  const [log, componentPaths] = await Promise.all([
+    runGit(dir, ['log', '--stdin', '-z', '--name-only', '--no-renames', '--format=%x1e%H %at %P%x00'], {
+      input: `${stdin.join('\n')}\n`,
+    }),
+    readComponentPaths(dir),
+  ]);
+  for (const record of log.split('\x1e')) {
+    const [head = '', ...rest] = record.split('\0');
+    const [sha, time, ...parents] = head.split(' ');
+    if (!sha) continue;
+    const files = rest.map((f) => f.replace(/^\n/, '')).filter(Boolean);
+    commits.set(sha, { sha, authorTime: Number(time), parents: parents.filter(Boolean), files });
   }
-  return { commits, missing };
+  return { commits, missing, componentPaths };
+}
+
+/** The folders of each component the source repository declares or discovers; null when it cannot be loaded. */
+async function readComponentPaths(dir: string): Promise<Record<string, string[]> | null> {
+  try {
+    const workspace = await loadWorkspace(dir);
+    if (workspace.components.length === 0) return null;
+    return Object.fromEntries(workspace.components.map((c) => [c.name, c.paths]));
+  } catch {
+    return null; // not a relx workspace: lead time per component goes by the pins alone
+  }
 }
 
 async function presentCommits(dir: string, shas: readonly string[]): Promise<Set<string>> {
