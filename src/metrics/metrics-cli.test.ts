@@ -146,7 +146,11 @@ function canaryCommit(
   if (value === 'abort' || value === 'complete') git('rm', '-q', canary);
   if (value === 'complete')
     writeFileSync(join(work, 'environments/prod/release.yaml'), readFileSync(file ?? ''));
-  else if (file) writeFileSync(join(work, canary), readFileSync(file));
+  else if (file) {
+    writeFileSync(join(work, canary), readFileSync(file));
+    // the traffic split is an overlay beside it, not a manifest
+    writeFileSync(join(work, 'environments/prod/canary-route.yaml'), `kind: HTTPRoute\nweight: ${value}\n`);
+  }
   git('add', '-A');
   const message = [
     `canary(prod): ${name} ${value}`,

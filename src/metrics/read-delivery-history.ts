@@ -35,7 +35,11 @@ function canaryTrailer(message: string): string | null {
   return null;
 }
 
-/** The manifest file a promotion of `environment` wrote: its release.yaml, else a canary's `*release.yaml`/`*canary*.yaml`. */
+/**
+ * The manifest file a promotion of `environment` wrote: its release.yaml, else another
+ * `…release.yaml` in its folder (a canary's `canary-release.yaml`). Overlays (`canary-route.yaml`)
+ * are not manifests; a commit that writes none is matched to its release by name.
+ */
 function manifestBlob(
   files: ReadonlyMap<string, string>,
   config: GitOpsConfig,
@@ -46,7 +50,7 @@ function manifestBlob(
   const folder = `${environmentFolder(config, environment)}/`;
   for (const [path, blob] of files) {
     const name = path.slice(path.lastIndexOf('/') + 1);
-    if (path.startsWith(folder) && /(release|canary)[\w.-]*\.ya?ml$|release\.ya?ml$/.test(name)) return blob;
+    if (path.startsWith(folder) && /(^|[-_.])release\.ya?ml$/.test(name)) return blob;
   }
   return null;
 }
