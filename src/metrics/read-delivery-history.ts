@@ -177,7 +177,7 @@ const verified = (dir: string, ref: string) =>
 /**
  * The promotions of the GitOps repository. A repository on this machine (a path, e.g. the CI
  * checkout) is read in place — reading writes nothing, and a fetch of a long history costs more
- * than the metrics; a URL is fetched into a private clone first, as `relx status` does.
+ * than the metrics; a URL is fetched into a private clone of the branch its config names, as `relx status` does.
  */
 export async function readGitOpsPromotions(
   remote: GitOpsRemote,
@@ -210,9 +210,8 @@ export async function readGitOpsPromotions(
     checkEnvironment(config, environment, '--env');
     return readPromotionCommits(dir, found as string, config, environment);
   }
-  const clone = await GitOpsClone.open(remote, 'main');
+  const { clone, config } = await GitOpsClone.openConfigured(remote);
   try {
-    const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
     checkEnvironment(config, environment, '--env');
     if (!(await verified(clone.dir, 'HEAD'))) return [];
     return await readPromotionCommits(clone.dir, 'HEAD', config, environment);
