@@ -4,6 +4,7 @@ import { registerDiffCommand } from './diff-command.js';
 import { registerEnvironmentCommands } from './environment-commands.js';
 import { registerPromoteCommands } from './promote-command.js';
 import { registerManifestCommand } from './manifest-command.js';
+import { registerMetricsCommand } from './metrics-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
@@ -17,6 +18,7 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerManifestCommand,
   registerPromoteCommands,
   registerEnvironmentCommands,
+  registerMetricsCommand,
   registerDiffCommand,
   registerSloGateCommand,
   registerActionReleaseCommand,
