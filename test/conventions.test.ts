@@ -127,4 +127,29 @@ describe('conventions', () => {
     }
     expect(undocumented).toEqual([]);
   });
+
+  it("installs pnpm and yarn in release.yml with ci.yml's own steps, so that the two stay in step", () => {
+    type Step = { name?: string; run?: string; env?: Record<string, string> };
+    const stepsOf = (file: string, job: string) =>
+      (
+        parse(readFileSync(join(root, 'workflows-templates', file), 'utf8')) as {
+          jobs: Record<string, { steps: Step[] }>;
+        }
+      ).jobs[job]?.steps ?? [];
+    const ci = stepsOf('ci.yml', 'validate');
+    const release = stepsOf('release.yml', 'release');
+    for (const name of ['Package manager', 'Install']) {
+      const [inCi, inRelease] = [ci, release].map((steps) => steps.find((s) => s.name === name));
+      expect(inCi?.run).toBeDefined();
+      expect({ name, run: inRelease?.run, env: Object.keys(inRelease?.env ?? {}) }).toEqual({
+        name,
+        run: inCi?.run,
+        env: Object.keys(inCi?.env ?? {}),
+      });
+    }
+    // the same choice: ci.yml adds only the input of its workflow_call
+    const wanted = (steps: Step[]) => steps.find((s) => s.name === 'Package manager')?.env?.WANTED;
+    expect(wanted(ci)).toBe('${{ inputs.package-manager || vars.RELX_PACKAGE_MANAGER }}');
+    expect(wanted(release)).toBe('${{ vars.RELX_PACKAGE_MANAGER }}');
+  });
 });

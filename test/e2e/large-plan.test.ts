@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWorkflow, type WorkflowRun } from '../step-runner/run-workflow.js';
 import { GitRepo } from '../git-repo.js';
-import { adoptTemplates } from './sample-platform.js';
+import { adoptTemplates, lockWithNpm } from './sample-platform.js';
 
 /**
  * A release plan of over 3 MB (babel's is 2.9 MB) passes from analyze-commits to bump-version
@@ -17,6 +17,7 @@ function aRepoWithALongHistory(): { repo: GitRepo; origin: GitRepo } {
   const repo = GitRepo.create();
   repo.writeJson('package.json', { name: 'big', private: true, workspaces: ['packages/*'] });
   repo.writeJson('packages/big/package.json', { name: '@acme/big', version: '1.0.0', private: true });
+  lockWithNpm(repo);
   adoptTemplates(repo, ['ci.yml', 'release.yml']);
   const base = repo.commit('feat: the big package');
   repo.tag('@acme/big@1.0.0');
@@ -53,7 +54,7 @@ async function release(repo: GitRepo): Promise<WorkflowRun> {
     reusable: async () => 'success',
     jobs: ['release'],
     // stop after bump-version: the rest of the release is not what is measured here
-    interrupt: ({ id }) => (id === 'build' ? 'before' : null),
+    interrupt: ({ name }) => (name === 'Install' ? 'before' : null),
   });
 }
 

@@ -7,7 +7,7 @@ import { startVerdaccio, type RunningVerdaccio } from '../npm-registry/verdaccio
 import { runWorkflow, type WorkflowRun } from '../step-runner/run-workflow.js';
 import { GitRepo } from '../git-repo.js';
 import { printMatrix } from '../kill-points/kill-matrix.js';
-import { adoptTemplates } from './sample-platform.js';
+import { adoptTemplates, lockWithNpm } from './sample-platform.js';
 
 /**
  * "Re-run failed jobs": release.yml, as an adopter copies it, fails at one of its steps (before
@@ -32,7 +32,7 @@ const noop = () => {};
 function aBuiltPackageRepo(name: string): { origin: GitRepo; sha: string } {
   const repo = GitRepo.create();
   repo.writeJson('package.json', { name: 'shop', private: true, workspaces: ['packages/*'] });
-  repo.write('.gitignore', 'node_modules/\ndist/\npackage-lock.json\n');
+  repo.write('.gitignore', 'node_modules/\ndist/\n');
   repo.writeJson('packages/greet/package.json', {
     name,
     version: '1.0.0',
@@ -45,6 +45,7 @@ function aBuiltPackageRepo(name: string): { origin: GitRepo; sha: string } {
     "require('fs').mkdirSync('dist', { recursive: true });\n" +
       "require('fs').writeFileSync('dist/index.js', 'exports.greet = () => \"hi\";\\n');\n",
   );
+  lockWithNpm(repo);
   adoptTemplates(repo, ['ci.yml', 'release.yml']);
   repo.commit('feat: greet');
   repo.tag(`${name}@1.0.0`);

@@ -1,14 +1,33 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gitopsConfig } from '../gitops/gitops-fixture.js';
 import { GitRepo } from '../git-repo.js';
 
 const templates = resolve(import.meta.dirname, '..', '..', 'workflows-templates');
 
-/** Copies relx's workflow templates into a repository, as a team adopting relx does. */
+/**
+ * Copies relx's workflow templates into a repository, as a team adopting relx does, with the one
+ * edit the README's quick start lists: `$default-branch` becomes the repository's branch, `main`.
+ * relx's `uses: relx-dev/relx/<action>@v1` stay; the step runner runs this checkout's actions.
+ */
 export function adoptTemplates(repo: GitRepo, names: string[]): void {
   mkdirSync(join(repo.dir, '.github', 'workflows'), { recursive: true });
-  for (const name of names) copyFileSync(join(templates, name), join(repo.dir, '.github', 'workflows', name));
+  for (const name of names) {
+    const text = readFileSync(join(templates, name), 'utf8');
+    writeFileSync(join(repo.dir, '.github', 'workflows', name), text.replaceAll('$default-branch', 'main'));
+  }
+}
+
+/**
+ * Writes package-lock.json for a workspace without third-party dependencies, as its maintainers
+ * commit one: ci.yml and release.yml install exactly what the lockfile records (`npm ci`).
+ */
+export function lockWithNpm(repo: GitRepo): void {
+  execFileSync('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund'], {
+    cwd: repo.dir,
+    stdio: 'ignore',
+  });
 }
 
 /**
@@ -46,6 +65,7 @@ export function aSamplePlatform(registryHost: string): { repo: GitRepo; origin: 
       '',
     ].join('\n'),
   );
+  lockWithNpm(repo);
   adoptTemplates(repo, ['ci.yml', 'release.yml']);
   repo.commit('feat: the platform: core, utils, the api service and its chart');
   const origin = GitRepo.create({ bare: true });

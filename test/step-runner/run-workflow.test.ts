@@ -71,4 +71,36 @@ describe('the step runner', () => {
     expect(run.jobs.a?.result).toBe('failure');
     expect(run.steps[0]?.stderr).toContain('no stand-in for the third-party action someone/else@v1');
   });
+
+  it('puts what a step adds to GITHUB_PATH first on PATH for the steps after it, as GitHub does', async () => {
+    const { writeFileSync, mkdtempSync, mkdirSync, chmodSync } = await import('node:fs');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'relx-wf-'));
+    for (const [folder, says] of [
+      ['old', 'old'],
+      ['new', 'new'],
+    ] as const) {
+      mkdirSync(join(dir, folder));
+      writeFileSync(join(dir, folder, 'tool'), `#!/bin/sh\necho ${says}\n`);
+      chmodSync(join(dir, folder, 'tool'), 0o755);
+    }
+    const file = join(dir, 'w.yml');
+    writeFileSync(
+      file,
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: command -v tool || echo none',
+        `      - run: echo "${dir}/old" >> "$GITHUB_PATH"`,
+        '      - run: tool',
+        `      - run: echo "${dir}/new" >> "$GITHUB_PATH"`,
+        '      - run: tool',
+        '',
+      ].join('\n'),
+    );
+    const run = await runWorkflow(file, { workspace: dir, eventName: 'push', event: {} });
+    expect(run.steps.map((s) => s.stdout)).toEqual(['none\n', '', 'old\n', '', 'new\n']);
+  });
 });

@@ -115,6 +115,8 @@ interface Scope {
   env: Record<string, string>;
   status: JobStatus;
   files: string;
+  /** What steps added with GITHUB_PATH, newest first: later steps find these before PATH. */
+  paths: string[];
   run: WorkflowRun;
   options: WorkflowRunOptions;
   /** The repository root that `$/` sibling actions resolve against. */
@@ -242,6 +244,7 @@ async function runJob(
     env,
     status,
     files,
+    paths: [],
     run,
     options,
     actionRepository: options.workspace,
@@ -312,7 +315,7 @@ function stepEnvironment(
   env: Record<string, string>,
 ): Record<string, string> {
   const github = scope.contexts.github as Record<string, string>;
-  return {
+  const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? scope.files,
     CI: 'true',
@@ -341,6 +344,8 @@ function stepEnvironment(
     ...scope.options.env,
     ...env,
   };
+  if (scope.paths.length > 0) environment.PATH = [...scope.paths, environment.PATH].join(':');
+  return environment;
 }
 
 function spawnCollect(
@@ -375,6 +380,8 @@ async function runStep(
   const collect = () => {
     Object.assign(record.outputs, parseCommandFile(readFileSync(join(stepFiles, 'output'), 'utf8')));
     Object.assign(scope.env, parseCommandFile(readFileSync(join(stepFiles, 'env'), 'utf8')));
+    const added = readFileSync(join(stepFiles, 'path'), 'utf8').split('\n').filter(Boolean);
+    scope.paths.unshift(...added.reverse());
     const summary = readFileSync(join(stepFiles, 'summary'), 'utf8');
     if (summary) scope.run.summaries.push(summary);
   };
