@@ -16,6 +16,7 @@ import {
 import { GitOpsClone, type GitOpsRemote, type HistoryEntry } from './gitops-repository.js';
 import { fingerprint, planPromotion, type PromotionIntent, type PromotionState } from './plan-promotion.js';
 import type { PromotionRecord } from './promotion-commit.js';
+import type { WriteBoundary } from '../release/write-boundary.js';
 
 export interface PromotionContext {
   remote: GitOpsRemote;
@@ -29,6 +30,8 @@ export interface PromotionContext {
   clock?: PromotionClock;
   random?: () => number;
   onProgress?: (message: string) => void;
+  /** Test hook around every write into the GitOps clone (see write-boundary.ts); none in production. */
+  boundary?: WriteBoundary;
 }
 
 export interface PromotionClock {
@@ -114,7 +117,7 @@ async function land(
   const random = context.random ?? Math.random;
   const timeout = context.raceTimeoutMs ?? 10 * 60_000;
   const started = clock.now();
-  const { clone } = await GitOpsClone.openConfigured(context.remote);
+  const { clone } = await GitOpsClone.openConfigured(context.remote, context.boundary);
   try {
     for (let attempt = 1; ; attempt++) {
       const state = await readState(clone, context.environment);
