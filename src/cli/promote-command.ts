@@ -10,6 +10,7 @@ import {
   type PromotionResult,
 } from '../promotion/promote-environment.js';
 import { verifyManifestBytes } from '../promotion/release-handoff.js';
+import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 const print = (result: PromotionResult, json: boolean | undefined) => {
@@ -92,7 +93,9 @@ export function registerPromoteCommands(program: Command): void {
 
 /** What a promotion or rollback is told from the flags both commands share. */
 async function promotionContext(options: Common) {
+  const boundary = writeBoundaryFromEnvironment();
   return {
+    ...(boundary ? { boundary } : {}),
     remote: await gitopsRemote(options.gitops),
     environment: options.env,
     approvedBy: options.approvedBy ?? null,

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { pushAuthEnv } from '../git/git-write.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
+import { atBoundary, type WriteBoundary } from '../release/write-boundary.js';
 import { scrubSecrets } from '../secret-scrubber.js';
 import { gitopsConfigFile, parseGitOpsConfig, type GitOpsConfig } from './gitops-config.js';
 import { parsePromotionMessage, type PromotionRecord } from './promotion-commit.js';
@@ -75,6 +76,7 @@ export class GitOpsClone {
     readonly dir: string,
     public branch: string,
     private readonly remote: GitOpsRemote,
+    private readonly boundary: WriteBoundary | undefined,
   ) {}
 
   /** The branch known to exist on the remote (fetched before); null until then. */
@@ -87,8 +89,11 @@ export class GitOpsClone {
    * relx.gitops.yaml, else the remote's default branch (an empty repository starts `main`). A
    * branch that does not exist is refused — a promotion to a new orphan branch would never deploy.
    */
-  static async openConfigured(remote: GitOpsRemote): Promise<{ clone: GitOpsClone; config: GitOpsConfig }> {
-    const clone = await GitOpsClone.open(remote, null);
+  static async openConfigured(
+    remote: GitOpsRemote,
+    boundary?: WriteBoundary,
+  ): Promise<{ clone: GitOpsClone; config: GitOpsConfig }> {
+    const clone = await GitOpsClone.open(remote, null, boundary);
     try {
       const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
       if (!config.branch || config.branch === clone.branch) return { clone, config };
@@ -108,8 +113,17 @@ export class GitOpsClone {
     }
   }
 
-  /** A clone of `branch`, or (null) of the remote's default branch. */
-  static async open(remote: GitOpsRemote, branch: string | null): Promise<GitOpsClone> {
+  /**
+   * A clone of `branch`, or (null) of the remote's default branch. `boundary` (the kill-point
+   * test hook) is passed around every write: the temporary clone, each file, the commit, the
+   * push, the clone's removal.
+   */
+  static async open(
+    remote: GitOpsRemote,
+    branch: string | null,
+    boundary?: WriteBoundary,
+  ): Promise<GitOpsClone> {
+    boundary?.('before:clone');
     sweepAbandonedClones();
     const dir = mkdtempSync(join(tmpdir(), `${clonePrefix}${process.pid}-`));
     try {
@@ -119,8 +133,9 @@ export class GitOpsClone {
       const heads = await runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
       const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
       await runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
-      const clone = new GitOpsClone(dir, target, remote);
+      const clone = new GitOpsClone(dir, target, remote, boundary);
       await clone.refresh();
+      boundary?.('after:clone');
       return clone;
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
@@ -217,15 +232,19 @@ export class GitOpsClone {
 
   async commit(files: ReadonlyMap<string, string>, message: string): Promise<string> {
     for (const [path, content] of files) {
-      mkdirSync(dirname(join(this.dir, path)), { recursive: true });
-      writeFileSync(join(this.dir, path), content);
+      await atBoundary(this.boundary, `write:${path}`, async () => {
+        mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+        writeFileSync(join(this.dir, path), content);
+      });
     }
-    await runGit(this.dir, ['add', '--', ...files.keys()]);
-    await runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
-      input: message,
-      env: identity,
+    return atBoundary(this.boundary, 'commit', async () => {
+      await runGit(this.dir, ['add', '--', ...files.keys()]);
+      await runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+        input: message,
+        env: identity,
+      });
+      return (await runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
     });
-    return (await runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
   }
 
   /**
@@ -245,9 +264,11 @@ export class GitOpsClone {
   /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
   async push(): Promise<boolean> {
     try {
-      await runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
-        env: pushAuthEnv(this.remote.token),
-      });
+      await atBoundary(this.boundary, 'push', () =>
+        runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
+          env: pushAuthEnv(this.remote.token),
+        }),
+      );
       this.fetched = this.branch;
       return true;
     } catch (error) {
@@ -264,6 +285,8 @@ export class GitOpsClone {
   }
 
   close(): void {
+    this.boundary?.('before:remove-clone');
     rmSync(this.dir, { recursive: true, force: true });
+    this.boundary?.('after:remove-clone');
   }
 }

@@ -182,4 +182,46 @@ describe('promoting by GitOps commits', () => {
     );
     expect(remote.git('rev-parse', 'main')).toBe(head);
   });
+
+  it('runs a rollback once per run: the re-run of a run whose rollback landed changes nothing', async () => {
+    const { remote, url } = aGitOpsRepository();
+    const r3 = aRelease('2026.11.2', '1.4.2', 'f', '2026.11.1');
+    for (const r of [r1, r2, r3]) await promoteEnvironment(context(url, 'dev'), r);
+    const run = { run: 'https://github.com/acme/deploy/actions/runs/9' };
+
+    expect(await rollbackEnvironment(context(url, 'dev', run))).toMatchObject({
+      status: 'promoted',
+      manifest: '2026.11.1',
+    });
+    const head = remote.git('rev-parse', 'main');
+    // the same run again (its job re-run after the push): recognised, not a second rollback to r1
+    expect(await rollbackEnvironment(context(url, 'dev', run))).toMatchObject({ status: 'unchanged' });
+    expect(remote.git('rev-parse', 'main')).toBe(head);
+
+    // one component, the same way
+    await promoteEnvironment(context(url, 'dev'), r3);
+    const other = { run: 'https://github.com/acme/deploy/actions/runs/10' };
+    expect(await rollbackComponent(context(url, 'dev', other), 'api')).toMatchObject({
+      status: 'promoted',
+    });
+    const after = remote.git('rev-parse', 'main');
+    expect(await rollbackComponent(context(url, 'dev', other), 'api')).toMatchObject({ status: 'unchanged' });
+    expect(remote.git('rev-parse', 'main')).toBe(after);
+
+    // another run (or none) is another rollback
+    expect(await rollbackEnvironment(context(url, 'dev'))).toMatchObject({ status: 'promoted' });
+    expect(remote.git('rev-parse', 'main')).not.toBe(after);
+  });
+
+  it('promotes a manifest handed over twice once: the second is the one the environment runs', async () => {
+    const { remote, url } = aGitOpsRepository();
+    await promoteEnvironment(context(url, 'dev'), r1);
+    const first = await promoteEnvironment(context(url, 'dev', { run: 'https://x/runs/1' }), r2);
+    expect(first).toMatchObject({ status: 'promoted', previous: '2026.11.0' });
+    const head = remote.git('rev-parse', 'main');
+    // a second dispatch of the same release (the re-run of the release after its dispatch step)
+    const second = await promoteEnvironment(context(url, 'dev', { run: 'https://x/runs/2' }), r2);
+    expect(second).toMatchObject({ status: 'unchanged', manifest: '2026.11.1', commit: null, files: [] });
+    expect(remote.git('rev-parse', 'main')).toBe(head);
+  });
 });

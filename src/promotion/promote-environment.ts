@@ -16,6 +16,7 @@ import {
 import { GitOpsClone, type GitOpsRemote, type HistoryEntry } from './gitops-repository.js';
 import { fingerprint, planPromotion, type PromotionIntent, type PromotionState } from './plan-promotion.js';
 import type { PromotionRecord } from './promotion-commit.js';
+import type { WriteBoundary } from '../release/write-boundary.js';
 
 export interface PromotionContext {
   remote: GitOpsRemote;
@@ -29,6 +30,8 @@ export interface PromotionContext {
   clock?: PromotionClock;
   random?: () => number;
   onProgress?: (message: string) => void;
+  /** Test hook around every write into the GitOps clone (see write-boundary.ts); none in production. */
+  boundary?: WriteBoundary;
 }
 
 export interface PromotionClock {
@@ -114,7 +117,7 @@ async function land(
   const random = context.random ?? Math.random;
   const timeout = context.raceTimeoutMs ?? 10 * 60_000;
   const started = clock.now();
-  const { clone } = await GitOpsClone.openConfigured(context.remote);
+  const { clone } = await GitOpsClone.openConfigured(context.remote, context.boundary);
   try {
     for (let attempt = 1; ; attempt++) {
       const state = await readState(clone, context.environment);
@@ -209,6 +212,24 @@ async function rollbackCandidates(clone: GitOpsClone, state: PromotionState): Pr
     .filter((m): m is ReleaseManifest => m !== null && !rolledBack.has(m.metadata.name));
 }
 
+/**
+ * Whether the environment's latest change is this very rollback, made by the same run (its
+ * Relx-Run trailer): a re-run after the rollback landed — the first run killed after its push —
+ * must not roll back a second time. The run is the rollback's identity; without one (a CLI call
+ * with no --run) each rollback is a new one.
+ */
+async function rolledBackByThisRun(
+  clone: GitOpsClone,
+  state: PromotionState,
+  run: string | null | undefined,
+  component: string | null,
+): Promise<boolean> {
+  if (!run) return false;
+  const [latest] = await clone.history(releaseFile(state.config, state.environment));
+  const record = latest?.record;
+  return !!record?.rollbackOf && record.run === run && record.component === component;
+}
+
 /** The whole environment back to the release before the current one (or `to`, a release it ran). */
 export function rollbackEnvironment(context: PromotionContext, to?: string): Promise<PromotionResult> {
   return land(context, async (state, clone) => {
@@ -218,6 +239,8 @@ export function rollbackEnvironment(context: PromotionContext, to?: string): Pro
         field: 'environment',
         fix: 'Promote a release first.',
       });
+    if (await rolledBackByThisRun(clone, state, context.run, null))
+      return rollbackIntent(context, current, current, { title: '' }); // planned as unchanged
     const history = await rollbackCandidates(clone, state);
     const target = history.find((m) =>
       to ? m.metadata.name === to : fingerprint(m) !== fingerprint(current),
@@ -264,6 +287,8 @@ export function rollbackComponent(
         field: 'environment',
         fix: 'Promote a release first.',
       });
+    if (await rolledBackByThisRun(clone, state, context.run, component))
+      return rollbackIntent(context, current, current, { component, title: '' }); // planned as unchanged
     const now_ = pinnedComponents(current).get(component);
     if (!now_) {
       throw inputError(`${context.environment} runs no component named ${component}.`, {

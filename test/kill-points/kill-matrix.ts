@@ -35,6 +35,8 @@ export interface KillScenario<State> {
   setup(): State;
   cwd(state: State): string;
   args(state: State): readonly string[];
+  /** Environment of every run (e.g. its own TMPDIR); none unless given. */
+  env?(state: State): Record<string, string>;
   /** Invariant violations after a run that reported success; empty when all hold. */
   check(state: State): string[];
   /** What the outcome looks like, for the matrix (e.g. the commit and tags). */
@@ -57,7 +59,10 @@ export function enumerateBoundaries<S>(scenario: KillScenario<S>): string[] {
   const traceDir = mkdtempSync(join(tmpdir(), 'relx-kill-trace-'));
   const trace = join(traceDir, 'trace');
   try {
-    const run = runRelx(scenario.cwd(state), scenario.args(state), { RELX_KILL_TRACE: trace });
+    const run = runRelx(scenario.cwd(state), scenario.args(state), {
+      ...scenario.env?.(state),
+      RELX_KILL_TRACE: trace,
+    });
     if (run.status !== 0) throw new Error(`the first run failed: ${run.stdout}${run.stderr}`);
     const violations = scenario.check(state);
     if (violations.length > 0) throw new Error(`the first run broke invariants: ${violations.join('; ')}`);
@@ -83,11 +88,12 @@ function numberedPoints(trace: string): string[] {
 export function killAndRerun<S>(scenario: KillScenario<S>, point: string): KillPointOutcome & { state: S } {
   const state = scenario.setup();
   const cwd = scenario.cwd(state);
-  const killed = runRelx(cwd, scenario.args(state), { RELX_KILL_AT: point });
-  const rerun = runRelx(cwd, scenario.args(state));
+  const env = scenario.env?.(state) ?? {};
+  const killed = runRelx(cwd, scenario.args(state), { ...env, RELX_KILL_AT: point });
+  const rerun = runRelx(cwd, scenario.args(state), env);
   const violations = rerun.status === 0 ? scenario.check(state) : [`re-run failed: ${rerun.stderr.trim()}`];
   const before = scenario.snapshot(state);
-  const third = runRelx(cwd, scenario.args(state));
+  const third = runRelx(cwd, scenario.args(state), env);
   return {
     state,
     point,

@@ -15,6 +15,7 @@ import {
   readManifestForPromotion,
   rollbackComponent,
   rollbackEnvironment,
+  type PromotionContext,
   type PromotionResult,
 } from '../../../../src/promotion/promote-environment.js';
 import { escapeSummaryText } from '../../../../src/release-plan/render-plan.js';
@@ -67,30 +68,57 @@ async function readManifestFile(workspace: string, file: string): Promise<string
   return bytes.toString('utf8');
 }
 
+/** The promotion the inputs describe: which GitOps repository, which environment, who and which run. */
+function promotionContext(workspace: string): PromotionContext {
+  const token = core.getInput('token');
+  if (token) core.setSecret(token);
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repository = process.env.GITHUB_REPOSITORY ?? '';
+  const given = core.getInput('gitops_repository');
+  const url = given
+    ? /^[a-z]+:\/\//.test(given)
+      ? given
+      : resolve(workspace, given)
+    : `${server}/${repository}`;
+  return {
+    remote: token ? { url, token } : { url },
+    environment: core.getInput('environment', { required: true }),
+    approvedBy: core.getInput('approved_by') || null,
+    run: `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`,
+    dryRun: core.getBooleanInput('dry_run'),
+    onProgress: (message: string) => core.info(message),
+  };
+}
+
+/**
+ * The check step, before a deployment is recorded: whether the environment already runs this
+ * manifest — CD handed the same release a second time (a re-run of the release after its
+ * dispatch). Then no deployment is recorded for a promotion that changes nothing. It never
+ * fails: whatever is wrong, the promote step says it (and the deployment records the failure).
+ */
+async function checkAlreadyRuns(workspace: string): Promise<void> {
+  try {
+    const file = core.getInput('manifest');
+    const text = await readManifestFile(workspace, file);
+    const context = { ...promotionContext(workspace), dryRun: true };
+    const result = await promoteEnvironment(context, readManifestForPromotion(text, file), {
+      hotfix: core.getBooleanInput('hotfix'),
+    });
+    core.setOutput('already-runs', String(result.status === 'unchanged'));
+  } catch (error) {
+    core.info(`Cannot tell yet whether the environment runs it: ${scrub(renderError(error))}`);
+    core.setOutput('already-runs', 'false');
+  }
+}
+
 /** The promotion step of promote-env: inputs arrive through env (INPUT_*), never through the shell. */
 export async function run(): Promise<void> {
   try {
     if (core.getInput('mode') === 'receive') return await receive();
-    const token = core.getInput('token');
-    if (token) core.setSecret(token);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const environment = core.getInput('environment', { required: true });
-    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const repository = process.env.GITHUB_REPOSITORY ?? '';
-    const given = core.getInput('gitops_repository');
-    const url = given
-      ? /^[a-z]+:\/\//.test(given)
-        ? given
-        : resolve(workspace, given)
-      : `${server}/${repository}`;
-    const context = {
-      remote: token ? { url, token } : { url },
-      environment,
-      approvedBy: core.getInput('approved_by') || null,
-      run: `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`,
-      dryRun: core.getBooleanInput('dry_run'),
-      onProgress: (message: string) => core.info(message),
-    };
+    if (core.getInput('mode') === 'check') return await checkAlreadyRuns(workspace);
+    const context = promotionContext(workspace);
+    const environment = context.environment;
     const component = core.getInput('rollback_component');
     const version = core.getInput('rollback_version') || undefined;
     let result: PromotionResult;
