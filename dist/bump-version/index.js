@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8360);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1811);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8360:
+/***/ 1811:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50004,7 +50004,1784 @@ function matchNxProjects(patterns, projects) {
         !exclude.some((p) => matches(p, project)));
 }
 
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse_parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const smol_toml_dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./src/version-files/go-mod.ts
+
+/** Go versions carry no build metadata (`+incompatible` aside), and always a leading `v`. */
+const goVersion = (version) => `v${version.split('+')[0] ?? version}`;
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The `module` path of a go.mod, or null when it declares none. */
+function goModulePath(content) {
+    const match = /^\s*module\s+("?)([^\s"]+)\1\s*(\/\/.*)?\r?$/m.exec(content);
+    return match?.[2] ?? null;
+}
+/**
+ * go.mod: the module path (`change.modulePath`, for a major version's `/vN`) and the required
+ * versions of the repository's own modules (`change.dependencies`, by module path). A go.mod
+ * holds no version of its own — the module's version is its tag — so `change.version` is not
+ * written; the file must still declare its module.
+ */
+function updateGoMod(content, change, file) {
+    const current = goModulePath(content);
+    if (current === null) {
+        throw configurationError('has no `module` line.', {
+            file,
+            field: 'module',
+            fix: 'Start the go.mod with `module <module path>` (go mod init <module path>).',
+        });
+    }
+    let out = content;
+    if (change.modulePath !== undefined && change.modulePath !== current) {
+        out = out.replace(new RegExp(`^(\\s*module\\s+"?)${escapeRegExp(current)}("?)`, 'm'), (_, before, after) => `${before}${change.modulePath}${after}`);
+    }
+    for (const [path, version] of Object.entries(change.dependencies ?? {})) {
+        // `require path v1.2.3` on one line, or `path v1.2.3` inside a `require (…)` block.
+        const line = new RegExp(`^(\\s*(?:require\\s+)?"?${escapeRegExp(path)}"?\\s+)(v[^\\s/]+)`, 'gm');
+        out = out.replace(line, (whole, before, old) => /^v\d/.test(old) ? `${before}${goVersion(version)}` : whole);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/dependency-range.ts
+
+/**
+ * The range a dependent should declare for a dependency's new version, keeping its style:
+ * `^1.2.0` → `^1.3.0`, `~`, exact, `>=`; `workspace:*|^|~` resolve at publish and stay;
+ * `workspace:^1.2.0` → `workspace:^1.3.0`. Other ranges stay when they still admit the new
+ * version, and become `^<version>` when they do not.
+ */
+function updateDependencyRange(range, withMetadata) {
+    // Ranges ignore build metadata; writing it would only look like a pin it is not.
+    const version = withMetadata.split('+')[0] ?? withMetadata;
+    if (range.startsWith('workspace:')) {
+        const inner = range.slice('workspace:'.length);
+        return ['*', '^', '~', ''].includes(inner) ? range : `workspace:${updateDependencyRange(inner, version)}`;
+    }
+    const simple = /^(\^|~|>=|=)?v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(range.trim());
+    if (simple)
+        return `${simple[1] ?? ''}${version}`;
+    if (range === '*' || range === 'latest' || range === '')
+        return range;
+    if (semver_default().validRange(range) && semver_default().satisfies(version, range, { includePrerelease: true }))
+        return range;
+    return `^${version}`;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/toml-version.ts
+
+
+const tableHeader = /^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?\r?$/;
+const unquote = (key) => key.trim().replace(/^["']|["']$/g, '');
+/** `version = "…"` inside the first of `tables` the file has, edited on its line. */
+function setTomlVersion(lines, tables, version) {
+    for (const table of tables) {
+        let inside = false;
+        for (let i = 0; i < lines.length; i++) {
+            const line = lines[i] ?? '';
+            const header = tableHeader.exec(line);
+            if (header) {
+                inside = header[1]?.trim() === table;
+                continue;
+            }
+            const match = inside ? /^(\s*version\s*=\s*)(["'])([^"']*)\2([\s\S]*)$/.exec(line) : null;
+            if (match) {
+                lines[i] = `${match[1]}${match[2]}${version}${match[2]}${match[4]}`;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+/**
+ * TOML files are hand-written and full of comments, so each edit is made on its line and nothing
+ * else is touched: the component's `version`, then its dependents' ranges (`editDependencies`).
+ */
+function tomlVersionUpdater(kind, tables, editDependencies) {
+    return (content, change, file) => {
+        const lines = content.split('\n');
+        if (change.version !== undefined && !setTomlVersion(lines, tables, change.version)) {
+            throw configurationError(`has no \`version\` in [${tables.join('] or [')}].`, {
+                file,
+                field: `${tables[0]}.version`,
+                fix: `Add \`version = "0.1.0"\` under [${tables[0]}] of this ${kind}.`,
+            });
+        }
+        if (change.dependencies)
+            editDependencies(lines, change.dependencies);
+        return lines.join('\n');
+    };
+}
+/** Cargo's dependency tables: [dependencies], [dev-dependencies], [workspace.dependencies], [target.'…'.build-dependencies]. */
+const isCargoDependencyTable = (table) => /(^|\.)(dev-|build-)?dependencies$/.test(table);
+/**
+ * Cargo.toml ranges of internal crates: `core = "1.2.0"`, `core = { path = "../core", version = "^1.2" }`
+ * and `[dependencies.core]` … `version = "1.2.0"`. A crate without a version (path only) is left alone.
+ */
+function editCargoDependencies(lines, dependencies) {
+    let table = '';
+    let crateTable = null;
+    const rewrite = (range, crate) => updateDependencyRange(range, dependencies[crate]);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        const header = tableHeader.exec(line);
+        if (header) {
+            table = header[1]?.trim() ?? '';
+            const dotted = /^(.*(?:dependencies))\.("[^"]+"|'[^']+'|[A-Za-z0-9_-]+)$/.exec(table);
+            crateTable = dotted && isCargoDependencyTable(dotted[1] ?? '') ? unquote(dotted[2] ?? '') : null;
+            continue;
+        }
+        if (crateTable !== null) {
+            if (crateTable in dependencies) {
+                lines[i] = line.replace(/^(\s*version\s*=\s*)(["'])([^"']*)\2/, (_, before, q, range) => `${before}${q}${rewrite(range, crateTable)}${q}`);
+            }
+            continue;
+        }
+        if (!isCargoDependencyTable(table))
+            continue;
+        const entry = /^(\s*)("[^"]+"|'[^']+'|[A-Za-z0-9_-]+)(\s*=\s*)([\s\S]*)$/.exec(line);
+        const crate = entry ? unquote(entry[2] ?? '') : '';
+        if (!entry || !(crate in dependencies))
+            continue;
+        const value = entry[4] ?? '';
+        const edited = value.startsWith('{')
+            ? value.replace(/(\bversion\s*=\s*)(["'])([^"']*)\2/, (_, before, q, range) => `${before}${q}${rewrite(range, crate)}${q}`)
+            : value.replace(/^(["'])([^"']*)\1/, (_, q, range) => `${q}${rewrite(range, crate)}${q}`);
+        lines[i] = `${entry[1]}${entry[2]}${entry[3]}${edited}`;
+    }
+}
+/** PEP 503: names compare lower-case with runs of `-`, `_` and `.` as one `-`. */
+const normalizePythonName = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
+/**
+ * A PEP 508 requirement's lower bound or pin follows the new version: `core>=1.2.0` → `core>=1.3.0`,
+ * `core==1.2.0`, `core~=1.2.0`; extras, markers and other clauses (an upper bound) stay as written.
+ */
+function editRequirement(requirement, dependencies) {
+    const match = /^(\s*)([A-Za-z0-9][A-Za-z0-9._-]*)(\s*(?:\[[^\]]*\])?\s*)([^;]*)([\s\S]*)$/.exec(requirement);
+    const version = match ? dependencies.get(normalizePythonName(match[2] ?? '')) : undefined;
+    if (!match || version === undefined)
+        return requirement;
+    const plain = version.split('+')[0] ?? version;
+    const specifiers = (match[4] ?? '').replace(/(==|>=|~=)(\s*)v?\d+(?:\.\d+)*(?:[-.]?[A-Za-z0-9.]+)?/, (_, operator, space) => `${operator}${space}${plain}`);
+    return `${match[1]}${match[2]}${match[3]}${specifiers}${match[5]}`;
+}
+/** Python tables whose strings are requirements: [project] dependencies, optional-dependencies, dependency-groups. */
+const requirementTables = new Set(['project', 'project.optional-dependencies', 'dependency-groups']);
+/**
+ * pyproject.toml ranges of internal packages: PEP 621 requirement strings (`"core>=1.2.0"`, on one
+ * line or across an array's lines) and Poetry's `core = "^1.2.0"` under [tool.poetry.dependencies].
+ */
+function editPythonDependencies(lines, dependencies) {
+    const normalized = new Map(Object.entries(dependencies).map(([n, v]) => [normalizePythonName(n), v]));
+    let table = '';
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        const header = tableHeader.exec(line);
+        if (header) {
+            table = header[1]?.trim() ?? '';
+            continue;
+        }
+        if (requirementTables.has(table)) {
+            // A requirement's marker may quote in the other style: "x>=1 ; python_version >= '3.9'".
+            lines[i] = line.replace(/"([^"\n]*)"|'([^'\n]*)'/g, (whole, double, single) => {
+                const text = double ?? single ?? '';
+                const q = double === undefined ? "'" : '"';
+                return /[<>=~!]/.test(text) ? `${q}${editRequirement(text, normalized)}${q}` : whole;
+            });
+        }
+        else if (/^tool\.poetry\.(.+\.)?dependencies$/.test(table)) {
+            const entry = /^(\s*)([A-Za-z0-9._-]+)(\s*=\s*)(["'])([^"']*)\4([\s\S]*)$/.exec(line);
+            const version = entry ? normalized.get(normalizePythonName(entry[2] ?? '')) : undefined;
+            if (entry && version !== undefined) {
+                const range = updateDependencyRange(entry[5] ?? '', version);
+                lines[i] = `${entry[1]}${entry[2]}${entry[3]}${entry[4]}${range}${entry[4]}${entry[6]}`;
+            }
+        }
+    }
+}
+const updatePyprojectToml = tomlVersionUpdater('pyproject.toml', ['project', 'tool.poetry'], editPythonDependencies);
+const updateCargoToml = tomlVersionUpdater('Cargo.toml', ['package', 'workspace.package'], editCargoDependencies);
+
+;// CONCATENATED MODULE: ./src/workspace/discover-other-ecosystems.ts
+
+
+
+
+
+
+
+
+const asTable = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+const asStrings = (value) => (Array.isArray(value) ? value.map(String) : []);
+const asString = (value) => (typeof value === 'string' ? value : null);
+const inFolder = (folder, file) => (folder ? `${folder}/${file}` : file);
+const readText = (root, file) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+async function readToml(root, file) {
+    const text = await readText(root, file);
+    if (text === null)
+        return null;
+    try {
+        return parse_parse(text);
+    }
+    catch (error) {
+        throw configurationError(`not valid TOML: ${error.message.split('\n')[0]}`, {
+            file,
+            fix: `Fix the TOML syntax of ${file}.`,
+        });
+    }
+}
+/** Every folder (relative, POSIX) holding `fileName`, skipping dot folders, node_modules, vendor, testdata and excluded folders. */
+async function foldersWith(root, fileName, excluded) {
+    const found = [];
+    const skip = new Set(['node_modules', 'vendor', 'testdata', 'target']);
+    const walk = async (dir, depth) => {
+        if (depth > 8)
+            return;
+        for (const entry of await (0,promises_namespaceObject.readdir)((0,external_node_path_namespaceObject.join)(root, dir), { withFileTypes: true }).catch(() => [])) {
+            if (entry.isFile() && entry.name === fileName)
+                found.push(dir);
+            if (entry.isDirectory() && !entry.name.startsWith('.') && !skip.has(entry.name)) {
+                const folder = dir ? `${dir}/${entry.name}` : entry.name;
+                if (!isExcludedFolder(folder, excluded))
+                    await walk(folder, depth + 1);
+            }
+        }
+    };
+    await walk('', 0);
+    return found.sort();
+}
+/** Member folders from globs (`crates/*`, `packages/**`), less `exclude` globs, each holding `fileName`. */
+async function members(root, globs, leftOut, fileName, excluded) {
+    const include = globs.map((g) => globToRegExp(external_node_path_namespaceObject.posix.normalize(g)));
+    const exclude = leftOut.map((g) => globToRegExp(external_node_path_namespaceObject.posix.normalize(g)));
+    const folders = await foldersWith(root, fileName, excluded);
+    return folders.filter((f) => f !== '' && include.some((r) => r.test(f)) && !exclude.some((r) => r.test(f)));
+}
+/**
+ * A Cargo workspace: the root's [package] and the crates `[workspace] members` name (less
+ * `exclude`), each with its version (or the workspace's, `version.workspace = true`, kept in the
+ * root Cargo.toml) and path dependencies on each other as edges.
+ */
+async function discoverCargo(root, excluded) {
+    const manifest = await readToml(root, 'Cargo.toml');
+    if (!manifest)
+        return { packages: [], lockstep: [] };
+    const workspace = asTable(manifest.workspace);
+    const folders = [
+        ...(manifest.package ? [''] : []),
+        ...(await members(root, asStrings(workspace.members), asStrings(workspace.exclude), 'Cargo.toml', excluded)),
+    ];
+    const crates = [];
+    for (const folder of folders) {
+        const toml = folder === '' ? manifest : await readToml(root, inFolder(folder, 'Cargo.toml'));
+        const name = asString(asTable(toml?.package).name);
+        if (toml && name)
+            crates.push({ folder, toml, name });
+    }
+    const names = new Set(crates.map((c) => c.name));
+    const workspaceDependencies = asTable(workspace.dependencies);
+    const sharedVersion = asString(asTable(workspace.package).version);
+    const shared = [];
+    const packages = crates.map(({ folder, toml, name }) => {
+        const own = asTable(toml.package);
+        const inherits = asTable(own.version).workspace === true;
+        if (inherits)
+            shared.push(name);
+        return {
+            name,
+            path: folder,
+            version: inherits ? sharedVersion : asString(own.version),
+            private: own.publish === false,
+            dependsOn: cargoEdges(toml, names, workspaceDependencies).filter((e) => e.name !== name),
+            type: 'cargo-crate',
+            versionFiles: [
+                { file: inherits ? 'Cargo.toml' : inFolder(folder, 'Cargo.toml'), updater: 'cargo-toml' },
+            ],
+        };
+    });
+    return {
+        packages,
+        lockstep: shared.length >= 2 ? [{ name: 'Cargo.toml workspace.package', components: shared }] : [],
+    };
+}
+/** A crate's dependencies on crates of the workspace: by path, or `workspace = true` to a path in [workspace.dependencies]. */
+function cargoEdges(toml, names, workspaceDependencies) {
+    const tables = [
+        ['dependencies', asTable(toml.dependencies)],
+        ['devDependencies', asTable(toml['dev-dependencies'])],
+        ['dependencies', asTable(toml['build-dependencies'])],
+        ...Object.values(asTable(toml.target)).flatMap((t) => [
+            ['dependencies', asTable(asTable(t).dependencies)],
+            ['devDependencies', asTable(asTable(t)['dev-dependencies'])],
+        ]),
+    ];
+    const edges = [];
+    for (const [kind, table] of tables) {
+        for (const [key, value] of Object.entries(table)) {
+            const spec = asTable(value);
+            const resolved = spec.workspace === true ? { ...asTable(workspaceDependencies[key]), ...spec } : spec;
+            const crate = asString(resolved.package) ?? key;
+            if (!names.has(crate) || asString(resolved.path) === null)
+                continue;
+            const range = asString(resolved.version);
+            if (!edges.some((e) => e.name === crate && e.kind === kind))
+                edges.push({ name: crate, kind, ...(range ? { range } : {}) });
+        }
+    }
+    return edges;
+}
+/**
+ * Folders with a committed go.mod: from git's index when the folder is a repository (a walk of
+ * a large repository's fixtures costs a second; a module not committed is not released), else
+ * by walking it. Vendored, testdata and dot folders
+ * hold no modules of the repository.
+ */
+async function goModFolders(root, excluded) {
+    const listed = await run_git_runGit(root, ['ls-files', '-z', '--cached', '--', ':(glob)**/go.mod']).catch(() => null);
+    if (listed === null)
+        return foldersWith(root, 'go.mod', excluded);
+    const skipped = (folder) => folder
+        .split('/')
+        .some((part) => part.startsWith('.') || ['node_modules', 'vendor', 'testdata'].includes(part));
+    return listed
+        .split('\0')
+        .filter((file) => file === 'go.mod' || file.endsWith('/go.mod'))
+        .map((file) => file.slice(0, -'go.mod'.length).replace(/\/$/, ''))
+        .filter((folder) => !skipped(folder) && !isExcludedFolder(folder, excluded))
+        .sort();
+}
+/** go.work's `use` folders, single (`use ./sdk`) or in a block. */
+function goWorkUses(text) {
+    const uses = [];
+    const withoutComments = text.replace(/\/\/.*$/gm, '');
+    for (const block of withoutComments.matchAll(/^\s*use\s*\(([^)]*)\)/gm)) {
+        uses.push(...(block[1] ?? '')
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean));
+    }
+    for (const single of withoutComments.matchAll(/^\s*use\s+([^\s(][^\s]*)\s*$/gm))
+        uses.push(single[1] ?? '');
+    return uses.map((u) => external_node_path_namespaceObject.posix.normalize(u.replace(/^"|"$/g, '')).replace(/^\.$/, '').replace(/^\.\//, '').replace(/\/$/, ''));
+}
+/**
+ * Go modules: the folders go.work uses, or else every go.mod of the repository (nested modules
+ * included); edges are the `require`s of each other's module paths.
+ */
+async function discoverGo(root, excluded) {
+    const work = await readText(root, 'go.work');
+    const folders = work !== null ? goWorkUses(work) : await goModFolders(root, excluded);
+    const modules = [];
+    for (const folder of folders.filter((f) => !isExcludedFolder(f, excluded))) {
+        const text = await readText(root, inFolder(folder, 'go.mod'));
+        const path = text === null ? null : goModulePath(text);
+        if (text !== null && path !== null)
+            modules.push({ folder, path, text });
+    }
+    const paths = new Set(modules.map((m) => m.path));
+    const packages = modules.map(({ folder, path, text }) => ({
+        name: path,
+        path: folder,
+        version: null,
+        private: false,
+        dependsOn: goRequires(text)
+            .filter((r) => paths.has(r.module) && r.module !== path)
+            .map((r) => ({ name: r.module, kind: 'dependencies', range: r.version })),
+        type: 'go-module',
+        versionFiles: [{ file: inFolder(folder, 'go.mod'), updater: 'go-mod' }],
+    }));
+    return { packages, lockstep: [] };
+}
+/** go.mod `require`s, single-line and in blocks. */
+function goRequires(text) {
+    const lines = [];
+    const withoutComments = text.replace(/\/\/.*$/gm, '');
+    for (const block of withoutComments.matchAll(/^\s*require\s*\(([^)]*)\)/gm))
+        lines.push(...(block[1] ?? '').split('\n'));
+    for (const single of withoutComments.matchAll(/^\s*require\s+([^\s(].*)$/gm))
+        lines.push(single[1] ?? '');
+    return lines
+        .map((l) => l.trim().split(/\s+/))
+        .filter((parts) => parts.length >= 2)
+        .map(([module = '', version = '']) => ({ module: module.replace(/^"|"$/g, ''), version }));
+}
+/**
+ * Python projects: the members of a uv workspace (`[tool.uv.workspace] members`, less `exclude`)
+ * and the root project, each from its pyproject.toml [project] (or [tool.poetry]); edges are
+ * requirements naming another member.
+ */
+async function discoverPython(root, excluded) {
+    const rootToml = await readToml(root, 'pyproject.toml');
+    if (!rootToml)
+        return { packages: [], lockstep: [] };
+    const uv = asTable(asTable(asTable(rootToml.tool).uv).workspace);
+    const folders = [
+        '',
+        ...(await members(root, asStrings(uv.members), asStrings(uv.exclude), 'pyproject.toml', excluded)),
+    ];
+    const projects = [];
+    for (const folder of folders) {
+        const toml = folder === '' ? rootToml : await readToml(root, inFolder(folder, 'pyproject.toml'));
+        const project = asTable(toml?.project);
+        const poetry = asTable(asTable(toml?.tool).poetry);
+        const name = asString(project.name) ?? asString(poetry.name);
+        if (toml && name)
+            projects.push({ folder, toml, name, version: asString(project.version) ?? asString(poetry.version) });
+    }
+    const byNormalized = new Map(projects.map((p) => [normalizePythonName(p.name), p.name]));
+    const packages = projects.map(({ folder, toml, name, version }) => ({
+        name,
+        path: folder,
+        version,
+        private: false,
+        dependsOn: pythonEdges(toml, byNormalized).filter((e) => e.name !== name),
+        type: 'python-package',
+        versionFiles: [{ file: inFolder(folder, 'pyproject.toml'), updater: 'pyproject-toml' }],
+    }));
+    return { packages, lockstep: [] };
+}
+/** Requirements (PEP 508 strings) on other members: [project] dependencies, optional-dependencies, dependency-groups. */
+function pythonEdges(toml, members) {
+    const project = asTable(toml.project);
+    const lists = [
+        ['dependencies', asStrings(project.dependencies)],
+        ...Object.values(asTable(project['optional-dependencies'])).map((l) => [
+            'optionalDependencies',
+            asStrings(l),
+        ]),
+        ...Object.values(asTable(toml['dependency-groups'])).map((l) => [
+            'devDependencies',
+            asStrings(l),
+        ]),
+    ];
+    const edges = [];
+    for (const [kind, requirements] of lists) {
+        for (const requirement of requirements) {
+            const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;]*)/.exec(requirement);
+            const name = match ? members.get(normalizePythonName(match[1] ?? '')) : undefined;
+            const range = match?.[2]?.trim();
+            if (name && !edges.some((e) => e.name === name && e.kind === kind))
+                edges.push({ name, kind, ...(range ? { range } : {}) });
+        }
+    }
+    return edges;
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
+
 
 
 
@@ -50113,12 +51890,45 @@ async function discoverWorkspaces(root, options = {}) {
             .filter(([dependency]) => names.has(dependency) && dependency !== json.name)
             .map(([dependency, range]) => ({ name: dependency, kind, range }))),
     }));
+    const npmGroups = releaseToolGroups(tools, manifests);
+    const others = await discoverOtherEcosystems(root, options.exclude ?? [], packages);
     return {
-        packages,
+        packages: [...packages, ...others.packages],
         source: workspace?.source ?? (manifests.length > 0 ? 'package.json at the root' : null),
         excluded: excludedFolders,
-        ...releaseToolGroups(tools, manifests),
+        lockstep: [...npmGroups.lockstep, ...others.lockstep],
+        notReleased: npmGroups.notReleased,
     };
+}
+/**
+ * Cargo crates, Go modules and Python projects beside the npm packages, each with its own
+ * version file; a name found twice (in two ecosystems) is refused, naming both files.
+ */
+async function discoverOtherEcosystems(root, exclude, npmPackages) {
+    const excluded = exclude.map(globToRegExp);
+    const found = await Promise.all([
+        discoverCargo(root, excluded),
+        discoverGo(root, excluded),
+        discoverPython(root, excluded),
+    ]);
+    // One component per folder: where an npm package is, it stays the component (as before
+    // other ecosystems were discovered); the config can declare the other one elsewhere.
+    const npmFolders = new Set(npmPackages.map((p) => p.path));
+    const packages = found.flatMap((f) => f.packages).filter((p) => !npmFolders.has(p.path));
+    const fileOf = (p) => p.versionFiles?.[0]?.file ?? (p.path ? `${p.path}/package.json` : 'package.json');
+    const seen = new Map(npmPackages.map((p) => [p.name, p]));
+    for (const p of packages) {
+        const other = seen.get(p.name);
+        if (other) {
+            throw configurationError(`Two components are named ${p.name}: in ${fileOf(other)} and in ${fileOf(p)}.`, {
+                file: fileOf(p),
+                field: 'name',
+                fix: `Rename one, or leave one folder out with \`exclude\` in relx.config.yaml, e.g. exclude: [${JSON.stringify(p.path || fileOf(p))}].`,
+            });
+        }
+        seen.set(p.name, p);
+    }
+    return { packages, lockstep: found.flatMap((f) => f.lockstep) };
 }
 /** Every name used twice, with both folders, and the `exclude` that leaves the copies out. */
 function assertUniqueNames(manifests) {
@@ -50914,7 +52724,7 @@ class Class {
  *
  * Call this from a `proto` initializer, which runs once per prototype — never per instance.
  */
-function members(proto, table) {
+function util_members(proto, table) {
     for (const key in table) {
         const desc = Object.getOwnPropertyDescriptor(table, key);
         // a getter installs as written, so it stays live: `description` reads through to the registry on every access. not enumerable: an object literal's is, and a prototype member never was
@@ -51133,7 +52943,7 @@ proto, params) {
             const target = up ?? own;
             if (!initialized.has(target)) {
                 initialized.add(target);
-                members(target, protoMembers);
+                util_members(target, protoMembers);
             }
         }
         // support prototype modifications; for-in avoids the array allocation of Object.keys on the (usually empty) prototype
@@ -57950,7 +59760,7 @@ const _parse = (_Err) => {
     };
     return fn;
 };
-const parse_parse = /* @__PURE__*/ _parse($ZodRealError);
+const core_parse_parse = /* @__PURE__*/ _parse($ZodRealError);
 const _parseAsync = (_Err) => {
     const fn = async (schema, value, _ctx, params) => {
         const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -59733,6 +61543,10 @@ const componentTypes = [
     'container-image',
     'helm-chart',
     'terraform-module',
+    'go-module',
+    'cargo-crate',
+    'python-package',
+    'release-assets',
     'files',
 ];
 const bumpLevels = ['major', 'minor', 'patch', 'none'];
@@ -59825,6 +61639,20 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
+const versionFileSchema = object({
+    file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
+    updater: schemas_string()
+        .min(1)
+        .optional()
+        .describe('How its version is written: package-json, chart-yaml, pyproject-toml, cargo-toml, go-mod, marker-line (the line marked `x-relx-version`), json-path or yaml-path (with `path`). Default: from the file name (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod), else marker-line.'),
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('json-path and yaml-path: where the version is, e.g. `image.tag` or `spec.versions[0]`.'),
+})
+    .strict()
+    .describe('A file whose version relx bumps with the component.');
 const componentConfigSchema = object({
     name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
     type: schemas_enum(componentTypes)
@@ -59847,6 +61675,19 @@ const componentConfigSchema = object({
     dependsOn: array(relx_config_name)
         .optional()
         .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    versionFiles: array(versionFileSchema)
+        .min(1)
+        .optional()
+        .describe("Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written."),
+    assets: array(schemas_string().min(1).refine(isInsideRepository, {
+        message: 'must stay inside the repository (a relative glob without `..`)',
+    }))
+        .min(1)
+        .optional()
+        .describe('release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.'),
+    majorVersionPath: schemas_enum(['refuse', 'rewrite'])
+        .optional()
+        .describe('go-module: a major version 2 or more needs `/vN` at the end of the module path. refuse (default): the release stops and says so; rewrite: relx rewrites the module path in go.mod and the imports of the module inside the repository.'),
     publish: publishConfigSchema.optional(),
 })
     .strict();
@@ -60038,6 +61879,525 @@ function editDistance(a, b) {
     return previous[b.length] ?? 0;
 }
 
+;// CONCATENATED MODULE: ./src/version-files/marker-line.ts
+
+const versionMarker = 'x-relx-version';
+const versionToken = /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/;
+/** Any file: on each line holding the marker `x-relx-version`, the version on that line. */
+function updateMarkerLines(content, change, file) {
+    if (change.version === undefined)
+        return content;
+    let found = false;
+    const out = content
+        .split('\n')
+        .map((line) => {
+        if (!line.includes(versionMarker))
+            return line;
+        found = true;
+        return line.replace(versionToken, change.version);
+    })
+        .join('\n');
+    if (!found) {
+        throw configurationError(`has no line marked \`${versionMarker}\`.`, {
+            file,
+            fix: `Add the comment \`${versionMarker}\` on the line that holds the version, e.g. VERSION = "1.2.3" # ${versionMarker}`,
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/yaml-scalar.ts
+
+
+/**
+ * Replaces one scalar of a YAML document in the source text, keeping its quoting, the comments,
+ * the indentation and everything else byte for byte. Missing path → error naming the field.
+ */
+function setYamlScalar(content, path, value, file) {
+    const document = (0,dist/* parseDocument */.Tp)(content, { keepSourceTokens: true });
+    if (document.errors.length > 0) {
+        throw configurationError(`not valid YAML: ${document.errors[0]?.message.split('\n')[0]}`, {
+            file,
+            fix: 'Fix the YAML syntax.',
+        });
+    }
+    const node = document.getIn(path, true);
+    const field = renderPath(path);
+    if (!(0,dist/* isScalar */.jn)(node) || !node.range) {
+        throw configurationError(`has no value at \`${field}\`.`, {
+            file,
+            field,
+            fix: `Add \`${field}\` to ${file}, or correct the configured path.`,
+        });
+    }
+    if (String(node.value) === value)
+        return content;
+    const [start, end] = node.range;
+    const original = content.slice(start, end);
+    const quote = original.startsWith('"') ? '"' : original.startsWith("'") ? "'" : '';
+    return `${content.slice(0, start)}${quote}${value}${quote}${content.slice(end)}`;
+}
+/** `image.tag`, `spec.versions[0]` → ['image', 'tag'], ['spec', 'versions', 0]. */
+function parsePath(path) {
+    const parts = [];
+    for (const segment of path.split('.')) {
+        const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
+        if (!match)
+            return [path];
+        if (match[1])
+            parts.push(match[1]);
+        for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g))
+            parts.push(Number(index[1]));
+    }
+    return parts;
+}
+const renderPath = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+;// CONCATENATED MODULE: ./src/version-files/chart-yaml.ts
+
+/** Chart.yaml: `version`, and `appVersion` when the chart tracks an image component. */
+function updateChartYaml(content, change, file) {
+    let out = content;
+    if (change.version !== undefined)
+        out = setYamlScalar(out, ['version'], change.version, file);
+    if (change.appVersion !== undefined)
+        out = setYamlScalar(out, ['appVersion'], change.appVersion, file);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/json-text.ts
+/**
+ * Finds every string value of a JSON document with its position, so that an edit can replace
+ * exactly those characters and leave indentation, key order, line endings and the final newline
+ * as they were. Assumes valid JSON (the caller has parsed it).
+ */
+function locateJsonStrings(text) {
+    const spans = [];
+    // One frame per open object or array: its current key, or its current index.
+    const frames = [];
+    const pathHere = () => frames.map((f) => (f.kind === 'object' ? (f.key ?? '') : f.index));
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        const top = frames[frames.length - 1];
+        if (ch === '"') {
+            const start = i + 1;
+            let j = start;
+            while (j < text.length && text[j] !== '"')
+                j += text[j] === '\\' ? 2 : 1;
+            const value = JSON.parse(text.slice(start - 1, j + 1));
+            i = j;
+            if (top?.kind === 'object' && top.key === null && isKeyPosition(text, j + 1))
+                top.key = value;
+            else if (top)
+                spans.push({ path: pathHere(), start, end: j, value });
+        }
+        else if (ch === '{' || ch === '[') {
+            frames.push({ kind: ch === '{' ? 'object' : 'array', key: null, index: 0 });
+        }
+        else if (ch === '}' || ch === ']') {
+            frames.pop();
+        }
+        else if (ch === ',' && top) {
+            if (top.kind === 'array')
+                top.index++;
+            else
+                top.key = null;
+        }
+    }
+    return spans;
+}
+function isKeyPosition(text, from) {
+    for (let k = from; k < text.length; k++) {
+        const c = text[k];
+        if (c === ':')
+            return true;
+        if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
+            return false;
+    }
+    return false;
+}
+/** Replaces string values in place; `edits` are by span. */
+function replaceJsonStrings(text, edits) {
+    let out = text;
+    for (const { span, value } of [...edits].sort((a, b) => b.span.start - a.span.start)) {
+        const encoded = JSON.stringify(value).slice(1, -1);
+        out = out.slice(0, span.start) + encoded + out.slice(span.end);
+    }
+    return out;
+}
+const samePath = (a, b) => a.length === b.length && a.every((part, i) => part === b[i]);
+
+;// CONCATENATED MODULE: ./src/version-files/package-json.ts
+
+
+
+const package_json_dependencyFields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+/** Valid JSON as npm reads it: a leading UTF-8 byte order mark is allowed (and kept by the edits). */
+function parsed(content, file) {
+    try {
+        JSON.parse(content.replace(/^\uFEFF/, ''));
+    }
+    catch (error) {
+        throw configurationError(`not valid JSON: ${error.message}`, {
+            file,
+            fix: 'Fix the JSON syntax.',
+        });
+    }
+}
+/** `version`, and the ranges of internal dependencies, edited in place. */
+function updatePackageJson(content, change, file) {
+    parsed(content, file);
+    const spans = locateJsonStrings(content);
+    const edits = [];
+    if (change.version !== undefined) {
+        const span = spans.find((s) => samePath(s.path, ['version']));
+        if (!span) {
+            throw configurationError('has no "version" field.', {
+                file,
+                field: 'version',
+                fix: 'Add a "version" field (the version before the first release, e.g. "0.1.0").',
+            });
+        }
+        if (span.value !== change.version)
+            edits.push({ span, value: change.version });
+    }
+    for (const [name, version] of Object.entries(change.dependencies ?? {})) {
+        for (const field of package_json_dependencyFields) {
+            const span = spans.find((s) => samePath(s.path, [field, name]));
+            if (!span)
+                continue;
+            const range = updateDependencyRange(span.value, version);
+            if (range !== span.value)
+                edits.push({ span, value: range });
+        }
+    }
+    return replaceJsonStrings(content, edits);
+}
+/** `package-lock.json` (lockfileVersion 2 and 3): the workspace packages' entries and their ranges. */
+function updatePackageLock(content, change, file) {
+    parsed(content, file);
+    const spans = locateJsonStrings(content);
+    const edits = [];
+    for (const [folder, version] of Object.entries(change.workspaceVersions ?? {})) {
+        for (const path of [['packages', folder, 'version'], ...(folder === '' ? [['version']] : [])]) {
+            const span = spans.find((s) => samePath(s.path, path));
+            if (span && span.value !== version)
+                edits.push({ span, value: version });
+        }
+    }
+    for (const [folder, dependencies] of Object.entries(change.workspaceDependencies ?? {})) {
+        for (const [name, version] of Object.entries(dependencies)) {
+            for (const field of package_json_dependencyFields) {
+                const span = spans.find((s) => samePath(s.path, ['packages', folder, field, name]));
+                if (!span)
+                    continue;
+                const range = updateDependencyRange(span.value, version);
+                if (range !== span.value)
+                    edits.push({ span, value: range });
+            }
+        }
+    }
+    return replaceJsonStrings(content, edits);
+}
+
+;// CONCATENATED MODULE: ./src/version-files/structured-path.ts
+
+
+
+/** A configured JSON or YAML path (`image.tag`, `spec.versions[0]`) in a .json, .yaml or .yml file. */
+function updateStructuredPath(content, change, file, format = file.endsWith('.json') ? 'json' : 'yaml') {
+    if (change.version === undefined)
+        return content;
+    if (!change.path) {
+        throw configurationError('needs a path to the version value.', {
+            file,
+            field: 'path',
+            fix: 'Set `path:` such as `image.tag`.',
+        });
+    }
+    const path = parsePath(change.path);
+    if (format === 'json') {
+        const span = locateJsonStrings(content).find((s) => samePath(s.path, path));
+        if (!span) {
+            throw configurationError(`has no string value at \`${change.path}\`.`, {
+                file,
+                field: change.path,
+                fix: 'Correct the configured path.',
+            });
+        }
+        return span.value === change.version
+            ? content
+            : replaceJsonStrings(content, [{ span, value: change.version }]);
+    }
+    return setYamlScalar(content, path, change.version, file);
+}
+/** `json-path`: a configured path in a JSON file, whatever its name. */
+const updateJsonPath = (content, change, file) => updateStructuredPath(content, change, file, 'json');
+/** `yaml-path`: a configured path in a YAML file, whatever its name. */
+const updateYamlPath = (content, change, file) => updateStructuredPath(content, change, file, 'yaml');
+
+;// CONCATENATED MODULE: ./src/version-files/version-file-updaters.ts
+
+
+
+
+
+
+
+/** Updaters by name: a config names one (`versionFiles[].updater`), a file name implies one. */
+const versionFileUpdaters = {
+    'package-json': updatePackageJson,
+    'package-lock': updatePackageLock,
+    'chart-yaml': updateChartYaml,
+    'pyproject-toml': updatePyprojectToml,
+    'cargo-toml': updateCargoToml,
+    'go-mod': updateGoMod,
+    'marker-line': updateMarkerLines,
+    'json-path': updateJsonPath,
+    'yaml-path': updateYamlPath,
+    'structured-path': updateStructuredPath,
+};
+/** Updaters that need `path:` (where in the file the version is). */
+const updatersWithPath = new Set(['json-path', 'yaml-path', 'structured-path']);
+const isVersionFileUpdater = (name) => Object.hasOwn(versionFileUpdaters, name);
+function versionFileUpdater(name) {
+    const updater = isVersionFileUpdater(name) ? versionFileUpdaters[name] : undefined;
+    if (!updater) {
+        throw configurationError(`Unknown version file updater "${name}".`, {
+            field: 'updater',
+            fix: `Use one of: ${Object.keys(versionFileUpdaters).join(', ')}.`,
+        });
+    }
+    return updater;
+}
+/** The updater a file's name implies, when it is a well-known version file. */
+function updaterNameForFile(file) {
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const byName = {
+        'package.json': 'package-json',
+        'package-lock.json': 'package-lock',
+        'Chart.yaml': 'chart-yaml',
+        'pyproject.toml': 'pyproject-toml',
+        'Cargo.toml': 'cargo-toml',
+        'go.mod': 'go-mod',
+    };
+    return byName[base] ?? 'marker-line';
+}
+
+;// CONCATENATED MODULE: ./src/version-files/read-version-file.ts
+
+
+
+
+
+
+const at = (value, path) => path.reduce((node, key) => node?.[key], value);
+const asVersion = (value) => (typeof value === 'string' && value !== '' ? value : null);
+/** The file's content as data, for the formats that have one; a syntax error names the file. */
+function parseVersionFileData(content, spec) {
+    try {
+        if (spec.updater === 'pyproject-toml' || spec.updater === 'cargo-toml')
+            return parse_parse(content);
+        if (spec.updater === 'package-json' || (spec.updater !== 'yaml-path' && spec.file.endsWith('.json')))
+            return JSON.parse(content.replace(/^\uFEFF/, ''));
+        return (0,dist/* parse */.qg)(content);
+    }
+    catch (error) {
+        throw configurationError(`cannot be read: ${error.message.split('\n')[0]}`, {
+            file: spec.file,
+            fix: `Fix the syntax of ${spec.file}.`,
+        });
+    }
+}
+/**
+ * The version a version file holds where its updater writes it; null when the updater holds none
+ * (go.mod: a Go module's version is its tag).
+ */
+function readVersionFileVersion(content, spec) {
+    switch (spec.updater) {
+        case 'go-mod':
+            return null;
+        case 'marker-line': {
+            const line = content.split('\n').find((l) => l.includes(versionMarker));
+            return line ? (/\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/.exec(line)?.[0] ?? null) : null;
+        }
+        case 'pyproject-toml': {
+            const data = parseVersionFileData(content, spec);
+            return (asVersion(at(data, ['project', 'version'])) ?? asVersion(at(data, ['tool', 'poetry', 'version'])));
+        }
+        case 'cargo-toml': {
+            const data = parseVersionFileData(content, spec);
+            return (asVersion(at(data, ['package', 'version'])) ??
+                asVersion(at(data, ['workspace', 'package', 'version'])));
+        }
+        case 'json-path':
+        case 'yaml-path':
+        case 'structured-path':
+            return asVersion(at(parseVersionFileData(content, spec), parsePath(spec.path ?? '')));
+        default:
+            return asVersion(at(parseVersionFileData(content, spec), ['version']));
+    }
+}
+/**
+ * A declared version file, checked before anything is written: it exists, and its updater finds
+ * a version where it looks (a trial edit on the text; nothing is written). Returns its version.
+ */
+function checkVersionFile(content, spec, field) {
+    if (content === null) {
+        throw configurationError(`The version file ${spec.file} does not exist.`, {
+            file: spec.file,
+            field,
+            fix: `Create ${spec.file}, or correct or remove this entry of versionFiles (paths are relative to the repository root).`,
+        });
+    }
+    versionFileUpdater(spec.updater)(content, { version: '0.0.0-relx.check', ...(spec.path ? { path: spec.path } : {}) }, spec.file);
+    return readVersionFileVersion(content, spec);
+}
+/** A component's version files: those it declares, else its one version file with the updater its name implies. */
+function componentVersionFiles(component) {
+    if (component.versionFiles)
+        return component.versionFiles;
+    const file = component.versionFile;
+    return file ? [{ file, updater: updaterNameForFile(file) }] : [];
+}
+/** A version file a release bumps must be there: one that is gone is an error, never skipped. */
+function checkedContent(content, file) {
+    if (content !== null)
+        return content;
+    throw configurationError(`The version file ${file} does not exist at the planned commit, so it cannot be bumped.`, {
+        file,
+        fix: `Restore ${file}, or declare the file that holds the version under the component's versionFiles in relx.config.yaml.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/workspace/component-version-files.ts
+
+
+
+
+
+
+/** Where each component type keeps its version, when it has a file for it. */
+function defaultVersionFile(type, folder) {
+    const file = {
+        'npm-package': 'package.json',
+        'helm-chart': 'Chart.yaml',
+        'go-module': 'go.mod',
+        'cargo-crate': 'Cargo.toml',
+        'python-package': 'pyproject.toml',
+    }[type];
+    if (!file)
+        return null;
+    const path = folder ? `${folder}/${file}` : file;
+    return { file: path, updater: updaterNameForFile(path) };
+}
+const component_version_files_readText = (root, file) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, file), 'utf8').catch(() => null);
+/**
+ * The version files a config entry declares, each checked now, before anything runs: a known
+ * updater (else the list of them), a path where the updater needs one, the file present, and a
+ * version where its updater looks. Returns them with the first one's version.
+ */
+async function declaredVersionFiles(root, entries, field, at) {
+    const specs = [];
+    let version = null;
+    for (const [i, entry] of entries.entries()) {
+        const here = `${field}.versionFiles[${i}]`;
+        const updater = entry.updater ?? updaterNameForFile(entry.file);
+        if (!isVersionFileUpdater(updater)) {
+            const near = closest(updater, Object.keys(versionFileUpdaters));
+            throw at(`${here}.updater`, `Unknown version file updater "${updater}" for ${entry.file}.`, `${near ? `Did you mean "${near}"? ` : ''}Use one of: ${Object.keys(versionFileUpdaters).join(', ')}.`);
+        }
+        if (updatersWithPath.has(updater) && !entry.path) {
+            throw at(`${here}.path`, `The ${updater} updater for ${entry.file} needs a path.`, 'Add `path:` such as `image.tag` or `spec.versions[0]`.');
+        }
+        const spec = {
+            file: entry.file.replace(/^\.\//, ''),
+            updater,
+            ...(entry.path ? { path: entry.path } : {}),
+        };
+        const found = checkVersionFile(await component_version_files_readText(root, spec.file), spec, here);
+        if (i === 0)
+            version = found;
+        specs.push(spec);
+    }
+    return { specs, version };
+}
+/** The version in a type's own version file, leniently: a missing file has none (it is refused when a release would bump it). */
+async function defaultFileVersion(root, spec) {
+    if (!spec || spec.updater === 'package-json' || spec.updater === 'chart-yaml')
+        return null;
+    const content = await component_version_files_readText(root, spec.file);
+    return content === null ? null : readVersionFileVersion(content, spec);
+}
+/** A go-module's module path, from its go.mod, which it must have. */
+async function goModuleOf(root, folder, name, field, at) {
+    const file = folder ? `${folder}/go.mod` : 'go.mod';
+    const content = await component_version_files_readText(root, file);
+    const modulePath = content === null ? null : goModulePath(content);
+    if (modulePath === null) {
+        throw at(`${field}.type`, `Component ${name} is a go-module, but ${file} ${content === null ? 'does not exist' : 'has no `module` line'}.`, `Run \`go mod init <module path>\` in ${folder || 'the repository root'}, or give ${name} another type.`);
+    }
+    return modulePath;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/go-tag-format.ts
+/**
+ * Go's tag for a module version: `v1.2.3` for a module at the repository root, `<folder>/v1.2.3`
+ * for one in a folder (`sdk/go/v2.1.0`). The go command finds a module's versions only under
+ * these tags, so a go-module has no other tag format. Braces in a folder cannot be placeholders.
+ */
+function goTagFormat(folder) {
+    return folder === '' ? 'v{version}' : `${folder}/v{version}`;
+}
+/** The major version a module path must end in for `version` (`/v2` for 2.x), or null below 2. */
+function goMajorSuffix(version) {
+    const major = Number(/^(\d+)\./.exec(version)?.[1] ?? '0');
+    return major >= 2 ? `/v${major}` : null;
+}
+/** The module path for `version`: its `/vN` replaced or added (2+), or removed (below 2). */
+function goModulePathFor(modulePath, version) {
+    const base = modulePath.replace(/\/v[2-9]\d*$|\/v[1-9]\d+$/, '');
+    return `${base}${goMajorSuffix(version) ?? ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
+/**
+ * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
+ * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
+ * component's template with a version in place of `{version}`.
+ *
+ * Placeholders: `{name}` the component's name, `{unscopedName}` its name without an npm scope
+ * (`@opentelemetry/api` → `api`, as release-please tags node packages), `{dir}` the last segment of
+ * its folder (`packages/babel-core` → `babel-core`), and `{version}`.
+ */
+const tag_format_escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const unscopedName = (name) => name.replace(/^@[^/]+\//, '');
+/** The last segment of the component's (first) folder; the repository root has none, so its name stands in. */
+function folderName(subject) {
+    if (typeof subject === 'string')
+        return unscopedName(subject);
+    const path = subject.paths[0] ?? '';
+    return path === '' ? unscopedName(subject.name) : (path.split('/').pop() ?? path);
+}
+function renderTag(format, subject, version) {
+    const name = typeof subject === 'string' ? subject : subject.name;
+    return format
+        .replaceAll('{name}', name)
+        .replaceAll('{unscopedName}', unscopedName(name))
+        .replaceAll('{dir}', folderName(subject))
+        .replaceAll('{version}', version);
+}
+/** A matcher for one component's tags; returns the version a tag carries, or null. */
+/** The literal text every tag of this format starts with, before its version (`@acme/api@`, `v`). */
+function tagPrefix(format, subject) {
+    return renderTag(format, subject, '\u0000').split('\u0000')[0] ?? '';
+}
+function tagMatcher(format, subject) {
+    const [before, after] = renderTag(format, subject, '\u0000').split('\u0000');
+    const pattern = new RegExp(`^${tag_format_escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${tag_format_escapeRegExp(after)}$`);
+    return (tag) => pattern.exec(tag)?.[1] ?? null;
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/load-workspace.ts
 
 
@@ -60048,16 +62408,10 @@ function editDistance(a, b) {
 
 
 
+
+
+
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
-/** Where each component type keeps its version, when it has a file for it. */
-function versionFileOf(type, path) {
-    const prefix = path ? `${path}/` : '';
-    if (type === 'npm-package')
-        return `${prefix}package.json`;
-    if (type === 'helm-chart')
-        return `${prefix}Chart.yaml`;
-    return null;
-}
 /** The version (and, for a package.json, privacy) in a component's version file. */
 async function readVersionFile(root, file) {
     const none = { version: null, private: false };
@@ -60106,7 +62460,7 @@ async function loadWorkspace(root, options = {}) {
     const discovery = config.discoverWorkspaces
         ? await discoverWorkspaces(root, { exclude: config.exclude })
         : noDiscovery;
-    const byName = new Map(discovery.packages.map((p) => [p.name, p]));
+    const byName = new Map(adoptedByDeclaredNames(discovery.packages, config).map((p) => [p.name, p]));
     const declared = new Map();
     config.components.forEach((entry, index) => {
         if (declared.has(entry.name)) {
@@ -60135,6 +62489,30 @@ async function loadWorkspace(root, options = {}) {
     assertAcyclic(components, config.propagation.through, file);
     return { root, configFile: file, config: { ...config, lockstep }, components };
 }
+/**
+ * A Go module, crate or Python project the config declares under its own name at its folder
+ * (`- { name: sdk, type: go-module, path: sdk/go }`) is that discovered component, renamed: its
+ * module path or package name is no name to type. npm packages keep their package.json names.
+ */
+function adoptedByDeclaredNames(packages, config) {
+    const names = new Set(packages.map((p) => p.name));
+    const renamed = new Map();
+    for (const entry of config.components) {
+        const folder = normalizePath(entry.paths?.[0] ?? entry.path ?? '\0');
+        if (names.has(entry.name))
+            continue;
+        const found = packages.find((p) => p.type !== undefined && p.path === folder && !renamed.has(p.name));
+        if (found && (entry.type === undefined || entry.type === found.type))
+            renamed.set(found.name, entry.name);
+    }
+    if (renamed.size === 0)
+        return [...packages];
+    return packages.map((p) => ({
+        ...p,
+        name: renamed.get(p.name) ?? p.name,
+        dependsOn: p.dependsOn.map((e) => ({ ...e, name: renamed.get(e.name) ?? e.name })),
+    }));
+}
 /** One component from what discovery found and what the config says about it. */
 async function componentOf(name, { root, config, names, at, discovery }, found, own) {
     const entry = own?.entry;
@@ -60151,8 +62529,26 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
     }
     // A declared folder with a package.json is an npm package, as the schema says.
     const hasPackageJson = await isFile((0,external_node_path_namespaceObject.join)(root, paths[0] ?? '', 'package.json'));
-    const type = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
-    const versionFile = versionFileOf(type, paths[0] ?? '');
+    const type = entry?.type ?? found?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+    const declaredFiles = entry?.versionFiles
+        ? await declaredVersionFiles(root, entry.versionFiles, field, at)
+        : null;
+    const versionFiles = declaredFiles?.specs ??
+        found?.versionFiles ??
+        [defaultVersionFile(type, paths[0] ?? '')].filter((f) => f !== null);
+    const versionFile = versionFiles[0]?.file ?? null;
+    const goModule = type === 'go-module'
+        ? {
+            modulePath: await goModuleOf(root, paths[0] ?? '', name, field, at),
+            majorVersionPath: entry?.majorVersionPath ?? 'refuse',
+        }
+        : undefined;
+    if (type === 'release-assets' && !entry?.assets) {
+        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
+    }
+    if (goModule && entry?.tagFormat) {
+        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
+    }
     const versioning = entry?.versioning ?? config.versioning;
     const scheme = versioning === 'calver'
         ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
@@ -60161,10 +62557,15 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
         ...(found?.dependsOn ?? []),
         ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
     ];
-    const file = found && type === 'npm-package'
+    const file = found && type === (found.type ?? 'npm-package') && !declaredFiles
         ? { version: found.version, private: found.private }
-        : await readVersionFile(root, versionFile);
+        : declaredFiles
+            ? { version: declaredFiles.version, private: false }
+            : type === 'npm-package' || type === 'helm-chart'
+                ? await readVersionFile(root, versionFile)
+                : { version: await defaultFileVersion(root, versionFiles[0] ?? null), private: false };
     const version = file.version ?? entry?.version ?? null;
+    const tagFormat = goModule ? goTagFormat(paths[0] ?? '') : (entry?.tagFormat ?? config.tagFormat);
     const isPrivate = found?.private ?? file.private;
     const notReleased = notReleasedBecause(isPrivate, version, entry ? undefined : discovery.notReleased.get(name));
     return {
@@ -60173,9 +62574,12 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
         paths,
         version,
         versionFile,
+        ...(entry?.versionFiles || versionFiles.length > 1 || found?.versionFiles ? { versionFiles } : {}),
+        ...(goModule ? { goModule } : {}),
+        ...(entry?.assets ? { assets: entry.assets } : {}),
         scheme,
-        tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
-        ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' }),
+        tagFormat: tagFormat ?? defaultTagFormat,
+        ...(tagFormat ? {} : { tagFormatSource: 'default' }),
         ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
         dependsOn,
         private: isPrivate,
@@ -60251,10 +62655,6 @@ function lockstepGroups(config, discovery, components, at) {
 /** Nothing to plan: say what was looked for and what was found instead, and fail. */
 async function nothingToRelease(root, discovery, file) {
     const others = [
-        ['Cargo.toml', 'Rust crates'],
-        ['pyproject.toml', 'a Python project'],
-        ['go.work', 'Go modules'],
-        ['go.mod', 'a Go module'],
         ['pom.xml', 'a Maven project'],
         ['build.gradle', 'a Gradle project'],
     ];
@@ -60265,7 +62665,7 @@ async function nothingToRelease(root, discovery, file) {
     }
     const lines = [
         discovery
-            ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+            ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, a named package.json at the root, Cargo.toml (a crate or `[workspace] members`), go.work and go.mod files, and pyproject.toml (a project or `[tool.uv.workspace] members`).'
             : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
     ];
     if (discovery?.source)
@@ -60281,6 +62681,7 @@ async function nothingToRelease(root, discovery, file) {
         fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
     });
 }
+const renderGoTag = (folder) => renderTag(goTagFormat(folder), folder, '1.2.3');
 /** Build metadata is SemVer's; a CalVer component ignores it. */
 function buildMetadataOf(template, scheme) {
     return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
@@ -60607,7 +63008,7 @@ function formatDate(date) {
  * @param obj
  * @returns Stringified object with circular references.
  */
-function stringify(obj) {
+function utils_stringify(obj) {
     const stack = [];
     const keys = [];
     let thisPos;
@@ -60984,7 +63385,7 @@ async function getTemplateContext(keyCommit, commits, filteredCommits, notes, co
         templateContext.isPatch = templateContext.isPatch || semver.patch(templateContext.version) !== 0;
     }
     templateContext = await options.finalizeContext(templateContext, options, filteredCommits, keyCommit, commits);
-    options.debug(`Your final context is:\n${stringify(templateContext)}`);
+    options.debug(`Your final context is:\n${utils_stringify(templateContext)}`);
     return templateContext;
 }
 //# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiY29udGV4dC5qcyIsInNvdXJjZVJvb3QiOiIiLCJzb3VyY2VzIjpbIi4uL3NyYy9jb250ZXh0LnRzIl0sIm5hbWVzIjpbXSwibWFwcGluZ3MiOiJBQUFBLE9BQU8sTUFBTSxNQUFNLFFBQVEsQ0FBQTtBQVUzQixPQUFPLEVBQUUsU0FBUyxFQUFFLE1BQU0sWUFBWSxDQUFBO0FBRXRDLE1BQU0sVUFBVSxlQUFlLENBQzdCLE9BQWlCLEVBQ2pCLE9BQW1GO0lBRW5GLE1BQU0sRUFDSixPQUFPLEVBQ1AsZ0JBQWdCLEVBQ2hCLFdBQVcsRUFDWixHQUFHLE9BQU8sQ0FBQTtJQUNYLE1BQU0sWUFBWSxHQUEwQixFQUFFLENBQUE7SUFDOUMsTUFBTSxlQUFlLEdBQUcsT0FBTyxDQUFDLE1BQU0sQ0FBMkIsQ0FBQyxNQUFNLEVBQUUsTUFBTSxFQUFFLEVBQUU7UUFDbEYsTUFBTSxHQUFHLEdBQUcsTUFBTSxDQUFDLE9BQU8sQ0FBVyxJQUFJLEVBQUUsQ0FBQTtRQUUzQyxJQUFJLE1BQU0sQ0FBQyxHQUFHLENBQUMsRUFBRSxDQUFDO1lBQ2hCLE1BQU0sQ0FBQyxHQUFHLENBQUMsQ0FBQyxJQUFJLENBQUMsTUFBTSxDQUFDLENBQUE7UUFDMUIsQ0FBQzthQUFNLENBQUM7WUFDTixNQUFNLENBQUMsR0FBRyxDQUFDLEdBQUcsQ0FBQyxNQUFNLENBQUMsQ0FBQTtRQUN4QixDQUFDO1FBRUQsT0FBTyxNQUFNLENBQUE7SUFDZixDQUFDLEVBQUUsRUFBRSxDQUFDLENBQUE7SUFFTixNQUFNLENBQUMsT0FBTyxDQUFDLGVBQWUsQ0FBQyxDQUFDLE9BQU8sQ0FBQyxDQUFDLENBQUMsS0FBSyxFQUFFLE9BQU8sQ0FBQyxFQUFFLEVBQUU7UUFDM0QsSUFBSSxXQUFXLEVBQUUsQ0FBQztZQUNoQixPQUFPLENBQUMsSUFBSSxDQUFDLFdBQVcsQ0FBQyxDQUFBO1FBQzNCLENBQUM7UUFFRCxZQUFZLENBQUMsSUFBSSxDQUFDO1lBQ2hCLEtBQUs7WUFDTCxPQUFPO1NBQ1IsQ0FBQyxDQUFBO0lBQ0osQ0FBQyxDQUFDLENBQUE7SUFFRixJQUFJLGdCQUFnQixFQUFFLENBQUM7UUFDckIsWUFBWSxDQUFDLElBQUksQ0FBQyxnQkFBZ0IsQ0FBQyxDQUFBO0lBQ3JDLENBQUM7SUFFRCxPQUFPLFlBQVksQ0FBQTtBQUNyQixDQUFDO0FBRUQsTUFBTSxVQUFVLGFBQWEsQ0FDM0IsS0FBbUIsRUFDbkIsT0FBbUU7SUFFbkUsTUFBTSxFQUNKLGNBQWMsRUFDZCxTQUFTLEVBQ1YsR0FBRyxPQUFPLENBQUE7SUFDWCxNQUFNLFNBQVMsR0FBZ0IsRUFBRSxDQUFBO0lBRWpDLEtBQUssQ0FBQyxPQUFPLENBQUMsQ0FBQyxJQUFJLEVBQUUsRUFBRTtRQUNyQixNQUFNLEVBQUUsS0FBSyxFQUFFLEdBQUcsSUFBSSxDQUFBO1FBQ3RCLElBQUksV0FBVyxHQUFHLEtBQUssQ0FBQTtRQUV2QixTQUFTLENBQUMsT0FBTyxDQUFDLENBQUMsS0FBSyxFQUFFLEVBQUU7WUFDMUIsSUFBSSxLQUFLLENBQUMsS0FBSyxLQUFLLEtBQUssRUFBRSxDQUFDO2dCQUMxQixXQUFXLEdBQUcsSUFBSSxDQUFBO2dCQUNsQixLQUFLLENBQUMsS0FBSyxDQUFDLElBQUksQ0FBQyxJQUFJLENBQUMsQ0FBQTtZQUN4QixDQUFDO1FBQ0gsQ0FBQyxDQUFDLENBQUE7UUFFRixJQUFJLENBQUMsV0FBVyxFQUFFLENBQUM7WUFDakIsU0FBUyxDQUFDLElBQUksQ0FBQztnQkFDYixLQUFLO2dCQUNMLEtBQUssRUFBRSxDQUFDLElBQUksQ0FBQzthQUNkLENBQUMsQ0FBQTtRQUNKLENBQUM7SUFDSCxDQUFDLENBQUMsQ0FBQTtJQUVGLElBQUksY0FBYyxFQUFFLENBQUM7UUFDbkIsU0FBUyxDQUFDLElBQUksQ0FBQyxjQUFjLENBQUMsQ0FBQTtJQUNoQyxDQUFDO0lBRUQsSUFBSSxTQUFTLEVBQUUsQ0FBQztRQUNkLFNBQVMsQ0FBQyxPQUFPLENBQUMsQ0FBQyxLQUFLLEVBQUUsRUFBRTtZQUMxQixLQUFLLENBQUMsS0FBSyxDQUFDLElBQUksQ0FBQyxTQUFTLENBQUMsQ0FBQTtRQUM3QixDQUFDLENBQUMsQ0FBQTtJQUNKLENBQUM7SUFFRCxPQUFPLFNBQVMsQ0FBQTtBQUNsQixDQUFDO0FBRUQsTUFBTSxVQUFVLGVBQWUsQ0FDN0IsT0FBaUIsRUFDakIsS0FBbUIsRUFDbkIsT0FBb0g7SUFFcEgsT0FBTztRQUNMLHVDQUF1QztRQUN2QyxZQUFZLEVBQUUsZUFBZSxDQUFDLE9BQU8sRUFBRSxPQUFPLENBQUM7UUFDL0MsMkJBQTJCO1FBQzNCLFVBQVUsRUFBRSxhQUFhLENBQUMsS0FBSyxFQUFFLE9BQU8sQ0FBQztLQUMxQyxDQUFBO0FBQ0gsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLGVBQWUsQ0FDN0IsT0FBd0IsRUFDeEIsT0FBaUQ7SUFFakQsTUFBTSxZQUFZLEdBQXlCO1FBQ3pDLE1BQU0sRUFBRSxTQUFTO1FBQ2pCLEtBQUssRUFBRSxRQUFRO1FBQ2YsSUFBSSxFQUFFLE9BQU8sQ0FBQyxVQUFVLENBQUMsSUFBSSxJQUFJLEVBQUUsQ0FBQztRQUNwQyxHQUFHLE9BQU87S0FDWCxDQUFBO0lBRUQsSUFDRSxPQUFPLFlBQVksQ0FBQyxjQUFjLEtBQUssU0FBUztXQUM3QyxDQUFDLFlBQVksQ0FBQyxVQUFVLElBQUksWUFBWSxDQUFDLE9BQU8sQ0FBQztXQUNqRCxZQUFZLENBQUMsTUFBTTtXQUNuQixZQUFZLENBQUMsS0FBSyxFQUNyQixDQUFDO1FBQ0QsWUFBWSxDQUFDLGNBQWMsR0FBRyxJQUFJLENBQUE7SUFDcEMsQ0FBQztJQUVELE9BQU8sWUFBWSxDQUFBO0FBQ3JCLENBQUM7QUFFRDs7Ozs7Ozs7O0dBU0c7QUFDSCxNQUFNLENBQUMsS0FBSyxVQUFVLGtCQUFrQixDQUN0QyxTQUF3QixFQUN4QixPQUFpQixFQUNqQixlQUF5QixFQUN6QixLQUFtQixFQUNuQixPQUE2QixFQUM3QixPQUE2QjtJQUU3QixJQUFJLGVBQWUsR0FBeUI7UUFDMUMsR0FBRyxPQUFPO1FBQ1YsR0FBRyxTQUFtQjtRQUN0QixHQUFHLGVBQWUsQ0FBQyxlQUFlLEVBQUUsS0FBSyxFQUFFLE9BQU8sQ0FBQztLQUNwRCxDQUFBO0lBRUQsSUFBSSxTQUFTLEVBQUUsYUFBYSxFQUFFLENBQUM7UUFDN0IsZUFBZSxDQUFDLElBQUksR0FBRyxTQUFTLENBQUMsYUFBYSxDQUFBO0lBQ2hELENBQUM7SUFFRCxJQUFJLGVBQWUsQ0FBQyxPQUFPLElBQUksTUFBTSxDQUFDLEtBQUssQ0FBQyxlQUFlLENBQUMsT0FBTyxDQUFDLEVBQUUsQ0FBQztRQUNyRSxlQUFlLENBQUMsT0FBTyxHQUFHLGVBQWUsQ0FBQyxPQUFPLElBQUksTUFBTSxDQUFDLEtBQUssQ0FBQyxlQUFlLENBQUMsT0FBTyxDQUFDLEtBQUssQ0FBQyxDQUFBO0lBQ2xHLENBQUM7SUFFRCxlQUFlLEdBQUcsTUFBTSxPQUFPLENBQUMsZUFBZSxDQUFDLGVBQWUsRUFBRSxPQUFPLEVBQUUsZUFBZSxFQUFFLFNBQVMsRUFBRSxPQUFPLENBQUMsQ0FBQTtJQUU5RyxPQUFPLENBQUMsS0FBSyxDQUFDLDJCQUEyQixTQUFTLENBQUMsZUFBZSxDQUFDLEVBQUUsQ0FBQyxDQUFBO0lBRXRFLE9BQU8sZUFBZSxDQUFBO0FBQ3hCLENBQUMifQ==
@@ -61374,362 +63775,102 @@ function insertChangelogSection(existing, section, version) {
     return `${heading}\n\n${section}\n${body}`;
 }
 
-;// CONCATENATED MODULE: ./src/version-files/yaml-scalar.ts
+;// CONCATENATED MODULE: ./src/go/go-module-release-files.ts
 
 
-/**
- * Replaces one scalar of a YAML document in the source text, keeping its quoting, the comments,
- * the indentation and everything else byte for byte. Missing path → error naming the field.
- */
-function setYamlScalar(content, path, value, file) {
-    const document = (0,dist/* parseDocument */.Tp)(content, { keepSourceTokens: true });
-    if (document.errors.length > 0) {
-        throw configurationError(`not valid YAML: ${document.errors[0]?.message.split('\n')[0]}`, {
-            file,
-            fix: 'Fix the YAML syntax.',
-        });
-    }
-    const node = document.getIn(path, true);
-    const field = renderPath(path);
-    if (!(0,dist/* isScalar */.jn)(node) || !node.range) {
-        throw configurationError(`has no value at \`${field}\`.`, {
-            file,
-            field,
-            fix: `Add \`${field}\` to ${file}, or correct the configured path.`,
-        });
-    }
-    if (String(node.value) === value)
-        return content;
-    const [start, end] = node.range;
-    const original = content.slice(start, end);
-    const quote = original.startsWith('"') ? '"' : original.startsWith("'") ? "'" : '';
-    return `${content.slice(0, start)}${quote}${value}${quote}${content.slice(end)}`;
+
+const go_module_release_files_escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** How a dependent's version file names a dependency: a Go module by its module path, anything else by its name. */
+function dependencyKey(components, name) {
+    return components.find((c) => c.name === name)?.goModule?.modulePath ?? name;
 }
-/** `image.tag`, `spec.versions[0]` → ['image', 'tag'], ['spec', 'versions', 0]. */
-function parsePath(path) {
-    const parts = [];
-    for (const segment of path.split('.')) {
-        const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
-        if (!match)
-            return [path];
-        if (match[1])
-            parts.push(match[1]);
-        for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g))
-            parts.push(Number(index[1]));
-    }
-    return parts;
-}
-const renderPath = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-
-;// CONCATENATED MODULE: ./src/version-files/chart-yaml.ts
-
-/** Chart.yaml: `version`, and `appVersion` when the chart tracks an image component. */
-function updateChartYaml(content, change, file) {
-    let out = content;
-    if (change.version !== undefined)
-        out = setYamlScalar(out, ['version'], change.version, file);
-    if (change.appVersion !== undefined)
-        out = setYamlScalar(out, ['appVersion'], change.appVersion, file);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/version-files/marker-line.ts
-
-const versionMarker = 'x-relx-version';
-const versionToken = /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/;
-/** Any file: on each line holding the marker `x-relx-version`, the version on that line. */
-function updateMarkerLines(content, change, file) {
-    if (change.version === undefined)
-        return content;
-    let found = false;
-    const out = content
-        .split('\n')
-        .map((line) => {
-        if (!line.includes(versionMarker))
-            return line;
-        found = true;
-        return line.replace(versionToken, change.version);
-    })
-        .join('\n');
-    if (!found) {
-        throw configurationError(`has no line marked \`${versionMarker}\`.`, {
-            file,
-            fix: `Add the comment \`${versionMarker}\` on the line that holds the version, e.g. VERSION = "1.2.3" # ${versionMarker}`,
-        });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/version-files/dependency-range.ts
-
-/**
- * The range a dependent should declare for a dependency's new version, keeping its style:
- * `^1.2.0` → `^1.3.0`, `~`, exact, `>=`; `workspace:*|^|~` resolve at publish and stay;
- * `workspace:^1.2.0` → `workspace:^1.3.0`. Other ranges stay when they still admit the new
- * version, and become `^<version>` when they do not.
- */
-function updateDependencyRange(range, withMetadata) {
-    // Ranges ignore build metadata; writing it would only look like a pin it is not.
-    const version = withMetadata.split('+')[0] ?? withMetadata;
-    if (range.startsWith('workspace:')) {
-        const inner = range.slice('workspace:'.length);
-        return ['*', '^', '~', ''].includes(inner) ? range : `workspace:${updateDependencyRange(inner, version)}`;
-    }
-    const simple = /^(\^|~|>=|=)?v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(range.trim());
-    if (simple)
-        return `${simple[1] ?? ''}${version}`;
-    if (range === '*' || range === 'latest' || range === '')
-        return range;
-    if (semver_default().validRange(range) && semver_default().satisfies(version, range, { includePrerelease: true }))
-        return range;
-    return `^${version}`;
-}
-
-;// CONCATENATED MODULE: ./src/version-files/json-text.ts
-/**
- * Finds every string value of a JSON document with its position, so that an edit can replace
- * exactly those characters and leave indentation, key order, line endings and the final newline
- * as they were. Assumes valid JSON (the caller has parsed it).
- */
-function locateJsonStrings(text) {
-    const spans = [];
-    // One frame per open object or array: its current key, or its current index.
-    const frames = [];
-    const pathHere = () => frames.map((f) => (f.kind === 'object' ? (f.key ?? '') : f.index));
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        const top = frames[frames.length - 1];
-        if (ch === '"') {
-            const start = i + 1;
-            let j = start;
-            while (j < text.length && text[j] !== '"')
-                j += text[j] === '\\' ? 2 : 1;
-            const value = JSON.parse(text.slice(start - 1, j + 1));
-            i = j;
-            if (top?.kind === 'object' && top.key === null && isKeyPosition(text, j + 1))
-                top.key = value;
-            else if (top)
-                spans.push({ path: pathHere(), start, end: j, value });
-        }
-        else if (ch === '{' || ch === '[') {
-            frames.push({ kind: ch === '{' ? 'object' : 'array', key: null, index: 0 });
-        }
-        else if (ch === '}' || ch === ']') {
-            frames.pop();
-        }
-        else if (ch === ',' && top) {
-            if (top.kind === 'array')
-                top.index++;
-            else
-                top.key = null;
-        }
-    }
-    return spans;
-}
-function isKeyPosition(text, from) {
-    for (let k = from; k < text.length; k++) {
-        const c = text[k];
-        if (c === ':')
-            return true;
-        if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
-            return false;
-    }
-    return false;
-}
-/** Replaces string values in place; `edits` are by span. */
-function replaceJsonStrings(text, edits) {
-    let out = text;
-    for (const { span, value } of [...edits].sort((a, b) => b.span.start - a.span.start)) {
-        const encoded = JSON.stringify(value).slice(1, -1);
-        out = out.slice(0, span.start) + encoded + out.slice(span.end);
-    }
-    return out;
-}
-const samePath = (a, b) => a.length === b.length && a.every((part, i) => part === b[i]);
-
-;// CONCATENATED MODULE: ./src/version-files/package-json.ts
-
-
-
-const package_json_dependencyFields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
-/** Valid JSON as npm reads it: a leading UTF-8 byte order mark is allowed (and kept by the edits). */
-function parsed(content, file) {
-    try {
-        JSON.parse(content.replace(/^\uFEFF/, ''));
-    }
-    catch (error) {
-        throw configurationError(`not valid JSON: ${error.message}`, {
-            file,
-            fix: 'Fix the JSON syntax.',
-        });
-    }
-}
-/** `version`, and the ranges of internal dependencies, edited in place. */
-function updatePackageJson(content, change, file) {
-    parsed(content, file);
-    const spans = locateJsonStrings(content);
-    const edits = [];
-    if (change.version !== undefined) {
-        const span = spans.find((s) => samePath(s.path, ['version']));
-        if (!span) {
-            throw configurationError('has no "version" field.', {
-                file,
-                field: 'version',
-                fix: 'Add a "version" field (the version before the first release, e.g. "0.1.0").',
+/** Each released Go module whose new major version needs another module path (`/v2` at 2.x). */
+function movedModules(input, next) {
+    const moved = [];
+    for (const component of input.components) {
+        const version = next.get(component.name);
+        const goModule = component.goModule;
+        if (!goModule || version === undefined)
+            continue;
+        const to = goModulePathFor(goModule.modulePath, version);
+        if (to === goModule.modulePath)
+            continue;
+        if (goModule.majorVersionPath !== 'rewrite') {
+            throw configurationError(`${component.name} would be released as ${version}, but its module path ${goModule.modulePath} has no /${to.split('/').pop()}: the go command would not find the new major version.`, {
+                file: component.versionFile ?? 'go.mod',
+                field: 'module',
+                fix: `Change the module path in ${component.versionFile ?? 'go.mod'} to ${to} and the module's imports inside the repository to match, or set \`majorVersionPath: rewrite\` on ${component.name} in relx.config.yaml to have relx do it.`,
             });
         }
-        if (span.value !== change.version)
-            edits.push({ span, value: change.version });
+        moved.push({ component, from: goModule.modulePath, to, version });
     }
-    for (const [name, version] of Object.entries(change.dependencies ?? {})) {
-        for (const field of package_json_dependencyFields) {
-            const span = spans.find((s) => samePath(s.path, [field, name]));
-            if (!span)
+    return moved;
+}
+/**
+ * A Go module taken to a new major version: its go.mod declares the new module path, and every
+ * .go file and go.mod of the repository that imports or requires it follows (a module nested
+ * below it, with its own longer path, is left alone). `files` holds the contents planned so far;
+ * the result holds only the files that change.
+ */
+async function planGoModuleFiles(input, next, files) {
+    const moved = movedModules(input, next);
+    const out = new Map();
+    if (moved.length === 0)
+        return out;
+    const read = async (file) => out.get(file) ?? files.get(file) ?? (await input.readFile(file));
+    const otherModules = input.components.flatMap((c) => (c.goModule ? [c.goModule.modulePath] : []));
+    const listed = input.listFiles ? await input.listFiles() : [];
+    for (const { component, from, to, version } of moved) {
+        const goMod = component.versionFile ?? 'go.mod';
+        const own = await read(goMod);
+        if (own !== null)
+            out.set(goMod, updateGoMod(own, { modulePath: to }, goMod));
+        // Below `from`, paths of other modules nested inside it are not this module's.
+        const nested = otherModules.filter((m) => m !== from && m.startsWith(`${from}/`));
+        const rewrite = (match, rest, wrap) => nested.some((m) => `${from}${rest}` === m || `${from}${rest}`.startsWith(`${m}/`))
+            ? match
+            : wrap(`${to}${rest}`);
+        for (const file of listed) {
+            if (file === goMod)
                 continue;
-            const range = updateDependencyRange(span.value, version);
-            if (range !== span.value)
-                edits.push({ span, value: range });
+            const isGoMod = file === 'go.mod' || file.endsWith('/go.mod');
+            if (!file.endsWith('.go') && !isGoMod)
+                continue;
+            const content = await read(file);
+            if (content === null || !content.includes(from))
+                continue;
+            const updated = isGoMod
+                ? content.replace(new RegExp(`(^|[\\s(])${go_module_release_files_escapeRegExp(from)}((?:/[^\\s"]*)?)(?=[\\s"]|$)`, 'gm'), (match, before, rest) => rewrite(match, rest, (p) => `${before}${p}`))
+                : content.replace(new RegExp(`"${go_module_release_files_escapeRegExp(from)}((?:/[^"\\s]*)?)"`, 'g'), (match, rest) => rewrite(match, rest, (p) => `"${p}"`));
+            // A requirement of the moved module names its new major version with its new path.
+            const required = isGoMod ? updateGoMod(updated, { dependencies: { [to]: version } }, file) : updated;
+            if (required !== content && (!isGoMod || goModulePath(required) !== null))
+                out.set(file, required);
         }
     }
-    return replaceJsonStrings(content, edits);
+    return out;
 }
-/** `package-lock.json` (lockfileVersion 2 and 3): the workspace packages' entries and their ranges. */
-function updatePackageLock(content, change, file) {
-    parsed(content, file);
-    const spans = locateJsonStrings(content);
-    const edits = [];
-    for (const [folder, version] of Object.entries(change.workspaceVersions ?? {})) {
-        for (const path of [['packages', folder, 'version'], ...(folder === '' ? [['version']] : [])]) {
-            const span = spans.find((s) => samePath(s.path, path));
-            if (span && span.value !== version)
-                edits.push({ span, value: version });
-        }
-    }
-    for (const [folder, dependencies] of Object.entries(change.workspaceDependencies ?? {})) {
-        for (const [name, version] of Object.entries(dependencies)) {
-            for (const field of package_json_dependencyFields) {
-                const span = spans.find((s) => samePath(s.path, ['packages', folder, field, name]));
-                if (!span)
-                    continue;
-                const range = updateDependencyRange(span.value, version);
-                if (range !== span.value)
-                    edits.push({ span, value: range });
-            }
-        }
-    }
-    return replaceJsonStrings(content, edits);
-}
-
-;// CONCATENATED MODULE: ./src/version-files/structured-path.ts
-
-
-
-/** A configured JSON or YAML path (`image.tag`, `spec.versions[0]`) in a .json, .yaml or .yml file. */
-function updateStructuredPath(content, change, file) {
-    if (change.version === undefined)
-        return content;
-    if (!change.path) {
-        throw configurationError('needs a path to the version value.', {
-            file,
-            field: 'path',
-            fix: 'Set `path:` such as `image.tag`.',
-        });
-    }
-    const path = parsePath(change.path);
-    if (file.endsWith('.json')) {
-        const span = locateJsonStrings(content).find((s) => samePath(s.path, path));
-        if (!span) {
-            throw configurationError(`has no string value at \`${change.path}\`.`, {
-                file,
-                field: change.path,
-                fix: 'Correct the configured path.',
-            });
-        }
-        return span.value === change.version
-            ? content
-            : replaceJsonStrings(content, [{ span, value: change.version }]);
-    }
-    return setYamlScalar(content, path, change.version, file);
-}
-
-;// CONCATENATED MODULE: ./src/version-files/toml-version.ts
-
 /**
- * `version = "…"` inside the first of `tables` the file has, edited on its line: TOML files are
- * hand-written and full of comments, so nothing else is touched.
+ * Said in the plan, before anything is versioned: a Go module whose next version needs a new
+ * module path that it is not set to rewrite, so `version` will stop.
  */
-function tomlVersionUpdater(kind, tables) {
-    return (content, change, file) => {
-        if (change.version === undefined)
-            return content;
-        const lines = content.split('\n');
-        for (const table of tables) {
-            let inside = false;
-            for (let i = 0; i < lines.length; i++) {
-                const line = lines[i] ?? '';
-                const header = /^\s*\[([^\]]+)\]\s*(#.*)?\r?$/.exec(line);
-                if (header) {
-                    inside = header[1]?.trim() === table;
-                    continue;
-                }
-                const match = inside ? /^(\s*version\s*=\s*)(["'])([^"']*)\2([\s\S]*)$/.exec(line) : null;
-                if (match) {
-                    lines[i] = `${match[1]}${match[2]}${change.version}${match[2]}${match[4]}`;
-                    return lines.join('\n');
-                }
-            }
-        }
-        throw configurationError(`has no \`version\` in [${tables.join('] or [')}].`, {
-            file,
-            field: `${tables[0]}.version`,
-            fix: `Add \`version = "0.1.0"\` under [${tables[0]}] of this ${kind}.`,
-        });
-    };
-}
-const updatePyprojectToml = tomlVersionUpdater('pyproject.toml', ['project', 'tool.poetry']);
-const updateCargoToml = tomlVersionUpdater('Cargo.toml', ['package', 'workspace.package']);
-
-;// CONCATENATED MODULE: ./src/version-files/version-file-updaters.ts
-
-
-
-
-
-
-/** Updaters by name: a config names one, a file name implies one. */
-const versionFileUpdaters = {
-    'package-json': updatePackageJson,
-    'package-lock': updatePackageLock,
-    'chart-yaml': updateChartYaml,
-    'pyproject-toml': updatePyprojectToml,
-    'cargo-toml': updateCargoToml,
-    'marker-line': updateMarkerLines,
-    'structured-path': updateStructuredPath,
-};
-function versionFileUpdater(name) {
-    const updater = versionFileUpdaters[name];
-    if (!updater) {
-        throw configurationError(`Unknown version file updater "${name}".`, {
-            field: 'updater',
-            fix: `Use one of: ${Object.keys(versionFileUpdaters).join(', ')}.`,
-        });
-    }
-    return updater;
-}
-/** The updater a file's name implies, when it is a well-known version file. */
-function updaterNameForFile(file) {
-    const base = file.slice(file.lastIndexOf('/') + 1);
-    const byName = {
-        'package.json': 'package-json',
-        'package-lock.json': 'package-lock',
-        'Chart.yaml': 'chart-yaml',
-        'pyproject.toml': 'pyproject-toml',
-        'Cargo.toml': 'cargo-toml',
-    };
-    return byName[base] ?? 'marker-line';
+function goMajorVersionWarnings(components, plan) {
+    return plan.components.flatMap((planned) => {
+        const goModule = components.find((c) => c.name === planned.name)?.goModule;
+        if (!goModule || !planned.release || planned.nextVersion === null)
+            return [];
+        const to = goModulePathFor(goModule.modulePath, planned.nextVersion);
+        if (to === goModule.modulePath || goModule.majorVersionPath === 'rewrite')
+            return [];
+        return [
+            `${planned.name} ${planned.nextVersion} needs the module path ${to}, not ${goModule.modulePath}: versioning will stop. Change the module path (and its imports), or set majorVersionPath: rewrite on ${planned.name}.`,
+        ];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/release/plan-release-files.ts
+
+
 
 
 const join = (folder, file) => (folder ? `${folder}/${file}` : file);
@@ -61743,10 +63884,16 @@ async function planReleaseFiles(input) {
     const released = input.plan.components.filter((c) => c.release && c.nextVersion !== null);
     const next = new Map(released.map((c) => [c.name, c.nextVersion]));
     const changes = new Map();
-    const change = (file) => {
+    // Each file with the updaters (and paths) its components declare, in order.
+    const specs = new Map();
+    const change = (file, spec) => {
         let entry = changes.get(file);
         if (!entry)
             changes.set(file, (entry = {}));
+        const list = specs.get(file) ?? [];
+        if (spec && !list.some((s) => s.updater === spec.updater && s.path === spec.path))
+            list.push(spec);
+        specs.set(file, list);
         return entry;
     };
     const lockVersions = {};
@@ -61754,13 +63901,16 @@ async function planReleaseFiles(input) {
     for (const component of input.components) {
         const version = next.get(component.name);
         const file = component.versionFile;
-        if (version !== undefined && file)
-            change(file).version = version;
+        const own = componentVersionFiles(component);
         const dependencies = Object.fromEntries(component.dependsOn
             .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
-            .map((e) => [e.name, next.get(e.name)]));
-        if (file && Object.keys(dependencies).length > 0)
-            change(file).dependencies = dependencies;
+            .map((e) => [dependencyKey(input.components, e.name), next.get(e.name)]));
+        for (const spec of own) {
+            if (version !== undefined)
+                change(spec.file, spec).version = version;
+            if (Object.keys(dependencies).length > 0)
+                change(spec.file, spec).dependencies = dependencies;
+        }
         if (component.type === 'npm-package') {
             const folder = component.paths[0] ?? '';
             if (version !== undefined)
@@ -61777,13 +63927,19 @@ async function planReleaseFiles(input) {
     }
     const files = new Map();
     for (const [file, fileChange] of changes) {
-        const content = await input.readFile(file);
-        if (content === null)
-            continue;
-        const updated = versionFileUpdater(updaterNameForFile(file))(content, fileChange, file);
+        // A version file that is gone is refused here, before anything is written.
+        const content = checkedContent(await input.readFile(file), file);
+        let updated = content;
+        const declared = specs.get(file) ?? [];
+        for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
+            const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
+            updated = versionFileUpdater(spec.updater)(updated, withPath, file);
+        }
         if (updated !== content)
             files.set(file, updated);
     }
+    for (const [file, content] of await planGoModuleFiles(input, next, files))
+        files.set(file, content);
     if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
         const lock = await input.readFile('package-lock.json');
         if (lock !== null) {
@@ -62027,6 +64183,7 @@ async function applyReleasePlan(cwd, plan, options) {
         plan,
         components: workspace.components,
         readFile: readAt,
+        listFiles: async () => (await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
         date: options.now.toISOString().slice(0, 10),
         repositoryUrl: options.repositoryUrl,
     });
@@ -62891,8 +65048,12 @@ class ComponentPaths {
     byName = new Map();
     /** The deepest component folder, in segments: only a file's folders down to it can own it. */
     depth;
+    /** Go modules' folders: a module's files stop where a nested module (its own go.mod) starts. */
+    goModules = new Map();
     constructor(components) {
         for (const component of components) {
+            if (component.type === 'go-module')
+                this.goModules.set(component.name, component.paths[0] ?? '');
             for (const alias of namesOf(component)) {
                 const named = this.byName.get(alias) ?? [];
                 named.push(component.name);
@@ -62930,10 +65091,25 @@ class ComponentPaths {
                 if (at < 0)
                     break;
             }
-            owners = [...found];
+            owners = this.goModules.size > 0 ? this.withoutOuterModules([...found], folder) : [...found];
             this.memo.set(folder, owners);
         }
         return owners;
+    }
+    /** Only the innermost Go module owns a file: the module zip of an outer one leaves nested modules out. */
+    withoutOuterModules(owners, folder) {
+        const inside = (dir) => dir === '' || folder === dir || folder.startsWith(`${dir}/`);
+        const modules = owners.filter((name) => this.goModules.has(name));
+        const innermost = modules.reduce((deepest, name) => {
+            const dir = this.goModules.get(name);
+            return deepest === null || dir.length > deepest.length ? dir : deepest;
+        }, null);
+        if (innermost === null)
+            return owners;
+        return owners.filter((name) => {
+            const dir = this.goModules.get(name);
+            return dir === undefined || !inside(dir) || dir === innermost;
+        });
     }
     /** Owners of any of `files`, without duplicates. */
     ownersOfAny(files) {
@@ -63290,40 +65466,6 @@ const prereleaseId = (version) => {
     return match?.[1] ?? null;
 };
 
-;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
-/**
- * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
- * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
- * component's template with a version in place of `{version}`.
- *
- * Placeholders: `{name}` the component's name, `{unscopedName}` its name without an npm scope
- * (`@opentelemetry/api` → `api`, as release-please tags node packages), `{dir}` the last segment of
- * its folder (`packages/babel-core` → `babel-core`), and `{version}`.
- */
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const unscopedName = (name) => name.replace(/^@[^/]+\//, '');
-/** The last segment of the component's (first) folder; the repository root has none, so its name stands in. */
-function folderName(subject) {
-    if (typeof subject === 'string')
-        return unscopedName(subject);
-    const path = subject.paths[0] ?? '';
-    return path === '' ? unscopedName(subject.name) : (path.split('/').pop() ?? path);
-}
-function renderTag(format, subject, version) {
-    const name = typeof subject === 'string' ? subject : subject.name;
-    return format
-        .replaceAll('{name}', name)
-        .replaceAll('{unscopedName}', unscopedName(name))
-        .replaceAll('{dir}', folderName(subject))
-        .replaceAll('{version}', version);
-}
-/** A matcher for one component's tags; returns the version a tag carries, or null. */
-function tagMatcher(format, subject) {
-    const [before, after] = renderTag(format, subject, '\u0000').split('\u0000');
-    const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
-    return (tag) => pattern.exec(tag)?.[1] ?? null;
-}
-
 ;// CONCATENATED MODULE: ./src/versioning/tag-convention.ts
 
 
@@ -63370,6 +65512,7 @@ function inferTagConventions(components, tags) {
         .reduce((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
     const byComponent = new Map();
     const warnings = [];
+    const claimed = claimedPrefixes(components);
     for (const component of components) {
         if (component.tagFormatSource !== 'default') {
             byComponent.set(component.name, { format: component.tagFormat, source: 'configured' });
@@ -63389,6 +65532,10 @@ function inferTagConventions(components, tags) {
             if (seen.has(prefix))
                 continue;
             seen.add(prefix);
+            // `api@1.2.0` is the tag of the component named api, not of a chart in charts/api
+            const owner = claimed.get(prefix);
+            if (owner !== undefined && owner !== component.name)
+                continue;
             const versions = (index.get(prefix) ?? []).filter((v) => isVersionOf(component.scheme, v));
             if (versions.length === 0)
                 continue;
@@ -63412,6 +65559,24 @@ function inferTagConventions(components, tags) {
         .filter((c) => byComponent.get(c.name)?.source === 'inferred')
         .map((c) => c.name);
     return { byComponent, lockstep: lockstep.length >= 2 ? lockstep : [], warnings };
+}
+/**
+ * The tag prefixes a component's own name (or its configured format) spells: another component's
+ * folder or unscoped name that happens to spell the same prefix must not take its tags.
+ */
+function claimedPrefixes(components) {
+    const claimed = new Map();
+    for (const component of components) {
+        const own = ['{name}@{version}', '{name}-v{version}'];
+        if (component.tagFormatSource !== 'default')
+            own.push(component.tagFormat);
+        for (const format of own) {
+            const prefix = renderTag(format, component, '');
+            if (prefix !== '' && prefix !== 'v')
+                claimed.set(prefix, component.name);
+        }
+    }
+    return claimed;
 }
 function ambiguityWarning(component, present, chosen) {
     const listed = present
@@ -63446,17 +65611,22 @@ function withInferredTagFormats(components, tags) {
  */
 function findLastReleases(components, reachable, all, channel) {
     const result = new Map();
+    // Each component looks only at the tags that start with its format's prefix: with hundreds of
+    // components and thousands of tags, matching every tag against every component dominated planning.
+    const allByName = new SortedTags(all.map((name) => ({ name })));
+    const reachableByName = new SortedTags(reachable);
     for (const component of components) {
         const versionOf = tagMatcher(component.tagFormat, component);
+        const prefix = tagPrefix(component.tagFormat, component);
         const released = [];
-        for (const tag of all) {
+        for (const { name: tag } of allByName.startingWith(prefix)) {
             const version = versionOf(tag);
             if (version !== null && isVersionOf(component.scheme, version))
                 released.push(version);
         }
         let lastStable = null;
         let lastOnChannel = null;
-        for (const { name: tag, commit } of reachable) {
+        for (const { name: tag, commit } of reachableByName.startingWith(prefix)) {
             const version = versionOf(tag);
             if (version === null || !isVersionOf(component.scheme, version))
                 continue;
@@ -63491,6 +65661,30 @@ function findLastReleases(components, reachable, all, channel) {
         result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
     }
     return result;
+}
+/** Tags sorted by name (UTF-16 order, the order `startsWith` agrees with): a prefix is one range. */
+class SortedTags {
+    sorted;
+    constructor(tags) {
+        this.sorted = [...tags].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+    *startingWith(prefix) {
+        let low = 0;
+        let high = this.sorted.length;
+        while (low < high) {
+            const mid = (low + high) >>> 1;
+            if ((this.sorted[mid]?.name ?? '') < prefix)
+                low = mid + 1;
+            else
+                high = mid;
+        }
+        for (let i = low; i < this.sorted.length; i++) {
+            const tag = this.sorted[i];
+            if (!tag.name.startsWith(prefix))
+                return;
+            yield tag;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/release-plan/own-release-tags.ts
@@ -63960,6 +66154,7 @@ function resolveChannel(branch, channels) {
 
 
 
+
 /**
  * Reads what the plan needs from the repository — config and components, tags, and one streaming
  * `git log` pass that stops once older history cannot change the plan — and decides the plan.
@@ -64106,6 +66301,9 @@ async function planRepositoryRelease(cwd, options) {
     });
     if (branch !== head.branch)
         plan.branch = branch;
+    const goWarnings = goMajorVersionWarnings(components, plan);
+    if (goWarnings.length > 0)
+        plan.warnings = [...(plan.warnings ?? []), ...goWarnings];
     if (options.cacheFile && keep) {
         await writeHistoryIndex(options.cacheFile, {
             format: historyIndexFormat,

@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5413);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6472);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5413:
+/***/ 6472:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13096,6 +13096,18 @@ function pinnedComponents(manifest) {
             category: 'infrastructure',
             version: i.version,
             pin: i.digest ?? null,
+        })),
+        ...(manifest.components.modules ?? []).map((m) => ({
+            name: m.name,
+            category: 'module',
+            version: m.version,
+            pin: m.sum,
+        })),
+        ...(manifest.components.assets ?? []).map((a) => ({
+            name: a.name,
+            category: 'assets',
+            version: a.version,
+            pin: a.checksums,
         })),
     ];
     return new Map(all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => [c.name, c]));
@@ -22788,6 +22800,8 @@ const publishedKinds = [
     'terraform-module',
     'kustomize-base',
     'cdk-app',
+    'go-module',
+    'release-assets',
     'files',
 ];
 /** npm-name-like: letters, digits, `@`, `/`, `.`, `_`, `-`. No spaces, no shell metacharacters. */
@@ -22800,10 +22814,22 @@ const publishedItemSchema = object({
     version: schemas_string().min(1),
     reference: schemas_string()
         .min(1)
-        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0 or oci://ghcr.io/acme/charts/api:1.3.0'),
+        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0'),
     registry: schemas_string().min(1).optional(),
-    digest: schemas_string().min(1).optional().describe('sha256:…'),
+    digest: schemas_string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .optional()
+        .describe('Go modules: the commit the tag points at.'),
     integrity: schemas_string().min(1).optional().describe('sha512-…'),
+    assets: array(object({
+        name: schemas_string().min(1),
+        digest: schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+        url: schemas_string().min(1),
+    })
+        .strict())
+        .optional()
+        .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
     skipped: schemas_boolean().describe('true when the same content was already published'),
 })
     .strict();
@@ -22873,6 +22899,10 @@ const componentTypes = [
     'container-image',
     'helm-chart',
     'terraform-module',
+    'go-module',
+    'cargo-crate',
+    'python-package',
+    'release-assets',
     'files',
 ];
 const bumpLevels = ['major', 'minor', 'patch', 'none'];
@@ -22965,6 +22995,20 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
+const versionFileSchema = object({
+    file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
+    updater: schemas_string()
+        .min(1)
+        .optional()
+        .describe('How its version is written: package-json, chart-yaml, pyproject-toml, cargo-toml, go-mod, marker-line (the line marked `x-relx-version`), json-path or yaml-path (with `path`). Default: from the file name (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod), else marker-line.'),
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('json-path and yaml-path: where the version is, e.g. `image.tag` or `spec.versions[0]`.'),
+})
+    .strict()
+    .describe('A file whose version relx bumps with the component.');
 const componentConfigSchema = object({
     name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
     type: schemas_enum(componentTypes)
@@ -22987,6 +23031,19 @@ const componentConfigSchema = object({
     dependsOn: array(relx_config_name)
         .optional()
         .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    versionFiles: array(versionFileSchema)
+        .min(1)
+        .optional()
+        .describe("Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written."),
+    assets: array(schemas_string().min(1).refine(isInsideRepository, {
+        message: 'must stay inside the repository (a relative glob without `..`)',
+    }))
+        .min(1)
+        .optional()
+        .describe('release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.'),
+    majorVersionPath: schemas_enum(['refuse', 'rewrite'])
+        .optional()
+        .describe('go-module: a major version 2 or more needs `/vN` at the end of the module path. refuse (default): the release stops and says so; rewrite: relx rewrites the module path in go.mod and the imports of the module inside the repository.'),
     publish: publishConfigSchema.optional(),
 })
     .strict();
@@ -23095,6 +23152,40 @@ const manifestInfrastructureSchema = object({
     digest: schemas_string().min(1).optional().describe('Content digest, sha256:…'),
 })
     .strict();
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+const manifestModuleSchema = object({
+    name: componentName,
+    module: schemas_string()
+        .min(1)
+        .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+        .describe('The Go module path (go.mod `module`).'),
+    version: schemas_string()
+        .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+        .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .describe('The commit the tag points at.'),
+    sum: schemas_string()
+        .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+        .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+})
+    .strict();
+const sha256Digest = schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+const manifestAssetsSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    release: schemas_string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe('Digest of its checksums.txt (sha256sum format), which lists every file.'),
+    files: array(object({
+        name: schemas_string().min(1),
+        digest: sha256Digest,
+        url: schemas_string().min(1).describe('Where it is downloaded.'),
+    })
+        .strict())
+        .min(1),
+})
+    .strict();
 const compatibilityRowSchema = record(componentName, schemas_string().min(1))
     .describe('One supported combination: component name → SemVer range, e.g. {cli: "1.9.x", api: ">=1.4.0 <2.0.0"}.');
 const releaseManifestSchema = object({
@@ -23119,6 +23210,12 @@ const releaseManifestSchema = object({
         packages: array(manifestPackageSchema),
         images: array(manifestImageSchema),
         infrastructure: array(manifestInfrastructureSchema),
+        modules: array(manifestModuleSchema)
+            .optional()
+            .describe('Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.'),
+        assets: array(manifestAssetsSchema)
+            .optional()
+            .describe('Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.'),
     })
         .strict(),
     compatibility: array(compatibilityRowSchema)
@@ -23185,6 +23282,30 @@ function renderReleaseManifest(manifest) {
                 version: i.version,
                 ...(i.digest === undefined ? {} : { digest: i.digest }),
             })),
+            ...(components.modules === undefined
+                ? {}
+                : {
+                    modules: byName(components.modules).map((m) => ({
+                        name: m.name,
+                        module: m.module,
+                        version: m.version,
+                        commit: m.commit,
+                        sum: m.sum,
+                    })),
+                }),
+            ...(components.assets === undefined
+                ? {}
+                : {
+                    assets: byName(components.assets).map((a) => ({
+                        name: a.name,
+                        version: a.version,
+                        release: a.release,
+                        checksums: a.checksums,
+                        files: [...a.files]
+                            .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                            .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+                    })),
+                }),
         },
         compatibility: manifest.compatibility.map(sortedRow),
     };
@@ -23199,6 +23320,11 @@ function manifestVersions(manifest) {
         versions.set(i.name, i.tag);
     for (const i of manifest.components.infrastructure)
         versions.set(i.name, i.version);
+    // A Go module's version without Go's `v`, like every other component's.
+    for (const m of manifest.components.modules ?? [])
+        versions.set(m.name, m.version.replace(/^v/, ''));
+    for (const a of manifest.components.assets ?? [])
+        versions.set(a.name, a.version);
     return versions;
 }
 
@@ -23328,6 +23454,31 @@ function manifestEntry(item) {
                 },
             };
         }
+        case 'go-module':
+            // reference: `<module path>@v<version>`; the release is the tag, pinned by its h1: checksum.
+            return {
+                category: 'modules',
+                entry: {
+                    name: item.component,
+                    module: item.reference.slice(0, item.reference.lastIndexOf('@')),
+                    version: item.reference.slice(item.reference.lastIndexOf('@') + 1),
+                    commit: item.commit ?? '',
+                    sum: item.digest ?? '',
+                },
+            };
+        case 'release-assets': {
+            const files = (item.assets ?? []).filter((a) => a.name !== 'checksums.txt');
+            return {
+                category: 'assets',
+                entry: {
+                    name: item.component,
+                    version: item.version,
+                    release: item.reference,
+                    checksums: item.digest ?? '',
+                    files,
+                },
+            };
+        }
         default:
             return {
                 category: 'infrastructure',
@@ -23355,15 +23506,26 @@ function assembleManifest(input) {
         images: (previous?.components.images ?? []).filter((i) => !releasedNow.has(i.name)),
         infrastructure: (previous?.components.infrastructure ?? []).filter((i) => !releasedNow.has(i.name)),
     };
+    const modules = (previous?.components.modules ?? []).filter((m) => !releasedNow.has(m.name));
+    const assets = (previous?.components.assets ?? []).filter((a) => !releasedNow.has(a.name));
     for (const item of published.items) {
         const placed = manifestEntry(item);
         if (placed.category === 'packages')
             components.packages.push(placed.entry);
         else if (placed.category === 'images')
             components.images.push(placed.entry);
+        else if (placed.category === 'modules')
+            modules.push(placed.entry);
+        else if (placed.category === 'assets')
+            assets.push(placed.entry);
         else
             components.infrastructure.push(placed.entry);
     }
+    // Only manifests with Go modules have the list: the others stay byte for byte as before.
+    if (modules.length > 0)
+        components.modules = modules.sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (assets.length > 0)
+        components.assets = assets.sort((a, b) => (a.name < b.name ? -1 : 1));
     const byName = (items) => items.sort((a, b) => (a.name < b.name ? -1 : 1));
     byName(components.packages);
     byName(components.images);
@@ -23444,6 +23606,11 @@ function genericPurl(name, version, reference) {
     const download = /^https?:\/\//.test(reference) ? `?download_url=${encodeURIComponent(reference)}` : '';
     return `pkg:generic/${encodeURIComponent(name)}@${encodeURIComponent(version)}${download}`;
 }
+/** `pkg:golang/github.com/acme/orion/sdk/go/v2@v2.1.0`: the module path's segments as namespace and name. */
+function golangPurl(modulePath, version) {
+    const path = modulePath.split('/').map(encodeURIComponent).join('/');
+    return `pkg:golang/${path}@${encodeURIComponent(version)}`;
+}
 function hashes(sha256, sha512) {
     const dictionary = new models.HashDictionary();
     if (sha256)
@@ -23498,9 +23665,38 @@ function manifestComponents(manifest) {
             ]),
         });
     });
+    const modules = (manifest.components.modules ?? []).map((m) => {
+        const purl = golangPurl(m.module, m.version);
+        return new models.Component(enums.ComponentType.Library, m.name, {
+            bomRef: purl,
+            version: m.version,
+            purl,
+            properties: properties([
+                ['relx:category', 'module'],
+                ['relx:go.module', m.module],
+                ['relx:go.sum', m.sum],
+                ['relx:commit', m.commit],
+            ]),
+        });
+    });
+    // Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform).
+    const assets = (manifest.components.assets ?? []).flatMap((a) => a.files.map((f) => {
+        const purl = genericPurl(f.name, a.version, f.url);
+        return new models.Component(enums.ComponentType.File, f.name, {
+            bomRef: `${purl}#${a.name}`,
+            version: a.version,
+            purl,
+            hashes: hashes(sha256Hex(f.digest), null),
+            properties: properties([
+                ['relx:category', 'asset'],
+                ['relx:component', a.name],
+                ['relx:release', a.release],
+            ]),
+        });
+    }));
     // bom-refs must be unique; two components could share a purl (the same image under two names).
     const seen = new Set();
-    const components = [...packages, ...images, ...infrastructure];
+    const components = [...packages, ...images, ...infrastructure, ...modules, ...assets];
     for (const component of components) {
         if (seen.has(component.bomRef.value ?? ''))
             component.bomRef.value = `${component.purl}#${component.name}`;
@@ -23547,7 +23743,7 @@ function renderCycloneDxBom(manifest) {
 
 
 
-const sha256Digest = /^sha256:[a-f0-9]{64}$/;
+const validate_manifest_sha256Digest = /^sha256:[a-f0-9]{64}$/;
 const sha512Integrity = /^sha512-[A-Za-z0-9+/]{86}==$/;
 /** Why a version is not an exact SemVer version, or null when it is one. */
 function floatingVersion(version) {
@@ -23591,7 +23787,7 @@ function findManifestViolations(manifest) {
         }
         if (i.digest === undefined)
             add('images', i.name, 'digest', `tag ${i.tag} has no digest; pin the image by sha256 digest`);
-        else if (!sha256Digest.test(i.digest))
+        else if (!validate_manifest_sha256Digest.test(i.digest))
             add('images', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
     }
     for (const i of manifest.components.infrastructure) {
@@ -23603,8 +23799,30 @@ function findManifestViolations(manifest) {
             add('infrastructure', i.name, 'reference', 'reference points at `latest`, which floats');
         if (i.digest === undefined)
             add('infrastructure', i.name, 'digest', `${i.kind} has no digest; pin it by sha256 digest`);
-        else if (!sha256Digest.test(i.digest)) {
+        else if (!validate_manifest_sha256Digest.test(i.digest)) {
             add('infrastructure', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
+        }
+    }
+    for (const m of manifest.components.modules ?? []) {
+        claim('modules', m.name);
+        const floating = floatingVersion(m.version.replace(/^v/, ''));
+        if (floating || !m.version.startsWith('v'))
+            add('modules', m.name, 'version', `version "${m.version}" is not an exact Go module version (v1.2.3)`);
+        if (!/^[0-9a-f]{40}$/.test(m.commit))
+            add('modules', m.name, 'commit', 'has no commit; pin the module at the commit its tag points at');
+        if (!goModuleSumPattern.test(m.sum))
+            add('modules', m.name, 'sum', `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`);
+    }
+    for (const a of manifest.components.assets ?? []) {
+        claim('assets', a.name);
+        const floating = floatingVersion(a.version);
+        if (floating)
+            add('assets', a.name, 'version', `version ${floating}`);
+        if (!validate_manifest_sha256Digest.test(a.checksums))
+            add('assets', a.name, 'checksums', 'has no sha256 digest of its checksums.txt');
+        for (const f of a.files) {
+            if (!validate_manifest_sha256Digest.test(f.digest))
+                add('assets', a.name, `files[${f.name}].digest`, `digest "${f.digest}" is not sha256:<64 hex>`);
         }
     }
     return violations;
@@ -23936,6 +24154,7 @@ function parsePromotionMessage(message) {
 
 
 
+
 /** Each clone's folder names the process that owns it, so one a killed process left can be told apart. */
 const clonePrefix = 'relx-gitops-';
 const processIsAlive = (pid) => {
@@ -23976,10 +24195,12 @@ class GitOpsClone {
     dir;
     branch;
     remote;
-    constructor(dir, branch, remote) {
+    boundary;
+    constructor(dir, branch, remote, boundary) {
         this.dir = dir;
         this.branch = branch;
         this.remote = remote;
+        this.boundary = boundary;
     }
     /** The branch known to exist on the remote (fetched before); null until then. */
     fetched = null;
@@ -23990,8 +24211,8 @@ class GitOpsClone {
      * relx.gitops.yaml, else the remote's default branch (an empty repository starts `main`). A
      * branch that does not exist is refused — a promotion to a new orphan branch would never deploy.
      */
-    static async openConfigured(remote) {
-        const clone = await GitOpsClone.open(remote, null);
+    static async openConfigured(remote, boundary) {
+        const clone = await GitOpsClone.open(remote, null, boundary);
         try {
             const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
             if (!config.branch || config.branch === clone.branch)
@@ -24009,8 +24230,13 @@ class GitOpsClone {
             throw error;
         }
     }
-    /** A clone of `branch`, or (null) of the remote's default branch. */
-    static async open(remote, branch) {
+    /**
+     * A clone of `branch`, or (null) of the remote's default branch. `boundary` (the kill-point
+     * test hook) is passed around every write: the temporary clone, each file, the commit, the
+     * push, the clone's removal.
+     */
+    static async open(remote, branch, boundary) {
+        boundary?.('before:clone');
         sweepAbandonedClones();
         const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), `${clonePrefix}${process.pid}-`));
         try {
@@ -24020,8 +24246,9 @@ class GitOpsClone {
             const heads = await run_git_runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
             const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
             await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
-            const clone = new GitOpsClone(dir, target, remote);
+            const clone = new GitOpsClone(dir, target, remote, boundary);
             await clone.refresh();
+            boundary?.('after:clone');
             return clone;
         }
         catch (error) {
@@ -24105,15 +24332,19 @@ class GitOpsClone {
     }
     async commit(files, message) {
         for (const [path, content] of files) {
-            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)((0,external_node_path_.join)(this.dir, path)), { recursive: true });
-            (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(this.dir, path), content);
+            await atBoundary(this.boundary, `write:${path}`, async () => {
+                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)((0,external_node_path_.join)(this.dir, path)), { recursive: true });
+                (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(this.dir, path), content);
+            });
         }
-        await run_git_runGit(this.dir, ['add', '--', ...files.keys()]);
-        await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
-            input: message,
-            env: identity,
+        return atBoundary(this.boundary, 'commit', async () => {
+            await run_git_runGit(this.dir, ['add', '--', ...files.keys()]);
+            await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+                input: message,
+                env: identity,
+            });
+            return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
         });
-        return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
     }
     /**
      * Whether another promotion landed since the last refresh: one ls-remote, much cheaper than a
@@ -24132,9 +24363,9 @@ class GitOpsClone {
     /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
     async push() {
         try {
-            await run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
+            await atBoundary(this.boundary, 'push', () => run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
                 env: pushAuthEnv(this.remote.token),
-            });
+            }));
             this.fetched = this.branch;
             return true;
         }
@@ -24147,7 +24378,9 @@ class GitOpsClone {
         }
     }
     close() {
+        this.boundary?.('before:remove-clone');
         (0,external_node_fs_.rmSync)(this.dir, { recursive: true, force: true });
+        this.boundary?.('after:remove-clone');
     }
 }
 
@@ -24423,7 +24656,1784 @@ function matchNxProjects(patterns, projects) {
         !exclude.some((p) => matches(p, project)));
 }
 
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function dist_parse_parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const smol_toml_dist = ({ parse: dist_parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./src/version-files/go-mod.ts
+
+/** Go versions carry no build metadata (`+incompatible` aside), and always a leading `v`. */
+const goVersion = (version) => `v${version.split('+')[0] ?? version}`;
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The `module` path of a go.mod, or null when it declares none. */
+function goModulePath(content) {
+    const match = /^\s*module\s+("?)([^\s"]+)\1\s*(\/\/.*)?\r?$/m.exec(content);
+    return match?.[2] ?? null;
+}
+/**
+ * go.mod: the module path (`change.modulePath`, for a major version's `/vN`) and the required
+ * versions of the repository's own modules (`change.dependencies`, by module path). A go.mod
+ * holds no version of its own — the module's version is its tag — so `change.version` is not
+ * written; the file must still declare its module.
+ */
+function updateGoMod(content, change, file) {
+    const current = goModulePath(content);
+    if (current === null) {
+        throw configurationError('has no `module` line.', {
+            file,
+            field: 'module',
+            fix: 'Start the go.mod with `module <module path>` (go mod init <module path>).',
+        });
+    }
+    let out = content;
+    if (change.modulePath !== undefined && change.modulePath !== current) {
+        out = out.replace(new RegExp(`^(\\s*module\\s+"?)${escapeRegExp(current)}("?)`, 'm'), (_, before, after) => `${before}${change.modulePath}${after}`);
+    }
+    for (const [path, version] of Object.entries(change.dependencies ?? {})) {
+        // `require path v1.2.3` on one line, or `path v1.2.3` inside a `require (…)` block.
+        const line = new RegExp(`^(\\s*(?:require\\s+)?"?${escapeRegExp(path)}"?\\s+)(v[^\\s/]+)`, 'gm');
+        out = out.replace(line, (whole, before, old) => /^v\d/.test(old) ? `${before}${goVersion(version)}` : whole);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/dependency-range.ts
+
+/**
+ * The range a dependent should declare for a dependency's new version, keeping its style:
+ * `^1.2.0` → `^1.3.0`, `~`, exact, `>=`; `workspace:*|^|~` resolve at publish and stay;
+ * `workspace:^1.2.0` → `workspace:^1.3.0`. Other ranges stay when they still admit the new
+ * version, and become `^<version>` when they do not.
+ */
+function updateDependencyRange(range, withMetadata) {
+    // Ranges ignore build metadata; writing it would only look like a pin it is not.
+    const version = withMetadata.split('+')[0] ?? withMetadata;
+    if (range.startsWith('workspace:')) {
+        const inner = range.slice('workspace:'.length);
+        return ['*', '^', '~', ''].includes(inner) ? range : `workspace:${updateDependencyRange(inner, version)}`;
+    }
+    const simple = /^(\^|~|>=|=)?v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(range.trim());
+    if (simple)
+        return `${simple[1] ?? ''}${version}`;
+    if (range === '*' || range === 'latest' || range === '')
+        return range;
+    if (semver_default().validRange(range) && semver_default().satisfies(version, range, { includePrerelease: true }))
+        return range;
+    return `^${version}`;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/toml-version.ts
+
+
+const tableHeader = /^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?\r?$/;
+const unquote = (key) => key.trim().replace(/^["']|["']$/g, '');
+/** `version = "…"` inside the first of `tables` the file has, edited on its line. */
+function setTomlVersion(lines, tables, version) {
+    for (const table of tables) {
+        let inside = false;
+        for (let i = 0; i < lines.length; i++) {
+            const line = lines[i] ?? '';
+            const header = tableHeader.exec(line);
+            if (header) {
+                inside = header[1]?.trim() === table;
+                continue;
+            }
+            const match = inside ? /^(\s*version\s*=\s*)(["'])([^"']*)\2([\s\S]*)$/.exec(line) : null;
+            if (match) {
+                lines[i] = `${match[1]}${match[2]}${version}${match[2]}${match[4]}`;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+/**
+ * TOML files are hand-written and full of comments, so each edit is made on its line and nothing
+ * else is touched: the component's `version`, then its dependents' ranges (`editDependencies`).
+ */
+function tomlVersionUpdater(kind, tables, editDependencies) {
+    return (content, change, file) => {
+        const lines = content.split('\n');
+        if (change.version !== undefined && !setTomlVersion(lines, tables, change.version)) {
+            throw configurationError(`has no \`version\` in [${tables.join('] or [')}].`, {
+                file,
+                field: `${tables[0]}.version`,
+                fix: `Add \`version = "0.1.0"\` under [${tables[0]}] of this ${kind}.`,
+            });
+        }
+        if (change.dependencies)
+            editDependencies(lines, change.dependencies);
+        return lines.join('\n');
+    };
+}
+/** Cargo's dependency tables: [dependencies], [dev-dependencies], [workspace.dependencies], [target.'…'.build-dependencies]. */
+const isCargoDependencyTable = (table) => /(^|\.)(dev-|build-)?dependencies$/.test(table);
+/**
+ * Cargo.toml ranges of internal crates: `core = "1.2.0"`, `core = { path = "../core", version = "^1.2" }`
+ * and `[dependencies.core]` … `version = "1.2.0"`. A crate without a version (path only) is left alone.
+ */
+function editCargoDependencies(lines, dependencies) {
+    let table = '';
+    let crateTable = null;
+    const rewrite = (range, crate) => updateDependencyRange(range, dependencies[crate]);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        const header = tableHeader.exec(line);
+        if (header) {
+            table = header[1]?.trim() ?? '';
+            const dotted = /^(.*(?:dependencies))\.("[^"]+"|'[^']+'|[A-Za-z0-9_-]+)$/.exec(table);
+            crateTable = dotted && isCargoDependencyTable(dotted[1] ?? '') ? unquote(dotted[2] ?? '') : null;
+            continue;
+        }
+        if (crateTable !== null) {
+            if (crateTable in dependencies) {
+                lines[i] = line.replace(/^(\s*version\s*=\s*)(["'])([^"']*)\2/, (_, before, q, range) => `${before}${q}${rewrite(range, crateTable)}${q}`);
+            }
+            continue;
+        }
+        if (!isCargoDependencyTable(table))
+            continue;
+        const entry = /^(\s*)("[^"]+"|'[^']+'|[A-Za-z0-9_-]+)(\s*=\s*)([\s\S]*)$/.exec(line);
+        const crate = entry ? unquote(entry[2] ?? '') : '';
+        if (!entry || !(crate in dependencies))
+            continue;
+        const value = entry[4] ?? '';
+        const edited = value.startsWith('{')
+            ? value.replace(/(\bversion\s*=\s*)(["'])([^"']*)\2/, (_, before, q, range) => `${before}${q}${rewrite(range, crate)}${q}`)
+            : value.replace(/^(["'])([^"']*)\1/, (_, q, range) => `${q}${rewrite(range, crate)}${q}`);
+        lines[i] = `${entry[1]}${entry[2]}${entry[3]}${edited}`;
+    }
+}
+/** PEP 503: names compare lower-case with runs of `-`, `_` and `.` as one `-`. */
+const normalizePythonName = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
+/**
+ * A PEP 508 requirement's lower bound or pin follows the new version: `core>=1.2.0` → `core>=1.3.0`,
+ * `core==1.2.0`, `core~=1.2.0`; extras, markers and other clauses (an upper bound) stay as written.
+ */
+function editRequirement(requirement, dependencies) {
+    const match = /^(\s*)([A-Za-z0-9][A-Za-z0-9._-]*)(\s*(?:\[[^\]]*\])?\s*)([^;]*)([\s\S]*)$/.exec(requirement);
+    const version = match ? dependencies.get(normalizePythonName(match[2] ?? '')) : undefined;
+    if (!match || version === undefined)
+        return requirement;
+    const plain = version.split('+')[0] ?? version;
+    const specifiers = (match[4] ?? '').replace(/(==|>=|~=)(\s*)v?\d+(?:\.\d+)*(?:[-.]?[A-Za-z0-9.]+)?/, (_, operator, space) => `${operator}${space}${plain}`);
+    return `${match[1]}${match[2]}${match[3]}${specifiers}${match[5]}`;
+}
+/** Python tables whose strings are requirements: [project] dependencies, optional-dependencies, dependency-groups. */
+const requirementTables = new Set(['project', 'project.optional-dependencies', 'dependency-groups']);
+/**
+ * pyproject.toml ranges of internal packages: PEP 621 requirement strings (`"core>=1.2.0"`, on one
+ * line or across an array's lines) and Poetry's `core = "^1.2.0"` under [tool.poetry.dependencies].
+ */
+function editPythonDependencies(lines, dependencies) {
+    const normalized = new Map(Object.entries(dependencies).map(([n, v]) => [normalizePythonName(n), v]));
+    let table = '';
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        const header = tableHeader.exec(line);
+        if (header) {
+            table = header[1]?.trim() ?? '';
+            continue;
+        }
+        if (requirementTables.has(table)) {
+            // A requirement's marker may quote in the other style: "x>=1 ; python_version >= '3.9'".
+            lines[i] = line.replace(/"([^"\n]*)"|'([^'\n]*)'/g, (whole, double, single) => {
+                const text = double ?? single ?? '';
+                const q = double === undefined ? "'" : '"';
+                return /[<>=~!]/.test(text) ? `${q}${editRequirement(text, normalized)}${q}` : whole;
+            });
+        }
+        else if (/^tool\.poetry\.(.+\.)?dependencies$/.test(table)) {
+            const entry = /^(\s*)([A-Za-z0-9._-]+)(\s*=\s*)(["'])([^"']*)\4([\s\S]*)$/.exec(line);
+            const version = entry ? normalized.get(normalizePythonName(entry[2] ?? '')) : undefined;
+            if (entry && version !== undefined) {
+                const range = updateDependencyRange(entry[5] ?? '', version);
+                lines[i] = `${entry[1]}${entry[2]}${entry[3]}${entry[4]}${range}${entry[4]}${entry[6]}`;
+            }
+        }
+    }
+}
+const updatePyprojectToml = tomlVersionUpdater('pyproject.toml', ['project', 'tool.poetry'], editPythonDependencies);
+const updateCargoToml = tomlVersionUpdater('Cargo.toml', ['package', 'workspace.package'], editCargoDependencies);
+
+;// CONCATENATED MODULE: ./src/workspace/discover-other-ecosystems.ts
+
+
+
+
+
+
+
+
+const asTable = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+const asStrings = (value) => (Array.isArray(value) ? value.map(String) : []);
+const asString = (value) => (typeof value === 'string' ? value : null);
+const inFolder = (folder, file) => (folder ? `${folder}/${file}` : file);
+const readText = (root, file) => (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8').catch(() => null);
+async function readToml(root, file) {
+    const text = await readText(root, file);
+    if (text === null)
+        return null;
+    try {
+        return dist_parse_parse(text);
+    }
+    catch (error) {
+        throw configurationError(`not valid TOML: ${error.message.split('\n')[0]}`, {
+            file,
+            fix: `Fix the TOML syntax of ${file}.`,
+        });
+    }
+}
+/** Every folder (relative, POSIX) holding `fileName`, skipping dot folders, node_modules, vendor, testdata and excluded folders. */
+async function foldersWith(root, fileName, excluded) {
+    const found = [];
+    const skip = new Set(['node_modules', 'vendor', 'testdata', 'target']);
+    const walk = async (dir, depth) => {
+        if (depth > 8)
+            return;
+        for (const entry of await (0,promises_namespaceObject.readdir)((0,external_node_path_.join)(root, dir), { withFileTypes: true }).catch(() => [])) {
+            if (entry.isFile() && entry.name === fileName)
+                found.push(dir);
+            if (entry.isDirectory() && !entry.name.startsWith('.') && !skip.has(entry.name)) {
+                const folder = dir ? `${dir}/${entry.name}` : entry.name;
+                if (!isExcludedFolder(folder, excluded))
+                    await walk(folder, depth + 1);
+            }
+        }
+    };
+    await walk('', 0);
+    return found.sort();
+}
+/** Member folders from globs (`crates/*`, `packages/**`), less `exclude` globs, each holding `fileName`. */
+async function discover_other_ecosystems_members(root, globs, leftOut, fileName, excluded) {
+    const include = globs.map((g) => globToRegExp(external_node_path_.posix.normalize(g)));
+    const exclude = leftOut.map((g) => globToRegExp(external_node_path_.posix.normalize(g)));
+    const folders = await foldersWith(root, fileName, excluded);
+    return folders.filter((f) => f !== '' && include.some((r) => r.test(f)) && !exclude.some((r) => r.test(f)));
+}
+/**
+ * A Cargo workspace: the root's [package] and the crates `[workspace] members` name (less
+ * `exclude`), each with its version (or the workspace's, `version.workspace = true`, kept in the
+ * root Cargo.toml) and path dependencies on each other as edges.
+ */
+async function discoverCargo(root, excluded) {
+    const manifest = await readToml(root, 'Cargo.toml');
+    if (!manifest)
+        return { packages: [], lockstep: [] };
+    const workspace = asTable(manifest.workspace);
+    const folders = [
+        ...(manifest.package ? [''] : []),
+        ...(await discover_other_ecosystems_members(root, asStrings(workspace.members), asStrings(workspace.exclude), 'Cargo.toml', excluded)),
+    ];
+    const crates = [];
+    for (const folder of folders) {
+        const toml = folder === '' ? manifest : await readToml(root, inFolder(folder, 'Cargo.toml'));
+        const name = asString(asTable(toml?.package).name);
+        if (toml && name)
+            crates.push({ folder, toml, name });
+    }
+    const names = new Set(crates.map((c) => c.name));
+    const workspaceDependencies = asTable(workspace.dependencies);
+    const sharedVersion = asString(asTable(workspace.package).version);
+    const shared = [];
+    const packages = crates.map(({ folder, toml, name }) => {
+        const own = asTable(toml.package);
+        const inherits = asTable(own.version).workspace === true;
+        if (inherits)
+            shared.push(name);
+        return {
+            name,
+            path: folder,
+            version: inherits ? sharedVersion : asString(own.version),
+            private: own.publish === false,
+            dependsOn: cargoEdges(toml, names, workspaceDependencies).filter((e) => e.name !== name),
+            type: 'cargo-crate',
+            versionFiles: [
+                { file: inherits ? 'Cargo.toml' : inFolder(folder, 'Cargo.toml'), updater: 'cargo-toml' },
+            ],
+        };
+    });
+    return {
+        packages,
+        lockstep: shared.length >= 2 ? [{ name: 'Cargo.toml workspace.package', components: shared }] : [],
+    };
+}
+/** A crate's dependencies on crates of the workspace: by path, or `workspace = true` to a path in [workspace.dependencies]. */
+function cargoEdges(toml, names, workspaceDependencies) {
+    const tables = [
+        ['dependencies', asTable(toml.dependencies)],
+        ['devDependencies', asTable(toml['dev-dependencies'])],
+        ['dependencies', asTable(toml['build-dependencies'])],
+        ...Object.values(asTable(toml.target)).flatMap((t) => [
+            ['dependencies', asTable(asTable(t).dependencies)],
+            ['devDependencies', asTable(asTable(t)['dev-dependencies'])],
+        ]),
+    ];
+    const edges = [];
+    for (const [kind, table] of tables) {
+        for (const [key, value] of Object.entries(table)) {
+            const spec = asTable(value);
+            const resolved = spec.workspace === true ? { ...asTable(workspaceDependencies[key]), ...spec } : spec;
+            const crate = asString(resolved.package) ?? key;
+            if (!names.has(crate) || asString(resolved.path) === null)
+                continue;
+            const range = asString(resolved.version);
+            if (!edges.some((e) => e.name === crate && e.kind === kind))
+                edges.push({ name: crate, kind, ...(range ? { range } : {}) });
+        }
+    }
+    return edges;
+}
+/**
+ * Folders with a committed go.mod: from git's index when the folder is a repository (a walk of
+ * a large repository's fixtures costs a second; a module not committed is not released), else
+ * by walking it. Vendored, testdata and dot folders
+ * hold no modules of the repository.
+ */
+async function goModFolders(root, excluded) {
+    const listed = await run_git_runGit(root, ['ls-files', '-z', '--cached', '--', ':(glob)**/go.mod']).catch(() => null);
+    if (listed === null)
+        return foldersWith(root, 'go.mod', excluded);
+    const skipped = (folder) => folder
+        .split('/')
+        .some((part) => part.startsWith('.') || ['node_modules', 'vendor', 'testdata'].includes(part));
+    return listed
+        .split('\0')
+        .filter((file) => file === 'go.mod' || file.endsWith('/go.mod'))
+        .map((file) => file.slice(0, -'go.mod'.length).replace(/\/$/, ''))
+        .filter((folder) => !skipped(folder) && !isExcludedFolder(folder, excluded))
+        .sort();
+}
+/** go.work's `use` folders, single (`use ./sdk`) or in a block. */
+function goWorkUses(text) {
+    const uses = [];
+    const withoutComments = text.replace(/\/\/.*$/gm, '');
+    for (const block of withoutComments.matchAll(/^\s*use\s*\(([^)]*)\)/gm)) {
+        uses.push(...(block[1] ?? '')
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean));
+    }
+    for (const single of withoutComments.matchAll(/^\s*use\s+([^\s(][^\s]*)\s*$/gm))
+        uses.push(single[1] ?? '');
+    return uses.map((u) => external_node_path_.posix.normalize(u.replace(/^"|"$/g, '')).replace(/^\.$/, '').replace(/^\.\//, '').replace(/\/$/, ''));
+}
+/**
+ * Go modules: the folders go.work uses, or else every go.mod of the repository (nested modules
+ * included); edges are the `require`s of each other's module paths.
+ */
+async function discoverGo(root, excluded) {
+    const work = await readText(root, 'go.work');
+    const folders = work !== null ? goWorkUses(work) : await goModFolders(root, excluded);
+    const modules = [];
+    for (const folder of folders.filter((f) => !isExcludedFolder(f, excluded))) {
+        const text = await readText(root, inFolder(folder, 'go.mod'));
+        const path = text === null ? null : goModulePath(text);
+        if (text !== null && path !== null)
+            modules.push({ folder, path, text });
+    }
+    const paths = new Set(modules.map((m) => m.path));
+    const packages = modules.map(({ folder, path, text }) => ({
+        name: path,
+        path: folder,
+        version: null,
+        private: false,
+        dependsOn: goRequires(text)
+            .filter((r) => paths.has(r.module) && r.module !== path)
+            .map((r) => ({ name: r.module, kind: 'dependencies', range: r.version })),
+        type: 'go-module',
+        versionFiles: [{ file: inFolder(folder, 'go.mod'), updater: 'go-mod' }],
+    }));
+    return { packages, lockstep: [] };
+}
+/** go.mod `require`s, single-line and in blocks. */
+function goRequires(text) {
+    const lines = [];
+    const withoutComments = text.replace(/\/\/.*$/gm, '');
+    for (const block of withoutComments.matchAll(/^\s*require\s*\(([^)]*)\)/gm))
+        lines.push(...(block[1] ?? '').split('\n'));
+    for (const single of withoutComments.matchAll(/^\s*require\s+([^\s(].*)$/gm))
+        lines.push(single[1] ?? '');
+    return lines
+        .map((l) => l.trim().split(/\s+/))
+        .filter((parts) => parts.length >= 2)
+        .map(([module = '', version = '']) => ({ module: module.replace(/^"|"$/g, ''), version }));
+}
+/**
+ * Python projects: the members of a uv workspace (`[tool.uv.workspace] members`, less `exclude`)
+ * and the root project, each from its pyproject.toml [project] (or [tool.poetry]); edges are
+ * requirements naming another member.
+ */
+async function discoverPython(root, excluded) {
+    const rootToml = await readToml(root, 'pyproject.toml');
+    if (!rootToml)
+        return { packages: [], lockstep: [] };
+    const uv = asTable(asTable(asTable(rootToml.tool).uv).workspace);
+    const folders = [
+        '',
+        ...(await discover_other_ecosystems_members(root, asStrings(uv.members), asStrings(uv.exclude), 'pyproject.toml', excluded)),
+    ];
+    const projects = [];
+    for (const folder of folders) {
+        const toml = folder === '' ? rootToml : await readToml(root, inFolder(folder, 'pyproject.toml'));
+        const project = asTable(toml?.project);
+        const poetry = asTable(asTable(toml?.tool).poetry);
+        const name = asString(project.name) ?? asString(poetry.name);
+        if (toml && name)
+            projects.push({ folder, toml, name, version: asString(project.version) ?? asString(poetry.version) });
+    }
+    const byNormalized = new Map(projects.map((p) => [normalizePythonName(p.name), p.name]));
+    const packages = projects.map(({ folder, toml, name, version }) => ({
+        name,
+        path: folder,
+        version,
+        private: false,
+        dependsOn: pythonEdges(toml, byNormalized).filter((e) => e.name !== name),
+        type: 'python-package',
+        versionFiles: [{ file: inFolder(folder, 'pyproject.toml'), updater: 'pyproject-toml' }],
+    }));
+    return { packages, lockstep: [] };
+}
+/** Requirements (PEP 508 strings) on other members: [project] dependencies, optional-dependencies, dependency-groups. */
+function pythonEdges(toml, members) {
+    const project = asTable(toml.project);
+    const lists = [
+        ['dependencies', asStrings(project.dependencies)],
+        ...Object.values(asTable(project['optional-dependencies'])).map((l) => [
+            'optionalDependencies',
+            asStrings(l),
+        ]),
+        ...Object.values(asTable(toml['dependency-groups'])).map((l) => [
+            'devDependencies',
+            asStrings(l),
+        ]),
+    ];
+    const edges = [];
+    for (const [kind, requirements] of lists) {
+        for (const requirement of requirements) {
+            const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;]*)/.exec(requirement);
+            const name = match ? members.get(normalizePythonName(match[1] ?? '')) : undefined;
+            const range = match?.[2]?.trim();
+            if (name && !edges.some((e) => e.name === name && e.kind === kind))
+                edges.push({ name, kind, ...(range ? { range } : {}) });
+        }
+    }
+    return edges;
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/discover-workspaces.ts
+
 
 
 
@@ -24532,12 +26542,45 @@ async function discoverWorkspaces(root, options = {}) {
             .filter(([dependency]) => names.has(dependency) && dependency !== json.name)
             .map(([dependency, range]) => ({ name: dependency, kind, range }))),
     }));
+    const npmGroups = releaseToolGroups(tools, manifests);
+    const others = await discoverOtherEcosystems(root, options.exclude ?? [], packages);
     return {
-        packages,
+        packages: [...packages, ...others.packages],
         source: workspace?.source ?? (manifests.length > 0 ? 'package.json at the root' : null),
         excluded: excludedFolders,
-        ...releaseToolGroups(tools, manifests),
+        lockstep: [...npmGroups.lockstep, ...others.lockstep],
+        notReleased: npmGroups.notReleased,
     };
+}
+/**
+ * Cargo crates, Go modules and Python projects beside the npm packages, each with its own
+ * version file; a name found twice (in two ecosystems) is refused, naming both files.
+ */
+async function discoverOtherEcosystems(root, exclude, npmPackages) {
+    const excluded = exclude.map(globToRegExp);
+    const found = await Promise.all([
+        discoverCargo(root, excluded),
+        discoverGo(root, excluded),
+        discoverPython(root, excluded),
+    ]);
+    // One component per folder: where an npm package is, it stays the component (as before
+    // other ecosystems were discovered); the config can declare the other one elsewhere.
+    const npmFolders = new Set(npmPackages.map((p) => p.path));
+    const packages = found.flatMap((f) => f.packages).filter((p) => !npmFolders.has(p.path));
+    const fileOf = (p) => p.versionFiles?.[0]?.file ?? (p.path ? `${p.path}/package.json` : 'package.json');
+    const seen = new Map(npmPackages.map((p) => [p.name, p]));
+    for (const p of packages) {
+        const other = seen.get(p.name);
+        if (other) {
+            throw configurationError(`Two components are named ${p.name}: in ${fileOf(other)} and in ${fileOf(p)}.`, {
+                file: fileOf(p),
+                field: 'name',
+                fix: `Rename one, or leave one folder out with \`exclude\` in relx.config.yaml, e.g. exclude: [${JSON.stringify(p.path || fileOf(p))}].`,
+            });
+        }
+        seen.set(p.name, p);
+    }
+    return { packages, lockstep: found.flatMap((f) => f.lockstep) };
 }
 /** Every name used twice, with both folders, and the `exclude` that leaves the copies out. */
 function assertUniqueNames(manifests) {
@@ -24736,6 +26779,525 @@ function editDistance(a, b) {
     return previous[b.length] ?? 0;
 }
 
+;// CONCATENATED MODULE: ./src/version-files/marker-line.ts
+
+const versionMarker = 'x-relx-version';
+const versionToken = /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/;
+/** Any file: on each line holding the marker `x-relx-version`, the version on that line. */
+function updateMarkerLines(content, change, file) {
+    if (change.version === undefined)
+        return content;
+    let found = false;
+    const out = content
+        .split('\n')
+        .map((line) => {
+        if (!line.includes(versionMarker))
+            return line;
+        found = true;
+        return line.replace(versionToken, change.version);
+    })
+        .join('\n');
+    if (!found) {
+        throw configurationError(`has no line marked \`${versionMarker}\`.`, {
+            file,
+            fix: `Add the comment \`${versionMarker}\` on the line that holds the version, e.g. VERSION = "1.2.3" # ${versionMarker}`,
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/yaml-scalar.ts
+
+
+/**
+ * Replaces one scalar of a YAML document in the source text, keeping its quoting, the comments,
+ * the indentation and everything else byte for byte. Missing path → error naming the field.
+ */
+function setYamlScalar(content, path, value, file) {
+    const document = (0,dist/* parseDocument */.Tp)(content, { keepSourceTokens: true });
+    if (document.errors.length > 0) {
+        throw configurationError(`not valid YAML: ${document.errors[0]?.message.split('\n')[0]}`, {
+            file,
+            fix: 'Fix the YAML syntax.',
+        });
+    }
+    const node = document.getIn(path, true);
+    const field = renderPath(path);
+    if (!(0,dist/* isScalar */.jn)(node) || !node.range) {
+        throw configurationError(`has no value at \`${field}\`.`, {
+            file,
+            field,
+            fix: `Add \`${field}\` to ${file}, or correct the configured path.`,
+        });
+    }
+    if (String(node.value) === value)
+        return content;
+    const [start, end] = node.range;
+    const original = content.slice(start, end);
+    const quote = original.startsWith('"') ? '"' : original.startsWith("'") ? "'" : '';
+    return `${content.slice(0, start)}${quote}${value}${quote}${content.slice(end)}`;
+}
+/** `image.tag`, `spec.versions[0]` → ['image', 'tag'], ['spec', 'versions', 0]. */
+function parsePath(path) {
+    const parts = [];
+    for (const segment of path.split('.')) {
+        const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
+        if (!match)
+            return [path];
+        if (match[1])
+            parts.push(match[1]);
+        for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g))
+            parts.push(Number(index[1]));
+    }
+    return parts;
+}
+const renderPath = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+;// CONCATENATED MODULE: ./src/version-files/chart-yaml.ts
+
+/** Chart.yaml: `version`, and `appVersion` when the chart tracks an image component. */
+function updateChartYaml(content, change, file) {
+    let out = content;
+    if (change.version !== undefined)
+        out = setYamlScalar(out, ['version'], change.version, file);
+    if (change.appVersion !== undefined)
+        out = setYamlScalar(out, ['appVersion'], change.appVersion, file);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/version-files/json-text.ts
+/**
+ * Finds every string value of a JSON document with its position, so that an edit can replace
+ * exactly those characters and leave indentation, key order, line endings and the final newline
+ * as they were. Assumes valid JSON (the caller has parsed it).
+ */
+function locateJsonStrings(text) {
+    const spans = [];
+    // One frame per open object or array: its current key, or its current index.
+    const frames = [];
+    const pathHere = () => frames.map((f) => (f.kind === 'object' ? (f.key ?? '') : f.index));
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        const top = frames[frames.length - 1];
+        if (ch === '"') {
+            const start = i + 1;
+            let j = start;
+            while (j < text.length && text[j] !== '"')
+                j += text[j] === '\\' ? 2 : 1;
+            const value = JSON.parse(text.slice(start - 1, j + 1));
+            i = j;
+            if (top?.kind === 'object' && top.key === null && isKeyPosition(text, j + 1))
+                top.key = value;
+            else if (top)
+                spans.push({ path: pathHere(), start, end: j, value });
+        }
+        else if (ch === '{' || ch === '[') {
+            frames.push({ kind: ch === '{' ? 'object' : 'array', key: null, index: 0 });
+        }
+        else if (ch === '}' || ch === ']') {
+            frames.pop();
+        }
+        else if (ch === ',' && top) {
+            if (top.kind === 'array')
+                top.index++;
+            else
+                top.key = null;
+        }
+    }
+    return spans;
+}
+function isKeyPosition(text, from) {
+    for (let k = from; k < text.length; k++) {
+        const c = text[k];
+        if (c === ':')
+            return true;
+        if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
+            return false;
+    }
+    return false;
+}
+/** Replaces string values in place; `edits` are by span. */
+function replaceJsonStrings(text, edits) {
+    let out = text;
+    for (const { span, value } of [...edits].sort((a, b) => b.span.start - a.span.start)) {
+        const encoded = JSON.stringify(value).slice(1, -1);
+        out = out.slice(0, span.start) + encoded + out.slice(span.end);
+    }
+    return out;
+}
+const samePath = (a, b) => a.length === b.length && a.every((part, i) => part === b[i]);
+
+;// CONCATENATED MODULE: ./src/version-files/package-json.ts
+
+
+
+const package_json_dependencyFields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+/** Valid JSON as npm reads it: a leading UTF-8 byte order mark is allowed (and kept by the edits). */
+function parsed(content, file) {
+    try {
+        JSON.parse(content.replace(/^\uFEFF/, ''));
+    }
+    catch (error) {
+        throw configurationError(`not valid JSON: ${error.message}`, {
+            file,
+            fix: 'Fix the JSON syntax.',
+        });
+    }
+}
+/** `version`, and the ranges of internal dependencies, edited in place. */
+function updatePackageJson(content, change, file) {
+    parsed(content, file);
+    const spans = locateJsonStrings(content);
+    const edits = [];
+    if (change.version !== undefined) {
+        const span = spans.find((s) => samePath(s.path, ['version']));
+        if (!span) {
+            throw configurationError('has no "version" field.', {
+                file,
+                field: 'version',
+                fix: 'Add a "version" field (the version before the first release, e.g. "0.1.0").',
+            });
+        }
+        if (span.value !== change.version)
+            edits.push({ span, value: change.version });
+    }
+    for (const [name, version] of Object.entries(change.dependencies ?? {})) {
+        for (const field of package_json_dependencyFields) {
+            const span = spans.find((s) => samePath(s.path, [field, name]));
+            if (!span)
+                continue;
+            const range = updateDependencyRange(span.value, version);
+            if (range !== span.value)
+                edits.push({ span, value: range });
+        }
+    }
+    return replaceJsonStrings(content, edits);
+}
+/** `package-lock.json` (lockfileVersion 2 and 3): the workspace packages' entries and their ranges. */
+function updatePackageLock(content, change, file) {
+    parsed(content, file);
+    const spans = locateJsonStrings(content);
+    const edits = [];
+    for (const [folder, version] of Object.entries(change.workspaceVersions ?? {})) {
+        for (const path of [['packages', folder, 'version'], ...(folder === '' ? [['version']] : [])]) {
+            const span = spans.find((s) => samePath(s.path, path));
+            if (span && span.value !== version)
+                edits.push({ span, value: version });
+        }
+    }
+    for (const [folder, dependencies] of Object.entries(change.workspaceDependencies ?? {})) {
+        for (const [name, version] of Object.entries(dependencies)) {
+            for (const field of package_json_dependencyFields) {
+                const span = spans.find((s) => samePath(s.path, ['packages', folder, field, name]));
+                if (!span)
+                    continue;
+                const range = updateDependencyRange(span.value, version);
+                if (range !== span.value)
+                    edits.push({ span, value: range });
+            }
+        }
+    }
+    return replaceJsonStrings(content, edits);
+}
+
+;// CONCATENATED MODULE: ./src/version-files/structured-path.ts
+
+
+
+/** A configured JSON or YAML path (`image.tag`, `spec.versions[0]`) in a .json, .yaml or .yml file. */
+function updateStructuredPath(content, change, file, format = file.endsWith('.json') ? 'json' : 'yaml') {
+    if (change.version === undefined)
+        return content;
+    if (!change.path) {
+        throw configurationError('needs a path to the version value.', {
+            file,
+            field: 'path',
+            fix: 'Set `path:` such as `image.tag`.',
+        });
+    }
+    const path = parsePath(change.path);
+    if (format === 'json') {
+        const span = locateJsonStrings(content).find((s) => samePath(s.path, path));
+        if (!span) {
+            throw configurationError(`has no string value at \`${change.path}\`.`, {
+                file,
+                field: change.path,
+                fix: 'Correct the configured path.',
+            });
+        }
+        return span.value === change.version
+            ? content
+            : replaceJsonStrings(content, [{ span, value: change.version }]);
+    }
+    return setYamlScalar(content, path, change.version, file);
+}
+/** `json-path`: a configured path in a JSON file, whatever its name. */
+const updateJsonPath = (content, change, file) => updateStructuredPath(content, change, file, 'json');
+/** `yaml-path`: a configured path in a YAML file, whatever its name. */
+const updateYamlPath = (content, change, file) => updateStructuredPath(content, change, file, 'yaml');
+
+;// CONCATENATED MODULE: ./src/version-files/version-file-updaters.ts
+
+
+
+
+
+
+
+/** Updaters by name: a config names one (`versionFiles[].updater`), a file name implies one. */
+const versionFileUpdaters = {
+    'package-json': updatePackageJson,
+    'package-lock': updatePackageLock,
+    'chart-yaml': updateChartYaml,
+    'pyproject-toml': updatePyprojectToml,
+    'cargo-toml': updateCargoToml,
+    'go-mod': updateGoMod,
+    'marker-line': updateMarkerLines,
+    'json-path': updateJsonPath,
+    'yaml-path': updateYamlPath,
+    'structured-path': updateStructuredPath,
+};
+/** Updaters that need `path:` (where in the file the version is). */
+const updatersWithPath = new Set(['json-path', 'yaml-path', 'structured-path']);
+const isVersionFileUpdater = (name) => Object.hasOwn(versionFileUpdaters, name);
+function versionFileUpdater(name) {
+    const updater = isVersionFileUpdater(name) ? versionFileUpdaters[name] : undefined;
+    if (!updater) {
+        throw configurationError(`Unknown version file updater "${name}".`, {
+            field: 'updater',
+            fix: `Use one of: ${Object.keys(versionFileUpdaters).join(', ')}.`,
+        });
+    }
+    return updater;
+}
+/** The updater a file's name implies, when it is a well-known version file. */
+function updaterNameForFile(file) {
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const byName = {
+        'package.json': 'package-json',
+        'package-lock.json': 'package-lock',
+        'Chart.yaml': 'chart-yaml',
+        'pyproject.toml': 'pyproject-toml',
+        'Cargo.toml': 'cargo-toml',
+        'go.mod': 'go-mod',
+    };
+    return byName[base] ?? 'marker-line';
+}
+
+;// CONCATENATED MODULE: ./src/version-files/read-version-file.ts
+
+
+
+
+
+
+const at = (value, path) => path.reduce((node, key) => node?.[key], value);
+const asVersion = (value) => (typeof value === 'string' && value !== '' ? value : null);
+/** The file's content as data, for the formats that have one; a syntax error names the file. */
+function parseVersionFileData(content, spec) {
+    try {
+        if (spec.updater === 'pyproject-toml' || spec.updater === 'cargo-toml')
+            return dist_parse_parse(content);
+        if (spec.updater === 'package-json' || (spec.updater !== 'yaml-path' && spec.file.endsWith('.json')))
+            return JSON.parse(content.replace(/^\uFEFF/, ''));
+        return (0,dist/* parse */.qg)(content);
+    }
+    catch (error) {
+        throw configurationError(`cannot be read: ${error.message.split('\n')[0]}`, {
+            file: spec.file,
+            fix: `Fix the syntax of ${spec.file}.`,
+        });
+    }
+}
+/**
+ * The version a version file holds where its updater writes it; null when the updater holds none
+ * (go.mod: a Go module's version is its tag).
+ */
+function readVersionFileVersion(content, spec) {
+    switch (spec.updater) {
+        case 'go-mod':
+            return null;
+        case 'marker-line': {
+            const line = content.split('\n').find((l) => l.includes(versionMarker));
+            return line ? (/\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/.exec(line)?.[0] ?? null) : null;
+        }
+        case 'pyproject-toml': {
+            const data = parseVersionFileData(content, spec);
+            return (asVersion(at(data, ['project', 'version'])) ?? asVersion(at(data, ['tool', 'poetry', 'version'])));
+        }
+        case 'cargo-toml': {
+            const data = parseVersionFileData(content, spec);
+            return (asVersion(at(data, ['package', 'version'])) ??
+                asVersion(at(data, ['workspace', 'package', 'version'])));
+        }
+        case 'json-path':
+        case 'yaml-path':
+        case 'structured-path':
+            return asVersion(at(parseVersionFileData(content, spec), parsePath(spec.path ?? '')));
+        default:
+            return asVersion(at(parseVersionFileData(content, spec), ['version']));
+    }
+}
+/**
+ * A declared version file, checked before anything is written: it exists, and its updater finds
+ * a version where it looks (a trial edit on the text; nothing is written). Returns its version.
+ */
+function checkVersionFile(content, spec, field) {
+    if (content === null) {
+        throw configurationError(`The version file ${spec.file} does not exist.`, {
+            file: spec.file,
+            field,
+            fix: `Create ${spec.file}, or correct or remove this entry of versionFiles (paths are relative to the repository root).`,
+        });
+    }
+    versionFileUpdater(spec.updater)(content, { version: '0.0.0-relx.check', ...(spec.path ? { path: spec.path } : {}) }, spec.file);
+    return readVersionFileVersion(content, spec);
+}
+/** A component's version files: those it declares, else its one version file with the updater its name implies. */
+function componentVersionFiles(component) {
+    if (component.versionFiles)
+        return component.versionFiles;
+    const file = component.versionFile;
+    return file ? [{ file, updater: updaterNameForFile(file) }] : [];
+}
+/** A version file a release bumps must be there: one that is gone is an error, never skipped. */
+function checkedContent(content, file) {
+    if (content !== null)
+        return content;
+    throw configurationError(`The version file ${file} does not exist at the planned commit, so it cannot be bumped.`, {
+        file,
+        fix: `Restore ${file}, or declare the file that holds the version under the component's versionFiles in relx.config.yaml.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/workspace/component-version-files.ts
+
+
+
+
+
+
+/** Where each component type keeps its version, when it has a file for it. */
+function defaultVersionFile(type, folder) {
+    const file = {
+        'npm-package': 'package.json',
+        'helm-chart': 'Chart.yaml',
+        'go-module': 'go.mod',
+        'cargo-crate': 'Cargo.toml',
+        'python-package': 'pyproject.toml',
+    }[type];
+    if (!file)
+        return null;
+    const path = folder ? `${folder}/${file}` : file;
+    return { file: path, updater: updaterNameForFile(path) };
+}
+const component_version_files_readText = (root, file) => (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, file), 'utf8').catch(() => null);
+/**
+ * The version files a config entry declares, each checked now, before anything runs: a known
+ * updater (else the list of them), a path where the updater needs one, the file present, and a
+ * version where its updater looks. Returns them with the first one's version.
+ */
+async function declaredVersionFiles(root, entries, field, at) {
+    const specs = [];
+    let version = null;
+    for (const [i, entry] of entries.entries()) {
+        const here = `${field}.versionFiles[${i}]`;
+        const updater = entry.updater ?? updaterNameForFile(entry.file);
+        if (!isVersionFileUpdater(updater)) {
+            const near = closest(updater, Object.keys(versionFileUpdaters));
+            throw at(`${here}.updater`, `Unknown version file updater "${updater}" for ${entry.file}.`, `${near ? `Did you mean "${near}"? ` : ''}Use one of: ${Object.keys(versionFileUpdaters).join(', ')}.`);
+        }
+        if (updatersWithPath.has(updater) && !entry.path) {
+            throw at(`${here}.path`, `The ${updater} updater for ${entry.file} needs a path.`, 'Add `path:` such as `image.tag` or `spec.versions[0]`.');
+        }
+        const spec = {
+            file: entry.file.replace(/^\.\//, ''),
+            updater,
+            ...(entry.path ? { path: entry.path } : {}),
+        };
+        const found = checkVersionFile(await component_version_files_readText(root, spec.file), spec, here);
+        if (i === 0)
+            version = found;
+        specs.push(spec);
+    }
+    return { specs, version };
+}
+/** The version in a type's own version file, leniently: a missing file has none (it is refused when a release would bump it). */
+async function defaultFileVersion(root, spec) {
+    if (!spec || spec.updater === 'package-json' || spec.updater === 'chart-yaml')
+        return null;
+    const content = await component_version_files_readText(root, spec.file);
+    return content === null ? null : readVersionFileVersion(content, spec);
+}
+/** A go-module's module path, from its go.mod, which it must have. */
+async function goModuleOf(root, folder, name, field, at) {
+    const file = folder ? `${folder}/go.mod` : 'go.mod';
+    const content = await component_version_files_readText(root, file);
+    const modulePath = content === null ? null : goModulePath(content);
+    if (modulePath === null) {
+        throw at(`${field}.type`, `Component ${name} is a go-module, but ${file} ${content === null ? 'does not exist' : 'has no `module` line'}.`, `Run \`go mod init <module path>\` in ${folder || 'the repository root'}, or give ${name} another type.`);
+    }
+    return modulePath;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/go-tag-format.ts
+/**
+ * Go's tag for a module version: `v1.2.3` for a module at the repository root, `<folder>/v1.2.3`
+ * for one in a folder (`sdk/go/v2.1.0`). The go command finds a module's versions only under
+ * these tags, so a go-module has no other tag format. Braces in a folder cannot be placeholders.
+ */
+function goTagFormat(folder) {
+    return folder === '' ? 'v{version}' : `${folder}/v{version}`;
+}
+/** The major version a module path must end in for `version` (`/v2` for 2.x), or null below 2. */
+function goMajorSuffix(version) {
+    const major = Number(/^(\d+)\./.exec(version)?.[1] ?? '0');
+    return major >= 2 ? `/v${major}` : null;
+}
+/** The module path for `version`: its `/vN` replaced or added (2+), or removed (below 2). */
+function goModulePathFor(modulePath, version) {
+    const base = modulePath.replace(/\/v[2-9]\d*$|\/v[1-9]\d+$/, '');
+    return `${base}${goMajorSuffix(version) ?? ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
+/**
+ * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
+ * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
+ * component's template with a version in place of `{version}`.
+ *
+ * Placeholders: `{name}` the component's name, `{unscopedName}` its name without an npm scope
+ * (`@opentelemetry/api` → `api`, as release-please tags node packages), `{dir}` the last segment of
+ * its folder (`packages/babel-core` → `babel-core`), and `{version}`.
+ */
+const tag_format_escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const unscopedName = (name) => name.replace(/^@[^/]+\//, '');
+/** The last segment of the component's (first) folder; the repository root has none, so its name stands in. */
+function folderName(subject) {
+    if (typeof subject === 'string')
+        return unscopedName(subject);
+    const path = subject.paths[0] ?? '';
+    return path === '' ? unscopedName(subject.name) : (path.split('/').pop() ?? path);
+}
+function renderTag(format, subject, version) {
+    const name = typeof subject === 'string' ? subject : subject.name;
+    return format
+        .replaceAll('{name}', name)
+        .replaceAll('{unscopedName}', unscopedName(name))
+        .replaceAll('{dir}', folderName(subject))
+        .replaceAll('{version}', version);
+}
+/** A matcher for one component's tags; returns the version a tag carries, or null. */
+/** The literal text every tag of this format starts with, before its version (`@acme/api@`, `v`). */
+function tagPrefix(format, subject) {
+    return renderTag(format, subject, '\u0000').split('\u0000')[0] ?? '';
+}
+function tagMatcher(format, subject) {
+    const [before, after] = renderTag(format, subject, '\u0000').split('\u0000');
+    const pattern = new RegExp(`^${tag_format_escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${tag_format_escapeRegExp(after)}$`);
+    return (tag) => pattern.exec(tag)?.[1] ?? null;
+}
+
 ;// CONCATENATED MODULE: ./src/workspace/load-workspace.ts
 
 
@@ -24746,16 +27308,10 @@ function editDistance(a, b) {
 
 
 
+
+
+
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
-/** Where each component type keeps its version, when it has a file for it. */
-function versionFileOf(type, path) {
-    const prefix = path ? `${path}/` : '';
-    if (type === 'npm-package')
-        return `${prefix}package.json`;
-    if (type === 'helm-chart')
-        return `${prefix}Chart.yaml`;
-    return null;
-}
 /** The version (and, for a package.json, privacy) in a component's version file. */
 async function readVersionFile(root, file) {
     const none = { version: null, private: false };
@@ -24804,7 +27360,7 @@ async function loadWorkspace(root, options = {}) {
     const discovery = config.discoverWorkspaces
         ? await discoverWorkspaces(root, { exclude: config.exclude })
         : noDiscovery;
-    const byName = new Map(discovery.packages.map((p) => [p.name, p]));
+    const byName = new Map(adoptedByDeclaredNames(discovery.packages, config).map((p) => [p.name, p]));
     const declared = new Map();
     config.components.forEach((entry, index) => {
         if (declared.has(entry.name)) {
@@ -24833,6 +27389,30 @@ async function loadWorkspace(root, options = {}) {
     assertAcyclic(components, config.propagation.through, file);
     return { root, configFile: file, config: { ...config, lockstep }, components };
 }
+/**
+ * A Go module, crate or Python project the config declares under its own name at its folder
+ * (`- { name: sdk, type: go-module, path: sdk/go }`) is that discovered component, renamed: its
+ * module path or package name is no name to type. npm packages keep their package.json names.
+ */
+function adoptedByDeclaredNames(packages, config) {
+    const names = new Set(packages.map((p) => p.name));
+    const renamed = new Map();
+    for (const entry of config.components) {
+        const folder = normalizePath(entry.paths?.[0] ?? entry.path ?? '\0');
+        if (names.has(entry.name))
+            continue;
+        const found = packages.find((p) => p.type !== undefined && p.path === folder && !renamed.has(p.name));
+        if (found && (entry.type === undefined || entry.type === found.type))
+            renamed.set(found.name, entry.name);
+    }
+    if (renamed.size === 0)
+        return [...packages];
+    return packages.map((p) => ({
+        ...p,
+        name: renamed.get(p.name) ?? p.name,
+        dependsOn: p.dependsOn.map((e) => ({ ...e, name: renamed.get(e.name) ?? e.name })),
+    }));
+}
 /** One component from what discovery found and what the config says about it. */
 async function componentOf(name, { root, config, names, at, discovery }, found, own) {
     const entry = own?.entry;
@@ -24849,8 +27429,26 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
     }
     // A declared folder with a package.json is an npm package, as the schema says.
     const hasPackageJson = await isFile((0,external_node_path_.join)(root, paths[0] ?? '', 'package.json'));
-    const type = entry?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
-    const versionFile = versionFileOf(type, paths[0] ?? '');
+    const type = entry?.type ?? found?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
+    const declaredFiles = entry?.versionFiles
+        ? await declaredVersionFiles(root, entry.versionFiles, field, at)
+        : null;
+    const versionFiles = declaredFiles?.specs ??
+        found?.versionFiles ??
+        [defaultVersionFile(type, paths[0] ?? '')].filter((f) => f !== null);
+    const versionFile = versionFiles[0]?.file ?? null;
+    const goModule = type === 'go-module'
+        ? {
+            modulePath: await goModuleOf(root, paths[0] ?? '', name, field, at),
+            majorVersionPath: entry?.majorVersionPath ?? 'refuse',
+        }
+        : undefined;
+    if (type === 'release-assets' && !entry?.assets) {
+        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
+    }
+    if (goModule && entry?.tagFormat) {
+        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
+    }
     const versioning = entry?.versioning ?? config.versioning;
     const scheme = versioning === 'calver'
         ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
@@ -24859,10 +27457,15 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
         ...(found?.dependsOn ?? []),
         ...declaredDependencies(name, entry?.dependsOn ?? [], { names, at, field }),
     ];
-    const file = found && type === 'npm-package'
+    const file = found && type === (found.type ?? 'npm-package') && !declaredFiles
         ? { version: found.version, private: found.private }
-        : await readVersionFile(root, versionFile);
+        : declaredFiles
+            ? { version: declaredFiles.version, private: false }
+            : type === 'npm-package' || type === 'helm-chart'
+                ? await readVersionFile(root, versionFile)
+                : { version: await defaultFileVersion(root, versionFiles[0] ?? null), private: false };
     const version = file.version ?? entry?.version ?? null;
+    const tagFormat = goModule ? goTagFormat(paths[0] ?? '') : (entry?.tagFormat ?? config.tagFormat);
     const isPrivate = found?.private ?? file.private;
     const notReleased = notReleasedBecause(isPrivate, version, entry ? undefined : discovery.notReleased.get(name));
     return {
@@ -24871,9 +27474,12 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
         paths,
         version,
         versionFile,
+        ...(entry?.versionFiles || versionFiles.length > 1 || found?.versionFiles ? { versionFiles } : {}),
+        ...(goModule ? { goModule } : {}),
+        ...(entry?.assets ? { assets: entry.assets } : {}),
         scheme,
-        tagFormat: entry?.tagFormat ?? config.tagFormat ?? defaultTagFormat,
-        ...((entry?.tagFormat ?? config.tagFormat) ? {} : { tagFormatSource: 'default' }),
+        tagFormat: tagFormat ?? defaultTagFormat,
+        ...(tagFormat ? {} : { tagFormatSource: 'default' }),
         ...buildMetadataOf(entry?.buildMetadata ?? config.buildMetadata, scheme),
         dependsOn,
         private: isPrivate,
@@ -24949,10 +27555,6 @@ function lockstepGroups(config, discovery, components, at) {
 /** Nothing to plan: say what was looked for and what was found instead, and fail. */
 async function nothingToRelease(root, discovery, file) {
     const others = [
-        ['Cargo.toml', 'Rust crates'],
-        ['pyproject.toml', 'a Python project'],
-        ['go.work', 'Go modules'],
-        ['go.mod', 'a Go module'],
         ['pom.xml', 'a Maven project'],
         ['build.gradle', 'a Gradle project'],
     ];
@@ -24963,7 +27565,7 @@ async function nothingToRelease(root, discovery, file) {
     }
     const lines = [
         discovery
-            ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, and a named package.json at the root.'
+            ? 'No components found. relx looked for components in relx.config.yaml, npm/yarn `workspaces` in package.json, pnpm-workspace.yaml, lerna.json, a named package.json at the root, Cargo.toml (a crate or `[workspace] members`), go.work and go.mod files, and pyproject.toml (a project or `[tool.uv.workspace] members`).'
             : 'No components found: `discoverWorkspaces` is false and relx.config.yaml declares no components.',
     ];
     if (discovery?.source)
@@ -24979,6 +27581,7 @@ async function nothingToRelease(root, discovery, file) {
         fix: 'Declare what to release under `components:` in relx.config.yaml, each with name, type, path and (without a version file) version — e.g. `- { name: api, type: files, path: ., version: 1.0.0 }`.',
     });
 }
+const renderGoTag = (folder) => renderTag(goTagFormat(folder), folder, '1.2.3');
 /** Build metadata is SemVer's; a CalVer component ignores it. */
 function buildMetadataOf(template, scheme) {
     return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
@@ -25386,7 +27989,7 @@ async function land(context, intentFor) {
     const random = context.random ?? Math.random;
     const timeout = context.raceTimeoutMs ?? 10 * 60_000;
     const started = clock.now();
-    const { clone } = await GitOpsClone.openConfigured(context.remote);
+    const { clone } = await GitOpsClone.openConfigured(context.remote, context.boundary);
     try {
         for (let attempt = 1;; attempt++) {
             const state = await readState(clone, context.environment);
@@ -25465,6 +28068,19 @@ async function rollbackCandidates(clone, state) {
         .map((h) => parseAt(h, path))
         .filter((m) => m !== null && !rolledBack.has(m.metadata.name));
 }
+/**
+ * Whether the environment's latest change is this very rollback, made by the same run (its
+ * Relx-Run trailer): a re-run after the rollback landed — the first run killed after its push —
+ * must not roll back a second time. The run is the rollback's identity; without one (a CLI call
+ * with no --run) each rollback is a new one.
+ */
+async function rolledBackByThisRun(clone, state, run, component) {
+    if (!run)
+        return false;
+    const [latest] = await clone.history(releaseFile(state.config, state.environment));
+    const record = latest?.record;
+    return !!record?.rollbackOf && record.run === run && record.component === component;
+}
 /** The whole environment back to the release before the current one (or `to`, a release it ran). */
 function rollbackEnvironment(context, to) {
     return land(context, async (state, clone) => {
@@ -25474,6 +28090,8 @@ function rollbackEnvironment(context, to) {
                 field: 'environment',
                 fix: 'Promote a release first.',
             });
+        if (await rolledBackByThisRun(clone, state, context.run, null))
+            return rollbackIntent(context, current, current, { title: '' }); // planned as unchanged
         const history = await rollbackCandidates(clone, state);
         const target = history.find((m) => to ? m.metadata.name === to : fingerprint(m) !== fingerprint(current));
         if (!target) {
@@ -25507,6 +28125,8 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
                 field: 'environment',
                 fix: 'Promote a release first.',
             });
+        if (await rolledBackByThisRun(clone, state, context.run, component))
+            return rollbackIntent(context, current, current, { component, title: '' }); // planned as unchanged
         const now_ = pinnedComponents(current).get(component);
         if (!now_) {
             throw relx_error_inputError(`${context.environment} runs no component named ${component}.`, {
@@ -25641,7 +28261,32 @@ async function receiveHandoffManifest(handoff, source) {
     return { text, sha256: handoff.manifest_sha256, origin: `${where} (${source.name})` };
 }
 
+;// CONCATENATED MODULE: ./src/release/write-boundary-from-environment.ts
+
+/**
+ * The kill-point test hook, off unless a test sets one of two variables:
+ * - `RELX_KILL_TRACE=<file>`: every write boundary passed is appended to the file, one a line
+ *   (how a test enumerates a command's boundaries);
+ * - `RELX_KILL_AT=<point>` or `<point>#<n>`: the process kills itself with SIGKILL on reaching
+ *   that boundary (the n-th time), as a crash or a cancelled job would stop it.
+ */
+function writeBoundaryFromEnvironment(env = process.env) {
+    const trace = env.RELX_KILL_TRACE;
+    const killAt = env.RELX_KILL_AT;
+    if (!trace && !killAt)
+        return undefined;
+    const [, point = '', occurrence = '1'] = /^(.*?)(?:#(\d+))?$/.exec(killAt ?? '') ?? [];
+    let seen = 0;
+    return (reached) => {
+        if (trace)
+            (0,external_node_fs_.appendFileSync)(trace, `${reached}\n`);
+        if (reached === point && ++seen === Number(occurrence))
+            process.kill(process.pid, 'SIGKILL');
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/promote-command.ts
+
 
 
 
@@ -25709,7 +28354,9 @@ function registerPromoteCommands(program) {
 }
 /** What a promotion or rollback is told from the flags both commands share. */
 async function promotionContext(options) {
+    const boundary = writeBoundaryFromEnvironment();
     return {
+        ...(boundary ? { boundary } : {}),
         remote: await gitopsRemote(options.gitops),
         environment: options.env,
         approvedBy: options.approvedBy ?? null,
@@ -25826,30 +28473,6 @@ async function recordReleaseManifest(written, options) {
     return { commit, pushed: push !== null };
 }
 
-;// CONCATENATED MODULE: ./src/release/write-boundary-from-environment.ts
-
-/**
- * The kill-point test hook, off unless a test sets one of two variables:
- * - `RELX_KILL_TRACE=<file>`: every write boundary passed is appended to the file, one a line
- *   (how a test enumerates a command's boundaries);
- * - `RELX_KILL_AT=<point>` or `<point>#<n>`: the process kills itself with SIGKILL on reaching
- *   that boundary (the n-th time), as a crash or a cancelled job would stop it.
- */
-function writeBoundaryFromEnvironment(env = process.env) {
-    const trace = env.RELX_KILL_TRACE;
-    const killAt = env.RELX_KILL_AT;
-    if (!trace && !killAt)
-        return undefined;
-    const [, point = '', occurrence = '1'] = /^(.*?)(?:#(\d+))?$/.exec(killAt ?? '') ?? [];
-    let seen = 0;
-    return (reached) => {
-        if (trace)
-            (0,external_node_fs_.appendFileSync)(trace, `${reached}\n`);
-        if (reached === point && ++seen === Number(occurrence))
-            process.kill(process.pid, 'SIGKILL');
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/cli/manifest-command.ts
 
 
@@ -25957,8 +28580,1009 @@ function namingFromOptions(options) {
     return { scheme };
 }
 
+;// CONCATENATED MODULE: ./src/metrics/change-lead-time.ts
+/**
+ * The one source-history pass metrics need: the source commits of the releases delivered in the
+ * period, minus everything the environment had already received before it (`^` those commits).
+ */
+function planSourceRevisions(units, since) {
+    const include = new Set();
+    const exclude = new Set();
+    for (const u of units) {
+        const sha = u.release?.sourceCommit;
+        if (!sha || u.completedAt === null)
+            continue;
+        if (u.completedAt < since)
+            exclude.add(sha);
+        else if (u.kind !== 'rollback')
+            include.add(sha);
+    }
+    for (const sha of exclude)
+        include.delete(sha);
+    return { include: [...include], exclude: [...exclude] };
+}
+/**
+ * The changes a release brings to an environment that had received `delivered` before: the main
+ * line (first parents) from the release's source commit back to the first commit already
+ * delivered, each main-line commit with the commits its merge brought in. `delivered` is updated.
+ * A commit outside the history read was delivered before the period (the pass stopped there).
+ * Returns null when the source repository does not have the source commit (lead time unknown).
+ */
+function deliveredChanges(sourceCommit, source, delivered) {
+    const commits = source.commits;
+    if (source.missing.has(sourceCommit))
+        return null;
+    if (delivered.has(sourceCommit) || !commits.has(sourceCommit))
+        return [];
+    const mainLine = [];
+    const onMainLine = new Set();
+    for (let at = commits.get(sourceCommit); at && !delivered.has(at.sha);) {
+        mainLine.push(at);
+        onMainLine.add(at.sha);
+        const first = at.parents[0];
+        at = first === undefined ? undefined : commits.get(first);
+    }
+    const changes = [];
+    for (const head of mainLine) {
+        let firstCommitTime = head.authorTime;
+        let count = 1;
+        const files = new Set(head.files);
+        const stack = head.parents.slice(1);
+        for (let sha = stack.pop(); sha !== undefined; sha = stack.pop()) {
+            const c = commits.get(sha);
+            if (!c || delivered.has(sha) || onMainLine.has(sha))
+                continue;
+            delivered.add(sha);
+            count++;
+            firstCommitTime = Math.min(firstCommitTime, c.authorTime);
+            for (const f of c.files)
+                files.add(f);
+            stack.push(...c.parents);
+        }
+        changes.push({ commit: head.sha, firstCommitTime, commits: count, files: [...files] });
+    }
+    for (const sha of onMainLine)
+        delivered.add(sha);
+    return changes;
+}
+/**
+ * The components a change counts for: those the deployment changed whose folders it touched. A
+ * component whose folders are unknown (no workspace config, or a name the workspace does not have)
+ * counts every change of a deployment that changed it.
+ */
+function componentsOfChange(changed, files, paths) {
+    return changed.filter((name) => {
+        const folders = paths?.[name];
+        if (!folders)
+            return true;
+        return files.some((f) => folders.some((p) => p === '' || f === p || f.startsWith(`${p}/`)));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/metrics/promotion-timeline.ts
+
+/**
+ * Clock skew between the machines that write promotions: a commit up to this much older than
+ * the one before it (or than its manifest) is skew; more cannot happen in a history relx wrote.
+ */
+const clockSkewSeconds = 300;
+const historyFix = 'The GitOps history was rewritten (rebased, squashed or force-pushed) or edited by hand; metrics read only a history relx wrote. Restore the branch from the remote or a backup, or measure --since a date after the rewrite.';
+const iso = (seconds) => new Date(seconds * 1000).toISOString();
+const promotion_timeline_short = (sha) => sha.slice(0, 7);
+function canaryAction(value, commit) {
+    const v = value.trim().toLowerCase();
+    if (/^\d+(\.\d+)?%?$/.test(v))
+        return 'step';
+    if (v === 'complete' || v === 'completed')
+        return 'complete';
+    if (v === 'abort' || v === 'aborted')
+        return 'abort';
+    throw conflictError(`Promotion ${promotion_timeline_short(commit.commit)} has Relx-Canary: ${value}, which is not a weight, complete or abort.`, { field: 'Relx-Canary', fix: 'Upgrade relx: this history was written by a newer one.' });
+}
+/**
+ * The promotions of one environment, in order, with the checks that a history relx wrote always
+ * passes: every Relx-Previous names a release the environment ran before, and time does not go
+ * backwards (beyond clock skew) from one promotion to the next or from a manifest to its promotion.
+ */
+function planPromotionTimeline(commits, environment) {
+    const units = [];
+    const ran = new Set();
+    let current = null;
+    let currentName = null;
+    let canary = null;
+    let last = null;
+    for (const c of commits) {
+        if (c.environment !== environment)
+            continue;
+        checkTime(c, last);
+        last = c;
+        const kind = c.rollbackOf ? 'rollback' : c.hotfix ? 'hotfix' : 'promote';
+        if (c.canary !== null) {
+            const action = canaryAction(c.canary, c);
+            if (action === 'abort') {
+                if (!canary) {
+                    throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} aborts a canary that never started.`, {
+                        field: 'Relx-Canary',
+                        fix: historyFix,
+                    });
+                }
+                canary.abortedAt = c.time;
+                canary.commits.push(c);
+                canary = null;
+                continue;
+            }
+            if (canary && canary.manifest !== c.manifest)
+                canary = null; // superseded by another canary
+            if (!canary) {
+                checkPrevious(c, ran, currentName);
+                canary = aUnit(kind, c, current, true);
+                units.push(canary);
+            }
+            else {
+                canary.commits.push(c);
+            }
+            if (action === 'complete') {
+                canary.completedAt = c.time;
+                ({ current, currentName } = { current: c.release, currentName: c.manifest });
+                ran.add(c.manifest);
+                canary = null;
+            }
+            continue;
+        }
+        checkPrevious(c, ran, currentName);
+        if (canary && canary.manifest === c.manifest && kind !== 'rollback') {
+            canary.commits.push(c);
+            canary.completedAt = c.time; // a plain promotion of the canary's release completes it
+        }
+        else {
+            const unit = aUnit(kind, c, current, false);
+            unit.completedAt = c.time;
+            units.push(unit);
+        }
+        canary = null;
+        current = c.release;
+        currentName = c.manifest;
+        ran.add(c.manifest);
+    }
+    return units;
+}
+function aUnit(kind, c, before, canary) {
+    return {
+        kind,
+        manifest: c.manifest,
+        release: c.release,
+        canary,
+        start: c.time,
+        completedAt: null,
+        abortedAt: null,
+        before,
+        rollbackComponent: c.component,
+        commits: [c],
+    };
+}
+function checkPrevious(c, ran, currentName) {
+    if (c.previous === null || ran.has(c.previous))
+        return;
+    throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} (${iso(c.time)}) says ${c.environment} ran ${c.previous} before it, but no earlier promotion of ${c.environment} in this history brought ${c.previous}${currentName ? ` (it ran ${currentName})` : ' (it ran nothing)'}.`, { field: 'Relx-Previous', fix: historyFix });
+}
+function checkTime(c, last) {
+    if (last && c.time < last.time - clockSkewSeconds) {
+        throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before the promotion it follows (${promotion_timeline_short(last.commit)}, ${iso(last.time)}).`, { field: 'committer date', fix: historyFix });
+    }
+    if (c.release && c.time < c.release.createdAt - clockSkewSeconds) {
+        throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before its manifest ${c.manifest} was created (${iso(c.release.createdAt)}).`, { field: 'committer date', fix: historyFix });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/metrics/delivery-metrics.ts
+
+
+const day = 86_400;
+function summarize(samples) {
+    if (samples.length === 0)
+        return { count: 0, median: null, p90: null };
+    const sorted = [...samples].sort((a, b) => a - b);
+    const rank = (p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? null;
+    return { count: sorted.length, median: rank(0.5), p90: rank(0.9) };
+}
+const ratio = (n, of) => (of === 0 ? null : n / of);
+const delivery_metrics_iso = (seconds) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+/** Components whose pin differs from what the environment ran before; all of them for a first release. */
+function changedComponents(unit) {
+    const now = unit.release?.pins ?? {};
+    const before = unit.before?.pins ?? {};
+    const names = new Set([...Object.keys(now), ...Object.keys(before)]);
+    return [...names].filter((n) => now[n] !== before[n]).sort();
+}
+/**
+ * Which promotions failed: an aborted canary; or a completed promotion whose next promotion (an
+ * aborted canary in between does not count: the environment kept running it) is a rollback or a
+ * hotfix. Restored: at the abort, else when the environment next reached a good state — a rollback,
+ * or a completed promotion that did not fail itself.
+ */
+function attributeFailures(units) {
+    const failures = new Map();
+    let goodAt = null; // the next good state after the unit being looked at
+    let next = null; // the next promotion that was not an aborted canary
+    for (let i = units.length - 1; i >= 0; i--) {
+        const u = units[i];
+        if (u.abortedAt !== null) {
+            failures.set(u, { cause: 'abort', since: u.start, restoredAt: u.abortedAt });
+            continue;
+        }
+        const following = next;
+        next = u;
+        if (u.completedAt === null)
+            continue;
+        if (u.kind !== 'rollback') {
+            const cause = following?.kind === 'rollback' ? 'rollback' : following?.kind === 'hotfix' ? 'hotfix' : null;
+            if (cause)
+                failures.set(u, { cause, since: u.completedAt, restoredAt: goodAt });
+        }
+        if (!failures.has(u))
+            goodAt = u.completedAt;
+    }
+    return failures;
+}
+function periodBounds(period, clock) {
+    const until = Math.floor(clock.now().getTime() / 1000);
+    return { since: until - Math.round(period.days * day), until };
+}
+/** The source commits computeDeliveryMetrics will need: what the shell reads in its one source pass. */
+function planMetricsSourceRevisions(promotions, period, clock) {
+    const { since, until } = periodBounds(period, clock);
+    const units = planPromotionTimeline(promotions.filter((c) => c.time <= until), period.environment);
+    return planSourceRevisions(units, since);
+}
+/**
+ * Lead time of every change the period's deployments brought, in delivery order (each change
+ * counts once: `delivered` starts with what the environment had before the period).
+ */
+function measureLeadTimes(all, since, source, component, touches) {
+    const delivered = new Set(planSourceRevisions(all, since).exclude);
+    const samples = [];
+    let unmeasured = 0;
+    for (const u of all) {
+        if (u.start < since || u.kind === 'rollback' || u.completedAt === null || !u.release)
+            continue;
+        const at = u.completedAt;
+        const changes = deliveredChanges(u.release.sourceCommit, source, delivered);
+        if (!touches(u))
+            continue;
+        if (changes === null) {
+            unmeasured++;
+            continue;
+        }
+        const changed = changedComponents(u).filter((c) => component === null || c === component);
+        for (const change of changes) {
+            const components = componentsOfChange(changed, change.files, source.componentPaths);
+            if (component !== null && components.length === 0)
+                continue; // not a change of that component
+            samples.push({ at, seconds: at - change.firstCommitTime, components });
+        }
+    }
+    return { samples, unmeasured };
+}
+function auditFigures(commits) {
+    const valid = (c) => c.release?.valid === true;
+    return {
+        withApprover: commits.filter((c) => !!c.approvedBy).length,
+        withRun: commits.filter((c) => !!c.run).length,
+        validManifest: commits.filter(valid).length,
+        complete: commits.filter((c) => !!c.approvedBy && !!c.run && valid(c)).length,
+    };
+}
+function weeklyFigures(since, until, deployments, samples) {
+    const weeks = [];
+    for (let start = since; start < until; start += 7 * day) {
+        const inWeek = (at) => at >= start && at < start + 7 * day;
+        weeks.push({
+            start: delivery_metrics_iso(start),
+            deployments: deployments.filter((u) => inWeek(u.completedAt)).length,
+            leadTimeMedian: summarize(samples.filter((s) => inWeek(s.at)).map((s) => s.seconds)).median,
+        });
+    }
+    return weeks;
+}
+/** The delivery figures of one environment over a period. Pure: the history, the source commits, the clock. */
+function computeDeliveryMetrics(promotions, source, period, clock) {
+    const { since, until } = periodBounds(period, clock);
+    const component = period.component ?? null;
+    // as of the clock: what came after it (a report for a past date) does not exist yet
+    const all = planPromotionTimeline(promotions.filter((c) => c.time <= until), period.environment);
+    const failures = attributeFailures(all);
+    const touches = (u) => component === null || u.rollbackComponent === component || changedComponents(u).includes(component);
+    const inPeriod = all.filter((u) => u.start >= since && touches(u));
+    const { samples: leadSamples, unmeasured } = measureLeadTimes(all, since, source, component, touches);
+    const changes = inPeriod.filter((u) => u.kind !== 'rollback');
+    const deployments = changes.filter((u) => u.completedAt !== null);
+    const withOutcome = changes.filter((u) => u.completedAt !== null || u.abortedAt !== null);
+    const failed = withOutcome.filter((u) => failures.has(u));
+    const byCause = { rollback: 0, abort: 0, hotfix: 0 };
+    for (const u of failed)
+        byCause[failures.get(u).cause]++;
+    const restored = failed.map((u) => failures.get(u)).filter((f) => f.restoredAt !== null);
+    const byComponent = {};
+    const names = [...new Set(leadSamples.flatMap((s) => s.components))].sort();
+    for (const name of names)
+        byComponent[name] = summarize(leadSamples.filter((s) => s.components.includes(name)).map((s) => s.seconds));
+    const auditCommits = inPeriod.flatMap((u) => u.commits).filter((c) => c.time >= since);
+    const audited = auditFigures(auditCommits);
+    const weeks = weeklyFigures(since, until, deployments, leadSamples);
+    return {
+        environment: period.environment,
+        component,
+        period: { since: delivery_metrics_iso(since), until: delivery_metrics_iso(until), days: period.days },
+        promotions: changes.length,
+        deployments: deployments.length,
+        rollbacks: inPeriod.length - changes.length,
+        deploymentFrequency: {
+            perDay: deployments.length / period.days,
+            perWeek: (deployments.length * 7) / period.days,
+        },
+        leadTime: { ...summarize(leadSamples.map((s) => s.seconds)), unmeasured, byComponent },
+        buildToDeploy: summarize(deployments
+            .filter((u) => u.release)
+            .map((u) => u.completedAt - u.release?.createdAt)),
+        changeFailure: {
+            failed: failed.length,
+            of: withOutcome.length,
+            rate: ratio(failed.length, withOutcome.length),
+            byCause,
+        },
+        timeToRestore: {
+            ...summarize(restored.map((f) => f.restoredAt - f.since)),
+            unrestored: failed.length - restored.length,
+        },
+        canary: {
+            through: changes.filter((u) => u.canary).length,
+            of: changes.length,
+            share: ratio(changes.filter((u) => u.canary).length, changes.length),
+        },
+        audit: { commits: auditCommits.length, ...audited, share: ratio(audited.complete, auditCommits.length) },
+        weeks,
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/metrics/canonical-manifest.ts
+
+/**
+ * A fast reader for manifests as relx renders them (block mappings and sequences of one-line
+ * scalars), because metrics read thousands of them and a general YAML parser spends a millisecond
+ * on each. It accepts only a subset whose meaning it knows exactly: anything else — a comment, an
+ * anchor, a block or multi-line scalar, a flow collection other than `[]`/`{}`, an escape in a
+ * quoted string, a plain scalar YAML would read as a number or a boolean, a duplicate key — makes it
+ * return null, and the caller parses with the full YAML parser. So the result, when there is one,
+ * is what parseReleaseManifest returns; a test holds the two to that.
+ */
+function parseCanonicalManifest(text) {
+    const lines = [];
+    for (const raw of text.split('\n')) {
+        if (raw === '')
+            continue;
+        const text_ = raw.trimStart();
+        if (raw.endsWith(' ') || raw.includes('\t') || text_.startsWith('#'))
+            return null;
+        lines.push({ indent: raw.length - text_.length, text: text_ });
+    }
+    const reader = { lines, at: 0 };
+    const value = readBlock(reader, 0);
+    if (value === undefined || reader.at !== lines.length)
+        return null;
+    const result = releaseManifestSchema.safeParse(value);
+    return result.success ? result.data : null;
+}
+const yamlNonString = /^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$/;
+/** A one-line scalar, or undefined when it is not one this reader knows the meaning of. */
+function readScalar(text) {
+    if (text === '[]')
+        return [];
+    if (text === '{}')
+        return {};
+    if (text.startsWith('"')) {
+        if (text.length < 2 || !text.endsWith('"') || text.slice(1, -1).includes('"') || text.includes('\\'))
+            return undefined;
+        return text.slice(1, -1);
+    }
+    if (text.startsWith("'")) {
+        const inner = text.slice(1, -1);
+        if (text.length < 2 || !text.endsWith("'") || inner.replaceAll("''", '').includes("'"))
+            return undefined;
+        return inner.replaceAll("''", "'");
+    }
+    if (text === 'null')
+        return null;
+    if (text === '' || yamlNonString.test(text))
+        return undefined;
+    if (/^[-?:,[\]{}#&*!|>%@`]/.test(text) || /: |:$| #/.test(text))
+        return undefined;
+    return text;
+}
+/** `key: rest` with a plain or double-quoted key. */
+function splitKey(text) {
+    const match = /^("[^"\\]+"|[A-Za-z0-9_][\w.@/-]*):(?: (.*))?$/.exec(text);
+    if (!match)
+        return undefined;
+    const raw = match[1];
+    const key = raw.startsWith('"') ? raw.slice(1, -1) : raw;
+    if (key === '__proto__' || (!raw.startsWith('"') && yamlNonString.test(key)))
+        return undefined;
+    return [key, match[2] ?? ''];
+}
+function readBlock(reader, indent) {
+    const first = reader.lines[reader.at];
+    if (!first || first.indent !== indent)
+        return undefined;
+    return first.text.startsWith('- ') ? readSequence(reader, indent) : readMapping(reader, indent);
+}
+function readSequence(reader, indent) {
+    const items = [];
+    for (let line = reader.lines[reader.at]; line?.indent === indent; line = reader.lines[reader.at]) {
+        if (!line.text.startsWith('- '))
+            return undefined;
+        const rest = line.text.slice(2);
+        if (splitKey(rest)) {
+            // `- key: value` opens a mapping whose keys line up two columns in
+            reader.lines[reader.at] = { indent: indent + 2, text: rest };
+            const item = readMapping(reader, indent + 2);
+            if (item === undefined)
+                return undefined;
+            items.push(item);
+        }
+        else {
+            const item = readScalar(rest);
+            if (item === undefined)
+                return undefined;
+            items.push(item);
+            reader.at++;
+        }
+    }
+    return items;
+}
+function readMapping(reader, indent) {
+    const map = {};
+    for (let line = reader.lines[reader.at]; line?.indent === indent; line = reader.lines[reader.at]) {
+        const entry = splitKey(line.text);
+        if (!entry || Object.hasOwn(map, entry[0]))
+            return undefined;
+        const [key, rest] = entry;
+        reader.at++;
+        let value;
+        if (rest === '') {
+            const next = reader.lines[reader.at];
+            if (!next || next.indent <= indent)
+                return undefined;
+            value = readBlock(reader, next.indent);
+        }
+        else {
+            value = readScalar(rest);
+        }
+        if (value === undefined)
+            return undefined;
+        map[key] = value;
+    }
+    const after = reader.lines[reader.at];
+    if (after && after.indent > indent)
+        return undefined;
+    return map;
+}
+
+;// CONCATENATED MODULE: ./src/metrics/read-delivery-history.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const noBlob = /^0+$/;
+const recordStart = /^[0-9a-f]{40,64} \d+\0/;
+/** `Relx-Manifest` and `Relx-Environment` of another environment's promotion, in relx's trailer order. */
+const otherEnvironment = /^Relx-Manifest: (.+)\nRelx-Environment: ([a-z0-9-]+)$/m;
+/** The `Relx-Canary` trailer, read the way parsePromotionMessage reads the others. */
+function canaryTrailer(message) {
+    for (const line of message.trimEnd().split('\n').reverse()) {
+        const match = /^(Relx-[A-Za-z-]+): (.*)$/.exec(line);
+        if (!match)
+            break;
+        if (match[1] === 'Relx-Canary')
+            return match[2] ?? '';
+    }
+    return null;
+}
+/**
+ * The manifest file a promotion of `environment` wrote: its release.yaml, else another
+ * `…release.yaml` in its folder (a canary's `canary-release.yaml`). Overlays (`canary-route.yaml`)
+ * are not manifests; a commit that writes none is matched to its release by name.
+ */
+function manifestBlob(files, config, environment) {
+    const main = files.get(releaseFile(config, environment));
+    if (main)
+        return main;
+    const folder = `${environmentFolder(config, environment)}/`;
+    for (const [path, blob] of files) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        if (path.startsWith(folder) && /(^|[-_.])release\.ya?ml$/.test(name))
+            return blob;
+    }
+    return null;
+}
+/**
+ * Every promotion in the GitOps repository's history, oldest first, in ONE `git log` pass
+ * (`--raw` gives each commit's blobs, so no commit is visited twice), and the manifests of
+ * `environment`'s promotions in one `git cat-file --batch` (each distinct manifest read once).
+ */
+async function readPromotionCommits(dir, ref, config, environment) {
+    const commits = [];
+    const otherBlobs = new Map();
+    const args = ['log', '-z', '--topo-order', '--reverse', '--raw', '--no-abbrev', '--no-renames'];
+    await streamRecords(dir, [...args, '--format=%x1e%H %ct%x00%B', ref, '--'], (record) => {
+        const tokens = record.split('\0');
+        const [head = '', message = ''] = tokens;
+        const files = new Map();
+        for (let i = 2; i + 1 < tokens.length; i += 2) {
+            const blob = (tokens[i] ?? '').trim().split(' ')[3] ?? '';
+            if (!noBlob.test(blob))
+                files.set(tokens[i + 1] ?? '', blob);
+        }
+        if (!message.includes(`Relx-Environment: ${environment}`)) {
+            // another environment's promotion: only which manifest it wrote, for the lookup below
+            const other = otherEnvironment.exec(message);
+            const blob = other ? manifestBlob(files, config, other[2] ?? '') : null;
+            if (other && blob && !otherBlobs.has(other[1] ?? ''))
+                otherBlobs.set(other[1] ?? '', blob);
+            return;
+        }
+        const parsed = parsePromotionMessage(message);
+        if (!parsed || parsed.environment !== environment)
+            return;
+        const [commit = '', time = '0'] = head.split(' ');
+        commits.push({
+            ...parsed,
+            commit,
+            time: Number(time),
+            canary: message.includes('Relx-Canary:') ? canaryTrailer(message) : null,
+            release: null,
+            blob: manifestBlob(files, config, parsed.environment),
+        });
+    });
+    // A commit of the environment that writes no manifest (a canary's step or abort) is about the
+    // release it names: the blob another commit (of this environment, else of any) wrote for it.
+    const blobByName = new Map();
+    for (const c of commits)
+        if (c.blob)
+            blobByName.set(c.manifest, c.blob);
+    const mine = commits.map((c) => ({
+        c,
+        blob: c.blob ?? blobByName.get(c.manifest) ?? otherBlobs.get(c.manifest) ?? null,
+    }));
+    const blobs = [...new Set(mine.map((m) => m.blob).filter((b) => b !== null))];
+    const contents = await readBlobs(dir, blobs);
+    const facts = new Map();
+    for (const [blob, text] of contents)
+        facts.set(blob, releaseFacts(text, blob));
+    return mine.map(({ c: { blob: _, ...c }, blob }) => ({
+        ...c,
+        release: blob ? (facts.get(blob) ?? null) : null,
+    }));
+}
+/**
+ * Runs git and hands each `\x1e`-separated record to `onRecord` as its bytes arrive, so parsing
+ * overlaps git's walk instead of waiting for all of it (as src/git/git-log.ts does for plans).
+ */
+function streamRecords(dir, args, onRecord) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd: dir,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C', GIT_FLUSH: '0' },
+        });
+        const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        const err = [];
+        let rest = '';
+        let failure = null;
+        // A record starts `\x1e<sha> <time>\0`; a \x1e inside a message is not a record's start.
+        const take = (text, final) => {
+            const parts = text.split('\x1e');
+            const records = [];
+            for (const part of parts) {
+                if (records.length === 0 || recordStart.test(part))
+                    records.push(part);
+                else
+                    records[records.length - 1] += `\x1e${part}`;
+            }
+            rest = final ? '' : (records.pop() ?? '');
+            for (const record of records)
+                if (record !== '')
+                    onRecord(record);
+        };
+        child.stdout.on('data', (chunk) => {
+            try {
+                take(rest + decoder.write(chunk), false);
+            }
+            catch (error) {
+                failure = error;
+                child.kill();
+            }
+        });
+        child.stderr.on('data', (chunk) => err.push(chunk));
+        child.on('error', (error) => reject(asGitError(error, dir)));
+        child.on('close', (code) => {
+            if (failure)
+                return reject(failure);
+            if (code !== 0)
+                return reject(asGitError(new run_git_GitCommandError(args, code, Buffer.concat(err).toString()), dir));
+            try {
+                take(rest + decoder.end(), true);
+            }
+            catch (error) {
+                return reject(error);
+            }
+            resolve();
+        });
+    });
+}
+const verified = (dir, ref) => run_git_runGit(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(() => true, () => false);
+/**
+ * The promotions of the GitOps repository. A repository on this machine (a path, e.g. the CI
+ * checkout) is read in place — reading writes nothing, and a fetch of a long history costs more
+ * than the metrics; a URL is fetched into a private clone of the branch its config names, as `relx status` does.
+ */
+async function readGitOpsPromotions(remote, environment) {
+    const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && !/^[\w.-]+@[\w.-]+:/.test(remote.url);
+    if (local && (await verified(remote.url, 'HEAD'))) {
+        const dir = remote.url;
+        const atHead = await run_git_runGit(dir, ['show', `HEAD:${gitopsConfigFile}`]).catch(() => null);
+        // the configured branch, else the repository's default (HEAD): where promotions land
+        const head = (await run_git_runGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => 'main')).trim();
+        const branch = parseGitOpsConfig(atHead).branch || head;
+        const ref = [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`];
+        const found = (await verified(dir, ref[0]))
+            ? ref[0]
+            : (await verified(dir, ref[1]))
+                ? ref[1]
+                : null;
+        if (!found) {
+            throw relx_error_inputError(`${dir} has no branch ${branch}.`, {
+                field: '--gitops',
+                fix: `Fetch ${branch}, or name the branch the environments are on in ${gitopsConfigFile} (branch:).`,
+            });
+        }
+        const config = parseGitOpsConfig(await run_git_runGit(dir, ['show', `${found}:${gitopsConfigFile}`]).catch(() => null));
+        checkEnvironment(config, environment, '--env');
+        return readPromotionCommits(dir, found, config, environment);
+    }
+    const { clone, config } = await GitOpsClone.openConfigured(remote);
+    try {
+        checkEnvironment(config, environment, '--env');
+        if (!(await verified(clone.dir, 'HEAD')))
+            return [];
+        return await readPromotionCommits(clone.dir, 'HEAD', config, environment);
+    }
+    finally {
+        clone.close();
+    }
+}
+/** The facts of a manifest; null when it does not parse (then it is also not a valid manifest). */
+function releaseFacts(text, blob) {
+    let manifest;
+    try {
+        manifest = parseCanonicalManifest(text) ?? parseReleaseManifest(text, blob);
+    }
+    catch {
+        return null;
+    }
+    let valid = true;
+    try {
+        validateManifest(manifest);
+    }
+    catch {
+        valid = false;
+    }
+    const pins = {};
+    for (const c of pinnedComponents(manifest).values())
+        pins[c.name] = `${c.version}@${c.pin ?? ''}`;
+    return {
+        name: manifest.metadata.name,
+        createdAt: Math.floor(Date.parse(manifest.metadata.createdAt) / 1000),
+        sourceCommit: manifest.metadata.source.commit,
+        pins,
+        valid,
+    };
+}
+/** `git cat-file --batch` over `objects`: one process for all of them; missing ones are left out. */
+function readBlobs(dir, objects) {
+    const args = ['cat-file', '--batch'];
+    return new Promise((resolve, reject) => {
+        if (objects.length === 0)
+            return resolve(new Map());
+        const child = (0,external_node_child_process_.spawn)('git', args, {
+            cwd: dir,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            env: { ...process.env, LC_ALL: 'C' },
+        });
+        const out = [];
+        const err = [];
+        child.stdout.on('data', (chunk) => out.push(chunk));
+        child.stderr.on('data', (chunk) => err.push(chunk));
+        child.on('error', (error) => reject(asGitError(error, dir)));
+        child.on('close', (code) => {
+            if (code !== 0)
+                return reject(asGitError(new run_git_GitCommandError(args, code, Buffer.concat(err).toString()), dir));
+            const data = Buffer.concat(out);
+            const result = new Map();
+            for (let at = 0, i = 0; at < data.length && i < objects.length; i++) {
+                const eol = data.indexOf(10, at);
+                const header = data.toString('utf8', at, eol).split(' ');
+                at = eol + 1;
+                if (header[1] === 'missing')
+                    continue;
+                const size = Number(header[2]);
+                result.set(objects[i], data.toString('utf8', at, at + size));
+                at += size + 1;
+            }
+            resolve(result);
+        });
+        child.stdin.end(`${objects.join('\n')}\n`);
+    });
+}
+/**
+ * The source commits metrics need, in one `git log` pass: from the releases delivered in the
+ * period back to what was delivered before it (`exclude`). Commits the repository does not have
+ * are found first by one `git cat-file --batch-check` and reported as missing.
+ */
+async function readSourceHistory(dir, revisions) {
+    const wanted = [...revisions.include, ...revisions.exclude];
+    const present = dir === null || wanted.length === 0 ? new Set() : await presentCommits(dir, wanted);
+    const missing = new Set(revisions.include.filter((sha) => !present.has(sha)));
+    const include = revisions.include.filter((sha) => present.has(sha));
+    const commits = new Map();
+    if (dir === null || include.length === 0)
+        return { commits, missing, componentPaths: null };
+    const stdin = [...include, ...revisions.exclude.filter((sha) => present.has(sha)).map((sha) => `^${sha}`)];
+    const [log, componentPaths] = await Promise.all([
+        run_git_runGit(dir, ['log', '--stdin', '-z', '--name-only', '--no-renames', '--format=%x1e%H %at %P%x00'], {
+            input: `${stdin.join('\n')}\n`,
+        }),
+        readComponentPaths(dir),
+    ]);
+    for (const record of log.split('\x1e')) {
+        const [head = '', ...rest] = record.split('\0');
+        const [sha, time, ...parents] = head.split(' ');
+        if (!sha)
+            continue;
+        const files = rest.map((f) => f.replace(/^\n/, '')).filter(Boolean);
+        commits.set(sha, { sha, authorTime: Number(time), parents: parents.filter(Boolean), files });
+    }
+    return { commits, missing, componentPaths };
+}
+/** The folders of each component the source repository declares or discovers; null when it cannot be loaded. */
+async function readComponentPaths(dir) {
+    try {
+        const workspace = await loadWorkspace(dir);
+        if (workspace.components.length === 0)
+            return null;
+        return Object.fromEntries(workspace.components.map((c) => [c.name, c.paths]));
+    }
+    catch {
+        return null; // not a relx workspace: lead time per component goes by the pins alone
+    }
+}
+async function presentCommits(dir, shas) {
+    const isRepository = await run_git_runGit(dir, ['rev-parse', '--git-dir']).then(() => true, () => false);
+    if (!isRepository)
+        return new Set();
+    const out = await run_git_runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+        input: `${shas.map((s) => `${s}^{commit}`).join('\n')}\n`,
+    });
+    const present = new Set();
+    out.split('\n').forEach((line, i) => {
+        if (line.endsWith(' commit') && shas[i])
+            present.add(shas[i]);
+    });
+    return present;
+}
+
+;// CONCATENATED MODULE: ./src/metrics/render-metrics.ts
+/** 93784 → `1d 2h`, 3725 → `1h 2m`, 125 → `2m 5s`: two units are enough to read a trend. */
+function renderDuration(seconds) {
+    if (seconds === null)
+        return '-';
+    const sign = seconds < 0 ? '-' : '';
+    const s = Math.round(Math.abs(seconds));
+    const units = [
+        ['d', 86_400],
+        ['h', 3_600],
+        ['m', 60],
+        ['s', 1],
+    ];
+    const at = units.findIndex(([, size]) => s >= size);
+    const [name, size] = units[at < 0 ? 3 : at];
+    const next = units[(at < 0 ? 3 : at) + 1];
+    const minor = next ? Math.floor((s % size) / next[1]) : 0;
+    return `${sign}${Math.floor(s / size)}${name}${next && minor > 0 ? ` ${minor}${next[0]}` : ''}`;
+}
+const percent = (r) => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
+const spread = (d) => d.count === 0 ? '-' : `median ${renderDuration(d.median)}, p90 ${renderDuration(d.p90)} (${d.count})`;
+function rows(m) {
+    const f = m.changeFailure;
+    const out = [
+        [
+            'deployments',
+            `${m.deployments} of ${m.promotions} promotions, ${m.rollbacks} rollbacks — ${m.deploymentFrequency.perDay.toFixed(2)}/day, ${m.deploymentFrequency.perWeek.toFixed(2)}/week`,
+        ],
+        [
+            'lead time for changes',
+            `${spread(m.leadTime)}${m.leadTime.unmeasured > 0 ? `; ${m.leadTime.unmeasured} deployments not measured (source commit not in the source repository)` : ''}`,
+        ],
+    ];
+    for (const [name, d] of Object.entries(m.leadTime.byComponent))
+        out.push([`  ${name}`, spread(d)]);
+    out.push(['build to deploy', spread(m.buildToDeploy)], [
+        'change failure rate',
+        `${percent(f.rate)} (${f.failed} of ${f.of}: ${f.byCause.rollback} rolled back, ${f.byCause.abort} canaries aborted, ${f.byCause.hotfix} hotfixed)`,
+    ], [
+        'time to restore',
+        `${spread(m.timeToRestore)}${m.timeToRestore.unrestored > 0 ? `; ${m.timeToRestore.unrestored} not restored yet` : ''}`,
+    ], ['through a canary', `${percent(m.canary.share)} (${m.canary.through} of ${m.canary.of})`], [
+        'audit complete',
+        `${percent(m.audit.share)} (${m.audit.complete} of ${m.audit.commits} commits: ${m.audit.withApprover} with approver, ${m.audit.withRun} with run, ${m.audit.validManifest} with a valid manifest)`,
+    ]);
+    return out;
+}
+const title = (m) => `${m.environment}${m.component ? ` (${m.component})` : ''}, ${m.period.since} → ${m.period.until} (${m.period.days} days)`;
+function renderMetricsTable(m) {
+    const table = rows(m);
+    const width = Math.max(...table.map(([k]) => k.length));
+    return `${title(m)}\n${table.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;
+}
+/** The job summary: the table and a Mermaid chart of the weekly median lead time, in hours. */
+function renderMetricsMarkdown(m) {
+    const cell = (v) => v.replaceAll('|', '\\|');
+    const lines = [
+        `### Delivery metrics: ${title(m)}`,
+        '',
+        '| figure | value |',
+        '|---|---|',
+        ...rows(m).map(([k, v]) => `| ${cell(k.trim())} | ${cell(v)} |`),
+    ];
+    if (m.weeks.length > 0) {
+        const hours = m.weeks.map((w) => w.leadTimeMedian === null ? 0 : Math.round(w.leadTimeMedian / 36) / 100);
+        lines.push('', '```mermaid', 'xychart-beta', '  title "Median lead time per week (hours; 0: no deployment)"', `  x-axis [${m.weeks.map((w) => `"${w.start.slice(5, 10)}"`).join(', ')}]`, '  y-axis "hours"', `  bar [${hours.join(', ')}]`, '```');
+    }
+    return `${lines.join('\n')}\n`;
+}
+const escapeLabel = (v) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+/** Prometheus/OpenMetrics text (`promtool check metrics` accepts it): gauges, one family each. */
+function renderOpenMetrics(m) {
+    const base = `environment="${escapeLabel(m.environment)}",window_days="${m.period.days}"${m.component ? `,component="${escapeLabel(m.component)}"` : ''}`;
+    const out = [];
+    const family = (name, help, samples) => {
+        const present = samples.filter((s) => s[1] !== null);
+        if (present.length === 0)
+            return;
+        out.push(`# HELP relx_delivery_${name} ${help}`, `# TYPE relx_delivery_${name} gauge`);
+        for (const [labels, value] of present)
+            out.push(`relx_delivery_${name}{${base}${labels}} ${value}`);
+    };
+    const byComponent = (pick) => Object.entries(m.leadTime.byComponent).map(([c, d]) => [
+        `,changed_component="${escapeLabel(c)}"`,
+        pick(d),
+    ]);
+    family('deployments', 'Deployments (promotions that took all traffic) in the window.', [
+        ['', m.deployments],
+    ]);
+    family('promotions', 'Promotions started in the window, rollbacks apart.', [['', m.promotions]]);
+    family('rollbacks', 'Rollbacks in the window.', [['', m.rollbacks]]);
+    family('deployments_per_day', 'Deployment frequency over the window.', [
+        ['', m.deploymentFrequency.perDay],
+    ]);
+    family('lead_time_median_seconds', 'Median lead time for changes, first commit to deployment.', [
+        ['', m.leadTime.median],
+        ...byComponent((d) => d.median),
+    ]);
+    family('lead_time_p90_seconds', '90th percentile lead time for changes.', [
+        ['', m.leadTime.p90],
+        ...byComponent((d) => d.p90),
+    ]);
+    family('build_to_deploy_median_seconds', 'Median time from manifest created to deployed.', [
+        ['', m.buildToDeploy.median],
+    ]);
+    family('build_to_deploy_p90_seconds', '90th percentile time from manifest created to deployed.', [
+        ['', m.buildToDeploy.p90],
+    ]);
+    family('change_failure_ratio', 'Promotions followed by a rollback, a canary abort or a hotfix.', [
+        ['', m.changeFailure.rate],
+    ]);
+    family('failed_promotions', 'Failed promotions by cause.', [
+        [',cause="rollback"', m.changeFailure.byCause.rollback],
+        [',cause="abort"', m.changeFailure.byCause.abort],
+        [',cause="hotfix"', m.changeFailure.byCause.hotfix],
+    ]);
+    family('time_to_restore_median_seconds', 'Median time from a failed promotion to the next good state.', [
+        ['', m.timeToRestore.median],
+    ]);
+    family('time_to_restore_p90_seconds', '90th percentile time to restore.', [['', m.timeToRestore.p90]]);
+    family('canary_ratio', 'Share of promotions that went through a canary.', [['', m.canary.share]]);
+    family('audit_complete_ratio', 'Share of promotion commits with approver, run link and a valid manifest.', [
+        ['', m.audit.share],
+    ]);
+    return `${out.join('\n')}\n# EOF\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/metrics-command.ts
+
+
+
+
+
+
+/** `90d`, `12w` → days. */
+function parseSinceDays(value) {
+    const match = /^(\d+)([dw])$/.exec(value.trim());
+    const days = match ? Number(match[1]) * (match[2] === 'w' ? 7 : 1) : 0;
+    if (!match || days < 1 || days > 3660) {
+        throw relx_error_inputError(`--since ${value} is not a period relx can measure.`, {
+            field: '--since',
+            fix: 'Give days or weeks back from now, e.g. 90d or 12w (at most 10 years).',
+        });
+    }
+    return days;
+}
+/** The clock metrics read "now" from: --now, else RELX_NOW (ISO 8601), else the system clock. */
+function metricsClock(option) {
+    const pinned = option ?? process.env.RELX_NOW;
+    if (!pinned)
+        return { now: () => new Date() };
+    const at = new Date(pinned);
+    if (Number.isNaN(at.getTime())) {
+        throw relx_error_inputError(`${option ? '--now' : 'RELX_NOW'} "${pinned}" is not a date.`, {
+            field: option ? '--now' : 'RELX_NOW',
+            fix: 'Use ISO 8601, e.g. 2026-12-01T00:00:00Z.',
+        });
+    }
+    return { now: () => at };
+}
+/** `relx metrics`: DORA figures and more from the GitOps history and the source repository. Reads only. */
+function registerMetricsCommand(program) {
+    program
+        .command('metrics')
+        .description('Delivery metrics of an environment from git alone: deployment frequency, lead time, build-to-deploy, change failure rate, time to restore, canary share, audit completeness.')
+        .requiredOption('--env <env>', 'the environment, e.g. prod')
+        .option('--since <period>', 'how far back: days or weeks, e.g. 90d, 12w', '90d')
+        .option('--component <name>', 'only promotions that changed this component')
+        .option(...gitopsOption)
+        .option('--source <path>', 'the source repository, for commit times (default: the current directory)')
+        .option('--now <iso-date>', 'the end of the period (default: now, or RELX_NOW)')
+        .option('--json', 'print JSON')
+        .option('--openmetrics', 'print Prometheus/OpenMetrics text (for a textfile collector or a push gateway)')
+        .option('--markdown', 'print a Markdown report with a Mermaid chart (for a job summary)')
+        .action(async (options) => {
+        const days = parseSinceDays(options.since);
+        const clock = metricsClock(options.now);
+        const promotions = await readGitOpsPromotions(await gitopsRemote(options.gitops), options.env);
+        const period = { environment: options.env, days, component: options.component ?? null };
+        const revisions = planMetricsSourceRevisions(promotions, period, clock);
+        const source = await readSourceHistory((0,external_node_path_.resolve)(options.source ?? '.'), revisions);
+        const metrics = computeDeliveryMetrics(promotions, source, period, clock);
+        if (options.json)
+            process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
+        else if (options.openmetrics)
+            process.stdout.write(renderOpenMetrics(metrics));
+        else if (options.markdown)
+            process.stdout.write(renderMetricsMarkdown(metrics));
+        else
+            process.stdout.write(renderMetricsTable(metrics));
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/git/git-log.ts
 
 
@@ -26359,8 +29983,12 @@ class ComponentPaths {
     byName = new Map();
     /** The deepest component folder, in segments: only a file's folders down to it can own it. */
     depth;
+    /** Go modules' folders: a module's files stop where a nested module (its own go.mod) starts. */
+    goModules = new Map();
     constructor(components) {
         for (const component of components) {
+            if (component.type === 'go-module')
+                this.goModules.set(component.name, component.paths[0] ?? '');
             for (const alias of namesOf(component)) {
                 const named = this.byName.get(alias) ?? [];
                 named.push(component.name);
@@ -26398,10 +30026,25 @@ class ComponentPaths {
                 if (at < 0)
                     break;
             }
-            owners = [...found];
+            owners = this.goModules.size > 0 ? this.withoutOuterModules([...found], folder) : [...found];
             this.memo.set(folder, owners);
         }
         return owners;
+    }
+    /** Only the innermost Go module owns a file: the module zip of an outer one leaves nested modules out. */
+    withoutOuterModules(owners, folder) {
+        const inside = (dir) => dir === '' || folder === dir || folder.startsWith(`${dir}/`);
+        const modules = owners.filter((name) => this.goModules.has(name));
+        const innermost = modules.reduce((deepest, name) => {
+            const dir = this.goModules.get(name);
+            return deepest === null || dir.length > deepest.length ? dir : deepest;
+        }, null);
+        if (innermost === null)
+            return owners;
+        return owners.filter((name) => {
+            const dir = this.goModules.get(name);
+            return dir === undefined || !inside(dir) || dir === innermost;
+        });
     }
     /** Owners of any of `files`, without duplicates. */
     ownersOfAny(files) {
@@ -26758,40 +30401,6 @@ const prereleaseId = (version) => {
     return match?.[1] ?? null;
 };
 
-;// CONCATENATED MODULE: ./src/versioning/tag-format.ts
-/**
- * Release tags are rendered from a template such as `{name}@{version}`, `{name}-v{version}` or
- * `v{version}`. Parsing is the inverse: a tag belongs to a component when it matches the
- * component's template with a version in place of `{version}`.
- *
- * Placeholders: `{name}` the component's name, `{unscopedName}` its name without an npm scope
- * (`@opentelemetry/api` → `api`, as release-please tags node packages), `{dir}` the last segment of
- * its folder (`packages/babel-core` → `babel-core`), and `{version}`.
- */
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const unscopedName = (name) => name.replace(/^@[^/]+\//, '');
-/** The last segment of the component's (first) folder; the repository root has none, so its name stands in. */
-function folderName(subject) {
-    if (typeof subject === 'string')
-        return unscopedName(subject);
-    const path = subject.paths[0] ?? '';
-    return path === '' ? unscopedName(subject.name) : (path.split('/').pop() ?? path);
-}
-function renderTag(format, subject, version) {
-    const name = typeof subject === 'string' ? subject : subject.name;
-    return format
-        .replaceAll('{name}', name)
-        .replaceAll('{unscopedName}', unscopedName(name))
-        .replaceAll('{dir}', folderName(subject))
-        .replaceAll('{version}', version);
-}
-/** A matcher for one component's tags; returns the version a tag carries, or null. */
-function tagMatcher(format, subject) {
-    const [before, after] = renderTag(format, subject, '\u0000').split('\u0000');
-    const pattern = new RegExp(`^${escapeRegExp(before)}([0-9][0-9A-Za-z.+-]*)${escapeRegExp(after)}$`);
-    return (tag) => pattern.exec(tag)?.[1] ?? null;
-}
-
 ;// CONCATENATED MODULE: ./src/versioning/tag-convention.ts
 
 
@@ -26838,6 +30447,7 @@ function inferTagConventions(components, tags) {
         .reduce((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
     const byComponent = new Map();
     const warnings = [];
+    const claimed = claimedPrefixes(components);
     for (const component of components) {
         if (component.tagFormatSource !== 'default') {
             byComponent.set(component.name, { format: component.tagFormat, source: 'configured' });
@@ -26857,6 +30467,10 @@ function inferTagConventions(components, tags) {
             if (seen.has(prefix))
                 continue;
             seen.add(prefix);
+            // `api@1.2.0` is the tag of the component named api, not of a chart in charts/api
+            const owner = claimed.get(prefix);
+            if (owner !== undefined && owner !== component.name)
+                continue;
             const versions = (index.get(prefix) ?? []).filter((v) => isVersionOf(component.scheme, v));
             if (versions.length === 0)
                 continue;
@@ -26880,6 +30494,24 @@ function inferTagConventions(components, tags) {
         .filter((c) => byComponent.get(c.name)?.source === 'inferred')
         .map((c) => c.name);
     return { byComponent, lockstep: lockstep.length >= 2 ? lockstep : [], warnings };
+}
+/**
+ * The tag prefixes a component's own name (or its configured format) spells: another component's
+ * folder or unscoped name that happens to spell the same prefix must not take its tags.
+ */
+function claimedPrefixes(components) {
+    const claimed = new Map();
+    for (const component of components) {
+        const own = ['{name}@{version}', '{name}-v{version}'];
+        if (component.tagFormatSource !== 'default')
+            own.push(component.tagFormat);
+        for (const format of own) {
+            const prefix = renderTag(format, component, '');
+            if (prefix !== '' && prefix !== 'v')
+                claimed.set(prefix, component.name);
+        }
+    }
+    return claimed;
 }
 function ambiguityWarning(component, present, chosen) {
     const listed = present
@@ -26905,6 +30537,99 @@ function withInferredTagFormats(components, tags) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/go/go-module-release-files.ts
+
+
+
+const go_module_release_files_escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** How a dependent's version file names a dependency: a Go module by its module path, anything else by its name. */
+function dependencyKey(components, name) {
+    return components.find((c) => c.name === name)?.goModule?.modulePath ?? name;
+}
+/** Each released Go module whose new major version needs another module path (`/v2` at 2.x). */
+function movedModules(input, next) {
+    const moved = [];
+    for (const component of input.components) {
+        const version = next.get(component.name);
+        const goModule = component.goModule;
+        if (!goModule || version === undefined)
+            continue;
+        const to = goModulePathFor(goModule.modulePath, version);
+        if (to === goModule.modulePath)
+            continue;
+        if (goModule.majorVersionPath !== 'rewrite') {
+            throw configurationError(`${component.name} would be released as ${version}, but its module path ${goModule.modulePath} has no /${to.split('/').pop()}: the go command would not find the new major version.`, {
+                file: component.versionFile ?? 'go.mod',
+                field: 'module',
+                fix: `Change the module path in ${component.versionFile ?? 'go.mod'} to ${to} and the module's imports inside the repository to match, or set \`majorVersionPath: rewrite\` on ${component.name} in relx.config.yaml to have relx do it.`,
+            });
+        }
+        moved.push({ component, from: goModule.modulePath, to, version });
+    }
+    return moved;
+}
+/**
+ * A Go module taken to a new major version: its go.mod declares the new module path, and every
+ * .go file and go.mod of the repository that imports or requires it follows (a module nested
+ * below it, with its own longer path, is left alone). `files` holds the contents planned so far;
+ * the result holds only the files that change.
+ */
+async function planGoModuleFiles(input, next, files) {
+    const moved = movedModules(input, next);
+    const out = new Map();
+    if (moved.length === 0)
+        return out;
+    const read = async (file) => out.get(file) ?? files.get(file) ?? (await input.readFile(file));
+    const otherModules = input.components.flatMap((c) => (c.goModule ? [c.goModule.modulePath] : []));
+    const listed = input.listFiles ? await input.listFiles() : [];
+    for (const { component, from, to, version } of moved) {
+        const goMod = component.versionFile ?? 'go.mod';
+        const own = await read(goMod);
+        if (own !== null)
+            out.set(goMod, updateGoMod(own, { modulePath: to }, goMod));
+        // Below `from`, paths of other modules nested inside it are not this module's.
+        const nested = otherModules.filter((m) => m !== from && m.startsWith(`${from}/`));
+        const rewrite = (match, rest, wrap) => nested.some((m) => `${from}${rest}` === m || `${from}${rest}`.startsWith(`${m}/`))
+            ? match
+            : wrap(`${to}${rest}`);
+        for (const file of listed) {
+            if (file === goMod)
+                continue;
+            const isGoMod = file === 'go.mod' || file.endsWith('/go.mod');
+            if (!file.endsWith('.go') && !isGoMod)
+                continue;
+            const content = await read(file);
+            if (content === null || !content.includes(from))
+                continue;
+            const updated = isGoMod
+                ? content.replace(new RegExp(`(^|[\\s(])${go_module_release_files_escapeRegExp(from)}((?:/[^\\s"]*)?)(?=[\\s"]|$)`, 'gm'), (match, before, rest) => rewrite(match, rest, (p) => `${before}${p}`))
+                : content.replace(new RegExp(`"${go_module_release_files_escapeRegExp(from)}((?:/[^"\\s]*)?)"`, 'g'), (match, rest) => rewrite(match, rest, (p) => `"${p}"`));
+            // A requirement of the moved module names its new major version with its new path.
+            const required = isGoMod ? updateGoMod(updated, { dependencies: { [to]: version } }, file) : updated;
+            if (required !== content && (!isGoMod || goModulePath(required) !== null))
+                out.set(file, required);
+        }
+    }
+    return out;
+}
+/**
+ * Said in the plan, before anything is versioned: a Go module whose next version needs a new
+ * module path that it is not set to rewrite, so `version` will stop.
+ */
+function goMajorVersionWarnings(components, plan) {
+    return plan.components.flatMap((planned) => {
+        const goModule = components.find((c) => c.name === planned.name)?.goModule;
+        if (!goModule || !planned.release || planned.nextVersion === null)
+            return [];
+        const to = goModulePathFor(goModule.modulePath, planned.nextVersion);
+        if (to === goModule.modulePath || goModule.majorVersionPath === 'rewrite')
+            return [];
+        return [
+            `${planned.name} ${planned.nextVersion} needs the module path ${to}, not ${goModule.modulePath}: versioning will stop. Change the module path (and its imports), or set majorVersionPath: rewrite on ${planned.name}.`,
+        ];
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
 
 
@@ -26914,17 +30639,22 @@ function withInferredTagFormats(components, tags) {
  */
 function findLastReleases(components, reachable, all, channel) {
     const result = new Map();
+    // Each component looks only at the tags that start with its format's prefix: with hundreds of
+    // components and thousands of tags, matching every tag against every component dominated planning.
+    const allByName = new SortedTags(all.map((name) => ({ name })));
+    const reachableByName = new SortedTags(reachable);
     for (const component of components) {
         const versionOf = tagMatcher(component.tagFormat, component);
+        const prefix = tagPrefix(component.tagFormat, component);
         const released = [];
-        for (const tag of all) {
+        for (const { name: tag } of allByName.startingWith(prefix)) {
             const version = versionOf(tag);
             if (version !== null && isVersionOf(component.scheme, version))
                 released.push(version);
         }
         let lastStable = null;
         let lastOnChannel = null;
-        for (const { name: tag, commit } of reachable) {
+        for (const { name: tag, commit } of reachableByName.startingWith(prefix)) {
             const version = versionOf(tag);
             if (version === null || !isVersionOf(component.scheme, version))
                 continue;
@@ -26959,6 +30689,30 @@ function findLastReleases(components, reachable, all, channel) {
         result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
     }
     return result;
+}
+/** Tags sorted by name (UTF-16 order, the order `startsWith` agrees with): a prefix is one range. */
+class SortedTags {
+    sorted;
+    constructor(tags) {
+        this.sorted = [...tags].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+    *startingWith(prefix) {
+        let low = 0;
+        let high = this.sorted.length;
+        while (low < high) {
+            const mid = (low + high) >>> 1;
+            if ((this.sorted[mid]?.name ?? '') < prefix)
+                low = mid + 1;
+            else
+                high = mid;
+        }
+        for (let i = low; i < this.sorted.length; i++) {
+            const tag = this.sorted[i];
+            if (!tag.name.startsWith(prefix))
+                return;
+            yield tag;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/release/release-commit.ts
@@ -27561,6 +31315,7 @@ function resolveChannel(branch, channels) {
 
 
 
+
 /**
  * Reads what the plan needs from the repository — config and components, tags, and one streaming
  * `git log` pass that stops once older history cannot change the plan — and decides the plan.
@@ -27707,6 +31462,9 @@ async function planRepositoryRelease(cwd, options) {
     });
     if (branch !== head.branch)
         plan.branch = branch;
+    const goWarnings = goMajorVersionWarnings(components, plan);
+    if (goWarnings.length > 0)
+        plan.warnings = [...(plan.warnings ?? []), ...goWarnings];
     if (options.cacheFile && keep) {
         await writeHistoryIndex(options.cacheFile, {
             format: historyIndexFormat,
@@ -28500,7 +32258,7 @@ var external_zlib_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(externa
 ;// CONCATENATED MODULE: external "node:assert"
 const external_node_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 ;// CONCATENATED MODULE: ./node_modules/tar/dist/esm/index.min.js
-var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:!0})};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof external_node_stream_namespaceObject||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.pipe=="function"&&s.pipe!==external_node_stream_namespaceObject.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain)}unpipe(){this.dest.removeListener("drain",this.ondrain)}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end()}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe()}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors)}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends external_node_events_.EventEmitter{[g]=!1;[Qt]=!1;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=!1;[nt]=!1;[De]=!1;[Ne]=!1;[qt]=null;[_]=0;[S]=!1;[Jt];[Ce]=!1;[Rt]=0;[C]=!1;writable=!0;readable=!0;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=!0,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=!1):(this[L]=!1,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new external_node_string_decoder_namespaceObject.StringDecoder(this[z]):null,e&&e.debugExposeBuffer===!0&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===!0&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()))}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t}[xi](){this[Ce]=!0,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason)}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return!1;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),!0;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=!1,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else{let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t)}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=!0,this.writable=!1,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=!0),this[Qt]=!1,this[g]=!0,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"))}resume(){return this[Bt]()}pause(){this[g]=!1,this[Qt]=!0,this[C]=!1}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t)}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=!1){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain")}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=!1;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=!1:e.end=e.end!==!1,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=!1),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe())}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=!1,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt])}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=!1)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return(t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=!1)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=!0,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=!1)}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return!1;if(t==="data")return!this[L]&&!i?!1:this[Z]?(jt(()=>this[Oi](i)),!0):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=!0,!this[nt]&&!this[S])return!1;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):!1;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===!1&&this.pause();let e=this[C]?!1:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?!1:(this[nt]=!0,this.readable=!1,this[Z]?(jt(()=>this[Ti]()),!0):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e)}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length)}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t())})}[Symbol.asyncIterator](){this[C]=!1;let t=!1,e=async()=>(this.pause(),t=!0,{value:void 0,done:!0});return{next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:!1,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d)},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]})},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:!0,value:void 0})},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a)})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=!1;let t=!1,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=!0,{done:!0,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:!1,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=!0,this[C]=!0,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=external_fs_.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=!1;[m];[U];[Ci];[j]=!1;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=!0,this.writable=!1,typeof t!="string")throw new TypeError("path must be a string");this[bt]=!1,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=!1,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0,typeof this[m]=="number"?this[zt]():this[at]()}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[at](){external_fs_.open(this[U],"r",(t,e)=>this[Ht](t,e))}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]())}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=!0;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));external_fs_.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r))}}[Ii](t,e,i){this[j]=!1,t?this[Ut](t):this[ki](e,i)&&this[zt]()}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}[Ut](t){this[j]=!0,this[H](),this.emit("error",t)}[ki](t,e){let i=!1;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=!1,this[H](),super.end()),i}emit(t,...e){switch(t){case"prefinish":case"finish":return!1;case"drain":return typeof this[m]=="number"&&this[zt](),!1;case"error":return this[bt]?!1:(this[bt]=!0,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[at](){let t=!0;try{this[Ht](null,external_fs_.openSync(this[U],"r")),t=!1}finally{t&&this[H]()}}[zt](){let t=!0;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:external_fs_.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1}t=!1}finally{t&&this[H]()}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}},et=class extends external_events_namespaceObject{readable=!1;writable=!0;[bt]=!1;[gt]=!1;[te]=!1;[Y]=[];[ke]=!1;[U];[ie];[ht];[m];[Me];[tt];[Ni]=!1;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[at]()}emit(t,...e){if(t==="error"){if(this[bt])return!1;this[bt]=!0}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=!0,this.emit("error",t)}[at](){external_fs_.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e))}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]())}end(t,e){return t&&this.write(t,e),this[te]=!0,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),!1):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=!0,!1):(this[gt]=!0,this[ve](t),!0)}[ve](t){external_fs_.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i))}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=!1,this[te]&&!this[Ni]?(this[Ni]=!0,this[H](),this.emit("finish")):this[ke]&&(this[ke]=!1,this.emit("drain"))))}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else{let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i))}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}},Wt=class extends et{[at](){let t;if(this[Me]&&this[tt]==="r+")try{t=external_fs_.openSync(this[U],this[tt],this[ie])}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[at]();throw e}else t=external_fs_.openSync(this[U],this[tt],this[ie]);this[Ht](null,t)}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}[ve](t){let e=!0;try{this[Pt](null,external_fs_.writeSync(this[m],t,0,t.length,this[ot])),e=!1}finally{if(e)try{this[H]()}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return{};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i}return t.chmod===void 0&&t.noChmod===!1&&(t.chmod=!0),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=external_zlib_namespaceObject.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=external_buffer_.Buffer.concat,zs=Object.getOwnPropertyDescriptor(external_buffer_.Buffer,"concat"),nn=s=>s,Bi=zs?.writable===!0||zs?.set!==void 0?s=>{external_buffer_.Buffer.concat=s?nn:rn}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor)}get name(){return"ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=!1;#i=!1;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof external_zlib_namespaceObject_0[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new external_zlib_namespaceObject_0[e](t)}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=!0,this.close(),this.emit("error",i))},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close)}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"))}reset(){if(!this.#t)return external_assert_namespaceObject(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(external_buffer_.Buffer.alloc(0),{[Pi]:t})))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=!0,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=external_buffer_.Buffer.from(t,e)),this.#t)return;external_assert_namespaceObject(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(!0);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1)}catch(l){Bi(!1),this.#o(new Gt(l,this.write))}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"))}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](external_buffer_.Buffer.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c])}else a=this[Tt](external_buffer_.Buffer.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),external_assert_namespaceObject(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.()};try{this.handle.params(t,e)}finally{this.handle.flush=i}this.handle&&(this.#t=t,this.#i=e)}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable}[Tt](t){return this.#t?(this.#t=!1,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip")}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e)}},We=class extends He{constructor(t){super(t,"BrotliCompress")}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress")}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e)}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress")}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress")}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256)},an=(s,t)=>{t[0]=255;var e=!1;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=!0,t[i-1]=Gs(r))}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=!1,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=!0,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1))}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1))}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=!1;needPax=!1;nullBlock=!1;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t)}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,!0),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path}else{let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12)}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=!0)}#i(t,e=!1){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))))}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=!0,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=external_node_path_.posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,!1];else{r=external_node_path_.posix.dirname(i),i=external_node_path_.posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,!1]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,!0]:(i=external_node_path_.posix.join(external_node_path_.posix.basename(r),i),r=external_node_path_.posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",!0])}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?!1:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),!0):(yn(s,t,e,i),!1),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?!1:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?!1:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=!1){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+(0,external_node_path_.basename)(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return"";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
+var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:!0})};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof external_node_stream_namespaceObject||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.pipe=="function"&&s.pipe!==external_node_stream_namespaceObject.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain)}unpipe(){this.dest.removeListener("drain",this.ondrain)}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end()}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe()}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors)}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends external_node_events_.EventEmitter{[g]=!1;[Qt]=!1;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=!1;[nt]=!1;[De]=!1;[Ne]=!1;[qt]=null;[_]=0;[S]=!1;[Jt];[Ce]=!1;[Rt]=0;[C]=!1;writable=!0;readable=!0;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=!0,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=!1):(this[L]=!1,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new external_node_string_decoder_namespaceObject.StringDecoder(this[z]):null,e&&e.debugExposeBuffer===!0&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===!0&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()))}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t}[xi](){this[Ce]=!0,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason)}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return!1;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),!0;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=!1,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else{let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t)}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=!0,this.writable=!1,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=!0),this[Qt]=!1,this[g]=!0,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"))}resume(){return this[Bt]()}pause(){this[g]=!1,this[Qt]=!0,this[C]=!1}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t)}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=!1){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain")}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=!1;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=!1:e.end=e.end!==!1,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=!1),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe())}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=!1,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt])}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=!1)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return(t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=!1)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=!0,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=!1)}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return!1;if(t==="data")return!this[L]&&!i?!1:this[Z]?(jt(()=>this[Oi](i)),!0):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=!0,!this[nt]&&!this[S])return!1;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):!1;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===!1&&this.pause();let e=this[C]?!1:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?!1:(this[nt]=!0,this.readable=!1,this[Z]?(jt(()=>this[Ti]()),!0):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e)}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length)}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t())})}[Symbol.asyncIterator](){this[C]=!1;let t=!1,e=async()=>(this.pause(),t=!0,{value:void 0,done:!0});return{next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:!1,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d)},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]})},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:!0,value:void 0})},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a)})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=!1;let t=!1,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=!0,{done:!0,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:!1,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=!0,this[C]=!0,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=external_fs_.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),index_min_at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=!1;[m];[U];[Ci];[j]=!1;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=!0,this.writable=!1,typeof t!="string")throw new TypeError("path must be a string");this[bt]=!1,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=!1,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0,typeof this[m]=="number"?this[zt]():this[index_min_at]()}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[index_min_at](){external_fs_.open(this[U],"r",(t,e)=>this[Ht](t,e))}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]())}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=!0;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));external_fs_.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r))}}[Ii](t,e,i){this[j]=!1,t?this[Ut](t):this[ki](e,i)&&this[zt]()}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}[Ut](t){this[j]=!0,this[H](),this.emit("error",t)}[ki](t,e){let i=!1;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=!1,this[H](),super.end()),i}emit(t,...e){switch(t){case"prefinish":case"finish":return!1;case"drain":return typeof this[m]=="number"&&this[zt](),!1;case"error":return this[bt]?!1:(this[bt]=!0,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[index_min_at](){let t=!0;try{this[Ht](null,external_fs_.openSync(this[U],"r")),t=!1}finally{t&&this[H]()}}[zt](){let t=!0;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:external_fs_.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1}t=!1}finally{t&&this[H]()}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}},et=class extends external_events_namespaceObject{readable=!1;writable=!0;[bt]=!1;[gt]=!1;[te]=!1;[Y]=[];[ke]=!1;[U];[ie];[ht];[m];[Me];[tt];[Ni]=!1;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[index_min_at]()}emit(t,...e){if(t==="error"){if(this[bt])return!1;this[bt]=!0}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=!0,this.emit("error",t)}[index_min_at](){external_fs_.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e))}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[index_min_at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]())}end(t,e){return t&&this.write(t,e),this[te]=!0,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),!1):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=!0,!1):(this[gt]=!0,this[ve](t),!0)}[ve](t){external_fs_.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i))}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=!1,this[te]&&!this[Ni]?(this[Ni]=!0,this[H](),this.emit("finish")):this[ke]&&(this[ke]=!1,this.emit("drain"))))}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else{let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i))}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}},Wt=class extends et{[index_min_at](){let t;if(this[Me]&&this[tt]==="r+")try{t=external_fs_.openSync(this[U],this[tt],this[ie])}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[index_min_at]();throw e}else t=external_fs_.openSync(this[U],this[tt],this[ie]);this[Ht](null,t)}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}[ve](t){let e=!0;try{this[Pt](null,external_fs_.writeSync(this[m],t,0,t.length,this[ot])),e=!1}finally{if(e)try{this[H]()}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return{};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i}return t.chmod===void 0&&t.noChmod===!1&&(t.chmod=!0),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=external_zlib_namespaceObject.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=external_buffer_.Buffer.concat,zs=Object.getOwnPropertyDescriptor(external_buffer_.Buffer,"concat"),nn=s=>s,Bi=zs?.writable===!0||zs?.set!==void 0?s=>{external_buffer_.Buffer.concat=s?nn:rn}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor)}get name(){return"ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=!1;#i=!1;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof external_zlib_namespaceObject_0[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new external_zlib_namespaceObject_0[e](t)}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=!0,this.close(),this.emit("error",i))},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close)}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"))}reset(){if(!this.#t)return external_assert_namespaceObject(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(external_buffer_.Buffer.alloc(0),{[Pi]:t})))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=!0,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=external_buffer_.Buffer.from(t,e)),this.#t)return;external_assert_namespaceObject(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(!0);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1)}catch(l){Bi(!1),this.#o(new Gt(l,this.write))}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"))}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](external_buffer_.Buffer.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c])}else a=this[Tt](external_buffer_.Buffer.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),external_assert_namespaceObject(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.()};try{this.handle.params(t,e)}finally{this.handle.flush=i}this.handle&&(this.#t=t,this.#i=e)}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable}[Tt](t){return this.#t?(this.#t=!1,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip")}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e)}},We=class extends He{constructor(t){super(t,"BrotliCompress")}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress")}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e)}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress")}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress")}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256)},an=(s,t)=>{t[0]=255;var e=!1;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=!0,t[i-1]=Gs(r))}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=!1,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=!0,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1))}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1))}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=!1;needPax=!1;nullBlock=!1;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t)}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,!0),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path}else{let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12)}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=!0)}#i(t,e=!1){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))))}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=!0,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=external_node_path_.posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,!1];else{r=external_node_path_.posix.dirname(i),i=external_node_path_.posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,!1]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,!0]:(i=external_node_path_.posix.join(external_node_path_.posix.basename(r),i),r=external_node_path_.posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",!0])}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?!1:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),!0):(yn(s,t,e,i),!1),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?!1:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?!1:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=!1){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+(0,external_node_path_.basename)(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return"";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
 `,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=!1){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
 `).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case"path":case"linkpath":case"type":case"charset":case"comment":case"gname":case"uname":s[n]=o;break;case"ctime":case"atime":case"mtime":s[n]=new Date(Number(o)*1e3);break;case"size":let h=+o;h>=0&&(s[n]=h);break;case"gid":case"uid":case"dev":case"ino":case"nlink":case"mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=!1;ignore=!1;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=!1;absolute;unsupported=!1;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case"File":case"OldFile":case"Link":case"SymbolicLink":case"CharacterDevice":case"BlockDevice":case"Directory":case"FIFO":case"ContiguousFile":case"GNUDumpDir":break;case"NextFileHasLongLinkpath":case"NextFileHasLongPath":case"OldGnuLongPath":case"GlobalExtendedHeader":case"ExtendedHeader":case"OldExtendedHeader":this.meta=!0;break;default:this.ignore=!0}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,!0)}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?!0:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=!1){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))))}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==!1?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i))};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>!0,rt=class extends external_events_namespaceObject.EventEmitter{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=!0;readable=!1;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=!1;[w];[$]=!1;[It];[je]=!1;[ti]=!1;[Yt]=!1;[ae]=!1;[Yi]=!1;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===!1)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format")}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end")}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:!1;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?!0:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry)}warn(t,e,i={}){Dt(this,t,e,i)}[Vs](t,e){this[It]===void 0&&(this[It]=!1);let i;try{i=new F(t,e,this[V],this[he])}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=!0,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=!0,this[At]("nullBlock"));else if(this[je]=!1,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else{let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else{let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=!0)};n.on("end",o)}else this[It]=!0;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=!0,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())))}}}[$s](){queueMicrotask(()=>this.emit("close"))}[Zs](t){let e=!0;if(!t)this[it]=void 0,e=!1;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r)}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=!1);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"))}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return!this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i])}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case"ExtendedHeader":case"OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],!1);break;case"GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],!0);break;case"NextFileHasLongPath":case"OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case"NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>!0,e.end=()=>e,e.emit=()=>!1,e.destroy?.()}this[$]=!0,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:!1})}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),!1):!0}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),!1;if((this[w]===void 0||this.brotli===void 0&&this[w]===!1)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),!0;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=!1);let o=!1;if(this[w]===!1&&this.zstd!==!1){o=!0;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=!1;break}}let h=this.brotli===void 0&&!o;if(this[w]===!1&&h)if(t.length<512)if(this[ut])this.brotli=!0;else return this[p]=t,i?.(),!0;else try{new F(t.subarray(0,512)),this.brotli=!1}catch{this.brotli=!0}if(this[w]===void 0||this[w]===!1&&(this.brotli||o)){let a=this[ut];this[ut]=!1,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c)}),this[w].on("error",c=>{this[$]||this.abort(c)}),this[w].on("end",()=>{this[ut]=!0,this[Xe]()}),this[Yt]=!0,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=!1,i?.(),l}}this[Yt]=!0,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=!1;let n=this[st].length>0?!1:this[it]?this[it].flowing:!0;return!n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t)}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=!0;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end()}this[At](Je)}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=!0,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e)}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e)}this[ae]=!1}(!this[p]||this[ut])&&this[Qe]()}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case"begin":case"header":this[Vs](t,e),e+=512;break;case"ignore":case"body":e+=this[Ki](t,e);break;case"meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=!0,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume()}:e=>e.resume()},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),!0])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,!1),!1;let l=h||(0,external_path_namespaceObject.parse)(o).root||".",c;if(o===l)c=!1;else{let d=e.get(o);c=d!==void 0?d:n((0,external_path_namespaceObject.dirname)(o),l,a+1)}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o))},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=external_node_fs_.openSync(e,"r");let r=external_node_fs_.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=external_node_fs_.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h))}else{let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=external_node_fs_.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a))}t.end()}}finally{if(typeof i=="number")try{external_node_fs_.closeSync(i)}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),external_node_fs_.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s)});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=external_node_path_.win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s)}return[t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=!1;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=!1;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o)}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||external_path_namespaceObject.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]()}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=!0),super.emit(t,...e)}[ss](){external_fs_.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e)})}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]()}[tr](){switch(this.type){case"File":return this[er]();case"Directory":return this[ir]();case"SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t)}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end()}[is](){external_fs_.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e)})}[ns](t){this.linkpath=f(t),this[fe](),this.end()}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(external_path_namespaceObject.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end()}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute)}if(this[fe](),this.stat.size===0)return this.end();this[os]()}[os](){external_fs_.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e)})}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]()}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");external_fs_.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h)})}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.close(this.fd,t)}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]())}[as](t){this.once("drain",t)}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]()}},ni=class extends de{sync=!0;[ss](){this[si](external_fs_.lstatSync(this.absolute))}[is](){this[ns](external_fs_.readlinkSync(this.absolute))}[os](){this[hs](external_fs_.openSync(this.absolute,"r"))}[ii](){let t=!0;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=external_fs_.readSync(e,i,r,n,o);this[rs](h),t=!1}finally{if(t)try{this[pt](()=>{})}catch{}}}[as](t){t()}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.closeSync(this.fd),t()}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=!1;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h)}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this)}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e)}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0}};var pi=class{path;absolute;entry;stat;readdir;pending=!1;pendingLink=!1;ignore=!1;piped=!1;constructor(t,e){this.path=t||"./",this.absolute=e}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=!1;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=!1;[me]=!1;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=!0),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume())}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>!0,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=!1,this[me]=!1}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=!0,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else{let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i)}this[Ft]()}[ci](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]()}[ds](t){t.pending=!0,this[G]+=1;let e=this.follow?"stat":"lstat";external_fs_[e](t.absolute,(i,r)=>{t.pending=!1,this[G]-=1,i?this.emit("error",i):this[li](t,r)})}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=!0;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else{let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=!0,t.pending=!0}this[Ft]()}[us](t){t.pending=!0,this[G]+=1,external_fs_.readdir(t.absolute,(e,i)=>{if(t.pending=!1,this[G]-=1,e)return this.emit("error",e);this[fi](t,i)})}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]()}[Ft](){if(!this[Ee]){this[Ee]=!0;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e}this[Ee]=!1,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()))}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=!1,this[ai](n)}}this[Ft]()}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=!1,t.pendingLink=!1),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t)}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=!0;return}t===this[Et]&&!t.piped&&this[di](t)}}}[cs](t){return{onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e)}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume()}[di](t){t.piped=!0,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause()}):e.on("data",r=>{super.write(r)||e.pause()})}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i)}},kt=class extends wt{sync=!0;constructor(t){super(t),this[ui]=ni}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,external_fs_[e](t.absolute))}[us](t){this[fi](t,external_fs_.readdirSync(t.absolute))}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r)}):e.on("data",r=>{super[lr](r)})}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t)},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o)});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>{s.add(i)}}):s.add(e);s.end()},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e},Qn=K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=external_fs_.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||external_fs_.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return external_node_fs_.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{external_node_fs_.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null)})},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(external_node_path_.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=external_node_path_.resolve(s,t.name);Ei(o,e,i,r)});else{let n=external_node_path_.resolve(s,t.name);Ei(n,e,i,r)}},Es=(s,t,e,i)=>{external_node_fs_.readdir(s,{withFileTypes:!0},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a)})},so=(s,t,e,i)=>{t.isDirectory()&&ws(external_node_path_.resolve(s,t.name),e,i),ps(external_node_path_.resolve(s,t.name),e,i)},ws=(s,t,e)=>{let i;try{i=external_node_fs_.readdirSync(s,{withFileTypes:!0})}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e}get name(){return"CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e}get name(){return"SymlinkError"}};var no=(s,t)=>{external_node_fs_.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e)})},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?external_node_fs_.chmod(s,r,e):e()};if(s===d)return no(s,y);if(l)return promises_namespaceObject.mkdir(s,{mode:r,recursive:!0}).then(E=>y(null,E??void 0),y);let D=f(external_node_path_.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y)},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(external_node_path_.resolve(s+"/"+h));external_node_fs_.mkdir(a,e,br(a,t,e,i,r,n,o))},br=(s,t,e,i,r,n,o)=>h=>{h?external_node_fs_.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)external_node_fs_.unlink(s,c=>{if(c)return o(c);external_node_fs_.mkdir(s,e,br(s,t,e,i,r,n,o))});else{if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h)}}):(n=n||s,Ss(s,t,e,i,r,n,o))},oo=s=>{let t=!1,e;try{t=external_node_fs_.statSync(s).isDirectory()}catch(i){e=i?.code}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&external_node_fs_.chmodSync(s,i)};if(s===c)return oo(c),d();if(a)return d(external_node_fs_.mkdirSync(s,{mode:i,recursive:!0})??void 0);let T=f(external_node_path_.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(external_node_path_.resolve(x));try{external_node_fs_.mkdirSync(x,i),D=D||x}catch{let Le=external_node_fs_.lstatSync(x);if(Le.isDirectory())continue;if(l){external_node_fs_.unlinkSync(x),external_node_fs_.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=(0,external_node_path_.join)(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt((0,external_node_path_.join)(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e])}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else{let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]))}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return{paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?!1:(this.#s.add(t),t(()=>this.#e(t)),!0)}#e(t){if(!this.#s.has(t))return!1;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l)}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l)}else a.delete(t)}return this.#s.delete(t),n.forEach(o=>this.#r(o)),!0}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return external_node_fs_.unlink(s,t);let e=s+".DELETE."+(0,external_node_crypto_namespaceObject.randomBytes)(16).toString("hex");external_node_fs_.rename(s,e,i=>{if(i)return t(i);external_node_fs_.unlink(e,t)})},po=s=>{if(!Te)return external_node_fs_.unlinkSync(s);let t=s+".DELETE."+(0,external_node_crypto_namespaceObject.randomBytes)(16).toString("hex");external_node_fs_.renameSync(s,t),external_node_fs_.unlinkSync(t)},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=!1;[Oe]=!1;[Ri]=0;reservations=new yi;transform;writable=!0;readable=!1;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=!0,this[bs]()},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=!0}else this.uid=void 0,this.gid=void 0,this.setOwner=!1;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===!0,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(external_node_path_.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e))}warn(t,e,i={}){return(t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=!1),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"))}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return!0;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),!1;let a=external_node_path_.posix.dirname(t.path),l=external_node_path_.posix.normalize(external_node_path_.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),!1}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),!0}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return!1;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return!1}i.splice(0,this.strip),t.path=i.join("/")}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),!1;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return!1;if(t.absolute=external_node_path_.isAbsolute(t.path)?f(external_node_path_.resolve(t.path)):f(external_node_path_.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),!1;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return!1;if(this.win32){let{root:r}=external_node_path_.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=external_node_path_.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length))}return!0}[Dr](t){if(!this[Fr](t))return t.resume();switch(external_node_assert_namespaceObject.equal(typeof t.absolute,"string"),t.type){case"Directory":case"GNUDumpDir":t.mode&&(t.mode=t.mode|448);case"File":case"OldFile":case"ContiguousFile":case"Link":case"SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume())}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i)}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:!1});r.on("error",a=>{r.fd&&external_node_fs_.close(r.fd,()=>{}),r.write=()=>!0,this[O](a,t),e()});let n=1,o=a=>{if(a){r.fd&&external_node_fs_.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&external_node_fs_.close(r.fd,l=>{l?this[O](l,t):this[$t](),e()})};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;external_node_fs_.futimes(l,c,d,y=>y?external_node_fs_.utimes(a,c,d,T=>o(T&&y)):o())}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&external_node_fs_.fchown(l,c,d,y=>y?external_node_fs_.chown(a,c,d,T=>o(T&&y)):o())}o()});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e()}),t.pipe(h)),h.pipe(r)}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume())};t.mtime&&!this.noMtime&&(n++,external_node_fs_.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,external_node_fs_.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o()})}[Cr](t){t.unsupported=!0,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume()}[Ar](t,e){let i=f(external_node_path_.relative(this.cwd,external_node_path_.resolve(external_node_path_.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e()})}[Ir](t,e){let i=f(external_node_path_.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e()})}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=external_node_path_.resolve(e,o);external_node_fs_.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,external_node_path_.resolve(h,i.join("/"))));this[Re](t,h,i,r,n)})}[kr](){this[Ri]++}[$t](){this[Ri]--,this[bs]()}[Ls](t){this[$t](),t.resume()}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i))}[Nr](t,e){let i=h=>{e(h)},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=!0,n()})},n=()=>{if(t.absolute!==this.cwd){let h=f(external_node_path_.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o()})}o()},o=()=>{external_node_fs_.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?external_node_fs_.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return external_node_fs_.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i))})};this[Oe]?n():r()}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case"File":case"OldFile":case"ContiguousFile":return this[Ts](e,i);case"Link":return this[Ir](e,i);case"SymbolicLink":return this[Ar](e,i);case"Directory":case"GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){external_node_fs_[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r()})}},ye=s=>{try{return[null,s()]}catch(t){return[t,null]}},xe=class extends Xt{sync=!0;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=!0}if(t.absolute!==this.cwd){let n=f(external_node_path_.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>external_node_fs_.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{external_node_fs_.chmodSync(String(t.absolute),Number(t.mode))}):[];return this[P](h,t)}let[n]=ye(()=>external_node_fs_.rmdirSync(String(t.absolute)));this[P](n,t)}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{external_node_fs_.closeSync(n)}catch(l){a=l}(h||a)&&this[O](h||a,t),e()},n;try{n=external_node_fs_.openSync(String(t.absolute),ms(t.size),i)}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{external_node_fs_.writeSync(n,h,0,h.length)}catch(a){r(a)}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{external_node_fs_.futimesSync(n,a,l)}catch(c){try{external_node_fs_.utimesSync(String(t.absolute),a,l)}catch{h=c}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{external_node_fs_.fchownSync(n,Number(a),Number(l))}catch(c){try{external_node_fs_.chownSync(String(t.absolute),Number(a),Number(l))}catch{h=h||c}}}r(h)})}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{external_node_fs_.utimesSync(String(t.absolute),t.atime||new Date,t.mtime)}catch{}if(this[ge](t))try{external_node_fs_.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)))}catch{}e(),t.resume()}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=external_node_path_.resolve(o,h);let[a,l]=ye(()=>external_node_fs_.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,external_node_path_.resolve(e,i.join("/"))))}r()}[gi](t,e,i,r){let n=`${i}Sync`;try{external_node_fs_[n](e,String(t.absolute)),r(),t.resume()}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=external_node_fs_.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t)},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),external_node_fs_.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},So=K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t)});var yo=(s,t)=>{let e=new kt(s),i=!0,r,n;try{try{r=external_node_fs_.openSync(s.file,"r+")}catch(a){if(a?.code==="ENOENT")r=external_node_fs_.openSync(s.file,"w+");else throw a}let o=external_node_fs_.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=external_node_fs_.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime)}i=!1,Ro(s,e,n,r,t)}finally{if(i)try{external_node_fs_.closeSync(r)}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r)},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?external_node_fs_.close(n,E=>h(T)):h(null,D)},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return external_node_fs_.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,external_node_fs_.read(n,d,0,512,l,y)};external_node_fs_.read(n,d,0,512,l,y)};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",external_node_fs_.open(s.file,h,a);if(l||!c)return o(l);external_node_fs_.fstat(c,(d,y)=>{if(d)return external_node_fs_.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t)})})};external_node_fs_.open(s.file,h,a)})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e);s.end()},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});var Oo=K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s)}),To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0))};
 //# sourceMappingURL=index.min.js.map
@@ -28697,6 +32455,431 @@ async function pushImage(source, client, repository, tag, onProgress = () => { }
     return { reference, digest: root.digest, skipped: false };
 }
 
+;// CONCATENATED MODULE: ./src/go/module-checksum.ts
+
+
+
+
+/**
+ * Go's dirhash "h1:" (golang.org/x/mod/sumdb/dirhash Hash1): SHA-256 over the sorted lines
+ * `<hex sha256 of the file>  <name>\n`, base64. What go.sum and the checksum database record.
+ */
+function hash1(files) {
+    const lines = files
+        .map((f) => {
+        if (f.name.includes('\n'))
+            throw new Error(`dirhash: file name with a newline: ${JSON.stringify(f.name)}`);
+        return { name: f.name, line: `${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(f.content).digest('hex')}  ${f.name}\n` };
+    })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const summary = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    for (const { line } of lines)
+        summary.update(line);
+    return `h1:${summary.digest('base64')}`;
+}
+/** A path in a vendor folder's package (vendor/modules.txt itself stays), as modzip leaves out. */
+function isVendoredPackage(path) {
+    const at = path.startsWith('vendor/') ? 'vendor/'.length : path.indexOf('/vendor/') + '/vendor/'.length;
+    if (!path.startsWith('vendor/') && !path.includes('/vendor/'))
+        return false;
+    return path.slice(at).includes('/');
+}
+/**
+ * The files of the module zip Go makes from a tagged tree (cmd/go's modfetch over `git archive`,
+ * then golang.org/x/mod/zip): regular files below the module's folder, without nested modules
+ * (folders with their own go.mod) and vendored packages; the repository's LICENSE when the module
+ * in a folder has none. Symbolic links and submodules are not files of a module.
+ */
+function moduleZipEntries(entries, folder) {
+    const prefix = folder === '' ? '' : `${folder}/`;
+    const inside = entries
+        .filter((e) => e.path.startsWith(prefix))
+        .map((e) => ({ ...e, zipPath: e.path.slice(prefix.length) }));
+    const nested = inside
+        .filter((e) => e.zipPath !== 'go.mod' && e.zipPath.endsWith('/go.mod'))
+        .map((e) => e.zipPath.slice(0, -'go.mod'.length));
+    const files = inside.filter((e) => (e.mode === '100644' || e.mode === '100755') &&
+        !nested.some((dir) => e.zipPath.startsWith(dir)) &&
+        !isVendoredPackage(e.zipPath));
+    if (folder !== '' && !files.some((f) => f.zipPath === 'LICENSE')) {
+        const license = entries.find((e) => e.path === 'LICENSE' && (e.mode === '100644' || e.mode === '100755'));
+        if (license)
+            files.push({ ...license, zipPath: 'LICENSE' });
+    }
+    return files;
+}
+/** Blob contents for these object ids, through one `git cat-file --batch`. */
+function module_checksum_readBlobs(cwd, shas) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        const chunks = [];
+        let stderr = '';
+        child.stdout.on('data', (c) => chunks.push(c));
+        child.stderr.on('data', (c) => (stderr += c.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => {
+            if (code !== 0)
+                return reject(new Error(`git cat-file --batch failed (exit ${code}): ${stderr.trim()}`));
+            const out = Buffer.concat(chunks);
+            const blobs = [];
+            let at = 0;
+            for (const sha of shas) {
+                const newline = out.indexOf(10, at);
+                const header = out.subarray(at, newline).toString('utf8').split(' ');
+                if (header[0] !== sha || header[1] !== 'blob') {
+                    return reject(new Error(`git cat-file: expected blob ${sha}, got ${header.join(' ')}`));
+                }
+                const size = Number(header[2]);
+                blobs.push(out.subarray(newline + 1, newline + 1 + size));
+                at = newline + 1 + size + 1;
+            }
+            resolve(blobs);
+        });
+        child.stdin.end(shas.map((s) => `${s}\n`).join(''));
+    });
+}
+/**
+ * The h1: checksums of module `modulePath` at `version`, from the tree of `commit` (its tag):
+ * the files read with one `git ls-tree -r` and one `git cat-file --batch`.
+ */
+async function goModuleChecksum(cwd, options) {
+    const listing = await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', options.commit]);
+    const entries = listing
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => {
+        const tab = line.indexOf('\t');
+        const [mode = '', , sha = ''] = line.slice(0, tab).split(' ');
+        return { mode, sha, path: line.slice(tab + 1) };
+    });
+    const files = moduleZipEntries(entries, options.folder);
+    const goMod = files.find((f) => f.zipPath === 'go.mod');
+    if (!goMod) {
+        throw configurationError(`${options.folder || 'The repository root'} has no go.mod at ${options.commit.slice(0, 12)}.`, {
+            file: options.folder ? `${options.folder}/go.mod` : 'go.mod',
+            fix: 'Tag a commit where the module has its go.mod.',
+        });
+    }
+    const blobs = await module_checksum_readBlobs(cwd, files.map((f) => f.sha));
+    const base = `${options.modulePath}@${options.version}`;
+    const moduleFiles = files.map((f, i) => ({ name: `${base}/${f.zipPath}`, content: blobs[i] }));
+    const goModContent = moduleFiles.find((f) => f.name === `${base}/go.mod`)?.content ?? Buffer.alloc(0);
+    // cmd/go hashes go.mod alone under the bare name `go.mod`.
+    return { sum: hash1(moduleFiles), goModSum: hash1([{ name: 'go.mod', content: goModContent }]) };
+}
+
+;// CONCATENATED MODULE: ./src/go/go-module-publish.ts
+
+
+
+
+
+
+/**
+ * A released Go module, pinned as the go command will see it: its module path at `v<version>`,
+ * the commit its tag points at, and the h1: checksum of that tree. The tag must exist (the
+ * version step made it); the go command serves the module from it.
+ */
+function goModuleTask(root, component, version) {
+    const folder = component.paths[0] ?? '';
+    const modulePath = component.goModule?.modulePath ?? '';
+    const tag = renderTag(goTagFormat(folder), component, version);
+    const reference = `${modulePath}@${goVersion(version)}`;
+    let pinned = null;
+    const pin = () => (pinned ??= (async () => {
+        const commit = await run_git_runGit(root, ['rev-parse', '--verify', '-q', `refs/tags/${tag}^{commit}`]).then((out) => out.trim(), () => {
+            throw relx_error_inputError(`${component.name} ${version} has no tag ${tag}.`, {
+                field: 'tag',
+                fix: 'Version and tag the release first (bump-version, `relx version`), and fetch its tags (fetch-depth: 0).',
+            });
+        });
+        const { sum } = await goModuleChecksum(root, {
+            commit,
+            folder,
+            modulePath,
+            version: goVersion(version),
+        });
+        return { digest: sum, commit };
+    })());
+    return {
+        component,
+        kind: 'go-module',
+        version,
+        reference,
+        check: async () => {
+            await pin();
+            return 'absent';
+        },
+        publish: async () => ({ reference, ...(await pin()) }),
+        pin,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/release-assets/release-assets.ts
+
+
+
+
+
+const checksumsFileName = 'checksums.txt';
+const release_assets_sha256 = (content) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex')}`;
+/** Every file under `root` matching one of `globs` (`dist/cli-*`, `out/**\/*.tar.gz`), by its file name. */
+async function collectReleaseAssets(root, globs) {
+    const patterns = globs.map(globToRegExp);
+    const found = new Map();
+    const walk = async (dir) => {
+        for (const entry of await (0,promises_namespaceObject.readdir)((0,external_node_path_.join)(root, dir), { withFileTypes: true }).catch(() => [])) {
+            const path = dir ? `${dir}/${entry.name}` : entry.name;
+            if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules')
+                await walk(path);
+            else if (entry.isFile() && patterns.some((p) => p.test(path))) {
+                const other = found.get(entry.name);
+                if (other) {
+                    throw configurationError(`Two release assets are named ${entry.name}: ${other} and ${path}.`, {
+                        field: 'assets',
+                        fix: 'Give each file CI builds its own name (e.g. with the platform in it): assets are attached by name.',
+                    });
+                }
+                if (entry.name === checksumsFileName)
+                    continue;
+                found.set(entry.name, path);
+            }
+        }
+    };
+    await walk('');
+    if (found.size === 0) {
+        throw configurationError(`No file matches the release assets ${globs.map((g) => `"${g}"`).join(', ')}.`, {
+            field: 'assets',
+            fix: 'Build the assets before this step, or correct the globs (relative to the repository root).',
+        });
+    }
+    const assets = [];
+    for (const [name, path] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const content = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path));
+        assets.push({ name, content, digest: release_assets_sha256(content) });
+    }
+    return assets;
+}
+/** `checksums.txt` as `sha256sum` and GoReleaser write it: `<hex>  <name>` per line, sorted by name. */
+function renderChecksums(assets) {
+    return [...assets]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((a) => `${a.digest.replace(/^sha256:/, '')}  ${a.name}\n`)
+        .join('');
+}
+/** The assets with the checksums file that lists them. */
+function withChecksums(assets) {
+    const content = Buffer.from(renderChecksums(assets));
+    return [...assets, { name: checksumsFileName, content, digest: release_assets_sha256(content) }];
+}
+/**
+ * What a (re-)run uploads: the assets the release lacks. One of the same name with other content
+ * (or no digest to compare) stops the run before anything is uploaded: a published asset never
+ * changes. Pure.
+ */
+function planAssetUploads(assets, existing, tag) {
+    const byName = new Map(existing.map((e) => [e.name, e]));
+    const conflicts = [];
+    const plan = { upload: [], present: [] };
+    for (const asset of assets) {
+        const there = byName.get(asset.name);
+        if (!there)
+            plan.upload.push(asset);
+        else if (there.digest === asset.digest)
+            plan.present.push(asset);
+        else
+            conflicts.push(`${asset.name} is on release ${tag} with ${there.digest ?? 'an unknown digest'}, not ${asset.digest}`);
+    }
+    if (conflicts.length > 0) {
+        throw conflictError(`Nothing was uploaded: ${conflicts.join('; ')}.`, {
+            field: 'assets',
+            fix: `A released asset never changes: build the same bytes again (a reproducible build), or release a new version; delete the asset on GitHub only if it was a mistake.`,
+        });
+    }
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/github/github-request.ts
+
+
+
+const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+    ? error.status
+    : null;
+const github_request_rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
+/**
+ * An Octokit failure as the policy reads it. No answer (Octokit reports it as a 500 without a
+ * response) → transient, `not-sent` when the connection was refused; 429 or a rate-limit 403 →
+ * transient and `not-sent` (GitHub did nothing); another 5xx → transient, may have landed. Any
+ * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
+ */
+function gitHubFailure(error, signal, timeoutMs, fix) {
+    const status = statusOf(error);
+    const response = error.response;
+    if (status === null || (status === 500 && !response)) {
+        return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
+    }
+    const rateLimited = status === 429 || (status === 403 && response?.headers?.['x-ratelimit-remaining'] === '0');
+    if (rateLimited)
+        return new RelxError('transient', `answered ${status} (rate limited)`, { fix, delivery: 'not-sent' });
+    if (status >= 500)
+        return new RelxError('transient', `answered ${status}`, { fix }, { cause: error });
+    return error;
+}
+const retryAfter = (error) => {
+    const header = error.cause?.response
+        ?.headers?.['retry-after'];
+    return header && Number.isFinite(Number(header)) ? Number(header) * 1000 : null;
+};
+/**
+ * Calls GitHub under the retry policy: each attempt cut off by its deadline (Octokit's
+ * `request.signal`), reads and updates retried, and a POST — which creates something — sent
+ * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
+ */
+async function requestWithRetry(request, route, parameters, options = {}) {
+    const method = route.split(' ')[0] ?? 'GET';
+    const path = route
+        .slice(method.length + 1)
+        .replace(/\{(\w+)\}/g, (whole, name) => String(parameters[name] ?? whole));
+    const fix = options.fix ?? github_request_rerunFix;
+    return runWithRetry({
+        what: `GitHub ${method} ${path}`,
+        // PATCH and PUT of the same fields land the same; a POST creates one more each time
+        idempotent: method !== 'POST',
+        fix,
+        ...(options.alreadyDone ? { alreadyDone: options.alreadyDone } : {}),
+        retryAfterMs: retryAfter,
+        attempt: async (signal, _attempt, timeoutMs) => {
+            try {
+                return await request(route, { ...parameters, request: { signal } });
+            }
+            catch (error) {
+                throw gitHubFailure(error, signal, timeoutMs, fix);
+            }
+        },
+    }, options);
+}
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
+function repositoryRequest(request, owner, repo, sleep) {
+    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
+}
+
+;// CONCATENATED MODULE: ./src/release-assets/upload-release-assets.ts
+
+
+
+/**
+ * Attaches the assets and their `checksums.txt` to the GitHub Release of `tag`: only what the
+ * release lacks is uploaded, so a re-run uploads nothing new; an asset of the same name with
+ * other content is refused before anything is uploaded. Dry run: the plan, nothing uploaded.
+ */
+async function uploadReleaseAssets(request, target, assets, options = {}) {
+    const call = repositoryRequest(request, target.owner, target.repo, options.sleep);
+    const release = (await call('GET /repos/{owner}/{repo}/releases/tags/{tag}', { tag: target.tag }).catch((error) => {
+        if (error.status === 404) {
+            throw relx_error_inputError(`There is no GitHub Release for ${target.tag}.`, {
+                field: 'tag',
+                fix: 'Create the release first (bump-version with github-release: true), then attach its assets.',
+            });
+        }
+        throw error;
+    }));
+    const all = withChecksums(assets);
+    const existing = release.data.assets.map((a) => ({ name: a.name, digest: a.digest ?? null }));
+    const plan = planAssetUploads(all, existing, target.tag);
+    const urls = new Map(release.data.assets.map((a) => [a.name, a.browser_download_url]));
+    const result = plan.present.map((a) => ({
+        name: a.name,
+        digest: a.digest,
+        url: urls.get(a.name) ?? '',
+        uploaded: false,
+    }));
+    const byName = (list) => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (options.dryRun)
+        return byName(result);
+    // GitHub takes uploads on another host (uploads.github.com), named by the release's upload_url.
+    const baseUrl = new URL(release.data.upload_url.replace(/\{.*\}$/, '')).origin;
+    for (const asset of plan.upload) {
+        const { data } = (await call('POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}', {
+            baseUrl,
+            release_id: release.data.id,
+            name: asset.name,
+            data: asset.content,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': asset.content.length },
+        }));
+        result.push({ name: asset.name, digest: asset.digest, url: data.browser_download_url, uploaded: true });
+    }
+    return byName(result);
+}
+
+;// CONCATENATED MODULE: ./src/release-assets/release-assets-task.ts
+
+
+
+
+
+
+/** The component's tag at the released commit, in the convention its tags follow. */
+async function releaseTag(root, commit, component, version) {
+    const tags = (await run_git_runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
+    const [subject] = withInferredTagFormats([component], tags).components;
+    const tag = renderTag(subject?.tagFormat ?? component.tagFormat, component, version);
+    if (!tags.includes(tag)) {
+        throw relx_error_inputError(`${component.name} ${version} has no tag ${tag} at ${commit.slice(0, 12)}.`, {
+            field: 'tag',
+            fix: 'Publish from the release commit, after bump-version tagged it and created its GitHub Release.',
+        });
+    }
+    return tag;
+}
+/**
+ * Publishing a release-assets component: its files, with checksums.txt, on its GitHub Release.
+ * Checking asks GitHub what is there (a changed asset is a conflict before anything is uploaded);
+ * the pin is every file's sha256 and the checksums file's.
+ */
+function releaseAssetsTask(options, component, version) {
+    const [owner = '', repo = ''] = options.repository.split('/');
+    let tag = null;
+    const target = async () => ({
+        owner,
+        repo,
+        tag: await (tag ??= releaseTag(options.root, options.commit, component, version)),
+    });
+    const github = () => {
+        if (!options.github) {
+            throw configurationError(`${component.name} (release-assets) needs GitHub to attach its files.`, {
+                field: 'github-token',
+                fix: 'Give the publish step a GitHub token with contents: write (GITHUB_TOKEN).',
+            });
+        }
+        return options.github;
+    };
+    const upload = async (dryRun) => uploadReleaseAssets(github(), await target(), await collectReleaseAssets(options.root, component.assets ?? []), { dryRun });
+    const item = (files, reference) => ({
+        reference,
+        digest: files.find((f) => f.name === checksumsFileName)?.digest ?? '',
+        assets: files.map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+    });
+    return {
+        component,
+        kind: 'release-assets',
+        version,
+        reference: renderTag(component.tagFormat, component, version),
+        async check() {
+            // Every file and checksums.txt already there with the same content: nothing to upload.
+            const wanted = await collectReleaseAssets(options.root, component.assets ?? []);
+            const present = await upload(true);
+            return present.length === wanted.length + 1 ? 'same' : 'absent';
+        },
+        async publish() {
+            return item(await upload(false), (await target()).tag);
+        },
+        async pin() {
+            return item(await upload(true), (await target()).tag);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/publish/npm-registry.ts
 
 
@@ -28883,6 +33066,8 @@ async function publishPackage(registry, packed, options, retry = {}) {
 
 
 
+
+
 /** A dist-tag from the version: 1.3.0 → latest; 1.3.0-rc.2 → rc. */
 const distTagOf = (version) => /^[^-+]+-([0-9A-Za-z]+)/.exec(version)?.[1]?.replace(/^\d+$/, 'next') ?? 'latest';
 const fill = (template, values) => template.replace(/\{(sha|shortSha|version)\}/g, (_, key) => values[key] ?? '');
@@ -28959,6 +33144,22 @@ async function planTasks(options, packDir) {
                 });
                 break;
             }
+            case 'go-module':
+                tasks.push(goModuleTask(options.root, component, version));
+                break;
+            case 'release-assets':
+                tasks.push(releaseAssetsTask({
+                    root: options.root,
+                    repository: options.repository,
+                    commit: options.commit,
+                    ...(options.github ? { github: options.github } : {}),
+                }, component, version));
+                break;
+            case 'cargo-crate':
+            case 'python-package':
+                // Versioned and tagged by relx; crates.io and PyPI uploads are the project's own step.
+                options.onProgress?.(`${name} (${component.type}): tagged; relx does not upload it to a registry`);
+                continue;
             case 'container-image':
             case 'helm-chart':
             case 'terraform-module':
@@ -30336,7 +34537,7 @@ function formatDate(date) {
  * @param obj
  * @returns Stringified object with circular references.
  */
-function stringify(obj) {
+function utils_stringify(obj) {
     const stack = [];
     const keys = [];
     let thisPos;
@@ -30713,7 +34914,7 @@ async function getTemplateContext(keyCommit, commits, filteredCommits, notes, co
         templateContext.isPatch = templateContext.isPatch || semver.patch(templateContext.version) !== 0;
     }
     templateContext = await options.finalizeContext(templateContext, options, filteredCommits, keyCommit, commits);
-    options.debug(`Your final context is:\n${stringify(templateContext)}`);
+    options.debug(`Your final context is:\n${utils_stringify(templateContext)}`);
     return templateContext;
 }
 //# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJmaWxlIjoiY29udGV4dC5qcyIsInNvdXJjZVJvb3QiOiIiLCJzb3VyY2VzIjpbIi4uL3NyYy9jb250ZXh0LnRzIl0sIm5hbWVzIjpbXSwibWFwcGluZ3MiOiJBQUFBLE9BQU8sTUFBTSxNQUFNLFFBQVEsQ0FBQTtBQVUzQixPQUFPLEVBQUUsU0FBUyxFQUFFLE1BQU0sWUFBWSxDQUFBO0FBRXRDLE1BQU0sVUFBVSxlQUFlLENBQzdCLE9BQWlCLEVBQ2pCLE9BQW1GO0lBRW5GLE1BQU0sRUFDSixPQUFPLEVBQ1AsZ0JBQWdCLEVBQ2hCLFdBQVcsRUFDWixHQUFHLE9BQU8sQ0FBQTtJQUNYLE1BQU0sWUFBWSxHQUEwQixFQUFFLENBQUE7SUFDOUMsTUFBTSxlQUFlLEdBQUcsT0FBTyxDQUFDLE1BQU0sQ0FBMkIsQ0FBQyxNQUFNLEVBQUUsTUFBTSxFQUFFLEVBQUU7UUFDbEYsTUFBTSxHQUFHLEdBQUcsTUFBTSxDQUFDLE9BQU8sQ0FBVyxJQUFJLEVBQUUsQ0FBQTtRQUUzQyxJQUFJLE1BQU0sQ0FBQyxHQUFHLENBQUMsRUFBRSxDQUFDO1lBQ2hCLE1BQU0sQ0FBQyxHQUFHLENBQUMsQ0FBQyxJQUFJLENBQUMsTUFBTSxDQUFDLENBQUE7UUFDMUIsQ0FBQzthQUFNLENBQUM7WUFDTixNQUFNLENBQUMsR0FBRyxDQUFDLEdBQUcsQ0FBQyxNQUFNLENBQUMsQ0FBQTtRQUN4QixDQUFDO1FBRUQsT0FBTyxNQUFNLENBQUE7SUFDZixDQUFDLEVBQUUsRUFBRSxDQUFDLENBQUE7SUFFTixNQUFNLENBQUMsT0FBTyxDQUFDLGVBQWUsQ0FBQyxDQUFDLE9BQU8sQ0FBQyxDQUFDLENBQUMsS0FBSyxFQUFFLE9BQU8sQ0FBQyxFQUFFLEVBQUU7UUFDM0QsSUFBSSxXQUFXLEVBQUUsQ0FBQztZQUNoQixPQUFPLENBQUMsSUFBSSxDQUFDLFdBQVcsQ0FBQyxDQUFBO1FBQzNCLENBQUM7UUFFRCxZQUFZLENBQUMsSUFBSSxDQUFDO1lBQ2hCLEtBQUs7WUFDTCxPQUFPO1NBQ1IsQ0FBQyxDQUFBO0lBQ0osQ0FBQyxDQUFDLENBQUE7SUFFRixJQUFJLGdCQUFnQixFQUFFLENBQUM7UUFDckIsWUFBWSxDQUFDLElBQUksQ0FBQyxnQkFBZ0IsQ0FBQyxDQUFBO0lBQ3JDLENBQUM7SUFFRCxPQUFPLFlBQVksQ0FBQTtBQUNyQixDQUFDO0FBRUQsTUFBTSxVQUFVLGFBQWEsQ0FDM0IsS0FBbUIsRUFDbkIsT0FBbUU7SUFFbkUsTUFBTSxFQUNKLGNBQWMsRUFDZCxTQUFTLEVBQ1YsR0FBRyxPQUFPLENBQUE7SUFDWCxNQUFNLFNBQVMsR0FBZ0IsRUFBRSxDQUFBO0lBRWpDLEtBQUssQ0FBQyxPQUFPLENBQUMsQ0FBQyxJQUFJLEVBQUUsRUFBRTtRQUNyQixNQUFNLEVBQUUsS0FBSyxFQUFFLEdBQUcsSUFBSSxDQUFBO1FBQ3RCLElBQUksV0FBVyxHQUFHLEtBQUssQ0FBQTtRQUV2QixTQUFTLENBQUMsT0FBTyxDQUFDLENBQUMsS0FBSyxFQUFFLEVBQUU7WUFDMUIsSUFBSSxLQUFLLENBQUMsS0FBSyxLQUFLLEtBQUssRUFBRSxDQUFDO2dCQUMxQixXQUFXLEdBQUcsSUFBSSxDQUFBO2dCQUNsQixLQUFLLENBQUMsS0FBSyxDQUFDLElBQUksQ0FBQyxJQUFJLENBQUMsQ0FBQTtZQUN4QixDQUFDO1FBQ0gsQ0FBQyxDQUFDLENBQUE7UUFFRixJQUFJLENBQUMsV0FBVyxFQUFFLENBQUM7WUFDakIsU0FBUyxDQUFDLElBQUksQ0FBQztnQkFDYixLQUFLO2dCQUNMLEtBQUssRUFBRSxDQUFDLElBQUksQ0FBQzthQUNkLENBQUMsQ0FBQTtRQUNKLENBQUM7SUFDSCxDQUFDLENBQUMsQ0FBQTtJQUVGLElBQUksY0FBYyxFQUFFLENBQUM7UUFDbkIsU0FBUyxDQUFDLElBQUksQ0FBQyxjQUFjLENBQUMsQ0FBQTtJQUNoQyxDQUFDO0lBRUQsSUFBSSxTQUFTLEVBQUUsQ0FBQztRQUNkLFNBQVMsQ0FBQyxPQUFPLENBQUMsQ0FBQyxLQUFLLEVBQUUsRUFBRTtZQUMxQixLQUFLLENBQUMsS0FBSyxDQUFDLElBQUksQ0FBQyxTQUFTLENBQUMsQ0FBQTtRQUM3QixDQUFDLENBQUMsQ0FBQTtJQUNKLENBQUM7SUFFRCxPQUFPLFNBQVMsQ0FBQTtBQUNsQixDQUFDO0FBRUQsTUFBTSxVQUFVLGVBQWUsQ0FDN0IsT0FBaUIsRUFDakIsS0FBbUIsRUFDbkIsT0FBb0g7SUFFcEgsT0FBTztRQUNMLHVDQUF1QztRQUN2QyxZQUFZLEVBQUUsZUFBZSxDQUFDLE9BQU8sRUFBRSxPQUFPLENBQUM7UUFDL0MsMkJBQTJCO1FBQzNCLFVBQVUsRUFBRSxhQUFhLENBQUMsS0FBSyxFQUFFLE9BQU8sQ0FBQztLQUMxQyxDQUFBO0FBQ0gsQ0FBQztBQUVEOzs7OztHQUtHO0FBQ0gsTUFBTSxVQUFVLGVBQWUsQ0FDN0IsT0FBd0IsRUFDeEIsT0FBaUQ7SUFFakQsTUFBTSxZQUFZLEdBQXlCO1FBQ3pDLE1BQU0sRUFBRSxTQUFTO1FBQ2pCLEtBQUssRUFBRSxRQUFRO1FBQ2YsSUFBSSxFQUFFLE9BQU8sQ0FBQyxVQUFVLENBQUMsSUFBSSxJQUFJLEVBQUUsQ0FBQztRQUNwQyxHQUFHLE9BQU87S0FDWCxDQUFBO0lBRUQsSUFDRSxPQUFPLFlBQVksQ0FBQyxjQUFjLEtBQUssU0FBUztXQUM3QyxDQUFDLFlBQVksQ0FBQyxVQUFVLElBQUksWUFBWSxDQUFDLE9BQU8sQ0FBQztXQUNqRCxZQUFZLENBQUMsTUFBTTtXQUNuQixZQUFZLENBQUMsS0FBSyxFQUNyQixDQUFDO1FBQ0QsWUFBWSxDQUFDLGNBQWMsR0FBRyxJQUFJLENBQUE7SUFDcEMsQ0FBQztJQUVELE9BQU8sWUFBWSxDQUFBO0FBQ3JCLENBQUM7QUFFRDs7Ozs7Ozs7O0dBU0c7QUFDSCxNQUFNLENBQUMsS0FBSyxVQUFVLGtCQUFrQixDQUN0QyxTQUF3QixFQUN4QixPQUFpQixFQUNqQixlQUF5QixFQUN6QixLQUFtQixFQUNuQixPQUE2QixFQUM3QixPQUE2QjtJQUU3QixJQUFJLGVBQWUsR0FBeUI7UUFDMUMsR0FBRyxPQUFPO1FBQ1YsR0FBRyxTQUFtQjtRQUN0QixHQUFHLGVBQWUsQ0FBQyxlQUFlLEVBQUUsS0FBSyxFQUFFLE9BQU8sQ0FBQztLQUNwRCxDQUFBO0lBRUQsSUFBSSxTQUFTLEVBQUUsYUFBYSxFQUFFLENBQUM7UUFDN0IsZUFBZSxDQUFDLElBQUksR0FBRyxTQUFTLENBQUMsYUFBYSxDQUFBO0lBQ2hELENBQUM7SUFFRCxJQUFJLGVBQWUsQ0FBQyxPQUFPLElBQUksTUFBTSxDQUFDLEtBQUssQ0FBQyxlQUFlLENBQUMsT0FBTyxDQUFDLEVBQUUsQ0FBQztRQUNyRSxlQUFlLENBQUMsT0FBTyxHQUFHLGVBQWUsQ0FBQyxPQUFPLElBQUksTUFBTSxDQUFDLEtBQUssQ0FBQyxlQUFlLENBQUMsT0FBTyxDQUFDLEtBQUssQ0FBQyxDQUFBO0lBQ2xHLENBQUM7SUFFRCxlQUFlLEdBQUcsTUFBTSxPQUFPLENBQUMsZUFBZSxDQUFDLGVBQWUsRUFBRSxPQUFPLEVBQUUsZUFBZSxFQUFFLFNBQVMsRUFBRSxPQUFPLENBQUMsQ0FBQTtJQUU5RyxPQUFPLENBQUMsS0FBSyxDQUFDLDJCQUEyQixTQUFTLENBQUMsZUFBZSxDQUFDLEVBQUUsQ0FBQyxDQUFBO0lBRXRFLE9BQU8sZUFBZSxDQUFBO0FBQ3hCLENBQUMifQ==
@@ -31103,362 +35304,9 @@ function insertChangelogSection(existing, section, version) {
     return `${render_changelog_heading}\n\n${section}\n${body}`;
 }
 
-;// CONCATENATED MODULE: ./src/version-files/yaml-scalar.ts
-
-
-/**
- * Replaces one scalar of a YAML document in the source text, keeping its quoting, the comments,
- * the indentation and everything else byte for byte. Missing path → error naming the field.
- */
-function setYamlScalar(content, path, value, file) {
-    const document = (0,dist/* parseDocument */.Tp)(content, { keepSourceTokens: true });
-    if (document.errors.length > 0) {
-        throw configurationError(`not valid YAML: ${document.errors[0]?.message.split('\n')[0]}`, {
-            file,
-            fix: 'Fix the YAML syntax.',
-        });
-    }
-    const node = document.getIn(path, true);
-    const field = renderPath(path);
-    if (!(0,dist/* isScalar */.jn)(node) || !node.range) {
-        throw configurationError(`has no value at \`${field}\`.`, {
-            file,
-            field,
-            fix: `Add \`${field}\` to ${file}, or correct the configured path.`,
-        });
-    }
-    if (String(node.value) === value)
-        return content;
-    const [start, end] = node.range;
-    const original = content.slice(start, end);
-    const quote = original.startsWith('"') ? '"' : original.startsWith("'") ? "'" : '';
-    return `${content.slice(0, start)}${quote}${value}${quote}${content.slice(end)}`;
-}
-/** `image.tag`, `spec.versions[0]` → ['image', 'tag'], ['spec', 'versions', 0]. */
-function parsePath(path) {
-    const parts = [];
-    for (const segment of path.split('.')) {
-        const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
-        if (!match)
-            return [path];
-        if (match[1])
-            parts.push(match[1]);
-        for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g))
-            parts.push(Number(index[1]));
-    }
-    return parts;
-}
-const renderPath = (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-
-;// CONCATENATED MODULE: ./src/version-files/chart-yaml.ts
-
-/** Chart.yaml: `version`, and `appVersion` when the chart tracks an image component. */
-function updateChartYaml(content, change, file) {
-    let out = content;
-    if (change.version !== undefined)
-        out = setYamlScalar(out, ['version'], change.version, file);
-    if (change.appVersion !== undefined)
-        out = setYamlScalar(out, ['appVersion'], change.appVersion, file);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/version-files/marker-line.ts
-
-const versionMarker = 'x-relx-version';
-const versionToken = /\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/;
-/** Any file: on each line holding the marker `x-relx-version`, the version on that line. */
-function updateMarkerLines(content, change, file) {
-    if (change.version === undefined)
-        return content;
-    let found = false;
-    const out = content
-        .split('\n')
-        .map((line) => {
-        if (!line.includes(versionMarker))
-            return line;
-        found = true;
-        return line.replace(versionToken, change.version);
-    })
-        .join('\n');
-    if (!found) {
-        throw configurationError(`has no line marked \`${versionMarker}\`.`, {
-            file,
-            fix: `Add the comment \`${versionMarker}\` on the line that holds the version, e.g. VERSION = "1.2.3" # ${versionMarker}`,
-        });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/version-files/dependency-range.ts
-
-/**
- * The range a dependent should declare for a dependency's new version, keeping its style:
- * `^1.2.0` → `^1.3.0`, `~`, exact, `>=`; `workspace:*|^|~` resolve at publish and stay;
- * `workspace:^1.2.0` → `workspace:^1.3.0`. Other ranges stay when they still admit the new
- * version, and become `^<version>` when they do not.
- */
-function updateDependencyRange(range, withMetadata) {
-    // Ranges ignore build metadata; writing it would only look like a pin it is not.
-    const version = withMetadata.split('+')[0] ?? withMetadata;
-    if (range.startsWith('workspace:')) {
-        const inner = range.slice('workspace:'.length);
-        return ['*', '^', '~', ''].includes(inner) ? range : `workspace:${updateDependencyRange(inner, version)}`;
-    }
-    const simple = /^(\^|~|>=|=)?v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(range.trim());
-    if (simple)
-        return `${simple[1] ?? ''}${version}`;
-    if (range === '*' || range === 'latest' || range === '')
-        return range;
-    if (semver_default().validRange(range) && semver_default().satisfies(version, range, { includePrerelease: true }))
-        return range;
-    return `^${version}`;
-}
-
-;// CONCATENATED MODULE: ./src/version-files/json-text.ts
-/**
- * Finds every string value of a JSON document with its position, so that an edit can replace
- * exactly those characters and leave indentation, key order, line endings and the final newline
- * as they were. Assumes valid JSON (the caller has parsed it).
- */
-function locateJsonStrings(text) {
-    const spans = [];
-    // One frame per open object or array: its current key, or its current index.
-    const frames = [];
-    const pathHere = () => frames.map((f) => (f.kind === 'object' ? (f.key ?? '') : f.index));
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        const top = frames[frames.length - 1];
-        if (ch === '"') {
-            const start = i + 1;
-            let j = start;
-            while (j < text.length && text[j] !== '"')
-                j += text[j] === '\\' ? 2 : 1;
-            const value = JSON.parse(text.slice(start - 1, j + 1));
-            i = j;
-            if (top?.kind === 'object' && top.key === null && isKeyPosition(text, j + 1))
-                top.key = value;
-            else if (top)
-                spans.push({ path: pathHere(), start, end: j, value });
-        }
-        else if (ch === '{' || ch === '[') {
-            frames.push({ kind: ch === '{' ? 'object' : 'array', key: null, index: 0 });
-        }
-        else if (ch === '}' || ch === ']') {
-            frames.pop();
-        }
-        else if (ch === ',' && top) {
-            if (top.kind === 'array')
-                top.index++;
-            else
-                top.key = null;
-        }
-    }
-    return spans;
-}
-function isKeyPosition(text, from) {
-    for (let k = from; k < text.length; k++) {
-        const c = text[k];
-        if (c === ':')
-            return true;
-        if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r')
-            return false;
-    }
-    return false;
-}
-/** Replaces string values in place; `edits` are by span. */
-function replaceJsonStrings(text, edits) {
-    let out = text;
-    for (const { span, value } of [...edits].sort((a, b) => b.span.start - a.span.start)) {
-        const encoded = JSON.stringify(value).slice(1, -1);
-        out = out.slice(0, span.start) + encoded + out.slice(span.end);
-    }
-    return out;
-}
-const samePath = (a, b) => a.length === b.length && a.every((part, i) => part === b[i]);
-
-;// CONCATENATED MODULE: ./src/version-files/package-json.ts
-
-
-
-const package_json_dependencyFields = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
-/** Valid JSON as npm reads it: a leading UTF-8 byte order mark is allowed (and kept by the edits). */
-function parsed(content, file) {
-    try {
-        JSON.parse(content.replace(/^\uFEFF/, ''));
-    }
-    catch (error) {
-        throw configurationError(`not valid JSON: ${error.message}`, {
-            file,
-            fix: 'Fix the JSON syntax.',
-        });
-    }
-}
-/** `version`, and the ranges of internal dependencies, edited in place. */
-function updatePackageJson(content, change, file) {
-    parsed(content, file);
-    const spans = locateJsonStrings(content);
-    const edits = [];
-    if (change.version !== undefined) {
-        const span = spans.find((s) => samePath(s.path, ['version']));
-        if (!span) {
-            throw configurationError('has no "version" field.', {
-                file,
-                field: 'version',
-                fix: 'Add a "version" field (the version before the first release, e.g. "0.1.0").',
-            });
-        }
-        if (span.value !== change.version)
-            edits.push({ span, value: change.version });
-    }
-    for (const [name, version] of Object.entries(change.dependencies ?? {})) {
-        for (const field of package_json_dependencyFields) {
-            const span = spans.find((s) => samePath(s.path, [field, name]));
-            if (!span)
-                continue;
-            const range = updateDependencyRange(span.value, version);
-            if (range !== span.value)
-                edits.push({ span, value: range });
-        }
-    }
-    return replaceJsonStrings(content, edits);
-}
-/** `package-lock.json` (lockfileVersion 2 and 3): the workspace packages' entries and their ranges. */
-function updatePackageLock(content, change, file) {
-    parsed(content, file);
-    const spans = locateJsonStrings(content);
-    const edits = [];
-    for (const [folder, version] of Object.entries(change.workspaceVersions ?? {})) {
-        for (const path of [['packages', folder, 'version'], ...(folder === '' ? [['version']] : [])]) {
-            const span = spans.find((s) => samePath(s.path, path));
-            if (span && span.value !== version)
-                edits.push({ span, value: version });
-        }
-    }
-    for (const [folder, dependencies] of Object.entries(change.workspaceDependencies ?? {})) {
-        for (const [name, version] of Object.entries(dependencies)) {
-            for (const field of package_json_dependencyFields) {
-                const span = spans.find((s) => samePath(s.path, ['packages', folder, field, name]));
-                if (!span)
-                    continue;
-                const range = updateDependencyRange(span.value, version);
-                if (range !== span.value)
-                    edits.push({ span, value: range });
-            }
-        }
-    }
-    return replaceJsonStrings(content, edits);
-}
-
-;// CONCATENATED MODULE: ./src/version-files/structured-path.ts
-
-
-
-/** A configured JSON or YAML path (`image.tag`, `spec.versions[0]`) in a .json, .yaml or .yml file. */
-function updateStructuredPath(content, change, file) {
-    if (change.version === undefined)
-        return content;
-    if (!change.path) {
-        throw configurationError('needs a path to the version value.', {
-            file,
-            field: 'path',
-            fix: 'Set `path:` such as `image.tag`.',
-        });
-    }
-    const path = parsePath(change.path);
-    if (file.endsWith('.json')) {
-        const span = locateJsonStrings(content).find((s) => samePath(s.path, path));
-        if (!span) {
-            throw configurationError(`has no string value at \`${change.path}\`.`, {
-                file,
-                field: change.path,
-                fix: 'Correct the configured path.',
-            });
-        }
-        return span.value === change.version
-            ? content
-            : replaceJsonStrings(content, [{ span, value: change.version }]);
-    }
-    return setYamlScalar(content, path, change.version, file);
-}
-
-;// CONCATENATED MODULE: ./src/version-files/toml-version.ts
-
-/**
- * `version = "…"` inside the first of `tables` the file has, edited on its line: TOML files are
- * hand-written and full of comments, so nothing else is touched.
- */
-function tomlVersionUpdater(kind, tables) {
-    return (content, change, file) => {
-        if (change.version === undefined)
-            return content;
-        const lines = content.split('\n');
-        for (const table of tables) {
-            let inside = false;
-            for (let i = 0; i < lines.length; i++) {
-                const line = lines[i] ?? '';
-                const header = /^\s*\[([^\]]+)\]\s*(#.*)?\r?$/.exec(line);
-                if (header) {
-                    inside = header[1]?.trim() === table;
-                    continue;
-                }
-                const match = inside ? /^(\s*version\s*=\s*)(["'])([^"']*)\2([\s\S]*)$/.exec(line) : null;
-                if (match) {
-                    lines[i] = `${match[1]}${match[2]}${change.version}${match[2]}${match[4]}`;
-                    return lines.join('\n');
-                }
-            }
-        }
-        throw configurationError(`has no \`version\` in [${tables.join('] or [')}].`, {
-            file,
-            field: `${tables[0]}.version`,
-            fix: `Add \`version = "0.1.0"\` under [${tables[0]}] of this ${kind}.`,
-        });
-    };
-}
-const updatePyprojectToml = tomlVersionUpdater('pyproject.toml', ['project', 'tool.poetry']);
-const updateCargoToml = tomlVersionUpdater('Cargo.toml', ['package', 'workspace.package']);
-
-;// CONCATENATED MODULE: ./src/version-files/version-file-updaters.ts
-
-
-
-
-
-
-/** Updaters by name: a config names one, a file name implies one. */
-const versionFileUpdaters = {
-    'package-json': updatePackageJson,
-    'package-lock': updatePackageLock,
-    'chart-yaml': updateChartYaml,
-    'pyproject-toml': updatePyprojectToml,
-    'cargo-toml': updateCargoToml,
-    'marker-line': updateMarkerLines,
-    'structured-path': updateStructuredPath,
-};
-function versionFileUpdater(name) {
-    const updater = versionFileUpdaters[name];
-    if (!updater) {
-        throw configurationError(`Unknown version file updater "${name}".`, {
-            field: 'updater',
-            fix: `Use one of: ${Object.keys(versionFileUpdaters).join(', ')}.`,
-        });
-    }
-    return updater;
-}
-/** The updater a file's name implies, when it is a well-known version file. */
-function updaterNameForFile(file) {
-    const base = file.slice(file.lastIndexOf('/') + 1);
-    const byName = {
-        'package.json': 'package-json',
-        'package-lock.json': 'package-lock',
-        'Chart.yaml': 'chart-yaml',
-        'pyproject.toml': 'pyproject-toml',
-        'Cargo.toml': 'cargo-toml',
-    };
-    return byName[base] ?? 'marker-line';
-}
-
 ;// CONCATENATED MODULE: ./src/release/plan-release-files.ts
+
+
 
 
 const join = (folder, file) => (folder ? `${folder}/${file}` : file);
@@ -31472,10 +35320,16 @@ async function planReleaseFiles(input) {
     const released = input.plan.components.filter((c) => c.release && c.nextVersion !== null);
     const next = new Map(released.map((c) => [c.name, c.nextVersion]));
     const changes = new Map();
-    const change = (file) => {
+    // Each file with the updaters (and paths) its components declare, in order.
+    const specs = new Map();
+    const change = (file, spec) => {
         let entry = changes.get(file);
         if (!entry)
             changes.set(file, (entry = {}));
+        const list = specs.get(file) ?? [];
+        if (spec && !list.some((s) => s.updater === spec.updater && s.path === spec.path))
+            list.push(spec);
+        specs.set(file, list);
         return entry;
     };
     const lockVersions = {};
@@ -31483,13 +35337,16 @@ async function planReleaseFiles(input) {
     for (const component of input.components) {
         const version = next.get(component.name);
         const file = component.versionFile;
-        if (version !== undefined && file)
-            change(file).version = version;
+        const own = componentVersionFiles(component);
         const dependencies = Object.fromEntries(component.dependsOn
             .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
-            .map((e) => [e.name, next.get(e.name)]));
-        if (file && Object.keys(dependencies).length > 0)
-            change(file).dependencies = dependencies;
+            .map((e) => [dependencyKey(input.components, e.name), next.get(e.name)]));
+        for (const spec of own) {
+            if (version !== undefined)
+                change(spec.file, spec).version = version;
+            if (Object.keys(dependencies).length > 0)
+                change(spec.file, spec).dependencies = dependencies;
+        }
         if (component.type === 'npm-package') {
             const folder = component.paths[0] ?? '';
             if (version !== undefined)
@@ -31506,13 +35363,19 @@ async function planReleaseFiles(input) {
     }
     const files = new Map();
     for (const [file, fileChange] of changes) {
-        const content = await input.readFile(file);
-        if (content === null)
-            continue;
-        const updated = versionFileUpdater(updaterNameForFile(file))(content, fileChange, file);
+        // A version file that is gone is refused here, before anything is written.
+        const content = checkedContent(await input.readFile(file), file);
+        let updated = content;
+        const declared = specs.get(file) ?? [];
+        for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
+            const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
+            updated = versionFileUpdater(spec.updater)(updated, withPath, file);
+        }
         if (updated !== content)
             files.set(file, updated);
     }
+    for (const [file, content] of await planGoModuleFiles(input, next, files))
+        files.set(file, content);
     if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
         const lock = await input.readFile('package-lock.json');
         if (lock !== null) {
@@ -31728,6 +35591,7 @@ async function applyReleasePlan(cwd, plan, options) {
         plan,
         components: workspace.components,
         readFile: readAt,
+        listFiles: async () => (await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
         date: options.now.toISOString().slice(0, 10),
         repositoryUrl: options.repositoryUrl,
     });
@@ -32033,6 +35897,7 @@ function renderResult(result) {
 
 
 
+
 /** Every subcommand's registration, in the order `relx --help` lists them. */
 const cliCommands = [
     registerPlanCommand,
@@ -32041,6 +35906,7 @@ const cliCommands = [
     registerManifestCommand,
     registerPromoteCommands,
     registerEnvironmentCommands,
+    registerMetricsCommand,
     registerDiffCommand,
     registerSloGateCommand,
     registerActionReleaseCommand,
@@ -42800,7 +46666,7 @@ exports.composeDoc = composeDoc;
 var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(7794);
+var composeScalar = __nccwpck_require__(5413);
 var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
@@ -42911,7 +46777,7 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 7794:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

@@ -47221,6 +47221,8 @@ const publishedKinds = [
     'terraform-module',
     'kustomize-base',
     'cdk-app',
+    'go-module',
+    'release-assets',
     'files',
 ];
 /** npm-name-like: letters, digits, `@`, `/`, `.`, `_`, `-`. No spaces, no shell metacharacters. */
@@ -47233,10 +47235,22 @@ const publishedItemSchema = object({
     version: schemas_string().min(1),
     reference: schemas_string()
         .min(1)
-        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0 or oci://ghcr.io/acme/charts/api:1.3.0'),
+        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0'),
     registry: schemas_string().min(1).optional(),
-    digest: schemas_string().min(1).optional().describe('sha256:…'),
+    digest: schemas_string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .optional()
+        .describe('Go modules: the commit the tag points at.'),
     integrity: schemas_string().min(1).optional().describe('sha512-…'),
+    assets: array(object({
+        name: schemas_string().min(1),
+        digest: schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+        url: schemas_string().min(1),
+    })
+        .strict())
+        .optional()
+        .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
     skipped: schemas_boolean().describe('true when the same content was already published'),
 })
     .strict();
@@ -47306,6 +47320,10 @@ const componentTypes = [
     'container-image',
     'helm-chart',
     'terraform-module',
+    'go-module',
+    'cargo-crate',
+    'python-package',
+    'release-assets',
     'files',
 ];
 const bumpLevels = ['major', 'minor', 'patch', 'none'];
@@ -47398,6 +47416,20 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
+const versionFileSchema = object({
+    file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
+    updater: schemas_string()
+        .min(1)
+        .optional()
+        .describe('How its version is written: package-json, chart-yaml, pyproject-toml, cargo-toml, go-mod, marker-line (the line marked `x-relx-version`), json-path or yaml-path (with `path`). Default: from the file name (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod), else marker-line.'),
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('json-path and yaml-path: where the version is, e.g. `image.tag` or `spec.versions[0]`.'),
+})
+    .strict()
+    .describe('A file whose version relx bumps with the component.');
 const componentConfigSchema = object({
     name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
     type: schemas_enum(componentTypes)
@@ -47420,6 +47452,19 @@ const componentConfigSchema = object({
     dependsOn: array(relx_config_name)
         .optional()
         .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    versionFiles: array(versionFileSchema)
+        .min(1)
+        .optional()
+        .describe("Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written."),
+    assets: array(schemas_string().min(1).refine(isInsideRepository, {
+        message: 'must stay inside the repository (a relative glob without `..`)',
+    }))
+        .min(1)
+        .optional()
+        .describe('release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.'),
+    majorVersionPath: schemas_enum(['refuse', 'rewrite'])
+        .optional()
+        .describe('go-module: a major version 2 or more needs `/vN` at the end of the module path. refuse (default): the release stops and says so; rewrite: relx rewrites the module path in go.mod and the imports of the module inside the repository.'),
     publish: publishConfigSchema.optional(),
 })
     .strict();
@@ -47528,6 +47573,40 @@ const manifestInfrastructureSchema = object({
     digest: schemas_string().min(1).optional().describe('Content digest, sha256:…'),
 })
     .strict();
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+const manifestModuleSchema = object({
+    name: componentName,
+    module: schemas_string()
+        .min(1)
+        .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+        .describe('The Go module path (go.mod `module`).'),
+    version: schemas_string()
+        .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+        .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .describe('The commit the tag points at.'),
+    sum: schemas_string()
+        .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+        .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+})
+    .strict();
+const sha256Digest = schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+const manifestAssetsSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    release: schemas_string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe('Digest of its checksums.txt (sha256sum format), which lists every file.'),
+    files: array(object({
+        name: schemas_string().min(1),
+        digest: sha256Digest,
+        url: schemas_string().min(1).describe('Where it is downloaded.'),
+    })
+        .strict())
+        .min(1),
+})
+    .strict();
 const compatibilityRowSchema = record(componentName, schemas_string().min(1))
     .describe('One supported combination: component name → SemVer range, e.g. {cli: "1.9.x", api: ">=1.4.0 <2.0.0"}.');
 const releaseManifestSchema = object({
@@ -47552,6 +47631,12 @@ const releaseManifestSchema = object({
         packages: array(manifestPackageSchema),
         images: array(manifestImageSchema),
         infrastructure: array(manifestInfrastructureSchema),
+        modules: array(manifestModuleSchema)
+            .optional()
+            .describe('Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.'),
+        assets: array(manifestAssetsSchema)
+            .optional()
+            .describe('Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.'),
     })
         .strict(),
     compatibility: array(compatibilityRowSchema)
@@ -47618,6 +47703,30 @@ function renderReleaseManifest(manifest) {
                 version: i.version,
                 ...(i.digest === undefined ? {} : { digest: i.digest }),
             })),
+            ...(components.modules === undefined
+                ? {}
+                : {
+                    modules: byName(components.modules).map((m) => ({
+                        name: m.name,
+                        module: m.module,
+                        version: m.version,
+                        commit: m.commit,
+                        sum: m.sum,
+                    })),
+                }),
+            ...(components.assets === undefined
+                ? {}
+                : {
+                    assets: byName(components.assets).map((a) => ({
+                        name: a.name,
+                        version: a.version,
+                        release: a.release,
+                        checksums: a.checksums,
+                        files: [...a.files]
+                            .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                            .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+                    })),
+                }),
         },
         compatibility: manifest.compatibility.map(sortedRow),
     };
@@ -47632,6 +47741,11 @@ function manifestVersions(manifest) {
         versions.set(i.name, i.tag);
     for (const i of manifest.components.infrastructure)
         versions.set(i.name, i.version);
+    // A Go module's version without Go's `v`, like every other component's.
+    for (const m of manifest.components.modules ?? [])
+        versions.set(m.name, m.version.replace(/^v/, ''));
+    for (const a of manifest.components.assets ?? [])
+        versions.set(a.name, a.version);
     return versions;
 }
 

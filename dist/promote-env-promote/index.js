@@ -32454,7 +32454,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8786);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(128);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -32463,7 +32463,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8786:
+/***/ 128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50484,6 +50484,18 @@ function pinnedComponents(manifest) {
             version: i.version,
             pin: i.digest ?? null,
         })),
+        ...(manifest.components.modules ?? []).map((m) => ({
+            name: m.name,
+            category: 'module',
+            version: m.version,
+            pin: m.sum,
+        })),
+        ...(manifest.components.assets ?? []).map((a) => ({
+            name: a.name,
+            category: 'assets',
+            version: a.version,
+            pin: a.checksums,
+        })),
     ];
     return new Map(all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => [c.name, c]));
 }
@@ -50594,6 +50606,8 @@ const publishedKinds = [
     'terraform-module',
     'kustomize-base',
     'cdk-app',
+    'go-module',
+    'release-assets',
     'files',
 ];
 /** npm-name-like: letters, digits, `@`, `/`, `.`, `_`, `-`. No spaces, no shell metacharacters. */
@@ -50606,10 +50620,22 @@ const publishedItemSchema = object({
     version: schemas_string().min(1),
     reference: schemas_string()
         .min(1)
-        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0 or oci://ghcr.io/acme/charts/api:1.3.0'),
+        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0'),
     registry: schemas_string().min(1).optional(),
-    digest: schemas_string().min(1).optional().describe('sha256:…'),
+    digest: schemas_string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .optional()
+        .describe('Go modules: the commit the tag points at.'),
     integrity: schemas_string().min(1).optional().describe('sha512-…'),
+    assets: array(object({
+        name: schemas_string().min(1),
+        digest: schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+        url: schemas_string().min(1),
+    })
+        .strict())
+        .optional()
+        .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
     skipped: schemas_boolean().describe('true when the same content was already published'),
 })
     .strict();
@@ -50679,6 +50705,10 @@ const componentTypes = [
     'container-image',
     'helm-chart',
     'terraform-module',
+    'go-module',
+    'cargo-crate',
+    'python-package',
+    'release-assets',
     'files',
 ];
 const bumpLevels = ['major', 'minor', 'patch', 'none'];
@@ -50771,6 +50801,20 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
+const versionFileSchema = object({
+    file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
+    updater: schemas_string()
+        .min(1)
+        .optional()
+        .describe('How its version is written: package-json, chart-yaml, pyproject-toml, cargo-toml, go-mod, marker-line (the line marked `x-relx-version`), json-path or yaml-path (with `path`). Default: from the file name (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod), else marker-line.'),
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('json-path and yaml-path: where the version is, e.g. `image.tag` or `spec.versions[0]`.'),
+})
+    .strict()
+    .describe('A file whose version relx bumps with the component.');
 const componentConfigSchema = object({
     name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
     type: schemas_enum(componentTypes)
@@ -50793,6 +50837,19 @@ const componentConfigSchema = object({
     dependsOn: array(relx_config_name)
         .optional()
         .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    versionFiles: array(versionFileSchema)
+        .min(1)
+        .optional()
+        .describe("Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written."),
+    assets: array(schemas_string().min(1).refine(isInsideRepository, {
+        message: 'must stay inside the repository (a relative glob without `..`)',
+    }))
+        .min(1)
+        .optional()
+        .describe('release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.'),
+    majorVersionPath: schemas_enum(['refuse', 'rewrite'])
+        .optional()
+        .describe('go-module: a major version 2 or more needs `/vN` at the end of the module path. refuse (default): the release stops and says so; rewrite: relx rewrites the module path in go.mod and the imports of the module inside the repository.'),
     publish: publishConfigSchema.optional(),
 })
     .strict();
@@ -50901,6 +50958,40 @@ const manifestInfrastructureSchema = object({
     digest: schemas_string().min(1).optional().describe('Content digest, sha256:…'),
 })
     .strict();
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+const manifestModuleSchema = object({
+    name: componentName,
+    module: schemas_string()
+        .min(1)
+        .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+        .describe('The Go module path (go.mod `module`).'),
+    version: schemas_string()
+        .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+        .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .describe('The commit the tag points at.'),
+    sum: schemas_string()
+        .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+        .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+})
+    .strict();
+const sha256Digest = schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+const manifestAssetsSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    release: schemas_string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe('Digest of its checksums.txt (sha256sum format), which lists every file.'),
+    files: array(object({
+        name: schemas_string().min(1),
+        digest: sha256Digest,
+        url: schemas_string().min(1).describe('Where it is downloaded.'),
+    })
+        .strict())
+        .min(1),
+})
+    .strict();
 const compatibilityRowSchema = record(componentName, schemas_string().min(1))
     .describe('One supported combination: component name → SemVer range, e.g. {cli: "1.9.x", api: ">=1.4.0 <2.0.0"}.');
 const releaseManifestSchema = object({
@@ -50925,6 +51016,12 @@ const releaseManifestSchema = object({
         packages: array(manifestPackageSchema),
         images: array(manifestImageSchema),
         infrastructure: array(manifestInfrastructureSchema),
+        modules: array(manifestModuleSchema)
+            .optional()
+            .describe('Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.'),
+        assets: array(manifestAssetsSchema)
+            .optional()
+            .describe('Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.'),
     })
         .strict(),
     compatibility: array(compatibilityRowSchema)
@@ -50991,6 +51088,30 @@ function renderReleaseManifest(manifest) {
                 version: i.version,
                 ...(i.digest === undefined ? {} : { digest: i.digest }),
             })),
+            ...(components.modules === undefined
+                ? {}
+                : {
+                    modules: byName(components.modules).map((m) => ({
+                        name: m.name,
+                        module: m.module,
+                        version: m.version,
+                        commit: m.commit,
+                        sum: m.sum,
+                    })),
+                }),
+            ...(components.assets === undefined
+                ? {}
+                : {
+                    assets: byName(components.assets).map((a) => ({
+                        name: a.name,
+                        version: a.version,
+                        release: a.release,
+                        checksums: a.checksums,
+                        files: [...a.files]
+                            .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                            .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+                    })),
+                }),
         },
         compatibility: manifest.compatibility.map(sortedRow),
     };
@@ -51005,6 +51126,11 @@ function manifestVersions(manifest) {
         versions.set(i.name, i.tag);
     for (const i of manifest.components.infrastructure)
         versions.set(i.name, i.version);
+    // A Go module's version without Go's `v`, like every other component's.
+    for (const m of manifest.components.modules ?? [])
+        versions.set(m.name, m.version.replace(/^v/, ''));
+    for (const a of manifest.components.assets ?? [])
+        versions.set(a.name, a.version);
     return versions;
 }
 
@@ -51015,7 +51141,7 @@ var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 
 
 
-const sha256Digest = /^sha256:[a-f0-9]{64}$/;
+const validate_manifest_sha256Digest = /^sha256:[a-f0-9]{64}$/;
 const sha512Integrity = /^sha512-[A-Za-z0-9+/]{86}==$/;
 /** Why a version is not an exact SemVer version, or null when it is one. */
 function floatingVersion(version) {
@@ -51059,7 +51185,7 @@ function findManifestViolations(manifest) {
         }
         if (i.digest === undefined)
             add('images', i.name, 'digest', `tag ${i.tag} has no digest; pin the image by sha256 digest`);
-        else if (!sha256Digest.test(i.digest))
+        else if (!validate_manifest_sha256Digest.test(i.digest))
             add('images', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
     }
     for (const i of manifest.components.infrastructure) {
@@ -51071,8 +51197,30 @@ function findManifestViolations(manifest) {
             add('infrastructure', i.name, 'reference', 'reference points at `latest`, which floats');
         if (i.digest === undefined)
             add('infrastructure', i.name, 'digest', `${i.kind} has no digest; pin it by sha256 digest`);
-        else if (!sha256Digest.test(i.digest)) {
+        else if (!validate_manifest_sha256Digest.test(i.digest)) {
             add('infrastructure', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
+        }
+    }
+    for (const m of manifest.components.modules ?? []) {
+        claim('modules', m.name);
+        const floating = floatingVersion(m.version.replace(/^v/, ''));
+        if (floating || !m.version.startsWith('v'))
+            add('modules', m.name, 'version', `version "${m.version}" is not an exact Go module version (v1.2.3)`);
+        if (!/^[0-9a-f]{40}$/.test(m.commit))
+            add('modules', m.name, 'commit', 'has no commit; pin the module at the commit its tag points at');
+        if (!goModuleSumPattern.test(m.sum))
+            add('modules', m.name, 'sum', `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`);
+    }
+    for (const a of manifest.components.assets ?? []) {
+        claim('assets', a.name);
+        const floating = floatingVersion(a.version);
+        if (floating)
+            add('assets', a.name, 'version', `version ${floating}`);
+        if (!validate_manifest_sha256Digest.test(a.checksums))
+            add('assets', a.name, 'checksums', 'has no sha256 digest of its checksums.txt');
+        for (const f of a.files) {
+            if (!validate_manifest_sha256Digest.test(f.digest))
+                add('assets', a.name, `files[${f.name}].digest`, `digest "${f.digest}" is not sha256:<64 hex>`);
         }
     }
     return violations;
@@ -51384,6 +51532,15 @@ async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
     }, { attempts, policy: { baseDelayMs: 200, maxDelayMs: 2000 }, ...retry });
 }
 
+;// CONCATENATED MODULE: ./src/release/write-boundary.ts
+/** Runs one write between its two boundaries. */
+async function atBoundary(boundary, name, write) {
+    boundary?.(`before:${name}`);
+    const result = await write();
+    boundary?.(`after:${name}`);
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/promotion-commit.ts
 const trailerNames = [
     ['manifest', 'Relx-Manifest'],
@@ -51442,6 +51599,7 @@ function parsePromotionMessage(message) {
 
 
 
+
 /** Each clone's folder names the process that owns it, so one a killed process left can be told apart. */
 const clonePrefix = 'relx-gitops-';
 const processIsAlive = (pid) => {
@@ -51482,10 +51640,12 @@ class GitOpsClone {
     dir;
     branch;
     remote;
-    constructor(dir, branch, remote) {
+    boundary;
+    constructor(dir, branch, remote, boundary) {
         this.dir = dir;
         this.branch = branch;
         this.remote = remote;
+        this.boundary = boundary;
     }
     /** The branch known to exist on the remote (fetched before); null until then. */
     fetched = null;
@@ -51496,8 +51656,8 @@ class GitOpsClone {
      * relx.gitops.yaml, else the remote's default branch (an empty repository starts `main`). A
      * branch that does not exist is refused — a promotion to a new orphan branch would never deploy.
      */
-    static async openConfigured(remote) {
-        const clone = await GitOpsClone.open(remote, null);
+    static async openConfigured(remote, boundary) {
+        const clone = await GitOpsClone.open(remote, null, boundary);
         try {
             const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
             if (!config.branch || config.branch === clone.branch)
@@ -51515,8 +51675,13 @@ class GitOpsClone {
             throw error;
         }
     }
-    /** A clone of `branch`, or (null) of the remote's default branch. */
-    static async open(remote, branch) {
+    /**
+     * A clone of `branch`, or (null) of the remote's default branch. `boundary` (the kill-point
+     * test hook) is passed around every write: the temporary clone, each file, the commit, the
+     * push, the clone's removal.
+     */
+    static async open(remote, branch, boundary) {
+        boundary?.('before:clone');
         sweepAbandonedClones();
         const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), `${clonePrefix}${process.pid}-`));
         try {
@@ -51526,8 +51691,9 @@ class GitOpsClone {
             const heads = await run_git_runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
             const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
             await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
-            const clone = new GitOpsClone(dir, target, remote);
+            const clone = new GitOpsClone(dir, target, remote, boundary);
             await clone.refresh();
+            boundary?.('after:clone');
             return clone;
         }
         catch (error) {
@@ -51611,15 +51777,19 @@ class GitOpsClone {
     }
     async commit(files, message) {
         for (const [path, content] of files) {
-            (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(this.dir, path)), { recursive: true });
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(this.dir, path), content);
+            await atBoundary(this.boundary, `write:${path}`, async () => {
+                (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(this.dir, path)), { recursive: true });
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(this.dir, path), content);
+            });
         }
-        await run_git_runGit(this.dir, ['add', '--', ...files.keys()]);
-        await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
-            input: message,
-            env: identity,
+        return atBoundary(this.boundary, 'commit', async () => {
+            await run_git_runGit(this.dir, ['add', '--', ...files.keys()]);
+            await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+                input: message,
+                env: identity,
+            });
+            return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
         });
-        return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
     }
     /**
      * Whether another promotion landed since the last refresh: one ls-remote, much cheaper than a
@@ -51638,9 +51808,9 @@ class GitOpsClone {
     /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
     async push() {
         try {
-            await run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
+            await atBoundary(this.boundary, 'push', () => run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
                 env: pushAuthEnv(this.remote.token),
-            });
+            }));
             this.fetched = this.branch;
             return true;
         }
@@ -51653,7 +51823,9 @@ class GitOpsClone {
         }
     }
     close() {
+        this.boundary?.('before:remove-clone');
         (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
+        this.boundary?.('after:remove-clone');
     }
 }
 
@@ -51874,7 +52046,7 @@ async function land(context, intentFor) {
     const random = context.random ?? Math.random;
     const timeout = context.raceTimeoutMs ?? 10 * 60_000;
     const started = clock.now();
-    const { clone } = await GitOpsClone.openConfigured(context.remote);
+    const { clone } = await GitOpsClone.openConfigured(context.remote, context.boundary);
     try {
         for (let attempt = 1;; attempt++) {
             const state = await readState(clone, context.environment);
@@ -51953,6 +52125,19 @@ async function rollbackCandidates(clone, state) {
         .map((h) => parseAt(h, path))
         .filter((m) => m !== null && !rolledBack.has(m.metadata.name));
 }
+/**
+ * Whether the environment's latest change is this very rollback, made by the same run (its
+ * Relx-Run trailer): a re-run after the rollback landed — the first run killed after its push —
+ * must not roll back a second time. The run is the rollback's identity; without one (a CLI call
+ * with no --run) each rollback is a new one.
+ */
+async function rolledBackByThisRun(clone, state, run, component) {
+    if (!run)
+        return false;
+    const [latest] = await clone.history(releaseFile(state.config, state.environment));
+    const record = latest?.record;
+    return !!record?.rollbackOf && record.run === run && record.component === component;
+}
 /** The whole environment back to the release before the current one (or `to`, a release it ran). */
 function rollbackEnvironment(context, to) {
     return land(context, async (state, clone) => {
@@ -51962,6 +52147,8 @@ function rollbackEnvironment(context, to) {
                 field: 'environment',
                 fix: 'Promote a release first.',
             });
+        if (await rolledBackByThisRun(clone, state, context.run, null))
+            return rollbackIntent(context, current, current, { title: '' }); // planned as unchanged
         const history = await rollbackCandidates(clone, state);
         const target = history.find((m) => to ? m.metadata.name === to : fingerprint(m) !== fingerprint(current));
         if (!target) {
@@ -51995,6 +52182,8 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
                 field: 'environment',
                 fix: 'Promote a release first.',
             });
+        if (await rolledBackByThisRun(clone, state, context.run, component))
+            return rollbackIntent(context, current, current, { component, title: '' }); // planned as unchanged
         const now_ = pinnedComponents(current).get(component);
         if (!now_) {
             throw relx_error_inputError(`${context.environment} runs no component named ${component}.`, {
@@ -52261,32 +52450,59 @@ async function readManifestFile(workspace, file) {
         verifyManifestBytes(bytes, expected, file);
     return bytes.toString('utf8');
 }
+/** The promotion the inputs describe: which GitOps repository, which environment, who and which run. */
+function promotionContext(workspace) {
+    const token = getInput('token');
+    if (token)
+        core_setSecret(token);
+    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repository = process.env.GITHUB_REPOSITORY ?? '';
+    const given = getInput('gitops_repository');
+    const url = given
+        ? /^[a-z]+:\/\//.test(given)
+            ? given
+            : (0,external_node_path_namespaceObject.resolve)(workspace, given)
+        : `${server}/${repository}`;
+    return {
+        remote: token ? { url, token } : { url },
+        environment: getInput('environment', { required: true }),
+        approvedBy: getInput('approved_by') || null,
+        run: `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`,
+        dryRun: getBooleanInput('dry_run'),
+        onProgress: (message) => info(message),
+    };
+}
+/**
+ * The check step, before a deployment is recorded: whether the environment already runs this
+ * manifest — CD handed the same release a second time (a re-run of the release after its
+ * dispatch). Then no deployment is recorded for a promotion that changes nothing. It never
+ * fails: whatever is wrong, the promote step says it (and the deployment records the failure).
+ */
+async function checkAlreadyRuns(workspace) {
+    try {
+        const file = getInput('manifest');
+        const text = await readManifestFile(workspace, file);
+        const context = { ...promotionContext(workspace), dryRun: true };
+        const result = await promoteEnvironment(context, readManifestForPromotion(text, file), {
+            hotfix: getBooleanInput('hotfix'),
+        });
+        setOutput('already-runs', String(result.status === 'unchanged'));
+    }
+    catch (error) {
+        info(`Cannot tell yet whether the environment runs it: ${scrub(renderError(error))}`);
+        setOutput('already-runs', 'false');
+    }
+}
 /** The promotion step of promote-env: inputs arrive through env (INPUT_*), never through the shell. */
 async function run() {
     try {
         if (getInput('mode') === 'receive')
             return await receive();
-        const token = getInput('token');
-        if (token)
-            core_setSecret(token);
         const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-        const environment = getInput('environment', { required: true });
-        const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-        const repository = process.env.GITHUB_REPOSITORY ?? '';
-        const given = getInput('gitops_repository');
-        const url = given
-            ? /^[a-z]+:\/\//.test(given)
-                ? given
-                : (0,external_node_path_namespaceObject.resolve)(workspace, given)
-            : `${server}/${repository}`;
-        const context = {
-            remote: token ? { url, token } : { url },
-            environment,
-            approvedBy: getInput('approved_by') || null,
-            run: `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`,
-            dryRun: getBooleanInput('dry_run'),
-            onProgress: (message) => info(message),
-        };
+        if (getInput('mode') === 'check')
+            return await checkAlreadyRuns(workspace);
+        const context = promotionContext(workspace);
+        const environment = context.environment;
         const component = getInput('rollback_component');
         const version = getInput('rollback_version') || undefined;
         let result;

@@ -34885,6 +34885,18 @@ function pinnedComponents(manifest) {
             version: i.version,
             pin: i.digest ?? null,
         })),
+        ...(manifest.components.modules ?? []).map((m) => ({
+            name: m.name,
+            category: 'module',
+            version: m.version,
+            pin: m.sum,
+        })),
+        ...(manifest.components.assets ?? []).map((a) => ({
+            name: a.name,
+            category: 'assets',
+            version: a.version,
+            pin: a.checksums,
+        })),
     ];
     return new Map(all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => [c.name, c]));
 }
@@ -44560,6 +44572,8 @@ const publishedKinds = [
     'terraform-module',
     'kustomize-base',
     'cdk-app',
+    'go-module',
+    'release-assets',
     'files',
 ];
 /** npm-name-like: letters, digits, `@`, `/`, `.`, `_`, `-`. No spaces, no shell metacharacters. */
@@ -44572,10 +44586,22 @@ const publishedItemSchema = object({
     version: schemas_string().min(1),
     reference: schemas_string()
         .min(1)
-        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0 or oci://ghcr.io/acme/charts/api:1.3.0'),
+        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0'),
     registry: schemas_string().min(1).optional(),
-    digest: schemas_string().min(1).optional().describe('sha256:…'),
+    digest: schemas_string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .optional()
+        .describe('Go modules: the commit the tag points at.'),
     integrity: schemas_string().min(1).optional().describe('sha512-…'),
+    assets: array(object({
+        name: schemas_string().min(1),
+        digest: schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+        url: schemas_string().min(1),
+    })
+        .strict())
+        .optional()
+        .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
     skipped: schemas_boolean().describe('true when the same content was already published'),
 })
     .strict();
@@ -44645,6 +44671,10 @@ const componentTypes = [
     'container-image',
     'helm-chart',
     'terraform-module',
+    'go-module',
+    'cargo-crate',
+    'python-package',
+    'release-assets',
     'files',
 ];
 const bumpLevels = ['major', 'minor', 'patch', 'none'];
@@ -44737,6 +44767,20 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
+const versionFileSchema = object({
+    file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
+    updater: schemas_string()
+        .min(1)
+        .optional()
+        .describe('How its version is written: package-json, chart-yaml, pyproject-toml, cargo-toml, go-mod, marker-line (the line marked `x-relx-version`), json-path or yaml-path (with `path`). Default: from the file name (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod), else marker-line.'),
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('json-path and yaml-path: where the version is, e.g. `image.tag` or `spec.versions[0]`.'),
+})
+    .strict()
+    .describe('A file whose version relx bumps with the component.');
 const componentConfigSchema = object({
     name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
     type: schemas_enum(componentTypes)
@@ -44759,6 +44803,19 @@ const componentConfigSchema = object({
     dependsOn: array(relx_config_name)
         .optional()
         .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    versionFiles: array(versionFileSchema)
+        .min(1)
+        .optional()
+        .describe("Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written."),
+    assets: array(schemas_string().min(1).refine(isInsideRepository, {
+        message: 'must stay inside the repository (a relative glob without `..`)',
+    }))
+        .min(1)
+        .optional()
+        .describe('release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.'),
+    majorVersionPath: schemas_enum(['refuse', 'rewrite'])
+        .optional()
+        .describe('go-module: a major version 2 or more needs `/vN` at the end of the module path. refuse (default): the release stops and says so; rewrite: relx rewrites the module path in go.mod and the imports of the module inside the repository.'),
     publish: publishConfigSchema.optional(),
 })
     .strict();
@@ -44867,6 +44924,40 @@ const manifestInfrastructureSchema = object({
     digest: schemas_string().min(1).optional().describe('Content digest, sha256:…'),
 })
     .strict();
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+const manifestModuleSchema = object({
+    name: componentName,
+    module: schemas_string()
+        .min(1)
+        .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+        .describe('The Go module path (go.mod `module`).'),
+    version: schemas_string()
+        .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+        .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .describe('The commit the tag points at.'),
+    sum: schemas_string()
+        .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+        .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+})
+    .strict();
+const sha256Digest = schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+const manifestAssetsSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    release: schemas_string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe('Digest of its checksums.txt (sha256sum format), which lists every file.'),
+    files: array(object({
+        name: schemas_string().min(1),
+        digest: sha256Digest,
+        url: schemas_string().min(1).describe('Where it is downloaded.'),
+    })
+        .strict())
+        .min(1),
+})
+    .strict();
 const compatibilityRowSchema = record(componentName, schemas_string().min(1))
     .describe('One supported combination: component name → SemVer range, e.g. {cli: "1.9.x", api: ">=1.4.0 <2.0.0"}.');
 const releaseManifestSchema = object({
@@ -44891,6 +44982,12 @@ const releaseManifestSchema = object({
         packages: array(manifestPackageSchema),
         images: array(manifestImageSchema),
         infrastructure: array(manifestInfrastructureSchema),
+        modules: array(manifestModuleSchema)
+            .optional()
+            .describe('Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.'),
+        assets: array(manifestAssetsSchema)
+            .optional()
+            .describe('Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.'),
     })
         .strict(),
     compatibility: array(compatibilityRowSchema)
@@ -44957,6 +45054,30 @@ function renderReleaseManifest(manifest) {
                 version: i.version,
                 ...(i.digest === undefined ? {} : { digest: i.digest }),
             })),
+            ...(components.modules === undefined
+                ? {}
+                : {
+                    modules: byName(components.modules).map((m) => ({
+                        name: m.name,
+                        module: m.module,
+                        version: m.version,
+                        commit: m.commit,
+                        sum: m.sum,
+                    })),
+                }),
+            ...(components.assets === undefined
+                ? {}
+                : {
+                    assets: byName(components.assets).map((a) => ({
+                        name: a.name,
+                        version: a.version,
+                        release: a.release,
+                        checksums: a.checksums,
+                        files: [...a.files]
+                            .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                            .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+                    })),
+                }),
         },
         compatibility: manifest.compatibility.map(sortedRow),
     };
@@ -44971,6 +45092,11 @@ function manifestVersions(manifest) {
         versions.set(i.name, i.tag);
     for (const i of manifest.components.infrastructure)
         versions.set(i.name, i.version);
+    // A Go module's version without Go's `v`, like every other component's.
+    for (const m of manifest.components.modules ?? [])
+        versions.set(m.name, m.version.replace(/^v/, ''));
+    for (const a of manifest.components.assets ?? [])
+        versions.set(a.name, a.version);
     return versions;
 }
 
@@ -45121,6 +45247,31 @@ function manifestEntry(item) {
                 },
             };
         }
+        case 'go-module':
+            // reference: `<module path>@v<version>`; the release is the tag, pinned by its h1: checksum.
+            return {
+                category: 'modules',
+                entry: {
+                    name: item.component,
+                    module: item.reference.slice(0, item.reference.lastIndexOf('@')),
+                    version: item.reference.slice(item.reference.lastIndexOf('@') + 1),
+                    commit: item.commit ?? '',
+                    sum: item.digest ?? '',
+                },
+            };
+        case 'release-assets': {
+            const files = (item.assets ?? []).filter((a) => a.name !== 'checksums.txt');
+            return {
+                category: 'assets',
+                entry: {
+                    name: item.component,
+                    version: item.version,
+                    release: item.reference,
+                    checksums: item.digest ?? '',
+                    files,
+                },
+            };
+        }
         default:
             return {
                 category: 'infrastructure',
@@ -45148,15 +45299,26 @@ function assembleManifest(input) {
         images: (previous?.components.images ?? []).filter((i) => !releasedNow.has(i.name)),
         infrastructure: (previous?.components.infrastructure ?? []).filter((i) => !releasedNow.has(i.name)),
     };
+    const modules = (previous?.components.modules ?? []).filter((m) => !releasedNow.has(m.name));
+    const assets = (previous?.components.assets ?? []).filter((a) => !releasedNow.has(a.name));
     for (const item of published.items) {
         const placed = manifestEntry(item);
         if (placed.category === 'packages')
             components.packages.push(placed.entry);
         else if (placed.category === 'images')
             components.images.push(placed.entry);
+        else if (placed.category === 'modules')
+            modules.push(placed.entry);
+        else if (placed.category === 'assets')
+            assets.push(placed.entry);
         else
             components.infrastructure.push(placed.entry);
     }
+    // Only manifests with Go modules have the list: the others stay byte for byte as before.
+    if (modules.length > 0)
+        components.modules = modules.sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (assets.length > 0)
+        components.assets = assets.sort((a, b) => (a.name < b.name ? -1 : 1));
     const byName = (items) => items.sort((a, b) => (a.name < b.name ? -1 : 1));
     byName(components.packages);
     byName(components.images);
@@ -45237,6 +45399,11 @@ function genericPurl(name, version, reference) {
     const download = /^https?:\/\//.test(reference) ? `?download_url=${encodeURIComponent(reference)}` : '';
     return `pkg:generic/${encodeURIComponent(name)}@${encodeURIComponent(version)}${download}`;
 }
+/** `pkg:golang/github.com/acme/orion/sdk/go/v2@v2.1.0`: the module path's segments as namespace and name. */
+function golangPurl(modulePath, version) {
+    const path = modulePath.split('/').map(encodeURIComponent).join('/');
+    return `pkg:golang/${path}@${encodeURIComponent(version)}`;
+}
 function hashes(sha256, sha512) {
     const dictionary = new models.HashDictionary();
     if (sha256)
@@ -45291,9 +45458,38 @@ function manifestComponents(manifest) {
             ]),
         });
     });
+    const modules = (manifest.components.modules ?? []).map((m) => {
+        const purl = golangPurl(m.module, m.version);
+        return new models.Component(enums.ComponentType.Library, m.name, {
+            bomRef: purl,
+            version: m.version,
+            purl,
+            properties: properties([
+                ['relx:category', 'module'],
+                ['relx:go.module', m.module],
+                ['relx:go.sum', m.sum],
+                ['relx:commit', m.commit],
+            ]),
+        });
+    });
+    // Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform).
+    const assets = (manifest.components.assets ?? []).flatMap((a) => a.files.map((f) => {
+        const purl = genericPurl(f.name, a.version, f.url);
+        return new models.Component(enums.ComponentType.File, f.name, {
+            bomRef: `${purl}#${a.name}`,
+            version: a.version,
+            purl,
+            hashes: hashes(sha256Hex(f.digest), null),
+            properties: properties([
+                ['relx:category', 'asset'],
+                ['relx:component', a.name],
+                ['relx:release', a.release],
+            ]),
+        });
+    }));
     // bom-refs must be unique; two components could share a purl (the same image under two names).
     const seen = new Set();
-    const components = [...packages, ...images, ...infrastructure];
+    const components = [...packages, ...images, ...infrastructure, ...modules, ...assets];
     for (const component of components) {
         if (seen.has(component.bomRef.value ?? ''))
             component.bomRef.value = `${component.purl}#${component.name}`;
@@ -45340,7 +45536,7 @@ function renderCycloneDxBom(manifest) {
 
 
 
-const sha256Digest = /^sha256:[a-f0-9]{64}$/;
+const validate_manifest_sha256Digest = /^sha256:[a-f0-9]{64}$/;
 const sha512Integrity = /^sha512-[A-Za-z0-9+/]{86}==$/;
 /** Why a version is not an exact SemVer version, or null when it is one. */
 function floatingVersion(version) {
@@ -45384,7 +45580,7 @@ function findManifestViolations(manifest) {
         }
         if (i.digest === undefined)
             add('images', i.name, 'digest', `tag ${i.tag} has no digest; pin the image by sha256 digest`);
-        else if (!sha256Digest.test(i.digest))
+        else if (!validate_manifest_sha256Digest.test(i.digest))
             add('images', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
     }
     for (const i of manifest.components.infrastructure) {
@@ -45396,8 +45592,30 @@ function findManifestViolations(manifest) {
             add('infrastructure', i.name, 'reference', 'reference points at `latest`, which floats');
         if (i.digest === undefined)
             add('infrastructure', i.name, 'digest', `${i.kind} has no digest; pin it by sha256 digest`);
-        else if (!sha256Digest.test(i.digest)) {
+        else if (!validate_manifest_sha256Digest.test(i.digest)) {
             add('infrastructure', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
+        }
+    }
+    for (const m of manifest.components.modules ?? []) {
+        claim('modules', m.name);
+        const floating = floatingVersion(m.version.replace(/^v/, ''));
+        if (floating || !m.version.startsWith('v'))
+            add('modules', m.name, 'version', `version "${m.version}" is not an exact Go module version (v1.2.3)`);
+        if (!/^[0-9a-f]{40}$/.test(m.commit))
+            add('modules', m.name, 'commit', 'has no commit; pin the module at the commit its tag points at');
+        if (!goModuleSumPattern.test(m.sum))
+            add('modules', m.name, 'sum', `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`);
+    }
+    for (const a of manifest.components.assets ?? []) {
+        claim('assets', a.name);
+        const floating = floatingVersion(a.version);
+        if (floating)
+            add('assets', a.name, 'version', `version ${floating}`);
+        if (!validate_manifest_sha256Digest.test(a.checksums))
+            add('assets', a.name, 'checksums', 'has no sha256 digest of its checksums.txt');
+        for (const f of a.files) {
+            if (!validate_manifest_sha256Digest.test(f.digest))
+                add('assets', a.name, `files[${f.name}].digest`, `digest "${f.digest}" is not sha256:<64 hex>`);
         }
     }
     return violations;
