@@ -95,6 +95,21 @@ describe('npm publish when the registry misbehaves', () => {
     expect(await registryState({ url: npm.url }, packed)).toBe('same');
   }, 120_000);
 
+  it('a refusal stays a refusal when the caller runs npm silenced (npm run --silent sets npm_config_loglevel)', async () => {
+    const packed = await aPackage();
+    proxy.refuseNextPutsEchoingCredentials(1);
+    process.env.npm_config_loglevel = 'silent';
+    try {
+      const error = await publishPackage(throughProxy(), packed, publishOptions, quiet).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ kind: 'input', message: expect.stringContaining('403') });
+      expect(puts()).toHaveLength(1);
+    } finally {
+      delete process.env.npm_config_loglevel;
+    }
+  }, 120_000);
+
   it('a credential echoed in a 4xx body is not in the error', async () => {
     const packed = await aPackage();
     proxy.refuseNextPutsEchoingCredentials(1);

@@ -192,6 +192,10 @@ export async function publishPackage(
       '0',
       '--fetch-timeout',
       String(timeoutMs),
+      // npm's error codes decide what a failure was: a loglevel inherited from the caller
+      // (`npm run --silent`, an .npmrc) must not hide them, or a refusal reads as a lost answer
+      '--loglevel',
+      'error',
       ...(options.provenance ? ['--provenance'] : []),
     ];
     await runWithRetry<'published' | 'landed'>(
