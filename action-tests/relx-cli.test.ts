@@ -77,12 +77,12 @@ describe('the relx CLI as users run it (dist/cli)', () => {
 
   it('exits 1 when nothing is discovered, saying what it looked for', () => {
     const repo = GitRepo.create();
-    repo.commit('feat: a crate', { 'Cargo.toml': '[package]\nname = "x"\nversion = "0.1.0"\n' });
+    repo.commit('feat: a Maven project', { 'pom.xml': '<project><version>0.1.0</version></project>\n' });
     const result = relx('plan', '--cwd', repo.dir);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('No components found. relx looked for components in relx.config.yaml');
-    expect(result.stderr).toContain('Found Cargo.toml (Rust crates), which relx does not discover.');
+    expect(result.stderr).toContain('Found pom.xml (a Maven project), which relx does not discover.');
     expect(result.stderr).toContain('Fix: Declare what to release under `components:`');
   });
 
