@@ -128,5 +128,39 @@ export function pinActionUses(
     pinned.push({ file, line: index + 1, from, to });
     return `${prefix}${to}`;
   });
-  return { text: lines.join('\n'), pinned };
+  return { text: pinCheckoutRefs(file, lines, options, pinned).join('\n'), pinned };
+}
+
+const repositoryLine = /^(\s*)repository:\s*(['"]?)([\w.-]+\/[\w.-]+)\2\s*(#.*)?$/;
+const refLine = /^(\s*)ref:\s*(['"]?)([\w./-]+)\2\s*(#.*)?$/;
+
+/**
+ * A template that checks relx itself out (`repository: relx-dev/relx` with `ref: v1`, to run the
+ * CLI from the release) would run whatever the tag points at later: its `ref:` in the same `with:`
+ * block is pinned to the release commit like a `uses:`.
+ */
+function pinCheckoutRefs(file: string, lines: string[], options: PinOptions, pinned: PinnedUse[]): string[] {
+  const out = [...lines];
+  out.forEach((line, index) => {
+    const repository = repositoryLine.exec(line);
+    if (!repository || repository[3] !== options.repository) return;
+    const indent = repository[1] ?? '';
+    for (let i = index + 1; i < out.length; i++) {
+      const next = out[i] ?? '';
+      if (next.trim() === '' || !next.startsWith(indent) || /^\s*-/.test(next.slice(indent.length))) break;
+      if (next.length - next.trimStart().length !== indent.length) continue;
+      const ref = refLine.exec(next);
+      if (!ref) continue;
+      const to = `${options.commit} # ${options.tag}`;
+      pinned.push({
+        file,
+        line: i + 1,
+        from: `${options.repository}@${ref[3] ?? ''}`,
+        to: `${options.repository}@${to}`,
+      });
+      out[i] = `${indent}ref: ${to}`;
+      break;
+    }
+  });
+  return out;
 }

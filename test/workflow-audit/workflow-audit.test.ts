@@ -147,6 +147,14 @@ describe('the released templates and actions, as an adopter audits them', () => 
     },
   );
 
+  it('pins a checkout of relx itself (the CLI metrics.yml runs) to the release commit, not the moving v1', () => {
+    const metrics = templates.find((f) => f.endsWith('metrics.yml'));
+    expect(metrics).toBeDefined();
+    const { text } = pin(metrics as string);
+    expect(text).toMatch(/repository: relx-dev\/relx\n\s+ref: a{40} # v1\.2\.3\n/);
+    expect(text).not.toMatch(/ref: v1\s*$/m);
+  });
+
   it('needs the pinning: unpinned, the templates use relx by a tag an adopter cannot review', () => {
     const unpinned = templates.flatMap((path) =>
       auditWorkflowFile(display(path), readFileSync(path, 'utf8')).filter(
