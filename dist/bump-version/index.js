@@ -66461,9 +66461,16 @@ async function resolveReleasePlan(cwd, source) {
         ...(source.configFile ? { configFile: source.configFile } : {}),
         ...(resumed && head.branch ? { branch: head.branch } : {}),
     };
-    if (!resumed)
-        return (await planRepositoryRelease(cwd, options)).plan;
-    return planAtCommit(cwd, parent, options);
+    if (resumed)
+        return planAtCommit(cwd, parent, options);
+    // Version files a killed run already rewrote are ahead of every tag, and the plan would take
+    // them for the current versions: plan HEAD as committed when tracked files have changed.
+    const changed = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=no']);
+    if (changed.trim() !== '') {
+        source.onProgress?.('the working tree has uncommitted changes: planning HEAD as committed');
+        return planAtCommit(cwd, head.sha, { ...options, ...(head.branch ? { branch: head.branch } : {}) });
+    }
+    return (await planRepositoryRelease(cwd, options)).plan;
 }
 /**
  * Plans `commit` as it was, not the working tree: on the release commit the version files already

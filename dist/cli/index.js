@@ -12762,7 +12762,43 @@ function pinActionUses(file, text, options) {
         pinned.push({ file, line: index + 1, from, to });
         return `${prefix}${to}`;
     });
-    return { text: lines.join('\n'), pinned };
+    return { text: pinCheckoutRefs(file, lines, options, pinned).join('\n'), pinned };
+}
+const repositoryLine = /^(\s*)repository:\s*(['"]?)([\w.-]+\/[\w.-]+)\2\s*(#.*)?$/;
+const refLine = /^(\s*)ref:\s*(['"]?)([\w./-]+)\2\s*(#.*)?$/;
+/**
+ * A template that checks relx itself out (`repository: relx-dev/relx` with `ref: v1`, to run the
+ * CLI from the release) would run whatever the tag points at later: its `ref:` in the same `with:`
+ * block is pinned to the release commit like a `uses:`.
+ */
+function pinCheckoutRefs(file, lines, options, pinned) {
+    const out = [...lines];
+    out.forEach((line, index) => {
+        const repository = repositoryLine.exec(line);
+        if (!repository || repository[3] !== options.repository)
+            return;
+        const indent = repository[1] ?? '';
+        for (let i = index + 1; i < out.length; i++) {
+            const next = out[i] ?? '';
+            if (next.trim() === '' || !next.startsWith(indent) || /^\s*-/.test(next.slice(indent.length)))
+                break;
+            if (next.length - next.trimStart().length !== indent.length)
+                continue;
+            const ref = refLine.exec(next);
+            if (!ref)
+                continue;
+            const to = `${options.commit} # ${options.tag}`;
+            pinned.push({
+                file,
+                line: i + 1,
+                from: `${options.repository}@${ref[3] ?? ''}`,
+                to: `${options.repository}@${to}`,
+            });
+            out[i] = `${indent}ref: ${to}`;
+            break;
+        }
+    });
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/action-release/publish-action-release.ts
@@ -33016,6 +33052,10 @@ async function publishPackage(registry, packed, options, retry = {}) {
             '0',
             '--fetch-timeout',
             String(timeoutMs),
+            // npm's error codes decide what a failure was: a loglevel inherited from the caller
+            // (`npm run --silent`, an .npmrc) must not hide them, or a refusal reads as a lost answer
+            '--loglevel',
+            'error',
             ...(options.provenance ? ['--provenance'] : []),
         ];
         await runWithRetry({
@@ -35793,9 +35833,16 @@ async function resolveReleasePlan(cwd, source) {
         ...(source.configFile ? { configFile: source.configFile } : {}),
         ...(resumed && head.branch ? { branch: head.branch } : {}),
     };
-    if (!resumed)
-        return (await planRepositoryRelease(cwd, options)).plan;
-    return planAtCommit(cwd, parent, options);
+    if (resumed)
+        return planAtCommit(cwd, parent, options);
+    // Version files a killed run already rewrote are ahead of every tag, and the plan would take
+    // them for the current versions: plan HEAD as committed when tracked files have changed.
+    const changed = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=no']);
+    if (changed.trim() !== '') {
+        source.onProgress?.('the working tree has uncommitted changes: planning HEAD as committed');
+        return planAtCommit(cwd, head.sha, { ...options, ...(head.branch ? { branch: head.branch } : {}) });
+    }
+    return (await planRepositoryRelease(cwd, options)).plan;
 }
 /**
  * Plans `commit` as it was, not the working tree: on the release commit the version files already

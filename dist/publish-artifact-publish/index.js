@@ -52663,6 +52663,10 @@ async function publishPackage(registry, packed, options, retry = {}) {
             '0',
             '--fetch-timeout',
             String(timeoutMs),
+            // npm's error codes decide what a failure was: a loglevel inherited from the caller
+            // (`npm run --silent`, an .npmrc) must not hide them, or a refusal reads as a lost answer
+            '--loglevel',
+            'error',
             ...(options.provenance ? ['--provenance'] : []),
         ];
         await runWithRetry({
