@@ -175,6 +175,16 @@ export async function killAndRerunAsync<S>(
 }
 
 /** The matrix as a table: one row per kill point. */
+/** What every kill point must come to: killed, the re-run and a third run exit 0, the third changes nothing, no invariant broken. */
+export const finishedOnce = (point: string): KillPointOutcome => ({
+  point,
+  killed: true,
+  rerunExit: 0,
+  thirdExit: 0,
+  stable: true,
+  violations: [],
+});
+
 export function renderMatrix(title: string, outcomes: readonly KillPointOutcome[]): string {
   const rows = outcomes.map(
     (o) =>
