@@ -36,7 +36,9 @@ for check in format:check lint typecheck check-dist; do
 done
 results="$(mktemp)"
 status=0
-npm run --silent test:unit -- --ci --json --outputFile="$results" "$@" || status=$?
+# Jest's own totals block is left out (see scripts/jest-ci-reporter.mjs): the one summary is below.
+# --reporters takes a list, so a flag must follow it before the test paths.
+npm run --silent test:unit -- --reporters=./scripts/jest-ci-reporter.mjs --ci --json --outputFile="$results" "$@" || status=$?
 [ "$checks_failed" -eq 0 ] || status=1
 # Jest reports on stderr. The last line on stdout is the summary the CI runner reads, exactly
 # "tests: N passed, N failed, N skipped" (nothing after it: the runner does not recognise more).
@@ -46,7 +48,12 @@ node -e '
   const checks = { passed: 4 - Number(process.argv[2]), failed: Number(process.argv[2]) };
   let r = { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTotalTestSuites: 0 };
   try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch { console.error("no Jest results: counted as one failure"); }
-  console.log(`${r.numTotalTestSuites} suites; static checks (format, lint, types, dist) ok: ${checks.passed} of 4`);
+  const seconds = r.startTime ? Math.round((Date.now() - r.startTime) / 1000) : 0;
+  console.log(`static checks (format, lint, types, dist): ${checks.passed} of 4 ok; Jest: ${r.numFailedTestSuites ?? 0} of ${r.numTotalTestSuites} suites failed, ${seconds} s`);
+  const slowest = (r.testResults ?? [])
+    .map((t) => ({ name: t.name.replace(process.cwd() + "/", ""), s: (t.endTime - t.startTime) / 1000 }))
+    .sort((a, b) => b.s - a.s).slice(0, 5).map((t) => `${t.name} ${Math.round(t.s)} s`);
+  if (slowest.length) console.log(`slowest suites: ${slowest.join("; ")}`);
   console.log(`tests: ${r.numPassedTests + checks.passed} passed, ${r.numFailedTests + checks.failed} failed, ${r.numPendingTests} skipped`);
 ' "$results" "$checks_failed"
 rm -f "$results"
