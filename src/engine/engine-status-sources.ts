@@ -219,3 +219,56 @@ export function parseWaitDuration(value: string, field: string): number {
   }
   return ms;
 }
+
+export interface EngineConnectionInput {
+  engine: string | undefined;
+  argocd: { url?: string; application?: string; token?: string };
+  flux: { kubeApiUrl?: string; kustomization?: string; token?: string };
+}
+
+/** Which engine and where, from flags or inputs; what is missing is named by its flag or input. */
+export function parseEngineConnection(
+  input: EngineConnectionInput,
+  fields: { engine: string; argocd: EngineFields; flux: EngineFields },
+): EngineConnection {
+  const required = (value: string | undefined, field: string, what: string) => {
+    if (!value?.trim()) {
+      throw inputError(`${field} is required with ${fields.engine} ${input.engine}.`, {
+        field,
+        fix: `Give ${what}.`,
+      });
+    }
+    return value.trim();
+  };
+  const token = (value: string | undefined) => (value?.trim() ? { token: value.trim() } : {});
+  if (input.engine === 'argocd') {
+    return {
+      engine: 'argocd',
+      url: required(input.argocd.url, fields.argocd.url, "Argo CD's URL, e.g. https://argocd.example.com"),
+      application: required(
+        input.argocd.application,
+        fields.argocd.name,
+        'the Application that deploys the environment',
+      ),
+      ...token(input.argocd.token),
+      field: fields.argocd,
+    };
+  }
+  if (input.engine === 'flux') {
+    return {
+      engine: 'flux',
+      kubeApiUrl: required(input.flux.kubeApiUrl, fields.flux.url, "the Kubernetes API server's URL"),
+      kustomization: required(
+        input.flux.kustomization,
+        fields.flux.name,
+        'the Kustomization as namespace/name, e.g. flux-system/apps',
+      ),
+      ...token(input.flux.token),
+      field: fields.flux,
+    };
+  }
+  throw inputError(`${fields.engine} "${input.engine ?? ''}" is not an engine relx can wait for.`, {
+    field: fields.engine,
+    fix: `Use one of: ${Object.keys(engineStatusSources).join(', ')}.`,
+  });
+}
