@@ -112,6 +112,7 @@ export class ArgoCdServer {
   readonly violations: string[] = [];
   private readonly operations = new SwaggerOperations(description, 'argocd');
   private readonly scripts = new Map<string, Json[]>();
+  private readonly live = new Map<string, () => ArgoCdState>();
   /** Answers given as is, before any script: a server that answers wrongly. */
   private readonly rawAnswers: Array<{ status: number; body: unknown }> = [];
   private readonly failures: number[] = [];
@@ -147,6 +148,11 @@ export class ArgoCdServer {
       name,
       states.map((s) => anApplication(name, s)),
     );
+  }
+
+  /** Each GET answers the state `state()` returns then (a revision known only once the test has run). */
+  follow(name: string, state: () => ArgoCdState): void {
+    this.live.set(name, state);
   }
 
   /** The next GET answers this body as is (checked all the same: a malformed answer is a violation). */
@@ -201,6 +207,8 @@ export class ArgoCdServer {
     if (raw) return answer(raw.status, raw.body);
     const failure = this.failures.shift();
     if (failure) return answer(failure, { code: 14, error: 'unavailable', message: 'unavailable' });
+    const live = this.live.get(operation.params.name ?? '');
+    if (live) return answer(200, anApplication(operation.params.name ?? '', live()));
     const script = this.scripts.get(operation.params.name ?? '');
     // Argo CD does not say whether an application exists to whom may not see it: 403 for both
     if (!script || script.length === 0) {

@@ -109,6 +109,7 @@ export class KubernetesApiServer {
   readonly violations: string[] = [];
   private readonly operations = new SwaggerOperations(description, 'kubernetes');
   private readonly scripts = new Map<string, Json[]>();
+  private readonly live = new Map<string, () => FluxState>();
   private readonly rawAnswers: Array<{ status: number; body: unknown }> = [];
   url = '';
 
@@ -143,6 +144,11 @@ export class KubernetesApiServer {
       namespacedName,
       states.map((s) => aKustomization(namespace, name, s)),
     );
+  }
+
+  /** Each GET answers the state `state()` returns then (a revision known only once the test has run). */
+  follow(namespacedName: string, state: () => FluxState): void {
+    this.live.set(namespacedName, state);
   }
 
   /** The next GET answers this body as is (checked all the same). */
@@ -186,6 +192,8 @@ export class KubernetesApiServer {
     const raw = this.rawAnswers.shift();
     if (raw) return answer(raw.status, raw.body);
     const { namespace, name } = operation.params;
+    const live = this.live.get(`${namespace}/${name}`);
+    if (live) return answer(200, aKustomization(namespace ?? '', name ?? '', live()));
     const script = this.scripts.get(`${namespace}/${name}`);
     if (!script || script.length === 0) {
       return answer(
