@@ -21,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -91,8 +92,11 @@ function closure(spec, value, into = { definitions: {}, parameters: {} }) {
 }
 
 const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-const write = (path, value) => {
-  writeFileSync(resolve(root, path), `${JSON.stringify(value, null, 1)}\n`);
+// formatted as `prettier --check` wants it, so the extract is the script's output byte for byte
+const write = async (path, value) => {
+  const file = resolve(root, path);
+  const options = { ...(await resolveConfig(file)), filepath: file };
+  writeFileSync(file, await format(JSON.stringify(value), options));
   console.log(`wrote ${path}: ${Object.keys(value.definitions).length} definitions`);
 };
 
@@ -104,7 +108,7 @@ const write = (path, value) => {
   const operation = strip(spec.paths[path]?.get);
   if (!operation) throw new Error(`GET ${path} is not in Argo CD's description`);
   const { definitions } = closure(spec, operation);
-  write('test/argocd/argocd-openapi.json', {
+  await write('test/argocd/argocd-openapi.json', {
     swagger: spec.swagger,
     info: { title: 'Argo CD API (the operations relx calls)', 'x-relx-extracted-from': origin },
     consumes: spec.consumes,
@@ -154,7 +158,7 @@ const write = (path, value) => {
     meta: { $ref: `#/definitions/${objectMeta}` },
   });
   into.definitions[name] = schema;
-  write('test/kubernetes-api/kubernetes-openapi.json', {
+  await write('test/kubernetes-api/kubernetes-openapi.json', {
     swagger: spec.swagger,
     info: {
       title: `Kubernetes API with ${group}/v1 ${kind} (the operations relx calls)`,
