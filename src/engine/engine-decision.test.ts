@@ -52,6 +52,11 @@ describe('Argo CD: applied when the application is at the commit, Synced and Hea
       application(commit, 'Synced', 'Degraded'),
       'failed',
     ],
+    [
+      'Degraded and OutOfSync at the commit: the previous release\u2019s health, before the sync',
+      application(commit, 'OutOfSync', 'Degraded', { phase: 'Succeeded', revision: older }),
+      'waiting',
+    ],
     ['Degraded at an older commit: not ours to judge', application(older, 'Synced', 'Degraded'), 'waiting'],
     [
       'the sync of the commit failed',

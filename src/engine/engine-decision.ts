@@ -80,8 +80,9 @@ export function decideArgoCd(application: ArgoCdApplication, commit: string): En
   if (sync === 'Synced' && health === 'Healthy') {
     return { state: 'applied', reason: `${short(commit)} synced and healthy` };
   }
-  // Degraded while the sync is still running is progress (hooks, a rollout mid-way); after it, failure
-  if (health === 'Degraded' && operation?.phase !== 'Running') {
+  // Degraded counts once the live state is this commit's (Synced) and its sync is over: while
+  // OutOfSync the health is still the previous release's; while the sync runs it is progress
+  if (health === 'Degraded' && sync === 'Synced' && operation?.phase !== 'Running') {
     const message = oneLine(status.health?.message);
     return {
       state: 'failed',
