@@ -107,6 +107,21 @@ describe('promote-env waits for the GitOps engine before the deployment turns su
     expect([...argocd.violations, ...github.violations]).toEqual([]);
   });
 
+  it('a token Argo CD refuses → engine-status error, deployment failure naming the input, the token nowhere', async () => {
+    const wrong = 'argocd-wrong-token-9876543210';
+    const { run, statuses, output } = await promoteWithWait(
+      argoInputs().replace(`argocd-token: ${argocd.token}`, `argocd-token: ${wrong}`),
+      (head) => argocd.follow('shop-dev', () => ({ revision: head(), sync: 'Synced', health: 'Healthy' })),
+    );
+    expect(run.conclusion).toBe('failure');
+    expect(run.steps.find((s) => s.id === 'after')?.stdout).toContain('engine-status=error');
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(statuses[1]?.description).toMatch(/^2026\.11\.0 to dev: error — .*refused the token \(401\)/);
+    expect(output).toMatch(/argocd-token/);
+    expect(output.replace(/::add-mask::.*\n/g, '')).not.toContain(wrong);
+    expect(JSON.stringify(statuses)).not.toContain(wrong);
+  });
+
   it('Flux never applies the commit → timeout, deployment failure', async () => {
     const { run, statuses } = await promoteWithWait(
       `          wait-for: flux
