@@ -9,6 +9,7 @@ import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
 import { registerVersionCommand } from './version-command.js';
+import { registerWaitCommand } from './wait-command.js';
 
 /** Every subcommand's registration, in the order `relx --help` lists them. */
 export const cliCommands: Array<(program: Command) => void> = [
@@ -21,5 +22,6 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerMetricsCommand,
   registerDiffCommand,
   registerSloGateCommand,
+  registerWaitCommand,
   registerActionReleaseCommand,
 ];

@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import {
+  parseCommit,
+  parseEngineConnection,
+  parseWaitDuration,
+  engineStatusSources,
+} from '../engine/engine-status-sources.js';
+import { waitForEngine, type EngineWaitOutcome } from '../engine/wait-for-engine.js';
+import { runGit } from '../git/run-git.js';
+import { formatSeconds } from '../http/retry-policy.js';
+import { GitOpsClone } from '../promotion/gitops-repository.js';
+import { inputError } from '../relx-error.js';
+import { scrubSecrets } from '../secret-scrubber.js';
+import { gitopsOption, gitopsRemote } from './gitops-remote.js';
+
+/** Exit codes of `relx wait`, so a script can tell a failed rollout from a slow one. */
+export const waitExitCodes: Record<EngineWaitOutcome, number> = { applied: 0, failed: 3, timeout: 4 };
+
+interface WaitOptions {
+  engine?: string;
+  commit: string;
+  env?: string;
+  gitops?: string;
+  argocdUrl?: string;
+  application?: string;
+  argocdToken?: string;
+  kubeApi?: string;
+  kustomization?: string;
+  kubeToken?: string;
+  timeout: string;
+  interval: string;
+  json?: boolean;
+}
+
+/**
+ * `relx wait`: after a promotion commit, wait until Argo CD or Flux has applied it and reports
+ * it healthy. Exit 0 when it has, 3 when the engine reports a failure for it (Degraded, a failed
+ * sync, Ready=False), 4 when the time ran out (fail closed), 1 for errors (a wrong token or name).
+ */
+export function registerWaitCommand(program: Command): void {
+  program
+    .command('wait')
+    .description('Wait until Argo CD or Flux has applied a promotion commit and reports it healthy.')
+    .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
+    .option('--engine <name>', 'argocd or flux')
+    .option('--env <name>', 'the environment, for the summary')
+    .option(gitopsOption[0], 'the GitOps repository: --commit must be on its branch (checked before waiting)')
+    .option('--argocd-url <url>', "Argo CD's URL (engine argocd)")
+    .option('--application <name>', 'the Argo CD Application, name or namespace/name (engine argocd)')
+    .option('--argocd-token <token>', 'an Argo CD token that may get the application (default: ARGOCD_TOKEN)')
+    .option('--kube-api <url>', "the Kubernetes API server's URL (engine flux)")
+    .option('--kustomization <ns/name>', 'the Flux Kustomization (engine flux)')
+    .option('--kube-token <token>', 'a Kubernetes token that may get the Kustomization (default: KUBE_TOKEN)')
+    .option('--timeout <duration>', 'how long to wait before failing (10m, 90s, 1h30m)', '10m')
+    .option('--interval <duration>', 'between readings of the status', '10s')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: WaitOptions) => {
+      const given = parseCommit(options.commit, '--commit');
+      const timeoutMs = parseWaitDuration(options.timeout, '--timeout');
+      const intervalMs = parseWaitDuration(options.interval, '--interval');
+      const connection = parseEngineConnection(
+        {
+          engine: options.engine,
+          argocd: {
+            url: options.argocdUrl,
+            application: options.application,
+            token: options.argocdToken ?? process.env.ARGOCD_TOKEN,
+          },
+          flux: {
+            kubeApiUrl: options.kubeApi,
+            kustomization: options.kustomization,
+            token: options.kubeToken ?? process.env.KUBE_TOKEN,
+          },
+        },
+        {
+          engine: '--engine',
+          argocd: { url: '--argocd-url', name: '--application', token: '--argocd-token' },
+          flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
+        },
+      );
+      const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
+      const source = engineStatusSources[connection.engine](connection, commit, {});
+      const result = await waitForEngine(source, { timeoutMs, intervalMs });
+      const where = options.env ? ` (${options.env})` : '';
+      const text = options.json
+        ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
+        : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
+      process.stdout.write(scrubSecrets(text));
+      process.exitCode = waitExitCodes[result.outcome];
+    });
+}
+
+/**
+ * The full SHA of `commit` when it is on the branch the GitOps repository is reconciled from. The
+ * engines only ever apply that branch: another commit (the source repository's SHA, a typo) would
+ * wait out the whole timeout, so it is refused before waiting.
+ */
+async function commitOnGitOpsBranch(option: string, commit: string): Promise<string> {
+  const { clone } = await GitOpsClone.openConfigured(await gitopsRemote(option));
+  try {
+    const full = await runGit(clone.dir, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]).then(
+      (out) => out.trim(),
+      () => '',
+    );
+    const onBranch =
+      full !== '' &&
+      (await runGit(clone.dir, ['merge-base', '--is-ancestor', full, 'HEAD']).then(
+        () => true,
+        () => false,
+      ));
+    if (!onBranch) {
+      throw inputError(`--commit ${commit} is not on ${clone.branch} of the GitOps repository ${option}.`, {
+        field: '--commit',
+        fix: 'Pass the promotion commit in the GitOps repository (promote-env output `commit`, `relx promote --json` .commit), not a commit of the source repository.',
+      });
+    }
+    return full;
+  } finally {
+    clone.close();
+  }
+}
