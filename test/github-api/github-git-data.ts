@@ -59,7 +59,7 @@ export class GitDataRepository {
     const env = { GIT_INDEX_FILE: join(index, 'index') };
     try {
       if (body.base_tree) {
-        if (!this.tryGit(['cat-file', '-e', `${String(body.base_tree)}^{tree}`]))
+        if (this.tryGit(['cat-file', '-e', `${String(body.base_tree)}^{tree}`]) === null)
           return [422, { message: 'base_tree is not a valid tree' }];
         this.git(['read-tree', String(body.base_tree)], { env });
       } else this.git(['read-tree', '--empty'], { env });
@@ -73,7 +73,7 @@ export class GitDataRepository {
           typeof entry.content === 'string'
             ? this.git(['hash-object', '-w', '--stdin'], { input: entry.content })
             : String(entry.sha);
-        if (!this.tryGit(['cat-file', '-e', sha]))
+        if (this.tryGit(['cat-file', '-e', sha]) === null)
           return [422, { message: `tree.sha ${sha} is not an object` }];
         this.git(['update-index', '--add', '--cacheinfo', `${String(entry.mode)},${sha},${path}`], { env });
       }
@@ -95,7 +95,7 @@ export class GitDataRepository {
   createCommit(repo: string, body: Json): [number, unknown] {
     const parents = (body.parents as string[] | undefined) ?? [];
     for (const p of parents)
-      if (!this.tryGit(['cat-file', '-e', `${p}^{commit}`]))
+      if (this.tryGit(['cat-file', '-e', `${p}^{commit}`]) === null)
         return [422, { message: `parent ${p} not found` }];
     const author = (body.author as Json | undefined) ?? {
       name: 'relx-bot[bot]',
@@ -118,7 +118,7 @@ export class GitDataRepository {
   }
 
   getCommit(repo: string, sha: string): [number, unknown] {
-    if (!this.tryGit(['cat-file', '-e', `${sha}^{commit}`])) return [404, { message: 'Not Found' }];
+    if (this.tryGit(['cat-file', '-e', `${sha}^{commit}`]) === null) return [404, { message: 'Not Found' }];
     return [200, this.commit(repo, this.git(['rev-parse', `${sha}^{commit}`]))];
   }
 
@@ -180,7 +180,7 @@ export class GitDataRepository {
     if (!/^refs\/(heads|tags)\/./.test(ref))
       return [422, { message: 'Reference name must start with refs/ and have at least two slashes' }];
     if (this.ref(repo, ref)) return [422, { message: 'Reference already exists' }];
-    if (!this.tryGit(['cat-file', '-e', String(body.sha)]))
+    if (this.tryGit(['cat-file', '-e', String(body.sha)]) === null)
       return [422, { message: 'Object does not exist' }];
     this.git(['update-ref', ref, String(body.sha)]);
     return [201, this.ref(repo, ref)];

@@ -135,7 +135,7 @@ export class PullRequests {
       node_id: `LA_${name}`,
       url: `${this.apiUrlOf()}/repos/${repo}/labels/${encodeURIComponent(name)}`,
       name,
-      description: null,
+      description: `relx release state: ${name}`,
       color: 'ededed',
       default: false,
     };
