@@ -1,7 +1,15 @@
-import { pushAuthEnv, type PushTarget } from '../git/git-write.js';
+import semver from 'semver';
+import { fastForwardFromRemote, pushAuthEnv, type PushTarget } from '../git/git-write.js';
 import { runGit } from '../git/run-git.js';
 import { conflictError } from '../relx-error.js';
 import { readCommitChanges, type GitDataApi } from '../github/git-data-api.js';
+import {
+  applyReleasePlan,
+  type ApplyReleaseOptions,
+  type ApplyReleaseResult,
+  type ReleasePublisher,
+} from '../release/apply-release-plan.js';
+import type { ReleasePlan } from '../release-plan/release-plan.js';
 
 /** Where the checkout's commits go through the API, and how to fetch them back. */
 export interface VerifiedTarget extends PushTarget {
@@ -109,4 +117,42 @@ async function fetchBranch(cwd: string, target: PushTarget): Promise<void> {
       env: pushAuthEnv(target.token),
     },
   );
+}
+
+/**
+ * Direct mode with verified commits: the release applied locally as always (plan, files, commit,
+ * tags — nothing pushed), then its commit and tags made again through the API and the checkout
+ * brought to GitHub's commit. A re-run first takes what an earlier attempt put on the branch.
+ */
+export async function applyReleasePlanThroughApi(
+  cwd: string,
+  plan: ReleasePlan,
+  options: Omit<ApplyReleaseOptions, 'push' | 'publisher'> & { publisher: ReleasePublisher | null },
+  target: VerifiedTarget,
+): Promise<ApplyReleaseResult & { tagsCreated: string[] }> {
+  if (!options.dryRun) await fastForwardFromRemote(cwd, target);
+  const result = await applyReleasePlan(cwd, plan, { ...options, push: null, publisher: null });
+  if (options.dryRun || !result.commit) return { ...result, tagsCreated: [] };
+  const made = result.commitCreated ? await commitThroughApi(cwd, target) : new Map<string, string>();
+  const commit = made.get(result.commit) ?? result.commit;
+  const tagsCreated = await tagThroughApi(
+    cwd,
+    target,
+    commit,
+    result.components.map((c) => c.tag),
+  );
+  result.commit = commit;
+  result.pushed = true;
+  for (const c of result.components) {
+    c.tagCreated = tagsCreated.includes(c.tag);
+    if (options.publisher)
+      c.release = await options.publisher.ensureRelease({
+        tag: c.tag,
+        name: `${c.component} ${c.version}`,
+        body: c.changelog,
+        draft: options.draft ?? false,
+        prerelease: semver.prerelease(c.version) !== null,
+      });
+  }
+  return { ...result, tagsCreated };
 }

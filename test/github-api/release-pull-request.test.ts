@@ -18,6 +18,7 @@ import {
   type ReleasePullRequestContext,
 } from '../../src/release-pr/release-pull-request.js';
 import { planRepositoryRelease } from '../../src/release-plan/plan-repository-release.js';
+import { applyReleasePlanThroughApi, commitThroughApi } from '../../src/release-pr/verified-commits.js';
 
 const repository = 'acme/platform';
 const now = new Date('2026-12-01T12:00:00Z');
@@ -197,6 +198,48 @@ describe('release pull request mode, verified commits, against the OpenAPI-check
       /pushes are refused/,
     );
     expect(readFileSync(pushLog(), 'utf8')).toContain('refs/heads/probe');
+    expect(server.violations).toEqual([]);
+  });
+});
+
+describe('direct mode with verified commits', () => {
+  it('makes the release commit, a later manifest-style commit and the tags through the API; the checkout ends on them', async () => {
+    developer.commit('feat(core): add a cache', ['packages/core/cache.js']);
+    developerPush();
+    const cwd = checkout();
+    const { plan } = await planRepositoryRelease(cwd, { now, branch: 'main' });
+    const target = context(cwd).verified!;
+    const options = { dryRun: false, repositoryUrl: null, now, publisher: null };
+    const result = await applyReleasePlanThroughApi(cwd, plan, options, target);
+    const data = server.gitData(repository)!;
+    const main = () => data.git(['rev-parse', 'refs/heads/main']);
+    expect(result.commit).toBe(main());
+    expect(data.verified.has(main())).toBe(true);
+    expect(data.git(['rev-parse', `${main()}^`])).toBe(plan.head);
+    expect(git(cwd, 'rev-parse', 'HEAD')).toBe(main());
+    expect(git(cwd, 'status', '--porcelain')).toBe('');
+    expect(result.tagsCreated.sort()).toEqual(['@acme/api@0.4.2', '@acme/core@1.3.0']);
+    for (const tag of result.tagsCreated) {
+      expect(data.verified.has(data.git(['rev-parse', `refs/tags/${tag}`]))).toBe(true);
+      expect(git(cwd, 'rev-parse', `refs/tags/${tag}`)).toBe(data.git(['rev-parse', `refs/tags/${tag}`]));
+    }
+
+    // the manifest commit write-manifest makes locally goes the same way
+    writeFileSync(join(cwd, 'release-manifest.yaml'), 'apiVersion: relx.dev/v1\n');
+    git(cwd, 'add', 'release-manifest.yaml');
+    git(cwd, 'commit', '-q', '-m', 'chore(release): manifest 2026.12.0');
+    const local = git(cwd, 'rev-parse', 'HEAD');
+    const made = await commitThroughApi(cwd, target);
+    expect(made.get(local)).toBe(main());
+    expect(data.verified.has(main())).toBe(true);
+    expect(git(cwd, 'rev-parse', 'HEAD')).toBe(main());
+    expect(data.git(['show', `${main()}:release-manifest.yaml`])).toBe('apiVersion: relx.dev/v1');
+
+    // a re-run of the whole step releases nothing new
+    const again = await applyReleasePlanThroughApi(checkout(), plan, options, { ...target });
+    expect(again.tagsCreated).toEqual([]);
+    expect(server.count('POST', '/repos/{owner}/{repo}/git/commits')).toBe(2);
+    expect(existsSync(pushLog())).toBe(false);
     expect(server.violations).toEqual([]);
   });
 });
