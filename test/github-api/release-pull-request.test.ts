@@ -9,6 +9,7 @@ import { acmeApi, acmeCore, aMonorepo, tagAll } from '../monorepo-fixture.js';
 import { GitDataApi } from '../../src/github/git-data-api.js';
 import type { GitHubRequest } from '../../src/github/github-request.js';
 import { GitHubPullRequests } from '../../src/github/pull-requests.js';
+import { fetchGitHubRequest } from '../../src/github/fetch-github-request.js';
 import { updatePreviewComment } from '../../src/release-pr/preview-comment.js';
 import { previewCommentMarker, releaseLabels } from '../../src/release-pr/release-pull-request-body.js';
 import {
@@ -252,7 +253,9 @@ describe('a preview comment on a pull request', () => {
     git(cwd, 'checkout', '-q', '--detach', 'main');
     git(cwd, 'merge', '-q', '--no-ff', '-m', `Merge ${branch} into main`, 'FETCH_HEAD');
     const { plan } = await planRepositoryRelease(cwd, { now, branch: 'main' });
-    return updatePreviewComment(pulls(), number, plan);
+    // as `relx preview` calls GitHub: fetch, not Octokit
+    const cli = fetchGitHubRequest('ghs_test-token-0123456789', server.url);
+    return updatePreviewComment(new GitHubPullRequests(cli, 'acme', 'platform'), number, plan);
   }
   const comments = (issue: number) => server.pullRequests.comments.filter((c) => c.issue === issue);
 
