@@ -78,9 +78,9 @@ function context(cwd: string): ReleasePullRequestContext {
 }
 
 /** What release.yml does on a push to the default branch in release-PR mode. */
-async function releaseWorkflow() {
+async function releaseWorkflow(verified = true) {
   const cwd = checkout();
-  const ctx = context(cwd);
+  const ctx = { ...context(cwd), ...(verified ? {} : { verified: null }) };
   const merged = await findMergedReleases(ctx);
   if (merged.length > 0) {
     const released = [];
@@ -199,6 +199,26 @@ describe('release pull request mode, verified commits, against the OpenAPI-check
       /pushes are refused/,
     );
     expect(readFileSync(pushLog(), 'utf8')).toContain('refs/heads/probe');
+    expect(server.violations).toEqual([]);
+  });
+});
+
+describe('release pull request mode without verified commits', () => {
+  it('pushes the PR branch and, once squash-merged, the tags with git', async () => {
+    rmSync(join(origin.dir, 'hooks', 'pre-receive'));
+    developer.commit('feat(core): add a cache', ['packages/core/cache.js']);
+    developerPush();
+    expect((await releaseWorkflow(false)).pullRequest).toMatchObject({ action: 'opened' });
+    const data = server.gitData(repository)!;
+    const branchTip = data.git(['rev-parse', 'refs/heads/relx/release']);
+    expect(data.verified.has(branchTip)).toBe(false); // pushed, not made by GitHub
+    const squash = server.pullRequests.merge(repository, 1, 'squash');
+    const release = await releaseWorkflow(false);
+    expect(release.released[0]?.result).toMatchObject({ commit: squash, pushed: true });
+    expect(data.git(['rev-parse', 'refs/tags/@acme/core@1.3.0^{commit}'])).toBe(squash);
+    expect(server.pullRequests.pulls[0]?.labels).toEqual([releaseLabels.released]);
+    expect(server.count('POST', '/repos/{owner}/{repo}/git/commits')).toBe(0);
+    expect((await releaseWorkflow(false)).released[0]?.tagsCreated).toEqual([]);
     expect(server.violations).toEqual([]);
   });
 });
