@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { runGit } from '../git/run-git.js';
 import { conflictError } from '../relx-error.js';
 import { repositoryRequest, statusOf, type GitHubRequest, type RepositoryCall } from './github-request.js';
@@ -163,7 +164,6 @@ export async function readCommitChanges(cwd: string, commit: string): Promise<Tr
 }
 
 async function readBlob(cwd: string, sha: string): Promise<Buffer> {
-  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) =>
     execFile(
       'git',
