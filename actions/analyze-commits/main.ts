@@ -8,6 +8,13 @@ import { planRepositoryRelease } from '../../src/release-plan/plan-repository-re
 import { releasedComponents, serializeReleasePlan } from '../../src/release-plan/release-plan.js';
 import { renderPlanSummary, renderPlanTable } from '../../src/release-plan/render-plan.js';
 import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
+import * as github from '@actions/github';
+import type { GitHubRequest } from '../../src/github/github-request.js';
+import { GitHubPullRequests } from '../../src/github/pull-requests.js';
+import { inputError } from '../../src/relx-error.js';
+import { planAtCommit } from '../../src/release/resolve-release-plan.js';
+import { updatePreviewComment } from '../../src/release-pr/preview-comment.js';
+import { readMergedReleaseCommit } from '../../src/release-pr/release-pull-request.js';
 
 interface Inputs {
   workingDirectory: string;
@@ -15,22 +22,61 @@ interface Inputs {
   range: string | null;
   branch: string | null;
   cache: boolean;
+  mode: 'direct' | 'release-pr' | 'preview';
+  token: string;
+  pullRequest: number | null;
+}
+
+function readMode(): Inputs['mode'] {
+  const mode = core.getInput('mode') || 'direct';
+  if (mode === 'direct' || mode === 'release-pr' || mode === 'preview') return mode;
+  throw inputError(`mode is "${mode}".`, { field: 'mode', fix: 'Use `direct`, `release-pr` or `preview`.' });
 }
 
 function readInputs(): Inputs {
   const ref = process.env.GITHUB_REF ?? '';
+  const token = core.getInput('token');
+  if (token) core.setSecret(token);
   return {
     workingDirectory: resolve(process.env.GITHUB_WORKSPACE ?? '.', core.getInput('working-directory') || '.'),
     config: core.getInput('config') || null,
     range: core.getInput('range') || null,
-    // A pull request's merge commit is checked out detached: name the branch from the event.
+    // A pull request's merge commit is checked out detached: its base branch decides the channel.
     branch:
-      core.getInput('branch') || (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null),
+      core.getInput('branch') ||
+      (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : process.env.GITHUB_BASE_REF || null),
     cache: core.getBooleanInput('cache'),
+    mode: readMode(),
+    token,
+    pullRequest:
+      Number(core.getInput('pull-request')) ||
+      (github.context.payload.pull_request?.number as number | undefined) ||
+      null,
   };
 }
 
 const historyCacheKey = 'relx-history-';
+
+/** The one preview comment on the pull request: what merging it releases. Reads git history only. */
+async function preview(inputs: Inputs, plan: Parameters<typeof updatePreviewComment>[2]): Promise<void> {
+  const [owner = '', repo = ''] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!inputs.pullRequest || !owner || !inputs.token) {
+    throw inputError('A preview needs the pull request, GITHUB_REPOSITORY and a token.', {
+      field: 'mode',
+      fix: 'Run `mode: preview` on a pull_request event (or set `pull-request`), with `token` (pull-requests: write).',
+    });
+  }
+  const request = github.getOctokit(inputs.token, {
+    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+  }).request as unknown as GitHubRequest;
+  const result = await updatePreviewComment(
+    new GitHubPullRequests(request, owner, repo),
+    inputs.pullRequest,
+    plan,
+  );
+  core.info(`Preview comment on #${inputs.pullRequest}: ${result.action}.`);
+  core.setOutput('preview-comment', result.commentId === null ? '' : String(result.commentId));
+}
 
 export async function run(): Promise<void> {
   try {
@@ -50,14 +96,29 @@ export async function run(): Promise<void> {
       core.info(hit ? `Restored history cache ${hit}.` : 'No history cache yet.');
     }
 
-    const { plan, stats } = await planRepositoryRelease(inputs.workingDirectory, {
+    const planOptions = {
       ...(inputs.config ? { configFile: inputs.config } : {}),
-      ...(inputs.range ? { range: inputs.range } : {}),
       ...(inputs.branch ? { branch: inputs.branch } : {}),
-      ...(useCache ? { cacheFile } : {}),
       now: new Date(),
-      onProgress: (message) => core.info(message),
-    });
+      onProgress: (message: string) => core.info(message),
+    };
+    // A merged release pull request is released as planned on its plan head, not planned again.
+    const merged =
+      inputs.mode === 'release-pr' ? await readMergedReleaseCommit(inputs.workingDirectory, 'HEAD') : null;
+    if (merged)
+      core.info(
+        `HEAD is a merged release pull request: planning its plan head ${merged.planHead.slice(0, 7)}`,
+      );
+    const { plan, stats } = merged
+      ? {
+          plan: await planAtCommit(inputs.workingDirectory, merged.planHead, planOptions),
+          stats: { commitsRead: 0, commitsFromCache: 0, cache: 'off' as const, cacheReason: '' },
+        }
+      : await planRepositoryRelease(inputs.workingDirectory, {
+          ...planOptions,
+          ...(inputs.range ? { range: inputs.range } : {}),
+          ...(useCache ? { cacheFile } : {}),
+        });
     core.info(renderPlanTable(plan));
     core.info(
       `Read ${stats.commitsRead} commit(s) from git` +
@@ -83,6 +144,8 @@ export async function run(): Promise<void> {
     core.setOutput('plan-file', planFile);
     core.setOutput('has-releases', released.length > 0 ? 'true' : 'false');
     core.setOutput('components', JSON.stringify(released));
+    core.setOutput('merged-release', merged ? 'true' : 'false');
+    if (inputs.mode === 'preview') await preview(inputs, plan);
     const whereFull = `the \`plan-file\` output (${planFile}; upload it with actions/upload-artifact to keep it)`;
     await core.summary.addRaw(fitStepSummary(renderPlanSummary(plan), { whereFull }).text).write();
   } catch (error) {

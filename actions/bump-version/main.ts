@@ -10,6 +10,11 @@ import { resolveReleasePlan } from '../../src/release/resolve-release-plan.js';
 import { writeBoundaryFromEnvironment } from '../../src/release/write-boundary-from-environment.js';
 import { escapeSummaryText } from '../../src/release-plan/render-plan.js';
 import { fitStepSummary } from '../../src/summary/fit-step-summary.js';
+import { GitDataApi } from '../../src/github/git-data-api.js';
+import { runReleasePullRequestMode } from '../../src/release-pr/run-release-pull-request.js';
+import { applyReleasePlanThroughApi } from '../../src/release-pr/verified-commits.js';
+import { readRelxConfig } from '../../src/workspace/read-relx-config.js';
+import { readMode, readProduction, readVerified, setReleaseOutputs } from './release-pr-mode.js';
 
 interface Inputs {
   plan: string | null;
@@ -50,13 +55,16 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     const cwd = inputs.workingDirectory;
     const now = new Date();
-    const plan = await resolveReleasePlan(cwd, {
+    const { config } = await readRelxConfig(cwd, inputs.config ?? undefined);
+    const mode = readMode(config);
+    const verifiedInput = readVerified();
+    const planSource = {
       ...(inputs.plan ? { text: { value: inputs.plan, source: 'input `plan`' } } : {}),
       ...(inputs.planFile ? { file: { path: resolve(cwd, inputs.planFile), field: 'plan-file' } } : {}),
       ...(inputs.config ? { configFile: inputs.config } : {}),
       now,
-      onProgress: (message) => core.info(message),
-    });
+      onProgress: (message: string) => core.info(message),
+    };
 
     // The release commit needs an author; the runner has none configured.
     process.env.GIT_AUTHOR_NAME ||= inputs.gitUserName;
@@ -64,48 +72,101 @@ export async function run(): Promise<void> {
     process.env.GIT_COMMITTER_NAME ||= inputs.gitUserName;
     process.env.GIT_COMMITTER_EMAIL ||= inputs.gitUserEmail;
 
-    const branch = (await readHead(cwd)).branch ?? plan.branch;
-    if (inputs.push && !branch) {
+    const repository = process.env.GITHUB_REPOSITORY ?? '';
+    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const [owner = '', repo = ''] = repository.split('/');
+    const request = () =>
+      github.getOctokit(inputs.token, { baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com' })
+        .request as unknown as GitHubRequest;
+    const publisher = inputs.githubRelease ? new GitHubReleasePublisher(request(), owner, repo) : null;
+    const repositoryUrl = repository ? `${server}/${repository}` : null;
+    const head = await readHead(cwd);
+
+    if (mode === 'release-pr' && !inputs.dryRun) {
+      if (!head.branch || !repository || !inputs.token) {
+        throw inputError('Release-PR mode needs the branch checked out, GITHUB_REPOSITORY and a token.', {
+          field: 'mode',
+          fix: 'Run it on a push to the default branch (actions/checkout with `ref: ${{ github.ref_name }}`), with `token` set.',
+        });
+      }
+      const outcome = await runReleasePullRequestMode({
+        cwd,
+        ...(inputs.config ? { configFile: inputs.config } : {}),
+        config,
+        request: request(),
+        owner,
+        repo,
+        base: head.branch,
+        remote: 'origin',
+        token: inputs.token,
+        verified: verifiedInput,
+        plan: () => resolveReleasePlan(cwd, planSource),
+        publisher,
+        draft: inputs.draft,
+        repositoryUrl,
+        now,
+        production: await readProduction(cwd),
+        releaseName: null,
+        onProgress: (message) => core.info(message),
+      });
+      if (outcome.kind === 'released') {
+        setReleaseOutputs(outcome.releases.map((r) => r.result));
+        core.setOutput('pull-requests', JSON.stringify([]));
+        const text = outcome.releases.map((r) => renderSummary(r.result)).join('\n');
+        await core.summary.addRaw(fitStepSummary(text, { whereFull: 'the release commit' }).text).write();
+      } else {
+        setReleaseOutputs([]);
+        core.setOutput('pull-requests', JSON.stringify(outcome.pullRequests));
+        const lines = outcome.pullRequests.map((p) =>
+          p.pullRequest
+            ? `- ${p.action} [#${p.pullRequest.number}](${p.pullRequest.url}) (\`${escapeSummaryText(p.branch)}\`)`
+            : `- \`${escapeSummaryText(p.branch)}\`: nothing to release`,
+        );
+        await core.summary.addRaw(`## Release pull request\n\n${lines.join('\n')}\n`).write();
+      }
+      return;
+    }
+
+    const plan = await resolveReleasePlan(cwd, planSource);
+    const branch = head.branch ?? plan.branch;
+    const verified = verifiedInput ?? false;
+    if ((inputs.push || verified) && !branch) {
       throw inputError('Cannot push: HEAD is detached and the plan names no branch.', {
         field: 'push',
         fix: 'Check out the branch (actions/checkout with `ref: ${{ github.ref_name }}`).',
       });
     }
-    const repository = process.env.GITHUB_REPOSITORY ?? '';
-    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const [owner = '', repo = ''] = repository.split('/');
-    const publisher = inputs.githubRelease
-      ? new GitHubReleasePublisher(
-          github.getOctokit(inputs.token, { baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com' })
-            .request as unknown as GitHubRequest,
-          owner,
-          repo,
-        )
-      : null;
-
-    const result = await applyReleasePlan(cwd, plan, {
+    const options = {
       ...(inputs.config ? { configFile: inputs.config } : {}),
       dryRun: inputs.dryRun,
-      push: inputs.push && branch ? { remote: 'origin', branch, token: inputs.token } : null,
-      publisher,
       draft: inputs.draft,
-      repositoryUrl: repository ? `${server}/${repository}` : null,
+      repositoryUrl,
       now,
       commitTitle: inputs.commitTitle,
-      onProgress: (message) => core.info(message),
+      onProgress: (message: string) => core.info(message),
       boundary: writeBoundaryFromEnvironment(),
-    });
+    };
+    const result =
+      verified && branch
+        ? await applyReleasePlanThroughApi(
+            cwd,
+            plan,
+            { ...options, publisher },
+            {
+              remote: 'origin',
+              branch,
+              token: inputs.token,
+              api: new GitDataApi(request(), owner, repo),
+            },
+          )
+        : await applyReleasePlan(cwd, plan, {
+            ...options,
+            push: inputs.push && branch ? { remote: 'origin', branch, token: inputs.token } : null,
+            publisher,
+          });
 
-    core.setOutput(
-      'released',
-      JSON.stringify(
-        Object.fromEntries(
-          result.components.map((c) => [c.component, { version: c.version, tag: c.tag, sha: result.commit }]),
-        ),
-      ),
-    );
-    core.setOutput('tags', JSON.stringify(result.components.map((c) => c.tag)));
-    core.setOutput('commit', result.commit ?? '');
+    setReleaseOutputs([result]);
+    core.setOutput('pull-requests', JSON.stringify([]));
     const whereFull = 'the changelog files of the release commit (and its GitHub Releases)';
     await core.summary.addRaw(fitStepSummary(renderSummary(result), { whereFull }).text).write();
   } catch (error) {

@@ -23,6 +23,27 @@ export const operations = [
   ['get', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses'],
   ['post', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses'],
   ['get', '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals'],
+  // release pull requests and previews
+  ['get', '/repos/{owner}/{repo}/pulls'],
+  ['post', '/repos/{owner}/{repo}/pulls'],
+  ['get', '/repos/{owner}/{repo}/pulls/{pull_number}'],
+  ['patch', '/repos/{owner}/{repo}/pulls/{pull_number}'],
+  ['get', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
+  ['post', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
+  ['patch', '/repos/{owner}/{repo}/issues/comments/{comment_id}'],
+  ['delete', '/repos/{owner}/{repo}/issues/comments/{comment_id}'],
+  ['post', '/repos/{owner}/{repo}/issues/{issue_number}/labels'],
+  ['delete', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}'],
+  // verified commits: the git data API
+  ['post', '/repos/{owner}/{repo}/git/blobs'],
+  ['post', '/repos/{owner}/{repo}/git/trees'],
+  ['post', '/repos/{owner}/{repo}/git/commits'],
+  ['get', '/repos/{owner}/{repo}/git/commits/{commit_sha}'],
+  ['get', '/repos/{owner}/{repo}/git/ref/{ref}'],
+  ['post', '/repos/{owner}/{repo}/git/refs'],
+  ['patch', '/repos/{owner}/{repo}/git/refs/{ref}'],
+  ['post', '/repos/{owner}/{repo}/git/tags'],
+  ['get', '/repos/{owner}/{repo}/git/tags/{tag_sha}'],
 ];
 
 const packageDir = resolve(process.argv[2] ?? 'node_modules/@octokit/openapi');

@@ -7,6 +7,7 @@ import { registerManifestCommand } from './manifest-command.js';
 import { registerMetricsCommand } from './metrics-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
+import { registerReleasePullRequestCommands } from './release-pr-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
 import { registerVersionCommand } from './version-command.js';
 import { registerWaitCommand } from './wait-command.js';
@@ -15,6 +16,7 @@ import { registerWaitCommand } from './wait-command.js';
 export const cliCommands: Array<(program: Command) => void> = [
   registerPlanCommand,
   registerVersionCommand,
+  registerReleasePullRequestCommands,
   registerPublishCommand,
   registerManifestCommand,
   registerPromoteCommands,

@@ -42,6 +42,11 @@ export interface ApplyReleaseOptions {
   onProgress?: (message: string) => void;
   /** Test hook around every write (see write-boundary.ts); none in production. */
   boundary?: WriteBoundary;
+  /**
+   * The release commit exists already — a merged release pull request put the version files
+   * and changelogs on the branch — so only tag it (and push the tags, publish the pages).
+   */
+  releaseCommit?: string;
 }
 
 export interface AppliedComponent extends ReleaseTarget {
@@ -114,6 +119,14 @@ export async function applyReleasePlan(
     targets,
     tags,
     taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
+    ...(options.releaseCommit
+      ? {
+          releaseCommit: {
+            sha: options.releaseCommit,
+            inHead: await isAncestor(cwd, options.releaseCommit, head.sha),
+          },
+        }
+      : {}),
   });
 
   // Files are computed from the plan's commit, not the working tree: a run that died after

@@ -97,6 +97,28 @@ describe('deciding what is left to release', () => {
     expect(steps.tagsToCreate).toEqual([]);
   });
 
+  it('a merged release pull request: its release commit in HEAD is tagged, never made again', () => {
+    const merge = 'd'.repeat(40);
+    const steps = decideReleaseSteps({
+      planHead,
+      head: { sha: merge, message: 'Merge pull request #1 from acme/relx/release' },
+      targets,
+      tags: new Map(),
+      releaseCommit: { sha: releaseCommit, inHead: true },
+    });
+    expect(steps.commit).toEqual({ kind: 'exists', sha: releaseCommit, head: 'later' });
+    expect(steps.tagsToCreate).toEqual(targets);
+    expect(() =>
+      decideReleaseSteps({
+        planHead,
+        head: { sha: merge, message: 'chore: elsewhere' },
+        targets,
+        tags: new Map(),
+        releaseCommit: { sha: releaseCommit, inHead: false },
+      }),
+    ).toThrow(/is not in the history of HEAD/);
+  });
+
   it.each([
     ['its trailer names another plan', tagged(false, releaseMessage.replace(planHead, other))],
     ['its parent is not the plan head', tagged(false, releaseMessage, [other])],

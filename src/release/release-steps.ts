@@ -41,6 +41,11 @@ export function decideReleaseSteps(input: {
   tags: ReadonlyMap<string, string>;
   /** The commits the targets' existing tags point to. */
   taggedCommits?: ReadonlyMap<string, TaggedCommit>;
+  /**
+   * The release commit was made elsewhere — a merged release pull request's commit on the
+   * default branch, HEAD or an ancestor of it (`inHead`) — and is only to be tagged.
+   */
+  releaseCommit?: { sha: string; inHead: boolean };
 }): ReleaseSteps {
   const { targets, tags } = input;
   checkTagNames(targets);
@@ -84,6 +89,15 @@ export function decideReleaseSteps(input: {
 
 function findReleaseCommit(input: Parameters<typeof decideReleaseSteps>[0]): ReleaseSteps['commit'] {
   const { planHead, head, targets, tags } = input;
+  if (input.releaseCommit) {
+    const { sha, inHead } = input.releaseCommit;
+    if (sha === head.sha) return { kind: 'exists', sha, head: 'release' };
+    if (inHead) return { kind: 'exists', sha, head: 'later' };
+    throw conflictError(
+      `The release commit ${sha.slice(0, 7)} is not in the history of HEAD ${head.sha.slice(0, 7)}.`,
+      { field: 'releaseCommit', fix: 'Check out the branch the release pull request was merged into.' },
+    );
+  }
   if (head.sha !== planHead && releasedPlanHead(head.message) === planHead) {
     return { kind: 'exists', sha: head.sha, head: 'release' };
   }

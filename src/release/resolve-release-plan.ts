@@ -66,7 +66,7 @@ export async function resolveReleasePlan(cwd: string, source: ReleasePlanSource)
  * hold the new versions, and planning the parent with them would release the next versions again.
  * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
  */
-async function planAtCommit(
+export async function planAtCommit(
   cwd: string,
   commit: string,
   options: Parameters<typeof planRepositoryRelease>[1],

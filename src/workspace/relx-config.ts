@@ -243,6 +243,41 @@ export const componentConfigSchema = z
   })
   .strict();
 
+const releasePullRequestSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.',
+      ),
+    branch: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+      .default('relx/release')
+      .describe(
+        "The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push.",
+      ),
+    groups: z
+      .array(z.object({ name: name, components: z.array(name).min(1) }).strict())
+      .default([])
+      .describe(
+        'One release pull request per group of components; components in no group share the default one.',
+      ),
+    verifiedCommits: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git.",
+      ),
+    environments: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+  })
+  .strict()
+  .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
+
 export const relxConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -319,6 +354,7 @@ export const relxConfigSchema = z
       .strict()
       .default({ nested: 'off' })
       .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
   })
   .strict();
 

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { GitDataRepository } from './github-git-data.js';
+import { PullRequests } from './github-pulls.js';
 
 /**
  * A local server that plays GitHub's REST API for tests. Every request is checked against the
@@ -100,7 +102,11 @@ export function anApproval(
 const spec = JSON.parse(readFileSync(join(import.meta.dirname, 'github-openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, Operation['spec']>>;
   components: {
-    parameters?: Record<string, { name: string; in: string; required?: boolean; schema: unknown }>;
+    parameters?: Record<
+      string,
+      { name: string; in: string; required?: boolean; schema: unknown; 'x-multi-segment'?: boolean }
+    >;
+    schemas: Record<string, Record<string, unknown>>;
   };
 };
 
@@ -128,6 +134,14 @@ export class GitHubApiServer {
   private readonly operations: Operation[] = [];
   private nextId = 1;
   url = '';
+  /** Pull requests, issue comments and labels (release pull requests and previews). */
+  readonly pullRequests = new PullRequests(
+    () => this.url,
+    spec.components.schemas,
+    () => this.nextId++,
+    (repo) => this.gitData(repo),
+  );
+  private readonly gitDataRepositories = new Map<string, GitDataRepository>();
 
   private constructor(private readonly server: Server) {
     addFormats.default(this.ajv);
@@ -137,7 +151,10 @@ export class GitHubApiServer {
         const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
         // a file path (`contents/{path}`) spans segments: GitHub marks it x-multi-segment
         const multi = new Set(
-          (operation.parameters ?? []).filter((p) => p['x-multi-segment']).map((p) => p.name),
+          (operation.parameters ?? [])
+            .map((p) => (p.$ref ? spec.components.parameters?.[p.$ref.split('/').pop() ?? ''] : p))
+            .filter((p) => p?.['x-multi-segment'])
+            .map((p) => p?.name),
         );
         const pattern = new RegExp(
           `^${template.replace(/\{(\w+)\}/g, (_, name: string) => (multi.has(name) ? '(.+)' : '([^/]+)'))}$`,
@@ -193,6 +210,21 @@ export class GitHubApiServer {
   /** Serve `owner/repo`'s files (contents and blobs API) from a local git repository. */
   serveRepository(fullName: string, gitDir: string): void {
     this.gitRepositories.set(fullName, gitDir);
+  }
+
+  /**
+   * The git data API of `owner/repo`, played on the bare repository `gitDir` (also served by the
+   * contents API): commits, trees, tags and refs created through it land there.
+   */
+  serveGitData(fullName: string, gitDir: string): GitDataRepository {
+    this.serveRepository(fullName, gitDir);
+    const data = new GitDataRepository(gitDir, this.url);
+    this.gitDataRepositories.set(fullName, data);
+    return data;
+  }
+
+  gitData(fullName: string): GitDataRepository | null {
+    return this.gitDataRepositories.get(fullName) ?? null;
   }
 
   seedApprovals(runId: number, approvals: Json[]): void {
@@ -433,7 +465,8 @@ export class GitHubApiServer {
   ): [number, unknown] {
     const input = (body ?? {}) as Json;
     const repo = `${params.owner}/${params.repo}`;
-    switch (`${operation.method} ${operation.template}`) {
+    const route = `${operation.method} ${operation.template}`;
+    switch (route) {
       case 'GET /repos/{owner}/{repo}':
         return [200, this.repository(params)];
       case 'GET /repos/{owner}/{repo}/releases':
@@ -579,7 +612,46 @@ export class GitHubApiServer {
       case 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals':
         return [200, this.approvals.get(Number(params.run_id)) ?? []];
       default:
-        return [404, { message: `The fixture does not play ${operation.template}` }];
+        return (
+          this.answerGitData(route, repo, params, input) ??
+          this.pullRequests.answer(route, repo, params, query, input) ?? [
+            404,
+            { message: `The fixture does not play ${operation.template}` },
+          ]
+        );
+    }
+  }
+
+  private answerGitData(
+    route: string,
+    repo: string,
+    params: Record<string, string>,
+    input: Json,
+  ): [number, unknown] | null {
+    const data = this.gitData(repo);
+    if (!route.includes('/git/') || route.includes('/git/blobs/{file_sha}')) return null;
+    if (!data) return [404, { message: 'Not Found' }];
+    switch (route) {
+      case 'POST /repos/{owner}/{repo}/git/blobs':
+        return data.createBlob(repo, input);
+      case 'POST /repos/{owner}/{repo}/git/trees':
+        return data.createTree(repo, input);
+      case 'POST /repos/{owner}/{repo}/git/commits':
+        return data.createCommit(repo, input);
+      case 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}':
+        return data.getCommit(repo, params.commit_sha ?? '');
+      case 'GET /repos/{owner}/{repo}/git/ref/{ref}':
+        return data.getRef(repo, params.ref ?? '');
+      case 'POST /repos/{owner}/{repo}/git/refs':
+        return data.createRef(repo, input);
+      case 'PATCH /repos/{owner}/{repo}/git/refs/{ref}':
+        return data.updateRef(repo, params.ref ?? '', input);
+      case 'POST /repos/{owner}/{repo}/git/tags':
+        return data.createTag(repo, input);
+      case 'GET /repos/{owner}/{repo}/git/tags/{tag_sha}':
+        return data.getTag(repo, params.tag_sha ?? '');
+      default:
+        return null;
     }
   }
 }

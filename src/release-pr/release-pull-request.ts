@@ -1,0 +1,299 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import semver from 'semver';
+import { pushAuthEnv, type PushTarget } from '../git/git-write.js';
+import { runGit } from '../git/run-git.js';
+import type { TreeChange } from '../github/git-data-api.js';
+import type { GitHubPullRequests, PullRequest } from '../github/pull-requests.js';
+import {
+  applyReleasePlan,
+  type ApplyReleaseResult,
+  type ReleasePublisher,
+} from '../release/apply-release-plan.js';
+import { planReleaseFiles } from '../release/plan-release-files.js';
+import { releasedPlanHead, renderReleaseCommitMessage } from '../release/release-commit.js';
+import { planAtCommit } from '../release/resolve-release-plan.js';
+import { releasedComponents, type ReleasePlan } from '../release-plan/release-plan.js';
+import { loadWorkspace } from '../workspace/load-workspace.js';
+import {
+  releaseBranchFor,
+  releaseLabels,
+  renderReleasePullRequestBody,
+  renderReleasePullRequestTitle,
+  type ManifestPreview,
+} from './release-pull-request-body.js';
+import { tagThroughApi, type VerifiedTarget } from './verified-commits.js';
+
+export interface ReleasePullRequestContext {
+  cwd: string;
+  configFile?: string;
+  /** The default branch: what the release pull request merges into. */
+  base: string;
+  /** The release pull request's branch (config `releasePullRequest.branch`). */
+  branchPrefix: string;
+  pulls: GitHubPullRequests;
+  /** The remote and its token: fetches, and the push of the PR branch without verified commits. */
+  remote: PushTarget;
+  /** Set: commits and tags are made through GitHub's git data API (verified), nothing is pushed. */
+  verified: VerifiedTarget | null;
+  repositoryUrl: string | null;
+  now: Date;
+  manifest: ManifestPreview;
+  onProgress?: (message: string) => void;
+}
+
+export interface ReleasePullRequestResult {
+  action: 'opened' | 'updated' | 'unchanged' | 'closed' | 'none';
+  pullRequest: { number: number; url: string } | null;
+  branch: string;
+  /** The release commit at the head of the pull request's branch. */
+  commit: string | null;
+}
+
+/**
+ * Opens or updates the release pull request of a plan (of one component group when `group` is
+ * set): one commit on top of the plan head holding the version files and changelogs, on a
+ * branch relx rebuilds on every push, and a body showing the plan and the manifest it writes.
+ * A plan with nothing to release closes an open one (its changes were released or reverted).
+ */
+export async function updateReleasePullRequest(
+  ctx: ReleasePullRequestContext,
+  plan: ReleasePlan,
+  group: string | null = null,
+): Promise<ReleasePullRequestResult> {
+  const branch = releaseBranchFor(ctx.branchPrefix, group);
+  const [open] = await ctx.pulls.list(branch, ctx.base, 'open');
+  const released = releasedComponents(plan);
+  if (released.length === 0) {
+    if (!open) return { action: 'none', pullRequest: null, branch, commit: null };
+    await ctx.pulls.update(open.number, { state: 'closed' });
+    ctx.onProgress?.(`nothing to release: closed #${open.number}`);
+    return { action: 'closed', pullRequest: { number: open.number, url: open.url }, branch, commit: null };
+  }
+
+  const workspace = await loadWorkspace(ctx.cwd, ctx.configFile ? { configFile: ctx.configFile } : {});
+  const { files } = await planReleaseFiles({
+    plan,
+    components: workspace.components,
+    readFile: (path) => runGit(ctx.cwd, ['show', `${plan.head}:${path}`]).catch(() => null),
+    listFiles: async () =>
+      (await runGit(ctx.cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+    date: ctx.now.toISOString().slice(0, 10),
+    repositoryUrl: ctx.repositoryUrl,
+  });
+  const message = renderReleaseCommitMessage(released, plan.head);
+  const { tree, changes } = await buildReleaseTree(ctx.cwd, plan.head, files);
+  const current = await readBranchTip(ctx.cwd, ctx.remote, branch);
+  let commit: string;
+  if (current && current.parent === plan.head && current.tree === tree && current.message === message) {
+    commit = current.sha; // a re-run on the same head: the branch is already right
+  } else if (ctx.verified) {
+    const parentTree = (await runGit(ctx.cwd, ['rev-parse', `${plan.head}^{tree}`])).trim();
+    commit = (await ctx.verified.api.createCommit({ parent: plan.head, parentTree, changes, message })).sha;
+    await ctx.verified.api.updateBranch(branch, commit, { force: true });
+  } else {
+    commit = (await runGit(ctx.cwd, ['commit-tree', tree, '-p', plan.head], { input: message })).trim();
+    await runGit(
+      ctx.cwd,
+      ['push', '--quiet', '--force', ctx.remote.remote, `${commit}:refs/heads/${branch}`],
+      {
+        env: pushAuthEnv(ctx.remote.token),
+      },
+    );
+  }
+  ctx.onProgress?.(`${branch} at ${commit.slice(0, 7)} on ${plan.head.slice(0, 7)}`);
+
+  const title = renderReleasePullRequestTitle(plan, group);
+  const body = renderReleasePullRequestBody(plan, ctx.manifest);
+  let pull: PullRequest;
+  let action: ReleasePullRequestResult['action'];
+  if (open) {
+    pull = open;
+    action = open.title === title && open.body === body && current?.sha === commit ? 'unchanged' : 'updated';
+    if (open.title !== title || open.body !== body) await ctx.pulls.update(open.number, { title, body });
+  } else {
+    pull = await ctx.pulls.create({ head: branch, base: ctx.base, title, body });
+    action = 'opened';
+  }
+  if (!pull.labels.includes(releaseLabels.pending))
+    await ctx.pulls.addLabels(pull.number, [releaseLabels.pending]);
+  ctx.onProgress?.(`${action} release pull request #${pull.number}`);
+  return { action, pullRequest: { number: pull.number, url: pull.url }, branch, commit };
+}
+
+/** A merged release: the release commit to tag, the plan head it was made on, its pull request. */
+export interface MergedRelease {
+  /** The release commit as it is in the base branch's history (see readMergedReleaseCommit). */
+  commit: string;
+  planHead: string;
+  pullRequest: PullRequest | null;
+}
+
+/**
+ * The merged release pull requests still to release: those labelled pending whose merge is in
+ * HEAD's history (a run that was skipped or cancelled is caught up), else HEAD itself when it is
+ * a merged release (a re-run after the label moved: tagging again finds everything done).
+ * Read from local git; the API only names the pull request and its labels.
+ */
+export async function findMergedReleases(
+  ctx: Pick<ReleasePullRequestContext, 'cwd' | 'pulls' | 'base' | 'branchPrefix'>,
+  branches: readonly string[] = [ctx.branchPrefix],
+): Promise<MergedRelease[]> {
+  const head = (await runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
+  const found: MergedRelease[] = [];
+  for (const branch of branches) {
+    for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
+      if (!pull.merged || !pull.mergeCommit || !pull.labels.includes(releaseLabels.pending)) continue;
+      if (!(await inHistory(ctx.cwd, pull.mergeCommit, head))) continue;
+      const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit);
+      if (merged) found.push({ ...merged, pullRequest: pull });
+    }
+  }
+  if (found.length === 0) {
+    const merged = await readMergedReleaseCommit(ctx.cwd, head);
+    if (merged) found.push({ ...merged, pullRequest: null });
+  }
+  return found;
+}
+
+/**
+ * Whether a commit on the base branch is a merged release pull request, and which commit holds
+ * the release: a squash or rebase merge is the release commit itself (its trailer names its
+ * parent, the plan head); a merge commit brings it in as its second parent, on top of the first.
+ * That second parent is tagged: it is exactly the plan head plus the version files and
+ * changelogs the pull request showed, the commit relx (through the API: GitHub) made.
+ */
+export async function readMergedReleaseCommit(
+  cwd: string,
+  commit: string,
+): Promise<{ commit: string; planHead: string } | null> {
+  const read = async (sha: string) => {
+    const [parents = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+    return { parents: parents.split(' ').filter(Boolean), planHead: releasedPlanHead(message.join('\n')) };
+  };
+  const merge = await read(commit);
+  const [first, second] = merge.parents;
+  if (first && merge.planHead === first) return { commit, planHead: first };
+  if (first && second) {
+    const release = await read(second);
+    if (release.parents[0] === first && release.planHead === first)
+      return { commit: second, planHead: first };
+  }
+  return null;
+}
+
+/**
+ * Releases a merged release pull request exactly as direct mode does: the plan made again on
+ * its plan head, the merge commit (which holds the version files and changelogs) tagged —
+ * through the API when verified — then labelled released. A re-run finds the tags there and
+ * makes nothing new; its outputs are the same, so publishing after it finishes the job.
+ */
+export async function releaseMergedPullRequest(
+  ctx: ReleasePullRequestContext,
+  merged: MergedRelease,
+  options: { publisher: ReleasePublisher | null; draft?: boolean },
+): Promise<{ plan: ReleasePlan; result: ApplyReleaseResult; tagsCreated: string[] }> {
+  ctx.onProgress?.(
+    `${merged.pullRequest ? `#${merged.pullRequest.number} merged as` : 'HEAD is'} ${merged.commit.slice(0, 7)}: releasing the plan of ${merged.planHead.slice(0, 7)}`,
+  );
+  const plan = await planAtCommit(ctx.cwd, merged.planHead, {
+    now: ctx.now,
+    branch: ctx.base,
+    ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+  });
+  const result = await applyReleasePlan(ctx.cwd, plan, {
+    ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+    dryRun: false,
+    releaseCommit: merged.commit,
+    // without verified commits only the tags are pushed: the commit is on the branch already
+    push: ctx.verified ? null : { ...ctx.remote, branch: ctx.base },
+    publisher: ctx.verified ? null : options.publisher,
+    ...(options.draft !== undefined ? { draft: options.draft } : {}),
+    repositoryUrl: ctx.repositoryUrl,
+    now: ctx.now,
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  });
+  let tagsCreated = result.components.filter((c) => c.tagCreated).map((c) => c.tag);
+  if (ctx.verified && result.commit) {
+    tagsCreated = await tagThroughApi(
+      ctx.cwd,
+      ctx.verified,
+      result.commit,
+      result.components.map((c) => c.tag),
+    );
+    if (options.publisher) await publishPages(result, options.publisher, options.draft ?? false);
+  }
+  if (merged.pullRequest) {
+    await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.released]);
+    await ctx.pulls.removeLabel(merged.pullRequest.number, releaseLabels.pending);
+    ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.released}`);
+  }
+  return { plan, result, tagsCreated };
+}
+
+/** GitHub Releases once the API made the tags (applyReleasePlan makes them only after its push). */
+async function publishPages(result: ApplyReleaseResult, publisher: ReleasePublisher, draft: boolean) {
+  for (const c of result.components) {
+    c.release = await publisher.ensureRelease({
+      tag: c.tag,
+      name: `${c.component} ${c.version}`,
+      body: c.changelog,
+      draft,
+      prerelease: semver.prerelease(c.version) !== null,
+    });
+  }
+}
+
+async function inHistory(cwd: string, commit: string, head: string): Promise<boolean> {
+  return runGit(cwd, ['merge-base', '--is-ancestor', commit, head]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The tree of the plan head with `files` replaced, built in a throwaway index (the checkout is untouched). */
+async function buildReleaseTree(
+  cwd: string,
+  planHead: string,
+  files: ReadonlyMap<string, string>,
+): Promise<{ tree: string; changes: TreeChange[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'relx-release-tree-'));
+  const env = { GIT_INDEX_FILE: join(dir, 'index') };
+  try {
+    await runGit(cwd, ['read-tree', planHead], { env });
+    const changes: TreeChange[] = [];
+    for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+      const listed = (await runGit(cwd, ['ls-tree', planHead, '--', path])).trim();
+      const mode = listed.split(' ')[0] || '100644';
+      const sha = (await runGit(cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
+      await runGit(cwd, ['update-index', '--add', '--cacheinfo', `${mode},${sha},${path}`], { env });
+      changes.push({ path, mode, content: Buffer.from(content) });
+    }
+    return { tree: (await runGit(cwd, ['write-tree'], { env })).trim(), changes };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function readBranchTip(
+  cwd: string,
+  remote: PushTarget,
+  branch: string,
+): Promise<{ sha: string; parent: string; tree: string; message: string } | null> {
+  try {
+    await runGit(
+      cwd,
+      ['fetch', '--quiet', remote.remote, `+refs/heads/${branch}:refs/remotes/${remote.remote}/${branch}`],
+      {
+        env: pushAuthEnv(remote.token),
+      },
+    );
+  } catch {
+    return null; // no such branch yet
+  }
+  const [sha = '', parents = '', tree = '', ...message] = (
+    await runGit(cwd, ['log', '-1', '--format=%H%n%P%n%T%n%B', `refs/remotes/${remote.remote}/${branch}`])
+  ).split('\n');
+  return { sha, parent: parents.split(' ')[0] ?? '', tree, message: `${message.join('\n').trimEnd()}\n` };
+}

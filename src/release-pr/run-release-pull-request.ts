@@ -1,0 +1,127 @@
+import { GitDataApi } from '../github/git-data-api.js';
+import type { GitHubRequest } from '../github/github-request.js';
+import { GitHubPullRequests } from '../github/pull-requests.js';
+import type { ApplyReleaseResult, ReleasePublisher } from '../release/apply-release-plan.js';
+import type { ReleasePlan } from '../release-plan/release-plan.js';
+import type { RelxConfig } from '../workspace/relx-config.js';
+import { releaseBranchFor } from './release-pull-request-body.js';
+import {
+  findMergedReleases,
+  releaseMergedPullRequest,
+  updateReleasePullRequest,
+  type ReleasePullRequestContext,
+  type ReleasePullRequestResult,
+} from './release-pull-request.js';
+
+type ReleasePullRequestConfig = NonNullable<RelxConfig['releasePullRequest']>;
+
+/** The config's release PR settings, or their defaults when the file has none. */
+export const releasePullRequestSettings = (config: RelxConfig): ReleasePullRequestConfig =>
+  config.releasePullRequest ?? {
+    enabled: false,
+    branch: 'relx/release',
+    groups: [],
+    verifiedCommits: true,
+    environments: [],
+  };
+
+/**
+ * A plan narrowed to one group of components (the others left unreleased), or for `members`
+ * null to the components in no group. Each group's pull request then holds only its own files.
+ */
+export function planForGroup(
+  plan: ReleasePlan,
+  members: ReadonlySet<string> | null,
+  grouped: ReadonlySet<string>,
+): ReleasePlan {
+  const inGroup = (name: string) => (members ? members.has(name) : !grouped.has(name));
+  return {
+    ...plan,
+    components: plan.components.map((c) =>
+      inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null },
+    ),
+  };
+}
+
+export interface ReleasePullRequestRun {
+  cwd: string;
+  configFile?: string;
+  config: RelxConfig;
+  request: GitHubRequest;
+  owner: string;
+  repo: string;
+  /** The default branch (the push's branch). */
+  base: string;
+  remote: string;
+  token?: string;
+  /** Overrides `releasePullRequest.verifiedCommits`. */
+  verified: boolean | null;
+  /** The plan of HEAD, made only when HEAD is not a merged release. */
+  plan: () => Promise<ReleasePlan>;
+  publisher: ReleasePublisher | null;
+  draft: boolean;
+  repositoryUrl: string | null;
+  now: Date;
+  production: ReadonlyMap<string, string> | null;
+  releaseName: string | null;
+  onProgress?: (message: string) => void;
+}
+
+export type ReleasePullRequestOutcome =
+  | {
+      kind: 'released';
+      releases: Array<{
+        plan: ReleasePlan;
+        result: ApplyReleaseResult;
+        tagsCreated: string[];
+        pullRequest: number | null;
+      }>;
+    }
+  | { kind: 'pull-requests'; pullRequests: ReleasePullRequestResult[] };
+
+/**
+ * What a push to the default branch does in release-PR mode: release the merged release pull
+ * requests still pending (tags, pages; publishing follows as in direct mode), else open or
+ * update the release pull request of each group.
+ */
+export async function runReleasePullRequestMode(
+  run: ReleasePullRequestRun,
+): Promise<ReleasePullRequestOutcome> {
+  const settings = releasePullRequestSettings(run.config);
+  const verified = run.verified ?? settings.verifiedCommits;
+  const remote = { remote: run.remote, branch: run.base, ...(run.token ? { token: run.token } : {}) };
+  const ctx: ReleasePullRequestContext = {
+    cwd: run.cwd,
+    ...(run.configFile ? { configFile: run.configFile } : {}),
+    base: run.base,
+    branchPrefix: settings.branch,
+    pulls: new GitHubPullRequests(run.request, run.owner, run.repo),
+    remote,
+    verified: verified ? { ...remote, api: new GitDataApi(run.request, run.owner, run.repo) } : null,
+    repositoryUrl: run.repositoryUrl,
+    now: run.now,
+    manifest: { name: run.releaseName, production: run.production, environments: settings.environments },
+    ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+  };
+  const branches = [
+    settings.branch,
+    ...settings.groups.map((g) => releaseBranchFor(settings.branch, g.name)),
+  ];
+  const merged = await findMergedReleases(ctx, branches);
+  if (merged.length > 0) {
+    const releases = [];
+    for (const m of merged) {
+      const released = await releaseMergedPullRequest(ctx, m, { publisher: run.publisher, draft: run.draft });
+      releases.push({ ...released, pullRequest: m.pullRequest?.number ?? null });
+    }
+    return { kind: 'released', releases };
+  }
+  const plan = await run.plan();
+  const grouped = new Set(settings.groups.flatMap((g) => g.components));
+  const pullRequests = [await updateReleasePullRequest(ctx, planForGroup(plan, null, grouped), null)];
+  for (const group of settings.groups)
+    pullRequests.push(
+      await updateReleasePullRequest(ctx, planForGroup(plan, new Set(group.components), grouped), group.name),
+    );
+  return { kind: 'pull-requests', pullRequests };
+}
