@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { inputError } from '../relx-error.js';
-import { parseCanaryWeight, type CanaryRequest } from '../promotion/plan-canary.js';
+import { parseCanaryRequest, type CanaryFlagNames, type CanaryRequest } from '../promotion/plan-canary.js';
 import {
   promoteCanary,
   promoteEnvironment,
@@ -90,7 +90,7 @@ export function registerPromoteCommands(program: Command): void {
     .option('--dry-run', 'say what would be written, write nothing')
     .option('--json', 'print the result as JSON')
     .action(async (options: PromoteOptions) => {
-      const request = canaryRequestOf(options);
+      const request = parseCanaryRequest(options, cliFlags);
       const manifest = options.manifest
         ? await readManifestOption(options.manifest, options.manifestSha256)
         : null;
@@ -141,44 +141,13 @@ interface PromoteOptions extends Common {
   gateReport?: string;
 }
 
-type RequestWithoutManifest = CanaryRequest extends infer R
-  ? R extends CanaryRequest
-    ? Omit<R, 'manifest'>
-    : never
-  : never;
-
-/** The canary request the flags make (its manifest added later); null for a plain promotion. */
-export function canaryRequestOf(options: PromoteOptions): RequestWithoutManifest | null {
-  const given = [
-    options.canary !== undefined && '--canary',
-    options.complete && '--complete',
-    options.abort && '--abort',
-  ].filter((f): f is string => typeof f === 'string');
-  if (given.length > 1) {
-    throw inputError(`${given.join(' and ')} cannot go together.`, {
-      field: given[1] ?? '--canary',
-      fix: 'One canary step at a time: --canary <weight|next>, --complete or --abort.',
-    });
-  }
-  if ((options.reason !== undefined || options.gateReport !== undefined) && !options.abort) {
-    throw inputError('--reason and --gate-report go with --abort.', {
-      field: options.reason !== undefined ? '--reason' : '--gate-report',
-      fix: 'Add --abort, or leave them out.',
-    });
-  }
-  if (options.canary !== undefined)
-    return { action: 'step', weight: parseCanaryWeight(options.canary), hotfix: options.hotfix ?? false };
-  if (options.complete) return { action: 'complete' };
-  if (options.abort) {
-    if (!options.reason?.trim())
-      throw inputError('An abort needs a reason, recorded with it.', {
-        field: '--reason',
-        fix: 'Add --reason "what failed" (and --gate-report <url> when a gate decided it).',
-      });
-    return { action: 'abort', reason: options.reason, gateReport: options.gateReport ?? null };
-  }
-  return null;
-}
+const cliFlags: CanaryFlagNames = {
+  canary: '--canary',
+  complete: '--complete',
+  abort: '--abort',
+  reason: '--reason',
+  gateReport: '--gate-report',
+};
 
 async function readManifestOption(file: string, sha256: string | undefined) {
   const bytes = await readFile(resolve(file)).catch(() => {
