@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { endTime, startPrometheus, type RunningPrometheus } from '../prometheus/prometheus-fixture.js';
+import { scenarios } from '../prometheus/slo-scenarios.js';
+
+/** `relx slo-gate`'s exit codes, through the built CLI (dist/cli) as a script sees them. */
+const cli = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'index.js');
+const relx = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
+
+let prometheus: RunningPrometheus;
+beforeAll(async () => {
+  prometheus = await startPrometheus(scenarios);
+}, 60_000);
+afterAll(() => prometheus?.stop());
+
+const dir = mkdtempSync(join(tmpdir(), 'relx-gate-exit-'));
+const policyFile = (name: string, text: string) => {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+};
+const policy = (scenario: string, extra = '') =>
+  policyFile(
+    `${scenario}${extra ? '-extra' : ''}`,
+    `selector: {scenario: ${scenario}}\nbaseline: {version: stable}\ncanary: {version: canary}\nobjectives: {maxErrorRateDelta: 0.01, minRequests: 100}\n${extra}`,
+  );
+const gate = (file: string, url = prometheus.url, ...more: string[]) =>
+  relx('slo-gate', '--policy', file, '--prometheus-url', url, '--time', endTime.toISOString(), ...more);
+
+describe('relx slo-gate exit codes (dist/cli)', () => {
+  it('0 on pass, 1 on fail, 3 on inconclusive — and 0 for inconclusive when the policy lets it pass', () => {
+    const pass = gate(policy('healthy'), prometheus.url, '--json');
+    expect(pass.status).toBe(0);
+    expect(JSON.parse(pass.stdout)).toMatchObject({ verdict: 'pass', passed: true });
+    const fail = gate(policy('errors'));
+    expect(fail.status).toBe(1);
+    expect(fail.stdout).toContain('## SLO gate: ❌ fail');
+    const inconclusive = gate(policy('no-traffic'));
+    expect(inconclusive.status).toBe(3);
+    expect(inconclusive.stdout).toContain('## SLO gate: ❔ inconclusive (fails: on-inconclusive is fail)');
+    expect(gate(policy('no-traffic', 'onInconclusive: pass\n')).status).toBe(0);
+  });
+
+  it('75 when Prometheus cannot be reached (transient: retry later), with the report saying so', () => {
+    const down = gate(policy('healthy', 'retries: 0\n'), 'http://127.0.0.1:9', '--json');
+    expect(down.status).toBe(75);
+    expect(JSON.parse(down.stdout)).toMatchObject({
+      verdict: 'fail',
+      error: expect.stringMatching(/could not answer after 1 attempt/),
+    });
+  });
+
+  it('78 for a policy or flag that is wrong, naming the field; 2 for a usage error', () => {
+    const bad = gate(
+      policyFile(
+        'bad',
+        'baseline: {version: stable}\ncanary: {version: canary}\nwindow: 30x\nobjectives: {maxErrorRate: 0.1}\n',
+      ),
+    );
+    expect(bad.status).toBe(78);
+    expect(bad.stderr).toMatch(/^relx: .*bad\.yaml: window: /m);
+    const placeholders = gate(
+      policyFile(
+        'versions',
+        'baseline: \'version="{stableVersion}"\'\ncanary: \'version="{canaryVersion}"\'\nobjectives: {maxErrorRate: 0.1}\n',
+      ),
+    );
+    expect(placeholders.status).toBe(78);
+    expect(placeholders.stderr).toMatch(
+      /--env: The SLO policy names \{stableVersion\}, \{canaryVersion\}|--env: The SLO policy names \{canaryVersion\}, \{stableVersion\}/,
+    );
+    expect(gate(policy('healthy'), 'not-a-url').status).toBe(78);
+    expect(relx('slo-gate', '--policy', policy('healthy'), '--no-such-flag').status).toBe(2);
+  });
+});
