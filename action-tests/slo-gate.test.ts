@@ -73,11 +73,82 @@ describe('slo-gate, run as the runner runs it', () => {
       {
         repository: 'acme/deploy',
         event_type: 'relx-rollback-requested',
-        client_payload: expect.objectContaining({ environment: 'staging', verdict: 'fail' }),
+        client_payload: {
+          environment: 'staging',
+          // without gitops-repository the gate did not read what runs: the receiver must look
+          release: null,
+          canary: null,
+          component: null,
+          verdict: 'fail',
+          reason: '1 of 1 sample(s) failed (the limit is 1)',
+          gate_report: 'https://github.com/acme/platform/actions/runs/42',
+          run_url: 'https://github.com/acme/platform/actions/runs/42',
+          numbers: expect.stringMatching(/^maxErrorRateDelta: canary 0\.1 − baseline 0\.01 = 0\.09 > 0\.01$/),
+        },
       },
     ]);
     expect(github.violations).toEqual([]);
     expect(`${run.stdout}${run.stderr}`.replace(/::add-mask::.*\n/g, '')).not.toContain('ghs_rollback-token');
+  });
+
+  it('sets the GitHub deployment to success on pass and failure on fail, linking the report', async () => {
+    const before = github.requests.length;
+    const inputs = (scenario: string, id: string) => ({
+      policy: policy(scenario),
+      'prometheus-url': prometheus.url,
+      time: endTime.toISOString(),
+      environment: 'prod',
+      'deployment-id': id,
+      token: 'ghs_deployment-token-0123456789',
+    });
+    const env = { GITHUB_API_URL: github.url };
+    const pass = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: inputs('healthy', '71'),
+      env,
+    });
+    expect(pass.exitCode).toBe(0);
+    expect(pass.outputs['report-url']).toBe('https://github.com/acme/platform/actions/runs/42');
+    const fail = await runAction('slo-gate', { workspace: workspace(), inputs: inputs('errors', '72'), env });
+    expect(fail.exitCode).toBe(1);
+    const inconclusive = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: inputs('no-traffic', '73'),
+      env,
+    });
+    expect(inconclusive.exitCode).toBe(1);
+    const statuses = github.requests
+      .slice(before)
+      .filter(
+        (r) =>
+          r.method === 'POST' && r.template === '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+      );
+    expect(statuses.map((r) => [r.path, r.body])).toEqual([
+      [
+        '/repos/acme/platform/deployments/71/statuses',
+        expect.objectContaining({
+          state: 'success',
+          log_url: 'https://github.com/acme/platform/actions/runs/42',
+          description: expect.stringMatching(/^SLO gate pass: all 1 sample\(s\) met every objective/),
+        }),
+      ],
+      [
+        '/repos/acme/platform/deployments/72/statuses',
+        expect.objectContaining({ state: 'failure', description: expect.stringMatching(/^SLO gate fail: /) }),
+      ],
+      [
+        '/repos/acme/platform/deployments/73/statuses',
+        expect.objectContaining({
+          state: 'failure',
+          description: expect.stringMatching(/^SLO gate inconclusive: /),
+        }),
+      ],
+    ]);
+    expect(github.violations).toEqual([]);
+
+    const bad = await runAction('slo-gate', { workspace: workspace(), inputs: inputs('healthy', '7x'), env });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toMatch(/::error::deployment-id: deployment-id "7x" is not a deployment id/);
   });
 
   it('fails closed when Prometheus is down, and refuses a bad policy naming the field', async () => {

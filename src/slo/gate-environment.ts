@@ -31,6 +31,11 @@ export interface GatedEnvironment {
   target: GateTarget | null;
   /** The canary step in progress, for a bake across runs; null when there is none. */
   step: CanaryStep | null;
+  /**
+   * What a rollback would act on: the canary's release while one is in progress (abort it), else
+   * the environment's release. Null when the gate did not read the environment.
+   */
+  subject: { release: string | null; canary: boolean } | null;
 }
 
 /**
@@ -55,7 +60,7 @@ export async function gateEnvironment(
         },
       );
     }
-    return { policy, target: null, step: null };
+    return { policy, target: null, step: null, subject: null };
   }
   const { stable, canary } = await where.readCanary(where.remote, where.environment);
   const releases = { stable, canary: canary ? { release: canary.release, manifest: canary.manifest } : null };
@@ -65,5 +70,8 @@ export async function gateEnvironment(
     policy: target ? fillVersionPlaceholders(policy, target) : policy,
     target,
     step: canary ? { stepStartedAt: canary.stepStartedAt, bakeMs: canary.bakeMs } : null,
+    subject: canary
+      ? { release: canary.release, canary: true }
+      : { release: stable?.metadata.name ?? null, canary: false },
   };
 }
