@@ -9,7 +9,7 @@ import { GitHubDeployments } from '../../src/github/github-deployments.js';
 import type { GitOpsRemote } from '../../src/promotion/gitops-repository.js';
 import { inputError, renderError } from '../../src/relx-error.js';
 import { gateEnvironment } from '../../src/slo/gate-environment.js';
-import { readEnvironmentCanary } from '../../src/slo/read-environment-canary.js';
+import { readCanary } from '../../src/promotion/canary-state.js';
 import { planRollbackRequest } from '../../src/slo/rollback-request.js';
 import { renderSloGateTexts } from '../../src/slo/render-slo-report.js';
 import { basicAuthSecrets, scrubSecrets } from '../../src/secret-scrubber.js';
@@ -102,7 +102,7 @@ export async function run(): Promise<void> {
     const gated = await gateEnvironment(
       parseSloPolicy(text, source),
       source,
-      remote ? { environment, remote, readCanary: readEnvironmentCanary } : null,
+      remote ? { environment, remote, readCanary } : null,
       { environment: 'environment', gitops: 'gitops-repository' },
     );
     const { provider, queries } = connectSloGate(

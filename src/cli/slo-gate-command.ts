@@ -5,7 +5,7 @@ import { inputError, renderError } from '../relx-error.js';
 import { basicAuthSecrets } from '../secret-scrubber.js';
 import { gateEnvironment } from '../slo/gate-environment.js';
 import { errorExitCode, reportExitCode } from '../slo/gate-exit-codes.js';
-import { readEnvironmentCanary } from '../slo/read-environment-canary.js';
+import { readCanary } from '../promotion/canary-state.js';
 import { renderSloGateTexts } from '../slo/render-slo-report.js';
 import { runSloGate } from '../slo/run-slo-gate.js';
 import { connectSloGate } from '../slo/slo-connection.js';
@@ -73,7 +73,7 @@ async function runGateCommand(options: SloGateOptions): Promise<number> {
       ? {
           environment: options.env,
           remote: await gitopsRemote(options.gitops),
-          readCanary: readEnvironmentCanary,
+          readCanary,
         }
       : null,
     { environment: '--env', gitops: '--gitops' },

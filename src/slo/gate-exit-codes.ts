@@ -16,9 +16,12 @@ export const gateExitCodes = {
   inconclusive: 3,
   /** The canary step has not baked long enough; nothing has failed so far. Run the gate again later. */
   baking: 4,
-  /** The metrics backend or the GitOps repository could not be read, after the retries. Retry later. */
+  /** The metrics backend did not answer after the retries, or git failed after the clone. Retry later. */
   transient: 75,
-  /** The policy, a flag or the environment's state is wrong (the message names the field). */
+  /**
+   * The policy, a flag or the environment's state is wrong (the message names the field) — also a
+   * GitOps repository that cannot be cloned: git cannot tell a wrong URL from an outage.
+   */
   configuration: 78,
 } as const;
 
@@ -33,7 +36,7 @@ export function reportExitCode(report: SloGateReport): number {
 export function errorExitCode(error: unknown): number {
   if (error instanceof RelxError)
     return error.kind === 'transient' ? gateExitCodes.transient : gateExitCodes.configuration;
-  // the GitOps repository could not be cloned or read: network, credentials, a wrong URL
+  // git failed after the clone was made (a fetch cut off): worth another try
   if (error instanceof GitCommandError) return gateExitCodes.transient;
   return 70;
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { endTime, startPrometheus, type RunningPrometheus } from '../prometheus/prometheus-fixture.js';
-import { scenarios } from '../prometheus/slo-scenarios.js';
+import { canaryScenarios, scenarios } from '../prometheus/slo-scenarios.js';
+import { aGitOpsRepositoryWithCanary } from './gitops-canary-state.js';
 
 /** `relx slo-gate`'s exit codes, through the built CLI (dist/cli) as a script sees them. */
 const cli = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'index.js');
@@ -15,7 +16,7 @@ const relx = (...args: string[]) =>
 
 let prometheus: RunningPrometheus;
 beforeAll(async () => {
-  prometheus = await startPrometheus(scenarios);
+  prometheus = await startPrometheus({ ...scenarios, ...canaryScenarios });
 }, 60_000);
 afterAll(() => prometheus?.stop());
 
@@ -77,5 +78,71 @@ describe('relx slo-gate exit codes (dist/cli)', () => {
     );
     expect(gate(policy('healthy'), 'not-a-url').status).toBe(78);
     expect(relx('slo-gate', '--policy', policy('healthy'), '--no-such-flag').status).toBe(2);
+  });
+
+  it('4 while the canary step bakes, 0 once it has baked, 1 for a bad canary at once — the versions read from the GitOps repository', () => {
+    const gitops = aGitOpsRepositoryWithCanary(new Date(endTime.getTime() - 12 * 60_000));
+    const canaryPolicy = (scenario: string) =>
+      policyFile(
+        `versions-${scenario}`,
+        `selector: {scenario: ${scenario}}\nbaseline: 'version="{stableVersion}"'\ncanary: 'version="{canaryVersion}"'\nwindow: 10m\nobjectives: {maxErrorRateDelta: 0.02, minRequests: 100}\n`,
+      );
+    const run = (scenario: string, time: string, repository = gitops) =>
+      relx(
+        'slo-gate',
+        '--policy',
+        canaryPolicy(scenario),
+        '--prometheus-url',
+        prometheus.url,
+        '--env',
+        'prod',
+        '--gitops',
+        repository,
+        '--time',
+        time,
+        '--json',
+      );
+    const baking = run('canary-good', endTime.toISOString());
+    expect(baking.status).toBe(4);
+    expect(JSON.parse(baking.stdout)).toMatchObject({
+      verdict: 'baking',
+      bakeProgress: { bakedSeconds: 720, bakeSeconds: 1800, complete: false },
+      target: { canaryVersion: '1.5.0', stableVersion: '1.4.2' },
+    });
+    const baked = aGitOpsRepositoryWithCanary(new Date(endTime.getTime() - 45 * 60_000));
+    const pass = run('canary-good', endTime.toISOString(), baked);
+    expect(pass.status).toBe(0);
+    expect(JSON.parse(pass.stdout)).toMatchObject({ verdict: 'pass', bakeProgress: { complete: true } });
+    const bad = run('canary-bad', endTime.toISOString());
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ verdict: 'fail', bakeProgress: { complete: false } });
+
+    const none = relx(
+      'slo-gate',
+      '--policy',
+      canaryPolicy('canary-good'),
+      '--prometheus-url',
+      prometheus.url,
+      '--env',
+      'prod',
+      '--gitops',
+      aGitOpsRepositoryWithCanary(endTime, { canary: false }),
+    );
+    expect(none.status).toBe(78);
+    expect(none.stderr).toMatch(/no canary is in progress in prod/);
+    const unreachable = relx(
+      'slo-gate',
+      '--policy',
+      canaryPolicy('canary-good'),
+      '--prometheus-url',
+      prometheus.url,
+      '--env',
+      'prod',
+      '--gitops',
+      join(dir, 'no-such-repository'),
+    );
+    // git cannot tell a wrong address from an outage: relx reports the repository as the input to check
+    expect(unreachable.status).toBe(78);
+    expect(unreachable.stderr).toMatch(/Cannot read the GitOps repository .*no-such-repository/);
   });
 });
