@@ -84,7 +84,8 @@ describe('slo-gate, run as the runner runs it', () => {
           canary: null,
           component: null,
           verdict: 'fail',
-          reason: '1 of 1 sample(s) failed (the limit is 1)',
+          reason:
+            '1 of 1 sample(s) failed (the limit is 1) — maxErrorRateDelta: canary 0.1 − baseline 0.01 = 0.09 > 0.01',
           gate_report: 'https://github.com/acme/platform/actions/runs/42',
           run_url: 'https://github.com/acme/platform/actions/runs/42',
           numbers: expect.stringMatching(/^maxErrorRateDelta: canary 0\.1 − baseline 0\.01 = 0\.09 > 0\.01$/),
