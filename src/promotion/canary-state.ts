@@ -83,6 +83,9 @@ export function currentCanarySteps(steps: readonly CanaryStep[], release: string
   return current;
 }
 
+/** git's `2026-12-01T09:10:00+00:00` as `2026-12-01T09:10:00.000Z`: one form for every reader. */
+const isoTime = (time: string) => new Date(time).toISOString();
+
 /**
  * The state of the canary from its manifest and its commits. Pure. A canary manifest with no step
  * commit of its release (written by hand) is still a canary: its weight is then unknown (0) and its
@@ -103,8 +106,8 @@ export function deriveCanaryState(
     manifest,
     weight: newest?.weight ?? 0,
     steps: configured?.steps ?? [],
-    startedAt: mine[mine.length - 1]?.time ?? fallbackTime,
-    stepStartedAt: newest?.time ?? fallbackTime,
+    startedAt: isoTime(mine[mine.length - 1]?.time ?? fallbackTime),
+    stepStartedAt: isoTime(newest?.time ?? fallbackTime),
     bakeMs: configured ? bakeMs(configured) : 0,
   };
 }

@@ -54,6 +54,71 @@ export function parseCanaryWeight(text: string, field = '--canary'): number | 'n
   return checkWeight(/^\d{1,3}$/.test(value) ? Number(value) : NaN, text, field);
 }
 
+/** What the user calls each canary option: CLI flags or action inputs, so errors name theirs. */
+export interface CanaryFlagNames {
+  canary: string;
+  complete: string;
+  abort: string;
+  reason: string;
+  gateReport: string;
+}
+
+export interface CanaryOptions {
+  canary?: string | undefined;
+  complete?: boolean | undefined;
+  abort?: boolean | undefined;
+  reason?: string | undefined;
+  gateReport?: string | undefined;
+  hotfix?: boolean | undefined;
+}
+
+export type CanaryRequestWithoutManifest = CanaryRequest extends infer R
+  ? R extends CanaryRequest
+    ? Omit<R, 'manifest'>
+    : never
+  : never;
+
+/** The canary request the options make (its manifest added by the caller); null for a plain promotion. */
+export function parseCanaryRequest(
+  options: CanaryOptions,
+  names: CanaryFlagNames,
+): CanaryRequestWithoutManifest | null {
+  const canary = options.canary === '' ? undefined : options.canary;
+  const given = [
+    canary !== undefined && names.canary,
+    options.complete && names.complete,
+    options.abort && names.abort,
+  ].filter((f): f is string => typeof f === 'string');
+  if (given.length > 1) {
+    throw inputError(`${given.join(' and ')} cannot go together.`, {
+      field: given[1] ?? names.canary,
+      fix: `One canary step at a time: ${names.canary} <weight|next>, ${names.complete} or ${names.abort}.`,
+    });
+  }
+  const reason = options.reason || undefined;
+  const gateReport = options.gateReport || undefined;
+  if ((reason !== undefined || gateReport !== undefined) && !options.abort) {
+    throw inputError(`${names.reason} and ${names.gateReport} go with ${names.abort}.`, {
+      field: reason !== undefined ? names.reason : names.gateReport,
+      fix: `Add ${names.abort}, or leave them out.`,
+    });
+  }
+  if (canary !== undefined)
+    return {
+      action: 'step',
+      weight: parseCanaryWeight(canary, names.canary),
+      hotfix: options.hotfix ?? false,
+    };
+  if (options.complete) return { action: 'complete' };
+  if (!options.abort) return null;
+  if (!reason?.trim())
+    throw inputError('An abort needs a reason, recorded with it.', {
+      field: names.reason,
+      fix: `Add ${names.reason} "what failed" (and ${names.gateReport} <url> when a gate decided it).`,
+    });
+  return { action: 'abort', reason, gateReport: gateReport ?? null };
+}
+
 function checkWeight(weight: number, text = String(weight), field = '--canary'): number {
   if (!Number.isInteger(weight) || weight < 1 || weight > 99) {
     throw inputError(`Canary weight "${text}" is not a whole number from 1 to 99.`, {

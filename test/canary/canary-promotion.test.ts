@@ -118,7 +118,10 @@ describe('a canary as GitOps commits, rendered by real kustomize', () => {
     expect(renderOverlay(remote, 'prod').weights).toEqual({ 'api-stable': 50, 'api-canary': 50 });
     const state = await readCanary({ url }, 'prod');
     expect(state.stable?.metadata.name).toBe('2026.11.0');
-    const times = remote.git('log', '-4', '--format=%aI', 'main').split('\n');
+    const times = remote
+      .git('log', '-4', '--format=%aI', 'main')
+      .split('\n')
+      .map((t) => new Date(t).toISOString());
     expect(state.canary).toMatchObject({
       release: '2026.11.1',
       weight: 50,
