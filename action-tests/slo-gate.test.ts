@@ -244,5 +244,31 @@ describe('slo-gate, run as the runner runs it', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toMatch(/::error::.*window/);
     expect(bad.outputs).toEqual({});
+
+    const versions = `${policy('healthy')}\ncomponent: api`.replace(
+      'version="canary"',
+      'version="{canaryVersion}"',
+    );
+    const noState = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: { policy: versions, 'prometheus-url': prometheus.url, environment: 'prod' },
+    });
+    expect(noState.exitCode).toBe(1);
+    expect(noState.stdout).toMatch(
+      /::error::environment: The SLO policy names \{canaryVersion\}: the gate must read the environment's releases\./,
+    );
+    const noEnvironment = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: {
+        policy: versions,
+        'prometheus-url': prometheus.url,
+        'gitops-repository': 'https://example.test/deploy',
+      },
+    });
+    expect(noEnvironment.exitCode).toBe(1);
+    expect(noEnvironment.stdout).toMatch(
+      /::error::environment: gitops-repository is given but not the environment/,
+    );
+    expect(noEnvironment.outputs).toEqual({});
   });
 });
