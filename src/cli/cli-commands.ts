@@ -8,6 +8,7 @@ import { registerMetricsCommand } from './metrics-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
+import { registerTrainCommand } from './train-command.js';
 import { registerVersionCommand } from './version-command.js';
 
 /** Every subcommand's registration, in the order `relx --help` lists them. */
@@ -22,4 +23,5 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerDiffCommand,
   registerSloGateCommand,
   registerActionReleaseCommand,
+  registerTrainCommand,
 ];
