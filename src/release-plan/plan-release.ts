@@ -41,6 +41,11 @@ export interface PlanReleaseInput {
   line?: MaintenanceLine | null;
   /** `relx train finish`: the train's components release `version` (X.Y.0) unless already there. */
   trainFinish?: { train: string; version: string; components: readonly string[] };
+  /**
+   * `relx train cut`: these components' bumps decide the train version; the versions here are
+   * never released (earlier trains' tags on their own branches are above them), so not checked.
+   */
+  trainCut?: readonly string[];
 }
 
 /** The changes a commit carries that can release something: conventional ones and reverts of out-of-range commits. */
@@ -246,7 +251,8 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
     const finishing = input.trainFinish?.components.includes(component.name) ?? false;
     if (line)
       assertInLine(component, next.get(component.name), level.get(component.name), reasons, line, finishing);
-    assertForward(component, next.get(component.name), input.releases, input.channel, line);
+    if (!input.trainCut?.includes(component.name))
+      assertForward(component, next.get(component.name), input.releases, input.channel, line);
   }
 
   // 4. The plan, with every reason spelled out.

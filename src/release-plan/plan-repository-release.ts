@@ -205,6 +205,9 @@ export async function planRepositoryRelease(
     channel,
     components: holdForTrains(components, releases, branch, config, line, step),
     line,
+    ...(step?.step === 'cut'
+      ? { trainCut: config.trains.find((t) => t.name === step.name)?.components ?? [] }
+      : {}),
     ...(finishing
       ? {
           trainFinish: {
