@@ -22,6 +22,8 @@ export interface ChangelogInput {
   commits: readonly ChangelogCommit[];
   /** Bumps carried from dependencies. */
   dependencies: ReadonlyArray<{ dependency: string; from: string | null; to: string }>;
+  /** The release train the version belongs to, e.g. `sdk v1.4`: said under the heading. */
+  train?: string;
 }
 
 /** Commit text reaches markdown: neutralise HTML so a message cannot inject markup into a release page. */
@@ -72,6 +74,10 @@ export async function renderChangelogSection(input: ChangelogInput): Promise<str
       (d) => `* **${escapeHtml(d.dependency)}:** ${d.from ?? 'unreleased'} → ${d.to}`,
     );
     section = `${section.trimEnd()}\n\n### Dependencies\n\n${lines.join('\n')}\n`;
+  }
+  if (input.train) {
+    const [heading = '', ...rest] = section.split('\n');
+    section = [heading, '', `Release train: **${escapeHtml(input.train)}**`, ...rest].join('\n');
   }
   return `${section.trimEnd()}\n`;
 }

@@ -9,6 +9,7 @@ import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
 import { registerReleasePullRequestCommands } from './release-pr-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
+import { registerTrainCommand } from './train-command.js';
 import { registerVersionCommand } from './version-command.js';
 import { registerWaitCommand } from './wait-command.js';
 
@@ -26,4 +27,5 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerSloGateCommand,
   registerWaitCommand,
   registerActionReleaseCommand,
+  registerTrainCommand,
 ];

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { inputError } from '../relx-error.js';
 import { planRepositoryRelease } from '../release-plan/plan-repository-release.js';
 import { serializeReleasePlan } from '../release-plan/release-plan.js';
+import { branchFromGitHubRef } from '../release-plan/maintenance-line.js';
 import { renderPlanTable } from '../release-plan/render-plan.js';
 
 /** `relx plan`: what would be released and why. Reads only. */
@@ -21,7 +22,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--range <range>', 'plan B considering only commits after A (`A..B`), or plan a ref (`B`)')
     .option(
       '--branch <name>',
-      'branch that decides the pre-release channel (default: the checked-out branch)',
+      'branch that decides the pre-release channel and maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)',
     )
     .option('--cache <file>', 'history index: reused when it matches the history, then updated')
     .addOption(new Option('--now <iso-date>', 'the date CalVer versions are computed for (default: now)'))
@@ -38,6 +39,7 @@ export function registerPlanCommand(program: Command): void {
         ...(options.config ? { configFile: options.config } : {}),
         ...(options.range ? { range: options.range } : {}),
         ...(options.branch ? { branch: options.branch } : {}),
+        fallbackBranch: branchFromGitHubRef(process.env),
         ...(options.cache ? { cacheFile: resolve(options.cache) } : {}),
         now,
         onProgress: (message) => process.stderr.write(`relx: ${message}\n`),

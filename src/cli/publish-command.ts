@@ -5,6 +5,7 @@ import { resolveSourceRepository } from '../git/source-repository.js';
 import { publishRelease } from '../publish/publish-release.js';
 import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 import { builtFrom, releasedAtCommit } from '../publish/released-components.js';
+import { lineDistTags, publishBranch } from '../publish/line-dist-tags.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 
 /** `relx publish`: publish what was released at HEAD (its release tags), each artifact once. */
@@ -15,7 +16,14 @@ export function registerPublishCommand(program: Command): void {
       'Publish every component released at HEAD exactly once: npm packages, images by digest, charts and modules as OCI artifacts.',
     )
     .option('--npm-registry <url>', 'npm registry (token: NPM_TOKEN)', 'https://registry.npmjs.org/')
-    .option('--dist-tag <tag>', 'npm dist-tag (default: latest, or the pre-release identifier)')
+    .option(
+      '--dist-tag <tag>',
+      "npm dist-tag (default: latest, the pre-release identifier, or a maintenance line's tag)",
+    )
+    .option(
+      '--branch <name>',
+      'branch released from, for its maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)',
+    )
     .option(
       '--repository <owner/name>',
       'source repository recorded (default: GITHUB_REPOSITORY, else the GitHub origin)',
@@ -28,6 +36,7 @@ export function registerPublishCommand(program: Command): void {
       async (options: {
         npmRegistry: string;
         distTag?: string;
+        branch?: string;
         repository?: string;
         config?: string;
         cwd: string;
@@ -35,13 +44,19 @@ export function registerPublishCommand(program: Command): void {
         json?: boolean;
       }) => {
         const cwd = resolve(options.cwd);
-        const { components } = await loadWorkspace(cwd, options.config ? { configFile: options.config } : {});
+        const { components, config } = await loadWorkspace(
+          cwd,
+          options.config ? { configFile: options.config } : {},
+        );
         const commit = (await runGit(cwd, ['rev-parse', 'HEAD'])).trim();
         const env = process.env;
+        const released = await releasedAtCommit(cwd, components, commit);
+        const branch = await publishBranch(cwd, options.branch, env);
         const result = await publishRelease({
           root: cwd,
           components,
-          released: await releasedAtCommit(cwd, components, commit),
+          released,
+          distTags: await lineDistTags(cwd, components, released, branch, config),
           commit,
           builtFrom: await builtFrom(cwd, commit),
           repository: await resolveSourceRepository(cwd, options.repository, env),

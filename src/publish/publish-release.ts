@@ -28,6 +28,8 @@ export interface PublishReleaseOptions {
   /** GitHub, for release-assets components (their files go on the component's GitHub Release). */
   github?: GitHubRequest;
   npm: { registry: string; token?: string; distTag?: string; provenance: boolean };
+  /** Per component, the dist-tag of a maintenance line's release (line-dist-tags.ts); `npm.distTag` wins. */
+  distTags?: ReadonlyMap<string, string>;
   oci: { credentials: RegistryCredentials; sourceCredentials?: RegistryCredentials };
   dryRun: boolean;
   onProgress?: (message: string) => void;
@@ -142,7 +144,7 @@ async function planTasks(options: PublishReleaseOptions, packDir: string): Promi
           async publish() {
             const p = await pack();
             await publishPackage(registry, p, {
-              distTag: options.npm.distTag ?? distTagOf(version),
+              distTag: options.npm.distTag ?? options.distTags?.get(name) ?? distTagOf(version),
               access: component.publish?.access ?? 'public',
               provenance: options.npm.provenance,
             });

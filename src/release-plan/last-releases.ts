@@ -1,6 +1,7 @@
 import type { Component } from '../workspace/component.js';
 import { compareVersions, isVersionOf, prereleaseId } from '../versioning/compare-versions.js';
 import { tagMatcher, tagPrefix } from '../versioning/tag-format.js';
+import { isAboveLine, type MaintenanceLine } from './maintenance-line.js';
 
 export interface ReleaseTag {
   tag: string;
@@ -34,6 +35,7 @@ export function findLastReleases(
   reachable: ReadonlyArray<{ name: string; commit: string }>,
   all: readonly string[],
   channel: string | null,
+  line: MaintenanceLine | null = null,
 ): Map<string, ComponentReleases> {
   const result = new Map<string, ComponentReleases>();
   // Each component looks only at the tags that start with its format's prefix: with hundreds of
@@ -42,6 +44,10 @@ export function findLastReleases(
   const reachableByName = new SortedTags(reachable);
   for (const component of components) {
     const versionOf = tagMatcher(component.tagFormat, component);
+    // On a maintenance line the current version is the highest one the line could have released:
+    // a 2.0.0 tag from the default branch is another line's, not this one's position.
+    const onLine = (v: string) =>
+      line === null || component.scheme.kind !== 'semver' || !isAboveLine(v, line);
     const prefix = tagPrefix(component.tagFormat, component);
     const released: string[] = [];
     for (const { name: tag } of allByName.startingWith(prefix)) {
@@ -52,7 +58,7 @@ export function findLastReleases(
     let lastOnChannel: ReleaseTag | null = null;
     for (const { name: tag, commit } of reachableByName.startingWith(prefix)) {
       const version = versionOf(tag);
-      if (version === null || !isVersionOf(component.scheme, version)) continue;
+      if (version === null || !isVersionOf(component.scheme, version) || !onLine(version)) continue;
       const pre = prereleaseId(version);
       if (pre === null) {
         if (!lastStable || compareVersions(component.scheme, version, lastStable.version) > 0) {
@@ -74,7 +80,8 @@ export function findLastReleases(
     }
     released.sort((a, b) => compareVersions(component.scheme, a, b));
     const file = component.version;
-    const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null;
+    const fileIsStable =
+      file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null && onLine(file);
     const fileAhead =
       lastStable !== null && fileIsStable && compareVersions(component.scheme, file, lastStable.version) > 0;
     // A pre-release below the version file's release is history too.

@@ -11,6 +11,7 @@ import { renderTag } from '../versioning/tag-format.js';
 import type { AttributedCommit } from './attribute-commits.js';
 import { isNamedBy } from './component-paths.js';
 import type { ComponentReleases } from './last-releases.js';
+import { isAboveLine, isInLine, type MaintenanceLine } from './maintenance-line.js';
 import {
   releasePlanSchemaVersion,
   type IgnoredCommit,
@@ -36,6 +37,15 @@ export interface PlanReleaseInput {
   /** Each component's tag convention and where it came from. */
   tagConventions?: ReadonlyMap<string, TagConvention>;
   warnings?: readonly string[];
+  /** The maintenance line or train branch the head's branch releases on; null or absent: open-ended. */
+  line?: MaintenanceLine | null;
+  /** `relx train finish`: the train's components release `version` (X.Y.0) unless already there. */
+  trainFinish?: { train: string; version: string; components: readonly string[] };
+  /**
+   * `relx train cut`: these components' bumps decide the train version; the versions here are
+   * never released (earlier trains' tags on their own branches are above them), so not checked.
+   */
+  trainCut?: readonly string[];
 }
 
 /** The changes a commit carries that can release something: conventional ones and reverts of out-of-range commits. */
@@ -116,6 +126,14 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
     }
     // The version Release-As sets is the bump, whatever the commits asked for.
     if (forced) direct = forced.bump;
+    // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
+    const finish = input.trainFinish;
+    if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
+      releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
+      commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
+      direct = bumpBetween(current(component), finish.version);
+      anyNew = true;
+    }
     // On a channel, commits already shipped in the last pre-release decide the bump but do not
     // by themselves make a new pre-release.
     level.set(component.name, anyNew ? direct : 'none');
@@ -227,8 +245,14 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
       next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
   }
 
+  const line = input.line ?? null;
   for (const component of components) {
-    assertForward(component, next.get(component.name), input.releases, input.channel);
+    // Leaving the line is the clearer refusal: say it before "backwards".
+    const finishing = input.trainFinish?.components.includes(component.name) ?? false;
+    if (line)
+      assertInLine(component, next.get(component.name), level.get(component.name), reasons, line, finishing);
+    if (!input.trainCut?.includes(component.name))
+      assertForward(component, next.get(component.name), input.releases, input.channel, line);
   }
 
   // 4. The plan, with every reason spelled out.
@@ -265,6 +289,9 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
         commitCount: input.commits.get(component.name)?.length ?? 0,
         reasons: why,
         ...(component.notReleased ? { notReleased: component.notReleased } : {}),
+        ...(line?.train && nextV !== null && line.train.components.includes(component.name)
+          ? { train: `${line.train.name} v${line.train.version}` }
+          : {}),
       };
     });
 
@@ -277,6 +304,7 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
     components: planned,
     ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
     warnings: [...(input.warnings ?? [])],
+    ...(line ? { line } : {}),
   };
 }
 
@@ -295,12 +323,15 @@ function assertForward(
   version: string | undefined,
   releases: ReadonlyMap<string, ComponentReleases>,
   channel: string | null,
+  line: MaintenanceLine | null,
 ): void {
   if (version === undefined) return;
   const r = releases.get(component.name);
   const bare = version.split('+')[0] ?? version;
+  // A maintenance line is behind the default branch by design: only its own range counts.
   const counts = (v: string) => {
     const pre = prereleaseId(v);
+    if (line && component.scheme.kind === 'semver' && isAboveLine(v.split('+')[0] ?? v, line)) return false;
     return pre === null || pre === channel;
   };
   const newest = [...(r?.released ?? []).filter(counts), ...(r?.current ? [r.current] : [])]
@@ -321,6 +352,42 @@ function assertForward(
 }
 
 const short = (sha: string) => sha.slice(0, 7);
+
+/**
+ * On a maintenance line a version stays inside the line's range, and a breaking change never
+ * releases (it belongs on the default branch): refused before anything is written, naming the
+ * commits that ask for more than the line takes and what to do instead.
+ */
+function assertInLine(
+  component: Component,
+  version: string | undefined,
+  bump: BumpLevel | undefined,
+  reasons: ReadonlyMap<string, PlanReason[]>,
+  line: MaintenanceLine,
+  finishingTrain: boolean,
+): void {
+  if (version === undefined || component.scheme.kind !== 'semver') return;
+  const bare = version.split('+')[0] ?? version;
+  // A train cut for a major (v2.0) finishes at 2.0.0: that is the line's own first version.
+  if ((bump !== 'major' || finishingTrain) && isInLine(bare, line)) return;
+  const wants = bump === 'major' ? 'major' : 'minor';
+  const culprits = (reasons.get(component.name) ?? [])
+    .filter((r) => r.kind === 'commit' && isBumpAtLeast(r.bump, wants))
+    .map((r) =>
+      r.kind === 'commit' ? `${short(r.sha)} ${r.type}${r.breaking ? '!' : ''}: ${r.subject}` : '',
+    );
+  const because = culprits.length > 0 ? ` because of ${culprits.join('; ')}` : '';
+  const fix =
+    bump === 'major'
+      ? `A breaking change releases only from the default branch: revert it on ${line.branch} and land it there.`
+      : line.patchOnly
+        ? `${line.branch} takes fixes only: revert the feature here and land it on the default branch (it ships in the next minor); if it is a fix, revert it and commit it again as fix:. For a line that takes features, use a major line (release/1.x) or set maintenance[].range.`
+        : `Revert it on ${line.branch} and land it on the default branch, or widen maintenance[].range.`;
+  throw inputError(
+    `${component.name}: ${version} (a ${bump} bump${because}) is outside ${line.branch}'s range ${line.range}; nothing was written.`,
+    { field: 'maintenance[].range', fix },
+  );
+}
 
 /** The newest `Release-As:` footer among a component's commits that applies to it, checked. */
 function findReleaseAs(

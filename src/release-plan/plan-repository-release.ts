@@ -26,6 +26,8 @@ import { findLastReleases, type ComponentReleases } from './last-releases.js';
 import { readOwnReleaseTags } from './own-release-tags.js';
 import { planRelease } from './plan-release.js';
 import { resolveChannel } from './release-channel.js';
+import { resolveMaintenanceLine } from './maintenance-line.js';
+import { holdForTrains, type TrainStep } from '../release-train/train-holds.js';
 import type { ReleasePlan, ReleaseStart } from './release-plan.js';
 
 export interface PlanRepositoryOptions {
@@ -34,11 +36,15 @@ export interface PlanRepositoryOptions {
   range?: string;
   /** The branch that decides the channel, when the checkout is detached or should be overridden. */
   branch?: string;
+  /** The branch when the checkout is detached and `branch` is unset: GITHUB_REF_NAME of a branch ref. */
+  fallbackBranch?: string | null;
   /** The time CalVer versions are computed for. */
   now: Date;
   /** A history index file: read when it matches the history, then rewritten for the new head. */
   cacheFile?: string;
   onProgress?: (message: string) => void;
+  /** A release train step (`relx train cut|finish`): the train's components are planned, not held. */
+  train?: TrainStep;
 }
 
 export interface RepositoryPlan {
@@ -90,8 +96,9 @@ export async function planRepositoryRelease(
   const warnings = [...conventions.warnings];
   const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
   const exclude = from ? [`^${from}`] : [];
-  const branch = options.branch ?? head.branch;
+  const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;
   const channel = resolveChannel(branch, config.channels);
+  const line = resolveMaintenanceLine(branch, config);
   // `reading` names how messages are read: a cache of another reading holds other changes.
   const parserKey = JSON.stringify({
     types: [...new Set(config.rules.map((r) => r.type))].sort(),
@@ -124,7 +131,7 @@ export async function planRepositoryRelease(
   // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
   const findStart = startFinder(cwd, head.sha, config);
   const attempt = async (tags: readonly TagRef[], started: GitLogStream | null) => {
-    const releases = findLastReleases(components, tags, allNames, channel);
+    const releases = findLastReleases(components, tags, allNames, channel, line);
     const starts = new Map<string, ReleaseStart>();
     await Promise.all(
       components.map(async (c) => {
@@ -191,10 +198,25 @@ export async function planRepositoryRelease(
   stats.commitsFromCache = counts.fromCache;
 
   const attribution = attributor.result();
+  const step = options.train ?? null;
+  const finishing = step?.step === 'finish' && line?.train?.name === step.name ? line.train : null;
   const plan = planRelease({
     head,
     channel,
-    components,
+    components: holdForTrains(components, releases, branch, config, line, step),
+    line,
+    ...(step?.step === 'cut'
+      ? { trainCut: config.trains.find((t) => t.name === step.name)?.components ?? [] }
+      : {}),
+    ...(finishing
+      ? {
+          trainFinish: {
+            train: finishing.name,
+            version: `${finishing.version}.0`,
+            components: finishing.components,
+          },
+        }
+      : {}),
     releases,
     commits: attribution.byComponent,
     rules: { ...config, lockstep },

@@ -47,7 +47,15 @@ const lockstepReason = z.object({
   group: z.string(),
 });
 
+/** A release train's finish: `relx train finish` releases the train's X.Y.0. */
+const trainReason = z.object({
+  kind: z.literal('train'),
+  train: z.string(),
+  version: z.string(),
+});
+
 export const planReasonSchema = z.discriminatedUnion('kind', [
+  trainReason,
   commitReason,
   dependencyReason,
   lockstepReason,
@@ -96,6 +104,18 @@ export const plannedComponentSchema = z.object({
   reasons: z.array(planReasonSchema),
   /** Why the component is never released (a private package without a version); absent when it can be. */
   notReleased: z.string().optional(),
+  /** The release train this version belongs to, e.g. `sdk v1.4`; absent outside a train. */
+  train: z.string().optional(),
+});
+
+/** The maintenance line (or train branch) the plan's branch releases on: see maintenance-line.ts. */
+export const maintenanceLineSchema = z.object({
+  branch: z.string(),
+  range: z.string(),
+  patchOnly: z.boolean(),
+  distTag: z.string().nullable(),
+  fallbackDistTag: z.string(),
+  train: z.object({ name: z.string(), version: z.string(), components: z.array(z.string()) }).nullable(),
 });
 
 export const ignoredCommitSchema = z.object({
@@ -116,6 +136,8 @@ export const releasePlanSchema = z.object({
   ignoredCommits: z.array(ignoredCommitSchema),
   /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
   warnings: z.array(z.string()).optional(),
+  /** Set when the branch is a maintenance line or a train branch: versions stay in its range. */
+  line: maintenanceLineSchema.optional(),
 });
 
 export type ReleasePlan = z.infer<typeof releasePlanSchema>;

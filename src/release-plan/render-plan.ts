@@ -23,6 +23,8 @@ export function describeReason(reason: PlanReason): string {
       return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
     case 'lockstep':
       return `lockstep group ${reason.group}`;
+    case 'train':
+      return `release train ${reason.train} finished at ${reason.version}`;
   }
 }
 

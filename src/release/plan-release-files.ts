@@ -118,6 +118,7 @@ export async function planReleaseFiles(input: ReleaseFilesInput): Promise<Releas
       repositoryUrl: input.repositoryUrl,
       commits: component.reasons.flatMap((r) => (r.kind === 'commit' ? [r] : [])),
       dependencies: component.reasons.flatMap((r) => (r.kind === 'dependency' ? [r] : [])),
+      ...(component.train ? { train: component.train } : {}),
     });
     changelogs.set(component.name, section);
     const file = join(component.paths[0] ?? '', 'CHANGELOG.md');

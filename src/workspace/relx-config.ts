@@ -165,6 +165,60 @@ export const channelSchema = z
   })
   .strict();
 
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+export const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+
+export const maintenanceLineSchema = z
+  .object({
+    branch: z
+      .string()
+      .min(1)
+      .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).',
+      ),
+    distTag: z
+      .string()
+      .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+      .optional()
+      .describe(
+        "npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag.",
+      ),
+  })
+  .strict()
+  .describe(
+    'A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.',
+  );
+export type MaintenanceLineConfig = z.infer<typeof maintenanceLineSchema>;
+
+export const releaseTrainSchema = z
+  .object({
+    name: name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: z
+      .array(name)
+      .min(1)
+      .describe('The components the train carries; they release only by the train.'),
+    from: z
+      .string()
+      .min(1)
+      .default('main')
+      .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: z
+      .string()
+      .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+      .default('release/v{major}.{minor}')
+      .describe('The train branch, with {major} and {minor} of the train version.'),
+  })
+  .strict()
+  .describe(
+    'A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.',
+  );
+export type ReleaseTrainConfig = z.infer<typeof releaseTrainSchema>;
+
 /** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
 export const versionFileSchema = z
   .object({
@@ -310,6 +364,16 @@ export const relxConfigSchema = z
       .array(channelSchema)
       .default([])
       .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: z
+      .array(maintenanceLineSchema)
+      .default([])
+      .describe(
+        'Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.',
+      ),
+    trains: z
+      .array(releaseTrainSchema)
+      .default([])
+      .describe('Release trains: components shipped by a cut and a finish.'),
     propagation: z
       .object({
         bump: z

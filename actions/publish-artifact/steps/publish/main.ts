@@ -5,6 +5,7 @@ import * as github from '@actions/github';
 import type { GitHubRequest } from '../../../../src/github/github-request.js';
 import { runGit } from '../../../../src/git/run-git.js';
 import { publishRelease } from '../../../../src/publish/publish-release.js';
+import { lineDistTags, publishBranch } from '../../../../src/publish/line-dist-tags.js';
 import { builtFrom, releasedAtCommit } from '../../../../src/publish/released-components.js';
 import {
   attestationSubjects,
@@ -52,7 +53,8 @@ export async function run(): Promise<void> {
       if (input(secret)) core.setSecret(input(secret));
     const cwd = resolve(process.env.GITHUB_WORKSPACE ?? '.', input('working-directory') || '.');
     const config = input('config');
-    const { components } = await loadWorkspace(cwd, config ? { configFile: config } : {});
+    const workspace = await loadWorkspace(cwd, config ? { configFile: config } : {});
+    const { components } = workspace;
     const commit = (await runGit(cwd, ['rev-parse', 'HEAD'])).trim();
     const released = input('released')
       ? releasedInput(input('released'))
@@ -71,10 +73,20 @@ export async function run(): Promise<void> {
     const npmToken = input('npm-token');
     const ociUser = input('oci-username');
     const ociPassword = input('oci-password');
+    // A release on a maintenance line or train branch goes to its own npm dist-tag, never
+    // moving `latest` below the component's highest version.
+    const distTags = await lineDistTags(
+      cwd,
+      components,
+      released,
+      await publishBranch(cwd, undefined, process.env),
+      workspace.config,
+    );
     const result = await publishRelease({
       root: cwd,
       components,
       released,
+      distTags,
       commit,
       builtFrom: await builtFrom(cwd, commit),
       repository,
