@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1811);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8097);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1811:
+/***/ 8097:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49607,8 +49607,8 @@ async function findLastLineChange(cwd, head, file, pattern) {
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 ;// CONCATENATED MODULE: ./src/http/retry-policy.ts
 
 
@@ -49756,10 +49756,10 @@ function pushAuthEnv(token) {
  * A branch that has diverged stays as it is; the push below rebases it.
  */
 async function fastForwardFromRemote(cwd, target) {
-    await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
+    await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
         env: pushAuthEnv(target.token),
     });
-    await runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
+    await run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
 }
 /**
  * A failed push as the retry policy reads it: refused credentials or a remote that is not there
@@ -51273,7 +51273,7 @@ function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTempo
         ? `${preamble}\n${tables}`
         : preamble || tables;
 }
-function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
     if (extendedTypeOf(obj) !== 'object') {
         throw new TypeError('stringify can only be called with an object');
     }
@@ -51317,7 +51317,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const smol_toml_dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+/* harmony default export */ const smol_toml_dist = ({ parse: parse_parse, stringify: stringify_stringify, TomlDate: TomlDate, TomlError: TomlError });
 
 ;// CONCATENATED MODULE: ./src/version-files/go-mod.ts
 
@@ -55765,13 +55765,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
+    const memo = globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isPlainObject(input)) {
+        if (!util_isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -55800,7 +55800,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -55814,14 +55814,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...util.prefixIssues(key, result.issues));
+                                payload.issues.push(...prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -55867,7 +55867,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -55891,7 +55891,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -55907,14 +55907,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...util.prefixIssues(key, result.issues));
+                        payload.issues.push(...prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -55934,7 +55934,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         }
         return payload;
     };
-})));
+});
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -60316,13 +60316,13 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_isoDateTime(ZodISODateTime, params));
     },
     date(params) {
-        return this.check(_isoDate(ZodISODate, params));
+        return this.check(_isoDate(schemas_ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -60336,15 +60336,15 @@ const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) 
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
+const schemas_ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -61005,14 +61005,14 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
+const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     _ensureDefaultMemoizer();
-    core.$ZodRecord.init(inst, def);
+    $ZodRecord.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
-})));
+});
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
@@ -61020,14 +61020,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...normalizeParams(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -61639,6 +61639,39 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+const maintenanceLineSchema = object({
+    branch: schemas_string()
+        .min(1)
+        .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: schemas_string()
+        .min(1)
+        .optional()
+        .describe('The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).'),
+    distTag: schemas_string()
+        .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+        .optional()
+        .describe("npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag."),
+})
+    .strict()
+    .describe('A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.');
+const releaseTrainSchema = object({
+    name: relx_config_name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: array(relx_config_name)
+        .min(1)
+        .describe('The components the train carries; they release only by the train.'),
+    from: schemas_string()
+        .min(1)
+        .default('main')
+        .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: schemas_string()
+        .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+        .default('release/v{major}.{minor}')
+        .describe('The train branch, with {major} and {minor} of the train version.'),
+})
+    .strict()
+    .describe('A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.');
 /** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
 const versionFileSchema = object({
     file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
@@ -61691,6 +61724,26 @@ const componentConfigSchema = object({
     publish: publishConfigSchema.optional(),
 })
     .strict();
+const releasePullRequestSchema = object({
+    enabled: schemas_boolean()
+        .default(true)
+        .describe('Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.'),
+    branch: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+        .default('relx/release')
+        .describe("The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push."),
+    groups: array(object({ name: relx_config_name, components: array(relx_config_name).min(1) }).strict())
+        .default([])
+        .describe('One release pull request per group of components; components in no group share the default one.'),
+    verifiedCommits: schemas_boolean()
+        .default(true)
+        .describe("Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git."),
+    environments: array(schemas_string().min(1))
+        .default([])
+        .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+})
+    .strict()
+    .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
 const relxConfigSchema = object({
     $schema: schemas_string().optional(),
     discoverWorkspaces: schemas_boolean()
@@ -61713,6 +61766,12 @@ const relxConfigSchema = object({
     channels: array(channelSchema)
         .default([])
         .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: array(maintenanceLineSchema)
+        .default([])
+        .describe('Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.'),
+    trains: array(releaseTrainSchema)
+        .default([])
+        .describe('Release trains: components shipped by a cut and a finish.'),
     propagation: object({
         bump: schemas_enum(['none', 'patch', 'same'])
             .default('patch')
@@ -61741,6 +61800,7 @@ const relxConfigSchema = object({
         .strict()
         .default({ nested: 'off' })
         .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
 })
     .strict();
 
@@ -63104,7 +63164,7 @@ function getFinalOptions(options, templates) {
         noteGroupsSort: 'title',
         notesSort: 'text',
         transform: defaultCommitTransform,
-        generateOn: (commit) => Boolean((0,semver.valid)(commit.version)),
+        generateOn: (commit) => Boolean((0,node_modules_semver.valid)(commit.version)),
         finalizeContext: (context) => context,
         debug: () => { },
         formatDate: formatDate,
@@ -63381,8 +63441,8 @@ async function getTemplateContext(keyCommit, commits, filteredCommits, notes, co
     if (keyCommit?.committerDate) {
         templateContext.date = keyCommit.committerDate;
     }
-    if (templateContext.version && semver.valid(templateContext.version)) {
-        templateContext.isPatch = templateContext.isPatch || semver.patch(templateContext.version) !== 0;
+    if (templateContext.version && node_modules_semver.valid(templateContext.version)) {
+        templateContext.isPatch = templateContext.isPatch || node_modules_semver.patch(templateContext.version) !== 0;
     }
     templateContext = await options.finalizeContext(templateContext, options, filteredCommits, keyCommit, commits);
     options.debug(`Your final context is:\n${utils_stringify(templateContext)}`);
@@ -63752,6 +63812,10 @@ async function renderChangelogSection(input) {
         const lines = input.dependencies.map((d) => `* **${escapeHtml(d.dependency)}:** ${d.from ?? 'unreleased'} → ${d.to}`);
         section = `${section.trimEnd()}\n\n### Dependencies\n\n${lines.join('\n')}\n`;
     }
+    if (input.train) {
+        const [heading = '', ...rest] = section.split('\n');
+        section = [heading, '', `Release train: **${escapeHtml(input.train)}**`, ...rest].join('\n');
+    }
     return `${section.trimEnd()}\n`;
 }
 function parseRepositoryUrl(url) {
@@ -63958,6 +64022,7 @@ async function planReleaseFiles(input) {
             repositoryUrl: input.repositoryUrl,
             commits: component.reasons.flatMap((r) => (r.kind === 'commit' ? [r] : [])),
             dependencies: component.reasons.flatMap((r) => (r.kind === 'dependency' ? [r] : [])),
+            ...(component.train ? { train: component.train } : {}),
         });
         changelogs.set(component.name, section);
         const file = join(component.paths[0] ?? '', 'CHANGELOG.md');
@@ -64068,6 +64133,14 @@ function decideReleaseSteps(input) {
 }
 function findReleaseCommit(input) {
     const { planHead, head, targets, tags } = input;
+    if (input.releaseCommit) {
+        const { sha, inHead } = input.releaseCommit;
+        if (sha === head.sha)
+            return { kind: 'exists', sha, head: 'release' };
+        if (inHead)
+            return { kind: 'exists', sha, head: 'later' };
+        throw conflictError(`The release commit ${sha.slice(0, 7)} is not in the history of HEAD ${head.sha.slice(0, 7)}.`, { field: 'releaseCommit', fix: 'Check out the branch the release pull request was merged into.' });
+    }
     if (head.sha !== planHead && releasedPlanHead(head.message) === planHead) {
         return { kind: 'exists', sha: head.sha, head: 'release' };
     }
@@ -64175,6 +64248,14 @@ async function applyReleasePlan(cwd, plan, options) {
         targets,
         tags,
         taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
+        ...(options.releaseCommit
+            ? {
+                releaseCommit: {
+                    sha: options.releaseCommit,
+                    inHead: await isAncestor(cwd, options.releaseCommit, head.sha),
+                },
+            }
+            : {}),
     });
     // Files are computed from the plan's commit, not the working tree: a run that died after
     // writing some files computes (and commits) the same content again.
@@ -64534,7 +64615,14 @@ const lockstepReason = object({
     kind: literal('lockstep'),
     group: schemas_string(),
 });
+/** A release train's finish: `relx train finish` releases the train's X.Y.0. */
+const trainReason = object({
+    kind: literal('train'),
+    train: schemas_string(),
+    version: schemas_string(),
+});
 const planReasonSchema = discriminatedUnion('kind', [
+    trainReason,
     commitReason,
     dependencyReason,
     lockstepReason,
@@ -64581,6 +64669,17 @@ const plannedComponentSchema = object({
     reasons: array(planReasonSchema),
     /** Why the component is never released (a private package without a version); absent when it can be. */
     notReleased: schemas_string().optional(),
+    /** The release train this version belongs to, e.g. `sdk v1.4`; absent outside a train. */
+    train: schemas_string().optional(),
+});
+/** The maintenance line (or train branch) the plan's branch releases on: see maintenance-line.ts. */
+const release_plan_maintenanceLineSchema = object({
+    branch: schemas_string(),
+    range: schemas_string(),
+    patchOnly: schemas_boolean(),
+    distTag: schemas_string().nullable(),
+    fallbackDistTag: schemas_string(),
+    train: object({ name: schemas_string(), version: schemas_string(), components: array(schemas_string()) }).nullable(),
 });
 const ignoredCommitSchema = object({
     sha: schemas_string(),
@@ -64599,9 +64698,11 @@ const releasePlanSchema = object({
     ignoredCommits: array(ignoredCommitSchema),
     /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
     warnings: array(schemas_string()).optional(),
+    /** Set when the branch is a maintenance line or a train branch: versions stay in its range. */
+    line: release_plan_maintenanceLineSchema.optional(),
 });
 /** The components the plan releases, in plan order. */
-const releasedComponents = (plan) => plan.components.filter((c) => c.release);
+const release_plan_releasedComponents = (plan) => plan.components.filter((c) => c.release);
 /** Plans are compared byte for byte (cache or not, CLI or action): one serialisation. */
 const serializeReleasePlan = (plan) => `${JSON.stringify(plan, null, 2)}\n`;
 
@@ -65602,14 +65703,116 @@ function withInferredTagFormats(components, tags) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/release-plan/maintenance-line.ts
+
+
+const maintenance_line_globToRegExp = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+/** `release/v{major}.{minor}` → a pattern capturing both numbers. */
+function trainBranchPattern(template) {
+    const escaped = template.replace(/[.+?^$()|[\]\\*]/g, '\\$&');
+    return new RegExp(`^${escaped.replace('{major}', '(?<major>\\d+)').replace('{minor}', '(?<minor>\\d+)')}$`);
+}
+const trainBranchName = (template, major, minor) => template.replace('{major}', String(major)).replace('{minor}', String(minor));
+/** The range a branch name implies: `1.x`, `v1` → `>=1.0.0 <2.0.0`; `1.4.x`, `v1.4` → `>=1.4.0 <1.5.0`; else null. */
+function rangeFromBranchName(branch) {
+    const segment = branch.split('/').pop() ?? branch;
+    const major = /^v?(\d+)(?:\.x(?:\.x)?)?$/.exec(segment);
+    if (major)
+        return `>=${major[1]}.0.0 <${Number(major[1]) + 1}.0.0`;
+    const minor = /^v?(\d+)\.(\d+)(?:\.x)?$/.exec(segment);
+    if (minor)
+        return `>=${minor[1]}.${minor[2]}.0 <${minor[1]}.${Number(minor[2]) + 1}.0`;
+    return null;
+}
+/** The line `branch` releases on, or null (the default branch and unlisted branches are open-ended). */
+function resolveMaintenanceLine(branch, config) {
+    if (branch === null)
+        return null;
+    const segment = (branch.split('/').pop() ?? branch).replace(/^v/, '');
+    for (const train of config.trains) {
+        const match = trainBranchPattern(train.branch).exec(branch);
+        if (!match?.groups)
+            continue;
+        const version = `${Number(match.groups.major)}.${Number(match.groups.minor)}`;
+        return {
+            branch,
+            range: rangeFromBranchName(`v${version}`),
+            patchOnly: true,
+            distTag: null,
+            fallbackDistTag: `release-${segment}`,
+            train: { name: train.name, version, components: [...train.components] },
+        };
+    }
+    const index = config.maintenance.findIndex((l) => maintenance_line_globToRegExp(l.branch).test(branch));
+    const line = config.maintenance[index];
+    if (!line)
+        return null;
+    const field = `maintenance[${index}].range`;
+    const range = line.range ?? rangeFromBranchName(branch);
+    if (range === null) {
+        throw relx_error_inputError(`Branch ${branch} matches maintenance line "${line.branch}", but its name says no version range.`, {
+            field,
+            fix: `Name the branch after its line (release/1.x, release/1.4.x, release/v1.4) or set ${field}, e.g. ">=1.0.0 <2.0.0".`,
+        });
+    }
+    const min = semver_default().validRange(range) ? semver_default().minVersion(range) : null;
+    if (!min || !Number.isFinite(upperMajor(range))) {
+        throw relx_error_inputError(`${field} "${range}" is not a bounded SemVer range.`, {
+            field,
+            fix: 'Give a range with an upper bound, e.g. ">=1.0.0 <2.0.0" or ">=1.4.0 <1.5.0"; a line never releases a new major.',
+        });
+    }
+    return {
+        branch,
+        range,
+        patchOnly: !semver_default().satisfies(semver_default().inc(min, 'minor') ?? '', range),
+        distTag: line.distTag ?? null,
+        fallbackDistTag: `release-${segment}`,
+        train: null,
+    };
+}
+/** A large version no bounded range reaches: Infinity when the range is open above. */
+function upperMajor(range) {
+    return semver_default().satisfies('999999.0.0', range) ? Infinity : 0;
+}
+/** A version the line does not release past: above every version of its range. */
+const isAboveLine = (version, line) => semver_default().valid(version) !== null && semver_default().gtr(version, line.range, { includePrerelease: true });
+const isInLine = (version, line) => semver_default().satisfies(version, line.range, { includePrerelease: true });
+/**
+ * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is
+ * the highest stable version among `allVersions` (every tag of the component), else the line's own
+ * tag. `latest` never goes to a version below another stable tag: npm installs `latest` by default.
+ */
+function lineDistTag(line, version, allVersions) {
+    const highest = allVersions
+        .filter((v) => semver.valid(v) && semver.prerelease(v) === null)
+        .every((v) => semver.compare(v, version) <= 0);
+    const wanted = line.distTag ?? (highest ? 'latest' : line.fallbackDistTag);
+    if (wanted === 'latest' && !highest) {
+        const above = allVersions
+            .filter((v) => semver.valid(v) && semver.gt(v, version))
+            .sort(semver.rcompare)[0];
+        throw inputError(`${version} from ${line.branch} would move npm's latest below ${above}, the component's highest version.`, {
+            field: 'maintenance[].distTag',
+            fix: `Remove distTag: latest from the line, or give it its own tag (e.g. ${line.fallbackDistTag}); latest stays on ${above}.`,
+        });
+    }
+    return wanted;
+}
+/** The branch GitHub ran for when the checkout is detached: GITHUB_REF_NAME of a branch ref. */
+function branchFromGitHubRef(env) {
+    return env.GITHUB_REF?.startsWith('refs/heads/') ? (env.GITHUB_REF_NAME ?? env.GITHUB_REF.slice(11)) : null;
+}
+
 ;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
+
 
 
 /**
  * Finds each component's last releases from the repository's tags. `reachable` are the tags
  * merged into the head (with their commits); `all` are every tag name, reachable or not.
  */
-function findLastReleases(components, reachable, all, channel) {
+function findLastReleases(components, reachable, all, channel, line = null) {
     const result = new Map();
     // Each component looks only at the tags that start with its format's prefix: with hundreds of
     // components and thousands of tags, matching every tag against every component dominated planning.
@@ -65617,6 +65820,9 @@ function findLastReleases(components, reachable, all, channel) {
     const reachableByName = new SortedTags(reachable);
     for (const component of components) {
         const versionOf = tagMatcher(component.tagFormat, component);
+        // On a maintenance line the current version is the highest one the line could have released:
+        // a 2.0.0 tag from the default branch is another line's, not this one's position.
+        const onLine = (v) => line === null || component.scheme.kind !== 'semver' || !isAboveLine(v, line);
         const prefix = tagPrefix(component.tagFormat, component);
         const released = [];
         for (const { name: tag } of allByName.startingWith(prefix)) {
@@ -65628,7 +65834,7 @@ function findLastReleases(components, reachable, all, channel) {
         let lastOnChannel = null;
         for (const { name: tag, commit } of reachableByName.startingWith(prefix)) {
             const version = versionOf(tag);
-            if (version === null || !isVersionOf(component.scheme, version))
+            if (version === null || !isVersionOf(component.scheme, version) || !onLine(version))
                 continue;
             const pre = prereleaseId(version);
             if (pre === null) {
@@ -65650,7 +65856,7 @@ function findLastReleases(components, reachable, all, channel) {
         }
         released.sort((a, b) => compareVersions(component.scheme, a, b));
         const file = component.version;
-        const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null;
+        const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null && onLine(file);
         const fileAhead = lastStable !== null && fileIsStable && compareVersions(component.scheme, file, lastStable.version) > 0;
         // A pre-release below the version file's release is history too.
         if (fileAhead && lastOnChannel && compareVersions(component.scheme, lastOnChannel.version, file) < 0) {
@@ -65791,6 +65997,7 @@ function bumpForChange(change, rules) {
 
 
 
+
 /** The changes a commit carries that can release something: conventional ones and reverts of out-of-range commits. */
 function changesOf(commit) {
     if (commit.kind === 'conventional')
@@ -65872,6 +66079,14 @@ function planRelease(input) {
         // The version Release-As sets is the bump, whatever the commits asked for.
         if (forced)
             direct = forced.bump;
+        // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
+        const finish = input.trainFinish;
+        if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
+            releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
+            commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
+            direct = bumpBetween(current(component), finish.version);
+            anyNew = true;
+        }
         // On a channel, commits already shipped in the last pre-release decide the bump but do not
         // by themselves make a new pre-release.
         level.set(component.name, anyNew ? direct : 'none');
@@ -65982,8 +66197,14 @@ function planRelease(input) {
         if (version && component.buildMetadata)
             next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
     }
+    const line = input.line ?? null;
     for (const component of components) {
-        assertForward(component, next.get(component.name), input.releases, input.channel);
+        // Leaving the line is the clearer refusal: say it before "backwards".
+        const finishing = input.trainFinish?.components.includes(component.name) ?? false;
+        if (line)
+            assertInLine(component, next.get(component.name), level.get(component.name), reasons, line, finishing);
+        if (!input.trainCut?.includes(component.name))
+            assertForward(component, next.get(component.name), input.releases, input.channel, line);
     }
     // 4. The plan, with every reason spelled out.
     const planned = [...components]
@@ -66020,6 +66241,9 @@ function planRelease(input) {
             commitCount: input.commits.get(component.name)?.length ?? 0,
             reasons: why,
             ...(component.notReleased ? { notReleased: component.notReleased } : {}),
+            ...(line?.train && nextV !== null && line.train.components.includes(component.name)
+                ? { train: `${line.train.name} v${line.train.version}` }
+                : {}),
         };
     });
     return {
@@ -66031,6 +66255,7 @@ function planRelease(input) {
         components: planned,
         ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
         warnings: [...(input.warnings ?? [])],
+        ...(line ? { line } : {}),
     };
 }
 const startOf = (releases) => releases?.lastStable
@@ -66041,13 +66266,16 @@ const startOf = (releases) => releases?.lastStable
  * of the component tagged anywhere (another branch's tag included) and above its pre-releases on
  * the same channel, or no plan at all. Other channels' pre-releases (a 2.0.0-next line) do not count.
  */
-function assertForward(component, version, releases, channel) {
+function assertForward(component, version, releases, channel, line) {
     if (version === undefined)
         return;
     const r = releases.get(component.name);
     const bare = version.split('+')[0] ?? version;
+    // A maintenance line is behind the default branch by design: only its own range counts.
     const counts = (v) => {
         const pre = prereleaseId(v);
+        if (line && component.scheme.kind === 'semver' && isAboveLine(v.split('+')[0] ?? v, line))
+            return false;
         return pre === null || pre === channel;
     };
     const newest = [...(r?.released ?? []).filter(counts), ...(r?.current ? [r.current] : [])]
@@ -66062,6 +66290,30 @@ function assertForward(component, version, releases, channel) {
     });
 }
 const plan_release_short = (sha) => sha.slice(0, 7);
+/**
+ * On a maintenance line a version stays inside the line's range, and a breaking change never
+ * releases (it belongs on the default branch): refused before anything is written, naming the
+ * commits that ask for more than the line takes and what to do instead.
+ */
+function assertInLine(component, version, bump, reasons, line, finishingTrain) {
+    if (version === undefined || component.scheme.kind !== 'semver')
+        return;
+    const bare = version.split('+')[0] ?? version;
+    // A train cut for a major (v2.0) finishes at 2.0.0: that is the line's own first version.
+    if ((bump !== 'major' || finishingTrain) && isInLine(bare, line))
+        return;
+    const wants = bump === 'major' ? 'major' : 'minor';
+    const culprits = (reasons.get(component.name) ?? [])
+        .filter((r) => r.kind === 'commit' && isBumpAtLeast(r.bump, wants))
+        .map((r) => r.kind === 'commit' ? `${plan_release_short(r.sha)} ${r.type}${r.breaking ? '!' : ''}: ${r.subject}` : '');
+    const because = culprits.length > 0 ? ` because of ${culprits.join('; ')}` : '';
+    const fix = bump === 'major'
+        ? `A breaking change releases only from the default branch: revert it on ${line.branch} and land it there.`
+        : line.patchOnly
+            ? `${line.branch} takes fixes only: revert the feature here and land it on the default branch (it ships in the next minor); if it is a fix, revert it and commit it again as fix:. For a line that takes features, use a major line (release/1.x) or set maintenance[].range.`
+            : `Revert it on ${line.branch} and land it on the default branch, or widen maintenance[].range.`;
+    throw relx_error_inputError(`${component.name}: ${version} (a ${bump} bump${because}) is outside ${line.branch}'s range ${line.range}; nothing was written.`, { field: 'maintenance[].range', fix });
+}
 /** The newest `Release-As:` footer among a component's commits that applies to it, checked. */
 function findReleaseAs(component, attributed, currentVersion, releases) {
     for (const { commit, isNew } of attributed) {
@@ -66141,7 +66393,46 @@ function resolveChannel(branch, channels) {
     return channel?.prerelease ?? null;
 }
 
+;// CONCATENATED MODULE: ./src/release-train/train-holds.ts
+
+/**
+ * Which components a branch must not release because of release trains, and why (as
+ * `notReleased`, which the plan shows). A train's components ship only by the train: not from the
+ * default branch it is cut from (except while `relx train cut` plans them), and on a train branch
+ * only after `relx train finish` released X.Y.0; a train branch releases nothing but its train. Pure.
+ */
+function holdForTrains(components, releases, branch, config, line, step) {
+    const hold = (component, why) => component.notReleased ? component : { ...component, notReleased: why };
+    const train = line?.train;
+    if (train) {
+        const first = `${train.version}.0`;
+        const finishing = step?.step === 'finish' && step.name === train.name;
+        return components.map((c) => {
+            if (!train.components.includes(c.name))
+                return hold(c, `not in release train ${train.name}: ${line.branch} releases only the train's components`);
+            const current = releases.get(c.name)?.current ?? c.version;
+            const finished = current !== null && semver_default().valid(current) !== null && semver_default().gte(current, first);
+            if (finished || finishing)
+                return c;
+            return hold(c, `release train ${train.name} v${train.version} is not finished: \`relx train finish --train ${train.name}\` releases ${first}`);
+        });
+    }
+    const held = new Map();
+    for (const t of config.trains) {
+        if (branch !== t.from || (step?.step === 'cut' && step.name === t.name))
+            continue;
+        for (const name of t.components)
+            held.set(name, `released by release train ${t.name} (\`relx train cut\`, then \`relx train finish\`)`);
+    }
+    return components.map((c) => {
+        const why = held.get(c.name);
+        return why ? hold(c, why) : c;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/release-plan/plan-repository-release.ts
+
+
 
 
 
@@ -66186,8 +66477,9 @@ async function planRepositoryRelease(cwd, options) {
     const warnings = [...conventions.warnings];
     const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
     const exclude = from ? [`^${from}`] : [];
-    const branch = options.branch ?? head.branch;
+    const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;
     const channel = resolveChannel(branch, config.channels);
+    const line = resolveMaintenanceLine(branch, config);
     // `reading` names how messages are read: a cache of another reading holds other changes.
     const parserKey = JSON.stringify({
         types: [...new Set(config.rules.map((r) => r.type))].sort(),
@@ -66219,7 +66511,7 @@ async function planRepositoryRelease(cwd, options) {
     // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
     const findStart = startFinder(cwd, head.sha, config);
     const attempt = async (tags, started) => {
-        const releases = findLastReleases(components, tags, allNames, channel);
+        const releases = findLastReleases(components, tags, allNames, channel, line);
         const starts = new Map();
         await Promise.all(components.map(async (c) => {
             const r = releases.get(c.name);
@@ -66287,10 +66579,25 @@ async function planRepositoryRelease(cwd, options) {
     stats.commitsRead = counts.read;
     stats.commitsFromCache = counts.fromCache;
     const attribution = attributor.result();
+    const step = options.train ?? null;
+    const finishing = step?.step === 'finish' && line?.train?.name === step.name ? line.train : null;
     const plan = planRelease({
         head,
         channel,
-        components,
+        components: holdForTrains(components, releases, branch, config, line, step),
+        line,
+        ...(step?.step === 'cut'
+            ? { trainCut: config.trains.find((t) => t.name === step.name)?.components ?? [] }
+            : {}),
+        ...(finishing
+            ? {
+                trainFinish: {
+                    train: finishing.name,
+                    version: `${finishing.version}.0`,
+                    components: finishing.components,
+                },
+            }
+            : {}),
         releases,
         commits: attribution.byComponent,
         rules: { ...config, lockstep },
@@ -66537,6 +66844,8 @@ function describeReason(reason) {
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
+        case 'train':
+            return `release train ${reason.train} finished at ${reason.version}`;
     }
 }
 /** Where the component's commits start, as a person reads it. */
@@ -66637,7 +66946,7 @@ function renderPlanTable(plan) {
     return `${lines.join('\n')}\n`;
 }
 /** Commit text is untrusted and the job summary renders HTML: escape it, and markdown table pipes. */
-const escapeSummaryText = (text) => text
+const render_plan_escapeSummaryText = (text) => text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
@@ -66645,8 +66954,8 @@ const escapeSummaryText = (text) => text
     .replaceAll('|', '&#124;')
     .replaceAll('\n', ' ');
 /** The job summary (GitHub-flavoured markdown), every piece of commit text escaped. */
-function renderPlanSummary(plan) {
-    const e = escapeSummaryText;
+function render_plan_renderPlanSummary(plan) {
+    const e = render_plan_escapeSummaryText;
     const released = plan.components.filter((c) => c.release);
     const lines = [`## ${e(render_plan_heading(plan))}`, ''];
     if (released.length === 0) {
@@ -66728,7 +67037,1142 @@ function fitStepSummary(markdown, options) {
     return { text, rowsLeftOut: totalRows - keptRows, cut: true };
 }
 
+;// CONCATENATED MODULE: ./src/github/git-data-api.ts
+
+
+
+
+/**
+ * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
+ * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN), so
+ * the release passes rulesets that require signed commits. Nothing is pushed from the runner.
+ */
+class GitDataApi {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    /** A commit with `parent` and `parentTree` plus `changes`, made by GitHub (not yet on any branch). */
+    async createCommit(input) {
+        const tree = [];
+        for (const change of input.changes) {
+            if (change.content === null) {
+                tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: null });
+                continue;
+            }
+            // a blob, not `content`: the tree API takes text only, a version file may be anything
+            const { data } = await this.call('POST /repos/{owner}/{repo}/git/blobs', {
+                content: change.content.toString('base64'),
+                encoding: 'base64',
+            });
+            tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: data.sha });
+        }
+        const { data: made } = await this.call('POST /repos/{owner}/{repo}/git/trees', {
+            base_tree: input.parentTree,
+            tree,
+        });
+        // a POST that may have landed makes one more unreferenced commit at worst: harmless
+        const { data } = await this.call('POST /repos/{owner}/{repo}/git/commits', {
+            message: input.message,
+            tree: made.sha,
+            parents: [input.parent],
+            ...(input.author ? { author: input.author } : {}),
+        });
+        const commit = data;
+        return { sha: commit.sha, verified: commit.verification?.verified ?? false };
+    }
+    /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
+    async readRef(ref) {
+        try {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/git/ref/{ref}', { ref });
+            return data.object;
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return null;
+            throw error;
+        }
+    }
+    /**
+     * Moves branch `branch` to `sha`: a fast-forward unless `force` (the release PR's branch is
+     * rebuilt on every push), created when missing. A branch that moved meanwhile is a conflict.
+     */
+    async updateBranch(branch, sha, options) {
+        const current = await this.readRef(`heads/${branch}`);
+        if (current?.sha === sha)
+            return;
+        try {
+            if (current)
+                await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+                    ref: `heads/${branch}`,
+                    sha,
+                    force: options.force,
+                });
+            else
+                await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
+        }
+        catch (error) {
+            if (statusOf(error) !== 422)
+                throw error;
+            throw conflictError(`GitHub refused to move ${branch} to ${sha.slice(0, 7)}: someone pushed to it meanwhile.`, {
+                field: 'branch',
+                fix: 'Re-run the workflow: it plans again on the new tip.',
+            });
+        }
+    }
+    /**
+     * An annotated tag object `name` on `commit` and its ref `refs/tags/<name>`. A ref that exists
+     * on the same commit is this release's (a re-run); on another commit it is never moved.
+     */
+    async createTag(name, commit, message) {
+        const existing = await this.readRef(`tags/${name}`);
+        if (existing) {
+            const target = existing.type === 'tag' ? await this.tagTarget(existing.sha) : existing.sha;
+            if (target === commit)
+                return { created: false };
+            throw conflictError(`Tag ${name} already exists on ${target.slice(0, 7)}. A release tag is never moved.`, {
+                field: 'tags',
+                fix: 'If that release is real the plan is stale: make a new plan. Otherwise delete the tag deliberately and re-run.',
+            });
+        }
+        const { data } = await this.call('POST /repos/{owner}/{repo}/git/tags', {
+            tag: name,
+            message,
+            object: commit,
+            type: 'commit',
+        });
+        await this.call('POST /repos/{owner}/{repo}/git/refs', {
+            ref: `refs/tags/${name}`,
+            sha: data.sha,
+        });
+        return { created: true };
+    }
+    async tagTarget(tagSha) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { tag_sha: tagSha });
+        return data.object.sha;
+    }
+}
+/** What `commit` changes against its first parent, with the new contents read from local git. */
+async function readCommitChanges(cwd, commit) {
+    const listing = await run_git_runGit(cwd, [
+        'diff-tree',
+        '-r',
+        '-z',
+        '--no-renames',
+        '--no-commit-id',
+        `${commit}^`,
+        commit,
+    ]);
+    const fields = listing.split('\0').filter((f) => f !== '');
+    const changes = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [, mode = '100644', , sha = '', status = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
+        const path = fields[i + 1] ?? '';
+        changes.push({
+            path,
+            mode: status === 'D' ? '100644' : mode,
+            content: status === 'D' ? null : await readBlob(cwd, sha),
+        });
+    }
+    return changes;
+}
+async function readBlob(cwd, sha) {
+    return new Promise((resolve, reject) => (0,external_node_child_process_namespaceObject.execFile)('git', ['cat-file', 'blob', sha], { cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-requests.ts
+
+const fromData = (data) => ({
+    number: data.number,
+    title: data.title,
+    body: data.body,
+    state: data.state,
+    merged: data.merged_at !== null,
+    mergeCommit: data.merge_commit_sha,
+    labels: data.labels.map((l) => l.name),
+    url: data.html_url,
+});
+/** Pull requests, their labels and their comments on one repository. */
+class GitHubPullRequests {
+    owner;
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.owner = owner;
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    /** Pull requests from `head` (a branch of this repository) into `base`, newest first. */
+    async list(head, base, state) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/pulls', {
+            head: `${this.owner}:${head}`,
+            base,
+            state,
+            sort: 'updated',
+            direction: 'desc',
+            per_page: 100,
+        });
+        return data.map(fromData);
+    }
+    async create(input) {
+        const { data } = await this.call('POST /repos/{owner}/{repo}/pulls', input, {
+            // an answer lost after GitHub opened it: the open pull request from that branch is it
+            alreadyDone: async () => {
+                const [open] = await this.list(input.head, input.base, 'open');
+                return open ? { status: 201, data: { ...open, found: true } } : undefined;
+            },
+        });
+        return 'found' in data ? data : fromData(data);
+    }
+    async update(number, fields) {
+        await this.call('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: number, ...fields });
+    }
+    async addLabels(number, labels) {
+        await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+            issue_number: number,
+            labels,
+        });
+    }
+    /** Removes a label; one that is not there is already removed. */
+    async removeLabel(number, label) {
+        try {
+            await this.call('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
+                issue_number: number,
+                name: label,
+            });
+        }
+        catch (error) {
+            if (statusOf(error) !== 404)
+                throw error;
+        }
+    }
+    /** The first comment on `number` whose body holds `marker`, or null. */
+    async findComment(number, marker) {
+        for (let page = 1; page <= 30; page++) {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                issue_number: number,
+                per_page: 100,
+                page,
+            });
+            const comments = data;
+            const found = comments.find((c) => c.body?.includes(marker));
+            if (found)
+                return { id: found.id, body: found.body ?? '' };
+            if (comments.length < 100)
+                return null;
+        }
+        return null;
+    }
+    /** A comment holding `marker`: an answer lost after GitHub made it finds it, never a second. */
+    async createComment(number, body, marker) {
+        const { data } = await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: number, body }, {
+            alreadyDone: async () => {
+                const found = await this.findComment(number, marker);
+                return found ? { status: 201, data: found } : undefined;
+            },
+        });
+        return data.id;
+    }
+    async updateComment(id, body) {
+        await this.call('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: id, body });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/release-pull-request-body.ts
+
+
+/** The hidden marker a release pull request's body starts with; it names the plan head. */
+const releasePullRequestMarker = '<!-- relx:release-pull-request';
+/** The hidden marker of the one preview comment relx keeps on a pull request. */
+const previewCommentMarker = '<!-- relx:preview -->';
+/** release-please's convention: pending until its merge is released, then released. */
+const releaseLabels = { pending: 'relx: pending', released: 'relx: released' };
+const releaseBranchFor = (prefix, group) => group ? `${prefix}--${group}` : prefix;
+/** `chore(release): a@1.3.0, b@0.4.2` — the PR title, the same as the release commit's. */
+function renderReleasePullRequestTitle(plan, group) {
+    const tags = release_plan_releasedComponents(plan).map((c) => c.nextTag ?? `${c.name}@${c.nextVersion}`);
+    return `chore(release)${group ? `(${group})` : ''}: ${tags.join(', ')}`;
+}
+/**
+ * The release pull request's body: the plan with every reason, the manifest merging it writes
+ * (and how it differs from production), and where it goes. Commit text is escaped: it is
+ * untrusted and GitHub renders the body's HTML.
+ */
+function renderReleasePullRequestBody(plan, manifest) {
+    const e = render_plan_escapeSummaryText;
+    const released = release_plan_releasedComponents(plan);
+    const lines = [
+        `${releasePullRequestMarker} plan-head=${plan.head} -->`,
+        'Merging this pull request releases what it shows: relx tags the merge, publishes, writes the release manifest and hands it to CD — the same steps as a direct release. It is rebuilt on every push to the branch; a `Release-As: <version>` footer in a commit sets a version.',
+        '',
+        render_plan_renderPlanSummary(plan).trimEnd(),
+        '',
+        '## Release manifest',
+        '',
+        manifest.name
+            ? `Release \`${e(manifest.name)}\`; images and packages are pinned by digest when published.`
+            : 'Named when it is written; images and packages are pinned by digest when published.',
+        '',
+        manifest.production
+            ? '| component | in production | this release |'
+            : '| component | current | this release |',
+        '|---|---|---|',
+    ];
+    for (const c of released) {
+        const before = manifest.production ? manifest.production.get(c.name) : c.currentVersion;
+        lines.push(`| \`${e(c.name)}\` | ${e(before ?? '—')} | ${e(c.nextVersion ?? '')} (\`${e(c.nextTag ?? '')}\`) |`);
+    }
+    if (manifest.production) {
+        const unchangedInProduction = [...manifest.production].filter(([name]) => !released.some((c) => c.name === name));
+        if (unchangedInProduction.length > 0)
+            lines.push('', `Unchanged in production: ${unchangedInProduction.map(([n, v]) => `\`${e(n)}\` ${e(v)}`).join(', ')}.`);
+    }
+    if (manifest.environments.length > 0)
+        lines.push('', `Goes to: ${manifest.environments.map((env) => `\`${e(env)}\``).join(' → ')}.`);
+    return `${lines.join('\n')}\n`;
+}
+/**
+ * The preview comment: what merging the pull request would release and why, propagation
+ * through dependencies included (those reasons are part of the plan). Null when nothing would
+ * be released and there is no earlier comment to correct.
+ */
+function renderPreviewComment(plan, hadComment) {
+    const released = releasedComponents(plan);
+    if (released.length === 0 && !hadComment)
+        return null;
+    const heading = released.length === 0
+        ? '### relx: merging this pull request releases nothing'
+        : `### relx: merging this pull request releases ${released.length} component(s)`;
+    const body = released.length === 0
+        ? 'No component has a releasable commit any more (an earlier version of this comment listed some).'
+        : renderPlanSummary(plan)
+            .trimEnd()
+            .replace(/^## .*\n\n/, '');
+    return `${previewCommentMarker}\n${heading}\n\n${body}\n\n<sub>Planned on ${plan.head.slice(0, 7)} (the merge of this pull request into ${escapeSummaryText(plan.branch ?? 'its base')}); updated on every push.</sub>\n`;
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/verified-commits.ts
+
+
+
+
+
+
+const authorOf = async (cwd, commit) => {
+    const [name = '', email = '', date = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%an%n%ae%n%aI', commit]))
+        .trim()
+        .split('\n');
+    return { name, email, date: new Date(date).toISOString() };
+};
+/**
+ * Makes the commits the checkout has on top of the remote branch again through GitHub's git
+ * data API — same trees, messages and authors, committed and signed by GitHub — moves the
+ * branch to the last one (a fast-forward: a branch that moved meanwhile is a conflict), and
+ * brings the checkout to it (fetch + reset). Nothing is pushed. Returns local → GitHub SHAs.
+ */
+async function commitThroughApi(cwd, target) {
+    const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
+    if (!remoteTip)
+        throw conflictError(`${target.branch} does not exist on GitHub.`, {
+            field: 'branch',
+            fix: 'Push the branch first, or name the branch the release is made on.',
+        });
+    await fetchBranch(cwd, target);
+    const local = (await run_git_runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
+        .split('\n')
+        .filter(Boolean);
+    const made = new Map();
+    if (local.length === 0)
+        return made;
+    const [firstParent = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? '']))
+        .trim()
+        .split(' ');
+    if (firstParent !== remoteTip)
+        throw conflictError(`${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) since this checkout's commits were made on ${firstParent.slice(0, 7)}.`, { field: 'branch', fix: 'Re-run the workflow: it plans again on the new tip.' });
+    let parent = remoteTip;
+    let parentTree = (await run_git_runGit(cwd, ['rev-parse', `${remoteTip}^{tree}`])).trim();
+    for (const commit of local) {
+        const [message, author, changes] = await Promise.all([
+            run_git_runGit(cwd, ['log', '-1', '--format=%B', commit]),
+            authorOf(cwd, commit),
+            readCommitChanges(cwd, commit),
+        ]);
+        const created = await target.api.createCommit({ parent, parentTree, changes, message, author });
+        made.set(commit, created.sha);
+        parent = created.sha;
+        // git trees are content-addressed: GitHub's tree of the same files is the local commit's
+        parentTree = (await run_git_runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+    }
+    await target.api.updateBranch(target.branch, parent, { force: false });
+    await fetchBranch(cwd, target);
+    await run_git_runGit(cwd, ['reset', '--hard', '--quiet', parent]);
+    return made;
+}
+/**
+ * Each tag (made locally by the release step) made again through the API on `commit` with the
+ * same message, then fetched over the local one so the checkout holds GitHub's tag objects.
+ */
+async function tagThroughApi(cwd, target, commit, tags) {
+    const created = [];
+    for (const tag of new Set(tags)) {
+        const message = await run_git_runGit(cwd, ['for-each-ref', '--format=%(contents)', `refs/tags/${tag}`]);
+        if ((await target.api.createTag(tag, commit, message.trimEnd() || tag)).created)
+            created.push(tag);
+    }
+    if (tags.length > 0)
+        await run_git_runGit(cwd, [
+            'fetch',
+            '--quiet',
+            '--force',
+            target.remote,
+            ...[...new Set(tags)].map((t) => `+refs/tags/${t}:refs/tags/${t}`),
+        ], {
+            env: pushAuthEnv(target.token),
+        });
+    return created;
+}
+async function fetchBranch(cwd, target) {
+    await run_git_runGit(cwd, [
+        'fetch',
+        '--quiet',
+        target.remote,
+        `+refs/heads/${target.branch}:refs/remotes/${target.remote}/${target.branch}`,
+    ], {
+        env: pushAuthEnv(target.token),
+    });
+}
+/**
+ * Direct mode with verified commits: the release applied locally as always (plan, files, commit,
+ * tags — nothing pushed), then its commit and tags made again through the API and the checkout
+ * brought to GitHub's commit. A re-run first takes what an earlier attempt put on the branch.
+ */
+async function applyReleasePlanThroughApi(cwd, plan, options, target) {
+    if (!options.dryRun)
+        await fastForwardFromRemote(cwd, target);
+    const result = await applyReleasePlan(cwd, plan, { ...options, push: null, publisher: null });
+    if (options.dryRun || !result.commit)
+        return { ...result, tagsCreated: [] };
+    const made = result.commitCreated ? await commitThroughApi(cwd, target) : new Map();
+    const commit = made.get(result.commit) ?? result.commit;
+    const tagsCreated = await tagThroughApi(cwd, target, commit, result.components.map((c) => c.tag));
+    result.commit = commit;
+    result.pushed = true;
+    for (const c of result.components) {
+        c.tagCreated = tagsCreated.includes(c.tag);
+        if (options.publisher)
+            c.release = await options.publisher.ensureRelease({
+                tag: c.tag,
+                name: `${c.component} ${c.version}`,
+                body: c.changelog,
+                draft: options.draft ?? false,
+                prerelease: semver_default().prerelease(c.version) !== null,
+            });
+    }
+    return { ...result, tagsCreated };
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/release-pull-request.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Opens or updates the release pull request of a plan (of one component group when `group` is
+ * set): one commit on top of the plan head holding the version files and changelogs, on a
+ * branch relx rebuilds on every push, and a body showing the plan and the manifest it writes.
+ * A plan with nothing to release closes an open one (its changes were released or reverted).
+ */
+async function updateReleasePullRequest(ctx, plan, group = null) {
+    const branch = releaseBranchFor(ctx.branchPrefix, group);
+    const [open] = await ctx.pulls.list(branch, ctx.base, 'open');
+    const released = release_plan_releasedComponents(plan);
+    if (released.length === 0) {
+        if (!open)
+            return { action: 'none', pullRequest: null, branch, commit: null };
+        await ctx.pulls.update(open.number, { state: 'closed' });
+        ctx.onProgress?.(`nothing to release: closed #${open.number}`);
+        return { action: 'closed', pullRequest: { number: open.number, url: open.url }, branch, commit: null };
+    }
+    const workspace = await loadWorkspace(ctx.cwd, ctx.configFile ? { configFile: ctx.configFile } : {});
+    const { files } = await planReleaseFiles({
+        plan,
+        components: workspace.components,
+        readFile: (path) => run_git_runGit(ctx.cwd, ['show', `${plan.head}:${path}`]).catch(() => null),
+        listFiles: async () => (await run_git_runGit(ctx.cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+        date: ctx.now.toISOString().slice(0, 10),
+        repositoryUrl: ctx.repositoryUrl,
+    });
+    const message = renderReleaseCommitMessage(released, plan.head);
+    const { tree, changes } = await buildReleaseTree(ctx.cwd, plan.head, files);
+    const current = await readBranchTip(ctx.cwd, ctx.remote, branch);
+    let commit;
+    if (current && current.parent === plan.head && current.tree === tree && current.message === message) {
+        commit = current.sha; // a re-run on the same head: the branch is already right
+    }
+    else if (ctx.verified) {
+        const parentTree = (await run_git_runGit(ctx.cwd, ['rev-parse', `${plan.head}^{tree}`])).trim();
+        commit = (await ctx.verified.api.createCommit({ parent: plan.head, parentTree, changes, message })).sha;
+        await ctx.verified.api.updateBranch(branch, commit, { force: true });
+    }
+    else {
+        commit = (await run_git_runGit(ctx.cwd, ['commit-tree', tree, '-p', plan.head], { input: message })).trim();
+        await run_git_runGit(ctx.cwd, ['push', '--quiet', '--force', ctx.remote.remote, `${commit}:refs/heads/${branch}`], {
+            env: pushAuthEnv(ctx.remote.token),
+        });
+    }
+    ctx.onProgress?.(`${branch} at ${commit.slice(0, 7)} on ${plan.head.slice(0, 7)}`);
+    const title = renderReleasePullRequestTitle(plan, group);
+    const body = renderReleasePullRequestBody(plan, ctx.manifest);
+    let pull;
+    let action;
+    if (open) {
+        pull = open;
+        action = open.title === title && open.body === body && current?.sha === commit ? 'unchanged' : 'updated';
+        if (open.title !== title || open.body !== body)
+            await ctx.pulls.update(open.number, { title, body });
+    }
+    else {
+        pull = await ctx.pulls.create({ head: branch, base: ctx.base, title, body });
+        action = 'opened';
+    }
+    if (!pull.labels.includes(releaseLabels.pending))
+        await ctx.pulls.addLabels(pull.number, [releaseLabels.pending]);
+    ctx.onProgress?.(`${action} release pull request #${pull.number}`);
+    return { action, pullRequest: { number: pull.number, url: pull.url }, branch, commit };
+}
+/**
+ * The merged release pull requests still to release: those labelled pending whose merge is in
+ * HEAD's history (a run that was skipped or cancelled is caught up), else HEAD itself when it is
+ * a merged release (a re-run after the label moved: tagging again finds everything done).
+ * Read from local git; the API only names the pull request and its labels.
+ */
+async function findMergedReleases(ctx, branches = [ctx.branchPrefix]) {
+    const head = (await run_git_runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
+    const found = [];
+    for (const branch of branches) {
+        for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
+            if (!pull.merged || !pull.mergeCommit || !pull.labels.includes(releaseLabels.pending))
+                continue;
+            if (!(await inHistory(ctx.cwd, pull.mergeCommit, head)))
+                continue;
+            const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit);
+            if (merged)
+                found.push({ ...merged, pullRequest: pull });
+        }
+    }
+    if (found.length === 0) {
+        const merged = await readMergedReleaseCommit(ctx.cwd, head);
+        if (merged)
+            found.push({ ...merged, pullRequest: null });
+    }
+    return found;
+}
+/**
+ * Whether a commit on the base branch is a merged release pull request, and which commit holds
+ * the release: a squash or rebase merge is the release commit itself (its trailer names its
+ * parent, the plan head); a merge commit brings it in as its second parent, on top of the first.
+ * That second parent is tagged: it is exactly the plan head plus the version files and
+ * changelogs the pull request showed, the commit relx (through the API: GitHub) made.
+ */
+async function readMergedReleaseCommit(cwd, commit) {
+    const read = async (sha) => {
+        const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+        return { parents: parents.split(' ').filter(Boolean), planHead: releasedPlanHead(message.join('\n')) };
+    };
+    const merge = await read(commit);
+    const [first, second] = merge.parents;
+    if (first && merge.planHead === first)
+        return { commit, planHead: first };
+    if (first && second) {
+        const release = await read(second);
+        if (release.parents[0] === first && release.planHead === first)
+            return { commit: second, planHead: first };
+    }
+    return null;
+}
+/**
+ * Releases a merged release pull request exactly as direct mode does: the plan made again on
+ * its plan head, the merge commit (which holds the version files and changelogs) tagged —
+ * through the API when verified — then labelled released. A re-run finds the tags there and
+ * makes nothing new; its outputs are the same, so publishing after it finishes the job.
+ */
+async function releaseMergedPullRequest(ctx, merged, options) {
+    ctx.onProgress?.(`${merged.pullRequest ? `#${merged.pullRequest.number} merged as` : 'HEAD is'} ${merged.commit.slice(0, 7)}: releasing the plan of ${merged.planHead.slice(0, 7)}`);
+    const plan = await planAtCommit(ctx.cwd, merged.planHead, {
+        now: ctx.now,
+        branch: ctx.base,
+        ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+    });
+    const result = await applyReleasePlan(ctx.cwd, plan, {
+        ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+        dryRun: false,
+        releaseCommit: merged.commit,
+        // without verified commits only the tags are pushed: the commit is on the branch already
+        push: ctx.verified ? null : { ...ctx.remote, branch: ctx.base },
+        publisher: ctx.verified ? null : options.publisher,
+        ...(options.draft !== undefined ? { draft: options.draft } : {}),
+        repositoryUrl: ctx.repositoryUrl,
+        now: ctx.now,
+        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    });
+    let tagsCreated = result.components.filter((c) => c.tagCreated).map((c) => c.tag);
+    if (ctx.verified && result.commit) {
+        tagsCreated = await tagThroughApi(ctx.cwd, ctx.verified, result.commit, result.components.map((c) => c.tag));
+        if (options.publisher)
+            await publishPages(result, options.publisher, options.draft ?? false);
+    }
+    if (merged.pullRequest) {
+        await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.released]);
+        await ctx.pulls.removeLabel(merged.pullRequest.number, releaseLabels.pending);
+        ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.released}`);
+    }
+    return { plan, result, tagsCreated };
+}
+/** GitHub Releases once the API made the tags (applyReleasePlan makes them only after its push). */
+async function publishPages(result, publisher, draft) {
+    for (const c of result.components) {
+        c.release = await publisher.ensureRelease({
+            tag: c.tag,
+            name: `${c.component} ${c.version}`,
+            body: c.changelog,
+            draft,
+            prerelease: semver_default().prerelease(c.version) !== null,
+        });
+    }
+}
+async function inHistory(cwd, commit, head) {
+    return run_git_runGit(cwd, ['merge-base', '--is-ancestor', commit, head]).then(() => true, () => false);
+}
+/** The tree of the plan head with `files` replaced, built in a throwaway index (the checkout is untouched). */
+async function buildReleaseTree(cwd, planHead, files) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-release-tree-'));
+    const env = { GIT_INDEX_FILE: (0,external_node_path_namespaceObject.join)(dir, 'index') };
+    try {
+        await run_git_runGit(cwd, ['read-tree', planHead], { env });
+        const changes = [];
+        for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+            const listed = (await run_git_runGit(cwd, ['ls-tree', planHead, '--', path])).trim();
+            const mode = listed.split(' ')[0] || '100644';
+            const sha = (await run_git_runGit(cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
+            await run_git_runGit(cwd, ['update-index', '--add', '--cacheinfo', `${mode},${sha},${path}`], { env });
+            changes.push({ path, mode, content: Buffer.from(content) });
+        }
+        return { tree: (await run_git_runGit(cwd, ['write-tree'], { env })).trim(), changes };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+async function readBranchTip(cwd, remote, branch) {
+    try {
+        await run_git_runGit(cwd, ['fetch', '--quiet', remote.remote, `+refs/heads/${branch}:refs/remotes/${remote.remote}/${branch}`], {
+            env: pushAuthEnv(remote.token),
+        });
+    }
+    catch {
+        return null; // no such branch yet
+    }
+    const [sha = '', parents = '', tree = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%H%n%P%n%T%n%B', `refs/remotes/${remote.remote}/${branch}`])).split('\n');
+    return { sha, parent: parents.split(' ')[0] ?? '', tree, message: `${message.join('\n').trimEnd()}\n` };
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/run-release-pull-request.ts
+
+
+
+
+/** The config's release PR settings, or their defaults when the file has none. */
+const releasePullRequestSettings = (config) => config.releasePullRequest ?? {
+    enabled: false,
+    branch: 'relx/release',
+    groups: [],
+    verifiedCommits: true,
+    environments: [],
+};
+/**
+ * A plan narrowed to one group of components (the others left unreleased), or for `members`
+ * null to the components in no group. Each group's pull request then holds only its own files.
+ */
+function planForGroup(plan, members, grouped) {
+    const inGroup = (name) => (members ? members.has(name) : !grouped.has(name));
+    return {
+        ...plan,
+        components: plan.components.map((c) => inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null }),
+    };
+}
+/**
+ * What a push to the default branch does in release-PR mode: release the merged release pull
+ * requests still pending (tags, pages; publishing follows as in direct mode), else open or
+ * update the release pull request of each group.
+ */
+async function runReleasePullRequestMode(run) {
+    const settings = releasePullRequestSettings(run.config);
+    const verified = run.verified ?? settings.verifiedCommits;
+    const remote = { remote: run.remote, branch: run.base, ...(run.token ? { token: run.token } : {}) };
+    const ctx = {
+        cwd: run.cwd,
+        ...(run.configFile ? { configFile: run.configFile } : {}),
+        base: run.base,
+        branchPrefix: settings.branch,
+        pulls: new GitHubPullRequests(run.request, run.owner, run.repo),
+        remote,
+        verified: verified ? { ...remote, api: new GitDataApi(run.request, run.owner, run.repo) } : null,
+        repositoryUrl: run.repositoryUrl,
+        now: run.now,
+        manifest: { name: run.releaseName, production: run.production, environments: settings.environments },
+        ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+    };
+    const branches = [
+        settings.branch,
+        ...settings.groups.map((g) => releaseBranchFor(settings.branch, g.name)),
+    ];
+    const merged = await findMergedReleases(ctx, branches);
+    if (merged.length > 0) {
+        const releases = [];
+        for (const m of merged) {
+            const released = await releaseMergedPullRequest(ctx, m, { publisher: run.publisher, draft: run.draft });
+            releases.push({ ...released, pullRequest: m.pullRequest?.number ?? null });
+        }
+        return { kind: 'released', releases };
+    }
+    const plan = await run.plan();
+    const grouped = new Set(settings.groups.flatMap((g) => g.components));
+    const pullRequests = [await updateReleasePullRequest(ctx, planForGroup(plan, null, grouped), null)];
+    for (const group of settings.groups)
+        pullRequests.push(await updateReleasePullRequest(ctx, planForGroup(plan, new Set(group.components), grouped), group.name));
+    return { kind: 'pull-requests', pullRequests };
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./src/manifest/schema-issues.ts
+
+/** `components.images[0].digest` for a zod issue path. */
+function issueField(path) {
+    return path
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+        .join('');
+}
+/**
+ * The input error for a document that fails its schema: the first field named in `field`, up to
+ * five problems in the message, so one run shows what to fix.
+ */
+function schema_issues_schemaInputError(what, issues, file, fix) {
+    const problems = issues.map((issue) => ({
+        field: issueField(issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path) ||
+            '(root)',
+        message: issue.message,
+    }));
+    const shown = problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`);
+    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
+    return relx_error_inputError(`${what} does not match its schema: ${shown.join('; ')}${more}`, {
+        file,
+        field: problems[0]?.field ?? '',
+        fix,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/manifest/published-list.ts
+
+
+
+/**
+ * The published list: what publish-artifact published (or found already published) in this
+ * release, one item per component, with the digest or integrity it recorded. write-manifest reads
+ * it; nothing else about the publish step is assumed.
+ */
+const publishedListSchemaVersion = 1;
+const publishedKinds = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'kustomize-base',
+    'cdk-app',
+    'go-module',
+    'release-assets',
+    'files',
+];
+/** npm-name-like: letters, digits, `@`, `/`, `.`, `_`, `-`. No spaces, no shell metacharacters. */
+const published_list_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const componentName = schemas_string()
+    .regex(published_list_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - only');
+const publishedItemSchema = object({
+    component: componentName,
+    kind: schemas_enum(publishedKinds),
+    version: schemas_string().min(1),
+    reference: schemas_string()
+        .min(1)
+        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0'),
+    registry: schemas_string().min(1).optional(),
+    digest: schemas_string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .optional()
+        .describe('Go modules: the commit the tag points at.'),
+    integrity: schemas_string().min(1).optional().describe('sha512-…'),
+    assets: array(object({
+        name: schemas_string().min(1),
+        digest: schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+        url: schemas_string().min(1),
+    })
+        .strict())
+        .optional()
+        .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
+    skipped: schemas_boolean().describe('true when the same content was already published'),
+})
+    .strict();
+const publishedListSchema = object({
+    schemaVersion: literal(publishedListSchemaVersion),
+    kind: literal('PublishedList'),
+    source: object({
+        repository: schemas_string().min(1),
+        commit: schemas_string().min(1),
+        runUrl: schemas_string().min(1).optional(),
+    })
+        .strict(),
+    items: array(publishedItemSchema),
+})
+    .strict();
+/** Parses and validates a published list (JSON); refuses another schema version or shape, naming the field. */
+function parsePublishedList(text, file) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw inputError('The published list is not JSON.', {
+            file,
+            fix: "Pass publish-artifact's `published` output unmodified.",
+        });
+    }
+    const version = value?.schemaVersion;
+    if (version !== publishedListSchemaVersion) {
+        throw inputError(`The published list has schemaVersion ${JSON.stringify(version)}; this relx reads ${publishedListSchemaVersion}.`, {
+            file,
+            field: 'schemaVersion',
+            fix: 'Use publish-artifact and write-manifest from the same relx release.',
+        });
+    }
+    const result = publishedListSchema.safeParse(value);
+    if (!result.success) {
+        throw schemaInputError('The published list', result.error.issues, file, "Pass publish-artifact's `published` output unmodified.");
+    }
+    const seen = new Set();
+    result.data.items.forEach((item, index) => {
+        if (seen.has(item.component)) {
+            throw inputError(`Component ${item.component} is listed twice.`, {
+                file,
+                field: `items[${index}].component`,
+                fix: 'List each component once.',
+            });
+        }
+        seen.add(item.component);
+    });
+    return result.data;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/release-manifest.ts
+
+
+
+
+
+
+/**
+ * The release manifest: one YAML document that pins every component of the system for one
+ * release — packages at exact versions with integrity, images by digest, infrastructure by version
+ * and digest — and the compatibility rows they were checked against. The schema is structural;
+ * whether every reference is pinned is decided by validateManifest, which names the component.
+ * schema/release-manifest.schema.json is generated from this.
+ */
+const manifestApiVersion = 'relx.dev/v1';
+const manifestKind = 'ReleaseManifest';
+/** A release name is also a file name: `releases/<name>.yaml`. */
+const releaseNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const releaseName = schemas_string()
+    .max(128)
+    .regex(releaseNamePattern, 'a release name of letters, digits, ., _ and - (it becomes a file name)');
+const infrastructureKinds = [
+    'helm-chart',
+    'terraform-module',
+    'kustomize-base',
+    'cdk-app',
+    'files',
+];
+const manifestPackageSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    registry: schemas_string().min(1).describe('Registry URL the package is published to.'),
+    integrity: schemas_string().min(1).optional().describe('Subresource integrity (sha512-…) of the tarball.'),
+})
+    .strict();
+const manifestImageSchema = object({
+    name: componentName,
+    repository: schemas_string()
+        .regex(ociRepositoryPattern, 'an OCI repository name such as ghcr.io/acme/api (lower-case, no spaces or newlines)')
+        .describe('Image repository, e.g. ghcr.io/acme/api.'),
+    tag: schemas_string().min(1).describe('The version tag; informative, the digest is what is deployed.'),
+    digest: schemas_string().min(1).optional().describe('Manifest digest, sha256:…'),
+})
+    .strict();
+const manifestInfrastructureSchema = object({
+    name: componentName,
+    kind: schemas_enum(infrastructureKinds),
+    reference: schemas_string().min(1).describe('Where it is published, e.g. oci://ghcr.io/acme/charts/api:1.3.0.'),
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    digest: schemas_string().min(1).optional().describe('Content digest, sha256:…'),
+})
+    .strict();
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+const manifestModuleSchema = object({
+    name: componentName,
+    module: schemas_string()
+        .min(1)
+        .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+        .describe('The Go module path (go.mod `module`).'),
+    version: schemas_string()
+        .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+        .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .describe('The commit the tag points at.'),
+    sum: schemas_string()
+        .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+        .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+})
+    .strict();
+const sha256Digest = schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+const manifestAssetsSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    release: schemas_string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe('Digest of its checksums.txt (sha256sum format), which lists every file.'),
+    files: array(object({
+        name: schemas_string().min(1),
+        digest: sha256Digest,
+        url: schemas_string().min(1).describe('Where it is downloaded.'),
+    })
+        .strict())
+        .min(1),
+})
+    .strict();
+const compatibilityRowSchema = record(componentName, schemas_string().min(1))
+    .describe('One supported combination: component name → SemVer range, e.g. {cli: "1.9.x", api: ">=1.4.0 <2.0.0"}.');
+const releaseManifestSchema = object({
+    apiVersion: literal(manifestApiVersion),
+    kind: literal(manifestKind),
+    metadata: object({
+        name: releaseName,
+        createdAt: iso_datetime().describe('When the manifest was written (UTC, ISO 8601).'),
+        source: object({
+            repository: schemas_string().min(1),
+            commit: schemas_string().min(1),
+            runUrl: schemas_string()
+                .min(1)
+                .nullable()
+                .describe('The workflow run that wrote it, when there is one.'),
+        })
+            .strict(),
+        previous: releaseName.nullable().describe('The release this one follows; null for the first.'),
+    })
+        .strict(),
+    components: object({
+        packages: array(manifestPackageSchema),
+        images: array(manifestImageSchema),
+        infrastructure: array(manifestInfrastructureSchema),
+        modules: array(manifestModuleSchema)
+            .optional()
+            .describe('Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.'),
+        assets: array(manifestAssetsSchema)
+            .optional()
+            .describe('Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.'),
+    })
+        .strict(),
+    compatibility: array(compatibilityRowSchema)
+        .describe('Supported combinations; the manifest must satisfy one row. Empty: no constraint.'),
+})
+    .strict();
+const fixManifest = 'Restore the file as relx wrote it, or write a new manifest with `relx manifest`.';
+/** Parses and checks a manifest's structure; a problem names the field. Pinning is checked by validateManifest. */
+function parseReleaseManifest(text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true });
+    const [syntax] = document.errors;
+    if (syntax) {
+        const line = syntax.linePos?.[0].line;
+        throw relx_error_inputError(`YAML syntax error${line ? ` on line ${line}` : ''}: ${syntax.message.split('\n')[0]}`, {
+            file,
+            fix: fixManifest,
+        });
+    }
+    const result = releaseManifestSchema.safeParse(document.toJS());
+    if (!result.success)
+        throw schema_issues_schemaInputError('The release manifest', result.error.issues, file, fixManifest);
+    return result.data;
+}
+const byName = (items) => [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function sortedRow(row) {
+    return Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+/**
+ * The canonical YAML: fixed key order, components sorted by name, optional fields last and only when
+ * present. Rendering a parsed manifest gives back the same bytes.
+ */
+function renderReleaseManifest(manifest) {
+    const { metadata, components } = manifest;
+    const canonical = {
+        apiVersion: manifest.apiVersion,
+        kind: manifest.kind,
+        metadata: {
+            name: metadata.name,
+            createdAt: metadata.createdAt,
+            source: {
+                repository: metadata.source.repository,
+                commit: metadata.source.commit,
+                runUrl: metadata.source.runUrl,
+            },
+            previous: metadata.previous,
+        },
+        components: {
+            packages: byName(components.packages).map((p) => ({
+                name: p.name,
+                version: p.version,
+                registry: p.registry,
+                ...(p.integrity === undefined ? {} : { integrity: p.integrity }),
+            })),
+            images: byName(components.images).map((i) => ({
+                name: i.name,
+                repository: i.repository,
+                tag: i.tag,
+                ...(i.digest === undefined ? {} : { digest: i.digest }),
+            })),
+            infrastructure: byName(components.infrastructure).map((i) => ({
+                name: i.name,
+                kind: i.kind,
+                reference: i.reference,
+                version: i.version,
+                ...(i.digest === undefined ? {} : { digest: i.digest }),
+            })),
+            ...(components.modules === undefined
+                ? {}
+                : {
+                    modules: byName(components.modules).map((m) => ({
+                        name: m.name,
+                        module: m.module,
+                        version: m.version,
+                        commit: m.commit,
+                        sum: m.sum,
+                    })),
+                }),
+            ...(components.assets === undefined
+                ? {}
+                : {
+                    assets: byName(components.assets).map((a) => ({
+                        name: a.name,
+                        version: a.version,
+                        release: a.release,
+                        checksums: a.checksums,
+                        files: [...a.files]
+                            .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                            .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+                    })),
+                }),
+        },
+        compatibility: manifest.compatibility.map(sortedRow),
+    };
+    return stringify(canonical, { lineWidth: 0, indentSeq: true, defaultStringType: 'PLAIN' });
+}
+/** Every component's name and version (an image's version is its tag), whatever its category. */
+function manifestVersions(manifest) {
+    const versions = new Map();
+    for (const p of manifest.components.packages)
+        versions.set(p.name, p.version);
+    for (const i of manifest.components.images)
+        versions.set(i.name, i.tag);
+    for (const i of manifest.components.infrastructure)
+        versions.set(i.name, i.version);
+    // A Go module's version without Go's `v`, like every other component's.
+    for (const m of manifest.components.modules ?? [])
+        versions.set(m.name, m.version.replace(/^v/, ''));
+    for (const a of manifest.components.assets ?? [])
+        versions.set(a.name, a.version);
+    return versions;
+}
+
+;// CONCATENATED MODULE: ./actions/bump-version/release-pr-mode.ts
+
+
+
+
+
+
+/** The `mode` input, else the config's `releasePullRequest.enabled`; direct is the default. */
+function readMode(config) {
+    const input = getInput('mode');
+    if (input === '')
+        return releasePullRequestSettings(config).enabled ? 'release-pr' : 'direct';
+    if (input === 'direct' || input === 'release-pr')
+        return input;
+    throw relx_error_inputError(`mode is "${input}".`, { field: 'mode', fix: 'Use `direct` or `release-pr`.' });
+}
+/** `verified-commits`: true/false, or empty for the mode's default (on in release-PR mode, per config). */
+function readVerified() {
+    const input = getInput('verified-commits');
+    if (input === '')
+        return null;
+    return getBooleanInput('verified-commits');
+}
+/** The manifest now in production (a file of the GitOps repository), as component → version. */
+async function readProduction(cwd) {
+    const path = getInput('production-manifest');
+    if (!path)
+        return null;
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(cwd, path), 'utf8').catch(() => {
+        throw relx_error_inputError(`Cannot read the production manifest ${path}.`, {
+            field: 'production-manifest',
+            fix: 'Check out the GitOps repository and name its environments/<production>/ manifest file, or leave the input empty.',
+        });
+    });
+    return manifestVersions(parseReleaseManifest(text, path));
+}
+/** The outputs bump-version gives after a release, the same in both modes. */
+function setReleaseOutputs(results) {
+    const components = results.flatMap((r) => r.components.map((c) => ({ ...c, sha: r.commit })));
+    setOutput('released', JSON.stringify(Object.fromEntries(components.map((c) => [c.component, { version: c.version, tag: c.tag, sha: c.sha }]))));
+    setOutput('tags', JSON.stringify(components.map((c) => c.tag)));
+    setOutput('commit', results.at(-1)?.commit ?? '');
+}
+
 ;// CONCATENATED MODULE: ./actions/bump-version/main.ts
+
+
+
+
+
 
 
 
@@ -66764,47 +68208,105 @@ async function run() {
         const inputs = readInputs();
         const cwd = inputs.workingDirectory;
         const now = new Date();
-        const plan = await resolveReleasePlan(cwd, {
+        const { config } = await readRelxConfig(cwd, inputs.config ?? undefined);
+        const mode = readMode(config);
+        const verifiedInput = readVerified();
+        const planSource = {
             ...(inputs.plan ? { text: { value: inputs.plan, source: 'input `plan`' } } : {}),
             ...(inputs.planFile ? { file: { path: (0,external_node_path_namespaceObject.resolve)(cwd, inputs.planFile), field: 'plan-file' } } : {}),
             ...(inputs.config ? { configFile: inputs.config } : {}),
             now,
             onProgress: (message) => info(message),
-        });
+        };
         // The release commit needs an author; the runner has none configured.
         process.env.GIT_AUTHOR_NAME ||= inputs.gitUserName;
         process.env.GIT_AUTHOR_EMAIL ||= inputs.gitUserEmail;
         process.env.GIT_COMMITTER_NAME ||= inputs.gitUserName;
         process.env.GIT_COMMITTER_EMAIL ||= inputs.gitUserEmail;
-        const branch = (await readHead(cwd)).branch ?? plan.branch;
-        if (inputs.push && !branch) {
+        const repository = process.env.GITHUB_REPOSITORY ?? '';
+        const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+        const [owner = '', repo = ''] = repository.split('/');
+        const request = () => getOctokit(inputs.token, { baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com' })
+            .request;
+        const publisher = inputs.githubRelease ? new GitHubReleasePublisher(request(), owner, repo) : null;
+        const repositoryUrl = repository ? `${server}/${repository}` : null;
+        const head = await readHead(cwd);
+        if (mode === 'release-pr' && !inputs.dryRun) {
+            if (!head.branch || !repository || !inputs.token) {
+                throw relx_error_inputError('Release-PR mode needs the branch checked out, GITHUB_REPOSITORY and a token.', {
+                    field: 'mode',
+                    fix: 'Run it on a push to the default branch (actions/checkout with `ref: ${{ github.ref_name }}`), with `token` set.',
+                });
+            }
+            const outcome = await runReleasePullRequestMode({
+                cwd,
+                ...(inputs.config ? { configFile: inputs.config } : {}),
+                config,
+                request: request(),
+                owner,
+                repo,
+                base: head.branch,
+                remote: 'origin',
+                token: inputs.token,
+                verified: verifiedInput,
+                plan: () => resolveReleasePlan(cwd, planSource),
+                publisher,
+                draft: inputs.draft,
+                repositoryUrl,
+                now,
+                production: await readProduction(cwd),
+                releaseName: null,
+                onProgress: (message) => info(message),
+            });
+            if (outcome.kind === 'released') {
+                setReleaseOutputs(outcome.releases.map((r) => r.result));
+                setOutput('pull-requests', JSON.stringify([]));
+                const text = outcome.releases.map((r) => renderSummary(r.result)).join('\n');
+                await summary.addRaw(fitStepSummary(text, { whereFull: 'the release commit' }).text).write();
+            }
+            else {
+                setReleaseOutputs([]);
+                setOutput('pull-requests', JSON.stringify(outcome.pullRequests));
+                const lines = outcome.pullRequests.map((p) => p.pullRequest
+                    ? `- ${p.action} [#${p.pullRequest.number}](${p.pullRequest.url}) (\`${render_plan_escapeSummaryText(p.branch)}\`)`
+                    : `- \`${render_plan_escapeSummaryText(p.branch)}\`: nothing to release`);
+                await summary.addRaw(`## Release pull request\n\n${lines.join('\n')}\n`).write();
+            }
+            return;
+        }
+        const plan = await resolveReleasePlan(cwd, planSource);
+        const branch = head.branch ?? plan.branch;
+        const verified = verifiedInput ?? false;
+        if ((inputs.push || verified) && !branch) {
             throw relx_error_inputError('Cannot push: HEAD is detached and the plan names no branch.', {
                 field: 'push',
                 fix: 'Check out the branch (actions/checkout with `ref: ${{ github.ref_name }}`).',
             });
         }
-        const repository = process.env.GITHUB_REPOSITORY ?? '';
-        const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-        const [owner = '', repo = ''] = repository.split('/');
-        const publisher = inputs.githubRelease
-            ? new GitHubReleasePublisher(getOctokit(inputs.token, { baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com' })
-                .request, owner, repo)
-            : null;
-        const result = await applyReleasePlan(cwd, plan, {
+        const options = {
             ...(inputs.config ? { configFile: inputs.config } : {}),
             dryRun: inputs.dryRun,
-            push: inputs.push && branch ? { remote: 'origin', branch, token: inputs.token } : null,
-            publisher,
             draft: inputs.draft,
-            repositoryUrl: repository ? `${server}/${repository}` : null,
+            repositoryUrl,
             now,
             commitTitle: inputs.commitTitle,
             onProgress: (message) => info(message),
             boundary: writeBoundaryFromEnvironment(),
-        });
-        setOutput('released', JSON.stringify(Object.fromEntries(result.components.map((c) => [c.component, { version: c.version, tag: c.tag, sha: result.commit }]))));
-        setOutput('tags', JSON.stringify(result.components.map((c) => c.tag)));
-        setOutput('commit', result.commit ?? '');
+        };
+        const result = verified && branch
+            ? await applyReleasePlanThroughApi(cwd, plan, { ...options, publisher }, {
+                remote: 'origin',
+                branch,
+                token: inputs.token,
+                api: new GitDataApi(request(), owner, repo),
+            })
+            : await applyReleasePlan(cwd, plan, {
+                ...options,
+                push: inputs.push && branch ? { remote: 'origin', branch, token: inputs.token } : null,
+                publisher,
+            });
+        setReleaseOutputs([result]);
+        setOutput('pull-requests', JSON.stringify([]));
         const whereFull = 'the changelog files of the release commit (and its GitHub Releases)';
         await summary.addRaw(fitStepSummary(renderSummary(result), { whereFull }).text).write();
     }
@@ -66813,7 +68315,7 @@ async function run() {
     }
 }
 function renderSummary(result) {
-    const e = escapeSummaryText;
+    const e = render_plan_escapeSummaryText;
     if (result.components.length === 0)
         return '## Release\n\nNothing to release.\n';
     const lines = [

@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6472);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3329);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6472:
+/***/ 3329:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12281,7 +12281,7 @@ class RelxError extends Error {
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
-const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
+const relx_error_conflictError = (message, details = {}) => new RelxError('conflict', message, details);
 /**
  * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
  * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
@@ -12299,8 +12299,8 @@ function renderError(error) {
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
@@ -12499,11 +12499,11 @@ async function pushRelease(cwd, target, commit, tags) {
         ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
     ];
     await run_git_runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
-        env: pushAuthEnv(target.token),
+        env: git_write_pushAuthEnv(target.token),
     });
 }
 /** The token as an HTTP header through git's environment config: never in a URL, argv or .git/config. */
-function pushAuthEnv(token) {
+function git_write_pushAuthEnv(token) {
     if (!token)
         return {};
     const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
@@ -12518,9 +12518,9 @@ function pushAuthEnv(token) {
  * a workflow — which checks out the commit it started from — sees what an earlier attempt pushed.
  * A branch that has diverged stays as it is; the push below rebases it.
  */
-async function fastForwardFromRemote(cwd, target) {
+async function git_write_fastForwardFromRemote(cwd, target) {
     await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
-        env: pushAuthEnv(target.token),
+        env: git_write_pushAuthEnv(target.token),
     });
     await run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
 }
@@ -12547,7 +12547,7 @@ function classifyPushFailure(error, target) {
  * onto theirs before the next attempt, so neither push is lost. Refused credentials stop at once.
  */
 async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
-    const env = pushAuthEnv(target.token);
+    const env = git_write_pushAuthEnv(target.token);
     await runWithRetry({
         what: `git push ${target.remote} ${target.branch}`,
         idempotent: true,
@@ -12900,7 +12900,7 @@ async function publishActionRelease(cwd, options) {
             (await treeOf(cwd, actionsCommit)) === actionsTree &&
             (await treeOf(cwd, commit)) === expected.tree;
         if (!same) {
-            throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
+            throw relx_error_conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
                 fix: `A released version never changes: release the next version instead of ${tags.release}.`,
             });
         }
@@ -12939,7 +12939,7 @@ async function publishActionRelease(cwd, options) {
         if (tags.major && moveMajor)
             refspecs.push(`+refs/tags/${tags.major}:refs/tags/${tags.major}`);
         await run_git_runGit(cwd, ['push', '--atomic', '--porcelain', options.push.remote, ...refspecs], {
-            env: pushAuthEnv(options.push.token),
+            env: git_write_pushAuthEnv(options.push.token),
         });
         progress(`pushed ${refspecs.length} tag(s) to ${options.push.remote}`);
     }
@@ -23031,6 +23031,39 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+const maintenanceLineSchema = object({
+    branch: schemas_string()
+        .min(1)
+        .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: schemas_string()
+        .min(1)
+        .optional()
+        .describe('The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).'),
+    distTag: schemas_string()
+        .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+        .optional()
+        .describe("npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag."),
+})
+    .strict()
+    .describe('A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.');
+const releaseTrainSchema = object({
+    name: relx_config_name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: array(relx_config_name)
+        .min(1)
+        .describe('The components the train carries; they release only by the train.'),
+    from: schemas_string()
+        .min(1)
+        .default('main')
+        .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: schemas_string()
+        .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+        .default('release/v{major}.{minor}')
+        .describe('The train branch, with {major} and {minor} of the train version.'),
+})
+    .strict()
+    .describe('A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.');
 /** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
 const versionFileSchema = object({
     file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
@@ -23083,6 +23116,26 @@ const componentConfigSchema = object({
     publish: publishConfigSchema.optional(),
 })
     .strict();
+const releasePullRequestSchema = object({
+    enabled: schemas_boolean()
+        .default(true)
+        .describe('Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.'),
+    branch: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+        .default('relx/release')
+        .describe("The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push."),
+    groups: array(object({ name: relx_config_name, components: array(relx_config_name).min(1) }).strict())
+        .default([])
+        .describe('One release pull request per group of components; components in no group share the default one.'),
+    verifiedCommits: schemas_boolean()
+        .default(true)
+        .describe("Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git."),
+    environments: array(schemas_string().min(1))
+        .default([])
+        .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+})
+    .strict()
+    .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
 const relxConfigSchema = object({
     $schema: schemas_string().optional(),
     discoverWorkspaces: schemas_boolean()
@@ -23105,6 +23158,12 @@ const relxConfigSchema = object({
     channels: array(channelSchema)
         .default([])
         .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: array(maintenanceLineSchema)
+        .default([])
+        .describe('Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.'),
+    trains: array(releaseTrainSchema)
+        .default([])
+        .describe('Release trains: components shipped by a cut and a finish.'),
     propagation: object({
         bump: schemas_enum(['none', 'patch', 'same'])
             .default('patch')
@@ -23133,6 +23192,7 @@ const relxConfigSchema = object({
         .strict()
         .default({ nested: 'off' })
         .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
 })
     .strict();
 
@@ -23975,7 +24035,7 @@ async function writeManifestFiles(manifest, dir, boundary) {
     if (existingText !== null) {
         const existing = parseReleaseManifest(existingText, path);
         if (!isSameRelease(manifest, existing)) {
-            throw conflictError(`Release ${manifest.metadata.name} exists already with other content.`, {
+            throw relx_error_conflictError(`Release ${manifest.metadata.name} exists already with other content.`, {
                 file: path,
                 fix: 'A release name is written once: name this release differently (--name, or the next in its scheme), or remove the file if it was never published.',
             });
@@ -23985,7 +24045,7 @@ async function writeManifestFiles(manifest, dir, boundary) {
         if (existingBom === null)
             await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
         else if (existingBom !== bom) {
-            throw conflictError(`The BOM of release ${manifest.metadata.name} does not match its manifest.`, {
+            throw relx_error_conflictError(`The BOM of release ${manifest.metadata.name} does not match its manifest.`, {
                 file: bomPath,
                 fix: `Delete ${bomPath} to have it written again from the manifest.`,
             });
@@ -24015,7 +24075,7 @@ async function createFile(path, text) {
     }
     catch (error) {
         if (error.code === 'EEXIST') {
-            throw conflictError(`${path} was written meanwhile by another run.`, {
+            throw relx_error_conflictError(`${path} was written meanwhile by another run.`, {
                 file: path,
                 fix: 'Run again: a manifest of the same release is then found identical and kept.',
             });
@@ -24087,6 +24147,71 @@ const overlaySchema = object({
     value: schemas_enum(['digest', 'version', 'reference']).default('digest').describe('What goes there.'),
 })
     .strict();
+const insideFolder = schemas_string()
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+$/, 'a path inside the environment folder, without ..');
+const yamlPath = schemas_string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a dotted YAML path such as canary.weight');
+const resourceName = schemas_string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes resource name');
+/**
+ * How an environment's cluster splits traffic between the stable and the canary workload, one
+ * entry per thing relx writes (see the promote-env README, "Canary").
+ */
+const canaryTrafficSchema = discriminatedUnion('kind', [
+    object({
+        kind: literal('kustomize'),
+        component: schemas_string().min(1).describe('The component whose two workloads these are.'),
+        stable: insideFolder.describe("The stable workload's kustomization, e.g. stable/kustomization.yaml."),
+        canary: insideFolder.describe("The canary workload's kustomization, e.g. canary/kustomization.yaml."),
+        kustomizeImage: schemas_string().min(1).optional().describe('The images[].name (default: the repository).'),
+    })
+        .strict()
+        .describe('Both workloads pinned by digest and labelled app.kubernetes.io/version.'),
+    object({
+        kind: literal('httproute'),
+        file: insideFolder.describe('The file holding the Gateway API HTTPRoute.'),
+        route: resourceName.optional().describe('Its metadata.name (default: the only HTTPRoute in the file).'),
+        stable: resourceName.describe("The stable workload's Service, as backendRefs names it."),
+        canary: resourceName.describe("The canary workload's Service, as backendRefs names it."),
+    })
+        .strict()
+        .describe('backendRefs weights: the canary gets the step, the stable the rest.'),
+    object({
+        kind: literal('helm'),
+        component: schemas_string().min(1),
+        file: insideFolder.describe('The Helm values file.'),
+        enabled: yamlPath.default('canary.enabled'),
+        weight: yamlPath.default('canary.weight'),
+        digest: yamlPath.default('canary.image.digest'),
+        version: yamlPath.default('canary.image.version'),
+    })
+        .strict()
+        .describe("Helm values: whether the canary runs, its weight, its image's digest and version."),
+    object({
+        kind: literal('argo-rollout'),
+        component: schemas_string().min(1),
+        file: insideFolder.describe('The file holding the Argo Rollouts Rollout.'),
+        rollout: resourceName.optional().describe('Its metadata.name (default: the only Rollout in the file).'),
+        container: schemas_string().min(1).optional().describe('The container (default: the one running the image).'),
+    })
+        .strict()
+        .describe('The canary digest pinned in the Rollout; its own steps shift the traffic.'),
+]);
+const durationPattern = /^(\d+)(s|m|h)$/;
+const durationMs = (text) => {
+    const [, amount, unit] = durationPattern.exec(text) ?? [];
+    return Number(amount) * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
+};
+const canarySchema = object({
+    steps: array(schemas_number().int().min(1).max(99))
+        .min(1)
+        .refine((s) => s.every((w, i) => i === 0 || w > (s[i - 1] ?? 0)), 'weights rising, e.g. [5, 25, 50]')
+        .describe('The traffic share (1–99 %) of each step, rising; --canary next takes the next one.'),
+    bake: schemas_string()
+        .regex(durationPattern, 'a duration such as 30m, 1h or 90s')
+        .default('30m')
+        .describe('How long each step bakes before the gate may pass it.'),
+    traffic: array(canaryTrafficSchema).min(1).describe('What relx writes to split the traffic.'),
+})
+    .strict();
 const gitopsConfigSchema = object({
     environments: array(schemas_string().regex(environmentNamePattern, 'lower-case letters, digits and -'))
         .min(1)
@@ -24101,8 +24226,26 @@ const gitopsConfigSchema = object({
         .optional()
         .describe("The branch Argo CD or Flux reconciles (default: the repository's default branch)."),
     overlays: array(overlaySchema).default([]),
+    canary: record(schemas_string(), canarySchema)
+        .default({})
+        .describe('Per environment: its canary steps, bake time and traffic split.'),
 })
-    .strict();
+    .strict()
+    .superRefine((config, context) => {
+    for (const environment of Object.keys(config.canary)) {
+        if (!config.environments.includes(environment))
+            context.addIssue({
+                code: 'custom',
+                path: ['canary', environment],
+                message: `not an environment (${config.environments.join(', ')})`,
+            });
+    }
+});
+/** The canary configuration of an environment; null when it declares none. */
+function canaryConfig(config, environment) {
+    return Object.hasOwn(config.canary, environment) ? (config.canary[environment] ?? null) : null;
+}
+const bakeMs = (canary) => durationMs(canary.bake);
 function parseGitOpsConfig(text) {
     if (text === null)
         return gitopsConfigSchema.parse({});
@@ -24131,6 +24274,8 @@ function checkEnvironment(config, environment, field = 'environment') {
 }
 const environmentFolder = (config, environment) => config.folder.replaceAll('{env}', environment);
 const releaseFile = (config, environment) => `${environmentFolder(config, environment)}/release.yaml`;
+/** While a canary runs, its manifest lies beside the stable one. */
+const canaryReleaseFile = (config, environment) => `${environmentFolder(config, environment)}/canary-release.yaml`;
 
 ;// CONCATENATED MODULE: ./src/promotion/promotion-commit.ts
 const trailerNames = [
@@ -24142,6 +24287,9 @@ const trailerNames = [
     ['hotfix', 'Relx-Hotfix'],
     ['rollbackOf', 'Relx-Rollback-Of'],
     ['component', 'Relx-Component'],
+    ['canary', 'Relx-Canary'],
+    ['abortReason', 'Relx-Abort-Reason'],
+    ['gateReport', 'Relx-Gate-Report'],
 ];
 /** One line, no trailer syntax: text from outside (an approver's name) cannot forge a trailer. */
 const oneLine = (value) => value.replace(/[\r\n]+/g, ' ').trim();
@@ -24149,7 +24297,7 @@ function renderPromotionMessage(title, record) {
     const lines = [oneLine(title), ''];
     for (const [key, trailer] of trailerNames) {
         const value = record[key];
-        if (value === null || value === false)
+        if (value === null || value === undefined || value === false)
             continue;
         lines.push(`${trailer}: ${value === true ? 'true' : oneLine(String(value))}`);
     }
@@ -24177,6 +24325,9 @@ function parsePromotionMessage(message) {
         hotfix: trailers.get('Relx-Hotfix') === 'true',
         rollbackOf: trailers.get('Relx-Rollback-Of') ?? null,
         component: trailers.get('Relx-Component') ?? null,
+        canary: trailers.get('Relx-Canary') ?? null,
+        abortReason: trailers.get('Relx-Abort-Reason') ?? null,
+        gateReport: trailers.get('Relx-Gate-Report') ?? null,
     };
 }
 
@@ -24278,7 +24429,7 @@ class GitOpsClone {
         try {
             await run_git_runGit(dir, ['init', '--quiet']);
             await run_git_runGit(dir, ['remote', 'add', 'origin', remote.url]);
-            const env = pushAuthEnv(remote.token);
+            const env = git_write_pushAuthEnv(remote.token);
             const heads = await run_git_runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
             const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
             await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
@@ -24316,7 +24467,7 @@ class GitOpsClone {
      * promotion creates it); a remote with branches but not this one is refused, never orphaned.
      */
     async refresh() {
-        const env = pushAuthEnv(this.remote.token);
+        const env = git_write_pushAuthEnv(this.remote.token);
         // once the branch is known to be there, a refresh after a lost race is one fetch and a reset
         if (this.fetched !== this.branch)
             await this.checkRemoteBranch(env);
@@ -24347,34 +24498,51 @@ class GitOpsClone {
     async hasCommits() {
         return run_git_runGit(this.dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false);
     }
-    /** The promotions of one file (an environment's release.yaml), newest first. */
-    async history(path) {
+    /**
+     * The promotions of one file (an environment's release.yaml), newest first. `also` widens the
+     * log to more paths (a canary's steps touch only its overlays); `content: false` skips reading
+     * `path` at each commit when only the records are needed.
+     */
+    async history(path, options = {}) {
         if (!(await this.hasCommits()))
             return [];
-        const log = await run_git_runGit(this.dir, ['log', '--format=%H%x1f%aI%x1f%an%x1f%B%x1e', 'HEAD', '--', path]);
+        const paths = [path, ...(options.also ?? [])];
+        const log = await run_git_runGit(this.dir, [
+            'log',
+            '--format=%H%x1f%aI%x1f%an%x1f%B%x1e',
+            'HEAD',
+            '--',
+            ...paths,
+        ]);
         const entries = [];
         for (const chunk of log.split('\x1e')) {
             const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
             if (!commit || !time || !author || message === undefined)
                 continue;
             const key = `${commit}:${path}`;
-            const content = this.shown.has(key)
-                ? (this.shown.get(key) ?? null)
-                : await run_git_runGit(this.dir, ['show', key]).catch(() => null);
-            this.shown.set(key, content);
+            const content = options.content === false
+                ? null
+                : this.shown.has(key)
+                    ? (this.shown.get(key) ?? null)
+                    : await run_git_runGit(this.dir, ['show', key]).catch(() => null);
+            if (options.content !== false)
+                this.shown.set(key, content);
             entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
         }
         return entries;
     }
+    /** Writes `files` (null: removes the file) and commits them. */
     async commit(files, message) {
         for (const [path, content] of files) {
             await atBoundary(this.boundary, `write:${path}`, async () => {
+                if (content === null)
+                    return (0,external_node_fs_.rmSync)((0,external_node_path_.join)(this.dir, path), { force: true });
                 (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)((0,external_node_path_.join)(this.dir, path)), { recursive: true });
                 (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(this.dir, path), content);
             });
         }
         return atBoundary(this.boundary, 'commit', async () => {
-            await run_git_runGit(this.dir, ['add', '--', ...files.keys()]);
+            await run_git_runGit(this.dir, ['add', '-A', '--', ...files.keys()]);
             await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
                 input: message,
                 env: identity,
@@ -24387,7 +24555,7 @@ class GitOpsClone {
      * commit and a push that would be turned away — what keeps many promotions at once fast.
      */
     async remoteMoved() {
-        const env = pushAuthEnv(this.remote.token);
+        const env = git_write_pushAuthEnv(this.remote.token);
         const tip = (await run_git_runGit(this.dir, ['ls-remote', 'origin', `refs/heads/${this.branch}`], { env }))
             .split('\t')[0]
             ?.trim();
@@ -24400,7 +24568,7 @@ class GitOpsClone {
     async push() {
         try {
             await atBoundary(this.boundary, 'push', () => run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
-                env: pushAuthEnv(this.remote.token),
+                env: git_write_pushAuthEnv(this.remote.token),
             }));
             this.fetched = this.branch;
             return true;
@@ -24420,13 +24588,111 @@ class GitOpsClone {
     }
 }
 
+;// CONCATENATED MODULE: ./src/promotion/canary-state.ts
+
+
+
+/** The canary commits of `environment` in `entries` (any commits, newest first), newest first. */
+function canaryStepsOf(entries, environment) {
+    const steps = [];
+    for (const entry of entries) {
+        const record = entry.record;
+        const value = record?.canary?.trim().toLowerCase();
+        if (!record || !value || record.environment !== environment)
+            continue;
+        const weight = /^\d+%?$/.test(value) ? Number.parseInt(value, 10) : null;
+        const action = weight !== null ? 'step' : value.startsWith('abort') ? 'abort' : 'complete';
+        steps.push({
+            commit: entry.commit,
+            time: entry.time,
+            author: entry.author,
+            release: record.manifest,
+            action,
+            weight,
+            run: record.run,
+            abortReason: record.abortReason ?? null,
+            gateReport: record.gateReport ?? null,
+        });
+    }
+    return steps;
+}
+/**
+ * The steps of the canary in progress (newest first): the step commits of its release since the
+ * last complete or abort. Empty when there is none.
+ */
+function currentCanarySteps(steps, release) {
+    const current = [];
+    for (const step of steps) {
+        if (step.action !== 'step' || step.release !== release)
+            break;
+        current.push(step);
+    }
+    return current;
+}
+/** git's `2026-12-01T09:10:00+00:00` as `2026-12-01T09:10:00.000Z`: one form for every reader. */
+const isoTime = (time) => new Date(time).toISOString();
+/**
+ * The state of the canary from its manifest and its commits. Pure. A canary manifest with no step
+ * commit of its release (written by hand) is still a canary: its weight is then unknown (0) and its
+ * times are those of the newest commit, so a gate never counts a bake that no commit recorded.
+ */
+function deriveCanaryState(config, environment, manifest, steps, fallbackTime) {
+    const configured = canaryConfig(config, environment);
+    const mine = currentCanarySteps(steps, manifest.metadata.name);
+    const newest = mine[0];
+    return {
+        release: manifest.metadata.name,
+        manifest,
+        weight: newest?.weight ?? 0,
+        steps: configured?.steps ?? [],
+        startedAt: isoTime(mine[mine.length - 1]?.time ?? fallbackTime),
+        stepStartedAt: isoTime(newest?.time ?? fallbackTime),
+        bakeMs: configured ? bakeMs(configured) : 0,
+    };
+}
+/** The stable release, the canary (if one runs) and every canary commit, from an open clone. */
+async function readCanaryFromClone(clone, config, environment) {
+    const stablePath = releaseFile(config, environment);
+    const canaryPath = canaryReleaseFile(config, environment);
+    const stableText = clone.read(stablePath);
+    const canaryText = clone.read(canaryPath);
+    const stable = stableText === null ? null : parseReleaseManifest(stableText, stablePath);
+    // an environment with no canary configured and none running has no steps to read: no git log
+    // on every attempt of every promotion there
+    if (canaryText === null && !canaryConfig(config, environment))
+        return { stable, canary: null, steps: [] };
+    const entries = await clone.history(canaryPath, {
+        also: [environmentFolder(config, environment)],
+        content: false,
+    });
+    const steps = canaryStepsOf(entries, environment);
+    if (canaryText === null)
+        return { stable, canary: null, steps };
+    const manifest = parseReleaseManifest(canaryText, canaryPath);
+    const fallback = entries[0]?.time ?? new Date(0).toISOString();
+    return { stable, canary: deriveCanaryState(config, environment, manifest, steps, fallback), steps };
+}
+/** What an environment runs: its stable release and the canary beside it, if one is in progress. */
+async function readCanary(remote, environment) {
+    const { clone, config } = await GitOpsClone.openConfigured(remote);
+    try {
+        checkEnvironment(config, environment, '--env');
+        const { stable, canary } = await readCanaryFromClone(clone, config, environment);
+        return { stable, canary };
+    }
+    finally {
+        clone.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/environment-status.ts
 
 
 
 
+
 /** Reads an environment from the GitOps repository: what it runs now and each promotion, newest first. */
-async function readEnvironment(remote, environment) {
+async function readEnvironment(remote, environment, now = Date.now) {
     const { clone, config } = await GitOpsClone.openConfigured(remote);
     try {
         checkEnvironment(config, environment, '--env');
@@ -24435,13 +24701,32 @@ async function readEnvironment(remote, environment) {
         const manifest = text === null ? null : parseReleaseManifest(text, path);
         const entries = await clone.history(path);
         const parsed = entries.map((h) => (h.content === null ? null : parseReleaseManifest(h.content, path)));
-        const history = entries.map((h, i) => ({
-            commit: h.commit,
-            time: h.time,
-            author: h.author,
-            manifest: parsed[i]?.metadata.name ?? null,
-            record: h.record,
-        }));
+        const promotions = new Map(entries.map((h, i) => [
+            h.commit,
+            {
+                commit: h.commit,
+                time: h.time,
+                author: h.author,
+                manifest: parsed[i]?.metadata.name ?? null,
+                record: h.record,
+            },
+        ]));
+        // a canary's steps and its abort leave release.yaml as it is: they are read from the folder
+        const folder = await clone.history(path, {
+            also: [environmentFolder(config, environment)],
+            content: false,
+        });
+        const history = folder.flatMap((h) => {
+            const promotion = promotions.get(h.commit);
+            if (promotion)
+                return [promotion];
+            if (h.record?.canary && h.record.environment === environment)
+                return [
+                    { commit: h.commit, time: h.time, author: h.author, manifest: h.record.manifest, record: h.record },
+                ];
+            return [];
+        });
+        const { canary } = await readCanaryFromClone(clone, config, environment);
         // the releases it ran, newest first, each once in a row
         const releases = parsed.filter((m, i) => m !== null && m.metadata.name !== parsed[i - 1]?.metadata.name);
         return {
@@ -24452,8 +24737,20 @@ async function readEnvironment(remote, environment) {
                 sourceCommit: manifest?.metadata.source.commit ?? null,
                 sourceRepository: manifest?.metadata.source.repository ?? null,
                 components: manifest ? [...pinnedComponents(manifest).values()] : [],
-                promotion: history[0] ?? null,
+                promotion: entries[0] ? (promotions.get(entries[0].commit) ?? null) : null,
                 manifest,
+                canary: canary
+                    ? {
+                        release: canary.release,
+                        weight: canary.weight,
+                        steps: canary.steps,
+                        startedAt: canary.startedAt,
+                        stepStartedAt: canary.stepStartedAt,
+                        bakedMs: Math.max(0, now() - Date.parse(canary.stepStartedAt)),
+                        bakeMs: canary.bakeMs,
+                        components: [...pinnedComponents(canary.manifest).values()],
+                    }
+                    : null,
             },
             history,
             releases,
@@ -24480,7 +24777,33 @@ function renderStatus(status) {
     for (const c of status.components) {
         lines.push(`${c.name.padEnd(width)}  ${c.category.padEnd(14)}  ${c.version.padEnd(12)}  ${c.pin ?? '-'}`);
     }
+    const canary = status.canary;
+    if (canary) {
+        const next = canary.steps.find((w) => w > canary.weight);
+        lines.push('', `canary ${canary.release} at ${canary.weight} % (steps ${canary.steps.join(', ') || '?'}; next: ${next ?? 'complete'})`, `  started ${canary.startedAt}; this step since ${canary.stepStartedAt}, baked ${renderMinutes(canary.bakedMs)} of ${renderMinutes(canary.bakeMs)}`);
+        const stable = new Map(status.components.map((c) => [c.name, c]));
+        for (const c of canary.components) {
+            const was = stable.get(c.name);
+            if (was && was.version === c.version && was.pin === c.pin)
+                continue;
+            lines.push(`  ${c.name.padEnd(width)}  ${(was?.version ?? '-').padEnd(12)} → ${c.version}  ${c.pin ?? '-'}`);
+        }
+    }
     return `${lines.filter((l, i) => l !== '' || i > 2).join('\n')}\n`;
+}
+const renderMinutes = (ms) => ms >= 3_600_000
+    ? `${Math.floor(ms / 3_600_000)}h${Math.floor((ms % 3_600_000) / 60_000)}m`
+    : `${Math.floor(ms / 60_000)}m${Math.floor((ms % 60_000) / 1000)}s`;
+/** What a canary commit did, as history shows it. */
+function renderCanaryStep(h) {
+    const r = h.record;
+    const value = r?.canary ?? '';
+    if (/^\d+%?$/.test(value))
+        return `canary ${h.manifest ?? '?'} at ${Number.parseInt(value, 10)} % (stable ${r?.previous ?? '?'})`;
+    if (value.startsWith('complete'))
+        return `canary ${h.manifest ?? '?'} complete (was ${r?.previous ?? '?'})`;
+    const report = r?.gateReport ? ` — gate report ${r.gateReport}` : '';
+    return `canary ${h.manifest ?? '?'} ABORTED: ${r?.abortReason ?? 'no reason recorded'}${report} (stable ${r?.previous ?? '?'} stays)`;
 }
 function renderHistory(environment, history) {
     if (history.length === 0)
@@ -24488,9 +24811,11 @@ function renderHistory(environment, history) {
     return `${history
         .map((h) => {
         const r = h.record;
-        const what = r?.rollbackOf
-            ? `rollback of ${r.rollbackOf}${r.component ? ` (${r.component})` : ''} → ${h.manifest ?? '?'}`
-            : `${h.manifest ?? '(removed)'}${r?.previous ? ` (after ${r.previous})` : ''}`;
+        const what = r?.canary
+            ? renderCanaryStep(h)
+            : r?.rollbackOf
+                ? `rollback of ${r.rollbackOf}${r.component ? ` (${r.component})` : ''} → ${h.manifest ?? '?'}`
+                : `${h.manifest ?? '(removed)'}${r?.previous ? ` (after ${r.previous})` : ''}`;
         const who = `by ${h.author}${r?.approvedBy ? `, approved by ${r.approvedBy}` : ''}`;
         return `${h.time}  ${h.commit.slice(0, 7)}  ${what}  ${who}${r?.hotfix ? '  HOTFIX' : ''}${r?.run ? `  ${r.run}` : ''}`;
     })
@@ -27745,21 +28070,35 @@ function manifestFile(release, dir) {
 
 
 
+/** "Now" for how long a canary has baked: RELX_NOW (ISO 8601) when set, so a run can be replayed; else the clock. */
+function statusClock() {
+    const pinned = process.env.RELX_NOW;
+    if (!pinned)
+        return Date.now;
+    const at = Date.parse(pinned);
+    if (Number.isNaN(at)) {
+        throw relx_error_inputError(`RELX_NOW "${pinned}" is not a date.`, {
+            field: 'RELX_NOW',
+            fix: 'Use ISO 8601, e.g. 2026-12-01T00:00:00Z, or unset it.',
+        });
+    }
+    return () => at;
+}
 /** `relx status`, `relx history`, `relx compat`: what runs where, how it got there, what goes together. Reads only. */
 function registerEnvironmentCommands(program) {
     program
         .command('status')
-        .description('What an environment runs: the release, every component with its version and digest, the source commit.')
+        .description('What an environment runs: the release, every component with its version and digest, the source commit, and a canary beside it (its weight and how long it has baked).')
         .requiredOption('--env <env>', 'the environment, e.g. prod')
         .option(...gitopsOption)
         .option('--json', 'print JSON')
         .action(async (options) => {
-        const { status } = await readEnvironment(await gitopsRemote(options.gitops), options.env);
+        const { status } = await readEnvironment(await gitopsRemote(options.gitops), options.env, statusClock());
         process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
     });
     program
         .command('history')
-        .description('Every promotion of an environment, newest first: when, which release, by whom, approved by whom, which run.')
+        .description('Every promotion of an environment, newest first: when, which release, by whom, approved by whom, which run; each canary step, its completion or its abort (with the reason and gate report).')
         .requiredOption('--env <env>', 'the environment')
         .option(...gitopsOption)
         .option('--json', 'print JSON')
@@ -27899,7 +28238,203 @@ function applyOverlay(text, overlay, manifest, file) {
     return document.toString();
 }
 
+;// CONCATENATED MODULE: ./src/promotion/canary-traffic.ts
+
+
+
+/**
+ * The traffic split as clusters write it: Kustomize workloads pinned by digest and labelled with
+ * their version, Gateway API HTTPRoute weights, Helm values, an Argo Rollouts Rollout. Pure: the
+ * files as they are in, the files as they must be out, edited through the YAML document model so
+ * everything relx does not own stays as it was.
+ */
+/** The standard label metrics tell the canary from the stable workload by. */
+const versionLabel = 'app.kubernetes.io/version';
+const labelValue = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+function pinFor(manifest, component, file, field) {
+    const pin = pinOf(manifest, component);
+    if (!pin) {
+        throw relx_error_inputError(`${manifest.metadata.name} has no component ${component} for ${file}.`, {
+            file,
+            field,
+            fix: 'Name a component of the release manifest in canary.<env>.traffic.',
+        });
+    }
+    if (!labelValue.test(pin.version)) {
+        throw relx_error_inputError(`${component} ${pin.version} is not a valid ${versionLabel} label value.`, {
+            file,
+            field,
+            fix: 'Label values are at most 63 letters, digits, _ . - (no +build metadata): version the component so.',
+        });
+    }
+    return pin;
+}
+function parseYaml(text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    if (document.errors.length > 0)
+        throw relx_error_inputError(`${file} is not valid YAML.`, { file, fix: 'Fix the file in the GitOps repository.' });
+    return document;
+}
+/** The `labels:` entry that carries the version, with includeTemplates so pods carry it too. */
+function labelKustomizeVersion(document, version) {
+    let labels = document.get('labels', true);
+    if (!(0,dist/* isSeq */.oP)(labels)) {
+        document.set('labels', document.createNode([]));
+        labels = document.get('labels', true);
+    }
+    if (!(0,dist/* isSeq */.oP)(labels))
+        return;
+    const entry = labels.items.find((item) => {
+        const pairs = (0,dist/* isMap */.jh)(item) ? item.get('pairs', true) : null;
+        return (0,dist/* isMap */.jh)(pairs) && pairs.has(versionLabel);
+    });
+    if (entry) {
+        entry.setIn(['pairs', versionLabel], version);
+        entry.set('includeTemplates', true);
+    }
+    else {
+        labels.items.push(document.createNode({ pairs: { [versionLabel]: version }, includeTemplates: true }));
+    }
+}
+function renderKustomizeWorkload(text, file, pin, imageName) {
+    const name = imageName ?? pin.repository;
+    if (!name || !pin.digest) {
+        throw relx_error_inputError(`The component for ${file} has no image digest to pin.`, {
+            file,
+            field: 'canary.traffic.component',
+            fix: 'Kustomize workloads are pinned by digest: name an image component.',
+        });
+    }
+    const document = parseYaml(text, file);
+    pinKustomizeImage(document, name, pin.digest);
+    labelKustomizeVersion(document, pin.version);
+    return document.toString();
+}
+/** Each YAML document of a file (a Kubernetes file may hold several), edited by `edit`, put back. */
+function editDocuments(text, file, edit) {
+    const documents = (0,dist/* parseAllDocuments */.hR)(text);
+    if (!Array.isArray(documents) || documents.some((d) => d.errors.length > 0))
+        throw relx_error_inputError(`${file} is not valid YAML.`, { file, fix: 'Fix the file in the GitOps repository.' });
+    edit(documents);
+    // a document after the first keeps its own `---` when it had one (the yaml library writes it back)
+    return documents
+        .map((d, i) => {
+        const text = d.toString();
+        return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
+    })
+        .join('');
+}
+function findResource(documents, kind, name, file, field) {
+    const found = documents.filter((d) => d.get('kind') === kind && (name === undefined || d.getIn(['metadata', 'name']) === name));
+    if (found.length !== 1) {
+        throw relx_error_inputError(`${file} holds ${found.length === 0 ? 'no' : found.length} ${kind}${name ? ` named ${name}` : ''}.`, {
+            file,
+            field,
+            fix: found.length === 0 ? `Add the ${kind} to ${file}, or fix the name.` : `Name the ${kind} to edit.`,
+        });
+    }
+    return found[0];
+}
+function renderRouteWeights(text, traffic, file, weight) {
+    return editDocuments(text, file, (documents) => {
+        const route = findResource(documents, 'HTTPRoute', traffic.route, file, 'canary.traffic.route');
+        const rules = route.getIn(['spec', 'rules'], true);
+        let matched = 0;
+        for (const rule of (0,dist/* isSeq */.oP)(rules) ? rules.items : []) {
+            const refs = (0,dist/* isMap */.jh)(rule) ? rule.get('backendRefs', true) : null;
+            if (!(0,dist/* isSeq */.oP)(refs))
+                continue;
+            const byName = (n) => refs.items.find((r) => (0,dist/* isMap */.jh)(r) && r.get('name') === n);
+            const stable = byName(traffic.stable);
+            if (!stable)
+                continue;
+            matched++;
+            stable.set('weight', 100 - weight);
+            const canary = byName(traffic.canary);
+            if (canary)
+                canary.set('weight', weight);
+            else {
+                const port = stable.get('port');
+                refs.items.push(route.createNode({ name: traffic.canary, ...(port !== undefined ? { port } : {}), weight }));
+            }
+        }
+        if (matched === 0) {
+            throw relx_error_inputError(`No rule of the HTTPRoute in ${file} sends traffic to ${traffic.stable}.`, {
+                file,
+                field: 'canary.traffic.stable',
+                fix: "Name the stable workload's Service as the route's backendRefs do.",
+            });
+        }
+    });
+}
+/** Recorded on the Rollout so each step is a change in the folder, though the Rollout shifts the traffic itself. */
+const rolloutWeightAnnotation = 'relx.dev/canary-weight';
+function renderRollout(text, traffic, file, pin, weight) {
+    return editDocuments(text, file, (documents) => {
+        const rollout = findResource(documents, 'Rollout', traffic.rollout, file, 'canary.traffic.rollout');
+        const containers = rollout.getIn(['spec', 'template', 'spec', 'containers'], true);
+        const container = ((0,dist/* isSeq */.oP)(containers) ? containers.items : []).find((c) => (0,dist/* isMap */.jh)(c) &&
+            (traffic.container
+                ? c.get('name') === traffic.container
+                : String(c.get('image') ?? '').replace(/[@:][^/]*$/, '') === pin.repository));
+        if (!container || !pin.digest) {
+            throw relx_error_inputError(`The Rollout in ${file} has no container running ${traffic.component}.`, {
+                file,
+                field: 'canary.traffic.container',
+                fix: `Name the container (container:), or give it the image ${pin.repository ?? ''}.`,
+            });
+        }
+        container.set('image', pin.reference);
+        rollout.setIn(['spec', 'template', 'metadata', 'labels', versionLabel], pin.version);
+        rollout.setIn(['metadata', 'annotations', rolloutWeightAnnotation], String(weight));
+    });
+}
+/** The files of `traffic` (paths relative to `folder`) as the split requires, by path. */
+function renderTraffic(traffic, folder, current, split) {
+    const files = new Map();
+    const text = (path) => files.get(path) ?? current.get(path) ?? '';
+    const canary = split.canary ?? split.stable;
+    for (const entry of traffic) {
+        if (entry.kind === 'kustomize') {
+            for (const [which, manifest] of [
+                ['stable', split.stable],
+                ['canary', canary],
+            ]) {
+                const path = `${folder}/${entry[which]}`;
+                const pin = pinFor(manifest, entry.component, path, 'canary.traffic.component');
+                files.set(path, renderKustomizeWorkload(text(path), path, pin, entry.kustomizeImage));
+            }
+        }
+        else if (entry.kind === 'httproute') {
+            const path = `${folder}/${entry.file}`;
+            files.set(path, renderRouteWeights(text(path), entry, path, split.weight));
+        }
+        else if (entry.kind === 'helm') {
+            const path = `${folder}/${entry.file}`;
+            const pin = pinFor(canary, entry.component, path, 'canary.traffic.component');
+            const document = parseYaml(text(path), path);
+            document.setIn(entry.enabled.split('.'), split.canary !== null);
+            document.setIn(entry.weight.split('.'), split.weight);
+            if (pin.digest)
+                document.setIn(entry.digest.split('.'), pin.digest);
+            document.setIn(entry.version.split('.'), pin.version);
+            files.set(path, document.toString());
+        }
+        else {
+            const path = `${folder}/${entry.file}`;
+            const pin = pinFor(canary, entry.component, path, 'canary.traffic.component');
+            files.set(path, renderRollout(text(path), entry, path, pin, split.weight));
+        }
+    }
+    return files;
+}
+/** The paths, relative to the repository, of every file `traffic` writes. */
+function trafficFiles(traffic, folder) {
+    return traffic.flatMap((t) => t.kind === 'kustomize' ? [`${folder}/${t.stable}`, `${folder}/${t.canary}`] : [`${folder}/${t.file}`]);
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/plan-promotion.ts
+
 
 
 
@@ -27910,30 +28445,41 @@ function applyOverlay(text, overlay, manifest, file) {
 function fingerprint(manifest) {
     return JSON.stringify([...pinnedComponents(manifest).values()].map((c) => [c.name, c.version, c.pin]));
 }
+/** One canary per environment, and nothing else changes under it: no promotion, no rollback. */
+function refuseUnderCanary(state) {
+    if (!state.canary)
+        return;
+    throw relx_error_conflictError(`${state.environment} has a canary of ${state.canary.release} in progress (at ${state.canary.weight} %).`, {
+        field: 'environment',
+        fix: 'Complete it (--complete, canary-complete) or abort it (--abort, canary-abort) first: one canary per environment, and nothing else changes under it.',
+    });
+}
 /**
- * Decides one promotion from the state of the GitOps repository. Pure: the same state and intent
- * give the same files and message, which is what makes a retry after a lost push race safe.
+ * A release reaches an environment only after the one before it in the order ran it (and did not
+ * roll it back), unless it is a hotfix.
  */
-function planPromotion(state, intent) {
+function checkOrder(state, target, hotfix) {
     const { config, environment } = state;
-    const target = intent.manifest;
-    if (state.current && fingerprint(state.current) === fingerprint(target)) {
-        return { kind: 'unchanged', manifest: state.current.metadata.name };
-    }
     const position = config.environments.indexOf(environment);
     const upstream = position > 0 ? config.environments[position - 1] : null;
-    if (intent.kind === 'promote' && upstream && !intent.hotfix) {
-        const failed = new Set(state.upstreamHistory.map((h) => h.record?.rollbackOf).filter((n) => !!n));
-        const passed = state.upstreamHistory.some((h) => h.manifest &&
-            fingerprint(h.manifest) === fingerprint(target) &&
-            !failed.has(h.manifest.metadata.name));
-        if (!passed) {
-            throw conflictError(`${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`, {
-                field: 'environment',
-                fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship it as a hotfix (--hotfix, or hotfix: true in promote-env), which is recorded.`,
-            });
-        }
+    if (!upstream || hotfix)
+        return;
+    const failed = new Set(state.upstreamHistory.map((h) => h.record?.rollbackOf).filter((n) => !!n));
+    const passed = state.upstreamHistory.some((h) => h.manifest && fingerprint(h.manifest) === fingerprint(target) && !failed.has(h.manifest.metadata.name));
+    if (!passed) {
+        throw relx_error_conflictError(`${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`, {
+            field: 'environment',
+            fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship it as a hotfix (--hotfix, or hotfix: true in promote-env), which is recorded.`,
+        });
     }
+}
+/**
+ * The files of an environment that runs `target` as its (stable) release and no canary: its
+ * release.yaml, the overlays, and — when it declares a canary — the traffic split with the canary
+ * workload idle on `target` and no traffic on it.
+ */
+function environmentFiles(state, target) {
+    const { config, environment } = state;
     const files = new Map();
     files.set(releaseFile(config, environment), renderReleaseManifest(target));
     for (const overlay of config.overlays) {
@@ -27945,6 +28491,28 @@ function planPromotion(state, intent) {
         }
         files.set(path, applyOverlay(state.overlays.get(path) ?? '', overlay, target, path));
     }
+    const canary = canaryConfig(config, environment);
+    if (canary) {
+        const traffic = renderTraffic(canary.traffic, environmentFolder(config, environment), new Map([...state.overlays, ...[...files].filter((e) => e[1] !== null)]), { stable: target, canary: null, weight: 0 });
+        for (const [path, text] of traffic)
+            files.set(path, text);
+    }
+    return files;
+}
+/**
+ * Decides one promotion from the state of the GitOps repository. Pure: the same state and intent
+ * give the same files and message, which is what makes a retry after a lost push race safe.
+ */
+function planPromotion(state, intent) {
+    const { environment } = state;
+    const target = intent.manifest;
+    if (state.current && fingerprint(state.current) === fingerprint(target)) {
+        return { kind: 'unchanged', manifest: state.current.metadata.name };
+    }
+    refuseUnderCanary(state);
+    if (intent.kind === 'promote')
+        checkOrder(state, target, intent.hotfix);
+    const files = environmentFiles(state, target);
     const record = {
         manifest: target.metadata.name,
         environment,
@@ -27959,7 +28527,256 @@ function planPromotion(state, intent) {
     return { kind: 'write', files, message: renderPromotionMessage(title, record), record };
 }
 
+;// CONCATENATED MODULE: ./src/promotion/plan-canary.ts
+
+
+
+
+
+
+
+/** A weight as given (`5`, `next`): an integer 1–99, or next. */
+function parseCanaryWeight(text, field = '--canary') {
+    const value = text.trim();
+    if (value === 'next')
+        return 'next';
+    return checkWeight(/^\d{1,3}$/.test(value) ? Number(value) : NaN, text, field);
+}
+/** The canary request the options make (its manifest added by the caller); null for a plain promotion. */
+function parseCanaryRequest(options, names) {
+    const canary = options.canary === '' ? undefined : options.canary;
+    const given = [
+        canary !== undefined && names.canary,
+        options.complete && names.complete,
+        options.abort && names.abort,
+    ].filter((f) => typeof f === 'string');
+    if (given.length > 1) {
+        throw relx_error_inputError(`${given.join(' and ')} cannot go together.`, {
+            field: given[1] ?? names.canary,
+            fix: `One canary step at a time: ${names.canary} <weight|next>, ${names.complete} or ${names.abort}.`,
+        });
+    }
+    const reason = options.reason || undefined;
+    const gateReport = options.gateReport || undefined;
+    if ((reason !== undefined || gateReport !== undefined) && !options.abort) {
+        throw relx_error_inputError(`${names.reason} and ${names.gateReport} go with ${names.abort}.`, {
+            field: reason !== undefined ? names.reason : names.gateReport,
+            fix: `Add ${names.abort}, or leave them out.`,
+        });
+    }
+    if (canary !== undefined)
+        return {
+            action: 'step',
+            weight: parseCanaryWeight(canary, names.canary),
+            hotfix: options.hotfix ?? false,
+        };
+    if (options.complete)
+        return { action: 'complete' };
+    if (!options.abort)
+        return null;
+    if (!reason?.trim())
+        throw relx_error_inputError('An abort needs a reason, recorded with it.', {
+            field: names.reason,
+            fix: `Add ${names.reason} "what failed" (and ${names.gateReport} <url> when a gate decided it).`,
+        });
+    return { action: 'abort', reason, gateReport: gateReport ?? null };
+}
+function checkWeight(weight, text = String(weight), field = '--canary') {
+    if (!Number.isInteger(weight) || weight < 1 || weight > 99) {
+        throw relx_error_inputError(`Canary weight "${text}" is not a whole number from 1 to 99.`, {
+            field,
+            fix: 'Give the share of traffic in percent (e.g. 5), or next for the next configured step; --complete gives it all.',
+        });
+    }
+    return weight;
+}
+function configuredCanary(state) {
+    const configured = canaryConfig(state.config, state.environment);
+    if (!configured) {
+        throw relx_error_inputError(`${state.environment} has no canary steps configured.`, {
+            file: gitopsConfigFile,
+            field: `canary.${state.environment}`,
+            fix: `Declare them, e.g. canary: { ${state.environment}: { steps: [5, 25, 50], bake: 30m, traffic: [...] } } (see the promote-env README), or promote without a canary.`,
+        });
+    }
+    return configured;
+}
+const unchanged = (manifest, previous, weight) => ({
+    kind: 'unchanged',
+    manifest,
+    previous,
+    canary: { status: 'unchanged', weight },
+});
+function planCanary(state, intent) {
+    const configured = configuredCanary(state);
+    const request = intent.request;
+    if (request.action === 'step')
+        return planStep(state, configured, intent, request);
+    if (request.action === 'complete')
+        return planComplete(state, configured, intent, request.manifest);
+    return planAbort(state, configured, intent, request);
+}
+function write(state, intent, title, files, outcome, extra = {}) {
+    const record = {
+        manifest: outcome.release,
+        environment: state.environment,
+        previous: state.current?.metadata.name ?? null,
+        approvedBy: intent.approvedBy,
+        run: intent.run,
+        hotfix: false,
+        rollbackOf: null,
+        component: null,
+        canary: outcome.value,
+        ...extra,
+    };
+    return {
+        kind: 'write',
+        manifest: outcome.release,
+        previous: record.previous,
+        files,
+        message: renderPromotionMessage(title, record),
+        record,
+        canary: { status: outcome.status, weight: outcome.weight },
+    };
+}
+function traffic(state, configured, split) {
+    const folder = environmentFolder(state.config, state.environment);
+    return new Map(renderTraffic(configured.traffic, folder, state.overlays, split));
+}
+function planStep(state, configured, intent, request) {
+    const { environment } = state;
+    const running = state.canary;
+    const stable = state.current;
+    const target = request.manifest ?? running?.manifest ?? null;
+    if (!target) {
+        throw relx_error_inputError(`No canary runs in ${environment}: which release should start one?`, {
+            field: '--manifest',
+            fix: 'Pass --manifest releases/<name>.yaml (promote-env: manifest) to start a canary.',
+        });
+    }
+    if (!stable) {
+        throw relx_error_inputError(`${environment} has no stable release for a canary to run beside.`, {
+            field: 'environment',
+            fix: 'Promote its first release without a canary.',
+        });
+    }
+    const name = target.metadata.name;
+    if (!running && fingerprint(stable) === fingerprint(target)) {
+        return unchanged(name, stable.metadata.name, null); // already the stable release (a re-run after complete)
+    }
+    if (running && fingerprint(running.manifest) !== fingerprint(target)) {
+        throw relx_error_conflictError(`${environment} already has a canary of ${running.release} in progress.`, {
+            field: '--manifest',
+            fix: `One canary per environment: complete (--complete) or abort (--abort) ${running.release} before starting ${name}.`,
+        });
+    }
+    const steps = running ? currentCanarySteps(state.canarySteps, running.release) : [];
+    const now = running?.weight ?? 0;
+    if (request.weight === 'next' && running && intent.run && steps[0]?.run === intent.run) {
+        return unchanged(name, stable.metadata.name, now); // this run made the current step already
+    }
+    const weight = request.weight === 'next' ? configured.steps.find((w) => w > now) : checkWeight(request.weight);
+    if (weight === undefined) {
+        throw relx_error_inputError(`The canary of ${name} is at its last step (${now} %).`, {
+            field: '--canary',
+            fix: 'Complete it (--complete, canary-complete: true) or abort it.',
+        });
+    }
+    if (running && weight === now)
+        return unchanged(name, stable.metadata.name, now);
+    if (running && weight < now) {
+        if (steps.some((s) => s.weight === weight))
+            return unchanged(name, stable.metadata.name, now); // an older step, replayed
+        throw relx_error_inputError(`The canary of ${name} is at ${now} %: a step only moves traffic up.`, {
+            field: '--canary',
+            fix: `Give a weight above ${now} (next: ${configured.steps.find((w) => w > now) ?? 'none, --complete'}), or abort the canary to take its traffic away.`,
+        });
+    }
+    if (!running)
+        checkOrder(state, target, request.hotfix);
+    const files = traffic(state, configured, { stable, canary: target, weight });
+    if (!running)
+        files.set(canaryReleaseFile(state.config, environment), renderReleaseManifest(target));
+    const title = running
+        ? `canary(${environment}): ${name} ${now}% → ${weight}%`
+        : `canary(${environment}): ${name} at ${weight}%${request.hotfix ? ' (hotfix)' : ''}`;
+    return write(state, intent, title, files, { release: name, value: String(weight), status: running ? 'advanced' : 'started', weight }, { hotfix: !running && request.hotfix });
+}
+function planComplete(state, configured, intent, given) {
+    const { environment } = state;
+    const running = state.canary;
+    const stable = state.current;
+    if (!running) {
+        const last = state.canarySteps[0];
+        if (stable && given && fingerprint(stable) === fingerprint(given))
+            return unchanged(stable.metadata.name, null, null); // completed already
+        if (stable && last?.action === 'complete' && intent.run && last.run === intent.run)
+            return unchanged(stable.metadata.name, null, null); // this run completed it already
+        throw relx_error_inputError(`${environment} has no canary to complete.`, {
+            field: '--complete',
+            fix: 'Start one first: --canary <weight> --manifest releases/<name>.yaml.',
+        });
+    }
+    if (given && fingerprint(given) !== fingerprint(running.manifest)) {
+        throw relx_error_conflictError(`The canary in ${environment} is ${running.release}, not ${given.metadata.name}.`, {
+            field: '--manifest',
+            fix: `Complete ${running.release} (leave out --manifest), or abort it.`,
+        });
+    }
+    const target = running.manifest;
+    const files = environmentFiles({ ...state, canary: null }, target);
+    void configured; // the idle split is part of environmentFiles
+    files.set(canaryReleaseFile(state.config, environment), null);
+    return write(state, intent, `deploy(${environment}): ${running.release} (canary complete)`, files, {
+        release: running.release,
+        value: 'complete',
+        status: 'completed',
+        weight: null,
+    });
+}
+function planAbort(state, configured, intent, request) {
+    const { environment } = state;
+    const reason = request.reason.replace(/[\r\n]+/g, ' ').trim();
+    if (!reason) {
+        throw relx_error_inputError('An abort needs a reason, recorded with it.', {
+            field: '--reason',
+            fix: 'Say why, e.g. --reason "error rate 2.1 % > 1 %" (promote-env: abort-reason).',
+        });
+    }
+    if (request.gateReport !== null)
+        checkReportUrl(request.gateReport);
+    const running = state.canary;
+    const stable = state.current;
+    if (!running || !stable) {
+        const last = state.canarySteps[0];
+        const replay = last?.action === 'abort' &&
+            ((intent.run && last.run === intent.run) ||
+                (request.manifest && last.release === request.manifest.metadata.name));
+        if (replay && last)
+            return unchanged(last.release, stable?.metadata.name ?? null, null);
+        throw relx_error_inputError(`${environment} has no canary to abort.`, {
+            field: '--abort',
+            fix: '`relx status --env <env>` shows whether a canary runs; nothing was written.',
+        });
+    }
+    const files = traffic(state, configured, { stable, canary: null, weight: 0 });
+    files.set(canaryReleaseFile(state.config, environment), null);
+    return write(state, intent, `canary(${environment}): abort ${running.release} at ${running.weight}%`, files, { release: running.release, value: 'abort', status: 'aborted', weight: null }, { abortReason: reason.slice(0, 500), gateReport: request.gateReport });
+}
+function checkReportUrl(url) {
+    const parsed = URL.canParse(url) ? new URL(url) : null;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || /[\s]/.test(url)) {
+        throw relx_error_inputError(`The gate report "${url}" is not an http(s) URL.`, {
+            field: '--gate-report',
+            fix: "Pass the gate report's URL (slo-gate's report link, or the run's summary URL).",
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/promote-environment.ts
+
+
+
 
 
 
@@ -27989,8 +28806,6 @@ const parseAt = (entry, path) => entry.content === null ? null : parseReleaseMan
 async function readState(clone, environment) {
     const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
     checkEnvironment(config, environment);
-    const path = releaseFile(config, environment);
-    const currentText = clone.read(path);
     const position = config.environments.indexOf(environment);
     const upstream = position > 0 ? config.environments[position - 1] : null;
     const upstreamPath = upstream ? releaseFile(config, upstream) : null;
@@ -28005,13 +28820,11 @@ async function readState(clone, environment) {
         const file = `${environmentFolder(config, environment)}/${overlay.file}`;
         overlays.set(file, clone.read(file));
     }
-    return {
-        config,
-        environment,
-        current: currentText === null ? null : parseReleaseManifest(currentText, path),
-        upstreamHistory,
-        overlays,
-    };
+    const traffic = canaryConfig(config, environment)?.traffic ?? [];
+    for (const file of trafficFiles(traffic, environmentFolder(config, environment)))
+        overlays.set(file, clone.read(file));
+    const { stable, canary, steps } = await readCanaryFromClone(clone, config, environment);
+    return { config, environment, current: stable, upstreamHistory, overlays, canary, canarySteps: steps };
 }
 /**
  * Plan → commit → push, and when another promotion landed first: fetch, plan again on the new
@@ -28020,6 +28833,14 @@ async function readState(clone, environment) {
  * promotion that has become a no-op (the same release landed meanwhile) stops there.
  */
 async function land(context, intentFor) {
+    return landPlan(context, async (state, clone) => {
+        const intent = await intentFor(state, clone);
+        const plan = planPromotion(state, intent);
+        const name = plan.kind === 'unchanged' ? plan.manifest : intent.manifest.metadata.name;
+        return { ...plan, manifest: name, previous: state.current?.metadata.name ?? null };
+    });
+}
+async function landPlan(context, planFor) {
     const progress = context.onProgress ?? (() => { });
     const clock = context.clock ?? systemClock;
     const random = context.random ?? Math.random;
@@ -28029,16 +28850,16 @@ async function land(context, intentFor) {
     try {
         for (let attempt = 1;; attempt++) {
             const state = await readState(clone, context.environment);
-            const intent = await intentFor(state, clone);
-            const plan = planPromotion(state, intent);
+            const plan = await planFor(state, clone);
             const base = {
                 environment: context.environment,
-                manifest: intent.manifest.metadata.name,
-                previous: state.current?.metadata.name ?? null,
+                manifest: plan.manifest,
+                previous: plan.previous,
                 attempts: attempt,
+                ...(plan.canary ? { canary: plan.canary } : {}),
             };
             if (plan.kind === 'unchanged') {
-                progress(`${context.environment} already runs ${plan.manifest}`);
+                progress(`${context.environment}: already as asked (${plan.manifest}), nothing to write`);
                 return { ...base, status: 'unchanged', commit: null, files: [], record: null };
             }
             if (context.dryRun) {
@@ -28121,6 +28942,7 @@ async function rolledBackByThisRun(clone, state, run, component) {
 function rollbackEnvironment(context, to) {
     return land(context, async (state, clone) => {
         const current = state.current;
+        refuseUnderCanary(state);
         if (!current)
             throw relx_error_inputError(`${context.environment} has no release to roll back.`, {
                 field: 'environment',
@@ -28156,6 +28978,7 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
     }
     return land(context, async (state, clone) => {
         const current = state.current;
+        refuseUnderCanary(state);
         if (!current)
             throw relx_error_inputError(`${context.environment} has no release to roll back.`, {
                 field: 'environment',
@@ -28188,7 +29011,7 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
         const slug = component.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+/, '');
         const name = `${current.metadata.name}-rollback-${slug}-${to}`.slice(0, 128);
         if (!releaseNamePattern.test(name)) {
-            throw conflictError(`Cannot name the derived release for ${component}.`, {
+            throw relx_error_conflictError(`Cannot name the derived release for ${component}.`, {
                 fix: 'Roll back the whole environment instead.',
             });
         }
@@ -28207,6 +29030,13 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
             title: `rollback(${context.environment}): ${component} ${from} → ${to}`,
         });
     });
+}
+/**
+ * A canary step, complete or abort (see plan-canary.ts), landed like a promotion: the same clone,
+ * push-race retry and trailers, planned again on every attempt.
+ */
+function promoteCanary(context, request) {
+    return landPlan(context, async (state) => planCanary(state, { request, approvedBy: context.approvedBy ?? null, run: context.run ?? null }));
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/release-handoff.ts
@@ -28329,9 +29159,35 @@ function writeBoundaryFromEnvironment(env = process.env) {
 
 
 
+
+/** One line for a canary step: what it did, or would do. */
+function canaryLine(result) {
+    const c = result.canary;
+    const weight = c?.weight ?? null;
+    const planned = result.status === 'planned';
+    const record = result.record;
+    if (!c || c.status === 'unchanged')
+        return `${result.environment}: nothing to do (${result.manifest}${weight !== null ? ` at ${weight} %` : ''})`;
+    if (planned) {
+        const what = record?.canary === 'complete'
+            ? `complete the canary of ${result.manifest}`
+            : record?.canary === 'abort'
+                ? `abort the canary of ${result.manifest}`
+                : `run the canary of ${result.manifest} at ${weight ?? '?'} %`;
+        return `would ${what} in ${result.environment} (stable ${result.previous ?? 'nothing'}), writing ${result.files.join(', ')}`;
+    }
+    const commit = result.commit ?? '';
+    if (c.status === 'completed')
+        return `${result.environment} now runs ${result.manifest} (canary complete, was ${result.previous ?? 'nothing'}) — ${commit}`;
+    if (c.status === 'aborted')
+        return `${result.environment}: canary of ${result.manifest} aborted; ${result.previous ?? 'the stable release'} keeps all traffic — ${commit}`;
+    return `${result.environment}: canary ${result.manifest} ${c.status} at ${weight ?? '?'} % beside ${result.previous ?? '?'} — ${commit}`;
+}
 const print = (result, json) => {
     if (json)
         return process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (result.canary)
+        return process.stdout.write(`${canaryLine(result)}\n`);
     const line = result.status === 'unchanged'
         ? `${result.environment} already runs ${result.manifest}: nothing to do`
         : result.status === 'planned'
@@ -28346,27 +29202,35 @@ function registerPromoteCommands(program) {
         .command('promote')
         .description('Make an environment run a release manifest: a GitOps commit, in environment order, with audit trailers.')
         .requiredOption('--env <env>', 'the environment, e.g. staging')
-        .requiredOption('--manifest <file>', 'the release manifest (releases/<name>.yaml)')
+        .option('--manifest <file>', 'the release manifest (releases/<name>.yaml); a running canary needs none')
         .option('--manifest-sha256 <hex>', "the SHA-256 the manifest must have (write-manifest's sha256, the dispatch's manifest_sha256)")
         .option(...gitopsOption)
         .option('--hotfix', 'skip the environment order; recorded in the promotion')
+        .option('--canary <weight|next>', 'start or advance a canary: its share of traffic (1–99 %), or next configured step')
+        .option('--complete', 'make the canary the environment release (all traffic)')
+        .option('--abort', 'remove the canary; the stable release keeps all traffic (needs --reason)')
+        .option('--reason <text>', 'why the canary is aborted (recorded)')
+        .option('--gate-report <url>', "the gate's report that decided the abort (recorded)")
         .option('--approved-by <who>', 'who approved it (recorded)')
         .option('--run <url>', 'the run that promotes (recorded)')
         .option('--dry-run', 'say what would be written, write nothing')
         .option('--json', 'print the result as JSON')
         .action(async (options) => {
-        const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.manifest)).catch(() => {
-            throw relx_error_inputError(`Cannot read the manifest ${options.manifest}.`, {
+        const request = parseCanaryRequest(options, cliFlags);
+        const manifest = options.manifest
+            ? await readManifestOption(options.manifest, options.manifestSha256)
+            : null;
+        const context = await promotionContext(options);
+        if (request) {
+            print(await promoteCanary(context, { ...request, manifest }), options.json);
+            return;
+        }
+        if (!manifest)
+            throw relx_error_inputError('Which release?', {
                 field: '--manifest',
-                fix: 'Check the path.',
+                fix: 'Pass --manifest releases/<name>.yaml (or --canary/--complete/--abort for a running canary).',
             });
-        });
-        if (options.manifestSha256 !== undefined)
-            verifyManifestBytes(bytes, options.manifestSha256, options.manifest);
-        const manifest = readManifestForPromotion(bytes.toString('utf8'), options.manifest);
-        const result = await promoteEnvironment(await promotionContext(options), manifest, {
-            hotfix: options.hotfix ?? false,
-        });
+        const result = await promoteEnvironment(context, manifest, { hotfix: options.hotfix ?? false });
         print(result, options.json);
     });
     program
@@ -28387,6 +29251,21 @@ function registerPromoteCommands(program) {
             : await rollbackEnvironment(context, options.to);
         print(result, options.json);
     });
+}
+const cliFlags = {
+    canary: '--canary',
+    complete: '--complete',
+    abort: '--abort',
+    reason: '--reason',
+    gateReport: '--gate-report',
+};
+async function readManifestOption(file, sha256) {
+    const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(file)).catch(() => {
+        throw relx_error_inputError(`Cannot read the manifest ${file}.`, { field: '--manifest', fix: 'Check the path.' });
+    });
+    if (sha256 !== undefined)
+        verifyManifestBytes(bytes, sha256, file);
+    return readManifestForPromotion(bytes.toString('utf8'), file);
 }
 /** What a promotion or rollback is told from the flags both commands share. */
 async function promotionContext(options) {
@@ -28415,7 +29294,7 @@ async function assertNoStaleIndexLock(cwd) {
     const lock = (0,external_node_path_.resolve)(cwd, (await run_git_runGit(cwd, ['rev-parse', '--git-path', 'index.lock'])).trim());
     const exists = await (0,promises_namespaceObject.access)(lock).then(() => true, () => false);
     if (exists) {
-        throw conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
+        throw relx_error_conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
             file: lock,
             fix: 'If no git command is running in this repository (an earlier run was killed), delete the file and run again: the release resumes where it stopped.',
         });
@@ -28487,7 +29366,7 @@ async function writeReleaseManifest(options) {
  */
 async function catchUpWithRemote(options) {
     if (options.push)
-        await fastForwardFromRemote(options.cwd, options.push);
+        await git_write_fastForwardFromRemote(options.cwd, options.push);
 }
 /**
  * Commits the manifest and its BOM unless HEAD already holds them as they are, then pushes. The
@@ -28713,7 +29592,7 @@ function canaryAction(value, commit) {
         return 'complete';
     if (v === 'abort' || v === 'aborted')
         return 'abort';
-    throw conflictError(`Promotion ${promotion_timeline_short(commit.commit)} has Relx-Canary: ${value}, which is not a weight, complete or abort.`, { field: 'Relx-Canary', fix: 'Upgrade relx: this history was written by a newer one.' });
+    throw relx_error_conflictError(`Promotion ${promotion_timeline_short(commit.commit)} has Relx-Canary: ${value}, which is not a weight, complete or abort.`, { field: 'Relx-Canary', fix: 'Upgrade relx: this history was written by a newer one.' });
 }
 /**
  * The promotions of one environment, in order, with the checks that a history relx wrote always
@@ -28737,7 +29616,7 @@ function planPromotionTimeline(commits, environment) {
             const action = canaryAction(c.canary, c);
             if (action === 'abort') {
                 if (!canary) {
-                    throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} aborts a canary that never started.`, {
+                    throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} aborts a canary that never started.`, {
                         field: 'Relx-Canary',
                         fix: historyFix,
                     });
@@ -28799,14 +29678,14 @@ function aUnit(kind, c, before, canary) {
 function checkPrevious(c, ran, currentName) {
     if (c.previous === null || ran.has(c.previous))
         return;
-    throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} (${iso(c.time)}) says ${c.environment} ran ${c.previous} before it, but no earlier promotion of ${c.environment} in this history brought ${c.previous}${currentName ? ` (it ran ${currentName})` : ' (it ran nothing)'}.`, { field: 'Relx-Previous', fix: historyFix });
+    throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} (${iso(c.time)}) says ${c.environment} ran ${c.previous} before it, but no earlier promotion of ${c.environment} in this history brought ${c.previous}${currentName ? ` (it ran ${currentName})` : ' (it ran nothing)'}.`, { field: 'Relx-Previous', fix: historyFix });
 }
 function checkTime(c, last) {
     if (last && c.time < last.time - clockSkewSeconds) {
-        throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before the promotion it follows (${promotion_timeline_short(last.commit)}, ${iso(last.time)}).`, { field: 'committer date', fix: historyFix });
+        throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before the promotion it follows (${promotion_timeline_short(last.commit)}, ${iso(last.time)}).`, { field: 'committer date', fix: historyFix });
     }
     if (c.release && c.time < c.release.createdAt - clockSkewSeconds) {
-        throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before its manifest ${c.manifest} was created (${iso(c.release.createdAt)}).`, { field: 'committer date', fix: historyFix });
+        throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before its manifest ${c.manifest} was created (${iso(c.release.createdAt)}).`, { field: 'committer date', fix: historyFix });
     }
 }
 
@@ -30666,14 +31545,116 @@ function goMajorVersionWarnings(components, plan) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/release-plan/maintenance-line.ts
+
+
+const maintenance_line_globToRegExp = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+/** `release/v{major}.{minor}` → a pattern capturing both numbers. */
+function trainBranchPattern(template) {
+    const escaped = template.replace(/[.+?^$()|[\]\\*]/g, '\\$&');
+    return new RegExp(`^${escaped.replace('{major}', '(?<major>\\d+)').replace('{minor}', '(?<minor>\\d+)')}$`);
+}
+const trainBranchName = (template, major, minor) => template.replace('{major}', String(major)).replace('{minor}', String(minor));
+/** The range a branch name implies: `1.x`, `v1` → `>=1.0.0 <2.0.0`; `1.4.x`, `v1.4` → `>=1.4.0 <1.5.0`; else null. */
+function rangeFromBranchName(branch) {
+    const segment = branch.split('/').pop() ?? branch;
+    const major = /^v?(\d+)(?:\.x(?:\.x)?)?$/.exec(segment);
+    if (major)
+        return `>=${major[1]}.0.0 <${Number(major[1]) + 1}.0.0`;
+    const minor = /^v?(\d+)\.(\d+)(?:\.x)?$/.exec(segment);
+    if (minor)
+        return `>=${minor[1]}.${minor[2]}.0 <${minor[1]}.${Number(minor[2]) + 1}.0`;
+    return null;
+}
+/** The line `branch` releases on, or null (the default branch and unlisted branches are open-ended). */
+function resolveMaintenanceLine(branch, config) {
+    if (branch === null)
+        return null;
+    const segment = (branch.split('/').pop() ?? branch).replace(/^v/, '');
+    for (const train of config.trains) {
+        const match = trainBranchPattern(train.branch).exec(branch);
+        if (!match?.groups)
+            continue;
+        const version = `${Number(match.groups.major)}.${Number(match.groups.minor)}`;
+        return {
+            branch,
+            range: rangeFromBranchName(`v${version}`),
+            patchOnly: true,
+            distTag: null,
+            fallbackDistTag: `release-${segment}`,
+            train: { name: train.name, version, components: [...train.components] },
+        };
+    }
+    const index = config.maintenance.findIndex((l) => maintenance_line_globToRegExp(l.branch).test(branch));
+    const line = config.maintenance[index];
+    if (!line)
+        return null;
+    const field = `maintenance[${index}].range`;
+    const range = line.range ?? rangeFromBranchName(branch);
+    if (range === null) {
+        throw relx_error_inputError(`Branch ${branch} matches maintenance line "${line.branch}", but its name says no version range.`, {
+            field,
+            fix: `Name the branch after its line (release/1.x, release/1.4.x, release/v1.4) or set ${field}, e.g. ">=1.0.0 <2.0.0".`,
+        });
+    }
+    const min = semver_default().validRange(range) ? semver_default().minVersion(range) : null;
+    if (!min || !Number.isFinite(upperMajor(range))) {
+        throw relx_error_inputError(`${field} "${range}" is not a bounded SemVer range.`, {
+            field,
+            fix: 'Give a range with an upper bound, e.g. ">=1.0.0 <2.0.0" or ">=1.4.0 <1.5.0"; a line never releases a new major.',
+        });
+    }
+    return {
+        branch,
+        range,
+        patchOnly: !semver_default().satisfies(semver_default().inc(min, 'minor') ?? '', range),
+        distTag: line.distTag ?? null,
+        fallbackDistTag: `release-${segment}`,
+        train: null,
+    };
+}
+/** A large version no bounded range reaches: Infinity when the range is open above. */
+function upperMajor(range) {
+    return semver_default().satisfies('999999.0.0', range) ? Infinity : 0;
+}
+/** A version the line does not release past: above every version of its range. */
+const isAboveLine = (version, line) => semver_default().valid(version) !== null && semver_default().gtr(version, line.range, { includePrerelease: true });
+const isInLine = (version, line) => semver_default().satisfies(version, line.range, { includePrerelease: true });
+/**
+ * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is
+ * the highest stable version among `allVersions` (every tag of the component), else the line's own
+ * tag. `latest` never goes to a version below another stable tag: npm installs `latest` by default.
+ */
+function lineDistTag(line, version, allVersions) {
+    const highest = allVersions
+        .filter((v) => semver_default().valid(v) && semver_default().prerelease(v) === null)
+        .every((v) => semver_default().compare(v, version) <= 0);
+    const wanted = line.distTag ?? (highest ? 'latest' : line.fallbackDistTag);
+    if (wanted === 'latest' && !highest) {
+        const above = allVersions
+            .filter((v) => semver_default().valid(v) && semver_default().gt(v, version))
+            .sort((semver_default()).rcompare)[0];
+        throw relx_error_inputError(`${version} from ${line.branch} would move npm's latest below ${above}, the component's highest version.`, {
+            field: 'maintenance[].distTag',
+            fix: `Remove distTag: latest from the line, or give it its own tag (e.g. ${line.fallbackDistTag}); latest stays on ${above}.`,
+        });
+    }
+    return wanted;
+}
+/** The branch GitHub ran for when the checkout is detached: GITHUB_REF_NAME of a branch ref. */
+function branchFromGitHubRef(env) {
+    return env.GITHUB_REF?.startsWith('refs/heads/') ? (env.GITHUB_REF_NAME ?? env.GITHUB_REF.slice(11)) : null;
+}
+
 ;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
+
 
 
 /**
  * Finds each component's last releases from the repository's tags. `reachable` are the tags
  * merged into the head (with their commits); `all` are every tag name, reachable or not.
  */
-function findLastReleases(components, reachable, all, channel) {
+function findLastReleases(components, reachable, all, channel, line = null) {
     const result = new Map();
     // Each component looks only at the tags that start with its format's prefix: with hundreds of
     // components and thousands of tags, matching every tag against every component dominated planning.
@@ -30681,6 +31662,9 @@ function findLastReleases(components, reachable, all, channel) {
     const reachableByName = new SortedTags(reachable);
     for (const component of components) {
         const versionOf = tagMatcher(component.tagFormat, component);
+        // On a maintenance line the current version is the highest one the line could have released:
+        // a 2.0.0 tag from the default branch is another line's, not this one's position.
+        const onLine = (v) => line === null || component.scheme.kind !== 'semver' || !isAboveLine(v, line);
         const prefix = tagPrefix(component.tagFormat, component);
         const released = [];
         for (const { name: tag } of allByName.startingWith(prefix)) {
@@ -30692,7 +31676,7 @@ function findLastReleases(components, reachable, all, channel) {
         let lastOnChannel = null;
         for (const { name: tag, commit } of reachableByName.startingWith(prefix)) {
             const version = versionOf(tag);
-            if (version === null || !isVersionOf(component.scheme, version))
+            if (version === null || !isVersionOf(component.scheme, version) || !onLine(version))
                 continue;
             const pre = prereleaseId(version);
             if (pre === null) {
@@ -30714,7 +31698,7 @@ function findLastReleases(components, reachable, all, channel) {
         }
         released.sort((a, b) => compareVersions(component.scheme, a, b));
         const file = component.version;
-        const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null;
+        const fileIsStable = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null && onLine(file);
         const fileAhead = lastStable !== null && fileIsStable && compareVersions(component.scheme, file, lastStable.version) > 0;
         // A pre-release below the version file's release is history too.
         if (fileAhead && lastOnChannel && compareVersions(component.scheme, lastOnChannel.version, file) < 0) {
@@ -30908,7 +31892,14 @@ const lockstepReason = object({
     kind: literal('lockstep'),
     group: schemas_string(),
 });
+/** A release train's finish: `relx train finish` releases the train's X.Y.0. */
+const trainReason = object({
+    kind: literal('train'),
+    train: schemas_string(),
+    version: schemas_string(),
+});
 const planReasonSchema = discriminatedUnion('kind', [
+    trainReason,
     commitReason,
     dependencyReason,
     lockstepReason,
@@ -30955,6 +31946,17 @@ const plannedComponentSchema = object({
     reasons: array(planReasonSchema),
     /** Why the component is never released (a private package without a version); absent when it can be. */
     notReleased: schemas_string().optional(),
+    /** The release train this version belongs to, e.g. `sdk v1.4`; absent outside a train. */
+    train: schemas_string().optional(),
+});
+/** The maintenance line (or train branch) the plan's branch releases on: see maintenance-line.ts. */
+const release_plan_maintenanceLineSchema = object({
+    branch: schemas_string(),
+    range: schemas_string(),
+    patchOnly: schemas_boolean(),
+    distTag: schemas_string().nullable(),
+    fallbackDistTag: schemas_string(),
+    train: object({ name: schemas_string(), version: schemas_string(), components: array(schemas_string()) }).nullable(),
 });
 const ignoredCommitSchema = object({
     sha: schemas_string(),
@@ -30973,6 +31975,8 @@ const releasePlanSchema = object({
     ignoredCommits: array(ignoredCommitSchema),
     /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
     warnings: array(schemas_string()).optional(),
+    /** Set when the branch is a maintenance line or a train branch: versions stay in its range. */
+    line: release_plan_maintenanceLineSchema.optional(),
 });
 /** The components the plan releases, in plan order. */
 const releasedComponents = (plan) => plan.components.filter((c) => c.release);
@@ -30980,6 +31984,7 @@ const releasedComponents = (plan) => plan.components.filter((c) => c.release);
 const serializeReleasePlan = (plan) => `${JSON.stringify(plan, null, 2)}\n`;
 
 ;// CONCATENATED MODULE: ./src/release-plan/plan-release.ts
+
 
 
 
@@ -31069,6 +32074,14 @@ function planRelease(input) {
         // The version Release-As sets is the bump, whatever the commits asked for.
         if (forced)
             direct = forced.bump;
+        // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
+        const finish = input.trainFinish;
+        if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
+            releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
+            commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
+            direct = bumpBetween(current(component), finish.version);
+            anyNew = true;
+        }
         // On a channel, commits already shipped in the last pre-release decide the bump but do not
         // by themselves make a new pre-release.
         level.set(component.name, anyNew ? direct : 'none');
@@ -31179,8 +32192,14 @@ function planRelease(input) {
         if (version && component.buildMetadata)
             next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
     }
+    const line = input.line ?? null;
     for (const component of components) {
-        assertForward(component, next.get(component.name), input.releases, input.channel);
+        // Leaving the line is the clearer refusal: say it before "backwards".
+        const finishing = input.trainFinish?.components.includes(component.name) ?? false;
+        if (line)
+            assertInLine(component, next.get(component.name), level.get(component.name), reasons, line, finishing);
+        if (!input.trainCut?.includes(component.name))
+            assertForward(component, next.get(component.name), input.releases, input.channel, line);
     }
     // 4. The plan, with every reason spelled out.
     const planned = [...components]
@@ -31217,6 +32236,9 @@ function planRelease(input) {
             commitCount: input.commits.get(component.name)?.length ?? 0,
             reasons: why,
             ...(component.notReleased ? { notReleased: component.notReleased } : {}),
+            ...(line?.train && nextV !== null && line.train.components.includes(component.name)
+                ? { train: `${line.train.name} v${line.train.version}` }
+                : {}),
         };
     });
     return {
@@ -31228,6 +32250,7 @@ function planRelease(input) {
         components: planned,
         ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
         warnings: [...(input.warnings ?? [])],
+        ...(line ? { line } : {}),
     };
 }
 const startOf = (releases) => releases?.lastStable
@@ -31238,13 +32261,16 @@ const startOf = (releases) => releases?.lastStable
  * of the component tagged anywhere (another branch's tag included) and above its pre-releases on
  * the same channel, or no plan at all. Other channels' pre-releases (a 2.0.0-next line) do not count.
  */
-function assertForward(component, version, releases, channel) {
+function assertForward(component, version, releases, channel, line) {
     if (version === undefined)
         return;
     const r = releases.get(component.name);
     const bare = version.split('+')[0] ?? version;
+    // A maintenance line is behind the default branch by design: only its own range counts.
     const counts = (v) => {
         const pre = prereleaseId(v);
+        if (line && component.scheme.kind === 'semver' && isAboveLine(v.split('+')[0] ?? v, line))
+            return false;
         return pre === null || pre === channel;
     };
     const newest = [...(r?.released ?? []).filter(counts), ...(r?.current ? [r.current] : [])]
@@ -31259,6 +32285,30 @@ function assertForward(component, version, releases, channel) {
     });
 }
 const plan_release_short = (sha) => sha.slice(0, 7);
+/**
+ * On a maintenance line a version stays inside the line's range, and a breaking change never
+ * releases (it belongs on the default branch): refused before anything is written, naming the
+ * commits that ask for more than the line takes and what to do instead.
+ */
+function assertInLine(component, version, bump, reasons, line, finishingTrain) {
+    if (version === undefined || component.scheme.kind !== 'semver')
+        return;
+    const bare = version.split('+')[0] ?? version;
+    // A train cut for a major (v2.0) finishes at 2.0.0: that is the line's own first version.
+    if ((bump !== 'major' || finishingTrain) && isInLine(bare, line))
+        return;
+    const wants = bump === 'major' ? 'major' : 'minor';
+    const culprits = (reasons.get(component.name) ?? [])
+        .filter((r) => r.kind === 'commit' && isBumpAtLeast(r.bump, wants))
+        .map((r) => r.kind === 'commit' ? `${plan_release_short(r.sha)} ${r.type}${r.breaking ? '!' : ''}: ${r.subject}` : '');
+    const because = culprits.length > 0 ? ` because of ${culprits.join('; ')}` : '';
+    const fix = bump === 'major'
+        ? `A breaking change releases only from the default branch: revert it on ${line.branch} and land it there.`
+        : line.patchOnly
+            ? `${line.branch} takes fixes only: revert the feature here and land it on the default branch (it ships in the next minor); if it is a fix, revert it and commit it again as fix:. For a line that takes features, use a major line (release/1.x) or set maintenance[].range.`
+            : `Revert it on ${line.branch} and land it on the default branch, or widen maintenance[].range.`;
+    throw relx_error_inputError(`${component.name}: ${version} (a ${bump} bump${because}) is outside ${line.branch}'s range ${line.range}; nothing was written.`, { field: 'maintenance[].range', fix });
+}
 /** The newest `Release-As:` footer among a component's commits that applies to it, checked. */
 function findReleaseAs(component, attributed, currentVersion, releases) {
     for (const { commit, isNew } of attributed) {
@@ -31338,7 +32388,46 @@ function resolveChannel(branch, channels) {
     return channel?.prerelease ?? null;
 }
 
+;// CONCATENATED MODULE: ./src/release-train/train-holds.ts
+
+/**
+ * Which components a branch must not release because of release trains, and why (as
+ * `notReleased`, which the plan shows). A train's components ship only by the train: not from the
+ * default branch it is cut from (except while `relx train cut` plans them), and on a train branch
+ * only after `relx train finish` released X.Y.0; a train branch releases nothing but its train. Pure.
+ */
+function holdForTrains(components, releases, branch, config, line, step) {
+    const hold = (component, why) => component.notReleased ? component : { ...component, notReleased: why };
+    const train = line?.train;
+    if (train) {
+        const first = `${train.version}.0`;
+        const finishing = step?.step === 'finish' && step.name === train.name;
+        return components.map((c) => {
+            if (!train.components.includes(c.name))
+                return hold(c, `not in release train ${train.name}: ${line.branch} releases only the train's components`);
+            const current = releases.get(c.name)?.current ?? c.version;
+            const finished = current !== null && semver_default().valid(current) !== null && semver_default().gte(current, first);
+            if (finished || finishing)
+                return c;
+            return hold(c, `release train ${train.name} v${train.version} is not finished: \`relx train finish --train ${train.name}\` releases ${first}`);
+        });
+    }
+    const held = new Map();
+    for (const t of config.trains) {
+        if (branch !== t.from || (step?.step === 'cut' && step.name === t.name))
+            continue;
+        for (const name of t.components)
+            held.set(name, `released by release train ${t.name} (\`relx train cut\`, then \`relx train finish\`)`);
+    }
+    return components.map((c) => {
+        const why = held.get(c.name);
+        return why ? hold(c, why) : c;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/release-plan/plan-repository-release.ts
+
+
 
 
 
@@ -31383,8 +32472,9 @@ async function planRepositoryRelease(cwd, options) {
     const warnings = [...conventions.warnings];
     const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
     const exclude = from ? [`^${from}`] : [];
-    const branch = options.branch ?? head.branch;
+    const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;
     const channel = resolveChannel(branch, config.channels);
+    const line = resolveMaintenanceLine(branch, config);
     // `reading` names how messages are read: a cache of another reading holds other changes.
     const parserKey = JSON.stringify({
         types: [...new Set(config.rules.map((r) => r.type))].sort(),
@@ -31416,7 +32506,7 @@ async function planRepositoryRelease(cwd, options) {
     // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
     const findStart = startFinder(cwd, head.sha, config);
     const attempt = async (tags, started) => {
-        const releases = findLastReleases(components, tags, allNames, channel);
+        const releases = findLastReleases(components, tags, allNames, channel, line);
         const starts = new Map();
         await Promise.all(components.map(async (c) => {
             const r = releases.get(c.name);
@@ -31484,10 +32574,25 @@ async function planRepositoryRelease(cwd, options) {
     stats.commitsRead = counts.read;
     stats.commitsFromCache = counts.fromCache;
     const attribution = attributor.result();
+    const step = options.train ?? null;
+    const finishing = step?.step === 'finish' && line?.train?.name === step.name ? line.train : null;
     const plan = planRelease({
         head,
         channel,
-        components,
+        components: holdForTrains(components, releases, branch, config, line, step),
+        line,
+        ...(step?.step === 'cut'
+            ? { trainCut: config.trains.find((t) => t.name === step.name)?.components ?? [] }
+            : {}),
+        ...(finishing
+            ? {
+                trainFinish: {
+                    train: finishing.name,
+                    version: `${finishing.version}.0`,
+                    components: finishing.components,
+                },
+            }
+            : {}),
         releases,
         commits: attribution.byComponent,
         rules: { ...config, lockstep },
@@ -31641,6 +32746,8 @@ function describeReason(reason) {
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
+        case 'train':
+            return `release train ${reason.train} finished at ${reason.version}`;
     }
 }
 /** Where the component's commits start, as a person reads it. */
@@ -31793,6 +32900,7 @@ function renderPlanSummary(plan) {
 
 
 
+
 /** `relx plan`: what would be released and why. Reads only. */
 function registerPlanCommand(program) {
     program
@@ -31802,7 +32910,7 @@ function registerPlanCommand(program) {
         .option('--config <file>', 'config file, relative to --cwd or absolute (default: relx.config.yaml when present)')
         .option('--cwd <dir>', 'repository to plan', '.')
         .option('--range <range>', 'plan B considering only commits after A (`A..B`), or plan a ref (`B`)')
-        .option('--branch <name>', 'branch that decides the pre-release channel (default: the checked-out branch)')
+        .option('--branch <name>', 'branch that decides the pre-release channel and maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)')
         .option('--cache <file>', 'history index: reused when it matches the history, then updated')
         .addOption(new Option('--now <iso-date>', 'the date CalVer versions are computed for (default: now)'))
         .action(async (options) => {
@@ -31818,6 +32926,7 @@ function registerPlanCommand(program) {
             ...(options.config ? { configFile: options.config } : {}),
             ...(options.range ? { range: options.range } : {}),
             ...(options.branch ? { branch: options.branch } : {}),
+            fallbackBranch: branchFromGitHubRef(process.env),
             ...(options.cache ? { cacheFile: (0,external_node_path_.resolve)(options.cache) } : {}),
             now,
             onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
@@ -32440,7 +33549,7 @@ async function checkTag(client, repository, tag, digest) {
         return 'absent';
     if (existing.digest === digest)
         return 'same';
-    throw conflictError(`${client.host}/${repository}:${tag} already exists with digest ${existing.digest}, not ${digest}.`, {
+    throw relx_error_conflictError(`${client.host}/${repository}:${tag} already exists with digest ${existing.digest}, not ${digest}.`, {
         field: 'version',
         fix: 'A published version never changes: release a new version. (If that tag was pushed by mistake, delete it in the registry first.)',
     });
@@ -32727,7 +33836,7 @@ function planAssetUploads(assets, existing, tag) {
             conflicts.push(`${asset.name} is on release ${tag} with ${there.digest ?? 'an unknown digest'}, not ${asset.digest}`);
     }
     if (conflicts.length > 0) {
-        throw conflictError(`Nothing was uploaded: ${conflicts.join('; ')}.`, {
+        throw relx_error_conflictError(`Nothing was uploaded: ${conflicts.join('; ')}.`, {
             field: 'assets',
             fix: `A released asset never changes: build the same bytes again (a reproducible build), or release a new version; delete the asset on GitHub only if it was a mistake.`,
         });
@@ -32990,7 +34099,7 @@ async function registryState(registry, packed, retry = {}) {
         return 'absent';
     if (existing === packed.integrity)
         return 'same';
-    throw conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
+    throw relx_error_conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
         field: 'version',
         fix: 'A published version never changes: release a new version.',
     });
@@ -33010,7 +34119,7 @@ function classifyNpmFailure(stderr, what, secrets) {
     const code = /npm (?:error|ERR!?) code (\S+)/.exec(stderr)?.[1] ?? '';
     const fix = 'Re-run: versions already published are skipped.';
     if (code === 'EPUBLISHCONFLICT' || code === 'E409' || /cannot publish over|already present/i.test(stderr)) {
-        return conflictError(`${what}: the registry already has this version:\n${said}`, { fix });
+        return relx_error_conflictError(`${what}: the registry already has this version:\n${said}`, { fix });
     }
     if (/^E(400|401|403|404|422)$/.test(code) || code === 'ENEEDAUTH') {
         return relx_error_inputError(`${what} was refused:\n${said}`, {
@@ -33172,7 +34281,7 @@ async function planTasks(options, packDir) {
                     async publish() {
                         const p = await pack();
                         await publishPackage(registry, p, {
-                            distTag: options.npm.distTag ?? distTagOf(version),
+                            distTag: options.npm.distTag ?? options.distTags?.get(name) ?? distTagOf(version),
                             access: component.publish?.access ?? 'public',
                             provenance: options.npm.provenance,
                         });
@@ -33276,7 +34385,7 @@ async function publishRelease(options) {
             }
         }
         if (conflicts.length > 0) {
-            throw conflictError(`Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`, {
+            throw relx_error_conflictError(`Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`, {
                 field: 'version',
                 fix: 'A published version never changes: release new versions of these components.',
             });
@@ -33370,7 +34479,46 @@ async function builtFrom(root, commit) {
     return /^[0-9a-f]{40}$/.test(trailer) ? trailer : commit;
 }
 
+;// CONCATENATED MODULE: ./src/publish/line-dist-tags.ts
+
+
+
+
+
+
+/**
+ * The branch a publish runs for: `--branch`/the `branch` input, else the checked-out branch, else
+ * the branch GitHub ran the workflow for (a detached checkout).
+ */
+async function publishBranch(root, override, env) {
+    if (override)
+        return override;
+    return (await readHead(root)).branch ?? branchFromGitHubRef(env);
+}
+/**
+ * The npm dist-tag of each stable npm release made on a maintenance line or train branch (see
+ * lineDistTag): never `latest` for a version below the component's highest tag. Empty off a line,
+ * where a stable version goes to `latest` and a pre-release to its identifier, as before.
+ */
+async function lineDistTags(root, components, released, branch, config) {
+    const tags = new Map();
+    const line = resolveMaintenanceLine(branch, config);
+    if (!line)
+        return tags;
+    const allTags = (await run_git_runGit(root, ['tag'])).split('\n').filter(Boolean);
+    for (const component of withInferredTagFormats(components, allTags).components) {
+        const version = released.get(component.name);
+        if (component.type !== 'npm-package' || !version || prereleaseId(version) !== null)
+            continue;
+        const versionOf = tagMatcher(component.tagFormat, component);
+        const versions = allTags.map(versionOf).filter((v) => v !== null);
+        tags.set(component.name, lineDistTag(line, version.split('+')[0] ?? version, versions));
+    }
+    return tags;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/publish-command.ts
+
 
 
 
@@ -33384,7 +34532,8 @@ function registerPublishCommand(program) {
         .command('publish')
         .description('Publish every component released at HEAD exactly once: npm packages, images by digest, charts and modules as OCI artifacts.')
         .option('--npm-registry <url>', 'npm registry (token: NPM_TOKEN)', 'https://registry.npmjs.org/')
-        .option('--dist-tag <tag>', 'npm dist-tag (default: latest, or the pre-release identifier)')
+        .option('--dist-tag <tag>', "npm dist-tag (default: latest, the pre-release identifier, or a maintenance line's tag)")
+        .option('--branch <name>', 'branch released from, for its maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)')
         .option('--repository <owner/name>', 'source repository recorded (default: GITHUB_REPOSITORY, else the GitHub origin)')
         .option('--config <file>', 'config file, relative to --cwd')
         .option('--cwd <dir>', 'repository', '.')
@@ -33392,13 +34541,16 @@ function registerPublishCommand(program) {
         .option('--json', 'print the published list as JSON')
         .action(async (options) => {
         const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const { components } = await loadWorkspace(cwd, options.config ? { configFile: options.config } : {});
+        const { components, config } = await loadWorkspace(cwd, options.config ? { configFile: options.config } : {});
         const commit = (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim();
         const env = process.env;
+        const released = await releasedAtCommit(cwd, components, commit);
+        const branch = await publishBranch(cwd, options.branch, env);
         const result = await publishRelease({
             root: cwd,
             components,
-            released: await releasedAtCommit(cwd, components, commit),
+            released,
+            distTags: await lineDistTags(cwd, components, released, branch, config),
             commit,
             builtFrom: await builtFrom(cwd, commit),
             repository: await resolveSourceRepository(cwd, options.repository, env),
@@ -33430,850 +34582,501 @@ function registerPublishCommand(program) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/slo/render-slo-report.ts
-
-
-const icon = { pass: '✅', fail: '❌', inconclusive: '❔' };
-const render_slo_report_number = (n, objective) => {
-    if (n === null)
-        return 'no data';
-    if (Number.isNaN(n))
-        return 'NaN';
-    if (objective === 'maxErrorRateDelta' || objective === 'maxErrorRate')
-        return `${(n * 100).toFixed(3)}%`;
-    if (objective === 'minRequests')
-        return String(Math.round(n));
-    return `${n.toFixed(1)} ms`;
-};
-/** The job summary: the verdict and why, a table per sample, the queries, and a chart of the samples. */
-function renderSloSummary(report) {
-    const e = escapeSummaryText;
-    const lines = [
-        `## SLO gate: ${icon[report.verdict]} ${report.verdict}${report.verdict === 'inconclusive' ? (report.passed ? ' (passes: on-inconclusive is pass)' : ' (fails: on-inconclusive is fail)') : ''}`,
-        '',
-        e(report.reason),
-        '',
-        `${e(report.provider)}, window ${e(report.window)}${report.bake ? `, bake ${report.bake.samples} × ${e(report.bake.interval)} (fails at ${report.bake.failureLimit} failed)` : ''}.`,
-    ];
-    for (const sample of report.samples) {
-        lines.push('', `### ${icon[sample.outcome]} sample at ${e(sample.at)}`, '', '| objective | baseline | canary | delta | threshold | result |', '|---|---|---|---|---|---|', ...sample.objectives.map((o) => `| \`${o.objective}\` | ${render_slo_report_number(o.baseline, o.objective)} | ${render_slo_report_number(o.canary, o.objective)} | ${o.delta === null ? '' : render_slo_report_number(o.delta, o.objective)} | ${render_slo_report_number(o.threshold, o.objective)} | ${icon[o.outcome]} ${e(o.reason)} |`));
+;// CONCATENATED MODULE: ./src/github/fetch-github-request.ts
+/** An answer GitHub gave that is not a success, shaped as Octokit's RequestError (status, response). */
+class GitHubHttpError extends Error {
+    status;
+    response;
+    constructor(status, response, what) {
+        const message = response.data?.message;
+        super(`${what} answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`);
+        this.status = status;
+        this.response = response;
+        this.name = 'GitHubHttpError';
     }
-    if (report.samples.length > 0)
-        lines.push('', ...renderSampleChart(report));
-    lines.push('', '<details><summary>Queries</summary>', '');
-    for (const side of ['baseline', 'canary']) {
-        for (const [name, query] of Object.entries(report.queries[side]))
-            lines.push(`- ${side} ${name}: \`${e(query)}\``);
+}
+/**
+ * The `request(route, parameters)` relx's GitHub integrations call, for the CLI (Octokit is the
+ * actions' runtime; src/ does not import it): path parameters filled in, the rest the query of a
+ * GET or DELETE and the JSON body of anything else; a non-2xx answer thrown as Octokit throws it.
+ */
+function fetchGitHubRequest(token, baseUrl = 'https://api.github.com') {
+    return async (route, parameters = {}) => {
+        const [method = 'GET', template = ''] = route.split(' ');
+        const { request: options, ...rest } = parameters;
+        const data = { ...rest };
+        const path = template.replace(/\{(\w+)\}/g, (_, name) => {
+            const value = String(data[name]);
+            delete data[name];
+            return encodeURIComponent(value);
+        });
+        const url = new URL(`${baseUrl.replace(/\/$/, '')}${path}`);
+        const hasBody = method !== 'GET' && method !== 'DELETE' && method !== 'HEAD';
+        if (!hasBody)
+            for (const [key, value] of Object.entries(data))
+                if (value !== undefined)
+                    url.searchParams.set(key, String(value));
+        const response = await fetch(url, {
+            method,
+            headers: {
+                accept: 'application/vnd.github+json',
+                authorization: `Bearer ${token}`,
+                'x-github-api-version': '2022-11-28',
+                'user-agent': 'relx',
+                ...(hasBody ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(hasBody ? { body: JSON.stringify(data) } : {}),
+            ...(options?.signal ? { signal: options.signal } : {}),
+        });
+        const text = await response.text();
+        const body = text ? JSON.parse(text) : undefined;
+        if (!response.ok)
+            throw new GitHubHttpError(response.status, { headers: Object.fromEntries(response.headers), data: body }, `GitHub ${method} ${url.pathname}`);
+        return { status: response.status, data: body };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-requests.ts
+
+const fromData = (data) => ({
+    number: data.number,
+    title: data.title,
+    body: data.body,
+    state: data.state,
+    merged: data.merged_at !== null,
+    mergeCommit: data.merge_commit_sha,
+    labels: data.labels.map((l) => l.name),
+    url: data.html_url,
+});
+/** Pull requests, their labels and their comments on one repository. */
+class GitHubPullRequests {
+    owner;
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.owner = owner;
+        this.call = repositoryRequest(request, owner, repo, sleep);
     }
-    lines.push('', '</details>');
-    return `${lines.join('\n')}\n`;
-}
-/** A Mermaid xychart of the error rate (%) of both sides across the samples. */
-function renderSampleChart(report) {
-    const percent = (n) => n === null || !Number.isFinite(n) ? 0 : Number((n * 100).toFixed(4));
-    const labels = report.samples.map((_, i) => `"${i + 1}"`).join(', ');
-    const rates = (side) => report.samples.map((s) => percent(s[side].errorRate)).join(', ');
-    const p99 = (side) => report.samples
-        .map((s) => Number((Number.isFinite(s[side].p99LatencyMs ?? NaN) ? s[side].p99LatencyMs : 0).toFixed(1)))
-        .join(', ');
-    return [
-        'Error rate (%) per sample — baseline, then canary:',
-        '',
-        '```mermaid',
-        'xychart-beta',
-        '  title "Error rate (%)"',
-        `  x-axis [${labels}]`,
-        '  y-axis "%"',
-        `  line [${rates('baseline')}]`,
-        `  line [${rates('canary')}]`,
-        '```',
-        '',
-        'p99 latency (ms) per sample — baseline, then canary:',
-        '',
-        '```mermaid',
-        'xychart-beta',
-        '  title "p99 latency (ms)"',
-        `  x-axis [${labels}]`,
-        '  y-axis "ms"',
-        `  line [${p99('baseline')}]`,
-        `  line [${p99('canary')}]`,
-        '```',
-    ];
-}
-/**
- * Everything the gate writes — the JSON report (output and file), the job summary, the failure
- * message — with the credentials it was given scrubbed out: a backend or proxy that echoes a
- * token back in an error must not put it in a summary or an output.
- */
-function renderSloGateTexts(report, options) {
-    const scrub = (text) => scrubSecrets(text, options.secrets);
-    const environment = options.environment
-        ? `Environment: \`${options.environment.replace(/[`<>&]/g, '')}\`\n\n`
-        : '';
-    return {
-        json: scrub(JSON.stringify(report, null, 2)),
-        summary: scrub(`${environment}${renderSloSummary(report)}`),
-        failure: report.passed ? null : scrub(`SLO gate ${report.verdict}: ${report.reason}`),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
-/**
- * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
- * no error ratio outside 0…1. A backend that answers the impossible has not measured anything,
- * so such a number is inconclusive, never a pass.
- */
-const possible = (n, metric) => n !== null && Number.isFinite(n) && n >= 0 && (metric !== 'errorRate' || n <= 1);
-const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' : `${Number(n.toPrecision(6))}${unit}`;
-const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
-    ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
-    : show(n, unit);
-/** One sample against the objectives. Pure. */
-function evaluateSample(sample, policy) {
-    const o = policy.objectives;
-    const results = [];
-    const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
-    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
-    results.push({
-        objective: 'minRequests',
-        baseline: traffic[0] ?? null,
-        canary: traffic[1] ?? null,
-        delta: null,
-        threshold: o.minRequests,
-        outcome: enoughTraffic ? 'pass' : 'inconclusive',
-        reason: enoughTraffic
-            ? `both sides served at least ${o.minRequests} requests`
-            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
-    });
-    const delta = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const b = sample.baseline[metric];
-        const c = sample.canary[metric];
-        if (!possible(b, metric) || !possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: b,
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
-            });
-            return;
-        }
-        const d = c - b;
-        const pass = d <= threshold;
-        results.push({
-            objective,
-            baseline: b,
-            canary: c,
-            delta: d,
-            threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
+    /** Pull requests from `head` (a branch of this repository) into `base`, newest first. */
+    async list(head, base, state) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/pulls', {
+            head: `${this.owner}:${head}`,
+            base,
+            state,
+            sort: 'updated',
+            direction: 'desc',
+            per_page: 100,
         });
-    };
-    const ceiling = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const c = sample.canary[metric];
-        if (!possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: sample.baseline[metric],
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `canary ${explain(c, metric, unit)}`,
-            });
-            return;
-        }
-        const pass = c <= threshold;
-        results.push({
-            objective,
-            baseline: sample.baseline[metric],
-            canary: c,
-            delta: null,
-            threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
+        return data.map(fromData);
+    }
+    async create(input) {
+        const { data } = await this.call('POST /repos/{owner}/{repo}/pulls', input, {
+            // an answer lost after GitHub opened it: the open pull request from that branch is it
+            alreadyDone: async () => {
+                const [open] = await this.list(input.head, input.base, 'open');
+                return open ? { status: 201, data: { ...open, found: true } } : undefined;
+            },
         });
-    };
-    delta('maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, '');
-    delta('maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms');
-    ceiling('maxErrorRate', 'errorRate', o.maxErrorRate, '');
-    ceiling('maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms');
-    // Too little traffic makes every number noise: that sample decides nothing.
-    const outcome = !enoughTraffic
-        ? 'inconclusive'
-        : results.some((r) => r.outcome === 'fail')
-            ? 'fail'
-            : results.some((r) => r.outcome === 'inconclusive')
-                ? 'inconclusive'
-                : 'pass';
-    return { ...sample, outcome, objectives: results };
-}
-/** Samples taken so far → the verdict. The gate fails once `failureLimit` samples have failed. Pure. */
-function decideVerdict(samples, policy) {
-    const limit = policy.bake?.failureLimit ?? 1;
-    const failed = samples.filter((s) => s.outcome === 'fail').length;
-    const inconclusive = samples.filter((s) => s.outcome === 'inconclusive').length;
-    const verdict = failed >= limit ? 'fail' : inconclusive > 0 || samples.length === 0 ? 'inconclusive' : 'pass';
-    const passed = verdict === 'pass' || (verdict === 'inconclusive' && policy.onInconclusive === 'pass');
-    const reason = verdict === 'fail'
-        ? `${failed} of ${samples.length} sample(s) failed (the limit is ${limit})`
-        : verdict === 'inconclusive'
-            ? `${inconclusive} of ${samples.length} sample(s) could not be judged (too little data, or numbers that cannot be true); on-inconclusive: ${policy.onInconclusive}`
-            : `all ${samples.length} sample(s) met every objective${failed > 0 ? ` but ${failed} (under the limit of ${limit})` : ''}`;
-    return { verdict, passed, failedSamples: failed, samples: [...samples], reason };
-}
-/** A bake stops early once the failure limit is reached: waiting longer cannot pass it. */
-function bakeIsDecided(samples, policy) {
-    const limit = policy.bake?.failureLimit ?? 1;
-    return samples.filter((s) => s.outcome === 'fail').length >= limit;
-}
-
-;// CONCATENATED MODULE: ./src/slo/metrics-provider.ts
-
-const metrics_provider_systemClock = {
-    now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-/** A query that failed for a reason a retry may fix (network, 5xx, 429). */
-class QueryUnavailable extends Error {
-}
-/**
- * Retries unavailable queries with backoff (1 s, 2 s, 4 s, …), then fails closed with what was
- * tried. A refused query (4xx: the query itself is wrong) is not retried.
- */
-async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
-    for (let attempt = 0;; attempt++) {
+        return 'found' in data ? data : fromData(data);
+    }
+    async update(number, fields) {
+        await this.call('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: number, ...fields });
+    }
+    async addLabels(number, labels) {
+        await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+            issue_number: number,
+            labels,
+        });
+    }
+    /** Removes a label; one that is not there is already removed. */
+    async removeLabel(number, label) {
         try {
-            return await provider.query(query, at, windowMs);
+            await this.call('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
+                issue_number: number,
+                name: label,
+            });
         }
         catch (error) {
-            // a refused query or credentials: the user's to fix, retrying cannot help
-            if (error instanceof RelxError)
+            if (statusOf(error) !== 404)
                 throw error;
-            if (!(error instanceof QueryUnavailable) || attempt >= retries) {
-                throw transientError(`${provider.name} could not answer after ${attempt + 1} attempt(s): ${error instanceof Error ? error.message : String(error)}`, {
-                    fix: 'Check that the metrics backend is reachable from the runner and the credentials are right; the gate fails closed until it answers.',
-                }, error);
-            }
-            await clock.sleep(1000 * 2 ** attempt);
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/slo/label-matchers.ts
-
-const namePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-function parseLabelMatchers(selector, where) {
-    if (typeof selector !== 'string') {
-        return Object.entries(selector).map(([name, value]) => ({ name, op: '=', value }));
-    }
-    const refuse = (why) => relx_error_inputError(`${where.field}: ${why} in ${JSON.stringify(selector)}.`, {
-        file: where.source,
-        field: where.field,
-        fix: 'Write label matchers such as version="canary", service=~"api|web" (comma-separated), or a map {version: canary}.',
-    });
-    const matchers = [];
-    let text = selector.trim();
-    if (text.startsWith('{') && text.endsWith('}'))
-        text = text.slice(1, -1).trim();
-    let i = 0;
-    while (i < text.length) {
-        const name = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(text.slice(i))?.[0];
-        if (!name)
-            throw refuse(`a label name was expected at position ${i + 1}`);
-        i += name.length;
-        while (text[i] === ' ')
-            i++;
-        const op = /^(=~|!~|!=|=)/.exec(text.slice(i))?.[0];
-        if (!op)
-            throw refuse(`an operator (=, !=, =~, !~) was expected after ${name}`);
-        i += op.length;
-        while (text[i] === ' ')
-            i++;
-        if (text[i] !== '"')
-            throw refuse(`the value of ${name} must be in double quotes`);
-        i++;
-        let value = '';
-        for (;;) {
-            const c = text[i];
-            if (c === undefined)
-                throw refuse(`the value of ${name} is not closed`);
-            i++;
-            if (c === '"')
-                break;
-            if (c === '\\') {
-                const next = text[i++];
-                if (next === undefined)
-                    throw refuse(`the value of ${name} ends in a backslash`);
-                value += next === 'n' ? '\n' : next;
-            }
-            else
-                value += c;
-        }
-        matchers.push({ name, op, value });
-        while (text[i] === ' ')
-            i++;
-        if (i < text.length) {
-            if (text[i] !== ',')
-                throw refuse(`a comma was expected after the matcher for ${name}`);
-            i++;
-            while (text[i] === ' ')
-                i++;
-        }
-    }
-    if (matchers.length === 0)
-        throw refuse('no matcher');
-    for (const m of matchers)
-        if (!namePattern.test(m.name))
-            throw refuse(`${m.name} is not a label name`);
-    return matchers;
-}
-/** A PromQL string literal: backslash, quote and newline escaped. */
-function promqlString(value) {
-    return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
-}
-function renderPromqlMatchers(matchers) {
-    return matchers.map((m) => `${m.name}${m.op}${promqlString(m.value)}`).join(', ');
-}
-/** Datadog tags: `key:value`, equality only, characters Datadog allows in tags. */
-function renderDatadogTags(matchers, where) {
-    return matchers
-        .map((m) => {
-        if (m.op !== '=' || !/^[a-zA-Z0-9_.:/-]+$/.test(m.value)) {
-            throw relx_error_inputError(`${where.field}: ${m.name}${m.op}"${m.value}" cannot be a Datadog tag.`, {
-                file: where.source,
-                field: where.field,
-                fix: 'With Datadog use equality matchers whose values are letters, digits and _ . : / -.',
+    /** The first comment on `number` whose body holds `marker`, or null. */
+    async findComment(number, marker) {
+        for (let page = 1; page <= 30; page++) {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                issue_number: number,
+                per_page: 100,
+                page,
             });
-        }
-        return `${m.name}:${m.value}`;
-    })
-        .join(',');
-}
-
-;// CONCATENATED MODULE: ./src/slo/slo-policy.ts
-
-
-
-
-
-/**
- * The gate's policy, as data: where the numbers come from, which traffic is the baseline and
- * which the canary, over what window, and the objectives the canary must meet. Validated before
- * any query runs; a bad policy names its field.
- */
-/** A Prometheus duration: `30s`, `5m`, `1h`, `1d`. Anything else would end up inside PromQL. */
-const durationPattern = /^([1-9]\d{0,5})(ms|s|m|h|d|w)$/;
-const unitMs = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 };
-function durationMs(duration) {
-    const [, amount, unit] = durationPattern.exec(duration) ?? [];
-    return Number(amount) * (unitMs[unit ?? ''] ?? Number.NaN);
-}
-const slo_policy_duration = schemas_string()
-    .regex(durationPattern, 'a duration such as 30s, 5m, 1h or 1d (a whole number and one unit)');
-const nonNegative = schemas_number().finite().nonnegative('must be 0 or more');
-const metricName = schemas_string()
-    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name such as http_requests_total');
-const labelName = schemas_string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name such as status');
-const selector = union([schemas_string(), record(labelName, schemas_string())])
-    .describe('Label matchers: `version="canary"` (PromQL) or a map {version: canary} (equality).');
-const objectivesSchema = object({
-    maxErrorRateDelta: nonNegative
-        .optional()
-        .describe('Largest allowed canary error ratio minus baseline error ratio, e.g. 0.01 (one point).'),
-    maxP99LatencyDeltaMs: nonNegative
-        .optional()
-        .describe('Largest allowed canary p99 minus baseline p99, in ms.'),
-    maxErrorRate: nonNegative
-        .max(1, 'is a ratio, at most 1')
-        .optional()
-        .describe('Ceiling for the canary error ratio.'),
-    maxP99LatencyMs: nonNegative.optional().describe('Ceiling for the canary p99, in ms.'),
-    minRequests: nonNegative
-        .default(1)
-        .describe('Requests each side must have served in the window for the numbers to mean anything.'),
-})
-    .strict();
-const sloPolicySchema = object({
-    provider: schemas_enum(['prometheus', 'datadog']).default('prometheus'),
-    selector: selector.optional().describe('Matchers common to both sides, e.g. {service: api}.'),
-    baseline: selector.describe('The traffic to compare against, e.g. version="stable".'),
-    canary: selector.describe('The new version, e.g. version="canary".'),
-    window: slo_policy_duration.default('30m'),
-    objectives: objectivesSchema,
-    metrics: object({
-        requests: metricName.default('http_requests_total'),
-        duration: metricName
-            .default('http_request_duration_seconds')
-            .describe('A histogram in seconds; its _bucket series are used.'),
-        statusLabel: labelName.default('status'),
-        errorStatus: schemas_string()
-            .regex(/^[0-9.|x()[\]-]+$/, 'a status regular expression such as 5..')
-            .default('5..'),
-    })
-        .strict()
-        .default({
-        requests: 'http_requests_total',
-        duration: 'http_request_duration_seconds',
-        statusLabel: 'status',
-        errorStatus: '5..',
-    }),
-    queries: object({
-        requests: schemas_string().min(1).optional(),
-        errorRate: schemas_string().min(1).optional(),
-        p99LatencyMs: schemas_string().min(1).optional(),
-    })
-        .strict()
-        .optional()
-        .describe('Custom queries; {selector} and {window} are filled in. Prometheus: PromQL; Datadog: metric queries.'),
-    bake: object({
-        samples: schemas_number().int().min(1).max(100),
-        interval: slo_policy_duration,
-        failureLimit: schemas_number()
-            .int()
-            .min(1)
-            .default(1)
-            .describe('The gate fails once this many samples have failed.'),
-    })
-        .strict()
-        .optional(),
-    onInconclusive: schemas_enum(['fail', 'pass']).default('fail'),
-    retries: schemas_number()
-        .int()
-        .min(0)
-        .max(10)
-        .default(3)
-        .describe('Retries of a failed query before failing closed.'),
-})
-    .strict();
-/** Validates a policy document (YAML or JSON); every problem names its field. */
-function parseSloPolicy(text, source) {
-    const document = (0,dist/* parseDocument */.Tp)(text);
-    if (document.errors.length > 0) {
-        throw relx_error_inputError(`The SLO policy is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
-            file: source,
-            fix: 'Fix the YAML syntax; quote selectors such as \'version="canary"\'.',
-        });
-    }
-    return validateSloPolicy(document.toJS(), source);
-}
-function validateSloPolicy(value, source) {
-    const result = sloPolicySchema.safeParse(value ?? {});
-    if (!result.success) {
-        throw schema_issues_schemaInputError('The SLO policy', result.error.issues, source, 'See the slo-gate README for the policy format.');
-    }
-    const policy = result.data;
-    const objectives = policy.objectives;
-    if (objectives.maxErrorRateDelta === undefined &&
-        objectives.maxP99LatencyDeltaMs === undefined &&
-        objectives.maxErrorRate === undefined &&
-        objectives.maxP99LatencyMs === undefined) {
-        throw relx_error_inputError('The SLO policy has no objective: it would pass anything.', {
-            file: source,
-            field: 'objectives',
-            fix: 'Set at least one of maxErrorRateDelta, maxP99LatencyDeltaMs, maxErrorRate, maxP99LatencyMs.',
-        });
-    }
-    const matchers = (field, value) => value === undefined ? [] : parseLabelMatchers(value, { source, field });
-    return {
-        ...policy,
-        selector: matchers('selector', policy.selector),
-        baseline: matchers('baseline', policy.baseline),
-        canary: matchers('canary', policy.canary),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/slo/run-slo-gate.ts
-
-
-
-
-/**
- * Samples baseline and canary (once, or `bake.samples` times at `bake.interval`), evaluates each
- * sample and decides. A backend that does not answer after the retries fails the gate closed;
- * the report says why.
- */
-async function runSloGate(options) {
-    const { policy, provider, queries } = options;
-    const clock = options.clock ?? metrics_provider_systemClock;
-    const windowMs = durationMs(policy.window);
-    const count = policy.bake?.samples ?? 1;
-    const interval = policy.bake ? durationMs(policy.bake.interval) : 0;
-    const samples = [];
-    const base = {
-        schemaVersion: 1,
-        kind: 'SloGateReport',
-        provider: provider.name,
-        window: policy.window,
-        queries,
-        objectives: policy.objectives,
-        bake: policy.bake ?? null,
-        onInconclusive: policy.onInconclusive,
-        error: null,
-    };
-    let at = options.at ?? clock.now();
-    try {
-        for (let i = 0; i < count; i++) {
-            if (i > 0) {
-                await clock.sleep(interval);
-                at = new Date(at.getTime() + interval);
-            }
-            const side = async (q) => ({
-                requests: await queryWithRetry(provider, q.requests, at, windowMs, policy.retries, clock),
-                errorRate: await queryWithRetry(provider, q.errorRate, at, windowMs, policy.retries, clock),
-                p99LatencyMs: await queryWithRetry(provider, q.p99LatencyMs, at, windowMs, policy.retries, clock),
-            });
-            const sample = evaluateSample({ at: at.toISOString(), baseline: await side(queries.baseline), canary: await side(queries.canary) }, policy);
-            samples.push(sample);
-            options.onSample?.(sample, i, count);
-            if (bakeIsDecided(samples, policy))
-                break;
-        }
-    }
-    catch (error) {
-        if (!(error instanceof RelxError) || error.kind === 'transient') {
-            const message = error instanceof Error ? error.message : String(error);
-            return {
-                ...base,
-                ...decideVerdict(samples, policy),
-                verdict: 'fail',
-                passed: false,
-                reason: `failed closed: ${message}`,
-                error: message,
-            };
-        }
-        throw error;
-    }
-    return { ...base, ...decideVerdict(samples, policy) };
-}
-
-;// CONCATENATED MODULE: ./src/slo/datadog-provider.ts
-
-
-/**
- * Datadog's metrics query API (`GET /api/v1/query?from=&to=&query=`), with the API and
- * application keys in headers. The last non-null point of the series is the value; no series is
- * no data.
- */
-function datadogProvider(site, keys, fetchImpl = fetch) {
-    const base = (/^https?:\/\//.test(site) ? site : `https://api.${site}`).replace(/\/+$/, '');
-    return {
-        name: `Datadog at ${base}`,
-        async query(query, at, windowMs) {
-            const to = Math.floor(at.getTime() / 1000);
-            const params = new URLSearchParams({
-                from: String(to - Math.ceil(windowMs / 1000)),
-                to: String(to),
-                query,
-            });
-            let response;
-            try {
-                response = await fetchImpl(`${base}/api/v1/query?${params.toString()}`, {
-                    headers: {
-                        accept: 'application/json',
-                        'DD-API-KEY': keys.apiKey,
-                        'DD-APPLICATION-KEY': keys.applicationKey,
-                    },
-                    signal: AbortSignal.timeout(30_000),
-                });
-            }
-            catch (error) {
-                throw new QueryUnavailable(`cannot reach it (${error instanceof Error ? error.message : String(error)})`);
-            }
-            if (response.status >= 500 || response.status === 429)
-                throw new QueryUnavailable(`HTTP ${response.status}`);
-            if (response.status === 401 || response.status === 403) {
-                throw relx_error_inputError(`Datadog refused the keys (HTTP ${response.status}).`, {
-                    field: 'datadog-api-key',
-                    fix: 'Give an API key and an application key with the timeseries_query scope.',
-                });
-            }
-            const body = (await response.json().catch(() => null));
-            if (!response.ok || !body || body.status === 'error') {
-                throw relx_error_inputError(`Datadog refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
-                    field: 'queries',
-                    fix: 'Check the metric query.',
-                });
-            }
-            const series = body.series ?? [];
-            if (series.length === 0)
+            const comments = data;
+            const found = comments.find((c) => c.body?.includes(marker));
+            if (found)
+                return { id: found.id, body: found.body ?? '' };
+            if (comments.length < 100)
                 return null;
-            const points = (series[0]?.pointlist ?? []).filter((p) => p[1] !== null);
-            const last = points[points.length - 1];
-            return last ? Number(last[1]) : null;
-        },
-    };
+        }
+        return null;
+    }
+    /** A comment holding `marker`: an answer lost after GitHub made it finds it, never a second. */
+    async createComment(number, body, marker) {
+        const { data } = await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: number, body }, {
+            alreadyDone: async () => {
+                const found = await this.findComment(number, marker);
+                return found ? { status: 201, data: found } : undefined;
+            },
+        });
+        return data.id;
+    }
+    async updateComment(id, body) {
+        await this.call('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: id, body });
+    }
 }
 
-;// CONCATENATED MODULE: ./src/slo/prometheus-provider.ts
+;// CONCATENATED MODULE: ./src/release-plan/parse-release-plan.ts
 
 
-/** Instant queries at an explicit time (`/api/v1/query?time=`), so every number is reproducible. */
-function prometheusProvider(url, auth, fetchImpl = fetch) {
-    const base = url.replace(/\/+$/, '');
-    const headers = { accept: 'application/json' };
-    if (auth && 'bearer' in auth)
-        headers.authorization = `Bearer ${auth.bearer}`;
-    else if (auth)
-        headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-    return {
-        name: `Prometheus at ${base}`,
-        async query(query, at) {
-            const params = new URLSearchParams({ query, time: String(at.getTime() / 1000) });
-            let response;
-            try {
-                response = await fetchImpl(`${base}/api/v1/query`, {
-                    method: 'POST',
-                    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-                    body: params.toString(),
-                    signal: AbortSignal.timeout(30_000),
-                });
-            }
-            catch (error) {
-                throw new QueryUnavailable(`cannot reach it (${error instanceof Error ? (error.cause?.message ?? error.message) : String(error)})`);
-            }
-            if (response.status >= 500 || response.status === 429)
-                throw new QueryUnavailable(`HTTP ${response.status} for ${query}`);
-            if (response.status === 401 || response.status === 403) {
-                throw relx_error_inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
-                    field: 'prometheus-token',
-                    fix: 'Give a token (or user and password) that may query this Prometheus.',
-                });
-            }
-            const body = parsePrometheusResponse(await response.text().catch(() => ''), response.status);
-            if (body.status !== 'success' || !body.data) {
-                throw relx_error_inputError(`Prometheus refused the query ${query}: ${body.error ?? `HTTP ${response.status}`}`, {
-                    field: 'queries',
-                    fix: 'Check the PromQL (a custom query must return one series or a scalar).',
-                });
-            }
-            return numberOf(body.data, query, response.status);
-        },
-    };
-}
 /**
- * Prometheus's envelope, or a QueryUnavailable saying the response is malformed: a proxy's HTML
- * page or a cut-off body is not Prometheus refusing the query, and is retried like an outage.
+ * A plan handed between jobs or read from a file. Anything that is not a plan of this schema
+ * version is refused before anything is written; the error names the field.
  */
-function parsePrometheusResponse(text, status) {
-    const malformed = (why) => {
-        const message = `malformed response (HTTP ${status}): ${why}, starting ${JSON.stringify(text.slice(0, 60))}`;
-        // a 4xx that is not Prometheus's own answer is the wrong address, which a retry cannot fix
-        return status >= 400
-            ? relx_error_inputError(`Prometheus gave a ${message}.`, {
-                field: 'prometheus-url',
-                fix: "Give Prometheus's base URL (the one whose /api/v1/query answers).",
-            })
-            : new QueryUnavailable(message);
-    };
-    let body;
+function parseReleasePlan(text, source) {
+    let value;
     try {
-        body = JSON.parse(text);
+        value = JSON.parse(text);
     }
     catch {
-        throw malformed('not JSON');
-    }
-    if (typeof body !== 'object' ||
-        body === null ||
-        !('status' in body) ||
-        (body.status !== 'success' && body.status !== 'error')) {
-        throw malformed('not a Prometheus API response (no status)');
-    }
-    return body;
-}
-/** The one number of an instant query's result (null when it is empty). */
-function numberOf(data, query, status) {
-    const malformed = (why) => new QueryUnavailable(`malformed response (HTTP ${status}): ${why}`);
-    const value = (pair) => {
-        // Prometheus sends each value as [time, "string"]: "NaN" and "+Inf" are numbers, anything else is not
-        const text = Array.isArray(pair) ? pair[1] : undefined;
-        if (typeof text !== 'string' || (Number.isNaN(Number(text)) && text !== 'NaN'))
-            throw malformed(`the value ${JSON.stringify(pair)} is not a [time, "number"] pair`);
-        return Number(text);
-    };
-    const { resultType, result } = data;
-    if (resultType === 'scalar')
-        return value(result);
-    if (resultType !== 'vector')
-        throw relx_error_inputError(`The query ${query} returned a ${String(resultType)}, not an instant vector.`, {
-            field: 'queries',
-            fix: 'Use an instant query.',
+        throw relx_error_inputError('The release plan is not JSON.', {
+            file: source,
+            fix: "Pass analyze-commits' `plan` output or the output of `relx plan --json`.",
         });
-    if (!Array.isArray(result))
-        throw malformed('the vector result is not a list');
-    if (result.length === 0)
+    }
+    const version = value?.schemaVersion;
+    if (version !== releasePlanSchemaVersion) {
+        throw relx_error_inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
+            file: source,
+            field: 'schemaVersion',
+            fix: 'Make the plan with the same relx version that applies it (pin analyze-commits and bump-version to the same tag).',
+        });
+    }
+    const result = releasePlanSchema.safeParse(value);
+    if (!result.success) {
+        const issues = result.error.issues.map((i) => `${i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '')}: ${i.message}`);
+        throw relx_error_inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
+            file: source,
+            field: issues[0]?.split(':')[0] ?? '',
+            fix: 'Pass the plan unmodified from analyze-commits or `relx plan --json`.',
+        });
+    }
+    return result.data;
+}
+
+;// CONCATENATED MODULE: ./src/release/resolve-release-plan.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The plan to apply, shared by `relx version` and bump-version: the one handed in, else one made
+ * now. Made now on a release commit of relx (HEAD's trailer names its parent), the plan is made
+ * on that parent — the release it is part of — so that a re-run after a kill, or `relx version`
+ * then `relx version --push`, finishes that release instead of finding nothing or a new one.
+ */
+async function resolveReleasePlan(cwd, source) {
+    if (source.text)
+        return parseReleasePlan(source.text.value, source.text.source);
+    if (source.file) {
+        const { path, field } = source.file;
+        const text = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => {
+            throw relx_error_inputError(`Cannot read the plan file ${path}.`, {
+                field,
+                fix: "Check the path (analyze-commits' `plan-file` output, or `relx plan --json > plan.json`).",
+            });
+        });
+        return parseReleasePlan(text, path);
+    }
+    const head = await readHead(cwd);
+    const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', head.sha])).split('\n');
+    const parent = parents.split(' ')[0] ?? '';
+    const resumed = releasedPlanHead(message.join('\n')) === parent && parent !== '';
+    if (resumed)
+        source.onProgress?.(`HEAD is the release commit of ${parent.slice(0, 7)}: resuming that release`);
+    const options = {
+        now: source.now,
+        ...(source.configFile ? { configFile: source.configFile } : {}),
+        ...(resumed && head.branch ? { branch: head.branch } : {}),
+    };
+    if (resumed)
+        return planAtCommit(cwd, parent, options);
+    // Version files a killed run already rewrote are ahead of every tag, and the plan would take
+    // them for the current versions: plan HEAD as committed when tracked files have changed.
+    const changed = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=no']);
+    if (changed.trim() !== '') {
+        source.onProgress?.('the working tree has uncommitted changes: planning HEAD as committed');
+        return planAtCommit(cwd, head.sha, { ...options, ...(head.branch ? { branch: head.branch } : {}) });
+    }
+    return (await planRepositoryRelease(cwd, options)).plan;
+}
+/**
+ * Plans `commit` as it was, not the working tree: on the release commit the version files already
+ * hold the new versions, and planning the parent with them would release the next versions again.
+ * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
+ */
+async function planAtCommit(cwd, commit, options) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-resume-'));
+    try {
+        await run_git_runGit(cwd, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+        return (await planRepositoryRelease(dir, options)).plan;
+    }
+    finally {
+        await run_git_runGit(cwd, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await run_git_runGit(cwd, ['worktree', 'prune']).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/release-pull-request-body.ts
+
+
+/** The hidden marker a release pull request's body starts with; it names the plan head. */
+const releasePullRequestMarker = '<!-- relx:release-pull-request';
+/** The hidden marker of the one preview comment relx keeps on a pull request. */
+const previewCommentMarker = '<!-- relx:preview -->';
+/** release-please's convention: pending until its merge is released, then released. */
+const releaseLabels = { pending: 'relx: pending', released: 'relx: released' };
+const releaseBranchFor = (prefix, group) => group ? `${prefix}--${group}` : prefix;
+/** `chore(release): a@1.3.0, b@0.4.2` — the PR title, the same as the release commit's. */
+function renderReleasePullRequestTitle(plan, group) {
+    const tags = releasedComponents(plan).map((c) => c.nextTag ?? `${c.name}@${c.nextVersion}`);
+    return `chore(release)${group ? `(${group})` : ''}: ${tags.join(', ')}`;
+}
+/**
+ * The release pull request's body: the plan with every reason, the manifest merging it writes
+ * (and how it differs from production), and where it goes. Commit text is escaped: it is
+ * untrusted and GitHub renders the body's HTML.
+ */
+function renderReleasePullRequestBody(plan, manifest) {
+    const e = escapeSummaryText;
+    const released = releasedComponents(plan);
+    const lines = [
+        `${releasePullRequestMarker} plan-head=${plan.head} -->`,
+        'Merging this pull request releases what it shows: relx tags the merge, publishes, writes the release manifest and hands it to CD — the same steps as a direct release. It is rebuilt on every push to the branch; a `Release-As: <version>` footer in a commit sets a version.',
+        '',
+        renderPlanSummary(plan).trimEnd(),
+        '',
+        '## Release manifest',
+        '',
+        manifest.name
+            ? `Release \`${e(manifest.name)}\`; images and packages are pinned by digest when published.`
+            : 'Named when it is written; images and packages are pinned by digest when published.',
+        '',
+        manifest.production
+            ? '| component | in production | this release |'
+            : '| component | current | this release |',
+        '|---|---|---|',
+    ];
+    for (const c of released) {
+        const before = manifest.production ? manifest.production.get(c.name) : c.currentVersion;
+        lines.push(`| \`${e(c.name)}\` | ${e(before ?? '—')} | ${e(c.nextVersion ?? '')} (\`${e(c.nextTag ?? '')}\`) |`);
+    }
+    if (manifest.production) {
+        const unchangedInProduction = [...manifest.production].filter(([name]) => !released.some((c) => c.name === name));
+        if (unchangedInProduction.length > 0)
+            lines.push('', `Unchanged in production: ${unchangedInProduction.map(([n, v]) => `\`${e(n)}\` ${e(v)}`).join(', ')}.`);
+    }
+    if (manifest.environments.length > 0)
+        lines.push('', `Goes to: ${manifest.environments.map((env) => `\`${e(env)}\``).join(' → ')}.`);
+    return `${lines.join('\n')}\n`;
+}
+/**
+ * The preview comment: what merging the pull request would release and why, propagation
+ * through dependencies included (those reasons are part of the plan). Null when nothing would
+ * be released and there is no earlier comment to correct.
+ */
+function renderPreviewComment(plan, hadComment) {
+    const released = releasedComponents(plan);
+    if (released.length === 0 && !hadComment)
         return null;
-    if (result.length > 1) {
-        throw relx_error_inputError(`The query ${query} returned ${result.length} series; the gate needs one number.`, {
-            field: 'queries',
-            fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
-        });
+    const heading = released.length === 0
+        ? '### relx: merging this pull request releases nothing'
+        : `### relx: merging this pull request releases ${released.length} component(s)`;
+    const body = released.length === 0
+        ? 'No component has a releasable commit any more (an earlier version of this comment listed some).'
+        : renderPlanSummary(plan)
+            .trimEnd()
+            .replace(/^## .*\n\n/, '');
+    return `${previewCommentMarker}\n${heading}\n\n${body}\n\n<sub>Planned on ${plan.head.slice(0, 7)} (the merge of this pull request into ${escapeSummaryText(plan.branch ?? 'its base')}); updated on every push.</sub>\n`;
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/preview-comment.ts
+
+/**
+ * Keeps one preview comment on pull request `number`, found by its hidden marker: created when
+ * merging would release something, updated when that changes. With nothing to release no
+ * comment is made; an earlier one is updated to say so rather than deleted, so the thread still
+ * reads in order (a reviewer saw it). Reads only git history: the pull request's code never runs.
+ */
+async function updatePreviewComment(pulls, number, plan) {
+    const existing = await pulls.findComment(number, previewCommentMarker);
+    const body = renderPreviewComment(plan, existing !== null);
+    if (body === null)
+        return { action: 'none', commentId: null };
+    if (!existing)
+        return { action: 'created', commentId: await pulls.createComment(number, body, previewCommentMarker) };
+    if (existing.body === body)
+        return { action: 'unchanged', commentId: existing.id };
+    await pulls.updateComment(existing.id, body);
+    return { action: 'updated', commentId: existing.id };
+}
+
+;// CONCATENATED MODULE: ./src/github/git-data-api.ts
+
+
+
+
+/**
+ * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
+ * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN), so
+ * the release passes rulesets that require signed commits. Nothing is pushed from the runner.
+ */
+class GitDataApi {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
     }
-    return value(result[0]?.value);
-}
-
-;// CONCATENATED MODULE: ./src/slo/slo-queries.ts
-
-
-const slo_queries_fill = (template, selector, window) => template.replaceAll('{selector}', selector).replaceAll('{window}', window);
-/**
- * PromQL for a side. The error ratio's numerator falls back to 0 when no error series exists (a
- * healthy service often has none), while an absent denominator leaves the result empty: no
- * traffic is "no data", never a 0% error rate.
- */
-function prometheusQueries(policy, side) {
-    const matchers = [...policy.selector, ...policy[side]];
-    const selector = renderPromqlMatchers(matchers);
-    const { requests, duration, statusLabel, errorStatus } = policy.metrics;
-    const w = policy.window;
-    const errors = renderPromqlMatchers([...matchers, { name: statusLabel, op: '=~', value: errorStatus }]);
-    return {
-        requests: policy.queries?.requests
-            ? slo_queries_fill(policy.queries.requests, selector, w)
-            : `sum(increase(${requests}{${selector}}[${w}]))`,
-        errorRate: policy.queries?.errorRate
-            ? slo_queries_fill(policy.queries.errorRate, selector, w)
-            : `(sum(rate(${requests}{${errors}}[${w}])) or vector(0)) / sum(rate(${requests}{${selector}}[${w}]))`,
-        p99LatencyMs: policy.queries?.p99LatencyMs
-            ? slo_queries_fill(policy.queries.p99LatencyMs, selector, w)
-            : `histogram_quantile(0.99, sum by (le) (rate(${duration}_bucket{${selector}}[${w}]))) * 1000`,
-    };
-}
-/**
- * Datadog metric queries for a side, from APM's trace metrics by default (hits, errors and the
- * request duration distribution in seconds), rolled up over the window.
- */
-function datadogQueries(policy, side, source) {
-    const tags = renderDatadogTags([...policy.selector, ...policy[side]], { source, field: side });
-    const seconds = Math.round(durationMs(policy.window) / 1000);
-    const hits = `sum:trace.http.request.hits{${tags}}.as_count().rollup(sum, ${seconds})`;
-    const errors = `sum:trace.http.request.errors{${tags}}.as_count().rollup(sum, ${seconds})`;
-    return {
-        requests: policy.queries?.requests ? slo_queries_fill(policy.queries.requests, tags, String(seconds)) : hits,
-        errorRate: policy.queries?.errorRate
-            ? slo_queries_fill(policy.queries.errorRate, tags, String(seconds))
-            : `${errors} / ${hits}`,
-        p99LatencyMs: policy.queries?.p99LatencyMs
-            ? slo_queries_fill(policy.queries.p99LatencyMs, tags, String(seconds))
-            : `p99:trace.http.request{${tags}}.rollup(max, ${seconds}) * 1000`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/slo/slo-connection.ts
-
-
-
-
-/** The provider and the queries for both sides, or an error naming the missing setting. */
-function connectSloGate(policy, connection, source) {
-    if (policy.provider === 'prometheus') {
-        if (!connection.prometheusUrl || !/^https?:\/\//.test(connection.prometheusUrl)) {
-            throw relx_error_inputError('The policy uses Prometheus but no Prometheus URL is given.', {
-                field: 'prometheus-url',
-                fix: 'Set prometheus-url (or --prometheus-url) to the base URL, e.g. https://prometheus.example.com.',
+    /** A commit with `parent` and `parentTree` plus `changes`, made by GitHub (not yet on any branch). */
+    async createCommit(input) {
+        const tree = [];
+        for (const change of input.changes) {
+            if (change.content === null) {
+                tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: null });
+                continue;
+            }
+            // a blob, not `content`: the tree API takes text only, a version file may be anything
+            const { data } = await this.call('POST /repos/{owner}/{repo}/git/blobs', {
+                content: change.content.toString('base64'),
+                encoding: 'base64',
+            });
+            tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: data.sha });
+        }
+        const { data: made } = await this.call('POST /repos/{owner}/{repo}/git/trees', {
+            base_tree: input.parentTree,
+            tree,
+        });
+        // a POST that may have landed makes one more unreferenced commit at worst: harmless
+        const { data } = await this.call('POST /repos/{owner}/{repo}/git/commits', {
+            message: input.message,
+            tree: made.sha,
+            parents: [input.parent],
+            ...(input.author ? { author: input.author } : {}),
+        });
+        const commit = data;
+        return { sha: commit.sha, verified: commit.verification?.verified ?? false };
+    }
+    /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
+    async readRef(ref) {
+        try {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/git/ref/{ref}', { ref });
+            return data.object;
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return null;
+            throw error;
+        }
+    }
+    /**
+     * Moves branch `branch` to `sha`: a fast-forward unless `force` (the release PR's branch is
+     * rebuilt on every push), created when missing. A branch that moved meanwhile is a conflict.
+     */
+    async updateBranch(branch, sha, options) {
+        const current = await this.readRef(`heads/${branch}`);
+        if (current?.sha === sha)
+            return;
+        try {
+            if (current)
+                await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+                    ref: `heads/${branch}`,
+                    sha,
+                    force: options.force,
+                });
+            else
+                await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
+        }
+        catch (error) {
+            if (statusOf(error) !== 422)
+                throw error;
+            throw relx_error_conflictError(`GitHub refused to move ${branch} to ${sha.slice(0, 7)}: someone pushed to it meanwhile.`, {
+                field: 'branch',
+                fix: 'Re-run the workflow: it plans again on the new tip.',
             });
         }
-        const auth = connection.prometheusToken
-            ? { bearer: connection.prometheusToken }
-            : connection.prometheusUsername
-                ? { username: connection.prometheusUsername, password: connection.prometheusPassword ?? '' }
-                : null;
-        return {
-            provider: prometheusProvider(connection.prometheusUrl, auth),
-            queries: {
-                baseline: prometheusQueries(policy, 'baseline'),
-                canary: prometheusQueries(policy, 'canary'),
-            },
-        };
     }
-    if (!connection.datadogApiKey || !connection.datadogApplicationKey) {
-        throw relx_error_inputError('The policy uses Datadog but the API key or the application key is missing.', {
-            field: connection.datadogApiKey ? 'datadog-application-key' : 'datadog-api-key',
-            fix: 'Pass both keys from secrets (DD_API_KEY and DD_APP_KEY for the CLI).',
-        });
-    }
-    return {
-        provider: datadogProvider(connection.datadogSite ?? 'datadoghq.com', {
-            apiKey: connection.datadogApiKey,
-            applicationKey: connection.datadogApplicationKey,
-        }),
-        queries: {
-            baseline: datadogQueries(policy, 'baseline', source),
-            canary: datadogQueries(policy, 'canary', source),
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cli/slo-gate-command.ts
-
-
-
-
-
-
-
-
-/** `relx slo-gate`: the gate from a terminal. Exit code 0 when it passes, 1 when it does not. */
-function registerSloGateCommand(program) {
-    program
-        .command('slo-gate')
-        .description('Compare canary with baseline (Prometheus or Datadog) against an SLO policy: pass, fail or inconclusive.')
-        .requiredOption('--policy <file>', 'the SLO policy (YAML)')
-        .option('--prometheus-url <url>', 'Prometheus base URL (token: PROMETHEUS_TOKEN, or PROMETHEUS_USERNAME/PASSWORD)')
-        .option('--datadog-site <site>', 'Datadog site (keys: DD_API_KEY and DD_APP_KEY)', 'datadoghq.com')
-        .option('--time <iso>', 'evaluate at this time instead of now')
-        .option('--json', 'print the JSON report')
-        .action(async (options) => {
-        const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.policy), 'utf8').catch(() => {
-            throw relx_error_inputError(`Cannot read the policy file ${options.policy}.`, {
-                field: '--policy',
-                fix: 'Check the path.',
-            });
-        });
-        const policy = parseSloPolicy(text, options.policy);
-        const at = options.time ? new Date(options.time) : undefined;
-        if (at && Number.isNaN(at.getTime())) {
-            throw relx_error_inputError(`--time "${options.time}" is not a date.`, {
-                field: '--time',
-                fix: 'Use ISO 8601.',
+    /**
+     * An annotated tag object `name` on `commit` and its ref `refs/tags/<name>`. A ref that exists
+     * on the same commit is this release's (a re-run); on another commit it is never moved.
+     */
+    async createTag(name, commit, message) {
+        const existing = await this.readRef(`tags/${name}`);
+        if (existing) {
+            const target = existing.type === 'tag' ? await this.tagTarget(existing.sha) : existing.sha;
+            if (target === commit)
+                return { created: false };
+            throw relx_error_conflictError(`Tag ${name} already exists on ${target.slice(0, 7)}. A release tag is never moved.`, {
+                field: 'tags',
+                fix: 'If that release is real the plan is stale: make a new plan. Otherwise delete the tag deliberately and re-run.',
             });
         }
-        const env = process.env;
-        const { provider, queries } = connectSloGate(policy, {
-            ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
-            ...(env.PROMETHEUS_TOKEN ? { prometheusToken: env.PROMETHEUS_TOKEN } : {}),
-            ...(env.PROMETHEUS_USERNAME ? { prometheusUsername: env.PROMETHEUS_USERNAME } : {}),
-            ...(env.PROMETHEUS_PASSWORD ? { prometheusPassword: env.PROMETHEUS_PASSWORD } : {}),
-            datadogSite: options.datadogSite,
-            ...(env.DD_API_KEY ? { datadogApiKey: env.DD_API_KEY } : {}),
-            ...(env.DD_APP_KEY ? { datadogApplicationKey: env.DD_APP_KEY } : {}),
-        }, options.policy);
-        const report = await runSloGate({
-            policy,
-            provider,
-            queries,
-            ...(at ? { at } : {}),
-            onSample: (sample, i, of) => process.stderr.write(`relx: sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}\n`),
+        const { data } = await this.call('POST /repos/{owner}/{repo}/git/tags', {
+            tag: name,
+            message,
+            object: commit,
+            type: 'commit',
         });
-        const texts = renderSloGateTexts(report, {
-            secrets: [
-                env.PROMETHEUS_TOKEN,
-                env.DD_API_KEY,
-                env.DD_APP_KEY,
-                ...basicAuthSecrets(env.PROMETHEUS_USERNAME, env.PROMETHEUS_PASSWORD),
-            ],
+        await this.call('POST /repos/{owner}/{repo}/git/refs', {
+            ref: `refs/tags/${name}`,
+            sha: data.sha,
         });
-        process.stdout.write(options.json ? `${texts.json}\n` : texts.summary);
-        if (!report.passed)
-            process.exitCode = 1;
-    });
+        return { created: true };
+    }
+    async tagTarget(tagSha) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { tag_sha: tagSha });
+        return data.object.sha;
+    }
+}
+/** What `commit` changes against its first parent, with the new contents read from local git. */
+async function git_data_api_readCommitChanges(cwd, commit) {
+    const listing = await runGit(cwd, [
+        'diff-tree',
+        '-r',
+        '-z',
+        '--no-renames',
+        '--no-commit-id',
+        `${commit}^`,
+        commit,
+    ]);
+    const fields = listing.split('\0').filter((f) => f !== '');
+    const changes = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [, mode = '100644', , sha = '', status = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
+        const path = fields[i + 1] ?? '';
+        changes.push({
+            path,
+            mode: status === 'D' ? '100644' : mode,
+            content: status === 'D' ? null : await readBlob(cwd, sha),
+        });
+    }
+    return changes;
+}
+async function readBlob(cwd, sha) {
+    return new Promise((resolve, reject) => execFile('git', ['cat-file', 'blob', sha], { cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/conventional-changelog-angular/src/parser.js
@@ -34673,7 +35476,7 @@ function getFinalOptions(options, templates) {
         noteGroupsSort: 'title',
         notesSort: 'text',
         transform: defaultCommitTransform,
-        generateOn: (commit) => Boolean((0,semver.valid)(commit.version)),
+        generateOn: (commit) => Boolean((0,node_modules_semver.valid)(commit.version)),
         finalizeContext: (context) => context,
         debug: () => { },
         formatDate: formatDate,
@@ -34950,8 +35753,8 @@ async function getTemplateContext(keyCommit, commits, filteredCommits, notes, co
     if (keyCommit?.committerDate) {
         templateContext.date = keyCommit.committerDate;
     }
-    if (templateContext.version && semver.valid(templateContext.version)) {
-        templateContext.isPatch = templateContext.isPatch || semver.patch(templateContext.version) !== 0;
+    if (templateContext.version && node_modules_semver.valid(templateContext.version)) {
+        templateContext.isPatch = templateContext.isPatch || node_modules_semver.patch(templateContext.version) !== 0;
     }
     templateContext = await options.finalizeContext(templateContext, options, filteredCommits, keyCommit, commits);
     options.debug(`Your final context is:\n${utils_stringify(templateContext)}`);
@@ -35321,6 +36124,10 @@ async function renderChangelogSection(input) {
         const lines = input.dependencies.map((d) => `* **${escapeHtml(d.dependency)}:** ${d.from ?? 'unreleased'} → ${d.to}`);
         section = `${section.trimEnd()}\n\n### Dependencies\n\n${lines.join('\n')}\n`;
     }
+    if (input.train) {
+        const [heading = '', ...rest] = section.split('\n');
+        section = [heading, '', `Release train: **${escapeHtml(input.train)}**`, ...rest].join('\n');
+    }
     return `${section.trimEnd()}\n`;
 }
 function parseRepositoryUrl(url) {
@@ -35434,6 +36241,7 @@ async function planReleaseFiles(input) {
             repositoryUrl: input.repositoryUrl,
             commits: component.reasons.flatMap((r) => (r.kind === 'commit' ? [r] : [])),
             dependencies: component.reasons.flatMap((r) => (r.kind === 'dependency' ? [r] : [])),
+            ...(component.train ? { train: component.train } : {}),
         });
         changelogs.set(component.name, section);
         const file = join(component.paths[0] ?? '', 'CHANGELOG.md');
@@ -35498,7 +36306,7 @@ function decideReleaseSteps(input) {
     for (const target of targets) {
         const other = byTag.get(target.tag);
         if (other && other.version !== target.version) {
-            throw conflictError(`${other.component} ${other.version} and ${target.component} ${target.version} would both be tagged ${target.tag}.`, {
+            throw relx_error_conflictError(`${other.component} ${other.version} and ${target.component} ${target.version} would both be tagged ${target.tag}.`, {
                 field: 'tags',
                 fix: 'Give them tag formats that tell them apart ({name} in tagFormat), or release them in one lockstep group.',
             });
@@ -35516,7 +36324,7 @@ function decideReleaseSteps(input) {
             moved.push(`${target.tag} (on ${at.slice(0, 7)})`);
     }
     if (moved.length > 0) {
-        throw conflictError(`Release tag(s) already exist on another commit: ${moved.join(', ')}. A release tag is never moved.`, {
+        throw relx_error_conflictError(`Release tag(s) already exist on another commit: ${moved.join(', ')}. A release tag is never moved.`, {
             field: 'tags',
             fix: 'If those releases are real, the plan is stale: make a new plan. If the tags are mistakes, delete them deliberately (git push --delete) and re-run.',
         });
@@ -35525,6 +36333,14 @@ function decideReleaseSteps(input) {
 }
 function findReleaseCommit(input) {
     const { planHead, head, targets, tags } = input;
+    if (input.releaseCommit) {
+        const { sha, inHead } = input.releaseCommit;
+        if (sha === head.sha)
+            return { kind: 'exists', sha, head: 'release' };
+        if (inHead)
+            return { kind: 'exists', sha, head: 'later' };
+        throw relx_error_conflictError(`The release commit ${sha.slice(0, 7)} is not in the history of HEAD ${head.sha.slice(0, 7)}.`, { field: 'releaseCommit', fix: 'Check out the branch the release pull request was merged into.' });
+    }
     if (head.sha !== planHead && releasedPlanHead(head.message) === planHead) {
         return { kind: 'exists', sha: head.sha, head: 'release' };
     }
@@ -35545,7 +36361,7 @@ function findReleaseCommit(input) {
     }
     if (head.sha === planHead)
         return { kind: 'create' };
-    throw conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
+    throw relx_error_conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
         field: 'plan.head',
         fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
     });
@@ -35584,7 +36400,7 @@ function checkTagNames(targets) {
  * run is checked before the first write; a re-run after a failure at any point finishes the job
  * and makes no second commit, tag or release.
  */
-async function applyReleasePlan(cwd, plan, options) {
+async function apply_release_plan_applyReleasePlan(cwd, plan, options) {
     if (options.publisher && !options.push) {
         throw relx_error_inputError('Release pages need the tags on the remote first.', {
             field: 'github-release',
@@ -35623,6 +36439,14 @@ async function applyReleasePlan(cwd, plan, options) {
         targets,
         tags,
         taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
+        ...(options.releaseCommit
+            ? {
+                releaseCommit: {
+                    sha: options.releaseCommit,
+                    inHead: await isAncestor(cwd, options.releaseCommit, head.sha),
+                },
+            }
+            : {}),
     });
     // Files are computed from the plan's commit, not the working tree: a run that died after
     // writing some files computes (and commits) the same content again.
@@ -35742,7 +36566,7 @@ async function readTaggedCommits(cwd, head, targets, tags) {
 async function remoteBranchContains(cwd, push, commit) {
     try {
         await run_git_runGit(cwd, ['fetch', '--quiet', push.remote, `refs/heads/${push.branch}`], {
-            env: pushAuthEnv(push.token),
+            env: git_write_pushAuthEnv(push.token),
         });
     }
     catch {
@@ -35752,114 +36576,1939 @@ async function remoteBranchContains(cwd, push, commit) {
     return isAncestor(cwd, commit, fetched);
 }
 
-;// CONCATENATED MODULE: ./src/release-plan/parse-release-plan.ts
+;// CONCATENATED MODULE: ./src/release-pr/verified-commits.ts
 
 
+
+
+
+
+const authorOf = async (cwd, commit) => {
+    const [name = '', email = '', date = ''] = (await runGit(cwd, ['log', '-1', '--format=%an%n%ae%n%aI', commit]))
+        .trim()
+        .split('\n');
+    return { name, email, date: new Date(date).toISOString() };
+};
 /**
- * A plan handed between jobs or read from a file. Anything that is not a plan of this schema
- * version is refused before anything is written; the error names the field.
+ * Makes the commits the checkout has on top of the remote branch again through GitHub's git
+ * data API — same trees, messages and authors, committed and signed by GitHub — moves the
+ * branch to the last one (a fast-forward: a branch that moved meanwhile is a conflict), and
+ * brings the checkout to it (fetch + reset). Nothing is pushed. Returns local → GitHub SHAs.
  */
-function parseReleasePlan(text, source) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        throw relx_error_inputError('The release plan is not JSON.', {
-            file: source,
-            fix: "Pass analyze-commits' `plan` output or the output of `relx plan --json`.",
+async function commitThroughApi(cwd, target) {
+    const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
+    if (!remoteTip)
+        throw conflictError(`${target.branch} does not exist on GitHub.`, {
+            field: 'branch',
+            fix: 'Push the branch first, or name the branch the release is made on.',
         });
+    await fetchBranch(cwd, target);
+    const local = (await runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
+        .split('\n')
+        .filter(Boolean);
+    const made = new Map();
+    if (local.length === 0)
+        return made;
+    const [firstParent = ''] = (await runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? '']))
+        .trim()
+        .split(' ');
+    if (firstParent !== remoteTip)
+        throw conflictError(`${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) since this checkout's commits were made on ${firstParent.slice(0, 7)}.`, { field: 'branch', fix: 'Re-run the workflow: it plans again on the new tip.' });
+    let parent = remoteTip;
+    let parentTree = (await runGit(cwd, ['rev-parse', `${remoteTip}^{tree}`])).trim();
+    for (const commit of local) {
+        const [message, author, changes] = await Promise.all([
+            runGit(cwd, ['log', '-1', '--format=%B', commit]),
+            authorOf(cwd, commit),
+            readCommitChanges(cwd, commit),
+        ]);
+        const created = await target.api.createCommit({ parent, parentTree, changes, message, author });
+        made.set(commit, created.sha);
+        parent = created.sha;
+        // git trees are content-addressed: GitHub's tree of the same files is the local commit's
+        parentTree = (await runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
     }
-    const version = value?.schemaVersion;
-    if (version !== releasePlanSchemaVersion) {
-        throw relx_error_inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
-            file: source,
-            field: 'schemaVersion',
-            fix: 'Make the plan with the same relx version that applies it (pin analyze-commits and bump-version to the same tag).',
-        });
-    }
-    const result = releasePlanSchema.safeParse(value);
-    if (!result.success) {
-        const issues = result.error.issues.map((i) => `${i.path
-            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-            .join('')
-            .replace(/^\./, '')}: ${i.message}`);
-        throw relx_error_inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
-            file: source,
-            field: issues[0]?.split(':')[0] ?? '',
-            fix: 'Pass the plan unmodified from analyze-commits or `relx plan --json`.',
-        });
-    }
-    return result.data;
+    await target.api.updateBranch(target.branch, parent, { force: false });
+    await fetchBranch(cwd, target);
+    await runGit(cwd, ['reset', '--hard', '--quiet', parent]);
+    return made;
 }
-
-;// CONCATENATED MODULE: ./src/release/resolve-release-plan.ts
-
-
-
-
-
-
-
-
-
 /**
- * The plan to apply, shared by `relx version` and bump-version: the one handed in, else one made
- * now. Made now on a release commit of relx (HEAD's trailer names its parent), the plan is made
- * on that parent — the release it is part of — so that a re-run after a kill, or `relx version`
- * then `relx version --push`, finishes that release instead of finding nothing or a new one.
+ * Each tag (made locally by the release step) made again through the API on `commit` with the
+ * same message, then fetched over the local one so the checkout holds GitHub's tag objects.
  */
-async function resolveReleasePlan(cwd, source) {
-    if (source.text)
-        return parseReleasePlan(source.text.value, source.text.source);
-    if (source.file) {
-        const { path, field } = source.file;
-        const text = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => {
-            throw relx_error_inputError(`Cannot read the plan file ${path}.`, {
-                field,
-                fix: "Check the path (analyze-commits' `plan-file` output, or `relx plan --json > plan.json`).",
+async function tagThroughApi(cwd, target, commit, tags) {
+    const created = [];
+    for (const tag of new Set(tags)) {
+        const message = await run_git_runGit(cwd, ['for-each-ref', '--format=%(contents)', `refs/tags/${tag}`]);
+        if ((await target.api.createTag(tag, commit, message.trimEnd() || tag)).created)
+            created.push(tag);
+    }
+    if (tags.length > 0)
+        await run_git_runGit(cwd, [
+            'fetch',
+            '--quiet',
+            '--force',
+            target.remote,
+            ...[...new Set(tags)].map((t) => `+refs/tags/${t}:refs/tags/${t}`),
+        ], {
+            env: git_write_pushAuthEnv(target.token),
+        });
+    return created;
+}
+async function fetchBranch(cwd, target) {
+    await runGit(cwd, [
+        'fetch',
+        '--quiet',
+        target.remote,
+        `+refs/heads/${target.branch}:refs/remotes/${target.remote}/${target.branch}`,
+    ], {
+        env: pushAuthEnv(target.token),
+    });
+}
+/**
+ * Direct mode with verified commits: the release applied locally as always (plan, files, commit,
+ * tags — nothing pushed), then its commit and tags made again through the API and the checkout
+ * brought to GitHub's commit. A re-run first takes what an earlier attempt put on the branch.
+ */
+async function applyReleasePlanThroughApi(cwd, plan, options, target) {
+    if (!options.dryRun)
+        await fastForwardFromRemote(cwd, target);
+    const result = await applyReleasePlan(cwd, plan, { ...options, push: null, publisher: null });
+    if (options.dryRun || !result.commit)
+        return { ...result, tagsCreated: [] };
+    const made = result.commitCreated ? await commitThroughApi(cwd, target) : new Map();
+    const commit = made.get(result.commit) ?? result.commit;
+    const tagsCreated = await tagThroughApi(cwd, target, commit, result.components.map((c) => c.tag));
+    result.commit = commit;
+    result.pushed = true;
+    for (const c of result.components) {
+        c.tagCreated = tagsCreated.includes(c.tag);
+        if (options.publisher)
+            c.release = await options.publisher.ensureRelease({
+                tag: c.tag,
+                name: `${c.component} ${c.version}`,
+                body: c.changelog,
+                draft: options.draft ?? false,
+                prerelease: semver.prerelease(c.version) !== null,
             });
+    }
+    return { ...result, tagsCreated };
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/release-pull-request.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Opens or updates the release pull request of a plan (of one component group when `group` is
+ * set): one commit on top of the plan head holding the version files and changelogs, on a
+ * branch relx rebuilds on every push, and a body showing the plan and the manifest it writes.
+ * A plan with nothing to release closes an open one (its changes were released or reverted).
+ */
+async function updateReleasePullRequest(ctx, plan, group = null) {
+    const branch = releaseBranchFor(ctx.branchPrefix, group);
+    const [open] = await ctx.pulls.list(branch, ctx.base, 'open');
+    const released = releasedComponents(plan);
+    if (released.length === 0) {
+        if (!open)
+            return { action: 'none', pullRequest: null, branch, commit: null };
+        await ctx.pulls.update(open.number, { state: 'closed' });
+        ctx.onProgress?.(`nothing to release: closed #${open.number}`);
+        return { action: 'closed', pullRequest: { number: open.number, url: open.url }, branch, commit: null };
+    }
+    const workspace = await loadWorkspace(ctx.cwd, ctx.configFile ? { configFile: ctx.configFile } : {});
+    const { files } = await planReleaseFiles({
+        plan,
+        components: workspace.components,
+        readFile: (path) => run_git_runGit(ctx.cwd, ['show', `${plan.head}:${path}`]).catch(() => null),
+        listFiles: async () => (await run_git_runGit(ctx.cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+        date: ctx.now.toISOString().slice(0, 10),
+        repositoryUrl: ctx.repositoryUrl,
+    });
+    const message = renderReleaseCommitMessage(released, plan.head);
+    const { tree, changes } = await buildReleaseTree(ctx.cwd, plan.head, files);
+    const current = await readBranchTip(ctx.cwd, ctx.remote, branch);
+    let commit;
+    if (current && current.parent === plan.head && current.tree === tree && current.message === message) {
+        commit = current.sha; // a re-run on the same head: the branch is already right
+    }
+    else if (ctx.verified) {
+        const parentTree = (await run_git_runGit(ctx.cwd, ['rev-parse', `${plan.head}^{tree}`])).trim();
+        commit = (await ctx.verified.api.createCommit({ parent: plan.head, parentTree, changes, message })).sha;
+        await ctx.verified.api.updateBranch(branch, commit, { force: true });
+    }
+    else {
+        commit = (await run_git_runGit(ctx.cwd, ['commit-tree', tree, '-p', plan.head], { input: message })).trim();
+        await run_git_runGit(ctx.cwd, ['push', '--quiet', '--force', ctx.remote.remote, `${commit}:refs/heads/${branch}`], {
+            env: git_write_pushAuthEnv(ctx.remote.token),
         });
-        return parseReleasePlan(text, path);
     }
-    const head = await readHead(cwd);
-    const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', head.sha])).split('\n');
-    const parent = parents.split(' ')[0] ?? '';
-    const resumed = releasedPlanHead(message.join('\n')) === parent && parent !== '';
-    if (resumed)
-        source.onProgress?.(`HEAD is the release commit of ${parent.slice(0, 7)}: resuming that release`);
-    const options = {
-        now: source.now,
-        ...(source.configFile ? { configFile: source.configFile } : {}),
-        ...(resumed && head.branch ? { branch: head.branch } : {}),
-    };
-    if (resumed)
-        return planAtCommit(cwd, parent, options);
-    // Version files a killed run already rewrote are ahead of every tag, and the plan would take
-    // them for the current versions: plan HEAD as committed when tracked files have changed.
-    const changed = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=no']);
-    if (changed.trim() !== '') {
-        source.onProgress?.('the working tree has uncommitted changes: planning HEAD as committed');
-        return planAtCommit(cwd, head.sha, { ...options, ...(head.branch ? { branch: head.branch } : {}) });
+    ctx.onProgress?.(`${branch} at ${commit.slice(0, 7)} on ${plan.head.slice(0, 7)}`);
+    const title = renderReleasePullRequestTitle(plan, group);
+    const body = renderReleasePullRequestBody(plan, ctx.manifest);
+    let pull;
+    let action;
+    if (open) {
+        pull = open;
+        action = open.title === title && open.body === body && current?.sha === commit ? 'unchanged' : 'updated';
+        if (open.title !== title || open.body !== body)
+            await ctx.pulls.update(open.number, { title, body });
     }
-    return (await planRepositoryRelease(cwd, options)).plan;
+    else {
+        pull = await ctx.pulls.create({ head: branch, base: ctx.base, title, body });
+        action = 'opened';
+    }
+    if (!pull.labels.includes(releaseLabels.pending))
+        await ctx.pulls.addLabels(pull.number, [releaseLabels.pending]);
+    ctx.onProgress?.(`${action} release pull request #${pull.number}`);
+    return { action, pullRequest: { number: pull.number, url: pull.url }, branch, commit };
 }
 /**
- * Plans `commit` as it was, not the working tree: on the release commit the version files already
- * hold the new versions, and planning the parent with them would release the next versions again.
- * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
+ * The merged release pull requests still to release: those labelled pending whose merge is in
+ * HEAD's history (a run that was skipped or cancelled is caught up), else HEAD itself when it is
+ * a merged release (a re-run after the label moved: tagging again finds everything done).
+ * Read from local git; the API only names the pull request and its labels.
  */
-async function planAtCommit(cwd, commit, options) {
-    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-resume-'));
+async function findMergedReleases(ctx, branches = [ctx.branchPrefix]) {
+    const head = (await run_git_runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
+    const found = [];
+    for (const branch of branches) {
+        for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
+            if (!pull.merged || !pull.mergeCommit || !pull.labels.includes(releaseLabels.pending))
+                continue;
+            if (!(await inHistory(ctx.cwd, pull.mergeCommit, head)))
+                continue;
+            const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit);
+            if (merged)
+                found.push({ ...merged, pullRequest: pull });
+        }
+    }
+    if (found.length === 0) {
+        const merged = await readMergedReleaseCommit(ctx.cwd, head);
+        if (merged)
+            found.push({ ...merged, pullRequest: null });
+    }
+    return found;
+}
+/**
+ * Whether a commit on the base branch is a merged release pull request, and which commit holds
+ * the release: a squash or rebase merge is the release commit itself (its trailer names its
+ * parent, the plan head); a merge commit brings it in as its second parent, on top of the first.
+ * That second parent is tagged: it is exactly the plan head plus the version files and
+ * changelogs the pull request showed, the commit relx (through the API: GitHub) made.
+ */
+async function readMergedReleaseCommit(cwd, commit) {
+    const read = async (sha) => {
+        const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+        return { parents: parents.split(' ').filter(Boolean), planHead: releasedPlanHead(message.join('\n')) };
+    };
+    const merge = await read(commit);
+    const [first, second] = merge.parents;
+    if (first && merge.planHead === first)
+        return { commit, planHead: first };
+    if (first && second) {
+        const release = await read(second);
+        if (release.parents[0] === first && release.planHead === first)
+            return { commit: second, planHead: first };
+    }
+    return null;
+}
+/**
+ * Releases a merged release pull request exactly as direct mode does: the plan made again on
+ * its plan head, the merge commit (which holds the version files and changelogs) tagged —
+ * through the API when verified — then labelled released. A re-run finds the tags there and
+ * makes nothing new; its outputs are the same, so publishing after it finishes the job.
+ */
+async function releaseMergedPullRequest(ctx, merged, options) {
+    ctx.onProgress?.(`${merged.pullRequest ? `#${merged.pullRequest.number} merged as` : 'HEAD is'} ${merged.commit.slice(0, 7)}: releasing the plan of ${merged.planHead.slice(0, 7)}`);
+    const plan = await planAtCommit(ctx.cwd, merged.planHead, {
+        now: ctx.now,
+        branch: ctx.base,
+        ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+    });
+    const result = await apply_release_plan_applyReleasePlan(ctx.cwd, plan, {
+        ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
+        dryRun: false,
+        releaseCommit: merged.commit,
+        // without verified commits only the tags are pushed: the commit is on the branch already
+        push: ctx.verified ? null : { ...ctx.remote, branch: ctx.base },
+        publisher: ctx.verified ? null : options.publisher,
+        ...(options.draft !== undefined ? { draft: options.draft } : {}),
+        repositoryUrl: ctx.repositoryUrl,
+        now: ctx.now,
+        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    });
+    let tagsCreated = result.components.filter((c) => c.tagCreated).map((c) => c.tag);
+    if (ctx.verified && result.commit) {
+        tagsCreated = await tagThroughApi(ctx.cwd, ctx.verified, result.commit, result.components.map((c) => c.tag));
+        if (options.publisher)
+            await publishPages(result, options.publisher, options.draft ?? false);
+    }
+    if (merged.pullRequest) {
+        await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.released]);
+        await ctx.pulls.removeLabel(merged.pullRequest.number, releaseLabels.pending);
+        ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.released}`);
+    }
+    return { plan, result, tagsCreated };
+}
+/** GitHub Releases once the API made the tags (applyReleasePlan makes them only after its push). */
+async function publishPages(result, publisher, draft) {
+    for (const c of result.components) {
+        c.release = await publisher.ensureRelease({
+            tag: c.tag,
+            name: `${c.component} ${c.version}`,
+            body: c.changelog,
+            draft,
+            prerelease: semver_default().prerelease(c.version) !== null,
+        });
+    }
+}
+async function inHistory(cwd, commit, head) {
+    return run_git_runGit(cwd, ['merge-base', '--is-ancestor', commit, head]).then(() => true, () => false);
+}
+/** The tree of the plan head with `files` replaced, built in a throwaway index (the checkout is untouched). */
+async function buildReleaseTree(cwd, planHead, files) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-release-tree-'));
+    const env = { GIT_INDEX_FILE: (0,external_node_path_.join)(dir, 'index') };
     try {
-        await run_git_runGit(cwd, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
-        return (await planRepositoryRelease(dir, options)).plan;
+        await run_git_runGit(cwd, ['read-tree', planHead], { env });
+        const changes = [];
+        for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+            const listed = (await run_git_runGit(cwd, ['ls-tree', planHead, '--', path])).trim();
+            const mode = listed.split(' ')[0] || '100644';
+            const sha = (await run_git_runGit(cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
+            await run_git_runGit(cwd, ['update-index', '--add', '--cacheinfo', `${mode},${sha},${path}`], { env });
+            changes.push({ path, mode, content: Buffer.from(content) });
+        }
+        return { tree: (await run_git_runGit(cwd, ['write-tree'], { env })).trim(), changes };
     }
     finally {
-        await run_git_runGit(cwd, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        await run_git_runGit(cwd, ['worktree', 'prune']).catch(() => undefined);
     }
+}
+async function readBranchTip(cwd, remote, branch) {
+    try {
+        await run_git_runGit(cwd, ['fetch', '--quiet', remote.remote, `+refs/heads/${branch}:refs/remotes/${remote.remote}/${branch}`], {
+            env: git_write_pushAuthEnv(remote.token),
+        });
+    }
+    catch {
+        return null; // no such branch yet
+    }
+    const [sha = '', parents = '', tree = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%H%n%P%n%T%n%B', `refs/remotes/${remote.remote}/${branch}`])).split('\n');
+    return { sha, parent: parents.split(' ')[0] ?? '', tree, message: `${message.join('\n').trimEnd()}\n` };
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/run-release-pull-request.ts
+
+
+
+
+/** The config's release PR settings, or their defaults when the file has none. */
+const releasePullRequestSettings = (config) => config.releasePullRequest ?? {
+    enabled: false,
+    branch: 'relx/release',
+    groups: [],
+    verifiedCommits: true,
+    environments: [],
+};
+/**
+ * A plan narrowed to one group of components (the others left unreleased), or for `members`
+ * null to the components in no group. Each group's pull request then holds only its own files.
+ */
+function planForGroup(plan, members, grouped) {
+    const inGroup = (name) => (members ? members.has(name) : !grouped.has(name));
+    return {
+        ...plan,
+        components: plan.components.map((c) => inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null }),
+    };
+}
+/**
+ * What a push to the default branch does in release-PR mode: release the merged release pull
+ * requests still pending (tags, pages; publishing follows as in direct mode), else open or
+ * update the release pull request of each group.
+ */
+async function runReleasePullRequestMode(run) {
+    const settings = releasePullRequestSettings(run.config);
+    const verified = run.verified ?? settings.verifiedCommits;
+    const remote = { remote: run.remote, branch: run.base, ...(run.token ? { token: run.token } : {}) };
+    const ctx = {
+        cwd: run.cwd,
+        ...(run.configFile ? { configFile: run.configFile } : {}),
+        base: run.base,
+        branchPrefix: settings.branch,
+        pulls: new GitHubPullRequests(run.request, run.owner, run.repo),
+        remote,
+        verified: verified ? { ...remote, api: new GitDataApi(run.request, run.owner, run.repo) } : null,
+        repositoryUrl: run.repositoryUrl,
+        now: run.now,
+        manifest: { name: run.releaseName, production: run.production, environments: settings.environments },
+        ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+    };
+    const branches = [
+        settings.branch,
+        ...settings.groups.map((g) => releaseBranchFor(settings.branch, g.name)),
+    ];
+    const merged = await findMergedReleases(ctx, branches);
+    if (merged.length > 0) {
+        const releases = [];
+        for (const m of merged) {
+            const released = await releaseMergedPullRequest(ctx, m, { publisher: run.publisher, draft: run.draft });
+            releases.push({ ...released, pullRequest: m.pullRequest?.number ?? null });
+        }
+        return { kind: 'released', releases };
+    }
+    const plan = await run.plan();
+    const grouped = new Set(settings.groups.flatMap((g) => g.components));
+    const pullRequests = [await updateReleasePullRequest(ctx, planForGroup(plan, null, grouped), null)];
+    for (const group of settings.groups)
+        pullRequests.push(await updateReleasePullRequest(ctx, planForGroup(plan, new Set(group.components), grouped), group.name));
+    return { kind: 'pull-requests', pullRequests };
+}
+
+;// CONCATENATED MODULE: ./src/cli/release-pr-command.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** `owner/repo` and a token: from the options, else GITHUB_REPOSITORY and GITHUB_TOKEN as in Actions. */
+function gitHubOf(options) {
+    const repository = options.repository ?? process.env.GITHUB_REPOSITORY ?? '';
+    const [owner = '', repo = ''] = repository.split('/');
+    if (!owner || !repo)
+        throw relx_error_inputError('Which repository?', { field: '--repository', fix: 'Pass --repository owner/name.' });
+    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    if (!token)
+        throw relx_error_inputError('No GitHub token.', {
+            field: 'GITHUB_TOKEN',
+            fix: 'Export GITHUB_TOKEN (contents and pull-requests write), e.g. `GITHUB_TOKEN=$(gh auth token)`.',
+        });
+    return { owner, repo, token, request: fetchGitHubRequest(token, options.apiUrl) };
+}
+const withGitHubOptions = (command) => command
+    .option('--repository <owner/name>', 'the GitHub repository (default: GITHUB_REPOSITORY)')
+    .option('--api-url <url>', 'GitHub API', process.env.GITHUB_API_URL ?? 'https://api.github.com')
+    .option('--config <file>', 'config file, relative to --cwd (default: relx.config.yaml when present)')
+    .option('--cwd <dir>', 'repository', '.');
+/** `relx release-pr` and `relx preview`: the release-PR mode and previews of bump-version and analyze-commits. */
+function registerReleasePullRequestCommands(program) {
+    withGitHubOptions(program
+        .command('release-pr')
+        .description('Open or update the release pull request of the checked-out default branch, or release the merged one (tags; publish after).'))
+        .option('--no-verified', "push with git instead of making commits and tags through GitHub's API")
+        .option('--production-manifest <file>', 'the manifest now in production, to show what changes')
+        .action(async (options) => {
+        const cwd = (0,external_node_path_.resolve)(options.cwd);
+        const github = gitHubOf(options);
+        const { config } = await readRelxConfig(cwd, options.config);
+        const base = (await readHead(cwd)).branch;
+        if (!base)
+            throw relx_error_inputError('HEAD is detached.', { field: '--cwd', fix: 'Check out the default branch.' });
+        const now = new Date();
+        const progress = (message) => process.stderr.write(`relx: ${message}\n`);
+        const production = options.productionManifest
+            ? manifestVersions(parseReleaseManifest(await (0,promises_namespaceObject.readFile)(options.productionManifest, 'utf8'), options.productionManifest))
+            : null;
+        const outcome = await runReleasePullRequestMode({
+            cwd,
+            ...(options.config ? { configFile: options.config } : {}),
+            config,
+            request: github.request,
+            owner: github.owner,
+            repo: github.repo,
+            base,
+            remote: 'origin',
+            token: github.token,
+            verified: options.verified ? null : false,
+            plan: () => resolveReleasePlan(cwd, { now, ...(options.config ? { configFile: options.config } : {}) }),
+            publisher: null,
+            draft: false,
+            repositoryUrl: webUrlFromRemoteUrl(await run_git_runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '')),
+            now,
+            production,
+            releaseName: null,
+            onProgress: progress,
+        });
+        process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+    });
+    withGitHubOptions(program
+        .command('preview')
+        .description('Keep one comment on a pull request saying what merging it would release (plans HEAD: its merge).'))
+        .requiredOption('--pr <number>', 'the pull request')
+        .option('--base <branch>', 'the branch it merges into (decides the channel)', 'main')
+        .action(async (options) => {
+        const number = Number(options.pr);
+        if (!Number.isInteger(number) || number < 1)
+            throw relx_error_inputError(`--pr is "${options.pr}".`, {
+                field: '--pr',
+                fix: 'Pass the pull request number, e.g. --pr 42.',
+            });
+        const cwd = (0,external_node_path_.resolve)(options.cwd);
+        const github = gitHubOf(options);
+        const { plan } = await planRepositoryRelease(cwd, {
+            now: new Date(),
+            branch: options.base,
+            ...(options.config ? { configFile: options.config } : {}),
+        });
+        const pulls = new GitHubPullRequests(github.request, github.owner, github.repo);
+        const result = await updatePreviewComment(pulls, number, plan);
+        process.stdout.write(`preview comment: ${result.action}\n`);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/slo/version-placeholders.ts
+
+
+/**
+ * `{canaryVersion}` and `{stableVersion}` in a selector's values name the versions the GitOps
+ * repository says run in the environment. They are filled in as data, inside an already parsed
+ * matcher value (escaped again when the query is rendered; regex-escaped for `=~`/`!~`), and
+ * only after the version has been checked to be a Kubernetes label value — the only thing the
+ * `app.kubernetes.io/version` label relx writes can hold. A version cannot change a query's shape.
+ */
+const versionPlaceholders = ['canaryVersion', 'stableVersion'];
+const placeholderPattern = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+/** A Kubernetes label value: at most 63 characters, alphanumerics at both ends, `-_.` inside. */
+const labelValuePattern = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+const selectorFields = ['selector', 'baseline', 'canary'];
+/** The placeholders a policy's selectors use. */
+function policyPlaceholders(policy) {
+    const used = new Set();
+    for (const field of selectorFields)
+        for (const m of policy[field])
+            for (const [, name] of m.value.matchAll(placeholderPattern))
+                if (versionPlaceholders.includes(name ?? ''))
+                    used.add(name);
+    return used;
+}
+/** Refuses a misspelt placeholder (`{canaryversion}` would match nothing, silently) and one in a custom query. */
+function checkVersionPlaceholders(policy, source) {
+    for (const field of selectorFields) {
+        for (const m of policy[field]) {
+            for (const [text, name] of m.value.matchAll(placeholderPattern)) {
+                if (versionPlaceholders.includes(name ?? ''))
+                    continue;
+                throw relx_error_inputError(`${field}: ${text} in ${m.name}${m.op}"${m.value}" is not a placeholder relx knows.`, {
+                    file: source,
+                    field,
+                    fix: 'Use {canaryVersion} or {stableVersion} (spelt exactly so).',
+                });
+            }
+        }
+    }
+    for (const [name, query] of Object.entries(policy.queries ?? {})) {
+        const found = versionPlaceholders.find((p) => query?.includes(`{${p}}`));
+        if (found) {
+            throw relx_error_inputError(`queries.${name} uses {${found}}, which is filled in only in selectors.`, {
+                file: source,
+                field: `queries.${name}`,
+                fix: `Put version="{${found}}" in canary or baseline; the custom query gets it through {selector}.`,
+            });
+        }
+    }
+}
+/**
+ * The component the placeholders name: the policy's `component`, else the manifests' only image.
+ * Pure; an ambiguous or unknown component is an error naming `component`.
+ */
+function gateComponent(policy, releases, source) {
+    const manifest = releases.canary?.manifest ?? releases.stable;
+    const images = manifest?.components.images.map((i) => i.name) ?? [];
+    if (policy.component)
+        return policy.component;
+    if (images.length === 1)
+        return images[0];
+    throw relx_error_inputError(images.length === 0
+        ? 'The SLO policy names {canaryVersion}/{stableVersion} but the release has no image to take them from.'
+        : `The SLO policy names {canaryVersion}/{stableVersion} but the release has ${images.length} images (${images.join(', ')}): whose version?`, { file: source, field: 'component', fix: 'Set component: <name> in the policy, e.g. component: api.' });
+}
+/** The target's versions, checked: each one used must exist and be a label value. Pure. */
+function resolveGateTarget(policy, releases, environment, source) {
+    const used = policyPlaceholders(policy);
+    const component = gateComponent(policy, releases, source);
+    const versionIn = (manifest, side) => {
+        if (!manifest)
+            return null;
+        const version = manifestVersions(manifest).get(component);
+        if (version === undefined && used.has(`${side}Version`)) {
+            throw relx_error_inputError(`The ${side} release ${manifest.metadata.name} in ${environment} has no component ${component}.`, {
+                file: source,
+                field: 'component',
+                fix: `Name a component of the release (${[...manifestVersions(manifest).keys()].join(', ')}).`,
+            });
+        }
+        return version ?? null;
+    };
+    const target = {
+        environment,
+        component,
+        canaryRelease: releases.canary?.release ?? null,
+        canaryVersion: versionIn(releases.canary?.manifest ?? null, 'canary'),
+        stableRelease: releases.stable?.metadata.name ?? null,
+        stableVersion: versionIn(releases.stable, 'stable'),
+    };
+    for (const placeholder of used) {
+        const side = placeholder === 'canaryVersion' ? 'canary' : 'stable';
+        const version = target[placeholder];
+        if (version === null) {
+            throw relx_error_inputError(side === 'canary'
+                ? `The SLO policy compares {canaryVersion}, but no canary is in progress in ${environment}.`
+                : `The SLO policy compares {stableVersion}, but ${environment} has no stable release yet.`, {
+                field: side === 'canary' ? 'canary' : 'baseline',
+                fix: side === 'canary'
+                    ? `Start one first (relx promote --env ${environment} --manifest … --canary 5), or gate without {canaryVersion}.`
+                    : `Promote a release to ${environment} first.`,
+            });
+        }
+        if (!labelValuePattern.test(version)) {
+            throw relx_error_inputError(`The ${side} version of ${component} (${JSON.stringify(version)}) cannot be an app.kubernetes.io/version label value, so no series can carry it.`, {
+                field: 'component',
+                fix: 'Version images with tags of at most 63 letters, digits, . _ - (starting and ending with a letter or digit).',
+            });
+        }
+    }
+    return target;
+}
+const regexSpecial = /[.*+?^${}()|[\]\\]/g;
+/** The policy with the placeholders filled in. A version in a regex matcher matches itself only. Pure. */
+function fillVersionPlaceholders(policy, target) {
+    const fill = (m) => ({
+        ...m,
+        value: m.value.replace(placeholderPattern, (text, name) => {
+            const version = versionPlaceholders.includes(name)
+                ? target[name]
+                : null;
+            if (version === null)
+                return text;
+            return m.op === '=~' || m.op === '!~' ? version.replace(regexSpecial, '\\$&') : version;
+        }),
+    });
+    return {
+        ...policy,
+        selector: policy.selector.map(fill),
+        baseline: policy.baseline.map(fill),
+        canary: policy.canary.map(fill),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/slo/gate-environment.ts
+
+
+/**
+ * The policy made concrete for an environment: its placeholders filled from the two releases the
+ * GitOps repository says run, and the canary step whose bake the gate measures. Without an
+ * environment, a policy that needs one is refused (naming the field `environment`).
+ */
+async function gateEnvironment(policy, source, where, field) {
+    const used = policyPlaceholders(policy);
+    if (!where) {
+        if (used.size > 0) {
+            throw relx_error_inputError(`The SLO policy names {${[...used].join('}, {')}}: the gate must read the environment's releases.`, {
+                field: field.environment,
+                fix: `Give ${field.environment} and ${field.gitops} (the GitOps repository), or write the versions in the selectors.`,
+            });
+        }
+        return { policy, target: null, step: null, subject: null };
+    }
+    const { stable, canary } = await where.readCanary(where.remote, where.environment);
+    const releases = { stable, canary: canary ? { release: canary.release, manifest: canary.manifest } : null };
+    const target = used.size > 0 || policy.component ? resolveGateTarget(policy, releases, where.environment, source) : null;
+    return {
+        policy: target ? fillVersionPlaceholders(policy, target) : policy,
+        target,
+        step: canary ? { stepStartedAt: canary.stepStartedAt, bakeMs: canary.bakeMs } : null,
+        subject: canary
+            ? { release: canary.release, canary: true }
+            : { release: stable?.metadata.name ?? null, canary: false },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/slo/gate-exit-codes.ts
+
+
+/**
+ * `relx slo-gate`'s exit codes: one per answer, so a script can tell "the canary is bad" from
+ * "not yet" from "ask again later" from "the policy is wrong" without parsing the report.
+ * 2 (usage) and 70 (a bug in relx) are the CLI's own, shared by every command.
+ */
+const gateExitCodes = {
+    /** The gate passed (or was inconclusive and the policy says `onInconclusive: pass`). */
+    pass: 0,
+    /** A sample failed the objectives (the failure limit was reached). */
+    fail: 1,
+    /** Not enough data to judge: fails closed. */
+    inconclusive: 3,
+    /** The canary step has not baked long enough; nothing has failed so far. Run the gate again later. */
+    baking: 4,
+    /** The metrics backend did not answer after the retries, or git failed after the clone. Retry later. */
+    transient: 75,
+    /**
+     * The policy, a flag or the environment's state is wrong (the message names the field) — also a
+     * GitOps repository that cannot be cloned: git cannot tell a wrong URL from an outage.
+     */
+    configuration: 78,
+};
+/** The exit code of a report the gate produced. Pure. */
+function reportExitCode(report) {
+    if (report.error !== null)
+        return gateExitCodes.transient;
+    if (report.passed)
+        return gateExitCodes.pass;
+    return gateExitCodes[report.verdict === 'pass' ? 'fail' : report.verdict];
+}
+/** The exit code of an error that stopped the gate before it had a report. Pure. */
+function errorExitCode(error) {
+    if (error instanceof RelxError)
+        return error.kind === 'transient' ? gateExitCodes.transient : gateExitCodes.configuration;
+    // git failed after the clone was made (a fetch cut off): worth another try
+    if (error instanceof run_git_GitCommandError)
+        return gateExitCodes.transient;
+    return 70;
+}
+
+;// CONCATENATED MODULE: ./src/slo/render-slo-report.ts
+
+
+const icon = { pass: '✅', fail: '❌', inconclusive: '❔', baking: '⏳' };
+const render_slo_report_number = (n, objective) => {
+    if (n === null)
+        return 'no data';
+    if (Number.isNaN(n))
+        return 'NaN';
+    if (objective === 'maxErrorRateDelta' || objective === 'maxErrorRate')
+        return `${(n * 100).toFixed(3)}%`;
+    if (objective === 'minRequests')
+        return String(Math.round(n));
+    return `${n.toFixed(1)} ms`;
+};
+/** The job summary: the verdict and why, a table per sample, the queries, and a chart of the samples. */
+function renderSloSummary(report) {
+    const e = escapeSummaryText;
+    const lines = [
+        `## SLO gate: ${icon[report.verdict]} ${report.verdict}${report.verdict === 'inconclusive' ? (report.passed ? ' (passes: on-inconclusive is pass)' : ' (fails: on-inconclusive is fail)') : ''}`,
+        '',
+        e(report.reason),
+        '',
+        `${e(report.provider)}, window ${e(report.window)}${renderBake(report)}.`,
+    ];
+    const target = report.target;
+    if (target) {
+        lines.push('', `Compared in \`${e(target.environment)}\`: ${e(target.component)} ${e(target.canaryVersion ?? '—')} (canary, release ${e(target.canaryRelease ?? '—')}) against ${e(target.stableVersion ?? '—')} (stable, release ${e(target.stableRelease ?? '—')}).`);
+    }
+    for (const sample of report.samples) {
+        lines.push('', `### ${icon[sample.outcome]} sample at ${e(sample.at)}`, '', '| objective | baseline | canary | delta | threshold | result |', '|---|---|---|---|---|---|', ...sample.objectives.map((o) => `| \`${o.objective}\` | ${render_slo_report_number(o.baseline, o.objective)} | ${render_slo_report_number(o.canary, o.objective)} | ${o.delta === null ? '' : render_slo_report_number(o.delta, o.objective)} | ${render_slo_report_number(o.threshold, o.objective)} | ${icon[o.outcome]} ${e(o.reason)} |`));
+    }
+    if (report.samples.length > 0)
+        lines.push('', ...renderSampleChart(report));
+    lines.push('', '<details><summary>Queries</summary>', '');
+    for (const side of ['baseline', 'canary']) {
+        for (const [name, query] of Object.entries(report.queries[side]))
+            lines.push(`- ${side} ${name}: \`${e(query)}\``);
+    }
+    lines.push('', '</details>');
+    return `${lines.join('\n')}\n`;
+}
+function renderBake(report) {
+    const bake = report.bake;
+    const progress = report.bakeProgress;
+    const limit = bake && bake.failureLimit > 1 ? `, fails at ${bake.failureLimit} failed samples` : '';
+    if (progress) {
+        return `, bake ${progress.bakedSeconds} s of ${progress.bakeSeconds} s since ${escapeSummaryText(progress.stepStartedAt)}${progress.complete ? ' (complete)' : ''}${limit}`;
+    }
+    if (!bake)
+        return '';
+    return `, bake ${bake.samples ?? '—'} × ${escapeSummaryText(bake.interval ?? report.window)}${limit}`;
+}
+/** A Mermaid xychart of the error rate (%) of both sides across the samples. */
+function renderSampleChart(report) {
+    const percent = (n) => n === null || !Number.isFinite(n) ? 0 : Number((n * 100).toFixed(4));
+    const labels = report.samples.map((_, i) => `"${i + 1}"`).join(', ');
+    const rates = (side) => report.samples.map((s) => percent(s[side].errorRate)).join(', ');
+    const p99 = (side) => report.samples
+        .map((s) => Number((Number.isFinite(s[side].p99LatencyMs ?? NaN) ? s[side].p99LatencyMs : 0).toFixed(1)))
+        .join(', ');
+    return [
+        'Error rate (%) per sample — baseline, then canary:',
+        '',
+        '```mermaid',
+        'xychart-beta',
+        '  title "Error rate (%)"',
+        `  x-axis [${labels}]`,
+        '  y-axis "%"',
+        `  line [${rates('baseline')}]`,
+        `  line [${rates('canary')}]`,
+        '```',
+        '',
+        'p99 latency (ms) per sample — baseline, then canary:',
+        '',
+        '```mermaid',
+        'xychart-beta',
+        '  title "p99 latency (ms)"',
+        `  x-axis [${labels}]`,
+        '  y-axis "ms"',
+        `  line [${p99('baseline')}]`,
+        `  line [${p99('canary')}]`,
+        '```',
+    ];
+}
+/**
+ * Everything the gate writes — the JSON report (output and file), the job summary, the failure
+ * message — with the credentials it was given scrubbed out: a backend or proxy that echoes a
+ * token back in an error must not put it in a summary or an output.
+ */
+function renderSloGateTexts(report, options) {
+    const scrub = (text) => scrubSecrets(text, options.secrets);
+    const environment = options.environment
+        ? `Environment: \`${options.environment.replace(/[`<>&]/g, '')}\`\n\n`
+        : '';
+    return {
+        json: scrub(JSON.stringify(report, null, 2)),
+        summary: scrub(`${environment}${renderSloSummary(report)}`),
+        failure: report.passed ? null : scrub(`SLO gate ${report.verdict}: ${report.reason}`),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
+/**
+ * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
+ * no error ratio outside 0…1. A backend that answers the impossible has not measured anything,
+ * so such a number is inconclusive, never a pass.
+ */
+const possible = (n, metric) => n !== null && Number.isFinite(n) && n >= 0 && (metric !== 'errorRate' || n <= 1);
+const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' : `${Number(n.toPrecision(6))}${unit}`;
+const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
+    ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
+    : show(n, unit);
+/** One sample against the objectives. Pure. */
+function evaluateSample(sample, policy) {
+    const o = policy.objectives;
+    const results = [];
+    const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
+    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
+    results.push({
+        objective: 'minRequests',
+        baseline: traffic[0] ?? null,
+        canary: traffic[1] ?? null,
+        delta: null,
+        threshold: o.minRequests,
+        outcome: enoughTraffic ? 'pass' : 'inconclusive',
+        reason: enoughTraffic
+            ? `both sides served at least ${o.minRequests} requests`
+            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
+    });
+    const delta = (objective, metric, threshold, unit) => {
+        if (threshold === undefined)
+            return;
+        const b = sample.baseline[metric];
+        const c = sample.canary[metric];
+        if (!possible(b, metric) || !possible(c, metric)) {
+            results.push({
+                objective,
+                baseline: b,
+                canary: c,
+                delta: null,
+                threshold,
+                outcome: 'inconclusive',
+                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
+            });
+            return;
+        }
+        const d = c - b;
+        const pass = d <= threshold;
+        results.push({
+            objective,
+            baseline: b,
+            canary: c,
+            delta: d,
+            threshold,
+            outcome: pass ? 'pass' : 'fail',
+            reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
+        });
+    };
+    const ceiling = (objective, metric, threshold, unit) => {
+        if (threshold === undefined)
+            return;
+        const c = sample.canary[metric];
+        if (!possible(c, metric)) {
+            results.push({
+                objective,
+                baseline: sample.baseline[metric],
+                canary: c,
+                delta: null,
+                threshold,
+                outcome: 'inconclusive',
+                reason: `canary ${explain(c, metric, unit)}`,
+            });
+            return;
+        }
+        const pass = c <= threshold;
+        results.push({
+            objective,
+            baseline: sample.baseline[metric],
+            canary: c,
+            delta: null,
+            threshold,
+            outcome: pass ? 'pass' : 'fail',
+            reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
+        });
+    };
+    delta('maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, '');
+    delta('maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms');
+    ceiling('maxErrorRate', 'errorRate', o.maxErrorRate, '');
+    ceiling('maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms');
+    // Too little traffic makes every number noise: that sample decides nothing.
+    const outcome = !enoughTraffic
+        ? 'inconclusive'
+        : results.some((r) => r.outcome === 'fail')
+            ? 'fail'
+            : results.some((r) => r.outcome === 'inconclusive')
+                ? 'inconclusive'
+                : 'pass';
+    return { ...sample, outcome, objectives: results };
+}
+/** Samples taken so far → the verdict. The gate fails once `failureLimit` samples have failed. Pure. */
+function decideVerdict(samples, policy) {
+    const limit = policy.bake?.failureLimit ?? 1;
+    const failed = samples.filter((s) => s.outcome === 'fail').length;
+    const inconclusive = samples.filter((s) => s.outcome === 'inconclusive').length;
+    const verdict = failed >= limit ? 'fail' : inconclusive > 0 || samples.length === 0 ? 'inconclusive' : 'pass';
+    const passed = verdict === 'pass' || (verdict === 'inconclusive' && policy.onInconclusive === 'pass');
+    const reason = verdict === 'fail'
+        ? `${failed} of ${samples.length} sample(s) failed (the limit is ${limit})`
+        : verdict === 'inconclusive'
+            ? `${inconclusive} of ${samples.length} sample(s) could not be judged (too little data, or numbers that cannot be true); on-inconclusive: ${policy.onInconclusive}`
+            : `all ${samples.length} sample(s) met every objective${failed > 0 ? ` but ${failed} (under the limit of ${limit})` : ''}`;
+    return { verdict, passed, failedSamples: failed, samples: [...samples], reason };
+}
+/** A bake stops early once the failure limit is reached: waiting longer cannot pass it. */
+function bakeIsDecided(samples, policy) {
+    const limit = policy.bake?.failureLimit ?? 1;
+    return samples.filter((s) => s.outcome === 'fail').length >= limit;
+}
+
+;// CONCATENATED MODULE: ./src/slo/metrics-provider.ts
+
+const metrics_provider_systemClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+/** A query that failed for a reason a retry may fix (network, 5xx, 429). */
+class QueryUnavailable extends Error {
+}
+/**
+ * Retries unavailable queries with backoff (1 s, 2 s, 4 s, …), then fails closed with what was
+ * tried. A refused query (4xx: the query itself is wrong) is not retried.
+ */
+async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await provider.query(query, at, windowMs);
+        }
+        catch (error) {
+            // a refused query or credentials: the user's to fix, retrying cannot help
+            if (error instanceof RelxError)
+                throw error;
+            if (!(error instanceof QueryUnavailable) || attempt >= retries) {
+                throw transientError(`${provider.name} could not answer after ${attempt + 1} attempt(s): ${error instanceof Error ? error.message : String(error)}`, {
+                    fix: 'Check that the metrics backend is reachable from the runner and the credentials are right; the gate fails closed until it answers.',
+                }, error);
+            }
+            await clock.sleep(1000 * 2 ** attempt);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/slo/label-matchers.ts
+
+const namePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+function parseLabelMatchers(selector, where) {
+    if (typeof selector !== 'string') {
+        return Object.entries(selector).map(([name, value]) => ({ name, op: '=', value }));
+    }
+    const refuse = (why) => relx_error_inputError(`${where.field}: ${why} in ${JSON.stringify(selector)}.`, {
+        file: where.source,
+        field: where.field,
+        fix: 'Write label matchers such as version="canary", service=~"api|web" (comma-separated), or a map {version: canary}.',
+    });
+    const matchers = [];
+    let text = selector.trim();
+    if (text.startsWith('{') && text.endsWith('}'))
+        text = text.slice(1, -1).trim();
+    let i = 0;
+    while (i < text.length) {
+        const name = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(text.slice(i))?.[0];
+        if (!name)
+            throw refuse(`a label name was expected at position ${i + 1}`);
+        i += name.length;
+        while (text[i] === ' ')
+            i++;
+        const op = /^(=~|!~|!=|=)/.exec(text.slice(i))?.[0];
+        if (!op)
+            throw refuse(`an operator (=, !=, =~, !~) was expected after ${name}`);
+        i += op.length;
+        while (text[i] === ' ')
+            i++;
+        if (text[i] !== '"')
+            throw refuse(`the value of ${name} must be in double quotes`);
+        i++;
+        let value = '';
+        for (;;) {
+            const c = text[i];
+            if (c === undefined)
+                throw refuse(`the value of ${name} is not closed`);
+            i++;
+            if (c === '"')
+                break;
+            if (c === '\\') {
+                const next = text[i++];
+                if (next === undefined)
+                    throw refuse(`the value of ${name} ends in a backslash`);
+                value += next === 'n' ? '\n' : next;
+            }
+            else
+                value += c;
+        }
+        matchers.push({ name, op, value });
+        while (text[i] === ' ')
+            i++;
+        if (i < text.length) {
+            if (text[i] !== ',')
+                throw refuse(`a comma was expected after the matcher for ${name}`);
+            i++;
+            while (text[i] === ' ')
+                i++;
+        }
+    }
+    if (matchers.length === 0)
+        throw refuse('no matcher');
+    for (const m of matchers)
+        if (!namePattern.test(m.name))
+            throw refuse(`${m.name} is not a label name`);
+    return matchers;
+}
+/** A PromQL string literal: backslash, quote and newline escaped. */
+function promqlString(value) {
+    return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+}
+function renderPromqlMatchers(matchers) {
+    return matchers.map((m) => `${m.name}${m.op}${promqlString(m.value)}`).join(', ');
+}
+/** Datadog tags: `key:value`, equality only, characters Datadog allows in tags. */
+function renderDatadogTags(matchers, where) {
+    return matchers
+        .map((m) => {
+        if (m.op !== '=' || !/^[a-zA-Z0-9_.:/-]+$/.test(m.value)) {
+            throw relx_error_inputError(`${where.field}: ${m.name}${m.op}"${m.value}" cannot be a Datadog tag.`, {
+                file: where.source,
+                field: where.field,
+                fix: 'With Datadog use equality matchers whose values are letters, digits and _ . : / -.',
+            });
+        }
+        return `${m.name}:${m.value}`;
+    })
+        .join(',');
+}
+
+;// CONCATENATED MODULE: ./src/slo/slo-policy.ts
+
+
+
+
+
+
+
+/**
+ * The gate's policy, as data: where the numbers come from, which traffic is the baseline and
+ * which the canary, over what window, and the objectives the canary must meet. Validated before
+ * any query runs; a bad policy names its field.
+ */
+/** A Prometheus duration: `30s`, `5m`, `1h`, `1d`. Anything else would end up inside PromQL. */
+const slo_policy_durationPattern = /^([1-9]\d{0,5})(ms|s|m|h|d|w)$/;
+const unitMs = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 };
+function slo_policy_durationMs(duration) {
+    const [, amount, unit] = slo_policy_durationPattern.exec(duration) ?? [];
+    return Number(amount) * (unitMs[unit ?? ''] ?? Number.NaN);
+}
+const slo_policy_duration = schemas_string()
+    .regex(slo_policy_durationPattern, 'a duration such as 30s, 5m, 1h or 1d (a whole number and one unit)');
+const nonNegative = schemas_number().finite().nonnegative('must be 0 or more');
+const metricName = schemas_string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name such as http_requests_total');
+const labelName = schemas_string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name such as status');
+const selector = union([schemas_string(), record(labelName, schemas_string())])
+    .describe('Label matchers: `version="canary"` (PromQL) or a map {version: canary} (equality).');
+const objectivesSchema = object({
+    maxErrorRateDelta: nonNegative
+        .optional()
+        .describe('Largest allowed canary error ratio minus baseline error ratio, e.g. 0.01 (one point).'),
+    maxP99LatencyDeltaMs: nonNegative
+        .optional()
+        .describe('Largest allowed canary p99 minus baseline p99, in ms.'),
+    maxErrorRate: nonNegative
+        .max(1, 'is a ratio, at most 1')
+        .optional()
+        .describe('Ceiling for the canary error ratio.'),
+    maxP99LatencyMs: nonNegative.optional().describe('Ceiling for the canary p99, in ms.'),
+    minRequests: nonNegative
+        .default(1)
+        .describe('Requests each side must have served in the window for the numbers to mean anything.'),
+})
+    .strict();
+const sloPolicySchema = object({
+    provider: schemas_enum(['prometheus', 'datadog']).default('prometheus'),
+    selector: selector.optional().describe('Matchers common to both sides, e.g. {service: api}.'),
+    baseline: selector.describe('The traffic to compare against, e.g. version="stable".'),
+    canary: selector.describe('The new version, e.g. version="canary".'),
+    window: slo_policy_duration.default('30m'),
+    objectives: objectivesSchema,
+    metrics: object({
+        requests: metricName.default('http_requests_total'),
+        duration: metricName
+            .default('http_request_duration_seconds')
+            .describe('A histogram in seconds; its _bucket series are used.'),
+        statusLabel: labelName.default('status'),
+        errorStatus: schemas_string()
+            .regex(/^[0-9.|x()[\]-]+$/, 'a status regular expression such as 5..')
+            .default('5..'),
+    })
+        .strict()
+        .default({
+        requests: 'http_requests_total',
+        duration: 'http_request_duration_seconds',
+        statusLabel: 'status',
+        errorStatus: '5..',
+    }),
+    queries: object({
+        requests: schemas_string().min(1).optional(),
+        errorRate: schemas_string().min(1).optional(),
+        p99LatencyMs: schemas_string().min(1).optional(),
+    })
+        .strict()
+        .optional()
+        .describe('Custom queries; {selector} and {window} are filled in. Prometheus: PromQL; Datadog: metric queries.'),
+    component: componentName
+        .optional()
+        .describe('Whose version {canaryVersion} and {stableVersion} name: a component of the release manifests. Default: the only image.'),
+    bake: union([
+        slo_policy_duration.transform((d) => ({ duration: d, failureLimit: 1 })),
+        object({
+            duration: slo_policy_duration
+                .optional()
+                .describe('How long each canary step must bake, measured from the commit that set its weight.'),
+            samples: schemas_number().int().min(1).max(100).optional(),
+            interval: slo_policy_duration.optional().describe('Time between samples (default: the window).'),
+            failureLimit: schemas_number()
+                .int()
+                .min(1)
+                .default(1)
+                .describe('The gate fails once this many samples have failed.'),
+        })
+            .strict(),
+    ])
+        .optional()
+        .describe('A bake: `30m` (a duration) or {duration | samples, interval, failureLimit}. Without it the environment canary `bake` applies.'),
+    onInconclusive: schemas_enum(['fail', 'pass']).default('fail'),
+    retries: schemas_number()
+        .int()
+        .min(0)
+        .max(10)
+        .default(3)
+        .describe('Retries of a failed query before failing closed.'),
+})
+    .strict();
+/** Validates a policy document (YAML or JSON); every problem names its field. */
+function parseSloPolicy(text, source) {
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    if (document.errors.length > 0) {
+        throw relx_error_inputError(`The SLO policy is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
+            file: source,
+            fix: 'Fix the YAML syntax; quote selectors such as \'version="canary"\'.',
+        });
+    }
+    return validateSloPolicy(document.toJS(), source);
+}
+function validateSloPolicy(value, source) {
+    const result = sloPolicySchema.safeParse(value ?? {});
+    if (!result.success) {
+        throw schema_issues_schemaInputError('The SLO policy', result.error.issues, source, 'See the slo-gate README for the policy format.');
+    }
+    const policy = result.data;
+    const objectives = policy.objectives;
+    if (objectives.maxErrorRateDelta === undefined &&
+        objectives.maxP99LatencyDeltaMs === undefined &&
+        objectives.maxErrorRate === undefined &&
+        objectives.maxP99LatencyMs === undefined) {
+        throw relx_error_inputError('The SLO policy has no objective: it would pass anything.', {
+            file: source,
+            field: 'objectives',
+            fix: 'Set at least one of maxErrorRateDelta, maxP99LatencyDeltaMs, maxErrorRate, maxP99LatencyMs.',
+        });
+    }
+    const bake = policy.bake;
+    if (bake && bake.duration === undefined && bake.samples === undefined) {
+        throw relx_error_inputError("The SLO policy's bake says neither how long nor how many samples.", {
+            file: source,
+            field: 'bake',
+            fix: 'Write bake: 30m, or bake: {duration: 30m, interval: 5m}, or bake: {samples: 6, interval: 5m}.',
+        });
+    }
+    const matchers = (field, value) => value === undefined ? [] : parseLabelMatchers(value, { source, field });
+    const parsed = {
+        ...policy,
+        selector: matchers('selector', policy.selector),
+        baseline: matchers('baseline', policy.baseline),
+        canary: matchers('canary', policy.canary),
+        ...(bake ? { bake } : {}),
+    };
+    checkVersionPlaceholders(parsed, source);
+    return parsed;
+}
+
+;// CONCATENATED MODULE: ./src/slo/bake-schedule.ts
+
+
+const maxSamples = 100;
+const tooMany = (count) => relx_error_inputError(`The bake would take ${count} samples; the gate takes at most ${maxSamples}.`, {
+    field: 'bake.interval',
+    fix: 'Lengthen bake.interval (default: the window) or shorten the bake.',
+});
+/** Pure: the policy, the evaluation time and the canary step (when there is one) → when to sample. */
+function planBake(policy, now, step) {
+    const bake = policy.bake;
+    const intervalMs = slo_policy_durationMs(bake?.interval ?? policy.window);
+    const policyBakeMs = bake?.duration
+        ? slo_policy_durationMs(bake.duration)
+        : bake?.samples
+            ? bake.samples * intervalMs
+            : null;
+    if (step) {
+        const bakeMs = policyBakeMs ?? step.bakeMs;
+        const startedAt = Date.parse(step.stepStartedAt);
+        if (bakeMs > 0 && Number.isFinite(startedAt)) {
+            const end = startedAt + bakeMs;
+            const count = Math.ceil(bakeMs / intervalMs);
+            if (count > maxSamples)
+                throw tooMany(count);
+            const scheduled = Array.from({ length: count }, (_, k) => k === count - 1 ? end : startedAt + (k + 1) * intervalMs);
+            const complete = now.getTime() >= end;
+            const past = scheduled.filter((t) => t <= now.getTime());
+            // now, too: a canary that went bad after its bake must not pass on its first half hour alone
+            const times = past.at(-1) === now.getTime() ? past : [...past, now.getTime()];
+            return {
+                mode: 'across-runs',
+                times: times.map((t) => new Date(t)),
+                intervalMs,
+                progress: {
+                    stepStartedAt: new Date(startedAt).toISOString(),
+                    bakedSeconds: Math.round(Math.min(Math.max(now.getTime() - startedAt, 0), bakeMs) / 1000),
+                    bakeSeconds: Math.round(bakeMs / 1000),
+                    complete,
+                },
+            };
+        }
+    }
+    if (bake && policyBakeMs !== null) {
+        const count = bake.samples ?? Math.floor(policyBakeMs / intervalMs) + 1;
+        if (count > maxSamples)
+            throw tooMany(count);
+        return {
+            mode: 'hold',
+            times: Array.from({ length: count }, (_, k) => new Date(now.getTime() + k * intervalMs)),
+            intervalMs,
+            progress: null,
+        };
+    }
+    return { mode: 'once', times: [now], intervalMs: 0, progress: null };
+}
+
+;// CONCATENATED MODULE: ./src/slo/run-slo-gate.ts
+
+
+
+
+
+/**
+ * Samples baseline and canary at the times `planBake` gives, evaluates each sample and decides.
+ * A backend that does not answer after the retries fails the gate closed; the report says why.
+ */
+async function runSloGate(options) {
+    const { policy, provider, queries } = options;
+    const clock = options.clock ?? metrics_provider_systemClock;
+    const windowMs = slo_policy_durationMs(policy.window);
+    const plan = planBake(policy, options.at ?? clock.now(), options.step ?? null);
+    const samples = [];
+    const base = {
+        schemaVersion: 1,
+        kind: 'SloGateReport',
+        provider: provider.name,
+        window: policy.window,
+        queries,
+        objectives: policy.objectives,
+        bake: policy.bake ?? null,
+        bakeProgress: plan.progress,
+        target: options.target ?? null,
+        onInconclusive: policy.onInconclusive,
+        error: null,
+    };
+    try {
+        for (const [i, at] of plan.times.entries()) {
+            if (i > 0 && plan.mode === 'hold')
+                await clock.sleep(plan.intervalMs);
+            const side = async (q) => ({
+                requests: await queryWithRetry(provider, q.requests, at, windowMs, policy.retries, clock),
+                errorRate: await queryWithRetry(provider, q.errorRate, at, windowMs, policy.retries, clock),
+                p99LatencyMs: await queryWithRetry(provider, q.p99LatencyMs, at, windowMs, policy.retries, clock),
+            });
+            const sample = evaluateSample({ at: at.toISOString(), baseline: await side(queries.baseline), canary: await side(queries.canary) }, policy);
+            samples.push(sample);
+            options.onSample?.(sample, i, plan.times.length);
+            if (bakeIsDecided(samples, policy))
+                break;
+        }
+    }
+    catch (error) {
+        if (!(error instanceof RelxError) || error.kind === 'transient') {
+            const message = error instanceof Error ? error.message : String(error);
+            return {
+                ...base,
+                ...decideVerdict(samples, policy),
+                verdict: 'fail',
+                passed: false,
+                reason: `failed closed: ${message}`,
+                error: message,
+            };
+        }
+        throw error;
+    }
+    return { ...base, ...decideBake(decideVerdict(samples, policy), plan.progress) };
+}
+/** An incomplete bake that has not failed is `baking`: it does not pass yet. Pure. */
+function decideBake(verdict, progress) {
+    if (!progress || progress.complete || verdict.verdict === 'fail')
+        return verdict;
+    const judged = verdict.samples.filter((s) => s.outcome === 'pass').length;
+    return {
+        ...verdict,
+        verdict: 'baking',
+        passed: false,
+        reason: `baking: ${progress.bakedSeconds} s of ${progress.bakeSeconds} s since the step began at ${progress.stepStartedAt}; ${verdict.samples.length} sample(s) so far, ${judged} met every objective, none failed`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/slo/datadog-provider.ts
+
+
+/**
+ * Datadog's metrics query API (`GET /api/v1/query?from=&to=&query=`), with the API and
+ * application keys in headers. The last non-null point of the series is the value; no series is
+ * no data.
+ */
+function datadogProvider(site, keys, fetchImpl = fetch) {
+    const base = (/^https?:\/\//.test(site) ? site : `https://api.${site}`).replace(/\/+$/, '');
+    return {
+        name: `Datadog at ${base}`,
+        async query(query, at, windowMs) {
+            const to = Math.floor(at.getTime() / 1000);
+            const params = new URLSearchParams({
+                from: String(to - Math.ceil(windowMs / 1000)),
+                to: String(to),
+                query,
+            });
+            let response;
+            try {
+                response = await fetchImpl(`${base}/api/v1/query?${params.toString()}`, {
+                    headers: {
+                        accept: 'application/json',
+                        'DD-API-KEY': keys.apiKey,
+                        'DD-APPLICATION-KEY': keys.applicationKey,
+                    },
+                    signal: AbortSignal.timeout(30_000),
+                });
+            }
+            catch (error) {
+                throw new QueryUnavailable(`cannot reach it (${error instanceof Error ? error.message : String(error)})`);
+            }
+            if (response.status >= 500 || response.status === 429)
+                throw new QueryUnavailable(`HTTP ${response.status}`);
+            if (response.status === 401 || response.status === 403) {
+                throw relx_error_inputError(`Datadog refused the keys (HTTP ${response.status}).`, {
+                    field: 'datadog-api-key',
+                    fix: 'Give an API key and an application key with the timeseries_query scope.',
+                });
+            }
+            const body = (await response.json().catch(() => null));
+            if (!response.ok || !body || body.status === 'error') {
+                throw relx_error_inputError(`Datadog refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
+                    field: 'queries',
+                    fix: 'Check the metric query.',
+                });
+            }
+            const series = body.series ?? [];
+            if (series.length === 0)
+                return null;
+            const points = (series[0]?.pointlist ?? []).filter((p) => p[1] !== null);
+            const last = points[points.length - 1];
+            return last ? Number(last[1]) : null;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/slo/prometheus-provider.ts
+
+
+/** Instant queries at an explicit time (`/api/v1/query?time=`), so every number is reproducible. */
+function prometheusProvider(url, auth, fetchImpl = fetch) {
+    const base = url.replace(/\/+$/, '');
+    const headers = { accept: 'application/json' };
+    if (auth && 'bearer' in auth)
+        headers.authorization = `Bearer ${auth.bearer}`;
+    else if (auth)
+        headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    return {
+        name: `Prometheus at ${base}`,
+        async query(query, at) {
+            const params = new URLSearchParams({ query, time: String(at.getTime() / 1000) });
+            let response;
+            try {
+                response = await fetchImpl(`${base}/api/v1/query`, {
+                    method: 'POST',
+                    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+                    body: params.toString(),
+                    signal: AbortSignal.timeout(30_000),
+                });
+            }
+            catch (error) {
+                throw new QueryUnavailable(`cannot reach it (${error instanceof Error ? (error.cause?.message ?? error.message) : String(error)})`);
+            }
+            if (response.status >= 500 || response.status === 429)
+                throw new QueryUnavailable(`HTTP ${response.status} for ${query}`);
+            if (response.status === 401 || response.status === 403) {
+                throw relx_error_inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
+                    field: 'prometheus-token',
+                    fix: 'Give a token (or user and password) that may query this Prometheus.',
+                });
+            }
+            const body = parsePrometheusResponse(await response.text().catch(() => ''), response.status);
+            if (body.status !== 'success' || !body.data) {
+                throw relx_error_inputError(`Prometheus refused the query ${query}: ${body.error ?? `HTTP ${response.status}`}`, {
+                    field: 'queries',
+                    fix: 'Check the PromQL (a custom query must return one series or a scalar).',
+                });
+            }
+            return numberOf(body.data, query, response.status);
+        },
+    };
+}
+/**
+ * Prometheus's envelope, or a QueryUnavailable saying the response is malformed: a proxy's HTML
+ * page or a cut-off body is not Prometheus refusing the query, and is retried like an outage.
+ */
+function parsePrometheusResponse(text, status) {
+    const malformed = (why) => {
+        const message = `malformed response (HTTP ${status}): ${why}, starting ${JSON.stringify(text.slice(0, 60))}`;
+        // a 4xx that is not Prometheus's own answer is the wrong address, which a retry cannot fix
+        return status >= 400
+            ? relx_error_inputError(`Prometheus gave a ${message}.`, {
+                field: 'prometheus-url',
+                fix: "Give Prometheus's base URL (the one whose /api/v1/query answers).",
+            })
+            : new QueryUnavailable(message);
+    };
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        throw malformed('not JSON');
+    }
+    if (typeof body !== 'object' ||
+        body === null ||
+        !('status' in body) ||
+        (body.status !== 'success' && body.status !== 'error')) {
+        throw malformed('not a Prometheus API response (no status)');
+    }
+    return body;
+}
+/** The one number of an instant query's result (null when it is empty). */
+function numberOf(data, query, status) {
+    const malformed = (why) => new QueryUnavailable(`malformed response (HTTP ${status}): ${why}`);
+    const value = (pair) => {
+        // Prometheus sends each value as [time, "string"]: "NaN" and "+Inf" are numbers, anything else is not
+        const text = Array.isArray(pair) ? pair[1] : undefined;
+        if (typeof text !== 'string' || (Number.isNaN(Number(text)) && text !== 'NaN'))
+            throw malformed(`the value ${JSON.stringify(pair)} is not a [time, "number"] pair`);
+        return Number(text);
+    };
+    const { resultType, result } = data;
+    if (resultType === 'scalar')
+        return value(result);
+    if (resultType !== 'vector')
+        throw relx_error_inputError(`The query ${query} returned a ${String(resultType)}, not an instant vector.`, {
+            field: 'queries',
+            fix: 'Use an instant query.',
+        });
+    if (!Array.isArray(result))
+        throw malformed('the vector result is not a list');
+    if (result.length === 0)
+        return null;
+    if (result.length > 1) {
+        throw relx_error_inputError(`The query ${query} returned ${result.length} series; the gate needs one number.`, {
+            field: 'queries',
+            fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
+        });
+    }
+    return value(result[0]?.value);
+}
+
+;// CONCATENATED MODULE: ./src/slo/slo-queries.ts
+
+
+const slo_queries_fill = (template, selector, window) => template.replaceAll('{selector}', selector).replaceAll('{window}', window);
+/**
+ * PromQL for a side. The error ratio's numerator falls back to 0 when no error series exists (a
+ * healthy service often has none), while an absent denominator leaves the result empty: no
+ * traffic is "no data", never a 0% error rate.
+ */
+function prometheusQueries(policy, side) {
+    const matchers = [...policy.selector, ...policy[side]];
+    const selector = renderPromqlMatchers(matchers);
+    const { requests, duration, statusLabel, errorStatus } = policy.metrics;
+    const w = policy.window;
+    const errors = renderPromqlMatchers([...matchers, { name: statusLabel, op: '=~', value: errorStatus }]);
+    return {
+        requests: policy.queries?.requests
+            ? slo_queries_fill(policy.queries.requests, selector, w)
+            : `sum(increase(${requests}{${selector}}[${w}]))`,
+        errorRate: policy.queries?.errorRate
+            ? slo_queries_fill(policy.queries.errorRate, selector, w)
+            : `(sum(rate(${requests}{${errors}}[${w}])) or vector(0)) / sum(rate(${requests}{${selector}}[${w}]))`,
+        p99LatencyMs: policy.queries?.p99LatencyMs
+            ? slo_queries_fill(policy.queries.p99LatencyMs, selector, w)
+            : `histogram_quantile(0.99, sum by (le) (rate(${duration}_bucket{${selector}}[${w}]))) * 1000`,
+    };
+}
+/**
+ * Datadog metric queries for a side, from APM's trace metrics by default (hits, errors and the
+ * request duration distribution in seconds), rolled up over the window.
+ */
+function datadogQueries(policy, side, source) {
+    const tags = renderDatadogTags([...policy.selector, ...policy[side]], { source, field: side });
+    const seconds = Math.round(slo_policy_durationMs(policy.window) / 1000);
+    const hits = `sum:trace.http.request.hits{${tags}}.as_count().rollup(sum, ${seconds})`;
+    const errors = `sum:trace.http.request.errors{${tags}}.as_count().rollup(sum, ${seconds})`;
+    return {
+        requests: policy.queries?.requests ? slo_queries_fill(policy.queries.requests, tags, String(seconds)) : hits,
+        errorRate: policy.queries?.errorRate
+            ? slo_queries_fill(policy.queries.errorRate, tags, String(seconds))
+            : `${errors} / ${hits}`,
+        p99LatencyMs: policy.queries?.p99LatencyMs
+            ? slo_queries_fill(policy.queries.p99LatencyMs, tags, String(seconds))
+            : `p99:trace.http.request{${tags}}.rollup(max, ${seconds}) * 1000`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/slo/slo-connection.ts
+
+
+
+
+/** The provider and the queries for both sides, or an error naming the missing setting. */
+function connectSloGate(policy, connection, source) {
+    if (policy.provider === 'prometheus') {
+        if (!connection.prometheusUrl || !/^https?:\/\//.test(connection.prometheusUrl)) {
+            throw relx_error_inputError('The policy uses Prometheus but no Prometheus URL is given.', {
+                field: 'prometheus-url',
+                fix: 'Set prometheus-url (or --prometheus-url) to the base URL, e.g. https://prometheus.example.com.',
+            });
+        }
+        const auth = connection.prometheusToken
+            ? { bearer: connection.prometheusToken }
+            : connection.prometheusUsername
+                ? { username: connection.prometheusUsername, password: connection.prometheusPassword ?? '' }
+                : null;
+        return {
+            provider: prometheusProvider(connection.prometheusUrl, auth),
+            queries: {
+                baseline: prometheusQueries(policy, 'baseline'),
+                canary: prometheusQueries(policy, 'canary'),
+            },
+        };
+    }
+    if (!connection.datadogApiKey || !connection.datadogApplicationKey) {
+        throw relx_error_inputError('The policy uses Datadog but the API key or the application key is missing.', {
+            field: connection.datadogApiKey ? 'datadog-application-key' : 'datadog-api-key',
+            fix: 'Pass both keys from secrets (DD_API_KEY and DD_APP_KEY for the CLI).',
+        });
+    }
+    return {
+        provider: datadogProvider(connection.datadogSite ?? 'datadoghq.com', {
+            apiKey: connection.datadogApiKey,
+            applicationKey: connection.datadogApplicationKey,
+        }),
+        queries: {
+            baseline: datadogQueries(policy, 'baseline', source),
+            canary: datadogQueries(policy, 'canary', source),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/slo-gate-command.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `relx slo-gate`: the gate from a terminal. Its exit code is the answer (gate-exit-codes.ts):
+ * 0 pass, 1 fail, 3 inconclusive, 4 baking, 75 transient, 78 configuration.
+ */
+function registerSloGateCommand(program) {
+    program
+        .command('slo-gate')
+        .description('Compare canary with baseline (Prometheus or Datadog) against an SLO policy: pass, fail, inconclusive or baking.')
+        .requiredOption('--policy <file>', 'the SLO policy (YAML)')
+        .option('--env <env>', "the environment whose canary to gate: fills {canaryVersion}/{stableVersion} and measures the step's bake")
+        .option(...gitopsOption)
+        .option('--prometheus-url <url>', 'Prometheus base URL (token: PROMETHEUS_TOKEN, or PROMETHEUS_USERNAME/PASSWORD)')
+        .option('--datadog-site <site>', 'Datadog site (keys: DD_API_KEY and DD_APP_KEY)', 'datadoghq.com')
+        .option('--time <iso>', 'evaluate at this time instead of now')
+        .option('--json', 'print the JSON report')
+        .action(async (options) => {
+        try {
+            process.exitCode = await runGateCommand(options);
+        }
+        catch (error) {
+            console.error(`relx: ${renderError(error)}`);
+            process.exitCode = errorExitCode(error);
+        }
+    });
+}
+async function runGateCommand(options) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.policy), 'utf8').catch(() => {
+        throw relx_error_inputError(`Cannot read the policy file ${options.policy}.`, {
+            field: '--policy',
+            fix: 'Check the path.',
+        });
+    });
+    const at = options.time ? new Date(options.time) : undefined;
+    if (at && Number.isNaN(at.getTime())) {
+        throw relx_error_inputError(`--time "${options.time}" is not a date.`, { field: '--time', fix: 'Use ISO 8601.' });
+    }
+    const gated = await gateEnvironment(parseSloPolicy(text, options.policy), options.policy, options.env
+        ? {
+            environment: options.env,
+            remote: await gitopsRemote(options.gitops),
+            readCanary: readCanary,
+        }
+        : null, { environment: '--env', gitops: '--gitops' });
+    const env = process.env;
+    const { provider, queries } = connectSloGate(gated.policy, {
+        ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
+        ...(env.PROMETHEUS_TOKEN ? { prometheusToken: env.PROMETHEUS_TOKEN } : {}),
+        ...(env.PROMETHEUS_USERNAME ? { prometheusUsername: env.PROMETHEUS_USERNAME } : {}),
+        ...(env.PROMETHEUS_PASSWORD ? { prometheusPassword: env.PROMETHEUS_PASSWORD } : {}),
+        datadogSite: options.datadogSite,
+        ...(env.DD_API_KEY ? { datadogApiKey: env.DD_API_KEY } : {}),
+        ...(env.DD_APP_KEY ? { datadogApplicationKey: env.DD_APP_KEY } : {}),
+    }, options.policy);
+    const report = await runSloGate({
+        policy: gated.policy,
+        provider,
+        queries,
+        step: gated.step,
+        target: gated.target,
+        ...(at ? { at } : {}),
+        onSample: (sample, i, of) => process.stderr.write(`relx: sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}\n`),
+    });
+    const texts = renderSloGateTexts(report, {
+        ...(options.env ? { environment: options.env } : {}),
+        secrets: [
+            env.PROMETHEUS_TOKEN,
+            env.GITHUB_TOKEN,
+            env.DD_API_KEY,
+            env.DD_APP_KEY,
+            ...basicAuthSecrets(env.PROMETHEUS_USERNAME, env.PROMETHEUS_PASSWORD),
+        ],
+    });
+    process.stdout.write(options.json ? `${texts.json}\n` : texts.summary);
+    return reportExitCode(report);
+}
+
+;// CONCATENATED MODULE: ./src/release-train/train-decisions.ts
+
+
+
+/** The configured train `name`, or an error listing the trains there are. */
+function findTrain(config, name) {
+    const train = config.trains.find((t) => t.name === name);
+    if (train)
+        return train;
+    const known = config.trains.map((t) => t.name);
+    throw relx_error_inputError(`No release train "${name}" in relx.config.yaml.`, {
+        field: '--train',
+        fix: known.length > 0
+            ? `Use one of: ${known.join(', ')}.`
+            : 'Add one: trains: [{ name: sdk, components: ["@acme/sdk", "@acme/cli"] }].',
+    });
+}
+/** The train's branches among `branches`, newest version first. */
+function trainBranches(train, branches) {
+    const pattern = trainBranchPattern(train.branch);
+    const found = new Map();
+    for (const branch of branches) {
+        const groups = pattern.exec(branch)?.groups;
+        if (groups)
+            found.set(branch, { branch, major: Number(groups.major), minor: Number(groups.minor) });
+    }
+    return [...found.values()].sort((a, b) => b.major - a.major || b.minor - a.minor);
+}
+/**
+ * What `relx train cut` does with the plan of the default branch (the train's components not held):
+ * nothing when none of them has a releasable change; else the train version — the next minor of
+ * the highest current version among them, the next major when a breaking change is among the
+ * changes — and its branch, unless that branch is already cut. `tagged` holds every tagged
+ * version of each component, the earlier trains' included. Pure.
+ */
+function decideCut(train, plan, existing, tagged = new Map()) {
+    const members = train.components.map((name) => {
+        const planned = plan.components.find((c) => c.name === name);
+        if (!planned) {
+            throw relx_error_inputError(`Release train ${train.name} names ${name}, which the repository does not have.`, {
+                field: `trains[${train.name}].components`,
+                fix: `Name components relx finds (relx plan lists them), or remove ${name}.`,
+            });
+        }
+        return planned;
+    });
+    const releasing = members.filter((c) => c.release);
+    if (releasing.length === 0)
+        return {
+            kind: 'nothing',
+            why: `no releasable change to ${train.components.join(', ')} since their last release`,
+        };
+    // Earlier trains were tagged on their own branches, not on the default branch: count every tag.
+    const base = members
+        .flatMap((c) => [c.currentVersion ?? '', ...(tagged.get(c.name) ?? [])])
+        .filter((v) => semver_default().valid(v) !== null && semver_default().prerelease(v) === null)
+        .reduce((a, b) => (semver_default().gt(b, a) ? b : a), '0.0.0');
+    const next = semver_default().parse(semver_default().inc(base, releasing.some((c) => c.bump === 'major') && semver_default().major(base) > 0 ? 'major' : 'minor'));
+    if (!next)
+        throw new Error(`no next version after ${base}`);
+    const branch = trainBranchName(train.branch, next.major, next.minor);
+    const version = `${next.major}.${next.minor}`;
+    if (existing.some((b) => b.branch === branch))
+        return {
+            kind: 'nothing',
+            why: `${branch} is already cut: \`relx train finish --train ${train.name}\` releases ${version}.0`,
+        };
+    return { kind: 'cut', branch, version };
+}
+/** A train is finished once every one of its components has a release at X.Y.0 or above on the line. */
+function isTrainFinished(train, branch, versions) {
+    const first = `${branch.major}.${branch.minor}.0`;
+    const below = `${branch.major}.${branch.minor + 1}.0`;
+    return train.components.every((name) => (versions.get(name) ?? []).some((v) => semver_default().valid(v) && semver_default().gte(v, first) && semver_default().lt(v, below)));
+}
+
+;// CONCATENATED MODULE: ./src/cli/train-command.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** `relx train cut|finish|auto --train sdk`: release trains (see README, "Release trains"). */
+function registerTrainCommand(program) {
+    program
+        .command('train')
+        .description("Release trains: cut release/vX.Y from the default branch for the train's components, then finish it (X.Y.0, or the next patch). auto finishes the open train, else cuts one.")
+        .addArgument(new Argument('<step>', 'what to do').choices(['cut', 'finish', 'auto']))
+        .requiredOption('--train <name>', 'the train, as relx.config.yaml names it under trains')
+        .option('--cwd <dir>', 'repository', '.')
+        .option('--config <file>', 'config file, relative to --cwd')
+        .option('--remote <name>', 'remote the train branches live on', 'origin')
+        .option('--push', 'push the cut branch, or the release commit and tags')
+        .option('--dry-run', 'say what would be done and stop')
+        .option('--json', 'print the result as JSON')
+        .action(async (step, options) => {
+        const cwd = (0,external_node_path_.resolve)(options.cwd);
+        const { config } = await loadWorkspace(cwd, options.config ? { configFile: options.config } : {});
+        const train = findTrain(config, options.train);
+        const branches = trainBranches(train, await branchNames(cwd, options.remote));
+        let chosen = step === 'auto' ? 'cut' : step;
+        if (step === 'auto') {
+            const newest = branches[0];
+            if (newest && !isTrainFinished(train, newest, await trainVersions(cwd, options)))
+                chosen = 'finish';
+        }
+        const result = chosen === 'cut'
+            ? await cut(cwd, train, branches, options)
+            : await finish(cwd, train, branches, options);
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${result.message}\n`);
+    });
+}
+/** The token pushes use (GITHUB_TOKEN in a workflow): an HTTP header, never in .git/config. */
+const token = () => (process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {});
+const train_command_progress = (message) => process.stderr.write(`relx: ${message}\n`);
+async function cut(cwd, train, branches, options) {
+    const head = await readHead(cwd);
+    const branch = head.branch ?? branchFromGitHubRef(process.env);
+    if (branch !== train.from) {
+        throw relx_error_inputError(`A train is cut from ${train.from}; this checkout is on ${branch ?? 'a detached HEAD'}.`, {
+            field: `trains[${train.name}].from`,
+            fix: `Check out ${train.from} (or set the train's from: to your default branch).`,
+        });
+    }
+    const { plan } = await planRepositoryRelease(cwd, {
+        branch,
+        now: new Date(),
+        train: { name: train.name, step: 'cut' },
+        onProgress: train_command_progress,
+        ...(options.config ? { configFile: options.config } : {}),
+    });
+    const decision = decideCut(train, plan, branches, await trainVersions(cwd, options));
+    if (decision.kind === 'nothing')
+        return {
+            train: train.name,
+            step: 'nothing',
+            branch: null,
+            released: {},
+            message: `Nothing to cut: ${decision.why}.`,
+        };
+    const at = head.sha.slice(0, 7);
+    if (!options.dryRun) {
+        await run_git_runGit(cwd, ['branch', decision.branch, head.sha]);
+        if (options.push)
+            await run_git_runGit(cwd, ['push', options.remote, `refs/heads/${decision.branch}:refs/heads/${decision.branch}`], { env: git_write_pushAuthEnv(process.env.GITHUB_TOKEN) });
+    }
+    return {
+        train: train.name,
+        step: 'cut',
+        branch: decision.branch,
+        released: {},
+        message: `${options.dryRun ? 'Would cut' : 'Cut'} ${decision.branch} at ${at} for train ${train.name} (${train.components.join(', ')}); \`relx train finish --train ${train.name}\` releases ${decision.version}.0.`,
+    };
+}
+async function finish(cwd, train, branches, options) {
+    const head = await readHead(cwd);
+    const current = branches.find((b) => b.branch === head.branch);
+    const target = current ?? branches[0];
+    if (!target) {
+        throw relx_error_inputError(`Release train ${train.name} has no branch to finish.`, {
+            field: '--train',
+            fix: `Cut one first: relx train cut --train ${train.name} --push.`,
+        });
+    }
+    if (!current) {
+        if ((await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=no'])).trim() !== '') {
+            throw relx_error_inputError(`Cannot switch to ${target.branch}: the working tree has uncommitted changes.`, {
+                fix: 'Commit or stash them, or check out the train branch yourself.',
+            });
+        }
+        const remoteRef = `refs/remotes/${options.remote}/${target.branch}`;
+        const hasRemote = await run_git_runGit(cwd, ['rev-parse', '--verify', '-q', remoteRef]).then(() => true, () => false);
+        await run_git_runGit(cwd, ['switch', '-q', '-C', target.branch, hasRemote ? remoteRef : target.branch]);
+        train_command_progress(`switched to ${target.branch}`);
+    }
+    const now = new Date();
+    const { plan } = await planRepositoryRelease(cwd, {
+        branch: target.branch,
+        now,
+        train: { name: train.name, step: 'finish' },
+        onProgress: train_command_progress,
+        ...(options.config ? { configFile: options.config } : {}),
+    });
+    const releasing = releasedComponents(plan);
+    if (releasing.length === 0) {
+        return {
+            train: train.name,
+            step: 'nothing',
+            branch: target.branch,
+            released: {},
+            message: `Nothing to release on ${target.branch}: train ${train.name} is finished and has no new fixes.`,
+        };
+    }
+    const result = await apply_release_plan_applyReleasePlan(cwd, plan, {
+        dryRun: options.dryRun ?? false,
+        push: options.push ? { remote: options.remote, branch: target.branch, ...token() } : null,
+        publisher: null,
+        repositoryUrl: webUrlFromRemoteUrl(await run_git_runGit(cwd, ['remote', 'get-url', options.remote]).catch(() => '')),
+        now,
+        onProgress: train_command_progress,
+        boundary: writeBoundaryFromEnvironment(),
+        ...(options.config ? { configFile: options.config } : {}),
+    });
+    const released = Object.fromEntries(releasing.map((c) => [c.name, c.nextVersion ?? '']));
+    return {
+        train: train.name,
+        step: 'finish',
+        branch: target.branch,
+        released,
+        message: `${result.dryRun ? 'Would release' : 'Released'} train ${train.name} on ${target.branch}: ${result.components.map((c) => c.tag).join(', ')}${result.pushed ? ' (pushed)' : ''}.`,
+    };
+}
+/** Local branches and the remote's, by branch name. */
+async function branchNames(cwd, remote) {
+    const refs = await run_git_runGit(cwd, [
+        'for-each-ref',
+        '--format=%(refname)',
+        'refs/heads',
+        `refs/remotes/${remote}`,
+    ]);
+    return refs
+        .split('\n')
+        .filter(Boolean)
+        .map((r) => r.replace(/^refs\/heads\//, '').replace(new RegExp(`^refs/remotes/${remote}/`), ''));
+}
+/** Every tagged version of each component, read through its tag format. */
+async function trainVersions(cwd, options) {
+    const { components } = await loadWorkspace(cwd, options.config ? { configFile: options.config } : {});
+    const tags = (await run_git_runGit(cwd, ['tag'])).split('\n').filter(Boolean);
+    const versions = new Map();
+    for (const component of withInferredTagFormats(components, tags).components) {
+        const versionOf = tagMatcher(component.tagFormat, component);
+        versions.set(component.name, tags.map(versionOf).filter((v) => v !== null));
+    }
+    return versions;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/version-command.ts
@@ -35901,7 +38550,7 @@ function registerVersionCommand(program) {
                 fix: 'Check out the release branch.',
             });
         }
-        const result = await applyReleasePlan(cwd, plan, {
+        const result = await apply_release_plan_applyReleasePlan(cwd, plan, {
             ...(options.config ? { configFile: options.config } : {}),
             dryRun: options.dryRun ?? false,
             push: options.push && branch ? { remote: options.remote, branch } : null,
@@ -35934,7 +38583,460 @@ function renderResult(result) {
     return `${lines.join('\n')}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/engine-decision.ts
+/**
+ * Whether a GitOps engine has applied a commit and reports it healthy, from one reading of its
+ * status (pure). Argo CD: the Application's `status.sync` (revision, status), `status.health`
+ * and the last sync operation. Flux: the Kustomization's `lastAppliedRevision`,
+ * `lastAttemptedRevision` and its `Ready`/`Reconciling`/`Stalled` conditions. A failure the
+ * engine reports for the commit ends the wait at once; everything else (not there yet, still
+ * progressing) is waiting, and the polling loop turns waiting past the deadline into a timeout.
+ */
+/** A commit as given (full or abbreviated, at least 7 hex digits) matches the engine's full revision. */
+function sameCommit(revision, commit) {
+    if (!revision)
+        return false;
+    const a = revision.toLowerCase();
+    const b = commit.toLowerCase();
+    return Math.min(a.length, b.length) >= 7 && (a.startsWith(b) || b.startsWith(a));
+}
+const engine_decision_short = (revision) => (revision ? revision.slice(0, 12) : 'none');
+const engine_decision_oneLine = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
+/** Argo CD: applied when sync.revision is the commit, sync Synced and health Healthy. */
+function decideArgoCd(application, commit) {
+    const status = application.status ?? {};
+    const revisions = [status.sync?.revision, ...(status.sync?.revisions ?? [])];
+    const atCommit = revisions.some((r) => sameCommit(r, commit));
+    const sync = status.sync?.status ?? 'Unknown';
+    const health = status.health?.status ?? 'Unknown';
+    const operation = status.operationState;
+    const operationRevisions = [
+        operation?.syncResult?.revision,
+        ...(operation?.syncResult?.revisions ?? []),
+        operation?.operation?.sync?.revision,
+        ...(operation?.operation?.sync?.revisions ?? []),
+    ];
+    const conditions = (status.conditions ?? [])
+        .filter((c) => /Error$/.test(c.type ?? ''))
+        .map((c) => `${c.type}: ${engine_decision_oneLine(c.message)}`);
+    const summary = [
+        `revision ${engine_decision_short(status.sync?.revision ?? status.sync?.revisions?.[0])}`,
+        `sync ${sync}`,
+        `health ${health}`,
+        ...(operation?.phase ? [`last sync ${operation.phase}`] : []),
+        ...conditions,
+    ].join(', ');
+    // the sync of this very commit failed: Argo CD will not apply it by itself
+    if ((operation?.phase === 'Failed' || operation?.phase === 'Error') &&
+        operationRevisions.some((r) => sameCommit(r, commit))) {
+        return {
+            state: 'failed',
+            reason: `the sync of ${engine_decision_short(commit)} ${operation.phase === 'Error' ? 'errored' : 'failed'}: ${engine_decision_oneLine(operation.message) || summary}`,
+        };
+    }
+    if (!atCommit)
+        return { state: 'waiting', reason: `not at ${engine_decision_short(commit)} yet (${summary})` };
+    if (sync === 'Synced' && health === 'Healthy') {
+        return { state: 'applied', reason: `${engine_decision_short(commit)} synced and healthy` };
+    }
+    // Degraded counts once the live state is this commit's (Synced) and its sync is over: while
+    // OutOfSync the health is still the previous release's; while the sync runs it is progress
+    if (health === 'Degraded' && sync === 'Synced' && operation?.phase !== 'Running') {
+        const message = engine_decision_oneLine(status.health?.message);
+        return {
+            state: 'failed',
+            reason: `degraded at ${engine_decision_short(commit)}${message ? `: ${message}` : ''} (${summary})`,
+        };
+    }
+    return { state: 'waiting', reason: `at ${engine_decision_short(commit)}, not healthy yet (${summary})` };
+}
+/** `main@sha1:<sha>` (Flux v2), `main/<sha>` (older), a bare SHA: the commit part. */
+function fluxRevisionCommit(revision) {
+    if (!revision)
+        return null;
+    const digest = /@sha1:([0-9a-f]+)$/i.exec(revision);
+    if (digest)
+        return digest[1] ?? null;
+    return revision.split('/').pop() ?? null;
+}
+/** Reasons with Ready=False that are a reconciliation under way, not a failure. */
+const fluxProgressingReasons = new Set(['Progressing', 'ProgressingWithRetry', 'DependencyNotReady']);
+/** Flux: applied when lastAppliedRevision is the commit and Ready=True, reconciliation over. */
+function decideFlux(kustomization, commit) {
+    const status = kustomization.status ?? {};
+    const conditions = status.conditions ?? [];
+    const condition = (type) => conditions.find((c) => c.type === type);
+    const ready = condition('Ready');
+    const reconciling = condition('Reconciling')?.status === 'True';
+    const stalled = condition('Stalled');
+    const applied = fluxRevisionCommit(status.lastAppliedRevision);
+    const attempted = fluxRevisionCommit(status.lastAttemptedRevision);
+    const readyText = ready
+        ? `Ready=${ready.status}${ready.reason ? ` ${ready.reason}` : ''}${ready.message ? `: ${engine_decision_oneLine(ready.message)}` : ''}`
+        : 'no Ready condition';
+    const summary = `applied ${engine_decision_short(applied)}, attempted ${engine_decision_short(attempted)}, ${readyText}`;
+    const failedOnCommit = sameCommit(attempted, commit) || sameCommit(applied, commit);
+    if (failedOnCommit && stalled?.status === 'True') {
+        return {
+            state: 'failed',
+            reason: `stalled at ${engine_decision_short(commit)}: ${stalled.reason ?? ''} ${engine_decision_oneLine(stalled.message)}`.trim(),
+        };
+    }
+    if (failedOnCommit && ready?.status === 'False' && !fluxProgressingReasons.has(ready.reason ?? '')) {
+        return {
+            state: 'failed',
+            reason: `${ready.reason ?? 'not ready'} at ${engine_decision_short(commit)}: ${engine_decision_oneLine(ready.message)}`,
+        };
+    }
+    // a suspended Kustomization applies nothing until someone resumes it: no use waiting out the timeout
+    if (!sameCommit(applied, commit) && kustomization.spec?.suspend === true) {
+        return { state: 'failed', reason: `suspended: Flux applies nothing until it is resumed (${summary})` };
+    }
+    if (!sameCommit(applied, commit))
+        return { state: 'waiting', reason: `not at ${engine_decision_short(commit)} yet (${summary})` };
+    const generation = kustomization.metadata?.generation;
+    const observed = status.observedGeneration;
+    const current = generation === undefined || (observed !== undefined && observed >= generation);
+    if (ready?.status === 'True' && !reconciling && current) {
+        const checked = kustomization.spec?.wait === true || (kustomization.spec?.healthChecks?.length ?? 0) > 0;
+        return {
+            state: 'applied',
+            reason: checked
+                ? `${engine_decision_short(commit)} applied and healthy`
+                : `${engine_decision_short(commit)} applied (the Kustomization has no wait or healthChecks, so Ready does not include the workloads' health)`,
+        };
+    }
+    return { state: 'waiting', reason: `at ${engine_decision_short(commit)}, not ready yet (${summary})` };
+}
+
+;// CONCATENATED MODULE: ./src/engine/engine-status-sources.ts
+
+
+
+
+/** One status reading is retried briefly; the wait's own deadline is the long one. */
+const readPolicy = { attempts: 3, attemptTimeoutMs: 30_000, overallTimeoutMs: 60_000 };
+async function readJson(url, token, fields, what, context) {
+    const response = await fetchRetrying(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, { what: `${what} (GET ${url.pathname})`, fix: 'Re-run the wait: reading the status changes nothing.' }, {
+        policy: readPolicy,
+        ...(context.clock ? { clock: context.clock } : {}),
+        ...(context.onProgress ? { onProgress: context.onProgress } : {}),
+    });
+    const text = await response.text();
+    if (response.ok) {
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw relx_error_inputError(`${what} answered ${response.status} with something that is not JSON.`, {
+                field: fields.url,
+                fix: `Check ${fields.url}: it must be the API's base URL.`,
+            });
+        }
+    }
+    // Argo CD (a gRPC status) and Kubernetes (a meta/v1 Status) both say what is wrong in `message`
+    let message = text;
+    try {
+        const body = JSON.parse(text);
+        if (typeof body.message === 'string' && body.message)
+            message = body.message;
+    }
+    catch {
+        // not JSON: the text as it came
+    }
+    const said = scrubSecrets(message.slice(0, 300).replace(/\s+/g, ' '), [token]);
+    if (response.status === 401 || response.status === 403) {
+        throw relx_error_inputError(`${what} refused the token (${response.status}): ${said}`, {
+            field: fields.token,
+            fix: `Give ${fields.token} a token that may read it${response.status === 403 ? ' (or check the name: Argo CD answers 403 for an application that does not exist)' : ''}.`,
+        });
+    }
+    if (response.status === 404) {
+        throw relx_error_inputError(`${what} does not exist (404): ${said}`, {
+            field: fields.name,
+            fix: `Check ${fields.name} and ${fields.url}.`,
+        });
+    }
+    throw relx_error_inputError(`${what} answered ${response.status}: ${said}`, {
+        field: fields.url,
+        fix: `Check ${fields.url} and ${fields.name}.`,
+    });
+}
+/** `namespace/name` or `name`. */
+function splitName(value, field, requireNamespace) {
+    const parts = value.split('/');
+    const valid = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+    if (parts.length > 2 || parts.some((p) => !valid.test(p)) || (requireNamespace && parts.length !== 2)) {
+        throw relx_error_inputError(`${field} "${value}" is not ${requireNamespace ? 'namespace/name' : 'a name or namespace/name'}.`, {
+            field,
+            fix: requireNamespace
+                ? 'Write it as flux-system/apps, the namespace and the name.'
+                : 'Write the application name, e.g. shop-prod, or namespace/name.',
+        });
+    }
+    return parts.length === 2
+        ? { namespace: parts[0], name: parts[1] }
+        : { name: parts[0] };
+}
+function baseUrl(value, field) {
+    try {
+        const url = new URL(value);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+            throw new Error('scheme');
+        return url;
+    }
+    catch {
+        throw relx_error_inputError(`${field} "${value}" is not an http(s) URL.`, {
+            field,
+            fix: 'Give the base URL, e.g. https://argocd.example.com.',
+        });
+    }
+}
+const engine_status_sources_join = (base, path) => new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
+function argoCdSource(connection, commit, context) {
+    const base = baseUrl(connection.url, connection.field.url);
+    const { namespace, name } = splitName(connection.application, connection.field.name, false);
+    rememberSecret(connection.token);
+    const what = `Argo CD application ${connection.application}`;
+    return {
+        what,
+        async read(attempt) {
+            const url = engine_status_sources_join(base, `/api/v1/applications/${encodeURIComponent(name)}`);
+            if (namespace)
+                url.searchParams.set('appNamespace', namespace);
+            // the first reading asks Argo CD to look at the repository now, not at its next poll (3 min)
+            if (attempt === 1)
+                url.searchParams.set('refresh', 'normal');
+            const application = (await readJson(url, connection.token, connection.field, what, context));
+            return decideArgoCd(application, commit);
+        },
+    };
+}
+function fluxSource(connection, commit, context) {
+    const base = baseUrl(connection.kubeApiUrl, connection.field.url);
+    const { namespace, name } = splitName(connection.kustomization, connection.field.name, true);
+    rememberSecret(connection.token);
+    const what = `Flux Kustomization ${connection.kustomization}`;
+    const path = `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${encodeURIComponent(namespace ?? '')}/kustomizations/${encodeURIComponent(name)}`;
+    return {
+        what,
+        async read() {
+            const kustomization = (await readJson(engine_status_sources_join(base, path), connection.token, connection.field, what, context));
+            return decideFlux(kustomization, commit);
+        },
+    };
+}
+/** The engines by name: how to read each one's status for a commit. */
+const engineStatusSources = {
+    argocd: (connection, commit, context) => argoCdSource(connection, commit, context),
+    flux: (connection, commit, context) => fluxSource(connection, commit, context),
+};
+/** A commit as the engines report it: hex, 7 to 40 digits (a SHA-1; 64 for SHA-256 repositories). */
+function parseCommit(value, field) {
+    if (!/^[0-9a-f]{7,64}$/i.test(value)) {
+        throw relx_error_inputError(`${field} "${value}" is not a commit SHA.`, {
+            field,
+            fix: 'Pass the promotion commit (promote-env output `commit`, `relx promote --json` .commit).',
+        });
+    }
+    return value.toLowerCase();
+}
+/** `10m`, `90s`, `1h`, `1h30m`, or seconds as a number. */
+function parseWaitDuration(value, field) {
+    const trimmed = value.trim();
+    const units = { h: 3_600_000, m: 60_000, s: 1000 };
+    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
+    const ms = /^\d+$/.test(trimmed)
+        ? Number(trimmed) * 1000
+        : match && trimmed !== ''
+            ? ['h', 'm', 's'].reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * (units[unit] ?? 0), 0)
+            : Number.NaN;
+    if (!(ms > 0)) {
+        throw relx_error_inputError(`${field} "${value}" is not a duration longer than 0.`, {
+            field,
+            fix: 'Write it as 10m, 90s, 1h30m or a number of seconds.',
+        });
+    }
+    return ms;
+}
+/** Which engine and where, from flags or inputs; what is missing is named by its flag or input. */
+function parseEngineConnection(input, fields) {
+    const required = (value, field, what) => {
+        if (!value?.trim()) {
+            throw relx_error_inputError(`${field} is required with ${fields.engine} ${input.engine}.`, {
+                field,
+                fix: `Give ${what}.`,
+            });
+        }
+        return value.trim();
+    };
+    const token = (value) => (value?.trim() ? { token: value.trim() } : {});
+    if (input.engine === 'argocd') {
+        return {
+            engine: 'argocd',
+            url: required(input.argocd.url, fields.argocd.url, "Argo CD's URL, e.g. https://argocd.example.com"),
+            application: required(input.argocd.application, fields.argocd.name, 'the Application that deploys the environment'),
+            ...token(input.argocd.token),
+            field: fields.argocd,
+        };
+    }
+    if (input.engine === 'flux') {
+        return {
+            engine: 'flux',
+            kubeApiUrl: required(input.flux.kubeApiUrl, fields.flux.url, "the Kubernetes API server's URL"),
+            kustomization: required(input.flux.kustomization, fields.flux.name, 'the Kustomization as namespace/name, e.g. flux-system/apps'),
+            ...token(input.flux.token),
+            field: fields.flux,
+        };
+    }
+    throw relx_error_inputError(`${fields.engine} "${input.engine ?? ''}" is not an engine relx can wait for.`, {
+        field: fields.engine,
+        fix: `Use one of: ${Object.keys(engineStatusSources).join(', ')}.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/wait-for-engine.ts
+
+
+
+/**
+ * Reads the engine's status until it has applied the commit healthy, reports a failure for it, or
+ * the time is up — which fails closed (`timeout`). A reading that fails for a transient reason
+ * (network, 5xx, already retried under the retry policy) is one more reason to go on polling;
+ * a terminal one (401, 404: wrong token or name) ends the wait with that error.
+ */
+async function waitForEngine(source, options) {
+    const clock = options.clock ?? systemRetryClock;
+    const intervalMs = options.intervalMs ?? 10_000;
+    const write = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
+    const progress = (line) => write(scrubSecrets(line));
+    const started = clock.now().getTime();
+    const elapsed = () => clock.now().getTime() - started;
+    let lastLine = '';
+    for (let polls = 1;; polls++) {
+        let decision;
+        try {
+            decision = await source.read(polls);
+        }
+        catch (error) {
+            if (!(error instanceof RelxError) || error.terminal)
+                throw error;
+            decision = { state: 'waiting', reason: `no status: ${error.message}` };
+        }
+        if (decision.state !== 'waiting') {
+            return { outcome: decision.state, reason: decision.reason, elapsedMs: elapsed(), polls };
+        }
+        // one line per change, not one per poll
+        if (decision.reason !== lastLine) {
+            progress(`relx: ${source.what}: ${decision.reason} (${formatSeconds(elapsed())} of ${formatSeconds(options.timeoutMs)})`);
+            lastLine = decision.reason;
+        }
+        const left = options.timeoutMs - elapsed();
+        if (left <= 0) {
+            return {
+                outcome: 'timeout',
+                reason: `not applied and healthy within ${formatSeconds(options.timeoutMs)}: ${decision.reason}`,
+                elapsedMs: elapsed(),
+                polls,
+            };
+        }
+        await clock.sleep(Math.min(intervalMs, left));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/wait-command.ts
+
+
+
+
+
+
+
+
+/** Exit codes of `relx wait`, so a script can tell a failed rollout from a slow one. */
+const waitExitCodes = { applied: 0, failed: 3, timeout: 4 };
+/**
+ * `relx wait`: after a promotion commit, wait until Argo CD or Flux has applied it and reports
+ * it healthy. Exit 0 when it has, 3 when the engine reports a failure for it (Degraded, a failed
+ * sync, Ready=False), 4 when the time ran out (fail closed), 1 for errors (a wrong token or name).
+ */
+function registerWaitCommand(program) {
+    program
+        .command('wait')
+        .description('Wait until Argo CD or Flux has applied a promotion commit and reports it healthy.')
+        .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
+        .option('--engine <name>', 'argocd or flux')
+        .option('--env <name>', 'the environment, for the summary')
+        .option(gitopsOption[0], 'the GitOps repository: --commit must be on its branch (checked before waiting)')
+        .option('--argocd-url <url>', "Argo CD's URL (engine argocd)")
+        .option('--application <name>', 'the Argo CD Application, name or namespace/name (engine argocd)')
+        .option('--argocd-token <token>', 'an Argo CD token that may get the application (default: ARGOCD_TOKEN)')
+        .option('--kube-api <url>', "the Kubernetes API server's URL (engine flux)")
+        .option('--kustomization <ns/name>', 'the Flux Kustomization (engine flux)')
+        .option('--kube-token <token>', 'a Kubernetes token that may get the Kustomization (default: KUBE_TOKEN)')
+        .option('--timeout <duration>', 'how long to wait before failing (10m, 90s, 1h30m)', '10m')
+        .option('--interval <duration>', 'between readings of the status', '10s')
+        .option('--json', 'print the result as JSON')
+        .action(async (options) => {
+        const given = parseCommit(options.commit, '--commit');
+        const timeoutMs = parseWaitDuration(options.timeout, '--timeout');
+        const intervalMs = parseWaitDuration(options.interval, '--interval');
+        const connection = parseEngineConnection({
+            engine: options.engine,
+            argocd: {
+                url: options.argocdUrl,
+                application: options.application,
+                token: options.argocdToken ?? process.env.ARGOCD_TOKEN,
+            },
+            flux: {
+                kubeApiUrl: options.kubeApi,
+                kustomization: options.kustomization,
+                token: options.kubeToken ?? process.env.KUBE_TOKEN,
+            },
+        }, {
+            engine: '--engine',
+            argocd: { url: '--argocd-url', name: '--application', token: '--argocd-token' },
+            flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
+        });
+        const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
+        const source = engineStatusSources[connection.engine](connection, commit, {});
+        const result = await waitForEngine(source, { timeoutMs, intervalMs });
+        const where = options.env ? ` (${options.env})` : '';
+        const text = options.json
+            ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
+            : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
+        process.stdout.write(scrubSecrets(text));
+        process.exitCode = waitExitCodes[result.outcome];
+    });
+}
+/**
+ * The full SHA of `commit` when it is on the branch the GitOps repository is reconciled from. The
+ * engines only ever apply that branch: another commit (the source repository's SHA, a typo) would
+ * wait out the whole timeout, so it is refused before waiting.
+ */
+async function commitOnGitOpsBranch(option, commit) {
+    const { clone } = await GitOpsClone.openConfigured(await gitopsRemote(option));
+    try {
+        const full = await run_git_runGit(clone.dir, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]).then((out) => out.trim(), () => '');
+        const onBranch = full !== '' &&
+            (await run_git_runGit(clone.dir, ['merge-base', '--is-ancestor', full, 'HEAD']).then(() => true, () => false));
+        if (!onBranch) {
+            throw relx_error_inputError(`--commit ${commit} is not on ${clone.branch} of the GitOps repository ${option}.`, {
+                field: '--commit',
+                fix: 'Pass the promotion commit in the GitOps repository (promote-env output `commit`, `relx promote --json` .commit), not a commit of the source repository.',
+            });
+        }
+        return full;
+    }
+    finally {
+        clone.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/cli-commands.ts
+
+
+
 
 
 
@@ -35949,6 +39051,7 @@ function renderResult(result) {
 const cliCommands = [
     registerPlanCommand,
     registerVersionCommand,
+    registerReleasePullRequestCommands,
     registerPublishCommand,
     registerManifestCommand,
     registerPromoteCommands,
@@ -35956,7 +39059,9 @@ const cliCommands = [
     registerMetricsCommand,
     registerDiffCommand,
     registerSloGateCommand,
+    registerWaitCommand,
     registerActionReleaseCommand,
+    registerTrainCommand,
 ];
 
 ;// CONCATENATED MODULE: external "node:url"
@@ -49206,7 +52311,7 @@ __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(854);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7814:
+/***/ 854:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37180,6 +37180,28 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/engine/deployment-after-wait.ts
+function decideDeploymentFinish(input) {
+    if (input.promotion !== 'success') {
+        return {
+            state: 'failure',
+            description: `promotion to ${input.environment} ${input.promotion || 'failed'}`,
+        };
+    }
+    const waited = input.wait !== '' && input.wait !== 'skipped';
+    if (waited && input.engineStatus !== 'applied') {
+        const status = input.engineStatus || `wait ${input.wait}`;
+        return {
+            state: 'failure',
+            description: `${input.release} to ${input.environment}: ${status}${input.engineReason ? ` — ${input.engineReason}` : ''}`,
+        };
+    }
+    const runs = `${input.environment} runs ${input.release}${waited ? ', applied and healthy' : ''}`;
+    return input.final
+        ? { state: 'success', description: runs }
+        : { state: 'in_progress', description: `${runs}; awaiting the gate` };
+}
+
 ;// CONCATENATED MODULE: ./src/secret-scrubber.ts
 /**
  * Secrets out of every text relx writes. A registry may echo a credential in a 4xx body
@@ -47416,6 +47438,39 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+const maintenanceLineSchema = object({
+    branch: schemas_string()
+        .min(1)
+        .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: schemas_string()
+        .min(1)
+        .optional()
+        .describe('The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).'),
+    distTag: schemas_string()
+        .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+        .optional()
+        .describe("npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag."),
+})
+    .strict()
+    .describe('A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.');
+const releaseTrainSchema = object({
+    name: relx_config_name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: array(relx_config_name)
+        .min(1)
+        .describe('The components the train carries; they release only by the train.'),
+    from: schemas_string()
+        .min(1)
+        .default('main')
+        .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: schemas_string()
+        .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+        .default('release/v{major}.{minor}')
+        .describe('The train branch, with {major} and {minor} of the train version.'),
+})
+    .strict()
+    .describe('A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.');
 /** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
 const versionFileSchema = object({
     file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
@@ -47468,6 +47523,26 @@ const componentConfigSchema = object({
     publish: publishConfigSchema.optional(),
 })
     .strict();
+const releasePullRequestSchema = object({
+    enabled: schemas_boolean()
+        .default(true)
+        .describe('Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.'),
+    branch: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+        .default('relx/release')
+        .describe("The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push."),
+    groups: array(object({ name: relx_config_name, components: array(relx_config_name).min(1) }).strict())
+        .default([])
+        .describe('One release pull request per group of components; components in no group share the default one.'),
+    verifiedCommits: schemas_boolean()
+        .default(true)
+        .describe("Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git."),
+    environments: array(schemas_string().min(1))
+        .default([])
+        .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+})
+    .strict()
+    .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
 const relxConfigSchema = object({
     $schema: schemas_string().optional(),
     discoverWorkspaces: schemas_boolean()
@@ -47490,6 +47565,12 @@ const relxConfigSchema = object({
     channels: array(channelSchema)
         .default([])
         .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: array(maintenanceLineSchema)
+        .default([])
+        .describe('Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.'),
+    trains: array(releaseTrainSchema)
+        .default([])
+        .describe('Release trains: components shipped by a cut and a finish.'),
     propagation: object({
         bump: schemas_enum(['none', 'patch', 'same'])
             .default('patch')
@@ -47518,6 +47599,7 @@ const relxConfigSchema = object({
         .strict()
         .default({ nested: 'off' })
         .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
 })
     .strict();
 
@@ -47757,10 +47839,11 @@ function manifestVersions(manifest) {
 
 
 
+
 /**
  * The deployment step of promote-env. `start`: who approved this run for the environment (for the
  * Relx-Approved-By trailer), a GitHub deployment, status in_progress. `finish`: success or failure
- * from the promotion step's outcome.
+ * from the promotion step's outcome and, with wait-for, the engine's.
  */
 async function run() {
     try {
@@ -47775,11 +47858,20 @@ async function run() {
         const environment = getInput('environment', { required: true });
         const runUrl = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
         if (getInput('mode') === 'finish') {
-            const outcome = getInput('outcome');
-            const release = getInput('release');
-            const ok = outcome === 'success';
-            await deployments.status(Number(getInput('deployment_id')), ok ? 'success' : 'failure', ok ? `${environment} runs ${release}` : `promotion to ${environment} ${outcome || 'failed'}`, runUrl);
-            info(`Deployment to ${environment}: ${ok ? 'success' : 'failure'}.`);
+            // with wait-for, the engine's verdict decides too (src/engine/deployment-after-wait.ts)
+            const finish = decideDeploymentFinish({
+                environment,
+                release: getInput('release'),
+                promotion: getInput('outcome'),
+                wait: getInput('wait_for') && getInput('wait_for') !== 'none'
+                    ? getInput('wait_outcome')
+                    : '',
+                engineStatus: getInput('engine_status'),
+                engineReason: getInput('engine_reason'),
+                final: getInput('deployment_final') !== 'false',
+            });
+            await deployments.status(Number(getInput('deployment_id')), finish.state, finish.description, runUrl);
+            info(`Deployment to ${environment}: ${finish.state} (${finish.description}).`);
             return;
         }
         const approvers = await deployments.approvers(Number(process.env.GITHUB_RUN_ID ?? 0), environment);

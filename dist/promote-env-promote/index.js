@@ -32454,7 +32454,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(128);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -32463,7 +32463,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 128:
+/***/ 6926:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44257,11 +44257,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -44272,7 +44272,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -44285,15 +44285,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -44327,7 +44327,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -45883,7 +45883,7 @@ function _isoDuration(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -49464,7 +49464,7 @@ const ZodNumber = /*@__PURE__*/ $constructor("ZodNumber", (inst, def) => {
     },
 }));
 function schemas_number(params) {
-    return core._number(ZodNumber, params);
+    return _number(ZodNumber, params);
 }
 const ZodNumberFormat = /*@__PURE__*/ $constructor("ZodNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
@@ -49767,17 +49767,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -50463,113 +50463,6 @@ async function receiveHandoffManifest(handoff, source) {
     return { text, sha256: handoff.manifest_sha256, origin: `${where} (${source.name})` };
 }
 
-;// CONCATENATED MODULE: ./src/manifest/diff-manifests.ts
-function pinnedComponents(manifest) {
-    const all = [
-        ...manifest.components.packages.map((p) => ({
-            name: p.name,
-            category: 'package',
-            version: p.version,
-            pin: p.integrity ?? null,
-        })),
-        ...manifest.components.images.map((i) => ({
-            name: i.name,
-            category: 'image',
-            version: i.tag,
-            pin: i.digest ?? null,
-        })),
-        ...manifest.components.infrastructure.map((i) => ({
-            name: i.name,
-            category: 'infrastructure',
-            version: i.version,
-            pin: i.digest ?? null,
-        })),
-        ...(manifest.components.modules ?? []).map((m) => ({
-            name: m.name,
-            category: 'module',
-            version: m.version,
-            pin: m.sum,
-        })),
-        ...(manifest.components.assets ?? []).map((a) => ({
-            name: a.name,
-            category: 'assets',
-            version: a.version,
-            pin: a.checksums,
-        })),
-    ];
-    return new Map(all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => [c.name, c]));
-}
-/** The difference from release `a` to release `b`, each list sorted by component name. */
-function diffManifests(a, b) {
-    const before = pinnedComponents(a);
-    const after = pinnedComponents(b);
-    const diff = {
-        from: a.metadata.name,
-        to: b.metadata.name,
-        changed: [],
-        added: [],
-        removed: [],
-        unchanged: 0,
-    };
-    for (const [name, next] of after) {
-        const previous = before.get(name);
-        if (previous === undefined)
-            diff.added.push(next);
-        else if (previous.version !== next.version || previous.pin !== next.pin) {
-            diff.changed.push({
-                name,
-                category: next.category,
-                from: previous.version,
-                to: next.version,
-                change: previous.version === next.version ? 'pin' : 'version',
-                changelog: [],
-            });
-        }
-        else
-            diff.unchanged += 1;
-    }
-    for (const [name, previous] of before)
-        if (!after.has(name))
-            diff.removed.push(previous);
-    return diff;
-}
-/** The diff with each version change's changelog entries filled in from `source`. */
-async function addChangelogEntries(diff, source) {
-    const changed = await Promise.all(diff.changed.map(async (c) => c.change === 'version' ? { ...c, changelog: await source.entriesBetween(c.name, c.from, c.to) } : c));
-    return { ...diff, changed };
-}
-function table(rows) {
-    const widths = rows.reduce((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
-    return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
-}
-/** The diff for a terminal: one section per kind of change, entries indented under their component. */
-function renderManifestDiff(diff) {
-    const lines = [`${diff.from} → ${diff.to}`];
-    if (diff.changed.length > 0) {
-        lines.push('', `Changed (${diff.changed.length}):`);
-        const rows = table(diff.changed.map((c) => [
-            c.name,
-            c.change === 'pin' ? `${c.to} (same version, new digest)` : `${c.from} → ${c.to}`,
-            c.category,
-        ]));
-        diff.changed.forEach((c, i) => {
-            lines.push(rows[i] ?? '');
-            for (const entry of c.changelog)
-                lines.push(`      ${entry.version}: ${entry.text}`);
-        });
-    }
-    if (diff.added.length > 0) {
-        lines.push('', `Added (${diff.added.length}):`, ...table(diff.added.map((c) => [c.name, c.version, c.category])));
-    }
-    if (diff.removed.length > 0) {
-        lines.push('', `Removed (${diff.removed.length}):`, ...table(diff.removed.map((c) => [c.name, c.version, c.category])));
-    }
-    if (diff.changed.length + diff.added.length + diff.removed.length === 0)
-        lines.push('', 'No component changed.');
-    lines.push('', `Unchanged: ${diff.unchanged}`);
-    return `${lines.join('\n')}\n`;
-}
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
@@ -50801,6 +50694,39 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+const maintenanceLineSchema = object({
+    branch: schemas_string()
+        .min(1)
+        .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: schemas_string()
+        .min(1)
+        .optional()
+        .describe('The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).'),
+    distTag: schemas_string()
+        .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+        .optional()
+        .describe("npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag."),
+})
+    .strict()
+    .describe('A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.');
+const releaseTrainSchema = object({
+    name: relx_config_name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: array(relx_config_name)
+        .min(1)
+        .describe('The components the train carries; they release only by the train.'),
+    from: schemas_string()
+        .min(1)
+        .default('main')
+        .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: schemas_string()
+        .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+        .default('release/v{major}.{minor}')
+        .describe('The train branch, with {major} and {minor} of the train version.'),
+})
+    .strict()
+    .describe('A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.');
 /** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
 const versionFileSchema = object({
     file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
@@ -50853,6 +50779,26 @@ const componentConfigSchema = object({
     publish: publishConfigSchema.optional(),
 })
     .strict();
+const releasePullRequestSchema = object({
+    enabled: schemas_boolean()
+        .default(true)
+        .describe('Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.'),
+    branch: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+        .default('relx/release')
+        .describe("The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push."),
+    groups: array(object({ name: relx_config_name, components: array(relx_config_name).min(1) }).strict())
+        .default([])
+        .describe('One release pull request per group of components; components in no group share the default one.'),
+    verifiedCommits: schemas_boolean()
+        .default(true)
+        .describe("Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git."),
+    environments: array(schemas_string().min(1))
+        .default([])
+        .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+})
+    .strict()
+    .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
 const relxConfigSchema = object({
     $schema: schemas_string().optional(),
     discoverWorkspaces: schemas_boolean()
@@ -50875,6 +50821,12 @@ const relxConfigSchema = object({
     channels: array(channelSchema)
         .default([])
         .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: array(maintenanceLineSchema)
+        .default([])
+        .describe('Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.'),
+    trains: array(releaseTrainSchema)
+        .default([])
+        .describe('Release trains: components shipped by a cut and a finish.'),
     propagation: object({
         bump: schemas_enum(['none', 'patch', 'same'])
             .default('patch')
@@ -50903,6 +50855,7 @@ const relxConfigSchema = object({
         .strict()
         .default({ nested: 'off' })
         .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
 })
     .strict();
 
@@ -51134,164 +51087,6 @@ function manifestVersions(manifest) {
     return versions;
 }
 
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./src/manifest/validate-manifest.ts
-
-
-
-const validate_manifest_sha256Digest = /^sha256:[a-f0-9]{64}$/;
-const sha512Integrity = /^sha512-[A-Za-z0-9+/]{86}==$/;
-/** Why a version is not an exact SemVer version, or null when it is one. */
-function floatingVersion(version) {
-    if (version === 'latest')
-        return 'is `latest`, which floats';
-    if (semver_default().valid(version) === version)
-        return null;
-    if (semver_default().validRange(version) !== null)
-        return `is the range "${version}", not an exact version`;
-    return `"${version}" is not an exact SemVer version`;
-}
-/** Every pin that floats or is missing, in category and name order. Empty means every component is pinned. */
-function findManifestViolations(manifest) {
-    const violations = [];
-    const add = (category, component, name, message) => violations.push({ component, field: `components.${category}[${component}].${name}`, message });
-    const seen = new Map();
-    const claim = (category, component) => {
-        const first = seen.get(component);
-        if (first)
-            add(category, component, 'name', `is also listed under ${first}; a component is pinned once`);
-        else
-            seen.set(component, category);
-    };
-    for (const p of manifest.components.packages) {
-        claim('packages', p.name);
-        const floating = floatingVersion(p.version);
-        if (floating)
-            add('packages', p.name, 'version', `version ${floating}`);
-        if (p.integrity === undefined)
-            add('packages', p.name, 'integrity', 'has no integrity (sha512-…)');
-        else if (!sha512Integrity.test(p.integrity)) {
-            add('packages', p.name, 'integrity', `integrity "${p.integrity}" is not a sha512-… SRI hash`);
-        }
-    }
-    for (const i of manifest.components.images) {
-        claim('images', i.name);
-        if (i.tag === 'latest')
-            add('images', i.name, 'tag', 'tag is `latest`, which floats; tag the image with its version');
-        if (i.repository.includes('@') || /:[^/]*$/.test(i.repository)) {
-            add('images', i.name, 'repository', `repository "${i.repository}" carries a tag or digest; give them in tag and digest`);
-        }
-        if (i.digest === undefined)
-            add('images', i.name, 'digest', `tag ${i.tag} has no digest; pin the image by sha256 digest`);
-        else if (!validate_manifest_sha256Digest.test(i.digest))
-            add('images', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
-    }
-    for (const i of manifest.components.infrastructure) {
-        claim('infrastructure', i.name);
-        const floating = floatingVersion(i.version);
-        if (floating)
-            add('infrastructure', i.name, 'version', `version ${floating}`);
-        if (/[:@]latest$/.test(i.reference))
-            add('infrastructure', i.name, 'reference', 'reference points at `latest`, which floats');
-        if (i.digest === undefined)
-            add('infrastructure', i.name, 'digest', `${i.kind} has no digest; pin it by sha256 digest`);
-        else if (!validate_manifest_sha256Digest.test(i.digest)) {
-            add('infrastructure', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
-        }
-    }
-    for (const m of manifest.components.modules ?? []) {
-        claim('modules', m.name);
-        const floating = floatingVersion(m.version.replace(/^v/, ''));
-        if (floating || !m.version.startsWith('v'))
-            add('modules', m.name, 'version', `version "${m.version}" is not an exact Go module version (v1.2.3)`);
-        if (!/^[0-9a-f]{40}$/.test(m.commit))
-            add('modules', m.name, 'commit', 'has no commit; pin the module at the commit its tag points at');
-        if (!goModuleSumPattern.test(m.sum))
-            add('modules', m.name, 'sum', `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`);
-    }
-    for (const a of manifest.components.assets ?? []) {
-        claim('assets', a.name);
-        const floating = floatingVersion(a.version);
-        if (floating)
-            add('assets', a.name, 'version', `version ${floating}`);
-        if (!validate_manifest_sha256Digest.test(a.checksums))
-            add('assets', a.name, 'checksums', 'has no sha256 digest of its checksums.txt');
-        for (const f of a.files) {
-            if (!validate_manifest_sha256Digest.test(f.digest))
-                add('assets', a.name, `files[${f.name}].digest`, `digest "${f.digest}" is not sha256:<64 hex>`);
-        }
-    }
-    return violations;
-}
-/** Checks the manifest's versions against its declared rows; with no rows there is nothing to satisfy. */
-function checkCompatibility(manifest) {
-    const versions = manifestVersions(manifest);
-    const rows = manifest.compatibility.map((row) => ({
-        row,
-        offending: Object.entries(row)
-            .map(([component, range]) => ({ component, range, version: versions.get(component) ?? null }))
-            .filter(({ version, range }) => version === null || !semver_default().satisfies(version, range)),
-    }));
-    if (rows.length === 0)
-        return { satisfiedRow: 0, rows };
-    const satisfied = rows.findIndex((r) => r.offending.length === 0);
-    return { satisfiedRow: satisfied === -1 ? null : satisfied, rows };
-}
-function renderRow(row) {
-    return `{${Object.entries(row)
-        .map(([c, r]) => `${c}: ${r}`)
-        .join(', ')}}`;
-}
-/** The rows and, for each, the versions that miss it. */
-function renderCompatibilityFailure(check) {
-    return check.rows
-        .map(({ row, offending }, index) => `  row ${index + 1} ${renderRow(row)}: ${offending
-        .map((o) => o.version === null
-        ? `${o.component} is not in the release`
-        : `${o.component} ${o.version} is not in ${o.range}`)
-        .join('; ')}`)
-        .join('\n');
-}
-/**
- * Refuses a manifest that does not pin everything (each violation names the component and field)
- * or whose versions satisfy no declared compatibility row (each row with its offending versions).
- */
-function validateManifest(manifest, file) {
-    const invalidRange = manifest.compatibility.flatMap((row, index) => Object.entries(row)
-        .filter(([, range]) => semver_default().validRange(range) === null)
-        .map(([component, range]) => ({ field: `compatibility[${index}].${component}`, range })));
-    const [badRange] = invalidRange;
-    if (badRange) {
-        throw relx_error_inputError(`"${badRange.range}" is not a SemVer range.`, {
-            ...(file ? { file } : {}),
-            field: badRange.field,
-            fix: 'Write a range such as 1.9.x, ^2.1.0 or ">=1.4.0 <2.0.0".',
-        });
-    }
-    const violations = findManifestViolations(manifest);
-    const [first] = violations;
-    if (first) {
-        const lines = violations.map((v) => `  ${v.component} (${v.field}): ${v.message}`);
-        throw relx_error_inputError(violations.length === 1
-            ? `Component ${first.component} is not pinned: ${first.message}.`
-            : `${violations.length} components are not pinned:\n${lines.join('\n')}`, {
-            ...(file ? { file } : {}),
-            field: first.field,
-            fix: 'Pin every image by sha256 digest, every package at an exact version with its integrity, every infrastructure component at an exact version with its digest.',
-        });
-    }
-    const compatibility = checkCompatibility(manifest);
-    if (compatibility.satisfiedRow === null) {
-        throw relx_error_inputError(`The release satisfies none of the ${compatibility.rows.length} compatibility rows:\n${renderCompatibilityFailure(compatibility)}`, {
-            ...(file ? { file } : {}),
-            field: 'compatibility',
-            fix: 'Release versions that one row allows, or declare the new combination as a row.',
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/promotion/gitops-config.ts
 
 
@@ -51320,6 +51115,71 @@ const overlaySchema = object({
     value: schemas_enum(['digest', 'version', 'reference']).default('digest').describe('What goes there.'),
 })
     .strict();
+const insideFolder = schemas_string()
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+$/, 'a path inside the environment folder, without ..');
+const yamlPath = schemas_string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a dotted YAML path such as canary.weight');
+const resourceName = schemas_string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes resource name');
+/**
+ * How an environment's cluster splits traffic between the stable and the canary workload, one
+ * entry per thing relx writes (see the promote-env README, "Canary").
+ */
+const canaryTrafficSchema = discriminatedUnion('kind', [
+    object({
+        kind: literal('kustomize'),
+        component: schemas_string().min(1).describe('The component whose two workloads these are.'),
+        stable: insideFolder.describe("The stable workload's kustomization, e.g. stable/kustomization.yaml."),
+        canary: insideFolder.describe("The canary workload's kustomization, e.g. canary/kustomization.yaml."),
+        kustomizeImage: schemas_string().min(1).optional().describe('The images[].name (default: the repository).'),
+    })
+        .strict()
+        .describe('Both workloads pinned by digest and labelled app.kubernetes.io/version.'),
+    object({
+        kind: literal('httproute'),
+        file: insideFolder.describe('The file holding the Gateway API HTTPRoute.'),
+        route: resourceName.optional().describe('Its metadata.name (default: the only HTTPRoute in the file).'),
+        stable: resourceName.describe("The stable workload's Service, as backendRefs names it."),
+        canary: resourceName.describe("The canary workload's Service, as backendRefs names it."),
+    })
+        .strict()
+        .describe('backendRefs weights: the canary gets the step, the stable the rest.'),
+    object({
+        kind: literal('helm'),
+        component: schemas_string().min(1),
+        file: insideFolder.describe('The Helm values file.'),
+        enabled: yamlPath.default('canary.enabled'),
+        weight: yamlPath.default('canary.weight'),
+        digest: yamlPath.default('canary.image.digest'),
+        version: yamlPath.default('canary.image.version'),
+    })
+        .strict()
+        .describe("Helm values: whether the canary runs, its weight, its image's digest and version."),
+    object({
+        kind: literal('argo-rollout'),
+        component: schemas_string().min(1),
+        file: insideFolder.describe('The file holding the Argo Rollouts Rollout.'),
+        rollout: resourceName.optional().describe('Its metadata.name (default: the only Rollout in the file).'),
+        container: schemas_string().min(1).optional().describe('The container (default: the one running the image).'),
+    })
+        .strict()
+        .describe('The canary digest pinned in the Rollout; its own steps shift the traffic.'),
+]);
+const durationPattern = /^(\d+)(s|m|h)$/;
+const durationMs = (text) => {
+    const [, amount, unit] = durationPattern.exec(text) ?? [];
+    return Number(amount) * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
+};
+const canarySchema = object({
+    steps: array(schemas_number().int().min(1).max(99))
+        .min(1)
+        .refine((s) => s.every((w, i) => i === 0 || w > (s[i - 1] ?? 0)), 'weights rising, e.g. [5, 25, 50]')
+        .describe('The traffic share (1–99 %) of each step, rising; --canary next takes the next one.'),
+    bake: schemas_string()
+        .regex(durationPattern, 'a duration such as 30m, 1h or 90s')
+        .default('30m')
+        .describe('How long each step bakes before the gate may pass it.'),
+    traffic: array(canaryTrafficSchema).min(1).describe('What relx writes to split the traffic.'),
+})
+    .strict();
 const gitopsConfigSchema = object({
     environments: array(schemas_string().regex(environmentNamePattern, 'lower-case letters, digits and -'))
         .min(1)
@@ -51334,8 +51194,26 @@ const gitopsConfigSchema = object({
         .optional()
         .describe("The branch Argo CD or Flux reconciles (default: the repository's default branch)."),
     overlays: array(overlaySchema).default([]),
+    canary: record(schemas_string(), canarySchema)
+        .default({})
+        .describe('Per environment: its canary steps, bake time and traffic split.'),
 })
-    .strict();
+    .strict()
+    .superRefine((config, context) => {
+    for (const environment of Object.keys(config.canary)) {
+        if (!config.environments.includes(environment))
+            context.addIssue({
+                code: 'custom',
+                path: ['canary', environment],
+                message: `not an environment (${config.environments.join(', ')})`,
+            });
+    }
+});
+/** The canary configuration of an environment; null when it declares none. */
+function canaryConfig(config, environment) {
+    return Object.hasOwn(config.canary, environment) ? (config.canary[environment] ?? null) : null;
+}
+const bakeMs = (canary) => durationMs(canary.bake);
 function parseGitOpsConfig(text) {
     if (text === null)
         return gitopsConfigSchema.parse({});
@@ -51353,7 +51231,7 @@ function parseGitOpsConfig(text) {
     return result.data;
 }
 /** The environment, checked against the configured list: an unknown name or a path never gets through. */
-function checkEnvironment(config, environment, field = 'environment') {
+function gitops_config_checkEnvironment(config, environment, field = 'environment') {
     if (!environmentNamePattern.test(environment) || !config.environments.includes(environment)) {
         throw relx_error_inputError(`Unknown environment "${environment}".`, {
             field,
@@ -51364,6 +51242,8 @@ function checkEnvironment(config, environment, field = 'environment') {
 }
 const environmentFolder = (config, environment) => config.folder.replaceAll('{env}', environment);
 const releaseFile = (config, environment) => `${environmentFolder(config, environment)}/release.yaml`;
+/** While a canary runs, its manifest lies beside the stable one. */
+const canaryReleaseFile = (config, environment) => `${environmentFolder(config, environment)}/canary-release.yaml`;
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -51551,6 +51431,9 @@ const trailerNames = [
     ['hotfix', 'Relx-Hotfix'],
     ['rollbackOf', 'Relx-Rollback-Of'],
     ['component', 'Relx-Component'],
+    ['canary', 'Relx-Canary'],
+    ['abortReason', 'Relx-Abort-Reason'],
+    ['gateReport', 'Relx-Gate-Report'],
 ];
 /** One line, no trailer syntax: text from outside (an approver's name) cannot forge a trailer. */
 const oneLine = (value) => value.replace(/[\r\n]+/g, ' ').trim();
@@ -51558,7 +51441,7 @@ function renderPromotionMessage(title, record) {
     const lines = [oneLine(title), ''];
     for (const [key, trailer] of trailerNames) {
         const value = record[key];
-        if (value === null || value === false)
+        if (value === null || value === undefined || value === false)
             continue;
         lines.push(`${trailer}: ${value === true ? 'true' : oneLine(String(value))}`);
     }
@@ -51586,6 +51469,9 @@ function parsePromotionMessage(message) {
         hotfix: trailers.get('Relx-Hotfix') === 'true',
         rollbackOf: trailers.get('Relx-Rollback-Of') ?? null,
         component: trailers.get('Relx-Component') ?? null,
+        canary: trailers.get('Relx-Canary') ?? null,
+        abortReason: trailers.get('Relx-Abort-Reason') ?? null,
+        gateReport: trailers.get('Relx-Gate-Report') ?? null,
     };
 }
 
@@ -51636,7 +51522,7 @@ const identity = {
  * A private clone of the GitOps repository for one promotion: relx never works in someone's
  * checkout. Every read (state, history) and write (commit, push) goes through it.
  */
-class GitOpsClone {
+class gitops_repository_GitOpsClone {
     dir;
     branch;
     remote;
@@ -51657,7 +51543,7 @@ class GitOpsClone {
      * branch that does not exist is refused — a promotion to a new orphan branch would never deploy.
      */
     static async openConfigured(remote, boundary) {
-        const clone = await GitOpsClone.open(remote, null, boundary);
+        const clone = await gitops_repository_GitOpsClone.open(remote, null, boundary);
         try {
             const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
             if (!config.branch || config.branch === clone.branch)
@@ -51691,7 +51577,7 @@ class GitOpsClone {
             const heads = await run_git_runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
             const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
             await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
-            const clone = new GitOpsClone(dir, target, remote, boundary);
+            const clone = new gitops_repository_GitOpsClone(dir, target, remote, boundary);
             await clone.refresh();
             boundary?.('after:clone');
             return clone;
@@ -51756,34 +51642,51 @@ class GitOpsClone {
     async hasCommits() {
         return run_git_runGit(this.dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false);
     }
-    /** The promotions of one file (an environment's release.yaml), newest first. */
-    async history(path) {
+    /**
+     * The promotions of one file (an environment's release.yaml), newest first. `also` widens the
+     * log to more paths (a canary's steps touch only its overlays); `content: false` skips reading
+     * `path` at each commit when only the records are needed.
+     */
+    async history(path, options = {}) {
         if (!(await this.hasCommits()))
             return [];
-        const log = await run_git_runGit(this.dir, ['log', '--format=%H%x1f%aI%x1f%an%x1f%B%x1e', 'HEAD', '--', path]);
+        const paths = [path, ...(options.also ?? [])];
+        const log = await run_git_runGit(this.dir, [
+            'log',
+            '--format=%H%x1f%aI%x1f%an%x1f%B%x1e',
+            'HEAD',
+            '--',
+            ...paths,
+        ]);
         const entries = [];
         for (const chunk of log.split('\x1e')) {
             const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
             if (!commit || !time || !author || message === undefined)
                 continue;
             const key = `${commit}:${path}`;
-            const content = this.shown.has(key)
-                ? (this.shown.get(key) ?? null)
-                : await run_git_runGit(this.dir, ['show', key]).catch(() => null);
-            this.shown.set(key, content);
+            const content = options.content === false
+                ? null
+                : this.shown.has(key)
+                    ? (this.shown.get(key) ?? null)
+                    : await run_git_runGit(this.dir, ['show', key]).catch(() => null);
+            if (options.content !== false)
+                this.shown.set(key, content);
             entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
         }
         return entries;
     }
+    /** Writes `files` (null: removes the file) and commits them. */
     async commit(files, message) {
         for (const [path, content] of files) {
             await atBoundary(this.boundary, `write:${path}`, async () => {
+                if (content === null)
+                    return (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(this.dir, path), { force: true });
                 (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(this.dir, path)), { recursive: true });
                 (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(this.dir, path), content);
             });
         }
         return atBoundary(this.boundary, 'commit', async () => {
-            await run_git_runGit(this.dir, ['add', '--', ...files.keys()]);
+            await run_git_runGit(this.dir, ['add', '-A', '--', ...files.keys()]);
             await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
                 input: message,
                 env: identity,
@@ -51826,6 +51729,103 @@ class GitOpsClone {
         this.boundary?.('before:remove-clone');
         (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
         this.boundary?.('after:remove-clone');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/promotion/canary-state.ts
+
+
+
+/** The canary commits of `environment` in `entries` (any commits, newest first), newest first. */
+function canaryStepsOf(entries, environment) {
+    const steps = [];
+    for (const entry of entries) {
+        const record = entry.record;
+        const value = record?.canary?.trim().toLowerCase();
+        if (!record || !value || record.environment !== environment)
+            continue;
+        const weight = /^\d+%?$/.test(value) ? Number.parseInt(value, 10) : null;
+        const action = weight !== null ? 'step' : value.startsWith('abort') ? 'abort' : 'complete';
+        steps.push({
+            commit: entry.commit,
+            time: entry.time,
+            author: entry.author,
+            release: record.manifest,
+            action,
+            weight,
+            run: record.run,
+            abortReason: record.abortReason ?? null,
+            gateReport: record.gateReport ?? null,
+        });
+    }
+    return steps;
+}
+/**
+ * The steps of the canary in progress (newest first): the step commits of its release since the
+ * last complete or abort. Empty when there is none.
+ */
+function currentCanarySteps(steps, release) {
+    const current = [];
+    for (const step of steps) {
+        if (step.action !== 'step' || step.release !== release)
+            break;
+        current.push(step);
+    }
+    return current;
+}
+/** git's `2026-12-01T09:10:00+00:00` as `2026-12-01T09:10:00.000Z`: one form for every reader. */
+const isoTime = (time) => new Date(time).toISOString();
+/**
+ * The state of the canary from its manifest and its commits. Pure. A canary manifest with no step
+ * commit of its release (written by hand) is still a canary: its weight is then unknown (0) and its
+ * times are those of the newest commit, so a gate never counts a bake that no commit recorded.
+ */
+function deriveCanaryState(config, environment, manifest, steps, fallbackTime) {
+    const configured = canaryConfig(config, environment);
+    const mine = currentCanarySteps(steps, manifest.metadata.name);
+    const newest = mine[0];
+    return {
+        release: manifest.metadata.name,
+        manifest,
+        weight: newest?.weight ?? 0,
+        steps: configured?.steps ?? [],
+        startedAt: isoTime(mine[mine.length - 1]?.time ?? fallbackTime),
+        stepStartedAt: isoTime(newest?.time ?? fallbackTime),
+        bakeMs: configured ? bakeMs(configured) : 0,
+    };
+}
+/** The stable release, the canary (if one runs) and every canary commit, from an open clone. */
+async function readCanaryFromClone(clone, config, environment) {
+    const stablePath = releaseFile(config, environment);
+    const canaryPath = canaryReleaseFile(config, environment);
+    const stableText = clone.read(stablePath);
+    const canaryText = clone.read(canaryPath);
+    const stable = stableText === null ? null : parseReleaseManifest(stableText, stablePath);
+    // an environment with no canary configured and none running has no steps to read: no git log
+    // on every attempt of every promotion there
+    if (canaryText === null && !canaryConfig(config, environment))
+        return { stable, canary: null, steps: [] };
+    const entries = await clone.history(canaryPath, {
+        also: [environmentFolder(config, environment)],
+        content: false,
+    });
+    const steps = canaryStepsOf(entries, environment);
+    if (canaryText === null)
+        return { stable, canary: null, steps };
+    const manifest = parseReleaseManifest(canaryText, canaryPath);
+    const fallback = entries[0]?.time ?? new Date(0).toISOString();
+    return { stable, canary: deriveCanaryState(config, environment, manifest, steps, fallback), steps };
+}
+/** What an environment runs: its stable release and the canary beside it, if one is in progress. */
+async function readCanary(remote, environment) {
+    const { clone, config } = await GitOpsClone.openConfigured(remote);
+    try {
+        checkEnvironment(config, environment, '--env');
+        const { stable, canary } = await readCanaryFromClone(clone, config, environment);
+        return { stable, canary };
+    }
+    finally {
+        clone.close();
     }
 }
 
@@ -51920,7 +51920,310 @@ function applyOverlay(text, overlay, manifest, file) {
     return document.toString();
 }
 
+;// CONCATENATED MODULE: ./src/promotion/canary-traffic.ts
+
+
+
+/**
+ * The traffic split as clusters write it: Kustomize workloads pinned by digest and labelled with
+ * their version, Gateway API HTTPRoute weights, Helm values, an Argo Rollouts Rollout. Pure: the
+ * files as they are in, the files as they must be out, edited through the YAML document model so
+ * everything relx does not own stays as it was.
+ */
+/** The standard label metrics tell the canary from the stable workload by. */
+const versionLabel = 'app.kubernetes.io/version';
+const labelValue = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+function pinFor(manifest, component, file, field) {
+    const pin = pinOf(manifest, component);
+    if (!pin) {
+        throw relx_error_inputError(`${manifest.metadata.name} has no component ${component} for ${file}.`, {
+            file,
+            field,
+            fix: 'Name a component of the release manifest in canary.<env>.traffic.',
+        });
+    }
+    if (!labelValue.test(pin.version)) {
+        throw relx_error_inputError(`${component} ${pin.version} is not a valid ${versionLabel} label value.`, {
+            file,
+            field,
+            fix: 'Label values are at most 63 letters, digits, _ . - (no +build metadata): version the component so.',
+        });
+    }
+    return pin;
+}
+function parseYaml(text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    if (document.errors.length > 0)
+        throw relx_error_inputError(`${file} is not valid YAML.`, { file, fix: 'Fix the file in the GitOps repository.' });
+    return document;
+}
+/** The `labels:` entry that carries the version, with includeTemplates so pods carry it too. */
+function labelKustomizeVersion(document, version) {
+    let labels = document.get('labels', true);
+    if (!(0,dist/* isSeq */.oP)(labels)) {
+        document.set('labels', document.createNode([]));
+        labels = document.get('labels', true);
+    }
+    if (!(0,dist/* isSeq */.oP)(labels))
+        return;
+    const entry = labels.items.find((item) => {
+        const pairs = (0,dist/* isMap */.jh)(item) ? item.get('pairs', true) : null;
+        return (0,dist/* isMap */.jh)(pairs) && pairs.has(versionLabel);
+    });
+    if (entry) {
+        entry.setIn(['pairs', versionLabel], version);
+        entry.set('includeTemplates', true);
+    }
+    else {
+        labels.items.push(document.createNode({ pairs: { [versionLabel]: version }, includeTemplates: true }));
+    }
+}
+function renderKustomizeWorkload(text, file, pin, imageName) {
+    const name = imageName ?? pin.repository;
+    if (!name || !pin.digest) {
+        throw relx_error_inputError(`The component for ${file} has no image digest to pin.`, {
+            file,
+            field: 'canary.traffic.component',
+            fix: 'Kustomize workloads are pinned by digest: name an image component.',
+        });
+    }
+    const document = parseYaml(text, file);
+    pinKustomizeImage(document, name, pin.digest);
+    labelKustomizeVersion(document, pin.version);
+    return document.toString();
+}
+/** Each YAML document of a file (a Kubernetes file may hold several), edited by `edit`, put back. */
+function editDocuments(text, file, edit) {
+    const documents = (0,dist/* parseAllDocuments */.hR)(text);
+    if (!Array.isArray(documents) || documents.some((d) => d.errors.length > 0))
+        throw relx_error_inputError(`${file} is not valid YAML.`, { file, fix: 'Fix the file in the GitOps repository.' });
+    edit(documents);
+    // a document after the first keeps its own `---` when it had one (the yaml library writes it back)
+    return documents
+        .map((d, i) => {
+        const text = d.toString();
+        return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
+    })
+        .join('');
+}
+function findResource(documents, kind, name, file, field) {
+    const found = documents.filter((d) => d.get('kind') === kind && (name === undefined || d.getIn(['metadata', 'name']) === name));
+    if (found.length !== 1) {
+        throw relx_error_inputError(`${file} holds ${found.length === 0 ? 'no' : found.length} ${kind}${name ? ` named ${name}` : ''}.`, {
+            file,
+            field,
+            fix: found.length === 0 ? `Add the ${kind} to ${file}, or fix the name.` : `Name the ${kind} to edit.`,
+        });
+    }
+    return found[0];
+}
+function renderRouteWeights(text, traffic, file, weight) {
+    return editDocuments(text, file, (documents) => {
+        const route = findResource(documents, 'HTTPRoute', traffic.route, file, 'canary.traffic.route');
+        const rules = route.getIn(['spec', 'rules'], true);
+        let matched = 0;
+        for (const rule of (0,dist/* isSeq */.oP)(rules) ? rules.items : []) {
+            const refs = (0,dist/* isMap */.jh)(rule) ? rule.get('backendRefs', true) : null;
+            if (!(0,dist/* isSeq */.oP)(refs))
+                continue;
+            const byName = (n) => refs.items.find((r) => (0,dist/* isMap */.jh)(r) && r.get('name') === n);
+            const stable = byName(traffic.stable);
+            if (!stable)
+                continue;
+            matched++;
+            stable.set('weight', 100 - weight);
+            const canary = byName(traffic.canary);
+            if (canary)
+                canary.set('weight', weight);
+            else {
+                const port = stable.get('port');
+                refs.items.push(route.createNode({ name: traffic.canary, ...(port !== undefined ? { port } : {}), weight }));
+            }
+        }
+        if (matched === 0) {
+            throw relx_error_inputError(`No rule of the HTTPRoute in ${file} sends traffic to ${traffic.stable}.`, {
+                file,
+                field: 'canary.traffic.stable',
+                fix: "Name the stable workload's Service as the route's backendRefs do.",
+            });
+        }
+    });
+}
+/** Recorded on the Rollout so each step is a change in the folder, though the Rollout shifts the traffic itself. */
+const rolloutWeightAnnotation = 'relx.dev/canary-weight';
+function renderRollout(text, traffic, file, pin, weight) {
+    return editDocuments(text, file, (documents) => {
+        const rollout = findResource(documents, 'Rollout', traffic.rollout, file, 'canary.traffic.rollout');
+        const containers = rollout.getIn(['spec', 'template', 'spec', 'containers'], true);
+        const container = ((0,dist/* isSeq */.oP)(containers) ? containers.items : []).find((c) => (0,dist/* isMap */.jh)(c) &&
+            (traffic.container
+                ? c.get('name') === traffic.container
+                : String(c.get('image') ?? '').replace(/[@:][^/]*$/, '') === pin.repository));
+        if (!container || !pin.digest) {
+            throw relx_error_inputError(`The Rollout in ${file} has no container running ${traffic.component}.`, {
+                file,
+                field: 'canary.traffic.container',
+                fix: `Name the container (container:), or give it the image ${pin.repository ?? ''}.`,
+            });
+        }
+        container.set('image', pin.reference);
+        rollout.setIn(['spec', 'template', 'metadata', 'labels', versionLabel], pin.version);
+        rollout.setIn(['metadata', 'annotations', rolloutWeightAnnotation], String(weight));
+    });
+}
+/** The files of `traffic` (paths relative to `folder`) as the split requires, by path. */
+function renderTraffic(traffic, folder, current, split) {
+    const files = new Map();
+    const text = (path) => files.get(path) ?? current.get(path) ?? '';
+    const canary = split.canary ?? split.stable;
+    for (const entry of traffic) {
+        if (entry.kind === 'kustomize') {
+            for (const [which, manifest] of [
+                ['stable', split.stable],
+                ['canary', canary],
+            ]) {
+                const path = `${folder}/${entry[which]}`;
+                const pin = pinFor(manifest, entry.component, path, 'canary.traffic.component');
+                files.set(path, renderKustomizeWorkload(text(path), path, pin, entry.kustomizeImage));
+            }
+        }
+        else if (entry.kind === 'httproute') {
+            const path = `${folder}/${entry.file}`;
+            files.set(path, renderRouteWeights(text(path), entry, path, split.weight));
+        }
+        else if (entry.kind === 'helm') {
+            const path = `${folder}/${entry.file}`;
+            const pin = pinFor(canary, entry.component, path, 'canary.traffic.component');
+            const document = parseYaml(text(path), path);
+            document.setIn(entry.enabled.split('.'), split.canary !== null);
+            document.setIn(entry.weight.split('.'), split.weight);
+            if (pin.digest)
+                document.setIn(entry.digest.split('.'), pin.digest);
+            document.setIn(entry.version.split('.'), pin.version);
+            files.set(path, document.toString());
+        }
+        else {
+            const path = `${folder}/${entry.file}`;
+            const pin = pinFor(canary, entry.component, path, 'canary.traffic.component');
+            files.set(path, renderRollout(text(path), entry, path, pin, split.weight));
+        }
+    }
+    return files;
+}
+/** The paths, relative to the repository, of every file `traffic` writes. */
+function trafficFiles(traffic, folder) {
+    return traffic.flatMap((t) => t.kind === 'kustomize' ? [`${folder}/${t.stable}`, `${folder}/${t.canary}`] : [`${folder}/${t.file}`]);
+}
+
+;// CONCATENATED MODULE: ./src/manifest/diff-manifests.ts
+function pinnedComponents(manifest) {
+    const all = [
+        ...manifest.components.packages.map((p) => ({
+            name: p.name,
+            category: 'package',
+            version: p.version,
+            pin: p.integrity ?? null,
+        })),
+        ...manifest.components.images.map((i) => ({
+            name: i.name,
+            category: 'image',
+            version: i.tag,
+            pin: i.digest ?? null,
+        })),
+        ...manifest.components.infrastructure.map((i) => ({
+            name: i.name,
+            category: 'infrastructure',
+            version: i.version,
+            pin: i.digest ?? null,
+        })),
+        ...(manifest.components.modules ?? []).map((m) => ({
+            name: m.name,
+            category: 'module',
+            version: m.version,
+            pin: m.sum,
+        })),
+        ...(manifest.components.assets ?? []).map((a) => ({
+            name: a.name,
+            category: 'assets',
+            version: a.version,
+            pin: a.checksums,
+        })),
+    ];
+    return new Map(all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => [c.name, c]));
+}
+/** The difference from release `a` to release `b`, each list sorted by component name. */
+function diffManifests(a, b) {
+    const before = pinnedComponents(a);
+    const after = pinnedComponents(b);
+    const diff = {
+        from: a.metadata.name,
+        to: b.metadata.name,
+        changed: [],
+        added: [],
+        removed: [],
+        unchanged: 0,
+    };
+    for (const [name, next] of after) {
+        const previous = before.get(name);
+        if (previous === undefined)
+            diff.added.push(next);
+        else if (previous.version !== next.version || previous.pin !== next.pin) {
+            diff.changed.push({
+                name,
+                category: next.category,
+                from: previous.version,
+                to: next.version,
+                change: previous.version === next.version ? 'pin' : 'version',
+                changelog: [],
+            });
+        }
+        else
+            diff.unchanged += 1;
+    }
+    for (const [name, previous] of before)
+        if (!after.has(name))
+            diff.removed.push(previous);
+    return diff;
+}
+/** The diff with each version change's changelog entries filled in from `source`. */
+async function addChangelogEntries(diff, source) {
+    const changed = await Promise.all(diff.changed.map(async (c) => c.change === 'version' ? { ...c, changelog: await source.entriesBetween(c.name, c.from, c.to) } : c));
+    return { ...diff, changed };
+}
+function table(rows) {
+    const widths = rows.reduce((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+    return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
+}
+/** The diff for a terminal: one section per kind of change, entries indented under their component. */
+function renderManifestDiff(diff) {
+    const lines = [`${diff.from} → ${diff.to}`];
+    if (diff.changed.length > 0) {
+        lines.push('', `Changed (${diff.changed.length}):`);
+        const rows = table(diff.changed.map((c) => [
+            c.name,
+            c.change === 'pin' ? `${c.to} (same version, new digest)` : `${c.from} → ${c.to}`,
+            c.category,
+        ]));
+        diff.changed.forEach((c, i) => {
+            lines.push(rows[i] ?? '');
+            for (const entry of c.changelog)
+                lines.push(`      ${entry.version}: ${entry.text}`);
+        });
+    }
+    if (diff.added.length > 0) {
+        lines.push('', `Added (${diff.added.length}):`, ...table(diff.added.map((c) => [c.name, c.version, c.category])));
+    }
+    if (diff.removed.length > 0) {
+        lines.push('', `Removed (${diff.removed.length}):`, ...table(diff.removed.map((c) => [c.name, c.version, c.category])));
+    }
+    if (diff.changed.length + diff.added.length + diff.removed.length === 0)
+        lines.push('', 'No component changed.');
+    lines.push('', `Unchanged: ${diff.unchanged}`);
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/plan-promotion.ts
+
 
 
 
@@ -51931,30 +52234,41 @@ function applyOverlay(text, overlay, manifest, file) {
 function fingerprint(manifest) {
     return JSON.stringify([...pinnedComponents(manifest).values()].map((c) => [c.name, c.version, c.pin]));
 }
+/** One canary per environment, and nothing else changes under it: no promotion, no rollback. */
+function refuseUnderCanary(state) {
+    if (!state.canary)
+        return;
+    throw conflictError(`${state.environment} has a canary of ${state.canary.release} in progress (at ${state.canary.weight} %).`, {
+        field: 'environment',
+        fix: 'Complete it (--complete, canary-complete) or abort it (--abort, canary-abort) first: one canary per environment, and nothing else changes under it.',
+    });
+}
 /**
- * Decides one promotion from the state of the GitOps repository. Pure: the same state and intent
- * give the same files and message, which is what makes a retry after a lost push race safe.
+ * A release reaches an environment only after the one before it in the order ran it (and did not
+ * roll it back), unless it is a hotfix.
  */
-function planPromotion(state, intent) {
+function checkOrder(state, target, hotfix) {
     const { config, environment } = state;
-    const target = intent.manifest;
-    if (state.current && fingerprint(state.current) === fingerprint(target)) {
-        return { kind: 'unchanged', manifest: state.current.metadata.name };
-    }
     const position = config.environments.indexOf(environment);
     const upstream = position > 0 ? config.environments[position - 1] : null;
-    if (intent.kind === 'promote' && upstream && !intent.hotfix) {
-        const failed = new Set(state.upstreamHistory.map((h) => h.record?.rollbackOf).filter((n) => !!n));
-        const passed = state.upstreamHistory.some((h) => h.manifest &&
-            fingerprint(h.manifest) === fingerprint(target) &&
-            !failed.has(h.manifest.metadata.name));
-        if (!passed) {
-            throw conflictError(`${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`, {
-                field: 'environment',
-                fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship it as a hotfix (--hotfix, or hotfix: true in promote-env), which is recorded.`,
-            });
-        }
+    if (!upstream || hotfix)
+        return;
+    const failed = new Set(state.upstreamHistory.map((h) => h.record?.rollbackOf).filter((n) => !!n));
+    const passed = state.upstreamHistory.some((h) => h.manifest && fingerprint(h.manifest) === fingerprint(target) && !failed.has(h.manifest.metadata.name));
+    if (!passed) {
+        throw conflictError(`${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`, {
+            field: 'environment',
+            fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship it as a hotfix (--hotfix, or hotfix: true in promote-env), which is recorded.`,
+        });
     }
+}
+/**
+ * The files of an environment that runs `target` as its (stable) release and no canary: its
+ * release.yaml, the overlays, and — when it declares a canary — the traffic split with the canary
+ * workload idle on `target` and no traffic on it.
+ */
+function environmentFiles(state, target) {
+    const { config, environment } = state;
     const files = new Map();
     files.set(releaseFile(config, environment), renderReleaseManifest(target));
     for (const overlay of config.overlays) {
@@ -51966,6 +52280,28 @@ function planPromotion(state, intent) {
         }
         files.set(path, applyOverlay(state.overlays.get(path) ?? '', overlay, target, path));
     }
+    const canary = canaryConfig(config, environment);
+    if (canary) {
+        const traffic = renderTraffic(canary.traffic, environmentFolder(config, environment), new Map([...state.overlays, ...[...files].filter((e) => e[1] !== null)]), { stable: target, canary: null, weight: 0 });
+        for (const [path, text] of traffic)
+            files.set(path, text);
+    }
+    return files;
+}
+/**
+ * Decides one promotion from the state of the GitOps repository. Pure: the same state and intent
+ * give the same files and message, which is what makes a retry after a lost push race safe.
+ */
+function planPromotion(state, intent) {
+    const { environment } = state;
+    const target = intent.manifest;
+    if (state.current && fingerprint(state.current) === fingerprint(target)) {
+        return { kind: 'unchanged', manifest: state.current.metadata.name };
+    }
+    refuseUnderCanary(state);
+    if (intent.kind === 'promote')
+        checkOrder(state, target, intent.hotfix);
+    const files = environmentFiles(state, target);
     const record = {
         manifest: target.metadata.name,
         environment,
@@ -51980,7 +52316,414 @@ function planPromotion(state, intent) {
     return { kind: 'write', files, message: renderPromotionMessage(title, record), record };
 }
 
+;// CONCATENATED MODULE: ./src/promotion/plan-canary.ts
+
+
+
+
+
+
+
+/** A weight as given (`5`, `next`): an integer 1–99, or next. */
+function parseCanaryWeight(text, field = '--canary') {
+    const value = text.trim();
+    if (value === 'next')
+        return 'next';
+    return checkWeight(/^\d{1,3}$/.test(value) ? Number(value) : NaN, text, field);
+}
+/** The canary request the options make (its manifest added by the caller); null for a plain promotion. */
+function parseCanaryRequest(options, names) {
+    const canary = options.canary === '' ? undefined : options.canary;
+    const given = [
+        canary !== undefined && names.canary,
+        options.complete && names.complete,
+        options.abort && names.abort,
+    ].filter((f) => typeof f === 'string');
+    if (given.length > 1) {
+        throw relx_error_inputError(`${given.join(' and ')} cannot go together.`, {
+            field: given[1] ?? names.canary,
+            fix: `One canary step at a time: ${names.canary} <weight|next>, ${names.complete} or ${names.abort}.`,
+        });
+    }
+    const reason = options.reason || undefined;
+    const gateReport = options.gateReport || undefined;
+    if ((reason !== undefined || gateReport !== undefined) && !options.abort) {
+        throw relx_error_inputError(`${names.reason} and ${names.gateReport} go with ${names.abort}.`, {
+            field: reason !== undefined ? names.reason : names.gateReport,
+            fix: `Add ${names.abort}, or leave them out.`,
+        });
+    }
+    if (canary !== undefined)
+        return {
+            action: 'step',
+            weight: parseCanaryWeight(canary, names.canary),
+            hotfix: options.hotfix ?? false,
+        };
+    if (options.complete)
+        return { action: 'complete' };
+    if (!options.abort)
+        return null;
+    if (!reason?.trim())
+        throw relx_error_inputError('An abort needs a reason, recorded with it.', {
+            field: names.reason,
+            fix: `Add ${names.reason} "what failed" (and ${names.gateReport} <url> when a gate decided it).`,
+        });
+    return { action: 'abort', reason, gateReport: gateReport ?? null };
+}
+function checkWeight(weight, text = String(weight), field = '--canary') {
+    if (!Number.isInteger(weight) || weight < 1 || weight > 99) {
+        throw relx_error_inputError(`Canary weight "${text}" is not a whole number from 1 to 99.`, {
+            field,
+            fix: 'Give the share of traffic in percent (e.g. 5), or next for the next configured step; --complete gives it all.',
+        });
+    }
+    return weight;
+}
+function configuredCanary(state) {
+    const configured = canaryConfig(state.config, state.environment);
+    if (!configured) {
+        throw relx_error_inputError(`${state.environment} has no canary steps configured.`, {
+            file: gitopsConfigFile,
+            field: `canary.${state.environment}`,
+            fix: `Declare them, e.g. canary: { ${state.environment}: { steps: [5, 25, 50], bake: 30m, traffic: [...] } } (see the promote-env README), or promote without a canary.`,
+        });
+    }
+    return configured;
+}
+const unchanged = (manifest, previous, weight) => ({
+    kind: 'unchanged',
+    manifest,
+    previous,
+    canary: { status: 'unchanged', weight },
+});
+function planCanary(state, intent) {
+    const configured = configuredCanary(state);
+    const request = intent.request;
+    if (request.action === 'step')
+        return planStep(state, configured, intent, request);
+    if (request.action === 'complete')
+        return planComplete(state, configured, intent, request.manifest);
+    return planAbort(state, configured, intent, request);
+}
+function write(state, intent, title, files, outcome, extra = {}) {
+    const record = {
+        manifest: outcome.release,
+        environment: state.environment,
+        previous: state.current?.metadata.name ?? null,
+        approvedBy: intent.approvedBy,
+        run: intent.run,
+        hotfix: false,
+        rollbackOf: null,
+        component: null,
+        canary: outcome.value,
+        ...extra,
+    };
+    return {
+        kind: 'write',
+        manifest: outcome.release,
+        previous: record.previous,
+        files,
+        message: renderPromotionMessage(title, record),
+        record,
+        canary: { status: outcome.status, weight: outcome.weight },
+    };
+}
+function traffic(state, configured, split) {
+    const folder = environmentFolder(state.config, state.environment);
+    return new Map(renderTraffic(configured.traffic, folder, state.overlays, split));
+}
+function planStep(state, configured, intent, request) {
+    const { environment } = state;
+    const running = state.canary;
+    const stable = state.current;
+    const target = request.manifest ?? running?.manifest ?? null;
+    if (!target) {
+        throw relx_error_inputError(`No canary runs in ${environment}: which release should start one?`, {
+            field: '--manifest',
+            fix: 'Pass --manifest releases/<name>.yaml (promote-env: manifest) to start a canary.',
+        });
+    }
+    if (!stable) {
+        throw relx_error_inputError(`${environment} has no stable release for a canary to run beside.`, {
+            field: 'environment',
+            fix: 'Promote its first release without a canary.',
+        });
+    }
+    const name = target.metadata.name;
+    if (!running && fingerprint(stable) === fingerprint(target)) {
+        return unchanged(name, stable.metadata.name, null); // already the stable release (a re-run after complete)
+    }
+    if (running && fingerprint(running.manifest) !== fingerprint(target)) {
+        throw conflictError(`${environment} already has a canary of ${running.release} in progress.`, {
+            field: '--manifest',
+            fix: `One canary per environment: complete (--complete) or abort (--abort) ${running.release} before starting ${name}.`,
+        });
+    }
+    const steps = running ? currentCanarySteps(state.canarySteps, running.release) : [];
+    const now = running?.weight ?? 0;
+    if (request.weight === 'next' && running && intent.run && steps[0]?.run === intent.run) {
+        return unchanged(name, stable.metadata.name, now); // this run made the current step already
+    }
+    const weight = request.weight === 'next' ? configured.steps.find((w) => w > now) : checkWeight(request.weight);
+    if (weight === undefined) {
+        throw relx_error_inputError(`The canary of ${name} is at its last step (${now} %).`, {
+            field: '--canary',
+            fix: 'Complete it (--complete, canary-complete: true) or abort it.',
+        });
+    }
+    if (running && weight === now)
+        return unchanged(name, stable.metadata.name, now);
+    if (running && weight < now) {
+        if (steps.some((s) => s.weight === weight))
+            return unchanged(name, stable.metadata.name, now); // an older step, replayed
+        throw relx_error_inputError(`The canary of ${name} is at ${now} %: a step only moves traffic up.`, {
+            field: '--canary',
+            fix: `Give a weight above ${now} (next: ${configured.steps.find((w) => w > now) ?? 'none, --complete'}), or abort the canary to take its traffic away.`,
+        });
+    }
+    if (!running)
+        checkOrder(state, target, request.hotfix);
+    const files = traffic(state, configured, { stable, canary: target, weight });
+    if (!running)
+        files.set(canaryReleaseFile(state.config, environment), renderReleaseManifest(target));
+    const title = running
+        ? `canary(${environment}): ${name} ${now}% → ${weight}%`
+        : `canary(${environment}): ${name} at ${weight}%${request.hotfix ? ' (hotfix)' : ''}`;
+    return write(state, intent, title, files, { release: name, value: String(weight), status: running ? 'advanced' : 'started', weight }, { hotfix: !running && request.hotfix });
+}
+function planComplete(state, configured, intent, given) {
+    const { environment } = state;
+    const running = state.canary;
+    const stable = state.current;
+    if (!running) {
+        const last = state.canarySteps[0];
+        if (stable && given && fingerprint(stable) === fingerprint(given))
+            return unchanged(stable.metadata.name, null, null); // completed already
+        if (stable && last?.action === 'complete' && intent.run && last.run === intent.run)
+            return unchanged(stable.metadata.name, null, null); // this run completed it already
+        throw relx_error_inputError(`${environment} has no canary to complete.`, {
+            field: '--complete',
+            fix: 'Start one first: --canary <weight> --manifest releases/<name>.yaml.',
+        });
+    }
+    if (given && fingerprint(given) !== fingerprint(running.manifest)) {
+        throw conflictError(`The canary in ${environment} is ${running.release}, not ${given.metadata.name}.`, {
+            field: '--manifest',
+            fix: `Complete ${running.release} (leave out --manifest), or abort it.`,
+        });
+    }
+    const target = running.manifest;
+    const files = environmentFiles({ ...state, canary: null }, target);
+    void configured; // the idle split is part of environmentFiles
+    files.set(canaryReleaseFile(state.config, environment), null);
+    return write(state, intent, `deploy(${environment}): ${running.release} (canary complete)`, files, {
+        release: running.release,
+        value: 'complete',
+        status: 'completed',
+        weight: null,
+    });
+}
+function planAbort(state, configured, intent, request) {
+    const { environment } = state;
+    const reason = request.reason.replace(/[\r\n]+/g, ' ').trim();
+    if (!reason) {
+        throw relx_error_inputError('An abort needs a reason, recorded with it.', {
+            field: '--reason',
+            fix: 'Say why, e.g. --reason "error rate 2.1 % > 1 %" (promote-env: abort-reason).',
+        });
+    }
+    if (request.gateReport !== null)
+        checkReportUrl(request.gateReport);
+    const running = state.canary;
+    const stable = state.current;
+    if (!running || !stable) {
+        const last = state.canarySteps[0];
+        const replay = last?.action === 'abort' &&
+            ((intent.run && last.run === intent.run) ||
+                (request.manifest && last.release === request.manifest.metadata.name));
+        if (replay && last)
+            return unchanged(last.release, stable?.metadata.name ?? null, null);
+        throw relx_error_inputError(`${environment} has no canary to abort.`, {
+            field: '--abort',
+            fix: '`relx status --env <env>` shows whether a canary runs; nothing was written.',
+        });
+    }
+    const files = traffic(state, configured, { stable, canary: null, weight: 0 });
+    files.set(canaryReleaseFile(state.config, environment), null);
+    return write(state, intent, `canary(${environment}): abort ${running.release} at ${running.weight}%`, files, { release: running.release, value: 'abort', status: 'aborted', weight: null }, { abortReason: reason.slice(0, 500), gateReport: request.gateReport });
+}
+function checkReportUrl(url) {
+    const parsed = URL.canParse(url) ? new URL(url) : null;
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || /[\s]/.test(url)) {
+        throw relx_error_inputError(`The gate report "${url}" is not an http(s) URL.`, {
+            field: '--gate-report',
+            fix: "Pass the gate report's URL (slo-gate's report link, or the run's summary URL).",
+        });
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./src/manifest/validate-manifest.ts
+
+
+
+const validate_manifest_sha256Digest = /^sha256:[a-f0-9]{64}$/;
+const sha512Integrity = /^sha512-[A-Za-z0-9+/]{86}==$/;
+/** Why a version is not an exact SemVer version, or null when it is one. */
+function floatingVersion(version) {
+    if (version === 'latest')
+        return 'is `latest`, which floats';
+    if (semver_default().valid(version) === version)
+        return null;
+    if (semver_default().validRange(version) !== null)
+        return `is the range "${version}", not an exact version`;
+    return `"${version}" is not an exact SemVer version`;
+}
+/** Every pin that floats or is missing, in category and name order. Empty means every component is pinned. */
+function findManifestViolations(manifest) {
+    const violations = [];
+    const add = (category, component, name, message) => violations.push({ component, field: `components.${category}[${component}].${name}`, message });
+    const seen = new Map();
+    const claim = (category, component) => {
+        const first = seen.get(component);
+        if (first)
+            add(category, component, 'name', `is also listed under ${first}; a component is pinned once`);
+        else
+            seen.set(component, category);
+    };
+    for (const p of manifest.components.packages) {
+        claim('packages', p.name);
+        const floating = floatingVersion(p.version);
+        if (floating)
+            add('packages', p.name, 'version', `version ${floating}`);
+        if (p.integrity === undefined)
+            add('packages', p.name, 'integrity', 'has no integrity (sha512-…)');
+        else if (!sha512Integrity.test(p.integrity)) {
+            add('packages', p.name, 'integrity', `integrity "${p.integrity}" is not a sha512-… SRI hash`);
+        }
+    }
+    for (const i of manifest.components.images) {
+        claim('images', i.name);
+        if (i.tag === 'latest')
+            add('images', i.name, 'tag', 'tag is `latest`, which floats; tag the image with its version');
+        if (i.repository.includes('@') || /:[^/]*$/.test(i.repository)) {
+            add('images', i.name, 'repository', `repository "${i.repository}" carries a tag or digest; give them in tag and digest`);
+        }
+        if (i.digest === undefined)
+            add('images', i.name, 'digest', `tag ${i.tag} has no digest; pin the image by sha256 digest`);
+        else if (!validate_manifest_sha256Digest.test(i.digest))
+            add('images', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
+    }
+    for (const i of manifest.components.infrastructure) {
+        claim('infrastructure', i.name);
+        const floating = floatingVersion(i.version);
+        if (floating)
+            add('infrastructure', i.name, 'version', `version ${floating}`);
+        if (/[:@]latest$/.test(i.reference))
+            add('infrastructure', i.name, 'reference', 'reference points at `latest`, which floats');
+        if (i.digest === undefined)
+            add('infrastructure', i.name, 'digest', `${i.kind} has no digest; pin it by sha256 digest`);
+        else if (!validate_manifest_sha256Digest.test(i.digest)) {
+            add('infrastructure', i.name, 'digest', `digest "${i.digest}" is not sha256:<64 hex>`);
+        }
+    }
+    for (const m of manifest.components.modules ?? []) {
+        claim('modules', m.name);
+        const floating = floatingVersion(m.version.replace(/^v/, ''));
+        if (floating || !m.version.startsWith('v'))
+            add('modules', m.name, 'version', `version "${m.version}" is not an exact Go module version (v1.2.3)`);
+        if (!/^[0-9a-f]{40}$/.test(m.commit))
+            add('modules', m.name, 'commit', 'has no commit; pin the module at the commit its tag points at');
+        if (!goModuleSumPattern.test(m.sum))
+            add('modules', m.name, 'sum', `sum "${m.sum}" is not an h1: checksum; pin the module by the h1: go.sum records`);
+    }
+    for (const a of manifest.components.assets ?? []) {
+        claim('assets', a.name);
+        const floating = floatingVersion(a.version);
+        if (floating)
+            add('assets', a.name, 'version', `version ${floating}`);
+        if (!validate_manifest_sha256Digest.test(a.checksums))
+            add('assets', a.name, 'checksums', 'has no sha256 digest of its checksums.txt');
+        for (const f of a.files) {
+            if (!validate_manifest_sha256Digest.test(f.digest))
+                add('assets', a.name, `files[${f.name}].digest`, `digest "${f.digest}" is not sha256:<64 hex>`);
+        }
+    }
+    return violations;
+}
+/** Checks the manifest's versions against its declared rows; with no rows there is nothing to satisfy. */
+function checkCompatibility(manifest) {
+    const versions = manifestVersions(manifest);
+    const rows = manifest.compatibility.map((row) => ({
+        row,
+        offending: Object.entries(row)
+            .map(([component, range]) => ({ component, range, version: versions.get(component) ?? null }))
+            .filter(({ version, range }) => version === null || !semver_default().satisfies(version, range)),
+    }));
+    if (rows.length === 0)
+        return { satisfiedRow: 0, rows };
+    const satisfied = rows.findIndex((r) => r.offending.length === 0);
+    return { satisfiedRow: satisfied === -1 ? null : satisfied, rows };
+}
+function renderRow(row) {
+    return `{${Object.entries(row)
+        .map(([c, r]) => `${c}: ${r}`)
+        .join(', ')}}`;
+}
+/** The rows and, for each, the versions that miss it. */
+function renderCompatibilityFailure(check) {
+    return check.rows
+        .map(({ row, offending }, index) => `  row ${index + 1} ${renderRow(row)}: ${offending
+        .map((o) => o.version === null
+        ? `${o.component} is not in the release`
+        : `${o.component} ${o.version} is not in ${o.range}`)
+        .join('; ')}`)
+        .join('\n');
+}
+/**
+ * Refuses a manifest that does not pin everything (each violation names the component and field)
+ * or whose versions satisfy no declared compatibility row (each row with its offending versions).
+ */
+function validateManifest(manifest, file) {
+    const invalidRange = manifest.compatibility.flatMap((row, index) => Object.entries(row)
+        .filter(([, range]) => semver_default().validRange(range) === null)
+        .map(([component, range]) => ({ field: `compatibility[${index}].${component}`, range })));
+    const [badRange] = invalidRange;
+    if (badRange) {
+        throw relx_error_inputError(`"${badRange.range}" is not a SemVer range.`, {
+            ...(file ? { file } : {}),
+            field: badRange.field,
+            fix: 'Write a range such as 1.9.x, ^2.1.0 or ">=1.4.0 <2.0.0".',
+        });
+    }
+    const violations = findManifestViolations(manifest);
+    const [first] = violations;
+    if (first) {
+        const lines = violations.map((v) => `  ${v.component} (${v.field}): ${v.message}`);
+        throw relx_error_inputError(violations.length === 1
+            ? `Component ${first.component} is not pinned: ${first.message}.`
+            : `${violations.length} components are not pinned:\n${lines.join('\n')}`, {
+            ...(file ? { file } : {}),
+            field: first.field,
+            fix: 'Pin every image by sha256 digest, every package at an exact version with its integrity, every infrastructure component at an exact version with its digest.',
+        });
+    }
+    const compatibility = checkCompatibility(manifest);
+    if (compatibility.satisfiedRow === null) {
+        throw relx_error_inputError(`The release satisfies none of the ${compatibility.rows.length} compatibility rows:\n${renderCompatibilityFailure(compatibility)}`, {
+            ...(file ? { file } : {}),
+            field: 'compatibility',
+            fix: 'Release versions that one row allows, or declare the new combination as a row.',
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/promotion/promote-environment.ts
+
+
+
 
 
 
@@ -52009,9 +52752,7 @@ function readManifestForPromotion(text, source) {
 const parseAt = (entry, path) => entry.content === null ? null : parseReleaseManifest(entry.content, `${path}@${entry.commit.slice(0, 7)}`);
 async function readState(clone, environment) {
     const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
-    checkEnvironment(config, environment);
-    const path = releaseFile(config, environment);
-    const currentText = clone.read(path);
+    gitops_config_checkEnvironment(config, environment);
     const position = config.environments.indexOf(environment);
     const upstream = position > 0 ? config.environments[position - 1] : null;
     const upstreamPath = upstream ? releaseFile(config, upstream) : null;
@@ -52026,13 +52767,11 @@ async function readState(clone, environment) {
         const file = `${environmentFolder(config, environment)}/${overlay.file}`;
         overlays.set(file, clone.read(file));
     }
-    return {
-        config,
-        environment,
-        current: currentText === null ? null : parseReleaseManifest(currentText, path),
-        upstreamHistory,
-        overlays,
-    };
+    const traffic = canaryConfig(config, environment)?.traffic ?? [];
+    for (const file of trafficFiles(traffic, environmentFolder(config, environment)))
+        overlays.set(file, clone.read(file));
+    const { stable, canary, steps } = await readCanaryFromClone(clone, config, environment);
+    return { config, environment, current: stable, upstreamHistory, overlays, canary, canarySteps: steps };
 }
 /**
  * Plan → commit → push, and when another promotion landed first: fetch, plan again on the new
@@ -52041,25 +52780,33 @@ async function readState(clone, environment) {
  * promotion that has become a no-op (the same release landed meanwhile) stops there.
  */
 async function land(context, intentFor) {
+    return landPlan(context, async (state, clone) => {
+        const intent = await intentFor(state, clone);
+        const plan = planPromotion(state, intent);
+        const name = plan.kind === 'unchanged' ? plan.manifest : intent.manifest.metadata.name;
+        return { ...plan, manifest: name, previous: state.current?.metadata.name ?? null };
+    });
+}
+async function landPlan(context, planFor) {
     const progress = context.onProgress ?? (() => { });
     const clock = context.clock ?? systemClock;
     const random = context.random ?? Math.random;
     const timeout = context.raceTimeoutMs ?? 10 * 60_000;
     const started = clock.now();
-    const { clone } = await GitOpsClone.openConfigured(context.remote, context.boundary);
+    const { clone } = await gitops_repository_GitOpsClone.openConfigured(context.remote, context.boundary);
     try {
         for (let attempt = 1;; attempt++) {
             const state = await readState(clone, context.environment);
-            const intent = await intentFor(state, clone);
-            const plan = planPromotion(state, intent);
+            const plan = await planFor(state, clone);
             const base = {
                 environment: context.environment,
-                manifest: intent.manifest.metadata.name,
-                previous: state.current?.metadata.name ?? null,
+                manifest: plan.manifest,
+                previous: plan.previous,
                 attempts: attempt,
+                ...(plan.canary ? { canary: plan.canary } : {}),
             };
             if (plan.kind === 'unchanged') {
-                progress(`${context.environment} already runs ${plan.manifest}`);
+                progress(`${context.environment}: already as asked (${plan.manifest}), nothing to write`);
                 return { ...base, status: 'unchanged', commit: null, files: [], record: null };
             }
             if (context.dryRun) {
@@ -52142,6 +52889,7 @@ async function rolledBackByThisRun(clone, state, run, component) {
 function rollbackEnvironment(context, to) {
     return land(context, async (state, clone) => {
         const current = state.current;
+        refuseUnderCanary(state);
         if (!current)
             throw relx_error_inputError(`${context.environment} has no release to roll back.`, {
                 field: 'environment',
@@ -52177,6 +52925,7 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
     }
     return land(context, async (state, clone) => {
         const current = state.current;
+        refuseUnderCanary(state);
         if (!current)
             throw relx_error_inputError(`${context.environment} has no release to roll back.`, {
                 field: 'environment',
@@ -52229,6 +52978,13 @@ function rollbackComponent(context, component, toVersion, now = new Date()) {
         });
     });
 }
+/**
+ * A canary step, complete or abort (see plan-canary.ts), landed like a promotion: the same clone,
+ * push-race retry and trailers, planned again on every attempt.
+ */
+function promoteCanary(context, request) {
+    return landPlan(context, async (state) => planCanary(state, { request, approvedBy: context.approvedBy ?? null, run: context.run ?? null }));
+}
 
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
 const render_plan_short = (sha) => sha.slice(0, 7);
@@ -52253,6 +53009,8 @@ function describeReason(reason) {
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
+        case 'train':
+            return `release train ${reason.train} finished at ${reason.version}`;
     }
 }
 /** Where the component's commits start, as a person reads it. */
@@ -52409,6 +53167,7 @@ function renderPlanSummary(plan) {
 
 
 
+
 /** The tokens this step was given: scrubbed from the summary, the outputs and the failure message. */
 const secrets = () => [getInput('token'), getInput('source_token')];
 const scrub = (text) => secret_scrubber_scrubSecrets(text, secrets());
@@ -52472,6 +53231,30 @@ function promotionContext(workspace) {
         onProgress: (message) => info(message),
     };
 }
+const canaryInputs = {
+    canary: 'canary',
+    complete: 'canary-complete',
+    abort: 'canary-abort',
+    reason: 'abort-reason',
+    gateReport: 'gate-report',
+};
+/** The canary step the inputs ask for (canary, canary-complete, canary-abort); null for a plain promotion. */
+function canaryRequestOfInputs() {
+    return parseCanaryRequest({
+        canary: getInput('canary'),
+        complete: getInput('canary_complete') === 'true',
+        abort: getInput('canary_abort') === 'true',
+        reason: getInput('abort_reason'),
+        gateReport: getInput('gate_report'),
+        hotfix: getInput('hotfix') === 'true',
+    }, canaryInputs);
+}
+/** A canary step: the manifest input starts one (and is optional once it runs). */
+async function promoteCanaryStep(workspace, context, request) {
+    const file = getInput('manifest');
+    const manifest = file ? readManifestForPromotion(await readManifestFile(workspace, file), file) : null;
+    return promoteCanary(context, { ...request, manifest });
+}
 /**
  * The check step, before a deployment is recorded: whether the environment already runs this
  * manifest — CD handed the same release a second time (a re-run of the release after its
@@ -52480,6 +53263,13 @@ function promotionContext(workspace) {
  */
 async function checkAlreadyRuns(workspace) {
     try {
+        const request = canaryRequestOfInputs();
+        if (request) {
+            const context = { ...promotionContext(workspace), dryRun: true };
+            const result = await promoteCanaryStep(workspace, context, request);
+            setOutput('already-runs', String(result.status === 'unchanged'));
+            return;
+        }
         const file = getInput('manifest');
         const text = await readManifestFile(workspace, file);
         const context = { ...promotionContext(workspace), dryRun: true };
@@ -52505,8 +53295,17 @@ async function run() {
         const environment = context.environment;
         const component = getInput('rollback_component');
         const version = getInput('rollback_version') || undefined;
+        const canary = canaryRequestOfInputs();
         let result;
-        if (component)
+        if (canary && (component || getBooleanInput('rollback'))) {
+            throw relx_error_inputError('A canary step and a rollback cannot go together.', {
+                field: canary.action === 'step' ? 'canary' : `canary-${canary.action}`,
+                fix: 'Abort the canary (canary-abort) first; the stable release keeps running meanwhile.',
+            });
+        }
+        if (canary)
+            result = await promoteCanaryStep(workspace, context, canary);
+        else if (component)
             result = await rollbackComponent(context, component, version);
         else if (getBooleanInput('rollback'))
             result = await rollbackEnvironment(context, version);
@@ -52526,11 +53325,16 @@ async function run() {
         setOutput('commit', result.commit ?? '');
         setOutput('release', scrub(result.manifest));
         setOutput('previous', scrub(result.previous ?? ''));
+        // canary-weight: the canary's share after this step ('' when none runs after it)
+        setOutput('canary-weight', result.canary?.weight?.toString() ?? '');
+        setOutput('canary-status', result.canary?.status ?? '');
         const e = escapeSummaryText;
         const record = result.record;
         await summary
             .addRaw(scrub([
-            `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
+            result.canary
+                ? `## ${e(environment)}: canary ${e(result.manifest)} ${result.status === 'planned' ? 'planned (dry run)' : e(result.canary.status)}`
+                : `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
             '',
             `| | |`,
             `|---|---|`,
@@ -52539,6 +53343,11 @@ async function run() {
             `| GitOps commit | ${e(result.commit ?? '—')} |`,
             `| approved by | ${e(record?.approvedBy ?? '—')} |`,
             `| hotfix | ${record?.hotfix ? 'yes (environment order skipped)' : 'no'} |`,
+            result.canary
+                ? `| canary | ${e(result.canary.status)}${result.canary.weight !== null ? ` — ${result.canary.weight} % of traffic` : ''} |`
+                : '',
+            record?.abortReason ? `| abort reason | ${e(record.abortReason)} |` : '',
+            record?.gateReport ? `| gate report | ${e(record.gateReport)} |` : '',
             record?.rollbackOf
                 ? `| rollback of | ${e(record.rollbackOf)}${record.component ? ` (${e(record.component)} only)` : ''} |`
                 : '',
@@ -55417,7 +56226,7 @@ __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;

@@ -47472,6 +47472,39 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+const maintenanceLineSchema = object({
+    branch: schemas_string()
+        .min(1)
+        .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: schemas_string()
+        .min(1)
+        .optional()
+        .describe('The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).'),
+    distTag: schemas_string()
+        .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+        .optional()
+        .describe("npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag."),
+})
+    .strict()
+    .describe('A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.');
+const releaseTrainSchema = object({
+    name: relx_config_name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: array(relx_config_name)
+        .min(1)
+        .describe('The components the train carries; they release only by the train.'),
+    from: schemas_string()
+        .min(1)
+        .default('main')
+        .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: schemas_string()
+        .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+        .default('release/v{major}.{minor}')
+        .describe('The train branch, with {major} and {minor} of the train version.'),
+})
+    .strict()
+    .describe('A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.');
 /** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
 const versionFileSchema = object({
     file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
@@ -47524,6 +47557,26 @@ const componentConfigSchema = object({
     publish: publishConfigSchema.optional(),
 })
     .strict();
+const releasePullRequestSchema = object({
+    enabled: schemas_boolean()
+        .default(true)
+        .describe('Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.'),
+    branch: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+        .default('relx/release')
+        .describe("The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push."),
+    groups: array(object({ name: relx_config_name, components: array(relx_config_name).min(1) }).strict())
+        .default([])
+        .describe('One release pull request per group of components; components in no group share the default one.'),
+    verifiedCommits: schemas_boolean()
+        .default(true)
+        .describe("Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git."),
+    environments: array(schemas_string().min(1))
+        .default([])
+        .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+})
+    .strict()
+    .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
 const relxConfigSchema = object({
     $schema: schemas_string().optional(),
     discoverWorkspaces: schemas_boolean()
@@ -47546,6 +47599,12 @@ const relxConfigSchema = object({
     channels: array(channelSchema)
         .default([])
         .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: array(maintenanceLineSchema)
+        .default([])
+        .describe('Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.'),
+    trains: array(releaseTrainSchema)
+        .default([])
+        .describe('Release trains: components shipped by a cut and a finish.'),
     propagation: object({
         bump: schemas_enum(['none', 'patch', 'same'])
             .default('patch')
@@ -47574,6 +47633,7 @@ const relxConfigSchema = object({
         .strict()
         .default({ nested: 'off' })
         .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
 })
     .strict();
 

@@ -32454,7 +32454,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4510);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3867);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -32463,7 +32463,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4510:
+/***/ 3867:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40533,7 +40533,7 @@ function renderError(error) {
 
 
 
-class GitCommandError extends Error {
+class run_git_GitCommandError extends Error {
     args;
     exitCode;
     stderr;
@@ -40549,7 +40549,7 @@ class GitCommandError extends Error {
  * Runs git with arguments as an array (never through a shell: refs and paths can hold anything)
  * and returns its stdout. Paths are not quoted, so non-ASCII file names come back as they are.
  */
-function runGit(cwd, args, options = {}) {
+function run_git_runGit(cwd, args, options = {}) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
             cwd,
@@ -40566,7 +40566,7 @@ function runGit(cwd, args, options = {}) {
             if (code === 0)
                 resolve(Buffer.concat(out).toString('utf8'));
             else
-                reject(asGitError(new GitCommandError(args, code, stderr), cwd));
+                reject(asGitError(new run_git_GitCommandError(args, code, stderr), cwd));
         });
         if (options.input !== undefined)
             child.stdin?.end(options.input);
@@ -40586,7 +40586,7 @@ function asGitError(error, cwd) {
         }
         return relx_error_inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
     }
-    if (error instanceof GitCommandError && /not a git repository/i.test(error.stderr)) {
+    if (error instanceof run_git_GitCommandError && /not a git repository/i.test(error.stderr)) {
         return relx_error_inputError(`${cwd} is not a git repository.`, {
             fix: 'Run relx inside a clone (in a workflow: actions/checkout with fetch-depth: 0), or pass --cwd.',
         });
@@ -50391,6 +50391,39 @@ const channelSchema = object({
         .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
 })
     .strict();
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+const maintenanceLineSchema = object({
+    branch: schemas_string()
+        .min(1)
+        .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: schemas_string()
+        .min(1)
+        .optional()
+        .describe('The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).'),
+    distTag: schemas_string()
+        .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+        .optional()
+        .describe("npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag."),
+})
+    .strict()
+    .describe('A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.');
+const releaseTrainSchema = object({
+    name: relx_config_name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: array(relx_config_name)
+        .min(1)
+        .describe('The components the train carries; they release only by the train.'),
+    from: schemas_string()
+        .min(1)
+        .default('main')
+        .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: schemas_string()
+        .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+        .default('release/v{major}.{minor}')
+        .describe('The train branch, with {major} and {minor} of the train version.'),
+})
+    .strict()
+    .describe('A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.');
 /** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
 const versionFileSchema = object({
     file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
@@ -50443,6 +50476,26 @@ const componentConfigSchema = object({
     publish: publishConfigSchema.optional(),
 })
     .strict();
+const releasePullRequestSchema = object({
+    enabled: schemas_boolean()
+        .default(true)
+        .describe('Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.'),
+    branch: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+        .default('relx/release')
+        .describe("The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push."),
+    groups: array(object({ name: relx_config_name, components: array(relx_config_name).min(1) }).strict())
+        .default([])
+        .describe('One release pull request per group of components; components in no group share the default one.'),
+    verifiedCommits: schemas_boolean()
+        .default(true)
+        .describe("Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git."),
+    environments: array(schemas_string().min(1))
+        .default([])
+        .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+})
+    .strict()
+    .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
 const relxConfigSchema = object({
     $schema: schemas_string().optional(),
     discoverWorkspaces: schemas_boolean()
@@ -50465,6 +50518,12 @@ const relxConfigSchema = object({
     channels: array(channelSchema)
         .default([])
         .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: array(maintenanceLineSchema)
+        .default([])
+        .describe('Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.'),
+    trains: array(releaseTrainSchema)
+        .default([])
+        .describe('Release trains: components shipped by a cut and a finish.'),
     propagation: object({
         bump: schemas_enum(['none', 'patch', 'same'])
             .default('patch')
@@ -50493,6 +50552,7 @@ const relxConfigSchema = object({
         .strict()
         .default({ nested: 'off' })
         .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
 })
     .strict();
 
@@ -51927,7 +51987,7 @@ function readBlobs(cwd, shas) {
  * the files read with one `git ls-tree -r` and one `git cat-file --batch`.
  */
 async function goModuleChecksum(cwd, options) {
-    const listing = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', options.commit]);
+    const listing = await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', options.commit]);
     const entries = listing
         .split('\0')
         .filter(Boolean)
@@ -51971,7 +52031,7 @@ function goModuleTask(root, component, version) {
     const reference = `${modulePath}@${goVersion(version)}`;
     let pinned = null;
     const pin = () => (pinned ??= (async () => {
-        const commit = await runGit(root, ['rev-parse', '--verify', '-q', `refs/tags/${tag}^{commit}`]).then((out) => out.trim(), () => {
+        const commit = await run_git_runGit(root, ['rev-parse', '--verify', '-q', `refs/tags/${tag}^{commit}`]).then((out) => out.trim(), () => {
             throw relx_error_inputError(`${component.name} ${version} has no tag ${tag}.`, {
                 field: 'tag',
                 fix: 'Version and tag the release first (bump-version, `relx version`), and fetch its tags (fetch-depth: 0).',
@@ -52468,7 +52528,7 @@ async function uploadReleaseAssets(request, target, assets, options = {}) {
 
 /** The component's tag at the released commit, in the convention its tags follow. */
 async function releaseTag(root, commit, component, version) {
-    const tags = (await runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
+    const tags = (await run_git_runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
     const [subject] = withInferredTagFormats([component], tags).components;
     const tag = renderTag(subject?.tagFormat ?? component.tagFormat, component, version);
     if (!tags.includes(tag)) {
@@ -52792,7 +52852,7 @@ async function planTasks(options, packDir) {
                     async publish() {
                         const p = await pack();
                         await publishPackage(registry, p, {
-                            distTag: options.npm.distTag ?? distTagOf(version),
+                            distTag: options.npm.distTag ?? options.distTags?.get(name) ?? distTagOf(version),
                             access: component.publish?.access ?? 'public',
                             provenance: options.npm.provenance,
                         });
@@ -52960,13 +53020,261 @@ async function publishRelease(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/git/git-refs.ts
+
+
+/**
+ * A shallow clone hides the history releases are decided from; relx refuses it rather than
+ * plan from a truncated past.
+ */
+async function assertFullHistory(cwd) {
+    const shallow = (await runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
+    if (shallow === 'true') {
+        throw inputError('The repository is a shallow clone: relx needs the full history and tags.', {
+            fix: 'Fetch everything: in a workflow set `fetch-depth: 0` on actions/checkout; locally run `git fetch --unshallow --tags`.',
+        });
+    }
+}
+async function readHead(cwd, ref = 'HEAD') {
+    const sha = await resolveCommit(cwd, ref);
+    let branch = null;
+    if (ref === 'HEAD') {
+        const name = (await run_git_runGit(cwd, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+        branch = name || null;
+    }
+    else if (!/^[0-9a-f]{7,40}$/i.test(ref)) {
+        const name = (await run_git_runGit(cwd, ['rev-parse', '--abbrev-ref', ref]).catch(() => '')).trim();
+        branch = name && name !== 'HEAD' ? name.replace(/^origin\//, '') : null;
+    }
+    return { sha, branch };
+}
+/** The full sha of `ref`'s commit, or an input error naming the ref. */
+async function resolveCommit(cwd, ref) {
+    try {
+        return (await run_git_runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+    }
+    catch (error) {
+        if (error instanceof run_git_GitCommandError) {
+            throw relx_error_inputError(`\`${ref}\` is not a commit in this repository.`, {
+                fix: 'Check the ref or range; in a workflow, fetch it (actions/checkout with fetch-depth: 0).',
+            });
+        }
+        throw error;
+    }
+}
+/** Every tag with its commit; `mergedInto` keeps only tags reachable from that commit. */
+async function readTags(cwd, mergedInto) {
+    const args = ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'];
+    if (mergedInto)
+        args.push('--merged', mergedInto);
+    const out = await runGit(cwd, args);
+    const tags = [];
+    for (const line of out.split('\n')) {
+        if (!line)
+            continue;
+        const [name = '', object = '', peeled = ''] = line.split('\0');
+        tags.push({ name, commit: peeled || object });
+    }
+    return tags;
+}
+/** The best common ancestors of all `commits` (everything reachable from them is an ancestor of each). */
+async function readMergeBases(cwd, commits) {
+    const unique = [...new Set(commits)];
+    if (unique.length === 0)
+        return [];
+    if (unique.length === 1)
+        return unique;
+    const out = await runGit(cwd, ['merge-base', '--octopus', '--all', ...unique]).catch((error) => {
+        // Unrelated histories have no merge base: nothing can be excluded.
+        if (error instanceof GitCommandError && error.exitCode === 1)
+            return '';
+        throw error;
+    });
+    return out.split('\n').filter(Boolean);
+}
+async function isAncestor(cwd, ancestor, descendant) {
+    try {
+        await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
+        return true;
+    }
+    catch (error) {
+        if (error instanceof GitCommandError && (error.exitCode === 1 || error.exitCode === 128))
+            return false;
+        throw error;
+    }
+}
+/**
+ * The newest commit in `head`'s history whose diff of `file` adds or removes a line matching
+ * `pattern` (an extended regular expression), or null. One `git log -1 -G` that stops at the first
+ * match: finding where a version was set costs one process, however long the history.
+ */
+async function findLastLineChange(cwd, head, file, pattern) {
+    const out = await runGit(cwd, [
+        'log',
+        '-1',
+        '--no-renames',
+        '--format=%H%x00%P',
+        '--name-status',
+        '-E',
+        `-G${pattern}`,
+        head,
+        '--',
+        file,
+    ]);
+    const [header = '', ...rest] = out.split('\n').filter(Boolean);
+    const [commit = '', parents = ''] = header.split('\0');
+    if (!/^[0-9a-f]{40}$/.test(commit))
+        return null;
+    const createdFile = rest.some((line) => line.startsWith('A\t'));
+    return { commit, createdFile, parent: parents.split(' ').filter(Boolean)[0] ?? null };
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/maintenance-line.ts
+
+
+const maintenance_line_globToRegExp = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+/** `release/v{major}.{minor}` → a pattern capturing both numbers. */
+function trainBranchPattern(template) {
+    const escaped = template.replace(/[.+?^$()|[\]\\*]/g, '\\$&');
+    return new RegExp(`^${escaped.replace('{major}', '(?<major>\\d+)').replace('{minor}', '(?<minor>\\d+)')}$`);
+}
+const trainBranchName = (template, major, minor) => template.replace('{major}', String(major)).replace('{minor}', String(minor));
+/** The range a branch name implies: `1.x`, `v1` → `>=1.0.0 <2.0.0`; `1.4.x`, `v1.4` → `>=1.4.0 <1.5.0`; else null. */
+function rangeFromBranchName(branch) {
+    const segment = branch.split('/').pop() ?? branch;
+    const major = /^v?(\d+)(?:\.x(?:\.x)?)?$/.exec(segment);
+    if (major)
+        return `>=${major[1]}.0.0 <${Number(major[1]) + 1}.0.0`;
+    const minor = /^v?(\d+)\.(\d+)(?:\.x)?$/.exec(segment);
+    if (minor)
+        return `>=${minor[1]}.${minor[2]}.0 <${minor[1]}.${Number(minor[2]) + 1}.0`;
+    return null;
+}
+/** The line `branch` releases on, or null (the default branch and unlisted branches are open-ended). */
+function resolveMaintenanceLine(branch, config) {
+    if (branch === null)
+        return null;
+    const segment = (branch.split('/').pop() ?? branch).replace(/^v/, '');
+    for (const train of config.trains) {
+        const match = trainBranchPattern(train.branch).exec(branch);
+        if (!match?.groups)
+            continue;
+        const version = `${Number(match.groups.major)}.${Number(match.groups.minor)}`;
+        return {
+            branch,
+            range: rangeFromBranchName(`v${version}`),
+            patchOnly: true,
+            distTag: null,
+            fallbackDistTag: `release-${segment}`,
+            train: { name: train.name, version, components: [...train.components] },
+        };
+    }
+    const index = config.maintenance.findIndex((l) => maintenance_line_globToRegExp(l.branch).test(branch));
+    const line = config.maintenance[index];
+    if (!line)
+        return null;
+    const field = `maintenance[${index}].range`;
+    const range = line.range ?? rangeFromBranchName(branch);
+    if (range === null) {
+        throw relx_error_inputError(`Branch ${branch} matches maintenance line "${line.branch}", but its name says no version range.`, {
+            field,
+            fix: `Name the branch after its line (release/1.x, release/1.4.x, release/v1.4) or set ${field}, e.g. ">=1.0.0 <2.0.0".`,
+        });
+    }
+    const min = semver_default().validRange(range) ? semver_default().minVersion(range) : null;
+    if (!min || !Number.isFinite(upperMajor(range))) {
+        throw relx_error_inputError(`${field} "${range}" is not a bounded SemVer range.`, {
+            field,
+            fix: 'Give a range with an upper bound, e.g. ">=1.0.0 <2.0.0" or ">=1.4.0 <1.5.0"; a line never releases a new major.',
+        });
+    }
+    return {
+        branch,
+        range,
+        patchOnly: !semver_default().satisfies(semver_default().inc(min, 'minor') ?? '', range),
+        distTag: line.distTag ?? null,
+        fallbackDistTag: `release-${segment}`,
+        train: null,
+    };
+}
+/** A large version no bounded range reaches: Infinity when the range is open above. */
+function upperMajor(range) {
+    return semver_default().satisfies('999999.0.0', range) ? Infinity : 0;
+}
+/** A version the line does not release past: above every version of its range. */
+const isAboveLine = (version, line) => semver.valid(version) !== null && semver.gtr(version, line.range, { includePrerelease: true });
+const isInLine = (version, line) => semver.satisfies(version, line.range, { includePrerelease: true });
+/**
+ * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is
+ * the highest stable version among `allVersions` (every tag of the component), else the line's own
+ * tag. `latest` never goes to a version below another stable tag: npm installs `latest` by default.
+ */
+function lineDistTag(line, version, allVersions) {
+    const highest = allVersions
+        .filter((v) => semver_default().valid(v) && semver_default().prerelease(v) === null)
+        .every((v) => semver_default().compare(v, version) <= 0);
+    const wanted = line.distTag ?? (highest ? 'latest' : line.fallbackDistTag);
+    if (wanted === 'latest' && !highest) {
+        const above = allVersions
+            .filter((v) => semver_default().valid(v) && semver_default().gt(v, version))
+            .sort((semver_default()).rcompare)[0];
+        throw relx_error_inputError(`${version} from ${line.branch} would move npm's latest below ${above}, the component's highest version.`, {
+            field: 'maintenance[].distTag',
+            fix: `Remove distTag: latest from the line, or give it its own tag (e.g. ${line.fallbackDistTag}); latest stays on ${above}.`,
+        });
+    }
+    return wanted;
+}
+/** The branch GitHub ran for when the checkout is detached: GITHUB_REF_NAME of a branch ref. */
+function branchFromGitHubRef(env) {
+    return env.GITHUB_REF?.startsWith('refs/heads/') ? (env.GITHUB_REF_NAME ?? env.GITHUB_REF.slice(11)) : null;
+}
+
+;// CONCATENATED MODULE: ./src/publish/line-dist-tags.ts
+
+
+
+
+
+
+/**
+ * The branch a publish runs for: `--branch`/the `branch` input, else the checked-out branch, else
+ * the branch GitHub ran the workflow for (a detached checkout).
+ */
+async function publishBranch(root, override, env) {
+    if (override)
+        return override;
+    return (await readHead(root)).branch ?? branchFromGitHubRef(env);
+}
+/**
+ * The npm dist-tag of each stable npm release made on a maintenance line or train branch (see
+ * lineDistTag): never `latest` for a version below the component's highest tag. Empty off a line,
+ * where a stable version goes to `latest` and a pre-release to its identifier, as before.
+ */
+async function lineDistTags(root, components, released, branch, config) {
+    const tags = new Map();
+    const line = resolveMaintenanceLine(branch, config);
+    if (!line)
+        return tags;
+    const allTags = (await run_git_runGit(root, ['tag'])).split('\n').filter(Boolean);
+    for (const component of withInferredTagFormats(components, allTags).components) {
+        const version = released.get(component.name);
+        if (component.type !== 'npm-package' || !version || prereleaseId(version) !== null)
+            continue;
+        const versionOf = tagMatcher(component.tagFormat, component);
+        const versions = allTags.map(versionOf).filter((v) => v !== null);
+        tags.set(component.name, lineDistTag(line, version.split('+')[0] ?? version, versions));
+    }
+    return tags;
+}
+
 ;// CONCATENATED MODULE: ./src/publish/released-components.ts
 
 
 
 /** What was released at a commit: its release tags, read back through each component's tag format. */
 async function releasedAtCommit(root, components, commit) {
-    const lines = async (args) => (await runGit(root, args)).split('\n').filter(Boolean);
+    const lines = async (args) => (await run_git_runGit(root, args)).split('\n').filter(Boolean);
     const [tags, allTags] = await Promise.all([lines(['tag', '--points-at', commit]), lines(['tag'])]);
     const released = new Map();
     // The plan tagged each component in the convention inferred from the repository's tags.
@@ -52986,7 +53294,7 @@ async function releasedAtCommit(root, components, commit) {
  * such as `…:sha-{shortSha}` name this one.
  */
 async function builtFrom(root, commit) {
-    const trailer = (await runGit(root, ['log', '-1', '--format=%(trailers:key=Relx-Release-Of,valueonly)', commit])).trim();
+    const trailer = (await run_git_runGit(root, ['log', '-1', '--format=%(trailers:key=Relx-Release-Of,valueonly)', commit])).trim();
     return /^[0-9a-f]{40}$/.test(trailer) ? trailer : commit;
 }
 
@@ -53013,6 +53321,8 @@ function describeReason(reason) {
             return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
         case 'lockstep':
             return `lockstep group ${reason.group}`;
+        case 'train':
+            return `release train ${reason.train} finished at ${reason.version}`;
     }
 }
 /** Where the component's commits start, as a person reads it. */
@@ -54910,7 +55220,7 @@ function cargoEdges(toml, names, workspaceDependencies) {
  * hold no modules of the repository.
  */
 async function goModFolders(root, excluded) {
-    const listed = await runGit(root, ['ls-files', '-z', '--cached', '--', ':(glob)**/go.mod']).catch(() => null);
+    const listed = await run_git_runGit(root, ['ls-files', '-z', '--cached', '--', ':(glob)**/go.mod']).catch(() => null);
     if (listed === null)
         return foldersWith(root, 'go.mod', excluded);
     const skipped = (folder) => folder
@@ -56148,6 +56458,7 @@ function buildMetadataOf(template, scheme) {
 
 
 
+
 /** Composite steps get inputs through env; a name may come as INPUT_NPM_TOKEN or INPUT_NPM-TOKEN. */
 const input = (name) => getInput(name.replaceAll('-', '_')) || getInput(name);
 function releasedInput(text) {
@@ -56184,8 +56495,9 @@ async function main_run() {
                 core_setSecret(input(secret));
         const cwd = (0,external_node_path_namespaceObject.resolve)(process.env.GITHUB_WORKSPACE ?? '.', input('working-directory') || '.');
         const config = input('config');
-        const { components } = await loadWorkspace(cwd, config ? { configFile: config } : {});
-        const commit = (await runGit(cwd, ['rev-parse', 'HEAD'])).trim();
+        const workspace = await loadWorkspace(cwd, config ? { configFile: config } : {});
+        const { components } = workspace;
+        const commit = (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim();
         const released = input('released')
             ? releasedInput(input('released'))
             : await releasedAtCommit(cwd, components, commit);
@@ -56203,10 +56515,14 @@ async function main_run() {
         const npmToken = input('npm-token');
         const ociUser = input('oci-username');
         const ociPassword = input('oci-password');
+        // A release on a maintenance line or train branch goes to its own npm dist-tag, never
+        // moving `latest` below the component's highest version.
+        const distTags = await lineDistTags(cwd, components, released, await publishBranch(cwd, undefined, process.env), workspace.config);
         const result = await publishRelease({
             root: cwd,
             components,
             released,
+            distTags,
             commit,
             builtFrom: await builtFrom(cwd, commit),
             repository,

@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3748);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1629);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3748:
+/***/ 1629:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32090,7 +32090,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -37226,7 +37226,7 @@ const wireShapes = [
     [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
 ];
 /** `text` with every known secret and every secret-shaped value replaced by `***`. */
-function scrubSecrets(text, secrets = []) {
+function secret_scrubber_scrubSecrets(text, secrets = []) {
     const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
     // longest first, so a secret that contains another is replaced whole
     let scrubbed = text;
@@ -37271,8 +37271,8 @@ class RelxError extends Error {
     }
 }
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
-const inputError = (message, details = {}) => new RelxError('input', message, details);
-const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
+const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
+const relx_error_transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
 const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
 /**
  * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
@@ -37281,13 +37281,13 @@ const conflictError = (message, details = {}) => new RelxError('conflict', messa
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const message = scrubSecrets(error.message);
+        const message = secret_scrubber_scrubSecrets(error.message);
         const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${scrubSecrets(error.fix)}`);
+            lines.push(`Fix: ${secret_scrubber_scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return scrubSecrets(error instanceof Error ? error.message : String(error));
+    return secret_scrubber_scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry-policy.ts
@@ -37337,7 +37337,7 @@ function resolvePolicy(options) {
     const base = options.clock ?? systemRetryClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
-    return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
+    return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
 }
 /** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
 async function retry_policy_runWithRetry(call, options = {}) {
@@ -37361,7 +37361,7 @@ async function retry_policy_runWithRetry(call, options = {}) {
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
             if (error.kind === 'transient')
-                error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
+                error = relx_error_transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
         const decision = decideRetry({
@@ -37386,10 +37386,10 @@ function finalError(call, error, reason, attempts, elapsedMs, policy) {
         return error;
     const cause = error.message;
     if (reason === 'may-have-landed') {
-        return transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
+        return relx_error_transientError(`${call.what} ${cause}; it may have taken effect, so relx does not send it again.`, { fix: call.fix }, error);
     }
     const tried = attempts === 1 ? 'once' : `${attempts} times`;
-    return transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
+    return relx_error_transientError(`${call.what} ${cause} (tried ${tried} over ${formatSeconds(elapsedMs)}${reason === 'deadline' ? `; no time left of the ${formatSeconds(policy.overallTimeoutMs)} allowed` : ''}).`, { fix: call.fix }, error);
 }
 
 ;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
@@ -37417,11 +37417,11 @@ const errorCode = (error) => {
  */
 function unansweredError(error, signal, timeoutMs, fix) {
     if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
-        return transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
+        return relx_error_transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
     }
     const code = errorCode(error);
     const message = (error.cause?.message ?? error.message).trim();
-    return transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
+    return relx_error_transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
 }
 const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const retryAfterMs = (header) => {
@@ -37543,27 +37543,27 @@ const dispatchLimits = { eventTypeLength: 100, payloadKeys: 10, payloadBytes: 65
 function validateDispatch(dispatch, field = 'repository') {
     const [owner, repo, extra] = dispatch.repository.split('/');
     if (!owner || !repo || extra !== undefined || !/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo)) {
-        throw inputError(`"${dispatch.repository}" is not a repository.`, {
+        throw relx_error_inputError(`"${dispatch.repository}" is not a repository.`, {
             field,
             fix: 'Write it as owner/name.',
         });
     }
     if (dispatch.eventType.length === 0 || dispatch.eventType.length > dispatchLimits.eventTypeLength) {
-        throw inputError(`The event type must be 1 to ${dispatchLimits.eventTypeLength} characters.`, {
+        throw relx_error_inputError(`The event type must be 1 to ${dispatchLimits.eventTypeLength} characters.`, {
             field: 'event-type',
             fix: 'Use a short name such as relx-release-published.',
         });
     }
     const keys = Object.keys(dispatch.payload).length;
     if (keys > dispatchLimits.payloadKeys) {
-        throw inputError(`client_payload has ${keys} top-level properties; GitHub allows ${dispatchLimits.payloadKeys}.`, {
+        throw relx_error_inputError(`client_payload has ${keys} top-level properties; GitHub allows ${dispatchLimits.payloadKeys}.`, {
             field: 'client_payload',
             fix: 'Nest the extra properties in an object.',
         });
     }
     const bytes = Buffer.byteLength(JSON.stringify(dispatch.payload));
     if (bytes > dispatchLimits.payloadBytes) {
-        throw inputError(`client_payload is ${bytes} bytes; GitHub allows under 64 KB.`, {
+        throw relx_error_inputError(`client_payload is ${bytes} bytes; GitHub allows under 64 KB.`, {
             field: 'client_payload',
             fix: 'Send a reference (a path and its SHA-256) instead of the content.',
         });
@@ -37585,454 +37585,94 @@ async function sendRepositoryDispatch(request, dispatch, options = {}) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
-const render_plan_short = (sha) => sha.slice(0, 7);
-/** One line per reason, as a person reads it. */
-function describeReason(reason) {
-    switch (reason.kind) {
-        case 'commit': {
-            const scope = reason.scope ? `(${reason.scope})` : '';
-            const where = [
-                reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
-                reason.origin === 'nested' ? 'nested' : null,
-                reason.via === 'root' ? 'empty commit, root component' : null,
-                reason.via === 'scope' ? 'empty commit, by its scope' : null,
-                reason.via === 'release-as' ? 'named by Release-As' : null,
-            ].filter(Boolean);
-            const sha = [render_plan_short(reason.sha), ...where].join(', ');
-            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
-        }
-        case 'release-as':
-            return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${render_plan_short(reason.sha)})`;
-        case 'dependency':
-            return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
-        case 'lockstep':
-            return `lockstep group ${reason.group}`;
-    }
-}
-/** Where the component's commits start, as a person reads it. */
-function describeStart(component) {
-    const since = component.since;
-    switch (since?.kind) {
-        case undefined:
-            return component.lastTag ? `since ${component.lastTag}` : 'whole history';
-        case 'tag':
-            return `since tag ${since.tag}`;
-        case 'version-file':
-            return since.createdFile
-                ? `since ${render_plan_short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
-                : `since ${render_plan_short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
-        case 'bootstrap-commit':
-            return `since bootstrap commit ${render_plan_short(since.commit)} (bootstrapCommit)`;
-        case 'history':
-            return 'whole history (no tag, no version file)';
-    }
-}
-const sourceText = {
-    configured: 'configured',
-    inferred: 'inferred from existing tags',
-    default: 'default, no tags yet',
-};
-/** One line per tag convention in use, with how many components follow it and why. */
-function describeTagConventions(plan) {
-    const groups = new Map();
-    for (const c of plan.components) {
-        if (c.notReleased)
-            continue; // never tagged
-        const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
-        groups.set(key, [...(groups.get(key) ?? []), c.name]);
-    }
-    return [...groups].map(([key, names]) => names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`);
-}
-const versionChange = (c) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
-function heading(plan) {
-    const where = `${plan.branch ?? 'detached HEAD'} @ ${render_plan_short(plan.head)}`;
-    const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
-    return `Release plan for ${where} (${channel})`;
-}
-/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
-function describeNotReleased(components) {
-    const byReason = new Map();
-    for (const c of components) {
-        const reason = c.notReleased ?? '';
-        byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
-    }
-    return [...byReason].map(([reason, names]) => {
-        const shown = names.slice(0, 5).join(', ');
-        const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
-        return `${names.length} not released (${reason}): ${shown}${more}.`;
-    });
-}
-/** The terminal table `relx plan` prints. */
-function renderPlanTable(plan) {
-    const released = plan.components.filter((c) => c.release);
-    const lines = [heading(plan), ''];
-    if (released.length === 0) {
-        lines.push('Nothing to release.');
-    }
-    else {
-        const rows = released.map((c) => [
-            c.name,
-            versionChange(c),
-            c.bump,
-            [...c.reasons.map(describeReason), describeStart(c)],
-        ]);
-        const nameWidth = Math.max(9, ...rows.map((r) => r[0].length));
-        const versionWidth = Math.max(7, ...rows.map((r) => r[1].length));
-        const pad = (s, n) => s.padEnd(n);
-        lines.push(`${pad('component', nameWidth)}  ${pad('version', versionWidth)}  ${pad('bump', 5)}  why`);
-        for (const [name, version, bump, why] of rows) {
-            const [first = '', ...more] = why;
-            lines.push(`${pad(name, nameWidth)}  ${pad(version, versionWidth)}  ${pad(bump, 5)}  ${first}`);
-            for (const line of more)
-                lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
-        }
-    }
-    const notReleased = plan.components.filter((c) => c.notReleased);
-    const unchanged = plan.components.length - released.length - notReleased.length;
-    lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
-    lines.push(...describeNotReleased(notReleased));
-    const conventions = describeTagConventions(plan);
-    if (conventions.length > 0)
-        lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
-    for (const warning of plan.warnings ?? [])
-        lines.push(`warning: ${warning}`);
-    if (plan.ignoredCommits.length > 0) {
-        lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
-        for (const i of plan.ignoredCommits.slice(0, 20)) {
-            lines.push(`  ${render_plan_short(i.sha)} ${i.header} — ${i.reason} (${i.components.join(', ')})`);
-        }
-        if (plan.ignoredCommits.length > 20)
-            lines.push(`  … and ${plan.ignoredCommits.length - 20} more (see --json)`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** Commit text is untrusted and the job summary renders HTML: escape it, and markdown table pipes. */
-const escapeSummaryText = (text) => text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll('|', '&#124;')
-    .replaceAll('\n', ' ');
-/** The job summary (GitHub-flavoured markdown), every piece of commit text escaped. */
-function renderPlanSummary(plan) {
-    const e = escapeSummaryText;
-    const released = plan.components.filter((c) => c.release);
-    const lines = [`## ${e(heading(plan))}`, ''];
-    if (released.length === 0) {
-        lines.push('Nothing to release: no component has a releasable commit since its last release.');
-    }
-    else {
-        lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
-        for (const c of released) {
-            const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
-            lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
-        }
-    }
-    const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
-    // each its own paragraph: a line right after the table would be read as one of its rows
-    for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
-        lines.push('', e(line));
-    for (const warning of plan.warnings ?? [])
-        lines.push('', `> [!WARNING]\n> ${e(warning)}`);
-    const conventions = describeTagConventions(plan);
-    if (conventions.length > 0)
-        lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
-    if (unchanged.length > 0) {
-        lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
-        lines.push(unchanged.map((c) => `\`${e(c.name)}\` ${e(c.currentVersion ?? '—')}`).join(', '), '', '</details>');
-    }
-    if (plan.ignoredCommits.length > 0) {
-        lines.push('', `<details><summary>${plan.ignoredCommits.length} commit(s) ignored</summary>`, '');
-        for (const i of plan.ignoredCommits.slice(0, 100)) {
-            lines.push(`- \`${render_plan_short(i.sha)}\` ${e(i.header)} — ${e(i.reason)} (${e(i.components.join(', '))})`);
-        }
-        lines.push('', '</details>');
-    }
-    return `${lines.join('\n')}\n`;
-}
+;// CONCATENATED MODULE: ./src/github/github-deployments.ts
 
-;// CONCATENATED MODULE: ./src/slo/render-slo-report.ts
-
-
-const icon = { pass: '✅', fail: '❌', inconclusive: '❔' };
-const number = (n, objective) => {
-    if (n === null)
-        return 'no data';
-    if (Number.isNaN(n))
-        return 'NaN';
-    if (objective === 'maxErrorRateDelta' || objective === 'maxErrorRate')
-        return `${(n * 100).toFixed(3)}%`;
-    if (objective === 'minRequests')
-        return String(Math.round(n));
-    return `${n.toFixed(1)} ms`;
-};
-/** The job summary: the verdict and why, a table per sample, the queries, and a chart of the samples. */
-function renderSloSummary(report) {
-    const e = escapeSummaryText;
-    const lines = [
-        `## SLO gate: ${icon[report.verdict]} ${report.verdict}${report.verdict === 'inconclusive' ? (report.passed ? ' (passes: on-inconclusive is pass)' : ' (fails: on-inconclusive is fail)') : ''}`,
-        '',
-        e(report.reason),
-        '',
-        `${e(report.provider)}, window ${e(report.window)}${report.bake ? `, bake ${report.bake.samples} × ${e(report.bake.interval)} (fails at ${report.bake.failureLimit} failed)` : ''}.`,
-    ];
-    for (const sample of report.samples) {
-        lines.push('', `### ${icon[sample.outcome]} sample at ${e(sample.at)}`, '', '| objective | baseline | canary | delta | threshold | result |', '|---|---|---|---|---|---|', ...sample.objectives.map((o) => `| \`${o.objective}\` | ${number(o.baseline, o.objective)} | ${number(o.canary, o.objective)} | ${o.delta === null ? '' : number(o.delta, o.objective)} | ${number(o.threshold, o.objective)} | ${icon[o.outcome]} ${e(o.reason)} |`));
-    }
-    if (report.samples.length > 0)
-        lines.push('', ...renderSampleChart(report));
-    lines.push('', '<details><summary>Queries</summary>', '');
-    for (const side of ['baseline', 'canary']) {
-        for (const [name, query] of Object.entries(report.queries[side]))
-            lines.push(`- ${side} ${name}: \`${e(query)}\``);
-    }
-    lines.push('', '</details>');
-    return `${lines.join('\n')}\n`;
-}
-/** A Mermaid xychart of the error rate (%) of both sides across the samples. */
-function renderSampleChart(report) {
-    const percent = (n) => n === null || !Number.isFinite(n) ? 0 : Number((n * 100).toFixed(4));
-    const labels = report.samples.map((_, i) => `"${i + 1}"`).join(', ');
-    const rates = (side) => report.samples.map((s) => percent(s[side].errorRate)).join(', ');
-    const p99 = (side) => report.samples
-        .map((s) => Number((Number.isFinite(s[side].p99LatencyMs ?? NaN) ? s[side].p99LatencyMs : 0).toFixed(1)))
-        .join(', ');
-    return [
-        'Error rate (%) per sample — baseline, then canary:',
-        '',
-        '```mermaid',
-        'xychart-beta',
-        '  title "Error rate (%)"',
-        `  x-axis [${labels}]`,
-        '  y-axis "%"',
-        `  line [${rates('baseline')}]`,
-        `  line [${rates('canary')}]`,
-        '```',
-        '',
-        'p99 latency (ms) per sample — baseline, then canary:',
-        '',
-        '```mermaid',
-        'xychart-beta',
-        '  title "p99 latency (ms)"',
-        `  x-axis [${labels}]`,
-        '  y-axis "ms"',
-        `  line [${p99('baseline')}]`,
-        `  line [${p99('canary')}]`,
-        '```',
-    ];
-}
+/** Where a deployment carries the key of the promotion that made it. */
+const keyField = 'relx_promotion';
 /**
- * Everything the gate writes — the JSON report (output and file), the job summary, the failure
- * message — with the credentials it was given scrubbed out: a backend or proxy that echoes a
- * token back in an error must not put it in a summary or an output.
+ * GitHub's record of a promotion: a deployment for the environment and its statuses, and who
+ * approved the run for that environment (required reviewers of a GitHub Environment).
  */
-function renderSloGateTexts(report, options) {
-    const scrub = (text) => scrubSecrets(text, options.secrets);
-    const environment = options.environment
-        ? `Environment: \`${options.environment.replace(/[`<>&]/g, '')}\`\n\n`
-        : '';
-    return {
-        json: scrub(JSON.stringify(report, null, 2)),
-        summary: scrub(`${environment}${renderSloSummary(report)}`),
-        failure: report.passed ? null : scrub(`SLO gate ${report.verdict}: ${report.reason}`),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/summary/fit-step-summary.ts
-/**
- * GitHub refuses a step summary over 1 MiB (the step fails with "$GITHUB_STEP_SUMMARY upload
- * aborted"), and a large monorepo's plan renders to more. The summary is for reading, the full
- * data is in a file: so a summary over the cap is cut at a line, well below GitHub's limit, with
- * a line saying how many rows were left out and where the rest is. Pure.
- */
-const gitHubStepSummaryLimitBytes = 1024 * 1024;
-/** Ours: half of GitHub's, leaving room for other steps' summaries in the same job. */
-const stepSummaryCapBytes = 512 * 1024;
-const bytes = (text) => Buffer.byteLength(text, 'utf8');
-/** A markdown table row (not its `|---|` separator) or a list item: what a reader counts. */
-const isRow = (line) => (/^\|/.test(line) && !/^\|[\s:|-]+\|\s*$/.test(line)) || /^\s*[-*] /.test(line);
-function fitStepSummary(markdown, options) {
-    const cap = options.capBytes ?? stepSummaryCapBytes;
-    if (bytes(markdown) <= cap)
-        return { text: markdown, rowsLeftOut: 0, cut: false };
-    const lines = markdown.split('\n');
-    const totalRows = lines.filter(isRow).length;
-    const notice = (rows) => `\n> **Summary cut at ${Math.floor(cap / 1024)} KiB** (GitHub takes at most ${gitHubStepSummaryLimitBytes / 1024 / 1024} MiB): ` +
-        `${rows} row(s) left out. The full text is in ${options.whereFull}.\n`;
-    // the notice with the largest count it can carry, and a closing tag per possibly open <details>
-    const openDetails = (markdown.match(/<details\b/g) ?? []).length;
-    const reserve = bytes(notice(totalRows)) + openDetails * bytes('</details>\n') + 3;
-    if (reserve >= cap)
-        throw new RangeError(`A summary cap of ${cap} bytes leaves no room for the notice.`);
-    let used = 0;
-    let kept = 0;
-    let keptRows = 0;
-    let open = 0;
-    for (const line of lines) {
-        const size = bytes(line) + 1;
-        if (used + size > cap - reserve)
-            break;
-        used += size;
-        kept += 1;
-        if (isRow(line))
-            keptRows += 1;
-        open += (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+class GitHubDeployments {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
     }
-    const closing = '</details>\n'.repeat(Math.max(0, open));
-    // a blank line first, so that neither the closing tags nor the notice continue a cut table
-    const text = `${lines.slice(0, kept).join('\n')}\n\n${closing}${notice(totalRows - keptRows)}`;
-    return { text, rowsLeftOut: totalRows - keptRows, cut: true };
-}
-
-;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
-/**
- * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
- * no error ratio outside 0…1. A backend that answers the impossible has not measured anything,
- * so such a number is inconclusive, never a pass.
- */
-const possible = (n, metric) => n !== null && Number.isFinite(n) && n >= 0 && (metric !== 'errorRate' || n <= 1);
-const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' : `${Number(n.toPrecision(6))}${unit}`;
-const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
-    ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
-    : show(n, unit);
-/** One sample against the objectives. Pure. */
-function evaluateSample(sample, policy) {
-    const o = policy.objectives;
-    const results = [];
-    const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
-    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
-    results.push({
-        objective: 'minRequests',
-        baseline: traffic[0] ?? null,
-        canary: traffic[1] ?? null,
-        delta: null,
-        threshold: o.minRequests,
-        outcome: enoughTraffic ? 'pass' : 'inconclusive',
-        reason: enoughTraffic
-            ? `both sides served at least ${o.minRequests} requests`
-            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
-    });
-    const delta = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const b = sample.baseline[metric];
-        const c = sample.canary[metric];
-        if (!possible(b, metric) || !possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: b,
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
-            });
-            return;
-        }
-        const d = c - b;
-        const pass = d <= threshold;
-        results.push({
-            objective,
-            baseline: b,
-            canary: c,
-            delta: d,
-            threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-        });
-    };
-    const ceiling = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const c = sample.canary[metric];
-        if (!possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: sample.baseline[metric],
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `canary ${explain(c, metric, unit)}`,
-            });
-            return;
-        }
-        const pass = c <= threshold;
-        results.push({
-            objective,
-            baseline: sample.baseline[metric],
-            canary: c,
-            delta: null,
-            threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-        });
-    };
-    delta('maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, '');
-    delta('maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms');
-    ceiling('maxErrorRate', 'errorRate', o.maxErrorRate, '');
-    ceiling('maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms');
-    // Too little traffic makes every number noise: that sample decides nothing.
-    const outcome = !enoughTraffic
-        ? 'inconclusive'
-        : results.some((r) => r.outcome === 'fail')
-            ? 'fail'
-            : results.some((r) => r.outcome === 'inconclusive')
-                ? 'inconclusive'
-                : 'pass';
-    return { ...sample, outcome, objectives: results };
-}
-/** Samples taken so far → the verdict. The gate fails once `failureLimit` samples have failed. Pure. */
-function decideVerdict(samples, policy) {
-    const limit = policy.bake?.failureLimit ?? 1;
-    const failed = samples.filter((s) => s.outcome === 'fail').length;
-    const inconclusive = samples.filter((s) => s.outcome === 'inconclusive').length;
-    const verdict = failed >= limit ? 'fail' : inconclusive > 0 || samples.length === 0 ? 'inconclusive' : 'pass';
-    const passed = verdict === 'pass' || (verdict === 'inconclusive' && policy.onInconclusive === 'pass');
-    const reason = verdict === 'fail'
-        ? `${failed} of ${samples.length} sample(s) failed (the limit is ${limit})`
-        : verdict === 'inconclusive'
-            ? `${inconclusive} of ${samples.length} sample(s) could not be judged (too little data, or numbers that cannot be true); on-inconclusive: ${policy.onInconclusive}`
-            : `all ${samples.length} sample(s) met every objective${failed > 0 ? ` but ${failed} (under the limit of ${limit})` : ''}`;
-    return { verdict, passed, failedSamples: failed, samples: [...samples], reason };
-}
-/** A bake stops early once the failure limit is reached: waiting longer cannot pass it. */
-function bakeIsDecided(samples, policy) {
-    const limit = policy.bake?.failureLimit ?? 1;
-    return samples.filter((s) => s.outcome === 'fail').length >= limit;
-}
-
-;// CONCATENATED MODULE: ./src/slo/metrics-provider.ts
-
-const systemClock = {
-    now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-/** A query that failed for a reason a retry may fix (network, 5xx, 429). */
-class QueryUnavailable extends Error {
-}
-/**
- * Retries unavailable queries with backoff (1 s, 2 s, 4 s, …), then fails closed with what was
- * tried. A refused query (4xx: the query itself is wrong) is not retried.
- */
-async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
-    for (let attempt = 0;; attempt++) {
+    /** Logins that approved this run for the environment; null when GitHub will not say (no permission). */
+    async approvers(runId, environment) {
         try {
-            return await provider.query(query, at, windowMs);
+            const { data } = await this.call('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', {
+                run_id: runId,
+            });
+            const approvals = data;
+            return [
+                ...new Set(approvals
+                    .filter((a) => a.state === 'approved' && a.environments.some((e) => e.name === environment))
+                    .map((a) => a.user.login)),
+            ];
         }
         catch (error) {
-            // a refused query or credentials: the user's to fix, retrying cannot help
-            if (error instanceof RelxError)
-                throw error;
-            if (!(error instanceof QueryUnavailable) || attempt >= retries) {
-                throw transientError(`${provider.name} could not answer after ${attempt + 1} attempt(s): ${error instanceof Error ? error.message : String(error)}`, {
-                    fix: 'Check that the metrics backend is reachable from the runner and the credentials are right; the gate fails closed until it answers.',
-                }, error);
-            }
-            await clock.sleep(1000 * 2 ** attempt);
+            const status = statusOf(error);
+            if (status === 403 || status === 404)
+                return null;
+            throw error;
         }
+    }
+    /**
+     * The deployment for this promotion, made once. `key` names the promotion (the shell uses the
+     * workflow run and environment), is kept in the deployment's payload, and is looked up first:
+     * a re-run of the job, or a creation whose answer was lost (a 502 after GitHub made it), finds
+     * the deployment already made instead of making a second.
+     */
+    async start(input) {
+        const existing = await this.find(input.environment, input.key);
+        if (existing !== null)
+            return existing;
+        const { data } = await this.call('POST /repos/{owner}/{repo}/deployments', {
+            ref: input.ref,
+            environment: input.environment,
+            description: input.description,
+            auto_merge: false,
+            required_contexts: [],
+            production_environment: input.production,
+            transient_environment: false,
+            payload: { ...input.payload, [keyField]: input.key },
+        }, {
+            alreadyDone: async () => {
+                const id = await this.find(input.environment, input.key);
+                return id === null ? undefined : { status: 200, data: { id } };
+            },
+        });
+        const id = data.id;
+        await this.status(id, 'in_progress', input.description);
+        return id;
+    }
+    async find(environment, key) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/deployments', { environment, per_page: 100 });
+        const found = data.find((d) => typeof d.payload === 'object' && d.payload !== null && d.payload[keyField] === key);
+        return found ? found.id : null;
+    }
+    /** A status once: after a lost answer, the latest status is looked at before another is posted. */
+    async status(id, state, description, logUrl) {
+        const text = description.slice(0, 140);
+        await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+            deployment_id: id,
+            state,
+            description: text,
+            ...(logUrl ? { log_url: logUrl } : {}),
+            auto_inactive: state === 'success',
+        }, {
+            alreadyDone: async () => {
+                const { data } = await this.call('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+                    deployment_id: id,
+                    per_page: 1,
+                });
+                const [latest] = data;
+                return latest?.state === state && latest.description === text
+                    ? { status: 200, data: latest }
+                    : undefined;
+            },
+        });
     }
 }
 
@@ -39485,7 +39125,7 @@ const string = (params) => {
 };
 const bigint = /^-?\d+n?$/;
 const integer = /^-?\d+$/;
-const regexes_number = /^-?\d+(?:\.\d+)?$/;
+const number = /^-?\d+(?:\.\d+)?$/;
 const regexes_boolean = /^(?:true|false)$/i;
 const _null = /^null$/i;
 
@@ -40726,7 +40366,7 @@ const $ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super
 })));
 const $ZodNumber = /*@__PURE__*/ $constructor("$ZodNumber", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes_number;
+    inst._zod.pattern = number;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -40758,9 +40398,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.boolean;
+    inst._zod.pattern = regexes_boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -40778,7 +40418,7 @@ const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = bigint;
@@ -41482,11 +41122,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -41497,7 +41137,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -41510,15 +41150,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -41552,7 +41192,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -41913,7 +41553,7 @@ const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes_number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -42123,16 +41763,16 @@ const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
         return payload;
     };
 });
-const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLiteral", (inst, def) => {
+const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
     $ZodType.init(inst, def);
     const values = new Set(def.values);
     inst._zod.values = values;
-    util.defineLazyInternal(inst, "pattern", (zod) => {
+    defineLazyInternal(inst, "pattern", (zod) => {
         const vals = zod.def.values;
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
         return new RegExp(vals.length
             ? `^(${vals
-                .map((o) => typeof o === "string" ? util.escapeRegex(o) : o ? util.escapeRegex(o.toString()) : String(o))
+                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
                 .join("|")})$`
             : "^[^\\s\\S]$");
     });
@@ -42149,7 +41789,7 @@ const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, _ctx) => {
@@ -43168,7 +42808,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -45119,7 +44759,7 @@ function stringifyKeyNames(bySchema, json, visited) {
         return rest;
     rest.type = "string";
     if (!values)
-        rest.pattern = (types.includes("number") ? regexes_number : integer).source;
+        rest.pattern = (types.includes("number") ? number : integer).source;
     return rest;
 }
 /** Every record of one conversion, so the carriers are found in a single pass rather than once per record. */
@@ -46362,13 +46002,13 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_isoDateTime(ZodISODateTime, params));
     },
     date(params) {
-        return this.check(_isoDate(ZodISODate, params));
+        return this.check(_isoDate(schemas_ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -46382,15 +46022,15 @@ const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) 
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
+const schemas_ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -46710,13 +46350,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodNumberFormat, params);
 }
-const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
-    core.$ZodBoolean.init(inst, def);
+const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+});
 function schemas_boolean(params) {
-    return core._boolean(ZodBoolean, params);
+    return _boolean(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -46992,17 +46632,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -47196,10 +46836,10 @@ function nativeEnum(entries, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLiteral", (inst, def) => {
-    core.$ZodLiteral.init(inst, def);
+const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
+    $ZodLiteral.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.literalProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
     inst.values = new Set(def.values);
     Object.defineProperty(inst, "value", {
         get() {
@@ -47209,12 +46849,12 @@ const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && 
             return def.values[0];
         },
     });
-})));
+});
 function literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
@@ -47573,6 +47213,23 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/schema-issues.ts
 
 /** `components.images[0].digest` for a zod issue path. */
@@ -47585,7 +47242,7 @@ function issueField(path) {
  * The input error for a document that fails its schema: the first field named in `field`, up to
  * five problems in the message, so one run shows what to fix.
  */
-function schemaInputError(what, issues, file, fix) {
+function schema_issues_schemaInputError(what, issues, file, fix) {
     const problems = issues.map((issue) => ({
         field: issueField(issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path) ||
             '(root)',
@@ -47593,11 +47250,2013 @@ function schemaInputError(what, issues, file, fix) {
     }));
     const shown = problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`);
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
-    return inputError(`${what} does not match its schema: ${shown.join('; ')}${more}`, {
+    return relx_error_inputError(`${what} does not match its schema: ${shown.join('; ')}${more}`, {
         file,
         field: problems[0]?.field ?? '',
         fix,
     });
+}
+
+;// CONCATENATED MODULE: ./src/manifest/published-list.ts
+
+
+
+/**
+ * The published list: what publish-artifact published (or found already published) in this
+ * release, one item per component, with the digest or integrity it recorded. write-manifest reads
+ * it; nothing else about the publish step is assumed.
+ */
+const publishedListSchemaVersion = 1;
+const publishedKinds = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'kustomize-base',
+    'cdk-app',
+    'go-module',
+    'release-assets',
+    'files',
+];
+/** npm-name-like: letters, digits, `@`, `/`, `.`, `_`, `-`. No spaces, no shell metacharacters. */
+const componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const componentName = schemas_string()
+    .regex(componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - only');
+const publishedItemSchema = object({
+    component: componentName,
+    kind: schemas_enum(publishedKinds),
+    version: schemas_string().min(1),
+    reference: schemas_string()
+        .min(1)
+        .describe('npm:@acme/core@1.3.0, ghcr.io/acme/api:1.3.0, oci://ghcr.io/acme/charts/api:1.3.0 or a Go module, example.com/sdk/go/v2@v2.1.0'),
+    registry: schemas_string().min(1).optional(),
+    digest: schemas_string().min(1).optional().describe('sha256:…; for a Go module its h1: checksum'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .optional()
+        .describe('Go modules: the commit the tag points at.'),
+    integrity: schemas_string().min(1).optional().describe('sha512-…'),
+    assets: array(object({
+        name: schemas_string().min(1),
+        digest: schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex>'),
+        url: schemas_string().min(1),
+    })
+        .strict())
+        .optional()
+        .describe('release-assets: each file on the GitHub Release, checksums.txt included.'),
+    skipped: schemas_boolean().describe('true when the same content was already published'),
+})
+    .strict();
+const publishedListSchema = object({
+    schemaVersion: literal(publishedListSchemaVersion),
+    kind: literal('PublishedList'),
+    source: object({
+        repository: schemas_string().min(1),
+        commit: schemas_string().min(1),
+        runUrl: schemas_string().min(1).optional(),
+    })
+        .strict(),
+    items: array(publishedItemSchema),
+})
+    .strict();
+/** Parses and validates a published list (JSON); refuses another schema version or shape, naming the field. */
+function parsePublishedList(text, file) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw inputError('The published list is not JSON.', {
+            file,
+            fix: "Pass publish-artifact's `published` output unmodified.",
+        });
+    }
+    const version = value?.schemaVersion;
+    if (version !== publishedListSchemaVersion) {
+        throw inputError(`The published list has schemaVersion ${JSON.stringify(version)}; this relx reads ${publishedListSchemaVersion}.`, {
+            file,
+            field: 'schemaVersion',
+            fix: 'Use publish-artifact and write-manifest from the same relx release.',
+        });
+    }
+    const result = publishedListSchema.safeParse(value);
+    if (!result.success) {
+        throw schemaInputError('The published list', result.error.issues, file, "Pass publish-artifact's `published` output unmodified.");
+    }
+    const seen = new Set();
+    result.data.items.forEach((item, index) => {
+        if (seen.has(item.component)) {
+            throw inputError(`Component ${item.component} is listed twice.`, {
+                file,
+                field: `items[${index}].component`,
+                fix: 'List each component once.',
+            });
+        }
+        seen.add(item.component);
+    });
+    return result.data;
+}
+
+;// CONCATENATED MODULE: ./src/workspace/relx-config.ts
+
+
+/**
+ * `relx.config.yaml` at the repository root. Every field is optional: with no file at all, relx
+ * discovers npm/pnpm/yarn workspaces and applies the defaults below. Unknown keys are errors, so
+ * a typo never silently changes a release. The JSON Schema in schema/ is generated from this
+ * (relx-config-schema.test.ts); editors pick it up from the file's first line:
+ *   # yaml-language-server: $schema=https://relx.dev/schema/relx.config.schema.json
+ * or from a `$schema:` key, which is why the schema allows one.
+ */
+const componentTypes = [
+    'npm-package',
+    'container-image',
+    'helm-chart',
+    'terraform-module',
+    'go-module',
+    'cargo-crate',
+    'python-package',
+    'release-assets',
+    'files',
+];
+const bumpLevels = ['major', 'minor', 'patch', 'none'];
+const dependencyKinds = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+    'dependsOn',
+];
+/** Component names reach tags, file names, registries and CI logs: letters, digits, @ / . _ - only. */
+const relx_config_componentNamePattern = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+const relx_config_name = schemas_string()
+    .regex(relx_config_componentNamePattern, 'a component name of letters, digits, @, /, ., _ and - (no spaces or shell characters)');
+/** A path from the config stays inside the repository: relx reads, versions and publishes what is there. Use `repositoryPath` for every path setting. */
+function isInsideRepository(path) {
+    const normalized = external_node_path_namespaceObject.posix.normalize(path.replaceAll('\\', '/'));
+    return (!/[\0\r\n]/.test(path) &&
+        !external_node_path_namespaceObject.posix.isAbsolute(normalized) &&
+        !/^[A-Za-z]:/.test(normalized) &&
+        normalized !== '..' &&
+        !normalized.startsWith('../'));
+}
+const repositoryPath = schemas_string()
+    .min(1)
+    .refine(isInsideRepository, {
+    message: 'must stay inside the repository (a relative path without `..` leaving it)',
+    params: {
+        fix: 'Use a folder relative to the repository root, inside it, e.g. services/api; relx never reads, versions or publishes outside the repository.',
+    },
+});
+/**
+ * An OCI repository name as the distribution spec defines it: a registry host (optional port),
+ * then lower-case path components separated by `/`, each of [a-z0-9] joined by `.`, `_`, `__`
+ * or dashes. Nothing else: names reach registry URLs, manifests and logs.
+ */
+const ociHost = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?';
+const ociPathComponent = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
+const ociRepositoryPattern = new RegExp(`^${ociHost}(?:/${ociPathComponent})+$`);
+const calverFormat = schemas_string()
+    .regex(/^(YYYY|YY|0Y)\.(MM|0M)(\.(DD|0D))?\.(PATCH|MICRO)$/, 'a CalVer format such as YYYY.MM.PATCH or YYYY.0M.MICRO')
+    .describe('CalVer format: YYYY|YY|0Y, MM|0M, optional DD|0D, then PATCH|MICRO (a counter reset each period).');
+const tagFormat = schemas_string()
+    .refine((f) => f.includes('{version}'), 'must contain {version}')
+    .describe('Tag template: {name} the component name, {unscopedName} the name without its npm scope (@acme/core → core), {dir} the last segment of its folder (packages/core-lib → core-lib), and {version}; e.g. "{name}@{version}", "{unscopedName}-v{version}", "v{version}". Unset: each component follows the convention its existing tags use, "{name}@{version}" when it has none.');
+const defaultTagFormat = '{name}@{version}';
+const bootstrapCommit = schemas_string()
+    .regex(/^[0-9a-fA-F]{7,40}$/, 'a commit sha')
+    .describe('For a component with no tag for its current version: the commit its history starts after (that commit excluded), instead of the commit that last set the version in its version file.');
+const versioning = schemas_enum(['semver', 'calver']).describe('Versioning scheme.');
+const buildMetadata = schemas_string()
+    .refine((t) => /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(t.replaceAll('{shortSha}', 'a').replaceAll('{sha}', 'a')), 'dot-separated identifiers of letters, digits and -, with {sha} or {shortSha}, e.g. "sha.{shortSha}"')
+    .describe('SemVer build metadata appended to each new version, e.g. "sha.{shortSha}" gives 1.4.0+sha.abc1234. {sha} is the released commit in full, {shortSha} its first 7 characters.');
+const releaseRuleSchema = object({
+    type: schemas_string().min(1).describe('Conventional Commit type, e.g. feat, fix, build.'),
+    scope: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Only commits with this scope; a rule with a scope wins over one without.'),
+    bump: schemas_enum(bumpLevels).describe('The bump this commit asks for.'),
+})
+    .strict();
+const publishConfigSchema = object({
+    registry: schemas_string()
+        .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+        .optional()
+        .describe("npm packages: the registry (default: the publish step's npm-registry input, else registry.npmjs.org)."),
+    access: schemas_enum(['public', 'restricted']).default('public').describe('npm packages: who may install it.'),
+    source: schemas_string()
+        .regex(/^[\w.:/@{}-]+$/, 'an image reference or oci-layout:<dir>[:tag], with {sha}, {shortSha} or {version}')
+        .refine((s) => !s.startsWith('oci-layout:') || isInsideRepository(s.slice(11).split(':')[0] ?? ''), {
+        message: 'the oci-layout folder must stay inside the repository',
+        params: { fix: 'Use oci-layout:<dir> with a folder relative to the repository root, inside it.' },
+    })
+        .optional()
+        .describe('Images: what CI built, e.g. ghcr.io/acme/ci/api:sha-{shortSha} or oci-layout:services/api/oci:{version}. Promoted by digest, never rebuilt.'),
+    repository: schemas_string()
+        .max(255)
+        .regex(ociRepositoryPattern, 'an OCI repository name: registry/namespace[/name], lower case, e.g. ghcr.io/acme/api')
+        .optional()
+        .describe('Images, charts, modules: where the release goes. A chart is pushed to <repository>/<chart name>.'),
+})
+    .strict()
+    .describe('Where and how the component is published.');
+const channelSchema = object({
+    branch: schemas_string().min(1).describe('Branch name; `*` matches any characters, e.g. "release/*".'),
+    prerelease: schemas_string()
+        .regex(/^[0-9A-Za-z-]+$/, 'a SemVer pre-release identifier such as rc, beta, next')
+        .optional()
+        .describe('Pre-release identifier for this branch (1.3.0-rc.0); absent means stable releases.'),
+})
+    .strict();
+/** An npm dist-tag: npm refuses a tag that reads as a SemVer range (1.x), so a letter comes first. */
+const distTagPattern = /^[A-Za-z][A-Za-z0-9._-]*$/;
+const maintenanceLineSchema = object({
+    branch: schemas_string()
+        .min(1)
+        .describe('Branch name; `*` matches any characters, e.g. "release/*" or "release/1.x".'),
+    range: schemas_string()
+        .min(1)
+        .optional()
+        .describe('The SemVer range the branch may release in, e.g. ">=1.0.0 <2.0.0". Default: from the last segment of the branch name — 1.x or v1 → >=1.0.0 <2.0.0 (fixes and features), 1.4.x or v1.4 → >=1.4.0 <1.5.0 (fixes only).'),
+    distTag: schemas_string()
+        .regex(distTagPattern, 'an npm dist-tag starting with a letter, e.g. release-1.x (npm refuses 1.x)')
+        .optional()
+        .describe("npm dist-tag of its releases. Default: latest when the version is the highest of all the component's tags, else release-<segment> (release/1.x → release-1.x). `latest` is refused for a version below another tag."),
+})
+    .strict()
+    .describe('A maintenance line: the current version is the highest tag within the range reachable from the branch (so 1.4.2 → 1.4.3 while v2.0.0 exists on main); a change that would leave the range, and any breaking change, is refused.');
+const releaseTrainSchema = object({
+    name: relx_config_name.describe('Train name, as `relx train cut --train <name>` names it, e.g. sdk.'),
+    components: array(relx_config_name)
+        .min(1)
+        .describe('The components the train carries; they release only by the train.'),
+    from: schemas_string()
+        .min(1)
+        .default('main')
+        .describe("The default branch trains are cut from; the train's components do not release there."),
+    branch: schemas_string()
+        .refine((b) => b.includes('{major}') && b.includes('{minor}'), 'must contain {major} and {minor}')
+        .default('release/v{major}.{minor}')
+        .describe('The train branch, with {major} and {minor} of the train version.'),
+})
+    .strict()
+    .describe('A release train: `relx train cut` branches release/vX.Y from the default branch, `relx train finish` releases X.Y.0 on it (then the next patch); fixes merged to the train branch release as X.Y.Z.');
+/** Updater names, as in src/version-files/version-file-updaters.ts (checked when the workspace loads, listing them). */
+const versionFileSchema = object({
+    file: repositoryPath.describe('The file, relative to the repository root, e.g. services/api/pyproject.toml.'),
+    updater: schemas_string()
+        .min(1)
+        .optional()
+        .describe('How its version is written: package-json, chart-yaml, pyproject-toml, cargo-toml, go-mod, marker-line (the line marked `x-relx-version`), json-path or yaml-path (with `path`). Default: from the file name (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod), else marker-line.'),
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('json-path and yaml-path: where the version is, e.g. `image.tag` or `spec.versions[0]`.'),
+})
+    .strict()
+    .describe('A file whose version relx bumps with the component.');
+const componentConfigSchema = object({
+    name: relx_config_name.describe('Component name; for an npm workspace package, its package name.'),
+    type: schemas_enum(componentTypes)
+        .optional()
+        .describe('Defaults to npm-package when the path holds a package.json.'),
+    path: repositoryPath.optional().describe('Folder of the component, relative to the repository root.'),
+    paths: array(repositoryPath)
+        .min(1)
+        .optional()
+        .describe('Several folders; commits touching any of them count.'),
+    version: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Initial version when the component has no tag and no version file.'),
+    versioning: versioning.optional(),
+    calverFormat: calverFormat.optional(),
+    buildMetadata: buildMetadata.optional(),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    dependsOn: array(relx_config_name)
+        .optional()
+        .describe('Components this one bundles or requires, e.g. a service image and its libraries.'),
+    versionFiles: array(versionFileSchema)
+        .min(1)
+        .optional()
+        .describe("Files that hold the component's version, bumped with it; the first is where its version is read. Default: its type's own (package.json, Chart.yaml, pyproject.toml, Cargo.toml, go.mod). A listed file that is missing, or has no version where its updater looks, is an error before anything is written."),
+    assets: array(schemas_string().min(1).refine(isInsideRepository, {
+        message: 'must stay inside the repository (a relative glob without `..`)',
+    }))
+        .min(1)
+        .optional()
+        .describe('release-assets: the files CI built to attach to the GitHub Release, as globs relative to the repository root (`dist/orion-*`); uploaded with a checksums.txt.'),
+    majorVersionPath: schemas_enum(['refuse', 'rewrite'])
+        .optional()
+        .describe('go-module: a major version 2 or more needs `/vN` at the end of the module path. refuse (default): the release stops and says so; rewrite: relx rewrites the module path in go.mod and the imports of the module inside the repository.'),
+    publish: publishConfigSchema.optional(),
+})
+    .strict();
+const releasePullRequestSchema = object({
+    enabled: schemas_boolean()
+        .default(true)
+        .describe('Release through a pull request: a push to the default branch opens or updates it, merging it releases. The action input `mode` overrides this.'),
+    branch: schemas_string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'a branch name of letters, digits, . _ / and -')
+        .default('relx/release')
+        .describe("The pull request's branch (a group's is `<branch>--<group>`); relx rebuilds it on every push."),
+    groups: array(object({ name: relx_config_name, components: array(relx_config_name).min(1) }).strict())
+        .default([])
+        .describe('One release pull request per group of components; components in no group share the default one.'),
+    verifiedCommits: schemas_boolean()
+        .default(true)
+        .describe("Make the release commit and tags through GitHub's git data API, so GitHub signs them; nothing is pushed with git."),
+    environments: array(schemas_string().min(1))
+        .default([])
+        .describe('The environments a release goes to, in order, as the pull request body shows them.'),
+})
+    .strict()
+    .describe('Reviewed releases: a release pull request holds the version files and changelogs until merged.');
+const relxConfigSchema = object({
+    $schema: schemas_string().optional(),
+    discoverWorkspaces: schemas_boolean()
+        .default(true)
+        .describe('Discover npm, pnpm, yarn and lerna workspace packages as npm-package components, with the release settings of lerna.json and nx.json (fixed versioning becomes a lockstep group).'),
+    exclude: array(schemas_string().min(1))
+        .default([])
+        .describe('Folders discovery leaves out (globs: `*` in one folder name, `**` across folders), e.g. test fixtures, playgrounds and examples: ["playground/**", "**/__tests__/**"]. A folder is left out with everything below it.'),
+    tagFormat: tagFormat.optional(),
+    bootstrapCommit: bootstrapCommit.optional(),
+    versioning: versioning.default('semver'),
+    calverFormat: calverFormat.default('YYYY.MM.PATCH'),
+    buildMetadata: buildMetadata.optional(),
+    preMajorBreaking: schemas_enum(['major', 'minor'])
+        .default('major')
+        .describe('The bump a breaking change gives a component below 1.0.0.'),
+    rules: array(releaseRuleSchema)
+        .default([])
+        .describe('Release rules, applied before the defaults (feat → minor, fix/perf → patch).'),
+    channels: array(channelSchema)
+        .default([])
+        .describe('Pre-release channels by branch; unlisted branches release stable versions.'),
+    maintenance: array(maintenanceLineSchema)
+        .default([])
+        .describe('Maintenance lines by branch: the range each may release in and its npm dist-tag. The first matching line wins.'),
+    trains: array(releaseTrainSchema)
+        .default([])
+        .describe('Release trains: components shipped by a cut and a finish.'),
+    propagation: object({
+        bump: schemas_enum(['none', 'patch', 'same'])
+            .default('patch')
+            .describe('What a dependent gets when a dependency is bumped: nothing, at least a patch, or the same bump.'),
+        through: array(schemas_enum(dependencyKinds))
+            .default(['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'])
+            .describe('Which dependency kinds carry a bump to dependents (devDependencies do not ship, so not by default).'),
+    })
+        .strict()
+        .default({
+        bump: 'patch',
+        through: ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'],
+    }),
+    lockstep: array(object({ name: relx_config_name, components: array(relx_config_name).min(2) })
+        .strict()
+        .describe('Members share one version: any bump bumps them all.'))
+        .default([]),
+    components: array(componentConfigSchema)
+        .default([])
+        .describe('Components to declare, or discovered ones to refine.'),
+    commits: object({
+        nested: schemas_enum(['off', 'release-please'])
+            .default('off')
+            .describe("Several changes in one commit. off: a commit is its header and its footers, as semantic-release, conventional-recommended-bump and Nx read it; a body's bulleted list of squashed commits (`* feat: …`) or quoted release notes never counts. release-please: also release-please's documented forms, for repositories that release with it: each paragraph after a blank line that starts with an unbulleted Conventional Commit header of a known type, and each BEGIN_NESTED_COMMIT … END_NESTED_COMMIT block, is a change of its own. Either way a BEGIN_COMMIT_OVERRIDE … END_COMMIT_OVERRIDE block replaces the commit's message and a `Release-As: X.Y.Z` (or `Release-As: <component>@X.Y.Z`) footer sets the next version."),
+    })
+        .strict()
+        .default({ nested: 'off' })
+        .describe('How commit messages are read.'),
+    releasePullRequest: releasePullRequestSchema.optional(),
+})
+    .strict();
+
+;// CONCATENATED MODULE: ./src/manifest/release-manifest.ts
+
+
+
+
+
+
+/**
+ * The release manifest: one YAML document that pins every component of the system for one
+ * release — packages at exact versions with integrity, images by digest, infrastructure by version
+ * and digest — and the compatibility rows they were checked against. The schema is structural;
+ * whether every reference is pinned is decided by validateManifest, which names the component.
+ * schema/release-manifest.schema.json is generated from this.
+ */
+const manifestApiVersion = 'relx.dev/v1';
+const manifestKind = 'ReleaseManifest';
+/** A release name is also a file name: `releases/<name>.yaml`. */
+const releaseNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const releaseName = schemas_string()
+    .max(128)
+    .regex(releaseNamePattern, 'a release name of letters, digits, ., _ and - (it becomes a file name)');
+const infrastructureKinds = [
+    'helm-chart',
+    'terraform-module',
+    'kustomize-base',
+    'cdk-app',
+    'files',
+];
+const manifestPackageSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    registry: schemas_string().min(1).describe('Registry URL the package is published to.'),
+    integrity: schemas_string().min(1).optional().describe('Subresource integrity (sha512-…) of the tarball.'),
+})
+    .strict();
+const manifestImageSchema = object({
+    name: componentName,
+    repository: schemas_string()
+        .regex(ociRepositoryPattern, 'an OCI repository name such as ghcr.io/acme/api (lower-case, no spaces or newlines)')
+        .describe('Image repository, e.g. ghcr.io/acme/api.'),
+    tag: schemas_string().min(1).describe('The version tag; informative, the digest is what is deployed.'),
+    digest: schemas_string().min(1).optional().describe('Manifest digest, sha256:…'),
+})
+    .strict();
+const manifestInfrastructureSchema = object({
+    name: componentName,
+    kind: schemas_enum(infrastructureKinds),
+    reference: schemas_string().min(1).describe('Where it is published, e.g. oci://ghcr.io/acme/charts/api:1.3.0.'),
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    digest: schemas_string().min(1).optional().describe('Content digest, sha256:…'),
+})
+    .strict();
+/** Go's module checksum (go.sum, the checksum database): `h1:` and the base64 of a SHA-256. */
+const goModuleSumPattern = /^h1:[A-Za-z0-9+/]{43}=$/;
+const manifestModuleSchema = object({
+    name: componentName,
+    module: schemas_string()
+        .min(1)
+        .regex(/^[A-Za-z0-9.~_/-]+$/, 'a Go module path such as github.com/acme/orion/sdk/go/v2')
+        .describe('The Go module path (go.mod `module`).'),
+    version: schemas_string()
+        .regex(/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a Go module version such as v2.1.0')
+        .describe('The module version, as Go writes it (v2.1.0); its tag is the release.'),
+    commit: schemas_string()
+        .regex(/^[0-9a-f]{40}$/, 'a full commit sha')
+        .describe('The commit the tag points at.'),
+    sum: schemas_string()
+        .regex(goModuleSumPattern, 'an h1: checksum (h1:<base64 SHA-256>)')
+        .describe("The module's h1: checksum, as go.sum and the checksum database record it."),
+})
+    .strict();
+const sha256Digest = schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256:<64 hex> digest');
+const manifestAssetsSchema = object({
+    name: componentName,
+    version: schemas_string().min(1).describe('Exact SemVer version.'),
+    release: schemas_string().min(1).describe('The GitHub Release (its tag) the files are attached to.'),
+    checksums: sha256Digest.describe('Digest of its checksums.txt (sha256sum format), which lists every file.'),
+    files: array(object({
+        name: schemas_string().min(1),
+        digest: sha256Digest,
+        url: schemas_string().min(1).describe('Where it is downloaded.'),
+    })
+        .strict())
+        .min(1),
+})
+    .strict();
+const compatibilityRowSchema = record(componentName, schemas_string().min(1))
+    .describe('One supported combination: component name → SemVer range, e.g. {cli: "1.9.x", api: ">=1.4.0 <2.0.0"}.');
+const releaseManifestSchema = object({
+    apiVersion: literal(manifestApiVersion),
+    kind: literal(manifestKind),
+    metadata: object({
+        name: releaseName,
+        createdAt: iso_datetime().describe('When the manifest was written (UTC, ISO 8601).'),
+        source: object({
+            repository: schemas_string().min(1),
+            commit: schemas_string().min(1),
+            runUrl: schemas_string()
+                .min(1)
+                .nullable()
+                .describe('The workflow run that wrote it, when there is one.'),
+        })
+            .strict(),
+        previous: releaseName.nullable().describe('The release this one follows; null for the first.'),
+    })
+        .strict(),
+    components: object({
+        packages: array(manifestPackageSchema),
+        images: array(manifestImageSchema),
+        infrastructure: array(manifestInfrastructureSchema),
+        modules: array(manifestModuleSchema)
+            .optional()
+            .describe('Go modules, pinned by version, commit and h1: checksum; absent in manifests without any.'),
+        assets: array(manifestAssetsSchema)
+            .optional()
+            .describe('Files on GitHub Releases (CLI binaries), each pinned by sha256; absent in manifests without any.'),
+    })
+        .strict(),
+    compatibility: array(compatibilityRowSchema)
+        .describe('Supported combinations; the manifest must satisfy one row. Empty: no constraint.'),
+})
+    .strict();
+const fixManifest = 'Restore the file as relx wrote it, or write a new manifest with `relx manifest`.';
+/** Parses and checks a manifest's structure; a problem names the field. Pinning is checked by validateManifest. */
+function parseReleaseManifest(text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true });
+    const [syntax] = document.errors;
+    if (syntax) {
+        const line = syntax.linePos?.[0].line;
+        throw relx_error_inputError(`YAML syntax error${line ? ` on line ${line}` : ''}: ${syntax.message.split('\n')[0]}`, {
+            file,
+            fix: fixManifest,
+        });
+    }
+    const result = releaseManifestSchema.safeParse(document.toJS());
+    if (!result.success)
+        throw schema_issues_schemaInputError('The release manifest', result.error.issues, file, fixManifest);
+    return result.data;
+}
+const byName = (items) => [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function sortedRow(row) {
+    return Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+/**
+ * The canonical YAML: fixed key order, components sorted by name, optional fields last and only when
+ * present. Rendering a parsed manifest gives back the same bytes.
+ */
+function renderReleaseManifest(manifest) {
+    const { metadata, components } = manifest;
+    const canonical = {
+        apiVersion: manifest.apiVersion,
+        kind: manifest.kind,
+        metadata: {
+            name: metadata.name,
+            createdAt: metadata.createdAt,
+            source: {
+                repository: metadata.source.repository,
+                commit: metadata.source.commit,
+                runUrl: metadata.source.runUrl,
+            },
+            previous: metadata.previous,
+        },
+        components: {
+            packages: byName(components.packages).map((p) => ({
+                name: p.name,
+                version: p.version,
+                registry: p.registry,
+                ...(p.integrity === undefined ? {} : { integrity: p.integrity }),
+            })),
+            images: byName(components.images).map((i) => ({
+                name: i.name,
+                repository: i.repository,
+                tag: i.tag,
+                ...(i.digest === undefined ? {} : { digest: i.digest }),
+            })),
+            infrastructure: byName(components.infrastructure).map((i) => ({
+                name: i.name,
+                kind: i.kind,
+                reference: i.reference,
+                version: i.version,
+                ...(i.digest === undefined ? {} : { digest: i.digest }),
+            })),
+            ...(components.modules === undefined
+                ? {}
+                : {
+                    modules: byName(components.modules).map((m) => ({
+                        name: m.name,
+                        module: m.module,
+                        version: m.version,
+                        commit: m.commit,
+                        sum: m.sum,
+                    })),
+                }),
+            ...(components.assets === undefined
+                ? {}
+                : {
+                    assets: byName(components.assets).map((a) => ({
+                        name: a.name,
+                        version: a.version,
+                        release: a.release,
+                        checksums: a.checksums,
+                        files: [...a.files]
+                            .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+                            .map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+                    })),
+                }),
+        },
+        compatibility: manifest.compatibility.map(sortedRow),
+    };
+    return stringify(canonical, { lineWidth: 0, indentSeq: true, defaultStringType: 'PLAIN' });
+}
+/** Every component's name and version (an image's version is its tag), whatever its category. */
+function manifestVersions(manifest) {
+    const versions = new Map();
+    for (const p of manifest.components.packages)
+        versions.set(p.name, p.version);
+    for (const i of manifest.components.images)
+        versions.set(i.name, i.tag);
+    for (const i of manifest.components.infrastructure)
+        versions.set(i.name, i.version);
+    // A Go module's version without Go's `v`, like every other component's.
+    for (const m of manifest.components.modules ?? [])
+        versions.set(m.name, m.version.replace(/^v/, ''));
+    for (const a of manifest.components.assets ?? [])
+        versions.set(a.name, a.version);
+    return versions;
+}
+
+;// CONCATENATED MODULE: ./src/slo/version-placeholders.ts
+
+
+/**
+ * `{canaryVersion}` and `{stableVersion}` in a selector's values name the versions the GitOps
+ * repository says run in the environment. They are filled in as data, inside an already parsed
+ * matcher value (escaped again when the query is rendered; regex-escaped for `=~`/`!~`), and
+ * only after the version has been checked to be a Kubernetes label value — the only thing the
+ * `app.kubernetes.io/version` label relx writes can hold. A version cannot change a query's shape.
+ */
+const versionPlaceholders = ['canaryVersion', 'stableVersion'];
+const placeholderPattern = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+/** A Kubernetes label value: at most 63 characters, alphanumerics at both ends, `-_.` inside. */
+const labelValuePattern = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+const selectorFields = ['selector', 'baseline', 'canary'];
+/** The placeholders a policy's selectors use. */
+function policyPlaceholders(policy) {
+    const used = new Set();
+    for (const field of selectorFields)
+        for (const m of policy[field])
+            for (const [, name] of m.value.matchAll(placeholderPattern))
+                if (versionPlaceholders.includes(name ?? ''))
+                    used.add(name);
+    return used;
+}
+/** Refuses a misspelt placeholder (`{canaryversion}` would match nothing, silently) and one in a custom query. */
+function checkVersionPlaceholders(policy, source) {
+    for (const field of selectorFields) {
+        for (const m of policy[field]) {
+            for (const [text, name] of m.value.matchAll(placeholderPattern)) {
+                if (versionPlaceholders.includes(name ?? ''))
+                    continue;
+                throw relx_error_inputError(`${field}: ${text} in ${m.name}${m.op}"${m.value}" is not a placeholder relx knows.`, {
+                    file: source,
+                    field,
+                    fix: 'Use {canaryVersion} or {stableVersion} (spelt exactly so).',
+                });
+            }
+        }
+    }
+    for (const [name, query] of Object.entries(policy.queries ?? {})) {
+        const found = versionPlaceholders.find((p) => query?.includes(`{${p}}`));
+        if (found) {
+            throw relx_error_inputError(`queries.${name} uses {${found}}, which is filled in only in selectors.`, {
+                file: source,
+                field: `queries.${name}`,
+                fix: `Put version="{${found}}" in canary or baseline; the custom query gets it through {selector}.`,
+            });
+        }
+    }
+}
+/**
+ * The component the placeholders name: the policy's `component`, else the manifests' only image.
+ * Pure; an ambiguous or unknown component is an error naming `component`.
+ */
+function gateComponent(policy, releases, source) {
+    const manifest = releases.canary?.manifest ?? releases.stable;
+    const images = manifest?.components.images.map((i) => i.name) ?? [];
+    if (policy.component)
+        return policy.component;
+    if (images.length === 1)
+        return images[0];
+    throw relx_error_inputError(images.length === 0
+        ? 'The SLO policy names {canaryVersion}/{stableVersion} but the release has no image to take them from.'
+        : `The SLO policy names {canaryVersion}/{stableVersion} but the release has ${images.length} images (${images.join(', ')}): whose version?`, { file: source, field: 'component', fix: 'Set component: <name> in the policy, e.g. component: api.' });
+}
+/** The target's versions, checked: each one used must exist and be a label value. Pure. */
+function resolveGateTarget(policy, releases, environment, source) {
+    const used = policyPlaceholders(policy);
+    const component = gateComponent(policy, releases, source);
+    const versionIn = (manifest, side) => {
+        if (!manifest)
+            return null;
+        const version = manifestVersions(manifest).get(component);
+        if (version === undefined && used.has(`${side}Version`)) {
+            throw relx_error_inputError(`The ${side} release ${manifest.metadata.name} in ${environment} has no component ${component}.`, {
+                file: source,
+                field: 'component',
+                fix: `Name a component of the release (${[...manifestVersions(manifest).keys()].join(', ')}).`,
+            });
+        }
+        return version ?? null;
+    };
+    const target = {
+        environment,
+        component,
+        canaryRelease: releases.canary?.release ?? null,
+        canaryVersion: versionIn(releases.canary?.manifest ?? null, 'canary'),
+        stableRelease: releases.stable?.metadata.name ?? null,
+        stableVersion: versionIn(releases.stable, 'stable'),
+    };
+    for (const placeholder of used) {
+        const side = placeholder === 'canaryVersion' ? 'canary' : 'stable';
+        const version = target[placeholder];
+        if (version === null) {
+            throw relx_error_inputError(side === 'canary'
+                ? `The SLO policy compares {canaryVersion}, but no canary is in progress in ${environment}.`
+                : `The SLO policy compares {stableVersion}, but ${environment} has no stable release yet.`, {
+                field: side === 'canary' ? 'canary' : 'baseline',
+                fix: side === 'canary'
+                    ? `Start one first (relx promote --env ${environment} --manifest … --canary 5), or gate without {canaryVersion}.`
+                    : `Promote a release to ${environment} first.`,
+            });
+        }
+        if (!labelValuePattern.test(version)) {
+            throw relx_error_inputError(`The ${side} version of ${component} (${JSON.stringify(version)}) cannot be an app.kubernetes.io/version label value, so no series can carry it.`, {
+                field: 'component',
+                fix: 'Version images with tags of at most 63 letters, digits, . _ - (starting and ending with a letter or digit).',
+            });
+        }
+    }
+    return target;
+}
+const regexSpecial = /[.*+?^${}()|[\]\\]/g;
+/** The policy with the placeholders filled in. A version in a regex matcher matches itself only. Pure. */
+function fillVersionPlaceholders(policy, target) {
+    const fill = (m) => ({
+        ...m,
+        value: m.value.replace(placeholderPattern, (text, name) => {
+            const version = versionPlaceholders.includes(name)
+                ? target[name]
+                : null;
+            if (version === null)
+                return text;
+            return m.op === '=~' || m.op === '!~' ? version.replace(regexSpecial, '\\$&') : version;
+        }),
+    });
+    return {
+        ...policy,
+        selector: policy.selector.map(fill),
+        baseline: policy.baseline.map(fill),
+        canary: policy.canary.map(fill),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/slo/gate-environment.ts
+
+
+/**
+ * The policy made concrete for an environment: its placeholders filled from the two releases the
+ * GitOps repository says run, and the canary step whose bake the gate measures. Without an
+ * environment, a policy that needs one is refused (naming the field `environment`).
+ */
+async function gateEnvironment(policy, source, where, field) {
+    const used = policyPlaceholders(policy);
+    if (!where) {
+        if (used.size > 0) {
+            throw relx_error_inputError(`The SLO policy names {${[...used].join('}, {')}}: the gate must read the environment's releases.`, {
+                field: field.environment,
+                fix: `Give ${field.environment} and ${field.gitops} (the GitOps repository), or write the versions in the selectors.`,
+            });
+        }
+        return { policy, target: null, step: null, subject: null };
+    }
+    const { stable, canary } = await where.readCanary(where.remote, where.environment);
+    const releases = { stable, canary: canary ? { release: canary.release, manifest: canary.manifest } : null };
+    const target = used.size > 0 || policy.component ? resolveGateTarget(policy, releases, where.environment, source) : null;
+    return {
+        policy: target ? fillVersionPlaceholders(policy, target) : policy,
+        target,
+        step: canary ? { stepStartedAt: canary.stepStartedAt, bakeMs: canary.bakeMs } : null,
+        subject: canary
+            ? { release: canary.release, canary: true }
+            : { release: stable?.metadata.name ?? null, canary: false },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/gitops-config.ts
+
+
+
+
+/**
+ * How a GitOps repository is laid out, from `relx.gitops.yaml` at its root (all optional):
+ * the environments in promotion order, the folder of each, and the overlay files relx edits so
+ * Argo CD or Flux deploy what the manifest pins.
+ */
+const gitopsConfigFile = 'relx.gitops.yaml';
+const environmentNamePattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const overlaySchema = object({
+    component: schemas_string().min(1).describe('The component (its name in the manifest).'),
+    file: schemas_string()
+        .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+$/, 'a path inside the environment folder, without ..')
+        .describe('The overlay file, relative to the environment folder, e.g. kustomization.yaml or values.yaml.'),
+    kustomizeImage: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Kustomize: the images[].name to pin (default: the image repository). Only the digest is written.'),
+    path: schemas_string()
+        .regex(/^[\w-]+(\.[\w-]+)*$/, 'a dotted YAML path such as image.digest')
+        .optional()
+        .describe('A YAML path to set, e.g. image.digest in Helm values.'),
+    value: schemas_enum(['digest', 'version', 'reference']).default('digest').describe('What goes there.'),
+})
+    .strict();
+const insideFolder = schemas_string()
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+$/, 'a path inside the environment folder, without ..');
+const yamlPath = schemas_string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a dotted YAML path such as canary.weight');
+const resourceName = schemas_string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes resource name');
+/**
+ * How an environment's cluster splits traffic between the stable and the canary workload, one
+ * entry per thing relx writes (see the promote-env README, "Canary").
+ */
+const canaryTrafficSchema = discriminatedUnion('kind', [
+    object({
+        kind: literal('kustomize'),
+        component: schemas_string().min(1).describe('The component whose two workloads these are.'),
+        stable: insideFolder.describe("The stable workload's kustomization, e.g. stable/kustomization.yaml."),
+        canary: insideFolder.describe("The canary workload's kustomization, e.g. canary/kustomization.yaml."),
+        kustomizeImage: schemas_string().min(1).optional().describe('The images[].name (default: the repository).'),
+    })
+        .strict()
+        .describe('Both workloads pinned by digest and labelled app.kubernetes.io/version.'),
+    object({
+        kind: literal('httproute'),
+        file: insideFolder.describe('The file holding the Gateway API HTTPRoute.'),
+        route: resourceName.optional().describe('Its metadata.name (default: the only HTTPRoute in the file).'),
+        stable: resourceName.describe("The stable workload's Service, as backendRefs names it."),
+        canary: resourceName.describe("The canary workload's Service, as backendRefs names it."),
+    })
+        .strict()
+        .describe('backendRefs weights: the canary gets the step, the stable the rest.'),
+    object({
+        kind: literal('helm'),
+        component: schemas_string().min(1),
+        file: insideFolder.describe('The Helm values file.'),
+        enabled: yamlPath.default('canary.enabled'),
+        weight: yamlPath.default('canary.weight'),
+        digest: yamlPath.default('canary.image.digest'),
+        version: yamlPath.default('canary.image.version'),
+    })
+        .strict()
+        .describe("Helm values: whether the canary runs, its weight, its image's digest and version."),
+    object({
+        kind: literal('argo-rollout'),
+        component: schemas_string().min(1),
+        file: insideFolder.describe('The file holding the Argo Rollouts Rollout.'),
+        rollout: resourceName.optional().describe('Its metadata.name (default: the only Rollout in the file).'),
+        container: schemas_string().min(1).optional().describe('The container (default: the one running the image).'),
+    })
+        .strict()
+        .describe('The canary digest pinned in the Rollout; its own steps shift the traffic.'),
+]);
+const durationPattern = /^(\d+)(s|m|h)$/;
+const durationMs = (text) => {
+    const [, amount, unit] = durationPattern.exec(text) ?? [];
+    return Number(amount) * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
+};
+const canarySchema = object({
+    steps: array(schemas_number().int().min(1).max(99))
+        .min(1)
+        .refine((s) => s.every((w, i) => i === 0 || w > (s[i - 1] ?? 0)), 'weights rising, e.g. [5, 25, 50]')
+        .describe('The traffic share (1–99 %) of each step, rising; --canary next takes the next one.'),
+    bake: schemas_string()
+        .regex(durationPattern, 'a duration such as 30m, 1h or 90s')
+        .default('30m')
+        .describe('How long each step bakes before the gate may pass it.'),
+    traffic: array(canaryTrafficSchema).min(1).describe('What relx writes to split the traffic.'),
+})
+    .strict();
+const gitopsConfigSchema = object({
+    environments: array(schemas_string().regex(environmentNamePattern, 'lower-case letters, digits and -'))
+        .min(1)
+        .default(['dev', 'staging', 'prod'])
+        .describe('Promotion order: a release reaches each only after the one before it.'),
+    folder: schemas_string()
+        .regex(/^[\w./-]*\{env\}[\w./-]*$/, 'a path containing {env}')
+        .refine((f) => !f.split('/').includes('..'), 'no .. segments')
+        .default('environments/{env}'),
+    branch: schemas_string()
+        .regex(/^(?!-)(?!.*\.\.)(?!.*\.lock$)[\w./-]+$/, 'a branch name')
+        .optional()
+        .describe("The branch Argo CD or Flux reconciles (default: the repository's default branch)."),
+    overlays: array(overlaySchema).default([]),
+    canary: record(schemas_string(), canarySchema)
+        .default({})
+        .describe('Per environment: its canary steps, bake time and traffic split.'),
+})
+    .strict()
+    .superRefine((config, context) => {
+    for (const environment of Object.keys(config.canary)) {
+        if (!config.environments.includes(environment))
+            context.addIssue({
+                code: 'custom',
+                path: ['canary', environment],
+                message: `not an environment (${config.environments.join(', ')})`,
+            });
+    }
+});
+/** The canary configuration of an environment; null when it declares none. */
+function canaryConfig(config, environment) {
+    return Object.hasOwn(config.canary, environment) ? (config.canary[environment] ?? null) : null;
+}
+const bakeMs = (canary) => durationMs(canary.bake);
+function parseGitOpsConfig(text) {
+    if (text === null)
+        return gitopsConfigSchema.parse({});
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    if (document.errors.length > 0) {
+        throw relx_error_inputError(`${gitopsConfigFile} is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
+            file: gitopsConfigFile,
+            fix: 'Fix the YAML syntax.',
+        });
+    }
+    const result = gitopsConfigSchema.safeParse(document.toJS() ?? {});
+    if (!result.success) {
+        throw schema_issues_schemaInputError(gitopsConfigFile, result.error.issues, gitopsConfigFile, 'See the promote-env README for the layout.');
+    }
+    return result.data;
+}
+/** The environment, checked against the configured list: an unknown name or a path never gets through. */
+function checkEnvironment(config, environment, field = 'environment') {
+    if (!environmentNamePattern.test(environment) || !config.environments.includes(environment)) {
+        throw relx_error_inputError(`Unknown environment "${environment}".`, {
+            field,
+            fix: `Use one of: ${config.environments.join(', ')} (declared in ${gitopsConfigFile}).`,
+        });
+    }
+    return environment;
+}
+const environmentFolder = (config, environment) => config.folder.replaceAll('{env}', environment);
+const releaseFile = (config, environment) => `${environmentFolder(config, environment)}/release.yaml`;
+/** While a canary runs, its manifest lies beside the stable one. */
+const canaryReleaseFile = (config, environment) => `${environmentFolder(config, environment)}/canary-release.yaml`;
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/git/run-git.ts
+
+
+
+class run_git_GitCommandError extends Error {
+    args;
+    exitCode;
+    stderr;
+    constructor(args, exitCode, stderr) {
+        super(`git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim()}`);
+        this.args = args;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'GitCommandError';
+    }
+}
+/**
+ * Runs git with arguments as an array (never through a shell: refs and paths can hold anything)
+ * and returns its stdout. Paths are not quoted, so non-ASCII file names come back as they are.
+ */
+function run_git_runGit(cwd, args, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
+            cwd,
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+        });
+        const out = [];
+        const err = [];
+        child.stdout?.on('data', (chunk) => out.push(chunk));
+        child.stderr?.on('data', (chunk) => err.push(chunk));
+        child.on('error', (error) => reject(asGitError(error, cwd)));
+        child.on('close', (code) => {
+            const stderr = Buffer.concat(err).toString('utf8');
+            if (code === 0)
+                resolve(Buffer.concat(out).toString('utf8'));
+            else
+                reject(asGitError(new run_git_GitCommandError(args, code, stderr), cwd));
+        });
+        if (options.input !== undefined)
+            child.stdin?.end(options.input);
+    });
+}
+/** The two failures a user can fix get a kind and a fix; the rest stay git's own message. */
+function asGitError(error, cwd) {
+    // Not `instanceof Error`: spawn's errors may come from another realm (a test VM, a bundle).
+    const code = typeof error === 'object' && error !== null ? error.code : undefined;
+    if (code === 'ENOENT') {
+        // spawn says ENOENT for a missing working directory too: tell the two apart
+        if (!(0,external_node_fs_namespaceObject.existsSync)(cwd)) {
+            return relx_error_inputError(`${cwd} does not exist.`, {
+                field: 'working-directory',
+                fix: "Pass the folder of a git clone (the action's working-directory, or the CLI's --cwd).",
+            });
+        }
+        return relx_error_inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
+    }
+    if (error instanceof run_git_GitCommandError && /not a git repository/i.test(error.stderr)) {
+        return relx_error_inputError(`${cwd} is not a git repository.`, {
+            fix: 'Run relx inside a clone (in a workflow: actions/checkout with fetch-depth: 0), or pass --cwd.',
+        });
+    }
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/git/git-write.ts
+
+
+
+
+/** Commits exactly `files` (already written) with `message`; returns the new commit. */
+async function commitFiles(cwd, files, message) {
+    if (files.length > 0)
+        await runGit(cwd, ['add', '--', ...files]);
+    await runGit(cwd, ['commit', '--quiet', '--no-verify', '--file', '-', '--', ...files], { input: message });
+    return (await runGit(cwd, ['rev-parse', 'HEAD'])).trim();
+}
+async function createAnnotatedTag(cwd, name, commit, message) {
+    await runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
+}
+/**
+ * Pushes the release commit to the branch and the tags in one atomic push; a no-op when already
+ * there. `commit` null: only the tags (the branch holds the commit already, under later ones).
+ */
+async function pushRelease(cwd, target, commit, tags) {
+    const refspecs = [
+        ...(commit ? [`${commit}:refs/heads/${target.branch}`] : []),
+        ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
+    ];
+    await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
+        env: pushAuthEnv(target.token),
+    });
+}
+/** The token as an HTTP header through git's environment config: never in a URL, argv or .git/config. */
+function pushAuthEnv(token) {
+    if (!token)
+        return {};
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    return {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'http.extraheader',
+        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+    };
+}
+/**
+ * Brings the checked-out branch up to what the remote holds (fast-forward only), so a re-run of
+ * a workflow — which checks out the commit it started from — sees what an earlier attempt pushed.
+ * A branch that has diverged stays as it is; the push below rebases it.
+ */
+async function fastForwardFromRemote(cwd, target) {
+    await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
+        env: pushAuthEnv(target.token),
+    });
+    await runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
+}
+/**
+ * A failed push as the retry policy reads it: refused credentials or a remote that is not there
+ * are the user's to fix (terminal); anything else — a push race, the network — is transient,
+ * and a push is safe to repeat (the same commits land once).
+ */
+function classifyPushFailure(error, target) {
+    if (!(error instanceof GitCommandError))
+        return error;
+    const said = error.stderr.trim().split('\n').slice(-3).join('\n');
+    if (/authentication failed|could not read username|permission denied|\b403\b|access denied|does not appear to be a git repository|repository not found/i.test(error.stderr)) {
+        return inputError(`git push to ${target.remote} was refused:\n${scrubSecrets(said)}`, {
+            field: 'token',
+            fix: 'Give a token with contents: write on the repository, and check the remote.',
+        });
+    }
+    const raced = /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|incorrect old value/i.test(error.stderr);
+    return transientError(raced ? 'was rejected: another push landed first' : `failed:\n${scrubSecrets(said)}`, { fix: 'Re-run: what was pushed is kept.', ...(raced ? { delivery: 'not-sent' } : {}) }, error);
+}
+/**
+ * Pushes the branch under the retry policy; when someone pushed meanwhile, rebases our commits
+ * onto theirs before the next attempt, so neither push is lost. Refused credentials stop at once.
+ */
+async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
+    const env = pushAuthEnv(target.token);
+    await runWithRetry({
+        what: `git push ${target.remote} ${target.branch}`,
+        idempotent: true,
+        fix: 'Re-run: what was pushed is kept.',
+        attempt: async (_signal, attempt) => {
+            if (attempt > 1) {
+                // their commits first; a rebase that conflicts stops here, as git says it
+                await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], { env });
+                await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
+            }
+            try {
+                await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+                    env,
+                });
+            }
+            catch (error) {
+                throw classifyPushFailure(error, target);
+            }
+        },
+    }, { attempts, policy: { baseDelayMs: 200, maxDelayMs: 2000 }, ...retry });
+}
+
+;// CONCATENATED MODULE: ./src/release/write-boundary.ts
+/** Runs one write between its two boundaries. */
+async function atBoundary(boundary, name, write) {
+    boundary?.(`before:${name}`);
+    const result = await write();
+    boundary?.(`after:${name}`);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/promotion/promotion-commit.ts
+const trailerNames = (/* unused pure expression or super */ null && ([
+    ['manifest', 'Relx-Manifest'],
+    ['environment', 'Relx-Environment'],
+    ['previous', 'Relx-Previous'],
+    ['approvedBy', 'Relx-Approved-By'],
+    ['run', 'Relx-Run'],
+    ['hotfix', 'Relx-Hotfix'],
+    ['rollbackOf', 'Relx-Rollback-Of'],
+    ['component', 'Relx-Component'],
+    ['canary', 'Relx-Canary'],
+    ['abortReason', 'Relx-Abort-Reason'],
+    ['gateReport', 'Relx-Gate-Report'],
+]));
+/** One line, no trailer syntax: text from outside (an approver's name) cannot forge a trailer. */
+const oneLine = (value) => value.replace(/[\r\n]+/g, ' ').trim();
+function renderPromotionMessage(title, record) {
+    const lines = [oneLine(title), ''];
+    for (const [key, trailer] of trailerNames) {
+        const value = record[key];
+        if (value === null || value === undefined || value === false)
+            continue;
+        lines.push(`${trailer}: ${value === true ? 'true' : oneLine(String(value))}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The record in a promotion commit's message, or null for a commit relx did not make. */
+function parsePromotionMessage(message) {
+    const trailers = new Map();
+    for (const line of message.trimEnd().split('\n').reverse()) {
+        const match = /^(Relx-[A-Za-z-]+): (.*)$/.exec(line);
+        if (!match)
+            break;
+        trailers.set(match[1] ?? '', match[2] ?? '');
+    }
+    const manifest = trailers.get('Relx-Manifest');
+    const environment = trailers.get('Relx-Environment');
+    if (!manifest || !environment)
+        return null;
+    return {
+        manifest,
+        environment,
+        previous: trailers.get('Relx-Previous') ?? null,
+        approvedBy: trailers.get('Relx-Approved-By') ?? null,
+        run: trailers.get('Relx-Run') ?? null,
+        hotfix: trailers.get('Relx-Hotfix') === 'true',
+        rollbackOf: trailers.get('Relx-Rollback-Of') ?? null,
+        component: trailers.get('Relx-Component') ?? null,
+        canary: trailers.get('Relx-Canary') ?? null,
+        abortReason: trailers.get('Relx-Abort-Reason') ?? null,
+        gateReport: trailers.get('Relx-Gate-Report') ?? null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/gitops-repository.ts
+
+
+
+
+
+
+
+
+
+
+/** Each clone's folder names the process that owns it, so one a killed process left can be told apart. */
+const clonePrefix = 'relx-gitops-';
+const processIsAlive = (pid) => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM'; // alive, someone else's
+    }
+};
+/**
+ * Removes the clones of relx processes that no longer run (killed before their `finally`).
+ * A clone of a live process — another promotion running now — is never touched.
+ */
+function sweepAbandonedClones(root = (0,external_node_os_namespaceObject.tmpdir)()) {
+    const removed = [];
+    for (const name of (0,external_node_fs_namespaceObject.existsSync)(root) ? (0,external_node_fs_namespaceObject.readdirSync)(root) : []) {
+        const pid = Number(new RegExp(`^${clonePrefix}(\\d+)-`).exec(name)?.[1] ?? NaN);
+        if (!Number.isInteger(pid) || pid === process.pid || processIsAlive(pid))
+            continue;
+        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(root, name), { recursive: true, force: true });
+        removed.push(name);
+    }
+    return removed;
+}
+const identity = {
+    GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME || 'relx',
+    GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL || 'relx@users.noreply.github.com',
+    GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME || 'relx',
+    GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL || 'relx@users.noreply.github.com',
+};
+/**
+ * A private clone of the GitOps repository for one promotion: relx never works in someone's
+ * checkout. Every read (state, history) and write (commit, push) goes through it.
+ */
+class GitOpsClone {
+    dir;
+    branch;
+    remote;
+    boundary;
+    constructor(dir, branch, remote, boundary) {
+        this.dir = dir;
+        this.branch = branch;
+        this.remote = remote;
+        this.boundary = boundary;
+    }
+    /** The branch known to exist on the remote (fetched before); null until then. */
+    fetched = null;
+    /** File contents at a commit never change: a retry re-reads history without running git show again. */
+    shown = new Map();
+    /**
+     * A clone on the branch the GitOps repository is reconciled from: `branch:` in its
+     * relx.gitops.yaml, else the remote's default branch (an empty repository starts `main`). A
+     * branch that does not exist is refused — a promotion to a new orphan branch would never deploy.
+     */
+    static async openConfigured(remote, boundary) {
+        const clone = await GitOpsClone.open(remote, null, boundary);
+        try {
+            const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
+            if (!config.branch || config.branch === clone.branch)
+                return { clone, config };
+            const from = clone.branch;
+            await clone.checkoutBranch(config.branch, from);
+            const there = parseGitOpsConfig(clone.read(gitopsConfigFile));
+            if (there.branch && there.branch !== config.branch) {
+                throw relx_error_inputError(`${gitopsConfigFile} on ${from} names branch ${config.branch}, whose own ${gitopsConfigFile} names ${there.branch}.`, { file: gitopsConfigFile, field: 'branch', fix: 'Name the same branch on both.' });
+            }
+            return { clone, config: there };
+        }
+        catch (error) {
+            clone.close();
+            throw error;
+        }
+    }
+    /**
+     * A clone of `branch`, or (null) of the remote's default branch. `boundary` (the kill-point
+     * test hook) is passed around every write: the temporary clone, each file, the commit, the
+     * push, the clone's removal.
+     */
+    static async open(remote, branch, boundary) {
+        boundary?.('before:clone');
+        sweepAbandonedClones();
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), `${clonePrefix}${process.pid}-`));
+        try {
+            await run_git_runGit(dir, ['init', '--quiet']);
+            await run_git_runGit(dir, ['remote', 'add', 'origin', remote.url]);
+            const env = pushAuthEnv(remote.token);
+            const heads = await run_git_runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
+            const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
+            await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
+            const clone = new GitOpsClone(dir, target, remote, boundary);
+            await clone.refresh();
+            boundary?.('after:clone');
+            return clone;
+        }
+        catch (error) {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+            if (error instanceof run_git_GitCommandError) {
+                // git echoes the URL, credentials and all, when it was given them in it
+                throw relx_error_inputError(secret_scrubber_scrubSecrets(`Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`, [remote.token]), {
+                    field: 'gitops-repository',
+                    fix: 'Check the URL or path, and that the token may read it.',
+                });
+            }
+            throw error;
+        }
+    }
+    /** Moves to `branch`, which must exist on the remote. */
+    async checkoutBranch(branch, from) {
+        this.branch = branch;
+        await run_git_runGit(this.dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+        try {
+            await this.refresh();
+        }
+        catch (error) {
+            this.branch = from;
+            throw error;
+        }
+    }
+    /**
+     * Moves to what the remote holds now. An empty remote stays an empty branch (the first
+     * promotion creates it); a remote with branches but not this one is refused, never orphaned.
+     */
+    async refresh() {
+        const env = pushAuthEnv(this.remote.token);
+        // once the branch is known to be there, a refresh after a lost race is one fetch and a reset
+        if (this.fetched !== this.branch)
+            await this.checkRemoteBranch(env);
+        if (this.fetched !== this.branch)
+            return;
+        await run_git_runGit(this.dir, ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`], { env });
+        await run_git_runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
+    }
+    async checkRemoteBranch(env) {
+        const heads = await run_git_runGit(this.dir, ['ls-remote', '--heads', 'origin'], { env });
+        const names = [...heads.matchAll(/\trefs\/heads\/(\S+)$/gm)].map((m) => m[1] ?? '');
+        if (names.length === 0)
+            return;
+        if (!names.includes(this.branch)) {
+            const url = secret_scrubber_scrubSecrets(this.remote.url, [this.remote.token]);
+            throw relx_error_inputError(`The GitOps repository ${url} has no branch ${this.branch}.`, {
+                file: gitopsConfigFile,
+                field: 'branch',
+                fix: `Set branch: to the branch Argo CD or Flux reconciles (it has ${names.slice(0, 5).join(', ')}), or create ${this.branch} first.`,
+            });
+        }
+        this.fetched = this.branch;
+    }
+    read(path) {
+        const full = (0,external_node_path_namespaceObject.join)(this.dir, path);
+        return (0,external_node_fs_namespaceObject.existsSync)(full) ? (0,external_node_fs_namespaceObject.readFileSync)(full, 'utf8') : null;
+    }
+    async hasCommits() {
+        return run_git_runGit(this.dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false);
+    }
+    /**
+     * The promotions of one file (an environment's release.yaml), newest first. `also` widens the
+     * log to more paths (a canary's steps touch only its overlays); `content: false` skips reading
+     * `path` at each commit when only the records are needed.
+     */
+    async history(path, options = {}) {
+        if (!(await this.hasCommits()))
+            return [];
+        const paths = [path, ...(options.also ?? [])];
+        const log = await run_git_runGit(this.dir, [
+            'log',
+            '--format=%H%x1f%aI%x1f%an%x1f%B%x1e',
+            'HEAD',
+            '--',
+            ...paths,
+        ]);
+        const entries = [];
+        for (const chunk of log.split('\x1e')) {
+            const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
+            if (!commit || !time || !author || message === undefined)
+                continue;
+            const key = `${commit}:${path}`;
+            const content = options.content === false
+                ? null
+                : this.shown.has(key)
+                    ? (this.shown.get(key) ?? null)
+                    : await run_git_runGit(this.dir, ['show', key]).catch(() => null);
+            if (options.content !== false)
+                this.shown.set(key, content);
+            entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
+        }
+        return entries;
+    }
+    /** Writes `files` (null: removes the file) and commits them. */
+    async commit(files, message) {
+        for (const [path, content] of files) {
+            await atBoundary(this.boundary, `write:${path}`, async () => {
+                if (content === null)
+                    return (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(this.dir, path), { force: true });
+                (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(this.dir, path)), { recursive: true });
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(this.dir, path), content);
+            });
+        }
+        return atBoundary(this.boundary, 'commit', async () => {
+            await run_git_runGit(this.dir, ['add', '-A', '--', ...files.keys()]);
+            await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+                input: message,
+                env: identity,
+            });
+            return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
+        });
+    }
+    /**
+     * Whether another promotion landed since the last refresh: one ls-remote, much cheaper than a
+     * commit and a push that would be turned away — what keeps many promotions at once fast.
+     */
+    async remoteMoved() {
+        const env = pushAuthEnv(this.remote.token);
+        const tip = (await run_git_runGit(this.dir, ['ls-remote', 'origin', `refs/heads/${this.branch}`], { env }))
+            .split('\t')[0]
+            ?.trim();
+        if (this.fetched !== this.branch)
+            return Boolean(tip); // created meanwhile
+        const base = await run_git_runGit(this.dir, ['rev-parse', `refs/remotes/origin/${this.branch}`]).catch(() => '');
+        return tip !== base.trim();
+    }
+    /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
+    async push() {
+        try {
+            await atBoundary(this.boundary, 'push', () => run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
+                env: pushAuthEnv(this.remote.token),
+            }));
+            this.fetched = this.branch;
+            return true;
+        }
+        catch (error) {
+            if (error instanceof run_git_GitCommandError &&
+                /rejected|fetch first|non-fast-forward|cannot lock ref|failed to update ref|stale info/i.test(error.stderr)) {
+                return false;
+            }
+            throw error;
+        }
+    }
+    close() {
+        this.boundary?.('before:remove-clone');
+        (0,external_node_fs_namespaceObject.rmSync)(this.dir, { recursive: true, force: true });
+        this.boundary?.('after:remove-clone');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/promotion/canary-state.ts
+
+
+
+/** The canary commits of `environment` in `entries` (any commits, newest first), newest first. */
+function canaryStepsOf(entries, environment) {
+    const steps = [];
+    for (const entry of entries) {
+        const record = entry.record;
+        const value = record?.canary?.trim().toLowerCase();
+        if (!record || !value || record.environment !== environment)
+            continue;
+        const weight = /^\d+%?$/.test(value) ? Number.parseInt(value, 10) : null;
+        const action = weight !== null ? 'step' : value.startsWith('abort') ? 'abort' : 'complete';
+        steps.push({
+            commit: entry.commit,
+            time: entry.time,
+            author: entry.author,
+            release: record.manifest,
+            action,
+            weight,
+            run: record.run,
+            abortReason: record.abortReason ?? null,
+            gateReport: record.gateReport ?? null,
+        });
+    }
+    return steps;
+}
+/**
+ * The steps of the canary in progress (newest first): the step commits of its release since the
+ * last complete or abort. Empty when there is none.
+ */
+function currentCanarySteps(steps, release) {
+    const current = [];
+    for (const step of steps) {
+        if (step.action !== 'step' || step.release !== release)
+            break;
+        current.push(step);
+    }
+    return current;
+}
+/** git's `2026-12-01T09:10:00+00:00` as `2026-12-01T09:10:00.000Z`: one form for every reader. */
+const isoTime = (time) => new Date(time).toISOString();
+/**
+ * The state of the canary from its manifest and its commits. Pure. A canary manifest with no step
+ * commit of its release (written by hand) is still a canary: its weight is then unknown (0) and its
+ * times are those of the newest commit, so a gate never counts a bake that no commit recorded.
+ */
+function deriveCanaryState(config, environment, manifest, steps, fallbackTime) {
+    const configured = canaryConfig(config, environment);
+    const mine = currentCanarySteps(steps, manifest.metadata.name);
+    const newest = mine[0];
+    return {
+        release: manifest.metadata.name,
+        manifest,
+        weight: newest?.weight ?? 0,
+        steps: configured?.steps ?? [],
+        startedAt: isoTime(mine[mine.length - 1]?.time ?? fallbackTime),
+        stepStartedAt: isoTime(newest?.time ?? fallbackTime),
+        bakeMs: configured ? bakeMs(configured) : 0,
+    };
+}
+/** The stable release, the canary (if one runs) and every canary commit, from an open clone. */
+async function readCanaryFromClone(clone, config, environment) {
+    const stablePath = releaseFile(config, environment);
+    const canaryPath = canaryReleaseFile(config, environment);
+    const stableText = clone.read(stablePath);
+    const canaryText = clone.read(canaryPath);
+    const stable = stableText === null ? null : parseReleaseManifest(stableText, stablePath);
+    // an environment with no canary configured and none running has no steps to read: no git log
+    // on every attempt of every promotion there
+    if (canaryText === null && !canaryConfig(config, environment))
+        return { stable, canary: null, steps: [] };
+    const entries = await clone.history(canaryPath, {
+        also: [environmentFolder(config, environment)],
+        content: false,
+    });
+    const steps = canaryStepsOf(entries, environment);
+    if (canaryText === null)
+        return { stable, canary: null, steps };
+    const manifest = parseReleaseManifest(canaryText, canaryPath);
+    const fallback = entries[0]?.time ?? new Date(0).toISOString();
+    return { stable, canary: deriveCanaryState(config, environment, manifest, steps, fallback), steps };
+}
+/** What an environment runs: its stable release and the canary beside it, if one is in progress. */
+async function readCanary(remote, environment) {
+    const { clone, config } = await GitOpsClone.openConfigured(remote);
+    try {
+        checkEnvironment(config, environment, '--env');
+        const { stable, canary } = await readCanaryFromClone(clone, config, environment);
+        return { stable, canary };
+    }
+    finally {
+        clone.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/slo/rollback-request.ts
+/** A rollback is requested only for a verdict: not while baking, and never for a pass. Pure. */
+function planRollbackRequest(report, gated, where) {
+    if (report.passed || report.verdict === 'baking')
+        return null;
+    const failed = report.samples
+        .flatMap((s) => s.objectives)
+        .find((o) => o.outcome === 'fail' || o.outcome === 'inconclusive');
+    return {
+        environment: where.environment,
+        release: gated.subject?.release ?? null,
+        canary: gated.subject?.canary ?? null,
+        component: gated.target?.component ?? null,
+        verdict: report.verdict,
+        reason: firstLine(`${report.reason}${failed ? ` — ${failed.objective}: ${failed.reason}` : ''}`),
+        gate_report: where.reportUrl,
+        run_url: where.runUrl,
+        numbers: failed ? firstLine(`${failed.objective}: ${failed.reason}`) : null,
+    };
+}
+const firstLine = (text) => text.split('\n')[0]?.slice(0, 500) ?? '';
+
+;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
+const render_plan_short = (sha) => sha.slice(0, 7);
+/** One line per reason, as a person reads it. */
+function describeReason(reason) {
+    switch (reason.kind) {
+        case 'commit': {
+            const scope = reason.scope ? `(${reason.scope})` : '';
+            const where = [
+                reason.origin === 'override' ? 'from BEGIN_COMMIT_OVERRIDE' : null,
+                reason.origin === 'nested' ? 'nested' : null,
+                reason.via === 'root' ? 'empty commit, root component' : null,
+                reason.via === 'scope' ? 'empty commit, by its scope' : null,
+                reason.via === 'release-as' ? 'named by Release-As' : null,
+            ].filter(Boolean);
+            const sha = [render_plan_short(reason.sha), ...where].join(', ');
+            return `${reason.type}${scope}${reason.breaking ? '!' : ''}: ${reason.subject} (${sha})`;
+        }
+        case 'release-as':
+            return `Release-As: ${reason.component ? `${reason.component}@` : ''}${reason.version} (${render_plan_short(reason.sha)})`;
+        case 'dependency':
+            return `dependency ${reason.dependency} ${reason.from ?? 'unreleased'} → ${reason.to}`;
+        case 'lockstep':
+            return `lockstep group ${reason.group}`;
+        case 'train':
+            return `release train ${reason.train} finished at ${reason.version}`;
+    }
+}
+/** Where the component's commits start, as a person reads it. */
+function describeStart(component) {
+    const since = component.since;
+    switch (since?.kind) {
+        case undefined:
+            return component.lastTag ? `since ${component.lastTag}` : 'whole history';
+        case 'tag':
+            return `since tag ${since.tag}`;
+        case 'version-file':
+            return since.createdFile
+                ? `since ${render_plan_short(since.commit)} created ${since.file} at ${since.version} (no tag for ${since.version})`
+                : `since ${render_plan_short(since.commit)}, which set ${since.version} in ${since.file} (no tag for ${since.version})`;
+        case 'bootstrap-commit':
+            return `since bootstrap commit ${render_plan_short(since.commit)} (bootstrapCommit)`;
+        case 'history':
+            return 'whole history (no tag, no version file)';
+    }
+}
+const sourceText = {
+    configured: 'configured',
+    inferred: 'inferred from existing tags',
+    default: 'default, no tags yet',
+};
+/** One line per tag convention in use, with how many components follow it and why. */
+function describeTagConventions(plan) {
+    const groups = new Map();
+    for (const c of plan.components) {
+        if (c.notReleased)
+            continue; // never tagged
+        const key = `"${c.tagFormat}" (${sourceText[c.tagFormatSource ?? 'configured']})`;
+        groups.set(key, [...(groups.get(key) ?? []), c.name]);
+    }
+    return [...groups].map(([key, names]) => names.length <= 4 ? `${key}: ${names.join(', ')}` : `${key}: ${names.length} components`);
+}
+const versionChange = (c) => `${c.currentVersion ?? '—'} → ${c.nextVersion ?? '—'}`;
+function heading(plan) {
+    const where = `${plan.branch ?? 'detached HEAD'} @ ${render_plan_short(plan.head)}`;
+    const channel = plan.channel ? `pre-release channel "${plan.channel}"` : 'stable';
+    return `Release plan for ${where} (${channel})`;
+}
+/** Components relx never releases, by reason, a few names each: a playground can hold hundreds. */
+function describeNotReleased(components) {
+    const byReason = new Map();
+    for (const c of components) {
+        const reason = c.notReleased ?? '';
+        byReason.set(reason, [...(byReason.get(reason) ?? []), c.name]);
+    }
+    return [...byReason].map(([reason, names]) => {
+        const shown = names.slice(0, 5).join(', ');
+        const more = names.length > 5 ? ` and ${names.length - 5} more (see --json)` : '';
+        return `${names.length} not released (${reason}): ${shown}${more}.`;
+    });
+}
+/** The terminal table `relx plan` prints. */
+function renderPlanTable(plan) {
+    const released = plan.components.filter((c) => c.release);
+    const lines = [heading(plan), ''];
+    if (released.length === 0) {
+        lines.push('Nothing to release.');
+    }
+    else {
+        const rows = released.map((c) => [
+            c.name,
+            versionChange(c),
+            c.bump,
+            [...c.reasons.map(describeReason), describeStart(c)],
+        ]);
+        const nameWidth = Math.max(9, ...rows.map((r) => r[0].length));
+        const versionWidth = Math.max(7, ...rows.map((r) => r[1].length));
+        const pad = (s, n) => s.padEnd(n);
+        lines.push(`${pad('component', nameWidth)}  ${pad('version', versionWidth)}  ${pad('bump', 5)}  why`);
+        for (const [name, version, bump, why] of rows) {
+            const [first = '', ...more] = why;
+            lines.push(`${pad(name, nameWidth)}  ${pad(version, versionWidth)}  ${pad(bump, 5)}  ${first}`);
+            for (const line of more)
+                lines.push(`${' '.repeat(nameWidth + versionWidth + 11)}${line}`);
+        }
+    }
+    const notReleased = plan.components.filter((c) => c.notReleased);
+    const unchanged = plan.components.length - released.length - notReleased.length;
+    lines.push('', `${released.length} to release, ${unchanged} unchanged.`);
+    lines.push(...describeNotReleased(notReleased));
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('Tags:', ...conventions.map((line) => `  ${line}`));
+    for (const warning of plan.warnings ?? [])
+        lines.push(`warning: ${warning}`);
+    if (plan.ignoredCommits.length > 0) {
+        lines.push(`${plan.ignoredCommits.length} commit(s) ignored:`);
+        for (const i of plan.ignoredCommits.slice(0, 20)) {
+            lines.push(`  ${render_plan_short(i.sha)} ${i.header} — ${i.reason} (${i.components.join(', ')})`);
+        }
+        if (plan.ignoredCommits.length > 20)
+            lines.push(`  … and ${plan.ignoredCommits.length - 20} more (see --json)`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** Commit text is untrusted and the job summary renders HTML: escape it, and markdown table pipes. */
+const escapeSummaryText = (text) => text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll('|', '&#124;')
+    .replaceAll('\n', ' ');
+/** The job summary (GitHub-flavoured markdown), every piece of commit text escaped. */
+function renderPlanSummary(plan) {
+    const e = escapeSummaryText;
+    const released = plan.components.filter((c) => c.release);
+    const lines = [`## ${e(heading(plan))}`, ''];
+    if (released.length === 0) {
+        lines.push('Nothing to release: no component has a releasable commit since its last release.');
+    }
+    else {
+        lines.push('| component | current → next | bump | why |', '|---|---|---|---|');
+        for (const c of released) {
+            const why = [...c.reasons.map(describeReason), describeStart(c)].map(e).join('<br>');
+            lines.push(`| \`${e(c.name)}\` | ${e(versionChange(c))} | ${c.bump} | ${why} |`);
+        }
+    }
+    const unchanged = plan.components.filter((c) => !c.release && !c.notReleased);
+    // each its own paragraph: a line right after the table would be read as one of its rows
+    for (const line of describeNotReleased(plan.components.filter((c) => c.notReleased)))
+        lines.push('', e(line));
+    for (const warning of plan.warnings ?? [])
+        lines.push('', `> [!WARNING]\n> ${e(warning)}`);
+    const conventions = describeTagConventions(plan);
+    if (conventions.length > 0)
+        lines.push('', `Tags: ${conventions.map(e).join('; ')}`);
+    if (unchanged.length > 0) {
+        lines.push('', `<details><summary>${unchanged.length} unchanged component(s)</summary>`, '');
+        lines.push(unchanged.map((c) => `\`${e(c.name)}\` ${e(c.currentVersion ?? '—')}`).join(', '), '', '</details>');
+    }
+    if (plan.ignoredCommits.length > 0) {
+        lines.push('', `<details><summary>${plan.ignoredCommits.length} commit(s) ignored</summary>`, '');
+        for (const i of plan.ignoredCommits.slice(0, 100)) {
+            lines.push(`- \`${render_plan_short(i.sha)}\` ${e(i.header)} — ${e(i.reason)} (${e(i.components.join(', '))})`);
+        }
+        lines.push('', '</details>');
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/slo/render-slo-report.ts
+
+
+const icon = { pass: '✅', fail: '❌', inconclusive: '❔', baking: '⏳' };
+const render_slo_report_number = (n, objective) => {
+    if (n === null)
+        return 'no data';
+    if (Number.isNaN(n))
+        return 'NaN';
+    if (objective === 'maxErrorRateDelta' || objective === 'maxErrorRate')
+        return `${(n * 100).toFixed(3)}%`;
+    if (objective === 'minRequests')
+        return String(Math.round(n));
+    return `${n.toFixed(1)} ms`;
+};
+/** The job summary: the verdict and why, a table per sample, the queries, and a chart of the samples. */
+function renderSloSummary(report) {
+    const e = escapeSummaryText;
+    const lines = [
+        `## SLO gate: ${icon[report.verdict]} ${report.verdict}${report.verdict === 'inconclusive' ? (report.passed ? ' (passes: on-inconclusive is pass)' : ' (fails: on-inconclusive is fail)') : ''}`,
+        '',
+        e(report.reason),
+        '',
+        `${e(report.provider)}, window ${e(report.window)}${renderBake(report)}.`,
+    ];
+    const target = report.target;
+    if (target) {
+        lines.push('', `Compared in \`${e(target.environment)}\`: ${e(target.component)} ${e(target.canaryVersion ?? '—')} (canary, release ${e(target.canaryRelease ?? '—')}) against ${e(target.stableVersion ?? '—')} (stable, release ${e(target.stableRelease ?? '—')}).`);
+    }
+    for (const sample of report.samples) {
+        lines.push('', `### ${icon[sample.outcome]} sample at ${e(sample.at)}`, '', '| objective | baseline | canary | delta | threshold | result |', '|---|---|---|---|---|---|', ...sample.objectives.map((o) => `| \`${o.objective}\` | ${render_slo_report_number(o.baseline, o.objective)} | ${render_slo_report_number(o.canary, o.objective)} | ${o.delta === null ? '' : render_slo_report_number(o.delta, o.objective)} | ${render_slo_report_number(o.threshold, o.objective)} | ${icon[o.outcome]} ${e(o.reason)} |`));
+    }
+    if (report.samples.length > 0)
+        lines.push('', ...renderSampleChart(report));
+    lines.push('', '<details><summary>Queries</summary>', '');
+    for (const side of ['baseline', 'canary']) {
+        for (const [name, query] of Object.entries(report.queries[side]))
+            lines.push(`- ${side} ${name}: \`${e(query)}\``);
+    }
+    lines.push('', '</details>');
+    return `${lines.join('\n')}\n`;
+}
+function renderBake(report) {
+    const bake = report.bake;
+    const progress = report.bakeProgress;
+    const limit = bake && bake.failureLimit > 1 ? `, fails at ${bake.failureLimit} failed samples` : '';
+    if (progress) {
+        return `, bake ${progress.bakedSeconds} s of ${progress.bakeSeconds} s since ${escapeSummaryText(progress.stepStartedAt)}${progress.complete ? ' (complete)' : ''}${limit}`;
+    }
+    if (!bake)
+        return '';
+    return `, bake ${bake.samples ?? '—'} × ${escapeSummaryText(bake.interval ?? report.window)}${limit}`;
+}
+/** A Mermaid xychart of the error rate (%) of both sides across the samples. */
+function renderSampleChart(report) {
+    const percent = (n) => n === null || !Number.isFinite(n) ? 0 : Number((n * 100).toFixed(4));
+    const labels = report.samples.map((_, i) => `"${i + 1}"`).join(', ');
+    const rates = (side) => report.samples.map((s) => percent(s[side].errorRate)).join(', ');
+    const p99 = (side) => report.samples
+        .map((s) => Number((Number.isFinite(s[side].p99LatencyMs ?? NaN) ? s[side].p99LatencyMs : 0).toFixed(1)))
+        .join(', ');
+    return [
+        'Error rate (%) per sample — baseline, then canary:',
+        '',
+        '```mermaid',
+        'xychart-beta',
+        '  title "Error rate (%)"',
+        `  x-axis [${labels}]`,
+        '  y-axis "%"',
+        `  line [${rates('baseline')}]`,
+        `  line [${rates('canary')}]`,
+        '```',
+        '',
+        'p99 latency (ms) per sample — baseline, then canary:',
+        '',
+        '```mermaid',
+        'xychart-beta',
+        '  title "p99 latency (ms)"',
+        `  x-axis [${labels}]`,
+        '  y-axis "ms"',
+        `  line [${p99('baseline')}]`,
+        `  line [${p99('canary')}]`,
+        '```',
+    ];
+}
+/**
+ * Everything the gate writes — the JSON report (output and file), the job summary, the failure
+ * message — with the credentials it was given scrubbed out: a backend or proxy that echoes a
+ * token back in an error must not put it in a summary or an output.
+ */
+function renderSloGateTexts(report, options) {
+    const scrub = (text) => secret_scrubber_scrubSecrets(text, options.secrets);
+    const environment = options.environment
+        ? `Environment: \`${options.environment.replace(/[`<>&]/g, '')}\`\n\n`
+        : '';
+    return {
+        json: scrub(JSON.stringify(report, null, 2)),
+        summary: scrub(`${environment}${renderSloSummary(report)}`),
+        failure: report.passed ? null : scrub(`SLO gate ${report.verdict}: ${report.reason}`),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/summary/fit-step-summary.ts
+/**
+ * GitHub refuses a step summary over 1 MiB (the step fails with "$GITHUB_STEP_SUMMARY upload
+ * aborted"), and a large monorepo's plan renders to more. The summary is for reading, the full
+ * data is in a file: so a summary over the cap is cut at a line, well below GitHub's limit, with
+ * a line saying how many rows were left out and where the rest is. Pure.
+ */
+const gitHubStepSummaryLimitBytes = 1024 * 1024;
+/** Ours: half of GitHub's, leaving room for other steps' summaries in the same job. */
+const stepSummaryCapBytes = 512 * 1024;
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** A markdown table row (not its `|---|` separator) or a list item: what a reader counts. */
+const isRow = (line) => (/^\|/.test(line) && !/^\|[\s:|-]+\|\s*$/.test(line)) || /^\s*[-*] /.test(line);
+function fitStepSummary(markdown, options) {
+    const cap = options.capBytes ?? stepSummaryCapBytes;
+    if (bytes(markdown) <= cap)
+        return { text: markdown, rowsLeftOut: 0, cut: false };
+    const lines = markdown.split('\n');
+    const totalRows = lines.filter(isRow).length;
+    const notice = (rows) => `\n> **Summary cut at ${Math.floor(cap / 1024)} KiB** (GitHub takes at most ${gitHubStepSummaryLimitBytes / 1024 / 1024} MiB): ` +
+        `${rows} row(s) left out. The full text is in ${options.whereFull}.\n`;
+    // the notice with the largest count it can carry, and a closing tag per possibly open <details>
+    const openDetails = (markdown.match(/<details\b/g) ?? []).length;
+    const reserve = bytes(notice(totalRows)) + openDetails * bytes('</details>\n') + 3;
+    if (reserve >= cap)
+        throw new RangeError(`A summary cap of ${cap} bytes leaves no room for the notice.`);
+    let used = 0;
+    let kept = 0;
+    let keptRows = 0;
+    let open = 0;
+    for (const line of lines) {
+        const size = bytes(line) + 1;
+        if (used + size > cap - reserve)
+            break;
+        used += size;
+        kept += 1;
+        if (isRow(line))
+            keptRows += 1;
+        open += (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    }
+    const closing = '</details>\n'.repeat(Math.max(0, open));
+    // a blank line first, so that neither the closing tags nor the notice continue a cut table
+    const text = `${lines.slice(0, kept).join('\n')}\n\n${closing}${notice(totalRows - keptRows)}`;
+    return { text, rowsLeftOut: totalRows - keptRows, cut: true };
+}
+
+;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
+/**
+ * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
+ * no error ratio outside 0…1. A backend that answers the impossible has not measured anything,
+ * so such a number is inconclusive, never a pass.
+ */
+const possible = (n, metric) => n !== null && Number.isFinite(n) && n >= 0 && (metric !== 'errorRate' || n <= 1);
+const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' : `${Number(n.toPrecision(6))}${unit}`;
+const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
+    ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
+    : show(n, unit);
+/** One sample against the objectives. Pure. */
+function evaluateSample(sample, policy) {
+    const o = policy.objectives;
+    const results = [];
+    const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
+    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
+    results.push({
+        objective: 'minRequests',
+        baseline: traffic[0] ?? null,
+        canary: traffic[1] ?? null,
+        delta: null,
+        threshold: o.minRequests,
+        outcome: enoughTraffic ? 'pass' : 'inconclusive',
+        reason: enoughTraffic
+            ? `both sides served at least ${o.minRequests} requests`
+            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
+    });
+    const delta = (objective, metric, threshold, unit) => {
+        if (threshold === undefined)
+            return;
+        const b = sample.baseline[metric];
+        const c = sample.canary[metric];
+        if (!possible(b, metric) || !possible(c, metric)) {
+            results.push({
+                objective,
+                baseline: b,
+                canary: c,
+                delta: null,
+                threshold,
+                outcome: 'inconclusive',
+                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
+            });
+            return;
+        }
+        const d = c - b;
+        const pass = d <= threshold;
+        results.push({
+            objective,
+            baseline: b,
+            canary: c,
+            delta: d,
+            threshold,
+            outcome: pass ? 'pass' : 'fail',
+            reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
+        });
+    };
+    const ceiling = (objective, metric, threshold, unit) => {
+        if (threshold === undefined)
+            return;
+        const c = sample.canary[metric];
+        if (!possible(c, metric)) {
+            results.push({
+                objective,
+                baseline: sample.baseline[metric],
+                canary: c,
+                delta: null,
+                threshold,
+                outcome: 'inconclusive',
+                reason: `canary ${explain(c, metric, unit)}`,
+            });
+            return;
+        }
+        const pass = c <= threshold;
+        results.push({
+            objective,
+            baseline: sample.baseline[metric],
+            canary: c,
+            delta: null,
+            threshold,
+            outcome: pass ? 'pass' : 'fail',
+            reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
+        });
+    };
+    delta('maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, '');
+    delta('maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms');
+    ceiling('maxErrorRate', 'errorRate', o.maxErrorRate, '');
+    ceiling('maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms');
+    // Too little traffic makes every number noise: that sample decides nothing.
+    const outcome = !enoughTraffic
+        ? 'inconclusive'
+        : results.some((r) => r.outcome === 'fail')
+            ? 'fail'
+            : results.some((r) => r.outcome === 'inconclusive')
+                ? 'inconclusive'
+                : 'pass';
+    return { ...sample, outcome, objectives: results };
+}
+/** Samples taken so far → the verdict. The gate fails once `failureLimit` samples have failed. Pure. */
+function decideVerdict(samples, policy) {
+    const limit = policy.bake?.failureLimit ?? 1;
+    const failed = samples.filter((s) => s.outcome === 'fail').length;
+    const inconclusive = samples.filter((s) => s.outcome === 'inconclusive').length;
+    const verdict = failed >= limit ? 'fail' : inconclusive > 0 || samples.length === 0 ? 'inconclusive' : 'pass';
+    const passed = verdict === 'pass' || (verdict === 'inconclusive' && policy.onInconclusive === 'pass');
+    const reason = verdict === 'fail'
+        ? `${failed} of ${samples.length} sample(s) failed (the limit is ${limit})`
+        : verdict === 'inconclusive'
+            ? `${inconclusive} of ${samples.length} sample(s) could not be judged (too little data, or numbers that cannot be true); on-inconclusive: ${policy.onInconclusive}`
+            : `all ${samples.length} sample(s) met every objective${failed > 0 ? ` but ${failed} (under the limit of ${limit})` : ''}`;
+    return { verdict, passed, failedSamples: failed, samples: [...samples], reason };
+}
+/** A bake stops early once the failure limit is reached: waiting longer cannot pass it. */
+function bakeIsDecided(samples, policy) {
+    const limit = policy.bake?.failureLimit ?? 1;
+    return samples.filter((s) => s.outcome === 'fail').length >= limit;
+}
+
+;// CONCATENATED MODULE: ./src/slo/metrics-provider.ts
+
+const systemClock = {
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+/** A query that failed for a reason a retry may fix (network, 5xx, 429). */
+class QueryUnavailable extends Error {
+}
+/**
+ * Retries unavailable queries with backoff (1 s, 2 s, 4 s, …), then fails closed with what was
+ * tried. A refused query (4xx: the query itself is wrong) is not retried.
+ */
+async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await provider.query(query, at, windowMs);
+        }
+        catch (error) {
+            // a refused query or credentials: the user's to fix, retrying cannot help
+            if (error instanceof RelxError)
+                throw error;
+            if (!(error instanceof QueryUnavailable) || attempt >= retries) {
+                throw relx_error_transientError(`${provider.name} could not answer after ${attempt + 1} attempt(s): ${error instanceof Error ? error.message : String(error)}`, {
+                    fix: 'Check that the metrics backend is reachable from the runner and the credentials are right; the gate fails closed until it answers.',
+                }, error);
+            }
+            await clock.sleep(1000 * 2 ** attempt);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/slo/label-matchers.ts
@@ -47607,7 +49266,7 @@ function parseLabelMatchers(selector, where) {
     if (typeof selector !== 'string') {
         return Object.entries(selector).map(([name, value]) => ({ name, op: '=', value }));
     }
-    const refuse = (why) => inputError(`${where.field}: ${why} in ${JSON.stringify(selector)}.`, {
+    const refuse = (why) => relx_error_inputError(`${where.field}: ${why} in ${JSON.stringify(selector)}.`, {
         file: where.source,
         field: where.field,
         fix: 'Write label matchers such as version="canary", service=~"api|web" (comma-separated), or a map {version: canary}.',
@@ -47680,7 +49339,7 @@ function renderDatadogTags(matchers, where) {
     return matchers
         .map((m) => {
         if (m.op !== '=' || !/^[a-zA-Z0-9_.:/-]+$/.test(m.value)) {
-            throw inputError(`${where.field}: ${m.name}${m.op}"${m.value}" cannot be a Datadog tag.`, {
+            throw relx_error_inputError(`${where.field}: ${m.name}${m.op}"${m.value}" cannot be a Datadog tag.`, {
                 file: where.source,
                 field: where.field,
                 fix: 'With Datadog use equality matchers whose values are letters, digits and _ . : / -.',
@@ -47697,20 +49356,22 @@ function renderDatadogTags(matchers, where) {
 
 
 
+
+
 /**
  * The gate's policy, as data: where the numbers come from, which traffic is the baseline and
  * which the canary, over what window, and the objectives the canary must meet. Validated before
  * any query runs; a bad policy names its field.
  */
 /** A Prometheus duration: `30s`, `5m`, `1h`, `1d`. Anything else would end up inside PromQL. */
-const durationPattern = /^([1-9]\d{0,5})(ms|s|m|h|d|w)$/;
+const slo_policy_durationPattern = /^([1-9]\d{0,5})(ms|s|m|h|d|w)$/;
 const unitMs = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 };
-function durationMs(duration) {
-    const [, amount, unit] = durationPattern.exec(duration) ?? [];
+function slo_policy_durationMs(duration) {
+    const [, amount, unit] = slo_policy_durationPattern.exec(duration) ?? [];
     return Number(amount) * (unitMs[unit ?? ''] ?? Number.NaN);
 }
 const slo_policy_duration = schemas_string()
-    .regex(durationPattern, 'a duration such as 30s, 5m, 1h or 1d (a whole number and one unit)');
+    .regex(slo_policy_durationPattern, 'a duration such as 30s, 5m, 1h or 1d (a whole number and one unit)');
 const nonNegative = schemas_number().finite().nonnegative('must be 0 or more');
 const metricName = schemas_string()
     .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name such as http_requests_total');
@@ -47766,17 +49427,27 @@ const sloPolicySchema = object({
         .strict()
         .optional()
         .describe('Custom queries; {selector} and {window} are filled in. Prometheus: PromQL; Datadog: metric queries.'),
-    bake: object({
-        samples: schemas_number().int().min(1).max(100),
-        interval: slo_policy_duration,
-        failureLimit: schemas_number()
-            .int()
-            .min(1)
-            .default(1)
-            .describe('The gate fails once this many samples have failed.'),
-    })
-        .strict()
-        .optional(),
+    component: componentName
+        .optional()
+        .describe('Whose version {canaryVersion} and {stableVersion} name: a component of the release manifests. Default: the only image.'),
+    bake: union([
+        slo_policy_duration.transform((d) => ({ duration: d, failureLimit: 1 })),
+        object({
+            duration: slo_policy_duration
+                .optional()
+                .describe('How long each canary step must bake, measured from the commit that set its weight.'),
+            samples: schemas_number().int().min(1).max(100).optional(),
+            interval: slo_policy_duration.optional().describe('Time between samples (default: the window).'),
+            failureLimit: schemas_number()
+                .int()
+                .min(1)
+                .default(1)
+                .describe('The gate fails once this many samples have failed.'),
+        })
+            .strict(),
+    ])
+        .optional()
+        .describe('A bake: `30m` (a duration) or {duration | samples, interval, failureLimit}. Without it the environment canary `bake` applies.'),
     onInconclusive: schemas_enum(['fail', 'pass']).default('fail'),
     retries: schemas_number()
         .int()
@@ -47790,7 +49461,7 @@ const sloPolicySchema = object({
 function parseSloPolicy(text, source) {
     const document = (0,dist/* parseDocument */.Tp)(text);
     if (document.errors.length > 0) {
-        throw inputError(`The SLO policy is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
+        throw relx_error_inputError(`The SLO policy is not valid YAML: ${document.errors[0]?.message.split('\n')[0] ?? ''}`, {
             file: source,
             fix: 'Fix the YAML syntax; quote selectors such as \'version="canary"\'.',
         });
@@ -47800,7 +49471,7 @@ function parseSloPolicy(text, source) {
 function validateSloPolicy(value, source) {
     const result = sloPolicySchema.safeParse(value ?? {});
     if (!result.success) {
-        throw schemaInputError('The SLO policy', result.error.issues, source, 'See the slo-gate README for the policy format.');
+        throw schema_issues_schemaInputError('The SLO policy', result.error.issues, source, 'See the slo-gate README for the policy format.');
     }
     const policy = result.data;
     const objectives = policy.objectives;
@@ -47808,19 +49479,87 @@ function validateSloPolicy(value, source) {
         objectives.maxP99LatencyDeltaMs === undefined &&
         objectives.maxErrorRate === undefined &&
         objectives.maxP99LatencyMs === undefined) {
-        throw inputError('The SLO policy has no objective: it would pass anything.', {
+        throw relx_error_inputError('The SLO policy has no objective: it would pass anything.', {
             file: source,
             field: 'objectives',
             fix: 'Set at least one of maxErrorRateDelta, maxP99LatencyDeltaMs, maxErrorRate, maxP99LatencyMs.',
         });
     }
+    const bake = policy.bake;
+    if (bake && bake.duration === undefined && bake.samples === undefined) {
+        throw relx_error_inputError("The SLO policy's bake says neither how long nor how many samples.", {
+            file: source,
+            field: 'bake',
+            fix: 'Write bake: 30m, or bake: {duration: 30m, interval: 5m}, or bake: {samples: 6, interval: 5m}.',
+        });
+    }
     const matchers = (field, value) => value === undefined ? [] : parseLabelMatchers(value, { source, field });
-    return {
+    const parsed = {
         ...policy,
         selector: matchers('selector', policy.selector),
         baseline: matchers('baseline', policy.baseline),
         canary: matchers('canary', policy.canary),
+        ...(bake ? { bake } : {}),
     };
+    checkVersionPlaceholders(parsed, source);
+    return parsed;
+}
+
+;// CONCATENATED MODULE: ./src/slo/bake-schedule.ts
+
+
+const maxSamples = 100;
+const tooMany = (count) => relx_error_inputError(`The bake would take ${count} samples; the gate takes at most ${maxSamples}.`, {
+    field: 'bake.interval',
+    fix: 'Lengthen bake.interval (default: the window) or shorten the bake.',
+});
+/** Pure: the policy, the evaluation time and the canary step (when there is one) → when to sample. */
+function planBake(policy, now, step) {
+    const bake = policy.bake;
+    const intervalMs = slo_policy_durationMs(bake?.interval ?? policy.window);
+    const policyBakeMs = bake?.duration
+        ? slo_policy_durationMs(bake.duration)
+        : bake?.samples
+            ? bake.samples * intervalMs
+            : null;
+    if (step) {
+        const bakeMs = policyBakeMs ?? step.bakeMs;
+        const startedAt = Date.parse(step.stepStartedAt);
+        if (bakeMs > 0 && Number.isFinite(startedAt)) {
+            const end = startedAt + bakeMs;
+            const count = Math.ceil(bakeMs / intervalMs);
+            if (count > maxSamples)
+                throw tooMany(count);
+            const scheduled = Array.from({ length: count }, (_, k) => k === count - 1 ? end : startedAt + (k + 1) * intervalMs);
+            const complete = now.getTime() >= end;
+            const past = scheduled.filter((t) => t <= now.getTime());
+            // now, too: a canary that went bad after its bake must not pass on its first half hour alone
+            const times = past.at(-1) === now.getTime() ? past : [...past, now.getTime()];
+            return {
+                mode: 'across-runs',
+                times: times.map((t) => new Date(t)),
+                intervalMs,
+                progress: {
+                    stepStartedAt: new Date(startedAt).toISOString(),
+                    bakedSeconds: Math.round(Math.min(Math.max(now.getTime() - startedAt, 0), bakeMs) / 1000),
+                    bakeSeconds: Math.round(bakeMs / 1000),
+                    complete,
+                },
+            };
+        }
+    }
+    if (bake && policyBakeMs !== null) {
+        const count = bake.samples ?? Math.floor(policyBakeMs / intervalMs) + 1;
+        if (count > maxSamples)
+            throw tooMany(count);
+        return {
+            mode: 'hold',
+            times: Array.from({ length: count }, (_, k) => new Date(now.getTime() + k * intervalMs)),
+            intervalMs,
+            progress: null,
+        };
+    }
+    return { mode: 'once', times: [now], intervalMs: 0, progress: null };
 }
 
 ;// CONCATENATED MODULE: ./src/slo/run-slo-gate.ts
@@ -47828,17 +49567,16 @@ function validateSloPolicy(value, source) {
 
 
 
+
 /**
- * Samples baseline and canary (once, or `bake.samples` times at `bake.interval`), evaluates each
- * sample and decides. A backend that does not answer after the retries fails the gate closed;
- * the report says why.
+ * Samples baseline and canary at the times `planBake` gives, evaluates each sample and decides.
+ * A backend that does not answer after the retries fails the gate closed; the report says why.
  */
 async function runSloGate(options) {
     const { policy, provider, queries } = options;
     const clock = options.clock ?? systemClock;
-    const windowMs = durationMs(policy.window);
-    const count = policy.bake?.samples ?? 1;
-    const interval = policy.bake ? durationMs(policy.bake.interval) : 0;
+    const windowMs = slo_policy_durationMs(policy.window);
+    const plan = planBake(policy, options.at ?? clock.now(), options.step ?? null);
     const samples = [];
     const base = {
         schemaVersion: 1,
@@ -47848,16 +49586,15 @@ async function runSloGate(options) {
         queries,
         objectives: policy.objectives,
         bake: policy.bake ?? null,
+        bakeProgress: plan.progress,
+        target: options.target ?? null,
         onInconclusive: policy.onInconclusive,
         error: null,
     };
-    let at = options.at ?? clock.now();
     try {
-        for (let i = 0; i < count; i++) {
-            if (i > 0) {
-                await clock.sleep(interval);
-                at = new Date(at.getTime() + interval);
-            }
+        for (const [i, at] of plan.times.entries()) {
+            if (i > 0 && plan.mode === 'hold')
+                await clock.sleep(plan.intervalMs);
             const side = async (q) => ({
                 requests: await queryWithRetry(provider, q.requests, at, windowMs, policy.retries, clock),
                 errorRate: await queryWithRetry(provider, q.errorRate, at, windowMs, policy.retries, clock),
@@ -47865,7 +49602,7 @@ async function runSloGate(options) {
             });
             const sample = evaluateSample({ at: at.toISOString(), baseline: await side(queries.baseline), canary: await side(queries.canary) }, policy);
             samples.push(sample);
-            options.onSample?.(sample, i, count);
+            options.onSample?.(sample, i, plan.times.length);
             if (bakeIsDecided(samples, policy))
                 break;
         }
@@ -47884,7 +49621,19 @@ async function runSloGate(options) {
         }
         throw error;
     }
-    return { ...base, ...decideVerdict(samples, policy) };
+    return { ...base, ...decideBake(decideVerdict(samples, policy), plan.progress) };
+}
+/** An incomplete bake that has not failed is `baking`: it does not pass yet. Pure. */
+function decideBake(verdict, progress) {
+    if (!progress || progress.complete || verdict.verdict === 'fail')
+        return verdict;
+    const judged = verdict.samples.filter((s) => s.outcome === 'pass').length;
+    return {
+        ...verdict,
+        verdict: 'baking',
+        passed: false,
+        reason: `baking: ${progress.bakedSeconds} s of ${progress.bakeSeconds} s since the step began at ${progress.stepStartedAt}; ${verdict.samples.length} sample(s) so far, ${judged} met every objective, none failed`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/slo/datadog-provider.ts
@@ -47923,14 +49672,14 @@ function datadogProvider(site, keys, fetchImpl = fetch) {
             if (response.status >= 500 || response.status === 429)
                 throw new QueryUnavailable(`HTTP ${response.status}`);
             if (response.status === 401 || response.status === 403) {
-                throw inputError(`Datadog refused the keys (HTTP ${response.status}).`, {
+                throw relx_error_inputError(`Datadog refused the keys (HTTP ${response.status}).`, {
                     field: 'datadog-api-key',
                     fix: 'Give an API key and an application key with the timeseries_query scope.',
                 });
             }
             const body = (await response.json().catch(() => null));
             if (!response.ok || !body || body.status === 'error') {
-                throw inputError(`Datadog refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
+                throw relx_error_inputError(`Datadog refused the query ${query}: ${body?.error ?? `HTTP ${response.status}`}`, {
                     field: 'queries',
                     fix: 'Check the metric query.',
                 });
@@ -47975,14 +49724,14 @@ function prometheusProvider(url, auth, fetchImpl = fetch) {
             if (response.status >= 500 || response.status === 429)
                 throw new QueryUnavailable(`HTTP ${response.status} for ${query}`);
             if (response.status === 401 || response.status === 403) {
-                throw inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
+                throw relx_error_inputError(`Prometheus refused the credentials (HTTP ${response.status}).`, {
                     field: 'prometheus-token',
                     fix: 'Give a token (or user and password) that may query this Prometheus.',
                 });
             }
             const body = parsePrometheusResponse(await response.text().catch(() => ''), response.status);
             if (body.status !== 'success' || !body.data) {
-                throw inputError(`Prometheus refused the query ${query}: ${body.error ?? `HTTP ${response.status}`}`, {
+                throw relx_error_inputError(`Prometheus refused the query ${query}: ${body.error ?? `HTTP ${response.status}`}`, {
                     field: 'queries',
                     fix: 'Check the PromQL (a custom query must return one series or a scalar).',
                 });
@@ -48000,7 +49749,7 @@ function parsePrometheusResponse(text, status) {
         const message = `malformed response (HTTP ${status}): ${why}, starting ${JSON.stringify(text.slice(0, 60))}`;
         // a 4xx that is not Prometheus's own answer is the wrong address, which a retry cannot fix
         return status >= 400
-            ? inputError(`Prometheus gave a ${message}.`, {
+            ? relx_error_inputError(`Prometheus gave a ${message}.`, {
                 field: 'prometheus-url',
                 fix: "Give Prometheus's base URL (the one whose /api/v1/query answers).",
             })
@@ -48035,7 +49784,7 @@ function numberOf(data, query, status) {
     if (resultType === 'scalar')
         return value(result);
     if (resultType !== 'vector')
-        throw inputError(`The query ${query} returned a ${String(resultType)}, not an instant vector.`, {
+        throw relx_error_inputError(`The query ${query} returned a ${String(resultType)}, not an instant vector.`, {
             field: 'queries',
             fix: 'Use an instant query.',
         });
@@ -48044,7 +49793,7 @@ function numberOf(data, query, status) {
     if (result.length === 0)
         return null;
     if (result.length > 1) {
-        throw inputError(`The query ${query} returned ${result.length} series; the gate needs one number.`, {
+        throw relx_error_inputError(`The query ${query} returned ${result.length} series; the gate needs one number.`, {
             field: 'queries',
             fix: 'Aggregate it (sum(…), or sum by (le) for histograms) so it returns one series.',
         });
@@ -48085,7 +49834,7 @@ function prometheusQueries(policy, side) {
  */
 function datadogQueries(policy, side, source) {
     const tags = renderDatadogTags([...policy.selector, ...policy[side]], { source, field: side });
-    const seconds = Math.round(durationMs(policy.window) / 1000);
+    const seconds = Math.round(slo_policy_durationMs(policy.window) / 1000);
     const hits = `sum:trace.http.request.hits{${tags}}.as_count().rollup(sum, ${seconds})`;
     const errors = `sum:trace.http.request.errors{${tags}}.as_count().rollup(sum, ${seconds})`;
     return {
@@ -48108,7 +49857,7 @@ function datadogQueries(policy, side, source) {
 function connectSloGate(policy, connection, source) {
     if (policy.provider === 'prometheus') {
         if (!connection.prometheusUrl || !/^https?:\/\//.test(connection.prometheusUrl)) {
-            throw inputError('The policy uses Prometheus but no Prometheus URL is given.', {
+            throw relx_error_inputError('The policy uses Prometheus but no Prometheus URL is given.', {
                 field: 'prometheus-url',
                 fix: 'Set prometheus-url (or --prometheus-url) to the base URL, e.g. https://prometheus.example.com.',
             });
@@ -48127,7 +49876,7 @@ function connectSloGate(policy, connection, source) {
         };
     }
     if (!connection.datadogApiKey || !connection.datadogApplicationKey) {
-        throw inputError('The policy uses Datadog but the API key or the application key is missing.', {
+        throw relx_error_inputError('The policy uses Datadog but the API key or the application key is missing.', {
             field: connection.datadogApiKey ? 'datadog-application-key' : 'datadog-api-key',
             fix: 'Pass both keys from secrets (DD_API_KEY and DD_APP_KEY for the CLI).',
         });
@@ -48158,16 +49907,20 @@ function connectSloGate(policy, connection, source) {
 
 
 
+
+
+
+
 async function readPolicy(workspace) {
     const inline = getInput('policy');
     if (inline)
         return { text: inline, source: 'input `policy`' };
     const file = getInput('policy-file');
     if (!file) {
-        throw inputError('No SLO policy.', { field: 'policy', fix: 'Give `policy` (YAML) or `policy-file`.' });
+        throw relx_error_inputError('No SLO policy.', { field: 'policy', fix: 'Give `policy` (YAML) or `policy-file`.' });
     }
     const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(workspace, file), 'utf8').catch(() => {
-        throw inputError(`Cannot read the policy file ${file}.`, {
+        throw relx_error_inputError(`Cannot read the policy file ${file}.`, {
             field: 'policy-file',
             fix: 'Check the path (relative to the workspace).',
         });
@@ -48190,22 +49943,56 @@ function secrets() {
         ...basicAuthSecrets(getInput('prometheus-username'), getInput('prometheus-password')),
     ];
 }
+/** The GitOps repository: a URL as given, a path relative to the workspace; token in a header. */
+function gitopsRemote(workspace) {
+    const given = getInput('gitops-repository');
+    if (!given)
+        return null;
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : (0,external_node_path_namespaceObject.resolve)(workspace, given);
+    const token = getInput('token');
+    return token ? { url, token } : { url };
+}
+function readTime() {
+    const time = getInput('time');
+    const at = time ? new Date(time) : undefined;
+    if (at && Number.isNaN(at.getTime())) {
+        throw relx_error_inputError(`time "${time}" is not a date.`, {
+            field: 'time',
+            fix: 'Use ISO 8601, e.g. 2026-11-24T12:00:00Z.',
+        });
+    }
+    return at;
+}
+function readDeploymentId() {
+    const text = getInput('deployment-id');
+    if (!text)
+        return null;
+    if (!/^[1-9]\d{0,15}$/.test(text)) {
+        throw relx_error_inputError(`deployment-id "${text}" is not a deployment id.`, {
+            field: 'deployment-id',
+            fix: "Pass promote-env's deployment-id output (a number), or leave it empty.",
+        });
+    }
+    return Number(text);
+}
 async function run() {
     try {
         for (const value of secrets())
             core_setSecret(value);
         const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
         const { text, source } = await readPolicy(workspace);
-        const policy = parseSloPolicy(text, source);
-        const time = getInput('time');
-        const at = time ? new Date(time) : undefined;
-        if (at && Number.isNaN(at.getTime())) {
-            throw inputError(`time "${time}" is not a date.`, {
-                field: 'time',
-                fix: 'Use ISO 8601, e.g. 2026-11-24T12:00:00Z.',
+        const at = readTime();
+        const deploymentId = readDeploymentId();
+        const environment = getInput('environment');
+        const remote = gitopsRemote(workspace);
+        if (remote && !environment) {
+            throw relx_error_inputError('gitops-repository is given but not the environment to read from it.', {
+                field: 'environment',
+                fix: 'Set environment (e.g. prod) to the environment whose canary the gate measures.',
             });
         }
-        const { provider, queries } = connectSloGate(policy, {
+        const gated = await gateEnvironment(parseSloPolicy(text, source), source, remote ? { environment, remote, readCanary: readCanary } : null, { environment: 'environment', gitops: 'gitops-repository' });
+        const { provider, queries } = connectSloGate(gated.policy, {
             prometheusUrl: getInput('prometheus-url'),
             prometheusToken: getInput('prometheus-token'),
             prometheusUsername: getInput('prometheus-username'),
@@ -48214,15 +50001,18 @@ async function run() {
             datadogApiKey: getInput('datadog-api-key'),
             datadogApplicationKey: getInput('datadog-application-key'),
         }, source);
-        const rollbackRepository = getInput('rollback-repository');
-        const environment = getInput('environment');
         const report = await runSloGate({
-            policy,
+            policy: gated.policy,
             provider,
             queries,
+            step: gated.step,
+            target: gated.target,
             ...(at ? { at } : {}),
             onSample: (sample, i, of) => info(`sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}`),
         });
+        const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+        const repository = process.env.GITHUB_REPOSITORY ?? '';
+        const runUrl = `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
         const texts = renderSloGateTexts(report, { environment, secrets: secrets() });
         const file = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP ?? workspace, 'relx-slo-gate-report.json');
         (0,external_node_fs_namespaceObject.writeFileSync)(file, `${texts.json}\n`);
@@ -48230,31 +50020,44 @@ async function run() {
         setOutput('passed', String(report.passed));
         setOutput('report', texts.json);
         setOutput('report-file', file);
+        setOutput('report-url', runUrl);
+        setOutput('baked-seconds', report.bakeProgress ? String(report.bakeProgress.bakedSeconds) : '');
+        setOutput('bake-seconds', report.bakeProgress ? String(report.bakeProgress.bakeSeconds) : '');
+        setOutput('canary-version', report.target?.canaryVersion ?? '');
+        setOutput('stable-version', report.target?.stableVersion ?? '');
         await summary
             .addRaw(fitStepSummary(texts.summary, { whereFull: `the \`report-file\` output (${file})` }).text)
             .write();
-        if (!report.passed && rollbackRepository) {
-            const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-            const runUrl = `${server}/${process.env.GITHUB_REPOSITORY ?? ''}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
-            await sendRepositoryDispatch(getOctokit(getInput('token'), {
-                baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
-            }).request, {
+        const octokit = () => getOctokit(getInput('token'), {
+            baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+        }).request;
+        if (deploymentId !== null && report.verdict !== 'baking') {
+            const [owner = '', repo = ''] = repository.split('/');
+            const state = report.passed ? 'success' : 'failure';
+            await new GitHubDeployments(octokit(), owner, repo).status(deploymentId, state, secret_scrubber_scrubSecrets(`SLO gate ${report.verdict}: ${report.reason}`, secrets()), runUrl);
+            info(`Deployment ${deploymentId}: ${state}.`);
+        }
+        const rollbackRepository = getInput('rollback-repository');
+        const request = planRollbackRequest(report, gated, {
+            environment,
+            reportUrl: runUrl,
+            runUrl,
+        });
+        if (request && rollbackRepository) {
+            await sendRepositoryDispatch(octokit(), {
                 repository: rollbackRepository,
                 eventType: getInput('rollback-event-type') || 'relx-rollback-requested',
-                payload: {
-                    environment,
-                    verdict: report.verdict,
-                    reason: scrubSecrets(report.reason, secrets()),
-                    run_url: runUrl,
-                },
+                payload: JSON.parse(secret_scrubber_scrubSecrets(JSON.stringify(request), secrets())),
             });
-            info(`Asked ${rollbackRepository} to roll ${environment || 'the environment'} back.`);
+            info(`Asked ${rollbackRepository} to ${request.canary ? 'abort the canary' : 'roll back'} ${request.release ?? ''} in ${environment || 'the environment'}.`);
         }
-        if (texts.failure)
+        if (report.verdict === 'baking')
+            notice(texts.failure ?? report.reason);
+        else if (texts.failure)
             setFailed(texts.failure);
     }
     catch (error) {
-        setFailed(scrubSecrets(renderError(error), secrets()));
+        setFailed(secret_scrubber_scrubSecrets(renderError(error), secrets()));
     }
 }
 
