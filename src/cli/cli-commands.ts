@@ -7,6 +7,7 @@ import { registerManifestCommand } from './manifest-command.js';
 import { registerMetricsCommand } from './metrics-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
+import { registerRiskCommand } from './risk-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
 import { registerVersionCommand } from './version-command.js';
 
@@ -20,6 +21,7 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerEnvironmentCommands,
   registerMetricsCommand,
   registerDiffCommand,
+  registerRiskCommand,
   registerSloGateCommand,
   registerActionReleaseCommand,
 ];
