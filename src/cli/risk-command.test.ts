@@ -61,6 +61,7 @@ describe('relx risk', () => {
       review: false,
       reviewed: ['minor', 'major'],
       components: [{ name: 'api', from: '1.4.0', to: '1.4.1', risk: 'patch' }],
+      canarySteps: null,
     });
 
     // what staging runs, once it runs the minor release

@@ -43,12 +43,12 @@ export function registerRiskCommand(program: Command): void {
           field: '--manifest',
           fix: 'relx risk --env prod --manifest releases/<name>.yaml (or --from-env staging, or --canary).',
         });
-      const { running, incoming } = await readReleases(options);
+      const { running, incoming, canarySteps } = await readReleases(options);
       const assessment = assessReleaseRisk(running, incoming);
       const review = reviewed.has(assessment.risk);
       process.stdout.write(
         options.json
-          ? `${JSON.stringify({ environment: options.env, ...assessment, review, reviewed: [...reviewed] }, null, 2)}\n`
+          ? `${JSON.stringify({ environment: options.env, ...assessment, review, reviewed: [...reviewed], canarySteps }, null, 2)}\n`
           : renderReleaseRisk(assessment, review),
       );
     });
@@ -56,7 +56,7 @@ export function registerRiskCommand(program: Command): void {
 
 async function readReleases(
   options: RiskOptions,
-): Promise<{ running: ReleaseManifest | null; incoming: ReleaseManifest }> {
+): Promise<{ running: ReleaseManifest | null; incoming: ReleaseManifest; canarySteps: number[] | null }> {
   const file = options.manifest ? await readManifestFile(options.manifest) : null;
   const { clone, config } = await GitOpsClone.openConfigured(await gitopsRemote(options.gitops));
   try {
@@ -66,7 +66,11 @@ async function readReleases(
       return text === null ? null : parseReleaseManifest(text, path);
     };
     const running = read(releaseFile(config, options.env));
-    if (file) return { running, incoming: file };
+    // the environment's canary steps in relx.gitops.yaml (`canary: {prod: {steps: […]}}`), when it
+    // has any: the deploy template starts a canary there, and promotes the whole environment otherwise
+    const canary = (config as { canary?: Record<string, { steps?: number[] } | undefined> }).canary;
+    const canarySteps = canary?.[options.env]?.steps ?? null;
+    if (file) return { running, incoming: file, canarySteps };
     const [path, field, fix] = options.fromEnv
       ? [
           releaseFile(config, checkEnvironment(config, options.fromEnv, '--from-env')),
@@ -80,7 +84,7 @@ async function readReleases(
         ];
     const incoming = read(path);
     if (!incoming) throw inputError(`${path} does not exist in the GitOps repository.`, { field, fix });
-    return { running, incoming };
+    return { running, incoming, canarySteps };
   } finally {
     clone.close();
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -14,7 +14,7 @@ import { condition, expand, expandValue, type Contexts, type JobStatus } from '.
  * outputs, and GitHub Environments whose required reviewers must approve first) and their steps — `run:` through bash, node24 actions from their
  * built bundles, composite actions step by step — with the files and variables the real runner
  * provides. Third-party actions (checkout, setup-node, attestations) run as named stand-ins the
- * test supplies, so what a workflow does with relx's own actions is real and nothing else is
+ * test supplies (a checkout of relx-dev/relx itself, for its CLI, is this checkout), so what a workflow does with relx's own actions is real and nothing else is
  * pretended. Not supported, and refused when met: matrices, containers, services, docker actions.
  */
 
@@ -498,6 +498,13 @@ async function runStep(
   const actionDir = resolveAction(uses, scope);
   if (actionDir === null) {
     const key = uses.split('@')[0] ?? uses;
+    if (key === 'actions/checkout' && withs.repository === 'relx-dev/relx') {
+      // a template that runs the relx CLI checks out relx at the release it uses: this checkout
+      const into = resolve(scope.options.workspace, withs.path || '.relx');
+      rmSync(into, { recursive: true, force: true });
+      symlinkSync(relxRoot, into);
+      return true;
+    }
     const standIn = scope.options.standIns?.[key];
     if (!standIn) throw new Error(`no stand-in for the third-party action ${uses}`);
     const outputs = await standIn({ with: withs, env, workspace: scope.options.workspace });

@@ -45,7 +45,7 @@ describe('the supply-chain audit catches what it is for', () => {
 describe('every template, relx workflow and action.yml', () => {
   it('finds the files', () => {
     expect(templates.map((f) => basename(f)).sort()).toEqual(
-      ['ci.yml', 'deploy.yml', 'metrics.yml', 'promote.yml', 'release.yml', 'rollback.yml'].sort(),
+      ['canary.yml', 'ci.yml', 'deploy.yml', 'metrics.yml', 'promote.yml', 'release.yml', 'rollback.yml'].sort(),
     );
     expect(actions.length).toBeGreaterThanOrEqual(3);
   });
