@@ -14,7 +14,8 @@ import { condition, expand, expandValue, type Contexts, type JobStatus } from '.
  * outputs, and GitHub Environments whose required reviewers must approve first) and their steps — `run:` through bash, node24 actions from their
  * built bundles, composite actions step by step — with the files and variables the real runner
  * provides. Third-party actions (checkout, setup-node, attestations) run as named stand-ins the
- * test supplies (a checkout of relx-dev/relx itself, for its CLI, is this checkout), so what a workflow does with relx's own actions is real and nothing else is
+ * test supplies (a checkout of relx-dev/relx itself, for its CLI, is this checkout; setup-node
+ * without one is this machine's Node), so what a workflow does with relx's own actions is real and nothing else is
  * pretended. Not supported, and refused when met: matrices, containers, services, docker actions.
  */
 
@@ -506,6 +507,8 @@ async function runStep(
       return true;
     }
     const standIn = scope.options.standIns?.[key];
+    // without a stand-in, setup-node leaves the Node this runner runs on, as a runner image has one
+    if (!standIn && key === 'actions/setup-node') return true;
     if (!standIn) throw new Error(`no stand-in for the third-party action ${uses}`);
     const outputs = await standIn({ with: withs, env, workspace: scope.options.workspace });
     Object.assign(record.outputs, outputs ?? {});
