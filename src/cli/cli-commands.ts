@@ -10,6 +10,7 @@ import { registerPublishCommand } from './publish-command.js';
 import { registerRiskCommand } from './risk-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
 import { registerVersionCommand } from './version-command.js';
+import { registerWaitCommand } from './wait-command.js';
 
 /** Every subcommand's registration, in the order `relx --help` lists them. */
 export const cliCommands: Array<(program: Command) => void> = [
@@ -23,5 +24,6 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerDiffCommand,
   registerRiskCommand,
   registerSloGateCommand,
+  registerWaitCommand,
   registerActionReleaseCommand,
 ];

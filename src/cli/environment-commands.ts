@@ -6,25 +6,43 @@ import { inputError } from '../relx-error.js';
 import { readEnvironment, renderHistory, renderStatus } from '../promotion/environment-status.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
+/** "Now" for how long a canary has baked: RELX_NOW (ISO 8601) when set, so a run can be replayed; else the clock. */
+function statusClock(): () => number {
+  const pinned = process.env.RELX_NOW;
+  if (!pinned) return Date.now;
+  const at = Date.parse(pinned);
+  if (Number.isNaN(at)) {
+    throw inputError(`RELX_NOW "${pinned}" is not a date.`, {
+      field: 'RELX_NOW',
+      fix: 'Use ISO 8601, e.g. 2026-12-01T00:00:00Z, or unset it.',
+    });
+  }
+  return () => at;
+}
+
 /** `relx status`, `relx history`, `relx compat`: what runs where, how it got there, what goes together. Reads only. */
 export function registerEnvironmentCommands(program: Command): void {
   program
     .command('status')
     .description(
-      'What an environment runs: the release, every component with its version and digest, the source commit.',
+      'What an environment runs: the release, every component with its version and digest, the source commit, and a canary beside it (its weight and how long it has baked).',
     )
     .requiredOption('--env <env>', 'the environment, e.g. prod')
     .option(...gitopsOption)
     .option('--json', 'print JSON')
     .action(async (options: { env: string; gitops?: string; json?: boolean }) => {
-      const { status } = await readEnvironment(await gitopsRemote(options.gitops), options.env);
+      const { status } = await readEnvironment(
+        await gitopsRemote(options.gitops),
+        options.env,
+        statusClock(),
+      );
       process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
     });
 
   program
     .command('history')
     .description(
-      'Every promotion of an environment, newest first: when, which release, by whom, approved by whom, which run.',
+      'Every promotion of an environment, newest first: when, which release, by whom, approved by whom, which run; each canary step, its completion or its abort (with the reason and gate report).',
     )
     .requiredOption('--env <env>', 'the environment')
     .option(...gitopsOption)

@@ -8,14 +8,14 @@ import type { OverlayConfig } from './gitops-config.js';
  * everything relx does not own stay as they were. Pure: text in, text out.
  */
 
-interface Pin {
+export interface Pin {
   digest: string | null;
   version: string;
   repository: string | null;
   reference: string;
 }
 
-function pinOf(manifest: ReleaseManifest, component: string): Pin | null {
+export function pinOf(manifest: ReleaseManifest, component: string): Pin | null {
   const image = manifest.components.images.find((i) => i.name === component);
   if (image) {
     return {
@@ -41,7 +41,7 @@ function pinOf(manifest: ReleaseManifest, component: string): Pin | null {
 }
 
 /** Kustomize `images:` entry for the image, pinned by digest only (a tag beside it would be ignored, and misleading). */
-function pinKustomizeImage(document: Document, name: string, digest: string): void {
+export function pinKustomizeImage(document: Document, name: string, digest: string): void {
   let images = document.get('images', true);
   if (!isSeq(images)) {
     document.set('images', document.createNode([]));

@@ -1,6 +1,7 @@
 import { pinnedComponents, type PinnedComponent } from '../manifest/diff-manifests.js';
 import { parseReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
-import { checkEnvironment, releaseFile, type GitOpsConfig } from './gitops-config.js';
+import { readCanaryFromClone } from './canary-state.js';
+import { checkEnvironment, environmentFolder, releaseFile, type GitOpsConfig } from './gitops-config.js';
 import { GitOpsClone, type GitOpsRemote } from './gitops-repository.js';
 import type { PromotionRecord } from './promotion-commit.js';
 
@@ -22,12 +23,30 @@ export interface EnvironmentStatus {
   components: PinnedComponent[];
   promotion: Promotion | null;
   manifest: ReleaseManifest | null;
+  /** The canary beside the stable release, while one is in progress. */
+  canary: CanaryStatus | null;
+}
+
+export interface CanaryStatus {
+  release: string;
+  /** Its share of the traffic, 1–99 %. */
+  weight: number;
+  steps: number[];
+  startedAt: string;
+  /** When the current weight was set: the bake of this step counts from here. */
+  stepStartedAt: string;
+  /** How long the current step has baked so far. */
+  bakedMs: number;
+  /** How long each step is to bake. */
+  bakeMs: number;
+  components: PinnedComponent[];
 }
 
 /** Reads an environment from the GitOps repository: what it runs now and each promotion, newest first. */
 export async function readEnvironment(
   remote: GitOpsRemote,
   environment: string,
+  now: () => number = Date.now,
 ): Promise<{
   config: GitOpsConfig;
   status: EnvironmentStatus;
@@ -42,13 +61,33 @@ export async function readEnvironment(
     const manifest = text === null ? null : parseReleaseManifest(text, path);
     const entries = await clone.history(path);
     const parsed = entries.map((h) => (h.content === null ? null : parseReleaseManifest(h.content, path)));
-    const history: Promotion[] = entries.map((h, i) => ({
-      commit: h.commit,
-      time: h.time,
-      author: h.author,
-      manifest: parsed[i]?.metadata.name ?? null,
-      record: h.record,
-    }));
+    const promotions = new Map<string, Promotion>(
+      entries.map((h, i) => [
+        h.commit,
+        {
+          commit: h.commit,
+          time: h.time,
+          author: h.author,
+          manifest: parsed[i]?.metadata.name ?? null,
+          record: h.record,
+        },
+      ]),
+    );
+    // a canary's steps and its abort leave release.yaml as it is: they are read from the folder
+    const folder = await clone.history(path, {
+      also: [environmentFolder(config, environment)],
+      content: false,
+    });
+    const history: Promotion[] = folder.flatMap((h): Promotion[] => {
+      const promotion = promotions.get(h.commit);
+      if (promotion) return [promotion];
+      if (h.record?.canary && h.record.environment === environment)
+        return [
+          { commit: h.commit, time: h.time, author: h.author, manifest: h.record.manifest, record: h.record },
+        ];
+      return [];
+    });
+    const { canary } = await readCanaryFromClone(clone, config, environment);
     // the releases it ran, newest first, each once in a row
     const releases = parsed.filter(
       (m, i): m is ReleaseManifest => m !== null && m.metadata.name !== parsed[i - 1]?.metadata.name,
@@ -61,8 +100,20 @@ export async function readEnvironment(
         sourceCommit: manifest?.metadata.source.commit ?? null,
         sourceRepository: manifest?.metadata.source.repository ?? null,
         components: manifest ? [...pinnedComponents(manifest).values()] : [],
-        promotion: history[0] ?? null,
+        promotion: entries[0] ? (promotions.get(entries[0].commit) ?? null) : null,
         manifest,
+        canary: canary
+          ? {
+              release: canary.release,
+              weight: canary.weight,
+              steps: canary.steps,
+              startedAt: canary.startedAt,
+              stepStartedAt: canary.stepStartedAt,
+              bakedMs: Math.max(0, now() - Date.parse(canary.stepStartedAt)),
+              bakeMs: canary.bakeMs,
+              components: [...pinnedComponents(canary.manifest).values()],
+            }
+          : null,
       },
       history,
       releases,
@@ -88,7 +139,40 @@ export function renderStatus(status: EnvironmentStatus): string {
   for (const c of status.components) {
     lines.push(`${c.name.padEnd(width)}  ${c.category.padEnd(14)}  ${c.version.padEnd(12)}  ${c.pin ?? '-'}`);
   }
+  const canary = status.canary;
+  if (canary) {
+    const next = canary.steps.find((w) => w > canary.weight);
+    lines.push(
+      '',
+      `canary ${canary.release} at ${canary.weight} % (steps ${canary.steps.join(', ') || '?'}; next: ${next ?? 'complete'})`,
+      `  started ${canary.startedAt}; this step since ${canary.stepStartedAt}, baked ${renderMinutes(canary.bakedMs)} of ${renderMinutes(canary.bakeMs)}`,
+    );
+    const stable = new Map(status.components.map((c) => [c.name, c]));
+    for (const c of canary.components) {
+      const was = stable.get(c.name);
+      if (was && was.version === c.version && was.pin === c.pin) continue;
+      lines.push(
+        `  ${c.name.padEnd(width)}  ${(was?.version ?? '-').padEnd(12)} → ${c.version}  ${c.pin ?? '-'}`,
+      );
+    }
+  }
   return `${lines.filter((l, i) => l !== '' || i > 2).join('\n')}\n`;
+}
+
+const renderMinutes = (ms: number) =>
+  ms >= 3_600_000
+    ? `${Math.floor(ms / 3_600_000)}h${Math.floor((ms % 3_600_000) / 60_000)}m`
+    : `${Math.floor(ms / 60_000)}m${Math.floor((ms % 60_000) / 1000)}s`;
+
+/** What a canary commit did, as history shows it. */
+function renderCanaryStep(h: Promotion): string {
+  const r = h.record;
+  const value = r?.canary ?? '';
+  if (/^\d+%?$/.test(value))
+    return `canary ${h.manifest ?? '?'} at ${Number.parseInt(value, 10)} % (stable ${r?.previous ?? '?'})`;
+  if (value.startsWith('complete')) return `canary ${h.manifest ?? '?'} complete (was ${r?.previous ?? '?'})`;
+  const report = r?.gateReport ? ` — gate report ${r.gateReport}` : '';
+  return `canary ${h.manifest ?? '?'} ABORTED: ${r?.abortReason ?? 'no reason recorded'}${report} (stable ${r?.previous ?? '?'} stays)`;
 }
 
 export function renderHistory(environment: string, history: readonly Promotion[]): string {
@@ -96,9 +180,11 @@ export function renderHistory(environment: string, history: readonly Promotion[]
   return `${history
     .map((h) => {
       const r = h.record;
-      const what = r?.rollbackOf
-        ? `rollback of ${r.rollbackOf}${r.component ? ` (${r.component})` : ''} → ${h.manifest ?? '?'}`
-        : `${h.manifest ?? '(removed)'}${r?.previous ? ` (after ${r.previous})` : ''}`;
+      const what = r?.canary
+        ? renderCanaryStep(h)
+        : r?.rollbackOf
+          ? `rollback of ${r.rollbackOf}${r.component ? ` (${r.component})` : ''} → ${h.manifest ?? '?'}`
+          : `${h.manifest ?? '(removed)'}${r?.previous ? ` (after ${r.previous})` : ''}`;
       const who = `by ${h.author}${r?.approvedBy ? `, approved by ${r.approvedBy}` : ''}`;
       return `${h.time}  ${h.commit.slice(0, 7)}  ${what}  ${who}${r?.hotfix ? '  HOTFIX' : ''}${r?.run ? `  ${r.run}` : ''}`;
     })

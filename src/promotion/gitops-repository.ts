@@ -212,33 +212,52 @@ export class GitOpsClone {
     );
   }
 
-  /** The promotions of one file (an environment's release.yaml), newest first. */
-  async history(path: string): Promise<HistoryEntry[]> {
+  /**
+   * The promotions of one file (an environment's release.yaml), newest first. `also` widens the
+   * log to more paths (a canary's steps touch only its overlays); `content: false` skips reading
+   * `path` at each commit when only the records are needed.
+   */
+  async history(
+    path: string,
+    options: { also?: readonly string[]; content?: boolean } = {},
+  ): Promise<HistoryEntry[]> {
     if (!(await this.hasCommits())) return [];
-    const log = await runGit(this.dir, ['log', '--format=%H%x1f%aI%x1f%an%x1f%B%x1e', 'HEAD', '--', path]);
+    const paths = [path, ...(options.also ?? [])];
+    const log = await runGit(this.dir, [
+      'log',
+      '--format=%H%x1f%aI%x1f%an%x1f%B%x1e',
+      'HEAD',
+      '--',
+      ...paths,
+    ]);
     const entries: HistoryEntry[] = [];
     for (const chunk of log.split('\x1e')) {
       const [commit, time, author, message] = chunk.replace(/^\n/, '').split('\x1f');
       if (!commit || !time || !author || message === undefined) continue;
       const key = `${commit}:${path}`;
-      const content = this.shown.has(key)
-        ? (this.shown.get(key) ?? null)
-        : await runGit(this.dir, ['show', key]).catch(() => null);
-      this.shown.set(key, content);
+      const content =
+        options.content === false
+          ? null
+          : this.shown.has(key)
+            ? (this.shown.get(key) ?? null)
+            : await runGit(this.dir, ['show', key]).catch(() => null);
+      if (options.content !== false) this.shown.set(key, content);
       entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
     }
     return entries;
   }
 
-  async commit(files: ReadonlyMap<string, string>, message: string): Promise<string> {
+  /** Writes `files` (null: removes the file) and commits them. */
+  async commit(files: ReadonlyMap<string, string | null>, message: string): Promise<string> {
     for (const [path, content] of files) {
       await atBoundary(this.boundary, `write:${path}`, async () => {
+        if (content === null) return rmSync(join(this.dir, path), { force: true });
         mkdirSync(dirname(join(this.dir, path)), { recursive: true });
         writeFileSync(join(this.dir, path), content);
       });
     }
     return atBoundary(this.boundary, 'commit', async () => {
-      await runGit(this.dir, ['add', '--', ...files.keys()]);
+      await runGit(this.dir, ['add', '-A', '--', ...files.keys()]);
       await runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
         input: message,
         env: identity,

@@ -6,15 +6,25 @@ import {
 } from '../manifest/release-manifest.js';
 import { validateManifest } from '../manifest/validate-manifest.js';
 import { conflictError, inputError, transientError } from '../relx-error.js';
+import { readCanaryFromClone } from './canary-state.js';
+import { trafficFiles } from './canary-traffic.js';
 import {
+  canaryConfig,
   checkEnvironment,
   environmentFolder,
   gitopsConfigFile,
   parseGitOpsConfig,
   releaseFile,
 } from './gitops-config.js';
+import { planCanary, type CanaryIntent, type CanaryOutcome, type CanaryPlan } from './plan-canary.js';
 import { GitOpsClone, type GitOpsRemote, type HistoryEntry } from './gitops-repository.js';
-import { fingerprint, planPromotion, type PromotionIntent, type PromotionState } from './plan-promotion.js';
+import {
+  fingerprint,
+  planPromotion,
+  refuseUnderCanary,
+  type PromotionIntent,
+  type PromotionState,
+} from './plan-promotion.js';
 import type { PromotionRecord } from './promotion-commit.js';
 import type { WriteBoundary } from '../release/write-boundary.js';
 
@@ -62,6 +72,8 @@ export interface PromotionResult {
   files: string[];
   attempts: number;
   record: PromotionRecord | null;
+  /** For a canary step, complete or abort: what it did and the weight after it. */
+  canary?: CanaryOutcome;
 }
 
 /** A manifest from outside: parsed, checked for floating references and compatibility, before any git. */
@@ -77,8 +89,6 @@ const parseAt = (entry: { content: string | null; commit: string }, path: string
 async function readState(clone: GitOpsClone, environment: string): Promise<PromotionState> {
   const config = parseGitOpsConfig(clone.read(gitopsConfigFile));
   checkEnvironment(config, environment);
-  const path = releaseFile(config, environment);
-  const currentText = clone.read(path);
   const position = config.environments.indexOf(environment);
   const upstream = position > 0 ? config.environments[position - 1] : null;
   const upstreamPath = upstream ? releaseFile(config, upstream) : null;
@@ -93,13 +103,11 @@ async function readState(clone: GitOpsClone, environment: string): Promise<Promo
     const file = `${environmentFolder(config, environment)}/${overlay.file}`;
     overlays.set(file, clone.read(file));
   }
-  return {
-    config,
-    environment,
-    current: currentText === null ? null : parseReleaseManifest(currentText, path),
-    upstreamHistory,
-    overlays,
-  };
+  const traffic = canaryConfig(config, environment)?.traffic ?? [];
+  for (const file of trafficFiles(traffic, environmentFolder(config, environment)))
+    overlays.set(file, clone.read(file));
+  const { stable, canary, steps } = await readCanaryFromClone(clone, config, environment);
+  return { config, environment, current: stable, upstreamHistory, overlays, canary, canarySteps: steps };
 }
 
 /**
@@ -112,6 +120,31 @@ async function land(
   context: PromotionContext,
   intentFor: (state: PromotionState, clone: GitOpsClone) => Promise<PromotionIntent>,
 ): Promise<PromotionResult> {
+  return landPlan(context, async (state, clone) => {
+    const intent = await intentFor(state, clone);
+    const plan = planPromotion(state, intent);
+    const name = plan.kind === 'unchanged' ? plan.manifest : intent.manifest.metadata.name;
+    return { ...plan, manifest: name, previous: state.current?.metadata.name ?? null };
+  });
+}
+
+/** A plan `landPlan` commits: a promotion's or a canary step's. */
+type LandingPlan =
+  | { kind: 'unchanged'; manifest: string; previous: string | null; canary?: CanaryOutcome }
+  | {
+      kind: 'write';
+      manifest: string;
+      previous: string | null;
+      files: Map<string, string | null>;
+      message: string;
+      record: PromotionRecord;
+      canary?: CanaryOutcome;
+    };
+
+async function landPlan(
+  context: PromotionContext,
+  planFor: (state: PromotionState, clone: GitOpsClone) => Promise<LandingPlan>,
+): Promise<PromotionResult> {
   const progress = context.onProgress ?? (() => {});
   const clock = context.clock ?? systemClock;
   const random = context.random ?? Math.random;
@@ -121,16 +154,16 @@ async function land(
   try {
     for (let attempt = 1; ; attempt++) {
       const state = await readState(clone, context.environment);
-      const intent = await intentFor(state, clone);
-      const plan = planPromotion(state, intent);
+      const plan = await planFor(state, clone);
       const base = {
         environment: context.environment,
-        manifest: intent.manifest.metadata.name,
-        previous: state.current?.metadata.name ?? null,
+        manifest: plan.manifest,
+        previous: plan.previous,
         attempts: attempt,
+        ...(plan.canary ? { canary: plan.canary } : {}),
       };
       if (plan.kind === 'unchanged') {
-        progress(`${context.environment} already runs ${plan.manifest}`);
+        progress(`${context.environment}: already as asked (${plan.manifest}), nothing to write`);
         return { ...base, status: 'unchanged', commit: null, files: [], record: null };
       }
       if (context.dryRun) {
@@ -234,6 +267,7 @@ async function rolledBackByThisRun(
 export function rollbackEnvironment(context: PromotionContext, to?: string): Promise<PromotionResult> {
   return land(context, async (state, clone) => {
     const current = state.current;
+    refuseUnderCanary(state);
     if (!current)
       throw inputError(`${context.environment} has no release to roll back.`, {
         field: 'environment',
@@ -282,6 +316,7 @@ export function rollbackComponent(
   }
   return land(context, async (state, clone) => {
     const current = state.current;
+    refuseUnderCanary(state);
     if (!current)
       throw inputError(`${context.environment} has no release to roll back.`, {
         field: 'environment',
@@ -339,4 +374,17 @@ export function rollbackComponent(
       title: `rollback(${context.environment}): ${component} ${from} → ${to}`,
     });
   });
+}
+
+/**
+ * A canary step, complete or abort (see plan-canary.ts), landed like a promotion: the same clone,
+ * push-race retry and trailers, planned again on every attempt.
+ */
+export function promoteCanary(
+  context: PromotionContext,
+  request: CanaryIntent['request'],
+): Promise<PromotionResult> {
+  return landPlan(context, async (state): Promise<CanaryPlan> =>
+    planCanary(state, { request, approvedBy: context.approvedBy ?? null, run: context.run ?? null }),
+  );
 }

@@ -14,6 +14,15 @@ export interface PromotionRecord {
   rollbackOf: string | null;
   /** For a one-component rollback: the component. */
   component: string | null;
+  /**
+   * `Relx-Canary`: a canary step's weight (`5`), `complete` or `abort`; null for a promotion of
+   * the whole environment. In a canary commit `manifest` is the canary's release, `previous` the stable one.
+   */
+  canary?: string | null;
+  /** `Relx-Abort-Reason`: why a canary was aborted (one line). */
+  abortReason?: string | null;
+  /** `Relx-Gate-Report`: the gate's report that decided it (a URL). */
+  gateReport?: string | null;
 }
 
 const trailerNames: Array<[keyof PromotionRecord, string]> = [
@@ -25,6 +34,9 @@ const trailerNames: Array<[keyof PromotionRecord, string]> = [
   ['hotfix', 'Relx-Hotfix'],
   ['rollbackOf', 'Relx-Rollback-Of'],
   ['component', 'Relx-Component'],
+  ['canary', 'Relx-Canary'],
+  ['abortReason', 'Relx-Abort-Reason'],
+  ['gateReport', 'Relx-Gate-Report'],
 ];
 
 /** One line, no trailer syntax: text from outside (an approver's name) cannot forge a trailer. */
@@ -34,7 +46,7 @@ export function renderPromotionMessage(title: string, record: PromotionRecord): 
   const lines = [oneLine(title), ''];
   for (const [key, trailer] of trailerNames) {
     const value = record[key];
-    if (value === null || value === false) continue;
+    if (value === null || value === undefined || value === false) continue;
     lines.push(`${trailer}: ${value === true ? 'true' : oneLine(String(value))}`);
   }
   return `${lines.join('\n')}\n`;
@@ -60,5 +72,8 @@ export function parsePromotionMessage(message: string): PromotionRecord | null {
     hotfix: trailers.get('Relx-Hotfix') === 'true',
     rollbackOf: trailers.get('Relx-Rollback-Of') ?? null,
     component: trailers.get('Relx-Component') ?? null,
+    canary: trailers.get('Relx-Canary') ?? null,
+    abortReason: trailers.get('Relx-Abort-Reason') ?? null,
+    gateReport: trailers.get('Relx-Gate-Report') ?? null,
   };
 }

@@ -3,7 +3,7 @@ import { scrubSecrets } from '../secret-scrubber.js';
 import type { ObjectiveResult } from './evaluate-slo.js';
 import type { SloGateReport } from './run-slo-gate.js';
 
-const icon = { pass: '✅', fail: '❌', inconclusive: '❔' } as const;
+const icon = { pass: '✅', fail: '❌', inconclusive: '❔', baking: '⏳' } as const;
 const number = (n: number | null, objective: ObjectiveResult['objective']) => {
   if (n === null) return 'no data';
   if (Number.isNaN(n)) return 'NaN';
@@ -20,8 +20,15 @@ export function renderSloSummary(report: SloGateReport): string {
     '',
     e(report.reason),
     '',
-    `${e(report.provider)}, window ${e(report.window)}${report.bake ? `, bake ${report.bake.samples} × ${e(report.bake.interval)} (fails at ${report.bake.failureLimit} failed)` : ''}.`,
+    `${e(report.provider)}, window ${e(report.window)}${renderBake(report)}.`,
   ];
+  const target = report.target;
+  if (target) {
+    lines.push(
+      '',
+      `Compared in \`${e(target.environment)}\`: ${e(target.component)} ${e(target.canaryVersion ?? '—')} (canary, release ${e(target.canaryRelease ?? '—')}) against ${e(target.stableVersion ?? '—')} (stable, release ${e(target.stableRelease ?? '—')}).`,
+    );
+  }
   for (const sample of report.samples) {
     lines.push(
       '',
@@ -43,6 +50,17 @@ export function renderSloSummary(report: SloGateReport): string {
   }
   lines.push('', '</details>');
   return `${lines.join('\n')}\n`;
+}
+
+function renderBake(report: SloGateReport): string {
+  const bake = report.bake;
+  const progress = report.bakeProgress;
+  const limit = bake && bake.failureLimit > 1 ? `, fails at ${bake.failureLimit} failed samples` : '';
+  if (progress) {
+    return `, bake ${progress.bakedSeconds} s of ${progress.bakeSeconds} s since ${escapeSummaryText(progress.stepStartedAt)}${progress.complete ? ' (complete)' : ''}${limit}`;
+  }
+  if (!bake) return '';
+  return `, bake ${bake.samples ?? '—'} × ${escapeSummaryText(bake.interval ?? report.window)}${limit}`;
 }
 
 /** A Mermaid xychart of the error rate (%) of both sides across the samples. */

@@ -1,8 +1,10 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { schemaInputError } from '../manifest/schema-issues.js';
+import { componentName } from '../manifest/published-list.js';
 import { inputError } from '../relx-error.js';
 import { parseLabelMatchers, type LabelMatcher } from './label-matchers.js';
+import { checkVersionPlaceholders } from './version-placeholders.js';
 
 /**
  * The gate's policy, as data: where the numbers come from, which traffic is the baseline and
@@ -88,19 +90,34 @@ export const sloPolicySchema = z
       .describe(
         'Custom queries; {selector} and {window} are filled in. Prometheus: PromQL; Datadog: metric queries.',
       ),
+    component: componentName
+      .optional()
+      .describe(
+        'Whose version {canaryVersion} and {stableVersion} name: a component of the release manifests. Default: the only image.',
+      ),
     bake: z
-      .object({
-        samples: z.number().int().min(1).max(100),
-        interval: duration,
-        failureLimit: z
-          .number()
-          .int()
-          .min(1)
-          .default(1)
-          .describe('The gate fails once this many samples have failed.'),
-      })
-      .strict()
-      .optional(),
+      .union([
+        duration.transform((d) => ({ duration: d, failureLimit: 1 })),
+        z
+          .object({
+            duration: duration
+              .optional()
+              .describe('How long each canary step must bake, measured from the commit that set its weight.'),
+            samples: z.number().int().min(1).max(100).optional(),
+            interval: duration.optional().describe('Time between samples (default: the window).'),
+            failureLimit: z
+              .number()
+              .int()
+              .min(1)
+              .default(1)
+              .describe('The gate fails once this many samples have failed.'),
+          })
+          .strict(),
+      ])
+      .optional()
+      .describe(
+        'A bake: `30m` (a duration) or {duration | samples, interval, failureLimit}. Without it the environment canary `bake` applies.',
+      ),
     onInconclusive: z.enum(['fail', 'pass']).default('fail'),
     retries: z
       .number()
@@ -115,10 +132,21 @@ export const sloPolicySchema = z
 export type SloPolicyInput = z.input<typeof sloPolicySchema>;
 type ParsedPolicy = z.infer<typeof sloPolicySchema>;
 
-export interface SloPolicy extends Omit<ParsedPolicy, 'selector' | 'baseline' | 'canary'> {
+/** A bake, normalised: `bake: 30m` is `{duration: 30m}`. */
+export interface BakePolicy {
+  /** How long a canary step must bake (across runs, from the step's commit). */
+  duration?: string;
+  /** Samples taken in one run, `interval` apart (a bake that holds the runner). */
+  samples?: number;
+  interval?: string;
+  failureLimit: number;
+}
+
+export interface SloPolicy extends Omit<ParsedPolicy, 'selector' | 'baseline' | 'canary' | 'bake'> {
   selector: LabelMatcher[];
   baseline: LabelMatcher[];
   canary: LabelMatcher[];
+  bake?: BakePolicy;
 }
 
 /** Validates a policy document (YAML or JSON); every problem names its field. */
@@ -160,12 +188,23 @@ export function validateSloPolicy(value: unknown, source: string): SloPolicy {
       fix: 'Set at least one of maxErrorRateDelta, maxP99LatencyDeltaMs, maxErrorRate, maxP99LatencyMs.',
     });
   }
+  const bake: BakePolicy | undefined = policy.bake;
+  if (bake && bake.duration === undefined && bake.samples === undefined) {
+    throw inputError("The SLO policy's bake says neither how long nor how many samples.", {
+      file: source,
+      field: 'bake',
+      fix: 'Write bake: 30m, or bake: {duration: 30m, interval: 5m}, or bake: {samples: 6, interval: 5m}.',
+    });
+  }
   const matchers = (field: string, value: ParsedPolicy['baseline'] | undefined) =>
     value === undefined ? [] : parseLabelMatchers(value, { source, field });
-  return {
+  const parsed: SloPolicy = {
     ...policy,
     selector: matchers('selector', policy.selector),
     baseline: matchers('baseline', policy.baseline),
     canary: matchers('canary', policy.canary),
+    ...(bake ? { bake } : {}),
   };
+  checkVersionPlaceholders(parsed, source);
+  return parsed;
 }

@@ -20,3 +20,19 @@ export const scenarios: Record<string, Scenario> = {
     canary: (before) => (before < spikeStartsSecondsBeforeEnd ? erroringCanary : healthyCanary),
   },
 };
+
+/**
+ * A canary at 5 % of production traffic, its series labelled with the versions relx wrote
+ * (`version` is the Prometheus label that `app.kubernetes.io/version` is relabelled to): per step
+ * the stable 1.4.2 serves 950 requests with 1 % errors, the canary 1.5.0 serves 50.
+ */
+export const stableVersion = '1.4.2';
+export const canaryVersion = '1.5.0';
+export const stableAt95: Traffic = { ok: 940, errors: 10, latency: [475, 285, 142, 38, 9, 1, 0] };
+export const goodCanaryAt5: Traffic = { ok: 50, errors: 0, latency: [25, 15, 8, 2, 0, 0, 0] };
+export const badCanaryAt5: Traffic = { ok: 44, errors: 6, latency: [25, 15, 8, 2, 0, 0, 0] };
+
+export const canaryScenarios: Record<string, Scenario> = {
+  'canary-good': { [stableVersion]: constant(stableAt95), [canaryVersion]: constant(goodCanaryAt5) },
+  'canary-bad': { [stableVersion]: constant(stableAt95), [canaryVersion]: constant(badCanaryAt5) },
+};

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { decideDeploymentFinish } from '../../../../src/engine/deployment-after-wait.js';
 import { GitHubDeployments } from '../../../../src/github/github-deployments.js';
 import type { GitHubRequest } from '../../../../src/github/github-request.js';
 import { parseReleaseManifest } from '../../../../src/manifest/release-manifest.js';
@@ -10,7 +11,7 @@ import { renderError } from '../../../../src/relx-error.js';
 /**
  * The deployment step of promote-env. `start`: who approved this run for the environment (for the
  * Relx-Approved-By trailer), a GitHub deployment, status in_progress. `finish`: success or failure
- * from the promotion step's outcome.
+ * from the promotion step's outcome and, with wait-for, the engine's.
  */
 export async function run(): Promise<void> {
   try {
@@ -25,16 +26,26 @@ export async function run(): Promise<void> {
     const runUrl = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
 
     if (core.getInput('mode') === 'finish') {
-      const outcome = core.getInput('outcome');
-      const release = core.getInput('release');
-      const ok = outcome === 'success';
+      // with wait-for, the engine's verdict decides too (src/engine/deployment-after-wait.ts)
+      const finish = decideDeploymentFinish({
+        environment,
+        release: core.getInput('release'),
+        promotion: core.getInput('outcome'),
+        wait:
+          core.getInput('wait_for') && core.getInput('wait_for') !== 'none'
+            ? core.getInput('wait_outcome')
+            : '',
+        engineStatus: core.getInput('engine_status'),
+        engineReason: core.getInput('engine_reason'),
+        final: core.getInput('deployment_final') !== 'false',
+      });
       await deployments.status(
         Number(core.getInput('deployment_id')),
-        ok ? 'success' : 'failure',
-        ok ? `${environment} runs ${release}` : `promotion to ${environment} ${outcome || 'failed'}`,
+        finish.state,
+        finish.description,
         runUrl,
       );
-      core.info(`Deployment to ${environment}: ${ok ? 'success' : 'failure'}.`);
+      core.info(`Deployment to ${environment}: ${finish.state} (${finish.description}).`);
       return;
     }
 

@@ -10,7 +10,9 @@ import {
   verifyManifestBytes,
 } from '../../../../src/promotion/release-handoff.js';
 import { inputError, renderError } from '../../../../src/relx-error.js';
+import { parseCanaryRequest, type CanaryRequest } from '../../../../src/promotion/plan-canary.js';
 import {
+  promoteCanary,
   promoteEnvironment,
   readManifestForPromotion,
   rollbackComponent,
@@ -90,6 +92,40 @@ function promotionContext(workspace: string): PromotionContext {
   };
 }
 
+const canaryInputs = {
+  canary: 'canary',
+  complete: 'canary-complete',
+  abort: 'canary-abort',
+  reason: 'abort-reason',
+  gateReport: 'gate-report',
+};
+
+/** The canary step the inputs ask for (canary, canary-complete, canary-abort); null for a plain promotion. */
+function canaryRequestOfInputs() {
+  return parseCanaryRequest(
+    {
+      canary: core.getInput('canary'),
+      complete: core.getInput('canary_complete') === 'true',
+      abort: core.getInput('canary_abort') === 'true',
+      reason: core.getInput('abort_reason'),
+      gateReport: core.getInput('gate_report'),
+      hotfix: core.getInput('hotfix') === 'true',
+    },
+    canaryInputs,
+  );
+}
+
+/** A canary step: the manifest input starts one (and is optional once it runs). */
+async function promoteCanaryStep(
+  workspace: string,
+  context: PromotionContext,
+  request: NonNullable<ReturnType<typeof canaryRequestOfInputs>>,
+): Promise<PromotionResult> {
+  const file = core.getInput('manifest');
+  const manifest = file ? readManifestForPromotion(await readManifestFile(workspace, file), file) : null;
+  return promoteCanary(context, { ...request, manifest } as CanaryRequest);
+}
+
 /**
  * The check step, before a deployment is recorded: whether the environment already runs this
  * manifest — CD handed the same release a second time (a re-run of the release after its
@@ -98,6 +134,13 @@ function promotionContext(workspace: string): PromotionContext {
  */
 async function checkAlreadyRuns(workspace: string): Promise<void> {
   try {
+    const request = canaryRequestOfInputs();
+    if (request) {
+      const context = { ...promotionContext(workspace), dryRun: true };
+      const result = await promoteCanaryStep(workspace, context, request);
+      core.setOutput('already-runs', String(result.status === 'unchanged'));
+      return;
+    }
     const file = core.getInput('manifest');
     const text = await readManifestFile(workspace, file);
     const context = { ...promotionContext(workspace), dryRun: true };
@@ -121,8 +164,16 @@ export async function run(): Promise<void> {
     const environment = context.environment;
     const component = core.getInput('rollback_component');
     const version = core.getInput('rollback_version') || undefined;
+    const canary = canaryRequestOfInputs();
     let result: PromotionResult;
-    if (component) result = await rollbackComponent(context, component, version);
+    if (canary && (component || core.getBooleanInput('rollback'))) {
+      throw inputError('A canary step and a rollback cannot go together.', {
+        field: canary.action === 'step' ? 'canary' : `canary-${canary.action}`,
+        fix: 'Abort the canary (canary-abort) first; the stable release keeps running meanwhile.',
+      });
+    }
+    if (canary) result = await promoteCanaryStep(workspace, context, canary);
+    else if (component) result = await rollbackComponent(context, component, version);
     else if (core.getBooleanInput('rollback')) result = await rollbackEnvironment(context, version);
     else {
       const file = core.getInput('manifest');
@@ -140,13 +191,18 @@ export async function run(): Promise<void> {
     core.setOutput('commit', result.commit ?? '');
     core.setOutput('release', scrub(result.manifest));
     core.setOutput('previous', scrub(result.previous ?? ''));
+    // canary-weight: the canary's share after this step ('' when none runs after it)
+    core.setOutput('canary-weight', result.canary?.weight?.toString() ?? '');
+    core.setOutput('canary-status', result.canary?.status ?? '');
     const e = escapeSummaryText;
     const record = result.record;
     await core.summary
       .addRaw(
         scrub(
           [
-            `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
+            result.canary
+              ? `## ${e(environment)}: canary ${e(result.manifest)} ${result.status === 'planned' ? 'planned (dry run)' : e(result.canary.status)}`
+              : `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
             '',
             `| | |`,
             `|---|---|`,
@@ -155,6 +211,11 @@ export async function run(): Promise<void> {
             `| GitOps commit | ${e(result.commit ?? '—')} |`,
             `| approved by | ${e(record?.approvedBy ?? '—')} |`,
             `| hotfix | ${record?.hotfix ? 'yes (environment order skipped)' : 'no'} |`,
+            result.canary
+              ? `| canary | ${e(result.canary.status)}${result.canary.weight !== null ? ` — ${result.canary.weight} % of traffic` : ''} |`
+              : '',
+            record?.abortReason ? `| abort reason | ${e(record.abortReason)} |` : '',
+            record?.gateReport ? `| gate report | ${e(record.gateReport)} |` : '',
             record?.rollbackOf
               ? `| rollback of | ${e(record.rollbackOf)}${record.component ? ` (${e(record.component)} only)` : ''} |`
               : '',

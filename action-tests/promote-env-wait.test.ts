@@ -1,0 +1,166 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArgoCdServer } from '../test/argocd/argocd-server.js';
+import { aGitOpsRepository, aRelease } from '../test/gitops/gitops-fixture.js';
+import { GitHubApiServer } from '../test/github-api/github-api-server.js';
+import { KubernetesApiServer } from '../test/kubernetes-api/kubernetes-api-server.js';
+import { runWorkflow } from '../test/step-runner/run-workflow.js';
+import { renderReleaseManifest } from '../src/manifest/release-manifest.js';
+
+/**
+ * promote-env with `wait-for`, through the built bundles (dist/promote-env-*): the GitHub
+ * deployment turns success only once the engine — a local Argo CD or Kubernetes API checked
+ * against their published descriptions — applied the promotion commit healthy.
+ */
+
+let github: GitHubApiServer;
+let argocd: ArgoCdServer;
+let kube: KubernetesApiServer;
+beforeEach(async () => {
+  [github, argocd, kube] = await Promise.all([
+    GitHubApiServer.start(),
+    ArgoCdServer.start(),
+    KubernetesApiServer.start(),
+  ]);
+});
+afterEach(() => Promise.all([github.close(), argocd.close(), kube.close()]));
+
+const workflow = (gitops: string, wait: string) => `
+name: promote
+on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  promote:
+    runs-on: ubuntu-latest
+    steps:
+      - id: promote
+        uses: relx-dev/relx/promote-env@v1
+        with:
+          environment: dev
+          manifest: release.yaml
+          gitops-repository: ${gitops}
+${wait}
+      - id: after
+        if: failure()
+        run: echo "engine-status=\${{ steps.promote.outputs.engine-status }}"
+`;
+
+/** `engine(head)` plays the engine: what it reports, given what main of the GitOps repository is at. */
+async function promoteWithWait(wait: string, engine: (head: () => string) => void) {
+  const { remote, url } = aGitOpsRepository();
+  engine(() => remote.git('rev-parse', 'main'));
+  const workspace = mkdtempSync(join(tmpdir(), 'relx-deploy-'));
+  writeFileSync(join(workspace, 'release.yaml'), renderReleaseManifest(aRelease('2026.11.0', '1.4.0', 'b')));
+  writeFileSync(join(workspace, 'promote.yml'), workflow(url, wait));
+  const run = await runWorkflow(join(workspace, 'promote.yml'), {
+    workspace,
+    eventName: 'workflow_dispatch',
+    event: {},
+    repository: 'acme/deploy',
+    token: 'ghs_deploy-token-0123456789',
+    env: { GITHUB_API_URL: github.url },
+  });
+  const statuses = github.requests
+    .filter((r) => r.template?.endsWith('/statuses'))
+    .map((r) => r.body as { state: string; description: string });
+  return { run, remote, statuses, output: run.steps.map((s) => s.stdout + s.stderr).join('') };
+}
+
+const argoInputs = () => `          wait-for: argocd
+          argocd-url: ${argocd.url}
+          argocd-application: shop-dev
+          argocd-token: ${argocd.token}
+          wait-timeout: 30s`;
+
+describe('promote-env waits for the GitOps engine before the deployment turns success', () => {
+  it('Argo CD synced and healthy at the promotion commit → deployment success, engine-status applied', async () => {
+    const { run, remote, statuses } = await promoteWithWait(argoInputs(), (head) =>
+      argocd.follow('shop-dev', () => ({ revision: head(), sync: 'Synced', health: 'Healthy' })),
+    );
+    expect(run.conclusion).toBe('success');
+    expect(run.steps.find((s) => s.id === 'promote')?.outputs['engine-status']).toBe('applied');
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    expect(statuses[1]?.description).toBe('dev runs 2026.11.0, applied and healthy');
+    expect(argocd.requests[0]?.path).toBe('/api/v1/applications/shop-dev');
+    expect(remote.git('log', '-1', '--format=%s', 'main')).toMatch(/2026\.11\.0/);
+    expect([...argocd.violations, ...github.violations]).toEqual([]);
+  });
+
+  it('Argo CD degraded at the commit → deployment failure with the reason, engine-status failed for the rollback', async () => {
+    const { run, statuses, output } = await promoteWithWait(argoInputs(), (head) =>
+      argocd.follow('shop-dev', () => ({
+        revision: head(),
+        sync: 'Synced',
+        health: 'Degraded',
+        healthMessage: 'Deployment "api" exceeded its progress deadline',
+      })),
+    );
+    expect(run.conclusion).toBe('failure');
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(statuses[1]?.description).toMatch(
+      /^2026\.11\.0 to dev: failed — degraded at [0-9a-f]{12}: Deployment "api" exceeded its progress deadline/,
+    );
+    expect(run.steps.find((s) => s.id === 'after')?.stdout).toContain('engine-status=failed');
+    expect(output.replace(/::add-mask::.*\n/g, '')).not.toContain(argocd.token);
+    expect([...argocd.violations, ...github.violations]).toEqual([]);
+  });
+
+  it('a token Argo CD refuses → engine-status error, deployment failure naming the input, the token nowhere', async () => {
+    const wrong = 'argocd-wrong-token-9876543210';
+    const { run, statuses, output } = await promoteWithWait(
+      argoInputs().replace(`argocd-token: ${argocd.token}`, `argocd-token: ${wrong}`),
+      (head) => argocd.follow('shop-dev', () => ({ revision: head(), sync: 'Synced', health: 'Healthy' })),
+    );
+    expect(run.conclusion).toBe('failure');
+    expect(run.steps.find((s) => s.id === 'after')?.stdout).toContain('engine-status=error');
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(statuses[1]?.description).toMatch(/^2026\.11\.0 to dev: error — .*refused the token \(401\)/);
+    expect(output).toMatch(/argocd-token/);
+    expect(output.replace(/::add-mask::.*\n/g, '')).not.toContain(wrong);
+    expect(JSON.stringify(statuses)).not.toContain(wrong);
+  });
+
+  it('Flux never applies the commit → timeout, deployment failure', async () => {
+    const { run, statuses } = await promoteWithWait(
+      `          wait-for: flux
+          kube-api-url: ${kube.url}
+          flux-kustomization: flux-system/shop-dev
+          kube-token: ${kube.token}
+          wait-timeout: 3s`,
+      () =>
+        kube.follow('flux-system/shop-dev', () => ({
+          applied: '0123456789abcdef0123456789abcdef01234567',
+          ready: 'True',
+          reason: 'ReconciliationSucceeded',
+        })),
+    );
+    expect(run.conclusion).toBe('failure');
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(statuses[1]?.description).toMatch(
+      /^2026\.11\.0 to dev: timeout — not applied and healthy within 3\.0 s/,
+    );
+    expect([...kube.violations, ...github.violations]).toEqual([]);
+  });
+
+  it('Flux applied and ready with deployment-final false → the deployment stays in_progress for the gate', async () => {
+    const { run, statuses } = await promoteWithWait(
+      `          wait-for: flux
+          kube-api-url: ${kube.url}
+          flux-kustomization: flux-system/shop-dev
+          kube-token: ${kube.token}
+          deployment-final: 'false'`,
+      (head) =>
+        kube.follow('flux-system/shop-dev', () => ({
+          applied: head(),
+          ready: 'True',
+          reason: 'ReconciliationSucceeded',
+        })),
+    );
+    expect(run.conclusion).toBe('success');
+    expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'in_progress']);
+    expect(statuses[1]?.description).toBe('dev runs 2026.11.0, applied and healthy; awaiting the gate');
+    expect([...kube.violations, ...github.violations]).toEqual([]);
+  });
+});
