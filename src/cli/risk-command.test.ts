@@ -80,6 +80,39 @@ describe('relx risk', () => {
     expect(JSON.parse(onlyMajor.out)).toMatchObject({ risk: 'minor', review: false });
   });
 
+  it('reads the canary in progress against the stable release beside it, and says prod has canary steps', async () => {
+    const { url } = aGitOpsRepository({
+      config:
+        'canary:\n  prod:\n    steps: [5, 25, 50]\n    traffic:\n      - {kind: helm, component: api, file: values.yaml}\n',
+    });
+    const stable = aManifestFile(aRelease('2026.12.0', '1.4.0', 'a'));
+    const next = aManifestFile(aRelease('2026.12.2', '2.0.0', 'c'));
+    for (const env of ['dev', 'staging', 'prod'])
+      expect((await relx('promote', '--env', env, '--manifest', stable, '--gitops', url)).code).toBe(0);
+    for (const env of ['dev', 'staging'])
+      expect((await relx('promote', '--env', env, '--manifest', next, '--gitops', url)).code).toBe(0);
+    const started = await relx(
+      'promote',
+      '--env',
+      'prod',
+      '--manifest',
+      next,
+      '--canary',
+      'next',
+      '--gitops',
+      url,
+    );
+    expect(started.code).toBe(0);
+    const canary = await relx('risk', '--env', 'prod', '--canary', '--gitops', url, '--json');
+    expect(JSON.parse(canary.out)).toMatchObject({
+      running: '2026.12.0',
+      incoming: '2026.12.2',
+      risk: 'major',
+      review: true,
+      canarySteps: [5, 25, 50],
+    });
+  });
+
   it('refuses an unknown bump, no release or two, and an environment with no canary, naming the flag', async () => {
     const { url } = aGitOpsRepository();
     const file = aManifestFile(aRelease('2026.12.1', '1.4.1', 'b'));

@@ -68,8 +68,7 @@ async function readReleases(
     const running = read(releaseFile(config, options.env));
     // the environment's canary steps in relx.gitops.yaml (`canary: {prod: {steps: […]}}`), when it
     // has any: the deploy template starts a canary there, and promotes the whole environment otherwise
-    const canary = (config as { canary?: Record<string, { steps?: number[] } | undefined> }).canary;
-    const canarySteps = canary?.[options.env]?.steps ?? null;
+    const canarySteps = config.canary[options.env]?.steps ?? null;
     if (file) return { running, incoming: file, canarySteps };
     const [path, field, fix] = options.fromEnv
       ? [
