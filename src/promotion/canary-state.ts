@@ -123,6 +123,9 @@ export async function readCanaryFromClone(
   const stableText = clone.read(stablePath);
   const canaryText = clone.read(canaryPath);
   const stable = stableText === null ? null : parseReleaseManifest(stableText, stablePath);
+  // an environment with no canary configured and none running has no steps to read: no git log
+  // on every attempt of every promotion there
+  if (canaryText === null && !canaryConfig(config, environment)) return { stable, canary: null, steps: [] };
   const entries = await clone.history(canaryPath, {
     also: [environmentFolder(config, environment)],
     content: false,

@@ -91,7 +91,13 @@ function editDocuments(text: string, file: string, edit: (documents: Document[])
   if (!Array.isArray(documents) || documents.some((d) => d.errors.length > 0))
     throw inputError(`${file} is not valid YAML.`, { file, fix: 'Fix the file in the GitOps repository.' });
   edit(documents);
-  return documents.map((d, i) => (i === 0 ? d.toString() : `---\n${d.toString()}`)).join('');
+  // a document after the first keeps its own `---` when it had one (the yaml library writes it back)
+  return documents
+    .map((d, i) => {
+      const text = d.toString();
+      return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
+    })
+    .join('');
 }
 
 function findResource(

@@ -143,6 +143,21 @@ describe('relx promote --canary / --complete / --abort, relx status and history'
       release: '2026.12.0',
       canary: null,
     });
+    // relx metrics reads the same commits: one promotion through a canary, aborted (a failure)
+    const metrics = await relx(
+      42,
+      'metrics',
+      '--env',
+      'prod',
+      '--now',
+      minute(60),
+      '--source',
+      folder,
+      '--json',
+      ...g,
+    );
+    expect(metrics.err).toBe('');
+    expect(JSON.parse(metrics.out)).toMatchObject({ canary: { through: 1 } });
   }, 60_000);
 
   it.each([
