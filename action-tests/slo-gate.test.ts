@@ -84,7 +84,8 @@ describe('slo-gate, run as the runner runs it', () => {
           canary: null,
           component: null,
           verdict: 'fail',
-          reason: '1 of 1 sample(s) failed (the limit is 1)',
+          reason:
+            '1 of 1 sample(s) failed (the limit is 1) — maxErrorRateDelta: canary 0.1 − baseline 0.01 = 0.09 > 0.01',
           gate_report: 'https://github.com/acme/platform/actions/runs/42',
           run_url: 'https://github.com/acme/platform/actions/runs/42',
           numbers: expect.stringMatching(/^maxErrorRateDelta: canary 0\.1 − baseline 0\.01 = 0\.09 > 0\.01$/),
@@ -243,5 +244,31 @@ describe('slo-gate, run as the runner runs it', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toMatch(/::error::.*window/);
     expect(bad.outputs).toEqual({});
+
+    const versions = `${policy('healthy')}\ncomponent: api`.replace(
+      'version="canary"',
+      'version="{canaryVersion}"',
+    );
+    const noState = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: { policy: versions, 'prometheus-url': prometheus.url, environment: 'prod' },
+    });
+    expect(noState.exitCode).toBe(1);
+    expect(noState.stdout).toMatch(
+      /::error::environment: The SLO policy names \{canaryVersion\}: the gate must read the environment's releases\./,
+    );
+    const noEnvironment = await runAction('slo-gate', {
+      workspace: workspace(),
+      inputs: {
+        policy: versions,
+        'prometheus-url': prometheus.url,
+        'gitops-repository': 'https://example.test/deploy',
+      },
+    });
+    expect(noEnvironment.exitCode).toBe(1);
+    expect(noEnvironment.stdout).toMatch(
+      /::error::environment: gitops-repository is given but not the environment/,
+    );
+    expect(noEnvironment.outputs).toEqual({});
   });
 });

@@ -35,7 +35,7 @@ describe('when the gate samples', () => {
       complete: false,
     });
     const done = planBake(policy(), at('2026-12-02T11:45:00Z'), step(started));
-    expect(times(done)).toEqual(['10:10:00', '10:20:00', '10:30:00']);
+    expect(times(done)).toEqual(['10:10:00', '10:20:00', '10:30:00', '11:45:00']);
     expect(done.progress).toMatchObject({ bakedSeconds: 1800, complete: true });
     expect(times(planBake(policy(), at('2026-12-02T10:20:00Z'), step(started)))).toEqual([
       '10:10:00',
@@ -44,10 +44,14 @@ describe('when the gate samples', () => {
   });
 
   it.each([
-    [{ bake: '20m' }, 1200, ['10:10:00', '10:20:00']],
-    [{ bake: { duration: '20m', interval: '5m' } }, 1200, ['10:05:00', '10:10:00', '10:15:00', '10:20:00']],
-    [{ bake: { samples: 2, interval: '4m' } }, 480, ['10:04:00', '10:08:00']],
-    [{ bake: { duration: '25m' } }, 1500, ['10:10:00', '10:20:00', '10:25:00']],
+    [{ bake: '20m' }, 1200, ['10:10:00', '10:20:00', '12:00:00']],
+    [
+      { bake: { duration: '20m', interval: '5m' } },
+      1200,
+      ['10:05:00', '10:10:00', '10:15:00', '10:20:00', '12:00:00'],
+    ],
+    [{ bake: { samples: 2, interval: '4m' } }, 480, ['10:04:00', '10:08:00', '12:00:00']],
+    [{ bake: { duration: '25m' } }, 1500, ['10:10:00', '10:20:00', '10:25:00', '12:00:00']],
   ])('the policy bake %j takes precedence over the environment canary bake', (extra, seconds, expected) => {
     const plan = planBake(policy(extra), at('2026-12-02T12:00:00Z'), step('2026-12-02T10:00:00Z'));
     expect(plan.progress?.bakeSeconds).toBe(seconds);

@@ -11,9 +11,9 @@ import { durationMs, type SloPolicy } from './slo-policy.js';
  *   (`stepStartedAt`), so it is the same in every run: samples fall at fixed times
  *   stepStartedAt + k × interval up to stepStartedAt + bake. A run evaluates every sample time
  *   already past (instant queries at those times: the history is the state, nothing is stored
- *   between runs) and, while the bake is not complete, one more at now. A failure decides at once;
- *   otherwise an incomplete bake is `baking`, and the first run after it completes decides on the
- *   scheduled samples alone — the same verdict whenever it runs.
+ *   between runs) and one more at now. A failure decides at once; otherwise an incomplete bake is
+ *   `baking`, and a run after it completes decides on every scheduled sample and the one at now (a
+ *   canary that went bad after its bake does not pass on its first half hour).
  */
 export interface BakeProgress {
   stepStartedAt: string;
@@ -68,7 +68,8 @@ export function planBake(policy: SloPolicy, now: Date, step: CanaryStep | null):
       );
       const complete = now.getTime() >= end;
       const past = scheduled.filter((t) => t <= now.getTime());
-      const times = complete || past.at(-1) === now.getTime() ? past : [...past, now.getTime()];
+      // now, too: a canary that went bad after its bake must not pass on its first half hour alone
+      const times = past.at(-1) === now.getTime() ? past : [...past, now.getTime()];
       return {
         mode: 'across-runs',
         times: times.map((t) => new Date(t)),

@@ -18,7 +18,7 @@ export interface RollbackRequest {
   /** The component whose versions the gate compared, when it named one. */
   component: string | null;
   verdict: GateVerdict;
-  /** One line: why the gate did not pass, with its numbers. */
+  /** One line: why the gate did not pass, with the numbers of the first objective that failed. */
   reason: string;
   /** The gate's report: the run whose job summary holds every number. */
   gate_report: string;
@@ -43,7 +43,7 @@ export function planRollbackRequest(
     canary: gated.subject?.canary ?? null,
     component: gated.target?.component ?? null,
     verdict: report.verdict,
-    reason: firstLine(report.reason),
+    reason: firstLine(`${report.reason}${failed ? ` — ${failed.objective}: ${failed.reason}` : ''}`),
     gate_report: where.reportUrl,
     run_url: where.runUrl,
     numbers: failed ? firstLine(`${failed.objective}: ${failed.reason}`) : null,

@@ -115,13 +115,15 @@ describe('the gate measures the canary the environment runs', () => {
     expect(report.samples).toHaveLength(1);
   });
 
-  it('passes a good canary at 5 % once the step has baked, on the samples at fixed times after its commit', async () => {
+  it('passes a good canary at 5 % once the step has baked, on the samples at fixed times after its commit and one at now', async () => {
     const report = await gate('canary-good', 45);
     expect(report).toMatchObject({ verdict: 'pass', passed: true, error: null });
     const start = endTime.getTime() - 45 * 60_000;
-    expect(report.samples.map((s) => s.at)).toEqual(
-      [10, 20, 30].map((m) => new Date(start + m * 60_000).toISOString()),
-    );
+    // the bake's samples, and one at now: a canary that went bad after its bake would fail here
+    expect(report.samples.map((s) => s.at)).toEqual([
+      ...[10, 20, 30].map((m) => new Date(start + m * 60_000).toISOString()),
+      endTime.toISOString(),
+    ]);
     for (const sample of report.samples) {
       close(sample.canary.errorRate, expected.errorRate(goodCanaryAt5));
       close(sample.canary.p99LatencyMs, expected.p99LatencyMs(goodCanaryAt5));

@@ -3,11 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readEnvironment, renderHistory } from '../../src/promotion/environment-status.js';
-import {
-  promoteCanary,
-  promoteEnvironment,
-  type PromotionContext,
-} from '../../src/promotion/promote-environment.js';
+import { renderReleaseManifest } from '../../src/manifest/release-manifest.js';
+import { promoteEnvironment } from '../../src/promotion/promote-environment.js';
 import type { SloGateReport } from '../../src/slo/run-slo-gate.js';
 import { aCanaryGitOpsRepository, renderOverlay } from '../canary/canary-fixture.js';
 import { aRelease } from '../gitops/gitops-fixture.js';
@@ -43,12 +40,30 @@ beforeAll(async () => {
 afterAll(() => prometheus?.stop());
 
 const cli = resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'index.js');
-const relx = (...args: string[]) =>
+const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
-const policy = join(mkdtempSync(join(tmpdir(), 'relx-canary-loop-')), 'prod.yaml');
+const relx = (...args: string[]) => run(args);
+/** `relx promote --env prod …` as a deploy job runs it, its commit dated `at`. */
+function promote(url: string, at: Date, ...args: string[]) {
+  const when = at.toISOString();
+  const result = run(['promote', '--env', 'prod', '--gitops', url, '--json', ...args], {
+    GIT_AUTHOR_DATE: when,
+    GIT_COMMITTER_DATE: when,
+  });
+  if (result.status !== 0)
+    throw new Error(`relx promote ${args.join(' ')}: exit ${result.status}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { canary?: { status: string; weight: number | null } };
+}
+const folder = mkdtempSync(join(tmpdir(), 'relx-canary-loop-'));
+const manifestFile = (release: typeof bad) => {
+  const file = join(folder, `${release.metadata.name}.yaml`);
+  writeFileSync(file, renderReleaseManifest(release));
+  return file;
+};
+const policy = join(folder, 'prod.yaml');
 writeFileSync(
   policy,
   [
@@ -98,11 +113,6 @@ async function committedAt<T>(at: Date, write: () => Promise<T>): Promise<T> {
     }
   }
 }
-const prod = (url: string, run: number): PromotionContext => ({
-  remote: { url },
-  environment: 'prod',
-  run: `https://github.com/acme/deploy/actions/runs/${run}`,
-});
 
 /** r1 runs everywhere; `next` has passed dev and staging — all before the fixture's history begins. */
 async function aProduction(url: string, next: typeof bad) {
@@ -118,9 +128,12 @@ describe('canary, gate, abort or complete — GitOps and Prometheus for real', (
   it('stops a bad canary at 5 %: the gate fails with its numbers, the abort records them, prod keeps the stable release', async () => {
     const { remote, url } = aCanaryGitOpsRepository();
     await aProduction(url, bad);
-    await committedAt(minutesBeforeEnd(110), () =>
-      promoteCanary(prod(url, 1), { action: 'step', weight: 5, manifest: bad, hotfix: false }),
-    );
+    expect(
+      promote(url, minutesBeforeEnd(110), '--manifest', manifestFile(bad), '--canary', '5').canary,
+    ).toMatchObject({
+      status: 'started',
+      weight: 5,
+    });
     expect(renderOverlay(remote, 'prod').weights).toEqual({ 'api-stable': 95, 'api-canary': 5 });
 
     // five minutes into a 30-minute bake: a failing canary fails at once, it does not bake on
@@ -143,9 +156,9 @@ describe('canary, gate, abort or complete — GitOps and Prometheus for real', (
 
     const reason = `SLO gate fail: maxErrorRateDelta ${failed?.reason ?? ''}`;
     const gateReport = 'https://github.com/acme/deploy/actions/runs/2';
-    await committedAt(minutesBeforeEnd(104), () =>
-      promoteCanary(prod(url, 2), { action: 'abort', reason, gateReport, manifest: null }),
-    );
+    expect(
+      promote(url, minutesBeforeEnd(104), '--abort', '--reason', reason, '--gate-report', gateReport).canary,
+    ).toMatchObject({ status: 'aborted' });
 
     const status_ = relx('status', '--env', 'prod', '--gitops', url, '--json');
     expect(status_.status).toBe(0);
@@ -174,14 +187,12 @@ describe('canary, gate, abort or complete — GitOps and Prometheus for real', (
       [50, 45],
     ];
     for (const [i, [weight, startedMinutesBeforeEnd]] of steps.entries()) {
-      await committedAt(minutesBeforeEnd(startedMinutesBeforeEnd), () =>
-        promoteCanary(prod(url, 10 + i), {
-          action: 'step',
-          weight,
-          manifest: i === 0 ? good : null,
-          hotfix: false,
-        }),
-      );
+      const started = minutesBeforeEnd(startedMinutesBeforeEnd);
+      const step =
+        i === 0
+          ? promote(url, started, '--manifest', manifestFile(good), '--canary', String(weight))
+          : promote(url, started, '--canary', i === 1 ? String(weight) : 'next');
+      expect(step.canary).toMatchObject({ status: i === 0 ? 'started' : 'advanced', weight });
       const young = gate(url, minutesBeforeEnd(startedMinutesBeforeEnd - 10));
       expect(young.status).toBe(4);
       expect(young.report).toMatchObject({
@@ -201,9 +212,7 @@ describe('canary, gate, abort or complete — GitOps and Prometheus for real', (
         'api-canary': weight,
       });
     }
-    await committedAt(minutesBeforeEnd(14), () =>
-      promoteCanary(prod(url, 20), { action: 'complete', manifest: null }),
-    );
+    expect(promote(url, minutesBeforeEnd(14), '--complete').canary).toMatchObject({ status: 'completed' });
     const { status, history } = await readEnvironment({ url }, 'prod');
     expect(status).toMatchObject({ release: '2026.11.2', canary: null });
     expect(history.slice(0, 4).map((h) => h.record?.canary)).toEqual(['complete', '50', '25', '5']);
