@@ -6,8 +6,12 @@ import {
   engineStatusSources,
 } from '../engine/engine-status-sources.js';
 import { waitForEngine, type EngineWaitOutcome } from '../engine/wait-for-engine.js';
+import { runGit } from '../git/run-git.js';
 import { formatSeconds } from '../http/retry-policy.js';
+import { GitOpsClone } from '../promotion/gitops-repository.js';
+import { inputError } from '../relx-error.js';
 import { scrubSecrets } from '../secret-scrubber.js';
+import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 /** Exit codes of `relx wait`, so a script can tell a failed rollout from a slow one. */
 export const waitExitCodes: Record<EngineWaitOutcome, number> = { applied: 0, failed: 3, timeout: 4 };
@@ -16,6 +20,7 @@ interface WaitOptions {
   engine?: string;
   commit: string;
   env?: string;
+  gitops?: string;
   argocdUrl?: string;
   application?: string;
   argocdToken?: string;
@@ -39,6 +44,7 @@ export function registerWaitCommand(program: Command): void {
     .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
     .option('--engine <name>', 'argocd or flux')
     .option('--env <name>', 'the environment, for the summary')
+    .option(gitopsOption[0], 'the GitOps repository: --commit must be on its branch (checked before waiting)')
     .option('--argocd-url <url>', "Argo CD's URL (engine argocd)")
     .option('--application <name>', 'the Argo CD Application, name or namespace/name (engine argocd)')
     .option('--argocd-token <token>', 'an Argo CD token that may get the application (default: ARGOCD_TOKEN)')
@@ -49,7 +55,7 @@ export function registerWaitCommand(program: Command): void {
     .option('--interval <duration>', 'between readings of the status', '10s')
     .option('--json', 'print the result as JSON')
     .action(async (options: WaitOptions) => {
-      const commit = parseCommit(options.commit, '--commit');
+      const given = parseCommit(options.commit, '--commit');
       const timeoutMs = parseWaitDuration(options.timeout, '--timeout');
       const intervalMs = parseWaitDuration(options.interval, '--interval');
       const connection = parseEngineConnection(
@@ -72,6 +78,7 @@ export function registerWaitCommand(program: Command): void {
           flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
         },
       );
+      const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
       const source = engineStatusSources[connection.engine](connection, commit, {});
       const result = await waitForEngine(source, { timeoutMs, intervalMs });
       const where = options.env ? ` (${options.env})` : '';
@@ -81,4 +88,34 @@ export function registerWaitCommand(program: Command): void {
       process.stdout.write(scrubSecrets(text));
       process.exitCode = waitExitCodes[result.outcome];
     });
+}
+
+/**
+ * The full SHA of `commit` when it is on the branch the GitOps repository is reconciled from. The
+ * engines only ever apply that branch: another commit (the source repository's SHA, a typo) would
+ * wait out the whole timeout, so it is refused before waiting.
+ */
+async function commitOnGitOpsBranch(option: string, commit: string): Promise<string> {
+  const { clone } = await GitOpsClone.openConfigured(await gitopsRemote(option));
+  try {
+    const full = await runGit(clone.dir, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]).then(
+      (out) => out.trim(),
+      () => '',
+    );
+    const onBranch =
+      full !== '' &&
+      (await runGit(clone.dir, ['merge-base', '--is-ancestor', full, 'HEAD']).then(
+        () => true,
+        () => false,
+      ));
+    if (!onBranch) {
+      throw inputError(`--commit ${commit} is not on ${clone.branch} of the GitOps repository ${option}.`, {
+        field: '--commit',
+        fix: 'Pass the promotion commit in the GitOps repository (promote-env output `commit`, `relx promote --json` .commit), not a commit of the source repository.',
+      });
+    }
+    return full;
+  } finally {
+    clone.close();
+  }
 }

@@ -111,10 +111,11 @@ const kustomization = (state: {
   reconciling?: boolean;
   stalled?: boolean;
   wait?: boolean;
+  suspend?: boolean;
   generation?: [number, number];
 }): FluxKustomization => ({
   metadata: { generation: state.generation?.[0] ?? 2 },
-  spec: { wait: state.wait ?? true },
+  spec: { wait: state.wait ?? true, ...(state.suspend ? { suspend: true } : {}) },
   status: {
     observedGeneration: state.generation?.[1] ?? 2,
     ...(state.applied ? { lastAppliedRevision: `main@sha1:${state.applied}` } : {}),
@@ -212,6 +213,16 @@ describe('Flux: applied when lastAppliedRevision is the commit and Ready=True', 
       'a spec change not yet observed',
       kustomization({ applied: commit, ready: ['True', 'ReconciliationSucceeded'], generation: [3, 2] }),
       'waiting',
+    ],
+    [
+      'suspended before the commit was applied',
+      kustomization({ applied: older, ready: ['True', 'ReconciliationSucceeded'], suspend: true }),
+      'failed',
+    ],
+    [
+      'suspended after it was applied: it stays as it is',
+      kustomization({ applied: commit, ready: ['True', 'ReconciliationSucceeded'], suspend: true }),
+      'applied',
     ],
     ['no status at all', {}, 'waiting'],
   ])('%s', (_name, k, state) => {

@@ -103,7 +103,7 @@ export interface FluxCondition {
 
 export interface FluxKustomization {
   metadata?: { name?: string; namespace?: string; generation?: number };
-  spec?: { wait?: boolean; healthChecks?: unknown[] };
+  spec?: { wait?: boolean; healthChecks?: unknown[]; suspend?: boolean };
   status?: {
     observedGeneration?: number;
     lastAppliedRevision?: string;
@@ -150,6 +150,10 @@ export function decideFlux(kustomization: FluxKustomization, commit: string): En
       state: 'failed',
       reason: `${ready.reason ?? 'not ready'} at ${short(commit)}: ${oneLine(ready.message)}`,
     };
+  }
+  // a suspended Kustomization applies nothing until someone resumes it: no use waiting out the timeout
+  if (!sameCommit(applied, commit) && kustomization.spec?.suspend === true) {
+    return { state: 'failed', reason: `suspended: Flux applies nothing until it is resumed (${summary})` };
   }
   if (!sameCommit(applied, commit))
     return { state: 'waiting', reason: `not at ${short(commit)} yet (${summary})` };

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { runCli } from '../../src/cli/main.js';
+import { aGitOpsRepository } from '../gitops/gitops-fixture.js';
 import { KubernetesApiServer } from '../kubernetes-api/kubernetes-api-server.js';
 import { ArgoCdServer } from './argocd-server.js';
 
@@ -105,6 +106,42 @@ describe('relx wait', () => {
     ]);
     expect(code).toBe(4);
     expect(out).toContain('timeout — not applied and healthy within 2.0 s: not at a1b2c3d4e5f6 yet');
+  });
+
+  it('with --gitops, an abbreviated commit on its branch is waited for as the full SHA', async () => {
+    const { remote, url } = aGitOpsRepository();
+    const head = remote.git('rev-parse', 'main').trim();
+    argocd.script('shop-prod', { revision: head, sync: 'Synced', health: 'Healthy' });
+    const code = await runCli([
+      'wait',
+      ...argoArgs(),
+      '--argocd-token',
+      argocd.token,
+      '--gitops',
+      url,
+      '--commit',
+      head.slice(0, 8),
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ commit: head, outcome: 'applied' });
+  });
+
+  it('with --gitops, a commit that is not on its branch is refused before waiting (exit 1)', async () => {
+    const { url } = aGitOpsRepository();
+    const code = await runCli([
+      'wait',
+      ...argoArgs(),
+      '--argocd-token',
+      argocd.token,
+      '--gitops',
+      url,
+      '--commit',
+      previous,
+    ]);
+    expect(code).toBe(1);
+    expect(err).toContain(`--commit ${previous} is not on main of the GitOps repository`);
+    expect(argocd.requests).toEqual([]);
   });
 
   it.each([
