@@ -8,6 +8,7 @@ import { registerMetricsCommand } from './metrics-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
 import { registerReleasePullRequestCommands } from './release-pr-command.js';
+import { registerRiskCommand } from './risk-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
 import { registerTrainCommand } from './train-command.js';
 import { registerVersionCommand } from './version-command.js';
@@ -24,6 +25,7 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerEnvironmentCommands,
   registerMetricsCommand,
   registerDiffCommand,
+  registerRiskCommand,
   registerSloGateCommand,
   registerWaitCommand,
   registerActionReleaseCommand,

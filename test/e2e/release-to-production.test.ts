@@ -135,6 +135,11 @@ describe('from a commit to production', () => {
       'gate-dev': 'success',
       staging: 'success',
       'gate-staging': 'success',
+      images: 'skipped',
+      scan: 'skipped',
+      smoke: 'skipped',
+      risk: 'success',
+      canary: 'skipped', // no canary steps for prod in this repository
       prod: 'success',
     });
     const prod1 = JSON.parse(await relx('status', '--env', 'prod', '--gitops', gitops.dir, '--json'));
@@ -175,6 +180,11 @@ describe('from a commit to production', () => {
       'gate-dev': 'success',
       staging: 'success',
       'gate-staging': 'failure',
+      images: 'skipped',
+      scan: 'skipped',
+      smoke: 'skipped',
+      risk: 'success',
+      canary: 'skipped', // no canary steps for prod in this repository
       prod: 'skipped',
     });
     expect(

@@ -10,9 +10,18 @@ import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 export type Contexts = Record<string, unknown>;
 
 export interface JobStatus {
+  /** A step of this job failed, or (for a job's `if:`) a job it needs, directly or not. */
   failed: boolean;
   cancelled?: boolean;
+  /**
+   * For a job's `if:`: every job it needs succeeded. A need that was skipped is not a failure, but
+   * it is no success either: the default `success()` skips the job, `!failure()` runs it.
+   */
+  needsSucceeded?: boolean;
 }
+
+const succeeded = (status: JobStatus) =>
+  !status.failed && !status.cancelled && (status.needsSucceeded ?? true);
 
 const contextNames = [
   'github',
@@ -34,7 +43,7 @@ function statusFunctions(status: JobStatus): Map<string, FunctionDefinition> {
     { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) },
   ];
   return new Map([
-    fn('success', () => !status.failed && !status.cancelled),
+    fn('success', () => succeeded(status)),
     fn('failure', () => status.failed),
     fn('always', () => true),
     fn('cancelled', () => status.cancelled ?? false),
@@ -65,11 +74,11 @@ export function expandValue(value: unknown, contexts: Contexts, status?: JobStat
 
 /** An `if:`: without `${{ }}` it is an expression; with no status function it means `success() && …`. */
 export function condition(text: unknown, contexts: Contexts, status: JobStatus): boolean {
-  if (text === undefined || text === null || text === '') return !status.failed && !status.cancelled;
-  if (typeof text === 'boolean') return text && !status.failed;
+  if (text === undefined || text === null || text === '') return succeeded(status);
+  if (typeof text === 'boolean') return text && succeeded(status);
   const raw = String(text).trim();
   const expression = /^\$\{\{([\s\S]*)\}\}$/.exec(raw)?.[1] ?? raw;
   const usesStatus = /\b(success|failure|always|cancelled)\s*\(/.test(expression);
   const result = truthy(evaluate(expression, contexts, status));
-  return usesStatus ? result : result && !status.failed && !status.cancelled;
+  return usesStatus ? result : result && succeeded(status);
 }

@@ -104,3 +104,75 @@ describe('the step runner', () => {
     expect(run.steps.map((s) => s.stdout)).toEqual(['none\n', '', 'old\n', '', 'new\n']);
   });
 });
+
+describe('GitHub Environments with required reviewers, as GitHub evaluates them', () => {
+  const environments = { prod: { reviewers: [] }, 'prod-approval': { reviewers: ['alice', 'bob'] } };
+  const deploy = (risk: string, extra: Partial<WorkflowRunOptions> = {}) =>
+    runWorkflow(join(fixtures, 'environments.yml'), {
+      workspace: fixtures,
+      eventName: 'repository_dispatch',
+      event: { action: 'deploy', client_payload: { risk } },
+      environments,
+      ...extra,
+    });
+  const results = (run: Awaited<ReturnType<typeof runWorkflow>>) =>
+    Object.fromEntries(Object.entries(run.jobs).map(([id, job]) => [id, job.result]));
+
+  it('runs a job at once in an environment without reviewers, chosen by an expression', async () => {
+    const asked: string[] = [];
+    const run = await deploy('patch', { approve: (job) => (asked.push(job), 'alice') });
+    expect(asked).toEqual([]);
+    expect(run.reviews).toEqual([]);
+    expect(results(run)).toEqual({
+      risk: 'success',
+      scan: 'skipped',
+      prod: 'success',
+      'after-prod': 'success',
+      'after-scan': 'skipped',
+    });
+    expect(run.conclusion).toBe('success');
+  });
+
+  it('holds a job in an environment with reviewers until one approves, and refuses anyone else', async () => {
+    const approved = await deploy('minor', { approve: () => 'bob' });
+    expect(approved.reviews).toEqual([{ job: 'prod', environment: 'prod-approval', reviewer: 'bob' }]);
+    expect(approved.jobs.prod).toMatchObject({ result: 'success', approvedBy: 'bob' });
+
+    const withheld = await deploy('minor', { approve: () => undefined });
+    expect(results(withheld)).toEqual({
+      risk: 'success',
+      scan: 'skipped',
+      prod: 'waiting',
+      'after-scan': 'skipped',
+    });
+    expect(withheld.conclusion).toBe('waiting');
+    expect(withheld.steps.filter((s) => s.job === 'prod')).toEqual([]);
+
+    const rejected = await deploy('minor', { approve: () => null });
+    expect(results(rejected)).toMatchObject({ prod: 'failure', 'after-prod': 'skipped' });
+
+    const stranger = await deploy('minor', { approve: () => 'mallory' }).catch((e: Error) => e.message);
+    expect(stranger).toBe('job prod: mallory is not a required reviewer of prod-approval');
+  });
+
+  it('is not started by a repository_dispatch of another type', async () => {
+    const run = await runWorkflow(join(fixtures, 'environments.yml'), {
+      workspace: fixtures,
+      eventName: 'repository_dispatch',
+      event: { action: 'relx-rollback-requested', client_payload: {} },
+    });
+    expect(run).toMatchObject({ conclusion: 'skipped', jobs: {} });
+  });
+
+  it("refuses a workflow GitHub's parser rejects", async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'relx-wf-'));
+    writeFileSync(
+      join(dir, 'w.yml'),
+      'on: push\njobs:\n  a:\n    run-on: x\n    steps:\n      - run: echo\n',
+    );
+    await expect(
+      runWorkflow(join(dir, 'w.yml'), { workspace: dir, eventName: 'push', event: {} }),
+    ).rejects.toThrow(/GitHub would not run[\s\S]*Unexpected value 'run-on'/);
+  });
+});

@@ -1,17 +1,21 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseCommandFile } from '../../action-tests/run-action.js';
+import { parserErrors } from '../workflow-audit/workflow-files.js';
 import { condition, expand, expandValue, type Contexts, type JobStatus } from './expressions.js';
 
 /**
- * A small GitHub Actions runner for tests: runs a workflow's jobs (in `needs` order, with `if:`,
- * job outputs and environments) and their steps — `run:` through bash, node24 actions from their
+ * A small GitHub Actions runner for tests: checks the workflow with GitHub's own parser, starts it
+ * only for an event its `on:` takes (a repository_dispatch only for its `types`), runs its jobs (in
+ * `needs` order, with `if:` as GitHub evaluates it over needs that failed or were skipped, job
+ * outputs, and GitHub Environments whose required reviewers must approve first) and their steps — `run:` through bash, node24 actions from their
  * built bundles, composite actions step by step — with the files and variables the real runner
  * provides. Third-party actions (checkout, setup-node, attestations) run as named stand-ins the
- * test supplies, so what a workflow does with relx's own actions is real and nothing else is
+ * test supplies (a checkout of relx-dev/relx itself, for its CLI, is this checkout; setup-node
+ * without one is this machine's Node), so what a workflow does with relx's own actions is real and nothing else is
  * pretended. Not supported, and refused when met: matrices, containers, services, docker actions.
  */
 
@@ -54,8 +58,21 @@ export interface WorkflowRunOptions {
   /** Extra environment for every step (GITHUB_API_URL pointing at a local GitHub, …). */
   env?: Record<string, string>;
   standIns?: Record<string, StandIn>;
-  /** A job with `environment:` waits for this; return the reviewer's login, or null to reject. */
-  approve?: (job: string, environment: string) => Promise<string | null> | string | null;
+  /**
+   * The repository's GitHub Environments and their required reviewers. A job whose environment
+   * has reviewers waits for `approve`; one without (or an environment not listed, which GitHub
+   * creates unprotected on first use) runs at once. Not given: every environment asks `approve`.
+   */
+  environments?: Record<string, { reviewers: string[] }>;
+  /**
+   * A reviewer's answer for a job waiting on its environment: their login (approved), null
+   * (rejected: the job fails), or undefined (withheld: the job and what needs it keep waiting,
+   * the run ends `waiting`). With `environments`, only a listed reviewer can approve.
+   */
+  approve?: (
+    job: string,
+    environment: string,
+  ) => Promise<string | null | undefined> | string | null | undefined;
   /** A job that calls a reusable workflow (`jobs.<id>.uses`). Default: refuse. */
   reusable?: (uses: string, inputs: Record<string, string>) => Promise<'success' | 'failure'>;
   /** Only these jobs (and what they need) run. */
@@ -70,14 +87,17 @@ export interface WorkflowRunOptions {
 }
 
 export interface JobResult {
-  result: 'success' | 'failure' | 'skipped';
+  result: 'success' | 'failure' | 'skipped' | 'waiting';
   outputs: Record<string, string>;
   approvedBy?: string;
 }
 
 export interface WorkflowRun {
-  conclusion: 'success' | 'failure';
+  /** `skipped`: the event does not start this workflow; `waiting`: a job waits for a reviewer. */
+  conclusion: 'success' | 'failure' | 'waiting' | 'skipped';
   jobs: Record<string, JobResult>;
+  /** Deployments that waited for a reviewer, in order: who approved (null: rejected, undefined: still waiting). */
+  reviews: Array<{ job: string; environment: string; reviewer: string | null | undefined }>;
   steps: StepRecord[];
   summaries: string[];
 }
@@ -100,7 +120,7 @@ interface Job {
   if?: unknown;
   uses?: string;
   with?: Record<string, unknown>;
-  environment?: string | { name: string };
+  environment?: string | { name: string; url?: string };
   env?: Record<string, unknown>;
   outputs?: Record<string, string>;
   steps?: Step[];
@@ -126,12 +146,33 @@ interface Scope {
 
 const runnerOs = { os: 'Linux', arch: 'X64' };
 
+/** Whether `on:` starts the workflow for this event (and, where it lists `types`, this type). */
+function triggeredBy(on: unknown, eventName: string, event: unknown): boolean {
+  const triggers: Record<string, unknown> =
+    typeof on === 'string'
+      ? { [on]: null }
+      : Array.isArray(on)
+        ? Object.fromEntries(on.map((t: string) => [t, null]))
+        : ((on ?? {}) as Record<string, unknown>);
+  if (!(eventName in triggers)) return false;
+  const types = (triggers[eventName] as { types?: unknown } | null)?.types;
+  if (!Array.isArray(types)) return true;
+  return types.includes((event as { action?: unknown } | null)?.action);
+}
+
 export async function runWorkflow(file: string, options: WorkflowRunOptions): Promise<WorkflowRun> {
+  const invalid = await parserErrors(file);
+  if (invalid.length > 0) throw new Error(`GitHub would not run ${file}:\n${invalid.join('\n')}`);
   const workflow = parse(readFileSync(file, 'utf8')) as {
+    on?: unknown;
     env?: Record<string, unknown>;
     jobs: Record<string, Job>;
   };
-  const run: WorkflowRun = { conclusion: 'success', jobs: {}, steps: [], summaries: [] };
+  const run: WorkflowRun = { conclusion: 'success', jobs: {}, reviews: [], steps: [], summaries: [] };
+  if (!triggeredBy(workflow.on, options.eventName, options.event)) {
+    options.log?.(`${options.eventName} does not start ${file}`);
+    return { ...run, conclusion: 'skipped' };
+  }
   const needsOf = (job: Job) =>
     job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
   const wanted = new Set<string>();
@@ -145,13 +186,31 @@ export async function runWorkflow(file: string, options: WorkflowRunOptions): Pr
   const files = mkdtempSync(join(tmpdir(), 'relx-step-runner-'));
   try {
     const pending = [...wanted];
+    const done = (id: string) => id in run.jobs && run.jobs[id]?.result !== 'waiting';
+    // failure() of a job is true when any job it needs, directly or not, failed
+    const ancestors = (id: string): string[] =>
+      needsOf(workflow.jobs[id] ?? {}).flatMap((n) => [n, ...ancestors(n)]);
     while (pending.length > 0) {
-      const index = pending.findIndex((id) => needsOf(workflow.jobs[id] ?? {}).every((n) => n in run.jobs));
-      if (index < 0) throw new Error(`jobs ${pending.join(', ')} wait on each other`);
+      const index = pending.findIndex((id) => needsOf(workflow.jobs[id] ?? {}).every(done));
+      if (index < 0) {
+        if (Object.values(run.jobs).some((j) => j.result === 'waiting')) break;
+        throw new Error(`jobs ${pending.join(', ')} wait on each other`);
+      }
       const [id] = pending.splice(index, 1) as [string];
-      run.jobs[id] = await runJob(id, workflow.jobs[id] as Job, workflow.env ?? {}, run, options, files);
+      const failedBefore = ancestors(id).some((a) => run.jobs[a]?.result === 'failure');
+      run.jobs[id] = await runJob(
+        id,
+        workflow.jobs[id] as Job,
+        workflow.env ?? {},
+        run,
+        options,
+        files,
+        failedBefore,
+      );
       if (run.jobs[id]?.result === 'failure') run.conclusion = 'failure';
     }
+    if (run.conclusion === 'success' && Object.values(run.jobs).some((j) => j.result === 'waiting'))
+      run.conclusion = 'waiting';
   } finally {
     rmSync(files, { recursive: true, force: true });
   }
@@ -186,16 +245,15 @@ async function runJob(
   run: WorkflowRun,
   options: WorkflowRunOptions,
   files: string,
+  failedBefore: boolean,
 ): Promise<JobResult> {
-  if (job.strategy || job.container || job.services)
-    throw new Error(`job ${id}: matrices, containers and services are not supported by the step runner`);
   const needs = Object.fromEntries(
     (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]).map((n) => [
       n,
       { result: run.jobs[n]?.result, outputs: run.jobs[n]?.outputs ?? {} },
     ]),
   );
-  const needsFailed = Object.values(needs).some((n) => n.result !== 'success');
+  const needsSucceeded = Object.values(needs).every((n) => n.result === 'success');
   const contexts: Contexts = {
     github: githubContext(options),
     inputs: options.inputs ?? {},
@@ -208,13 +266,16 @@ async function runJob(
     job: { status: 'success' },
     matrix: {},
   };
-  const status: JobStatus = { failed: needsFailed };
+  const status: JobStatus = { failed: failedBefore, needsSucceeded };
   if (!condition(job.if, contexts, status)) {
     options.log?.(`job ${id}: skipped`);
     return { result: 'skipped', outputs: {} };
   }
+  if (job.strategy || job.container || job.services)
+    throw new Error(`job ${id}: matrices, containers and services are not supported by the step runner`);
   // a job that runs despite a failed need (`if: always()`) starts its own steps afresh
   status.failed = false;
+  delete status.needsSucceeded;
   if (job.uses) {
     const withs = Object.fromEntries(
       Object.entries(job.with ?? {}).map(([k, v]) => [k, expandValue(v, contexts)]),
@@ -225,15 +286,10 @@ async function runJob(
   }
   let approvedBy: string | undefined;
   if (job.environment) {
-    const environment = typeof job.environment === 'string' ? job.environment : job.environment.name;
-    const reviewer = options.approve
-      ? await options.approve(id, expand(environment, contexts))
-      : 'auto-approved';
-    if (reviewer === null) {
-      options.log?.(`job ${id}: deployment to ${environment} rejected`);
-      return { result: 'failure', outputs: {} };
-    }
-    approvedBy = reviewer;
+    const review = await reviewDeployment(id, job.environment, contexts, run, options);
+    if (review === 'waiting') return { result: 'waiting', outputs: {} };
+    if (review === null) return { result: 'failure', outputs: {} };
+    approvedBy = review;
   }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...workflowEnv, ...job.env })) env[k] = expandValue(v, contexts);
@@ -257,6 +313,37 @@ async function runJob(
   );
   options.log?.(`job ${id}: ${status.failed ? 'failed' : 'succeeded'}`);
   return { result: status.failed ? 'failure' : 'success', outputs, ...(approvedBy ? { approvedBy } : {}) };
+}
+
+/**
+ * A job's GitHub Environment, as GitHub evaluates it before the job starts: its name is an
+ * expression; an environment with required reviewers holds the job until one approves (a login),
+ * rejects (null) or never answers ('waiting'); one without runs at once (undefined).
+ */
+async function reviewDeployment(
+  id: string,
+  spec: NonNullable<Job['environment']>,
+  contexts: Contexts,
+  run: WorkflowRun,
+  options: WorkflowRunOptions,
+): Promise<string | null | undefined | 'waiting'> {
+  const environment = expand(typeof spec === 'string' ? spec : spec.name, contexts);
+  if (environment === '') throw new Error(`job ${id}: its environment name is empty`);
+  const reviewers = options.environments ? (options.environments[environment]?.reviewers ?? []) : null;
+  if (reviewers !== null && reviewers.length === 0) return undefined;
+  const reviewer = options.approve ? await options.approve(id, environment) : 'auto-approved';
+  run.reviews.push({ job: id, environment, reviewer });
+  if (reviewer === undefined) {
+    options.log?.(`job ${id}: waiting for a reviewer of ${environment}`);
+    return 'waiting';
+  }
+  if (reviewer === null) {
+    options.log?.(`job ${id}: deployment to ${environment} rejected`);
+    return null;
+  }
+  if (reviewers !== null && !reviewers.includes(reviewer))
+    throw new Error(`job ${id}: ${reviewer} is not a required reviewer of ${environment}`);
+  return reviewer;
 }
 
 async function runSteps(steps: Step[], scope: Scope): Promise<void> {
@@ -412,7 +499,16 @@ async function runStep(
   const actionDir = resolveAction(uses, scope);
   if (actionDir === null) {
     const key = uses.split('@')[0] ?? uses;
+    if (key === 'actions/checkout' && withs.repository === 'relx-dev/relx') {
+      // a template that runs the relx CLI checks out relx at the release it uses: this checkout
+      const into = resolve(scope.options.workspace, withs.path || '.relx');
+      rmSync(into, { recursive: true, force: true });
+      symlinkSync(relxRoot, into);
+      return true;
+    }
     const standIn = scope.options.standIns?.[key];
+    // without a stand-in, setup-node leaves the Node this runner runs on, as a runner image has one
+    if (!standIn && key === 'actions/setup-node') return true;
     if (!standIn) throw new Error(`no stand-in for the third-party action ${uses}`);
     const outputs = await standIn({ with: withs, env, workspace: scope.options.workspace });
     Object.assign(record.outputs, outputs ?? {});

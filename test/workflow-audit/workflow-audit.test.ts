@@ -46,6 +46,7 @@ describe('every template, relx workflow and action.yml', () => {
   it('finds the files', () => {
     expect(templates.map((f) => basename(f)).sort()).toEqual(
       [
+        'canary.yml',
         'ci.yml',
         'deploy.yml',
         'metrics.yml',
