@@ -90,13 +90,13 @@ describe('label matchers', () => {
   });
 
   it.each(['dev', 'staging'])(
-    "ships slo/%s.yaml, the policy deploy.yml's gate reads, on the documented metrics",
+    "ships slo/%s.yaml, the policy deploy.yml's gate reads, on the documented metrics and the version relx labels",
     (environment) => {
       const file = join(import.meta.dirname, '..', '..', 'workflows-templates', 'slo', `${environment}.yaml`);
       const policy = parseSloPolicy(readFileSync(file, 'utf8'), file);
       expect(policy).toMatchObject({ provider: 'prometheus', onInconclusive: 'fail' });
       const queries = prometheusQueries(policy, 'canary');
-      expect(queries.requests).toContain('http_requests_total{service="api", version="canary"}');
+      expect(queries.requests).toContain('http_requests_total{service="api", version="{stableVersion}"}');
       expect(queries.errorRate).toContain('status=~"5.."');
       expect(queries.p99LatencyMs).toContain('http_request_duration_seconds_bucket');
       expect(policy.objectives.minRequests).toBeGreaterThan(0);
