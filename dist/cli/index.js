@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3329);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9182);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3329:
+/***/ 9182:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37078,6 +37078,197 @@ function registerReleasePullRequestCommands(program) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/manifest/release-risk.ts
+
+
+
+/**
+ * How risky a release is against what an environment runs: the largest bump of a component it
+ * changes. The deploy template picks the production job's GitHub Environment from it (one with
+ * required reviewers for the bumps that need a person), so the decision is GitHub's to enforce;
+ * this only says which bump it is. Whatever cannot be read as a bump counts as `major`: an
+ * unknown change is never waved through.
+ */
+const releaseRisks = ['none', 'patch', 'minor', 'major'];
+const rank = (risk) => releaseRisks.indexOf(risk);
+/** A version as SemVer: as written, else its numeric part (CalVer `2026.01.3`, `v2.1.0`). */
+function asSemver(version) {
+    const parsed = semver_default().parse(version, { loose: true });
+    if (parsed)
+        return parsed;
+    const numbers = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(version);
+    if (!numbers)
+        return null;
+    return semver_default().parse(`${Number(numbers[1])}.${Number(numbers[2] ?? 0)}.${Number(numbers[3] ?? 0)}`);
+}
+/** The bump from one version of a component to another. */
+function versionBump(from, to) {
+    if (from === to)
+        return { risk: 'none', why: 'same version' };
+    const a = asSemver(from);
+    const b = asSemver(to);
+    if (!a || !b)
+        return { risk: 'major', why: `${from} → ${to} cannot be compared as versions` };
+    const order = semver_default().compare(a, b);
+    if (order > 0)
+        return { risk: 'major', why: `${from} → ${to} goes back` };
+    const diff = semver_default().diff(a, b);
+    if (diff === null)
+        return { risk: 'patch', why: `${from} → ${to}: build metadata only` };
+    if (diff === 'major' || diff === 'premajor')
+        return { risk: 'major', why: `${from} → ${to}` };
+    if (diff === 'minor' || diff === 'preminor')
+        return { risk: 'minor', why: `${from} → ${to}` };
+    return { risk: 'patch', why: `${from} → ${to}` };
+}
+/** The risk of making an environment that runs `running` (null: nothing) run `incoming`. */
+function assessReleaseRisk(running, incoming) {
+    const name = incoming.metadata.name;
+    if (running === null) {
+        return {
+            running: null,
+            incoming: name,
+            risk: 'major',
+            components: [...pinnedComponents(incoming).values()].map((c) => ({
+                name: c.name,
+                from: null,
+                to: c.version,
+                risk: 'major',
+                why: 'the environment runs nothing yet: a first release',
+            })),
+        };
+    }
+    const diff = diffManifests(running, incoming);
+    const components = [
+        ...diff.changed.map((c) => ({
+            name: c.name,
+            from: c.from,
+            to: c.to,
+            ...(c.change === 'pin'
+                ? { risk: 'major', why: `${c.to} with another digest: the same version re-published` }
+                : versionBump(c.from, c.to)),
+        })),
+        ...diff.added.map((c) => ({
+            name: c.name,
+            from: null,
+            to: c.version,
+            risk: 'minor',
+            why: 'a component the environment does not run yet',
+        })),
+        ...diff.removed.map((c) => ({
+            name: c.name,
+            from: c.version,
+            to: null,
+            risk: 'major',
+            why: 'a component the release removes',
+        })),
+    ].sort((x, y) => rank(y.risk) - rank(x.risk) || x.name.localeCompare(y.name));
+    const risk = components.reduce((max, c) => (rank(c.risk) > rank(max) ? c.risk : max), 'none');
+    return { running: running.metadata.name, incoming: name, risk, components };
+}
+/** `minor,major` (the bumps that need a reviewer) as a set; an unknown word is an error naming it. */
+function parseReviewedRisks(text, field = '--review') {
+    const words = text
+        .split(/[\s,]+/)
+        .map((w) => w.trim())
+        .filter(Boolean);
+    for (const word of words) {
+        if (!releaseRisks.includes(word))
+            throw relx_error_inputError(`"${word}" is not a bump.`, {
+                field,
+                fix: `List some of ${releaseRisks.join(', ')}, comma-separated, e.g. minor,major.`,
+            });
+    }
+    return new Set(words);
+}
+/** One line per component, largest first, for a terminal or a job summary. */
+function renderReleaseRisk(assessment, review) {
+    const lines = [
+        `${assessment.running ?? '(nothing)'} → ${assessment.incoming}: ${assessment.risk}${review ? ' — needs a reviewer' : ''}`,
+    ];
+    for (const c of assessment.components)
+        lines.push(`  ${c.name}  ${c.risk}  ${c.why}`);
+    if (assessment.components.length === 0)
+        lines.push('  no component changes');
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/risk-command.ts
+
+
+
+
+
+
+
+/**
+ * `relx risk`: the largest bump a release makes against what an environment runs, and whether
+ * that bump needs a reviewer. Reads only. The deploy template turns the answer into the GitHub
+ * Environment of its production job; GitHub enforces the review.
+ */
+function registerRiskCommand(program) {
+    program
+        .command('risk')
+        .description('How risky a release is against what an environment runs: the largest bump of a changed component (none, patch, minor, major), and whether it needs a reviewer. Reads only.')
+        .requiredOption('--env <env>', 'the environment the release would go to, e.g. prod')
+        .option('--manifest <file>', 'the incoming release manifest')
+        .option('--from-env <env>', 'instead: the release another environment runs (e.g. staging)')
+        .option('--canary', 'instead: the canary in progress in --env')
+        .option(...gitopsOption)
+        .option('--review <bumps>', 'the bumps that need a reviewer, comma-separated', 'minor,major')
+        .option('--json', 'print JSON')
+        .action(async (options) => {
+        const reviewed = parseReviewedRisks(options.review, '--review');
+        const sources = [options.manifest, options.fromEnv, options.canary].filter((s) => s !== undefined);
+        if (sources.length !== 1)
+            throw relx_error_inputError('Which release? Give exactly one of --manifest, --from-env and --canary.', {
+                field: '--manifest',
+                fix: 'relx risk --env prod --manifest releases/<name>.yaml (or --from-env staging, or --canary).',
+            });
+        const { running, incoming, canarySteps } = await readReleases(options);
+        const assessment = assessReleaseRisk(running, incoming);
+        const review = reviewed.has(assessment.risk);
+        process.stdout.write(options.json
+            ? `${JSON.stringify({ environment: options.env, ...assessment, review, reviewed: [...reviewed], canarySteps }, null, 2)}\n`
+            : renderReleaseRisk(assessment, review));
+    });
+}
+async function readReleases(options) {
+    const file = options.manifest ? await readManifestFile(options.manifest) : null;
+    const { clone, config } = await GitOpsClone.openConfigured(await gitopsRemote(options.gitops));
+    try {
+        checkEnvironment(config, options.env, '--env');
+        const read = (path) => {
+            const text = clone.read(path);
+            return text === null ? null : parseReleaseManifest(text, path);
+        };
+        const running = read(releaseFile(config, options.env));
+        // the environment's canary steps in relx.gitops.yaml (`canary: {prod: {steps: […]}}`), when it
+        // has any: the deploy template starts a canary there, and promotes the whole environment otherwise
+        const canarySteps = config.canary[options.env]?.steps ?? null;
+        if (file)
+            return { running, incoming: file, canarySteps };
+        const [path, field, fix] = options.fromEnv
+            ? [
+                releaseFile(config, checkEnvironment(config, options.fromEnv, '--from-env')),
+                '--from-env',
+                `Promote the release to ${options.fromEnv} first.`,
+            ]
+            : [
+                `${environmentFolder(config, options.env)}/canary-release.yaml`,
+                '--canary',
+                `Start a canary first: relx promote --env ${options.env} --manifest <file> --canary next.`,
+            ];
+        const incoming = read(path);
+        if (!incoming)
+            throw relx_error_inputError(`${path} does not exist in the GitOps repository.`, { field, fix });
+        return { running, incoming, canarySteps };
+    }
+    finally {
+        clone.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/slo/version-placeholders.ts
 
 
@@ -39047,6 +39238,7 @@ async function commitOnGitOpsBranch(option, commit) {
 
 
 
+
 /** Every subcommand's registration, in the order `relx --help` lists them. */
 const cliCommands = [
     registerPlanCommand,
@@ -39058,6 +39250,7 @@ const cliCommands = [
     registerEnvironmentCommands,
     registerMetricsCommand,
     registerDiffCommand,
+    registerRiskCommand,
     registerSloGateCommand,
     registerWaitCommand,
     registerActionReleaseCommand,
