@@ -18,8 +18,14 @@ export interface ApiCommit {
 
 /**
  * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
- * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN), so
- * the release passes rulesets that require signed commits. Nothing is pushed from the runner.
+ * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN, a
+ * GitHub App's installation token), so the release passes rulesets that require signed commits.
+ * Nothing is pushed from the runner.
+ *
+ * GitHub signs only a request with no custom author, committer or signature ("Signature
+ * verification for bots", docs.github.com, About commit signature verification): so relx names
+ * none, and the commit's author and committer are the token's identity (github-actions[bot], or
+ * the App's bot). A custom author — the local commit's — would leave the commit unsigned.
  */
 export class GitDataApi {
   private readonly call: RepositoryCall;
@@ -28,13 +34,15 @@ export class GitDataApi {
     this.call = repositoryRequest(request, owner, repo, sleep);
   }
 
-  /** A commit with `parent` and `parentTree` plus `changes`, made by GitHub (not yet on any branch). */
+  /**
+   * A commit with `parent` and `parentTree` plus `changes`, made and signed by GitHub as the
+   * token's identity (not yet on any branch). No author or committer: see the class comment.
+   */
   async createCommit(input: {
     parent: string;
     parentTree: string;
     changes: readonly TreeChange[];
     message: string;
-    author?: { name: string; email: string; date: string };
   }): Promise<ApiCommit> {
     const tree = [];
     for (const change of input.changes) {
@@ -58,7 +66,6 @@ export class GitDataApi {
       message: input.message,
       tree: (made as { sha: string }).sha,
       parents: [input.parent],
-      ...(input.author ? { author: input.author } : {}),
     });
     const commit = data as { sha: string; verification?: { verified: boolean } };
     return { sha: commit.sha, verified: commit.verification?.verified ?? false };

@@ -16,18 +16,10 @@ export interface VerifiedTarget extends PushTarget {
   api: GitDataApi;
 }
 
-const authorOf = async (cwd: string, commit: string) => {
-  const [name = '', email = '', date = ''] = (
-    await runGit(cwd, ['log', '-1', '--format=%an%n%ae%n%aI', commit])
-  )
-    .trim()
-    .split('\n');
-  return { name, email, date: new Date(date).toISOString() };
-};
-
 /**
  * Makes the commits the checkout has on top of the remote branch again through GitHub's git
- * data API — same trees, messages and authors, committed and signed by GitHub — moves the
+ * data API — same trees and messages, authored, committed and signed by GitHub as the token's
+ * identity (a custom author would leave them unsigned: see GitDataApi) — moves the
  * branch to the last one (a fast-forward: a branch that moved meanwhile is a conflict), and
  * brings the checkout to it (fetch + reset). Nothing is pushed. Returns local → GitHub SHAs.
  */
@@ -55,12 +47,11 @@ export async function commitThroughApi(cwd: string, target: VerifiedTarget): Pro
   let parent = remoteTip;
   let parentTree = (await runGit(cwd, ['rev-parse', `${remoteTip}^{tree}`])).trim();
   for (const commit of local) {
-    const [message, author, changes] = await Promise.all([
+    const [message, changes] = await Promise.all([
       runGit(cwd, ['log', '-1', '--format=%B', commit]),
-      authorOf(cwd, commit),
       readCommitChanges(cwd, commit),
     ]);
-    const created = await target.api.createCommit({ parent, parentTree, changes, message, author });
+    const created = await target.api.createCommit({ parent, parentTree, changes, message });
     made.set(commit, created.sha);
     parent = created.sha;
     // git trees are content-addressed: GitHub's tree of the same files is the local commit's
