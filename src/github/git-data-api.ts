@@ -13,6 +13,7 @@ export interface TreeChange {
 /** A commit as GitHub made it. */
 export interface ApiCommit {
   sha: string;
+  tree: string;
   verified: boolean;
 }
 
@@ -67,8 +68,8 @@ export class GitDataApi {
       tree: (made as { sha: string }).sha,
       parents: [input.parent],
     });
-    const commit = data as { sha: string; verification?: { verified: boolean } };
-    return { sha: commit.sha, verified: commit.verification?.verified ?? false };
+    const commit = data as { sha: string; tree: { sha: string }; verification?: { verified: boolean } };
+    return { sha: commit.sha, tree: commit.tree.sha, verified: commit.verification?.verified ?? false };
   }
 
   /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
@@ -89,12 +90,34 @@ export class GitDataApi {
   async updateBranch(branch: string, sha: string, options: { force: boolean }): Promise<void> {
     const current = await this.readRef(`heads/${branch}`);
     if (current?.sha === sha) return;
+    await this.moveBranch(branch, sha, current !== null, options.force);
+  }
+
+  /**
+   * Fast-forwards the existing branch `branch` from `from` (the tip the commits were made on) to
+   * `sha`. False when GitHub refused because the branch no longer is at `from`: someone pushed
+   * meanwhile, so the commits have to be made again on the new tip.
+   */
+  async fastForwardBranch(branch: string, from: string, sha: string): Promise<boolean> {
+    if (from === sha) return true;
     try {
-      if (current)
+      await this.moveBranch(branch, sha, true, false);
+      return true;
+    } catch (error) {
+      const now = (await this.readRef(`heads/${branch}`))?.sha;
+      if (now === sha) return true; // it landed, the answer was lost
+      if (now !== from) return false;
+      throw error;
+    }
+  }
+
+  private async moveBranch(branch: string, sha: string, exists: boolean, force: boolean): Promise<void> {
+    try {
+      if (exists)
         await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
           ref: `heads/${branch}`,
           sha,
-          force: options.force,
+          force,
         });
       else await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
     } catch (error) {
@@ -147,15 +170,12 @@ export class GitDataApi {
 
 /** What `commit` changes against its first parent, with the new contents read from local git. */
 export async function readCommitChanges(cwd: string, commit: string): Promise<TreeChange[]> {
-  const listing = await runGit(cwd, [
-    'diff-tree',
-    '-r',
-    '-z',
-    '--no-renames',
-    '--no-commit-id',
-    `${commit}^`,
-    commit,
-  ]);
+  return readTreeChanges(cwd, `${commit}^`, commit);
+}
+
+/** What turns tree (or commit) `from` into `to`, with the new contents read from local git. */
+export async function readTreeChanges(cwd: string, from: string, to: string): Promise<TreeChange[]> {
+  const listing = await runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to]);
   const fields = listing.split('\0').filter((f) => f !== '');
   const changes: TreeChange[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {

@@ -75,7 +75,8 @@ export class GitDataRepository {
       for (const entry of body.tree as Json[]) {
         const path = String(entry.path);
         if (entry.sha === null) {
-          this.git(['update-index', '--force-remove', '--', path], { env });
+          // mode 0 removes; --force-remove wants a work tree, and this repository is bare
+          this.git(['update-index', '-z', '--index-info'], { env, input: `0 ${'0'.repeat(40)}\t${path}\0` });
           continue;
         }
         const sha =
