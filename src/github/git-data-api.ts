@@ -13,13 +13,20 @@ export interface TreeChange {
 /** A commit as GitHub made it. */
 export interface ApiCommit {
   sha: string;
+  tree: string;
   verified: boolean;
 }
 
 /**
  * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
- * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN), so
- * the release passes rulesets that require signed commits. Nothing is pushed from the runner.
+ * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN, a
+ * GitHub App's installation token), so the release passes rulesets that require signed commits.
+ * Nothing is pushed from the runner.
+ *
+ * GitHub signs only a request with no custom author, committer or signature ("Signature
+ * verification for bots", docs.github.com, About commit signature verification): so relx names
+ * none, and the commit's author and committer are the token's identity (github-actions[bot], or
+ * the App's bot). A custom author — the local commit's — would leave the commit unsigned.
  */
 export class GitDataApi {
   private readonly call: RepositoryCall;
@@ -28,13 +35,15 @@ export class GitDataApi {
     this.call = repositoryRequest(request, owner, repo, sleep);
   }
 
-  /** A commit with `parent` and `parentTree` plus `changes`, made by GitHub (not yet on any branch). */
+  /**
+   * A commit with `parent` and `parentTree` plus `changes`, made and signed by GitHub as the
+   * token's identity (not yet on any branch). No author or committer: see the class comment.
+   */
   async createCommit(input: {
     parent: string;
     parentTree: string;
     changes: readonly TreeChange[];
     message: string;
-    author?: { name: string; email: string; date: string };
   }): Promise<ApiCommit> {
     const tree = [];
     for (const change of input.changes) {
@@ -58,10 +67,9 @@ export class GitDataApi {
       message: input.message,
       tree: (made as { sha: string }).sha,
       parents: [input.parent],
-      ...(input.author ? { author: input.author } : {}),
     });
-    const commit = data as { sha: string; verification?: { verified: boolean } };
-    return { sha: commit.sha, verified: commit.verification?.verified ?? false };
+    const commit = data as { sha: string; tree: { sha: string }; verification?: { verified: boolean } };
+    return { sha: commit.sha, tree: commit.tree.sha, verified: commit.verification?.verified ?? false };
   }
 
   /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
@@ -82,12 +90,34 @@ export class GitDataApi {
   async updateBranch(branch: string, sha: string, options: { force: boolean }): Promise<void> {
     const current = await this.readRef(`heads/${branch}`);
     if (current?.sha === sha) return;
+    await this.moveBranch(branch, sha, current !== null, options.force);
+  }
+
+  /**
+   * Fast-forwards the existing branch `branch` from `from` (the tip the commits were made on) to
+   * `sha`. False when GitHub refused because the branch no longer is at `from`: someone pushed
+   * meanwhile, so the commits have to be made again on the new tip.
+   */
+  async fastForwardBranch(branch: string, from: string, sha: string): Promise<boolean> {
+    if (from === sha) return true;
     try {
-      if (current)
+      await this.moveBranch(branch, sha, true, false);
+      return true;
+    } catch (error) {
+      const now = (await this.readRef(`heads/${branch}`))?.sha;
+      if (now === sha) return true; // it landed, the answer was lost
+      if (now !== from) return false;
+      throw error;
+    }
+  }
+
+  private async moveBranch(branch: string, sha: string, exists: boolean, force: boolean): Promise<void> {
+    try {
+      if (exists)
         await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
           ref: `heads/${branch}`,
           sha,
-          force: options.force,
+          force,
         });
       else await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
     } catch (error) {
@@ -140,15 +170,12 @@ export class GitDataApi {
 
 /** What `commit` changes against its first parent, with the new contents read from local git. */
 export async function readCommitChanges(cwd: string, commit: string): Promise<TreeChange[]> {
-  const listing = await runGit(cwd, [
-    'diff-tree',
-    '-r',
-    '-z',
-    '--no-renames',
-    '--no-commit-id',
-    `${commit}^`,
-    commit,
-  ]);
+  return readTreeChanges(cwd, `${commit}^`, commit);
+}
+
+/** What turns tree (or commit) `from` into `to`, with the new contents read from local git. */
+export async function readTreeChanges(cwd: string, from: string, to: string): Promise<TreeChange[]> {
+  const listing = await runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to]);
   const fields = listing.split('\0').filter((f) => f !== '');
   const changes: TreeChange[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {

@@ -34,15 +34,30 @@ const fromData = (data: PullRequestData): PullRequest => ({
   url: data.html_url,
 });
 
+/** The login GitHub gives the workflow's GITHUB_TOKEN: the author of the comments relx makes with it. */
+export const defaultCommentAuthor = 'github-actions[bot]';
+
+interface CommentData {
+  id: number;
+  body?: string;
+  user?: { login: string; type: string } | null;
+}
+
 /** Pull requests, their labels and their comments on one repository. */
 export class GitHubPullRequests {
   private readonly call: RepositoryCall;
 
+  /**
+   * `commentAuthor`: the login of the token's identity, whose comments relx may take as its own
+   * — `github-actions[bot]` for GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App's token, the
+   * user's login for a personal token (GET /user is not open to GITHUB_TOKEN, so it is named).
+   */
   constructor(
     request: GitHubRequest,
     private readonly owner: string,
     repo: string,
     sleep?: (ms: number) => Promise<void>,
+    private readonly commentAuthor: string = defaultCommentAuthor,
   ) {
     this.call = repositoryRequest(request, owner, repo, sleep);
   }
@@ -94,7 +109,11 @@ export class GitHubPullRequests {
     }
   }
 
-  /** The first comment on `number` whose body holds `marker`, or null. */
+  /**
+   * relx's comment on `number`: the first whose body starts with `marker` and whose author is
+   * the token's identity (a bot login only as a Bot), or null. Anyone can write the marker into
+   * a comment; taking theirs would put relx's text under their name or overwrite what they said.
+   */
   async findComment(number: number, marker: string): Promise<{ id: number; body: string } | null> {
     for (let page = 1; page <= 30; page++) {
       const { data } = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
@@ -102,15 +121,21 @@ export class GitHubPullRequests {
         per_page: 100,
         page,
       });
-      const comments = data as Array<{ id: number; body?: string }>;
-      const found = comments.find((c) => c.body?.includes(marker));
+      const comments = data as CommentData[];
+      const found = comments.find((c) => c.body?.startsWith(marker) && this.isOwn(c.user));
       if (found) return { id: found.id, body: found.body ?? '' };
       if (comments.length < 100) return null;
     }
     return null;
   }
 
-  /** A comment holding `marker`: an answer lost after GitHub made it finds it, never a second. */
+  private isOwn(user: CommentData['user']): boolean {
+    if (user?.login !== this.commentAuthor) return false;
+    // `[bot]` cannot be in a person's login, and GitHub says the type: both must agree
+    return !this.commentAuthor.endsWith('[bot]') || user.type === 'Bot';
+  }
+
+  /** A comment starting with `marker`: an answer lost after GitHub made it finds it, never a second. */
   async createComment(number: number, body: string, marker: string): Promise<number> {
     const { data } = await this.call(
       'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',

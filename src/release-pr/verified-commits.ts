@@ -1,8 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import semver from 'semver';
 import { fastForwardFromRemote, pushAuthEnv, type PushTarget } from '../git/git-write.js';
 import { runGit } from '../git/run-git.js';
 import { conflictError } from '../relx-error.js';
-import { readCommitChanges, type GitDataApi } from '../github/git-data-api.js';
+import { readTreeChanges, type GitDataApi } from '../github/git-data-api.js';
 import {
   applyReleasePlan,
   type ApplyReleaseOptions,
@@ -16,60 +19,144 @@ export interface VerifiedTarget extends PushTarget {
   api: GitDataApi;
 }
 
-const authorOf = async (cwd: string, commit: string) => {
-  const [name = '', email = '', date = ''] = (
-    await runGit(cwd, ['log', '-1', '--format=%an%n%ae%n%aI', commit])
-  )
-    .trim()
-    .split('\n');
-  return { name, email, date: new Date(date).toISOString() };
-};
+/** Tries at making the commits on GitHub's tip before giving up (as pushBranchWithRetry's). */
+const remakeAttempts = 3;
 
 /**
  * Makes the commits the checkout has on top of the remote branch again through GitHub's git
- * data API — same trees, messages and authors, committed and signed by GitHub — moves the
- * branch to the last one (a fast-forward: a branch that moved meanwhile is a conflict), and
- * brings the checkout to it (fetch + reset). Nothing is pushed. Returns local → GitHub SHAs.
+ * data API — same changes and messages, authored, committed and signed by GitHub as the token's
+ * identity (a custom author would leave them unsigned: see GitDataApi) — moves the branch to the
+ * last one by a fast-forward, and brings the checkout to it (fetch + reset). Nothing is pushed.
+ * When the branch moved since the checkout (a push while the workflow ran), the commits are made
+ * on its new tip, as a rebase would; only files changed on both sides, differently, conflict.
+ * A branch that moves again while they are made is tried again, `attempts` times in all.
+ * Returns local → GitHub SHAs (a commit whose changes the tip already holds maps to the tip).
  */
-export async function commitThroughApi(cwd: string, target: VerifiedTarget): Promise<Map<string, string>> {
-  const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
-  if (!remoteTip)
-    throw conflictError(`${target.branch} does not exist on GitHub.`, {
-      field: 'branch',
-      fix: 'Push the branch first, or name the branch the release is made on.',
-    });
-  await fetchBranch(cwd, target);
-  const local = (await runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
-    .split('\n')
-    .filter(Boolean);
-  const made = new Map<string, string>();
-  if (local.length === 0) return made;
-  const [firstParent = ''] = (await runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? '']))
-    .trim()
-    .split(' ');
-  if (firstParent !== remoteTip)
+export async function commitThroughApi(
+  cwd: string,
+  target: VerifiedTarget,
+  attempts = remakeAttempts,
+): Promise<Map<string, string>> {
+  for (let attempt = 1; ; attempt++) {
+    const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
+    if (!remoteTip)
+      throw conflictError(`${target.branch} does not exist on GitHub.`, {
+        field: 'branch',
+        fix: 'Push the branch first, or name the branch the release is made on.',
+      });
+    await fetchBranch(cwd, target);
+    const local = (await runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
+      .split('\n')
+      .filter(Boolean);
+    if (local.length === 0) return new Map();
+    const { tip, made } = await remakeOnTip(cwd, target, remoteTip, local);
+    if (await target.api.fastForwardBranch(target.branch, remoteTip, tip)) {
+      await fetchBranch(cwd, target);
+      await runGit(cwd, ['reset', '--hard', '--quiet', tip]);
+      return made;
+    }
+    if (attempt >= attempts)
+      throw conflictError(
+        `${target.branch} moved on GitHub each time relx made its commits on it (${attempts} tries).`,
+        { field: 'branch', fix: 'Re-run the workflow when the pushes to the branch have settled.' },
+      );
+  }
+}
+
+/**
+ * `local` (first-parent commits on top of their fork point) made through the API on `remoteTip`:
+ * each one's tree is its parent's with the local commit's own changes, computed in local git
+ * first (trees are content-addressed, so GitHub's must be the same — else fail closed).
+ */
+async function remakeOnTip(
+  cwd: string,
+  target: VerifiedTarget,
+  remoteTip: string,
+  local: readonly string[],
+): Promise<{ tip: string; made: Map<string, string> }> {
+  const [fork = ''] = (await runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? ''])).trim().split(' ');
+  const clashes = await clashingPaths(cwd, fork, remoteTip, local.at(-1) ?? '');
+  if (clashes.length > 0)
     throw conflictError(
-      `${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) since this checkout's commits were made on ${firstParent.slice(0, 7)}.`,
-      { field: 'branch', fix: 'Re-run the workflow: it plans again on the new tip.' },
+      `${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) and changed ${clashes.join(', ')} differently from this checkout's commits on ${fork.slice(0, 7)}.`,
+      {
+        field: 'branch',
+        fix: 'Start a new run on the branch as it is now (a push or workflow_dispatch): a re-run checks out the old commit again.',
+      },
     );
+  const made = new Map<string, string>();
   let parent = remoteTip;
   let parentTree = (await runGit(cwd, ['rev-parse', `${remoteTip}^{tree}`])).trim();
   for (const commit of local) {
-    const [message, author, changes] = await Promise.all([
+    const tree = await treeWithChangesOf(cwd, parentTree, commit);
+    if (tree === parentTree) {
+      made.set(commit, parent); // the tip holds these changes already (an earlier attempt's)
+      continue;
+    }
+    const [message, changes] = await Promise.all([
       runGit(cwd, ['log', '-1', '--format=%B', commit]),
-      authorOf(cwd, commit),
-      readCommitChanges(cwd, commit),
+      readTreeChanges(cwd, parentTree, tree),
     ]);
-    const created = await target.api.createCommit({ parent, parentTree, changes, message, author });
+    const created = await target.api.createCommit({ parent, parentTree, changes, message });
+    if (created.tree !== tree)
+      throw conflictError(
+        `GitHub made ${created.sha.slice(0, 7)} with tree ${created.tree.slice(0, 7)}, not the ${tree.slice(0, 7)} relx computed; the branch was not moved.`,
+        { field: 'branch', fix: 'Report this to relx with both trees; re-run to try again.' },
+      );
     made.set(commit, created.sha);
     parent = created.sha;
-    // git trees are content-addressed: GitHub's tree of the same files is the local commit's
-    parentTree = (await runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+    parentTree = tree;
   }
-  await target.api.updateBranch(target.branch, parent, { force: false });
-  await fetchBranch(cwd, target);
-  await runGit(cwd, ['reset', '--hard', '--quiet', parent]);
-  return made;
+  return { tip: parent, made };
+}
+
+/** Paths both `fork..remoteTip` and `fork..head` change, where the two ends differ. */
+async function clashingPaths(cwd: string, fork: string, remoteTip: string, head: string): Promise<string[]> {
+  if (fork === remoteTip) return [];
+  const changed = async (to: string) =>
+    (await runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', fork, to]))
+      .split('\0')
+      .filter(Boolean);
+  const theirs = new Set(await changed(remoteTip));
+  const both = (await changed(head)).filter((path) => theirs.has(path));
+  if (both.length === 0) return [];
+  const entries = async (rev: string) =>
+    new Map(
+      (await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...both]))
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => [line.slice(line.indexOf('\t') + 1), line.slice(0, line.indexOf('\t'))] as const),
+    );
+  const [atTip, atHead] = await Promise.all([entries(remoteTip), entries(head)]);
+  return both.filter((path) => atTip.get(path) !== atHead.get(path));
+}
+
+/** `tree` with the files `commit` changes against its first parent set as `commit` has them. */
+async function treeWithChangesOf(cwd: string, tree: string, commit: string): Promise<string> {
+  const raw = await runGit(cwd, [
+    'diff-tree',
+    '-r',
+    '-z',
+    '--no-renames',
+    '--no-commit-id',
+    `${commit}^`,
+    commit,
+  ]);
+  const fields = raw.split('\0').filter((f) => f !== '');
+  const records: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, mode = '', , sha = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
+    records.push(`${mode} ${sha}\t${fields[i + 1] ?? ''}`); // mode 000000: removed
+  }
+  const index = await mkdtemp(join(tmpdir(), 'relx-index-'));
+  const env = { GIT_INDEX_FILE: join(index, 'index') };
+  try {
+    await runGit(cwd, ['read-tree', tree], { env });
+    await runGit(cwd, ['update-index', '-z', '--index-info'], { env, input: records.join('\0') + '\0' });
+    return (await runGit(cwd, ['write-tree'], { env })).trim();
+  } finally {
+    await rm(index, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -8,13 +8,22 @@ type Json = Record<string, unknown>;
 /** The committer and tagger GitHub puts on what the API creates (and signs). */
 export const gitHubCommitter = { name: 'GitHub', email: 'noreply@github.com' };
 
+/** The author of a commit the workflow's GITHUB_TOKEN makes when the request names none. */
+export const tokenAuthor = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+
 const fixedDate = '2026-12-01T12:00:00Z';
 
 /**
  * GitHub's git data API (blobs, trees, commits, refs, annotated tags) played on a real bare git
  * repository: each call does with git plumbing what GitHub does, so what a test fetches afterwards
- * is exactly what the API created. Every commit and tag it makes is recorded as "verified", the
- * way GitHub signs what it creates for an app token.
+ * is exactly what the API created. What it makes is recorded as "verified" the way GitHub signs
+ * what it creates for an app token: a tag always, a commit only when the request names no author,
+ * committer or signature — GitHub's "signature verification for bots" works only for a request
+ * that "contains no custom author information, custom committer information, and no custom
+ * signature information"; with one, the commit is stored unsigned.
  */
 export class GitDataRepository {
   /** SHAs of the commits and tag objects created through the API (GitHub signed them). */
@@ -66,7 +75,8 @@ export class GitDataRepository {
       for (const entry of body.tree as Json[]) {
         const path = String(entry.path);
         if (entry.sha === null) {
-          this.git(['update-index', '--force-remove', '--', path], { env });
+          // mode 0 removes; --force-remove wants a work tree, and this repository is bare
+          this.git(['update-index', '-z', '--index-info'], { env, input: `0 ${'0'.repeat(40)}\t${path}\0` });
           continue;
         }
         const sha =
@@ -97,10 +107,9 @@ export class GitDataRepository {
     for (const p of parents)
       if (this.tryGit(['cat-file', '-e', `${p}^{commit}`]) === null)
         return [422, { message: `parent ${p} not found` }];
-    const author = (body.author as Json | undefined) ?? {
-      name: 'relx-bot[bot]',
-      email: 'relx-bot@users.noreply.github.com',
-    };
+    const custom = body.author !== undefined || body.committer !== undefined || body.signature !== undefined;
+    const author: Json = (body.author as Json | undefined) ?? tokenAuthor;
+    const committer: Json = (body.committer as Json | undefined) ?? (body.author ? author : gitHubCommitter);
     const date = String(author.date ?? fixedDate);
     const sha = this.git(['commit-tree', String(body.tree), ...parents.flatMap((p) => ['-p', p])], {
       input: String(body.message),
@@ -108,12 +117,12 @@ export class GitDataRepository {
         GIT_AUTHOR_NAME: String(author.name),
         GIT_AUTHOR_EMAIL: String(author.email),
         GIT_AUTHOR_DATE: date,
-        GIT_COMMITTER_NAME: gitHubCommitter.name,
-        GIT_COMMITTER_EMAIL: gitHubCommitter.email,
-        GIT_COMMITTER_DATE: fixedDate,
+        GIT_COMMITTER_NAME: String(committer.name),
+        GIT_COMMITTER_EMAIL: String(committer.email),
+        GIT_COMMITTER_DATE: String(committer.date ?? fixedDate),
       },
     });
-    this.verified.add(sha);
+    if (!custom) this.verified.add(sha);
     return [201, this.commit(repo, sha)];
   }
 

@@ -60,16 +60,25 @@ export interface PullRequestState {
   labels: string[];
 }
 
+/** Who made a comment, as GitHub's simple-user says it. */
+export interface CommentAuthor {
+  login: string;
+  type: 'Bot' | 'User' | 'Organization';
+}
+
 export interface IssueComment {
   id: number;
   issue: number;
   body: string;
+  user: CommentAuthor;
 }
 
 /** Pull requests, their comments and labels, over a repository whose branches live in git. */
 export class PullRequests {
   readonly pulls: PullRequestState[] = [];
   readonly comments: IssueComment[] = [];
+  /** Whom the token the tests call with is: GITHUB_TOKEN's bot, unless a test sets an App's. */
+  tokenIdentity: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' };
   private nextNumber = 1;
 
   constructor(
@@ -95,6 +104,13 @@ export class PullRequests {
     this.pulls.push(pull);
     void repo;
     return pull;
+  }
+
+  /** A comment someone else (a person, another bot) makes on `issue` in the web UI. */
+  commentAs(user: CommentAuthor, issue: number, body: string): IssueComment {
+    const comment = { id: this.nextId(), issue, body, user };
+    this.comments.push(comment);
+    return comment;
   }
 
   /**
@@ -195,7 +211,12 @@ export class PullRequests {
       html_url: `https://github.com/${repo}/pull/${comment.issue}#issuecomment-${comment.id}`,
       issue_url: `${this.apiUrlOf()}/repos/${repo}/issues/${comment.issue}`,
       body: comment.body,
-      user: minimalValue({ $ref: 'simple-user' }, this.components),
+      user: {
+        ...(minimalValue({ $ref: 'simple-user' }, this.components) as Json),
+        login: comment.user.login,
+        type: comment.user.type,
+        html_url: `https://github.com/${encodeURIComponent(comment.user.login)}`,
+      },
       created_at: '2026-12-01T12:00:00Z',
       updated_at: '2026-12-01T12:00:00Z',
       author_association: 'NONE',
@@ -259,8 +280,7 @@ export class PullRequests {
         ];
       case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
         if (!find(params.issue_number)) return [404, { message: 'Not Found' }];
-        const comment = { id: this.nextId(), issue: Number(params.issue_number), body: String(input.body) };
-        this.comments.push(comment);
+        const comment = this.commentAs(this.tokenIdentity, Number(params.issue_number), String(input.body));
         return [201, this.comment(repo, comment)];
       }
       case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
