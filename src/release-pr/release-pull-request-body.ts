@@ -1,8 +1,15 @@
+import { releaseTrailer } from '../release/release-commit.js';
 import { escapeSummaryText, renderPlanSummary } from '../release-plan/render-plan.js';
 import { releasedComponents, type ReleasePlan } from '../release-plan/release-plan.js';
 
 /** The hidden marker a release pull request's body starts with; it names the plan head. */
 export const releasePullRequestMarker = '<!-- relx:release-pull-request';
+/** The plan head the body's marker names (the PR's as relx last wrote it), or null without one. */
+export function planHeadOfBody(body: string | null): string | null {
+  if (!body?.startsWith(releasePullRequestMarker)) return null;
+  return /^<!-- relx:release-pull-request plan-head=([0-9a-f]{40}) -->/.exec(body)?.[1] ?? null;
+}
+
 /** The hidden marker of the one preview comment relx keeps on a pull request. */
 export const previewCommentMarker = '<!-- relx:preview -->';
 
@@ -71,6 +78,14 @@ export function renderReleasePullRequestBody(plan: ReleasePlan, manifest: Manife
   }
   if (manifest.environments.length > 0)
     lines.push('', `Goes to: ${manifest.environments.map((env) => `\`${e(env)}\``).join(' → ')}.`);
+  // A squash merge whose message is the PR's title and description keeps the trailer this way,
+  // so the squash commit still says which plan it releases.
+  lines.push(
+    '',
+    '<sub>Keep the line below in a squash message: it ties the merge to its plan.</sub>',
+    '',
+    `${releaseTrailer}: ${plan.head}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

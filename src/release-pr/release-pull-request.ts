@@ -12,11 +12,13 @@ import {
   type ReleasePublisher,
 } from '../release/apply-release-plan.js';
 import { planReleaseFiles } from '../release/plan-release-files.js';
-import { releasedPlanHead, renderReleaseCommitMessage } from '../release/release-commit.js';
+import { releasedPlanHead, releaseTrailer, renderReleaseCommitMessage } from '../release/release-commit.js';
+import { conflictError } from '../relx-error.js';
 import { planAtCommit } from '../release/resolve-release-plan.js';
 import { releasedComponents, type ReleasePlan } from '../release-plan/release-plan.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import {
+  planHeadOfBody,
   releaseBranchFor,
   releaseLabels,
   renderReleasePullRequestBody,
@@ -134,7 +136,9 @@ export interface MergedRelease {
  * The merged release pull requests still to release: those labelled pending whose merge is in
  * HEAD's history (a run that was skipped or cancelled is caught up), else HEAD itself when it is
  * a merged release (a re-run after the label moved: tagging again finds everything done).
- * Read from local git; the API only names the pull request and its labels.
+ * The pull request names its merge (merge_commit_sha) and, in its body, the plan head; git
+ * checks the rest. A pending merge that is not a release relx can read fails the run: passing
+ * over it would leave the version files ahead of the tags and the release never tagged.
  */
 export async function findMergedReleases(
   ctx: Pick<ReleasePullRequestContext, 'cwd' | 'pulls' | 'base' | 'branchPrefix'>,
@@ -146,8 +150,16 @@ export async function findMergedReleases(
     for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
       if (!pull.merged || !pull.mergeCommit || !pull.labels.includes(releaseLabels.pending)) continue;
       if (!(await inHistory(ctx.cwd, pull.mergeCommit, head))) continue;
-      const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit);
-      if (merged) found.push({ ...merged, pullRequest: pull });
+      const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit, planHeadOfBody(pull.body));
+      if (!merged)
+        throw conflictError(
+          `Release pull request #${pull.number} (labelled "${releaseLabels.pending}") was merged as ${pull.mergeCommit.slice(0, 7)}, which relx cannot read as its release: neither its body's plan-head marker nor a ${releaseTrailer} trailer names a plan head in that commit's history.`,
+          {
+            field: `pull request #${pull.number}`,
+            fix: `Tag the release by hand on ${pull.mergeCommit.slice(0, 7)} (the versions its files hold), then replace the label "${releaseLabels.pending}" with "${releaseLabels.released}"; or remove "${releaseLabels.pending}" if it released nothing.`,
+          },
+        );
+      found.push({ ...merged, pullRequest: pull });
     }
   }
   if (found.length === 0) {
@@ -159,27 +171,33 @@ export async function findMergedReleases(
 
 /**
  * Whether a commit on the base branch is a merged release pull request, and which commit holds
- * the release: a squash or rebase merge is the release commit itself (its trailer names its
- * parent, the plan head); a merge commit brings it in as its second parent, on top of the first.
- * That second parent is tagged: it is exactly the plan head plus the version files and
- * changelogs the pull request showed, the commit relx (through the API: GitHub) made.
+ * the release. The plan head is the one the pull request names (`planHead`), else the one the
+ * commit's trailer names; it must be in the history of the merge's first parent — equal when the
+ * base did not move, an ancestor when it moved before the merge. A merge commit brings the
+ * release commit in as its second parent, the plan head plus the version files and changelogs
+ * relx made: that commit is tagged. A squash or rebase merge is itself the release commit.
  */
 export async function readMergedReleaseCommit(
   cwd: string,
   commit: string,
+  planHead: string | null = null,
 ): Promise<{ commit: string; planHead: string } | null> {
   const read = async (sha: string) => {
     const [parents = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
     return { parents: parents.split(' ').filter(Boolean), planHead: releasedPlanHead(message.join('\n')) };
   };
   const merge = await read(commit);
-  const [first, second] = merge.parents;
-  if (first && merge.planHead === first) return { commit, planHead: first };
-  if (first && second) {
+  const [first, second, ...more] = merge.parents;
+  if (!first || more.length > 0) return null;
+  if (second) {
     const release = await read(second);
-    if (release.parents[0] === first && release.planHead === first)
-      return { commit: second, planHead: first };
+    const expected = planHead ?? release.planHead;
+    if (expected && release.parents[0] === expected && (await inHistory(cwd, expected, first)))
+      return { commit: second, planHead: expected };
+    return null;
   }
+  const expected = planHead ?? merge.planHead;
+  if (expected && (await inHistory(cwd, expected, first))) return { commit, planHead: expected };
   return null;
 }
 
