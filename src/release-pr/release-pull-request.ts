@@ -13,7 +13,7 @@ import {
 } from '../release/apply-release-plan.js';
 import { planReleaseFiles } from '../release/plan-release-files.js';
 import { releasedPlanHead, releaseTrailer, renderReleaseCommitMessage } from '../release/release-commit.js';
-import { conflictError } from '../relx-error.js';
+import { conflictError, inputError } from '../relx-error.js';
 import { planAtCommit } from '../release/resolve-release-plan.js';
 import { releasedComponents, type ReleasePlan } from '../release-plan/release-plan.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
@@ -25,6 +25,7 @@ import {
   renderReleasePullRequestTitle,
   type ManifestPreview,
 } from './release-pull-request-body.js';
+import { planOfGroup, type ReleaseGroup } from './release-group-plan.js';
 import { tagThroughApi, type VerifiedTarget } from './verified-commits.js';
 
 export interface ReleasePullRequestContext {
@@ -42,6 +43,8 @@ export interface ReleasePullRequestContext {
   repositoryUrl: string | null;
   now: Date;
   manifest: ManifestPreview;
+  /** The config's component groups, each released through its own pull request. */
+  groups?: readonly ReleaseGroup[];
   onProgress?: (message: string) => void;
 }
 
@@ -130,6 +133,8 @@ export interface MergedRelease {
   commit: string;
   planHead: string;
   pullRequest: PullRequest | null;
+  /** The group whose pull request it is (from its branch), null for the default one or unknown. */
+  group: string | null;
 }
 
 /**
@@ -142,11 +147,13 @@ export interface MergedRelease {
  */
 export async function findMergedReleases(
   ctx: Pick<ReleasePullRequestContext, 'cwd' | 'pulls' | 'base' | 'branchPrefix'>,
-  branches: readonly string[] = [ctx.branchPrefix],
+  branches: ReadonlyArray<{ branch: string; group: string | null }> = [
+    { branch: ctx.branchPrefix, group: null },
+  ],
 ): Promise<MergedRelease[]> {
   const head = (await runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
   const found: MergedRelease[] = [];
-  for (const branch of branches) {
+  for (const { branch, group } of branches) {
     for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
       if (!pull.merged || !pull.mergeCommit || !pull.labels.includes(releaseLabels.pending)) continue;
       if (!(await inHistory(ctx.cwd, pull.mergeCommit, head))) continue;
@@ -159,12 +166,12 @@ export async function findMergedReleases(
             fix: `Tag the release by hand on ${pull.mergeCommit.slice(0, 7)} (the versions its files hold), then replace the label "${releaseLabels.pending}" with "${releaseLabels.released}"; or remove "${releaseLabels.pending}" if it released nothing.`,
           },
         );
-      found.push({ ...merged, pullRequest: pull });
+      found.push({ ...merged, pullRequest: pull, group });
     }
   }
   if (found.length === 0) {
     const merged = await readMergedReleaseCommit(ctx.cwd, head);
-    if (merged) found.push({ ...merged, pullRequest: null });
+    if (merged) found.push({ ...merged, pullRequest: null, group: null });
   }
   return found;
 }
@@ -215,11 +222,21 @@ export async function releaseMergedPullRequest(
   ctx.onProgress?.(
     `${merged.pullRequest ? `#${merged.pullRequest.number} merged as` : 'HEAD is'} ${merged.commit.slice(0, 7)}: releasing the plan of ${merged.planHead.slice(0, 7)}`,
   );
-  const plan = await planAtCommit(ctx.cwd, merged.planHead, {
+  const fullPlan = await planAtCommit(ctx.cwd, merged.planHead, {
     now: ctx.now,
     branch: ctx.base,
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
   });
+  // a group's pull request released its members only: the others have pull requests of their own
+  const plan = planOfGroup(fullPlan, merged.group, ctx.groups ?? []);
+  if (!plan)
+    throw inputError(
+      `#${merged.pullRequest?.number ?? '?'} is the release pull request of group "${merged.group}", which the config no longer has.`,
+      {
+        field: 'releasePullRequest.groups',
+        fix: `Restore the group "${merged.group}" until its merged release is tagged, or tag it by hand and label the pull request "${releaseLabels.released}".`,
+      },
+    );
   const result = await applyReleasePlan(ctx.cwd, plan, {
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
     dryRun: false,

@@ -4,6 +4,7 @@ import { GitHubPullRequests } from '../github/pull-requests.js';
 import type { ApplyReleaseResult, ReleasePublisher } from '../release/apply-release-plan.js';
 import type { ReleasePlan } from '../release-plan/release-plan.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
+import { planOfGroup } from './release-group-plan.js';
 import { releaseBranchFor } from './release-pull-request-body.js';
 import {
   findMergedReleases,
@@ -25,23 +26,7 @@ export const releasePullRequestSettings = (config: RelxConfig): ReleasePullReque
     environments: [],
   };
 
-/**
- * A plan narrowed to one group of components (the others left unreleased), or for `members`
- * null to the components in no group. Each group's pull request then holds only its own files.
- */
-export function planForGroup(
-  plan: ReleasePlan,
-  members: ReadonlySet<string> | null,
-  grouped: ReadonlySet<string>,
-): ReleasePlan {
-  const inGroup = (name: string) => (members ? members.has(name) : !grouped.has(name));
-  return {
-    ...plan,
-    components: plan.components.map((c) =>
-      inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null },
-    ),
-  };
-}
+export { planForGroup } from './release-group-plan.js';
 
 export interface ReleasePullRequestRun {
   cwd: string;
@@ -101,12 +86,13 @@ export async function runReleasePullRequestMode(
     repositoryUrl: run.repositoryUrl,
     now: run.now,
     manifest: { name: run.releaseName, production: run.production, environments: settings.environments },
+    groups: settings.groups,
     ...(run.onProgress ? { onProgress: run.onProgress } : {}),
   };
-  const branches = [
-    settings.branch,
-    ...settings.groups.map((g) => releaseBranchFor(settings.branch, g.name)),
-  ];
+  const branches = [null, ...settings.groups.map((g) => g.name)].map((group) => ({
+    branch: releaseBranchFor(settings.branch, group),
+    group,
+  }));
   const merged = await findMergedReleases(ctx, branches);
   if (merged.length > 0) {
     const releases = [];
@@ -117,11 +103,8 @@ export async function runReleasePullRequestMode(
     return { kind: 'released', releases };
   }
   const plan = await run.plan();
-  const grouped = new Set(settings.groups.flatMap((g) => g.components));
-  const pullRequests = [await updateReleasePullRequest(ctx, planForGroup(plan, null, grouped), null)];
-  for (const group of settings.groups)
-    pullRequests.push(
-      await updateReleasePullRequest(ctx, planForGroup(plan, new Set(group.components), grouped), group.name),
-    );
+  const pullRequests = [];
+  for (const { group } of branches)
+    pullRequests.push(await updateReleasePullRequest(ctx, planOfGroup(plan, group, settings.groups)!, group));
   return { kind: 'pull-requests', pullRequests };
 }

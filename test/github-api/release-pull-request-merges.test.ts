@@ -198,3 +198,37 @@ describe('a release pull request merged after the base branch moved', () => {
     expect(server.pullRequests.pulls).toHaveLength(1); // no second release pull request
   });
 });
+
+describe('release pull requests per component group', () => {
+  beforeEach(() =>
+    aRepository('releasePullRequest:\n  groups:\n    - name: api\n      components: ["@acme/api"]\n'),
+  );
+
+  it("merging one group's pull request tags only its members; the other group's merge tags the rest", async () => {
+    developer.commit('feat(core): add a cache', ['packages/core/cache.js']);
+    developerPush();
+    const opened = (await releaseWorkflow()).outcome;
+    expect(opened.kind === 'pull-requests' && opened.pullRequests.map((p) => p.branch)).toEqual([
+      'relx/release',
+      'relx/release--api',
+    ]);
+    expect(pull(1).title).toBe('chore(release): @acme/core@1.3.0');
+    expect(pull(2).title).toBe('chore(release)(api): @acme/api@0.4.2');
+
+    const apiMerge = mergeOnGitHub(2, 'merge');
+    expect(released((await releaseWorkflow()).outcome)).toEqual(['@acme/api@0.4.2']);
+    expect(tagged('@acme/api@0.4.2')).toBe(data().git(['rev-parse', `${apiMerge}^2`]));
+    expect(tagged('@acme/core@1.3.0')).toBe(''); // the other group's release is its own pull request's
+    expect(pull(1).labels).toEqual([releaseLabels.pending]);
+
+    const coreMerge = mergeOnGitHub(1, 'merge');
+    expect(released((await releaseWorkflow()).outcome)).toEqual(['@acme/core@1.3.0']);
+    expect(tagged('@acme/core@1.3.0')).toBe(data().git(['rev-parse', `${coreMerge}^2`]));
+    expect(data().git(['show', `${tagged('@acme/core@1.3.0')}:packages/core/package.json`])).toContain(
+      '"version": "1.3.0"',
+    );
+    expect(pull(1).labels).toEqual([releaseLabels.released]);
+    expect(pull(2).labels).toEqual([releaseLabels.released]);
+    expect(server.violations).toEqual([]);
+  });
+});
