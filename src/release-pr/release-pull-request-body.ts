@@ -29,6 +29,14 @@ export interface ManifestPreview {
 export const releaseBranchFor = (prefix: string, group: string | null) =>
   group ? `${prefix}--${group}` : prefix;
 
+/**
+ * The release pull requests' branch prefix for `base`: the configured one on the default branch,
+ * else with the base in it (`relx/release--release-1.x`), so a maintenance line's pull request
+ * never force-pushes over the default branch's.
+ */
+export const releaseBranchPrefixFor = (prefix: string, base: string, onDefaultBranch: boolean) =>
+  onDefaultBranch ? prefix : `${prefix}--${base.replaceAll('/', '-')}`;
+
 /** `chore(release): a@1.3.0, b@0.4.2` — the PR title, the same as the release commit's. */
 export function renderReleasePullRequestTitle(plan: ReleasePlan, group: string | null): string {
   const tags = releasedComponents(plan).map((c) => c.nextTag ?? `${c.name}@${c.nextVersion}`);

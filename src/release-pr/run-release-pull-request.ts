@@ -1,11 +1,14 @@
+import { pushAuthEnv, type PushTarget } from '../git/git-write.js';
+import { runGit } from '../git/run-git.js';
 import { GitDataApi } from '../github/git-data-api.js';
 import type { GitHubRequest } from '../github/github-request.js';
 import { GitHubPullRequests } from '../github/pull-requests.js';
 import type { ApplyReleaseResult, ReleasePublisher } from '../release/apply-release-plan.js';
+import { resolveMaintenanceLine } from '../release-plan/maintenance-line.js';
 import type { ReleasePlan } from '../release-plan/release-plan.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
 import { planOfGroup } from './release-group-plan.js';
-import { releaseBranchFor } from './release-pull-request-body.js';
+import { releaseBranchFor, releaseBranchPrefixFor } from './release-pull-request-body.js';
 import {
   findMergedReleases,
   releaseMergedPullRequest,
@@ -35,8 +38,10 @@ export interface ReleasePullRequestRun {
   request: GitHubRequest;
   owner: string;
   repo: string;
-  /** The default branch (the push's branch). */
+  /** The push's branch: the default branch, or a maintenance line or train branch. */
   base: string;
+  /** The repository's default branch; null or absent: read from the remote's HEAD. */
+  defaultBranch?: string | null;
   remote: string;
   token?: string;
   /** Overrides `releasePullRequest.verifiedCommits`. */
@@ -75,11 +80,17 @@ export async function runReleasePullRequestMode(
   const settings = releasePullRequestSettings(run.config);
   const verified = run.verified ?? settings.verifiedCommits;
   const remote = { remote: run.remote, branch: run.base, ...(run.token ? { token: run.token } : {}) };
+  // unknown, the push's branch counts as the default unless the config makes it a line or train
+  const defaultBranch = run.defaultBranch ?? (await readDefaultBranch(run.cwd, remote));
+  const onDefaultBranch = defaultBranch
+    ? run.base === defaultBranch
+    : resolveMaintenanceLine(run.base, run.config) === null;
+  const prefix = releaseBranchPrefixFor(settings.branch, run.base, onDefaultBranch);
   const ctx: ReleasePullRequestContext = {
     cwd: run.cwd,
     ...(run.configFile ? { configFile: run.configFile } : {}),
     base: run.base,
-    branchPrefix: settings.branch,
+    branchPrefix: prefix,
     pulls: new GitHubPullRequests(run.request, run.owner, run.repo),
     remote,
     verified: verified ? { ...remote, api: new GitDataApi(run.request, run.owner, run.repo) } : null,
@@ -90,7 +101,7 @@ export async function runReleasePullRequestMode(
     ...(run.onProgress ? { onProgress: run.onProgress } : {}),
   };
   const branches = [null, ...settings.groups.map((g) => g.name)].map((group) => ({
-    branch: releaseBranchFor(settings.branch, group),
+    branch: releaseBranchFor(prefix, group),
     group,
   }));
   const merged = await findMergedReleases(ctx, branches);
@@ -107,4 +118,12 @@ export async function runReleasePullRequestMode(
   for (const { group } of branches)
     pullRequests.push(await updateReleasePullRequest(ctx, planOfGroup(plan, group, settings.groups)!, group));
   return { kind: 'pull-requests', pullRequests };
+}
+
+/** The remote's default branch (its HEAD), or null when the remote does not say. */
+async function readDefaultBranch(cwd: string, remote: PushTarget): Promise<string | null> {
+  const listed = await runGit(cwd, ['ls-remote', '--symref', remote.remote, 'HEAD'], {
+    env: pushAuthEnv(remote.token),
+  }).catch(() => '');
+  return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listed)?.[1] ?? null;
 }

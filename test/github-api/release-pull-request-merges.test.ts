@@ -232,3 +232,36 @@ describe('release pull requests per component group', () => {
     expect(server.violations).toEqual([]);
   });
 });
+
+describe('a maintenance line in release-PR mode', () => {
+  beforeEach(() => aRepository('maintenance:\n  - branch: release/*\n    range: ">=0.4.0 <2.0.0"\n'));
+
+  it("gets its own release pull request branch: the default branch's is not force-pushed over", async () => {
+    developer.git('branch', 'release/1.x');
+    developer.commit('feat(core): add a cache', ['packages/core/cache.js']);
+    developerPush();
+    await releaseWorkflow();
+    const mainPr = () => data().git(['rev-parse', 'refs/heads/relx/release']);
+    const before = mainPr();
+
+    developer.checkout('release/1.x');
+    developer.commit('fix(core): handle a timeout', ['packages/core/timeout.js']);
+    developerPush('release/1.x');
+    const line = (await releaseWorkflow({ branch: 'release/1.x' })).outcome;
+    expect(line.kind === 'pull-requests' && line.pullRequests[0]?.branch).toBe('relx/release--release-1.x');
+    expect(mainPr()).toBe(before);
+    expect(pull(2)).toMatchObject({ head: 'relx/release--release-1.x', base: 'release/1.x' });
+    expect(pull(2).title).toBe('chore(release): @acme/api@0.4.2, @acme/core@1.2.1');
+    expect(pull(1).title).toBe('chore(release): @acme/api@0.4.2, @acme/core@1.3.0');
+
+    // merging the line's pull request releases the line only; the default branch's stays pending
+    mergeOnGitHub(2, 'merge');
+    expect(released((await releaseWorkflow({ branch: 'release/1.x' })).outcome)).toEqual([
+      '@acme/api@0.4.2',
+      '@acme/core@1.2.1',
+    ]);
+    expect(pull(1).labels).toEqual([releaseLabels.pending]);
+    expect(mainPr()).toBe(before);
+    expect(server.violations).toEqual([]);
+  });
+});
