@@ -15,7 +15,14 @@ import { planReleaseFiles } from '../release/plan-release-files.js';
 import { releasedPlanHead, releaseTrailer, renderReleaseCommitMessage } from '../release/release-commit.js';
 import { conflictError, inputError } from '../relx-error.js';
 import { planAtCommit } from '../release/resolve-release-plan.js';
-import { releasedComponents, type ReleasePlan } from '../release-plan/release-plan.js';
+import { releasedComponents, type PlannedComponent, type ReleasePlan } from '../release-plan/release-plan.js';
+import {
+  componentVersionFiles,
+  readVersionFileVersion,
+  type VersionFileSpec,
+} from '../version-files/read-version-file.js';
+import { renderTag } from '../versioning/tag-format.js';
+import type { Component } from '../workspace/component.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import {
   planHeadOfBody,
@@ -228,8 +235,8 @@ export async function releaseMergedPullRequest(
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
   });
   // a group's pull request released its members only: the others have pull requests of their own
-  const plan = planOfGroup(fullPlan, merged.group, ctx.groups ?? []);
-  if (!plan)
+  const groupPlan = planOfGroup(fullPlan, merged.group, ctx.groups ?? []);
+  if (!groupPlan)
     throw inputError(
       `#${merged.pullRequest?.number ?? '?'} is the release pull request of group "${merged.group}", which the config no longer has.`,
       {
@@ -237,6 +244,8 @@ export async function releaseMergedPullRequest(
         fix: `Restore the group "${merged.group}" until its merged release is tagged, or tag it by hand and label the pull request "${releaseLabels.released}".`,
       },
     );
+  const workspace = await loadWorkspace(ctx.cwd, ctx.configFile ? { configFile: ctx.configFile } : {});
+  const plan = await withVersionsOfReleaseCommit(ctx.cwd, groupPlan, merged.commit, workspace.components);
   const result = await applyReleasePlan(ctx.cwd, plan, {
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
     dryRun: false,
@@ -265,6 +274,36 @@ export async function releaseMergedPullRequest(
     ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.released}`);
   }
   return { plan, result, tagsCreated };
+}
+
+/**
+ * The plan with the versions the release commit's version files hold — what the pull request
+ * showed and the files say. Planned again at merge time a version can differ (CalVer's month
+ * turned since the pull request was built). A component whose version file the release commit
+ * left as the plan head had it is not part of this release; one without a version file relx can
+ * read (a Go module: its tag is its version) keeps the planned version.
+ */
+async function withVersionsOfReleaseCommit(
+  cwd: string,
+  plan: ReleasePlan,
+  releaseCommit: string,
+  components: readonly Component[],
+): Promise<ReleasePlan> {
+  const versionAt = async (commit: string, spec: VersionFileSpec) => {
+    const content = await runGit(cwd, ['show', `${commit}:${spec.file}`]).catch(() => null);
+    return content === null ? null : readVersionFileVersion(content, spec);
+  };
+  const adjusted: PlannedComponent[] = [];
+  for (const c of plan.components) {
+    const found = components.find((w) => w.name === c.name);
+    const spec = found ? componentVersionFiles(found)[0] : undefined;
+    const shown = c.release && spec ? await versionAt(releaseCommit, spec) : null;
+    if (!spec || shown === null || shown === c.nextVersion) adjusted.push(c);
+    else if (shown !== (await versionAt(plan.head, spec)))
+      adjusted.push({ ...c, nextVersion: shown, nextTag: renderTag(c.tagFormat, c, shown) });
+    else adjusted.push({ ...c, release: false, bump: 'none', nextVersion: null, nextTag: null });
+  }
+  return { ...plan, components: adjusted };
 }
 
 /** GitHub Releases once the API made the tags (applyReleasePlan makes them only after its push). */

@@ -20,6 +20,7 @@ import { readRelxConfig } from '../../src/workspace/read-relx-config.js';
  */
 const repository = 'acme/platform';
 const built = new Date('2026-11-30T23:00:00Z');
+const mergedAt = new Date('2026-12-01T09:00:00Z');
 let server: GitHubApiServer;
 let origin: GitRepo;
 let developer: GitRepo;
@@ -109,9 +110,9 @@ function mergeOnGitHub(number: number, method: 'merge' | 'squash', message?: str
   return sha;
 }
 
-function aRepository(config?: string) {
-  developer = aMonorepo([acmeCore, acmeApi], config);
-  tagAll(developer, [acmeCore, acmeApi]);
+function aRepository(config?: string, packages = [acmeCore, acmeApi]) {
+  developer = aMonorepo(packages, config);
+  tagAll(developer, packages);
   origin = GitRepo.create({ bare: true });
   developer.git('remote', 'add', 'origin', origin.dir);
   developer.git('push', '-q', 'origin', 'main', '--tags');
@@ -262,6 +263,28 @@ describe('a maintenance line in release-PR mode', () => {
     ]);
     expect(pull(1).labels).toEqual([releaseLabels.pending]);
     expect(mainPr()).toBe(before);
+    expect(server.violations).toEqual([]);
+  });
+});
+
+describe('a CalVer release pull request merged in the next month', () => {
+  const web = { dir: 'web', name: '@acme/web', version: '2026.10.0' };
+  beforeEach(() => aRepository('versioning: calver\n', [web]));
+
+  it('is tagged with the version its files show, not one planned again at merge time', async () => {
+    developer.commit('feat(web): a dark theme', ['packages/web/theme.css']);
+    developerPush();
+    await releaseWorkflow({ now: built });
+    expect(pull(1).title).toBe('chore(release): @acme/web@2026.11.0');
+
+    const merge = mergeOnGitHub(1, 'merge');
+    const { outcome } = await releaseWorkflow({ now: mergedAt });
+    expect(released(outcome)).toEqual(['@acme/web@2026.11.0']);
+    expect(tagged('@acme/web@2026.11.0')).toBe(data().git(['rev-parse', `${merge}^2`]));
+    expect(tagged('@acme/web@2026.12.0')).toBe('');
+    expect(outcome.kind === 'released' && outcome.releases[0]?.result.components[0]?.version).toBe(
+      '2026.11.0',
+    );
     expect(server.violations).toEqual([]);
   });
 });
