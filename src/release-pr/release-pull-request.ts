@@ -140,7 +140,7 @@ export interface MergedRelease {
   commit: string;
   planHead: string;
   pullRequest: PullRequest | null;
-  /** The group whose pull request it is (from its branch), null for the default one or unknown. */
+  /** The group whose pull request it is (from its branch); null: the default one, or no pull request. */
   group: string | null;
 }
 
@@ -235,7 +235,8 @@ export async function releaseMergedPullRequest(
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
   });
   // a group's pull request released its members only: the others have pull requests of their own
-  const groupPlan = planOfGroup(fullPlan, merged.group, ctx.groups ?? []);
+  // (HEAD found without its pull request: the group is unknown, the release commit's files tell)
+  const groupPlan = merged.pullRequest ? planOfGroup(fullPlan, merged.group, ctx.groups ?? []) : fullPlan;
   if (!groupPlan)
     throw inputError(
       `#${merged.pullRequest?.number ?? '?'} is the release pull request of group "${merged.group}", which the config no longer has.`,

@@ -221,6 +221,12 @@ describe('release pull requests per component group', () => {
     expect(tagged('@acme/api@0.4.2')).toBe(data().git(['rev-parse', `${apiMerge}^2`]));
     expect(tagged('@acme/core@1.3.0')).toBe(''); // the other group's release is its own pull request's
     expect(pull(1).labels).toEqual([releaseLabels.pending]);
+    // a re-run after the label moved finds HEAD itself: the same release, nothing new
+    const rerun = (await releaseWorkflow()).outcome;
+    expect(
+      rerun.kind === 'released' && rerun.releases.map((r) => r.result.components.map((c) => c.tag)),
+    ).toEqual([['@acme/api@0.4.2']]);
+    expect(released(rerun)).toEqual([]);
 
     const coreMerge = mergeOnGitHub(1, 'merge');
     expect(released((await releaseWorkflow()).outcome)).toEqual(['@acme/core@1.3.0']);
