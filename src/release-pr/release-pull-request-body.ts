@@ -13,8 +13,16 @@ export function planHeadOfBody(body: string | null): string | null {
 /** The hidden marker of the one preview comment relx keeps on a pull request. */
 export const previewCommentMarker = '<!-- relx:preview -->';
 
-/** release-please's convention: pending until its merge is released, then released. */
-export const releaseLabels = { pending: 'relx: pending', released: 'relx: released' } as const;
+/**
+ * release-please's convention: pending until its merge is released, then released. `tagged`
+ * (with pending kept) marks a release whose tags are made but whose publishing a later step has
+ * not confirmed yet: a push meanwhile resumes it (see releaseMergedPullRequest's `label`).
+ */
+export const releaseLabels = {
+  pending: 'relx: pending',
+  tagged: 'relx: tagged',
+  released: 'relx: released',
+} as const;
 
 /** What the release PR's body shows of the manifest that merging it writes. */
 export interface ManifestPreview {

@@ -224,7 +224,16 @@ export async function readMergedReleaseCommit(
 export async function releaseMergedPullRequest(
   ctx: ReleasePullRequestContext,
   merged: MergedRelease,
-  options: { publisher: ReleasePublisher | null; draft?: boolean },
+  options: {
+    publisher: ReleasePublisher | null;
+    draft?: boolean;
+    /**
+     * `released` (default): labelled released once tagged. `tagged`: labelled tagged and left
+     * pending, so that the workflow labels it released only after publishing and the manifest
+     * finished (labelReleasesPublished); a push before that resumes the release.
+     */
+    label?: 'released' | 'tagged';
+  },
 ): Promise<{ plan: ReleasePlan; result: ApplyReleaseResult; tagsCreated: string[] }> {
   ctx.onProgress?.(
     `${merged.pullRequest ? `#${merged.pullRequest.number} merged as` : 'HEAD is'} ${merged.commit.slice(0, 7)}: releasing the plan of ${merged.planHead.slice(0, 7)}`,
@@ -269,12 +278,30 @@ export async function releaseMergedPullRequest(
     );
     if (options.publisher) await publishPages(result, options.publisher, options.draft ?? false);
   }
-  if (merged.pullRequest) {
-    await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.released]);
-    await ctx.pulls.removeLabel(merged.pullRequest.number, releaseLabels.pending);
-    ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.released}`);
+  if (merged.pullRequest && options.label === 'tagged') {
+    if (!merged.pullRequest.labels.includes(releaseLabels.tagged))
+      await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.tagged]);
+    ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.tagged}: publishing follows`);
+  } else if (merged.pullRequest) {
+    await labelReleasesPublished(ctx, [merged.pullRequest.number]);
   }
   return { plan, result, tagsCreated };
+}
+
+/**
+ * Labels merged release pull requests released once their publishing finished: the step after
+ * the release manifest calls it with the numbers bump-version reported. Repeating it is harmless.
+ */
+export async function labelReleasesPublished(
+  ctx: Pick<ReleasePullRequestContext, 'pulls' | 'onProgress'>,
+  numbers: readonly number[],
+): Promise<void> {
+  for (const number of numbers) {
+    await ctx.pulls.addLabels(number, [releaseLabels.released]);
+    await ctx.pulls.removeLabel(number, releaseLabels.pending);
+    await ctx.pulls.removeLabel(number, releaseLabels.tagged);
+    ctx.onProgress?.(`#${number} labelled ${releaseLabels.released}`);
+  }
 }
 
 /**

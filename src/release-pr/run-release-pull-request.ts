@@ -54,6 +54,11 @@ export interface ReleasePullRequestRun {
   now: Date;
   production: ReadonlyMap<string, string> | null;
   releaseName: string | null;
+  /**
+   * Leave a merged release pending (labelled tagged) until a later step labels it released after
+   * publishing (labelReleasesPublished): a push before that resumes it. Default: released once tagged.
+   */
+  labelAfterPublish?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -108,7 +113,11 @@ export async function runReleasePullRequestMode(
   if (merged.length > 0) {
     const releases = [];
     for (const m of merged) {
-      const released = await releaseMergedPullRequest(ctx, m, { publisher: run.publisher, draft: run.draft });
+      const released = await releaseMergedPullRequest(ctx, m, {
+        publisher: run.publisher,
+        draft: run.draft,
+        label: run.labelAfterPublish ? 'tagged' : 'released',
+      });
       releases.push({ ...released, pullRequest: m.pullRequest?.number ?? null });
     }
     return { kind: 'released', releases };

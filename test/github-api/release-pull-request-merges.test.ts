@@ -7,7 +7,9 @@ import { GitHubApiServer } from './github-api-server.js';
 import { GitRepo } from '../git-repo.js';
 import { acmeApi, acmeCore, aMonorepo, tagAll } from '../monorepo-fixture.js';
 import type { GitHubRequest } from '../../src/github/github-request.js';
+import { GitHubPullRequests } from '../../src/github/pull-requests.js';
 import { releaseLabels } from '../../src/release-pr/release-pull-request-body.js';
+import { labelReleasesPublished } from '../../src/release-pr/release-pull-request.js';
 import { runReleasePullRequestMode } from '../../src/release-pr/run-release-pull-request.js';
 import { planRepositoryRelease } from '../../src/release-plan/plan-repository-release.js';
 import { readRelxConfig } from '../../src/workspace/read-relx-config.js';
@@ -52,7 +54,9 @@ function checkout(branch = 'main'): string {
 }
 
 /** release.yml's bump-version step in release-PR mode, on a push to `branch`. */
-async function releaseWorkflow(options: { branch?: string; now?: Date; verified?: boolean } = {}) {
+async function releaseWorkflow(
+  options: { branch?: string; now?: Date; verified?: boolean; labelAfterPublish?: boolean } = {},
+) {
   const branch = options.branch ?? 'main';
   const now = options.now ?? built;
   const cwd = checkout(branch);
@@ -73,6 +77,7 @@ async function releaseWorkflow(options: { branch?: string; now?: Date; verified?
     now,
     production: null,
     releaseName: null,
+    ...(options.labelAfterPublish ? { labelAfterPublish: true } : {}),
   });
   return { cwd, outcome };
 }
@@ -291,6 +296,40 @@ describe('a CalVer release pull request merged in the next month', () => {
     expect(outcome.kind === 'released' && outcome.releases[0]?.result.components[0]?.version).toBe(
       '2026.11.0',
     );
+    expect(server.violations).toEqual([]);
+  });
+});
+
+describe('the released label after publishing', () => {
+  beforeEach(() => aRepository());
+
+  it('a merged release stays pending (tagged) until publishing is confirmed: a push meanwhile resumes it', async () => {
+    developer.commit('feat(core): add a cache', ['packages/core/cache.js']);
+    developerPush();
+    await releaseWorkflow();
+    const merge = mergeOnGitHub(1, 'merge');
+    const first = (await releaseWorkflow({ labelAfterPublish: true })).outcome;
+    expect(released(first)).toEqual(['@acme/api@0.4.2', '@acme/core@1.3.0']);
+    expect(pull(1).labels).toEqual([releaseLabels.pending, releaseLabels.tagged]);
+
+    // publishing failed, and a push lands before anyone re-runs it: that run resumes the release
+    developer.git('pull', '-q', 'origin', 'main');
+    developer.commit('feat(api): stream results', ['packages/api/stream.js']);
+    developerPush();
+    const resumed = (await releaseWorkflow({ labelAfterPublish: true })).outcome;
+    expect(resumed.kind).toBe('released');
+    expect(
+      resumed.kind === 'released' && resumed.releases.map((r) => [r.pullRequest, r.result.commit]),
+    ).toEqual([[1, data().git(['rev-parse', `${merge}^2`])]]);
+    expect(released(resumed)).toEqual([]); // the tags are there: publishing runs again on the same outputs
+
+    // the step after publishing and the manifest labels it released; the next push plans anew
+    await labelReleasesPublished({ pulls: new GitHubPullRequests(request(), 'acme', 'platform') }, [1]);
+    await labelReleasesPublished({ pulls: new GitHubPullRequests(request(), 'acme', 'platform') }, [1]);
+    expect(pull(1).labels).toEqual([releaseLabels.released]);
+    const next = (await releaseWorkflow({ labelAfterPublish: true })).outcome;
+    expect(next.kind).toBe('pull-requests');
+    expect(pull(2).title).toBe('chore(release): @acme/api@0.5.0');
     expect(server.violations).toEqual([]);
   });
 });
