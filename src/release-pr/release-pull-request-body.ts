@@ -1,13 +1,28 @@
+import { releaseTrailer } from '../release/release-commit.js';
 import { escapeSummaryText, renderPlanSummary } from '../release-plan/render-plan.js';
 import { releasedComponents, type ReleasePlan } from '../release-plan/release-plan.js';
 
 /** The hidden marker a release pull request's body starts with; it names the plan head. */
 export const releasePullRequestMarker = '<!-- relx:release-pull-request';
+/** The plan head the body's marker names (the PR's as relx last wrote it), or null without one. */
+export function planHeadOfBody(body: string | null): string | null {
+  if (!body?.startsWith(releasePullRequestMarker)) return null;
+  return /^<!-- relx:release-pull-request plan-head=([0-9a-f]{40}) -->/.exec(body)?.[1] ?? null;
+}
+
 /** The hidden marker of the one preview comment relx keeps on a pull request. */
 export const previewCommentMarker = '<!-- relx:preview -->';
 
-/** release-please's convention: pending until its merge is released, then released. */
-export const releaseLabels = { pending: 'relx: pending', released: 'relx: released' } as const;
+/**
+ * release-please's convention: pending until its merge is released, then released. `tagged`
+ * (with pending kept) marks a release whose tags are made but whose publishing a later step has
+ * not confirmed yet: a push meanwhile resumes it (see releaseMergedPullRequest's `label`).
+ */
+export const releaseLabels = {
+  pending: 'relx: pending',
+  tagged: 'relx: tagged',
+  released: 'relx: released',
+} as const;
 
 /** What the release PR's body shows of the manifest that merging it writes. */
 export interface ManifestPreview {
@@ -21,6 +36,14 @@ export interface ManifestPreview {
 
 export const releaseBranchFor = (prefix: string, group: string | null) =>
   group ? `${prefix}--${group}` : prefix;
+
+/**
+ * The release pull requests' branch prefix for `base`: the configured one on the default branch,
+ * else with the base in it (`relx/release--release-1.x`), so a maintenance line's pull request
+ * never force-pushes over the default branch's.
+ */
+export const releaseBranchPrefixFor = (prefix: string, base: string, onDefaultBranch: boolean) =>
+  onDefaultBranch ? prefix : `${prefix}--${base.replaceAll('/', '-')}`;
 
 /** `chore(release): a@1.3.0, b@0.4.2` — the PR title, the same as the release commit's. */
 export function renderReleasePullRequestTitle(plan: ReleasePlan, group: string | null): string {
@@ -71,6 +94,14 @@ export function renderReleasePullRequestBody(plan: ReleasePlan, manifest: Manife
   }
   if (manifest.environments.length > 0)
     lines.push('', `Goes to: ${manifest.environments.map((env) => `\`${e(env)}\``).join(' → ')}.`);
+  // A squash merge whose message is the PR's title and description keeps the trailer this way,
+  // so the squash commit still says which plan it releases.
+  lines.push(
+    '',
+    '<sub>Keep the line below in a squash message: it ties the merge to its plan.</sub>',
+    '',
+    `${releaseTrailer}: ${plan.head}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

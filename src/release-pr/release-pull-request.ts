@@ -12,17 +12,27 @@ import {
   type ReleasePublisher,
 } from '../release/apply-release-plan.js';
 import { planReleaseFiles } from '../release/plan-release-files.js';
-import { releasedPlanHead, renderReleaseCommitMessage } from '../release/release-commit.js';
+import { releasedPlanHead, releaseTrailer, renderReleaseCommitMessage } from '../release/release-commit.js';
+import { conflictError, inputError } from '../relx-error.js';
 import { planAtCommit } from '../release/resolve-release-plan.js';
-import { releasedComponents, type ReleasePlan } from '../release-plan/release-plan.js';
+import { releasedComponents, type PlannedComponent, type ReleasePlan } from '../release-plan/release-plan.js';
+import {
+  componentVersionFiles,
+  readVersionFileVersion,
+  type VersionFileSpec,
+} from '../version-files/read-version-file.js';
+import { renderTag } from '../versioning/tag-format.js';
+import type { Component } from '../workspace/component.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import {
+  planHeadOfBody,
   releaseBranchFor,
   releaseLabels,
   renderReleasePullRequestBody,
   renderReleasePullRequestTitle,
   type ManifestPreview,
 } from './release-pull-request-body.js';
+import { planOfGroup, type ReleaseGroup } from './release-group-plan.js';
 import { tagThroughApi, type VerifiedTarget } from './verified-commits.js';
 
 export interface ReleasePullRequestContext {
@@ -40,6 +50,8 @@ export interface ReleasePullRequestContext {
   repositoryUrl: string | null;
   now: Date;
   manifest: ManifestPreview;
+  /** The config's component groups, each released through its own pull request. */
+  groups?: readonly ReleaseGroup[];
   onProgress?: (message: string) => void;
 }
 
@@ -128,58 +140,78 @@ export interface MergedRelease {
   commit: string;
   planHead: string;
   pullRequest: PullRequest | null;
+  /** The group whose pull request it is (from its branch); null: the default one, or no pull request. */
+  group: string | null;
 }
 
 /**
  * The merged release pull requests still to release: those labelled pending whose merge is in
  * HEAD's history (a run that was skipped or cancelled is caught up), else HEAD itself when it is
  * a merged release (a re-run after the label moved: tagging again finds everything done).
- * Read from local git; the API only names the pull request and its labels.
+ * The pull request names its merge (merge_commit_sha) and, in its body, the plan head; git
+ * checks the rest. A pending merge that is not a release relx can read fails the run: passing
+ * over it would leave the version files ahead of the tags and the release never tagged.
  */
 export async function findMergedReleases(
   ctx: Pick<ReleasePullRequestContext, 'cwd' | 'pulls' | 'base' | 'branchPrefix'>,
-  branches: readonly string[] = [ctx.branchPrefix],
+  branches: ReadonlyArray<{ branch: string; group: string | null }> = [
+    { branch: ctx.branchPrefix, group: null },
+  ],
 ): Promise<MergedRelease[]> {
   const head = (await runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
   const found: MergedRelease[] = [];
-  for (const branch of branches) {
+  for (const { branch, group } of branches) {
     for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
       if (!pull.merged || !pull.mergeCommit || !pull.labels.includes(releaseLabels.pending)) continue;
       if (!(await inHistory(ctx.cwd, pull.mergeCommit, head))) continue;
-      const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit);
-      if (merged) found.push({ ...merged, pullRequest: pull });
+      const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit, planHeadOfBody(pull.body));
+      if (!merged)
+        throw conflictError(
+          `Release pull request #${pull.number} (labelled "${releaseLabels.pending}") was merged as ${pull.mergeCommit.slice(0, 7)}, which relx cannot read as its release: neither its body's plan-head marker nor a ${releaseTrailer} trailer names a plan head in that commit's history.`,
+          {
+            field: `pull request #${pull.number}`,
+            fix: `Tag the release by hand on ${pull.mergeCommit.slice(0, 7)} (the versions its files hold), then replace the label "${releaseLabels.pending}" with "${releaseLabels.released}"; or remove "${releaseLabels.pending}" if it released nothing.`,
+          },
+        );
+      found.push({ ...merged, pullRequest: pull, group });
     }
   }
   if (found.length === 0) {
     const merged = await readMergedReleaseCommit(ctx.cwd, head);
-    if (merged) found.push({ ...merged, pullRequest: null });
+    if (merged) found.push({ ...merged, pullRequest: null, group: null });
   }
   return found;
 }
 
 /**
  * Whether a commit on the base branch is a merged release pull request, and which commit holds
- * the release: a squash or rebase merge is the release commit itself (its trailer names its
- * parent, the plan head); a merge commit brings it in as its second parent, on top of the first.
- * That second parent is tagged: it is exactly the plan head plus the version files and
- * changelogs the pull request showed, the commit relx (through the API: GitHub) made.
+ * the release. The plan head is the one the pull request names (`planHead`), else the one the
+ * commit's trailer names; it must be in the history of the merge's first parent — equal when the
+ * base did not move, an ancestor when it moved before the merge. A merge commit brings the
+ * release commit in as its second parent, the plan head plus the version files and changelogs
+ * relx made: that commit is tagged. A squash or rebase merge is itself the release commit.
  */
 export async function readMergedReleaseCommit(
   cwd: string,
   commit: string,
+  planHead: string | null = null,
 ): Promise<{ commit: string; planHead: string } | null> {
   const read = async (sha: string) => {
     const [parents = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
     return { parents: parents.split(' ').filter(Boolean), planHead: releasedPlanHead(message.join('\n')) };
   };
   const merge = await read(commit);
-  const [first, second] = merge.parents;
-  if (first && merge.planHead === first) return { commit, planHead: first };
-  if (first && second) {
+  const [first, second, ...more] = merge.parents;
+  if (!first || more.length > 0) return null;
+  if (second) {
     const release = await read(second);
-    if (release.parents[0] === first && release.planHead === first)
-      return { commit: second, planHead: first };
+    const expected = planHead ?? release.planHead;
+    if (expected && release.parents[0] === expected && (await inHistory(cwd, expected, first)))
+      return { commit: second, planHead: expected };
+    return null;
   }
+  const expected = planHead ?? merge.planHead;
+  if (expected && (await inHistory(cwd, expected, first))) return { commit, planHead: expected };
   return null;
 }
 
@@ -192,16 +224,38 @@ export async function readMergedReleaseCommit(
 export async function releaseMergedPullRequest(
   ctx: ReleasePullRequestContext,
   merged: MergedRelease,
-  options: { publisher: ReleasePublisher | null; draft?: boolean },
+  options: {
+    publisher: ReleasePublisher | null;
+    draft?: boolean;
+    /**
+     * `released` (default): labelled released once tagged. `tagged`: labelled tagged and left
+     * pending, so that the workflow labels it released only after publishing and the manifest
+     * finished (labelReleasesPublished); a push before that resumes the release.
+     */
+    label?: 'released' | 'tagged';
+  },
 ): Promise<{ plan: ReleasePlan; result: ApplyReleaseResult; tagsCreated: string[] }> {
   ctx.onProgress?.(
     `${merged.pullRequest ? `#${merged.pullRequest.number} merged as` : 'HEAD is'} ${merged.commit.slice(0, 7)}: releasing the plan of ${merged.planHead.slice(0, 7)}`,
   );
-  const plan = await planAtCommit(ctx.cwd, merged.planHead, {
+  const fullPlan = await planAtCommit(ctx.cwd, merged.planHead, {
     now: ctx.now,
     branch: ctx.base,
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
   });
+  // a group's pull request released its members only: the others have pull requests of their own
+  // (HEAD found without its pull request: the group is unknown, the release commit's files tell)
+  const groupPlan = merged.pullRequest ? planOfGroup(fullPlan, merged.group, ctx.groups ?? []) : fullPlan;
+  if (!groupPlan)
+    throw inputError(
+      `#${merged.pullRequest?.number ?? '?'} is the release pull request of group "${merged.group}", which the config no longer has.`,
+      {
+        field: 'releasePullRequest.groups',
+        fix: `Restore the group "${merged.group}" until its merged release is tagged, or tag it by hand and label the pull request "${releaseLabels.released}".`,
+      },
+    );
+  const workspace = await loadWorkspace(ctx.cwd, ctx.configFile ? { configFile: ctx.configFile } : {});
+  const plan = await withVersionsOfReleaseCommit(ctx.cwd, groupPlan, merged.commit, workspace.components);
   const result = await applyReleasePlan(ctx.cwd, plan, {
     ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
     dryRun: false,
@@ -224,12 +278,60 @@ export async function releaseMergedPullRequest(
     );
     if (options.publisher) await publishPages(result, options.publisher, options.draft ?? false);
   }
-  if (merged.pullRequest) {
-    await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.released]);
-    await ctx.pulls.removeLabel(merged.pullRequest.number, releaseLabels.pending);
-    ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.released}`);
+  if (merged.pullRequest && options.label === 'tagged') {
+    if (!merged.pullRequest.labels.includes(releaseLabels.tagged))
+      await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.tagged]);
+    ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.tagged}: publishing follows`);
+  } else if (merged.pullRequest) {
+    await labelReleasesPublished(ctx, [merged.pullRequest.number]);
   }
   return { plan, result, tagsCreated };
+}
+
+/**
+ * Labels merged release pull requests released once their publishing finished: the step after
+ * the release manifest calls it with the numbers bump-version reported. Repeating it is harmless.
+ */
+export async function labelReleasesPublished(
+  ctx: Pick<ReleasePullRequestContext, 'pulls' | 'onProgress'>,
+  numbers: readonly number[],
+): Promise<void> {
+  for (const number of numbers) {
+    await ctx.pulls.addLabels(number, [releaseLabels.released]);
+    await ctx.pulls.removeLabel(number, releaseLabels.pending);
+    await ctx.pulls.removeLabel(number, releaseLabels.tagged);
+    ctx.onProgress?.(`#${number} labelled ${releaseLabels.released}`);
+  }
+}
+
+/**
+ * The plan with the versions the release commit's version files hold — what the pull request
+ * showed and the files say. Planned again at merge time a version can differ (CalVer's month
+ * turned since the pull request was built). A component whose version file the release commit
+ * left as the plan head had it is not part of this release; one without a version file relx can
+ * read (a Go module: its tag is its version) keeps the planned version.
+ */
+async function withVersionsOfReleaseCommit(
+  cwd: string,
+  plan: ReleasePlan,
+  releaseCommit: string,
+  components: readonly Component[],
+): Promise<ReleasePlan> {
+  const versionAt = async (commit: string, spec: VersionFileSpec) => {
+    const content = await runGit(cwd, ['show', `${commit}:${spec.file}`]).catch(() => null);
+    return content === null ? null : readVersionFileVersion(content, spec);
+  };
+  const adjusted: PlannedComponent[] = [];
+  for (const c of plan.components) {
+    const found = components.find((w) => w.name === c.name);
+    const spec = found ? componentVersionFiles(found)[0] : undefined;
+    const shown = c.release && spec ? await versionAt(releaseCommit, spec) : null;
+    if (!spec || shown === null || shown === c.nextVersion) adjusted.push(c);
+    else if (shown !== (await versionAt(plan.head, spec)))
+      adjusted.push({ ...c, nextVersion: shown, nextTag: renderTag(c.tagFormat, c, shown) });
+    else adjusted.push({ ...c, release: false, bump: 'none', nextVersion: null, nextTag: null });
+  }
+  return { ...plan, components: adjusted };
 }
 
 /** GitHub Releases once the API made the tags (applyReleasePlan makes them only after its push). */

@@ -1,10 +1,14 @@
+import { pushAuthEnv, type PushTarget } from '../git/git-write.js';
+import { runGit } from '../git/run-git.js';
 import { GitDataApi } from '../github/git-data-api.js';
 import type { GitHubRequest } from '../github/github-request.js';
 import { GitHubPullRequests } from '../github/pull-requests.js';
 import type { ApplyReleaseResult, ReleasePublisher } from '../release/apply-release-plan.js';
+import { resolveMaintenanceLine } from '../release-plan/maintenance-line.js';
 import type { ReleasePlan } from '../release-plan/release-plan.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
-import { releaseBranchFor } from './release-pull-request-body.js';
+import { planOfGroup } from './release-group-plan.js';
+import { releaseBranchFor, releaseBranchPrefixFor } from './release-pull-request-body.js';
 import {
   findMergedReleases,
   releaseMergedPullRequest,
@@ -25,23 +29,7 @@ export const releasePullRequestSettings = (config: RelxConfig): ReleasePullReque
     environments: [],
   };
 
-/**
- * A plan narrowed to one group of components (the others left unreleased), or for `members`
- * null to the components in no group. Each group's pull request then holds only its own files.
- */
-export function planForGroup(
-  plan: ReleasePlan,
-  members: ReadonlySet<string> | null,
-  grouped: ReadonlySet<string>,
-): ReleasePlan {
-  const inGroup = (name: string) => (members ? members.has(name) : !grouped.has(name));
-  return {
-    ...plan,
-    components: plan.components.map((c) =>
-      inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null },
-    ),
-  };
-}
+export { planForGroup } from './release-group-plan.js';
 
 export interface ReleasePullRequestRun {
   cwd: string;
@@ -50,8 +38,10 @@ export interface ReleasePullRequestRun {
   request: GitHubRequest;
   owner: string;
   repo: string;
-  /** The default branch (the push's branch). */
+  /** The push's branch: the default branch, or a maintenance line or train branch. */
   base: string;
+  /** The repository's default branch; null or absent: read from the remote's HEAD. */
+  defaultBranch?: string | null;
   remote: string;
   token?: string;
   /** Overrides `releasePullRequest.verifiedCommits`. */
@@ -64,6 +54,11 @@ export interface ReleasePullRequestRun {
   now: Date;
   production: ReadonlyMap<string, string> | null;
   releaseName: string | null;
+  /**
+   * Leave a merged release pending (labelled tagged) until a later step labels it released after
+   * publishing (labelReleasesPublished): a push before that resumes it. Default: released once tagged.
+   */
+  labelAfterPublish?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -90,38 +85,54 @@ export async function runReleasePullRequestMode(
   const settings = releasePullRequestSettings(run.config);
   const verified = run.verified ?? settings.verifiedCommits;
   const remote = { remote: run.remote, branch: run.base, ...(run.token ? { token: run.token } : {}) };
+  // unknown, the push's branch counts as the default unless the config makes it a line or train
+  const defaultBranch = run.defaultBranch ?? (await readDefaultBranch(run.cwd, remote));
+  const onDefaultBranch = defaultBranch
+    ? run.base === defaultBranch
+    : resolveMaintenanceLine(run.base, run.config) === null;
+  const prefix = releaseBranchPrefixFor(settings.branch, run.base, onDefaultBranch);
   const ctx: ReleasePullRequestContext = {
     cwd: run.cwd,
     ...(run.configFile ? { configFile: run.configFile } : {}),
     base: run.base,
-    branchPrefix: settings.branch,
+    branchPrefix: prefix,
     pulls: new GitHubPullRequests(run.request, run.owner, run.repo),
     remote,
     verified: verified ? { ...remote, api: new GitDataApi(run.request, run.owner, run.repo) } : null,
     repositoryUrl: run.repositoryUrl,
     now: run.now,
     manifest: { name: run.releaseName, production: run.production, environments: settings.environments },
+    groups: settings.groups,
     ...(run.onProgress ? { onProgress: run.onProgress } : {}),
   };
-  const branches = [
-    settings.branch,
-    ...settings.groups.map((g) => releaseBranchFor(settings.branch, g.name)),
-  ];
+  const branches = [null, ...settings.groups.map((g) => g.name)].map((group) => ({
+    branch: releaseBranchFor(prefix, group),
+    group,
+  }));
   const merged = await findMergedReleases(ctx, branches);
   if (merged.length > 0) {
     const releases = [];
     for (const m of merged) {
-      const released = await releaseMergedPullRequest(ctx, m, { publisher: run.publisher, draft: run.draft });
+      const released = await releaseMergedPullRequest(ctx, m, {
+        publisher: run.publisher,
+        draft: run.draft,
+        label: run.labelAfterPublish ? 'tagged' : 'released',
+      });
       releases.push({ ...released, pullRequest: m.pullRequest?.number ?? null });
     }
     return { kind: 'released', releases };
   }
   const plan = await run.plan();
-  const grouped = new Set(settings.groups.flatMap((g) => g.components));
-  const pullRequests = [await updateReleasePullRequest(ctx, planForGroup(plan, null, grouped), null)];
-  for (const group of settings.groups)
-    pullRequests.push(
-      await updateReleasePullRequest(ctx, planForGroup(plan, new Set(group.components), grouped), group.name),
-    );
+  const pullRequests = [];
+  for (const { group } of branches)
+    pullRequests.push(await updateReleasePullRequest(ctx, planOfGroup(plan, group, settings.groups)!, group));
   return { kind: 'pull-requests', pullRequests };
+}
+
+/** The remote's default branch (its HEAD), or null when the remote does not say. */
+async function readDefaultBranch(cwd: string, remote: PushTarget): Promise<string | null> {
+  const listed = await runGit(cwd, ['ls-remote', '--symref', remote.remote, 'HEAD'], {
+    env: pushAuthEnv(remote.token),
+  }).catch(() => '');
+  return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listed)?.[1] ?? null;
 }
