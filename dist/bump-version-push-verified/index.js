@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3956);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2422:
+/***/ 3956:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49855,15 +49855,24 @@ function repositoryRequest(request, owner, repo, sleep) {
 
 /**
  * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
- * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN), so
- * the release passes rulesets that require signed commits. Nothing is pushed from the runner.
+ * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN, a
+ * GitHub App's installation token), so the release passes rulesets that require signed commits.
+ * Nothing is pushed from the runner.
+ *
+ * GitHub signs only a request with no custom author, committer or signature ("Signature
+ * verification for bots", docs.github.com, About commit signature verification): so relx names
+ * none, and the commit's author and committer are the token's identity (github-actions[bot], or
+ * the App's bot). A custom author — the local commit's — would leave the commit unsigned.
  */
 class GitDataApi {
     call;
     constructor(request, owner, repo, sleep) {
         this.call = repositoryRequest(request, owner, repo, sleep);
     }
-    /** A commit with `parent` and `parentTree` plus `changes`, made by GitHub (not yet on any branch). */
+    /**
+     * A commit with `parent` and `parentTree` plus `changes`, made and signed by GitHub as the
+     * token's identity (not yet on any branch). No author or committer: see the class comment.
+     */
     async createCommit(input) {
         const tree = [];
         for (const change of input.changes) {
@@ -49887,10 +49896,9 @@ class GitDataApi {
             message: input.message,
             tree: made.sha,
             parents: [input.parent],
-            ...(input.author ? { author: input.author } : {}),
         });
         const commit = data;
-        return { sha: commit.sha, verified: commit.verification?.verified ?? false };
+        return { sha: commit.sha, tree: commit.tree.sha, verified: commit.verification?.verified ?? false };
     }
     /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
     async readRef(ref) {
@@ -49912,12 +49920,36 @@ class GitDataApi {
         const current = await this.readRef(`heads/${branch}`);
         if (current?.sha === sha)
             return;
+        await this.moveBranch(branch, sha, current !== null, options.force);
+    }
+    /**
+     * Fast-forwards the existing branch `branch` from `from` (the tip the commits were made on) to
+     * `sha`. False when GitHub refused because the branch no longer is at `from`: someone pushed
+     * meanwhile, so the commits have to be made again on the new tip.
+     */
+    async fastForwardBranch(branch, from, sha) {
+        if (from === sha)
+            return true;
         try {
-            if (current)
+            await this.moveBranch(branch, sha, true, false);
+            return true;
+        }
+        catch (error) {
+            const now = (await this.readRef(`heads/${branch}`))?.sha;
+            if (now === sha)
+                return true; // it landed, the answer was lost
+            if (now !== from)
+                return false;
+            throw error;
+        }
+    }
+    async moveBranch(branch, sha, exists, force) {
+        try {
+            if (exists)
                 await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
                     ref: `heads/${branch}`,
                     sha,
-                    force: options.force,
+                    force,
                 });
             else
                 await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
@@ -49965,15 +49997,11 @@ class GitDataApi {
 }
 /** What `commit` changes against its first parent, with the new contents read from local git. */
 async function readCommitChanges(cwd, commit) {
-    const listing = await run_git_runGit(cwd, [
-        'diff-tree',
-        '-r',
-        '-z',
-        '--no-renames',
-        '--no-commit-id',
-        `${commit}^`,
-        commit,
-    ]);
+    return readTreeChanges(cwd, `${commit}^`, commit);
+}
+/** What turns tree (or commit) `from` into `to`, with the new contents read from local git. */
+async function readTreeChanges(cwd, from, to) {
+    const listing = await run_git_runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to]);
     const fields = listing.split('\0').filter((f) => f !== '');
     const changes = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -49991,6 +50019,10 @@ async function readBlob(cwd, sha) {
     return new Promise((resolve, reject) => (0,external_node_child_process_namespaceObject.execFile)('git', ['cat-file', 'blob', sha], { cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
@@ -50090,8 +50122,6 @@ async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
     }, { attempts, policy: { baseDelayMs: 200, maxDelayMs: 2000 }, ...retry });
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/workspace/component-graph.ts
@@ -64063,55 +64093,125 @@ async function remoteBranchContains(cwd, push, commit) {
 
 
 
-const authorOf = async (cwd, commit) => {
-    const [name = '', email = '', date = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%an%n%ae%n%aI', commit]))
-        .trim()
-        .split('\n');
-    return { name, email, date: new Date(date).toISOString() };
-};
+
+
+
+/** Tries at making the commits on GitHub's tip before giving up (as pushBranchWithRetry's). */
+const remakeAttempts = 3;
 /**
  * Makes the commits the checkout has on top of the remote branch again through GitHub's git
- * data API — same trees, messages and authors, committed and signed by GitHub — moves the
- * branch to the last one (a fast-forward: a branch that moved meanwhile is a conflict), and
- * brings the checkout to it (fetch + reset). Nothing is pushed. Returns local → GitHub SHAs.
+ * data API — same changes and messages, authored, committed and signed by GitHub as the token's
+ * identity (a custom author would leave them unsigned: see GitDataApi) — moves the branch to the
+ * last one by a fast-forward, and brings the checkout to it (fetch + reset). Nothing is pushed.
+ * When the branch moved since the checkout (a push while the workflow ran), the commits are made
+ * on its new tip, as a rebase would; only files changed on both sides, differently, conflict.
+ * A branch that moves again while they are made is tried again, `attempts` times in all.
+ * Returns local → GitHub SHAs (a commit whose changes the tip already holds maps to the tip).
  */
-async function commitThroughApi(cwd, target) {
-    const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
-    if (!remoteTip)
-        throw relx_error_conflictError(`${target.branch} does not exist on GitHub.`, {
+async function commitThroughApi(cwd, target, attempts = remakeAttempts) {
+    for (let attempt = 1;; attempt++) {
+        const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
+        if (!remoteTip)
+            throw relx_error_conflictError(`${target.branch} does not exist on GitHub.`, {
+                field: 'branch',
+                fix: 'Push the branch first, or name the branch the release is made on.',
+            });
+        await fetchBranch(cwd, target);
+        const local = (await run_git_runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
+            .split('\n')
+            .filter(Boolean);
+        if (local.length === 0)
+            return new Map();
+        const { tip, made } = await remakeOnTip(cwd, target, remoteTip, local);
+        if (await target.api.fastForwardBranch(target.branch, remoteTip, tip)) {
+            await fetchBranch(cwd, target);
+            await run_git_runGit(cwd, ['reset', '--hard', '--quiet', tip]);
+            return made;
+        }
+        if (attempt >= attempts)
+            throw relx_error_conflictError(`${target.branch} moved on GitHub each time relx made its commits on it (${attempts} tries).`, { field: 'branch', fix: 'Re-run the workflow when the pushes to the branch have settled.' });
+    }
+}
+/**
+ * `local` (first-parent commits on top of their fork point) made through the API on `remoteTip`:
+ * each one's tree is its parent's with the local commit's own changes, computed in local git
+ * first (trees are content-addressed, so GitHub's must be the same — else fail closed).
+ */
+async function remakeOnTip(cwd, target, remoteTip, local) {
+    const [fork = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? ''])).trim().split(' ');
+    const clashes = await clashingPaths(cwd, fork, remoteTip, local.at(-1) ?? '');
+    if (clashes.length > 0)
+        throw relx_error_conflictError(`${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) and changed ${clashes.join(', ')} differently from this checkout's commits on ${fork.slice(0, 7)}.`, {
             field: 'branch',
-            fix: 'Push the branch first, or name the branch the release is made on.',
+            fix: 'Start a new run on the branch as it is now (a push or workflow_dispatch): a re-run checks out the old commit again.',
         });
-    await fetchBranch(cwd, target);
-    const local = (await run_git_runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
-        .split('\n')
-        .filter(Boolean);
     const made = new Map();
-    if (local.length === 0)
-        return made;
-    const [firstParent = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? '']))
-        .trim()
-        .split(' ');
-    if (firstParent !== remoteTip)
-        throw relx_error_conflictError(`${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) since this checkout's commits were made on ${firstParent.slice(0, 7)}.`, { field: 'branch', fix: 'Re-run the workflow: it plans again on the new tip.' });
     let parent = remoteTip;
     let parentTree = (await run_git_runGit(cwd, ['rev-parse', `${remoteTip}^{tree}`])).trim();
     for (const commit of local) {
-        const [message, author, changes] = await Promise.all([
+        const tree = await treeWithChangesOf(cwd, parentTree, commit);
+        if (tree === parentTree) {
+            made.set(commit, parent); // the tip holds these changes already (an earlier attempt's)
+            continue;
+        }
+        const [message, changes] = await Promise.all([
             run_git_runGit(cwd, ['log', '-1', '--format=%B', commit]),
-            authorOf(cwd, commit),
-            readCommitChanges(cwd, commit),
+            readTreeChanges(cwd, parentTree, tree),
         ]);
-        const created = await target.api.createCommit({ parent, parentTree, changes, message, author });
+        const created = await target.api.createCommit({ parent, parentTree, changes, message });
+        if (created.tree !== tree)
+            throw relx_error_conflictError(`GitHub made ${created.sha.slice(0, 7)} with tree ${created.tree.slice(0, 7)}, not the ${tree.slice(0, 7)} relx computed; the branch was not moved.`, { field: 'branch', fix: 'Report this to relx with both trees; re-run to try again.' });
         made.set(commit, created.sha);
         parent = created.sha;
-        // git trees are content-addressed: GitHub's tree of the same files is the local commit's
-        parentTree = (await run_git_runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+        parentTree = tree;
     }
-    await target.api.updateBranch(target.branch, parent, { force: false });
-    await fetchBranch(cwd, target);
-    await run_git_runGit(cwd, ['reset', '--hard', '--quiet', parent]);
-    return made;
+    return { tip: parent, made };
+}
+/** Paths both `fork..remoteTip` and `fork..head` change, where the two ends differ. */
+async function clashingPaths(cwd, fork, remoteTip, head) {
+    if (fork === remoteTip)
+        return [];
+    const changed = async (to) => (await run_git_runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', fork, to]))
+        .split('\0')
+        .filter(Boolean);
+    const theirs = new Set(await changed(remoteTip));
+    const both = (await changed(head)).filter((path) => theirs.has(path));
+    if (both.length === 0)
+        return [];
+    const entries = async (rev) => new Map((await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...both]))
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => [line.slice(line.indexOf('\t') + 1), line.slice(0, line.indexOf('\t'))]));
+    const [atTip, atHead] = await Promise.all([entries(remoteTip), entries(head)]);
+    return both.filter((path) => atTip.get(path) !== atHead.get(path));
+}
+/** `tree` with the files `commit` changes against its first parent set as `commit` has them. */
+async function treeWithChangesOf(cwd, tree, commit) {
+    const raw = await run_git_runGit(cwd, [
+        'diff-tree',
+        '-r',
+        '-z',
+        '--no-renames',
+        '--no-commit-id',
+        `${commit}^`,
+        commit,
+    ]);
+    const fields = raw.split('\0').filter((f) => f !== '');
+    const records = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [, mode = '', , sha = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
+        records.push(`${mode} ${sha}\t${fields[i + 1] ?? ''}`); // mode 000000: removed
+    }
+    const index = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-index-'));
+    const env = { GIT_INDEX_FILE: (0,external_node_path_namespaceObject.join)(index, 'index') };
+    try {
+        await run_git_runGit(cwd, ['read-tree', tree], { env });
+        await run_git_runGit(cwd, ['update-index', '-z', '--index-info'], { env, input: records.join('\0') + '\0' });
+        return (await run_git_runGit(cwd, ['write-tree'], { env })).trim();
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(index, { recursive: true, force: true });
+    }
 }
 /**
  * Each tag (made locally by the release step) made again through the API on `commit` with the

@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8097);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4405);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8097:
+/***/ 4405:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67044,15 +67044,24 @@ function fitStepSummary(markdown, options) {
 
 /**
  * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
- * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN), so
- * the release passes rulesets that require signed commits. Nothing is pushed from the runner.
+ * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN, a
+ * GitHub App's installation token), so the release passes rulesets that require signed commits.
+ * Nothing is pushed from the runner.
+ *
+ * GitHub signs only a request with no custom author, committer or signature ("Signature
+ * verification for bots", docs.github.com, About commit signature verification): so relx names
+ * none, and the commit's author and committer are the token's identity (github-actions[bot], or
+ * the App's bot). A custom author — the local commit's — would leave the commit unsigned.
  */
 class GitDataApi {
     call;
     constructor(request, owner, repo, sleep) {
         this.call = repositoryRequest(request, owner, repo, sleep);
     }
-    /** A commit with `parent` and `parentTree` plus `changes`, made by GitHub (not yet on any branch). */
+    /**
+     * A commit with `parent` and `parentTree` plus `changes`, made and signed by GitHub as the
+     * token's identity (not yet on any branch). No author or committer: see the class comment.
+     */
     async createCommit(input) {
         const tree = [];
         for (const change of input.changes) {
@@ -67076,10 +67085,9 @@ class GitDataApi {
             message: input.message,
             tree: made.sha,
             parents: [input.parent],
-            ...(input.author ? { author: input.author } : {}),
         });
         const commit = data;
-        return { sha: commit.sha, verified: commit.verification?.verified ?? false };
+        return { sha: commit.sha, tree: commit.tree.sha, verified: commit.verification?.verified ?? false };
     }
     /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
     async readRef(ref) {
@@ -67101,12 +67109,36 @@ class GitDataApi {
         const current = await this.readRef(`heads/${branch}`);
         if (current?.sha === sha)
             return;
+        await this.moveBranch(branch, sha, current !== null, options.force);
+    }
+    /**
+     * Fast-forwards the existing branch `branch` from `from` (the tip the commits were made on) to
+     * `sha`. False when GitHub refused because the branch no longer is at `from`: someone pushed
+     * meanwhile, so the commits have to be made again on the new tip.
+     */
+    async fastForwardBranch(branch, from, sha) {
+        if (from === sha)
+            return true;
         try {
-            if (current)
+            await this.moveBranch(branch, sha, true, false);
+            return true;
+        }
+        catch (error) {
+            const now = (await this.readRef(`heads/${branch}`))?.sha;
+            if (now === sha)
+                return true; // it landed, the answer was lost
+            if (now !== from)
+                return false;
+            throw error;
+        }
+    }
+    async moveBranch(branch, sha, exists, force) {
+        try {
+            if (exists)
                 await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
                     ref: `heads/${branch}`,
                     sha,
-                    force: options.force,
+                    force,
                 });
             else
                 await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
@@ -67154,15 +67186,11 @@ class GitDataApi {
 }
 /** What `commit` changes against its first parent, with the new contents read from local git. */
 async function readCommitChanges(cwd, commit) {
-    const listing = await run_git_runGit(cwd, [
-        'diff-tree',
-        '-r',
-        '-z',
-        '--no-renames',
-        '--no-commit-id',
-        `${commit}^`,
-        commit,
-    ]);
+    return readTreeChanges(cwd, `${commit}^`, commit);
+}
+/** What turns tree (or commit) `from` into `to`, with the new contents read from local git. */
+async function readTreeChanges(cwd, from, to) {
+    const listing = await run_git_runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to]);
     const fields = listing.split('\0').filter((f) => f !== '');
     const changes = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -67192,12 +67220,21 @@ const fromData = (data) => ({
     labels: data.labels.map((l) => l.name),
     url: data.html_url,
 });
+/** The login GitHub gives the workflow's GITHUB_TOKEN: the author of the comments relx makes with it. */
+const defaultCommentAuthor = 'github-actions[bot]';
 /** Pull requests, their labels and their comments on one repository. */
 class GitHubPullRequests {
     owner;
+    commentAuthor;
     call;
-    constructor(request, owner, repo, sleep) {
+    /**
+     * `commentAuthor`: the login of the token's identity, whose comments relx may take as its own
+     * — `github-actions[bot]` for GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App's token, the
+     * user's login for a personal token (GET /user is not open to GITHUB_TOKEN, so it is named).
+     */
+    constructor(request, owner, repo, sleep, commentAuthor = defaultCommentAuthor) {
         this.owner = owner;
+        this.commentAuthor = commentAuthor;
         this.call = repositoryRequest(request, owner, repo, sleep);
     }
     /** Pull requests from `head` (a branch of this repository) into `base`, newest first. */
@@ -67244,7 +67281,11 @@ class GitHubPullRequests {
                 throw error;
         }
     }
-    /** The first comment on `number` whose body holds `marker`, or null. */
+    /**
+     * relx's comment on `number`: the first whose body starts with `marker` and whose author is
+     * the token's identity (a bot login only as a Bot), or null. Anyone can write the marker into
+     * a comment; taking theirs would put relx's text under their name or overwrite what they said.
+     */
     async findComment(number, marker) {
         for (let page = 1; page <= 30; page++) {
             const { data } = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
@@ -67253,7 +67294,7 @@ class GitHubPullRequests {
                 page,
             });
             const comments = data;
-            const found = comments.find((c) => c.body?.includes(marker));
+            const found = comments.find((c) => c.body?.startsWith(marker) && this.isOwn(c.user));
             if (found)
                 return { id: found.id, body: found.body ?? '' };
             if (comments.length < 100)
@@ -67261,7 +67302,13 @@ class GitHubPullRequests {
         }
         return null;
     }
-    /** A comment holding `marker`: an answer lost after GitHub made it finds it, never a second. */
+    isOwn(user) {
+        if (user?.login !== this.commentAuthor)
+            return false;
+        // `[bot]` cannot be in a person's login, and GitHub says the type: both must agree
+        return !this.commentAuthor.endsWith('[bot]') || user.type === 'Bot';
+    }
+    /** A comment starting with `marker`: an answer lost after GitHub made it finds it, never a second. */
     async createComment(number, body, marker) {
         const { data } = await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: number, body }, {
             alreadyDone: async () => {
@@ -67276,16 +67323,60 @@ class GitHubPullRequests {
     }
 }
 
+;// CONCATENATED MODULE: ./src/release-pr/release-group-plan.ts
+/**
+ * A plan narrowed to one group of components (the others left unreleased), or for `members`
+ * null to the components in no group. Each group's pull request then holds only its own files.
+ */
+function planForGroup(plan, members, grouped) {
+    const inGroup = (name) => (members ? members.has(name) : !grouped.has(name));
+    return {
+        ...plan,
+        components: plan.components.map((c) => inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null }),
+    };
+}
+/** The plan of one group's pull request (`group` null: the default one) among `groups`. */
+function planOfGroup(plan, group, groups) {
+    if (groups.length === 0 && group === null)
+        return plan;
+    const grouped = new Set(groups.flatMap((g) => g.components));
+    if (group === null)
+        return planForGroup(plan, null, grouped);
+    const found = groups.find((g) => g.name === group);
+    return found ? planForGroup(plan, new Set(found.components), grouped) : null;
+}
+
 ;// CONCATENATED MODULE: ./src/release-pr/release-pull-request-body.ts
+
 
 
 /** The hidden marker a release pull request's body starts with; it names the plan head. */
 const releasePullRequestMarker = '<!-- relx:release-pull-request';
+/** The plan head the body's marker names (the PR's as relx last wrote it), or null without one. */
+function planHeadOfBody(body) {
+    if (!body?.startsWith(releasePullRequestMarker))
+        return null;
+    return /^<!-- relx:release-pull-request plan-head=([0-9a-f]{40}) -->/.exec(body)?.[1] ?? null;
+}
 /** The hidden marker of the one preview comment relx keeps on a pull request. */
 const previewCommentMarker = '<!-- relx:preview -->';
-/** release-please's convention: pending until its merge is released, then released. */
-const releaseLabels = { pending: 'relx: pending', released: 'relx: released' };
+/**
+ * release-please's convention: pending until its merge is released, then released. `tagged`
+ * (with pending kept) marks a release whose tags are made but whose publishing a later step has
+ * not confirmed yet: a push meanwhile resumes it (see releaseMergedPullRequest's `label`).
+ */
+const releaseLabels = {
+    pending: 'relx: pending',
+    tagged: 'relx: tagged',
+    released: 'relx: released',
+};
 const releaseBranchFor = (prefix, group) => group ? `${prefix}--${group}` : prefix;
+/**
+ * The release pull requests' branch prefix for `base`: the configured one on the default branch,
+ * else with the base in it (`relx/release--release-1.x`), so a maintenance line's pull request
+ * never force-pushes over the default branch's.
+ */
+const releaseBranchPrefixFor = (prefix, base, onDefaultBranch) => onDefaultBranch ? prefix : `${prefix}--${base.replaceAll('/', '-')}`;
 /** `chore(release): a@1.3.0, b@0.4.2` — the PR title, the same as the release commit's. */
 function renderReleasePullRequestTitle(plan, group) {
     const tags = release_plan_releasedComponents(plan).map((c) => c.nextTag ?? `${c.name}@${c.nextVersion}`);
@@ -67327,6 +67418,9 @@ function renderReleasePullRequestBody(plan, manifest) {
     }
     if (manifest.environments.length > 0)
         lines.push('', `Goes to: ${manifest.environments.map((env) => `\`${e(env)}\``).join(' → ')}.`);
+    // A squash merge whose message is the PR's title and description keeps the trailer this way,
+    // so the squash commit still says which plan it releases.
+    lines.push('', '<sub>Keep the line below in a squash message: it ties the merge to its plan.</sub>', '', `${releaseTrailer}: ${plan.head}`);
     return `${lines.join('\n')}\n`;
 }
 /**
@@ -67356,55 +67450,125 @@ function renderPreviewComment(plan, hadComment) {
 
 
 
-const authorOf = async (cwd, commit) => {
-    const [name = '', email = '', date = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%an%n%ae%n%aI', commit]))
-        .trim()
-        .split('\n');
-    return { name, email, date: new Date(date).toISOString() };
-};
+
+
+
+/** Tries at making the commits on GitHub's tip before giving up (as pushBranchWithRetry's). */
+const remakeAttempts = 3;
 /**
  * Makes the commits the checkout has on top of the remote branch again through GitHub's git
- * data API — same trees, messages and authors, committed and signed by GitHub — moves the
- * branch to the last one (a fast-forward: a branch that moved meanwhile is a conflict), and
- * brings the checkout to it (fetch + reset). Nothing is pushed. Returns local → GitHub SHAs.
+ * data API — same changes and messages, authored, committed and signed by GitHub as the token's
+ * identity (a custom author would leave them unsigned: see GitDataApi) — moves the branch to the
+ * last one by a fast-forward, and brings the checkout to it (fetch + reset). Nothing is pushed.
+ * When the branch moved since the checkout (a push while the workflow ran), the commits are made
+ * on its new tip, as a rebase would; only files changed on both sides, differently, conflict.
+ * A branch that moves again while they are made is tried again, `attempts` times in all.
+ * Returns local → GitHub SHAs (a commit whose changes the tip already holds maps to the tip).
  */
-async function commitThroughApi(cwd, target) {
-    const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
-    if (!remoteTip)
-        throw conflictError(`${target.branch} does not exist on GitHub.`, {
+async function commitThroughApi(cwd, target, attempts = remakeAttempts) {
+    for (let attempt = 1;; attempt++) {
+        const remoteTip = (await target.api.readRef(`heads/${target.branch}`))?.sha;
+        if (!remoteTip)
+            throw conflictError(`${target.branch} does not exist on GitHub.`, {
+                field: 'branch',
+                fix: 'Push the branch first, or name the branch the release is made on.',
+            });
+        await fetchBranch(cwd, target);
+        const local = (await run_git_runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
+            .split('\n')
+            .filter(Boolean);
+        if (local.length === 0)
+            return new Map();
+        const { tip, made } = await remakeOnTip(cwd, target, remoteTip, local);
+        if (await target.api.fastForwardBranch(target.branch, remoteTip, tip)) {
+            await fetchBranch(cwd, target);
+            await run_git_runGit(cwd, ['reset', '--hard', '--quiet', tip]);
+            return made;
+        }
+        if (attempt >= attempts)
+            throw conflictError(`${target.branch} moved on GitHub each time relx made its commits on it (${attempts} tries).`, { field: 'branch', fix: 'Re-run the workflow when the pushes to the branch have settled.' });
+    }
+}
+/**
+ * `local` (first-parent commits on top of their fork point) made through the API on `remoteTip`:
+ * each one's tree is its parent's with the local commit's own changes, computed in local git
+ * first (trees are content-addressed, so GitHub's must be the same — else fail closed).
+ */
+async function remakeOnTip(cwd, target, remoteTip, local) {
+    const [fork = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? ''])).trim().split(' ');
+    const clashes = await clashingPaths(cwd, fork, remoteTip, local.at(-1) ?? '');
+    if (clashes.length > 0)
+        throw conflictError(`${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) and changed ${clashes.join(', ')} differently from this checkout's commits on ${fork.slice(0, 7)}.`, {
             field: 'branch',
-            fix: 'Push the branch first, or name the branch the release is made on.',
+            fix: 'Start a new run on the branch as it is now (a push or workflow_dispatch): a re-run checks out the old commit again.',
         });
-    await fetchBranch(cwd, target);
-    const local = (await run_git_runGit(cwd, ['rev-list', '--reverse', '--first-parent', `${remoteTip}..HEAD`]))
-        .split('\n')
-        .filter(Boolean);
     const made = new Map();
-    if (local.length === 0)
-        return made;
-    const [firstParent = ''] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P', local[0] ?? '']))
-        .trim()
-        .split(' ');
-    if (firstParent !== remoteTip)
-        throw conflictError(`${target.branch} moved on GitHub (now ${remoteTip.slice(0, 7)}) since this checkout's commits were made on ${firstParent.slice(0, 7)}.`, { field: 'branch', fix: 'Re-run the workflow: it plans again on the new tip.' });
     let parent = remoteTip;
     let parentTree = (await run_git_runGit(cwd, ['rev-parse', `${remoteTip}^{tree}`])).trim();
     for (const commit of local) {
-        const [message, author, changes] = await Promise.all([
+        const tree = await treeWithChangesOf(cwd, parentTree, commit);
+        if (tree === parentTree) {
+            made.set(commit, parent); // the tip holds these changes already (an earlier attempt's)
+            continue;
+        }
+        const [message, changes] = await Promise.all([
             run_git_runGit(cwd, ['log', '-1', '--format=%B', commit]),
-            authorOf(cwd, commit),
-            readCommitChanges(cwd, commit),
+            readTreeChanges(cwd, parentTree, tree),
         ]);
-        const created = await target.api.createCommit({ parent, parentTree, changes, message, author });
+        const created = await target.api.createCommit({ parent, parentTree, changes, message });
+        if (created.tree !== tree)
+            throw conflictError(`GitHub made ${created.sha.slice(0, 7)} with tree ${created.tree.slice(0, 7)}, not the ${tree.slice(0, 7)} relx computed; the branch was not moved.`, { field: 'branch', fix: 'Report this to relx with both trees; re-run to try again.' });
         made.set(commit, created.sha);
         parent = created.sha;
-        // git trees are content-addressed: GitHub's tree of the same files is the local commit's
-        parentTree = (await run_git_runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+        parentTree = tree;
     }
-    await target.api.updateBranch(target.branch, parent, { force: false });
-    await fetchBranch(cwd, target);
-    await run_git_runGit(cwd, ['reset', '--hard', '--quiet', parent]);
-    return made;
+    return { tip: parent, made };
+}
+/** Paths both `fork..remoteTip` and `fork..head` change, where the two ends differ. */
+async function clashingPaths(cwd, fork, remoteTip, head) {
+    if (fork === remoteTip)
+        return [];
+    const changed = async (to) => (await run_git_runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', fork, to]))
+        .split('\0')
+        .filter(Boolean);
+    const theirs = new Set(await changed(remoteTip));
+    const both = (await changed(head)).filter((path) => theirs.has(path));
+    if (both.length === 0)
+        return [];
+    const entries = async (rev) => new Map((await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...both]))
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => [line.slice(line.indexOf('\t') + 1), line.slice(0, line.indexOf('\t'))]));
+    const [atTip, atHead] = await Promise.all([entries(remoteTip), entries(head)]);
+    return both.filter((path) => atTip.get(path) !== atHead.get(path));
+}
+/** `tree` with the files `commit` changes against its first parent set as `commit` has them. */
+async function treeWithChangesOf(cwd, tree, commit) {
+    const raw = await run_git_runGit(cwd, [
+        'diff-tree',
+        '-r',
+        '-z',
+        '--no-renames',
+        '--no-commit-id',
+        `${commit}^`,
+        commit,
+    ]);
+    const fields = raw.split('\0').filter((f) => f !== '');
+    const records = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [, mode = '', , sha = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
+        records.push(`${mode} ${sha}\t${fields[i + 1] ?? ''}`); // mode 000000: removed
+    }
+    const index = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-index-'));
+    const env = { GIT_INDEX_FILE: (0,external_node_path_namespaceObject.join)(index, 'index') };
+    try {
+        await run_git_runGit(cwd, ['read-tree', tree], { env });
+        await run_git_runGit(cwd, ['update-index', '-z', '--index-info'], { env, input: records.join('\0') + '\0' });
+        return (await run_git_runGit(cwd, ['write-tree'], { env })).trim();
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(index, { recursive: true, force: true });
+    }
 }
 /**
  * Each tag (made locally by the release step) made again through the API on `commit` with the
@@ -67470,6 +67634,10 @@ async function applyReleasePlanThroughApi(cwd, plan, options, target) {
 }
 
 ;// CONCATENATED MODULE: ./src/release-pr/release-pull-request.ts
+
+
+
+
 
 
 
@@ -67552,50 +67720,64 @@ async function updateReleasePullRequest(ctx, plan, group = null) {
  * The merged release pull requests still to release: those labelled pending whose merge is in
  * HEAD's history (a run that was skipped or cancelled is caught up), else HEAD itself when it is
  * a merged release (a re-run after the label moved: tagging again finds everything done).
- * Read from local git; the API only names the pull request and its labels.
+ * The pull request names its merge (merge_commit_sha) and, in its body, the plan head; git
+ * checks the rest. A pending merge that is not a release relx can read fails the run: passing
+ * over it would leave the version files ahead of the tags and the release never tagged.
  */
-async function findMergedReleases(ctx, branches = [ctx.branchPrefix]) {
+async function findMergedReleases(ctx, branches = [
+    { branch: ctx.branchPrefix, group: null },
+]) {
     const head = (await run_git_runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
     const found = [];
-    for (const branch of branches) {
+    for (const { branch, group } of branches) {
         for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
             if (!pull.merged || !pull.mergeCommit || !pull.labels.includes(releaseLabels.pending))
                 continue;
             if (!(await inHistory(ctx.cwd, pull.mergeCommit, head)))
                 continue;
-            const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit);
-            if (merged)
-                found.push({ ...merged, pullRequest: pull });
+            const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit, planHeadOfBody(pull.body));
+            if (!merged)
+                throw conflictError(`Release pull request #${pull.number} (labelled "${releaseLabels.pending}") was merged as ${pull.mergeCommit.slice(0, 7)}, which relx cannot read as its release: neither its body's plan-head marker nor a ${releaseTrailer} trailer names a plan head in that commit's history.`, {
+                    field: `pull request #${pull.number}`,
+                    fix: `Tag the release by hand on ${pull.mergeCommit.slice(0, 7)} (the versions its files hold), then replace the label "${releaseLabels.pending}" with "${releaseLabels.released}"; or remove "${releaseLabels.pending}" if it released nothing.`,
+                });
+            found.push({ ...merged, pullRequest: pull, group });
         }
     }
     if (found.length === 0) {
         const merged = await readMergedReleaseCommit(ctx.cwd, head);
         if (merged)
-            found.push({ ...merged, pullRequest: null });
+            found.push({ ...merged, pullRequest: null, group: null });
     }
     return found;
 }
 /**
  * Whether a commit on the base branch is a merged release pull request, and which commit holds
- * the release: a squash or rebase merge is the release commit itself (its trailer names its
- * parent, the plan head); a merge commit brings it in as its second parent, on top of the first.
- * That second parent is tagged: it is exactly the plan head plus the version files and
- * changelogs the pull request showed, the commit relx (through the API: GitHub) made.
+ * the release. The plan head is the one the pull request names (`planHead`), else the one the
+ * commit's trailer names; it must be in the history of the merge's first parent — equal when the
+ * base did not move, an ancestor when it moved before the merge. A merge commit brings the
+ * release commit in as its second parent, the plan head plus the version files and changelogs
+ * relx made: that commit is tagged. A squash or rebase merge is itself the release commit.
  */
-async function readMergedReleaseCommit(cwd, commit) {
+async function readMergedReleaseCommit(cwd, commit, planHead = null) {
     const read = async (sha) => {
         const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
         return { parents: parents.split(' ').filter(Boolean), planHead: releasedPlanHead(message.join('\n')) };
     };
     const merge = await read(commit);
-    const [first, second] = merge.parents;
-    if (first && merge.planHead === first)
-        return { commit, planHead: first };
-    if (first && second) {
+    const [first, second, ...more] = merge.parents;
+    if (!first || more.length > 0)
+        return null;
+    if (second) {
         const release = await read(second);
-        if (release.parents[0] === first && release.planHead === first)
-            return { commit: second, planHead: first };
+        const expected = planHead ?? release.planHead;
+        if (expected && release.parents[0] === expected && (await inHistory(cwd, expected, first)))
+            return { commit: second, planHead: expected };
+        return null;
     }
+    const expected = planHead ?? merge.planHead;
+    if (expected && (await inHistory(cwd, expected, first)))
+        return { commit, planHead: expected };
     return null;
 }
 /**
@@ -67606,11 +67788,21 @@ async function readMergedReleaseCommit(cwd, commit) {
  */
 async function releaseMergedPullRequest(ctx, merged, options) {
     ctx.onProgress?.(`${merged.pullRequest ? `#${merged.pullRequest.number} merged as` : 'HEAD is'} ${merged.commit.slice(0, 7)}: releasing the plan of ${merged.planHead.slice(0, 7)}`);
-    const plan = await planAtCommit(ctx.cwd, merged.planHead, {
+    const fullPlan = await planAtCommit(ctx.cwd, merged.planHead, {
         now: ctx.now,
         branch: ctx.base,
         ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
     });
+    // a group's pull request released its members only: the others have pull requests of their own
+    // (HEAD found without its pull request: the group is unknown, the release commit's files tell)
+    const groupPlan = merged.pullRequest ? planOfGroup(fullPlan, merged.group, ctx.groups ?? []) : fullPlan;
+    if (!groupPlan)
+        throw relx_error_inputError(`#${merged.pullRequest?.number ?? '?'} is the release pull request of group "${merged.group}", which the config no longer has.`, {
+            field: 'releasePullRequest.groups',
+            fix: `Restore the group "${merged.group}" until its merged release is tagged, or tag it by hand and label the pull request "${releaseLabels.released}".`,
+        });
+    const workspace = await loadWorkspace(ctx.cwd, ctx.configFile ? { configFile: ctx.configFile } : {});
+    const plan = await withVersionsOfReleaseCommit(ctx.cwd, groupPlan, merged.commit, workspace.components);
     const result = await applyReleasePlan(ctx.cwd, plan, {
         ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
         dryRun: false,
@@ -67629,12 +67821,53 @@ async function releaseMergedPullRequest(ctx, merged, options) {
         if (options.publisher)
             await publishPages(result, options.publisher, options.draft ?? false);
     }
-    if (merged.pullRequest) {
-        await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.released]);
-        await ctx.pulls.removeLabel(merged.pullRequest.number, releaseLabels.pending);
-        ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.released}`);
+    if (merged.pullRequest && options.label === 'tagged') {
+        if (!merged.pullRequest.labels.includes(releaseLabels.tagged))
+            await ctx.pulls.addLabels(merged.pullRequest.number, [releaseLabels.tagged]);
+        ctx.onProgress?.(`#${merged.pullRequest.number} labelled ${releaseLabels.tagged}: publishing follows`);
+    }
+    else if (merged.pullRequest) {
+        await labelReleasesPublished(ctx, [merged.pullRequest.number]);
     }
     return { plan, result, tagsCreated };
+}
+/**
+ * Labels merged release pull requests released once their publishing finished: the step after
+ * the release manifest calls it with the numbers bump-version reported. Repeating it is harmless.
+ */
+async function labelReleasesPublished(ctx, numbers) {
+    for (const number of numbers) {
+        await ctx.pulls.addLabels(number, [releaseLabels.released]);
+        await ctx.pulls.removeLabel(number, releaseLabels.pending);
+        await ctx.pulls.removeLabel(number, releaseLabels.tagged);
+        ctx.onProgress?.(`#${number} labelled ${releaseLabels.released}`);
+    }
+}
+/**
+ * The plan with the versions the release commit's version files hold — what the pull request
+ * showed and the files say. Planned again at merge time a version can differ (CalVer's month
+ * turned since the pull request was built). A component whose version file the release commit
+ * left as the plan head had it is not part of this release; one without a version file relx can
+ * read (a Go module: its tag is its version) keeps the planned version.
+ */
+async function withVersionsOfReleaseCommit(cwd, plan, releaseCommit, components) {
+    const versionAt = async (commit, spec) => {
+        const content = await run_git_runGit(cwd, ['show', `${commit}:${spec.file}`]).catch(() => null);
+        return content === null ? null : readVersionFileVersion(content, spec);
+    };
+    const adjusted = [];
+    for (const c of plan.components) {
+        const found = components.find((w) => w.name === c.name);
+        const spec = found ? componentVersionFiles(found)[0] : undefined;
+        const shown = c.release && spec ? await versionAt(releaseCommit, spec) : null;
+        if (!spec || shown === null || shown === c.nextVersion)
+            adjusted.push(c);
+        else if (shown !== (await versionAt(plan.head, spec)))
+            adjusted.push({ ...c, nextVersion: shown, nextTag: renderTag(c.tagFormat, c, shown) });
+        else
+            adjusted.push({ ...c, release: false, bump: 'none', nextVersion: null, nextTag: null });
+    }
+    return { ...plan, components: adjusted };
 }
 /** GitHub Releases once the API made the tags (applyReleasePlan makes them only after its push). */
 async function publishPages(result, publisher, draft) {
@@ -67689,6 +67922,10 @@ async function readBranchTip(cwd, remote, branch) {
 
 
 
+
+
+
+
 /** The config's release PR settings, or their defaults when the file has none. */
 const releasePullRequestSettings = (config) => config.releasePullRequest ?? {
     enabled: false,
@@ -67697,17 +67934,7 @@ const releasePullRequestSettings = (config) => config.releasePullRequest ?? {
     verifiedCommits: true,
     environments: [],
 };
-/**
- * A plan narrowed to one group of components (the others left unreleased), or for `members`
- * null to the components in no group. Each group's pull request then holds only its own files.
- */
-function planForGroup(plan, members, grouped) {
-    const inGroup = (name) => (members ? members.has(name) : !grouped.has(name));
-    return {
-        ...plan,
-        components: plan.components.map((c) => inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null }),
-    };
-}
+
 /**
  * What a push to the default branch does in release-PR mode: release the merged release pull
  * requests still pending (tags, pages; publishing follows as in direct mode), else open or
@@ -67717,38 +67944,55 @@ async function runReleasePullRequestMode(run) {
     const settings = releasePullRequestSettings(run.config);
     const verified = run.verified ?? settings.verifiedCommits;
     const remote = { remote: run.remote, branch: run.base, ...(run.token ? { token: run.token } : {}) };
+    // unknown, the push's branch counts as the default unless the config makes it a line or train
+    const defaultBranch = run.defaultBranch ?? (await readDefaultBranch(run.cwd, remote));
+    const onDefaultBranch = defaultBranch
+        ? run.base === defaultBranch
+        : resolveMaintenanceLine(run.base, run.config) === null;
+    const prefix = releaseBranchPrefixFor(settings.branch, run.base, onDefaultBranch);
     const ctx = {
         cwd: run.cwd,
         ...(run.configFile ? { configFile: run.configFile } : {}),
         base: run.base,
-        branchPrefix: settings.branch,
+        branchPrefix: prefix,
         pulls: new GitHubPullRequests(run.request, run.owner, run.repo),
         remote,
         verified: verified ? { ...remote, api: new GitDataApi(run.request, run.owner, run.repo) } : null,
         repositoryUrl: run.repositoryUrl,
         now: run.now,
         manifest: { name: run.releaseName, production: run.production, environments: settings.environments },
+        groups: settings.groups,
         ...(run.onProgress ? { onProgress: run.onProgress } : {}),
     };
-    const branches = [
-        settings.branch,
-        ...settings.groups.map((g) => releaseBranchFor(settings.branch, g.name)),
-    ];
+    const branches = [null, ...settings.groups.map((g) => g.name)].map((group) => ({
+        branch: releaseBranchFor(prefix, group),
+        group,
+    }));
     const merged = await findMergedReleases(ctx, branches);
     if (merged.length > 0) {
         const releases = [];
         for (const m of merged) {
-            const released = await releaseMergedPullRequest(ctx, m, { publisher: run.publisher, draft: run.draft });
+            const released = await releaseMergedPullRequest(ctx, m, {
+                publisher: run.publisher,
+                draft: run.draft,
+                label: run.labelAfterPublish ? 'tagged' : 'released',
+            });
             releases.push({ ...released, pullRequest: m.pullRequest?.number ?? null });
         }
         return { kind: 'released', releases };
     }
     const plan = await run.plan();
-    const grouped = new Set(settings.groups.flatMap((g) => g.components));
-    const pullRequests = [await updateReleasePullRequest(ctx, planForGroup(plan, null, grouped), null)];
-    for (const group of settings.groups)
-        pullRequests.push(await updateReleasePullRequest(ctx, planForGroup(plan, new Set(group.components), grouped), group.name));
+    const pullRequests = [];
+    for (const { group } of branches)
+        pullRequests.push(await updateReleasePullRequest(ctx, planOfGroup(plan, group, settings.groups), group));
     return { kind: 'pull-requests', pullRequests };
+}
+/** The remote's default branch (its HEAD), or null when the remote does not say. */
+async function readDefaultBranch(cwd, remote) {
+    const listed = await run_git_runGit(cwd, ['ls-remote', '--symref', remote.remote, 'HEAD'], {
+        env: pushAuthEnv(remote.token),
+    }).catch(() => '');
+    return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listed)?.[1] ?? null;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
