@@ -61,8 +61,10 @@ export async function run(): Promise<void> {
         flux: { url: 'kube-api-url', name: 'flux-kustomization', token: 'kube-token' },
       },
     );
+    // a later commit of another environment moves the engine past ours: the clone tells whether ours still holds
     const source = engineStatusSources[connection.engine](connection, commit, {
       onProgress: (l) => core.info(l),
+      ancestry: revisions,
     });
     const result = await waitForEngine(source, { timeoutMs, onProgress: (line) => core.info(line) });
     core.setOutput('engine-status', result.outcome);
