@@ -5,6 +5,7 @@ import { ArgoCdServer } from '../test/argocd/argocd-server.js';
 import { aGitOpsRepository, aRelease } from '../test/gitops/gitops-fixture.js';
 import { GitHubApiServer } from '../test/github-api/github-api-server.js';
 import { KubernetesApiServer } from '../test/kubernetes-api/kubernetes-api-server.js';
+import { GitRepo } from '../test/git-repo.js';
 import { runWorkflow } from '../test/step-runner/run-workflow.js';
 import { renderReleaseManifest } from '../src/manifest/release-manifest.js';
 
@@ -48,9 +49,9 @@ ${wait}
 `;
 
 /** `engine(head)` plays the engine: what it reports, given what main of the GitOps repository is at. */
-async function promoteWithWait(wait: string, engine: (head: () => string) => void) {
+async function promoteWithWait(wait: string, engine: (head: () => string, remote: GitRepo) => void) {
   const { remote, url } = aGitOpsRepository();
-  engine(() => remote.git('rev-parse', 'main'));
+  engine(() => remote.git('rev-parse', 'main'), remote);
   const workspace = mkdtempSync(join(tmpdir(), 'relx-deploy-'));
   writeFileSync(join(workspace, 'release.yaml'), renderReleaseManifest(aRelease('2026.11.0', '1.4.0', 'b')));
   writeFileSync(join(workspace, 'promote.yml'), workflow(url, wait));
@@ -211,6 +212,54 @@ describe('promote-env waits for the GitOps engine before the deployment turns su
       expect(again.run.conclusion).toBe('failure');
       expect(again.run.steps.find((s) => s.id === 'after')?.stdout).toContain('engine-status=timeout');
       expect(again.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure', 'failure']);
+    });
+  });
+
+  describe('one GitOps repository for every environment: the engine reports a later tip', () => {
+    /** Someone else's commit on top of main of the GitOps repository; its SHA. */
+    function pushLater(remote: GitRepo, path: string, content: string): string {
+      const work = GitRepo.create();
+      work.git('fetch', '-q', remote.dir, 'main');
+      work.git('reset', '-q', '--hard', 'FETCH_HEAD');
+      work.commit(`later: ${path}`, { [path]: content });
+      work.git('push', '-q', remote.dir, 'HEAD:main');
+      return work.head();
+    }
+
+    /** At Argo CD's first reading, a commit after ours changes `path`; Argo CD is synced and healthy at it. */
+    const atLaterCommit = (path: string, content: string) => (_head: () => string, remote: GitRepo) => {
+      let later = '';
+      argocd.follow('shop-dev', () => {
+        later ||= pushLater(remote, path, content);
+        return { revision: later, sync: 'Synced', health: 'Healthy' };
+      });
+    };
+
+    it('staging changed right after ours: dev counts as applied at the later tip, the deployment success', async () => {
+      const staging = renderReleaseManifest(aRelease('2026.11.1', '1.4.1', 'c'));
+      const { run, statuses, output } = await promoteWithWait(
+        argoInputs(),
+        atLaterCommit('environments/staging/release.yaml', staging),
+      );
+      expect(run.conclusion).toBe('success');
+      expect(run.steps.find((s) => s.id === 'promote')?.outputs['engine-status']).toBe('applied');
+      expect(output).toContain('a later commit that leaves environments/dev/release.yaml as ours wrote it');
+      expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+      expect([...argocd.violations, ...github.violations]).toEqual([]);
+    });
+
+    it('dev itself changed to another release after ours: superseded, the deployment failure', async () => {
+      const other = renderReleaseManifest(aRelease('2026.12.0', '1.5.0', 'd'));
+      const { run, statuses } = await promoteWithWait(
+        argoInputs(),
+        atLaterCommit('environments/dev/release.yaml', other),
+      );
+      expect(run.conclusion).toBe('failure');
+      expect(run.steps.find((s) => s.id === 'after')?.stdout).toContain('engine-status=superseded');
+      expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+      expect(statuses[1]?.description).toMatch(
+        /^2026\.11\.0 to dev: superseded — superseded: [0-9a-f]{12} changed environments\/dev\/release\.yaml/,
+      );
     });
   });
 });
