@@ -5,6 +5,7 @@ import { ArgoCdServer } from '../test/argocd/argocd-server.js';
 import { aGitOpsRepository, aRelease } from '../test/gitops/gitops-fixture.js';
 import { GitHubApiServer } from '../test/github-api/github-api-server.js';
 import { KubernetesApiServer } from '../test/kubernetes-api/kubernetes-api-server.js';
+import { GitRepo } from '../test/git-repo.js';
 import { runWorkflow } from '../test/step-runner/run-workflow.js';
 import { renderReleaseManifest } from '../src/manifest/release-manifest.js';
 
@@ -48,12 +49,17 @@ ${wait}
 `;
 
 /** `engine(head)` plays the engine: what it reports, given what main of the GitOps repository is at. */
-async function promoteWithWait(wait: string, engine: (head: () => string) => void) {
+async function promoteWithWait(wait: string, engine: (head: () => string, remote: GitRepo) => void) {
   const { remote, url } = aGitOpsRepository();
-  engine(() => remote.git('rev-parse', 'main'));
+  engine(() => remote.git('rev-parse', 'main'), remote);
   const workspace = mkdtempSync(join(tmpdir(), 'relx-deploy-'));
   writeFileSync(join(workspace, 'release.yaml'), renderReleaseManifest(aRelease('2026.11.0', '1.4.0', 'b')));
   writeFileSync(join(workspace, 'promote.yml'), workflow(url, wait));
+  return { remote, workspace, ...(await dispatch(workspace)) };
+}
+
+/** One attempt of the workflow in `workspace` (the same run id each time: "Re-run failed jobs"). */
+async function dispatch(workspace: string) {
   const run = await runWorkflow(join(workspace, 'promote.yml'), {
     workspace,
     eventName: 'workflow_dispatch',
@@ -65,7 +71,7 @@ async function promoteWithWait(wait: string, engine: (head: () => string) => voi
   const statuses = github.requests
     .filter((r) => r.template?.endsWith('/statuses'))
     .map((r) => r.body as { state: string; description: string });
-  return { run, remote, statuses, output: run.steps.map((s) => s.stdout + s.stderr).join('') };
+  return { run, statuses, output: run.steps.map((s) => s.stdout + s.stderr).join('') };
 }
 
 const argoInputs = () => `          wait-for: argocd
@@ -162,5 +168,98 @@ describe('promote-env waits for the GitOps engine before the deployment turns su
     expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'in_progress']);
     expect(statuses[1]?.description).toBe('dev runs 2026.11.0, applied and healthy; awaiting the gate');
     expect([...kube.violations, ...github.violations]).toEqual([]);
+  });
+
+  describe('a re-run after a failed wait: the promotion changes nothing, the wait still happens', () => {
+    const notYet = '0123456789abcdef0123456789abcdef01234567';
+
+    async function failedFirstAttempt() {
+      let engineAt = notYet;
+      let remoteHead = () => '';
+      const first = await promoteWithWait(argoInputs().replace('30s', '3s'), (head) => {
+        remoteHead = head;
+        argocd.follow('shop-dev', () => ({ revision: engineAt, sync: 'Synced', health: 'Healthy' }));
+      });
+      expect(first.run.conclusion).toBe('failure');
+      expect(first.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+      const workspace = first.workspace;
+      return { first, workspace, reach: () => (engineAt = remoteHead()), promotion: remoteHead() };
+    }
+
+    it('waits on the commit that put the environment in its current state and settles the same deployment', async () => {
+      const { workspace, reach, promotion } = await failedFirstAttempt();
+      const readsBefore = argocd.requests.length;
+      reach(); // the engine caught up meanwhile
+      const again = await dispatch(workspace);
+      const promote = again.run.steps.find((s) => s.id === 'promote');
+      expect(again.run.conclusion).toBe('success');
+      expect(promote?.outputs['status']).toBe('unchanged');
+      expect(promote?.outputs['engine-status']).toBe('applied');
+      expect(argocd.requests.length).toBeGreaterThan(readsBefore);
+      expect(again.output).toContain(`waiting on ${promotion.slice(0, 12)}`);
+      // one deployment, made by the first attempt and settled by the re-run
+      expect(
+        github.requests.filter((r) => r.method === 'POST' && r.template?.endsWith('/deployments')),
+      ).toHaveLength(1);
+      expect(again.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure', 'success']);
+      expect(again.statuses[2]?.description).toBe('dev runs 2026.11.0, applied and healthy');
+      expect([...argocd.violations, ...github.violations]).toEqual([]);
+    });
+
+    it('a re-run while the engine is still not there fails again: never green without the wait', async () => {
+      const { workspace } = await failedFirstAttempt();
+      const again = await dispatch(workspace);
+      expect(again.run.conclusion).toBe('failure');
+      expect(again.run.steps.find((s) => s.id === 'after')?.stdout).toContain('engine-status=timeout');
+      expect(again.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure', 'failure']);
+    });
+  });
+
+  describe('one GitOps repository for every environment: the engine reports a later tip', () => {
+    /** Someone else's commit on top of main of the GitOps repository; its SHA. */
+    function pushLater(remote: GitRepo, path: string, content: string): string {
+      const work = GitRepo.create();
+      work.git('fetch', '-q', remote.dir, 'main');
+      work.git('reset', '-q', '--hard', 'FETCH_HEAD');
+      work.commit(`later: ${path}`, { [path]: content });
+      work.git('push', '-q', remote.dir, 'HEAD:main');
+      return work.head();
+    }
+
+    /** At Argo CD's first reading, a commit after ours changes `path`; Argo CD is synced and healthy at it. */
+    const atLaterCommit = (path: string, content: string) => (_head: () => string, remote: GitRepo) => {
+      let later = '';
+      argocd.follow('shop-dev', () => {
+        later ||= pushLater(remote, path, content);
+        return { revision: later, sync: 'Synced', health: 'Healthy' };
+      });
+    };
+
+    it('staging changed right after ours: dev counts as applied at the later tip, the deployment success', async () => {
+      const staging = renderReleaseManifest(aRelease('2026.11.1', '1.4.1', 'c'));
+      const { run, statuses, output } = await promoteWithWait(
+        argoInputs(),
+        atLaterCommit('environments/staging/release.yaml', staging),
+      );
+      expect(run.conclusion).toBe('success');
+      expect(run.steps.find((s) => s.id === 'promote')?.outputs['engine-status']).toBe('applied');
+      expect(output).toContain('a later commit that leaves environments/dev/release.yaml as ours wrote it');
+      expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+      expect([...argocd.violations, ...github.violations]).toEqual([]);
+    });
+
+    it('dev itself changed to another release after ours: superseded, the deployment failure', async () => {
+      const other = renderReleaseManifest(aRelease('2026.12.0', '1.5.0', 'd'));
+      const { run, statuses } = await promoteWithWait(
+        argoInputs(),
+        atLaterCommit('environments/dev/release.yaml', other),
+      );
+      expect(run.conclusion).toBe('failure');
+      expect(run.steps.find((s) => s.id === 'after')?.stdout).toContain('engine-status=superseded');
+      expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+      expect(statuses[1]?.description).toMatch(
+        /^2026\.11\.0 to dev: superseded — superseded: [0-9a-f]{12} changed environments\/dev\/release\.yaml/,
+      );
+    });
   });
 });

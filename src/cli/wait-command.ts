@@ -5,6 +5,7 @@ import {
   parseWaitDuration,
   engineStatusSources,
 } from '../engine/engine-status-sources.js';
+import { EnvironmentRevisions } from '../engine/environment-revisions.js';
 import { waitForEngine, type EngineWaitOutcome } from '../engine/wait-for-engine.js';
 import { runGit } from '../git/run-git.js';
 import { formatSeconds } from '../http/retry-policy.js';
@@ -14,7 +15,12 @@ import { scrubSecrets } from '../secret-scrubber.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 /** Exit codes of `relx wait`, so a script can tell a failed rollout from a slow one. */
-export const waitExitCodes: Record<EngineWaitOutcome, number> = { applied: 0, failed: 3, timeout: 4 };
+export const waitExitCodes: Record<EngineWaitOutcome, number> = {
+  applied: 0,
+  failed: 3,
+  timeout: 4,
+  superseded: 5,
+};
 
 interface WaitOptions {
   engine?: string;
@@ -35,7 +41,8 @@ interface WaitOptions {
 /**
  * `relx wait`: after a promotion commit, wait until Argo CD or Flux has applied it and reports
  * it healthy. Exit 0 when it has, 3 when the engine reports a failure for it (Degraded, a failed
- * sync, Ready=False), 4 when the time ran out (fail closed), 1 for errors (a wrong token or name).
+ * sync, Ready=False), 4 when the time ran out (fail closed), 5 when a later commit put another
+ * release in the environment (--gitops and --env: superseded), 1 for errors (a wrong token or name).
  */
 export function registerWaitCommand(program: Command): void {
   program
@@ -43,7 +50,10 @@ export function registerWaitCommand(program: Command): void {
     .description('Wait until Argo CD or Flux has applied a promotion commit and reports it healthy.')
     .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
     .option('--engine <name>', 'argocd or flux')
-    .option('--env <name>', 'the environment, for the summary')
+    .option(
+      '--env <name>',
+      'the environment; with --gitops, a later commit that leaves its release as --commit wrote it counts as reached',
+    )
     .option(gitopsOption[0], 'the GitOps repository: --commit must be on its branch (checked before waiting)')
     .option('--argocd-url <url>', "Argo CD's URL (engine argocd)")
     .option('--application <name>', 'the Argo CD Application, name or namespace/name (engine argocd)')
@@ -79,14 +89,27 @@ export function registerWaitCommand(program: Command): void {
         },
       );
       const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
-      const source = engineStatusSources[connection.engine](connection, commit, {});
-      const result = await waitForEngine(source, { timeoutMs, intervalMs });
-      const where = options.env ? ` (${options.env})` : '';
-      const text = options.json
-        ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
-        : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
-      process.stdout.write(scrubSecrets(text));
-      process.exitCode = waitExitCodes[result.outcome];
+      // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
+      const revisions =
+        options.gitops && options.env
+          ? await EnvironmentRevisions.open(await gitopsRemote(options.gitops), options.env, '--env')
+          : null;
+      try {
+        const source = engineStatusSources[connection.engine](
+          connection,
+          commit,
+          revisions ? { ancestry: revisions } : {},
+        );
+        const result = await waitForEngine(source, { timeoutMs, intervalMs });
+        const where = options.env ? ` (${options.env})` : '';
+        const text = options.json
+          ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
+          : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
+        process.stdout.write(scrubSecrets(text));
+        process.exitCode = waitExitCodes[result.outcome];
+      } finally {
+        revisions?.close();
+      }
     });
 }
 

@@ -5,6 +5,8 @@ import {
   sameCommit,
   type ArgoCdApplication,
   type FluxKustomization,
+  type RevisionRelation,
+  type RevisionRelations,
 } from './engine-decision.js';
 
 const commit = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -263,5 +265,74 @@ describe('revisions', () => {
     expect(sameCommit(commit, commit.slice(0, 6))).toBe(false);
     expect(sameCommit(commit, older)).toBe(false);
     expect(sameCommit(commit.toUpperCase(), commit)).toBe(true);
+  });
+});
+
+describe('a later revision: reached while it keeps our release, superseded once it holds another', () => {
+  const later = 'fedcba9876543210fedcba9876543210fedcba98';
+  const file = 'environments/prod/release.yaml';
+  const facts = (relation: RevisionRelation): RevisionRelations => new Map([[later, relation]]);
+  const keeps = facts({ kind: 'keeps' });
+  const sameRelease = facts({ kind: 'changed', by: later, release: '2026.11.0', sameRelease: true });
+  const another = facts({ kind: 'changed', by: later, release: '2026.12.0', sameRelease: false });
+  const unrelated = facts({ kind: 'unrelated' });
+
+  it.each([
+    ['keeps our files, synced and healthy', keeps, application(later, 'Synced', 'Healthy'), 'applied'],
+    ['keeps our files, degraded after the sync', keeps, application(later, 'Synced', 'Degraded'), 'failed'],
+    ['keeps our files, progressing', keeps, application(later, 'Synced', 'Progressing'), 'waiting'],
+    ['rewrote the same release', sameRelease, application(later, 'Synced', 'Healthy'), 'applied'],
+    ['put another release there', another, application(later, 'Synced', 'Healthy'), 'superseded'],
+    ['not a descendant', unrelated, application(later, 'Synced', 'Healthy'), 'waiting'],
+    [
+      'no facts (no GitOps clone): exact match only',
+      new Map(),
+      application(later, 'Synced', 'Healthy'),
+      'waiting',
+    ],
+  ])('Argo CD at a later commit that %s → %s', (_, relations, app, state) => {
+    expect(decideArgoCd(app, commit, relations as RevisionRelations, file).state).toBe(state);
+  });
+
+  it('says which commit it is at, and who superseded ours', () => {
+    expect(decideArgoCd(application(later, 'Synced', 'Healthy'), commit, keeps, file).reason).toBe(
+      'a1b2c3d4e5f6 synced and healthy (at fedcba987654, a later commit that leaves environments/prod/release.yaml as ours wrote it)',
+    );
+    expect(decideArgoCd(application(later, 'Synced', 'Healthy'), commit, another, file).reason).toMatch(
+      /^superseded: fedcba987654 changed environments\/prod\/release\.yaml after a1b2c3d4e5f6 \(now 2026\.12\.0\); the engine applies that, not ours/,
+    );
+  });
+
+  it('a failed sync of a later commit that keeps ours is a failure of ours', () => {
+    const app = application(later, 'OutOfSync', 'Healthy', {
+      phase: 'Failed',
+      message: 'one or more objects failed',
+    });
+    expect(decideArgoCd(app, commit, keeps, file).state).toBe('failed');
+  });
+
+  it.each([
+    ['keeps our files', keeps, { applied: later, ready: ['True', 'ReconciliationSucceeded'] }, 'applied'],
+    [
+      'put another release there',
+      another,
+      { applied: later, ready: ['True', 'ReconciliationSucceeded'] },
+      'superseded',
+    ],
+    [
+      'with another release is being attempted (ours never applied alone)',
+      another,
+      { applied: older, attempted: later, ready: ['Unknown', 'Progressing'] },
+      'superseded',
+    ],
+    [
+      'not a descendant',
+      unrelated,
+      { applied: later, ready: ['True', 'ReconciliationSucceeded'] },
+      'waiting',
+    ],
+  ])('Flux at a later commit that %s → %s', (_, relations, state, expected) => {
+    const k = kustomization(state as Parameters<typeof kustomization>[0]);
+    expect(decideFlux(k, commit, relations as RevisionRelations, file).state).toBe(expected);
   });
 });

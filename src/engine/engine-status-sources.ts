@@ -3,12 +3,16 @@ import type { RetryClock } from '../http/retry-policy.js';
 import { inputError } from '../relx-error.js';
 import { rememberSecret, scrubSecrets } from '../secret-scrubber.js';
 import {
+  argoCdRevisions,
   decideArgoCd,
   decideFlux,
+  fluxRevisions,
+  sameCommit,
   type ArgoCdApplication,
   type EngineDecision,
   type EngineName,
   type FluxKustomization,
+  type RevisionRelations,
 } from './engine-decision.js';
 import type { EngineStatusSource } from './wait-for-engine.js';
 
@@ -27,9 +31,28 @@ export interface EngineFields {
 /** One status reading is retried briefly; the wait's own deadline is the long one. */
 const readPolicy = { attempts: 3, attemptTimeoutMs: 30_000, overallTimeoutMs: 60_000 };
 
+/**
+ * How the engine's revisions stand to our commit, from the GitOps clone (environment-revisions.ts).
+ * Without it only the commit itself counts as reached.
+ */
+export interface RevisionAncestry {
+  /** The environment's release file, for messages. */
+  readonly environmentFile: string;
+  relations(revisions: readonly string[], commit: string): Promise<RevisionRelations>;
+}
+
 interface ReadContext {
   clock?: RetryClock;
   onProgress?: (line: string) => void;
+  ancestry?: RevisionAncestry;
+}
+
+/** The ancestry facts for the revisions other than our commit itself. */
+async function relationsFor(revisions: readonly string[], commit: string, context: ReadContext) {
+  const others = [...new Set(revisions.map((r) => r.toLowerCase()))].filter((r) => !sameCommit(r, commit));
+  return context.ancestry && others.length > 0
+    ? context.ancestry.relations(others, commit)
+    : (new Map() as RevisionRelations);
 }
 
 async function readJson(
@@ -149,7 +172,8 @@ function argoCdSource(
         what,
         context,
       )) as ArgoCdApplication;
-      return decideArgoCd(application, commit);
+      const relations = await relationsFor(argoCdRevisions(application), commit, context);
+      return decideArgoCd(application, commit, relations, context.ancestry?.environmentFile);
     },
   };
 }
@@ -174,7 +198,8 @@ function fluxSource(
         what,
         context,
       )) as FluxKustomization;
-      return decideFlux(kustomization, commit);
+      const relations = await relationsFor(fluxRevisions(kustomization), commit, context);
+      return decideFlux(kustomization, commit, relations, context.ancestry?.environmentFile);
     },
   };
 }

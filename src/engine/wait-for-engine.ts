@@ -10,7 +10,8 @@ export interface EngineStatusSource {
   read(attempt: number): Promise<EngineDecision>;
 }
 
-export type EngineWaitOutcome = 'applied' | 'failed' | 'timeout';
+/** superseded: a later commit put another release in the environment; ours will never be applied (fails closed). */
+export type EngineWaitOutcome = 'applied' | 'failed' | 'timeout' | 'superseded';
 
 export interface EngineWaitResult {
   outcome: EngineWaitOutcome;

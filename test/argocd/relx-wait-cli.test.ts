@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { runCli } from '../../src/cli/main.js';
-import { aGitOpsRepository } from '../gitops/gitops-fixture.js';
+import { promoteEnvironment } from '../../src/promotion/promote-environment.js';
+import { aGitOpsRepository, aRelease } from '../gitops/gitops-fixture.js';
 import { KubernetesApiServer } from '../kubernetes-api/kubernetes-api-server.js';
 import { ArgoCdServer } from './argocd-server.js';
 
@@ -142,6 +143,45 @@ describe('relx wait', () => {
     expect(code).toBe(1);
     expect(err).toContain(`--commit ${previous} is not on main of the GitOps repository`);
     expect(argocd.requests).toEqual([]);
+  });
+
+  it('with --gitops and --env: a later tip that keeps the environment is reached (0), another release of it superseded (5)', async () => {
+    const { url } = aGitOpsRepository();
+    const promote = async (environment: string, name: string, seed: string) =>
+      (
+        await promoteEnvironment({ remote: { url }, environment }, aRelease(name, '1.4.0', seed), {
+          hotfix: true,
+        })
+      ).commit as string;
+    const ours = await promote('prod', '2026.11.0', 'p');
+    const wait = () =>
+      runCli([
+        'wait',
+        ...argoArgs(),
+        '--argocd-token',
+        argocd.token,
+        '--gitops',
+        url,
+        '--env',
+        'prod',
+        '--commit',
+        ours,
+        '--timeout',
+        '2s',
+        '--interval',
+        '1s',
+      ]);
+    const staging = await promote('staging', '2026.11.1', 's');
+    argocd.script('shop-prod', { revision: staging, sync: 'Synced', health: 'Healthy' });
+    expect(await wait()).toBe(0);
+    expect(out).toContain(`applied — ${ours.slice(0, 12)} synced and healthy (at ${staging.slice(0, 12)}`);
+    out = '';
+    const theirs = await promote('prod', '2026.12.0', 'q');
+    argocd.script('shop-prod', { revision: theirs, sync: 'Synced', health: 'Healthy' });
+    expect(await wait()).toBe(5);
+    expect(out).toContain(
+      `superseded — superseded: ${theirs.slice(0, 12)} changed environments/prod/release.yaml`,
+    );
   });
 
   it.each([

@@ -1,4 +1,7 @@
+import { EnvironmentRevisions } from '../../src/engine/environment-revisions.js';
 import { engineStatusSources } from '../../src/engine/engine-status-sources.js';
+import { promoteEnvironment } from '../../src/promotion/promote-environment.js';
+import { aGitOpsRepository, aRelease } from '../gitops/gitops-fixture.js';
 import { waitForEngine } from '../../src/engine/wait-for-engine.js';
 import { RelxError } from '../../src/relx-error.js';
 import { aSteppingClock } from '../stepping-clock.js';
@@ -174,5 +177,88 @@ describe('the Argo CD server checks against Argo CD\u2019s OpenAPI description',
       "GET /api/v1/application/shop-prod: no such operation in Argo CD's OpenAPI description",
       'GET /api/v1/applications/{name}: undeclared query parameter revision',
     ]);
+  });
+});
+
+/**
+ * One GitOps repository for every environment: Argo CD's sync.revision is the branch tip, which a
+ * promotion of another environment moves past ours. The GitOps clone decides (real git).
+ */
+describe('Argo CD at a later commit of the GitOps repository', () => {
+  const promote = async (url: string, environment: string, name: string, seed: string) =>
+    (
+      await promoteEnvironment({ remote: { url }, environment }, aRelease(name, '1.4.0', seed), {
+        hotfix: true,
+      })
+    ).commit as string;
+
+  async function waitOnProd(url: string, ours: string) {
+    const clock = aSteppingClock();
+    const revisions = await EnvironmentRevisions.open({ url }, 'prod');
+    try {
+      const source = engineStatusSources.argocd(connection(), ours, { clock, ancestry: revisions });
+      return await waitForEngine(source, {
+        timeoutMs: 60_000,
+        intervalMs: 10_000,
+        clock,
+        onProgress: () => {},
+      });
+    } finally {
+      revisions.close();
+    }
+  }
+
+  it('staging promoted right after prod (pushed after the wait began): prod counts as applied at the later tip', async () => {
+    const { url } = aGitOpsRepository();
+    const ours = await promote(url, 'prod', '2026.11.0', 'p');
+    let staging = '';
+    argocd.follow('shop-prod', () => ({
+      revision: staging || ours,
+      sync: staging ? 'Synced' : 'OutOfSync',
+      health: 'Healthy',
+    }));
+    const clock = aSteppingClock();
+    const revisions = await EnvironmentRevisions.open({ url }, 'prod');
+    try {
+      staging = await promote(url, 'staging', '2026.11.1', 's'); // after the clone: fetched when Argo CD reports it
+      const source = engineStatusSources.argocd(connection(), ours, { clock, ancestry: revisions });
+      const result = await waitForEngine(source, {
+        timeoutMs: 60_000,
+        intervalMs: 10_000,
+        clock,
+        onProgress: () => {},
+      });
+      expect(result.outcome).toBe('applied');
+      expect(result.reason).toBe(
+        `${ours.slice(0, 12)} synced and healthy (at ${staging.slice(0, 12)}, a later commit that leaves environments/prod/release.yaml as ours wrote it)`,
+      );
+    } finally {
+      revisions.close();
+    }
+    expect(argocd.violations).toEqual([]);
+  });
+
+  it('a later promotion of prod itself: superseded at once, naming the commit and the release', async () => {
+    const { url } = aGitOpsRepository();
+    const ours = await promote(url, 'prod', '2026.11.0', 'p');
+    const theirs = await promote(url, 'prod', '2026.12.0', 'q');
+    argocd.script('shop-prod', { revision: theirs, sync: 'Synced', health: 'Healthy' });
+    const result = await waitOnProd(url, ours);
+    expect(result.outcome).toBe('superseded');
+    expect(result.polls).toBe(1);
+    expect(result.reason).toMatch(
+      new RegExp(
+        `^superseded: ${theirs.slice(0, 12)} changed environments/prod/release\\.yaml after ${ours.slice(0, 12)} \\(now 2026\\.12\\.0\\)`,
+      ),
+    );
+  });
+
+  it('a commit that is not a descendant of ours (an older tip) is not there yet', async () => {
+    const { url } = aGitOpsRepository();
+    const before = await promote(url, 'staging', '2026.11.0', 's');
+    const ours = await promote(url, 'prod', '2026.11.0', 'p');
+    argocd.script('shop-prod', { revision: before, sync: 'Synced', health: 'Healthy' });
+    const result = await waitOnProd(url, ours);
+    expect(result.outcome).toBe('timeout');
   });
 });
