@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(584);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3119);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 584:
+/***/ 3119:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39027,6 +39027,31 @@ function renderResult(result) {
  * engine reports for the commit ends the wait at once; everything else (not there yet, still
  * progressing) is waiting, and the polling loop turns waiting past the deadline into a timeout.
  */
+const noRelations = new Map();
+/** Whether the engine's revision is our commit, or a later one that still holds our release. */
+function reaches(revision, commit, relations) {
+    if (sameCommit(revision, commit))
+        return true;
+    const relation = revision ? relations.get(revision.toLowerCase()) : undefined;
+    return relation?.kind === 'keeps' || (relation?.kind === 'changed' && relation.sameRelease);
+}
+/** The first revision that descends from ours with another release of the environment in it. */
+function supersededBy(revisions, relations) {
+    for (const revision of revisions) {
+        const relation = revision ? relations.get(revision.toLowerCase()) : undefined;
+        if (revision && relation?.kind === 'changed' && !relation.sameRelease)
+            return { revision, by: relation.by, release: relation.release };
+    }
+    return null;
+}
+/** Said when the engine is at a later commit that still holds ours. */
+const laterRevision = (revisions, commit, file) => {
+    if (revisions.some((r) => sameCommit(r, commit)))
+        return '';
+    const later = revisions.find(Boolean);
+    return later ? ` (at ${engine_decision_short(later)}, a later commit that leaves ${file} as ours wrote it)` : '';
+};
+const supersededReason = (environmentFile, commit, found, summary) => `superseded: ${engine_decision_short(found.by)} changed ${environmentFile} after ${engine_decision_short(commit)}${found.release ? ` (now ${found.release})` : ''}; the engine applies that, not ours (${summary})`;
 /** A commit as given (full or abbreviated, at least 7 hex digits) matches the engine's full revision. */
 function sameCommit(revision, commit) {
     if (!revision)
@@ -39037,11 +39062,28 @@ function sameCommit(revision, commit) {
 }
 const engine_decision_short = (revision) => (revision ? revision.slice(0, 12) : 'none');
 const engine_decision_oneLine = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
-/** Argo CD: applied when sync.revision is the commit, sync Synced and health Healthy. */
-function decideArgoCd(application, commit) {
+/** The revisions an Application reports (its sync and its last sync operation), for the ancestry facts. */
+function argoCdRevisions(application) {
+    const status = application.status ?? {};
+    const operation = status.operationState;
+    return [
+        status.sync?.revision,
+        ...(status.sync?.revisions ?? []),
+        operation?.syncResult?.revision,
+        ...(operation?.syncResult?.revisions ?? []),
+        operation?.operation?.sync?.revision,
+        ...(operation?.operation?.sync?.revisions ?? []),
+    ].filter((r) => Boolean(r));
+}
+/**
+ * Argo CD: applied when sync.revision is the commit (or a later one that still holds our release,
+ * see RevisionRelation), sync Synced and health Healthy; superseded when it is a later one with
+ * another release of the environment.
+ */
+function decideArgoCd(application, commit, relations = noRelations, environmentFile = 'the environment') {
     const status = application.status ?? {};
     const revisions = [status.sync?.revision, ...(status.sync?.revisions ?? [])];
-    const atCommit = revisions.some((r) => sameCommit(r, commit));
+    const atCommit = revisions.some((r) => reaches(r, commit, relations));
     const sync = status.sync?.status ?? 'Unknown';
     const health = status.health?.status ?? 'Unknown';
     const operation = status.operationState;
@@ -39063,16 +39105,21 @@ function decideArgoCd(application, commit) {
     ].join(', ');
     // the sync of this very commit failed: Argo CD will not apply it by itself
     if ((operation?.phase === 'Failed' || operation?.phase === 'Error') &&
-        operationRevisions.some((r) => sameCommit(r, commit))) {
+        operationRevisions.some((r) => reaches(r, commit, relations))) {
         return {
             state: 'failed',
             reason: `the sync of ${engine_decision_short(commit)} ${operation.phase === 'Error' ? 'errored' : 'failed'}: ${engine_decision_oneLine(operation.message) || summary}`,
         };
     }
+    const superseded = atCommit ? null : supersededBy([...revisions, ...operationRevisions], relations);
+    if (superseded) {
+        return { state: 'superseded', reason: supersededReason(environmentFile, commit, superseded, summary) };
+    }
     if (!atCommit)
         return { state: 'waiting', reason: `not at ${engine_decision_short(commit)} yet (${summary})` };
     if (sync === 'Synced' && health === 'Healthy') {
-        return { state: 'applied', reason: `${engine_decision_short(commit)} synced and healthy` };
+        const later = laterRevision(revisions, commit, environmentFile);
+        return { state: 'applied', reason: `${engine_decision_short(commit)} synced and healthy${later}` };
     }
     // Degraded counts once the live state is this commit's (Synced) and its sync is over: while
     // OutOfSync the health is still the previous release's; while the sync runs it is progress
@@ -39096,8 +39143,20 @@ function fluxRevisionCommit(revision) {
 }
 /** Reasons with Ready=False that are a reconciliation under way, not a failure. */
 const fluxProgressingReasons = new Set(['Progressing', 'ProgressingWithRetry', 'DependencyNotReady']);
-/** Flux: applied when lastAppliedRevision is the commit and Ready=True, reconciliation over. */
-function decideFlux(kustomization, commit) {
+/** The commits a Kustomization reports (applied, attempted), for the ancestry facts. */
+function fluxRevisions(kustomization) {
+    const status = kustomization.status ?? {};
+    return [
+        fluxRevisionCommit(status.lastAppliedRevision),
+        fluxRevisionCommit(status.lastAttemptedRevision),
+    ].filter((r) => Boolean(r));
+}
+/**
+ * Flux: applied when lastAppliedRevision is the commit (or a later one that still holds our
+ * release) and Ready=True, reconciliation over; superseded when Flux applies or attempts a later
+ * one with another release of the environment.
+ */
+function decideFlux(kustomization, commit, relations = noRelations, environmentFile = 'the environment') {
     const status = kustomization.status ?? {};
     const conditions = status.conditions ?? [];
     const condition = (type) => conditions.find((c) => c.type === type);
@@ -39110,7 +39169,8 @@ function decideFlux(kustomization, commit) {
         ? `Ready=${ready.status}${ready.reason ? ` ${ready.reason}` : ''}${ready.message ? `: ${engine_decision_oneLine(ready.message)}` : ''}`
         : 'no Ready condition';
     const summary = `applied ${engine_decision_short(applied)}, attempted ${engine_decision_short(attempted)}, ${readyText}`;
-    const failedOnCommit = sameCommit(attempted, commit) || sameCommit(applied, commit);
+    const atApplied = reaches(applied, commit, relations);
+    const failedOnCommit = reaches(attempted, commit, relations) || atApplied;
     if (failedOnCommit && stalled?.status === 'True') {
         return {
             state: 'failed',
@@ -39123,11 +39183,15 @@ function decideFlux(kustomization, commit) {
             reason: `${ready.reason ?? 'not ready'} at ${engine_decision_short(commit)}: ${engine_decision_oneLine(ready.message)}`,
         };
     }
+    const superseded = atApplied ? null : supersededBy([applied, attempted], relations);
+    if (superseded) {
+        return { state: 'superseded', reason: supersededReason(environmentFile, commit, superseded, summary) };
+    }
     // a suspended Kustomization applies nothing until someone resumes it: no use waiting out the timeout
-    if (!sameCommit(applied, commit) && kustomization.spec?.suspend === true) {
+    if (!atApplied && kustomization.spec?.suspend === true) {
         return { state: 'failed', reason: `suspended: Flux applies nothing until it is resumed (${summary})` };
     }
-    if (!sameCommit(applied, commit))
+    if (!atApplied)
         return { state: 'waiting', reason: `not at ${engine_decision_short(commit)} yet (${summary})` };
     const generation = kustomization.metadata?.generation;
     const observed = status.observedGeneration;
@@ -39136,9 +39200,10 @@ function decideFlux(kustomization, commit) {
         const checked = kustomization.spec?.wait === true || (kustomization.spec?.healthChecks?.length ?? 0) > 0;
         return {
             state: 'applied',
-            reason: checked
+            reason: (checked
                 ? `${engine_decision_short(commit)} applied and healthy`
-                : `${engine_decision_short(commit)} applied (the Kustomization has no wait or healthChecks, so Ready does not include the workloads' health)`,
+                : `${engine_decision_short(commit)} applied (the Kustomization has no wait or healthChecks, so Ready does not include the workloads' health)`) +
+                laterRevision([applied], commit, environmentFile),
         };
     }
     return { state: 'waiting', reason: `at ${engine_decision_short(commit)}, not ready yet (${summary})` };
@@ -39151,6 +39216,13 @@ function decideFlux(kustomization, commit) {
 
 /** One status reading is retried briefly; the wait's own deadline is the long one. */
 const readPolicy = { attempts: 3, attemptTimeoutMs: 30_000, overallTimeoutMs: 60_000 };
+/** The ancestry facts for the revisions other than our commit itself. */
+async function relationsFor(revisions, commit, context) {
+    const others = [...new Set(revisions.map((r) => r.toLowerCase()))].filter((r) => !sameCommit(r, commit));
+    return context.ancestry && others.length > 0
+        ? context.ancestry.relations(others, commit)
+        : new Map();
+}
 async function readJson(url, token, fields, what, context) {
     const response = await fetchRetrying(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, { what: `${what} (GET ${url.pathname})`, fix: 'Re-run the wait: reading the status changes nothing.' }, {
         policy: readPolicy,
@@ -39243,7 +39315,8 @@ function argoCdSource(connection, commit, context) {
             if (attempt === 1)
                 url.searchParams.set('refresh', 'normal');
             const application = (await readJson(url, connection.token, connection.field, what, context));
-            return decideArgoCd(application, commit);
+            const relations = await relationsFor(argoCdRevisions(application), commit, context);
+            return decideArgoCd(application, commit, relations, context.ancestry?.environmentFile);
         },
     };
 }
@@ -39257,7 +39330,8 @@ function fluxSource(connection, commit, context) {
         what,
         async read() {
             const kustomization = (await readJson(engine_status_sources_join(base, path), connection.token, connection.field, what, context));
-            return decideFlux(kustomization, commit);
+            const relations = await relationsFor(fluxRevisions(kustomization), commit, context);
+            return decideFlux(kustomization, commit, relations, context.ancestry?.environmentFile);
         },
     };
 }
@@ -39330,6 +39404,136 @@ function parseEngineConnection(input, fields) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/engine/environment-revisions.ts
+
+
+
+
+
+
+/**
+ * One environment's commits in a private clone of the GitOps repository, for the wait: which
+ * commit put the environment in its current state (what a re-run that changed nothing waits on),
+ * and how a revision the engine reports stands to ours (git merge-base --is-ancestor, then the
+ * environment's files compared blob by blob) — the facts the pure deciders are given.
+ */
+class EnvironmentRevisions {
+    clone;
+    environment;
+    files;
+    constructor(clone, environment, 
+    /** The release file, the canary file and the canary's traffic files: what a promotion or canary step writes. */
+    files) {
+        this.clone = clone;
+        this.environment = environment;
+        this.files = files;
+    }
+    static async open(remote, environment, field = 'environment') {
+        const { clone, config } = await GitOpsClone.openConfigured(remote);
+        try {
+            checkEnvironment(config, environment, field);
+            const folder = environmentFolder(config, environment);
+            return new EnvironmentRevisions(clone, environment, {
+                release: releaseFile(config, environment),
+                canary: canaryReleaseFile(config, environment),
+                traffic: trafficFiles(canaryConfig(config, environment)?.traffic ?? [], folder),
+            });
+        }
+        catch (error) {
+            clone.close();
+            throw error;
+        }
+    }
+    get branch() {
+        return this.clone.branch;
+    }
+    git(args) {
+        return run_git_runGit(this.clone.dir, args);
+    }
+    /** A revision's relation never changes once known: each is worked out once per wait. */
+    known = new Map();
+    get environmentFile() {
+        return this.files.release;
+    }
+    async relations(revisions, commit) {
+        const relations = new Map();
+        for (const revision of revisions) {
+            const key = `${commit}:${revision}`;
+            const relation = this.known.get(key) ?? (await this.relationOf(revision, commit));
+            if (relation)
+                this.known.set(key, relation);
+            relations.set(revision.toLowerCase(), relation ?? { kind: 'unrelated' });
+        }
+        return relations;
+    }
+    async hasCommit(revision) {
+        return this.git(['cat-file', '-e', `${revision}^{commit}`]).then(() => true, () => false);
+    }
+    /** null: the revision is not in the clone even after a fetch (asked again at the next reading). */
+    async relationOf(revision, commit) {
+        if (!/^[0-9a-f]{7,64}$/i.test(revision))
+            return { kind: 'unrelated' };
+        // the engine saw a commit pushed after the clone was made: fetch the branch once more
+        if (!(await this.hasCommit(revision)))
+            await this.clone.refresh();
+        if (!(await this.hasCommit(revision)))
+            return null;
+        const descends = await this.git(['merge-base', '--is-ancestor', commit, revision]).then(() => true, () => false);
+        if (!descends)
+            return { kind: 'unrelated' };
+        const ownFiles = [this.files.release, this.files.canary];
+        const blob = (at, path) => this.git(['rev-parse', '--verify', '--quiet', `${at}:${path}`]).then((out) => out.trim(), () => '');
+        let same = true;
+        for (const path of ownFiles)
+            same &&= (await blob(commit, path)) === (await blob(revision, path));
+        if (same)
+            return { kind: 'keeps' };
+        const by = (await this.git(['log', '-1', '--format=%H', `${commit}..${revision}`, '--', ...ownFiles])).trim();
+        const ours = await Promise.all(ownFiles.map((path) => this.releaseAt(commit, path)));
+        const theirs = await Promise.all(ownFiles.map((path) => this.releaseAt(revision, path)));
+        return {
+            kind: 'changed',
+            by: by || revision,
+            release: theirs[0] ?? null,
+            sameRelease: ours.every((name, i) => name === theirs[i]),
+        };
+    }
+    /** The release name (metadata.name) of a release file at a commit; null when absent or unreadable. */
+    async releaseAt(at, path) {
+        const text = await this.git(['show', `${at}:${path}`]).catch(() => null);
+        if (text === null)
+            return null;
+        try {
+            return parseReleaseManifest(text, `${path}@${at.slice(0, 7)}`).metadata.name;
+        }
+        catch {
+            return `unreadable ${path}@${at}`; // never the same as another commit's
+        }
+    }
+    /**
+     * The newest commit on the branch that wrote the environment's release, canary or traffic
+     * files — its last promotion or canary step. A promotion that changed nothing (a re-run after a
+     * failed or killed wait) waits on it; an environment nothing was ever promoted to is refused.
+     */
+    async lastCommit() {
+        const { release, canary, traffic } = this.files;
+        const head = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '');
+        const last = head
+            ? (await this.git(['log', '-1', '--format=%H', 'HEAD', '--', release, canary, ...traffic])).trim()
+            : '';
+        if (!last) {
+            throw relx_error_inputError(`Nothing was ever promoted to ${this.environment}: there is no commit to wait for.`, {
+                field: 'environment',
+                fix: `Promote a release to ${this.environment} first (with manifest).`,
+            });
+        }
+        return last;
+    }
+    close() {
+        this.clone.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/wait-for-engine.ts
 
 
@@ -39388,12 +39592,19 @@ async function waitForEngine(source, options) {
 
 
 
+
 /** Exit codes of `relx wait`, so a script can tell a failed rollout from a slow one. */
-const waitExitCodes = { applied: 0, failed: 3, timeout: 4 };
+const waitExitCodes = {
+    applied: 0,
+    failed: 3,
+    timeout: 4,
+    superseded: 5,
+};
 /**
  * `relx wait`: after a promotion commit, wait until Argo CD or Flux has applied it and reports
  * it healthy. Exit 0 when it has, 3 when the engine reports a failure for it (Degraded, a failed
- * sync, Ready=False), 4 when the time ran out (fail closed), 1 for errors (a wrong token or name).
+ * sync, Ready=False), 4 when the time ran out (fail closed), 5 when a later commit put another
+ * release in the environment (--gitops and --env: superseded), 1 for errors (a wrong token or name).
  */
 function registerWaitCommand(program) {
     program
@@ -39401,7 +39612,7 @@ function registerWaitCommand(program) {
         .description('Wait until Argo CD or Flux has applied a promotion commit and reports it healthy.')
         .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
         .option('--engine <name>', 'argocd or flux')
-        .option('--env <name>', 'the environment, for the summary')
+        .option('--env <name>', 'the environment; with --gitops, a later commit that leaves its release as --commit wrote it counts as reached')
         .option(gitopsOption[0], 'the GitOps repository: --commit must be on its branch (checked before waiting)')
         .option('--argocd-url <url>', "Argo CD's URL (engine argocd)")
         .option('--application <name>', 'the Argo CD Application, name or namespace/name (engine argocd)')
@@ -39434,14 +39645,23 @@ function registerWaitCommand(program) {
             flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
         });
         const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
-        const source = engineStatusSources[connection.engine](connection, commit, {});
-        const result = await waitForEngine(source, { timeoutMs, intervalMs });
-        const where = options.env ? ` (${options.env})` : '';
-        const text = options.json
-            ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
-            : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
-        process.stdout.write(scrubSecrets(text));
-        process.exitCode = waitExitCodes[result.outcome];
+        // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
+        const revisions = options.gitops && options.env
+            ? await EnvironmentRevisions.open(await gitopsRemote(options.gitops), options.env, '--env')
+            : null;
+        try {
+            const source = engineStatusSources[connection.engine](connection, commit, revisions ? { ancestry: revisions } : {});
+            const result = await waitForEngine(source, { timeoutMs, intervalMs });
+            const where = options.env ? ` (${options.env})` : '';
+            const text = options.json
+                ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
+                : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
+            process.stdout.write(scrubSecrets(text));
+            process.exitCode = waitExitCodes[result.outcome];
+        }
+        finally {
+            revisions?.close();
+        }
     });
 }
 /**
