@@ -1,33 +1,11 @@
-import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aGitOpsRepository, aRelease } from '../../test/gitops/gitops-fixture.js';
 import { renderReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
-import { runCli } from './main.js';
+import { relxInProcess } from '../../test/relx-in-process.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  jest
-    .spyOn(console, 'error')
-    .mockImplementation((...args: unknown[]) => void (err += `${args.join(' ')}\n`));
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const relx = async (...args: string[]) => {
-  out = '';
-  err = '';
-  const code = await runCli(args);
-  return { code, out, err };
-};
+const relx = relxInProcess();
 
 function aManifestFile(manifest: ReleaseManifest): string {
   const path = join(mkdtempSync(join(tmpdir(), 'relx-risk-')), `${manifest.metadata.name}.yaml`);

@@ -1,11 +1,10 @@
-import { jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aGitOpsRepository, aRelease } from '../../test/gitops/gitops-fixture.js';
 import { relxRoot, runWorkflow } from '../../test/step-runner/run-workflow.js';
-import { runCli } from '../cli/main.js';
+import { relxInProcess } from '../../test/relx-in-process.js';
 import { digestOf } from '../manifest/manifest-builders.js';
 import { renderReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
 import type { DeliveryMetrics } from './delivery-metrics.js';
@@ -20,31 +19,14 @@ const now = Date.UTC(2026, 11, 1) / 1000; // 2026-12-01T00:00:00Z, the injected 
 const hours = (h: number) => h * 3600;
 const at = (h: number) => new Date((T0 + hours(h)) * 1000).toISOString();
 
-let out = '';
-let err = '';
+const relx = relxInProcess();
 beforeEach(() => {
-  out = '';
-  err = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  jest
-    .spyOn(console, 'error')
-    .mockImplementation((...args: unknown[]) => void (err += `${args.join(' ')}\n`));
   process.env.RELX_NOW = new Date(now * 1000).toISOString();
 });
 afterEach(() => {
-  jest.restoreAllMocks();
-  process.exitCode = undefined;
   delete process.env.GIT_COMMITTER_DATE;
   delete process.env.RELX_NOW;
 });
-
-const relx = async (...args: string[]) => {
-  out = '';
-  err = '';
-  const code = await runCli(args);
-  return { code, out, err };
-};
 const ok = async (...args: string[]) => {
   const result = await relx(...args);
   if (result.code !== 0) throw new Error(`relx ${args.join(' ')} exited ${result.code}: ${result.err}`);

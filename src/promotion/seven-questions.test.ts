@@ -1,31 +1,14 @@
-import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aGitOpsRepository, aRelease } from '../../test/gitops/gitops-fixture.js';
-import { runCli } from '../cli/main.js';
+import { relxInProcess } from '../../test/relx-in-process.js';
 import { digestOf } from '../manifest/manifest-builders.js';
 import { renderReleaseManifest, type ReleaseManifest } from '../manifest/release-manifest.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  jest
-    .spyOn(console, 'error')
-    .mockImplementation((...args: unknown[]) => void (err += `${args.join(' ')}\n`));
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
+const run = relxInProcess();
 const relx = async (...args: string[]) => {
-  out = '';
-  const code = await runCli(args);
+  const { code, out, err } = await run(...args);
   if (code !== 0) throw new Error(`relx ${args.join(' ')} exited ${code}: ${err}`);
   return out;
 };

@@ -1,8 +1,7 @@
-import { jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main.js';
+import { relxInProcess, type RelxRun } from '../relx-in-process.js';
 import { renderReleaseManifest } from '../../src/manifest/release-manifest.js';
 import { aRelease } from '../gitops/gitops-fixture.js';
 import { aCanaryGitOpsRepository, renderOverlay } from './canary-fixture.js';
@@ -12,30 +11,17 @@ import { aCanaryGitOpsRepository, renderOverlay } from './canary-fixture.js';
  * run through the CLI's own entry on a real GitOps repository. Each commit gets a fixed time
  * (GIT_AUTHOR_DATE), and status a fixed "now" (RELX_NOW), so the bake is known to the second.
  */
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  jest
-    .spyOn(console, 'error')
-    .mockImplementation((...args: unknown[]) => void (err += `${args.join(' ')}\n`));
-});
+const run = relxInProcess();
 afterEach(() => {
-  jest.restoreAllMocks();
   for (const name of ['GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'RELX_NOW']) delete process.env[name];
 });
 
 const minute = (m: number) => new Date(Date.UTC(2026, 11, 1, 9, 0) + m * 60_000).toISOString();
-async function relx(when: number, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  out = '';
-  err = '';
+/** relx at a minute after 09:00 on 2026-12-01: the commits it makes are dated then. */
+async function relx(when: number, ...argv: string[]): Promise<RelxRun> {
   process.env.GIT_AUTHOR_DATE = minute(when);
   process.env.GIT_COMMITTER_DATE = minute(when);
-  const code = await runCli(argv);
-  return { code, out, err };
+  return run(...argv);
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'relx-canary-cli-'));
