@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,14 @@ import type { CanaryRequest } from '../../src/promotion/plan-canary.js';
 import { aRelease } from '../gitops/gitops-fixture.js';
 import { GitRepo } from '../git-repo.js';
 import { aCanaryGitOpsRepository, renderOverlay } from './canary-fixture.js';
+
+// A stop at a write point is a throw in this process, not its death: the clone it leaves is
+// abandoned as a killed promotion's would be, but under this live pid no later promotion may
+// remove it. Remove them here, as the next promotion would after a real kill.
+afterAll(() => {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(`relx-gitops-${process.pid}-`)))
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+});
 
 /**
  * Each canary step stopped at every write into the GitOps clone (the clone, each file, the commit,
