@@ -80,7 +80,7 @@ describe('deploy.yml given the same release twice', () => {
     const second = await deploy(gitops, payload);
     expect(second.jobs.dev?.result).toBe('success');
     expect(second.steps.map((s) => `${s.stdout}${s.stderr}`).join('')).toContain(
-      'dev already runs 2026.12.7',
+      'dev: already as asked (2026.12.7), nothing to write',
     );
     expect(gitops.git('rev-parse', 'main')).toBe(head);
     expect(promotionsOf(gitops, '2026.12.7')).toBe(1);
