@@ -7,6 +7,7 @@ import { renderReleaseManifest, type ReleaseManifest } from '../../src/manifest/
 import { releaseDispatch } from '../../src/publish/release-dispatch.js';
 import { aRelease, gitopsConfig } from '../gitops/gitops-fixture.js';
 import { anApproval, GitHubApiServer } from '../github-api/github-api-server.js';
+import { ArgoCdServer } from '../argocd/argocd-server.js';
 import { GitRepo } from '../git-repo.js';
 import { constant } from '../prometheus/prometheus-fixture.js';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/prometheus-fixture.js';
@@ -158,6 +159,7 @@ function run(
   template: string,
   event: { name: string; action?: string; payload?: unknown },
   approve?: WorkflowRunOptions['approve'],
+  engine?: { vars: Record<string, string>; secrets: Record<string, string> },
 ): Promise<WorkflowRun> {
   const workspace = checkout(gitops);
   return runWorkflow(join(workspace.dir, '.github', 'workflows', template), {
@@ -167,7 +169,8 @@ function run(
     repository: 'acme/deploy',
     sha: workspace.head(),
     token: 'ghs_cd-token-0123456789abcdef',
-    vars: { RELX_GITOPS_REPOSITORY: gitops.dir, PROMETHEUS_URL: prometheus.url },
+    vars: { RELX_GITOPS_REPOSITORY: gitops.dir, PROMETHEUS_URL: prometheus.url, ...engine?.vars },
+    ...(engine ? { secrets: engine.secrets } : {}),
     env: { GITHUB_API_URL: github.url },
     standIns: { 'actions/checkout': () => {}, 'actions/setup-node': () => {} },
     environments,
@@ -323,6 +326,52 @@ describe('deploy.yml: a canary in production, approvals by risk, rollback withou
     expect(deployed.summaries.join('\n')).toMatch(
       /### prod rolled back to 2026\.12\.0: slo-gate fail after the release completed\n\nRollback commit `[0-9a-f]{40}` \(success\), \d+\.\d{3} s after the failing gate\./,
     );
+  }, 400_000);
+});
+
+describe('deploy.yml waiting for Argo CD', () => {
+  it('rolls prod back in the same run when Argo CD reports the completed release Degraded', async () => {
+    const gitops = await aDeployRepository(r1, { canary: canaryPolicy('patch-good') });
+    const argocd = await ArgoCdServer.start();
+    try {
+      // Argo CD follows the GitOps branch; the application degrades once prod runs 2026.12.1 in full
+      argocd.follow('shop', () => {
+        const prodRelease = gitops.git('show', 'main:environments/prod/release.yaml');
+        const degraded = /name: ['"]?2026\.12\.1/.test(prodRelease);
+        return {
+          revision: gitops.git('rev-parse', 'main'),
+          sync: 'Synced',
+          health: degraded ? 'Degraded' : 'Healthy',
+          ...(degraded ? { healthMessage: 'Deployment "api" exceeded its progress deadline' } : {}),
+          operation: { phase: 'Succeeded' },
+        };
+      });
+      const deployed = await run(
+        gitops,
+        'deploy.yml',
+        { name: 'repository_dispatch', action: 'relx-release-published', payload: handoff(patch) },
+        undefined,
+        {
+          vars: {
+            RELX_WAIT_FOR: 'argocd',
+            RELX_WAIT_TIMEOUT: '30s',
+            ARGOCD_URL: argocd.url,
+            ARGOCD_APPLICATION: 'shop',
+          },
+          secrets: { ARGOCD_TOKEN: argocd.token },
+        },
+      );
+      expect(deployed.conclusion).toBe('failure');
+      expect(results(deployed)).toMatchObject({ canary: 'success', prod: 'failure' });
+      expect(await status(gitops)).toMatchObject({ release: '2026.12.0', canary: null });
+      const last = gitops.git('log', '-1', '--format=%B', 'main');
+      expect(trailer(last, 'Relx-Rollback-Of')).toBe('2026.12.1');
+      expect(deployed.summaries.join('\n')).toMatch(/the engine did not apply it healthy/);
+      expect(argocd.violations).toEqual([]);
+      expect(argocd.requests.length).toBeGreaterThan(0);
+    } finally {
+      await argocd.close();
+    }
   }, 400_000);
 });
 
