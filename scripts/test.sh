@@ -3,6 +3,9 @@
 # formatting, lint, types, the dist/ freshness check and every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One stream, in order: Jest reports on stderr, and a runner that reads stdout and stderr apart
+# would otherwise find Jest's last line, not the summary, at the end of one of them.
+exec 2>&1
 
 # Debian packages the integration tests start for real (see ../shared/FEASIBILITY.md).
 need=()
@@ -40,8 +43,9 @@ status=0
 # --reporters takes a list, so a flag must follow it before the test paths.
 npm run --silent test:unit -- --reporters=./scripts/jest-ci-reporter.mjs --ci --json --outputFile="$results" "$@" || status=$?
 [ "$checks_failed" -eq 0 ] || status=1
-# Jest reports on stderr. The last line on stdout is the summary the CI runner reads, exactly
-# "tests: N passed, N failed, N skipped" (nothing after it: the runner does not recognise more).
+# The last line is the summary the CI runner reads, exactly "N passed, N failed, N skipped" with no
+# word before it (a leading "tests" can be taken for node's test runner) and nothing after it. The
+# lines above it avoid the words "passed" and "failed" so that no other line reads as a summary.
 # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
 node -e '
   const fs = require("fs");
@@ -49,12 +53,12 @@ node -e '
   let r = { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTotalTestSuites: 0 };
   try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch { console.error("no Jest results: counted as one failure"); }
   const seconds = r.startTime ? Math.round((Date.now() - r.startTime) / 1000) : 0;
-  console.log(`static checks (format, lint, types, dist): ${checks.passed} of 4 ok; Jest: ${r.numFailedTestSuites ?? 0} of ${r.numTotalTestSuites} suites failed, ${seconds} s`);
+  console.log(`static checks (format, lint, types, dist): ${checks.passed} of 4 ok; Jest suites: ${r.numTotalTestSuites}, ${r.numFailedTestSuites ?? 0} with failures, ${seconds} s`);
   const slowest = (r.testResults ?? [])
     .map((t) => ({ name: t.name.replace(process.cwd() + "/", ""), s: (t.endTime - t.startTime) / 1000 }))
     .sort((a, b) => b.s - a.s).slice(0, 5).map((t) => `${t.name} ${Math.round(t.s)} s`);
   if (slowest.length) console.log(`slowest suites: ${slowest.join("; ")}`);
-  console.log(`tests: ${r.numPassedTests + checks.passed} passed, ${r.numFailedTests + checks.failed} failed, ${r.numPendingTests} skipped`);
+  console.log(`${r.numPassedTests + checks.passed} passed, ${r.numFailedTests + checks.failed} failed, ${r.numPendingTests} skipped`);
 ' "$results" "$checks_failed"
 rm -f "$results"
 exit "$status"
