@@ -24,6 +24,12 @@ export interface ComponentReleases {
   current: string | null;
   /** No tag carries `current` (never tagged, or the version file is ahead of every tag): history starts where it was set. */
   untaggedCurrent: boolean;
+  /**
+   * On a maintenance line: the version file on this branch is above the line's range — the
+   * component moved past the line here (create-vite at 9.x on vite's release/8.x), so
+   * the line does not maintain it.
+   */
+  aboveLine?: boolean;
 }
 
 /**
@@ -90,7 +96,18 @@ export function findLastReleases(
     }
     const current = fileAhead ? file : (lastStable?.version ?? file);
     const untaggedCurrent = fileAhead || (lastStable === null && lastOnChannel === null);
-    result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
+    // The version file, not the tags: planning first takes every tag as reachable (a trunk's
+    // case), and the default branch's tags above the line are not this branch's.
+    const aboveLine =
+      file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null && !onLine(file);
+    result.set(component.name, {
+      lastStable,
+      lastOnChannel,
+      released,
+      current,
+      untaggedCurrent,
+      ...(line ? { aboveLine } : {}),
+    });
   }
   return result;
 }

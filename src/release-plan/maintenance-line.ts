@@ -1,6 +1,8 @@
 import semver from 'semver';
 import { inputError } from '../relx-error.js';
+import type { Component } from '../workspace/component.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
+import type { ComponentReleases } from './last-releases.js';
 
 /**
  * The line a branch releases on when it is not the default branch's open-ended one: a maintenance
@@ -104,6 +106,32 @@ export const isAboveLine = (version: string, line: MaintenanceLine) =>
 
 export const isInLine = (version: string, line: MaintenanceLine) =>
   semver.satisfies(version, line.range, { includePrerelease: true });
+
+/**
+ * The components a maintenance line does not maintain, held (as `notReleased`, which the plan
+ * shows): a SemVer component whose current version lies outside the line's range — a package
+ * added after the line was cut, never tagged, on an older major, or one this branch already took
+ * past the line (its version file above the range). The range then never refuses the
+ * whole plan for a component the line was not cut for. A train's line names its components itself.
+ */
+export function holdOutsideLine(
+  components: readonly Component[],
+  releases: ReadonlyMap<string, ComponentReleases>,
+  line: MaintenanceLine | null,
+): Component[] {
+  if (line === null || line.train) return [...components];
+  const why = `not on ${line.branch}: its version is outside the line's range ${line.range}, so it releases from the default branch`;
+  return components.map((c) => {
+    if (c.notReleased || c.scheme.kind !== 'semver') return c;
+    const r = releases.get(c.name);
+    if (r?.aboveLine) return { ...c, notReleased: why };
+    const current = r?.current ?? c.version;
+    const bare = current === null ? null : (current.split('+')[0] ?? current);
+    return bare !== null && semver.valid(bare) !== null && isInLine(bare, line)
+      ? c
+      : { ...c, notReleased: why };
+  });
+}
 
 /**
  * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is

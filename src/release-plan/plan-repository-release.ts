@@ -26,7 +26,7 @@ import { findLastReleases, type ComponentReleases } from './last-releases.js';
 import { readOwnReleaseTags } from './own-release-tags.js';
 import { planRelease } from './plan-release.js';
 import { resolveChannel } from './release-channel.js';
-import { resolveMaintenanceLine } from './maintenance-line.js';
+import { holdOutsideLine, resolveMaintenanceLine } from './maintenance-line.js';
 import { holdForTrains, type TrainStep } from '../release-train/train-holds.js';
 import type { ReleasePlan, ReleaseStart } from './release-plan.js';
 
@@ -203,7 +203,11 @@ export async function planRepositoryRelease(
   const plan = planRelease({
     head,
     channel,
-    components: holdForTrains(components, releases, branch, config, line, step),
+    components: holdOutsideLine(
+      holdForTrains(components, releases, branch, config, line, step),
+      releases,
+      line,
+    ),
     line,
     ...(step?.step === 'cut'
       ? { trainCut: config.trains.find((t) => t.name === step.name)?.components ?? [] }

@@ -108,6 +108,33 @@ describe('a maintenance line', () => {
     expect((await planOf(repo, 'release/1.x')).components[0]?.nextVersion).toBe('1.4.3');
   });
 
+  // vite's shape: release/7.x holds a package added later, never tagged, whose history has breaking
+  // commits, and one on another major. The line's range is theirs to refuse only if they are on it.
+  it('holds components whose version is outside the line, instead of refusing the whole plan', async () => {
+    const runtime = { dir: 'runtime', name: '@acme/unit-runtime', version: '0.1.0' };
+    // tools had 1.x releases too, but this branch's history already took it to 3.2.0 (create-vite
+    // at 9.x on vite's release/8.x): its newest release inside the range is not where it stands
+    const tools = { dir: 'tools', name: '@acme/tools', version: '1.9.0' };
+    const repo = aMonorepo([lib, runtime, tools], maintenance);
+    repo.tag('@acme/lib@1.4.2');
+    repo.tag('@acme/tools@1.9.0');
+    repo.commit('chore(release): tools 3.2.0', {
+      'packages/tools/package.json': `${JSON.stringify({ name: tools.name, version: '3.2.0' }, null, 2)}\n`,
+    });
+    repo.tag('@acme/tools@3.2.0');
+    repo.commit('feat!: the runtime speaks ESM only', ['packages/runtime/index.js']);
+    repo.git('branch', 'release/1.x');
+    repo.checkout('release/1.x');
+    repo.commit('fix: close the socket on timeout', ['packages/lib/socket.js']);
+    repo.commit('fix: the tools read the new config', ['packages/tools/config.js']);
+    const plan = await planOf(repo);
+    const byName = new Map(plan.components.map((c) => [c.name, c]));
+    expect(byName.get(lib.name)).toMatchObject({ nextVersion: '1.4.3', release: true });
+    const held = `not on release/1.x: its version is outside the line's range >=1.0.0 <2.0.0, so it releases from the default branch`;
+    for (const name of [runtime.name, tools.name])
+      expect(byName.get(name)).toMatchObject({ release: false, nextVersion: null, notReleased: held });
+  });
+
   it('names the field when a matching branch says no range', async () => {
     const repo = aRepositoryWithALine('1.x', 'maintenance:\n  - branch: "hotfix/*"\n');
     repo.git('branch', 'hotfix/urgent');
