@@ -116,6 +116,19 @@ describe('inferring tag conventions', () => {
     expect(result.lockstep).toEqual(['@ts/parser', '@ts/utils']);
   });
 
+  it('gives v* to the package at the newest v* version of its major: a maintenance branch of vite', () => {
+    // release/7.x: vite at 7.3.6 while main tagged v8.2.2; the other packages keep their own tags
+    const result = inferTagConventions(
+      [subject('vite', 'packages/vite', '7.3.6'), subject('create-vite', 'packages/create-vite', '7.1.3')],
+      ['v7.3.5', 'v7.3.6', 'v8.2.2', 'v8.3.0-beta.0', 'create-vite@7.1.3', 'create-vite@8.0.0'],
+    );
+    expect(formats(result)).toEqual({
+      vite: 'v{version} (inferred)',
+      'create-vite': '{name}@{version} (inferred)',
+    });
+    expect(result.lockstep).toEqual([]);
+  });
+
   it('does not make one package a lockstep group of its own', () => {
     const result = inferTagConventions(
       [subject('@ts/parser', 'packages/parser', '8.67.0'), subject('@ts/utils', 'packages/utils', '1.0.0')],

@@ -69,7 +69,8 @@ interface Candidate {
  * Infers, for each component without a configured tag format, the convention its existing tags
  * follow: its own name in the usual forms, its unscoped name, its folder, or `v{version}` —
  * for a single component, the repository root, or the components whose version is the newest
- * `v*` tag's (a lockstep repository such as typescript-eslint). No tags: the default stays.
+ * `v*` tag of its major (a lockstep repository such as typescript-eslint; vite's main package,
+ * on main and on its maintenance branches). No tags: the default stays.
  * Two conventions with tags: the one carrying the newest version, with a warning. Pure.
  */
 export function inferTagConventions(
@@ -78,9 +79,18 @@ export function inferTagConventions(
 ): TagConventions {
   const index = indexByPrefix(tags);
   const semverScheme: VersioningScheme = { kind: 'semver' };
-  const newestRepositoryVersion = (index.get('v') ?? [])
-    .filter((v) => isVersionOf(semverScheme, v) && prereleaseId(v) === null)
-    .reduce<string | null>((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
+  // The newest stable `v*` version of each major: a maintenance branch (vite's v7 line, at 7.3.6
+  // while main tags v8) holds the newest of its own major, never the newest of all.
+  const newestRepositoryVersion = new Map<string, string>();
+  for (const v of index.get('v') ?? []) {
+    if (!isVersionOf(semverScheme, v) || prereleaseId(v) !== null) continue;
+    const major = v.split('.')[0] ?? v;
+    const known = newestRepositoryVersion.get(major);
+    if (known === undefined || compareVersions(semverScheme, v, known) > 0)
+      newestRepositoryVersion.set(major, v);
+  }
+  const isNewestRepositoryVersion = (version: string | null) =>
+    version !== null && newestRepositoryVersion.get(version.split('.')[0] ?? version) === version;
   const byComponent = new Map<string, TagConvention>();
   const warnings: string[] = [];
   const claimed = claimedPrefixes(components);
@@ -91,7 +101,7 @@ export function inferTagConventions(
     }
     const formats = [...ownConventions];
     const isRoot = components.length === 1 || component.paths.includes('');
-    if (isRoot || (component.version !== null && component.version === newestRepositoryVersion)) {
+    if (isRoot || isNewestRepositoryVersion(component.version)) {
       formats.push(repositoryConvention);
     }
     if (isRoot) formats.push('{version}');
