@@ -119,6 +119,21 @@ describe('discovery that real monorepos need', () => {
     expect(discovery.excluded).toEqual(['packages/vite/src/__tests__', 'playground']);
   });
 
+  it('counts the folders of one name used three times (vitest’s test fixtures)', async () => {
+    const error = (await discoverWorkspaces(
+      aFolder({
+        'pnpm-workspace.yaml': 'packages:\n  - "test/**"\n',
+        'test/dts/a/package.json': aPackage('dts'),
+        'test/dts/b/package.json': aPackage('dts'),
+        'test/dts/c/package.json': aPackage('dts'),
+      }),
+    ).catch((e: unknown) => e)) as RelxError;
+    expect(error.message).toBe(
+      '3 workspace packages are named dts: "test/dts/a" and "test/dts/b" and "test/dts/c".',
+    );
+    expect(error.fix).toContain('exclude: ["test/dts/b", "test/dts/c"]');
+  });
+
   it('reports every name used twice with both folders, and the exclude that fixes it', async () => {
     const error = (await discoverWorkspaces(
       aFolder({

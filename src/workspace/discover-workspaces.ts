@@ -238,7 +238,7 @@ function assertUniqueNames(manifests: ReadonlyArray<{ path: string; json: Packag
   if (twice.length > 10) listed.push(`… and ${twice.length - 10} more`);
   const message =
     twice.length === 1
-      ? `Two workspace packages are named ${first[0]}: ${(first[1] as string[]).map((p) => `"${p}"`).join(' and ')}.`
+      ? `${first[1].length === 2 ? 'Two' : first[1].length} workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
       : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
   throw configurationError(message, {
     file: `${(first[1] as string[])[1]}/package.json`,
