@@ -129,6 +129,19 @@ describe('inferring tag conventions', () => {
     expect(result.lockstep).toEqual([]);
   });
 
+  it('puts the packages at the newest v* pre-release of their major in a lockstep group: vitest between release candidates', () => {
+    const result = inferTagConventions(
+      [
+        subject('vitest', 'packages/vitest', '5.0.0-rc.2'),
+        subject('@vitest/ui', 'packages/ui', '5.0.0-rc.2'),
+        subject('@vitest/old', 'packages/old', '5.0.0-rc.1'),
+      ],
+      ['v4.1.0', 'v5.0.0-beta.7', 'v5.0.0-rc.1', 'v5.0.0-rc.2'],
+    );
+    expect(result.lockstep).toEqual(['vitest', '@vitest/ui']);
+    expect(formats(result)['@vitest/old']).toBe('{name}@{version} (default)');
+  });
+
   it('does not make one package a lockstep group of its own', () => {
     const result = inferTagConventions(
       [subject('@ts/parser', 'packages/parser', '8.67.0'), subject('@ts/utils', 'packages/utils', '1.0.0')],

@@ -79,18 +79,28 @@ export function inferTagConventions(
 ): TagConventions {
   const index = indexByPrefix(tags);
   const semverScheme: VersioningScheme = { kind: 'semver' };
-  // The newest stable `v*` version of each major: a maintenance branch (vite's v7 line, at 7.3.6
-  // while main tags v8) holds the newest of its own major, never the newest of all.
-  const newestRepositoryVersion = new Map<string, string>();
+  // The newest `v*` version of each major: a maintenance branch (vite's v7 line, at 7.3.6 while
+  // main tags v8) holds the newest of its own major, never the newest of all; a lockstep repository
+  // between pre-releases (vitest at 5.0.0-rc.2) holds the newest pre-release.
+  const newestStable = new Map<string, string>();
+  const newestAny = new Map<string, string>();
+  const keepNewer = (map: Map<string, string>, major: string, v: string) => {
+    const known = map.get(major);
+    if (known === undefined || compareVersions(semverScheme, v, known) > 0) map.set(major, v);
+  };
   for (const v of index.get('v') ?? []) {
-    if (!isVersionOf(semverScheme, v) || prereleaseId(v) !== null) continue;
+    if (!isVersionOf(semverScheme, v)) continue;
     const major = v.split('.')[0] ?? v;
-    const known = newestRepositoryVersion.get(major);
-    if (known === undefined || compareVersions(semverScheme, v, known) > 0)
-      newestRepositoryVersion.set(major, v);
+    keepNewer(newestAny, major, v);
+    if (prereleaseId(v) === null) keepNewer(newestStable, major, v);
   }
-  const isNewestRepositoryVersion = (version: string | null) =>
-    version !== null && newestRepositoryVersion.get(version.split('.')[0] ?? version) === version;
+  const isNewestRepositoryVersion = (version: string | null) => {
+    if (version === null) return false;
+    const major = version.split('.')[0] ?? version;
+    return prereleaseId(version) === null
+      ? newestStable.get(major) === version
+      : newestAny.get(major) === version;
+  };
   const byComponent = new Map<string, TagConvention>();
   const warnings: string[] = [];
   const claimed = claimedPrefixes(components);
