@@ -19,6 +19,7 @@ import {
   type HistoryIndex,
 } from './history-cache.js';
 import { repositoryConvention, withInferredTagFormats } from '../versioning/tag-convention.js';
+import { dependencyCycles, dependencyCycleWarning } from '../workspace/component-graph.js';
 import { goMajorVersionWarnings } from '../go/go-module-release-files.js';
 import type { Component } from '../workspace/component.js';
 import type { RelxConfig } from '../workspace/relx-config.js';
@@ -93,7 +94,10 @@ export async function planRepositoryRelease(
     workspace.components,
     allTags.map((t) => t.name),
   );
-  const warnings = [...conventions.warnings];
+  const warnings = [
+    ...conventions.warnings,
+    ...dependencyCycles(components, config.propagation.through).map(dependencyCycleWarning),
+  ];
   const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
   const exclude = from ? [`^${from}`] : [];
   const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;

@@ -1,5 +1,5 @@
 import type { Component, DependencyEdge } from './component.js';
-import { assertAcyclic, topologicalOrder } from './component-graph.js';
+import { dependencyCycles, dependencyCycleWarning, topologicalOrder } from './component-graph.js';
 import type { DependencyKind } from './relx-config.js';
 
 const releasing: DependencyKind[] = ['dependencies', 'peerDependencies', 'optionalDependencies', 'dependsOn'];
@@ -18,17 +18,31 @@ function aComponent(name: string, ...dependsOn: Array<[string, DependencyKind]>)
   };
 }
 
-describe('assertAcyclic', () => {
-  it('shows a cycle as a path and how to break it', () => {
+describe('dependencyCycles', () => {
+  it('shows each cycle as a path, and the warning says how it publishes and how to break it', () => {
     const components = [aComponent('a', ['b', 'dependencies']), aComponent('b', ['a', 'dependsOn'])];
-    expect(() => assertAcyclic(components, releasing, 'relx.config.yaml')).toThrow(
-      expect.objectContaining({
-        kind: 'configuration',
-        file: 'relx.config.yaml',
-        message: 'Dependency cycle: a → b → a.',
-        fix: expect.stringMatching(/remove one of these dependencies, or make it a devDependency/),
-      }),
+    const cycles = dependencyCycles(components, releasing);
+    expect(cycles).toEqual([['a', 'b', 'a']]);
+    expect(dependencyCycleWarning(cycles[0] ?? [])).toBe(
+      'Dependency cycle: a → b → a. A release of any of them raises the others, and they publish in the order a, b. To break it, drop the kind of edge from propagation.through (e.g. peerDependencies) or make one a devDependency.',
     );
+  });
+
+  it('finds vitest’s ring through dependencies and peerDependencies, and two rings apart', () => {
+    const components = [
+      aComponent('@vitest/browser', ['@vitest/ui', 'dependencies']),
+      aComponent('@vitest/ui', ['vitest', 'peerDependencies']),
+      aComponent('vitest', ['@vitest/browser-playwright', 'peerDependencies']),
+      aComponent('@vitest/browser-playwright', ['@vitest/browser', 'dependencies']),
+      aComponent('x', ['y', 'dependencies']),
+      aComponent('y', ['x', 'dependencies']),
+      aComponent('z', ['z', 'dependencies']),
+    ];
+    expect(dependencyCycles(components, releasing)).toEqual([
+      ['@vitest/browser', '@vitest/ui', 'vitest', '@vitest/browser-playwright', '@vitest/browser'],
+      ['x', 'y', 'x'],
+      ['z', 'z'],
+    ]);
   });
 
   it.each([
@@ -46,13 +60,13 @@ describe('assertAcyclic', () => {
       ],
     ],
     ['an edge to a component not in the list', [aComponent('a', ['gone', 'dependencies'])]],
-  ])('allows %s', (_, components) => {
-    expect(() => assertAcyclic(components, releasing)).not.toThrow();
+  ])('finds none in %s', (_, components) => {
+    expect(dependencyCycles(components, releasing)).toEqual([]);
   });
 
   it('counts devDependencies when the config says they carry releases', () => {
     const components = [aComponent('a', ['b', 'devDependencies']), aComponent('b', ['a', 'dependencies'])];
-    expect(() => assertAcyclic(components, [...releasing, 'devDependencies'])).toThrow(/a → b → a/);
+    expect(dependencyCycles(components, [...releasing, 'devDependencies'])).toEqual([['a', 'b', 'a']]);
   });
 });
 

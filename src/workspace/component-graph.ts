@@ -1,4 +1,3 @@
-import { configurationError } from '../relx-error.js';
 import type { Component } from './component.js';
 import type { DependencyKind } from './relx-config.js';
 
@@ -16,40 +15,73 @@ function edgesOf(components: readonly Component[], kinds: readonly DependencyKin
 }
 
 /**
- * A cycle through the edges that carry releases has no order to publish in and no end to
- * propagation: refuse it, showing the cycle. devDependency cycles are common and harmless.
+ * The dependency cycles through the edges that carry releases, each as a path (`a → b → a`), one
+ * per set of components that depend on each other. npm and every peer tool take them (vitest's
+ * packages peer-depend on each other in a ring): propagation still ends, since a bump only rises,
+ * and publishing breaks the ring at a fixed point (`topologicalOrder`). relx warns, never refuses.
  */
-export function assertAcyclic(
+export function dependencyCycles(
   components: readonly Component[],
   kinds: readonly DependencyKind[],
-  file: string | null = null,
-): void {
+): string[][] {
   const edges = edgesOf(components, kinds);
-  const state = new Map<string, 'visiting' | 'done'>();
+  return stronglyConnected(edges)
+    .filter((group) => group.length > 1 || (edges.get(group[0] ?? '') ?? []).includes(group[0] ?? ''))
+    .map((group) => cycleWithin(new Set(group), edges))
+    .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '', 'en'));
+}
+
+/** The warning a plan shows for each cycle. */
+export const dependencyCycleWarning = (cycle: readonly string[]): string =>
+  `Dependency cycle: ${cycle.join(' → ')}. A release of any of them raises the others, and they publish in the order ${[...new Set(cycle)].sort().join(', ')}. To break it, drop the kind of edge from propagation.through (e.g. peerDependencies) or make one a devDependency.`;
+
+/** Tarjan's strongly connected components, each sorted by name. */
+function stronglyConnected(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
   const stack: string[] = [];
-  const visit = (name: string): string[] | null => {
-    if (state.get(name) === 'done') return null;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    state.set(name, 'visiting');
+  const onStack = new Set<string>();
+  const groups: string[][] = [];
+  const visit = (name: string) => {
+    index.set(name, index.size);
+    low.set(name, index.get(name) as number);
     stack.push(name);
+    onStack.add(name);
     for (const next of edges.get(name) ?? []) {
-      const cycle = visit(next);
-      if (cycle) return cycle;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(name, Math.min(low.get(name) as number, low.get(next) as number));
+      } else if (onStack.has(next))
+        low.set(name, Math.min(low.get(name) as number, index.get(next) as number));
     }
-    stack.pop();
-    state.set(name, 'done');
+    if (low.get(name) !== index.get(name)) return;
+    const group: string[] = [];
+    for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+      onStack.delete(member);
+      group.push(member);
+      if (member === name) break;
+    }
+    groups.push(group.sort());
+  };
+  for (const name of [...edges.keys()].sort()) if (!index.has(name)) visit(name);
+  return groups;
+}
+
+/** One cycle through a group, from its first name: the path the warning shows. */
+function cycleWithin(group: ReadonlySet<string>, edges: ReadonlyMap<string, readonly string[]>): string[] {
+  const start = [...group].sort()[0] as string;
+  const seen = new Set<string>();
+  const walk = (name: string, path: string[]): string[] | null => {
+    for (const next of edges.get(name) ?? []) {
+      if (next === start) return [...path, start];
+      if (!group.has(next) || seen.has(next)) continue;
+      seen.add(next);
+      const found = walk(next, [...path, next]);
+      if (found) return found;
+    }
     return null;
   };
-  for (const name of [...edges.keys()].sort()) {
-    const cycle = visit(name);
-    if (cycle) {
-      throw configurationError(`Dependency cycle: ${cycle.join(' → ')}.`, {
-        ...(file ? { file } : {}),
-        field: 'dependencies',
-        fix: 'Break the cycle: remove one of these dependencies, or make it a devDependency (which does not carry releases).',
-      });
-    }
-  }
+  return walk(start, [start]) ?? [start, start];
 }
 
 /** Dependencies before their dependents, ties by name: the order to publish in. */

@@ -3,7 +3,6 @@ import { join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import { configurationError, type RelxError } from '../relx-error.js';
 import type { Component, DependencyEdge, VersioningScheme } from './component.js';
-import { assertAcyclic } from './component-graph.js';
 import { discoverWorkspaces, type WorkspaceDiscovery, type WorkspacePackage } from './discover-workspaces.js';
 import { closest, readRelxConfig } from './read-relx-config.js';
 import {
@@ -126,7 +125,6 @@ export async function loadWorkspace(root: string, options: { configFile?: string
     }
   }
   const lockstep = lockstepGroups(config, discovery, components, at);
-  assertAcyclic(components, config.propagation.through, file);
   return { root, configFile: file, config: { ...config, lockstep }, components };
 }
 
