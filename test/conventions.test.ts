@@ -4,8 +4,9 @@ import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');
-const actionNames = readdirSync(join(root, 'actions')).filter((n) =>
-  statSync(join(root, 'actions', n)).isDirectory(),
+// actions/shell is the code the actions share (action-shell.ts), not an action
+const actionNames = readdirSync(join(root, 'actions')).filter(
+  (n) => n !== 'shell' && statSync(join(root, 'actions', n)).isDirectory(),
 );
 
 /** Every action.yml, the nested ones (publish-artifact/dispatch) too. */
