@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3956);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8996);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3956:
+/***/ 8996:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50124,72 +50124,6 @@ async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/workspace/component-graph.ts
-
-function edgesOf(components, kinds) {
-    const known = new Set(components.map((c) => c.name));
-    const carry = new Set(kinds);
-    return new Map(components.map((c) => [
-        c.name,
-        [
-            ...new Set(c.dependsOn.filter((e) => carry.has(e.kind) && known.has(e.name)).map((e) => e.name)),
-        ].sort(),
-    ]));
-}
-/**
- * A cycle through the edges that carry releases has no order to publish in and no end to
- * propagation: refuse it, showing the cycle. devDependency cycles are common and harmless.
- */
-function component_graph_assertAcyclic(components, kinds, file = null) {
-    const edges = edgesOf(components, kinds);
-    const state = new Map();
-    const stack = [];
-    const visit = (name) => {
-        if (state.get(name) === 'done')
-            return null;
-        if (state.get(name) === 'visiting')
-            return [...stack.slice(stack.indexOf(name)), name];
-        state.set(name, 'visiting');
-        stack.push(name);
-        for (const next of edges.get(name) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
-        }
-        stack.pop();
-        state.set(name, 'done');
-        return null;
-    };
-    for (const name of [...edges.keys()].sort()) {
-        const cycle = visit(name);
-        if (cycle) {
-            throw configurationError(`Dependency cycle: ${cycle.join(' → ')}.`, {
-                ...(file ? { file } : {}),
-                field: 'dependencies',
-                fix: 'Break the cycle: remove one of these dependencies, or make it a devDependency (which does not carry releases).',
-            });
-        }
-    }
-}
-/** Dependencies before their dependents, ties by name: the order to publish in. */
-function topologicalOrder(components, kinds) {
-    const edges = edgesOf(components, kinds);
-    const order = [];
-    const placed = new Set();
-    const place = (name, path) => {
-        if (placed.has(name) || path.has(name))
-            return;
-        path.add(name);
-        for (const dependency of edges.get(name) ?? [])
-            place(dependency, path);
-        placed.add(name);
-        order.push(name);
-    };
-    for (const name of [...edges.keys()].sort())
-        place(name, new Set());
-    return order;
-}
-
 ;// CONCATENATED MODULE: ./src/workspace/read-workspace-json.ts
 
 
@@ -52223,7 +52157,7 @@ function assertUniqueNames(manifests) {
     if (twice.length > 10)
         listed.push(`… and ${twice.length - 10} more`);
     const message = twice.length === 1
-        ? `Two workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
+        ? `${first[1].length === 2 ? 'Two' : first[1].length} workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
         : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
     throw configurationError(message, {
         file: `${first[1][1]}/package.json`,
@@ -62685,7 +62619,6 @@ async function component_version_files_goModuleOf(root, folder, name, field, at)
 
 
 
-
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
 /** The version (and, for a package.json, privacy) in a component's version file. */
 async function readVersionFile(root, file) {
@@ -62761,7 +62694,6 @@ async function load_workspace_loadWorkspace(root, options = {}) {
         }
     }
     const lockstep = lockstepGroups(config, discovery, components, at);
-    assertAcyclic(components, config.propagation.through, file);
     return { root, configFile: file, config: { ...config, lockstep }, components };
 }
 /**

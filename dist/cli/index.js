@@ -24822,72 +24822,6 @@ function renderHistory(environment, history) {
         .join('\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/workspace/component-graph.ts
-
-function edgesOf(components, kinds) {
-    const known = new Set(components.map((c) => c.name));
-    const carry = new Set(kinds);
-    return new Map(components.map((c) => [
-        c.name,
-        [
-            ...new Set(c.dependsOn.filter((e) => carry.has(e.kind) && known.has(e.name)).map((e) => e.name)),
-        ].sort(),
-    ]));
-}
-/**
- * A cycle through the edges that carry releases has no order to publish in and no end to
- * propagation: refuse it, showing the cycle. devDependency cycles are common and harmless.
- */
-function assertAcyclic(components, kinds, file = null) {
-    const edges = edgesOf(components, kinds);
-    const state = new Map();
-    const stack = [];
-    const visit = (name) => {
-        if (state.get(name) === 'done')
-            return null;
-        if (state.get(name) === 'visiting')
-            return [...stack.slice(stack.indexOf(name)), name];
-        state.set(name, 'visiting');
-        stack.push(name);
-        for (const next of edges.get(name) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
-        }
-        stack.pop();
-        state.set(name, 'done');
-        return null;
-    };
-    for (const name of [...edges.keys()].sort()) {
-        const cycle = visit(name);
-        if (cycle) {
-            throw configurationError(`Dependency cycle: ${cycle.join(' → ')}.`, {
-                ...(file ? { file } : {}),
-                field: 'dependencies',
-                fix: 'Break the cycle: remove one of these dependencies, or make it a devDependency (which does not carry releases).',
-            });
-        }
-    }
-}
-/** Dependencies before their dependents, ties by name: the order to publish in. */
-function topologicalOrder(components, kinds) {
-    const edges = edgesOf(components, kinds);
-    const order = [];
-    const placed = new Set();
-    const place = (name, path) => {
-        if (placed.has(name) || path.has(name))
-            return;
-        path.add(name);
-        for (const dependency of edges.get(name) ?? [])
-            place(dependency, path);
-        placed.add(name);
-        order.push(name);
-    };
-    for (const name of [...edges.keys()].sort())
-        place(name, new Set());
-    return order;
-}
-
 ;// CONCATENATED MODULE: ./src/workspace/read-workspace-json.ts
 
 
@@ -26963,7 +26897,7 @@ function assertUniqueNames(manifests) {
     if (twice.length > 10)
         listed.push(`… and ${twice.length - 10} more`);
     const message = twice.length === 1
-        ? `Two workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
+        ? `${first[1].length === 2 ? 'Two' : first[1].length} workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
         : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
     throw configurationError(message, {
         file: `${first[1][1]}/package.json`,
@@ -27671,7 +27605,6 @@ function tagMatcher(format, subject) {
 
 
 
-
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
 /** The version (and, for a package.json, privacy) in a component's version file. */
 async function readVersionFile(root, file) {
@@ -27747,7 +27680,6 @@ async function loadWorkspace(root, options = {}) {
         }
     }
     const lockstep = lockstepGroups(config, discovery, components, at);
-    assertAcyclic(components, config.propagation.through, file);
     return { root, configFile: file, config: { ...config, lockstep }, components };
 }
 /**
@@ -31351,15 +31283,39 @@ function indexByPrefix(tags) {
  * Infers, for each component without a configured tag format, the convention its existing tags
  * follow: its own name in the usual forms, its unscoped name, its folder, or `v{version}` —
  * for a single component, the repository root, or the components whose version is the newest
- * `v*` tag's (a lockstep repository such as typescript-eslint). No tags: the default stays.
+ * `v*` tag of its major (a lockstep repository such as typescript-eslint; vite's main package,
+ * on main and on its maintenance branches). No tags: the default stays.
  * Two conventions with tags: the one carrying the newest version, with a warning. Pure.
  */
 function inferTagConventions(components, tags) {
     const index = indexByPrefix(tags);
     const semverScheme = { kind: 'semver' };
-    const newestRepositoryVersion = (index.get('v') ?? [])
-        .filter((v) => isVersionOf(semverScheme, v) && prereleaseId(v) === null)
-        .reduce((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
+    // The newest `v*` version of each major: a maintenance branch (vite's v7 line, at 7.3.6 while
+    // main tags v8) holds the newest of its own major, never the newest of all; a lockstep repository
+    // between pre-releases (vitest at 5.0.0-rc.2) holds the newest pre-release.
+    const newestStable = new Map();
+    const newestAny = new Map();
+    const keepNewer = (map, major, v) => {
+        const known = map.get(major);
+        if (known === undefined || compareVersions(semverScheme, v, known) > 0)
+            map.set(major, v);
+    };
+    for (const v of index.get('v') ?? []) {
+        if (!isVersionOf(semverScheme, v))
+            continue;
+        const major = v.split('.')[0] ?? v;
+        keepNewer(newestAny, major, v);
+        if (prereleaseId(v) === null)
+            keepNewer(newestStable, major, v);
+    }
+    const isNewestRepositoryVersion = (version) => {
+        if (version === null)
+            return false;
+        const major = version.split('.')[0] ?? version;
+        return prereleaseId(version) === null
+            ? newestStable.get(major) === version
+            : newestAny.get(major) === version;
+    };
     const byComponent = new Map();
     const warnings = [];
     const claimed = claimedPrefixes(components);
@@ -31370,7 +31326,7 @@ function inferTagConventions(components, tags) {
         }
         const formats = [...ownConventions];
         const isRoot = components.length === 1 || component.paths.includes('');
-        if (isRoot || (component.version !== null && component.version === newestRepositoryVersion)) {
+        if (isRoot || isNewestRepositoryVersion(component.version)) {
             formats.push(repositoryConvention);
         }
         if (isRoot)
@@ -31450,6 +31406,106 @@ function withInferredTagFormats(components, tags) {
         })),
         conventions,
     };
+}
+
+;// CONCATENATED MODULE: ./src/workspace/component-graph.ts
+function edgesOf(components, kinds) {
+    const known = new Set(components.map((c) => c.name));
+    const carry = new Set(kinds);
+    return new Map(components.map((c) => [
+        c.name,
+        [
+            ...new Set(c.dependsOn.filter((e) => carry.has(e.kind) && known.has(e.name)).map((e) => e.name)),
+        ].sort(),
+    ]));
+}
+/**
+ * The dependency cycles through the edges that carry releases, each as a path (`a → b → a`), one
+ * per set of components that depend on each other. npm and every peer tool take them (vitest's
+ * packages peer-depend on each other in a ring): propagation still ends, since a bump only rises,
+ * and publishing breaks the ring at a fixed point (`topologicalOrder`). relx warns, never refuses.
+ */
+function dependencyCycles(components, kinds) {
+    const edges = edgesOf(components, kinds);
+    return stronglyConnected(edges)
+        .filter((group) => group.length > 1 || (edges.get(group[0] ?? '') ?? []).includes(group[0] ?? ''))
+        .map((group) => cycleWithin(new Set(group), edges))
+        .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '', 'en'));
+}
+/** The warning a plan shows for each cycle. */
+const dependencyCycleWarning = (cycle) => `Dependency cycle: ${cycle.join(' → ')}. A release of any of them raises the others, and they publish in the order ${[...new Set(cycle)].sort().join(', ')}. To break it, drop the kind of edge from propagation.through (e.g. peerDependencies) or make one a devDependency.`;
+/** Tarjan's strongly connected components, each sorted by name. */
+function stronglyConnected(edges) {
+    const index = new Map();
+    const low = new Map();
+    const stack = [];
+    const onStack = new Set();
+    const groups = [];
+    const visit = (name) => {
+        index.set(name, index.size);
+        low.set(name, index.get(name));
+        stack.push(name);
+        onStack.add(name);
+        for (const next of edges.get(name) ?? []) {
+            if (!index.has(next)) {
+                visit(next);
+                low.set(name, Math.min(low.get(name), low.get(next)));
+            }
+            else if (onStack.has(next))
+                low.set(name, Math.min(low.get(name), index.get(next)));
+        }
+        if (low.get(name) !== index.get(name))
+            return;
+        const group = [];
+        for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+            onStack.delete(member);
+            group.push(member);
+            if (member === name)
+                break;
+        }
+        groups.push(group.sort());
+    };
+    for (const name of [...edges.keys()].sort())
+        if (!index.has(name))
+            visit(name);
+    return groups;
+}
+/** One cycle through a group, from its first name: the path the warning shows. */
+function cycleWithin(group, edges) {
+    const start = [...group].sort()[0];
+    const seen = new Set();
+    const walk = (name, path) => {
+        for (const next of edges.get(name) ?? []) {
+            if (next === start)
+                return [...path, start];
+            if (!group.has(next) || seen.has(next))
+                continue;
+            seen.add(next);
+            const found = walk(next, [...path, next]);
+            if (found)
+                return found;
+        }
+        return null;
+    };
+    return walk(start, [start]) ?? [start, start];
+}
+/** Dependencies before their dependents, ties by name: the order to publish in. */
+function topologicalOrder(components, kinds) {
+    const edges = edgesOf(components, kinds);
+    const order = [];
+    const placed = new Set();
+    const place = (name, path) => {
+        if (placed.has(name) || path.has(name))
+            return;
+        path.add(name);
+        for (const dependency of edges.get(name) ?? [])
+            place(dependency, path);
+        placed.add(name);
+        order.push(name);
+    };
+    for (const name of [...edges.keys()].sort())
+        place(name, new Set());
+    return order;
 }
 
 ;// CONCATENATED MODULE: ./src/go/go-module-release-files.ts
@@ -31621,6 +31677,30 @@ function upperMajor(range) {
 const isAboveLine = (version, line) => semver_default().valid(version) !== null && semver_default().gtr(version, line.range, { includePrerelease: true });
 const isInLine = (version, line) => semver_default().satisfies(version, line.range, { includePrerelease: true });
 /**
+ * The components a maintenance line does not maintain, held (as `notReleased`, which the plan
+ * shows): a SemVer component whose current version lies outside the line's range — a package
+ * added after the line was cut, never tagged, on an older major, or one this branch already took
+ * past the line (its version file above the range). The range then never refuses the
+ * whole plan for a component the line was not cut for. A train's line names its components itself.
+ */
+function holdOutsideLine(components, releases, line) {
+    if (line === null || line.train)
+        return [...components];
+    const why = `not on ${line.branch}: its version is outside the line's range ${line.range}, so it releases from the default branch`;
+    return components.map((c) => {
+        if (c.notReleased || c.scheme.kind !== 'semver')
+            return c;
+        const r = releases.get(c.name);
+        if (r?.aboveLine)
+            return { ...c, notReleased: why };
+        const current = r?.current ?? c.version;
+        const bare = current === null ? null : (current.split('+')[0] ?? current);
+        return bare !== null && semver_default().valid(bare) !== null && isInLine(bare, line)
+            ? c
+            : { ...c, notReleased: why };
+    });
+}
+/**
  * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is
  * the highest stable version among `allVersions` (every tag of the component), else the line's own
  * tag. `latest` never goes to a version below another stable tag: npm installs `latest` by default.
@@ -31706,7 +31786,17 @@ function findLastReleases(components, reachable, all, channel, line = null) {
         }
         const current = fileAhead ? file : (lastStable?.version ?? file);
         const untaggedCurrent = fileAhead || (lastStable === null && lastOnChannel === null);
-        result.set(component.name, { lastStable, lastOnChannel, released, current, untaggedCurrent });
+        // The version file, not the tags: planning first takes every tag as reachable (a trunk's
+        // case), and the default branch's tags above the line are not this branch's.
+        const aboveLine = file !== null && isVersionOf(component.scheme, file) && prereleaseId(file) === null && !onLine(file);
+        result.set(component.name, {
+            lastStable,
+            lastOnChannel,
+            released,
+            current,
+            untaggedCurrent,
+            ...(line ? { aboveLine } : {}),
+        });
     }
     return result;
 }
@@ -32441,6 +32531,7 @@ function holdForTrains(components, releases, branch, config, line, step) {
 
 
 
+
 /**
  * Reads what the plan needs from the repository — config and components, tags, and one streaming
  * `git log` pass that stops once older history cannot change the plan — and decides the plan.
@@ -32469,7 +32560,10 @@ async function planRepositoryRelease(cwd, options) {
     const allTags = own.size === 0 ? everyTag : everyTag.filter((t) => !own.has(t.name));
     const { config } = workspace;
     const { components, conventions } = withInferredTagFormats(workspace.components, allTags.map((t) => t.name));
-    const warnings = [...conventions.warnings];
+    const warnings = [
+        ...conventions.warnings,
+        ...dependencyCycles(components, config.propagation.through).map(dependencyCycleWarning),
+    ];
     const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
     const exclude = from ? [`^${from}`] : [];
     const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;
@@ -32579,7 +32673,7 @@ async function planRepositoryRelease(cwd, options) {
     const plan = planRelease({
         head,
         channel,
-        components: holdForTrains(components, releases, branch, config, line, step),
+        components: holdOutsideLine(holdForTrains(components, releases, branch, config, line, step), releases, line),
         line,
         ...(step?.step === 'cut'
             ? { trainCut: config.trains.find((t) => t.name === step.name)?.components ?? [] }

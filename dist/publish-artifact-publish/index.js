@@ -51739,7 +51739,6 @@ async function pushImage(source, client, repository, tag, onProgress = () => { }
 }
 
 ;// CONCATENATED MODULE: ./src/workspace/component-graph.ts
-
 function edgesOf(components, kinds) {
     const known = new Set(components.map((c) => c.name));
     const carry = new Set(kinds);
@@ -51751,39 +51750,74 @@ function edgesOf(components, kinds) {
     ]));
 }
 /**
- * A cycle through the edges that carry releases has no order to publish in and no end to
- * propagation: refuse it, showing the cycle. devDependency cycles are common and harmless.
+ * The dependency cycles through the edges that carry releases, each as a path (`a → b → a`), one
+ * per set of components that depend on each other. npm and every peer tool take them (vitest's
+ * packages peer-depend on each other in a ring): propagation still ends, since a bump only rises,
+ * and publishing breaks the ring at a fixed point (`topologicalOrder`). relx warns, never refuses.
  */
-function assertAcyclic(components, kinds, file = null) {
+function dependencyCycles(components, kinds) {
     const edges = edgesOf(components, kinds);
-    const state = new Map();
+    return stronglyConnected(edges)
+        .filter((group) => group.length > 1 || (edges.get(group[0] ?? '') ?? []).includes(group[0] ?? ''))
+        .map((group) => cycleWithin(new Set(group), edges))
+        .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '', 'en'));
+}
+/** The warning a plan shows for each cycle. */
+const dependencyCycleWarning = (cycle) => `Dependency cycle: ${cycle.join(' → ')}. A release of any of them raises the others, and they publish in the order ${[...new Set(cycle)].sort().join(', ')}. To break it, drop the kind of edge from propagation.through (e.g. peerDependencies) or make one a devDependency.`;
+/** Tarjan's strongly connected components, each sorted by name. */
+function stronglyConnected(edges) {
+    const index = new Map();
+    const low = new Map();
     const stack = [];
+    const onStack = new Set();
+    const groups = [];
     const visit = (name) => {
-        if (state.get(name) === 'done')
-            return null;
-        if (state.get(name) === 'visiting')
-            return [...stack.slice(stack.indexOf(name)), name];
-        state.set(name, 'visiting');
+        index.set(name, index.size);
+        low.set(name, index.get(name));
         stack.push(name);
+        onStack.add(name);
         for (const next of edges.get(name) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
+            if (!index.has(next)) {
+                visit(next);
+                low.set(name, Math.min(low.get(name), low.get(next)));
+            }
+            else if (onStack.has(next))
+                low.set(name, Math.min(low.get(name), index.get(next)));
         }
-        stack.pop();
-        state.set(name, 'done');
+        if (low.get(name) !== index.get(name))
+            return;
+        const group = [];
+        for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+            onStack.delete(member);
+            group.push(member);
+            if (member === name)
+                break;
+        }
+        groups.push(group.sort());
+    };
+    for (const name of [...edges.keys()].sort())
+        if (!index.has(name))
+            visit(name);
+    return groups;
+}
+/** One cycle through a group, from its first name: the path the warning shows. */
+function cycleWithin(group, edges) {
+    const start = [...group].sort()[0];
+    const seen = new Set();
+    const walk = (name, path) => {
+        for (const next of edges.get(name) ?? []) {
+            if (next === start)
+                return [...path, start];
+            if (!group.has(next) || seen.has(next))
+                continue;
+            seen.add(next);
+            const found = walk(next, [...path, next]);
+            if (found)
+                return found;
+        }
         return null;
     };
-    for (const name of [...edges.keys()].sort()) {
-        const cycle = visit(name);
-        if (cycle) {
-            throw relx_error_configurationError(`Dependency cycle: ${cycle.join(' → ')}.`, {
-                ...(file ? { file } : {}),
-                field: 'dependencies',
-                fix: 'Break the cycle: remove one of these dependencies, or make it a devDependency (which does not carry releases).',
-            });
-        }
-    }
+    return walk(start, [start]) ?? [start, start];
 }
 /** Dependencies before their dependents, ties by name: the order to publish in. */
 function topologicalOrder(components, kinds) {
@@ -52179,15 +52213,39 @@ function indexByPrefix(tags) {
  * Infers, for each component without a configured tag format, the convention its existing tags
  * follow: its own name in the usual forms, its unscoped name, its folder, or `v{version}` —
  * for a single component, the repository root, or the components whose version is the newest
- * `v*` tag's (a lockstep repository such as typescript-eslint). No tags: the default stays.
+ * `v*` tag of its major (a lockstep repository such as typescript-eslint; vite's main package,
+ * on main and on its maintenance branches). No tags: the default stays.
  * Two conventions with tags: the one carrying the newest version, with a warning. Pure.
  */
 function inferTagConventions(components, tags) {
     const index = indexByPrefix(tags);
     const semverScheme = { kind: 'semver' };
-    const newestRepositoryVersion = (index.get('v') ?? [])
-        .filter((v) => isVersionOf(semverScheme, v) && prereleaseId(v) === null)
-        .reduce((a, b) => (a === null || compareVersions(semverScheme, b, a) > 0 ? b : a), null);
+    // The newest `v*` version of each major: a maintenance branch (vite's v7 line, at 7.3.6 while
+    // main tags v8) holds the newest of its own major, never the newest of all; a lockstep repository
+    // between pre-releases (vitest at 5.0.0-rc.2) holds the newest pre-release.
+    const newestStable = new Map();
+    const newestAny = new Map();
+    const keepNewer = (map, major, v) => {
+        const known = map.get(major);
+        if (known === undefined || compareVersions(semverScheme, v, known) > 0)
+            map.set(major, v);
+    };
+    for (const v of index.get('v') ?? []) {
+        if (!isVersionOf(semverScheme, v))
+            continue;
+        const major = v.split('.')[0] ?? v;
+        keepNewer(newestAny, major, v);
+        if (prereleaseId(v) === null)
+            keepNewer(newestStable, major, v);
+    }
+    const isNewestRepositoryVersion = (version) => {
+        if (version === null)
+            return false;
+        const major = version.split('.')[0] ?? version;
+        return prereleaseId(version) === null
+            ? newestStable.get(major) === version
+            : newestAny.get(major) === version;
+    };
     const byComponent = new Map();
     const warnings = [];
     const claimed = claimedPrefixes(components);
@@ -52198,7 +52256,7 @@ function inferTagConventions(components, tags) {
         }
         const formats = [...ownConventions];
         const isRoot = components.length === 1 || component.paths.includes('');
-        if (isRoot || (component.version !== null && component.version === newestRepositoryVersion)) {
+        if (isRoot || isNewestRepositoryVersion(component.version)) {
             formats.push(repositoryConvention);
         }
         if (isRoot)
@@ -53204,6 +53262,30 @@ function upperMajor(range) {
 /** A version the line does not release past: above every version of its range. */
 const isAboveLine = (version, line) => semver.valid(version) !== null && semver.gtr(version, line.range, { includePrerelease: true });
 const isInLine = (version, line) => semver.satisfies(version, line.range, { includePrerelease: true });
+/**
+ * The components a maintenance line does not maintain, held (as `notReleased`, which the plan
+ * shows): a SemVer component whose current version lies outside the line's range — a package
+ * added after the line was cut, never tagged, on an older major, or one this branch already took
+ * past the line (its version file above the range). The range then never refuses the
+ * whole plan for a component the line was not cut for. A train's line names its components itself.
+ */
+function holdOutsideLine(components, releases, line) {
+    if (line === null || line.train)
+        return [...components];
+    const why = `not on ${line.branch}: its version is outside the line's range ${line.range}, so it releases from the default branch`;
+    return components.map((c) => {
+        if (c.notReleased || c.scheme.kind !== 'semver')
+            return c;
+        const r = releases.get(c.name);
+        if (r?.aboveLine)
+            return { ...c, notReleased: why };
+        const current = r?.current ?? c.version;
+        const bare = current === null ? null : (current.split('+')[0] ?? current);
+        return bare !== null && semver.valid(bare) !== null && isInLine(bare, line)
+            ? c
+            : { ...c, notReleased: why };
+    });
+}
 /**
  * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is
  * the highest stable version among `allVersions` (every tag of the component), else the line's own
@@ -55520,7 +55602,7 @@ function assertUniqueNames(manifests) {
     if (twice.length > 10)
         listed.push(`… and ${twice.length - 10} more`);
     const message = twice.length === 1
-        ? `Two workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
+        ? `${first[1].length === 2 ? 'Two' : first[1].length} workspace packages are named ${first[0]}: ${first[1].map((p) => `"${p}"`).join(' and ')}.`
         : `${twice.length} package names are used by more than one workspace package:\n  ${listed.join('\n  ')}`;
     throw relx_error_configurationError(message, {
         file: `${first[1][1]}/package.json`,
@@ -56170,7 +56252,6 @@ async function goModuleOf(root, folder, name, field, at) {
 
 
 
-
 const normalizePath = (path) => path === '.' || path === './' ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '');
 /** The version (and, for a package.json, privacy) in a component's version file. */
 async function readVersionFile(root, file) {
@@ -56246,7 +56327,6 @@ async function loadWorkspace(root, options = {}) {
         }
     }
     const lockstep = lockstepGroups(config, discovery, components, at);
-    assertAcyclic(components, config.propagation.through, file);
     return { root, configFile: file, config: { ...config, lockstep }, components };
 }
 /**
