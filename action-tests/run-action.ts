@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { inputEnvironment, parseCommandFile, readActionMetadata } from '../test/action-metadata.js';
+
+export { inputVariable, parseCommandFile } from '../test/action-metadata.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
@@ -28,38 +30,11 @@ export interface ActionRunOptions {
   env?: Record<string, string>;
 }
 
-/** The runner spells `config-path` as INPUT_CONFIG-PATH: upper-cased, spaces → `_`, hyphens kept. */
-export function inputVariable(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
-
-/** Parses the GITHUB_OUTPUT / GITHUB_ENV file format (`name<<DELIM … DELIM` or `name=value`). */
-export function parseCommandFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc as unknown as [string, string, string];
-      const body: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i] ?? '');
-      values[name] = body.join('\n');
-    } else if (line.includes('=')) {
-      const at = line.indexOf('=');
-      values[line.slice(0, at)] = line.slice(at + 1);
-    }
-  }
-  return values;
-}
-
 /** The runner passes every input declared in action.yml, with its default when the workflow gives none. */
 function declaredDefaults(name: string): Record<string, string> {
-  const file = join(repoRoot, 'actions', name, 'action.yml');
-  if (!existsSync(file)) return {};
-  const action = parse(readFileSync(file, 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+  const action = readActionMetadata(join(repoRoot, 'actions', name));
   return Object.fromEntries(
-    Object.entries(action.inputs ?? {}).map(([input, spec]) => [
+    Object.entries(action?.inputs ?? {}).map(([input, spec]) => [
       input,
       spec.default === undefined ? '' : String(spec.default),
     ]),
@@ -98,9 +73,7 @@ export async function runAction(name: string, options: ActionRunOptions): Promis
     RUNNER_OS: 'Linux',
     ...options.env,
   };
-  for (const [input, value] of Object.entries({ ...declaredDefaults(name), ...options.inputs })) {
-    env[inputVariable(input)] = value;
-  }
+  Object.assign(env, inputEnvironment({ ...declaredDefaults(name), ...options.inputs }));
 
   const bundle = join(repoRoot, 'dist', name, 'index.js');
   const child = spawn(process.execPath, [bundle], {

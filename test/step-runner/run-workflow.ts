@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { parseCommandFile } from '../../action-tests/run-action.js';
+import { inputEnvironment, parseCommandFile, readActionMetadata } from '../action-metadata.js';
 import { parserErrors } from '../workflow-audit/workflow-files.js';
 import { condition, expand, expandValue, type Contexts, type JobStatus } from './expressions.js';
 
@@ -536,16 +536,11 @@ async function runLocalAction(
   stepFiles: string,
   collect: () => void,
 ): Promise<boolean> {
-  const file = ['action.yml', 'action.yaml'].map((f) => join(dir, f)).find((f) => existsSync(f));
-  if (!file) throw new Error(`${dir} has no action.yml`);
-  const action = parse(readFileSync(file, 'utf8')) as {
-    inputs?: Record<string, { default?: unknown; required?: boolean }>;
-    outputs?: Record<string, { value?: string }>;
-    runs: { using: string; main?: string; steps?: Step[] };
-  };
+  const action = readActionMetadata(dir);
+  if (!action) throw new Error(`${dir} has no action.yml`);
   const github = { ...(scope.contexts.github as Record<string, unknown>), action_path: dir };
   const inputs: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs ?? {})) {
+  for (const [name, spec] of Object.entries(action.inputs)) {
     inputs[name] =
       name in withs
         ? (withs[name] ?? '')
@@ -557,9 +552,7 @@ async function runLocalAction(
 
   if (/^node\d+$/.test(action.runs.using)) {
     const main = resolve(dir, action.runs.main ?? '');
-    const inputEnv = Object.fromEntries(
-      Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]),
-    );
+    const inputEnv = inputEnvironment(inputs);
     const code = await spawnCollect(
       process.execPath,
       [main],
@@ -584,12 +577,12 @@ async function runLocalAction(
     depth: scope.depth + 1,
   };
   const before = scope.run.steps.length;
-  await runSteps(action.runs.steps ?? [], inner);
+  await runSteps((action.runs.steps ?? []) as Step[], inner);
   for (const child of scope.run.steps.slice(before)) {
     record.stdout += child.stdout;
     record.stderr += child.stderr;
   }
-  for (const [name, spec] of Object.entries(action.outputs ?? {})) {
+  for (const [name, spec] of Object.entries(action.outputs)) {
     record.outputs[name] = expandValue(spec.value ?? '', inner.contexts, inner.status);
   }
   collect();
