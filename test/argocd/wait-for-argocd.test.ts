@@ -3,7 +3,7 @@ import { engineStatusSources } from '../../src/engine/engine-status-sources.js';
 import { promoteEnvironment } from '../../src/promotion/promote-environment.js';
 import { aGitOpsRepository, aRelease } from '../gitops/gitops-fixture.js';
 import { waitForEngine } from '../../src/engine/wait-for-engine.js';
-import { RelxError } from '../../src/relx-error.js';
+import { refusal } from '../expect-relx-error.js';
 import { aSteppingClock } from '../stepping-clock.js';
 import { anApplication, ArgoCdServer } from './argocd-server.js';
 
@@ -133,20 +133,17 @@ describe('waiting for Argo CD to apply a promotion commit', () => {
   it('a wrong token ends the wait with an error naming the flag — and the token appears nowhere', async () => {
     argocd.script('shop-prod', { revision: commit, sync: 'Synced', health: 'Healthy' });
     const wrong = 'eyJhbGciOiJIUzI1NiJ9.wrong-token-value';
-    const error = await waitFor({ token: wrong }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RelxError);
-    expect((error as RelxError).field).toBe('--argocd-token');
-    expect((error as RelxError).message).toContain('refused the token (401)');
-    expect(
-      JSON.stringify({ message: (error as RelxError).message, fix: (error as RelxError).fix }),
-    ).not.toContain(wrong);
+    const error = await refusal(waitFor({ token: wrong }));
+    expect(error.field).toBe('--argocd-token');
+    expect(error.message).toContain('refused the token (401)');
+    expect(JSON.stringify({ message: error.message, fix: error.fix })).not.toContain(wrong);
     expect(argocd.requests[0]?.authorization).toBe(`Bearer ${wrong}`);
   });
 
   it('an application that does not exist (Argo CD: 403) → an error naming the application', async () => {
-    const error = await waitFor().catch((e: unknown) => e);
-    expect((error as RelxError).message).toContain('refused the token (403)');
-    expect((error as RelxError).fix).toContain('an application that does not exist');
+    const error = await refusal(waitFor());
+    expect(error.message).toContain('refused the token (403)');
+    expect(error.fix).toContain('an application that does not exist');
   });
 });
 

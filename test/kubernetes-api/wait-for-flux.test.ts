@@ -1,6 +1,6 @@
 import { engineStatusSources } from '../../src/engine/engine-status-sources.js';
 import { waitForEngine } from '../../src/engine/wait-for-engine.js';
-import { RelxError } from '../../src/relx-error.js';
+import { refusal } from '../expect-relx-error.js';
 import { aSteppingClock } from '../stepping-clock.js';
 import { aKustomization, KubernetesApiServer } from './kubernetes-api-server.js';
 
@@ -110,23 +110,20 @@ describe('waiting for Flux to apply a promotion commit', () => {
   });
 
   it('a Kustomization that does not exist → an error naming the flag', async () => {
-    const error = (await waitFor({ kustomization: 'flux-system/nope' }).catch(
-      (e: unknown) => e,
-    )) as RelxError;
-    expect(error).toBeInstanceOf(RelxError);
+    const error = await refusal(waitFor({ kustomization: 'flux-system/nope' }));
     expect(error.field).toBe('--kustomization');
     expect(error.message).toContain('kustomizations.kustomize.toolkit.fluxcd.io "nope" not found');
     expect(kube.violations).toEqual([]);
   });
 
   it('a name without its namespace is refused before anything is read', async () => {
-    const error = (await waitFor({ kustomization: 'shop-prod' }).catch((e: unknown) => e)) as RelxError;
+    const error = await refusal(waitFor({ kustomization: 'shop-prod' }));
     expect(error.message).toBe('--kustomization "shop-prod" is not namespace/name.');
     expect(kube.requests).toEqual([]);
   });
 
   it('a wrong token: 401 as a Status, an error naming --kube-token', async () => {
-    const error = (await waitFor({ token: 'not-the-token-at-all' }).catch((e: unknown) => e)) as RelxError;
+    const error = await refusal(waitFor({ token: 'not-the-token-at-all' }));
     expect(error.field).toBe('--kube-token');
     expect(kube.violations).toEqual([]);
   });
