@@ -1,40 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { GitDataRepository } from './github-git-data.js';
+import { GitHubOpenApi, type Operation } from './github-openapi.js';
 import { PullRequests } from './github-pulls.js';
 
 /**
- * A local server that plays GitHub's REST API for tests. Every request is checked against the
- * operation in GitHub's published OpenAPI description (method, path parameters, query, JSON
- * body); anything that does not fit is answered 4xx and recorded as a violation, so a test
+ * A local server that plays GitHub's REST API for tests: the stateful fake. Every request is
+ * first checked by GitHubOpenApi (github-openapi.ts) against the operation in GitHub's published
+ * OpenAPI description (method, path parameters, query, JSON body); anything that does not fit is answered 4xx and recorded as a violation, so a test
  * that calls GitHub wrongly fails. The fixture's own answers are checked against the
  * operation's response schema too, so they have the shape GitHub's have.
  */
-
-interface Operation {
-  method: string;
-  template: string;
-  pattern: RegExp;
-  names: string[];
-  spec: {
-    parameters?: Array<{
-      $ref?: string;
-      name?: string;
-      in?: string;
-      required?: boolean;
-      schema?: unknown;
-      'x-multi-segment'?: boolean;
-    }>;
-    requestBody?: { content?: Record<string, { schema?: unknown }> };
-    responses: Record<string, unknown>;
-  };
-}
 
 export interface RecordedRequest {
   method: string;
@@ -99,20 +77,6 @@ export function anApproval(
   };
 }
 
-const spec = JSON.parse(readFileSync(join(import.meta.dirname, 'github-openapi.json'), 'utf8')) as {
-  paths: Record<string, Record<string, Operation['spec']>>;
-  components: {
-    parameters?: Record<
-      string,
-      { name: string; in: string; required?: boolean; schema: unknown; 'x-multi-segment'?: boolean }
-    >;
-    schemas: Record<string, Record<string, unknown>>;
-  };
-};
-
-const pointer = (...parts: string[]) =>
-  `github#/${parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
-
 export class GitHubApiServer {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
@@ -129,40 +93,19 @@ export class GitHubApiServer {
   /** Faults after the fact: the operation is done, then answered with an error (a lost answer). */
   private readonly lostAnswers: Array<{ method: string; template: string; status: number; times: number }> =
     [];
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: false });
-  private readonly validators = new Map<string, ValidateFunction>();
-  private readonly operations: Operation[] = [];
+  private readonly openApi = new GitHubOpenApi();
   private nextId = 1;
   url = '';
   /** Pull requests, issue comments and labels (release pull requests and previews). */
   readonly pullRequests = new PullRequests(
     () => this.url,
-    spec.components.schemas,
+    this.openApi.schemas,
     () => this.nextId++,
     (repo) => this.gitData(repo),
   );
   private readonly gitDataRepositories = new Map<string, GitDataRepository>();
 
-  private constructor(private readonly server: Server) {
-    addFormats.default(this.ajv);
-    this.ajv.addSchema(spec, 'github');
-    for (const [template, methods] of Object.entries(spec.paths)) {
-      for (const [method, operation] of Object.entries(methods)) {
-        const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-        // a file path (`contents/{path}`) spans segments: GitHub marks it x-multi-segment
-        const multi = new Set(
-          (operation.parameters ?? [])
-            .map((p) => (p.$ref ? spec.components.parameters?.[p.$ref.split('/').pop() ?? ''] : p))
-            .filter((p) => p?.['x-multi-segment'])
-            .map((p) => p?.name),
-        );
-        const pattern = new RegExp(
-          `^${template.replace(/\{(\w+)\}/g, (_, name: string) => (multi.has(name) ? '(.+)' : '([^/]+)'))}$`,
-        );
-        this.operations.push({ method: method.toUpperCase(), template, pattern, names, spec: operation });
-      }
-    }
-  }
+  private constructor(private readonly server: Server) {}
 
   static async start(): Promise<GitHubApiServer> {
     let instance: GitHubApiServer | null = null;
@@ -231,21 +174,6 @@ export class GitHubApiServer {
     this.approvals.set(runId, approvals);
   }
 
-  private validator(ref: string): ValidateFunction {
-    let validate = this.validators.get(ref);
-    if (!validate) {
-      validate = this.ajv.compile({ $ref: ref });
-      this.validators.set(ref, validate);
-    }
-    return validate;
-  }
-
-  private check(ref: string, value: unknown, what: string): string | null {
-    const validate = this.validator(ref);
-    if (validate(value)) return null;
-    return `${what}: ${this.ajv.errorsText(validate.errors)}`;
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
@@ -253,7 +181,7 @@ export class GitHubApiServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks);
     const query = Object.fromEntries(url.searchParams);
-    const operation = this.operations.find((o) => o.method === method && o.pattern.test(url.pathname));
+    const operation = this.openApi.operation(method, url.pathname);
     const record: RecordedRequest = {
       method,
       path: url.pathname,
@@ -273,63 +201,12 @@ export class GitHubApiServer {
     if (!/^(Bearer|token) \S+/.test(req.headers.authorization ?? ''))
       return send(401, { message: 'Requires authentication' });
 
-    const params = Object.fromEntries(
-      operation.names.map((n, i) => [
-        n,
-        decodeURIComponent(operation.pattern.exec(url.pathname)?.[i + 1] ?? ''),
-      ]),
-    );
-    const problems: string[] = [];
-    for (const parameter of operation.spec.parameters ?? []) {
-      const resolved = parameter.$ref
-        ? spec.components.parameters?.[parameter.$ref.split('/').pop() ?? '']
-        : parameter;
-      if (!resolved?.name) continue;
-      const value =
-        resolved.in === 'path'
-          ? params[resolved.name]
-          : resolved.in === 'query'
-            ? query[resolved.name]
-            : undefined;
-      if (value === undefined) {
-        if (resolved.required) problems.push(`missing ${resolved.in} parameter ${resolved.name}`);
-        continue;
-      }
-      const schema = resolved.schema as { type?: string };
-      const typed =
-        schema.type === 'integer' || schema.type === 'number'
-          ? Number(value)
-          : schema.type === 'boolean'
-            ? value === 'true'
-            : value;
-      const ajvCheck = this.ajv.validate(schema as object, typed);
-      if (!ajvCheck)
-        problems.push(`${resolved.in} parameter ${resolved.name}=${value}: ${this.ajv.errorsText()}`);
-    }
-    const content = operation.spec.requestBody?.content ?? {};
-    if (content['application/json']) {
-      try {
-        record.body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
-      } catch {
-        problems.push('body is not JSON');
-      }
-      const error = this.check(
-        pointer(
-          'paths',
-          operation.template,
-          operation.method.toLowerCase(),
-          'requestBody',
-          'content',
-          'application/json',
-          'schema',
-        ),
-        record.body,
-        'body',
-      );
-      if (error) problems.push(error);
-    } else if (content['*/*'] || content['application/octet-stream']) {
-      record.body = rawBody;
-    }
+    const {
+      params,
+      body: requestBody,
+      problems,
+    } = this.openApi.checkRequest(operation, url.pathname, query, rawBody);
+    record.body = requestBody;
     if (problems.length > 0) {
       this.violations.push(`${method} ${operation.template}: ${problems.join('; ')}`);
       return send(422, { message: 'Validation Failed', errors: problems });
@@ -349,26 +226,7 @@ export class GitHubApiServer {
       lost.times--;
       return send(lost.status, { message: 'Simulated failure after the operation took effect' });
     }
-    const responseSchema = (
-      operation.spec.responses[String(status)] as { content?: Record<string, unknown> } | undefined
-    )?.content;
-    if (body !== undefined && responseSchema?.['application/json']) {
-      const error = this.check(
-        pointer(
-          'paths',
-          operation.template,
-          operation.method.toLowerCase(),
-          'responses',
-          String(status),
-          'content',
-          'application/json',
-          'schema',
-        ),
-        body,
-        'fixture response',
-      );
-      if (error) throw new Error(`The GitHub fixture answered ${operation.template} wrongly: ${error}`);
-    }
+    this.openApi.checkResponse(operation, status, body);
     send(status, body);
   }
 
