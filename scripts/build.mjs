@@ -30,6 +30,7 @@ function bundle(entry) {
         '--quiet',
         '--target',
         'es2022',
+        ...(entry.externals ?? []).flatMap((name) => ['--external', name]),
       ],
       { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
     );

@@ -1,5 +1,6 @@
 // The JavaScript entries relx ships: every actions/<name>/index.ts (a node24 action, or a JS
-// step that a composite action calls) and the CLI. Each becomes dist/<name>/index.js.
+// step that a composite action calls), the CLI, and `npm run demo`. Each becomes
+// dist/<name>/index.js; `externals` are left to node_modules at run time.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,5 +21,8 @@ export function listBundleEntries(root) {
     }
   }
   entries.push({ name: 'cli', source: join('src', 'cli', 'index.ts') });
+  // ncc cannot bundle Verdaccio (its web UI's assets), so the demo imports it from node_modules,
+  // where `npm ci` puts it: it is a devDependency, like everything the demo needs.
+  entries.push({ name: 'demo', source: join('scripts', 'demo', 'demo.ts'), externals: ['verdaccio'] });
   return entries;
 }

@@ -5,9 +5,10 @@ import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..', '..');
+// What `npm run demo` runs: the bundle (node scripts/build.mjs demo cli rebuilds it).
 const runDemo = async (env: Record<string, string | undefined> = {}) =>
   (
-    await promisify(execFile)(process.execPath, ['scripts/demo.mjs'], {
+    await promisify(execFile)(process.execPath, ['dist/demo/index.js'], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', ...env },

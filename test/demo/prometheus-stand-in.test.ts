@@ -1,18 +1,21 @@
 import { prometheusProvider } from '../../src/slo/prometheus-provider.js';
 import { prometheusQueries } from '../../src/slo/slo-queries.js';
 import { parseSloPolicy } from '../../src/slo/slo-policy.js';
-// @ts-expect-error: the demo's scripts are plain JavaScript
-import { startPrometheusStandIn } from '../../scripts/demo/prometheus-stand-in.mjs';
-
-interface StandIn {
-  url: string;
-  stop: () => Promise<void>;
-}
+import {
+  seriesFromOpenMetrics,
+  startPrometheusStandIn,
+  type RunningPrometheusStandIn,
+  type Series,
+} from '../../scripts/demo/prometheus-stand-in.js';
+import { sloPolicy } from '../../scripts/demo/gitops-promotion.js';
+import { sampleTraffic } from '../../scripts/demo/stand-ins.js';
+import { expected, openMetrics } from '../prometheus/prometheus-fixture.js';
+import { erroringCanary, stable } from '../prometheus/slo-scenarios.js';
 
 // The demo's stand-in must answer exactly what slo-gate asks, with the numbers Prometheus would
 // give, and refuse the rest as Prometheus does — or the demo's gate would tell a story of its own.
 const end = 1_800_000_000;
-const counter = (labels: Record<string, string>, perScrape: number) => ({
+const counter = (labels: Record<string, string>, perScrape: number): Series => ({
   labels: { __name__: 'http_requests_total', ...labels },
   samples: Array.from({ length: 241 }, (_, i) => [end - (240 - i) * 15, perScrape * i]),
 });
@@ -27,9 +30,9 @@ const policy = parseSloPolicy(
   'policy.yaml',
 );
 
-let standIn: StandIn;
+let standIn: RunningPrometheusStandIn;
 beforeAll(async () => {
-  standIn = (await startPrometheusStandIn(series)) as StandIn;
+  standIn = await startPrometheusStandIn(series);
 });
 afterAll(() => standIn.stop());
 
@@ -62,6 +65,33 @@ describe("the demo's Prometheus stand-in", () => {
       [end - 30, '1.467'],
       [end, '1.467'],
     ]);
+  });
+
+  it("reads the demo's sample from the OpenMetrics text a real Prometheus loads, with the same numbers", async () => {
+    const fromText = await startPrometheusStandIn(
+      seriesFromOpenMetrics(openMetrics(sampleTraffic, new Date(end * 1000))),
+    );
+    try {
+      const provider = prometheusProvider(fromText.url, null);
+      const demoPolicy = parseSloPolicy(sloPolicy('canary-2'), 'slo-canary-2.yaml');
+      const at = new Date(end * 1000);
+      const baseline = prometheusQueries(demoPolicy, 'baseline');
+      const canary = prometheusQueries(demoPolicy, 'canary');
+      expect(await provider.query(baseline.requests, at, 1_800_000)).toBeCloseTo(
+        expected.requests(stable, 1800),
+        6,
+      );
+      expect(await provider.query(baseline.errorRate, at, 1_800_000)).toBeCloseTo(
+        expected.errorRate(stable),
+        9,
+      );
+      expect(await provider.query(canary.errorRate, at, 1_800_000)).toBeCloseTo(
+        expected.errorRate(erroringCanary),
+        9,
+      );
+    } finally {
+      await fromText.stop();
+    }
   });
 
   it('refuses PromQL it cannot evaluate, as Prometheus refuses bad queries', async () => {
