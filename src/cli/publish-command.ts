@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fetchGitHubRequest } from '../github/fetch-github-request.js';
-import { resolveSourceRepository } from '../git/source-repository.js';
 import { parseReleased, publishStep } from '../publish/publish-step.js';
 import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 import { readRunnerContext } from '../runner-context.js';
@@ -64,7 +63,7 @@ export function registerPublishCommand(program: Command): void {
         released: options.released ? parseReleased(options.released) : null,
         branch: options.branch ?? null,
         runnerBranch: readRunnerContext(env).branch,
-        repository: await resolveSourceRepository(cwd, options.repository, env),
+        repository: options.repository ?? env.GITHUB_REPOSITORY ?? null,
         runUrl: null,
         npm: {
           registry: options.npmRegistry,

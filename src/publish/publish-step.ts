@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitHubRequest } from '../github/github-request.js';
 import { runGit } from '../git/run-git.js';
+import { resolveSourceRepository } from '../git/source-repository.js';
 import type { RegistryCredentials } from '../oci/registry-client.js';
 import { inputError } from '../relx-error.js';
 import type { WriteBoundary } from '../release/write-boundary.js';
@@ -24,8 +25,8 @@ export interface PublishStepInput {
   branch: string | null;
   /** The branch the CI run is for, used when the checkout is detached. */
   runnerBranch: string | null;
-  /** The source repository recorded in the published list (owner/name). */
-  repository: string;
+  /** The source repository recorded in the published list (owner/name); null for the GitHub origin's. */
+  repository: string | null;
   runUrl: string | null;
   npm: { registry: string; token?: string; distTag?: string; provenance: boolean };
   oci: { credentials: RegistryCredentials };
@@ -114,7 +115,7 @@ export async function publishStep(input: PublishStepInput): Promise<PublishStepR
     distTags: await lineDistTags(root, components, released, branch, workspace.config),
     commit,
     builtFrom: await builtFrom(root, commit),
-    repository: input.repository,
+    repository: await resolveSourceRepository(root, input.repository ?? undefined, {}),
     runUrl: input.runUrl,
     npm: input.npm,
     oci: input.oci,

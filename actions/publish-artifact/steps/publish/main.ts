@@ -30,7 +30,7 @@ function readInputs(): PublishStepInput {
     released: input('released') ? parseReleased(input('released')) : null,
     branch: null,
     runnerBranch: context.branch,
-    repository: context.repository ?? '',
+    repository: context.repository,
     runUrl: context.runUrl,
     npm: {
       registry: input('npm-registry') || 'https://registry.npmjs.org/',
