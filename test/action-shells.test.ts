@@ -91,8 +91,6 @@ const pending = new Set<string>([
   'actions/promote-env/steps/deployment/main.ts',
   'actions/promote-env/steps/promote/main.ts',
   'actions/promote-env/steps/wait/main.ts',
-  'actions/publish-artifact/steps/dispatch/main.ts',
-  'actions/publish-artifact/steps/publish/main.ts',
 ]);
 const converted = actionFiles.filter((f) => !pending.has(f));
 const describeEach = converted.length > 0 ? it.each(converted) : it.skip.each(['(none yet)']);

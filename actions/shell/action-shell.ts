@@ -83,3 +83,22 @@ export async function runAction(
     }
   }
 }
+
+/**
+ * The inputs of a node step inside a composite action: action.yml passes them in `env:` as
+ * INPUT_NPM_TOKEN, which `input` does not read for `npm-token` (it looks for INPUT_NPM-TOKEN).
+ * These readers take either spelling.
+ */
+export const compositeInput = {
+  /** The input's text; '' when unset. */
+  text: (name: string): string => core.getInput(name.replaceAll('-', '_')) || core.getInput(name),
+  /** A secret input, masked and scrubbed as `input.secret`. '' when unset. */
+  secret: (name: string): string => {
+    const value = compositeInput.text(name);
+    if (value) secret(value);
+    return value;
+  },
+};
+
+/** Whether the job can mint an OIDC token (`permissions: id-token: write`), as npm provenance needs. */
+export const canMintIdToken = (): boolean => Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerActionReleaseCommand } from './action-release-command.js';
 import { registerDiffCommand } from './diff-command.js';
+import { registerDispatchCommand } from './dispatch-command.js';
 import { registerEnvironmentCommands } from './environment-commands.js';
 import { registerPromoteCommands } from './promote-command.js';
 import { registerManifestCommand } from './manifest-command.js';
@@ -20,6 +21,7 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerVersionCommand,
   registerReleasePullRequestCommands,
   registerPublishCommand,
+  registerDispatchCommand,
   registerManifestCommand,
   registerPromoteCommands,
   registerEnvironmentCommands,
