@@ -86,26 +86,7 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
   const packDir = mkdtempSync(join(tmpdir(), 'relx-pack-'));
   try {
     const tasks = await planTasks(options, packDir);
-    const states = new Map<Task, 'absent' | 'same'>();
-    const conflicts: string[] = [];
-    for (const task of tasks) {
-      try {
-        states.set(task, await task.check());
-      } catch (error) {
-        if (error instanceof RelxError && error.kind === 'conflict') conflicts.push(error.message);
-        else throw error;
-      }
-    }
-    if (conflicts.length > 0) {
-      throw conflictError(
-        `Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`,
-        {
-          field: 'version',
-          fix: 'A published version never changes: release new versions of these components.',
-        },
-      );
-    }
-
+    const states = await checkTasks(tasks);
     const items: PublishedItem[] = [];
     const outcomes: ComponentOutcome[] = [];
     let failure: RelxError | null = null;
@@ -161,4 +142,31 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
   } finally {
     rmSync(packDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Checks every target before anything is published: a version that exists with other content
+ * (a conflict) stops the run, naming every such version at once.
+ */
+async function checkTasks(tasks: readonly Task[]): Promise<Map<Task, 'absent' | 'same'>> {
+  const states = new Map<Task, 'absent' | 'same'>();
+  const conflicts: string[] = [];
+  for (const task of tasks) {
+    try {
+      states.set(task, await task.check());
+    } catch (error) {
+      if (error instanceof RelxError && error.kind === 'conflict') conflicts.push(error.message);
+      else throw error;
+    }
+  }
+  if (conflicts.length > 0) {
+    throw conflictError(
+      `Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`,
+      {
+        field: 'version',
+        fix: 'A published version never changes: release new versions of these components.',
+      },
+    );
+  }
+  return states;
 }
