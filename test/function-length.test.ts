@@ -13,8 +13,24 @@ import ts from 'typescript';
 const root = resolve(import.meta.dirname, '..');
 const maxLines = 80;
 
-/** Why each of these is still longer than the limit. */
-const exceptions: Record<string, string> = {};
+/**
+ * Why each of these is still longer than the limit. A `register…Command` in src/cli/ is exempt
+ * only when it is a commander option list; these two also hold their action handlers inline.
+ */
+const exceptions: Record<string, string> = {
+  'src/cli/manifest-command.ts:registerManifestCommand':
+    'a commander option list plus its action handler inline (flag checks, push set-up, output); split with its action shell (#19)',
+  'src/cli/release-pr-command.ts:registerReleasePullRequestCommands':
+    'two commands, each a commander option list with its action handler inline; split with its action shell (#19)',
+  'src/slo/evaluate-slo.ts:evaluateSample':
+    'one sample against every objective, a check per metric inline; split with its action shell (#19)',
+  'src/action-release/publish-action-release.ts:publishActionRelease':
+    'the action-release step inline: lay out the actions tree, pin uses:, commit, tag or verify a re-run, move the major tag, push; split with its action shell (#19)',
+  'src/commits/conventional-commit.ts:createCommitParser':
+    'the parser factory: known types and patterns built once, then the parse closure (merge, revert, override, nested, footers) in one; to split with the commit reading, outside this change (#19)',
+  'src/manifest/cyclonedx-bom.ts:manifestComponents':
+    'one mapping per manifest section (packages, images, infrastructure, modules, assets) to BOM components inline, then unique bom-refs; to split by section, outside this change (#19)',
+};
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
