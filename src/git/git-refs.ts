@@ -67,19 +67,6 @@ export async function readTags(cwd: string, mergedInto?: string): Promise<TagRef
   return tags;
 }
 
-/** The best common ancestors of all `commits` (everything reachable from them is an ancestor of each). */
-export async function readMergeBases(cwd: string, commits: readonly string[]): Promise<string[]> {
-  const unique = [...new Set(commits)];
-  if (unique.length === 0) return [];
-  if (unique.length === 1) return unique;
-  const out = await runGit(cwd, ['merge-base', '--octopus', '--all', ...unique]).catch((error: unknown) => {
-    // Unrelated histories have no merge base: nothing can be excluded.
-    if (error instanceof GitCommandError && error.exitCode === 1) return '';
-    throw error;
-  });
-  return out.split('\n').filter(Boolean);
-}
-
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
   try {
     await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);

@@ -55,143 +55,289 @@ function changesOf(commit: AttributedCommit['commit']): ConventionalChange[] {
   return [];
 }
 
+/** What every phase of the plan reads: the input, components by name and their current versions. */
+interface PlanContext {
+  input: PlanReleaseInput;
+  byName: ReadonlyMap<string, Component>;
+  current: (c: Component) => string | null;
+}
+
+/** Each component's own bump from its commits, and what those commits say about it. */
+interface DirectBumps {
+  level: Map<string, BumpLevel>;
+  reasons: Map<string, PlanReason[]>;
+  ignored: Map<string, IgnoredCommit>;
+  releaseAs: Map<string, { version: string; sha: string }>;
+}
+
+/** Which bumps were carried: the components that raised each dependent, the group that raised each member. */
+interface Propagation {
+  raisedBy: Map<string, Set<string>>;
+  lockstepOf: Map<string, string>;
+}
+
 /**
  * Decides what to release: each component's bump from its own commits, then bumps carried to
  * dependents and across lockstep groups until nothing changes, then the versions. Pure.
  */
 export function planRelease(input: PlanReleaseInput): ReleasePlan {
-  const { components, rules } = input;
-  const byName = new Map(components.map((c) => [c.name, c]));
+  const context = planContext(input);
+  const direct = directBumps(context);
+  const propagation = propagateBumps(context, direct.level);
+  const next = assignVersions(context, direct);
+  checkVersions(context, next, direct);
+  const line = input.line ?? null;
+  return {
+    schemaVersion: releasePlanSchemaVersion,
+    kind: 'ReleasePlan',
+    head: input.head.sha,
+    branch: input.head.branch,
+    channel: input.channel,
+    components: explainPlan(context, direct, propagation, next),
+    ignoredCommits: [...direct.ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
+    warnings: [...(input.warnings ?? [])],
+    ...(line ? { line } : {}),
+  };
+}
+
+function planContext(input: PlanReleaseInput): PlanContext {
+  const byName = new Map(input.components.map((c) => [c.name, c]));
   const current = (c: Component) => {
     const r = input.releases.get(c.name);
     return r ? r.current : c.version;
   };
-  const isPreMajor = (c: Component) => {
-    const v = current(c);
-    return c.scheme.kind === 'semver' && (v === null || semver.major(semver.coerce(v) ?? '0.0.0') === 0);
-  };
+  return { input, byName, current };
+}
 
-  // 1. Direct bumps from each component's own commits.
-  const level = new Map<string, BumpLevel>();
-  const reasons = new Map<string, PlanReason[]>();
-  const ignored = new Map<string, IgnoredCommit>();
-  const releaseAs = new Map<string, { version: string; sha: string }>();
-  for (const component of components) {
+/** 1. Direct bumps from each component's own commits. */
+function directBumps(context: PlanContext): DirectBumps {
+  const bumps: DirectBumps = {
+    level: new Map(),
+    reasons: new Map(),
+    ignored: new Map(),
+    releaseAs: new Map(),
+  };
+  for (const component of context.input.components) {
     if (component.notReleased) {
-      level.set(component.name, 'none');
+      bumps.level.set(component.name, 'none');
       continue;
     }
-    const attributed = input.commits.get(component.name) ?? [];
-    const commitReasons: PlanReason[] = [];
-    let direct: BumpLevel = 'none';
-    let anyNew = false;
-    // The newest Release-As footer for this component sets its version (commits are newest first).
-    const forced = findReleaseAs(component, attributed, current(component), input.releases);
-    if (forced) {
-      releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
-      anyNew = forced.isNew;
-      commitReasons.push(forced.reason);
-    }
-    for (const { commit, isNew, via } of attributed) {
-      if (commit.kind === 'ignored') {
-        const entry = ignored.get(commit.sha) ?? {
-          sha: commit.sha,
-          header: commit.header,
-          reason: commit.reason,
-          components: [],
-        };
-        entry.components.push(component.name);
-        ignored.set(commit.sha, entry);
-        continue;
-      }
-      for (const change of changesOf(commit)) {
-        let bump = bumpForChange(change, rules.rules);
-        if (bump === 'major' && rules.preMajorBreaking === 'minor' && isPreMajor(component)) bump = 'minor';
-        if (bump === 'none') continue;
-        direct = maxBump(direct, bump);
-        anyNew ||= isNew;
-        commitReasons.push({
-          kind: 'commit',
-          sha: commit.sha,
-          type: change.type,
-          scope: change.scope,
-          subject: change.subject,
-          breaking: change.breaking,
-          notes: change.notes,
-          bump,
-          ...(change.origin ? { origin: change.origin } : {}),
-          ...(via ? { via } : {}),
-        });
-      }
-    }
-    // The version Release-As sets is the bump, whatever the commits asked for.
-    if (forced) direct = forced.bump;
-    // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
-    const finish = input.trainFinish;
-    if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
-      releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
-      commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
-      direct = bumpBetween(current(component), finish.version);
-      anyNew = true;
-    }
-    // On a channel, commits already shipped in the last pre-release decide the bump but do not
-    // by themselves make a new pre-release.
-    level.set(component.name, anyNew ? direct : 'none');
-    reasons.set(component.name, anyNew ? commitReasons : []);
+    directBumpOf(context, component, bumps);
   }
+  return bumps;
+}
 
-  // 2. Carry bumps to dependents and across lockstep groups until a fixpoint (bumps only grow).
-  const through = new Set(rules.propagation.through);
+function directBumpOf(context: PlanContext, component: Component, bumps: DirectBumps): void {
+  const { input, current } = context;
+  const attributed = input.commits.get(component.name) ?? [];
+  const commitReasons: PlanReason[] = [];
+  let direct: BumpLevel = 'none';
+  let anyNew = false;
+  // The newest Release-As footer for this component sets its version (commits are newest first).
+  const forced = findReleaseAs(component, attributed, current(component), input.releases);
+  if (forced) {
+    bumps.releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
+    anyNew = forced.isNew;
+    commitReasons.push(forced.reason);
+  }
+  for (const { commit, isNew, via } of attributed) {
+    if (commit.kind === 'ignored') {
+      recordIgnored(bumps.ignored, commit, component.name);
+      continue;
+    }
+    for (const change of changesOf(commit)) {
+      const bump = bumpOf(context, component, change);
+      if (bump === 'none') continue;
+      direct = maxBump(direct, bump);
+      anyNew ||= isNew;
+      commitReasons.push(commitReason(commit.sha, change, bump, via));
+    }
+  }
+  // The version Release-As sets is the bump, whatever the commits asked for.
+  if (forced) direct = forced.bump;
+  // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
+  const finish = input.trainFinish;
+  if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
+    bumps.releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
+    commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
+    direct = bumpBetween(current(component), finish.version);
+    anyNew = true;
+  }
+  // On a channel, commits already shipped in the last pre-release decide the bump but do not
+  // by themselves make a new pre-release.
+  bumps.level.set(component.name, anyNew ? direct : 'none');
+  bumps.reasons.set(component.name, anyNew ? commitReasons : []);
+}
+
+/** A change's bump by the rules; a breaking change before 1.0.0 is a minor when preMajorBreaking says so. */
+function bumpOf(context: PlanContext, component: Component, change: ConventionalChange): BumpLevel {
+  const { rules } = context.input;
+  const bump = bumpForChange(change, rules.rules);
+  if (bump === 'major' && rules.preMajorBreaking === 'minor' && isPreMajor(context, component))
+    return 'minor';
+  return bump;
+}
+
+function isPreMajor(context: PlanContext, component: Component): boolean {
+  const v = context.current(component);
+  return (
+    component.scheme.kind === 'semver' && (v === null || semver.major(semver.coerce(v) ?? '0.0.0') === 0)
+  );
+}
+
+function recordIgnored(
+  ignored: Map<string, IgnoredCommit>,
+  commit: Extract<AttributedCommit['commit'], { kind: 'ignored' }>,
+  component: string,
+): void {
+  const entry = ignored.get(commit.sha) ?? {
+    sha: commit.sha,
+    header: commit.header,
+    reason: commit.reason,
+    components: [],
+  };
+  entry.components.push(component);
+  ignored.set(commit.sha, entry);
+}
+
+function commitReason(
+  sha: string,
+  change: ConventionalChange,
+  bump: BumpLevel,
+  via: AttributedCommit['via'],
+): PlanReason {
+  return {
+    kind: 'commit',
+    sha,
+    type: change.type,
+    scope: change.scope,
+    subject: change.subject,
+    breaking: change.breaking,
+    notes: change.notes,
+    bump,
+    ...(change.origin ? { origin: change.origin } : {}),
+    ...(via ? { via } : {}),
+  };
+}
+
+/** Who depends on each component through the edge kinds propagation follows. */
+function dependentsOf(context: PlanContext): Map<string, string[]> {
+  const through = new Set(context.input.rules.propagation.through);
   const dependents = new Map<string, string[]>();
-  for (const component of components) {
+  for (const component of context.input.components) {
     if (component.notReleased) continue; // nothing raises a component that is never released
     for (const edge of component.dependsOn) {
-      if (!through.has(edge.kind) || !byName.has(edge.name)) continue;
+      if (!through.has(edge.kind) || !context.byName.has(edge.name)) continue;
       const list = dependents.get(edge.name) ?? [];
       if (!list.includes(component.name)) list.push(component.name);
       dependents.set(edge.name, list);
     }
   }
-  const raisedBy = new Map<string, Set<string>>();
-  const lockstepOf = new Map<string, string>();
+  return dependents;
+}
+
+/** 2. Carry bumps to dependents and across lockstep groups until a fixpoint (bumps only grow). Raises `level` in place. */
+function propagateBumps(context: PlanContext, level: Map<string, BumpLevel>): Propagation {
+  const dependents = dependentsOf(context);
+  const propagation: Propagation = { raisedBy: new Map(), lockstepOf: new Map() };
   for (let changed = true; changed;) {
-    changed = false;
-    if (rules.propagation.bump !== 'none') {
-      for (const component of components) {
-        const bump = level.get(component.name) ?? 'none';
-        if (bump === 'none') continue;
-        const carried: BumpLevel = rules.propagation.bump === 'same' ? bump : 'patch';
-        for (const dependent of dependents.get(component.name) ?? []) {
-          const before = level.get(dependent) ?? 'none';
-          const sources = raisedBy.get(dependent) ?? new Set<string>();
-          sources.add(component.name);
-          raisedBy.set(dependent, sources);
-          if (!isBumpAtLeast(before, carried)) {
-            level.set(dependent, carried);
-            changed = true;
-          }
-        }
-      }
-    }
-    for (const group of rules.lockstep) {
-      const groupLevel = group.components.reduce<BumpLevel>(
-        (acc, m) => maxBump(acc, level.get(m) ?? 'none'),
-        'none',
-      );
-      if (groupLevel === 'none') continue;
-      for (const member of group.components) {
-        if (level.get(member) !== groupLevel) {
-          level.set(member, groupLevel);
-          lockstepOf.set(member, group.name);
-          changed = true;
-        }
+    const carried = carryToDependents(context, level, dependents, propagation.raisedBy);
+    const grouped = carryAcrossLockstep(context, level, propagation.lockstepOf);
+    changed = carried || grouped;
+  }
+  return propagation;
+}
+
+/** One round of carrying each bump to the dependents; true when a dependent's bump grew. */
+function carryToDependents(
+  context: PlanContext,
+  level: Map<string, BumpLevel>,
+  dependents: ReadonlyMap<string, string[]>,
+  raisedBy: Map<string, Set<string>>,
+): boolean {
+  const { propagation } = context.input.rules;
+  if (propagation.bump === 'none') return false;
+  let changed = false;
+  for (const component of context.input.components) {
+    const bump = level.get(component.name) ?? 'none';
+    if (bump === 'none') continue;
+    const carried: BumpLevel = propagation.bump === 'same' ? bump : 'patch';
+    for (const dependent of dependents.get(component.name) ?? []) {
+      const before = level.get(dependent) ?? 'none';
+      const sources = raisedBy.get(dependent) ?? new Set<string>();
+      sources.add(component.name);
+      raisedBy.set(dependent, sources);
+      if (!isBumpAtLeast(before, carried)) {
+        level.set(dependent, carried);
+        changed = true;
       }
     }
   }
+  return changed;
+}
 
-  // 3. Versions. Lockstep members share one: the group's bump applied to its highest current version.
+/** One round of raising each lockstep group's members to the group's highest bump; true when one grew. */
+function carryAcrossLockstep(
+  context: PlanContext,
+  level: Map<string, BumpLevel>,
+  lockstepOf: Map<string, string>,
+): boolean {
+  let changed = false;
+  for (const group of context.input.rules.lockstep) {
+    const groupLevel = group.components.reduce<BumpLevel>(
+      (acc, m) => maxBump(acc, level.get(m) ?? 'none'),
+      'none',
+    );
+    if (groupLevel === 'none') continue;
+    for (const member of group.components) {
+      if (level.get(member) !== groupLevel) {
+        level.set(member, groupLevel);
+        lockstepOf.set(member, group.name);
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+/** 3. Versions: by bump (lockstep members share one), then Release-As, then build metadata. */
+function assignVersions(context: PlanContext, direct: DirectBumps): Map<string, string> {
   const next = new Map<string, string>();
-  for (const group of rules.lockstep) {
+  assignLockstepVersions(context, direct.level, next);
+  const { input, current } = context;
+  for (const component of input.components) {
+    const bump = direct.level.get(component.name) ?? 'none';
+    if (bump === 'none' || next.has(component.name)) continue;
+    next.set(
+      component.name,
+      nextVersion({
+        scheme: component.scheme,
+        current: current(component),
+        bump,
+        prerelease: input.channel,
+        released: input.releases.get(component.name)?.released ?? [],
+        now: input.now,
+      }),
+    );
+  }
+  assignReleaseAsVersions(context, direct.releaseAs, next);
+  // Build metadata identifies the build, not the release: it never takes part in precedence.
+  for (const component of input.components) {
+    const version = next.get(component.name);
+    if (version && component.buildMetadata)
+      next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
+  }
+  return next;
+}
+
+/** Lockstep members share one version: the group's bump applied to its highest current version. */
+function assignLockstepVersions(
+  context: PlanContext,
+  level: ReadonlyMap<string, BumpLevel>,
+  next: Map<string, string>,
+): void {
+  const { input, byName, current } = context;
+  for (const group of input.rules.lockstep) {
     const members = group.components.map((m) => byName.get(m)).filter((c): c is Component => c !== undefined);
     const groupLevel = level.get(group.components[0] ?? '') ?? 'none';
     if (groupLevel === 'none' || members.length === 0) continue;
@@ -206,25 +352,17 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
     });
     for (const m of members) next.set(m.name, version);
   }
-  for (const component of components) {
-    const bump = level.get(component.name) ?? 'none';
-    if (bump === 'none' || next.has(component.name)) continue;
-    next.set(
-      component.name,
-      nextVersion({
-        scheme: component.scheme,
-        current: current(component),
-        bump,
-        prerelease: input.channel,
-        released: input.releases.get(component.name)?.released ?? [],
-        now: input.now,
-      }),
-    );
-  }
+}
 
-  // Release-As sets the version outright; a lockstep group takes the highest its members set.
+/** Release-As sets the version outright; a lockstep group takes the highest its members set. */
+function assignReleaseAsVersions(
+  context: PlanContext,
+  releaseAs: ReadonlyMap<string, { version: string; sha: string }>,
+  next: Map<string, string>,
+): void {
+  const { input, byName, current } = context;
   for (const [name, { version, sha }] of releaseAs) {
-    const members = rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
+    const members = input.rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
     const highest = members
       .map((m) => releaseAs.get(m)?.version)
       .reduce((a, b) => (b !== undefined && compareLoose(b, a ?? null) > 0 ? b : a), version);
@@ -237,75 +375,95 @@ export function planRelease(input: PlanReleaseInput): ReleasePlan {
       next.set(member, withPrerelease(version, input.channel, released));
     }
   }
+}
 
-  // Build metadata identifies the build, not the release: it never takes part in precedence.
-  for (const component of components) {
-    const version = next.get(component.name);
-    if (version && component.buildMetadata)
-      next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
-  }
-
+/** Every version stays in the line and goes forward, or no plan at all. */
+function checkVersions(context: PlanContext, next: ReadonlyMap<string, string>, direct: DirectBumps): void {
+  const { input } = context;
   const line = input.line ?? null;
-  for (const component of components) {
+  for (const component of input.components) {
     // Leaving the line is the clearer refusal: say it before "backwards".
     const finishing = input.trainFinish?.components.includes(component.name) ?? false;
     if (line)
-      assertInLine(component, next.get(component.name), level.get(component.name), reasons, line, finishing);
+      assertInLine(
+        component,
+        next.get(component.name),
+        direct.level.get(component.name),
+        direct.reasons,
+        line,
+        finishing,
+      );
     if (!input.trainCut?.includes(component.name))
       assertForward(component, next.get(component.name), input.releases, input.channel, line);
   }
+}
 
-  // 4. The plan, with every reason spelled out.
-  const planned: PlannedComponent[] = [...components]
+/** 4. The plan, with every reason spelled out. */
+function explainPlan(
+  context: PlanContext,
+  direct: DirectBumps,
+  propagation: Propagation,
+  next: ReadonlyMap<string, string>,
+): PlannedComponent[] {
+  return [...context.input.components]
     .sort((a, b) => a.name.localeCompare(b.name, 'en'))
-    .map((component) => {
-      const releases = input.releases.get(component.name);
-      const nextV = next.get(component.name) ?? null;
-      const why = [...(reasons.get(component.name) ?? [])];
-      for (const source of [...(raisedBy.get(component.name) ?? [])].sort()) {
-        const dependency = byName.get(source);
-        const to = next.get(source);
-        if (dependency && to)
-          why.push({ kind: 'dependency', dependency: source, from: current(dependency), to });
-      }
-      const group = lockstepOf.get(component.name);
-      if (group) why.push({ kind: 'lockstep', group });
-      const lastTag = releases?.lastOnChannel?.tag ?? releases?.lastStable?.tag ?? null;
-      return {
-        name: component.name,
-        type: component.type,
-        paths: component.paths,
-        versionFile: component.versionFile,
-        scheme: component.scheme.kind,
-        tagFormat: component.tagFormat,
-        tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
-        since: input.starts?.get(component.name) ?? startOf(releases),
-        currentVersion: current(component),
-        lastTag,
-        release: nextV !== null,
-        bump: level.get(component.name) ?? 'none',
-        nextVersion: nextV,
-        nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
-        commitCount: input.commits.get(component.name)?.length ?? 0,
-        reasons: why,
-        ...(component.notReleased ? { notReleased: component.notReleased } : {}),
-        ...(line?.train && nextV !== null && line.train.components.includes(component.name)
-          ? { train: `${line.train.name} v${line.train.version}` }
-          : {}),
-      };
-    });
+    .map((component) => plannedComponent(context, component, direct, propagation, next));
+}
 
+function plannedComponent(
+  context: PlanContext,
+  component: Component,
+  direct: DirectBumps,
+  propagation: Propagation,
+  next: ReadonlyMap<string, string>,
+): PlannedComponent {
+  const { input, current } = context;
+  const line = input.line ?? null;
+  const releases = input.releases.get(component.name);
+  const nextV = next.get(component.name) ?? null;
+  const lastTag = releases?.lastOnChannel?.tag ?? releases?.lastStable?.tag ?? null;
   return {
-    schemaVersion: releasePlanSchemaVersion,
-    kind: 'ReleasePlan',
-    head: input.head.sha,
-    branch: input.head.branch,
-    channel: input.channel,
-    components: planned,
-    ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
-    warnings: [...(input.warnings ?? [])],
-    ...(line ? { line } : {}),
+    name: component.name,
+    type: component.type,
+    paths: component.paths,
+    versionFile: component.versionFile,
+    scheme: component.scheme.kind,
+    tagFormat: component.tagFormat,
+    tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
+    since: input.starts?.get(component.name) ?? startOf(releases),
+    currentVersion: current(component),
+    lastTag,
+    release: nextV !== null,
+    bump: direct.level.get(component.name) ?? 'none',
+    nextVersion: nextV,
+    nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
+    commitCount: input.commits.get(component.name)?.length ?? 0,
+    reasons: reasonsOf(context, component, direct, propagation, next),
+    ...(component.notReleased ? { notReleased: component.notReleased } : {}),
+    ...(line?.train && nextV !== null && line.train.components.includes(component.name)
+      ? { train: `${line.train.name} v${line.train.version}` }
+      : {}),
   };
+}
+
+/** A component's own commits' reasons, then the dependencies that raised it, then its lockstep group. */
+function reasonsOf(
+  context: PlanContext,
+  component: Component,
+  direct: DirectBumps,
+  propagation: Propagation,
+  next: ReadonlyMap<string, string>,
+): PlanReason[] {
+  const why = [...(direct.reasons.get(component.name) ?? [])];
+  for (const source of [...(propagation.raisedBy.get(component.name) ?? [])].sort()) {
+    const dependency = context.byName.get(source);
+    const to = next.get(source);
+    if (dependency && to)
+      why.push({ kind: 'dependency', dependency: source, from: context.current(dependency), to });
+  }
+  const group = propagation.lockstepOf.get(component.name);
+  if (group) why.push({ kind: 'lockstep', group });
+  return why;
 }
 
 const startOf = (releases: ComponentReleases | undefined): ReleaseStart =>

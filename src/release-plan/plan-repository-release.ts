@@ -71,6 +71,68 @@ export async function planRepositoryRelease(
   // Without a cache the walk depends on nothing else: git starts on it at once, and the reads
   // below (config, packages, refs, tags) happen while git sorts history.
   const early = options.cacheFile ? null : readGitLog(cwd, [to, ...(fromRef ? [`^${fromRef}`] : [])]);
+  const repository = await readRepository(cwd, options, fromRef, to, early);
+  const setting = planSetting(repository, options);
+  const stats: RepositoryPlan['stats'] = {
+    commitsRead: 0,
+    commitsFromCache: 0,
+    cache: 'off',
+    cacheReason: '',
+  };
+  const cached = await readUsableCache(cwd, options.cacheFile, setting.parserKey, repository.head.sha, stats);
+  const history: HistoryReading = {
+    cwd,
+    head: repository.head.sha,
+    setting,
+    allNames: repository.allTags.map((t) => t.name),
+    findStart: startFinder(cwd, repository.head.sha, repository.workspace.config),
+    parse: createCommitParser({
+      types: repository.workspace.config.rules.map((r) => r.type),
+      nested: repository.workspace.config.commits.nested,
+    }),
+    cached,
+    keep: Boolean(options.cacheFile),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  const { releases, starts, attributor, keep, counts } = await attributeFromReachableTags(
+    history,
+    repository.allTags,
+    early,
+  );
+  stats.commitsRead = counts.read;
+  stats.commitsFromCache = counts.fromCache;
+
+  const plan = decidePlan(repository, setting, releases, starts, attributor, options);
+  if (options.cacheFile && keep) {
+    await writeHistoryIndex(options.cacheFile, {
+      format: historyIndexFormat,
+      parserKey: setting.parserKey,
+      head: repository.head.sha,
+      frontier: attributor.frontier(),
+      commits: keep,
+    });
+  }
+  return { plan, stats };
+}
+
+type Workspace = Awaited<ReturnType<typeof loadWorkspace>>;
+
+/** What the repository holds: its workspace, the head, the range's start and the tags that count. */
+interface RepositoryState {
+  workspace: Workspace;
+  head: Awaited<ReturnType<typeof readHead>>;
+  from: string | null;
+  /** Every tag but those an earlier attempt at this commit made. */
+  allTags: readonly TagRef[];
+}
+
+async function readRepository(
+  cwd: string,
+  options: PlanRepositoryOptions,
+  fromRef: string | null,
+  to: string,
+  early: GitLogStream | null,
+): Promise<RepositoryState> {
   // Everything that does not depend on another read starts at once.
   const reads = Promise.all([
     assertFullHistory(cwd),
@@ -89,6 +151,27 @@ export async function planRepositoryRelease(
       `${own.size} tag(s) already made for this commit by an earlier attempt: planning that release again`,
     );
   const allTags = own.size === 0 ? everyTag : everyTag.filter((t) => !own.has(t.name));
+  return { workspace, head, from, allTags };
+}
+
+/** The components with their tag formats, and the branch's channel and line the plan is made for. */
+interface PlanSetting {
+  config: RelxConfig;
+  components: readonly Component[];
+  conventions: ReturnType<typeof withInferredTagFormats>['conventions'];
+  warnings: string[];
+  lockstep: RelxConfig['lockstep'];
+  /** `^from` when planning a range: history before it is never read. */
+  exclude: string[];
+  branch: string | null;
+  channel: string | null;
+  line: ReturnType<typeof resolveMaintenanceLine>;
+  /** How messages are read: a cache of another reading holds other changes. */
+  parserKey: string;
+}
+
+function planSetting(repository: RepositoryState, options: PlanRepositoryOptions): PlanSetting {
+  const { workspace, head, from, allTags } = repository;
   const { config } = workspace;
   const { components, conventions } = withInferredTagFormats(
     workspace.components,
@@ -99,108 +182,177 @@ export async function planRepositoryRelease(
     ...dependencyCycles(components, config.propagation.through).map(dependencyCycleWarning),
   ];
   const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
-  const exclude = from ? [`^${from}`] : [];
   const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;
-  const channel = resolveChannel(branch, config.channels);
-  const line = resolveMaintenanceLine(branch, config);
   // `reading` names how messages are read: a cache of another reading holds other changes.
   const parserKey = JSON.stringify({
     types: [...new Set(config.rules.map((r) => r.type))].sort(),
     from,
     reading: { headerAndFooters: 2, nested: config.commits.nested },
   });
-  const stats: RepositoryPlan['stats'] = {
-    commitsRead: 0,
-    commitsFromCache: 0,
-    cache: 'off',
-    cacheReason: '',
+  return {
+    config,
+    components,
+    conventions,
+    warnings,
+    lockstep,
+    exclude: from ? [`^${from}`] : [],
+    branch,
+    channel: resolveChannel(branch, config.channels),
+    line: resolveMaintenanceLine(branch, config),
+    parserKey,
   };
+}
 
-  let cached: HistoryIndex | null = null;
-  if (options.cacheFile) {
-    const { index, reason } = await readHistoryIndex(options.cacheFile, parserKey);
-    stats.cache = index ? 'used' : 'missing';
-    stats.cacheReason = reason;
-    if (index && !(await isAncestor(cwd, index.head, head.sha))) {
-      stats.cache = 'discarded';
-      stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.sha.slice(0, 7)} (rewritten history)`;
-    } else cached = index;
+/** The history index, when there is one for this reading and its head is in the history of the head. */
+async function readUsableCache(
+  cwd: string,
+  cacheFile: string | undefined,
+  parserKey: string,
+  head: string,
+  stats: RepositoryPlan['stats'],
+): Promise<HistoryIndex | null> {
+  if (!cacheFile) return null;
+  const { index, reason } = await readHistoryIndex(cacheFile, parserKey);
+  stats.cache = index ? 'used' : 'missing';
+  stats.cacheReason = reason;
+  if (index && !(await isAncestor(cwd, index.head, head))) {
+    stats.cache = 'discarded';
+    stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.slice(0, 7)} (rewritten history)`;
+    return null;
   }
+  return index;
+}
 
-  const parse = createCommitParser({ types: config.rules.map((r) => r.type), nested: config.commits.nested });
-  const allNames = allTags.map((t) => t.name);
+/** What one reading of the history works with. */
+interface HistoryReading {
+  cwd: string;
+  head: string;
+  setting: PlanSetting;
+  allNames: readonly string[];
+  findStart: ReturnType<typeof startFinder>;
+  parse: ReturnType<typeof createCommitParser>;
+  cached: HistoryIndex | null;
+  /** Keep the commits read, for the history index. */
+  keep: boolean;
+  onProgress?: (message: string) => void;
+}
 
-  // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
-  // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
-  // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
-  const findStart = startFinder(cwd, head.sha, config);
-  const attempt = async (tags: readonly TagRef[], started: GitLogStream | null) => {
-    const releases = findLastReleases(components, tags, allNames, channel, line);
-    const starts = new Map<string, ReleaseStart>();
-    await Promise.all(
-      components.map(async (c) => {
-        const r = releases.get(c.name);
-        if (r) starts.set(c.name, await findStart(c, r));
-      }),
-    );
-    const anchors = new Map<string, ComponentAnchors>();
-    for (const [name, r] of releases) {
-      anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
-    }
-    const attributor = new CommitAttributor(components, anchors);
-    const keep: HistoryCommit[] | null = options.cacheFile ? [] : null;
-    const counts = { read: 0, fromCache: 0 };
-    const feed = (commit: HistoryCommit) => {
-      attributor.add(commit);
-      keep?.push(commit);
-    };
-    const walk = async (stream: GitLogStream, expectedFirst: string | null = null) => {
-      for await (const raw of stream) {
-        if (expectedFirst !== null && raw.sha !== expectedFirst) {
-          // the ref moved between starting git and resolving it: walk from the resolved commit
-          stream.stop();
-          return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
-        }
-        expectedFirst = null;
-        feed(parse(raw));
-        if (++counts.read % 10000 === 0) options.onProgress?.(`read ${counts.read} commits`);
-        if (attributor.done()) {
-          stream.stop();
-          return;
-        }
-      }
-    };
-    if (started) await walk(started, head.sha);
-    else await walk(readGitLog(cwd, [head.sha, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
-    // New commits are never ancestors of the cached head, so new-then-cached is still topological;
-    // and history below the cache's frontier was never read, so continuing from there is too.
-    if (cached && !attributor.done()) {
-      for (const commit of cached.commits) {
-        feed(commit);
-        counts.fromCache++;
-        if (attributor.done()) break;
-      }
-      if (!attributor.done() && cached.frontier.length > 0) {
-        await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
-      }
-    }
-    return { releases, starts, attributor, keep, counts };
-  };
+interface AttributedHistory {
+  releases: Map<string, ComponentReleases>;
+  starts: Map<string, ReleaseStart>;
+  attributor: CommitAttributor;
+  keep: HistoryCommit[] | null;
+  counts: { read: number; fromCache: number };
+}
 
-  let result = await attempt(allTags, early);
+/**
+ * Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
+ * the walk itself proves it and the costly `--merged` reachability query is skipped. If an
+ * anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+ */
+async function attributeFromReachableTags(
+  history: HistoryReading,
+  allTags: readonly TagRef[],
+  early: GitLogStream | null,
+): Promise<AttributedHistory> {
+  const { cwd, head } = history;
+  const result = await attributeHistory(history, allTags, early);
   const unseen = result.attributor.unvisitedAnchors();
   const unreachable = [];
-  for (const sha of unseen) if (!(await isAncestor(cwd, sha, head.sha))) unreachable.push(sha);
-  if (unreachable.length > 0) {
-    options.onProgress?.(
-      `${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`,
-    );
-    result = await attempt(await readTags(cwd, head.sha), null);
-  }
-  const { releases, starts, attributor, keep, counts } = result;
-  stats.commitsRead = counts.read;
-  stats.commitsFromCache = counts.fromCache;
+  for (const sha of unseen) if (!(await isAncestor(cwd, sha, head))) unreachable.push(sha);
+  if (unreachable.length === 0) return result;
+  history.onProgress?.(
+    `${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`,
+  );
+  return attributeHistory(history, await readTags(cwd, head), null);
+}
 
+/** Each component's last releases and where its history starts, then its commits from one walk. */
+async function attributeHistory(
+  history: HistoryReading,
+  tags: readonly TagRef[],
+  started: GitLogStream | null,
+): Promise<AttributedHistory> {
+  const { components, channel, line } = history.setting;
+  const releases = findLastReleases(components, tags, history.allNames, channel, line);
+  const starts = new Map<string, ReleaseStart>();
+  await Promise.all(
+    components.map(async (c) => {
+      const r = releases.get(c.name);
+      if (r) starts.set(c.name, await history.findStart(c, r));
+    }),
+  );
+  const anchors = new Map<string, ComponentAnchors>();
+  for (const [name, r] of releases) {
+    anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
+  }
+  const attributor = new CommitAttributor(components, anchors);
+  const keep: HistoryCommit[] | null = history.keep ? [] : null;
+  const counts = { read: 0, fromCache: 0 };
+  const feed = (commit: HistoryCommit) => {
+    attributor.add(commit);
+    keep?.push(commit);
+  };
+  await walkHistory(history, attributor, feed, counts, started);
+  return { releases, starts, attributor, keep, counts };
+}
+
+/**
+ * Feeds commits to the attributor until it is done: new commits from git, then the cached ones,
+ * then git again below the cache's frontier.
+ */
+async function walkHistory(
+  history: HistoryReading,
+  attributor: CommitAttributor,
+  feed: (commit: HistoryCommit) => void,
+  counts: { read: number; fromCache: number },
+  started: GitLogStream | null,
+): Promise<void> {
+  const { cwd, head, cached, parse } = history;
+  const { exclude } = history.setting;
+  const walk = async (stream: GitLogStream, expectedFirst: string | null = null): Promise<void> => {
+    for await (const raw of stream) {
+      if (expectedFirst !== null && raw.sha !== expectedFirst) {
+        // the ref moved between starting git and resolving it: walk from the resolved commit
+        stream.stop();
+        return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
+      }
+      expectedFirst = null;
+      feed(parse(raw));
+      if (++counts.read % 10000 === 0) history.onProgress?.(`read ${counts.read} commits`);
+      if (attributor.done()) {
+        stream.stop();
+        return;
+      }
+    }
+  };
+  if (started) await walk(started, head);
+  else await walk(readGitLog(cwd, [head, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
+  // New commits are never ancestors of the cached head, so new-then-cached is still topological;
+  // and history below the cache's frontier was never read, so continuing from there is too.
+  if (cached && !attributor.done()) {
+    for (const commit of cached.commits) {
+      feed(commit);
+      counts.fromCache++;
+      if (attributor.done()) break;
+    }
+    if (!attributor.done() && cached.frontier.length > 0) {
+      await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
+    }
+  }
+}
+
+/** The plan from what was read: components held by trains and the line, a train step's versions, warnings. */
+function decidePlan(
+  repository: RepositoryState,
+  setting: PlanSetting,
+  releases: Map<string, ComponentReleases>,
+  starts: ReadonlyMap<string, ReleaseStart>,
+  attributor: CommitAttributor,
+  options: PlanRepositoryOptions,
+): ReleasePlan {
+  const { head } = repository;
+  const { config, components, branch, channel, line, lockstep, conventions, warnings } = setting;
   const attribution = attributor.result();
   const step = options.train ?? null;
   const finishing = step?.step === 'finish' && line?.train?.name === step.name ? line.train : null;
@@ -236,17 +388,7 @@ export async function planRepositoryRelease(
   if (branch !== head.branch) plan.branch = branch;
   const goWarnings = goMajorVersionWarnings(components, plan);
   if (goWarnings.length > 0) plan.warnings = [...(plan.warnings ?? []), ...goWarnings];
-
-  if (options.cacheFile && keep) {
-    await writeHistoryIndex(options.cacheFile, {
-      format: historyIndexFormat,
-      parserKey,
-      head: head.sha,
-      frontier: attributor.frontier(),
-      commits: keep,
-    });
-  }
-  return { plan, stats };
+  return plan;
 }
 
 function parseRange(range: string | undefined): [string | null, string] {

@@ -12,6 +12,7 @@ import {
 import { runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
 import type { ReleasePlan } from '../release-plan/release-plan.js';
+import type { Component } from '../workspace/component.js';
 import { loadWorkspace } from '../workspace/load-workspace.js';
 import { assertNoStaleIndexLock } from './index-lock.js';
 import { planReleaseFiles } from './plan-release-files.js';
@@ -84,18 +85,7 @@ export async function applyReleasePlan(
     });
   }
   const workspace = await loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {});
-  const known = new Set(workspace.components.map((c) => c.name));
-  plan.components.forEach((c, i) => {
-    if (!known.has(c.name)) {
-      throw inputError(
-        `The plan names component "${c.name}", which this repository's config does not have.`,
-        {
-          field: `components[${i}].name`,
-          fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
-        },
-      );
-    }
-  });
+  assertPlanFits(plan, workspace.components);
 
   const targets: ReleaseTarget[] = plan.components
     .filter((c) => c.release && c.nextVersion && c.nextTag)
@@ -110,44 +100,10 @@ export async function applyReleasePlan(
   };
   if (targets.length === 0) return result;
 
-  const head = await readHead(cwd);
-  const headMessage = await runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
-  const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
-  const steps = decideReleaseSteps({
-    planHead: plan.head,
-    head: { sha: head.sha, message: headMessage },
-    targets,
-    tags,
-    taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
-    ...(options.releaseCommit
-      ? {
-          releaseCommit: {
-            sha: options.releaseCommit,
-            inHead: await isAncestor(cwd, options.releaseCommit, head.sha),
-          },
-        }
-      : {}),
-  });
-
-  // Files are computed from the plan's commit, not the working tree: a run that died after
-  // writing some files computes (and commits) the same content again.
-  const readAt = async (path: string) => runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
-  const { files, changelogs } = await planReleaseFiles({
-    plan,
-    components: workspace.components,
-    readFile: readAt,
-    listFiles: async () =>
-      (await runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
-    date: options.now.toISOString().slice(0, 10),
-    repositoryUrl: options.repositoryUrl,
-  });
+  const steps = await readReleaseSteps(cwd, plan, targets, options.releaseCommit);
+  const { files, changelogs } = await planFilesAtPlanHead(cwd, plan, workspace.components, options);
   result.files = [...files.keys()].sort();
-  const message = renderReleaseCommitMessage(
-    plan.components.filter((c) => c.release),
-    plan.head,
-    options.commitTitle,
-  );
-  const component = (t: ReleaseTarget, tagCreated: boolean): AppliedComponent => ({
+  const applied = (t: ReleaseTarget, tagCreated: boolean): AppliedComponent => ({
     ...t,
     tagCreated,
     release: null,
@@ -155,94 +111,218 @@ export async function applyReleasePlan(
   });
 
   if (options.dryRun) {
-    result.components = targets.map((t) => component(t, false));
+    result.components = targets.map((t) => applied(t, false));
     return result;
   }
 
-  const boundary = options.boundary;
   await assertNoStaleIndexLock(cwd);
-  if (steps.commit.kind === 'create') {
+  const releaseCommit = await makeReleaseCommit(cwd, plan, steps.commit, files, result, options);
+  const tags = sharedTags(targets, changelogs);
+  await createTags(cwd, steps.tagsToCreate, releaseCommit, tags, options);
+  const created = new Set(steps.tagsToCreate.map((t) => t.tag));
+  result.components = targets.map((t) => applied(t, created.has(t.tag)));
+  if (options.push) {
+    await pushReleaseAndTags(cwd, options.push, releaseCommit, targets, result, options);
+  }
+  if (options.publisher) {
+    await publishReleasePages(options.publisher, result.components, tags, options);
+  }
+  return result;
+}
+
+/** The plan names only components this repository's config has. */
+function assertPlanFits(plan: ReleasePlan, components: readonly Component[]): void {
+  const known = new Set(components.map((c) => c.name));
+  plan.components.forEach((c, i) => {
+    if (!known.has(c.name)) {
+      throw inputError(
+        `The plan names component "${c.name}", which this repository's config does not have.`,
+        {
+          field: `components[${i}].name`,
+          fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
+        },
+      );
+    }
+  });
+}
+
+/** What is left to do, decided from the head, the tags and the commits they point to. */
+async function readReleaseSteps(
+  cwd: string,
+  plan: ReleasePlan,
+  targets: readonly ReleaseTarget[],
+  releaseCommit: string | undefined,
+): Promise<ReturnType<typeof decideReleaseSteps>> {
+  const head = await readHead(cwd);
+  const headMessage = await runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
+  const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
+  return decideReleaseSteps({
+    planHead: plan.head,
+    head: { sha: head.sha, message: headMessage },
+    targets,
+    tags,
+    taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
+    ...(releaseCommit
+      ? { releaseCommit: { sha: releaseCommit, inHead: await isAncestor(cwd, releaseCommit, head.sha) } }
+      : {}),
+  });
+}
+
+/**
+ * Files are computed from the plan's commit, not the working tree: a run that died after
+ * writing some files computes (and commits) the same content again.
+ */
+function planFilesAtPlanHead(
+  cwd: string,
+  plan: ReleasePlan,
+  components: readonly Component[],
+  options: ApplyReleaseOptions,
+): ReturnType<typeof planReleaseFiles> {
+  const readAt = async (path: string) => runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
+  return planReleaseFiles({
+    plan,
+    components,
+    readFile: readAt,
+    listFiles: async () =>
+      (await runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+    date: options.now.toISOString().slice(0, 10),
+    repositoryUrl: options.repositoryUrl,
+  });
+}
+
+/** Writes the files and commits them, or takes the commit a previous run made (carrying the head onto it). */
+async function makeReleaseCommit(
+  cwd: string,
+  plan: ReleasePlan,
+  step: ReturnType<typeof decideReleaseSteps>['commit'],
+  files: ReadonlyMap<string, string>,
+  result: ApplyReleaseResult,
+  options: ApplyReleaseOptions,
+): Promise<string> {
+  const boundary = options.boundary;
+  if (step.kind === 'create') {
+    const message = renderReleaseCommitMessage(
+      plan.components.filter((c) => c.release),
+      plan.head,
+      options.commitTitle,
+    );
     for (const [path, content] of files) {
       await atBoundary(boundary, `write:${path}`, async () => {
         await mkdir(dirname(join(cwd, path)), { recursive: true });
         await writeFile(join(cwd, path), content);
       });
     }
-    result.commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+    const commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+    result.commit = commit;
     result.commitCreated = true;
-    options.onProgress?.(`release commit ${result.commit.slice(0, 7)}`);
-  } else {
-    result.commit = steps.commit.sha;
-    options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
-    if (steps.commit.head === 'plan') {
-      // a re-run of the same workflow run starts on the plan head: carry it onto the release
-      const sha = result.commit;
-      await atBoundary(boundary, 'fast-forward', () => runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
-      options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
-    }
+    options.onProgress?.(`release commit ${commit.slice(0, 7)}`);
+    return commit;
   }
-  const releaseCommit = result.commit;
+  const sha = step.sha;
+  result.commit = sha;
+  options.onProgress?.(`release commit ${sha.slice(0, 7)} already made by a previous run`);
+  if (step.head === 'plan') {
+    // a re-run of the same workflow run starts on the plan head: carry it onto the release
+    await atBoundary(boundary, 'fast-forward', () => runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+    options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
+  }
+  return sha;
+}
 
-  // A tag several components share (v{version} lockstep) names them all and carries each changelog.
+/** Titles and notes per tag: a tag several components share (v{version} lockstep) names them all and carries each changelog. */
+interface SharedTags {
+  isShared(tag: string): boolean;
+  notesOf(tag: string): string;
+  titleOf(target: ReleaseTarget): string;
+}
+
+function sharedTags(targets: readonly ReleaseTarget[], changelogs: ReadonlyMap<string, string>): SharedTags {
   const sharing = (tag: string) => targets.filter((t) => t.tag === tag);
-  const notesOf = (tag: string) => {
-    const members = sharing(tag);
-    if (members.length === 1) return changelogs.get(members[0]?.component ?? '') ?? '';
-    return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+  return {
+    isShared: (tag) => sharing(tag).length > 1,
+    notesOf: (tag) => {
+      const members = sharing(tag);
+      if (members.length === 1) return changelogs.get(members[0]?.component ?? '') ?? '';
+      return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+    },
+    titleOf: (target) => {
+      const members = sharing(target.tag);
+      return members.length === 1
+        ? `${target.component} ${target.version}`
+        : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
+    },
   };
-  const titleOf = (target: ReleaseTarget) => {
-    const members = sharing(target.tag);
-    return members.length === 1
-      ? `${target.component} ${target.version}`
-      : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
-  };
-  for (const target of steps.tagsToCreate) {
-    await atBoundary(boundary, `tag:${target.tag}`, () =>
-      createAnnotatedTag(cwd, target.tag, releaseCommit, `${titleOf(target)}\n\n${notesOf(target.tag)}`),
+}
+
+async function createTags(
+  cwd: string,
+  tagsToCreate: readonly ReleaseTarget[],
+  releaseCommit: string,
+  tags: SharedTags,
+  options: ApplyReleaseOptions,
+): Promise<void> {
+  for (const target of tagsToCreate) {
+    await atBoundary(options.boundary, `tag:${target.tag}`, () =>
+      createAnnotatedTag(
+        cwd,
+        target.tag,
+        releaseCommit,
+        `${tags.titleOf(target)}\n\n${tags.notesOf(target.tag)}`,
+      ),
     );
     options.onProgress?.(`tagged ${target.tag}`);
   }
-  const created = new Set(steps.tagsToCreate.map((t) => t.tag));
-  result.components = targets.map((t) => component(t, created.has(t.tag)));
+}
 
-  if (options.push) {
-    const push = options.push;
-    // A release commit made earlier may be on the remote branch under later commits: then push
-    // only the tags (pushing the commit to the branch would not be a fast-forward).
-    const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
-    await atBoundary(boundary, 'push', () =>
-      pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]),
-    );
-    result.pushed = true;
-    options.onProgress?.(
-      `pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`,
-    );
-  }
+async function pushReleaseAndTags(
+  cwd: string,
+  push: PushTarget,
+  releaseCommit: string,
+  targets: readonly ReleaseTarget[],
+  result: ApplyReleaseResult,
+  options: ApplyReleaseOptions,
+): Promise<void> {
+  // A release commit made earlier may be on the remote branch under later commits: then push
+  // only the tags (pushing the commit to the branch would not be a fast-forward).
+  const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
+  await atBoundary(options.boundary, 'push', () =>
+    pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]),
+  );
+  result.pushed = true;
+  options.onProgress?.(
+    `pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`,
+  );
+}
 
-  if (options.publisher) {
-    const pages = new Map<string, AppliedComponent['release']>();
-    for (const applied of result.components) {
-      const shared = sharing(applied.tag).length > 1;
-      const page = pages.get(applied.tag);
-      if (page) {
-        applied.release = page;
-        continue;
-      }
-      applied.release = await atBoundary(boundary, `release:${applied.tag}`, () =>
-        (options.publisher as ReleasePublisher).ensureRelease({
-          tag: applied.tag,
-          name: shared ? applied.tag : `${applied.component} ${applied.version}`,
-          body: shared ? notesOf(applied.tag) : applied.changelog,
-          draft: options.draft ?? false,
-          // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
-          prerelease: semver.prerelease(applied.version) !== null,
-        }),
-      );
-      pages.set(applied.tag, applied.release);
-      options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
+/** One release page per tag, found by tag first so never made twice. */
+async function publishReleasePages(
+  publisher: ReleasePublisher,
+  components: AppliedComponent[],
+  tags: SharedTags,
+  options: ApplyReleaseOptions,
+): Promise<void> {
+  const pages = new Map<string, AppliedComponent['release']>();
+  for (const applied of components) {
+    const shared = tags.isShared(applied.tag);
+    const page = pages.get(applied.tag);
+    if (page) {
+      applied.release = page;
+      continue;
     }
+    const release = await atBoundary(options.boundary, `release:${applied.tag}`, () =>
+      publisher.ensureRelease({
+        tag: applied.tag,
+        name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+        body: shared ? tags.notesOf(applied.tag) : applied.changelog,
+        draft: options.draft ?? false,
+        // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
+        prerelease: semver.prerelease(applied.version) !== null,
+      }),
+    );
+    applied.release = release;
+    pages.set(applied.tag, release);
+    options.onProgress?.(`${release.created ? 'created' : 'found'} release ${release.url}`);
   }
-  return result;
 }
 
 /** What the decision needs about the commits the plan's existing tags point to. */

@@ -41,73 +41,112 @@ export async function planReleaseFiles(input: ReleaseFilesInput): Promise<Releas
     (c): c is PlannedComponent & { nextVersion: string } => c.release && c.nextVersion !== null,
   );
   const next = new Map(released.map((c) => [c.name, c.nextVersion]));
-  const changes = new Map<string, VersionFileChange>();
-  // Each file with the updaters (and paths) its components declare, in order.
-  const specs = new Map<string, VersionFileSpec[]>();
+  const changes = versionFileChanges(input.components, next);
+  const files = await updatedVersionFiles(input, changes);
+  for (const [file, content] of await planGoModuleFiles(input, next, files)) files.set(file, content);
+  await updateLockfile(input, changes, files);
+  const changelogs = await writeChangelogs(input, released, files);
+  return { files, changelogs };
+}
+
+/** What changes in each version file (with the updaters its components declare), and in the npm lockfile. */
+interface VersionFileChanges {
+  changes: Map<string, VersionFileChange>;
+  /** Each file with the updaters (and paths) its components declare, in order. */
+  specs: Map<string, VersionFileSpec[]>;
+  lockVersions: Record<string, string>;
+  lockDependencies: Record<string, Record<string, string>>;
+}
+
+function versionFileChanges(
+  components: readonly Component[],
+  next: ReadonlyMap<string, string>,
+): VersionFileChanges {
+  const planned: VersionFileChanges = {
+    changes: new Map(),
+    specs: new Map(),
+    lockVersions: {},
+    lockDependencies: {},
+  };
   const change = (file: string, spec?: VersionFileSpec) => {
-    let entry = changes.get(file);
-    if (!entry) changes.set(file, (entry = {}));
-    const list = specs.get(file) ?? [];
+    let entry = planned.changes.get(file);
+    if (!entry) planned.changes.set(file, (entry = {}));
+    const list = planned.specs.get(file) ?? [];
     if (spec && !list.some((s) => s.updater === spec.updater && s.path === spec.path)) list.push(spec);
-    specs.set(file, list);
+    planned.specs.set(file, list);
     return entry;
   };
-
-  const lockVersions: Record<string, string> = {};
-  const lockDependencies: Record<string, Record<string, string>> = {};
-  for (const component of input.components) {
+  for (const component of components) {
     const version = next.get(component.name);
     const file = component.versionFile;
-    const own = componentVersionFiles(component);
     const dependencies = Object.fromEntries(
       component.dependsOn
         .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
-        .map((e) => [dependencyKey(input.components, e.name), next.get(e.name) as string]),
+        .map((e) => [dependencyKey(components, e.name), next.get(e.name) as string]),
     );
-    for (const spec of own) {
+    for (const spec of componentVersionFiles(component)) {
       if (version !== undefined) change(spec.file, spec).version = version;
       if (Object.keys(dependencies).length > 0) change(spec.file, spec).dependencies = dependencies;
     }
     if (component.type === 'npm-package') {
       const folder = component.paths[0] ?? '';
-      if (version !== undefined) lockVersions[folder] = version;
-      if (Object.keys(dependencies).length > 0) lockDependencies[folder] = dependencies;
+      if (version !== undefined) planned.lockVersions[folder] = version;
+      if (Object.keys(dependencies).length > 0) planned.lockDependencies[folder] = dependencies;
     }
     // A chart that ships an image component tracks its version as appVersion.
     if (component.type === 'helm-chart' && file) {
       const image = component.dependsOn.find(
-        (e) =>
-          input.components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name),
+        (e) => components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name),
       );
       if (image) change(file).appVersion = next.get(image.name) as string;
     }
   }
+  return planned;
+}
 
+/** Each version file's new content, only for files that change. */
+async function updatedVersionFiles(
+  input: ReleaseFilesInput,
+  planned: VersionFileChanges,
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const [file, fileChange] of changes) {
+  for (const [file, fileChange] of planned.changes) {
     // A version file that is gone is refused here, before anything is written.
     const content = checkedContent(await input.readFile(file), file);
     let updated = content;
-    const declared = specs.get(file) ?? [];
+    const declared = planned.specs.get(file) ?? [];
     for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
       const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
       updated = versionFileUpdater(spec.updater)(updated, withPath, file);
     }
     if (updated !== content) files.set(file, updated);
   }
-  for (const [file, content] of await planGoModuleFiles(input, next, files)) files.set(file, content);
-  if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
-    const lock = await input.readFile('package-lock.json');
-    if (lock !== null) {
-      const updated = versionFileUpdater('package-lock')(
-        lock,
-        { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies },
-        'package-lock.json',
-      );
-      if (updated !== lock) files.set('package-lock.json', updated);
-    }
-  }
+  return files;
+}
 
+/** The workspace lockfile's versions and ranges of the released npm packages, when there is one. */
+async function updateLockfile(
+  input: ReleaseFilesInput,
+  { lockVersions, lockDependencies }: VersionFileChanges,
+  files: Map<string, string>,
+): Promise<void> {
+  if (Object.keys(lockVersions).length === 0 && Object.keys(lockDependencies).length === 0) return;
+  const lock = await input.readFile('package-lock.json');
+  if (lock === null) return;
+  const updated = versionFileUpdater('package-lock')(
+    lock,
+    { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies },
+    'package-lock.json',
+  );
+  if (updated !== lock) files.set('package-lock.json', updated);
+}
+
+/** Each released component's changelog section, also inserted into its CHANGELOG.md. */
+async function writeChangelogs(
+  input: ReleaseFilesInput,
+  released: ReadonlyArray<PlannedComponent & { nextVersion: string }>,
+  files: Map<string, string>,
+): Promise<Map<string, string>> {
   const changelogs = new Map<string, string>();
   for (const component of released) {
     const section = await renderChangelogSection({
@@ -126,5 +165,5 @@ export async function planReleaseFiles(input: ReleaseFilesInput): Promise<Releas
     const updated = insertChangelogSection(existing, section, component.nextVersion);
     if (updated !== existing) files.set(file, updated);
   }
-  return { files, changelogs };
+  return changelogs;
 }

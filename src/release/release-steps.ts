@@ -24,7 +24,6 @@ export interface ReleaseSteps {
    */
   commit: { kind: 'create' } | { kind: 'exists'; sha: string; head: 'release' | 'plan' | 'later' };
   tagsToCreate: ReleaseTarget[];
-  tagsPresent: ReleaseTarget[];
 }
 
 /**
@@ -52,7 +51,6 @@ export function decideReleaseSteps(input: {
   const commit = findReleaseCommit(input);
 
   const tagsToCreate: ReleaseTarget[] = [];
-  const tagsPresent: ReleaseTarget[] = [];
   const moved: string[] = [];
   // Components sharing a tag (a lockstep group tagged v{version}) get it once, at one version.
   const byTag = new Map<string, ReleaseTarget>();
@@ -72,8 +70,9 @@ export function decideReleaseSteps(input: {
   for (const target of byTag.values()) {
     const at = tags.get(target.tag);
     if (at === undefined) tagsToCreate.push(target);
-    else if (commit.kind === 'exists' && at === commit.sha) tagsPresent.push(target);
-    else moved.push(`${target.tag} (on ${at.slice(0, 7)})`);
+    // A tag already on the release commit was made by a previous run: nothing left to do for it.
+    else if (commit.kind !== 'exists' || at !== commit.sha)
+      moved.push(`${target.tag} (on ${at.slice(0, 7)})`);
   }
   if (moved.length > 0) {
     throw conflictError(
@@ -84,7 +83,7 @@ export function decideReleaseSteps(input: {
       },
     );
   }
-  return { commit, tagsToCreate, tagsPresent };
+  return { commit, tagsToCreate };
 }
 
 function findReleaseCommit(input: Parameters<typeof decideReleaseSteps>[0]): ReleaseSteps['commit'] {

@@ -164,38 +164,14 @@ interface ComponentContext {
 /** One component from what discovery found and what the config says about it. */
 async function componentOf(
   name: string,
-  { root, config, names, at, discovery }: ComponentContext,
+  context: ComponentContext,
   found: WorkspacePackage | undefined,
   own: { entry: ComponentConfig; index: number } | undefined,
 ): Promise<Component> {
+  const { root, config, names, at, discovery } = context;
   const entry = own?.entry;
   const field = own ? `components[${own.index}]` : name;
-  if (!componentNamePattern.test(name)) {
-    throw at(
-      found ? `${found.path}/package.json name` : `${field}.name`,
-      `The component name ${JSON.stringify(name)} has characters relx does not allow.`,
-      'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.',
-    );
-  }
-  const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(
-    normalizePath,
-  );
-  if (paths.length === 0) {
-    throw at(
-      field,
-      `Component ${name} has no path.`,
-      `Add \`path:\` (its folder, relative to the repository root) to ${field}.`,
-    );
-  }
-  for (const [i, path] of paths.entries()) {
-    await assertFolderInRepository(
-      root,
-      path,
-      entry?.paths ? `${field}.paths[${i}]` : `${field}.path`,
-      name,
-      at,
-    );
-  }
+  const paths = await componentPaths(name, field, context, found, entry);
   // A declared folder with a package.json is an npm package, as the schema says.
   const hasPackageJson = await isFile(join(root, paths[0] ?? '', 'package.json'));
   const type: ComponentType =
@@ -215,20 +191,7 @@ async function componentOf(
           majorVersionPath: entry?.majorVersionPath ?? 'refuse',
         }
       : undefined;
-  if (type === 'release-assets' && !entry?.assets) {
-    throw at(
-      `${field}.assets`,
-      `Component ${name} is release-assets but lists no assets.`,
-      'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].',
-    );
-  }
-  if (goModule && entry?.tagFormat) {
-    throw at(
-      `${field}.tagFormat`,
-      `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`,
-      `Remove tagFormat from ${field}.`,
-    );
-  }
+  assertTypeSettings(name, field, type, entry, paths, at);
   const versioning = entry?.versioning ?? config.versioning;
   const scheme: VersioningScheme =
     versioning === 'calver'
@@ -272,6 +235,68 @@ async function componentOf(
     ...(notReleased ? { notReleased } : {}),
     ...(entry?.publish ? { publish: entry.publish } : {}),
   };
+}
+
+/** A component's name checked, and its folders: declared, else discovered; each inside the repository. */
+async function componentPaths(
+  name: string,
+  field: string,
+  { root, at }: ComponentContext,
+  found: WorkspacePackage | undefined,
+  entry: ComponentConfig | undefined,
+): Promise<string[]> {
+  if (!componentNamePattern.test(name)) {
+    throw at(
+      found ? `${found.path}/package.json name` : `${field}.name`,
+      `The component name ${JSON.stringify(name)} has characters relx does not allow.`,
+      'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.',
+    );
+  }
+  const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(
+    normalizePath,
+  );
+  if (paths.length === 0) {
+    throw at(
+      field,
+      `Component ${name} has no path.`,
+      `Add \`path:\` (its folder, relative to the repository root) to ${field}.`,
+    );
+  }
+  for (const [i, path] of paths.entries()) {
+    await assertFolderInRepository(
+      root,
+      path,
+      entry?.paths ? `${field}.paths[${i}]` : `${field}.path`,
+      name,
+      at,
+    );
+  }
+  return paths;
+}
+
+/** What a component type needs or refuses: release-assets lists assets; a go-module takes Go's tags. */
+function assertTypeSettings(
+  name: string,
+  field: string,
+  type: ComponentType,
+  entry: ComponentConfig | undefined,
+  paths: readonly string[],
+  at: ErrorAt,
+): void {
+  if (type === 'release-assets' && !entry?.assets) {
+    throw at(
+      `${field}.assets`,
+      `Component ${name} is release-assets but lists no assets.`,
+      'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].',
+    );
+  }
+  if (type === 'go-module' && entry?.tagFormat) {
+    throw at(
+      `${field}.tagFormat`,
+      `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`,
+      `Remove tagFormat from ${field}.`,
+    );
+  }
 }
 
 /** The config's `dependsOn` of a component, each naming a component. */
