@@ -28,8 +28,6 @@ const exceptions: Record<string, string> = {
     'the action-release step inline: lay out the actions tree, pin uses:, commit, tag or verify a re-run, move the major tag, push; split with its action shell (#19)',
   'src/commits/conventional-commit.ts:createCommitParser':
     'the parser factory: known types and patterns built once, then the parse closure (merge, revert, override, nested, footers) in one; to split with the commit reading, outside this change (#19)',
-  'src/manifest/cyclonedx-bom.ts:manifestComponents':
-    'one mapping per manifest section (packages, images, infrastructure, modules, assets) to BOM components inline, then unique bom-refs; to split by section, outside this change (#19)',
 };
 
 function filesUnder(dir: string): string[] {

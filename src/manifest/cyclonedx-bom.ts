@@ -68,85 +68,99 @@ const properties = (entries: Array<[string, string | null]>) =>
     entries.filter((e): e is [string, string] => e[1] !== null).map(([n, v]) => new Models.Property(n, v)),
   );
 
+type Components = ReleaseManifest['components'];
+
+function packageComponent(p: Components['packages'][number]): Models.Component {
+  const purl = npmPurl(p.name, p.version, p.registry);
+  return new Models.Component(Enums.ComponentType.Library, p.name, {
+    bomRef: purl,
+    version: p.version,
+    purl,
+    hashes: hashes(null, sha512Hex(p.integrity)),
+    properties: properties([
+      ['relx:category', 'package'],
+      ['relx:registry', p.registry],
+    ]),
+  });
+}
+
+function imageComponent(i: Components['images'][number]): Models.Component {
+  const purl = i.digest ? ociPurl(i.repository, i.digest, i.tag) : `pkg:oci/${encodeURIComponent(i.name)}`;
+  return new Models.Component(Enums.ComponentType.Container, i.name, {
+    bomRef: purl,
+    version: i.tag,
+    purl,
+    hashes: hashes(sha256Hex(i.digest), null),
+    properties: properties([
+      ['relx:category', 'image'],
+      ['relx:repository', i.repository],
+    ]),
+  });
+}
+
+function infrastructureComponent(i: Components['infrastructure'][number]): Models.Component {
+  const oci = /^oci:\/\//.test(i.reference) && i.digest !== undefined;
+  const purl = oci
+    ? ociPurl(parseImageReference(i.reference).repository, i.digest ?? '', i.version)
+    : genericPurl(i.name, i.version, i.reference);
+  const type = i.kind === 'files' ? Enums.ComponentType.File : Enums.ComponentType.Application;
+  return new Models.Component(type, i.name, {
+    bomRef: purl,
+    version: i.version,
+    purl,
+    hashes: hashes(sha256Hex(i.digest), null),
+    properties: properties([
+      ['relx:category', 'infrastructure'],
+      ['relx:kind', i.kind],
+      ['relx:reference', i.reference],
+    ]),
+  });
+}
+
+function moduleComponent(m: NonNullable<Components['modules']>[number]): Models.Component {
+  const purl = golangPurl(m.module, m.version);
+  return new Models.Component(Enums.ComponentType.Library, m.name, {
+    bomRef: purl,
+    version: m.version,
+    purl,
+    properties: properties([
+      ['relx:category', 'module'],
+      ['relx:go.module', m.module],
+      ['relx:go.sum', m.sum],
+      ['relx:commit', m.commit],
+    ]),
+  });
+}
+
+/** Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform). */
+function assetComponents(a: NonNullable<Components['assets']>[number]): Models.Component[] {
+  return a.files.map((f) => {
+    const purl = genericPurl(f.name, a.version, f.url);
+    return new Models.Component(Enums.ComponentType.File, f.name, {
+      bomRef: `${purl}#${a.name}`,
+      version: a.version,
+      purl,
+      hashes: hashes(sha256Hex(f.digest), null),
+      properties: properties([
+        ['relx:category', 'asset'],
+        ['relx:component', a.name],
+        ['relx:release', a.release],
+      ]),
+    });
+  });
+}
+
 function manifestComponents(manifest: ReleaseManifest): Models.Component[] {
-  const packages = manifest.components.packages.map((p) => {
-    const purl = npmPurl(p.name, p.version, p.registry);
-    return new Models.Component(Enums.ComponentType.Library, p.name, {
-      bomRef: purl,
-      version: p.version,
-      purl,
-      hashes: hashes(null, sha512Hex(p.integrity)),
-      properties: properties([
-        ['relx:category', 'package'],
-        ['relx:registry', p.registry],
-      ]),
-    });
-  });
-  const images = manifest.components.images.map((i) => {
-    const purl = i.digest ? ociPurl(i.repository, i.digest, i.tag) : `pkg:oci/${encodeURIComponent(i.name)}`;
-    return new Models.Component(Enums.ComponentType.Container, i.name, {
-      bomRef: purl,
-      version: i.tag,
-      purl,
-      hashes: hashes(sha256Hex(i.digest), null),
-      properties: properties([
-        ['relx:category', 'image'],
-        ['relx:repository', i.repository],
-      ]),
-    });
-  });
-  const infrastructure = manifest.components.infrastructure.map((i) => {
-    const oci = /^oci:\/\//.test(i.reference) && i.digest !== undefined;
-    const purl = oci
-      ? ociPurl(parseImageReference(i.reference).repository, i.digest ?? '', i.version)
-      : genericPurl(i.name, i.version, i.reference);
-    const type = i.kind === 'files' ? Enums.ComponentType.File : Enums.ComponentType.Application;
-    return new Models.Component(type, i.name, {
-      bomRef: purl,
-      version: i.version,
-      purl,
-      hashes: hashes(sha256Hex(i.digest), null),
-      properties: properties([
-        ['relx:category', 'infrastructure'],
-        ['relx:kind', i.kind],
-        ['relx:reference', i.reference],
-      ]),
-    });
-  });
-  const modules = (manifest.components.modules ?? []).map((m) => {
-    const purl = golangPurl(m.module, m.version);
-    return new Models.Component(Enums.ComponentType.Library, m.name, {
-      bomRef: purl,
-      version: m.version,
-      purl,
-      properties: properties([
-        ['relx:category', 'module'],
-        ['relx:go.module', m.module],
-        ['relx:go.sum', m.sum],
-        ['relx:commit', m.commit],
-      ]),
-    });
-  });
-  // Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform).
-  const assets = (manifest.components.assets ?? []).flatMap((a) =>
-    a.files.map((f) => {
-      const purl = genericPurl(f.name, a.version, f.url);
-      return new Models.Component(Enums.ComponentType.File, f.name, {
-        bomRef: `${purl}#${a.name}`,
-        version: a.version,
-        purl,
-        hashes: hashes(sha256Hex(f.digest), null),
-        properties: properties([
-          ['relx:category', 'asset'],
-          ['relx:component', a.name],
-          ['relx:release', a.release],
-        ]),
-      });
-    }),
-  );
+  const { packages, images, infrastructure, modules = [], assets = [] } = manifest.components;
+  const components = [
+    ...packages.map(packageComponent),
+    ...images.map(imageComponent),
+    ...infrastructure.map(infrastructureComponent),
+    ...modules.map(moduleComponent),
+    ...assets.flatMap(assetComponents),
+  ];
   // bom-refs must be unique; two components could share a purl (the same image under two names).
   const seen = new Set<string>();
-  const components = [...packages, ...images, ...infrastructure, ...modules, ...assets];
   for (const component of components) {
     if (seen.has(component.bomRef.value ?? ''))
       component.bomRef.value = `${component.purl}#${component.name}`;
