@@ -96,73 +96,27 @@ export type CommitParse = (commit: GitCommit) => HistoryCommit;
  * several changes in one message count too (see splitNested).
  */
 export function createCommitParser(options: CommitParserOptions = {}): CommitParse {
-  const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
-  const known = new Set(knownTypes);
-  const nested = options.nested === 'release-please';
-  // release-please splits where a blank line is followed by an unbulleted header of a known type.
-  const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
-  const paragraphHeader = new RegExp(
-    `\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`,
-    'i',
-  );
-  const nestedProbe = new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i');
-
-  const isKnownHeader = (line: string) => {
-    const match = headerPattern.exec(line);
-    return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
-  };
-
+  const grammar = commitGrammar(options);
   return (commit) => {
     const message = commit.message;
     const headerLine = firstLine(message);
     const header = headerLine.trim();
     const base = { sha: commit.sha, time: commit.time, parents: commit.parents, files: commit.files, header };
     if (commit.parents.length > 1) return { ...base, kind: 'merge' };
-
-    if (revertHeader.test(header)) {
-      const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
-      if (shas.length > 0) {
-        const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
-        const change: ConventionalChange = {
-          type: 'revert',
-          scope: null,
-          subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
-          header,
-          breaking: false,
-          notes: [],
-        };
-        return { ...base, kind: 'revert', revertedShas: shas, change };
-      }
-    }
+    const revert = revertOf(message, header);
+    if (revert) return { ...base, kind: 'revert', ...revert };
 
     // git's %B ends with a newline: a body is something after the first line's.
     const newline = message.indexOf('\n');
     const hasBody = newline >= 0 && newline < message.length - 1;
     const footersMatter = hasBody && footerProbe.test(message);
     const override = footersMatter ? overrideBlock.exec(message) : null;
-    let text = message;
-    let changes: ConventionalChange[];
-    if (override) {
-      text = override[1] ?? '';
-      changes = splitOverride(text, isKnownHeader)
-        .map((m) => toChange(m, true))
-        .filter((c): c is ConventionalChange => c !== null)
-        .map((c) => ({ ...c, origin: 'override' as const }));
-    } else if (nested && hasBody && nestedProbe.test(message)) {
-      const [own, ...more] = splitNested(message, paragraphHeader);
-      const first = toChange(own ?? '', footerProbe.test(own ?? ''));
-      changes = first ? [first] : [];
-      for (const m of more) {
-        const change = toChange(m, true);
-        if (!change) continue;
-        // the squash title often repeats one of the nested messages: count it once
-        if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header)) continue;
-        changes.push({ ...change, origin: 'nested' });
-      }
-    } else {
-      const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
-      changes = own ? [own] : [];
-    }
+    const text = override ? (override[1] ?? '') : message;
+    const changes = override
+      ? overrideChanges(text, grammar)
+      : grammar.nested && hasBody && grammar.nestedProbe.test(message)
+        ? nestedChanges(message, grammar)
+        : ownChange(message, headerLine, footersMatter);
 
     if (changes.length === 0) {
       const reason = override
@@ -177,6 +131,83 @@ export function createCommitParser(options: CommitParserOptions = {}): CommitPar
       ? { ...base, kind: 'conventional', changes, releaseAs }
       : { ...base, kind: 'conventional', changes };
   };
+}
+
+/** What a parser knows, built once: the types, and release-please's nested-message patterns. */
+interface CommitGrammar {
+  isKnownHeader: (line: string) => boolean;
+  nested: boolean;
+  paragraphHeader: RegExp;
+  nestedProbe: RegExp;
+}
+
+function commitGrammar(options: CommitParserOptions): CommitGrammar {
+  const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
+  const known = new Set(knownTypes);
+  // release-please splits where a blank line is followed by an unbulleted header of a known type.
+  const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
+  const paragraphHeader = new RegExp(
+    `\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`,
+    'i',
+  );
+  return {
+    isKnownHeader: (line) => {
+      const match = headerPattern.exec(line);
+      return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
+    },
+    nested: options.nested === 'release-please',
+    paragraphHeader,
+    nestedProbe: new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i'),
+  };
+}
+
+/** A `revert:` / `Revert "…"` commit that names the commits it reverts; null otherwise. */
+function revertOf(
+  message: string,
+  header: string,
+): { revertedShas: string[]; change: ConventionalChange } | null {
+  if (!revertHeader.test(header)) return null;
+  const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
+  if (shas.length === 0) return null;
+  const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
+  const change: ConventionalChange = {
+    type: 'revert',
+    scope: null,
+    subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
+    header,
+    breaking: false,
+    notes: [],
+  };
+  return { revertedShas: shas, change };
+}
+
+/** The changes a BEGIN_COMMIT_OVERRIDE block lists, in place of the commit's own message. */
+function overrideChanges(text: string, grammar: CommitGrammar): ConventionalChange[] {
+  return splitOverride(text, grammar.isKnownHeader)
+    .map((m) => toChange(m, true))
+    .filter((c): c is ConventionalChange => c !== null)
+    .map((c) => ({ ...c, origin: 'override' as const }));
+}
+
+/** A squash commit's own change and the ones nested in its body, as release-please reads them. */
+function nestedChanges(message: string, grammar: CommitGrammar): ConventionalChange[] {
+  const [own, ...more] = splitNested(message, grammar.paragraphHeader);
+  const first = toChange(own ?? '', footerProbe.test(own ?? ''));
+  const changes: ConventionalChange[] = first ? [first] : [];
+  for (const m of more) {
+    const change = toChange(m, true);
+    if (!change) continue;
+    // the squash title often repeats one of the nested messages: count it once
+    if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header)) continue;
+    changes.push({ ...change, origin: 'nested' });
+  }
+  return changes;
+}
+
+/** Most commits: the header, and the body's notes only when a footer keyword is in it. */
+function ownChange(message: string, headerLine: string, footersMatter: boolean): ConventionalChange[] {
+  const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
+  return own ? [own] : [];
 }
 
 /** One message's header and, when the body can matter, its breaking-change notes. */
