@@ -44,10 +44,10 @@ describe('the relx CLI as users run it (dist/cli)', () => {
     expect(result.stdout).toContain('2 to release, 0 unchanged.');
   });
 
-  it('exits 1 with the file, field and fix on bad config, and 2 on a usage error', () => {
+  it('exits 78 with the file, field and fix on bad config, and 2 on a usage error', () => {
     const repo = aMonorepo([{ dir: 'core', name: 'core' }], 'tagFormt: x\n');
     const bad = relx('plan', '--cwd', repo.dir);
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(78);
     expect(bad.stderr).toContain('relx: relx.config.yaml: tagFormt: unknown key `tagFormt`');
     expect(bad.stderr).toContain('Fix: Rename `tagFormt` to `tagFormat`');
     expect(relx('plan', '--no-such-flag').status).toBe(2);
@@ -58,7 +58,7 @@ describe('the relx CLI as users run it (dist/cli)', () => {
     const missing = join(tmpdir(), 'relx-no-such-repository');
     for (const command of ['plan', 'version', 'publish']) {
       const result = relx(command, '--cwd', missing);
-      expect(result.status).toBe(1);
+      expect(result.status).toBe(2);
       expect(result.stderr).toContain(`relx: --cwd: --cwd ${missing} does not exist.`);
       expect(result.stderr).not.toContain('git is not installed');
     }
@@ -75,11 +75,11 @@ describe('the relx CLI as users run it (dist/cli)', () => {
     expect(JSON.parse(result.stdout).components[0]).toMatchObject({ nextTag: '@acme/core-v1.3.0' });
   });
 
-  it('exits 1 when nothing is discovered, saying what it looked for', () => {
+  it('exits 78 when nothing is discovered, saying what it looked for', () => {
     const repo = GitRepo.create();
     repo.commit('feat: a Maven project', { 'pom.xml': '<project><version>0.1.0</version></project>\n' });
     const result = relx('plan', '--cwd', repo.dir);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(78);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('No components found. relx looked for components in relx.config.yaml');
     expect(result.stderr).toContain('Found pom.xml (a Maven project), which relx does not discover.');
@@ -121,7 +121,7 @@ describe('the relx CLI as users run it (dist/cli)', () => {
     repo.tag('v8.2.2');
     repo.commit('fix(vite): a bug', ['packages/vite/index.js']);
     const refused = relx('plan', '--cwd', repo.dir);
-    expect(refused.status).toBe(1);
+    expect(refused.status).toBe(78);
     expect(refused.stderr).toContain(
       'Two workspace packages are named vite: "packages/vite" and "packages/vite/src/__tests__/fixtures/x".',
     );
@@ -146,7 +146,7 @@ describe('the relx CLI as users run it (dist/cli)', () => {
     const packageJson = readFileSync(join(repo.dir, 'packages/core/package.json'), 'utf8');
     for (const command of ['plan', 'version', 'publish']) {
       const result = relx(command, '--cwd', repo.dir, ...(command === 'publish' ? ['--dry-run'] : []));
-      expect(result.status).toBe(1);
+      expect(result.status).toBe(78);
       expect(result.stderr).toContain(
         'relx: relx.config.yaml: components[0].path: must stay inside the repository',
       );

@@ -1,4 +1,13 @@
-import { configurationError, renderError, RelxError, transientError } from './relx-error.js';
+import {
+  configurationError,
+  conflictError,
+  inputError,
+  isRetryable,
+  isTransient,
+  renderError,
+  RelxError,
+  transientError,
+} from './relx-error.js';
 
 describe('renderError', () => {
   it('names the file, the field and the fix of a configuration error', () => {
@@ -19,5 +28,28 @@ describe('renderError', () => {
     expect(error).toBeInstanceOf(RelxError);
     expect(error.terminal).toBe(false);
     expect(renderError(error)).toBe('registry answered 503');
+  });
+});
+
+describe('isTransient and isRetryable: what every retry loop asks the error', () => {
+  it('retries transient errors only; terminal ones and errors that are no RelxError stop', () => {
+    expect(isTransient(transientError('answered 503'))).toBe(true);
+    for (const error of [
+      inputError('bad'),
+      configurationError('bad'),
+      conflictError('taken'),
+      new Error('bug'),
+      'x',
+    ]) {
+      expect(isTransient(error)).toBe(false);
+      expect(isRetryable(error, true)).toBe(false);
+    }
+  });
+
+  it('sends a call that is not idempotent again only when it provably did not arrive', () => {
+    const lost = transientError('answered 503');
+    const refused = transientError('did not answer: ECONNREFUSED', { delivery: 'not-sent' });
+    expect([isRetryable(lost, true), isRetryable(lost, false)]).toEqual([true, false]);
+    expect([isRetryable(refused, true), isRetryable(refused, false)]).toEqual([true, true]);
   });
 });

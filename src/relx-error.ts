@@ -54,6 +54,20 @@ export class RelxError extends Error {
   }
 }
 
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+export function isTransient(error: unknown): error is RelxError {
+  return error instanceof RelxError && !error.terminal;
+}
+
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+export function isRetryable(error: unknown, idempotent: boolean): error is RelxError {
+  return error instanceof RelxError && error.mayRepeat(idempotent);
+}
+
 export const configurationError = (message: string, details: RelxErrorDetails = {}) =>
   new RelxError('configuration', message, details);
 export const inputError = (message: string, details: RelxErrorDetails = {}) =>

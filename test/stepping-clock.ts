@@ -1,7 +1,7 @@
-import type { RetryClock } from '../src/http/retry-policy.js';
+import type { Clock } from '../src/clock.js';
 
 /** Time that passes only when the wait sleeps: minutes of polling in milliseconds. */
-export function aSteppingClock(start = Date.parse('2026-12-01T12:00:00Z')): RetryClock & { slept: number[] } {
+export function aSteppingClock(start = Date.parse('2026-12-01T12:00:00Z')): Clock & { slept: number[] } {
   let now = start;
   const slept: number[] = [];
   return {

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { inputError, renderError, RelxError } from '../relx-error.js';
+import { inputError, renderError } from '../relx-error.js';
 import { cliCommands } from './cli-commands.js';
+import { errorExitCode } from './exit-codes.js';
 import { relxVersion } from './relx-version.js';
 
 /** The `relx` program. Each subcommand lives in its own `<name>-command.ts` and registers itself here. */
@@ -36,17 +37,18 @@ async function assertCwdFolder(cwd: unknown): Promise<void> {
   );
 }
 
-/** Runs the CLI; returns the exit code. Errors are printed once, here: 1 for user errors, 2 for usage. */
+/**
+ * Runs the CLI; returns the exit code. Errors are printed once, here, and exit with the code of
+ * their kind (exit-codes.ts): 2 usage or input, 73 conflict, 75 transient, 78 configuration, 70 a bug.
+ */
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    console.error(`relx: ${renderError(error)}`);
-    return error instanceof RelxError ? 1 : 70;
+    // commander has printed its usage error already
+    if (!(error instanceof CommanderError)) console.error(`relx: ${renderError(error)}`);
+    return errorExitCode(error);
   }
 }

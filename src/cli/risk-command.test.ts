@@ -103,7 +103,7 @@ describe('relx risk', () => {
     ];
     for (const [args, message] of cases) {
       const { code, err: error } = await relx('risk', '--env', 'prod', '--gitops', url, ...args);
-      expect(code).toBe(1);
+      expect(code).toBe(2);
       expect(error).toMatch(message);
     }
   });

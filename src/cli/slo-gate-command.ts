@@ -4,12 +4,12 @@ import type { Command } from 'commander';
 import { inputError, renderError } from '../relx-error.js';
 import { basicAuthSecrets } from '../secret-scrubber.js';
 import { gateEnvironment } from '../slo/gate-environment.js';
-import { errorExitCode, reportExitCode } from '../slo/gate-exit-codes.js';
 import { readCanary } from '../promotion/canary-state.js';
 import { renderSloGateTexts } from '../slo/render-slo-report.js';
 import { runSloGate } from '../slo/run-slo-gate.js';
 import { connectSloGate } from '../slo/slo-connection.js';
 import { parseSloPolicy } from '../slo/slo-policy.js';
+import { gateErrorExitCode, gateReportExitCode } from './exit-codes.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 interface SloGateOptions {
@@ -23,8 +23,8 @@ interface SloGateOptions {
 }
 
 /**
- * `relx slo-gate`: the gate from a terminal. Its exit code is the answer (gate-exit-codes.ts):
- * 0 pass, 1 fail, 3 inconclusive, 4 baking, 75 transient, 78 configuration.
+ * `relx slo-gate`: the gate from a terminal. Its exit code is the answer (exit-codes.ts):
+ * 0 pass, 1 fail, 3 inconclusive, 4 baking, 75 transient, 2 input, 78 configuration.
  */
 export function registerSloGateCommand(program: Command): void {
   program
@@ -50,7 +50,7 @@ export function registerSloGateCommand(program: Command): void {
         process.exitCode = await runGateCommand(options);
       } catch (error) {
         console.error(`relx: ${renderError(error)}`);
-        process.exitCode = errorExitCode(error);
+        process.exitCode = gateErrorExitCode(error);
       }
     });
 }
@@ -113,5 +113,5 @@ async function runGateCommand(options: SloGateOptions): Promise<number> {
     ],
   });
   process.stdout.write(options.json ? `${texts.json}\n` : texts.summary);
-  return reportExitCode(report);
+  return gateReportExitCode(report);
 }

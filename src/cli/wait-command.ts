@@ -6,21 +6,14 @@ import {
   engineStatusSources,
 } from '../engine/engine-status-sources.js';
 import { EnvironmentRevisions } from '../engine/environment-revisions.js';
-import { waitForEngine, type EngineWaitOutcome } from '../engine/wait-for-engine.js';
+import { waitForEngine } from '../engine/wait-for-engine.js';
 import { runGit } from '../git/run-git.js';
 import { formatSeconds } from '../http/retry-policy.js';
 import { GitOpsClone } from '../promotion/gitops-repository.js';
 import { inputError } from '../relx-error.js';
 import { scrubSecrets } from '../secret-scrubber.js';
+import { waitExitCodes } from './exit-codes.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
-
-/** Exit codes of `relx wait`, so a script can tell a failed rollout from a slow one. */
-export const waitExitCodes: Record<EngineWaitOutcome, number> = {
-  applied: 0,
-  failed: 3,
-  timeout: 4,
-  superseded: 5,
-};
 
 interface WaitOptions {
   engine?: string;
@@ -40,9 +33,9 @@ interface WaitOptions {
 
 /**
  * `relx wait`: after a promotion commit, wait until Argo CD or Flux has applied it and reports
- * it healthy. Exit 0 when it has, 3 when the engine reports a failure for it (Degraded, a failed
- * sync, Ready=False), 4 when the time ran out (fail closed), 5 when a later commit put another
- * release in the environment (--gitops and --env: superseded), 1 for errors (a wrong token or name).
+ * it healthy. Exit (exit-codes.ts) 0 when it has, 1 when the engine reports a failure for it (Degraded,
+ * a failed sync, Ready=False), 4 when the time ran out (fail closed), 5 when a later commit put another
+ * release in the environment (--gitops and --env: superseded), 2 for input errors (a wrong token or name).
  */
 export function registerWaitCommand(program: Command): void {
   program

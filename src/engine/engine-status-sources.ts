@@ -1,5 +1,5 @@
 import { fetchRetrying } from '../http/fetch-retrying.js';
-import type { RetryClock } from '../http/retry-policy.js';
+import type { Clock } from '../clock.js';
 import { inputError } from '../relx-error.js';
 import { rememberSecret, scrubSecrets } from '../secret-scrubber.js';
 import {
@@ -42,7 +42,7 @@ export interface RevisionAncestry {
 }
 
 interface ReadContext {
-  clock?: RetryClock;
+  clock?: Clock;
   onProgress?: (line: string) => void;
   ancestry?: RevisionAncestry;
 }

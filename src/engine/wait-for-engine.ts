@@ -1,5 +1,6 @@
-import { RelxError } from '../relx-error.js';
-import { formatSeconds, systemRetryClock, type RetryClock } from '../http/retry-policy.js';
+import { systemClock, type Clock } from '../clock.js';
+import { formatSeconds } from '../http/retry-policy.js';
+import { isTransient } from '../relx-error.js';
 import { scrubSecrets } from '../secret-scrubber.js';
 import type { EngineDecision } from './engine-decision.js';
 
@@ -25,7 +26,7 @@ export interface EngineWaitOptions {
   timeoutMs: number;
   /** Between readings. */
   intervalMs?: number;
-  clock?: RetryClock;
+  clock?: Clock;
   /** Progress lines (default: stderr). Scrubbed of secrets. */
   onProgress?: (line: string) => void;
 }
@@ -40,7 +41,7 @@ export async function waitForEngine(
   source: EngineStatusSource,
   options: EngineWaitOptions,
 ): Promise<EngineWaitResult> {
-  const clock = options.clock ?? systemRetryClock;
+  const clock = options.clock ?? systemClock;
   const intervalMs = options.intervalMs ?? 10_000;
   const write = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
   const progress = (line: string) => write(scrubSecrets(line));
@@ -52,7 +53,7 @@ export async function waitForEngine(
     try {
       decision = await source.read(polls);
     } catch (error) {
-      if (!(error instanceof RelxError) || error.terminal) throw error;
+      if (!isTransient(error)) throw error;
       decision = { state: 'waiting', reason: `no status: ${error.message}` };
     }
     if (decision.state !== 'waiting') {

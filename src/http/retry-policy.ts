@@ -1,33 +1,17 @@
-import { RelxError, transientError } from '../relx-error.js';
+import { type Clock, systemClock } from '../clock.js';
+import { isRetryable, isTransient, RelxError, transientError } from '../relx-error.js';
 import { scrubSecrets } from '../secret-scrubber.js';
 
 /**
  * The one retry policy for calls to other systems (npm and OCI registries, GitHub). Each attempt
  * has a deadline and so does the whole call; what to do after a failure is decided by the error's
- * kind (`RelxError.mayRepeat`): terminal errors stop at once, transient ones are tried again with
+ * kind (`isTransient`, `isRetryable` in relx-error.ts): terminal errors stop at once, transient ones are tried again with
  * backoff — and a call that is not idempotent (a POST that creates something) only when the
  * request provably never arrived, or after `alreadyDone` looked and found it did not take effect.
  */
 
-/**
- * Time and chance, injected so the decisions are testable. Shaped as the SLO gate's and the
- * manifest's `Clock` (now as a Date, sleep) plus what retrying needs, so one clock can serve all.
- */
-export interface RetryClock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-  /** In [0, 1): the jitter. */
-  random(): number;
-  /** A signal that aborts after `ms`. */
-  timeout(ms: number): AbortSignal;
-}
-
-export const systemRetryClock: RetryClock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: () => Math.random(),
-  timeout: (ms) => AbortSignal.timeout(ms),
-};
+/** The clock retrying reads (src/clock.ts): now, sleep, the jitter and the attempt's deadline. */
+export type RetryClock = Clock;
 
 export interface RetryPolicy {
   /** Tries in all. */
@@ -76,8 +60,8 @@ export function decideRetry(input: {
   retryAfterMs?: number | null;
 }): RetryDecision {
   const { error, attempt, policy } = input;
-  if (!(error instanceof RelxError) || error.terminal) return { action: 'stop', reason: 'terminal' };
-  if (!error.mayRepeat(input.idempotent)) return { action: 'stop', reason: 'may-have-landed' };
+  if (!isTransient(error)) return { action: 'stop', reason: 'terminal' };
+  if (!isRetryable(error, input.idempotent)) return { action: 'stop', reason: 'may-have-landed' };
   if (attempt >= policy.attempts) return { action: 'stop', reason: 'attempts' };
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const backoff = Math.round(ceiling / 2 + (ceiling / 2) * input.random);
@@ -123,7 +107,7 @@ export function resolvePolicy(options: RetryOptions): {
     ...(options.attempts ? { attempts: options.attempts } : {}),
     ...options.policy,
   };
-  const base = options.clock ?? systemRetryClock;
+  const base = options.clock ?? systemClock;
   const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
   const progress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
   return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
@@ -145,12 +129,12 @@ export async function runWithRetry<T>(call: RetriedCall<T>, options: RetryOption
     if (
       error instanceof RelxError &&
       call.alreadyDone &&
-      (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))
+      (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))
     ) {
       const done = await call.alreadyDone(error);
       if (done !== undefined) return done;
       // it did not take effect: a conflict stands; a transient failure may be sent again
-      if (error.kind === 'transient')
+      if (isTransient(error))
         error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
     }
     const elapsedMs = clock.now().getTime() - started;

@@ -1,3 +1,4 @@
+import type { NowClock } from '../clock.js';
 import type { PublishedItem, PublishedList } from './published-list.js';
 import {
   manifestApiVersion,
@@ -13,9 +14,8 @@ import {
 } from './release-manifest.js';
 import { componentBump, largestBump, nameRelease, type ReleaseNaming } from './release-naming.js';
 
-export interface Clock {
-  now(): Date;
-}
+/** The manifest reads only the time (src/clock.ts's NowClock). */
+export type Clock = NowClock;
 
 export const defaultNpmRegistry = 'https://registry.npmjs.org/';
 

@@ -161,26 +161,36 @@ describe('relx manifest', () => {
       'a published list of another schema',
       { ...aPublishedList([]), schemaVersion: 2 },
       /published\.json: schemaVersion: .*schemaVersion 2/,
+      78,
     ],
     [
       'a published item missing its kind',
       aPublishedList([{ ...aPackage('a', '1.0.0'), kind: undefined as never }]),
       /items\[0\]\.kind/,
+      78,
     ],
-    ['an unsafe component name', aPublishedList([aPackage('x; rm -rf ~', '1.0.0')]), /items\[0\]\.component/],
+    [
+      'an unsafe component name',
+      aPublishedList([aPackage('x; rm -rf ~', '1.0.0')]),
+      /items\[0\]\.component/,
+      78,
+    ],
     [
       'an image without a digest',
       aPublishedList([anImage('api', '1.0.0', { digest: undefined })]),
       /components\.images\[api\]\.digest: Component api is not pinned/,
+      2,
     ],
     [
       'a package at latest',
       aPublishedList([aPackage('@acme/core', 'latest')]),
       /components\.packages\[@acme\/core\]\.version/,
+      2,
     ],
-  ])('refuses %s, naming the field, and writes nothing', async (_case, list, message) => {
+  ])('refuses %s, naming the field, and writes nothing', async (_case, list, message, code) => {
     const published = file('published.json', list);
-    expect(await runCli(['manifest', '--published', published, '--dir', dir])).toBe(1);
+    // 78 when the error names the file it is in (exit-codes.ts), else 2
+    expect(await runCli(['manifest', '--published', published, '--dir', dir])).toBe(code);
     expect(err).toMatch(message);
     expect(existsSync(dir)).toBe(false);
   });
@@ -192,7 +202,7 @@ describe('relx manifest', () => {
       renderReleaseManifest(aManifest()).replace('kind: helm-chart', 'kind: ansible'),
     );
     expect(await runCli(['manifest', '--published', published, '--previous', previous, '--dir', dir])).toBe(
-      1,
+      78,
     );
     expect(err).toMatch(/prev\.yaml: components\.infrastructure\[0\]\.kind: /);
     expect(existsSync(dir)).toBe(false);
@@ -208,7 +218,7 @@ describe('relx manifest', () => {
       '- {"@acme/core": 1.x, api: ">=1.4.0 <2.0.0"}\n- {"@acme/core": 2.x, api: ">=2.0.0"}\n',
     );
     expect(await runCli(['manifest', '--published', published, '--compatibility', rows, '--dir', dir])).toBe(
-      1,
+      2,
     );
     expect(err).toContain('compatibility: The release satisfies none of the 2 compatibility rows:');
     expect(err).toContain('row 1 {@acme/core: 1.x, api: >=1.4.0 <2.0.0}: @acme/core 2.0.0 is not in 1.x');
@@ -301,7 +311,7 @@ describe('relx diff', () => {
       'b.yaml',
       renderReleaseManifest(after).replace('apiVersion: relx.dev/v1', 'apiVersion: v0'),
     );
-    expect(await runCli(['diff', a, b])).toBe(1);
+    expect(await runCli(['diff', a, b])).toBe(78);
     expect(err).toMatch(/b\.yaml: apiVersion: The release manifest does not match its schema/);
   });
 });

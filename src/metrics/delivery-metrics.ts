@@ -1,3 +1,4 @@
+import type { NowClock } from '../clock.js';
 import {
   componentsOfChange,
   deliveredChanges,
@@ -6,9 +7,8 @@ import {
 } from './change-lead-time.js';
 import { planPromotionTimeline, type PromotionCommit, type PromotionUnit } from './promotion-timeline.js';
 
-export interface Clock {
-  now(): Date;
-}
+/** Metrics read only the time (src/clock.ts's NowClock). */
+export type Clock = NowClock;
 
 export interface MetricsPeriod {
   environment: string;

@@ -399,7 +399,7 @@ describe('relx metrics over a scripted history', () => {
     git(at(100), 'reset', '-q', '--soft', 'HEAD~6');
     git(at(100), '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '-m', hotfix);
     const squashed = await relx('metrics', '--env', 'prod', '--gitops', work, '--source', source.dir);
-    expect(squashed.code).toBe(1);
+    expect(squashed.code).toBe(73);
     expect(squashed.out).toBe('');
     expect(squashed.err).toMatch(
       /says prod ran r5 before it, but no earlier promotion of prod in this history brought r5 \(it ran r2\)/,
@@ -411,7 +411,7 @@ describe('relx metrics over a scripted history', () => {
     git(at(100), 'reset', '-q', '--hard', 'origin/main');
     git(at(92 - 24), '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '--amend', '--no-edit');
     const backwards = await relx('metrics', '--env', 'prod', '--gitops', work, '--source', source.dir);
-    expect(backwards.code).toBe(1);
+    expect(backwards.code).toBe(73);
     expect(backwards.out).toBe('');
     expect(backwards.err).toMatch(/is dated 2026-11-03T20:00:00\.000Z, before the promotion it follows/);
   });
@@ -496,7 +496,7 @@ describe('relx metrics over a scripted history', () => {
     git('add', '-A');
     git('-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '-m', 'layout');
     const result = await relx('metrics', '--env', 'prod', '--gitops', dir);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.err).toMatch(/has no branch live/);
   });
 
@@ -534,7 +534,7 @@ describe('relx metrics over a scripted history', () => {
 
   it('--since must be a period', async () => {
     const bad = await relx('metrics', '--env', 'prod', '--since', 'yesterday', '--gitops', url);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--since yesterday.*90d or 12w/s);
   });
 });

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import { pinnedComponents } from '../manifest/diff-manifests.js';
 import {
   parseReleaseManifest,
@@ -36,23 +37,17 @@ export interface PromotionContext {
   dryRun?: boolean;
   /** How long to keep trying when other promotions keep landing first, in all (default 10 minutes). */
   raceTimeoutMs?: number;
-  /** Injected for tests: time and waiting, and the jitter of the backoff. */
+  /** Injected for tests: time and waiting (default: src/clock.ts's systemClock). */
   clock?: PromotionClock;
+  /** The jitter of the backoff, in [0, 1) (default: the system clock's). */
   random?: () => number;
   onProgress?: (message: string) => void;
   /** Test hook around every write into the GitOps clone (see write-boundary.ts); none in production. */
   boundary?: WriteBoundary;
 }
 
-export interface PromotionClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const systemClock: PromotionClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+/** What a promotion reads of the clock (src/clock.ts): the time, and waiting after a lost race. */
+export type PromotionClock = Pick<Clock, 'now' | 'sleep'>;
 
 /**
  * The wait after the `lost`-th lost push race: "full jitter" exponential backoff (a random share of
@@ -147,9 +142,9 @@ async function landPlan(
 ): Promise<PromotionResult> {
   const progress = context.onProgress ?? (() => {});
   const clock = context.clock ?? systemClock;
-  const random = context.random ?? Math.random;
+  const random = context.random ?? (() => systemClock.random());
   const timeout = context.raceTimeoutMs ?? 10 * 60_000;
-  const started = clock.now();
+  const started = clock.now().getTime();
   const { clone } = await GitOpsClone.openConfigured(context.remote, context.boundary);
   try {
     for (let attempt = 1; ; attempt++) {
@@ -183,7 +178,7 @@ async function landPlan(
         return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
       }
       const wait = raceBackoffMs(attempt, random);
-      const elapsed = clock.now() - started;
+      const elapsed = clock.now().getTime() - started;
       if (elapsed + wait > timeout) {
         throw transientError(
           `${context.environment}: other promotions kept landing first (${attempt} attempts in ${Math.round(elapsed / 1000)} s).`,
@@ -304,7 +299,7 @@ export function rollbackComponent(
   context: PromotionContext,
   component: string,
   toVersion?: string,
-  now: Date = new Date(),
+  now: Date = (context.clock ?? systemClock).now(),
 ): Promise<PromotionResult> {
   if (!/^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/.test(component) || component.split('/').includes('..')) {
     return Promise.reject(

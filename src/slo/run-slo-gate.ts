@@ -7,7 +7,8 @@ import {
   type SideSample,
   type SloVerdict,
 } from './evaluate-slo.js';
-import { queryWithRetry, systemClock, type Clock, type MetricsProvider } from './metrics-provider.js';
+import { systemClock } from '../clock.js';
+import { queryWithRetry, type Clock, type MetricsProvider } from './metrics-provider.js';
 import { planBake, type BakeProgress, type CanaryStep } from './bake-schedule.js';
 import { durationMs, type SloPolicy } from './slo-policy.js';
 import type { SideQueries } from './slo-queries.js';

@@ -69,7 +69,7 @@ describe('relx wait', () => {
     expect(argocd.violations).toEqual([]);
   });
 
-  it('exit 3 when Flux reports the commit failing, with the JSON result', async () => {
+  it('exit 1 when Flux reports the commit failing, with the JSON result', async () => {
     kube.script('flux-system/shop-prod', {
       applied: commit,
       ready: 'False',
@@ -77,7 +77,7 @@ describe('relx wait', () => {
       message: 'timeout waiting for: [Deployment/shop/api]',
     });
     const code = await runCli(['wait', ...fluxArgs(), '--commit', commit, '--json']);
-    expect(code).toBe(3);
+    expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({
       engine: 'flux',
       target: 'Flux Kustomization flux-system/shop-prod',
@@ -128,7 +128,7 @@ describe('relx wait', () => {
     expect(JSON.parse(out)).toMatchObject({ commit: head, outcome: 'applied' });
   });
 
-  it('with --gitops, a commit that is not on its branch is refused before waiting (exit 1)', async () => {
+  it('with --gitops, a commit that is not on its branch is refused before waiting (exit 2)', async () => {
     const { url } = aGitOpsRepository();
     const code = await runCli([
       'wait',
@@ -140,7 +140,7 @@ describe('relx wait', () => {
       '--commit',
       previous,
     ]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain(`--commit ${previous} is not on main of the GitOps repository`);
     expect(argocd.requests).toEqual([]);
   });
@@ -213,8 +213,8 @@ describe('relx wait', () => {
       ],
       '--timeout "0" is not a duration longer than 0.',
     ],
-  ])('bad input %j → exit 1, a clear error, nothing read', async (args, message) => {
-    expect(await runCli(['wait', ...args])).toBe(1);
+  ])('bad input %j → exit 2, a clear error, nothing read', async (args, message) => {
+    expect(await runCli(['wait', ...args])).toBe(2);
     expect(err).toContain(message);
     expect(argocd.requests).toEqual([]);
   });

@@ -57,7 +57,7 @@ describe('relx slo-gate exit codes (dist/cli)', () => {
     });
   });
 
-  it('78 for a policy or flag that is wrong, naming the field; 2 for a usage error', () => {
+  it('78 for a policy that is wrong, naming the file and field; 2 for a flag that is missing or wrong', () => {
     const bad = gate(
       policyFile(
         'bad',
@@ -72,11 +72,11 @@ describe('relx slo-gate exit codes (dist/cli)', () => {
         'baseline: \'version="{stableVersion}"\'\ncanary: \'version="{canaryVersion}"\'\nobjectives: {maxErrorRate: 0.1}\n',
       ),
     );
-    expect(placeholders.status).toBe(78);
+    expect(placeholders.status).toBe(2);
     expect(placeholders.stderr).toMatch(
       /--env: The SLO policy names \{stableVersion\}, \{canaryVersion\}|--env: The SLO policy names \{canaryVersion\}, \{stableVersion\}/,
     );
-    expect(gate(policy('healthy'), 'not-a-url').status).toBe(78);
+    expect(gate(policy('healthy'), 'not-a-url').status).toBe(2);
     expect(relx('slo-gate', '--policy', policy('healthy'), '--no-such-flag').status).toBe(2);
   });
 
@@ -128,7 +128,7 @@ describe('relx slo-gate exit codes (dist/cli)', () => {
       '--gitops',
       aGitOpsRepositoryWithCanary(endTime, { canary: false }),
     );
-    expect(none.status).toBe(78);
+    expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/no canary is in progress in prod/);
     const unreachable = relx(
       'slo-gate',
@@ -142,7 +142,7 @@ describe('relx slo-gate exit codes (dist/cli)', () => {
       join(dir, 'no-such-repository'),
     );
     // git cannot tell a wrong address from an outage: relx reports the repository as the input to check
-    expect(unreachable.status).toBe(78);
+    expect(unreachable.status).toBe(2);
     expect(unreachable.stderr).toMatch(/Cannot read the GitOps repository .*no-such-repository/);
   });
 });

@@ -159,7 +159,7 @@ describe('relx promote --canary / --complete / --abort, relx status and history'
     const head = remote.git('rev-parse', 'main');
     const result = await relx(50, 'promote', '--env', 'prod', ...args, ...g);
     expect(result.out).toBe('');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.err).toContain(message);
     expect(result.err).toContain('Fix: ');
     expect(remote.git('rev-parse', 'main')).toBe(head);
@@ -168,7 +168,7 @@ describe('relx promote --canary / --complete / --abort, relx status and history'
   it('refuses --canary on an environment with none configured, naming the config field', async () => {
     const head = remote.git('rev-parse', 'main');
     const result = await relx(50, 'promote', '--env', 'staging', '--canary', '5', '--manifest', r2, ...g);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(78);
     expect(result.err).toContain('relx.gitops.yaml: canary.staging: staging has no canary steps configured.');
     expect(remote.git('rev-parse', 'main')).toBe(head);
   });

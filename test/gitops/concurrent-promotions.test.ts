@@ -69,7 +69,7 @@ describe('concurrent promotions to one GitOps repository', () => {
     let now = 0;
     const slept: number[] = [];
     const clock: PromotionClock = {
-      now: () => now,
+      now: () => new Date(now),
       sleep: async (ms) => {
         slept.push(ms);
         now += ms;
