@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8996);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4169);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8996:
+/***/ 4169:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49406,6 +49406,18 @@ class RelxError extends Error {
         return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+function isTransient(error) {
+    return error instanceof RelxError && !error.terminal;
+}
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+function isRetryable(error, idempotent) {
+    return error instanceof RelxError && error.mayRepeat(idempotent);
+}
 const relx_error_configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const relx_error_transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
@@ -49552,21 +49564,6 @@ async function git_refs_readTags(cwd, mergedInto) {
     }
     return tags;
 }
-/** The best common ancestors of all `commits` (everything reachable from them is an ancestor of each). */
-async function readMergeBases(cwd, commits) {
-    const unique = [...new Set(commits)];
-    if (unique.length === 0)
-        return [];
-    if (unique.length === 1)
-        return unique;
-    const out = await runGit(cwd, ['merge-base', '--octopus', '--all', ...unique]).catch((error) => {
-        // Unrelated histories have no merge base: nothing can be excluded.
-        if (error instanceof GitCommandError && error.exitCode === 1)
-            return '';
-        throw error;
-    });
-    return out.split('\n').filter(Boolean);
-}
 async function git_refs_isAncestor(cwd, ancestor, descendant) {
     try {
         await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
@@ -49604,15 +49601,18 @@ async function findLastLineChange(cwd, head, file, pattern) {
     return { commit, createdFile, parent: parents.split(' ').filter(Boolean)[0] ?? null };
 }
 
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-
-
-const systemRetryClock = {
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
 };
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+
 const defaultRetryPolicy = {
     attempts: 4,
     attemptTimeoutMs: 60_000,
@@ -49623,9 +49623,9 @@ const defaultRetryPolicy = {
 /** What to do after attempt `attempt` failed with `error` (pure). */
 function decideRetry(input) {
     const { error, attempt, policy } = input;
-    if (!(error instanceof RelxError) || error.terminal)
+    if (!isTransient(error))
         return { action: 'stop', reason: 'terminal' };
-    if (!error.mayRepeat(input.idempotent))
+    if (!isRetryable(error, input.idempotent))
         return { action: 'stop', reason: 'may-have-landed' };
     if (attempt >= policy.attempts)
         return { action: 'stop', reason: 'attempts' };
@@ -49648,7 +49648,7 @@ function resolvePolicy(options) {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...options.policy,
     };
-    const base = options.clock ?? systemRetryClock;
+    const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
@@ -49669,12 +49669,12 @@ async function retry_policy_runWithRetry(call, options = {}) {
         }
         if (error instanceof RelxError &&
             call.alreadyDone &&
-            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))) {
             const done = await call.alreadyDone(error);
             if (done !== undefined)
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
-            if (error.kind === 'transient')
+            if (isTransient(error))
                 error = relx_error_transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
@@ -62721,19 +62721,11 @@ function adoptedByDeclaredNames(packages, config) {
     }));
 }
 /** One component from what discovery found and what the config says about it. */
-async function componentOf(name, { root, config, names, at, discovery }, found, own) {
+async function componentOf(name, context, found, own) {
+    const { root, config, names, at, discovery } = context;
     const entry = own?.entry;
     const field = own ? `components[${own.index}]` : name;
-    if (!componentNamePattern.test(name)) {
-        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
-    }
-    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
-    if (paths.length === 0) {
-        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
-    }
-    for (const [i, path] of paths.entries()) {
-        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
-    }
+    const paths = await componentPaths(name, field, context, found, entry);
     // A declared folder with a package.json is an npm package, as the schema says.
     const hasPackageJson = await isFile(join(root, paths[0] ?? '', 'package.json'));
     const type = entry?.type ?? found?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
@@ -62750,12 +62742,7 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
             majorVersionPath: entry?.majorVersionPath ?? 'refuse',
         }
         : undefined;
-    if (type === 'release-assets' && !entry?.assets) {
-        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
-    }
-    if (goModule && entry?.tagFormat) {
-        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
-    }
+    assertTypeSettings(name, field, type, entry, paths, at);
     const versioning = entry?.versioning ?? config.versioning;
     const scheme = versioning === 'calver'
         ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
@@ -62793,6 +62780,29 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
         ...(notReleased ? { notReleased } : {}),
         ...(entry?.publish ? { publish: entry.publish } : {}),
     };
+}
+/** A component's name checked, and its folders: declared, else discovered; each inside the repository. */
+async function componentPaths(name, field, { root, at }, found, entry) {
+    if (!componentNamePattern.test(name)) {
+        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+    }
+    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
+    if (paths.length === 0) {
+        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
+    }
+    for (const [i, path] of paths.entries()) {
+        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
+    }
+    return paths;
+}
+/** What a component type needs or refuses: release-assets lists assets; a go-module takes Go's tags. */
+function assertTypeSettings(name, field, type, entry, paths, at) {
+    if (type === 'release-assets' && !entry?.assets) {
+        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
+    }
+    if (type === 'go-module' && entry?.tagFormat) {
+        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
+    }
 }
 /** The config's `dependsOn` of a component, each naming a component. */
 function declaredDependencies(name, dependencies, { names, at, field }) {
@@ -63639,29 +63649,38 @@ const plan_release_files_join = (folder, file) => (folder ? `${folder}/${file}` 
 async function plan_release_files_planReleaseFiles(input) {
     const released = input.plan.components.filter((c) => c.release && c.nextVersion !== null);
     const next = new Map(released.map((c) => [c.name, c.nextVersion]));
-    const changes = new Map();
-    // Each file with the updaters (and paths) its components declare, in order.
-    const specs = new Map();
+    const changes = versionFileChanges(input.components, next);
+    const files = await updatedVersionFiles(input, changes);
+    for (const [file, content] of await planGoModuleFiles(input, next, files))
+        files.set(file, content);
+    await updateLockfile(input, changes, files);
+    const changelogs = await writeChangelogs(input, released, files);
+    return { files, changelogs };
+}
+function versionFileChanges(components, next) {
+    const planned = {
+        changes: new Map(),
+        specs: new Map(),
+        lockVersions: {},
+        lockDependencies: {},
+    };
     const change = (file, spec) => {
-        let entry = changes.get(file);
+        let entry = planned.changes.get(file);
         if (!entry)
-            changes.set(file, (entry = {}));
-        const list = specs.get(file) ?? [];
+            planned.changes.set(file, (entry = {}));
+        const list = planned.specs.get(file) ?? [];
         if (spec && !list.some((s) => s.updater === spec.updater && s.path === spec.path))
             list.push(spec);
-        specs.set(file, list);
+        planned.specs.set(file, list);
         return entry;
     };
-    const lockVersions = {};
-    const lockDependencies = {};
-    for (const component of input.components) {
+    for (const component of components) {
         const version = next.get(component.name);
         const file = component.versionFile;
-        const own = componentVersionFiles(component);
         const dependencies = Object.fromEntries(component.dependsOn
             .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
-            .map((e) => [dependencyKey(input.components, e.name), next.get(e.name)]));
-        for (const spec of own) {
+            .map((e) => [dependencyKey(components, e.name), next.get(e.name)]));
+        for (const spec of componentVersionFiles(component)) {
             if (version !== undefined)
                 change(spec.file, spec).version = version;
             if (Object.keys(dependencies).length > 0)
@@ -63670,23 +63689,27 @@ async function plan_release_files_planReleaseFiles(input) {
         if (component.type === 'npm-package') {
             const folder = component.paths[0] ?? '';
             if (version !== undefined)
-                lockVersions[folder] = version;
+                planned.lockVersions[folder] = version;
             if (Object.keys(dependencies).length > 0)
-                lockDependencies[folder] = dependencies;
+                planned.lockDependencies[folder] = dependencies;
         }
         // A chart that ships an image component tracks its version as appVersion.
         if (component.type === 'helm-chart' && file) {
-            const image = component.dependsOn.find((e) => input.components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name));
+            const image = component.dependsOn.find((e) => components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name));
             if (image)
                 change(file).appVersion = next.get(image.name);
         }
     }
+    return planned;
+}
+/** Each version file's new content, only for files that change. */
+async function updatedVersionFiles(input, planned) {
     const files = new Map();
-    for (const [file, fileChange] of changes) {
+    for (const [file, fileChange] of planned.changes) {
         // A version file that is gone is refused here, before anything is written.
         const content = checkedContent(await input.readFile(file), file);
         let updated = content;
-        const declared = specs.get(file) ?? [];
+        const declared = planned.specs.get(file) ?? [];
         for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
             const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
             updated = versionFileUpdater(spec.updater)(updated, withPath, file);
@@ -63694,16 +63717,21 @@ async function plan_release_files_planReleaseFiles(input) {
         if (updated !== content)
             files.set(file, updated);
     }
-    for (const [file, content] of await planGoModuleFiles(input, next, files))
-        files.set(file, content);
-    if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
-        const lock = await input.readFile('package-lock.json');
-        if (lock !== null) {
-            const updated = versionFileUpdater('package-lock')(lock, { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies }, 'package-lock.json');
-            if (updated !== lock)
-                files.set('package-lock.json', updated);
-        }
-    }
+    return files;
+}
+/** The workspace lockfile's versions and ranges of the released npm packages, when there is one. */
+async function updateLockfile(input, { lockVersions, lockDependencies }, files) {
+    if (Object.keys(lockVersions).length === 0 && Object.keys(lockDependencies).length === 0)
+        return;
+    const lock = await input.readFile('package-lock.json');
+    if (lock === null)
+        return;
+    const updated = versionFileUpdater('package-lock')(lock, { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies }, 'package-lock.json');
+    if (updated !== lock)
+        files.set('package-lock.json', updated);
+}
+/** Each released component's changelog section, also inserted into its CHANGELOG.md. */
+async function writeChangelogs(input, released, files) {
     const changelogs = new Map();
     for (const component of released) {
         const section = await renderChangelogSection({
@@ -63723,7 +63751,7 @@ async function plan_release_files_planReleaseFiles(input) {
         if (updated !== existing)
             files.set(file, updated);
     }
-    return { files, changelogs };
+    return changelogs;
 }
 
 ;// CONCATENATED MODULE: ./src/release/release-steps.ts
@@ -63741,7 +63769,6 @@ function release_steps_decideReleaseSteps(input) {
     checkTagNames(targets);
     const commit = findReleaseCommit(input);
     const tagsToCreate = [];
-    const tagsPresent = [];
     const moved = [];
     // Components sharing a tag (a lockstep group tagged v{version}) get it once, at one version.
     const byTag = new Map();
@@ -63760,9 +63787,8 @@ function release_steps_decideReleaseSteps(input) {
         const at = tags.get(target.tag);
         if (at === undefined)
             tagsToCreate.push(target);
-        else if (commit.kind === 'exists' && at === commit.sha)
-            tagsPresent.push(target);
-        else
+        // A tag already on the release commit was made by a previous run: nothing left to do for it.
+        else if (commit.kind !== 'exists' || at !== commit.sha)
             moved.push(`${target.tag} (on ${at.slice(0, 7)})`);
     }
     if (moved.length > 0) {
@@ -63771,7 +63797,7 @@ function release_steps_decideReleaseSteps(input) {
             fix: 'If those releases are real, the plan is stale: make a new plan. If the tags are mistakes, delete them deliberately (git push --delete) and re-run.',
         });
     }
-    return { commit, tagsToCreate, tagsPresent };
+    return { commit, tagsToCreate };
 }
 function findReleaseCommit(input) {
     const { planHead, head, targets, tags } = input;
@@ -63850,15 +63876,7 @@ async function apply_release_plan_applyReleasePlan(cwd, plan, options) {
         });
     }
     const workspace = await loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {});
-    const known = new Set(workspace.components.map((c) => c.name));
-    plan.components.forEach((c, i) => {
-        if (!known.has(c.name)) {
-            throw inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
-                field: `components[${i}].name`,
-                fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
-            });
-        }
-    });
+    assertPlanFits(plan, workspace.components);
     const targets = plan.components
         .filter((c) => c.release && c.nextVersion && c.nextTag)
         .map((c) => ({ component: c.name, version: c.nextVersion, tag: c.nextTag }));
@@ -63872,122 +63890,157 @@ async function apply_release_plan_applyReleasePlan(cwd, plan, options) {
     };
     if (targets.length === 0)
         return result;
-    const head = await readHead(cwd);
-    const headMessage = await runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
-    const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
-    const steps = decideReleaseSteps({
-        planHead: plan.head,
-        head: { sha: head.sha, message: headMessage },
-        targets,
-        tags,
-        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
-        ...(options.releaseCommit
-            ? {
-                releaseCommit: {
-                    sha: options.releaseCommit,
-                    inHead: await isAncestor(cwd, options.releaseCommit, head.sha),
-                },
-            }
-            : {}),
-    });
-    // Files are computed from the plan's commit, not the working tree: a run that died after
-    // writing some files computes (and commits) the same content again.
-    const readAt = async (path) => runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
-    const { files, changelogs } = await planReleaseFiles({
-        plan,
-        components: workspace.components,
-        readFile: readAt,
-        listFiles: async () => (await runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
-        date: options.now.toISOString().slice(0, 10),
-        repositoryUrl: options.repositoryUrl,
-    });
+    const steps = await readReleaseSteps(cwd, plan, targets, options.releaseCommit);
+    const { files, changelogs } = await planFilesAtPlanHead(cwd, plan, workspace.components, options);
     result.files = [...files.keys()].sort();
-    const message = renderReleaseCommitMessage(plan.components.filter((c) => c.release), plan.head, options.commitTitle);
-    const component = (t, tagCreated) => ({
+    const applied = (t, tagCreated) => ({
         ...t,
         tagCreated,
         release: null,
         changelog: changelogs.get(t.component) ?? '',
     });
     if (options.dryRun) {
-        result.components = targets.map((t) => component(t, false));
+        result.components = targets.map((t) => applied(t, false));
         return result;
     }
-    const boundary = options.boundary;
     await assertNoStaleIndexLock(cwd);
-    if (steps.commit.kind === 'create') {
+    const releaseCommit = await makeReleaseCommit(cwd, plan, steps.commit, files, result, options);
+    const tags = sharedTags(targets, changelogs);
+    await createTags(cwd, steps.tagsToCreate, releaseCommit, tags, options);
+    const created = new Set(steps.tagsToCreate.map((t) => t.tag));
+    result.components = targets.map((t) => applied(t, created.has(t.tag)));
+    if (options.push) {
+        await pushReleaseAndTags(cwd, options.push, releaseCommit, targets, result, options);
+    }
+    if (options.publisher) {
+        await publishReleasePages(options.publisher, result.components, tags, options);
+    }
+    return result;
+}
+/** The plan names only components this repository's config has. */
+function assertPlanFits(plan, components) {
+    const known = new Set(components.map((c) => c.name));
+    plan.components.forEach((c, i) => {
+        if (!known.has(c.name)) {
+            throw inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
+                field: `components[${i}].name`,
+                fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
+            });
+        }
+    });
+}
+/** What is left to do, decided from the head, the tags and the commits they point to. */
+async function readReleaseSteps(cwd, plan, targets, releaseCommit) {
+    const head = await readHead(cwd);
+    const headMessage = await runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
+    const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
+    return decideReleaseSteps({
+        planHead: plan.head,
+        head: { sha: head.sha, message: headMessage },
+        targets,
+        tags,
+        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
+        ...(releaseCommit
+            ? { releaseCommit: { sha: releaseCommit, inHead: await isAncestor(cwd, releaseCommit, head.sha) } }
+            : {}),
+    });
+}
+/**
+ * Files are computed from the plan's commit, not the working tree: a run that died after
+ * writing some files computes (and commits) the same content again.
+ */
+function planFilesAtPlanHead(cwd, plan, components, options) {
+    const readAt = async (path) => runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
+    return planReleaseFiles({
+        plan,
+        components,
+        readFile: readAt,
+        listFiles: async () => (await runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+        date: options.now.toISOString().slice(0, 10),
+        repositoryUrl: options.repositoryUrl,
+    });
+}
+/** Writes the files and commits them, or takes the commit a previous run made (carrying the head onto it). */
+async function makeReleaseCommit(cwd, plan, step, files, result, options) {
+    const boundary = options.boundary;
+    if (step.kind === 'create') {
+        const message = renderReleaseCommitMessage(plan.components.filter((c) => c.release), plan.head, options.commitTitle);
         for (const [path, content] of files) {
             await atBoundary(boundary, `write:${path}`, async () => {
                 await mkdir(dirname(join(cwd, path)), { recursive: true });
                 await writeFile(join(cwd, path), content);
             });
         }
-        result.commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+        const commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+        result.commit = commit;
         result.commitCreated = true;
-        options.onProgress?.(`release commit ${result.commit.slice(0, 7)}`);
+        options.onProgress?.(`release commit ${commit.slice(0, 7)}`);
+        return commit;
     }
-    else {
-        result.commit = steps.commit.sha;
-        options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
-        if (steps.commit.head === 'plan') {
-            // a re-run of the same workflow run starts on the plan head: carry it onto the release
-            const sha = result.commit;
-            await atBoundary(boundary, 'fast-forward', () => runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
-            options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
-        }
+    const sha = step.sha;
+    result.commit = sha;
+    options.onProgress?.(`release commit ${sha.slice(0, 7)} already made by a previous run`);
+    if (step.head === 'plan') {
+        // a re-run of the same workflow run starts on the plan head: carry it onto the release
+        await atBoundary(boundary, 'fast-forward', () => runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+        options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
     }
-    const releaseCommit = result.commit;
-    // A tag several components share (v{version} lockstep) names them all and carries each changelog.
+    return sha;
+}
+function sharedTags(targets, changelogs) {
     const sharing = (tag) => targets.filter((t) => t.tag === tag);
-    const notesOf = (tag) => {
-        const members = sharing(tag);
-        if (members.length === 1)
-            return changelogs.get(members[0]?.component ?? '') ?? '';
-        return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+    return {
+        isShared: (tag) => sharing(tag).length > 1,
+        notesOf: (tag) => {
+            const members = sharing(tag);
+            if (members.length === 1)
+                return changelogs.get(members[0]?.component ?? '') ?? '';
+            return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+        },
+        titleOf: (target) => {
+            const members = sharing(target.tag);
+            return members.length === 1
+                ? `${target.component} ${target.version}`
+                : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
+        },
     };
-    const titleOf = (target) => {
-        const members = sharing(target.tag);
-        return members.length === 1
-            ? `${target.component} ${target.version}`
-            : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
-    };
-    for (const target of steps.tagsToCreate) {
-        await atBoundary(boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${titleOf(target)}\n\n${notesOf(target.tag)}`));
+}
+async function createTags(cwd, tagsToCreate, releaseCommit, tags, options) {
+    for (const target of tagsToCreate) {
+        await atBoundary(options.boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${tags.titleOf(target)}\n\n${tags.notesOf(target.tag)}`));
         options.onProgress?.(`tagged ${target.tag}`);
     }
-    const created = new Set(steps.tagsToCreate.map((t) => t.tag));
-    result.components = targets.map((t) => component(t, created.has(t.tag)));
-    if (options.push) {
-        const push = options.push;
-        // A release commit made earlier may be on the remote branch under later commits: then push
-        // only the tags (pushing the commit to the branch would not be a fast-forward).
-        const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
-        await atBoundary(boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
-        result.pushed = true;
-        options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
-    }
-    if (options.publisher) {
-        const pages = new Map();
-        for (const applied of result.components) {
-            const shared = sharing(applied.tag).length > 1;
-            const page = pages.get(applied.tag);
-            if (page) {
-                applied.release = page;
-                continue;
-            }
-            applied.release = await atBoundary(boundary, `release:${applied.tag}`, () => options.publisher.ensureRelease({
-                tag: applied.tag,
-                name: shared ? applied.tag : `${applied.component} ${applied.version}`,
-                body: shared ? notesOf(applied.tag) : applied.changelog,
-                draft: options.draft ?? false,
-                // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
-                prerelease: semver.prerelease(applied.version) !== null,
-            }));
-            pages.set(applied.tag, applied.release);
-            options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
+}
+async function pushReleaseAndTags(cwd, push, releaseCommit, targets, result, options) {
+    // A release commit made earlier may be on the remote branch under later commits: then push
+    // only the tags (pushing the commit to the branch would not be a fast-forward).
+    const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
+    await atBoundary(options.boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
+    result.pushed = true;
+    options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
+}
+/** One release page per tag, found by tag first so never made twice. */
+async function publishReleasePages(publisher, components, tags, options) {
+    const pages = new Map();
+    for (const applied of components) {
+        const shared = tags.isShared(applied.tag);
+        const page = pages.get(applied.tag);
+        if (page) {
+            applied.release = page;
+            continue;
         }
+        const release = await atBoundary(options.boundary, `release:${applied.tag}`, () => publisher.ensureRelease({
+            tag: applied.tag,
+            name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+            body: shared ? tags.notesOf(applied.tag) : applied.changelog,
+            draft: options.draft ?? false,
+            // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
+            prerelease: semver.prerelease(applied.version) !== null,
+        }));
+        applied.release = release;
+        pages.set(applied.tag, release);
+        options.onProgress?.(`${release.created ? 'created' : 'found'} release ${release.url}`);
     }
-    return result;
 }
 /** What the decision needs about the commits the plan's existing tags point to. */
 async function readTaggedCommits(cwd, head, targets, tags) {

@@ -41355,7 +41355,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4405);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6455);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -41364,7 +41364,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4405:
+/***/ 6455:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49406,6 +49406,18 @@ class RelxError extends Error {
         return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+function isTransient(error) {
+    return error instanceof RelxError && !error.terminal;
+}
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+function isRetryable(error, idempotent) {
+    return error instanceof RelxError && error.mayRepeat(idempotent);
+}
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const relx_error_transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
@@ -49552,21 +49564,6 @@ async function readTags(cwd, mergedInto) {
     }
     return tags;
 }
-/** The best common ancestors of all `commits` (everything reachable from them is an ancestor of each). */
-async function readMergeBases(cwd, commits) {
-    const unique = [...new Set(commits)];
-    if (unique.length === 0)
-        return [];
-    if (unique.length === 1)
-        return unique;
-    const out = await runGit(cwd, ['merge-base', '--octopus', '--all', ...unique]).catch((error) => {
-        // Unrelated histories have no merge base: nothing can be excluded.
-        if (error instanceof GitCommandError && error.exitCode === 1)
-            return '';
-        throw error;
-    });
-    return out.split('\n').filter(Boolean);
-}
 async function isAncestor(cwd, ancestor, descendant) {
     try {
         await run_git_runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
@@ -49609,15 +49606,18 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-
-
-const systemRetryClock = {
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
 };
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+
 const defaultRetryPolicy = {
     attempts: 4,
     attemptTimeoutMs: 60_000,
@@ -49628,9 +49628,9 @@ const defaultRetryPolicy = {
 /** What to do after attempt `attempt` failed with `error` (pure). */
 function decideRetry(input) {
     const { error, attempt, policy } = input;
-    if (!(error instanceof RelxError) || error.terminal)
+    if (!isTransient(error))
         return { action: 'stop', reason: 'terminal' };
-    if (!error.mayRepeat(input.idempotent))
+    if (!isRetryable(error, input.idempotent))
         return { action: 'stop', reason: 'may-have-landed' };
     if (attempt >= policy.attempts)
         return { action: 'stop', reason: 'attempts' };
@@ -49653,7 +49653,7 @@ function resolvePolicy(options) {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...options.policy,
     };
-    const base = options.clock ?? systemRetryClock;
+    const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
@@ -49674,12 +49674,12 @@ async function retry_policy_runWithRetry(call, options = {}) {
         }
         if (error instanceof RelxError &&
             call.alreadyDone &&
-            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))) {
             const done = await call.alreadyDone(error);
             if (done !== undefined)
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
-            if (error.kind === 'transient')
+            if (isTransient(error))
                 error = relx_error_transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
@@ -62506,19 +62506,11 @@ function adoptedByDeclaredNames(packages, config) {
     }));
 }
 /** One component from what discovery found and what the config says about it. */
-async function componentOf(name, { root, config, names, at, discovery }, found, own) {
+async function componentOf(name, context, found, own) {
+    const { root, config, names, at, discovery } = context;
     const entry = own?.entry;
     const field = own ? `components[${own.index}]` : name;
-    if (!componentNamePattern.test(name)) {
-        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
-    }
-    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
-    if (paths.length === 0) {
-        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
-    }
-    for (const [i, path] of paths.entries()) {
-        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
-    }
+    const paths = await componentPaths(name, field, context, found, entry);
     // A declared folder with a package.json is an npm package, as the schema says.
     const hasPackageJson = await isFile((0,external_node_path_namespaceObject.join)(root, paths[0] ?? '', 'package.json'));
     const type = entry?.type ?? found?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
@@ -62535,12 +62527,7 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
             majorVersionPath: entry?.majorVersionPath ?? 'refuse',
         }
         : undefined;
-    if (type === 'release-assets' && !entry?.assets) {
-        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
-    }
-    if (goModule && entry?.tagFormat) {
-        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
-    }
+    assertTypeSettings(name, field, type, entry, paths, at);
     const versioning = entry?.versioning ?? config.versioning;
     const scheme = versioning === 'calver'
         ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
@@ -62578,6 +62565,29 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
         ...(notReleased ? { notReleased } : {}),
         ...(entry?.publish ? { publish: entry.publish } : {}),
     };
+}
+/** A component's name checked, and its folders: declared, else discovered; each inside the repository. */
+async function componentPaths(name, field, { root, at }, found, entry) {
+    if (!componentNamePattern.test(name)) {
+        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+    }
+    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
+    if (paths.length === 0) {
+        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
+    }
+    for (const [i, path] of paths.entries()) {
+        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
+    }
+    return paths;
+}
+/** What a component type needs or refuses: release-assets lists assets; a go-module takes Go's tags. */
+function assertTypeSettings(name, field, type, entry, paths, at) {
+    if (type === 'release-assets' && !entry?.assets) {
+        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
+    }
+    if (type === 'go-module' && entry?.tagFormat) {
+        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
+    }
 }
 /** The config's `dependsOn` of a component, each naming a component. */
 function declaredDependencies(name, dependencies, { names, at, field }) {
@@ -63879,29 +63889,38 @@ const join = (folder, file) => (folder ? `${folder}/${file}` : file);
 async function planReleaseFiles(input) {
     const released = input.plan.components.filter((c) => c.release && c.nextVersion !== null);
     const next = new Map(released.map((c) => [c.name, c.nextVersion]));
-    const changes = new Map();
-    // Each file with the updaters (and paths) its components declare, in order.
-    const specs = new Map();
+    const changes = versionFileChanges(input.components, next);
+    const files = await updatedVersionFiles(input, changes);
+    for (const [file, content] of await planGoModuleFiles(input, next, files))
+        files.set(file, content);
+    await updateLockfile(input, changes, files);
+    const changelogs = await writeChangelogs(input, released, files);
+    return { files, changelogs };
+}
+function versionFileChanges(components, next) {
+    const planned = {
+        changes: new Map(),
+        specs: new Map(),
+        lockVersions: {},
+        lockDependencies: {},
+    };
     const change = (file, spec) => {
-        let entry = changes.get(file);
+        let entry = planned.changes.get(file);
         if (!entry)
-            changes.set(file, (entry = {}));
-        const list = specs.get(file) ?? [];
+            planned.changes.set(file, (entry = {}));
+        const list = planned.specs.get(file) ?? [];
         if (spec && !list.some((s) => s.updater === spec.updater && s.path === spec.path))
             list.push(spec);
-        specs.set(file, list);
+        planned.specs.set(file, list);
         return entry;
     };
-    const lockVersions = {};
-    const lockDependencies = {};
-    for (const component of input.components) {
+    for (const component of components) {
         const version = next.get(component.name);
         const file = component.versionFile;
-        const own = componentVersionFiles(component);
         const dependencies = Object.fromEntries(component.dependsOn
             .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
-            .map((e) => [dependencyKey(input.components, e.name), next.get(e.name)]));
-        for (const spec of own) {
+            .map((e) => [dependencyKey(components, e.name), next.get(e.name)]));
+        for (const spec of componentVersionFiles(component)) {
             if (version !== undefined)
                 change(spec.file, spec).version = version;
             if (Object.keys(dependencies).length > 0)
@@ -63910,23 +63929,27 @@ async function planReleaseFiles(input) {
         if (component.type === 'npm-package') {
             const folder = component.paths[0] ?? '';
             if (version !== undefined)
-                lockVersions[folder] = version;
+                planned.lockVersions[folder] = version;
             if (Object.keys(dependencies).length > 0)
-                lockDependencies[folder] = dependencies;
+                planned.lockDependencies[folder] = dependencies;
         }
         // A chart that ships an image component tracks its version as appVersion.
         if (component.type === 'helm-chart' && file) {
-            const image = component.dependsOn.find((e) => input.components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name));
+            const image = component.dependsOn.find((e) => components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name));
             if (image)
                 change(file).appVersion = next.get(image.name);
         }
     }
+    return planned;
+}
+/** Each version file's new content, only for files that change. */
+async function updatedVersionFiles(input, planned) {
     const files = new Map();
-    for (const [file, fileChange] of changes) {
+    for (const [file, fileChange] of planned.changes) {
         // A version file that is gone is refused here, before anything is written.
         const content = checkedContent(await input.readFile(file), file);
         let updated = content;
-        const declared = specs.get(file) ?? [];
+        const declared = planned.specs.get(file) ?? [];
         for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
             const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
             updated = versionFileUpdater(spec.updater)(updated, withPath, file);
@@ -63934,16 +63957,21 @@ async function planReleaseFiles(input) {
         if (updated !== content)
             files.set(file, updated);
     }
-    for (const [file, content] of await planGoModuleFiles(input, next, files))
-        files.set(file, content);
-    if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
-        const lock = await input.readFile('package-lock.json');
-        if (lock !== null) {
-            const updated = versionFileUpdater('package-lock')(lock, { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies }, 'package-lock.json');
-            if (updated !== lock)
-                files.set('package-lock.json', updated);
-        }
-    }
+    return files;
+}
+/** The workspace lockfile's versions and ranges of the released npm packages, when there is one. */
+async function updateLockfile(input, { lockVersions, lockDependencies }, files) {
+    if (Object.keys(lockVersions).length === 0 && Object.keys(lockDependencies).length === 0)
+        return;
+    const lock = await input.readFile('package-lock.json');
+    if (lock === null)
+        return;
+    const updated = versionFileUpdater('package-lock')(lock, { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies }, 'package-lock.json');
+    if (updated !== lock)
+        files.set('package-lock.json', updated);
+}
+/** Each released component's changelog section, also inserted into its CHANGELOG.md. */
+async function writeChangelogs(input, released, files) {
     const changelogs = new Map();
     for (const component of released) {
         const section = await renderChangelogSection({
@@ -63963,7 +63991,7 @@ async function planReleaseFiles(input) {
         if (updated !== existing)
             files.set(file, updated);
     }
-    return { files, changelogs };
+    return changelogs;
 }
 
 ;// CONCATENATED MODULE: ./src/release/release-commit.ts
@@ -64031,7 +64059,6 @@ function decideReleaseSteps(input) {
     checkTagNames(targets);
     const commit = findReleaseCommit(input);
     const tagsToCreate = [];
-    const tagsPresent = [];
     const moved = [];
     // Components sharing a tag (a lockstep group tagged v{version}) get it once, at one version.
     const byTag = new Map();
@@ -64050,9 +64077,8 @@ function decideReleaseSteps(input) {
         const at = tags.get(target.tag);
         if (at === undefined)
             tagsToCreate.push(target);
-        else if (commit.kind === 'exists' && at === commit.sha)
-            tagsPresent.push(target);
-        else
+        // A tag already on the release commit was made by a previous run: nothing left to do for it.
+        else if (commit.kind !== 'exists' || at !== commit.sha)
             moved.push(`${target.tag} (on ${at.slice(0, 7)})`);
     }
     if (moved.length > 0) {
@@ -64061,7 +64087,7 @@ function decideReleaseSteps(input) {
             fix: 'If those releases are real, the plan is stale: make a new plan. If the tags are mistakes, delete them deliberately (git push --delete) and re-run.',
         });
     }
-    return { commit, tagsToCreate, tagsPresent };
+    return { commit, tagsToCreate };
 }
 function findReleaseCommit(input) {
     const { planHead, head, targets, tags } = input;
@@ -64149,15 +64175,7 @@ async function applyReleasePlan(cwd, plan, options) {
         });
     }
     const workspace = await loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {});
-    const known = new Set(workspace.components.map((c) => c.name));
-    plan.components.forEach((c, i) => {
-        if (!known.has(c.name)) {
-            throw relx_error_inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
-                field: `components[${i}].name`,
-                fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
-            });
-        }
-    });
+    assertPlanFits(plan, workspace.components);
     const targets = plan.components
         .filter((c) => c.release && c.nextVersion && c.nextTag)
         .map((c) => ({ component: c.name, version: c.nextVersion, tag: c.nextTag }));
@@ -64171,122 +64189,157 @@ async function applyReleasePlan(cwd, plan, options) {
     };
     if (targets.length === 0)
         return result;
-    const head = await readHead(cwd);
-    const headMessage = await run_git_runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
-    const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
-    const steps = decideReleaseSteps({
-        planHead: plan.head,
-        head: { sha: head.sha, message: headMessage },
-        targets,
-        tags,
-        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
-        ...(options.releaseCommit
-            ? {
-                releaseCommit: {
-                    sha: options.releaseCommit,
-                    inHead: await isAncestor(cwd, options.releaseCommit, head.sha),
-                },
-            }
-            : {}),
-    });
-    // Files are computed from the plan's commit, not the working tree: a run that died after
-    // writing some files computes (and commits) the same content again.
-    const readAt = async (path) => run_git_runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
-    const { files, changelogs } = await planReleaseFiles({
-        plan,
-        components: workspace.components,
-        readFile: readAt,
-        listFiles: async () => (await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
-        date: options.now.toISOString().slice(0, 10),
-        repositoryUrl: options.repositoryUrl,
-    });
+    const steps = await readReleaseSteps(cwd, plan, targets, options.releaseCommit);
+    const { files, changelogs } = await planFilesAtPlanHead(cwd, plan, workspace.components, options);
     result.files = [...files.keys()].sort();
-    const message = renderReleaseCommitMessage(plan.components.filter((c) => c.release), plan.head, options.commitTitle);
-    const component = (t, tagCreated) => ({
+    const applied = (t, tagCreated) => ({
         ...t,
         tagCreated,
         release: null,
         changelog: changelogs.get(t.component) ?? '',
     });
     if (options.dryRun) {
-        result.components = targets.map((t) => component(t, false));
+        result.components = targets.map((t) => applied(t, false));
         return result;
     }
-    const boundary = options.boundary;
     await assertNoStaleIndexLock(cwd);
-    if (steps.commit.kind === 'create') {
+    const releaseCommit = await makeReleaseCommit(cwd, plan, steps.commit, files, result, options);
+    const tags = sharedTags(targets, changelogs);
+    await createTags(cwd, steps.tagsToCreate, releaseCommit, tags, options);
+    const created = new Set(steps.tagsToCreate.map((t) => t.tag));
+    result.components = targets.map((t) => applied(t, created.has(t.tag)));
+    if (options.push) {
+        await pushReleaseAndTags(cwd, options.push, releaseCommit, targets, result, options);
+    }
+    if (options.publisher) {
+        await publishReleasePages(options.publisher, result.components, tags, options);
+    }
+    return result;
+}
+/** The plan names only components this repository's config has. */
+function assertPlanFits(plan, components) {
+    const known = new Set(components.map((c) => c.name));
+    plan.components.forEach((c, i) => {
+        if (!known.has(c.name)) {
+            throw relx_error_inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
+                field: `components[${i}].name`,
+                fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
+            });
+        }
+    });
+}
+/** What is left to do, decided from the head, the tags and the commits they point to. */
+async function readReleaseSteps(cwd, plan, targets, releaseCommit) {
+    const head = await readHead(cwd);
+    const headMessage = await run_git_runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
+    const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
+    return decideReleaseSteps({
+        planHead: plan.head,
+        head: { sha: head.sha, message: headMessage },
+        targets,
+        tags,
+        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
+        ...(releaseCommit
+            ? { releaseCommit: { sha: releaseCommit, inHead: await isAncestor(cwd, releaseCommit, head.sha) } }
+            : {}),
+    });
+}
+/**
+ * Files are computed from the plan's commit, not the working tree: a run that died after
+ * writing some files computes (and commits) the same content again.
+ */
+function planFilesAtPlanHead(cwd, plan, components, options) {
+    const readAt = async (path) => run_git_runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
+    return planReleaseFiles({
+        plan,
+        components,
+        readFile: readAt,
+        listFiles: async () => (await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+        date: options.now.toISOString().slice(0, 10),
+        repositoryUrl: options.repositoryUrl,
+    });
+}
+/** Writes the files and commits them, or takes the commit a previous run made (carrying the head onto it). */
+async function makeReleaseCommit(cwd, plan, step, files, result, options) {
+    const boundary = options.boundary;
+    if (step.kind === 'create') {
+        const message = renderReleaseCommitMessage(plan.components.filter((c) => c.release), plan.head, options.commitTitle);
         for (const [path, content] of files) {
             await atBoundary(boundary, `write:${path}`, async () => {
                 await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(cwd, path)), { recursive: true });
                 await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(cwd, path), content);
             });
         }
-        result.commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+        const commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+        result.commit = commit;
         result.commitCreated = true;
-        options.onProgress?.(`release commit ${result.commit.slice(0, 7)}`);
+        options.onProgress?.(`release commit ${commit.slice(0, 7)}`);
+        return commit;
     }
-    else {
-        result.commit = steps.commit.sha;
-        options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
-        if (steps.commit.head === 'plan') {
-            // a re-run of the same workflow run starts on the plan head: carry it onto the release
-            const sha = result.commit;
-            await atBoundary(boundary, 'fast-forward', () => run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
-            options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
-        }
+    const sha = step.sha;
+    result.commit = sha;
+    options.onProgress?.(`release commit ${sha.slice(0, 7)} already made by a previous run`);
+    if (step.head === 'plan') {
+        // a re-run of the same workflow run starts on the plan head: carry it onto the release
+        await atBoundary(boundary, 'fast-forward', () => run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+        options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
     }
-    const releaseCommit = result.commit;
-    // A tag several components share (v{version} lockstep) names them all and carries each changelog.
+    return sha;
+}
+function sharedTags(targets, changelogs) {
     const sharing = (tag) => targets.filter((t) => t.tag === tag);
-    const notesOf = (tag) => {
-        const members = sharing(tag);
-        if (members.length === 1)
-            return changelogs.get(members[0]?.component ?? '') ?? '';
-        return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+    return {
+        isShared: (tag) => sharing(tag).length > 1,
+        notesOf: (tag) => {
+            const members = sharing(tag);
+            if (members.length === 1)
+                return changelogs.get(members[0]?.component ?? '') ?? '';
+            return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+        },
+        titleOf: (target) => {
+            const members = sharing(target.tag);
+            return members.length === 1
+                ? `${target.component} ${target.version}`
+                : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
+        },
     };
-    const titleOf = (target) => {
-        const members = sharing(target.tag);
-        return members.length === 1
-            ? `${target.component} ${target.version}`
-            : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
-    };
-    for (const target of steps.tagsToCreate) {
-        await atBoundary(boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${titleOf(target)}\n\n${notesOf(target.tag)}`));
+}
+async function createTags(cwd, tagsToCreate, releaseCommit, tags, options) {
+    for (const target of tagsToCreate) {
+        await atBoundary(options.boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${tags.titleOf(target)}\n\n${tags.notesOf(target.tag)}`));
         options.onProgress?.(`tagged ${target.tag}`);
     }
-    const created = new Set(steps.tagsToCreate.map((t) => t.tag));
-    result.components = targets.map((t) => component(t, created.has(t.tag)));
-    if (options.push) {
-        const push = options.push;
-        // A release commit made earlier may be on the remote branch under later commits: then push
-        // only the tags (pushing the commit to the branch would not be a fast-forward).
-        const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
-        await atBoundary(boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
-        result.pushed = true;
-        options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
-    }
-    if (options.publisher) {
-        const pages = new Map();
-        for (const applied of result.components) {
-            const shared = sharing(applied.tag).length > 1;
-            const page = pages.get(applied.tag);
-            if (page) {
-                applied.release = page;
-                continue;
-            }
-            applied.release = await atBoundary(boundary, `release:${applied.tag}`, () => options.publisher.ensureRelease({
-                tag: applied.tag,
-                name: shared ? applied.tag : `${applied.component} ${applied.version}`,
-                body: shared ? notesOf(applied.tag) : applied.changelog,
-                draft: options.draft ?? false,
-                // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
-                prerelease: semver_default().prerelease(applied.version) !== null,
-            }));
-            pages.set(applied.tag, applied.release);
-            options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
+}
+async function pushReleaseAndTags(cwd, push, releaseCommit, targets, result, options) {
+    // A release commit made earlier may be on the remote branch under later commits: then push
+    // only the tags (pushing the commit to the branch would not be a fast-forward).
+    const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
+    await atBoundary(options.boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
+    result.pushed = true;
+    options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
+}
+/** One release page per tag, found by tag first so never made twice. */
+async function publishReleasePages(publisher, components, tags, options) {
+    const pages = new Map();
+    for (const applied of components) {
+        const shared = tags.isShared(applied.tag);
+        const page = pages.get(applied.tag);
+        if (page) {
+            applied.release = page;
+            continue;
         }
+        const release = await atBoundary(options.boundary, `release:${applied.tag}`, () => publisher.ensureRelease({
+            tag: applied.tag,
+            name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+            body: shared ? tags.notesOf(applied.tag) : applied.changelog,
+            draft: options.draft ?? false,
+            // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
+            prerelease: semver_default().prerelease(applied.version) !== null,
+        }));
+        applied.release = release;
+        pages.set(applied.tag, release);
+        options.onProgress?.(`${release.created ? 'created' : 'found'} release ${release.url}`);
     }
-    return result;
 }
 /** What the decision needs about the commits the plan's existing tags point to. */
 async function readTaggedCommits(cwd, head, targets, tags) {
@@ -64868,17 +64921,7 @@ const withoutPrNumber = (header) => header.replace(/\s+\(#\d+\)$/, '');
  * several changes in one message count too (see splitNested).
  */
 function createCommitParser(options = {}) {
-    const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
-    const known = new Set(knownTypes);
-    const nested = options.nested === 'release-please';
-    // release-please splits where a blank line is followed by an unbulleted header of a known type.
-    const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
-    const paragraphHeader = new RegExp(`\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`, 'i');
-    const nestedProbe = new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i');
-    const isKnownHeader = (line) => {
-        const match = headerPattern.exec(line);
-        return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
-    };
+    const grammar = commitGrammar(options);
     return (commit) => {
         const message = commit.message;
         const headerLine = firstLine(message);
@@ -64886,53 +64929,20 @@ function createCommitParser(options = {}) {
         const base = { sha: commit.sha, time: commit.time, parents: commit.parents, files: commit.files, header };
         if (commit.parents.length > 1)
             return { ...base, kind: 'merge' };
-        if (revertHeader.test(header)) {
-            const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
-            if (shas.length > 0) {
-                const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
-                const change = {
-                    type: 'revert',
-                    scope: null,
-                    subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
-                    header,
-                    breaking: false,
-                    notes: [],
-                };
-                return { ...base, kind: 'revert', revertedShas: shas, change };
-            }
-        }
+        const revert = revertOf(message, header);
+        if (revert)
+            return { ...base, kind: 'revert', ...revert };
         // git's %B ends with a newline: a body is something after the first line's.
         const newline = message.indexOf('\n');
         const hasBody = newline >= 0 && newline < message.length - 1;
         const footersMatter = hasBody && footerProbe.test(message);
         const override = footersMatter ? overrideBlock.exec(message) : null;
-        let text = message;
-        let changes;
-        if (override) {
-            text = override[1] ?? '';
-            changes = splitOverride(text, isKnownHeader)
-                .map((m) => toChange(m, true))
-                .filter((c) => c !== null)
-                .map((c) => ({ ...c, origin: 'override' }));
-        }
-        else if (nested && hasBody && nestedProbe.test(message)) {
-            const [own, ...more] = splitNested(message, paragraphHeader);
-            const first = toChange(own ?? '', footerProbe.test(own ?? ''));
-            changes = first ? [first] : [];
-            for (const m of more) {
-                const change = toChange(m, true);
-                if (!change)
-                    continue;
-                // the squash title often repeats one of the nested messages: count it once
-                if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header))
-                    continue;
-                changes.push({ ...change, origin: 'nested' });
-            }
-        }
-        else {
-            const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
-            changes = own ? [own] : [];
-        }
+        const text = override ? (override[1] ?? '') : message;
+        const changes = override
+            ? overrideChanges(text, grammar)
+            : grammar.nested && hasBody && grammar.nestedProbe.test(message)
+                ? nestedChanges(message, grammar)
+                : ownChange(message, headerLine, footersMatter);
         if (changes.length === 0) {
             const reason = override
                 ? 'BEGIN_COMMIT_OVERRIDE holds no Conventional Commit'
@@ -64946,6 +64956,68 @@ function createCommitParser(options = {}) {
             ? { ...base, kind: 'conventional', changes, releaseAs }
             : { ...base, kind: 'conventional', changes };
     };
+}
+function commitGrammar(options) {
+    const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
+    const known = new Set(knownTypes);
+    // release-please splits where a blank line is followed by an unbulleted header of a known type.
+    const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
+    const paragraphHeader = new RegExp(`\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`, 'i');
+    return {
+        isKnownHeader: (line) => {
+            const match = headerPattern.exec(line);
+            return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
+        },
+        nested: options.nested === 'release-please',
+        paragraphHeader,
+        nestedProbe: new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i'),
+    };
+}
+/** A `revert:` / `Revert "…"` commit that names the commits it reverts; null otherwise. */
+function revertOf(message, header) {
+    if (!revertHeader.test(header))
+        return null;
+    const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
+    if (shas.length === 0)
+        return null;
+    const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
+    const change = {
+        type: 'revert',
+        scope: null,
+        subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
+        header,
+        breaking: false,
+        notes: [],
+    };
+    return { revertedShas: shas, change };
+}
+/** The changes a BEGIN_COMMIT_OVERRIDE block lists, in place of the commit's own message. */
+function overrideChanges(text, grammar) {
+    return splitOverride(text, grammar.isKnownHeader)
+        .map((m) => toChange(m, true))
+        .filter((c) => c !== null)
+        .map((c) => ({ ...c, origin: 'override' }));
+}
+/** A squash commit's own change and the ones nested in its body, as release-please reads them. */
+function nestedChanges(message, grammar) {
+    const [own, ...more] = splitNested(message, grammar.paragraphHeader);
+    const first = toChange(own ?? '', footerProbe.test(own ?? ''));
+    const changes = first ? [first] : [];
+    for (const m of more) {
+        const change = toChange(m, true);
+        if (!change)
+            continue;
+        // the squash title often repeats one of the nested messages: count it once
+        if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header))
+            continue;
+        changes.push({ ...change, origin: 'nested' });
+    }
+    return changes;
+}
+/** Most commits: the header, and the body's notes only when a footer keyword is in it. */
+function ownChange(message, headerLine, footersMatter) {
+    const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
+    return own ? [own] : [];
 }
 /** One message's header and, when the body can matter, its breaking-change notes. */
 function toChange(message, scanBody) {
@@ -66101,95 +66173,137 @@ function changesOf(commit) {
  * dependents and across lockstep groups until nothing changes, then the versions. Pure.
  */
 function planRelease(input) {
-    const { components, rules } = input;
-    const byName = new Map(components.map((c) => [c.name, c]));
+    const context = planContext(input);
+    const direct = directBumps(context);
+    const propagation = propagateBumps(context, direct.level);
+    const next = assignVersions(context, direct);
+    checkVersions(context, next, direct);
+    const line = input.line ?? null;
+    return {
+        schemaVersion: releasePlanSchemaVersion,
+        kind: 'ReleasePlan',
+        head: input.head.sha,
+        branch: input.head.branch,
+        channel: input.channel,
+        components: explainPlan(context, direct, propagation, next),
+        ignoredCommits: [...direct.ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
+        warnings: [...(input.warnings ?? [])],
+        ...(line ? { line } : {}),
+    };
+}
+function planContext(input) {
+    const byName = new Map(input.components.map((c) => [c.name, c]));
     const current = (c) => {
         const r = input.releases.get(c.name);
         return r ? r.current : c.version;
     };
-    const isPreMajor = (c) => {
-        const v = current(c);
-        return c.scheme.kind === 'semver' && (v === null || semver_default().major(semver_default().coerce(v) ?? '0.0.0') === 0);
+    return { input, byName, current };
+}
+/** 1. Direct bumps from each component's own commits. */
+function directBumps(context) {
+    const bumps = {
+        level: new Map(),
+        reasons: new Map(),
+        ignored: new Map(),
+        releaseAs: new Map(),
     };
-    // 1. Direct bumps from each component's own commits.
-    const level = new Map();
-    const reasons = new Map();
-    const ignored = new Map();
-    const releaseAs = new Map();
-    for (const component of components) {
+    for (const component of context.input.components) {
         if (component.notReleased) {
-            level.set(component.name, 'none');
+            bumps.level.set(component.name, 'none');
             continue;
         }
-        const attributed = input.commits.get(component.name) ?? [];
-        const commitReasons = [];
-        let direct = 'none';
-        let anyNew = false;
-        // The newest Release-As footer for this component sets its version (commits are newest first).
-        const forced = findReleaseAs(component, attributed, current(component), input.releases);
-        if (forced) {
-            releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
-            anyNew = forced.isNew;
-            commitReasons.push(forced.reason);
-        }
-        for (const { commit, isNew, via } of attributed) {
-            if (commit.kind === 'ignored') {
-                const entry = ignored.get(commit.sha) ?? {
-                    sha: commit.sha,
-                    header: commit.header,
-                    reason: commit.reason,
-                    components: [],
-                };
-                entry.components.push(component.name);
-                ignored.set(commit.sha, entry);
-                continue;
-            }
-            for (const change of changesOf(commit)) {
-                let bump = bumpForChange(change, rules.rules);
-                if (bump === 'major' && rules.preMajorBreaking === 'minor' && isPreMajor(component))
-                    bump = 'minor';
-                if (bump === 'none')
-                    continue;
-                direct = maxBump(direct, bump);
-                anyNew ||= isNew;
-                commitReasons.push({
-                    kind: 'commit',
-                    sha: commit.sha,
-                    type: change.type,
-                    scope: change.scope,
-                    subject: change.subject,
-                    breaking: change.breaking,
-                    notes: change.notes,
-                    bump,
-                    ...(change.origin ? { origin: change.origin } : {}),
-                    ...(via ? { via } : {}),
-                });
-            }
-        }
-        // The version Release-As sets is the bump, whatever the commits asked for.
-        if (forced)
-            direct = forced.bump;
-        // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
-        const finish = input.trainFinish;
-        if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
-            releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
-            commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
-            direct = bumpBetween(current(component), finish.version);
-            anyNew = true;
-        }
-        // On a channel, commits already shipped in the last pre-release decide the bump but do not
-        // by themselves make a new pre-release.
-        level.set(component.name, anyNew ? direct : 'none');
-        reasons.set(component.name, anyNew ? commitReasons : []);
+        directBumpOf(context, component, bumps);
     }
-    // 2. Carry bumps to dependents and across lockstep groups until a fixpoint (bumps only grow).
-    const through = new Set(rules.propagation.through);
+    return bumps;
+}
+function directBumpOf(context, component, bumps) {
+    const { input, current } = context;
+    const attributed = input.commits.get(component.name) ?? [];
+    const commitReasons = [];
+    let direct = 'none';
+    let anyNew = false;
+    // The newest Release-As footer for this component sets its version (commits are newest first).
+    const forced = findReleaseAs(component, attributed, current(component), input.releases);
+    if (forced) {
+        bumps.releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
+        anyNew = forced.isNew;
+        commitReasons.push(forced.reason);
+    }
+    for (const { commit, isNew, via } of attributed) {
+        if (commit.kind === 'ignored') {
+            recordIgnored(bumps.ignored, commit, component.name);
+            continue;
+        }
+        for (const change of changesOf(commit)) {
+            const bump = bumpOf(context, component, change);
+            if (bump === 'none')
+                continue;
+            direct = maxBump(direct, bump);
+            anyNew ||= isNew;
+            commitReasons.push(plan_release_commitReason(commit.sha, change, bump, via));
+        }
+    }
+    // The version Release-As sets is the bump, whatever the commits asked for.
+    if (forced)
+        direct = forced.bump;
+    // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
+    const finish = input.trainFinish;
+    if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
+        bumps.releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
+        commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
+        direct = bumpBetween(current(component), finish.version);
+        anyNew = true;
+    }
+    // On a channel, commits already shipped in the last pre-release decide the bump but do not
+    // by themselves make a new pre-release.
+    bumps.level.set(component.name, anyNew ? direct : 'none');
+    bumps.reasons.set(component.name, anyNew ? commitReasons : []);
+}
+/** A change's bump by the rules; a breaking change before 1.0.0 is a minor when preMajorBreaking says so. */
+function bumpOf(context, component, change) {
+    const { rules } = context.input;
+    const bump = bumpForChange(change, rules.rules);
+    if (bump === 'major' && rules.preMajorBreaking === 'minor' && isPreMajor(context, component))
+        return 'minor';
+    return bump;
+}
+function isPreMajor(context, component) {
+    const v = context.current(component);
+    return (component.scheme.kind === 'semver' && (v === null || semver_default().major(semver_default().coerce(v) ?? '0.0.0') === 0));
+}
+function recordIgnored(ignored, commit, component) {
+    const entry = ignored.get(commit.sha) ?? {
+        sha: commit.sha,
+        header: commit.header,
+        reason: commit.reason,
+        components: [],
+    };
+    entry.components.push(component);
+    ignored.set(commit.sha, entry);
+}
+function plan_release_commitReason(sha, change, bump, via) {
+    return {
+        kind: 'commit',
+        sha,
+        type: change.type,
+        scope: change.scope,
+        subject: change.subject,
+        breaking: change.breaking,
+        notes: change.notes,
+        bump,
+        ...(change.origin ? { origin: change.origin } : {}),
+        ...(via ? { via } : {}),
+    };
+}
+/** Who depends on each component through the edge kinds propagation follows. */
+function dependentsOf(context) {
+    const through = new Set(context.input.rules.propagation.through);
     const dependents = new Map();
-    for (const component of components) {
+    for (const component of context.input.components) {
         if (component.notReleased)
             continue; // nothing raises a component that is never released
         for (const edge of component.dependsOn) {
-            if (!through.has(edge.kind) || !byName.has(edge.name))
+            if (!through.has(edge.kind) || !context.byName.has(edge.name))
                 continue;
             const list = dependents.get(edge.name) ?? [];
             if (!list.includes(component.name))
@@ -66197,44 +66311,91 @@ function planRelease(input) {
             dependents.set(edge.name, list);
         }
     }
-    const raisedBy = new Map();
-    const lockstepOf = new Map();
+    return dependents;
+}
+/** 2. Carry bumps to dependents and across lockstep groups until a fixpoint (bumps only grow). Raises `level` in place. */
+function propagateBumps(context, level) {
+    const dependents = dependentsOf(context);
+    const propagation = { raisedBy: new Map(), lockstepOf: new Map() };
     for (let changed = true; changed;) {
-        changed = false;
-        if (rules.propagation.bump !== 'none') {
-            for (const component of components) {
-                const bump = level.get(component.name) ?? 'none';
-                if (bump === 'none')
-                    continue;
-                const carried = rules.propagation.bump === 'same' ? bump : 'patch';
-                for (const dependent of dependents.get(component.name) ?? []) {
-                    const before = level.get(dependent) ?? 'none';
-                    const sources = raisedBy.get(dependent) ?? new Set();
-                    sources.add(component.name);
-                    raisedBy.set(dependent, sources);
-                    if (!isBumpAtLeast(before, carried)) {
-                        level.set(dependent, carried);
-                        changed = true;
-                    }
-                }
-            }
-        }
-        for (const group of rules.lockstep) {
-            const groupLevel = group.components.reduce((acc, m) => maxBump(acc, level.get(m) ?? 'none'), 'none');
-            if (groupLevel === 'none')
-                continue;
-            for (const member of group.components) {
-                if (level.get(member) !== groupLevel) {
-                    level.set(member, groupLevel);
-                    lockstepOf.set(member, group.name);
-                    changed = true;
-                }
+        const carried = carryToDependents(context, level, dependents, propagation.raisedBy);
+        const grouped = carryAcrossLockstep(context, level, propagation.lockstepOf);
+        changed = carried || grouped;
+    }
+    return propagation;
+}
+/** One round of carrying each bump to the dependents; true when a dependent's bump grew. */
+function carryToDependents(context, level, dependents, raisedBy) {
+    const { propagation } = context.input.rules;
+    if (propagation.bump === 'none')
+        return false;
+    let changed = false;
+    for (const component of context.input.components) {
+        const bump = level.get(component.name) ?? 'none';
+        if (bump === 'none')
+            continue;
+        const carried = propagation.bump === 'same' ? bump : 'patch';
+        for (const dependent of dependents.get(component.name) ?? []) {
+            const before = level.get(dependent) ?? 'none';
+            const sources = raisedBy.get(dependent) ?? new Set();
+            sources.add(component.name);
+            raisedBy.set(dependent, sources);
+            if (!isBumpAtLeast(before, carried)) {
+                level.set(dependent, carried);
+                changed = true;
             }
         }
     }
-    // 3. Versions. Lockstep members share one: the group's bump applied to its highest current version.
+    return changed;
+}
+/** One round of raising each lockstep group's members to the group's highest bump; true when one grew. */
+function carryAcrossLockstep(context, level, lockstepOf) {
+    let changed = false;
+    for (const group of context.input.rules.lockstep) {
+        const groupLevel = group.components.reduce((acc, m) => maxBump(acc, level.get(m) ?? 'none'), 'none');
+        if (groupLevel === 'none')
+            continue;
+        for (const member of group.components) {
+            if (level.get(member) !== groupLevel) {
+                level.set(member, groupLevel);
+                lockstepOf.set(member, group.name);
+                changed = true;
+            }
+        }
+    }
+    return changed;
+}
+/** 3. Versions: by bump (lockstep members share one), then Release-As, then build metadata. */
+function assignVersions(context, direct) {
     const next = new Map();
-    for (const group of rules.lockstep) {
+    assignLockstepVersions(context, direct.level, next);
+    const { input, current } = context;
+    for (const component of input.components) {
+        const bump = direct.level.get(component.name) ?? 'none';
+        if (bump === 'none' || next.has(component.name))
+            continue;
+        next.set(component.name, nextVersion({
+            scheme: component.scheme,
+            current: current(component),
+            bump,
+            prerelease: input.channel,
+            released: input.releases.get(component.name)?.released ?? [],
+            now: input.now,
+        }));
+    }
+    assignReleaseAsVersions(context, direct.releaseAs, next);
+    // Build metadata identifies the build, not the release: it never takes part in precedence.
+    for (const component of input.components) {
+        const version = next.get(component.name);
+        if (version && component.buildMetadata)
+            next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
+    }
+    return next;
+}
+/** Lockstep members share one version: the group's bump applied to its highest current version. */
+function assignLockstepVersions(context, level, next) {
+    const { input, byName, current } = context;
+    for (const group of input.rules.lockstep) {
         const members = group.components.map((m) => byName.get(m)).filter((c) => c !== undefined);
         const groupLevel = level.get(group.components[0] ?? '') ?? 'none';
         if (groupLevel === 'none' || members.length === 0)
@@ -66251,22 +66412,12 @@ function planRelease(input) {
         for (const m of members)
             next.set(m.name, version);
     }
-    for (const component of components) {
-        const bump = level.get(component.name) ?? 'none';
-        if (bump === 'none' || next.has(component.name))
-            continue;
-        next.set(component.name, nextVersion({
-            scheme: component.scheme,
-            current: current(component),
-            bump,
-            prerelease: input.channel,
-            released: input.releases.get(component.name)?.released ?? [],
-            now: input.now,
-        }));
-    }
-    // Release-As sets the version outright; a lockstep group takes the highest its members set.
+}
+/** Release-As sets the version outright; a lockstep group takes the highest its members set. */
+function assignReleaseAsVersions(context, releaseAs, next) {
+    const { input, byName, current } = context;
     for (const [name, { version, sha }] of releaseAs) {
-        const members = rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
+        const members = input.rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
         const highest = members
             .map((m) => releaseAs.get(m)?.version)
             .reduce((a, b) => (b !== undefined && compareLoose(b, a ?? null) > 0 ? b : a), version);
@@ -66281,72 +66432,68 @@ function planRelease(input) {
             next.set(member, withPrerelease(version, input.channel, released));
         }
     }
-    // Build metadata identifies the build, not the release: it never takes part in precedence.
-    for (const component of components) {
-        const version = next.get(component.name);
-        if (version && component.buildMetadata)
-            next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
-    }
+}
+/** Every version stays in the line and goes forward, or no plan at all. */
+function checkVersions(context, next, direct) {
+    const { input } = context;
     const line = input.line ?? null;
-    for (const component of components) {
+    for (const component of input.components) {
         // Leaving the line is the clearer refusal: say it before "backwards".
         const finishing = input.trainFinish?.components.includes(component.name) ?? false;
         if (line)
-            assertInLine(component, next.get(component.name), level.get(component.name), reasons, line, finishing);
+            assertInLine(component, next.get(component.name), direct.level.get(component.name), direct.reasons, line, finishing);
         if (!input.trainCut?.includes(component.name))
             assertForward(component, next.get(component.name), input.releases, input.channel, line);
     }
-    // 4. The plan, with every reason spelled out.
-    const planned = [...components]
+}
+/** 4. The plan, with every reason spelled out. */
+function explainPlan(context, direct, propagation, next) {
+    return [...context.input.components]
         .sort((a, b) => a.name.localeCompare(b.name, 'en'))
-        .map((component) => {
-        const releases = input.releases.get(component.name);
-        const nextV = next.get(component.name) ?? null;
-        const why = [...(reasons.get(component.name) ?? [])];
-        for (const source of [...(raisedBy.get(component.name) ?? [])].sort()) {
-            const dependency = byName.get(source);
-            const to = next.get(source);
-            if (dependency && to)
-                why.push({ kind: 'dependency', dependency: source, from: current(dependency), to });
-        }
-        const group = lockstepOf.get(component.name);
-        if (group)
-            why.push({ kind: 'lockstep', group });
-        const lastTag = releases?.lastOnChannel?.tag ?? releases?.lastStable?.tag ?? null;
-        return {
-            name: component.name,
-            type: component.type,
-            paths: component.paths,
-            versionFile: component.versionFile,
-            scheme: component.scheme.kind,
-            tagFormat: component.tagFormat,
-            tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
-            since: input.starts?.get(component.name) ?? startOf(releases),
-            currentVersion: current(component),
-            lastTag,
-            release: nextV !== null,
-            bump: level.get(component.name) ?? 'none',
-            nextVersion: nextV,
-            nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
-            commitCount: input.commits.get(component.name)?.length ?? 0,
-            reasons: why,
-            ...(component.notReleased ? { notReleased: component.notReleased } : {}),
-            ...(line?.train && nextV !== null && line.train.components.includes(component.name)
-                ? { train: `${line.train.name} v${line.train.version}` }
-                : {}),
-        };
-    });
+        .map((component) => plannedComponent(context, component, direct, propagation, next));
+}
+function plannedComponent(context, component, direct, propagation, next) {
+    const { input, current } = context;
+    const line = input.line ?? null;
+    const releases = input.releases.get(component.name);
+    const nextV = next.get(component.name) ?? null;
+    const lastTag = releases?.lastOnChannel?.tag ?? releases?.lastStable?.tag ?? null;
     return {
-        schemaVersion: releasePlanSchemaVersion,
-        kind: 'ReleasePlan',
-        head: input.head.sha,
-        branch: input.head.branch,
-        channel: input.channel,
-        components: planned,
-        ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
-        warnings: [...(input.warnings ?? [])],
-        ...(line ? { line } : {}),
+        name: component.name,
+        type: component.type,
+        paths: component.paths,
+        versionFile: component.versionFile,
+        scheme: component.scheme.kind,
+        tagFormat: component.tagFormat,
+        tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
+        since: input.starts?.get(component.name) ?? startOf(releases),
+        currentVersion: current(component),
+        lastTag,
+        release: nextV !== null,
+        bump: direct.level.get(component.name) ?? 'none',
+        nextVersion: nextV,
+        nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
+        commitCount: input.commits.get(component.name)?.length ?? 0,
+        reasons: reasonsOf(context, component, direct, propagation, next),
+        ...(component.notReleased ? { notReleased: component.notReleased } : {}),
+        ...(line?.train && nextV !== null && line.train.components.includes(component.name)
+            ? { train: `${line.train.name} v${line.train.version}` }
+            : {}),
     };
+}
+/** A component's own commits' reasons, then the dependencies that raised it, then its lockstep group. */
+function reasonsOf(context, component, direct, propagation, next) {
+    const why = [...(direct.reasons.get(component.name) ?? [])];
+    for (const source of [...(propagation.raisedBy.get(component.name) ?? [])].sort()) {
+        const dependency = context.byName.get(source);
+        const to = next.get(source);
+        if (dependency && to)
+            why.push({ kind: 'dependency', dependency: source, from: context.current(dependency), to });
+    }
+    const group = propagation.lockstepOf.get(component.name);
+    if (group)
+        why.push({ kind: 'lockstep', group });
+    return why;
 }
 const startOf = (releases) => releases?.lastStable
     ? { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit }
@@ -66547,6 +66694,45 @@ async function planRepositoryRelease(cwd, options) {
     // Without a cache the walk depends on nothing else: git starts on it at once, and the reads
     // below (config, packages, refs, tags) happen while git sorts history.
     const early = options.cacheFile ? null : readGitLog(cwd, [to, ...(fromRef ? [`^${fromRef}`] : [])]);
+    const repository = await readRepository(cwd, options, fromRef, to, early);
+    const setting = planSetting(repository, options);
+    const stats = {
+        commitsRead: 0,
+        commitsFromCache: 0,
+        cache: 'off',
+        cacheReason: '',
+    };
+    const cached = await readUsableCache(cwd, options.cacheFile, setting.parserKey, repository.head.sha, stats);
+    const history = {
+        cwd,
+        head: repository.head.sha,
+        setting,
+        allNames: repository.allTags.map((t) => t.name),
+        findStart: startFinder(cwd, repository.head.sha, repository.workspace.config),
+        parse: createCommitParser({
+            types: repository.workspace.config.rules.map((r) => r.type),
+            nested: repository.workspace.config.commits.nested,
+        }),
+        cached,
+        keep: Boolean(options.cacheFile),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    };
+    const { releases, starts, attributor, keep, counts } = await attributeFromReachableTags(history, repository.allTags, early);
+    stats.commitsRead = counts.read;
+    stats.commitsFromCache = counts.fromCache;
+    const plan = decidePlan(repository, setting, releases, starts, attributor, options);
+    if (options.cacheFile && keep) {
+        await writeHistoryIndex(options.cacheFile, {
+            format: historyIndexFormat,
+            parserKey: setting.parserKey,
+            head: repository.head.sha,
+            frontier: attributor.frontier(),
+            commits: keep,
+        });
+    }
+    return { plan, stats };
+}
+async function readRepository(cwd, options, fromRef, to, early) {
     // Everything that does not depend on another read starts at once.
     const reads = Promise.all([
         assertFullHistory(cwd),
@@ -66563,6 +66749,10 @@ async function planRepositoryRelease(cwd, options) {
     if (own.size > 0)
         options.onProgress?.(`${own.size} tag(s) already made for this commit by an earlier attempt: planning that release again`);
     const allTags = own.size === 0 ? everyTag : everyTag.filter((t) => !own.has(t.name));
+    return { workspace, head, from, allTags };
+}
+function planSetting(repository, options) {
+    const { workspace, head, from, allTags } = repository;
     const { config } = workspace;
     const { components, conventions } = withInferredTagFormats(workspace.components, allTags.map((t) => t.name));
     const warnings = [
@@ -66570,108 +66760,128 @@ async function planRepositoryRelease(cwd, options) {
         ...dependencyCycles(components, config.propagation.through).map(dependencyCycleWarning),
     ];
     const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
-    const exclude = from ? [`^${from}`] : [];
     const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;
-    const channel = resolveChannel(branch, config.channels);
-    const line = resolveMaintenanceLine(branch, config);
     // `reading` names how messages are read: a cache of another reading holds other changes.
     const parserKey = JSON.stringify({
         types: [...new Set(config.rules.map((r) => r.type))].sort(),
         from,
         reading: { headerAndFooters: 2, nested: config.commits.nested },
     });
-    const stats = {
-        commitsRead: 0,
-        commitsFromCache: 0,
-        cache: 'off',
-        cacheReason: '',
+    return {
+        config,
+        components,
+        conventions,
+        warnings,
+        lockstep,
+        exclude: from ? [`^${from}`] : [],
+        branch,
+        channel: resolveChannel(branch, config.channels),
+        line: resolveMaintenanceLine(branch, config),
+        parserKey,
     };
-    let cached = null;
-    if (options.cacheFile) {
-        const { index, reason } = await readHistoryIndex(options.cacheFile, parserKey);
-        stats.cache = index ? 'used' : 'missing';
-        stats.cacheReason = reason;
-        if (index && !(await isAncestor(cwd, index.head, head.sha))) {
-            stats.cache = 'discarded';
-            stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.sha.slice(0, 7)} (rewritten history)`;
-        }
-        else
-            cached = index;
+}
+/** The history index, when there is one for this reading and its head is in the history of the head. */
+async function readUsableCache(cwd, cacheFile, parserKey, head, stats) {
+    if (!cacheFile)
+        return null;
+    const { index, reason } = await readHistoryIndex(cacheFile, parserKey);
+    stats.cache = index ? 'used' : 'missing';
+    stats.cacheReason = reason;
+    if (index && !(await isAncestor(cwd, index.head, head))) {
+        stats.cache = 'discarded';
+        stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.slice(0, 7)} (rewritten history)`;
+        return null;
     }
-    const parse = createCommitParser({ types: config.rules.map((r) => r.type), nested: config.commits.nested });
-    const allNames = allTags.map((t) => t.name);
-    // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
-    // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
-    // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
-    const findStart = startFinder(cwd, head.sha, config);
-    const attempt = async (tags, started) => {
-        const releases = findLastReleases(components, tags, allNames, channel, line);
-        const starts = new Map();
-        await Promise.all(components.map(async (c) => {
-            const r = releases.get(c.name);
-            if (r)
-                starts.set(c.name, await findStart(c, r));
-        }));
-        const anchors = new Map();
-        for (const [name, r] of releases) {
-            anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
-        }
-        const attributor = new CommitAttributor(components, anchors);
-        const keep = options.cacheFile ? [] : null;
-        const counts = { read: 0, fromCache: 0 };
-        const feed = (commit) => {
-            attributor.add(commit);
-            keep?.push(commit);
-        };
-        const walk = async (stream, expectedFirst = null) => {
-            for await (const raw of stream) {
-                if (expectedFirst !== null && raw.sha !== expectedFirst) {
-                    // the ref moved between starting git and resolving it: walk from the resolved commit
-                    stream.stop();
-                    return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
-                }
-                expectedFirst = null;
-                feed(parse(raw));
-                if (++counts.read % 10000 === 0)
-                    options.onProgress?.(`read ${counts.read} commits`);
-                if (attributor.done()) {
-                    stream.stop();
-                    return;
-                }
-            }
-        };
-        if (started)
-            await walk(started, head.sha);
-        else
-            await walk(readGitLog(cwd, [head.sha, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
-        // New commits are never ancestors of the cached head, so new-then-cached is still topological;
-        // and history below the cache's frontier was never read, so continuing from there is too.
-        if (cached && !attributor.done()) {
-            for (const commit of cached.commits) {
-                feed(commit);
-                counts.fromCache++;
-                if (attributor.done())
-                    break;
-            }
-            if (!attributor.done() && cached.frontier.length > 0) {
-                await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
-            }
-        }
-        return { releases, starts, attributor, keep, counts };
-    };
-    let result = await attempt(allTags, early);
+    return index;
+}
+/**
+ * Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
+ * the walk itself proves it and the costly `--merged` reachability query is skipped. If an
+ * anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+ */
+async function attributeFromReachableTags(history, allTags, early) {
+    const { cwd, head } = history;
+    const result = await attributeHistory(history, allTags, early);
     const unseen = result.attributor.unvisitedAnchors();
     const unreachable = [];
     for (const sha of unseen)
-        if (!(await isAncestor(cwd, sha, head.sha)))
+        if (!(await isAncestor(cwd, sha, head)))
             unreachable.push(sha);
-    if (unreachable.length > 0) {
-        options.onProgress?.(`${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`);
-        result = await attempt(await readTags(cwd, head.sha), null);
+    if (unreachable.length === 0)
+        return result;
+    history.onProgress?.(`${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`);
+    return attributeHistory(history, await readTags(cwd, head), null);
+}
+/** Each component's last releases and where its history starts, then its commits from one walk. */
+async function attributeHistory(history, tags, started) {
+    const { components, channel, line } = history.setting;
+    const releases = findLastReleases(components, tags, history.allNames, channel, line);
+    const starts = new Map();
+    await Promise.all(components.map(async (c) => {
+        const r = releases.get(c.name);
+        if (r)
+            starts.set(c.name, await history.findStart(c, r));
+    }));
+    const anchors = new Map();
+    for (const [name, r] of releases) {
+        anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
     }
-    const { releases, starts, attributor, keep, counts } = result;
-    stats.commitsRead = counts.read;
-    stats.commitsFromCache = counts.fromCache;
+    const attributor = new CommitAttributor(components, anchors);
+    const keep = history.keep ? [] : null;
+    const counts = { read: 0, fromCache: 0 };
+    const feed = (commit) => {
+        attributor.add(commit);
+        keep?.push(commit);
+    };
+    await walkHistory(history, attributor, feed, counts, started);
+    return { releases, starts, attributor, keep, counts };
+}
+/**
+ * Feeds commits to the attributor until it is done: new commits from git, then the cached ones,
+ * then git again below the cache's frontier.
+ */
+async function walkHistory(history, attributor, feed, counts, started) {
+    const { cwd, head, cached, parse } = history;
+    const { exclude } = history.setting;
+    const walk = async (stream, expectedFirst = null) => {
+        for await (const raw of stream) {
+            if (expectedFirst !== null && raw.sha !== expectedFirst) {
+                // the ref moved between starting git and resolving it: walk from the resolved commit
+                stream.stop();
+                return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
+            }
+            expectedFirst = null;
+            feed(parse(raw));
+            if (++counts.read % 10000 === 0)
+                history.onProgress?.(`read ${counts.read} commits`);
+            if (attributor.done()) {
+                stream.stop();
+                return;
+            }
+        }
+    };
+    if (started)
+        await walk(started, head);
+    else
+        await walk(readGitLog(cwd, [head, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
+    // New commits are never ancestors of the cached head, so new-then-cached is still topological;
+    // and history below the cache's frontier was never read, so continuing from there is too.
+    if (cached && !attributor.done()) {
+        for (const commit of cached.commits) {
+            feed(commit);
+            counts.fromCache++;
+            if (attributor.done())
+                break;
+        }
+        if (!attributor.done() && cached.frontier.length > 0) {
+            await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
+        }
+    }
+}
+/** The plan from what was read: components held by trains and the line, a train step's versions, warnings. */
+function decidePlan(repository, setting, releases, starts, attributor, options) {
+    const { head } = repository;
+    const { config, components, branch, channel, line, lockstep, conventions, warnings } = setting;
     const attribution = attributor.result();
     const step = options.train ?? null;
     const finishing = step?.step === 'finish' && line?.train?.name === step.name ? line.train : null;
@@ -66705,16 +66915,7 @@ async function planRepositoryRelease(cwd, options) {
     const goWarnings = goMajorVersionWarnings(components, plan);
     if (goWarnings.length > 0)
         plan.warnings = [...(plan.warnings ?? []), ...goWarnings];
-    if (options.cacheFile && keep) {
-        await writeHistoryIndex(options.cacheFile, {
-            format: historyIndexFormat,
-            parserKey,
-            head: head.sha,
-            frontier: attributor.frontier(),
-            commits: keep,
-        });
-    }
-    return { plan, stats };
+    return plan;
 }
 function parseRange(range) {
     if (!range)

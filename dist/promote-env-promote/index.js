@@ -32454,7 +32454,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6926);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9230);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -32463,7 +32463,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6926:
+/***/ 9230:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40507,6 +40507,18 @@ class RelxError extends Error {
         return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+function isTransient(error) {
+    return error instanceof RelxError && !error.terminal;
+}
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+function isRetryable(error, idempotent) {
+    return error instanceof RelxError && error.mayRepeat(idempotent);
+}
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const relx_error_transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
@@ -40527,15 +40539,18 @@ function renderError(error) {
     return secret_scrubber_scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-
-
-const systemRetryClock = {
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
 };
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+
 const defaultRetryPolicy = {
     attempts: 4,
     attemptTimeoutMs: 60_000,
@@ -40546,9 +40561,9 @@ const defaultRetryPolicy = {
 /** What to do after attempt `attempt` failed with `error` (pure). */
 function decideRetry(input) {
     const { error, attempt, policy } = input;
-    if (!(error instanceof RelxError) || error.terminal)
+    if (!isTransient(error))
         return { action: 'stop', reason: 'terminal' };
-    if (!error.mayRepeat(input.idempotent))
+    if (!isRetryable(error, input.idempotent))
         return { action: 'stop', reason: 'may-have-landed' };
     if (attempt >= policy.attempts)
         return { action: 'stop', reason: 'attempts' };
@@ -40571,7 +40586,7 @@ function resolvePolicy(options) {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...options.policy,
     };
-    const base = options.clock ?? systemRetryClock;
+    const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
@@ -40592,12 +40607,12 @@ async function retry_policy_runWithRetry(call, options = {}) {
         }
         if (error instanceof RelxError &&
             call.alreadyDone &&
-            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))) {
             const done = await call.alreadyDone(error);
             if (done !== undefined)
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
-            if (error.kind === 'transient')
+            if (isTransient(error))
                 error = relx_error_transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
@@ -52731,10 +52746,7 @@ function validateManifest(manifest, file) {
 
 
 
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+
 /**
  * The wait after the `lost`-th lost push race: "full jitter" exponential backoff (a random share of
  * 50 ms · 2^lost, at most 8 s), so contenders spread out instead of racing again in step: the more
@@ -52790,9 +52802,9 @@ async function land(context, intentFor) {
 async function landPlan(context, planFor) {
     const progress = context.onProgress ?? (() => { });
     const clock = context.clock ?? systemClock;
-    const random = context.random ?? Math.random;
+    const random = context.random ?? (() => systemClock.random());
     const timeout = context.raceTimeoutMs ?? 10 * 60_000;
-    const started = clock.now();
+    const started = clock.now().getTime();
     const { clone } = await gitops_repository_GitOpsClone.openConfigured(context.remote, context.boundary);
     try {
         for (let attempt = 1;; attempt++) {
@@ -52825,7 +52837,7 @@ async function landPlan(context, planFor) {
                 return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
             }
             const wait = raceBackoffMs(attempt, random);
-            const elapsed = clock.now() - started;
+            const elapsed = clock.now().getTime() - started;
             if (elapsed + wait > timeout) {
                 throw relx_error_transientError(`${context.environment}: other promotions kept landing first (${attempt} attempts in ${Math.round(elapsed / 1000)} s).`, { fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.' });
             }
@@ -52916,7 +52928,7 @@ function rollbackEnvironment(context, to) {
  * One component back to its previous version (or `toVersion`), everything else as it is: a derived
  * manifest, named after the release it changes, is what the environment then runs.
  */
-function rollbackComponent(context, component, toVersion, now = new Date()) {
+function rollbackComponent(context, component, toVersion, now = (context.clock ?? systemClock).now()) {
     if (!/^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/.test(component) || component.split('/').includes('..')) {
         return Promise.reject(relx_error_inputError(`"${component}" is not a component name.`, {
             field: 'component',

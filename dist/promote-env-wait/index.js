@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8820);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5175);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8820:
+/***/ 5175:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31427,6 +31427,18 @@ class RelxError extends Error {
         return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+function isTransient(error) {
+    return error instanceof RelxError && !error.terminal;
+}
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+function isRetryable(error, idempotent) {
+    return error instanceof RelxError && error.mayRepeat(idempotent);
+}
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const relx_error_transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
@@ -31447,15 +31459,18 @@ function renderError(error) {
     return secret_scrubber_scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-
-
-const systemRetryClock = {
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
 };
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+
 const defaultRetryPolicy = {
     attempts: 4,
     attemptTimeoutMs: 60_000,
@@ -31466,9 +31481,9 @@ const defaultRetryPolicy = {
 /** What to do after attempt `attempt` failed with `error` (pure). */
 function decideRetry(input) {
     const { error, attempt, policy } = input;
-    if (!(error instanceof RelxError) || error.terminal)
+    if (!isTransient(error))
         return { action: 'stop', reason: 'terminal' };
-    if (!error.mayRepeat(input.idempotent))
+    if (!isRetryable(error, input.idempotent))
         return { action: 'stop', reason: 'may-have-landed' };
     if (attempt >= policy.attempts)
         return { action: 'stop', reason: 'attempts' };
@@ -31491,7 +31506,7 @@ function resolvePolicy(options) {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...options.policy,
     };
-    const base = options.clock ?? systemRetryClock;
+    const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
@@ -31512,12 +31527,12 @@ async function retry_policy_runWithRetry(call, options = {}) {
         }
         if (error instanceof RelxError &&
             call.alreadyDone &&
-            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))) {
             const done = await call.alreadyDone(error);
             if (done !== undefined)
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
-            if (error.kind === 'transient')
+            if (isTransient(error))
                 error = relx_error_transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
@@ -43263,6 +43278,7 @@ class EnvironmentRevisions {
 
 
 
+
 /**
  * Reads the engine's status until it has applied the commit healthy, reports a failure for it, or
  * the time is up — which fails closed (`timeout`). A reading that fails for a transient reason
@@ -43270,7 +43286,7 @@ class EnvironmentRevisions {
  * a terminal one (401, 404: wrong token or name) ends the wait with that error.
  */
 async function waitForEngine(source, options) {
-    const clock = options.clock ?? systemRetryClock;
+    const clock = options.clock ?? systemClock;
     const intervalMs = options.intervalMs ?? 10_000;
     const write = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     const progress = (line) => write(secret_scrubber_scrubSecrets(line));
@@ -43283,7 +43299,7 @@ async function waitForEngine(source, options) {
             decision = await source.read(polls);
         }
         catch (error) {
-            if (!(error instanceof RelxError) || error.terminal)
+            if (!isTransient(error))
                 throw error;
             decision = { state: 'waiting', reason: `no status: ${error.message}` };
         }

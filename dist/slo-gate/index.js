@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1629);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3670);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1629:
+/***/ 3670:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37270,6 +37270,18 @@ class RelxError extends Error {
         return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+function isTransient(error) {
+    return error instanceof RelxError && !error.terminal;
+}
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+function isRetryable(error, idempotent) {
+    return error instanceof RelxError && error.mayRepeat(idempotent);
+}
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const relx_error_transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
@@ -37290,15 +37302,18 @@ function renderError(error) {
     return secret_scrubber_scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-
-
-const systemRetryClock = {
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
 };
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+
 const defaultRetryPolicy = {
     attempts: 4,
     attemptTimeoutMs: 60_000,
@@ -37309,9 +37324,9 @@ const defaultRetryPolicy = {
 /** What to do after attempt `attempt` failed with `error` (pure). */
 function decideRetry(input) {
     const { error, attempt, policy } = input;
-    if (!(error instanceof RelxError) || error.terminal)
+    if (!isTransient(error))
         return { action: 'stop', reason: 'terminal' };
-    if (!error.mayRepeat(input.idempotent))
+    if (!isRetryable(error, input.idempotent))
         return { action: 'stop', reason: 'may-have-landed' };
     if (attempt >= policy.attempts)
         return { action: 'stop', reason: 'attempts' };
@@ -37334,7 +37349,7 @@ function resolvePolicy(options) {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...options.policy,
     };
-    const base = options.clock ?? systemRetryClock;
+    const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
@@ -37355,12 +37370,12 @@ async function retry_policy_runWithRetry(call, options = {}) {
         }
         if (error instanceof RelxError &&
             call.alreadyDone &&
-            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))) {
             const done = await call.alreadyDone(error);
             if (done !== undefined)
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
-            if (error.kind === 'transient')
+            if (isTransient(error))
                 error = relx_error_transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
@@ -49229,16 +49244,17 @@ function bakeIsDecided(samples, policy) {
 
 ;// CONCATENATED MODULE: ./src/slo/metrics-provider.ts
 
-const systemClock = {
-    now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-/** A query that failed for a reason a retry may fix (network, 5xx, 429). */
-class QueryUnavailable extends Error {
+/** A query that failed for a reason a retry may fix (network, 5xx, 429, a malformed answer): transient. */
+class QueryUnavailable extends RelxError {
+    constructor(message) {
+        super('transient', message);
+        this.name = 'QueryUnavailable';
+    }
 }
 /**
  * Retries unavailable queries with backoff (1 s, 2 s, 4 s, …), then fails closed with what was
- * tried. A refused query (4xx: the query itself is wrong) is not retried.
+ * tried. The error says whether to go on (`isTransient`): a refused query (4xx: the query itself
+ * is wrong) is not retried.
  */
 async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
     for (let attempt = 0;; attempt++) {
@@ -49247,9 +49263,9 @@ async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
         }
         catch (error) {
             // a refused query or credentials: the user's to fix, retrying cannot help
-            if (error instanceof RelxError)
+            if (error instanceof RelxError && error.terminal)
                 throw error;
-            if (!(error instanceof QueryUnavailable) || attempt >= retries) {
+            if (!isTransient(error) || attempt >= retries) {
                 throw relx_error_transientError(`${provider.name} could not answer after ${attempt + 1} attempt(s): ${error instanceof Error ? error.message : String(error)}`, {
                     fix: 'Check that the metrics backend is reachable from the runner and the credentials are right; the gate fails closed until it answers.',
                 }, error);
@@ -49563,6 +49579,7 @@ function planBake(policy, now, step) {
 }
 
 ;// CONCATENATED MODULE: ./src/slo/run-slo-gate.ts
+
 
 
 

@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9207);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2961);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9207:
+/***/ 2961:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34666,6 +34666,18 @@ class RelxError extends Error {
         return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+function isTransient(error) {
+    return error instanceof RelxError && !error.terminal;
+}
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+function isRetryable(error, idempotent) {
+    return error instanceof RelxError && error.mayRepeat(idempotent);
+}
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
@@ -34811,21 +34823,6 @@ async function readTags(cwd, mergedInto) {
         tags.push({ name, commit: peeled || object });
     }
     return tags;
-}
-/** The best common ancestors of all `commits` (everything reachable from them is an ancestor of each). */
-async function readMergeBases(cwd, commits) {
-    const unique = [...new Set(commits)];
-    if (unique.length === 0)
-        return [];
-    if (unique.length === 1)
-        return unique;
-    const out = await runGit(cwd, ['merge-base', '--octopus', '--all', ...unique]).catch((error) => {
-        // Unrelated histories have no merge base: nothing can be excluded.
-        if (error instanceof GitCommandError && error.exitCode === 1)
-            return '';
-        throw error;
-    });
-    return out.split('\n').filter(Boolean);
 }
 async function isAncestor(cwd, ancestor, descendant) {
     try {
@@ -45473,67 +45470,67 @@ function hashes(sha256, sha512) {
     return dictionary;
 }
 const properties = (entries) => new models.PropertyRepository(entries.filter((e) => e[1] !== null).map(([n, v]) => new models.Property(n, v)));
-function manifestComponents(manifest) {
-    const packages = manifest.components.packages.map((p) => {
-        const purl = npmPurl(p.name, p.version, p.registry);
-        return new models.Component(enums.ComponentType.Library, p.name, {
-            bomRef: purl,
-            version: p.version,
-            purl,
-            hashes: hashes(null, sha512Hex(p.integrity)),
-            properties: properties([
-                ['relx:category', 'package'],
-                ['relx:registry', p.registry],
-            ]),
-        });
+function packageComponent(p) {
+    const purl = npmPurl(p.name, p.version, p.registry);
+    return new models.Component(enums.ComponentType.Library, p.name, {
+        bomRef: purl,
+        version: p.version,
+        purl,
+        hashes: hashes(null, sha512Hex(p.integrity)),
+        properties: properties([
+            ['relx:category', 'package'],
+            ['relx:registry', p.registry],
+        ]),
     });
-    const images = manifest.components.images.map((i) => {
-        const purl = i.digest ? ociPurl(i.repository, i.digest, i.tag) : `pkg:oci/${encodeURIComponent(i.name)}`;
-        return new models.Component(enums.ComponentType.Container, i.name, {
-            bomRef: purl,
-            version: i.tag,
-            purl,
-            hashes: hashes(sha256Hex(i.digest), null),
-            properties: properties([
-                ['relx:category', 'image'],
-                ['relx:repository', i.repository],
-            ]),
-        });
+}
+function imageComponent(i) {
+    const purl = i.digest ? ociPurl(i.repository, i.digest, i.tag) : `pkg:oci/${encodeURIComponent(i.name)}`;
+    return new models.Component(enums.ComponentType.Container, i.name, {
+        bomRef: purl,
+        version: i.tag,
+        purl,
+        hashes: hashes(sha256Hex(i.digest), null),
+        properties: properties([
+            ['relx:category', 'image'],
+            ['relx:repository', i.repository],
+        ]),
     });
-    const infrastructure = manifest.components.infrastructure.map((i) => {
-        const oci = /^oci:\/\//.test(i.reference) && i.digest !== undefined;
-        const purl = oci
-            ? ociPurl(parseImageReference(i.reference).repository, i.digest ?? '', i.version)
-            : genericPurl(i.name, i.version, i.reference);
-        const type = i.kind === 'files' ? enums.ComponentType.File : enums.ComponentType.Application;
-        return new models.Component(type, i.name, {
-            bomRef: purl,
-            version: i.version,
-            purl,
-            hashes: hashes(sha256Hex(i.digest), null),
-            properties: properties([
-                ['relx:category', 'infrastructure'],
-                ['relx:kind', i.kind],
-                ['relx:reference', i.reference],
-            ]),
-        });
+}
+function infrastructureComponent(i) {
+    const oci = /^oci:\/\//.test(i.reference) && i.digest !== undefined;
+    const purl = oci
+        ? ociPurl(parseImageReference(i.reference).repository, i.digest ?? '', i.version)
+        : genericPurl(i.name, i.version, i.reference);
+    const type = i.kind === 'files' ? enums.ComponentType.File : enums.ComponentType.Application;
+    return new models.Component(type, i.name, {
+        bomRef: purl,
+        version: i.version,
+        purl,
+        hashes: hashes(sha256Hex(i.digest), null),
+        properties: properties([
+            ['relx:category', 'infrastructure'],
+            ['relx:kind', i.kind],
+            ['relx:reference', i.reference],
+        ]),
     });
-    const modules = (manifest.components.modules ?? []).map((m) => {
-        const purl = golangPurl(m.module, m.version);
-        return new models.Component(enums.ComponentType.Library, m.name, {
-            bomRef: purl,
-            version: m.version,
-            purl,
-            properties: properties([
-                ['relx:category', 'module'],
-                ['relx:go.module', m.module],
-                ['relx:go.sum', m.sum],
-                ['relx:commit', m.commit],
-            ]),
-        });
+}
+function moduleComponent(m) {
+    const purl = golangPurl(m.module, m.version);
+    return new models.Component(enums.ComponentType.Library, m.name, {
+        bomRef: purl,
+        version: m.version,
+        purl,
+        properties: properties([
+            ['relx:category', 'module'],
+            ['relx:go.module', m.module],
+            ['relx:go.sum', m.sum],
+            ['relx:commit', m.commit],
+        ]),
     });
-    // Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform).
-    const assets = (manifest.components.assets ?? []).flatMap((a) => a.files.map((f) => {
+}
+/** Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform). */
+function assetComponents(a) {
+    return a.files.map((f) => {
         const purl = genericPurl(f.name, a.version, f.url);
         return new models.Component(enums.ComponentType.File, f.name, {
             bomRef: `${purl}#${a.name}`,
@@ -45546,10 +45543,19 @@ function manifestComponents(manifest) {
                 ['relx:release', a.release],
             ]),
         });
-    }));
+    });
+}
+function manifestComponents(manifest) {
+    const { packages, images, infrastructure, modules = [], assets = [] } = manifest.components;
+    const components = [
+        ...packages.map(packageComponent),
+        ...images.map(imageComponent),
+        ...infrastructure.map(infrastructureComponent),
+        ...modules.map(moduleComponent),
+        ...assets.flatMap(assetComponents),
+    ];
     // bom-refs must be unique; two components could share a purl (the same image under two names).
     const seen = new Set();
-    const components = [...packages, ...images, ...infrastructure, ...modules, ...assets];
     for (const component of components) {
         if (seen.has(component.bomRef.value ?? ''))
             component.bomRef.value = `${component.purl}#${component.name}`;
@@ -45876,15 +45882,18 @@ function releaseHistoryContext(history, commit) {
     return { previous: others.at(-1) ?? null, existingNames: others.map((m) => m.metadata.name) };
 }
 
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-
-
-const systemRetryClock = {
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
 };
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+
 const defaultRetryPolicy = {
     attempts: 4,
     attemptTimeoutMs: 60_000,
@@ -45895,9 +45904,9 @@ const defaultRetryPolicy = {
 /** What to do after attempt `attempt` failed with `error` (pure). */
 function decideRetry(input) {
     const { error, attempt, policy } = input;
-    if (!(error instanceof RelxError) || error.terminal)
+    if (!isTransient(error))
         return { action: 'stop', reason: 'terminal' };
-    if (!error.mayRepeat(input.idempotent))
+    if (!isRetryable(error, input.idempotent))
         return { action: 'stop', reason: 'may-have-landed' };
     if (attempt >= policy.attempts)
         return { action: 'stop', reason: 'attempts' };
@@ -45920,7 +45929,7 @@ function resolvePolicy(options) {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...options.policy,
     };
-    const base = options.clock ?? systemRetryClock;
+    const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
@@ -45941,12 +45950,12 @@ async function runWithRetry(call, options = {}) {
         }
         if (error instanceof RelxError &&
             call.alreadyDone &&
-            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))) {
             const done = await call.alreadyDone(error);
             if (done !== undefined)
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
-            if (error.kind === 'transient')
+            if (isTransient(error))
                 error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
