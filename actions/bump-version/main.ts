@@ -1,7 +1,15 @@
 import { resolve } from 'node:path';
 import { renderVersionSummary } from '../../src/release/render-version-summary.js';
 import { versionOutputs, versionStep, type VersionStepInput } from '../../src/release/version-step.js';
-import { githubRequest, input, log, runAction, runner, setOutputs, writeSummary } from '../shell/action-shell.js';
+import {
+  githubRequest,
+  input,
+  log,
+  runAction,
+  runner,
+  setOutputs,
+  writeSummary,
+} from '../shell/action-shell.js';
 import { readMode, readProductionManifest, readVerified } from './release-pr-mode.js';
 
 function readInputs(): VersionStepInput {
@@ -32,7 +40,11 @@ function readInputs(): VersionStepInput {
     github: () => githubRequest(token, context),
     // The release commit needs an author; the runner has none configured.
     gitUser: { name: input.text('git-user-name'), email: input.text('git-user-email') },
-    fields: { push: 'push', mode: 'mode', checkoutFix: 'actions/checkout with `ref: ${{ github.ref_name }}`' },
+    fields: {
+      push: 'push',
+      mode: 'mode',
+      checkoutFix: 'actions/checkout with `ref: ${{ github.ref_name }}`',
+    },
     now: new Date(),
     onProgress: log.info,
   };

@@ -41,7 +41,8 @@ export function registerPushVerifiedCommand(program: Command): void {
         repo,
         token: process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '',
         github: (token) => fetchGitHubRequest(token, options.apiUrl),
-        missingFix: 'Check out the branch (or pass --branch), pass --repository owner/name and export GITHUB_TOKEN.',
+        missingFix:
+          'Check out the branch (or pass --branch), pass --repository owner/name and export GITHUB_TOKEN.',
       });
       process.stdout.write(
         options.json

@@ -109,7 +109,11 @@ export function registerVersionCommand(program: Command): void {
 function renderResult(result: VersionStepResult): string {
   if (result.kind === 'pull-requests') {
     return `${result.pullRequests
-      .map((p) => (p.pullRequest ? `${p.action} #${p.pullRequest.number} (${p.branch})` : `${p.branch}: nothing to release`))
+      .map((p) =>
+        p.pullRequest
+          ? `${p.action} #${p.pullRequest.number} (${p.branch})`
+          : `${p.branch}: nothing to release`,
+      )
       .join('\n')}\n`;
   }
   return result.results.map(renderRelease).join('') || 'Nothing to release.\n';

@@ -34,7 +34,13 @@ export interface PlanStepInput {
   /** Write the serialized plan here too (the `plan-file` output); null: nowhere. */
   planFile: string | null;
   /** For `mode: preview`: the pull request to comment on and the GitHub client. */
-  preview: { pullRequest: number | null; owner: string | null; repo: string | null; token: string; github: GitHubRequest | null };
+  preview: {
+    pullRequest: number | null;
+    owner: string | null;
+    repo: string | null;
+    token: string;
+    github: GitHubRequest | null;
+  };
   /** Planning progress (which components, which history). */
   onProgress: (message: string) => void;
   /** What the step did besides planning: the cache, the history read, the preview. */

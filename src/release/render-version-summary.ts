@@ -40,7 +40,10 @@ export function renderVersionSummary(result: VersionStepResult): { markdown: str
         ? `- ${p.action} [#${p.pullRequest.number}](${p.pullRequest.url}) (\`${escapeSummaryText(p.branch)}\`)`
         : `- \`${escapeSummaryText(p.branch)}\`: nothing to release`,
     );
-    return { markdown: `## Release pull request\n\n${lines.join('\n')}\n`, whereFull: 'the release pull request' };
+    return {
+      markdown: `## Release pull request\n\n${lines.join('\n')}\n`,
+      whereFull: 'the release pull request',
+    };
   }
   if (result.mode === 'release-pr')
     return { markdown: result.results.map(renderRelease).join('\n'), whereFull: 'the release commit' };

@@ -187,7 +187,9 @@ export function versionOutputs(result: VersionStepResult): Record<string, string
   const components = results.flatMap((r) => r.components.map((c) => ({ ...c, sha: r.commit })));
   return {
     released: JSON.stringify(
-      Object.fromEntries(components.map((c) => [c.component, { version: c.version, tag: c.tag, sha: c.sha }])),
+      Object.fromEntries(
+        components.map((c) => [c.component, { version: c.version, tag: c.tag, sha: c.sha }]),
+      ),
     ),
     tags: JSON.stringify(components.map((c) => c.tag)),
     commit: results.at(-1)?.commit ?? '',
