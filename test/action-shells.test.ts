@@ -82,11 +82,6 @@ const cliImports = new Set(
 
 /** Shells not converted yet; each entry leaves this list when its action is. Empty on main. */
 const pending = new Set<string>([
-  'actions/analyze-commits/main.ts',
-  'actions/bump-version/main.ts',
-  'actions/bump-version/release-pr-mode.ts',
-  'actions/bump-version/steps/push-verified/main.ts',
-  'actions/write-manifest/main.ts',
   'actions/slo-gate/main.ts',
   'actions/promote-env/steps/deployment/main.ts',
   'actions/promote-env/steps/promote/main.ts',

@@ -18,8 +18,6 @@ const maxLines = 80;
  * only when it is a commander option list; these two also hold their action handlers inline.
  */
 const exceptions: Record<string, string> = {
-  'src/cli/manifest-command.ts:registerManifestCommand':
-    'a commander option list plus its action handler inline (flag checks, push set-up, output); split with its action shell (#19)',
   'src/cli/release-pr-command.ts:registerReleasePullRequestCommands':
     'two commands, each a commander option list with its action handler inline; split with its action shell (#19)',
   'src/slo/evaluate-slo.ts:evaluateSample':

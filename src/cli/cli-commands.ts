@@ -8,6 +8,7 @@ import { registerManifestCommand } from './manifest-command.js';
 import { registerMetricsCommand } from './metrics-command.js';
 import { registerPlanCommand } from './plan-command.js';
 import { registerPublishCommand } from './publish-command.js';
+import { registerPushVerifiedCommand } from './push-verified-command.js';
 import { registerReleasePullRequestCommands } from './release-pr-command.js';
 import { registerRiskCommand } from './risk-command.js';
 import { registerSloGateCommand } from './slo-gate-command.js';
@@ -23,6 +24,7 @@ export const cliCommands: Array<(program: Command) => void> = [
   registerPublishCommand,
   registerDispatchCommand,
   registerManifestCommand,
+  registerPushVerifiedCommand,
   registerPromoteCommands,
   registerEnvironmentCommands,
   registerMetricsCommand,

@@ -1,16 +1,9 @@
-import { resolve } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { Command, Option } from 'commander';
-import { configurationError, inputError } from '../relx-error.js';
+import { manifestStep } from '../manifest/manifest-step.js';
 import { namingSchemes, type ReleaseNaming } from '../manifest/release-naming.js';
 import { defaultManifestDir } from '../manifest/write-manifest-files.js';
-import { readHead } from '../git/git-refs.js';
-import {
-  catchUpWithRemote,
-  readInputDocument,
-  recordReleaseManifest,
-  writeReleaseManifest,
-} from '../manifest/write-release-manifest.js';
-import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
+import { configurationError, inputError } from '../relx-error.js';
 
 /** `relx manifest`: write the release manifest and its CycloneDX BOM from a published list. */
 export function registerManifestCommand(program: Command): void {
@@ -43,64 +36,62 @@ export function registerManifestCommand(program: Command): void {
     .option('--remote <name>', 'remote to push to', 'origin')
     .option('--dry-run', 'print the manifest and stop; write nothing')
     .option('--json', 'print the result as JSON (name, path, sha256, bomPath)')
-    .action(async (options: ManifestOptions) => {
-      const now = options.now ? new Date(options.now) : new Date();
-      if (Number.isNaN(now.getTime())) {
-        throw inputError(`--now "${options.now}" is not a date.`, {
-          field: '--now',
-          fix: 'Use an ISO date such as 2026-11-24T15:00:00Z.',
-        });
-      }
-      if (options.push && !options.commit) {
-        throw inputError('--push needs --commit.', { field: '--push', fix: 'Add --commit.' });
-      }
-      const cwd = process.cwd();
-      const branch = options.push && !options.dryRun ? (await readHead(cwd)).branch : null;
-      if (options.push && !options.dryRun && !branch) {
-        throw inputError('Cannot push from a detached HEAD.', {
-          field: '--push',
-          fix: 'Check out the release branch.',
-        });
-      }
-      const boundary = writeBoundaryFromEnvironment();
-      const record = {
-        cwd,
-        push: branch ? { remote: options.remote, branch } : null,
-        ...(boundary ? { boundary } : {}),
-      };
-      if (!options.dryRun) await catchUpWithRemote(record);
-      const result = await writeReleaseManifest({
-        published: await readInputDocument(options.published, '--published'),
-        ...(options.previous ? { previousFile: resolve(options.previous) } : {}),
-        ...(options.compatibility
-          ? { compatibility: await readInputDocument(options.compatibility, '--compatibility') }
-          : {}),
-        dir: options.dir,
-        naming: namingFromOptions(options),
-        clock: { now: () => now },
-        dryRun: options.dryRun ?? false,
-        ...(boundary ? { boundary } : {}),
-      });
-      if (options.dryRun) {
-        process.stdout.write(result.text);
-        return;
-      }
-      const written = result.written;
-      if (!written) return;
-      if (options.commit) await recordReleaseManifest(written, record);
-      if (options.json) {
-        const { name, path, sha256, bomPath } = written;
-        process.stdout.write(
-          `${JSON.stringify({ name, path, sha256, bomPath, written: written.written }, null, 2)}\n`,
-        );
-        return;
-      }
-      process.stdout.write(
-        written.written
-          ? `Wrote release ${written.name}: ${written.path} (sha256 ${written.sha256}) and ${written.bomPath}\n`
-          : `Release ${written.name} is already written with this content: ${written.path} (sha256 ${written.sha256})\n`,
-      );
+    .action(writeManifest);
+}
+
+function parseNow(text: string | undefined): Date {
+  const now = text ? new Date(text) : new Date();
+  if (Number.isNaN(now.getTime())) {
+    throw inputError(`--now "${text}" is not a date.`, {
+      field: '--now',
+      fix: 'Use an ISO date such as 2026-11-24T15:00:00Z.',
     });
+  }
+  return now;
+}
+
+async function writeManifest(options: ManifestOptions): Promise<void> {
+  const now = parseNow(options.now);
+  if (options.push && !options.commit) {
+    throw inputError('--push needs --commit.', { field: '--push', fix: 'Add --commit.' });
+  }
+  const result = await manifestStep({
+    cwd: process.cwd(),
+    published: { file: options.published, field: '--published' },
+    previous: options.previous ?? null,
+    compatibility: options.compatibility ? { file: options.compatibility, field: '--compatibility' } : null,
+    dir: options.dir,
+    naming: namingFromOptions(options),
+    now,
+    dryRun: options.dryRun ?? false,
+    commit: options.commit ?? false,
+    push: options.push ?? false,
+    remote: options.remote,
+    token: '',
+    gitUser: null,
+    fields: { push: '--push', checkoutFix: 'the release branch' },
+    log: { warning: () => undefined },
+  });
+  const written = result.written;
+  if (!written) {
+    process.stdout.write(result.text);
+    return;
+  }
+  // paths as --dir gives them: relative to the working directory unless it is absolute
+  const path = isAbsolute(options.dir) ? written.path : written.relativePath;
+  const bomPath = isAbsolute(options.dir) ? written.bomPath : written.relativeBomPath;
+  if (options.json) {
+    const { name, sha256 } = written;
+    process.stdout.write(
+      `${JSON.stringify({ name, path, sha256, bomPath, written: written.written }, null, 2)}\n`,
+    );
+    return;
+  }
+  process.stdout.write(
+    written.written
+      ? `Wrote release ${written.name}: ${path} (sha256 ${written.sha256}) and ${bomPath}\n`
+      : `Release ${written.name} is already written with this content: ${path} (sha256 ${written.sha256})\n`,
+  );
 }
 
 function namingFromOptions(options: ManifestOptions): ReleaseNaming {
