@@ -2,8 +2,8 @@ import { join, resolve } from 'node:path';
 import { inputError } from '../../src/relx-error.js';
 import { planStep, type PlanMode, type PlanStepInput } from '../../src/release-plan/plan-step.js';
 import { renderPlanSummary, renderPlanTable } from '../../src/release-plan/render-plan.js';
+import { actionsCache } from '../shell/actions-cache.js';
 import {
-  actionsCache,
   eventPayload,
   githubRequest,
   input,

@@ -2,7 +2,6 @@
 // client, outputs, the step summary, and the single place where an error becomes setFailed.
 // @actions/* stays in actions/; the decisions stay in the core step each main.ts calls.
 import { existsSync, readFileSync } from 'node:fs';
-import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { GitHubRequest } from '../../src/github/github-request.js';
@@ -109,18 +108,4 @@ export const canMintIdToken = (): boolean => Boolean(process.env.ACTIONS_ID_TOKE
 export function eventPayload(context: RunnerContext = runner()): Record<string, unknown> {
   if (!context.eventPath || !existsSync(context.eventPath)) return {};
   return JSON.parse(readFileSync(context.eventPath, 'utf8')) as Record<string, unknown>;
-}
-
-/** One file kept between runs in the Actions cache, or null where the cache service is not available. */
-export function actionsCache(): {
-  restore(file: string, key: string, prefixes: string[]): Promise<string | undefined>;
-  save(file: string, key: string): Promise<void>;
-} | null {
-  if (!cache.isFeatureAvailable()) return null;
-  return {
-    restore: (file, key, prefixes) => cache.restoreCache([file], key, prefixes),
-    save: async (file, key) => {
-      await cache.saveCache([file], key);
-    },
-  };
 }
