@@ -102,3 +102,6 @@ export const compositeInput = {
 
 /** Whether the job can mint an OIDC token (`permissions: id-token: write`), as npm provenance needs. */
 export const canMintIdToken = (): boolean => Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL);
+
+/** A notice annotation (scrubbed): for a step that ran and has not decided yet (a gate still baking). */
+export const notice = (message: string): void => core.notice(scrubSecrets(message));
