@@ -87,9 +87,6 @@ const pending = new Set<string>([
   'actions/bump-version/release-pr-mode.ts',
   'actions/bump-version/steps/push-verified/main.ts',
   'actions/write-manifest/main.ts',
-  'actions/promote-env/steps/deployment/main.ts',
-  'actions/promote-env/steps/promote/main.ts',
-  'actions/promote-env/steps/wait/main.ts',
 ]);
 const converted = actionFiles.filter((f) => !pending.has(f));
 const describeEach = converted.length > 0 ? it.each(converted) : it.skip.each(['(none yet)']);

@@ -16,3 +16,12 @@ export function gitopsRemoteAt(given: string, base: string, token: string | null
   const url = gitopsUrl(given, base);
   return token ? { url, token } : { url };
 }
+
+/** The GitOps repository as promote-env takes it: a URL, scp-style, a path in the workspace, or this repository. */
+export function gitopsRemoteOfPromotion(
+  given: string,
+  where: { workspace: string; serverUrl: string; repository: string | null },
+  token: string,
+): GitOpsRemote {
+  return gitopsRemoteAt(given || `${where.serverUrl}/${where.repository ?? ''}`, where.workspace, token);
+}
