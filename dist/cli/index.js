@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3119);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5093);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3119:
+/***/ 5093:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12278,6 +12278,18 @@ class RelxError extends Error {
         return !this.terminal && (idempotent || this.delivery === 'not-sent');
     }
 }
+/**
+ * Whether trying again may help: a transient RelxError. A terminal one is the user's to fix, and an
+ * error that is no RelxError is a bug; neither is retried. Every retry loop asks this, not its own
+ * list of error classes.
+ */
+function isTransient(error) {
+    return error instanceof RelxError && !error.terminal;
+}
+/** Whether the same call may be sent again after `error` (`mayRepeat`): transient, and safe to repeat. */
+function isRetryable(error, idempotent) {
+    return error instanceof RelxError && error.mayRepeat(idempotent);
+}
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
@@ -12286,7 +12298,7 @@ const relx_error_conflictError = (message, details = {}) => new RelxError('confl
  * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
  * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
  */
-function renderError(error) {
+function relx_error_renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
         const message = scrubSecrets(error.message);
@@ -12305,15 +12317,18 @@ var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/http/retry-policy.ts
-
-
-const systemRetryClock = {
+;// CONCATENATED MODULE: ./src/clock.ts
+const systemClock = {
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
 };
+
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+
+
+
 const defaultRetryPolicy = {
     attempts: 4,
     attemptTimeoutMs: 60_000,
@@ -12324,9 +12339,9 @@ const defaultRetryPolicy = {
 /** What to do after attempt `attempt` failed with `error` (pure). */
 function decideRetry(input) {
     const { error, attempt, policy } = input;
-    if (!(error instanceof RelxError) || error.terminal)
+    if (!isTransient(error))
         return { action: 'stop', reason: 'terminal' };
-    if (!error.mayRepeat(input.idempotent))
+    if (!isRetryable(error, input.idempotent))
         return { action: 'stop', reason: 'may-have-landed' };
     if (attempt >= policy.attempts)
         return { action: 'stop', reason: 'attempts' };
@@ -12349,7 +12364,7 @@ function resolvePolicy(options) {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...options.policy,
     };
-    const base = options.clock ?? systemRetryClock;
+    const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
@@ -12370,12 +12385,12 @@ async function runWithRetry(call, options = {}) {
         }
         if (error instanceof RelxError &&
             call.alreadyDone &&
-            (error.kind === 'conflict' || (error.kind === 'transient' && !error.mayRepeat(call.idempotent)))) {
+            (error.kind === 'conflict' || (isTransient(error) && !isRetryable(error, call.idempotent)))) {
             const done = await call.alreadyDone(error);
             if (done !== undefined)
                 return done;
             // it did not take effect: a conflict stands; a transient failure may be sent again
-            if (error.kind === 'transient')
+            if (isTransient(error))
                 error = transientError(error.message, { fix: error.fix, delivery: 'not-sent' }, error.cause);
         }
         const elapsedMs = clock.now().getTime() - started;
@@ -12413,7 +12428,7 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 
 
 
-class run_git_GitCommandError extends Error {
+class GitCommandError extends Error {
     args;
     exitCode;
     stderr;
@@ -12446,7 +12461,7 @@ function run_git_runGit(cwd, args, options = {}) {
             if (code === 0)
                 resolve(Buffer.concat(out).toString('utf8'));
             else
-                reject(asGitError(new run_git_GitCommandError(args, code, stderr), cwd));
+                reject(asGitError(new GitCommandError(args, code, stderr), cwd));
         });
         if (options.input !== undefined)
             child.stdin?.end(options.input);
@@ -12466,7 +12481,7 @@ function asGitError(error, cwd) {
         }
         return relx_error_inputError('git is not installed or not on PATH.', { fix: 'Install git (2.30 or later).' });
     }
-    if (error instanceof run_git_GitCommandError && /not a git repository/i.test(error.stderr)) {
+    if (error instanceof GitCommandError && /not a git repository/i.test(error.stderr)) {
         return relx_error_inputError(`${cwd} is not a git repository.`, {
             fix: 'Run relx inside a clone (in a workflow: actions/checkout with fetch-depth: 0), or pass --cwd.',
         });
@@ -12530,7 +12545,7 @@ async function git_write_fastForwardFromRemote(cwd, target) {
  * and a push is safe to repeat (the same commits land once).
  */
 function classifyPushFailure(error, target) {
-    if (!(error instanceof run_git_GitCommandError))
+    if (!(error instanceof GitCommandError))
         return error;
     const said = error.stderr.trim().split('\n').slice(-3).join('\n');
     if (/authentication failed|could not read username|permission denied|\b403\b|access denied|does not appear to be a git repository|repository not found/i.test(error.stderr)) {
@@ -12604,7 +12619,7 @@ async function resolveCommit(cwd, ref) {
         return (await run_git_runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
     }
     catch (error) {
-        if (error instanceof run_git_GitCommandError) {
+        if (error instanceof GitCommandError) {
             throw relx_error_inputError(`\`${ref}\` is not a commit in this repository.`, {
                 fix: 'Check the ref or range; in a workflow, fetch it (actions/checkout with fetch-depth: 0).',
             });
@@ -12627,28 +12642,13 @@ async function readTags(cwd, mergedInto) {
     }
     return tags;
 }
-/** The best common ancestors of all `commits` (everything reachable from them is an ancestor of each). */
-async function readMergeBases(cwd, commits) {
-    const unique = [...new Set(commits)];
-    if (unique.length === 0)
-        return [];
-    if (unique.length === 1)
-        return unique;
-    const out = await runGit(cwd, ['merge-base', '--octopus', '--all', ...unique]).catch((error) => {
-        // Unrelated histories have no merge base: nothing can be excluded.
-        if (error instanceof GitCommandError && error.exitCode === 1)
-            return '';
-        throw error;
-    });
-    return out.split('\n').filter(Boolean);
-}
 async function isAncestor(cwd, ancestor, descendant) {
     try {
         await run_git_runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
         return true;
     }
     catch (error) {
-        if (error instanceof run_git_GitCommandError && (error.exitCode === 1 || error.exitCode === 128))
+        if (error instanceof GitCommandError && (error.exitCode === 1 || error.exitCode === 128))
             return false;
         throw error;
     }
@@ -23716,67 +23716,67 @@ function hashes(sha256, sha512) {
     return dictionary;
 }
 const properties = (entries) => new models.PropertyRepository(entries.filter((e) => e[1] !== null).map(([n, v]) => new models.Property(n, v)));
-function manifestComponents(manifest) {
-    const packages = manifest.components.packages.map((p) => {
-        const purl = npmPurl(p.name, p.version, p.registry);
-        return new models.Component(enums.ComponentType.Library, p.name, {
-            bomRef: purl,
-            version: p.version,
-            purl,
-            hashes: hashes(null, sha512Hex(p.integrity)),
-            properties: properties([
-                ['relx:category', 'package'],
-                ['relx:registry', p.registry],
-            ]),
-        });
+function packageComponent(p) {
+    const purl = npmPurl(p.name, p.version, p.registry);
+    return new models.Component(enums.ComponentType.Library, p.name, {
+        bomRef: purl,
+        version: p.version,
+        purl,
+        hashes: hashes(null, sha512Hex(p.integrity)),
+        properties: properties([
+            ['relx:category', 'package'],
+            ['relx:registry', p.registry],
+        ]),
     });
-    const images = manifest.components.images.map((i) => {
-        const purl = i.digest ? ociPurl(i.repository, i.digest, i.tag) : `pkg:oci/${encodeURIComponent(i.name)}`;
-        return new models.Component(enums.ComponentType.Container, i.name, {
-            bomRef: purl,
-            version: i.tag,
-            purl,
-            hashes: hashes(sha256Hex(i.digest), null),
-            properties: properties([
-                ['relx:category', 'image'],
-                ['relx:repository', i.repository],
-            ]),
-        });
+}
+function imageComponent(i) {
+    const purl = i.digest ? ociPurl(i.repository, i.digest, i.tag) : `pkg:oci/${encodeURIComponent(i.name)}`;
+    return new models.Component(enums.ComponentType.Container, i.name, {
+        bomRef: purl,
+        version: i.tag,
+        purl,
+        hashes: hashes(sha256Hex(i.digest), null),
+        properties: properties([
+            ['relx:category', 'image'],
+            ['relx:repository', i.repository],
+        ]),
     });
-    const infrastructure = manifest.components.infrastructure.map((i) => {
-        const oci = /^oci:\/\//.test(i.reference) && i.digest !== undefined;
-        const purl = oci
-            ? ociPurl(parseImageReference(i.reference).repository, i.digest ?? '', i.version)
-            : genericPurl(i.name, i.version, i.reference);
-        const type = i.kind === 'files' ? enums.ComponentType.File : enums.ComponentType.Application;
-        return new models.Component(type, i.name, {
-            bomRef: purl,
-            version: i.version,
-            purl,
-            hashes: hashes(sha256Hex(i.digest), null),
-            properties: properties([
-                ['relx:category', 'infrastructure'],
-                ['relx:kind', i.kind],
-                ['relx:reference', i.reference],
-            ]),
-        });
+}
+function infrastructureComponent(i) {
+    const oci = /^oci:\/\//.test(i.reference) && i.digest !== undefined;
+    const purl = oci
+        ? ociPurl(parseImageReference(i.reference).repository, i.digest ?? '', i.version)
+        : genericPurl(i.name, i.version, i.reference);
+    const type = i.kind === 'files' ? enums.ComponentType.File : enums.ComponentType.Application;
+    return new models.Component(type, i.name, {
+        bomRef: purl,
+        version: i.version,
+        purl,
+        hashes: hashes(sha256Hex(i.digest), null),
+        properties: properties([
+            ['relx:category', 'infrastructure'],
+            ['relx:kind', i.kind],
+            ['relx:reference', i.reference],
+        ]),
     });
-    const modules = (manifest.components.modules ?? []).map((m) => {
-        const purl = golangPurl(m.module, m.version);
-        return new models.Component(enums.ComponentType.Library, m.name, {
-            bomRef: purl,
-            version: m.version,
-            purl,
-            properties: properties([
-                ['relx:category', 'module'],
-                ['relx:go.module', m.module],
-                ['relx:go.sum', m.sum],
-                ['relx:commit', m.commit],
-            ]),
-        });
+}
+function moduleComponent(m) {
+    const purl = golangPurl(m.module, m.version);
+    return new models.Component(enums.ComponentType.Library, m.name, {
+        bomRef: purl,
+        version: m.version,
+        purl,
+        properties: properties([
+            ['relx:category', 'module'],
+            ['relx:go.module', m.module],
+            ['relx:go.sum', m.sum],
+            ['relx:commit', m.commit],
+        ]),
     });
-    // Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform).
-    const assets = (manifest.components.assets ?? []).flatMap((a) => a.files.map((f) => {
+}
+/** Each file on a GitHub Release is a file component with its SHA-256 (a CLI binary per platform). */
+function assetComponents(a) {
+    return a.files.map((f) => {
         const purl = genericPurl(f.name, a.version, f.url);
         return new models.Component(enums.ComponentType.File, f.name, {
             bomRef: `${purl}#${a.name}`,
@@ -23789,10 +23789,19 @@ function manifestComponents(manifest) {
                 ['relx:release', a.release],
             ]),
         });
-    }));
+    });
+}
+function manifestComponents(manifest) {
+    const { packages, images, infrastructure, modules = [], assets = [] } = manifest.components;
+    const components = [
+        ...packages.map(packageComponent),
+        ...images.map(imageComponent),
+        ...infrastructure.map(infrastructureComponent),
+        ...modules.map(moduleComponent),
+        ...assets.flatMap(assetComponents),
+    ];
     // bom-refs must be unique; two components could share a purl (the same image under two names).
     const seen = new Set();
-    const components = [...packages, ...images, ...infrastructure, ...modules, ...assets];
     for (const component of components) {
         if (seen.has(component.bomRef.value ?? ''))
             component.bomRef.value = `${component.purl}#${component.name}`;
@@ -24440,7 +24449,7 @@ class GitOpsClone {
         }
         catch (error) {
             (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-            if (error instanceof run_git_GitCommandError) {
+            if (error instanceof GitCommandError) {
                 // git echoes the URL, credentials and all, when it was given them in it
                 throw relx_error_inputError(scrubSecrets(`Cannot read the GitOps repository ${remote.url}: ${error.stderr.trim().split('\n').pop() ?? ''}`, [remote.token]), {
                     field: 'gitops-repository',
@@ -24574,7 +24583,7 @@ class GitOpsClone {
             return true;
         }
         catch (error) {
-            if (error instanceof run_git_GitCommandError &&
+            if (error instanceof GitCommandError &&
                 /rejected|fetch first|non-fast-forward|cannot lock ref|failed to update ref|stale info/i.test(error.stderr)) {
                 return false;
             }
@@ -27707,19 +27716,11 @@ function adoptedByDeclaredNames(packages, config) {
     }));
 }
 /** One component from what discovery found and what the config says about it. */
-async function componentOf(name, { root, config, names, at, discovery }, found, own) {
+async function componentOf(name, context, found, own) {
+    const { root, config, names, at, discovery } = context;
     const entry = own?.entry;
     const field = own ? `components[${own.index}]` : name;
-    if (!relx_config_componentNamePattern.test(name)) {
-        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
-    }
-    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
-    if (paths.length === 0) {
-        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
-    }
-    for (const [i, path] of paths.entries()) {
-        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
-    }
+    const paths = await componentPaths(name, field, context, found, entry);
     // A declared folder with a package.json is an npm package, as the schema says.
     const hasPackageJson = await isFile((0,external_node_path_.join)(root, paths[0] ?? '', 'package.json'));
     const type = entry?.type ?? found?.type ?? (found || hasPackageJson ? 'npm-package' : 'files');
@@ -27736,12 +27737,7 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
             majorVersionPath: entry?.majorVersionPath ?? 'refuse',
         }
         : undefined;
-    if (type === 'release-assets' && !entry?.assets) {
-        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
-    }
-    if (goModule && entry?.tagFormat) {
-        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
-    }
+    assertTypeSettings(name, field, type, entry, paths, at);
     const versioning = entry?.versioning ?? config.versioning;
     const scheme = versioning === 'calver'
         ? { kind: 'calver', format: entry?.calverFormat ?? config.calverFormat }
@@ -27779,6 +27775,29 @@ async function componentOf(name, { root, config, names, at, discovery }, found, 
         ...(notReleased ? { notReleased } : {}),
         ...(entry?.publish ? { publish: entry.publish } : {}),
     };
+}
+/** A component's name checked, and its folders: declared, else discovered; each inside the repository. */
+async function componentPaths(name, field, { root, at }, found, entry) {
+    if (!relx_config_componentNamePattern.test(name)) {
+        throw at(found ? `${found.path}/package.json name` : `${field}.name`, `The component name ${JSON.stringify(name)} has characters relx does not allow.`, 'Use letters, digits, @, /, ., _ and - only: names end up in tags, file names and commands.');
+    }
+    const paths = (entry?.paths ?? (entry?.path !== undefined ? [entry.path] : found ? [found.path] : [])).map(normalizePath);
+    if (paths.length === 0) {
+        throw at(field, `Component ${name} has no path.`, `Add \`path:\` (its folder, relative to the repository root) to ${field}.`);
+    }
+    for (const [i, path] of paths.entries()) {
+        await assertFolderInRepository(root, path, entry?.paths ? `${field}.paths[${i}]` : `${field}.path`, name, at);
+    }
+    return paths;
+}
+/** What a component type needs or refuses: release-assets lists assets; a go-module takes Go's tags. */
+function assertTypeSettings(name, field, type, entry, paths, at) {
+    if (type === 'release-assets' && !entry?.assets) {
+        throw at(`${field}.assets`, `Component ${name} is release-assets but lists no assets.`, 'Add `assets:` with globs of the files CI builds, e.g. ["dist/orion-*"].');
+    }
+    if (type === 'go-module' && entry?.tagFormat) {
+        throw at(`${field}.tagFormat`, `${name} is a go-module: its tags are Go's (${renderGoTag(paths[0] ?? '')}), the only ones the go command finds.`, `Remove tagFormat from ${field}.`);
+    }
 }
 /** The config's `dependsOn` of a component, each naming a component. */
 function declaredDependencies(name, dependencies, { names, at, field }) {
@@ -27880,6 +27899,24 @@ function buildMetadataOf(template, scheme) {
     return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
 }
 
+;// CONCATENATED MODULE: ./src/promotion/gitops-url.ts
+
+/**
+ * Where a GitOps repository given as text lives: a URL (`https://…`, `ssh://…`, `file://…`) or an
+ * scp-style address (`git@host:owner/repo`) stays as given; anything else is a path, relative to
+ * `base`. The one reading the CLI's `--gitops` and the actions' `gitops-repository` share.
+ */
+function gitopsUrl(given, base) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) || /^[\w.-]+@[\w.-]+:/.test(given))
+        return given;
+    return (0,external_node_path_.resolve)(base, given);
+}
+/** The remote for `given` (see gitopsUrl); a token, when there is one, travels in a header. */
+function gitops_url_gitopsRemoteAt(given, base, token) {
+    const url = gitopsUrl(given, base);
+    return token ? { url, token } : { url };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/gitops-remote.ts
 
 
@@ -27902,9 +27939,7 @@ async function gitopsRemote(option) {
             });
         }
     }
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[\w.-]+@[\w.-]+:/.test(url))
-        url = (0,external_node_path_.resolve)(url);
-    return token ? { url, token } : { url };
+    return gitops_url_gitopsRemoteAt(url, process.cwd(), token);
 }
 /** The `--gitops` flag of every command that reads or writes environments. */
 const gitopsOption = [
@@ -27994,6 +28029,533 @@ function manifestFile(release, dir) {
     if ((0,external_node_fs_.existsSync)(release) || /\.ya?ml$/.test(release))
         return release;
     return (0,external_node_path_.join)(dir, `${release}.yaml`);
+}
+
+;// CONCATENATED MODULE: ./src/github/fetch-github-request.ts
+/** An answer GitHub gave that is not a success, shaped as Octokit's RequestError (status, response). */
+class GitHubHttpError extends Error {
+    status;
+    response;
+    constructor(status, response, what) {
+        const message = response.data?.message;
+        super(`${what} answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`);
+        this.status = status;
+        this.response = response;
+        this.name = 'GitHubHttpError';
+    }
+}
+/**
+ * The `request(route, parameters)` relx's GitHub integrations call, for the CLI (Octokit is the
+ * actions' runtime; src/ does not import it): path parameters filled in, the rest the query of a
+ * GET or DELETE and the JSON body of anything else; a non-2xx answer thrown as Octokit throws it.
+ */
+function fetchGitHubRequest(token, baseUrl = 'https://api.github.com') {
+    return async (route, parameters = {}) => {
+        const [method = 'GET', template = ''] = route.split(' ');
+        const { request: options, ...rest } = parameters;
+        const data = { ...rest };
+        const path = template.replace(/\{(\w+)\}/g, (_, name) => {
+            const value = String(data[name]);
+            delete data[name];
+            return encodeURIComponent(value);
+        });
+        const url = new URL(`${baseUrl.replace(/\/$/, '')}${path}`);
+        const hasBody = method !== 'GET' && method !== 'DELETE' && method !== 'HEAD';
+        if (!hasBody)
+            for (const [key, value] of Object.entries(data))
+                if (value !== undefined)
+                    url.searchParams.set(key, String(value));
+        const response = await fetch(url, {
+            method,
+            headers: {
+                accept: 'application/vnd.github+json',
+                authorization: `Bearer ${token}`,
+                'x-github-api-version': '2022-11-28',
+                'user-agent': 'relx',
+                ...(hasBody ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(hasBody ? { body: JSON.stringify(data) } : {}),
+            ...(options?.signal ? { signal: options.signal } : {}),
+        });
+        const text = await response.text();
+        const body = text ? JSON.parse(text) : undefined;
+        if (!response.ok)
+            throw new GitHubHttpError(response.status, { headers: Object.fromEntries(response.headers), data: body }, `GitHub ${method} ${url.pathname}`);
+        return { status: response.status, data: body };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/git/source-repository.ts
+
+
+/**
+ * The web URL of a remote (https, ssh or scp-like, with or without `.git`; credentials dropped),
+ * or null for a local path.
+ */
+function webUrlFromRemoteUrl(url) {
+    const trimmed = url.trim();
+    const scp = /^(?:ssh:\/\/)?git@([^:/]+)[:/](.+?)(?:\.git)?\/?$/.exec(trimmed);
+    if (scp)
+        return `https://${scp[1]}/${scp[2]}`;
+    const https = /^https?:\/\/(?:[^@/]+@)?([^/]+)\/(.+?)(?:\.git)?\/?$/.exec(trimmed);
+    return https ? `https://${https[1]}/${https[2]}` : null;
+}
+/** `owner/name` from a GitHub remote URL, or null when the remote is not on github.com. */
+function repositoryFromRemoteUrl(url) {
+    const match = /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)$/.exec(webUrlFromRemoteUrl(url) ?? '');
+    return match?.[1] ?? null;
+}
+/**
+ * The source repository a release records: the flag, then `GITHUB_REPOSITORY` (set in Actions),
+ * then the GitHub remote `origin`. Outside GitHub with none of these, the caller must say.
+ */
+async function resolveSourceRepository(cwd, given, env = process.env) {
+    const explicit = given ?? env.GITHUB_REPOSITORY;
+    if (explicit) {
+        if (!/^[\w.-]+\/[\w.-]+$/.test(explicit)) {
+            throw relx_error_inputError(`"${explicit}" is not a repository.`, {
+                field: '--repository',
+                fix: 'Write it as owner/name.',
+            });
+        }
+        return explicit;
+    }
+    const origin = await run_git_runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '');
+    const fromOrigin = repositoryFromRemoteUrl(origin);
+    if (fromOrigin)
+        return fromOrigin;
+    throw relx_error_inputError('The source repository is unknown: no GITHUB_REPOSITORY and origin is not on GitHub.', {
+        field: '--repository',
+        fix: 'Pass --repository owner/name.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/git/commit-holding-file.ts
+
+
+/**
+ * The commit at HEAD when it holds `path` with exactly `text` (write-manifest committed it), else
+ * null: CD fetches a manifest too large for the dispatch from that commit, so it must be the bytes
+ * that were hashed. Git's own blob id is compared, so nothing is decoded on the way.
+ */
+async function commitHoldingFile(dir, path, text) {
+    const bytes = Buffer.from(text, 'utf8');
+    const blob = (0,external_node_crypto_namespaceObject.createHash)('sha1')
+        .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
+        .digest('hex');
+    try {
+        const [head, held] = await Promise.all([
+            run_git_runGit(dir, ['rev-parse', '--verify', 'HEAD^{commit}']),
+            run_git_runGit(dir, ['rev-parse', '--verify', `HEAD:./${path}`]),
+        ]);
+        return held.trim() === blob ? head.trim() : null;
+    }
+    catch {
+        return null; // not a repository, no commit yet, or the file is not committed
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
+
+
+/** Errors that prove the request never left: nothing listened, the name did not resolve. */
+const notSentCodes = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+const errorCode = (error) => {
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            return e.code;
+    }
+    return undefined;
+};
+/**
+ * A fetch (or Octokit) failure without an answer, as a transient error: a timeout says how long
+ * it waited; a refused connection is marked `not-sent`, so even a POST may be repeated.
+ */
+function unansweredError(error, signal, timeoutMs, fix) {
+    if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
+        return transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
+    }
+    const code = errorCode(error);
+    const message = (error.cause?.message ?? error.message).trim();
+    return transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
+}
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const retryAfterMs = (header) => {
+    if (!header)
+        return null;
+    const secondsValue = Number(header);
+    return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : null;
+};
+class RetryableStatus extends RelxError {
+    retryAfter;
+    constructor(status, retryAfter, fix) {
+        // a 429 was refused before anything was done; a 5xx may have been done
+        super('transient', `answered ${status}`, { fix, delivery: status === 429 ? 'not-sent' : 'unknown' });
+        this.retryAfter = retryAfter;
+    }
+}
+/**
+ * fetch for registries (npm, OCI) under the retry policy: each attempt and the whole call have a
+ * deadline; network errors, timeouts, 429 and 5xx are retried as the policy allows (a POST only
+ * when it cannot have arrived); what still fails is a transient error saying what did not answer
+ * and that a re-run is safe (`fix`). Any other response — 2xx, 4xx — is the caller's to read.
+ * `idempotent` defaults from the method; `alreadyDone` looks whether a failed write took effect.
+ */
+async function fetchRetrying(url, init, describe, options = {}) {
+    const method = (init.method ?? 'GET').toUpperCase();
+    return runWithRetry({
+        what: describe.what,
+        fix: describe.fix,
+        idempotent: describe.idempotent ?? idempotentMethods.has(method),
+        ...(describe.alreadyDone ? { alreadyDone: describe.alreadyDone } : {}),
+        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfter : null),
+        attempt: async (signal, _attempt, timeoutMs) => {
+            let response;
+            try {
+                response = await fetch(url, { ...init, signal });
+            }
+            catch (error) {
+                throw unansweredError(error, signal, timeoutMs, describe.fix);
+            }
+            if (response.status !== 429 && response.status < 500)
+                return response;
+            await response.arrayBuffer().catch(() => undefined);
+            throw new RetryableStatus(response.status, retryAfterMs(response.headers.get('retry-after')), describe.fix);
+        },
+    }, options);
+}
+
+;// CONCATENATED MODULE: ./src/github/github-request.ts
+
+
+
+const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+    ? error.status
+    : null;
+const rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
+/**
+ * An Octokit failure as the policy reads it. No answer (Octokit reports it as a 500 without a
+ * response) → transient, `not-sent` when the connection was refused; 429 or a rate-limit 403 →
+ * transient and `not-sent` (GitHub did nothing); another 5xx → transient, may have landed. Any
+ * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
+ */
+function gitHubFailure(error, signal, timeoutMs, fix) {
+    const status = statusOf(error);
+    const response = error.response;
+    if (status === null || (status === 500 && !response)) {
+        return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
+    }
+    const rateLimited = status === 429 || (status === 403 && response?.headers?.['x-ratelimit-remaining'] === '0');
+    if (rateLimited)
+        return new RelxError('transient', `answered ${status} (rate limited)`, { fix, delivery: 'not-sent' });
+    if (status >= 500)
+        return new RelxError('transient', `answered ${status}`, { fix }, { cause: error });
+    return error;
+}
+const retryAfter = (error) => {
+    const header = error.cause?.response
+        ?.headers?.['retry-after'];
+    return header && Number.isFinite(Number(header)) ? Number(header) * 1000 : null;
+};
+/**
+ * Calls GitHub under the retry policy: each attempt cut off by its deadline (Octokit's
+ * `request.signal`), reads and updates retried, and a POST — which creates something — sent
+ * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
+ */
+async function requestWithRetry(request, route, parameters, options = {}) {
+    const method = route.split(' ')[0] ?? 'GET';
+    const path = route
+        .slice(method.length + 1)
+        .replace(/\{(\w+)\}/g, (whole, name) => String(parameters[name] ?? whole));
+    const fix = options.fix ?? rerunFix;
+    return runWithRetry({
+        what: `GitHub ${method} ${path}`,
+        // PATCH and PUT of the same fields land the same; a POST creates one more each time
+        idempotent: method !== 'POST',
+        fix,
+        ...(options.alreadyDone ? { alreadyDone: options.alreadyDone } : {}),
+        retryAfterMs: retryAfter,
+        attempt: async (signal, _attempt, timeoutMs) => {
+            try {
+                return await request(route, { ...parameters, request: { signal } });
+            }
+            catch (error) {
+                throw gitHubFailure(error, signal, timeoutMs, fix);
+            }
+        },
+    }, options);
+}
+/** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
+function repositoryRequest(request, owner, repo, sleep) {
+    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
+}
+
+;// CONCATENATED MODULE: ./src/github/repository-dispatch.ts
+
+
+/** GitHub's limits for `POST /repos/{owner}/{repo}/dispatches`. */
+const dispatchLimits = { eventTypeLength: 100, payloadKeys: 10, payloadBytes: 65_535 };
+/** Checks a dispatch against GitHub's limits before sending, so a run fails with the reason, not a 422. */
+function validateDispatch(dispatch, field = 'repository') {
+    const [owner, repo, extra] = dispatch.repository.split('/');
+    if (!owner || !repo || extra !== undefined || !/^[\w.-]+$/.test(owner) || !/^[\w.-]+$/.test(repo)) {
+        throw relx_error_inputError(`"${dispatch.repository}" is not a repository.`, {
+            field,
+            fix: 'Write it as owner/name.',
+        });
+    }
+    if (dispatch.eventType.length === 0 || dispatch.eventType.length > dispatchLimits.eventTypeLength) {
+        throw relx_error_inputError(`The event type must be 1 to ${dispatchLimits.eventTypeLength} characters.`, {
+            field: 'event-type',
+            fix: 'Use a short name such as relx-release-published.',
+        });
+    }
+    const keys = Object.keys(dispatch.payload).length;
+    if (keys > dispatchLimits.payloadKeys) {
+        throw relx_error_inputError(`client_payload has ${keys} top-level properties; GitHub allows ${dispatchLimits.payloadKeys}.`, {
+            field: 'client_payload',
+            fix: 'Nest the extra properties in an object.',
+        });
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(dispatch.payload));
+    if (bytes > dispatchLimits.payloadBytes) {
+        throw relx_error_inputError(`client_payload is ${bytes} bytes; GitHub allows under 64 KB.`, {
+            field: 'client_payload',
+            fix: 'Send a reference (a path and its SHA-256) instead of the content.',
+        });
+    }
+    return { owner, repo };
+}
+/**
+ * Sends the dispatch once. A dispatch cannot be looked up afterwards (GitHub answers 204 and
+ * keeps no record a token can read back), so after a failure that may have landed — a 5xx, a
+ * timeout, a reset — relx does not send it again: a second one would start CD a second time.
+ * It is repeated only when it provably never arrived (connection refused, 429 rate limit); the
+ * error then says how to tell whether CD started, and a re-run of the job sends it afresh.
+ */
+async function sendRepositoryDispatch(request, dispatch, options = {}) {
+    const { owner, repo } = validateDispatch(dispatch);
+    await requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, {
+        ...(typeof options === 'function' ? { sleep: options } : options),
+        fix: `Look in ${owner}/${repo}'s Actions for a run started by repository_dispatch "${dispatch.eventType}" since this job began. If there is one, CD has it and nothing is missing; if not, re-run this job to send it again.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/publish/release-dispatch.ts
+
+
+const defaultDispatchEventType = 'relx-release-published';
+/**
+ * The CI → CD hand-off: what CD needs to promote the release, in at most 10 top-level keys and
+ * under 64 KB. The manifest travels whole when it fits (CD validates it before using it), always
+ * with its path, SHA-256 and the commit holding it; without a manifest, the published list.
+ */
+function releaseDispatch(input) {
+    const payload = {
+        schema_version: 1,
+        release: input.manifest?.name ?? null,
+        repository: input.source.repository,
+        commit: input.source.commit,
+        run_url: input.source.runUrl,
+    };
+    if (input.manifest) {
+        payload.manifest_path = input.manifest.path;
+        payload.manifest_sha256 = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(input.manifest.text).digest('hex');
+        if (input.manifest.commit)
+            payload.manifest_commit = input.manifest.commit;
+        payload.manifest = input.manifest.text;
+    }
+    if (input.published)
+        payload.published = input.published;
+    // the content is a convenience: when it would not fit, CD fetches the manifest by path and commit
+    if (Buffer.byteLength(JSON.stringify(payload)) > dispatchLimits.payloadBytes && input.manifest)
+        delete payload.manifest;
+    return { repository: input.repository, eventType: input.eventType || defaultDispatchEventType, payload };
+}
+
+;// CONCATENATED MODULE: ./src/publish/dispatch-step.ts
+
+
+
+
+
+
+
+
+async function readManifest(workspace, path) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(workspace, path), 'utf8').catch(() => {
+        throw relx_error_inputError(`Cannot read the manifest ${path}.`, {
+            field: 'manifest',
+            fix: "Pass write-manifest's `path` output.",
+        });
+    });
+    return {
+        path,
+        text,
+        name: parseReleaseManifest(text, path).metadata.name,
+        // where CD fetches it when it is too large for the payload
+        commit: await commitHoldingFile(workspace, path, text),
+    };
+}
+/** Hands the release to CD: a repository_dispatch, its limits checked before it is sent. */
+async function dispatchStep(input) {
+    const manifest = input.manifestPath ? await readManifest(input.workspace, input.manifestPath) : null;
+    const published = input.published
+        ? parsePublishedList(input.published.text, input.published.from)
+        : null;
+    if (!manifest && !published) {
+        throw relx_error_inputError('Nothing to hand over.', {
+            field: 'manifest',
+            fix: "Pass write-manifest's `path`, or publish-artifact's `published`.",
+        });
+    }
+    const dispatch = releaseDispatch({
+        repository: input.repository,
+        eventType: input.eventType,
+        source: {
+            repository: input.source.repository,
+            commit: published?.source.commit ?? input.source.commit ?? '',
+            runUrl: input.source.runUrl,
+        },
+        manifest,
+        published: manifest ? null : published,
+    });
+    if (input.dryRun)
+        validateDispatch(dispatch);
+    else
+        await sendRepositoryDispatch(input.github, dispatch);
+    return {
+        dispatch,
+        manifest: manifest ? { path: manifest.path, name: manifest.name } : null,
+        sent: !input.dryRun,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/publish/render-dispatch-summary.ts
+/** The job summary of a hand-off to CD: the event, where it went, and what it carried. */
+function renderDispatchSummary({ dispatch, manifest }) {
+    const carried = manifest
+        ? ` with release ${manifest.name} (\`${manifest.path}\`)`
+        : ' with the published list';
+    return `## Handed to CD\n\n\`${dispatch.eventType}\` sent to \`${dispatch.repository}\`${carried}.\n`;
+}
+/** The log line of a hand-off to CD. */
+function renderDispatchSent({ dispatch, manifest }) {
+    return `Sent ${dispatch.eventType} to ${dispatch.repository}${manifest ? ` for ${manifest.name}` : ''}.`;
+}
+
+;// CONCATENATED MODULE: ./src/runner-context.ts
+const present = (value) => value === undefined || value === '' ? null : value;
+function readRunnerContext(env = process.env, cwd = process.cwd()) {
+    const repository = present(env.GITHUB_REPOSITORY);
+    const [owner, repo] = repository?.includes('/') ? repository.split('/', 2) : [null, null];
+    const serverUrl = (present(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, '');
+    const runId = present(env.GITHUB_RUN_ID);
+    const ref = present(env.GITHUB_REF);
+    return {
+        workspace: present(env.GITHUB_WORKSPACE) ?? cwd,
+        temp: present(env.RUNNER_TEMP) ?? cwd,
+        repository,
+        owner: owner ?? null,
+        repo: repo ?? null,
+        apiUrl: (present(env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/+$/, ''),
+        serverUrl,
+        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : null,
+        runId,
+        runAttempt: present(env.GITHUB_RUN_ATTEMPT),
+        sha: present(env.GITHUB_SHA),
+        ref,
+        branch: ref?.startsWith('refs/heads/')
+            ? (present(env.GITHUB_REF_NAME) ?? ref.slice('refs/heads/'.length))
+            : null,
+        baseRef: present(env.GITHUB_BASE_REF),
+        eventName: present(env.GITHUB_EVENT_NAME),
+        eventPath: present(env.GITHUB_EVENT_PATH),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/dispatch-command.ts
+
+
+
+
+
+
+
+
+
+/** The repository the release comes from: the flag, GITHUB_REPOSITORY, else the GitHub origin. */
+async function sourceRepositoryOf(cwd, given) {
+    try {
+        return await resolveSourceRepository(cwd, given);
+    }
+    catch (error) {
+        throw relx_error_inputError(error instanceof Error ? error.message : String(error), {
+            field: '--source-repository',
+            fix: 'Pass --source-repository owner/name.',
+        });
+    }
+}
+async function publishedFile(cwd, file) {
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(cwd, file), 'utf8').catch(() => {
+        throw relx_error_inputError(`Cannot read the published list ${file}.`, {
+            field: '--published',
+            fix: 'Pass the file `relx publish --json` wrote (publish-artifact: `published-file`).',
+        });
+    });
+    return { text, from: file };
+}
+/** `relx dispatch`: hand a release to CD with a repository_dispatch, as publish-artifact/dispatch does. */
+function registerDispatchCommand(program) {
+    program
+        .command('dispatch')
+        .description('Hand a release to CD: a repository_dispatch carrying the release manifest (or the published list), within GitHub limits.')
+        .option('--repository <owner/name>', 'the CD repository (default: the source repository)')
+        .option('--event-type <type>', 'the event type', 'relx-release-published')
+        .option('--manifest <file>', 'the release manifest, relative to --cwd')
+        .option('--published <file>', 'without a manifest, the published list (relx publish --json)')
+        .option('--source-repository <owner/name>', 'the repository released from (default: GITHUB_REPOSITORY, else the GitHub origin)')
+        .option('--api-url <url>', 'GitHub API (token: GITHUB_TOKEN)', process.env.GITHUB_API_URL ?? 'https://api.github.com')
+        .option('--cwd <dir>', 'repository', '.')
+        .option('--dry-run', "check the dispatch against GitHub's limits and print it; send nothing")
+        .action(async (options) => {
+        const cwd = (0,external_node_path_.resolve)(options.cwd);
+        const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+        if (!token && !options.dryRun)
+            throw relx_error_inputError('No GitHub token.', {
+                field: 'GITHUB_TOKEN',
+                fix: 'Export GITHUB_TOKEN, allowed to dispatch to the CD repository (contents write).',
+            });
+        const context = readRunnerContext();
+        const source = await sourceRepositoryOf(cwd, options.sourceRepository);
+        const result = await dispatchStep({
+            workspace: cwd,
+            repository: options.repository ?? source,
+            eventType: options.eventType,
+            manifestPath: options.manifest ?? null,
+            published: options.published ? await publishedFile(cwd, options.published) : null,
+            source: {
+                repository: source,
+                commit: context.sha ?? (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim(),
+                runUrl: context.runUrl,
+            },
+            github: fetchGitHubRequest(token, options.apiUrl),
+            dryRun: options.dryRun ?? false,
+        });
+        if (result.sent)
+            process.stdout.write(`${renderDispatchSent(result)}\n`);
+        else {
+            const { repository, eventType, payload } = result.dispatch;
+            process.stdout.write(`${JSON.stringify({ repository, event_type: eventType, client_payload: payload }, null, 2)}\n`);
+        }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/cli/environment-commands.ts
@@ -28716,10 +29278,7 @@ function checkReportUrl(url) {
 
 
 
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+
 /**
  * The wait after the `lost`-th lost push race: "full jitter" exponential backoff (a random share of
  * 50 ms · 2^lost, at most 8 s), so contenders spread out instead of racing again in step: the more
@@ -28775,9 +29334,9 @@ async function land(context, intentFor) {
 async function landPlan(context, planFor) {
     const progress = context.onProgress ?? (() => { });
     const clock = context.clock ?? systemClock;
-    const random = context.random ?? Math.random;
+    const random = context.random ?? (() => systemClock.random());
     const timeout = context.raceTimeoutMs ?? 10 * 60_000;
-    const started = clock.now();
+    const started = clock.now().getTime();
     const { clone } = await GitOpsClone.openConfigured(context.remote, context.boundary);
     try {
         for (let attempt = 1;; attempt++) {
@@ -28810,7 +29369,7 @@ async function landPlan(context, planFor) {
                 return { ...base, status: 'promoted', commit, files: [...plan.files.keys()], record: plan.record };
             }
             const wait = raceBackoffMs(attempt, random);
-            const elapsed = clock.now() - started;
+            const elapsed = clock.now().getTime() - started;
             if (elapsed + wait > timeout) {
                 throw transientError(`${context.environment}: other promotions kept landing first (${attempt} attempts in ${Math.round(elapsed / 1000)} s).`, { fix: 'Re-run: nothing was lost, and a promotion already there is a no-op.' });
             }
@@ -28901,7 +29460,7 @@ function rollbackEnvironment(context, to) {
  * One component back to its previous version (or `toVersion`), everything else as it is: a derived
  * manifest, named after the release it changes, is what the environment then runs.
  */
-function rollbackComponent(context, component, toVersion, now = new Date()) {
+function rollbackComponent(context, component, toVersion, now = (context.clock ?? systemClock).now()) {
     if (!/^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/.test(component) || component.split('/').includes('..')) {
         return Promise.reject(relx_error_inputError(`"${component}" is not a component name.`, {
             field: 'component',
@@ -30065,7 +30624,7 @@ function streamRecords(dir, args, onRecord) {
             if (failure)
                 return reject(failure);
             if (code !== 0)
-                return reject(asGitError(new run_git_GitCommandError(args, code, Buffer.concat(err).toString()), dir));
+                return reject(asGitError(new GitCommandError(args, code, Buffer.concat(err).toString()), dir));
             try {
                 take(rest + decoder.end(), true);
             }
@@ -30162,7 +30721,7 @@ function readBlobs(dir, objects) {
         child.on('error', (error) => reject(asGitError(error, dir)));
         child.on('close', (code) => {
             if (code !== 0)
-                return reject(asGitError(new run_git_GitCommandError(args, code, Buffer.concat(err).toString()), dir));
+                return reject(asGitError(new GitCommandError(args, code, Buffer.concat(err).toString()), dir));
             const data = Buffer.concat(out);
             const result = new Map();
             for (let at = 0, i = 0; at < data.length && i < objects.length; i++) {
@@ -30512,7 +31071,7 @@ class GitLogStream {
                 this.queue.push(current);
             current = null;
             if (code !== 0 && !this.stopped && this.failure === null) {
-                this.failure = asGitError(new run_git_GitCommandError(args, code, Buffer.concat(this.stderr).toString('utf8')), cwd);
+                this.failure = asGitError(new GitCommandError(args, code, Buffer.concat(this.stderr).toString('utf8')), cwd);
             }
             this.finish();
         });
@@ -30617,17 +31176,7 @@ const withoutPrNumber = (header) => header.replace(/\s+\(#\d+\)$/, '');
  * several changes in one message count too (see splitNested).
  */
 function createCommitParser(options = {}) {
-    const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
-    const known = new Set(knownTypes);
-    const nested = options.nested === 'release-please';
-    // release-please splits where a blank line is followed by an unbulleted header of a known type.
-    const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
-    const paragraphHeader = new RegExp(`\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`, 'i');
-    const nestedProbe = new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i');
-    const isKnownHeader = (line) => {
-        const match = headerPattern.exec(line);
-        return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
-    };
+    const grammar = commitGrammar(options);
     return (commit) => {
         const message = commit.message;
         const headerLine = firstLine(message);
@@ -30635,53 +31184,20 @@ function createCommitParser(options = {}) {
         const base = { sha: commit.sha, time: commit.time, parents: commit.parents, files: commit.files, header };
         if (commit.parents.length > 1)
             return { ...base, kind: 'merge' };
-        if (revertHeader.test(header)) {
-            const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
-            if (shas.length > 0) {
-                const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
-                const change = {
-                    type: 'revert',
-                    scope: null,
-                    subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
-                    header,
-                    breaking: false,
-                    notes: [],
-                };
-                return { ...base, kind: 'revert', revertedShas: shas, change };
-            }
-        }
+        const revert = revertOf(message, header);
+        if (revert)
+            return { ...base, kind: 'revert', ...revert };
         // git's %B ends with a newline: a body is something after the first line's.
         const newline = message.indexOf('\n');
         const hasBody = newline >= 0 && newline < message.length - 1;
         const footersMatter = hasBody && footerProbe.test(message);
         const override = footersMatter ? overrideBlock.exec(message) : null;
-        let text = message;
-        let changes;
-        if (override) {
-            text = override[1] ?? '';
-            changes = splitOverride(text, isKnownHeader)
-                .map((m) => toChange(m, true))
-                .filter((c) => c !== null)
-                .map((c) => ({ ...c, origin: 'override' }));
-        }
-        else if (nested && hasBody && nestedProbe.test(message)) {
-            const [own, ...more] = splitNested(message, paragraphHeader);
-            const first = toChange(own ?? '', footerProbe.test(own ?? ''));
-            changes = first ? [first] : [];
-            for (const m of more) {
-                const change = toChange(m, true);
-                if (!change)
-                    continue;
-                // the squash title often repeats one of the nested messages: count it once
-                if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header))
-                    continue;
-                changes.push({ ...change, origin: 'nested' });
-            }
-        }
-        else {
-            const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
-            changes = own ? [own] : [];
-        }
+        const text = override ? (override[1] ?? '') : message;
+        const changes = override
+            ? overrideChanges(text, grammar)
+            : grammar.nested && hasBody && grammar.nestedProbe.test(message)
+                ? nestedChanges(message, grammar)
+                : ownChange(message, headerLine, footersMatter);
         if (changes.length === 0) {
             const reason = override
                 ? 'BEGIN_COMMIT_OVERRIDE holds no Conventional Commit'
@@ -30695,6 +31211,68 @@ function createCommitParser(options = {}) {
             ? { ...base, kind: 'conventional', changes, releaseAs }
             : { ...base, kind: 'conventional', changes };
     };
+}
+function commitGrammar(options) {
+    const knownTypes = [...new Set([...angularTypes, ...(options.types ?? [])].map((t) => t.toLowerCase()))];
+    const known = new Set(knownTypes);
+    // release-please splits where a blank line is followed by an unbulleted header of a known type.
+    const typeAlternation = knownTypes.map((t) => t.replace(/[^\w]/g, '\\$&')).join('|');
+    const paragraphHeader = new RegExp(`\\r?\\n[ \\t]*\\r?\\n(?=(?:${typeAlternation})!?(?:\\([^)\\n]*\\))?!?: )`, 'i');
+    return {
+        isKnownHeader: (line) => {
+            const match = headerPattern.exec(line);
+            return match !== null && known.has((match[1] ?? '').toLowerCase()) && (match[5] ?? '').trim() !== '';
+        },
+        nested: options.nested === 'release-please',
+        paragraphHeader,
+        nestedProbe: new RegExp(`${nestedBegin}|${paragraphHeader.source}`, 'i'),
+    };
+}
+/** A `revert:` / `Revert "…"` commit that names the commits it reverts; null otherwise. */
+function revertOf(message, header) {
+    if (!revertHeader.test(header))
+        return null;
+    const shas = [...message.matchAll(revertedSha)].map((m) => (m[1] ?? '').toLowerCase());
+    if (shas.length === 0)
+        return null;
+    const reverted = revertPattern.exec(message)?.[1] ?? header.replace(/^revert:?\s*/i, '');
+    const change = {
+        type: 'revert',
+        scope: null,
+        subject: withoutPrNumber(reverted).replace(/^"|"$/g, ''),
+        header,
+        breaking: false,
+        notes: [],
+    };
+    return { revertedShas: shas, change };
+}
+/** The changes a BEGIN_COMMIT_OVERRIDE block lists, in place of the commit's own message. */
+function overrideChanges(text, grammar) {
+    return splitOverride(text, grammar.isKnownHeader)
+        .map((m) => toChange(m, true))
+        .filter((c) => c !== null)
+        .map((c) => ({ ...c, origin: 'override' }));
+}
+/** A squash commit's own change and the ones nested in its body, as release-please reads them. */
+function nestedChanges(message, grammar) {
+    const [own, ...more] = splitNested(message, grammar.paragraphHeader);
+    const first = toChange(own ?? '', footerProbe.test(own ?? ''));
+    const changes = first ? [first] : [];
+    for (const m of more) {
+        const change = toChange(m, true);
+        if (!change)
+            continue;
+        // the squash title often repeats one of the nested messages: count it once
+        if (first && withoutPrNumber(first.header) === withoutPrNumber(change.header))
+            continue;
+        changes.push({ ...change, origin: 'nested' });
+    }
+    return changes;
+}
+/** Most commits: the header, and the body's notes only when a footer keyword is in it. */
+function ownChange(message, headerLine, footersMatter) {
+    const own = footersMatter ? toChange(message, true) : headerChange(headerLine.trimEnd());
+    return own ? [own] : [];
 }
 /** One message's header and, when the body can matter, its breaking-change notes. */
 function toChange(message, scanBody) {
@@ -32096,95 +32674,137 @@ function changesOf(commit) {
  * dependents and across lockstep groups until nothing changes, then the versions. Pure.
  */
 function planRelease(input) {
-    const { components, rules } = input;
-    const byName = new Map(components.map((c) => [c.name, c]));
+    const context = planContext(input);
+    const direct = directBumps(context);
+    const propagation = propagateBumps(context, direct.level);
+    const next = assignVersions(context, direct);
+    checkVersions(context, next, direct);
+    const line = input.line ?? null;
+    return {
+        schemaVersion: releasePlanSchemaVersion,
+        kind: 'ReleasePlan',
+        head: input.head.sha,
+        branch: input.head.branch,
+        channel: input.channel,
+        components: explainPlan(context, direct, propagation, next),
+        ignoredCommits: [...direct.ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
+        warnings: [...(input.warnings ?? [])],
+        ...(line ? { line } : {}),
+    };
+}
+function planContext(input) {
+    const byName = new Map(input.components.map((c) => [c.name, c]));
     const current = (c) => {
         const r = input.releases.get(c.name);
         return r ? r.current : c.version;
     };
-    const isPreMajor = (c) => {
-        const v = current(c);
-        return c.scheme.kind === 'semver' && (v === null || semver_default().major(semver_default().coerce(v) ?? '0.0.0') === 0);
+    return { input, byName, current };
+}
+/** 1. Direct bumps from each component's own commits. */
+function directBumps(context) {
+    const bumps = {
+        level: new Map(),
+        reasons: new Map(),
+        ignored: new Map(),
+        releaseAs: new Map(),
     };
-    // 1. Direct bumps from each component's own commits.
-    const level = new Map();
-    const reasons = new Map();
-    const ignored = new Map();
-    const releaseAs = new Map();
-    for (const component of components) {
+    for (const component of context.input.components) {
         if (component.notReleased) {
-            level.set(component.name, 'none');
+            bumps.level.set(component.name, 'none');
             continue;
         }
-        const attributed = input.commits.get(component.name) ?? [];
-        const commitReasons = [];
-        let direct = 'none';
-        let anyNew = false;
-        // The newest Release-As footer for this component sets its version (commits are newest first).
-        const forced = findReleaseAs(component, attributed, current(component), input.releases);
-        if (forced) {
-            releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
-            anyNew = forced.isNew;
-            commitReasons.push(forced.reason);
-        }
-        for (const { commit, isNew, via } of attributed) {
-            if (commit.kind === 'ignored') {
-                const entry = ignored.get(commit.sha) ?? {
-                    sha: commit.sha,
-                    header: commit.header,
-                    reason: commit.reason,
-                    components: [],
-                };
-                entry.components.push(component.name);
-                ignored.set(commit.sha, entry);
-                continue;
-            }
-            for (const change of changesOf(commit)) {
-                let bump = bumpForChange(change, rules.rules);
-                if (bump === 'major' && rules.preMajorBreaking === 'minor' && isPreMajor(component))
-                    bump = 'minor';
-                if (bump === 'none')
-                    continue;
-                direct = maxBump(direct, bump);
-                anyNew ||= isNew;
-                commitReasons.push({
-                    kind: 'commit',
-                    sha: commit.sha,
-                    type: change.type,
-                    scope: change.scope,
-                    subject: change.subject,
-                    breaking: change.breaking,
-                    notes: change.notes,
-                    bump,
-                    ...(change.origin ? { origin: change.origin } : {}),
-                    ...(via ? { via } : {}),
-                });
-            }
-        }
-        // The version Release-As sets is the bump, whatever the commits asked for.
-        if (forced)
-            direct = forced.bump;
-        // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
-        const finish = input.trainFinish;
-        if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
-            releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
-            commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
-            direct = bumpBetween(current(component), finish.version);
-            anyNew = true;
-        }
-        // On a channel, commits already shipped in the last pre-release decide the bump but do not
-        // by themselves make a new pre-release.
-        level.set(component.name, anyNew ? direct : 'none');
-        reasons.set(component.name, anyNew ? commitReasons : []);
+        directBumpOf(context, component, bumps);
     }
-    // 2. Carry bumps to dependents and across lockstep groups until a fixpoint (bumps only grow).
-    const through = new Set(rules.propagation.through);
+    return bumps;
+}
+function directBumpOf(context, component, bumps) {
+    const { input, current } = context;
+    const attributed = input.commits.get(component.name) ?? [];
+    const commitReasons = [];
+    let direct = 'none';
+    let anyNew = false;
+    // The newest Release-As footer for this component sets its version (commits are newest first).
+    const forced = findReleaseAs(component, attributed, current(component), input.releases);
+    if (forced) {
+        bumps.releaseAs.set(component.name, { version: forced.reason.version, sha: forced.reason.sha });
+        anyNew = forced.isNew;
+        commitReasons.push(forced.reason);
+    }
+    for (const { commit, isNew, via } of attributed) {
+        if (commit.kind === 'ignored') {
+            recordIgnored(bumps.ignored, commit, component.name);
+            continue;
+        }
+        for (const change of changesOf(commit)) {
+            const bump = bumpOf(context, component, change);
+            if (bump === 'none')
+                continue;
+            direct = maxBump(direct, bump);
+            anyNew ||= isNew;
+            commitReasons.push(plan_release_commitReason(commit.sha, change, bump, via));
+        }
+    }
+    // The version Release-As sets is the bump, whatever the commits asked for.
+    if (forced)
+        direct = forced.bump;
+    // Finishing a train releases its X.Y.0, whatever the commits on the train branch asked for.
+    const finish = input.trainFinish;
+    if (finish?.components.includes(component.name) && compareLoose(current(component), finish.version) < 0) {
+        bumps.releaseAs.set(component.name, { version: finish.version, sha: input.head.sha });
+        commitReasons.unshift({ kind: 'train', train: finish.train, version: finish.version });
+        direct = bumpBetween(current(component), finish.version);
+        anyNew = true;
+    }
+    // On a channel, commits already shipped in the last pre-release decide the bump but do not
+    // by themselves make a new pre-release.
+    bumps.level.set(component.name, anyNew ? direct : 'none');
+    bumps.reasons.set(component.name, anyNew ? commitReasons : []);
+}
+/** A change's bump by the rules; a breaking change before 1.0.0 is a minor when preMajorBreaking says so. */
+function bumpOf(context, component, change) {
+    const { rules } = context.input;
+    const bump = bumpForChange(change, rules.rules);
+    if (bump === 'major' && rules.preMajorBreaking === 'minor' && isPreMajor(context, component))
+        return 'minor';
+    return bump;
+}
+function isPreMajor(context, component) {
+    const v = context.current(component);
+    return (component.scheme.kind === 'semver' && (v === null || semver_default().major(semver_default().coerce(v) ?? '0.0.0') === 0));
+}
+function recordIgnored(ignored, commit, component) {
+    const entry = ignored.get(commit.sha) ?? {
+        sha: commit.sha,
+        header: commit.header,
+        reason: commit.reason,
+        components: [],
+    };
+    entry.components.push(component);
+    ignored.set(commit.sha, entry);
+}
+function plan_release_commitReason(sha, change, bump, via) {
+    return {
+        kind: 'commit',
+        sha,
+        type: change.type,
+        scope: change.scope,
+        subject: change.subject,
+        breaking: change.breaking,
+        notes: change.notes,
+        bump,
+        ...(change.origin ? { origin: change.origin } : {}),
+        ...(via ? { via } : {}),
+    };
+}
+/** Who depends on each component through the edge kinds propagation follows. */
+function dependentsOf(context) {
+    const through = new Set(context.input.rules.propagation.through);
     const dependents = new Map();
-    for (const component of components) {
+    for (const component of context.input.components) {
         if (component.notReleased)
             continue; // nothing raises a component that is never released
         for (const edge of component.dependsOn) {
-            if (!through.has(edge.kind) || !byName.has(edge.name))
+            if (!through.has(edge.kind) || !context.byName.has(edge.name))
                 continue;
             const list = dependents.get(edge.name) ?? [];
             if (!list.includes(component.name))
@@ -32192,44 +32812,91 @@ function planRelease(input) {
             dependents.set(edge.name, list);
         }
     }
-    const raisedBy = new Map();
-    const lockstepOf = new Map();
+    return dependents;
+}
+/** 2. Carry bumps to dependents and across lockstep groups until a fixpoint (bumps only grow). Raises `level` in place. */
+function propagateBumps(context, level) {
+    const dependents = dependentsOf(context);
+    const propagation = { raisedBy: new Map(), lockstepOf: new Map() };
     for (let changed = true; changed;) {
-        changed = false;
-        if (rules.propagation.bump !== 'none') {
-            for (const component of components) {
-                const bump = level.get(component.name) ?? 'none';
-                if (bump === 'none')
-                    continue;
-                const carried = rules.propagation.bump === 'same' ? bump : 'patch';
-                for (const dependent of dependents.get(component.name) ?? []) {
-                    const before = level.get(dependent) ?? 'none';
-                    const sources = raisedBy.get(dependent) ?? new Set();
-                    sources.add(component.name);
-                    raisedBy.set(dependent, sources);
-                    if (!isBumpAtLeast(before, carried)) {
-                        level.set(dependent, carried);
-                        changed = true;
-                    }
-                }
-            }
-        }
-        for (const group of rules.lockstep) {
-            const groupLevel = group.components.reduce((acc, m) => maxBump(acc, level.get(m) ?? 'none'), 'none');
-            if (groupLevel === 'none')
-                continue;
-            for (const member of group.components) {
-                if (level.get(member) !== groupLevel) {
-                    level.set(member, groupLevel);
-                    lockstepOf.set(member, group.name);
-                    changed = true;
-                }
+        const carried = carryToDependents(context, level, dependents, propagation.raisedBy);
+        const grouped = carryAcrossLockstep(context, level, propagation.lockstepOf);
+        changed = carried || grouped;
+    }
+    return propagation;
+}
+/** One round of carrying each bump to the dependents; true when a dependent's bump grew. */
+function carryToDependents(context, level, dependents, raisedBy) {
+    const { propagation } = context.input.rules;
+    if (propagation.bump === 'none')
+        return false;
+    let changed = false;
+    for (const component of context.input.components) {
+        const bump = level.get(component.name) ?? 'none';
+        if (bump === 'none')
+            continue;
+        const carried = propagation.bump === 'same' ? bump : 'patch';
+        for (const dependent of dependents.get(component.name) ?? []) {
+            const before = level.get(dependent) ?? 'none';
+            const sources = raisedBy.get(dependent) ?? new Set();
+            sources.add(component.name);
+            raisedBy.set(dependent, sources);
+            if (!isBumpAtLeast(before, carried)) {
+                level.set(dependent, carried);
+                changed = true;
             }
         }
     }
-    // 3. Versions. Lockstep members share one: the group's bump applied to its highest current version.
+    return changed;
+}
+/** One round of raising each lockstep group's members to the group's highest bump; true when one grew. */
+function carryAcrossLockstep(context, level, lockstepOf) {
+    let changed = false;
+    for (const group of context.input.rules.lockstep) {
+        const groupLevel = group.components.reduce((acc, m) => maxBump(acc, level.get(m) ?? 'none'), 'none');
+        if (groupLevel === 'none')
+            continue;
+        for (const member of group.components) {
+            if (level.get(member) !== groupLevel) {
+                level.set(member, groupLevel);
+                lockstepOf.set(member, group.name);
+                changed = true;
+            }
+        }
+    }
+    return changed;
+}
+/** 3. Versions: by bump (lockstep members share one), then Release-As, then build metadata. */
+function assignVersions(context, direct) {
     const next = new Map();
-    for (const group of rules.lockstep) {
+    assignLockstepVersions(context, direct.level, next);
+    const { input, current } = context;
+    for (const component of input.components) {
+        const bump = direct.level.get(component.name) ?? 'none';
+        if (bump === 'none' || next.has(component.name))
+            continue;
+        next.set(component.name, nextVersion({
+            scheme: component.scheme,
+            current: current(component),
+            bump,
+            prerelease: input.channel,
+            released: input.releases.get(component.name)?.released ?? [],
+            now: input.now,
+        }));
+    }
+    assignReleaseAsVersions(context, direct.releaseAs, next);
+    // Build metadata identifies the build, not the release: it never takes part in precedence.
+    for (const component of input.components) {
+        const version = next.get(component.name);
+        if (version && component.buildMetadata)
+            next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
+    }
+    return next;
+}
+/** Lockstep members share one version: the group's bump applied to its highest current version. */
+function assignLockstepVersions(context, level, next) {
+    const { input, byName, current } = context;
+    for (const group of input.rules.lockstep) {
         const members = group.components.map((m) => byName.get(m)).filter((c) => c !== undefined);
         const groupLevel = level.get(group.components[0] ?? '') ?? 'none';
         if (groupLevel === 'none' || members.length === 0)
@@ -32246,22 +32913,12 @@ function planRelease(input) {
         for (const m of members)
             next.set(m.name, version);
     }
-    for (const component of components) {
-        const bump = level.get(component.name) ?? 'none';
-        if (bump === 'none' || next.has(component.name))
-            continue;
-        next.set(component.name, nextVersion({
-            scheme: component.scheme,
-            current: current(component),
-            bump,
-            prerelease: input.channel,
-            released: input.releases.get(component.name)?.released ?? [],
-            now: input.now,
-        }));
-    }
-    // Release-As sets the version outright; a lockstep group takes the highest its members set.
+}
+/** Release-As sets the version outright; a lockstep group takes the highest its members set. */
+function assignReleaseAsVersions(context, releaseAs, next) {
+    const { input, byName, current } = context;
     for (const [name, { version, sha }] of releaseAs) {
-        const members = rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
+        const members = input.rules.lockstep.find((g) => g.components.includes(name))?.components ?? [name];
         const highest = members
             .map((m) => releaseAs.get(m)?.version)
             .reduce((a, b) => (b !== undefined && compareLoose(b, a ?? null) > 0 ? b : a), version);
@@ -32276,72 +32933,68 @@ function planRelease(input) {
             next.set(member, withPrerelease(version, input.channel, released));
         }
     }
-    // Build metadata identifies the build, not the release: it never takes part in precedence.
-    for (const component of components) {
-        const version = next.get(component.name);
-        if (version && component.buildMetadata)
-            next.set(component.name, withBuildMetadata(version, component.buildMetadata, input.head.sha));
-    }
+}
+/** Every version stays in the line and goes forward, or no plan at all. */
+function checkVersions(context, next, direct) {
+    const { input } = context;
     const line = input.line ?? null;
-    for (const component of components) {
+    for (const component of input.components) {
         // Leaving the line is the clearer refusal: say it before "backwards".
         const finishing = input.trainFinish?.components.includes(component.name) ?? false;
         if (line)
-            assertInLine(component, next.get(component.name), level.get(component.name), reasons, line, finishing);
+            assertInLine(component, next.get(component.name), direct.level.get(component.name), direct.reasons, line, finishing);
         if (!input.trainCut?.includes(component.name))
             assertForward(component, next.get(component.name), input.releases, input.channel, line);
     }
-    // 4. The plan, with every reason spelled out.
-    const planned = [...components]
+}
+/** 4. The plan, with every reason spelled out. */
+function explainPlan(context, direct, propagation, next) {
+    return [...context.input.components]
         .sort((a, b) => a.name.localeCompare(b.name, 'en'))
-        .map((component) => {
-        const releases = input.releases.get(component.name);
-        const nextV = next.get(component.name) ?? null;
-        const why = [...(reasons.get(component.name) ?? [])];
-        for (const source of [...(raisedBy.get(component.name) ?? [])].sort()) {
-            const dependency = byName.get(source);
-            const to = next.get(source);
-            if (dependency && to)
-                why.push({ kind: 'dependency', dependency: source, from: current(dependency), to });
-        }
-        const group = lockstepOf.get(component.name);
-        if (group)
-            why.push({ kind: 'lockstep', group });
-        const lastTag = releases?.lastOnChannel?.tag ?? releases?.lastStable?.tag ?? null;
-        return {
-            name: component.name,
-            type: component.type,
-            paths: component.paths,
-            versionFile: component.versionFile,
-            scheme: component.scheme.kind,
-            tagFormat: component.tagFormat,
-            tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
-            since: input.starts?.get(component.name) ?? startOf(releases),
-            currentVersion: current(component),
-            lastTag,
-            release: nextV !== null,
-            bump: level.get(component.name) ?? 'none',
-            nextVersion: nextV,
-            nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
-            commitCount: input.commits.get(component.name)?.length ?? 0,
-            reasons: why,
-            ...(component.notReleased ? { notReleased: component.notReleased } : {}),
-            ...(line?.train && nextV !== null && line.train.components.includes(component.name)
-                ? { train: `${line.train.name} v${line.train.version}` }
-                : {}),
-        };
-    });
+        .map((component) => plannedComponent(context, component, direct, propagation, next));
+}
+function plannedComponent(context, component, direct, propagation, next) {
+    const { input, current } = context;
+    const line = input.line ?? null;
+    const releases = input.releases.get(component.name);
+    const nextV = next.get(component.name) ?? null;
+    const lastTag = releases?.lastOnChannel?.tag ?? releases?.lastStable?.tag ?? null;
     return {
-        schemaVersion: releasePlanSchemaVersion,
-        kind: 'ReleasePlan',
-        head: input.head.sha,
-        branch: input.head.branch,
-        channel: input.channel,
-        components: planned,
-        ignoredCommits: [...ignored.values()].map((i) => ({ ...i, components: [...i.components].sort() })),
-        warnings: [...(input.warnings ?? [])],
-        ...(line ? { line } : {}),
+        name: component.name,
+        type: component.type,
+        paths: component.paths,
+        versionFile: component.versionFile,
+        scheme: component.scheme.kind,
+        tagFormat: component.tagFormat,
+        tagFormatSource: input.tagConventions?.get(component.name)?.source ?? 'configured',
+        since: input.starts?.get(component.name) ?? startOf(releases),
+        currentVersion: current(component),
+        lastTag,
+        release: nextV !== null,
+        bump: direct.level.get(component.name) ?? 'none',
+        nextVersion: nextV,
+        nextTag: nextV === null ? null : renderTag(component.tagFormat, component, nextV),
+        commitCount: input.commits.get(component.name)?.length ?? 0,
+        reasons: reasonsOf(context, component, direct, propagation, next),
+        ...(component.notReleased ? { notReleased: component.notReleased } : {}),
+        ...(line?.train && nextV !== null && line.train.components.includes(component.name)
+            ? { train: `${line.train.name} v${line.train.version}` }
+            : {}),
     };
+}
+/** A component's own commits' reasons, then the dependencies that raised it, then its lockstep group. */
+function reasonsOf(context, component, direct, propagation, next) {
+    const why = [...(direct.reasons.get(component.name) ?? [])];
+    for (const source of [...(propagation.raisedBy.get(component.name) ?? [])].sort()) {
+        const dependency = context.byName.get(source);
+        const to = next.get(source);
+        if (dependency && to)
+            why.push({ kind: 'dependency', dependency: source, from: context.current(dependency), to });
+    }
+    const group = propagation.lockstepOf.get(component.name);
+    if (group)
+        why.push({ kind: 'lockstep', group });
+    return why;
 }
 const startOf = (releases) => releases?.lastStable
     ? { kind: 'tag', tag: releases.lastStable.tag, commit: releases.lastStable.commit }
@@ -32542,6 +33195,45 @@ async function planRepositoryRelease(cwd, options) {
     // Without a cache the walk depends on nothing else: git starts on it at once, and the reads
     // below (config, packages, refs, tags) happen while git sorts history.
     const early = options.cacheFile ? null : readGitLog(cwd, [to, ...(fromRef ? [`^${fromRef}`] : [])]);
+    const repository = await readRepository(cwd, options, fromRef, to, early);
+    const setting = planSetting(repository, options);
+    const stats = {
+        commitsRead: 0,
+        commitsFromCache: 0,
+        cache: 'off',
+        cacheReason: '',
+    };
+    const cached = await readUsableCache(cwd, options.cacheFile, setting.parserKey, repository.head.sha, stats);
+    const history = {
+        cwd,
+        head: repository.head.sha,
+        setting,
+        allNames: repository.allTags.map((t) => t.name),
+        findStart: startFinder(cwd, repository.head.sha, repository.workspace.config),
+        parse: createCommitParser({
+            types: repository.workspace.config.rules.map((r) => r.type),
+            nested: repository.workspace.config.commits.nested,
+        }),
+        cached,
+        keep: Boolean(options.cacheFile),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    };
+    const { releases, starts, attributor, keep, counts } = await attributeFromReachableTags(history, repository.allTags, early);
+    stats.commitsRead = counts.read;
+    stats.commitsFromCache = counts.fromCache;
+    const plan = decidePlan(repository, setting, releases, starts, attributor, options);
+    if (options.cacheFile && keep) {
+        await writeHistoryIndex(options.cacheFile, {
+            format: historyIndexFormat,
+            parserKey: setting.parserKey,
+            head: repository.head.sha,
+            frontier: attributor.frontier(),
+            commits: keep,
+        });
+    }
+    return { plan, stats };
+}
+async function readRepository(cwd, options, fromRef, to, early) {
     // Everything that does not depend on another read starts at once.
     const reads = Promise.all([
         assertFullHistory(cwd),
@@ -32558,6 +33250,10 @@ async function planRepositoryRelease(cwd, options) {
     if (own.size > 0)
         options.onProgress?.(`${own.size} tag(s) already made for this commit by an earlier attempt: planning that release again`);
     const allTags = own.size === 0 ? everyTag : everyTag.filter((t) => !own.has(t.name));
+    return { workspace, head, from, allTags };
+}
+function planSetting(repository, options) {
+    const { workspace, head, from, allTags } = repository;
     const { config } = workspace;
     const { components, conventions } = withInferredTagFormats(workspace.components, allTags.map((t) => t.name));
     const warnings = [
@@ -32565,108 +33261,128 @@ async function planRepositoryRelease(cwd, options) {
         ...dependencyCycles(components, config.propagation.through).map(dependencyCycleWarning),
     ];
     const lockstep = withRepositoryLockstep(config.lockstep, conventions.lockstep, warnings);
-    const exclude = from ? [`^${from}`] : [];
     const branch = options.branch ?? head.branch ?? options.fallbackBranch ?? null;
-    const channel = resolveChannel(branch, config.channels);
-    const line = resolveMaintenanceLine(branch, config);
     // `reading` names how messages are read: a cache of another reading holds other changes.
     const parserKey = JSON.stringify({
         types: [...new Set(config.rules.map((r) => r.type))].sort(),
         from,
         reading: { headerAndFooters: 2, nested: config.commits.nested },
     });
-    const stats = {
-        commitsRead: 0,
-        commitsFromCache: 0,
-        cache: 'off',
-        cacheReason: '',
+    return {
+        config,
+        components,
+        conventions,
+        warnings,
+        lockstep,
+        exclude: from ? [`^${from}`] : [],
+        branch,
+        channel: resolveChannel(branch, config.channels),
+        line: resolveMaintenanceLine(branch, config),
+        parserKey,
     };
-    let cached = null;
-    if (options.cacheFile) {
-        const { index, reason } = await readHistoryIndex(options.cacheFile, parserKey);
-        stats.cache = index ? 'used' : 'missing';
-        stats.cacheReason = reason;
-        if (index && !(await isAncestor(cwd, index.head, head.sha))) {
-            stats.cache = 'discarded';
-            stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.sha.slice(0, 7)} (rewritten history)`;
-        }
-        else
-            cached = index;
+}
+/** The history index, when there is one for this reading and its head is in the history of the head. */
+async function readUsableCache(cwd, cacheFile, parserKey, head, stats) {
+    if (!cacheFile)
+        return null;
+    const { index, reason } = await readHistoryIndex(cacheFile, parserKey);
+    stats.cache = index ? 'used' : 'missing';
+    stats.cacheReason = reason;
+    if (index && !(await isAncestor(cwd, index.head, head))) {
+        stats.cache = 'discarded';
+        stats.cacheReason = `cached head ${index.head.slice(0, 7)} is not in the history of ${head.slice(0, 7)} (rewritten history)`;
+        return null;
     }
-    const parse = createCommitParser({ types: config.rules.map((r) => r.type), nested: config.commits.nested });
-    const allNames = allTags.map((t) => t.name);
-    // Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
-    // the walk itself proves it and the costly `--merged` reachability query is skipped. If an
-    // anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
-    const findStart = startFinder(cwd, head.sha, config);
-    const attempt = async (tags, started) => {
-        const releases = findLastReleases(components, tags, allNames, channel, line);
-        const starts = new Map();
-        await Promise.all(components.map(async (c) => {
-            const r = releases.get(c.name);
-            if (r)
-                starts.set(c.name, await findStart(c, r));
-        }));
-        const anchors = new Map();
-        for (const [name, r] of releases) {
-            anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
-        }
-        const attributor = new CommitAttributor(components, anchors);
-        const keep = options.cacheFile ? [] : null;
-        const counts = { read: 0, fromCache: 0 };
-        const feed = (commit) => {
-            attributor.add(commit);
-            keep?.push(commit);
-        };
-        const walk = async (stream, expectedFirst = null) => {
-            for await (const raw of stream) {
-                if (expectedFirst !== null && raw.sha !== expectedFirst) {
-                    // the ref moved between starting git and resolving it: walk from the resolved commit
-                    stream.stop();
-                    return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
-                }
-                expectedFirst = null;
-                feed(parse(raw));
-                if (++counts.read % 10000 === 0)
-                    options.onProgress?.(`read ${counts.read} commits`);
-                if (attributor.done()) {
-                    stream.stop();
-                    return;
-                }
-            }
-        };
-        if (started)
-            await walk(started, head.sha);
-        else
-            await walk(readGitLog(cwd, [head.sha, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
-        // New commits are never ancestors of the cached head, so new-then-cached is still topological;
-        // and history below the cache's frontier was never read, so continuing from there is too.
-        if (cached && !attributor.done()) {
-            for (const commit of cached.commits) {
-                feed(commit);
-                counts.fromCache++;
-                if (attributor.done())
-                    break;
-            }
-            if (!attributor.done() && cached.frontier.length > 0) {
-                await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
-            }
-        }
-        return { releases, starts, attributor, keep, counts };
-    };
-    let result = await attempt(allTags, early);
+    return index;
+}
+/**
+ * Optimistically, each component's newest tag is reachable from the head (true on a trunk), so
+ * the walk itself proves it and the costly `--merged` reachability query is skipped. If an
+ * anchor turns out not to be an ancestor of the head, plan again from the reachable tags only.
+ */
+async function attributeFromReachableTags(history, allTags, early) {
+    const { cwd, head } = history;
+    const result = await attributeHistory(history, allTags, early);
     const unseen = result.attributor.unvisitedAnchors();
     const unreachable = [];
     for (const sha of unseen)
-        if (!(await isAncestor(cwd, sha, head.sha)))
+        if (!(await isAncestor(cwd, sha, head)))
             unreachable.push(sha);
-    if (unreachable.length > 0) {
-        options.onProgress?.(`${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`);
-        result = await attempt(await readTags(cwd, head.sha), null);
+    if (unreachable.length === 0)
+        return result;
+    history.onProgress?.(`${unreachable.length} newest release tag(s) are not in this branch's history: planning from reachable tags`);
+    return attributeHistory(history, await readTags(cwd, head), null);
+}
+/** Each component's last releases and where its history starts, then its commits from one walk. */
+async function attributeHistory(history, tags, started) {
+    const { components, channel, line } = history.setting;
+    const releases = findLastReleases(components, tags, history.allNames, channel, line);
+    const starts = new Map();
+    await Promise.all(components.map(async (c) => {
+        const r = releases.get(c.name);
+        if (r)
+            starts.set(c.name, await history.findStart(c, r));
+    }));
+    const anchors = new Map();
+    for (const [name, r] of releases) {
+        anchors.set(name, { stable: anchorOf(starts.get(name)), channel: r.lastOnChannel?.commit ?? null });
     }
-    const { releases, starts, attributor, keep, counts } = result;
-    stats.commitsRead = counts.read;
-    stats.commitsFromCache = counts.fromCache;
+    const attributor = new CommitAttributor(components, anchors);
+    const keep = history.keep ? [] : null;
+    const counts = { read: 0, fromCache: 0 };
+    const feed = (commit) => {
+        attributor.add(commit);
+        keep?.push(commit);
+    };
+    await walkHistory(history, attributor, feed, counts, started);
+    return { releases, starts, attributor, keep, counts };
+}
+/**
+ * Feeds commits to the attributor until it is done: new commits from git, then the cached ones,
+ * then git again below the cache's frontier.
+ */
+async function walkHistory(history, attributor, feed, counts, started) {
+    const { cwd, head, cached, parse } = history;
+    const { exclude } = history.setting;
+    const walk = async (stream, expectedFirst = null) => {
+        for await (const raw of stream) {
+            if (expectedFirst !== null && raw.sha !== expectedFirst) {
+                // the ref moved between starting git and resolving it: walk from the resolved commit
+                stream.stop();
+                return walk(readGitLog(cwd, [expectedFirst, ...exclude]));
+            }
+            expectedFirst = null;
+            feed(parse(raw));
+            if (++counts.read % 10000 === 0)
+                history.onProgress?.(`read ${counts.read} commits`);
+            if (attributor.done()) {
+                stream.stop();
+                return;
+            }
+        }
+    };
+    if (started)
+        await walk(started, head);
+    else
+        await walk(readGitLog(cwd, [head, ...(cached ? [`^${cached.head}`] : []), ...exclude]));
+    // New commits are never ancestors of the cached head, so new-then-cached is still topological;
+    // and history below the cache's frontier was never read, so continuing from there is too.
+    if (cached && !attributor.done()) {
+        for (const commit of cached.commits) {
+            feed(commit);
+            counts.fromCache++;
+            if (attributor.done())
+                break;
+        }
+        if (!attributor.done() && cached.frontier.length > 0) {
+            await walk(readGitLog(cwd, [...cached.frontier, ...exclude]));
+        }
+    }
+}
+/** The plan from what was read: components held by trains and the line, a train step's versions, warnings. */
+function decidePlan(repository, setting, releases, starts, attributor, options) {
+    const { head } = repository;
+    const { config, components, branch, channel, line, lockstep, conventions, warnings } = setting;
     const attribution = attributor.result();
     const step = options.train ?? null;
     const finishing = step?.step === 'finish' && line?.train?.name === step.name ? line.train : null;
@@ -32700,16 +33416,7 @@ async function planRepositoryRelease(cwd, options) {
     const goWarnings = goMajorVersionWarnings(components, plan);
     if (goWarnings.length > 0)
         plan.warnings = [...(plan.warnings ?? []), ...goWarnings];
-    if (options.cacheFile && keep) {
-        await writeHistoryIndex(options.cacheFile, {
-            format: historyIndexFormat,
-            parserKey,
-            head: head.sha,
-            frontier: attributor.frontier(),
-            commits: keep,
-        });
-    }
-    return { plan, stats };
+    return plan;
 }
 function parseRange(range) {
     if (!range)
@@ -32942,7 +33649,7 @@ function renderPlanTable(plan) {
     return `${lines.join('\n')}\n`;
 }
 /** Commit text is untrusted and the job summary renders HTML: escape it, and markdown table pipes. */
-const escapeSummaryText = (text) => text
+const render_plan_escapeSummaryText = (text) => text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
@@ -32951,7 +33658,7 @@ const escapeSummaryText = (text) => text
     .replaceAll('\n', ' ');
 /** The job summary (GitHub-flavoured markdown), every piece of commit text escaped. */
 function renderPlanSummary(plan) {
-    const e = escapeSummaryText;
+    const e = render_plan_escapeSummaryText;
     const released = plan.components.filter((c) => c.release);
     const lines = [`## ${e(heading(plan))}`, ''];
     if (released.length === 0) {
@@ -33029,126 +33736,42 @@ function registerPlanCommand(program) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/git/source-repository.ts
+;// CONCATENATED MODULE: ./src/publish/line-dist-tags.ts
+
+
+
+
 
 
 /**
- * The web URL of a remote (https, ssh or scp-like, with or without `.git`; credentials dropped),
- * or null for a local path.
+ * The branch a publish runs for: `--branch`/the `branch` input, else the checked-out branch, else
+ * the branch GitHub ran the workflow for (a detached checkout).
  */
-function webUrlFromRemoteUrl(url) {
-    const trimmed = url.trim();
-    const scp = /^(?:ssh:\/\/)?git@([^:/]+)[:/](.+?)(?:\.git)?\/?$/.exec(trimmed);
-    if (scp)
-        return `https://${scp[1]}/${scp[2]}`;
-    const https = /^https?:\/\/(?:[^@/]+@)?([^/]+)\/(.+?)(?:\.git)?\/?$/.exec(trimmed);
-    return https ? `https://${https[1]}/${https[2]}` : null;
-}
-/** `owner/name` from a GitHub remote URL, or null when the remote is not on github.com. */
-function repositoryFromRemoteUrl(url) {
-    const match = /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)$/.exec(webUrlFromRemoteUrl(url) ?? '');
-    return match?.[1] ?? null;
+async function publishBranch(root, override, env) {
+    if (override)
+        return override;
+    return (await readHead(root)).branch ?? branchFromGitHubRef(env);
 }
 /**
- * The source repository a release records: the flag, then `GITHUB_REPOSITORY` (set in Actions),
- * then the GitHub remote `origin`. Outside GitHub with none of these, the caller must say.
+ * The npm dist-tag of each stable npm release made on a maintenance line or train branch (see
+ * lineDistTag): never `latest` for a version below the component's highest tag. Empty off a line,
+ * where a stable version goes to `latest` and a pre-release to its identifier, as before.
  */
-async function resolveSourceRepository(cwd, given, env = process.env) {
-    const explicit = given ?? env.GITHUB_REPOSITORY;
-    if (explicit) {
-        if (!/^[\w.-]+\/[\w.-]+$/.test(explicit)) {
-            throw relx_error_inputError(`"${explicit}" is not a repository.`, {
-                field: '--repository',
-                fix: 'Write it as owner/name.',
-            });
-        }
-        return explicit;
+async function lineDistTags(root, components, released, branch, config) {
+    const tags = new Map();
+    const line = resolveMaintenanceLine(branch, config);
+    if (!line)
+        return tags;
+    const allTags = (await run_git_runGit(root, ['tag'])).split('\n').filter(Boolean);
+    for (const component of withInferredTagFormats(components, allTags).components) {
+        const version = released.get(component.name);
+        if (component.type !== 'npm-package' || !version || prereleaseId(version) !== null)
+            continue;
+        const versionOf = tagMatcher(component.tagFormat, component);
+        const versions = allTags.map(versionOf).filter((v) => v !== null);
+        tags.set(component.name, lineDistTag(line, version.split('+')[0] ?? version, versions));
     }
-    const origin = await run_git_runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '');
-    const fromOrigin = repositoryFromRemoteUrl(origin);
-    if (fromOrigin)
-        return fromOrigin;
-    throw relx_error_inputError('The source repository is unknown: no GITHUB_REPOSITORY and origin is not on GitHub.', {
-        field: '--repository',
-        fix: 'Pass --repository owner/name.',
-    });
-}
-
-;// CONCATENATED MODULE: ./src/http/fetch-retrying.ts
-
-
-/** Errors that prove the request never left: nothing listened, the name did not resolve. */
-const notSentCodes = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT',
-]);
-const errorCode = (error) => {
-    for (let e = error; e; e = e.cause) {
-        if (typeof e.code === 'string')
-            return e.code;
-    }
-    return undefined;
-};
-/**
- * A fetch (or Octokit) failure without an answer, as a transient error: a timeout says how long
- * it waited; a refused connection is marked `not-sent`, so even a POST may be repeated.
- */
-function unansweredError(error, signal, timeoutMs, fix) {
-    if (signal.aborted || error.name === 'AbortError' || error.name === 'TimeoutError') {
-        return transientError(`did not answer within ${formatSeconds(timeoutMs)}`, { fix }, error);
-    }
-    const code = errorCode(error);
-    const message = (error.cause?.message ?? error.message).trim();
-    return transientError(`did not answer: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { fix, delivery: code && notSentCodes.has(code) ? 'not-sent' : 'unknown' }, error);
-}
-const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
-const retryAfterMs = (header) => {
-    if (!header)
-        return null;
-    const secondsValue = Number(header);
-    return Number.isFinite(secondsValue) && secondsValue >= 0 ? secondsValue * 1000 : null;
-};
-class RetryableStatus extends RelxError {
-    retryAfter;
-    constructor(status, retryAfter, fix) {
-        // a 429 was refused before anything was done; a 5xx may have been done
-        super('transient', `answered ${status}`, { fix, delivery: status === 429 ? 'not-sent' : 'unknown' });
-        this.retryAfter = retryAfter;
-    }
-}
-/**
- * fetch for registries (npm, OCI) under the retry policy: each attempt and the whole call have a
- * deadline; network errors, timeouts, 429 and 5xx are retried as the policy allows (a POST only
- * when it cannot have arrived); what still fails is a transient error saying what did not answer
- * and that a re-run is safe (`fix`). Any other response — 2xx, 4xx — is the caller's to read.
- * `idempotent` defaults from the method; `alreadyDone` looks whether a failed write took effect.
- */
-async function fetchRetrying(url, init, describe, options = {}) {
-    const method = (init.method ?? 'GET').toUpperCase();
-    return runWithRetry({
-        what: describe.what,
-        fix: describe.fix,
-        idempotent: describe.idempotent ?? idempotentMethods.has(method),
-        ...(describe.alreadyDone ? { alreadyDone: describe.alreadyDone } : {}),
-        retryAfterMs: (error) => (error instanceof RetryableStatus ? error.retryAfter : null),
-        attempt: async (signal, _attempt, timeoutMs) => {
-            let response;
-            try {
-                response = await fetch(url, { ...init, signal });
-            }
-            catch (error) {
-                throw unansweredError(error, signal, timeoutMs, describe.fix);
-            }
-            if (response.status !== 429 && response.status < 500)
-                return response;
-            await response.arrayBuffer().catch(() => undefined);
-            throw new RetryableStatus(response.status, retryAfterMs(response.headers.get('retry-after')), describe.fix);
-        },
-    }, options);
+    return tags;
 }
 
 ;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
@@ -33180,7 +33803,7 @@ const isIndex = (mediaType) => mediaType === mediaTypes.ociIndex || mediaType ==
 
 
 const registry_client_sha256 = (bytes) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
-const rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
+const registry_client_rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
 /** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
 const plainHttp = (host) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
 /**
@@ -33227,7 +33850,7 @@ class RegistryClient {
             url.searchParams.set('service', params.service);
         url.searchParams.set('scope', params.scope ?? scope);
         const basic = this.basic();
-        const response = await fetchRetrying(url, { headers: basic ? { authorization: basic } : {} }, { what: `${this.host}'s token endpoint`, fix: rerunFix }, this.options);
+        const response = await fetchRetrying(url, { headers: basic ? { authorization: basic } : {} }, { what: `${this.host}'s token endpoint`, fix: registry_client_rerunFix }, this.options);
         if (!response.ok) {
             throw relx_error_inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
                 field: 'oci-password',
@@ -33255,7 +33878,7 @@ class RegistryClient {
                 redirect: 'follow',
             }, {
                 what: `${this.host} (${method} ${path.split('?')[0]})`,
-                fix: rerunFix,
+                fix: registry_client_rerunFix,
                 ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
                 ...(init.alreadyDone ? { alreadyDone: init.alreadyDone } : {}),
             }, { ...this.options, ...init.retry, policy: { ...this.options.policy, ...init.retry?.policy } });
@@ -33938,71 +34561,6 @@ function planAssetUploads(assets, existing, tag) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/github/github-request.ts
-
-
-
-const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
-    ? error.status
-    : null;
-const github_request_rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
-/**
- * An Octokit failure as the policy reads it. No answer (Octokit reports it as a 500 without a
- * response) → transient, `not-sent` when the connection was refused; 429 or a rate-limit 403 →
- * transient and `not-sent` (GitHub did nothing); another 5xx → transient, may have landed. Any
- * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
- */
-function gitHubFailure(error, signal, timeoutMs, fix) {
-    const status = statusOf(error);
-    const response = error.response;
-    if (status === null || (status === 500 && !response)) {
-        return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
-    }
-    const rateLimited = status === 429 || (status === 403 && response?.headers?.['x-ratelimit-remaining'] === '0');
-    if (rateLimited)
-        return new RelxError('transient', `answered ${status} (rate limited)`, { fix, delivery: 'not-sent' });
-    if (status >= 500)
-        return new RelxError('transient', `answered ${status}`, { fix }, { cause: error });
-    return error;
-}
-const retryAfter = (error) => {
-    const header = error.cause?.response
-        ?.headers?.['retry-after'];
-    return header && Number.isFinite(Number(header)) ? Number(header) * 1000 : null;
-};
-/**
- * Calls GitHub under the retry policy: each attempt cut off by its deadline (Octokit's
- * `request.signal`), reads and updates retried, and a POST — which creates something — sent
- * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
- */
-async function requestWithRetry(request, route, parameters, options = {}) {
-    const method = route.split(' ')[0] ?? 'GET';
-    const path = route
-        .slice(method.length + 1)
-        .replace(/\{(\w+)\}/g, (whole, name) => String(parameters[name] ?? whole));
-    const fix = options.fix ?? github_request_rerunFix;
-    return runWithRetry({
-        what: `GitHub ${method} ${path}`,
-        // PATCH and PUT of the same fields land the same; a POST creates one more each time
-        idempotent: method !== 'POST',
-        fix,
-        ...(options.alreadyDone ? { alreadyDone: options.alreadyDone } : {}),
-        retryAfterMs: retryAfter,
-        attempt: async (signal, _attempt, timeoutMs) => {
-            try {
-                return await request(route, { ...parameters, request: { signal } });
-            }
-            catch (error) {
-                throw gitHubFailure(error, signal, timeoutMs, fix);
-            }
-        },
-    }, options);
-}
-/** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
-function repositoryRequest(request, owner, repo, sleep) {
-    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
-}
-
 ;// CONCATENATED MODULE: ./src/release-assets/upload-release-assets.ts
 
 
@@ -34297,11 +34855,7 @@ async function publishPackage(registry, packed, options, retry = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/publish/publish-release.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/publish/component-publishers.ts
 
 
 
@@ -34327,6 +34881,128 @@ function ociTarget(repository) {
     const { host, repository: path } = splitImageReference(`${repository.replace(/^oci:\/\//, '')}:x`);
     return { host, path, client: (credentials) => new RegistryClient(host, credentials) };
 }
+/** An npm package: packed once, checked against the registry, published with its dist-tag. */
+const publishNpmPackage = async ({ options, packDir }, component, version) => {
+    const name = component.name;
+    if (component.private) {
+        options.onProgress?.(`${name} is private: not published`);
+        return null;
+    }
+    const registry = {
+        url: component.publish?.registry ?? options.npm.registry,
+        ...(options.npm.token ? { token: options.npm.token } : {}),
+    };
+    const dir = (0,external_node_path_.join)(options.root, component.paths[0] ?? '');
+    let packed = null;
+    const pack = async () => (packed ??= await packPackage(dir, packDir));
+    return {
+        component,
+        kind: 'npm-package',
+        version,
+        reference: `npm:${name}@${version}`,
+        async check() {
+            const p = await pack();
+            if (p.version !== version) {
+                throw configurationError(`${dir}/package.json says ${p.version}, the release says ${version}.`, {
+                    field: 'version',
+                    fix: 'Publish from the release commit (bump-version writes the version).',
+                });
+            }
+            return registryState(registry, p);
+        },
+        async publish() {
+            const p = await pack();
+            await publishPackage(registry, p, {
+                distTag: options.npm.distTag ?? options.distTags?.get(name) ?? distTagOf(version),
+                access: component.publish?.access ?? 'public',
+                provenance: options.npm.provenance,
+            });
+            return { reference: `npm:${name}@${version}`, registry: registry.url, integrity: p.integrity };
+        },
+        async pin() {
+            return { registry: registry.url, integrity: (await pack()).integrity };
+        },
+    };
+};
+/** Where an OCI component's content comes from and the repository path it is pushed to. */
+async function ociContent({ options, byName }, component, version, target) {
+    const dir = (0,external_node_path_.join)(options.root, component.paths[0] ?? '');
+    if (component.type === 'container-image') {
+        const built = options.builtFrom ?? options.commit;
+        const values = { sha: built, shortSha: built.slice(0, 7), version };
+        const template = need(component.publish?.source, component, 'source', 'ghcr.io/acme/ci/<name>:sha-{shortSha}');
+        const credentials = options.oci.sourceCredentials ?? options.oci.credentials;
+        return { source: imageSource(fill(template, values), options.root, credentials), path: target.path };
+    }
+    if (component.type === 'helm-chart') {
+        const image = component.dependsOn.find((d) => byName.get(d.name)?.type === 'container-image');
+        const appVersion = image
+            ? (options.released.get(image.name) ?? byName.get(image.name)?.version ?? undefined)
+            : undefined;
+        const chart = await helmChartArtifact(dir, version, appVersion ?? undefined);
+        return { source: chart.source, path: `${target.path}/${chart.name}` };
+    }
+    const artifactName = component.name.replace(/^@/, '').replace(/\//g, '-');
+    return { source: await directoryArtifact(dir, component.type, artifactName, version), path: target.path };
+}
+/** An OCI component (image, chart, Terraform module, files): its content pushed under its version tag. */
+const publishOciArtifact = (kind) => async (context, component, version) => {
+    const { options } = context;
+    const repository = need(component.publish?.repository, component, 'repository', 'ghcr.io/acme/<name>');
+    const target = ociTarget(repository);
+    const { source, path } = await ociContent(context, component, version, target);
+    const client = target.client(options.oci.credentials);
+    const prefix = component.type === 'container-image' ? '' : 'oci://';
+    const reference = `${prefix}${target.host}/${path}:${version}`;
+    return {
+        component,
+        kind,
+        version,
+        reference,
+        async check() {
+            return checkTag(client, path, version, (await source.root()).digest);
+        },
+        async publish() {
+            const result = await pushImage(source, client, path, version, (m) => options.onProgress?.(`${component.name}: ${m}`));
+            return { reference, digest: result.digest };
+        },
+        async pin() {
+            return { digest: (await source.root()).digest };
+        },
+    };
+};
+/** Versioned and tagged by relx; crates.io and PyPI uploads are the project's own step. */
+const tagOnly = async ({ options }, component) => {
+    options.onProgress?.(`${component.name} (${component.type}): tagged; relx does not upload it to a registry`);
+    return null;
+};
+/** How each component type is published. */
+const componentPublishers = {
+    'npm-package': publishNpmPackage,
+    'go-module': async ({ options }, component, version) => goModuleTask(options.root, component, version),
+    'release-assets': async ({ options }, component, version) => releaseAssetsTask({
+        root: options.root,
+        repository: options.repository,
+        commit: options.commit,
+        ...(options.github ? { github: options.github } : {}),
+    }, component, version),
+    'cargo-crate': tagOnly,
+    'python-package': tagOnly,
+    'container-image': publishOciArtifact('container-image'),
+    'helm-chart': publishOciArtifact('helm-chart'),
+    'terraform-module': publishOciArtifact('terraform-module'),
+    files: publishOciArtifact('files'),
+};
+
+;// CONCATENATED MODULE: ./src/publish/publish-release.ts
+
+
+
+
+
+
+
+
 /** Everything to publish, in dependency order (a library before what depends on it). Nothing runs yet. */
 async function planTasks(options, packDir) {
     const byName = new Map(options.components.map((c) => [c.name, c]));
@@ -34336,121 +35012,16 @@ async function planTasks(options, packDir) {
         'optionalDependencies',
         'dependsOn',
     ]);
+    const context = { options, packDir, byName };
     const tasks = [];
     for (const name of order) {
         const component = byName.get(name);
         const version = options.released.get(name);
         if (!component || !version)
             continue;
-        const built = options.builtFrom ?? options.commit;
-        const values = { sha: built, shortSha: built.slice(0, 7), version };
-        switch (component.type) {
-            case 'npm-package': {
-                if (component.private) {
-                    options.onProgress?.(`${name} is private: not published`);
-                    continue;
-                }
-                const registry = {
-                    url: component.publish?.registry ?? options.npm.registry,
-                    ...(options.npm.token ? { token: options.npm.token } : {}),
-                };
-                const dir = (0,external_node_path_.join)(options.root, component.paths[0] ?? '');
-                let packed = null;
-                const pack = async () => (packed ??= await packPackage(dir, packDir));
-                tasks.push({
-                    component,
-                    kind: 'npm-package',
-                    version,
-                    reference: `npm:${name}@${version}`,
-                    async check() {
-                        const p = await pack();
-                        if (p.version !== version) {
-                            throw configurationError(`${dir}/package.json says ${p.version}, the release says ${version}.`, {
-                                field: 'version',
-                                fix: 'Publish from the release commit (bump-version writes the version).',
-                            });
-                        }
-                        return registryState(registry, p);
-                    },
-                    async publish() {
-                        const p = await pack();
-                        await publishPackage(registry, p, {
-                            distTag: options.npm.distTag ?? options.distTags?.get(name) ?? distTagOf(version),
-                            access: component.publish?.access ?? 'public',
-                            provenance: options.npm.provenance,
-                        });
-                        return { reference: `npm:${name}@${version}`, registry: registry.url, integrity: p.integrity };
-                    },
-                    async pin() {
-                        return { registry: registry.url, integrity: (await pack()).integrity };
-                    },
-                });
-                break;
-            }
-            case 'go-module':
-                tasks.push(goModuleTask(options.root, component, version));
-                break;
-            case 'release-assets':
-                tasks.push(releaseAssetsTask({
-                    root: options.root,
-                    repository: options.repository,
-                    commit: options.commit,
-                    ...(options.github ? { github: options.github } : {}),
-                }, component, version));
-                break;
-            case 'cargo-crate':
-            case 'python-package':
-                // Versioned and tagged by relx; crates.io and PyPI uploads are the project's own step.
-                options.onProgress?.(`${name} (${component.type}): tagged; relx does not upload it to a registry`);
-                continue;
-            case 'container-image':
-            case 'helm-chart':
-            case 'terraform-module':
-            case 'files': {
-                const repository = need(component.publish?.repository, component, 'repository', 'ghcr.io/acme/<name>');
-                let source;
-                let path;
-                const target = ociTarget(repository);
-                if (component.type === 'container-image') {
-                    const template = need(component.publish?.source, component, 'source', 'ghcr.io/acme/ci/<name>:sha-{shortSha}');
-                    source = imageSource(fill(template, values), options.root, options.oci.sourceCredentials ?? options.oci.credentials);
-                    path = target.path;
-                }
-                else if (component.type === 'helm-chart') {
-                    const image = component.dependsOn.find((d) => byName.get(d.name)?.type === 'container-image');
-                    const appVersion = image
-                        ? (options.released.get(image.name) ?? byName.get(image.name)?.version ?? undefined)
-                        : undefined;
-                    const chart = await helmChartArtifact((0,external_node_path_.join)(options.root, component.paths[0] ?? ''), version, appVersion ?? undefined);
-                    source = chart.source;
-                    path = `${target.path}/${chart.name}`;
-                }
-                else {
-                    source = await directoryArtifact((0,external_node_path_.join)(options.root, component.paths[0] ?? ''), component.type, name.replace(/^@/, '').replace(/\//g, '-'), version);
-                    path = target.path;
-                }
-                const client = target.client(options.oci.credentials);
-                const prefix = component.type === 'container-image' ? '' : 'oci://';
-                const reference = `${prefix}${target.host}/${path}:${version}`;
-                tasks.push({
-                    component,
-                    kind: component.type,
-                    version,
-                    reference,
-                    async check() {
-                        return checkTag(client, path, version, (await source.root()).digest);
-                    },
-                    async publish() {
-                        const result = await pushImage(source, client, path, version, (m) => options.onProgress?.(`${name}: ${m}`));
-                        return { reference, digest: result.digest };
-                    },
-                    async pin() {
-                        return { digest: (await source.root()).digest };
-                    },
-                });
-                break;
-            }
-        }
+        const task = await componentPublishers[component.type](context, component, version);
+        if (task)
+            tasks.push(task);
     }
     return tasks;
 }
@@ -34465,25 +35036,7 @@ async function publishRelease(options) {
     const packDir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-pack-'));
     try {
         const tasks = await planTasks(options, packDir);
-        const states = new Map();
-        const conflicts = [];
-        for (const task of tasks) {
-            try {
-                states.set(task, await task.check());
-            }
-            catch (error) {
-                if (error instanceof RelxError && error.kind === 'conflict')
-                    conflicts.push(error.message);
-                else
-                    throw error;
-            }
-        }
-        if (conflicts.length > 0) {
-            throw relx_error_conflictError(`Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`, {
-                field: 'version',
-                fix: 'A published version never changes: release new versions of these components.',
-            });
-        }
+        const states = await checkTasks(tasks);
         const items = [];
         const outcomes = [];
         let failure = null;
@@ -34519,8 +35072,8 @@ async function publishRelease(options) {
                 failure =
                     error instanceof RelxError
                         ? error
-                        : new RelxError('transient', renderError(error), { fix: 'Re-run.' });
-                outcomes.push({ ...base, outcome: 'failed', error: renderError(error) });
+                        : new RelxError('transient', relx_error_renderError(error), { fix: 'Re-run.' });
+                outcomes.push({ ...base, outcome: 'failed', error: relx_error_renderError(error) });
             }
         }
         return {
@@ -34541,6 +35094,32 @@ async function publishRelease(options) {
     finally {
         (0,external_node_fs_.rmSync)(packDir, { recursive: true, force: true });
     }
+}
+/**
+ * Checks every target before anything is published: a version that exists with other content
+ * (a conflict) stops the run, naming every such version at once.
+ */
+async function checkTasks(tasks) {
+    const states = new Map();
+    const conflicts = [];
+    for (const task of tasks) {
+        try {
+            states.set(task, await task.check());
+        }
+        catch (error) {
+            if (error instanceof RelxError && error.kind === 'conflict')
+                conflicts.push(error.message);
+            else
+                throw error;
+        }
+    }
+    if (conflicts.length > 0) {
+        throw relx_error_conflictError(`Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`, {
+            field: 'version',
+            fix: 'A published version never changes: release new versions of these components.',
+        });
+    }
+    return states;
 }
 
 ;// CONCATENATED MODULE: ./src/publish/released-components.ts
@@ -34573,48 +35152,153 @@ async function builtFrom(root, commit) {
     return /^[0-9a-f]{40}$/.test(trailer) ? trailer : commit;
 }
 
-;// CONCATENATED MODULE: ./src/publish/line-dist-tags.ts
+;// CONCATENATED MODULE: ./src/publish/render-publish-summary.ts
 
 
-
-
-
-
-/**
- * The branch a publish runs for: `--branch`/the `branch` input, else the checked-out branch, else
- * the branch GitHub ran the workflow for (a detached checkout).
- */
-async function publishBranch(root, override, env) {
-    if (override)
-        return override;
-    return (await readHead(root)).branch ?? branchFromGitHubRef(env);
+const icon = {
+    published: '✅',
+    skipped: '⏭️',
+    planned: '📝',
+    failed: '❌',
+    'not attempted': '⏸️',
+};
+/** The job summary: one row per component with its reference and pin, and what happened to it. */
+function renderPublishSummary(result, dryRun) {
+    const e = escapeSummaryText;
+    const pins = new Map(result.list.items.map((i) => [i.component, i.digest ?? i.integrity ?? '']));
+    const lines = [
+        `## Publish${dryRun ? ' (dry run: nothing published)' : ''}`,
+        '',
+        result.failure
+            ? `**Stopped part-way**: ${e(result.failure.message)} — a re-run publishes the rest and skips what is already there.`
+            : result.outcomes.length === 0
+                ? 'Nothing was released at this commit.'
+                : `${result.outcomes.filter((o) => o.outcome === 'published').length} published, ${result.outcomes.filter((o) => o.outcome === 'skipped').length} already there.`,
+        '',
+    ];
+    if (result.outcomes.length > 0) {
+        lines.push('| component | kind | version | reference | digest / integrity | |', '|---|---|---|---|---|---|');
+        for (const o of result.outcomes) {
+            const pin = pins.get(o.component) ?? '';
+            lines.push(`| \`${e(o.component)}\` | ${o.kind} | ${e(o.version)} | \`${e(o.reference)}\` | ${pin ? `\`${e(pin.slice(0, 23))}…\`` : ''} | ${icon[o.outcome] ?? ''} ${o.outcome}${o.error ? `: ${e(o.error)}` : ''} |`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The error a failed run ends with: why, then what was and was not published. */
+function renderPublishFailure(result) {
+    const done = result.outcomes
+        .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
+        .map((o) => o.component);
+    const left = result.outcomes
+        .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
+        .map((o) => o.component);
+    return `${result.failure ? renderError(result.failure) : ''}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`;
 }
 /**
- * The npm dist-tag of each stable npm release made on a maintenance line or train branch (see
- * lineDistTag): never `latest` for a version below the component's highest tag. Empty off a line,
- * where a stable version goes to `latest` and a pre-release to its identifier, as before.
+ * `sha256sum`-style lines for what went to OCI registries (`<hex>  <repository>`), the subjects
+ * format actions/attest-build-provenance reads.
  */
-async function lineDistTags(root, components, released, branch, config) {
-    const tags = new Map();
-    const line = resolveMaintenanceLine(branch, config);
-    if (!line)
-        return tags;
-    const allTags = (await run_git_runGit(root, ['tag'])).split('\n').filter(Boolean);
-    for (const component of withInferredTagFormats(components, allTags).components) {
-        const version = released.get(component.name);
-        if (component.type !== 'npm-package' || !version || prereleaseId(version) !== null)
-            continue;
-        const versionOf = tagMatcher(component.tagFormat, component);
-        const versions = allTags.map(versionOf).filter((v) => v !== null);
-        tags.set(component.name, lineDistTag(line, version.split('+')[0] ?? version, versions));
+function attestationSubjects(list) {
+    // Release assets are attested file by file (a CLI binary per platform), checksums.txt included.
+    return list.items.flatMap((i) => i.kind === 'release-assets'
+        ? (i.assets ?? []).map((a) => `${a.digest.slice(7)}  ${a.name}`)
+        : i.digest?.startsWith('sha256:')
+            ? [`${i.digest.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`]
+            : []);
+}
+
+;// CONCATENATED MODULE: ./src/publish/publish-step.ts
+
+
+
+
+
+
+
+
+
+
+/** bump-version's `released` output (component → {version}) as component → version. */
+function parseReleased(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
     }
-    return tags;
+    catch {
+        throw relx_error_inputError('`released` is not JSON.', {
+            field: 'released',
+            fix: "Pass bump-version's `released` output unmodified.",
+        });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw relx_error_inputError('`released` must be an object of component → {version}.', {
+            field: 'released',
+            fix: "Pass bump-version's `released` output.",
+        });
+    }
+    return new Map(Object.entries(value).map(([component, entry]) => {
+        if (typeof entry?.version !== 'string') {
+            throw relx_error_inputError(`released.${component} has no version.`, {
+                field: `released.${component}`,
+                fix: "Pass bump-version's `released` output.",
+            });
+        }
+        return [component, entry.version];
+    }));
+}
+function checkReleasedComponents(released, components) {
+    for (const name of released.keys()) {
+        if (!components.some((c) => c.name === name)) {
+            throw relx_error_inputError(`released names ${name}, which the repository does not have.`, {
+                field: 'released',
+                fix: 'Publish from the repository bump-version released.',
+            });
+        }
+    }
+}
+function writePublishedFiles(dir, result, dryRun) {
+    const published = (0,external_node_path_.join)(dir, 'relx-published.json');
+    (0,external_node_fs_.writeFileSync)(published, `${JSON.stringify(result.list, null, 2)}\n`);
+    const subjects = attestationSubjects(result.list);
+    const checksums = (0,external_node_path_.join)(dir, 'relx-published.sha256');
+    (0,external_node_fs_.writeFileSync)(checksums, subjects.length > 0 ? `${subjects.join('\n')}\n` : '');
+    return { published, checksums: subjects.length > 0 && !dryRun ? checksums : null };
+}
+/**
+ * Publishes each component released at the commit checked out, once: what is already there is
+ * skipped, so a re-run finishes what a failed run left. A release on a maintenance line or train
+ * branch goes to its own npm dist-tag, never moving `latest` below the component's highest version.
+ */
+async function publishStep(input) {
+    const { root } = input;
+    const workspace = await loadWorkspace(root, input.configFile ? { configFile: input.configFile } : {});
+    const { components } = workspace;
+    const commit = (await run_git_runGit(root, ['rev-parse', 'HEAD'])).trim();
+    const released = input.released ?? (await releasedAtCommit(root, components, commit));
+    checkReleasedComponents(released, components);
+    const branch = (await publishBranch(root, input.branch ?? undefined, {})) ?? input.runnerBranch;
+    const result = await publishRelease({
+        root,
+        components,
+        released,
+        distTags: await lineDistTags(root, components, released, branch, workspace.config),
+        commit,
+        builtFrom: await builtFrom(root, commit),
+        repository: await resolveSourceRepository(root, input.repository ?? undefined, {}),
+        runUrl: input.runUrl,
+        npm: input.npm,
+        oci: input.oci,
+        ...(input.github ? { github: input.github } : {}),
+        dryRun: input.dryRun,
+        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+        ...(input.boundary ? { boundary: input.boundary } : {}),
+    });
+    const files = input.filesDir ? writePublishedFiles(input.filesDir, result, input.dryRun) : null;
+    return { ...result, files };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/publish-command.ts
-
-
-
 
 
 
@@ -34629,31 +35313,30 @@ function registerPublishCommand(program) {
         .option('--dist-tag <tag>', "npm dist-tag (default: latest, the pre-release identifier, or a maintenance line's tag)")
         .option('--branch <name>', 'branch released from, for its maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)')
         .option('--repository <owner/name>', 'source repository recorded (default: GITHUB_REPOSITORY, else the GitHub origin)')
+        .option('--released <json>', "component → {version}, as bump-version's `released` output (default: the release tags at HEAD)")
+        .option('--provenance', 'npm provenance (needs a CI that can mint an OIDC token)')
+        .option('--api-url <url>', 'GitHub API for the GitHub Releases of release-assets components (token: GITHUB_TOKEN)', process.env.GITHUB_API_URL ?? 'https://api.github.com')
         .option('--config <file>', 'config file, relative to --cwd')
         .option('--cwd <dir>', 'repository', '.')
         .option('--dry-run', 'check every target and report; publish nothing')
         .option('--json', 'print the published list as JSON')
         .action(async (options) => {
         const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const { components, config } = await loadWorkspace(cwd, options.config ? { configFile: options.config } : {});
-        const commit = (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim();
         const env = process.env;
-        const released = await releasedAtCommit(cwd, components, commit);
-        const branch = await publishBranch(cwd, options.branch, env);
-        const result = await publishRelease({
+        const githubToken = env.GITHUB_TOKEN ?? env.GH_TOKEN;
+        const result = await publishStep({
             root: cwd,
-            components,
-            released,
-            distTags: await lineDistTags(cwd, components, released, branch, config),
-            commit,
-            builtFrom: await builtFrom(cwd, commit),
-            repository: await resolveSourceRepository(cwd, options.repository, env),
+            configFile: options.config ?? null,
+            released: options.released ? parseReleased(options.released) : null,
+            branch: options.branch ?? null,
+            runnerBranch: readRunnerContext(env).branch,
+            repository: options.repository ?? env.GITHUB_REPOSITORY ?? null,
             runUrl: null,
             npm: {
                 registry: options.npmRegistry,
                 ...(env.NPM_TOKEN ? { token: env.NPM_TOKEN } : {}),
                 ...(options.distTag ? { distTag: options.distTag } : {}),
-                provenance: false,
+                provenance: options.provenance ?? false,
             },
             oci: {
                 credentials: {
@@ -34661,7 +35344,9 @@ function registerPublishCommand(program) {
                     ...(env.OCI_PASSWORD ? { password: env.OCI_PASSWORD } : {}),
                 },
             },
+            ...(githubToken ? { github: fetchGitHubRequest(githubToken, options.apiUrl) } : {}),
             dryRun: options.dryRun ?? false,
+            filesDir: null,
             onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
             boundary: writeBoundaryFromEnvironment(),
         });
@@ -34674,60 +35359,6 @@ function registerPublishCommand(program) {
         if (result.failure)
             throw result.failure;
     });
-}
-
-;// CONCATENATED MODULE: ./src/github/fetch-github-request.ts
-/** An answer GitHub gave that is not a success, shaped as Octokit's RequestError (status, response). */
-class GitHubHttpError extends Error {
-    status;
-    response;
-    constructor(status, response, what) {
-        const message = response.data?.message;
-        super(`${what} answered ${status}${typeof message === 'string' ? `: ${message}` : ''}`);
-        this.status = status;
-        this.response = response;
-        this.name = 'GitHubHttpError';
-    }
-}
-/**
- * The `request(route, parameters)` relx's GitHub integrations call, for the CLI (Octokit is the
- * actions' runtime; src/ does not import it): path parameters filled in, the rest the query of a
- * GET or DELETE and the JSON body of anything else; a non-2xx answer thrown as Octokit throws it.
- */
-function fetchGitHubRequest(token, baseUrl = 'https://api.github.com') {
-    return async (route, parameters = {}) => {
-        const [method = 'GET', template = ''] = route.split(' ');
-        const { request: options, ...rest } = parameters;
-        const data = { ...rest };
-        const path = template.replace(/\{(\w+)\}/g, (_, name) => {
-            const value = String(data[name]);
-            delete data[name];
-            return encodeURIComponent(value);
-        });
-        const url = new URL(`${baseUrl.replace(/\/$/, '')}${path}`);
-        const hasBody = method !== 'GET' && method !== 'DELETE' && method !== 'HEAD';
-        if (!hasBody)
-            for (const [key, value] of Object.entries(data))
-                if (value !== undefined)
-                    url.searchParams.set(key, String(value));
-        const response = await fetch(url, {
-            method,
-            headers: {
-                accept: 'application/vnd.github+json',
-                authorization: `Bearer ${token}`,
-                'x-github-api-version': '2022-11-28',
-                'user-agent': 'relx',
-                ...(hasBody ? { 'content-type': 'application/json' } : {}),
-            },
-            ...(hasBody ? { body: JSON.stringify(data) } : {}),
-            ...(options?.signal ? { signal: options.signal } : {}),
-        });
-        const text = await response.text();
-        const body = text ? JSON.parse(text) : undefined;
-        if (!response.ok)
-            throw new GitHubHttpError(response.status, { headers: Object.fromEntries(response.headers), data: body }, `GitHub ${method} ${url.pathname}`);
-        return { status: response.status, data: body };
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/github/pull-requests.ts
@@ -34997,7 +35628,7 @@ function renderReleasePullRequestTitle(plan, group) {
  * untrusted and GitHub renders the body's HTML.
  */
 function renderReleasePullRequestBody(plan, manifest) {
-    const e = escapeSummaryText;
+    const e = render_plan_escapeSummaryText;
     const released = releasedComponents(plan);
     const lines = [
         `${releasePullRequestMarker} plan-head=${plan.head} -->`,
@@ -35049,7 +35680,7 @@ function renderPreviewComment(plan, hadComment) {
         : renderPlanSummary(plan)
             .trimEnd()
             .replace(/^## .*\n\n/, '');
-    return `${previewCommentMarker}\n${heading}\n\n${body}\n\n<sub>Planned on ${plan.head.slice(0, 7)} (the merge of this pull request into ${escapeSummaryText(plan.branch ?? 'its base')}); updated on every push.</sub>\n`;
+    return `${previewCommentMarker}\n${heading}\n\n${body}\n\n<sub>Planned on ${plan.head.slice(0, 7)} (the merge of this pull request into ${render_plan_escapeSummaryText(plan.branch ?? 'its base')}); updated on every push.</sub>\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/release-pr/preview-comment.ts
@@ -36354,29 +36985,38 @@ const plan_release_files_join = (folder, file) => (folder ? `${folder}/${file}` 
 async function planReleaseFiles(input) {
     const released = input.plan.components.filter((c) => c.release && c.nextVersion !== null);
     const next = new Map(released.map((c) => [c.name, c.nextVersion]));
-    const changes = new Map();
-    // Each file with the updaters (and paths) its components declare, in order.
-    const specs = new Map();
+    const changes = versionFileChanges(input.components, next);
+    const files = await updatedVersionFiles(input, changes);
+    for (const [file, content] of await planGoModuleFiles(input, next, files))
+        files.set(file, content);
+    await updateLockfile(input, changes, files);
+    const changelogs = await writeChangelogs(input, released, files);
+    return { files, changelogs };
+}
+function versionFileChanges(components, next) {
+    const planned = {
+        changes: new Map(),
+        specs: new Map(),
+        lockVersions: {},
+        lockDependencies: {},
+    };
     const change = (file, spec) => {
-        let entry = changes.get(file);
+        let entry = planned.changes.get(file);
         if (!entry)
-            changes.set(file, (entry = {}));
-        const list = specs.get(file) ?? [];
+            planned.changes.set(file, (entry = {}));
+        const list = planned.specs.get(file) ?? [];
         if (spec && !list.some((s) => s.updater === spec.updater && s.path === spec.path))
             list.push(spec);
-        specs.set(file, list);
+        planned.specs.set(file, list);
         return entry;
     };
-    const lockVersions = {};
-    const lockDependencies = {};
-    for (const component of input.components) {
+    for (const component of components) {
         const version = next.get(component.name);
         const file = component.versionFile;
-        const own = componentVersionFiles(component);
         const dependencies = Object.fromEntries(component.dependsOn
             .filter((e) => e.kind !== 'dependsOn' && next.has(e.name))
-            .map((e) => [dependencyKey(input.components, e.name), next.get(e.name)]));
-        for (const spec of own) {
+            .map((e) => [dependencyKey(components, e.name), next.get(e.name)]));
+        for (const spec of componentVersionFiles(component)) {
             if (version !== undefined)
                 change(spec.file, spec).version = version;
             if (Object.keys(dependencies).length > 0)
@@ -36385,23 +37025,27 @@ async function planReleaseFiles(input) {
         if (component.type === 'npm-package') {
             const folder = component.paths[0] ?? '';
             if (version !== undefined)
-                lockVersions[folder] = version;
+                planned.lockVersions[folder] = version;
             if (Object.keys(dependencies).length > 0)
-                lockDependencies[folder] = dependencies;
+                planned.lockDependencies[folder] = dependencies;
         }
         // A chart that ships an image component tracks its version as appVersion.
         if (component.type === 'helm-chart' && file) {
-            const image = component.dependsOn.find((e) => input.components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name));
+            const image = component.dependsOn.find((e) => components.find((c) => c.name === e.name)?.type === 'container-image' && next.has(e.name));
             if (image)
                 change(file).appVersion = next.get(image.name);
         }
     }
+    return planned;
+}
+/** Each version file's new content, only for files that change. */
+async function updatedVersionFiles(input, planned) {
     const files = new Map();
-    for (const [file, fileChange] of changes) {
+    for (const [file, fileChange] of planned.changes) {
         // A version file that is gone is refused here, before anything is written.
         const content = checkedContent(await input.readFile(file), file);
         let updated = content;
-        const declared = specs.get(file) ?? [];
+        const declared = planned.specs.get(file) ?? [];
         for (const spec of declared.length > 0 ? declared : [{ file, updater: updaterNameForFile(file) }]) {
             const withPath = spec.path ? { ...fileChange, path: spec.path } : fileChange;
             updated = versionFileUpdater(spec.updater)(updated, withPath, file);
@@ -36409,16 +37053,21 @@ async function planReleaseFiles(input) {
         if (updated !== content)
             files.set(file, updated);
     }
-    for (const [file, content] of await planGoModuleFiles(input, next, files))
-        files.set(file, content);
-    if (Object.keys(lockVersions).length > 0 || Object.keys(lockDependencies).length > 0) {
-        const lock = await input.readFile('package-lock.json');
-        if (lock !== null) {
-            const updated = versionFileUpdater('package-lock')(lock, { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies }, 'package-lock.json');
-            if (updated !== lock)
-                files.set('package-lock.json', updated);
-        }
-    }
+    return files;
+}
+/** The workspace lockfile's versions and ranges of the released npm packages, when there is one. */
+async function updateLockfile(input, { lockVersions, lockDependencies }, files) {
+    if (Object.keys(lockVersions).length === 0 && Object.keys(lockDependencies).length === 0)
+        return;
+    const lock = await input.readFile('package-lock.json');
+    if (lock === null)
+        return;
+    const updated = versionFileUpdater('package-lock')(lock, { workspaceVersions: lockVersions, workspaceDependencies: lockDependencies }, 'package-lock.json');
+    if (updated !== lock)
+        files.set('package-lock.json', updated);
+}
+/** Each released component's changelog section, also inserted into its CHANGELOG.md. */
+async function writeChangelogs(input, released, files) {
     const changelogs = new Map();
     for (const component of released) {
         const section = await renderChangelogSection({
@@ -36438,7 +37087,7 @@ async function planReleaseFiles(input) {
         if (updated !== existing)
             files.set(file, updated);
     }
-    return { files, changelogs };
+    return changelogs;
 }
 
 ;// CONCATENATED MODULE: ./src/release/tag-names.ts
@@ -36487,7 +37136,6 @@ function decideReleaseSteps(input) {
     checkTagNames(targets);
     const commit = findReleaseCommit(input);
     const tagsToCreate = [];
-    const tagsPresent = [];
     const moved = [];
     // Components sharing a tag (a lockstep group tagged v{version}) get it once, at one version.
     const byTag = new Map();
@@ -36506,9 +37154,8 @@ function decideReleaseSteps(input) {
         const at = tags.get(target.tag);
         if (at === undefined)
             tagsToCreate.push(target);
-        else if (commit.kind === 'exists' && at === commit.sha)
-            tagsPresent.push(target);
-        else
+        // A tag already on the release commit was made by a previous run: nothing left to do for it.
+        else if (commit.kind !== 'exists' || at !== commit.sha)
             moved.push(`${target.tag} (on ${at.slice(0, 7)})`);
     }
     if (moved.length > 0) {
@@ -36517,7 +37164,7 @@ function decideReleaseSteps(input) {
             fix: 'If those releases are real, the plan is stale: make a new plan. If the tags are mistakes, delete them deliberately (git push --delete) and re-run.',
         });
     }
-    return { commit, tagsToCreate, tagsPresent };
+    return { commit, tagsToCreate };
 }
 function findReleaseCommit(input) {
     const { planHead, head, targets, tags } = input;
@@ -36596,15 +37243,7 @@ async function apply_release_plan_applyReleasePlan(cwd, plan, options) {
         });
     }
     const workspace = await loadWorkspace(cwd, options.configFile ? { configFile: options.configFile } : {});
-    const known = new Set(workspace.components.map((c) => c.name));
-    plan.components.forEach((c, i) => {
-        if (!known.has(c.name)) {
-            throw relx_error_inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
-                field: `components[${i}].name`,
-                fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
-            });
-        }
-    });
+    assertPlanFits(plan, workspace.components);
     const targets = plan.components
         .filter((c) => c.release && c.nextVersion && c.nextTag)
         .map((c) => ({ component: c.name, version: c.nextVersion, tag: c.nextTag }));
@@ -36618,122 +37257,157 @@ async function apply_release_plan_applyReleasePlan(cwd, plan, options) {
     };
     if (targets.length === 0)
         return result;
-    const head = await readHead(cwd);
-    const headMessage = await run_git_runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
-    const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
-    const steps = decideReleaseSteps({
-        planHead: plan.head,
-        head: { sha: head.sha, message: headMessage },
-        targets,
-        tags,
-        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
-        ...(options.releaseCommit
-            ? {
-                releaseCommit: {
-                    sha: options.releaseCommit,
-                    inHead: await isAncestor(cwd, options.releaseCommit, head.sha),
-                },
-            }
-            : {}),
-    });
-    // Files are computed from the plan's commit, not the working tree: a run that died after
-    // writing some files computes (and commits) the same content again.
-    const readAt = async (path) => run_git_runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
-    const { files, changelogs } = await planReleaseFiles({
-        plan,
-        components: workspace.components,
-        readFile: readAt,
-        listFiles: async () => (await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
-        date: options.now.toISOString().slice(0, 10),
-        repositoryUrl: options.repositoryUrl,
-    });
+    const steps = await readReleaseSteps(cwd, plan, targets, options.releaseCommit);
+    const { files, changelogs } = await planFilesAtPlanHead(cwd, plan, workspace.components, options);
     result.files = [...files.keys()].sort();
-    const message = renderReleaseCommitMessage(plan.components.filter((c) => c.release), plan.head, options.commitTitle);
-    const component = (t, tagCreated) => ({
+    const applied = (t, tagCreated) => ({
         ...t,
         tagCreated,
         release: null,
         changelog: changelogs.get(t.component) ?? '',
     });
     if (options.dryRun) {
-        result.components = targets.map((t) => component(t, false));
+        result.components = targets.map((t) => applied(t, false));
         return result;
     }
-    const boundary = options.boundary;
     await assertNoStaleIndexLock(cwd);
-    if (steps.commit.kind === 'create') {
+    const releaseCommit = await makeReleaseCommit(cwd, plan, steps.commit, files, result, options);
+    const tags = sharedTags(targets, changelogs);
+    await createTags(cwd, steps.tagsToCreate, releaseCommit, tags, options);
+    const created = new Set(steps.tagsToCreate.map((t) => t.tag));
+    result.components = targets.map((t) => applied(t, created.has(t.tag)));
+    if (options.push) {
+        await pushReleaseAndTags(cwd, options.push, releaseCommit, targets, result, options);
+    }
+    if (options.publisher) {
+        await publishReleasePages(options.publisher, result.components, tags, options);
+    }
+    return result;
+}
+/** The plan names only components this repository's config has. */
+function assertPlanFits(plan, components) {
+    const known = new Set(components.map((c) => c.name));
+    plan.components.forEach((c, i) => {
+        if (!known.has(c.name)) {
+            throw relx_error_inputError(`The plan names component "${c.name}", which this repository's config does not have.`, {
+                field: `components[${i}].name`,
+                fix: 'Make the plan from this repository and config (analyze-commits or `relx plan --json`), then apply it unmodified.',
+            });
+        }
+    });
+}
+/** What is left to do, decided from the head, the tags and the commits they point to. */
+async function readReleaseSteps(cwd, plan, targets, releaseCommit) {
+    const head = await readHead(cwd);
+    const headMessage = await run_git_runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
+    const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
+    return decideReleaseSteps({
+        planHead: plan.head,
+        head: { sha: head.sha, message: headMessage },
+        targets,
+        tags,
+        taggedCommits: await readTaggedCommits(cwd, head.sha, targets, tags),
+        ...(releaseCommit
+            ? { releaseCommit: { sha: releaseCommit, inHead: await isAncestor(cwd, releaseCommit, head.sha) } }
+            : {}),
+    });
+}
+/**
+ * Files are computed from the plan's commit, not the working tree: a run that died after
+ * writing some files computes (and commits) the same content again.
+ */
+function planFilesAtPlanHead(cwd, plan, components, options) {
+    const readAt = async (path) => run_git_runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
+    return planReleaseFiles({
+        plan,
+        components,
+        readFile: readAt,
+        listFiles: async () => (await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+        date: options.now.toISOString().slice(0, 10),
+        repositoryUrl: options.repositoryUrl,
+    });
+}
+/** Writes the files and commits them, or takes the commit a previous run made (carrying the head onto it). */
+async function makeReleaseCommit(cwd, plan, step, files, result, options) {
+    const boundary = options.boundary;
+    if (step.kind === 'create') {
+        const message = renderReleaseCommitMessage(plan.components.filter((c) => c.release), plan.head, options.commitTitle);
         for (const [path, content] of files) {
             await atBoundary(boundary, `write:${path}`, async () => {
                 await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)((0,external_node_path_.join)(cwd, path)), { recursive: true });
                 await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(cwd, path), content);
             });
         }
-        result.commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+        const commit = await atBoundary(boundary, 'commit', () => commitFiles(cwd, result.files, message));
+        result.commit = commit;
         result.commitCreated = true;
-        options.onProgress?.(`release commit ${result.commit.slice(0, 7)}`);
+        options.onProgress?.(`release commit ${commit.slice(0, 7)}`);
+        return commit;
     }
-    else {
-        result.commit = steps.commit.sha;
-        options.onProgress?.(`release commit ${result.commit.slice(0, 7)} already made by a previous run`);
-        if (steps.commit.head === 'plan') {
-            // a re-run of the same workflow run starts on the plan head: carry it onto the release
-            const sha = result.commit;
-            await atBoundary(boundary, 'fast-forward', () => run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
-            options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
-        }
+    const sha = step.sha;
+    result.commit = sha;
+    options.onProgress?.(`release commit ${sha.slice(0, 7)} already made by a previous run`);
+    if (step.head === 'plan') {
+        // a re-run of the same workflow run starts on the plan head: carry it onto the release
+        await atBoundary(boundary, 'fast-forward', () => run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+        options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
     }
-    const releaseCommit = result.commit;
-    // A tag several components share (v{version} lockstep) names them all and carries each changelog.
+    return sha;
+}
+function sharedTags(targets, changelogs) {
     const sharing = (tag) => targets.filter((t) => t.tag === tag);
-    const notesOf = (tag) => {
-        const members = sharing(tag);
-        if (members.length === 1)
-            return changelogs.get(members[0]?.component ?? '') ?? '';
-        return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+    return {
+        isShared: (tag) => sharing(tag).length > 1,
+        notesOf: (tag) => {
+            const members = sharing(tag);
+            if (members.length === 1)
+                return changelogs.get(members[0]?.component ?? '') ?? '';
+            return members.map((t) => `## ${t.component}\n\n${changelogs.get(t.component) ?? ''}`).join('\n');
+        },
+        titleOf: (target) => {
+            const members = sharing(target.tag);
+            return members.length === 1
+                ? `${target.component} ${target.version}`
+                : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
+        },
     };
-    const titleOf = (target) => {
-        const members = sharing(target.tag);
-        return members.length === 1
-            ? `${target.component} ${target.version}`
-            : `${target.tag}: ${members.map((t) => t.component).join(', ')} ${target.version}`;
-    };
-    for (const target of steps.tagsToCreate) {
-        await atBoundary(boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${titleOf(target)}\n\n${notesOf(target.tag)}`));
+}
+async function createTags(cwd, tagsToCreate, releaseCommit, tags, options) {
+    for (const target of tagsToCreate) {
+        await atBoundary(options.boundary, `tag:${target.tag}`, () => createAnnotatedTag(cwd, target.tag, releaseCommit, `${tags.titleOf(target)}\n\n${tags.notesOf(target.tag)}`));
         options.onProgress?.(`tagged ${target.tag}`);
     }
-    const created = new Set(steps.tagsToCreate.map((t) => t.tag));
-    result.components = targets.map((t) => component(t, created.has(t.tag)));
-    if (options.push) {
-        const push = options.push;
-        // A release commit made earlier may be on the remote branch under later commits: then push
-        // only the tags (pushing the commit to the branch would not be a fast-forward).
-        const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
-        await atBoundary(boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
-        result.pushed = true;
-        options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
-    }
-    if (options.publisher) {
-        const pages = new Map();
-        for (const applied of result.components) {
-            const shared = sharing(applied.tag).length > 1;
-            const page = pages.get(applied.tag);
-            if (page) {
-                applied.release = page;
-                continue;
-            }
-            applied.release = await atBoundary(boundary, `release:${applied.tag}`, () => options.publisher.ensureRelease({
-                tag: applied.tag,
-                name: shared ? applied.tag : `${applied.component} ${applied.version}`,
-                body: shared ? notesOf(applied.tag) : applied.changelog,
-                draft: options.draft ?? false,
-                // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
-                prerelease: semver_default().prerelease(applied.version) !== null,
-            }));
-            pages.set(applied.tag, applied.release);
-            options.onProgress?.(`${applied.release.created ? 'created' : 'found'} release ${applied.release.url}`);
+}
+async function pushReleaseAndTags(cwd, push, releaseCommit, targets, result, options) {
+    // A release commit made earlier may be on the remote branch under later commits: then push
+    // only the tags (pushing the commit to the branch would not be a fast-forward).
+    const branchHasIt = !result.commitCreated && (await remoteBranchContains(cwd, push, releaseCommit));
+    await atBoundary(options.boundary, 'push', () => pushRelease(cwd, push, branchHasIt ? null : releaseCommit, [...new Set(targets.map((t) => t.tag))]));
+    result.pushed = true;
+    options.onProgress?.(`pushed ${branchHasIt ? '' : `${push.branch} and `}${targets.length} tag(s) to ${push.remote}`);
+}
+/** One release page per tag, found by tag first so never made twice. */
+async function publishReleasePages(publisher, components, tags, options) {
+    const pages = new Map();
+    for (const applied of components) {
+        const shared = tags.isShared(applied.tag);
+        const page = pages.get(applied.tag);
+        if (page) {
+            applied.release = page;
+            continue;
         }
+        const release = await atBoundary(options.boundary, `release:${applied.tag}`, () => publisher.ensureRelease({
+            tag: applied.tag,
+            name: shared ? applied.tag : `${applied.component} ${applied.version}`,
+            body: shared ? tags.notesOf(applied.tag) : applied.changelog,
+            draft: options.draft ?? false,
+            // `1.4.0+build-abc` is a release: only a prerelease part makes a GitHub pre-release
+            prerelease: semver_default().prerelease(applied.version) !== null,
+        }));
+        applied.release = release;
+        pages.set(applied.tag, release);
+        options.onProgress?.(`${release.created ? 'created' : 'found'} release ${release.url}`);
     }
-    return result;
 }
 /** What the decision needs about the commits the plan's existing tags point to. */
 async function readTaggedCommits(cwd, head, targets, tags) {
@@ -37607,6 +38281,97 @@ async function readReleases(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/github-deployments.ts
+
+/** Where a deployment carries the key of the promotion that made it. */
+const keyField = 'relx_promotion';
+/**
+ * GitHub's record of a promotion: a deployment for the environment and its statuses, and who
+ * approved the run for that environment (required reviewers of a GitHub Environment).
+ */
+class GitHubDeployments {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    /** Logins that approved this run for the environment; null when GitHub will not say (no permission). */
+    async approvers(runId, environment) {
+        try {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', {
+                run_id: runId,
+            });
+            const approvals = data;
+            return [
+                ...new Set(approvals
+                    .filter((a) => a.state === 'approved' && a.environments.some((e) => e.name === environment))
+                    .map((a) => a.user.login)),
+            ];
+        }
+        catch (error) {
+            const status = statusOf(error);
+            if (status === 403 || status === 404)
+                return null;
+            throw error;
+        }
+    }
+    /**
+     * The deployment for this promotion, made once. `key` names the promotion (the shell uses the
+     * workflow run and environment), is kept in the deployment's payload, and is looked up first:
+     * a re-run of the job, or a creation whose answer was lost (a 502 after GitHub made it), finds
+     * the deployment already made instead of making a second.
+     */
+    async start(input) {
+        const existing = await this.find(input.environment, input.key);
+        if (existing !== null)
+            return existing;
+        const { data } = await this.call('POST /repos/{owner}/{repo}/deployments', {
+            ref: input.ref,
+            environment: input.environment,
+            description: input.description,
+            auto_merge: false,
+            required_contexts: [],
+            production_environment: input.production,
+            transient_environment: false,
+            payload: { ...input.payload, [keyField]: input.key },
+        }, {
+            alreadyDone: async () => {
+                const id = await this.find(input.environment, input.key);
+                return id === null ? undefined : { status: 200, data: { id } };
+            },
+        });
+        const id = data.id;
+        await this.status(id, 'in_progress', input.description);
+        return id;
+    }
+    async find(environment, key) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/deployments', { environment, per_page: 100 });
+        const found = data.find((d) => typeof d.payload === 'object' && d.payload !== null && d.payload[keyField] === key);
+        return found ? found.id : null;
+    }
+    /** A status once: after a lost answer, the latest status is looked at before another is posted. */
+    async status(id, state, description, logUrl) {
+        const text = description.slice(0, 140);
+        await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+            deployment_id: id,
+            state,
+            description: text,
+            ...(logUrl ? { log_url: logUrl } : {}),
+            auto_inactive: state === 'success',
+        }, {
+            alreadyDone: async () => {
+                const { data } = await this.call('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+                    deployment_id: id,
+                    per_page: 1,
+                });
+                const [latest] = data;
+                return latest?.state === state && latest.description === text
+                    ? { status: 200, data: latest }
+                    : undefined;
+            },
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/slo/version-placeholders.ts
 
 
@@ -37774,53 +38539,10 @@ async function gateEnvironment(policy, source, where, field) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/slo/gate-exit-codes.ts
-
-
-/**
- * `relx slo-gate`'s exit codes: one per answer, so a script can tell "the canary is bad" from
- * "not yet" from "ask again later" from "the policy is wrong" without parsing the report.
- * 2 (usage) and 70 (a bug in relx) are the CLI's own, shared by every command.
- */
-const gateExitCodes = {
-    /** The gate passed (or was inconclusive and the policy says `onInconclusive: pass`). */
-    pass: 0,
-    /** A sample failed the objectives (the failure limit was reached). */
-    fail: 1,
-    /** Not enough data to judge: fails closed. */
-    inconclusive: 3,
-    /** The canary step has not baked long enough; nothing has failed so far. Run the gate again later. */
-    baking: 4,
-    /** The metrics backend did not answer after the retries, or git failed after the clone. Retry later. */
-    transient: 75,
-    /**
-     * The policy, a flag or the environment's state is wrong (the message names the field) — also a
-     * GitOps repository that cannot be cloned: git cannot tell a wrong URL from an outage.
-     */
-    configuration: 78,
-};
-/** The exit code of a report the gate produced. Pure. */
-function reportExitCode(report) {
-    if (report.error !== null)
-        return gateExitCodes.transient;
-    if (report.passed)
-        return gateExitCodes.pass;
-    return gateExitCodes[report.verdict === 'pass' ? 'fail' : report.verdict];
-}
-/** The exit code of an error that stopped the gate before it had a report. Pure. */
-function errorExitCode(error) {
-    if (error instanceof RelxError)
-        return error.kind === 'transient' ? gateExitCodes.transient : gateExitCodes.configuration;
-    // git failed after the clone was made (a fetch cut off): worth another try
-    if (error instanceof run_git_GitCommandError)
-        return gateExitCodes.transient;
-    return 70;
-}
-
 ;// CONCATENATED MODULE: ./src/slo/render-slo-report.ts
 
 
-const icon = { pass: '✅', fail: '❌', inconclusive: '❔', baking: '⏳' };
+const render_slo_report_icon = { pass: '✅', fail: '❌', inconclusive: '❔', baking: '⏳' };
 const render_slo_report_number = (n, objective) => {
     if (n === null)
         return 'no data';
@@ -37834,9 +38556,9 @@ const render_slo_report_number = (n, objective) => {
 };
 /** The job summary: the verdict and why, a table per sample, the queries, and a chart of the samples. */
 function renderSloSummary(report) {
-    const e = escapeSummaryText;
+    const e = render_plan_escapeSummaryText;
     const lines = [
-        `## SLO gate: ${icon[report.verdict]} ${report.verdict}${report.verdict === 'inconclusive' ? (report.passed ? ' (passes: on-inconclusive is pass)' : ' (fails: on-inconclusive is fail)') : ''}`,
+        `## SLO gate: ${render_slo_report_icon[report.verdict]} ${report.verdict}${report.verdict === 'inconclusive' ? (report.passed ? ' (passes: on-inconclusive is pass)' : ' (fails: on-inconclusive is fail)') : ''}`,
         '',
         e(report.reason),
         '',
@@ -37847,7 +38569,7 @@ function renderSloSummary(report) {
         lines.push('', `Compared in \`${e(target.environment)}\`: ${e(target.component)} ${e(target.canaryVersion ?? '—')} (canary, release ${e(target.canaryRelease ?? '—')}) against ${e(target.stableVersion ?? '—')} (stable, release ${e(target.stableRelease ?? '—')}).`);
     }
     for (const sample of report.samples) {
-        lines.push('', `### ${icon[sample.outcome]} sample at ${e(sample.at)}`, '', '| objective | baseline | canary | delta | threshold | result |', '|---|---|---|---|---|---|', ...sample.objectives.map((o) => `| \`${o.objective}\` | ${render_slo_report_number(o.baseline, o.objective)} | ${render_slo_report_number(o.canary, o.objective)} | ${o.delta === null ? '' : render_slo_report_number(o.delta, o.objective)} | ${render_slo_report_number(o.threshold, o.objective)} | ${icon[o.outcome]} ${e(o.reason)} |`));
+        lines.push('', `### ${render_slo_report_icon[sample.outcome]} sample at ${e(sample.at)}`, '', '| objective | baseline | canary | delta | threshold | result |', '|---|---|---|---|---|---|', ...sample.objectives.map((o) => `| \`${o.objective}\` | ${render_slo_report_number(o.baseline, o.objective)} | ${render_slo_report_number(o.canary, o.objective)} | ${o.delta === null ? '' : render_slo_report_number(o.delta, o.objective)} | ${render_slo_report_number(o.threshold, o.objective)} | ${render_slo_report_icon[o.outcome]} ${e(o.reason)} |`));
     }
     if (report.samples.length > 0)
         lines.push('', ...renderSampleChart(report));
@@ -37864,11 +38586,11 @@ function renderBake(report) {
     const progress = report.bakeProgress;
     const limit = bake && bake.failureLimit > 1 ? `, fails at ${bake.failureLimit} failed samples` : '';
     if (progress) {
-        return `, bake ${progress.bakedSeconds} s of ${progress.bakeSeconds} s since ${escapeSummaryText(progress.stepStartedAt)}${progress.complete ? ' (complete)' : ''}${limit}`;
+        return `, bake ${progress.bakedSeconds} s of ${progress.bakeSeconds} s since ${render_plan_escapeSummaryText(progress.stepStartedAt)}${progress.complete ? ' (complete)' : ''}${limit}`;
     }
     if (!bake)
         return '';
-    return `, bake ${bake.samples ?? '—'} × ${escapeSummaryText(bake.interval ?? report.window)}${limit}`;
+    return `, bake ${bake.samples ?? '—'} × ${render_plan_escapeSummaryText(bake.interval ?? report.window)}${limit}`;
 }
 /** A Mermaid xychart of the error rate (%) of both sides across the samples. */
 function renderSampleChart(report) {
@@ -37919,6 +38641,28 @@ function renderSloGateTexts(report, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/slo/rollback-request.ts
+/** A rollback is requested only for a verdict: not while baking, and never for a pass. Pure. */
+function planRollbackRequest(report, gated, where) {
+    if (report.passed || report.verdict === 'baking')
+        return null;
+    const failed = report.samples
+        .flatMap((s) => s.objectives)
+        .find((o) => o.outcome === 'fail' || o.outcome === 'inconclusive');
+    return {
+        environment: where.environment,
+        release: gated.subject?.release ?? null,
+        canary: gated.subject?.canary ?? null,
+        component: gated.target?.component ?? null,
+        verdict: report.verdict,
+        reason: rollback_request_firstLine(`${report.reason}${failed ? ` — ${failed.objective}: ${failed.reason}` : ''}`),
+        gate_report: where.reportUrl,
+        run_url: where.runUrl,
+        numbers: failed ? rollback_request_firstLine(`${failed.objective}: ${failed.reason}`) : null,
+    };
+}
+const rollback_request_firstLine = (text) => text.split('\n')[0]?.slice(0, 500) ?? '';
+
 ;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
 /**
  * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
@@ -37930,85 +38674,91 @@ const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' 
 const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
     ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
     : show(n, unit);
-/** One sample against the objectives. Pure. */
-function evaluateSample(sample, policy) {
-    const o = policy.objectives;
-    const results = [];
-    const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
-    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
-    results.push({
+/** Both sides served `minRequests`: too little traffic makes every other number noise. */
+function checkTraffic(sample, minRequests) {
+    const baseline = sample.baseline.requests;
+    const canary = sample.canary.requests;
+    const enough = [baseline, canary].every((n) => possible(n, 'requests') && n >= minRequests);
+    return {
         objective: 'minRequests',
-        baseline: traffic[0] ?? null,
-        canary: traffic[1] ?? null,
+        baseline,
+        canary,
         delta: null,
-        threshold: o.minRequests,
-        outcome: enoughTraffic ? 'pass' : 'inconclusive',
-        reason: enoughTraffic
-            ? `both sides served at least ${o.minRequests} requests`
-            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
-    });
-    const delta = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const b = sample.baseline[metric];
-        const c = sample.canary[metric];
-        if (!possible(b, metric) || !possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: b,
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
-            });
-            return;
-        }
-        const d = c - b;
-        const pass = d <= threshold;
-        results.push({
+        threshold: minRequests,
+        outcome: enough ? 'pass' : 'inconclusive',
+        reason: enough
+            ? `both sides served at least ${minRequests} requests`
+            : `baseline ${explain(baseline, 'requests')} and canary ${explain(canary, 'requests')} requests: each side needs ${minRequests}`,
+    };
+}
+/** canary − baseline of a metric against its largest allowed increase. */
+function checkDelta(sample, objective, metric, threshold, unit) {
+    const b = sample.baseline[metric];
+    const c = sample.canary[metric];
+    if (!possible(b, metric) || !possible(c, metric)) {
+        return {
             objective,
             baseline: b,
             canary: c,
-            delta: d,
+            delta: null,
             threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-        });
+            outcome: 'inconclusive',
+            reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
+        };
+    }
+    const d = c - b;
+    const pass = d <= threshold;
+    return {
+        objective,
+        baseline: b,
+        canary: c,
+        delta: d,
+        threshold,
+        outcome: pass ? 'pass' : 'fail',
+        reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
     };
-    const ceiling = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const c = sample.canary[metric];
-        if (!possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: sample.baseline[metric],
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `canary ${explain(c, metric, unit)}`,
-            });
-            return;
-        }
-        const pass = c <= threshold;
-        results.push({
+}
+/** The canary's metric against its absolute ceiling. */
+function checkCeiling(sample, objective, metric, threshold, unit) {
+    const c = sample.canary[metric];
+    const baseline = sample.baseline[metric];
+    if (!possible(c, metric)) {
+        return {
             objective,
-            baseline: sample.baseline[metric],
+            baseline,
             canary: c,
             delta: null,
             threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-        });
+            outcome: 'inconclusive',
+            reason: `canary ${explain(c, metric, unit)}`,
+        };
+    }
+    const pass = c <= threshold;
+    return {
+        objective,
+        baseline,
+        canary: c,
+        delta: null,
+        threshold,
+        outcome: pass ? 'pass' : 'fail',
+        reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
     };
-    delta('maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, '');
-    delta('maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms');
-    ceiling('maxErrorRate', 'errorRate', o.maxErrorRate, '');
-    ceiling('maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms');
+}
+/** One sample against the objectives: one check per objective the policy sets. Pure. */
+function evaluateSample(sample, policy) {
+    const o = policy.objectives;
+    const traffic = checkTraffic(sample, o.minRequests);
+    const results = [traffic];
+    if (o.maxErrorRateDelta !== undefined)
+        results.push(checkDelta(sample, 'maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, ''));
+    if (o.maxP99LatencyDeltaMs !== undefined)
+        results.push(checkDelta(sample, 'maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms'));
+    if (o.maxErrorRate !== undefined)
+        results.push(checkCeiling(sample, 'maxErrorRate', 'errorRate', o.maxErrorRate, ''));
+    if (o.maxP99LatencyMs !== undefined)
+        results.push(checkCeiling(sample, 'maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms'));
     // Too little traffic makes every number noise: that sample decides nothing.
-    const outcome = !enoughTraffic
+    const outcome = traffic.outcome !== 'pass'
         ? 'inconclusive'
         : results.some((r) => r.outcome === 'fail')
             ? 'fail'
@@ -38039,16 +38789,17 @@ function bakeIsDecided(samples, policy) {
 
 ;// CONCATENATED MODULE: ./src/slo/metrics-provider.ts
 
-const metrics_provider_systemClock = {
-    now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-/** A query that failed for a reason a retry may fix (network, 5xx, 429). */
-class QueryUnavailable extends Error {
+/** A query that failed for a reason a retry may fix (network, 5xx, 429, a malformed answer): transient. */
+class QueryUnavailable extends RelxError {
+    constructor(message) {
+        super('transient', message);
+        this.name = 'QueryUnavailable';
+    }
 }
 /**
  * Retries unavailable queries with backoff (1 s, 2 s, 4 s, …), then fails closed with what was
- * tried. A refused query (4xx: the query itself is wrong) is not retried.
+ * tried. The error says whether to go on (`isTransient`): a refused query (4xx: the query itself
+ * is wrong) is not retried.
  */
 async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
     for (let attempt = 0;; attempt++) {
@@ -38057,9 +38808,9 @@ async function queryWithRetry(provider, query, at, windowMs, retries, clock) {
         }
         catch (error) {
             // a refused query or credentials: the user's to fix, retrying cannot help
-            if (error instanceof RelxError)
+            if (error instanceof RelxError && error.terminal)
                 throw error;
-            if (!(error instanceof QueryUnavailable) || attempt >= retries) {
+            if (!isTransient(error) || attempt >= retries) {
                 throw transientError(`${provider.name} could not answer after ${attempt + 1} attempt(s): ${error instanceof Error ? error.message : String(error)}`, {
                     fix: 'Check that the metrics backend is reachable from the runner and the credentials are right; the gate fails closed until it answers.',
                 }, error);
@@ -38378,13 +39129,14 @@ function planBake(policy, now, step) {
 
 
 
+
 /**
  * Samples baseline and canary at the times `planBake` gives, evaluates each sample and decides.
  * A backend that does not answer after the retries fails the gate closed; the report says why.
  */
 async function runSloGate(options) {
     const { policy, provider, queries } = options;
-    const clock = options.clock ?? metrics_provider_systemClock;
+    const clock = options.clock ?? systemClock;
     const windowMs = slo_policy_durationMs(policy.window);
     const plan = planBake(policy, options.at ?? clock.now(), options.step ?? null);
     const samples = [];
@@ -38703,6 +39455,222 @@ function connectSloGate(policy, connection, source) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/slo/slo-gate-step.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The gate's credentials in every form a backend might echo back (token, basic auth). */
+function sloGateSecrets(connection, others) {
+    return [
+        connection.prometheusToken,
+        connection.prometheusPassword,
+        connection.datadogApiKey,
+        connection.datadogApplicationKey,
+        ...others,
+        ...basicAuthSecrets(connection.prometheusUsername, connection.prometheusPassword),
+    ].filter((v) => typeof v === 'string' && v !== '');
+}
+/** The action's `gitops-repository` (a URL, scp-style address, or a path in the workspace); null when empty. */
+function gitopsRemoteOfGate(given, workspace, token) {
+    return given ? gitopsRemoteAt(given, workspace, token) : null;
+}
+async function readPolicy(input) {
+    const { fields } = input;
+    if (input.policy)
+        return { text: input.policy, source: `input \`${fields.policy}\`` };
+    const file = input.policyFile;
+    if (!file) {
+        throw relx_error_inputError('No SLO policy.', {
+            field: fields.policy,
+            fix: `Give \`${fields.policy}\` (YAML) or \`${fields.policyFile}\`.`,
+        });
+    }
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(input.workspace, file), 'utf8').catch(() => {
+        throw relx_error_inputError(`Cannot read the policy file ${file}.`, {
+            field: fields.policyFile,
+            fix: 'Check the path (relative to the workspace).',
+        });
+    });
+    return { text, source: file };
+}
+function slo_gate_step_parseTime(time, field) {
+    const at = time ? new Date(time) : undefined;
+    if (at && Number.isNaN(at.getTime())) {
+        throw relx_error_inputError(`${field} "${time}" is not a date.`, {
+            field,
+            fix: 'Use ISO 8601, e.g. 2026-11-24T12:00:00Z.',
+        });
+    }
+    return at;
+}
+async function evaluate(input) {
+    const { text, source } = await readPolicy(input);
+    const at = slo_gate_step_parseTime(input.time, input.fields.time);
+    const { environment, gitops, fields } = input;
+    if (gitops && !environment) {
+        throw relx_error_inputError(`${fields.gitops} is given but not the environment to read from it.`, {
+            field: fields.environment,
+            fix: `Set ${fields.environment} (e.g. prod) to the environment whose canary the gate measures.`,
+        });
+    }
+    const gated = await gateEnvironment(parseSloPolicy(text, source), source, gitops ? { environment, remote: gitops, readCanary: readCanary } : null, { environment: fields.environment, gitops: fields.gitops });
+    const { provider, queries } = connectSloGate(gated.policy, input.connection, source);
+    const report = await runSloGate({
+        policy: gated.policy,
+        provider,
+        queries,
+        step: gated.step,
+        target: gated.target,
+        ...(at ? { at } : {}),
+        onSample: (sample, i, of) => input.onProgress?.(`sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}`),
+    });
+    return { report, gated };
+}
+function needGitHub(input) {
+    if (!input.github)
+        throw new Error('slo-gate: a deployment or a rollback needs a GitHub client');
+    return input.github;
+}
+/** Marks the deployment from the verdict; a bake in progress leaves it as it is. */
+async function markDeployment(input, report) {
+    if (!input.deployment || report.verdict === 'baking')
+        return;
+    const [owner = '', repo = ''] = input.deployment.repository.split('/');
+    const state = report.passed ? 'success' : 'failure';
+    await new GitHubDeployments(needGitHub(input), owner, repo).status(input.deployment.id, state, scrubSecrets(`SLO gate ${report.verdict}: ${report.reason}`, input.secrets), input.runUrl);
+    input.onProgress?.(`Deployment ${input.deployment.id}: ${state}.`);
+}
+/** Asks the rollback repository to undo what failed the gate (relx-rollback-requested). */
+async function requestRollback(input, report, gated) {
+    const request = planRollbackRequest(report, gated, {
+        environment: input.environment,
+        reportUrl: input.reportUrl,
+        runUrl: input.runUrl,
+    });
+    if (!request || !input.rollback)
+        return null;
+    await sendRepositoryDispatch(needGitHub(input), {
+        repository: input.rollback.repository,
+        eventType: input.rollback.eventType || 'relx-rollback-requested',
+        payload: JSON.parse(scrubSecrets(JSON.stringify(request), input.secrets)),
+    });
+    input.onProgress?.(`Asked ${input.rollback.repository} to ${request.canary ? 'abort the canary' : 'roll back'} ${request.release ?? ''} in ${input.environment || 'the environment'}.`);
+    return request;
+}
+/**
+ * The SLO gate: the policy made concrete for the environment, canary and baseline sampled and
+ * judged; then the deployment marked from the verdict and, when it did not pass, a rollback asked.
+ */
+async function sloGateStep(input) {
+    const { report, gated } = await evaluate(input);
+    const texts = renderSloGateTexts(report, {
+        ...(input.environment ? { environment: input.environment } : {}),
+        secrets: input.secrets,
+    });
+    let reportFile = null;
+    if (input.reportDir) {
+        reportFile = (0,external_node_path_.join)(input.reportDir, 'relx-slo-gate-report.json');
+        (0,external_node_fs_.writeFileSync)(reportFile, `${texts.json}\n`);
+    }
+    const result = { report, gated, texts, reportFile, rollback: null };
+    await input.onReport?.(result);
+    await markDeployment(input, report);
+    result.rollback = await requestRollback(input, report, gated);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/cli/exit-codes.ts
+
+
+
+/**
+ * The exit codes of every `relx` command: one scheme, so a script can tell "did not pass" from
+ * "not yet" from "ask again later" from "fix your input" without parsing what relx printed. An
+ * answer (a gate's verdict, a wait's outcome) has its code; an error gets the code of its kind.
+ * The table is in the README ("Exit codes"); the numbers above 64 are the BSD sysexits ones.
+ */
+const exitCodes = {
+    /** Done: the gate passed, the rollout is applied and healthy, the command did what it was asked. */
+    success: 0,
+    /** The answer is no: the gate failed the canary, the engine reports the rollout failed. */
+    notPassed: 1,
+    /** Usage or input: the command line or an input is wrong (an unknown flag, a bad value, a refused token). */
+    input: 2,
+    /** The gate could not measure: too little data or impossible numbers (fails closed). */
+    inconclusive: 3,
+    /** Not yet: the canary step is still baking, or the rollout was not applied before --timeout. */
+    waiting: 4,
+    /** A later release took the environment: what runs is not what was promoted (fails closed). */
+    superseded: 5,
+    /** A bug in relx: the message is all there is. */
+    internal: 70,
+    /** The state someone else wrote disagrees: a version published with other content, a release named twice. */
+    conflict: 73,
+    /** Something did not answer (a registry, GitHub, Prometheus) after the retries: run again later. */
+    transient: 75,
+    /** A file relx reads is wrong: relx.config.yaml, an SLO policy, a manifest — the message names it. */
+    configuration: 78,
+};
+/**
+ * The code of an error that stopped a command, from its kind. An input error that names a file is
+ * that file's (a policy, a config, a manifest): configuration, as a configuration error is. Pure.
+ */
+function errorExitCode(error) {
+    if (error instanceof CommanderError)
+        return error.exitCode === 0 ? exitCodes.success : exitCodes.input;
+    if (!(error instanceof RelxError))
+        return exitCodes.internal;
+    switch (error.kind) {
+        case 'transient':
+            return exitCodes.transient;
+        case 'conflict':
+            return exitCodes.conflict;
+        case 'configuration':
+            return exitCodes.configuration;
+        case 'input':
+            return error.file ? exitCodes.configuration : exitCodes.input;
+    }
+}
+/** `relx wait`'s answer: the engine applied the commit, failed it, ran out of time, or a later release won. */
+const waitExitCodes = {
+    applied: exitCodes.success,
+    failed: exitCodes.notPassed,
+    timeout: exitCodes.waiting,
+    superseded: exitCodes.superseded,
+};
+/** `relx slo-gate`'s answer, from the report it produced. Pure. */
+function gateReportExitCode(report) {
+    // the backend did not answer after the retries: the report says so, and the gate failed closed
+    if (report.error !== null)
+        return exitCodes.transient;
+    if (report.passed)
+        return exitCodes.success;
+    if (report.verdict === 'inconclusive')
+        return exitCodes.inconclusive;
+    if (report.verdict === 'baking')
+        return exitCodes.waiting;
+    return exitCodes.notPassed;
+}
+/**
+ * The code of an error that stopped `relx slo-gate` before it had a report: as every command's,
+ * except that git failing after the GitOps clone was made (a fetch cut off) is worth another try.
+ */
+function gateErrorExitCode(error) {
+    return error instanceof GitCommandError ? exitCodes.transient : errorExitCode(error);
+}
+
 ;// CONCATENATED MODULE: ./src/cli/slo-gate-command.ts
 
 
@@ -38710,15 +39678,9 @@ function connectSloGate(policy, connection, source) {
 
 
 
-
-
-
-
-
-
 /**
- * `relx slo-gate`: the gate from a terminal. Its exit code is the answer (gate-exit-codes.ts):
- * 0 pass, 1 fail, 3 inconclusive, 4 baking, 75 transient, 78 configuration.
+ * `relx slo-gate`: the gate from a terminal. Its exit code is the answer (exit-codes.ts):
+ * 0 pass, 1 fail, 3 inconclusive, 4 baking, 75 transient, 2 input, 78 configuration.
  */
 function registerSloGateCommand(program) {
     program
@@ -38731,36 +39693,41 @@ function registerSloGateCommand(program) {
         .option('--datadog-site <site>', 'Datadog site (keys: DD_API_KEY and DD_APP_KEY)', 'datadoghq.com')
         .option('--time <iso>', 'evaluate at this time instead of now')
         .option('--json', 'print the JSON report')
+        .option('--deployment-id <id>', 'mark this GitHub deployment success or failure from the verdict (token: GITHUB_TOKEN)')
+        .option('--request-rollback', 'when the gate does not pass, ask for a rollback: a repository_dispatch')
+        .option('--rollback-repository <owner/name>', 'where --request-rollback sends it (default: GITHUB_REPOSITORY)')
+        .option('--rollback-event-type <type>', 'the event type of the rollback request', 'relx-rollback-requested')
+        .option('--report-url <url>', "the gate's report the rollback request names (default: --run-url)")
+        .option('--run-url <url>', 'the run the gate belongs to (default: this GitHub Actions run)')
         .action(async (options) => {
         try {
             process.exitCode = await runGateCommand(options);
         }
         catch (error) {
-            console.error(`relx: ${renderError(error)}`);
-            process.exitCode = errorExitCode(error);
+            console.error(`relx: ${relx_error_renderError(error)}`);
+            process.exitCode = gateErrorExitCode(error);
         }
     });
 }
 async function runGateCommand(options) {
-    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.policy), 'utf8').catch(() => {
-        throw relx_error_inputError(`Cannot read the policy file ${options.policy}.`, {
-            field: '--policy',
-            fix: 'Check the path.',
-        });
-    });
-    const at = options.time ? new Date(options.time) : undefined;
-    if (at && Number.isNaN(at.getTime())) {
-        throw relx_error_inputError(`--time "${options.time}" is not a date.`, { field: '--time', fix: 'Use ISO 8601.' });
-    }
-    const gated = await gateEnvironment(parseSloPolicy(text, options.policy), options.policy, options.env
-        ? {
-            environment: options.env,
-            remote: await gitopsRemote(options.gitops),
-            readCanary: readCanary,
-        }
-        : null, { environment: '--env', gitops: '--gitops' });
     const env = process.env;
-    const { provider, queries } = connectSloGate(gated.policy, {
+    const context = readRunnerContext();
+    const token = env.GITHUB_TOKEN ?? env.GH_TOKEN ?? '';
+    const deploymentId = parseDeploymentId(options.deploymentId);
+    const rollbackRepository = options.requestRollback
+        ? (options.rollbackRepository ?? context.repository ?? '')
+        : '';
+    if (options.requestRollback && !rollbackRepository)
+        throw relx_error_inputError('Where to ask for the rollback?', {
+            field: '--rollback-repository',
+            fix: 'Pass --rollback-repository owner/name (the CD repository), or set GITHUB_REPOSITORY.',
+        });
+    if ((deploymentId !== null || rollbackRepository) && !token)
+        throw relx_error_inputError('No GitHub token.', {
+            field: 'GITHUB_TOKEN',
+            fix: 'Export GITHUB_TOKEN (deployments write for --deployment-id, contents write for --request-rollback).',
+        });
+    const connection = {
         ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
         ...(env.PROMETHEUS_TOKEN ? { prometheusToken: env.PROMETHEUS_TOKEN } : {}),
         ...(env.PROMETHEUS_USERNAME ? { prometheusUsername: env.PROMETHEUS_USERNAME } : {}),
@@ -38768,28 +39735,47 @@ async function runGateCommand(options) {
         datadogSite: options.datadogSite,
         ...(env.DD_API_KEY ? { datadogApiKey: env.DD_API_KEY } : {}),
         ...(env.DD_APP_KEY ? { datadogApplicationKey: env.DD_APP_KEY } : {}),
-    }, options.policy);
-    const report = await runSloGate({
-        policy: gated.policy,
-        provider,
-        queries,
-        step: gated.step,
-        target: gated.target,
-        ...(at ? { at } : {}),
-        onSample: (sample, i, of) => process.stderr.write(`relx: sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}\n`),
-    });
-    const texts = renderSloGateTexts(report, {
-        ...(options.env ? { environment: options.env } : {}),
-        secrets: [
-            env.PROMETHEUS_TOKEN,
-            env.GITHUB_TOKEN,
-            env.DD_API_KEY,
-            env.DD_APP_KEY,
-            ...basicAuthSecrets(env.PROMETHEUS_USERNAME, env.PROMETHEUS_PASSWORD),
-        ],
+    };
+    const runUrl = options.runUrl ?? context.runUrl ?? '';
+    const { report, texts } = await sloGateStep({
+        workspace: process.cwd(),
+        policy: null,
+        policyFile: options.policy,
+        environment: options.env ?? '',
+        gitops: options.env ? await gitopsRemote(options.gitops) : null,
+        connection,
+        time: options.time ?? '',
+        secrets: sloGateSecrets(connection, [env.GITHUB_TOKEN ?? '', token]),
+        deployment: deploymentId !== null ? { id: deploymentId, repository: context.repository ?? '' } : null,
+        rollback: rollbackRepository
+            ? { repository: rollbackRepository, eventType: options.rollbackEventType }
+            : null,
+        reportUrl: options.reportUrl ?? runUrl,
+        runUrl,
+        github: token ? fetchGitHubRequest(token, context.apiUrl) : null,
+        reportDir: null,
+        fields: {
+            policy: '--policy',
+            policyFile: '--policy',
+            environment: '--env',
+            gitops: '--gitops',
+            time: '--time',
+        },
+        onProgress: (line) => process.stderr.write(`relx: ${line}\n`),
     });
     process.stdout.write(options.json ? `${texts.json}\n` : texts.summary);
-    return reportExitCode(report);
+    return gateReportExitCode(report);
+}
+function parseDeploymentId(text) {
+    if (text === undefined)
+        return null;
+    if (!/^[1-9]\d{0,15}$/.test(text)) {
+        throw relx_error_inputError(`--deployment-id "${text}" is not a deployment id.`, {
+            field: '--deployment-id',
+            fix: "Pass the deployment's id (promote-env's deployment-id output, `relx promote --record-deployment`).",
+        });
+    }
+    return Number(text);
 }
 
 ;// CONCATENATED MODULE: ./src/release-train/train-decisions.ts
@@ -39309,7 +40295,7 @@ function decideFlux(kustomization, commit, relations = noRelations, environmentF
 
 
 /** One status reading is retried briefly; the wait's own deadline is the long one. */
-const readPolicy = { attempts: 3, attemptTimeoutMs: 30_000, overallTimeoutMs: 60_000 };
+const engine_status_sources_readPolicy = { attempts: 3, attemptTimeoutMs: 30_000, overallTimeoutMs: 60_000 };
 /** The ancestry facts for the revisions other than our commit itself. */
 async function relationsFor(revisions, commit, context) {
     const others = [...new Set(revisions.map((r) => r.toLowerCase()))].filter((r) => !sameCommit(r, commit));
@@ -39319,7 +40305,7 @@ async function relationsFor(revisions, commit, context) {
 }
 async function readJson(url, token, fields, what, context) {
     const response = await fetchRetrying(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, { what: `${what} (GET ${url.pathname})`, fix: 'Re-run the wait: reading the status changes nothing.' }, {
-        policy: readPolicy,
+        policy: engine_status_sources_readPolicy,
         ...(context.clock ? { clock: context.clock } : {}),
         ...(context.onProgress ? { onProgress: context.onProgress } : {}),
     });
@@ -39632,6 +40618,7 @@ class EnvironmentRevisions {
 
 
 
+
 /**
  * Reads the engine's status until it has applied the commit healthy, reports a failure for it, or
  * the time is up — which fails closed (`timeout`). A reading that fails for a transient reason
@@ -39639,7 +40626,7 @@ class EnvironmentRevisions {
  * a terminal one (401, 404: wrong token or name) ends the wait with that error.
  */
 async function waitForEngine(source, options) {
-    const clock = options.clock ?? systemRetryClock;
+    const clock = options.clock ?? systemClock;
     const intervalMs = options.intervalMs ?? 10_000;
     const write = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
     const progress = (line) => write(scrubSecrets(line));
@@ -39652,7 +40639,7 @@ async function waitForEngine(source, options) {
             decision = await source.read(polls);
         }
         catch (error) {
-            if (!(error instanceof RelxError) || error.terminal)
+            if (!isTransient(error))
                 throw error;
             decision = { state: 'waiting', reason: `no status: ${error.message}` };
         }
@@ -39687,18 +40674,12 @@ async function waitForEngine(source, options) {
 
 
 
-/** Exit codes of `relx wait`, so a script can tell a failed rollout from a slow one. */
-const waitExitCodes = {
-    applied: 0,
-    failed: 3,
-    timeout: 4,
-    superseded: 5,
-};
+
 /**
  * `relx wait`: after a promotion commit, wait until Argo CD or Flux has applied it and reports
- * it healthy. Exit 0 when it has, 3 when the engine reports a failure for it (Degraded, a failed
- * sync, Ready=False), 4 when the time ran out (fail closed), 5 when a later commit put another
- * release in the environment (--gitops and --env: superseded), 1 for errors (a wrong token or name).
+ * it healthy. Exit (exit-codes.ts) 0 when it has, 1 when the engine reports a failure for it (Degraded,
+ * a failed sync, Ready=False), 4 when the time ran out (fail closed), 5 when a later commit put another
+ * release in the environment (--gitops and --env: superseded), 2 for input errors (a wrong token or name).
  */
 function registerWaitCommand(program) {
     program
@@ -39797,12 +40778,14 @@ async function commitOnGitOpsBranch(option, commit) {
 
 
 
+
 /** Every subcommand's registration, in the order `relx --help` lists them. */
 const cliCommands = [
     registerPlanCommand,
     registerVersionCommand,
     registerReleasePullRequestCommands,
     registerPublishCommand,
+    registerDispatchCommand,
     registerManifestCommand,
     registerPromoteCommands,
     registerEnvironmentCommands,
@@ -39857,6 +40840,7 @@ function runningFile() {
 
 
 
+
 /** The `relx` program. Each subcommand lives in its own `<name>-command.ts` and registers itself here. */
 function buildProgram() {
     const program = new Command('relx')
@@ -39883,7 +40867,10 @@ async function assertCwdFolder(cwd) {
         fix: 'Pass the folder of the repository (a clone), relative to the current folder or absolute.',
     });
 }
-/** Runs the CLI; returns the exit code. Errors are printed once, here: 1 for user errors, 2 for usage. */
+/**
+ * Runs the CLI; returns the exit code. Errors are printed once, here, and exit with the code of
+ * their kind (exit-codes.ts): 2 usage or input, 73 conflict, 75 transient, 78 configuration, 70 a bug.
+ */
 async function runCli(argv) {
     const program = buildProgram();
     try {
@@ -39891,11 +40878,10 @@ async function runCli(argv) {
         return typeof process.exitCode === 'number' ? process.exitCode : 0;
     }
     catch (error) {
-        if (error instanceof CommanderError) {
-            return error.exitCode === 0 ? 0 : 2;
-        }
-        console.error(`relx: ${renderError(error)}`);
-        return error instanceof RelxError ? 1 : 70;
+        // commander has printed its usage error already
+        if (!(error instanceof CommanderError))
+            console.error(`relx: ${relx_error_renderError(error)}`);
+        return errorExitCode(error);
     }
 }
 
