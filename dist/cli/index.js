@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5093);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7874);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5093:
+/***/ 7874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -27916,6 +27916,10 @@ function gitops_url_gitopsRemoteAt(given, base, token) {
     const url = gitopsUrl(given, base);
     return token ? { url, token } : { url };
 }
+/** The GitOps repository as promote-env takes it: a URL, scp-style, a path in the workspace, or this repository. */
+function gitopsRemoteOfPromotion(given, where, token) {
+    return gitops_url_gitopsRemoteAt(given || `${where.serverUrl}/${where.repository ?? ''}`, where.workspace, token);
+}
 
 ;// CONCATENATED MODULE: ./src/cli/gitops-remote.ts
 
@@ -28236,7 +28240,7 @@ async function fetchRetrying(url, init, describe, options = {}) {
 
 
 
-const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+const github_request_statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
     ? error.status
     : null;
 const rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
@@ -28247,7 +28251,7 @@ const rerunFix = 'Re-run the job: everything done so far is kept and not repeate
  * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
  */
 function gitHubFailure(error, signal, timeoutMs, fix) {
-    const status = statusOf(error);
+    const status = github_request_statusOf(error);
     const response = error.response;
     if (status === null || (status === 500 && !response)) {
         return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
@@ -28269,7 +28273,7 @@ const retryAfter = (error) => {
  * `request.signal`), reads and updates retried, and a POST — which creates something — sent
  * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
  */
-async function requestWithRetry(request, route, parameters, options = {}) {
+async function github_request_requestWithRetry(request, route, parameters, options = {}) {
     const method = route.split(' ')[0] ?? 'GET';
     const path = route
         .slice(method.length + 1)
@@ -28294,7 +28298,7 @@ async function requestWithRetry(request, route, parameters, options = {}) {
 }
 /** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
 function repositoryRequest(request, owner, repo, sleep) {
-    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
+    return (route, parameters = {}, options = {}) => github_request_requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
 }
 
 ;// CONCATENATED MODULE: ./src/github/repository-dispatch.ts
@@ -28342,7 +28346,7 @@ function validateDispatch(dispatch, field = 'repository') {
  */
 async function sendRepositoryDispatch(request, dispatch, options = {}) {
     const { owner, repo } = validateDispatch(dispatch);
-    await requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, {
+    await github_request_requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, {
         ...(typeof options === 'function' ? { sleep: options } : options),
         fix: `Look in ${owner}/${repo}'s Actions for a run started by repository_dispatch "${dispatch.eventType}" since this job began. If there is one, CD has it and nothing is missing; if not, re-run this job to send it again.`,
     });
@@ -28639,6 +28643,201 @@ function registerEnvironmentCommands(program) {
         });
         process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+;// CONCATENATED MODULE: ./src/engine/deployment-after-wait.ts
+function decideDeploymentFinish(input) {
+    if (input.promotion !== 'success') {
+        return {
+            state: 'failure',
+            description: `promotion to ${input.environment} ${input.promotion || 'failed'}`,
+        };
+    }
+    const waited = input.wait !== '' && input.wait !== 'skipped';
+    if (waited && input.engineStatus !== 'applied') {
+        const status = input.engineStatus || `wait ${input.wait}`;
+        return {
+            state: 'failure',
+            description: `${input.release} to ${input.environment}: ${status}${input.engineReason ? ` — ${input.engineReason}` : ''}`,
+        };
+    }
+    const runs = `${input.environment} runs ${input.release}${waited ? ', applied and healthy' : ''}`;
+    return input.final
+        ? { state: 'success', description: runs }
+        : { state: 'in_progress', description: `${runs}; awaiting the gate` };
+}
+
+;// CONCATENATED MODULE: ./src/github/github-deployments.ts
+
+/** Where a deployment carries the key of the promotion that made it. */
+const keyField = 'relx_promotion';
+/**
+ * GitHub's record of a promotion: a deployment for the environment and its statuses, and who
+ * approved the run for that environment (required reviewers of a GitHub Environment).
+ */
+class GitHubDeployments {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    /** Logins that approved this run for the environment; null when GitHub will not say (no permission). */
+    async approvers(runId, environment) {
+        try {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', {
+                run_id: runId,
+            });
+            const approvals = data;
+            return [
+                ...new Set(approvals
+                    .filter((a) => a.state === 'approved' && a.environments.some((e) => e.name === environment))
+                    .map((a) => a.user.login)),
+            ];
+        }
+        catch (error) {
+            const status = github_request_statusOf(error);
+            if (status === 403 || status === 404)
+                return null;
+            throw error;
+        }
+    }
+    /**
+     * The deployment for this promotion, made once. `key` names the promotion (the shell uses the
+     * workflow run and environment), is kept in the deployment's payload, and is looked up first:
+     * a re-run of the job, or a creation whose answer was lost (a 502 after GitHub made it), finds
+     * the deployment already made instead of making a second.
+     */
+    async start(input) {
+        const existing = await this.find(input.environment, input.key);
+        if (existing !== null)
+            return existing;
+        const { data } = await this.call('POST /repos/{owner}/{repo}/deployments', {
+            ref: input.ref,
+            environment: input.environment,
+            description: input.description,
+            auto_merge: false,
+            required_contexts: [],
+            production_environment: input.production,
+            transient_environment: false,
+            payload: { ...input.payload, [keyField]: input.key },
+        }, {
+            alreadyDone: async () => {
+                const id = await this.find(input.environment, input.key);
+                return id === null ? undefined : { status: 200, data: { id } };
+            },
+        });
+        const id = data.id;
+        await this.status(id, 'in_progress', input.description);
+        return id;
+    }
+    async find(environment, key) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/deployments', { environment, per_page: 100 });
+        const found = data.find((d) => typeof d.payload === 'object' && d.payload !== null && d.payload[keyField] === key);
+        return found ? found.id : null;
+    }
+    /** A status once: after a lost answer, the latest status is looked at before another is posted. */
+    async status(id, state, description, logUrl) {
+        const text = description.slice(0, 140);
+        await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+            deployment_id: id,
+            state,
+            description: text,
+            ...(logUrl ? { log_url: logUrl } : {}),
+            auto_inactive: state === 'success',
+        }, {
+            alreadyDone: async () => {
+                const { data } = await this.call('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+                    deployment_id: id,
+                    per_page: 1,
+                });
+                const [latest] = data;
+                return latest?.state === state && latest.description === text
+                    ? { status: 200, data: latest }
+                    : undefined;
+            },
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/promotion/deployment-record-step.ts
+
+
+
+
+
+const deploymentsOf = (target) => {
+    const [owner = '', repo = ''] = target.repository.split('/');
+    return new GitHubDeployments(target.github, owner, repo);
+};
+/**
+ * Before the promotion: who approved this run for the environment (for the Relx-Approved-By
+ * trailer), and a GitHub deployment in progress — one per run, environment and release, so a
+ * re-run of the job finds it instead of making another.
+ */
+async function startDeploymentStep(input) {
+    const deployments = deploymentsOf(input);
+    const approvedBy = await deployments.approvers(Number(input.runId ?? 0), input.environment);
+    const release = input.manifest
+        ? parseReleaseManifest(await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(input.workspace, input.manifest), 'utf8'), input.manifest)
+            .metadata.name
+        : 'rollback';
+    const id = await deployments.start({
+        key: `${input.repository}/runs/${input.runId ?? Date.now()}/${input.environment}/${release}`,
+        ref: input.ref ?? 'main',
+        environment: input.environment,
+        description: `relx: ${release} to ${input.environment}`,
+        production: /^prod/.test(input.environment),
+        payload: { release },
+    });
+    return { id, release, approvedBy };
+}
+/**
+ * After the promotion: the deployment's success or failure from the promotion's outcome and,
+ * after a wait, the engine's (engine/deployment-after-wait.ts).
+ */
+async function finishDeploymentStep(input) {
+    const finish = decideDeploymentFinish({ ...input.outcome, environment: input.environment });
+    await deploymentsOf(input).status(input.id, finish.state, finish.description, input.runUrl);
+    return finish;
+}
+
+;// CONCATENATED MODULE: ./src/github/repository-contents.ts
+
+
+/**
+ * One file of a repository at one commit, through GitHub's contents API: base64 in the JSON
+ * answer up to 1 MB, and beyond that (GitHub sends `encoding: none`) from the git blob by its SHA.
+ * The bytes are returned exactly; the caller verifies them.
+ */
+async function repository_contents_readRepositoryFile(request, repository, path, commit, sleep) {
+    const [owner = '', repo = ''] = repository.split('/');
+    // each segment encoded on its own: GitHub does not find a path whose slashes arrive as %2F
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const options = sleep ? { sleep } : {};
+    let file;
+    try {
+        const { data } = await requestWithRetry(request, `GET /repos/{owner}/{repo}/contents/${encoded}`, { owner, repo, ref: commit }, options);
+        file = data;
+    }
+    catch (error) {
+        const status = statusOf(error);
+        if (status === 404 || status === 403 || status === 401) {
+            throw inputError(`Cannot read ${path} at ${commit.slice(0, 12)} in ${repository} (HTTP ${status}).`, {
+                field: 'manifest_path',
+                fix: 'Check that write-manifest committed and pushed the manifest, and that the token may read the source repository (contents: read).',
+            });
+        }
+        throw error;
+    }
+    if (Array.isArray(file) || file.type !== 'file') {
+        throw inputError(`${path} in ${repository} is not a file.`, {
+            field: 'manifest_path',
+            fix: 'Pass the manifest file written by write-manifest (releases/<name>.yaml).',
+        });
+    }
+    if (file.encoding === 'base64' && file.content !== undefined)
+        return Buffer.from(file.content, 'base64');
+    const { data } = await requestWithRetry(request, 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo, file_sha: file.sha }, options);
+    return Buffer.from(data.content, 'base64');
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/environment-overlays.ts
@@ -29037,7 +29236,7 @@ function parseCanaryWeight(text, field = '--canary') {
     return checkWeight(/^\d{1,3}$/.test(value) ? Number(value) : NaN, text, field);
 }
 /** The canary request the options make (its manifest added by the caller); null for a plain promotion. */
-function parseCanaryRequest(options, names) {
+function plan_canary_parseCanaryRequest(options, names) {
     const canary = options.canary === '' ? undefined : options.canary;
     const given = [
         canary !== undefined && names.canary,
@@ -29288,7 +29487,7 @@ function raceBackoffMs(lost, random) {
     return Math.round(random() * Math.min(8000, 50 * 2 ** Math.min(lost, 10)));
 }
 /** A manifest from outside: parsed, checked for floating references and compatibility, before any git. */
-function readManifestForPromotion(text, source) {
+function promote_environment_readManifestForPromotion(text, source) {
     const manifest = parseReleaseManifest(text, source);
     validateManifest(manifest, source);
     return manifest;
@@ -29572,7 +29771,7 @@ function verifyManifestBytes(bytes, expected, source) {
         throw relx_error_inputError(`The manifest ${source} is not the one CI handed over: its SHA-256 is ${actual}, manifest_sha256 says ${wanted}.`, { field: 'manifest_sha256', fix });
     }
 }
-function parseHandoff(json, source) {
+function release_handoff_parseHandoff(json, source) {
     let value;
     try {
         value = JSON.parse(json);
@@ -29593,7 +29792,7 @@ function parseHandoff(json, source) {
  * The manifest text the hand-off names, verified: the payload's own copy, or — when the payload
  * could not hold it — the file at `manifest_path` in `repository` at `manifest_commit`.
  */
-async function receiveHandoffManifest(handoff, source) {
+async function release_handoff_receiveHandoffManifest(handoff, source) {
     if (handoff.manifest !== undefined) {
         verifyManifestBytes(handoff.manifest, handoff.manifest_sha256, 'in the dispatch payload');
         return { text: handoff.manifest, sha256: handoff.manifest_sha256, origin: 'the dispatch payload' };
@@ -29616,6 +29815,106 @@ async function receiveHandoffManifest(handoff, source) {
     verifyManifestBytes(bytes, handoff.manifest_sha256, where);
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     return { text, sha256: handoff.manifest_sha256, origin: `${where} (${source.name})` };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/promote-step.ts
+
+
+
+
+
+
+
+
+/** The manifest file, its exact bytes checked against the expected SHA-256 when one is given. */
+async function promote_step_readManifestFile(input, file) {
+    const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(input.workspace, file)).catch(() => {
+        throw relx_error_inputError(`Cannot read the manifest ${file}.`, {
+            field: input.fields.manifest,
+            fix: 'Check the path (relative to the workspace).',
+        });
+    });
+    if (input.manifestSha256)
+        verifyManifestBytes(bytes, input.manifestSha256, file);
+    return promote_environment_readManifestForPromotion(bytes.toString('utf8'), file);
+}
+function contextOf(input, dryRun) {
+    return {
+        ...(input.boundary ? { boundary: input.boundary } : {}),
+        remote: input.remote,
+        environment: input.environment,
+        approvedBy: input.approvedBy,
+        run: input.run,
+        dryRun,
+        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    };
+}
+async function promoteCanaryStep(input, request, dryRun) {
+    const manifest = input.manifest ? await promote_step_readManifestFile(input, input.manifest) : null;
+    return promoteCanary(contextOf(input, dryRun), { ...request, manifest });
+}
+async function promoteManifest(input, dryRun) {
+    if (!input.manifest)
+        throw relx_error_inputError('No manifest to promote.', {
+            field: input.fields.manifest,
+            fix: input.fields.noManifestFix,
+        });
+    const manifest = await promote_step_readManifestFile(input, input.manifest);
+    return promoteEnvironment(contextOf(input, dryRun), manifest, { hotfix: input.hotfix });
+}
+/**
+ * One promotion: a canary step, a rollback (of a component or the whole environment), or the
+ * environment made to run the manifest — a GitOps commit, in environment order, with audit trailers.
+ */
+async function promoteStep(input) {
+    const canary = plan_canary_parseCanaryRequest({ ...input.canary, hotfix: input.hotfix }, input.fields.canary);
+    const { component, version, whole } = input.rollback;
+    if (canary && (component || whole)) {
+        const names = input.fields.canary;
+        throw relx_error_inputError('A canary step and a rollback cannot go together.', {
+            field: canary.action === 'step' ? names.canary : canary.action === 'complete' ? names.complete : names.abort,
+            fix: `Abort the canary (${names.abort}) first; the stable release keeps running meanwhile.`,
+        });
+    }
+    const context = contextOf(input, input.dryRun);
+    if (canary)
+        return promoteCanaryStep(input, canary, input.dryRun);
+    if (component)
+        return rollbackComponent(context, component, version ?? undefined);
+    if (whole)
+        return rollbackEnvironment(context, version ?? undefined);
+    return promoteManifest(input, input.dryRun);
+}
+/**
+ * Whether the environment already runs what the promotion would write (CD handed the same
+ * release twice): the promotion tried as a dry run. Never fails: what cannot be told is `false`,
+ * with the error, and the promotion itself then says what is wrong.
+ */
+async function alreadyRunsStep(input) {
+    try {
+        const canary = parseCanaryRequest({ ...input.canary, hotfix: input.hotfix }, input.fields.canary);
+        const result = canary ? await promoteCanaryStep(input, canary, true) : await promoteManifest(input, true);
+        return { alreadyRuns: result.status === 'unchanged', error: null };
+    }
+    catch (error) {
+        return { alreadyRuns: false, error };
+    }
+}
+/**
+ * A dispatch's hand-off → its manifest, verified against manifest_sha256 (from the payload, or
+ * fetched from the source repository when too large for it) → a file in `dir`. A manifest that
+ * does not verify stops here, before any deployment is recorded.
+ */
+async function receiveHandoffStep(input) {
+    const handoff = parseHandoff(input.handoff, input.source);
+    const received = await receiveHandoffManifest(handoff, {
+        name: 'GitHub contents API',
+        readFile: (repository, path, commit) => readRepositoryFile(input.github, repository, path, commit),
+    });
+    const manifest = readManifestForPromotion(received.text, handoff.manifest_path);
+    const file = join(input.dir, `relx-handoff-${received.sha256.slice(0, 16)}.yaml`);
+    await writeFile(file, received.text);
+    return { file, sha256: received.sha256, release: manifest.metadata.name, origin: received.origin };
 }
 
 ;// CONCATENATED MODULE: ./src/release/write-boundary-from-environment.ts
@@ -29643,7 +29942,6 @@ function writeBoundaryFromEnvironment(env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/promote-command.ts
-
 
 
 
@@ -29706,22 +30004,16 @@ function registerPromoteCommands(program) {
         .option('--run <url>', 'the run that promotes (recorded)')
         .option('--dry-run', 'say what would be written, write nothing')
         .option('--json', 'print the result as JSON')
+        .option('--record-deployment', 'record the promotion as a GitHub deployment of GITHUB_REPOSITORY (in progress, then success or failure), as promote-env does; its run approvals give --approved-by (token: GITHUB_TOKEN)')
         .action(async (options) => {
-        const request = parseCanaryRequest(options, cliFlags);
-        const manifest = options.manifest
-            ? await readManifestOption(options.manifest, options.manifestSha256)
-            : null;
-        const context = await promotionContext(options);
-        if (request) {
-            print(await promoteCanary(context, { ...request, manifest }), options.json);
-            return;
-        }
-        if (!manifest)
-            throw relx_error_inputError('Which release?', {
-                field: '--manifest',
-                fix: 'Pass --manifest releases/<name>.yaml (or --canary/--complete/--abort for a running canary).',
-            });
-        const result = await promoteEnvironment(context, manifest, { hotfix: options.hotfix ?? false });
+        const input = await promoteInput(options, {
+            manifest: options.manifest ?? null,
+            manifestSha256: options.manifestSha256 ?? null,
+            hotfix: options.hotfix ?? false,
+            canary: options,
+            rollback: { whole: false, component: null, version: null },
+        });
+        const result = options.recordDeployment ? await promoteRecorded(input) : await promoteStep(input);
         print(result, options.json);
     });
     program
@@ -29736,11 +30028,18 @@ function registerPromoteCommands(program) {
         .option('--dry-run', 'say what would be written, write nothing')
         .option('--json', 'print the result as JSON')
         .action(async (options) => {
-        const context = await promotionContext(options);
-        const result = options.component
-            ? await rollbackComponent(context, options.component, options.to)
-            : await rollbackEnvironment(context, options.to);
-        print(result, options.json);
+        const input = await promoteInput(options, {
+            manifest: null,
+            manifestSha256: null,
+            hotfix: false,
+            canary: {},
+            rollback: {
+                whole: !options.component,
+                component: options.component ?? null,
+                version: options.to ?? null,
+            },
+        });
+        print(await promoteStep(input), options.json);
     });
 }
 const cliFlags = {
@@ -29750,26 +30049,75 @@ const cliFlags = {
     reason: '--reason',
     gateReport: '--gate-report',
 };
-async function readManifestOption(file, sha256) {
-    const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(file)).catch(() => {
-        throw relx_error_inputError(`Cannot read the manifest ${file}.`, { field: '--manifest', fix: 'Check the path.' });
-    });
-    if (sha256 !== undefined)
-        verifyManifestBytes(bytes, sha256, file);
-    return readManifestForPromotion(bytes.toString('utf8'), file);
-}
 /** What a promotion or rollback is told from the flags both commands share. */
-async function promotionContext(options) {
+async function promoteInput(options, asked) {
     const boundary = writeBoundaryFromEnvironment();
     return {
         ...(boundary ? { boundary } : {}),
+        workspace: process.cwd(),
         remote: await gitopsRemote(options.gitops),
         environment: options.env,
         approvedBy: options.approvedBy ?? null,
         run: options.run ?? null,
         dryRun: options.dryRun ?? false,
+        ...asked,
+        fields: {
+            manifest: '--manifest',
+            canary: cliFlags,
+            noManifestFix: 'Pass --manifest releases/<name>.yaml (or --canary/--complete/--abort for a running canary).',
+        },
         onProgress: progress,
     };
+}
+/**
+ * The promotion recorded as a GitHub deployment, as promote-env records it: in progress before
+ * (who approved the run gives --approved-by), success or failure after.
+ */
+async function promoteRecorded(input) {
+    const context = readRunnerContext();
+    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    if (!token || !context.repository)
+        throw relx_error_inputError('--record-deployment needs GITHUB_TOKEN and GITHUB_REPOSITORY.', {
+            field: '--record-deployment',
+            fix: 'Export GITHUB_TOKEN (deployments write) and GITHUB_REPOSITORY (owner/name), or leave the flag out.',
+        });
+    const target = {
+        github: fetchGitHubRequest(token, context.apiUrl),
+        repository: context.repository,
+        environment: input.environment,
+        runId: context.runId,
+    };
+    const started = await startDeploymentStep({
+        ...target,
+        workspace: input.workspace,
+        manifest: input.manifest,
+        ref: context.sha,
+    });
+    progress(`deployment ${started.id} to ${input.environment}: in progress`);
+    const approvedBy = input.approvedBy ?? (started.approvedBy?.join(', ') || null);
+    const finish = (promotion) => finishDeploymentStep({
+        ...target,
+        id: started.id,
+        runUrl: input.run ?? context.runUrl ?? '',
+        outcome: {
+            release: started.release,
+            promotion,
+            wait: '',
+            engineStatus: '',
+            engineReason: '',
+            final: true,
+        },
+    });
+    try {
+        const result = await promoteStep({ ...input, approvedBy });
+        const done = await finish('success');
+        progress(`deployment ${started.id}: ${done.state} (${done.description})`);
+        return result;
+    }
+    catch (error) {
+        await finish('failure');
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/release/index-lock.ts
@@ -35430,7 +35778,7 @@ class GitHubPullRequests {
             });
         }
         catch (error) {
-            if (statusOf(error) !== 404)
+            if (github_request_statusOf(error) !== 404)
                 throw error;
         }
     }
@@ -35763,7 +36111,7 @@ class GitDataApi {
             return data.object;
         }
         catch (error) {
-            if (statusOf(error) === 404)
+            if (github_request_statusOf(error) === 404)
                 return null;
             throw error;
         }
@@ -35811,7 +36159,7 @@ class GitDataApi {
                 await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
         }
         catch (error) {
-            if (statusOf(error) !== 422)
+            if (github_request_statusOf(error) !== 422)
                 throw error;
             throw relx_error_conflictError(`GitHub refused to move ${branch} to ${sha.slice(0, 7)}: someone pushed to it meanwhile.`, {
                 field: 'branch',
@@ -38281,97 +38629,6 @@ async function readReleases(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/github-deployments.ts
-
-/** Where a deployment carries the key of the promotion that made it. */
-const keyField = 'relx_promotion';
-/**
- * GitHub's record of a promotion: a deployment for the environment and its statuses, and who
- * approved the run for that environment (required reviewers of a GitHub Environment).
- */
-class GitHubDeployments {
-    call;
-    constructor(request, owner, repo, sleep) {
-        this.call = repositoryRequest(request, owner, repo, sleep);
-    }
-    /** Logins that approved this run for the environment; null when GitHub will not say (no permission). */
-    async approvers(runId, environment) {
-        try {
-            const { data } = await this.call('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', {
-                run_id: runId,
-            });
-            const approvals = data;
-            return [
-                ...new Set(approvals
-                    .filter((a) => a.state === 'approved' && a.environments.some((e) => e.name === environment))
-                    .map((a) => a.user.login)),
-            ];
-        }
-        catch (error) {
-            const status = statusOf(error);
-            if (status === 403 || status === 404)
-                return null;
-            throw error;
-        }
-    }
-    /**
-     * The deployment for this promotion, made once. `key` names the promotion (the shell uses the
-     * workflow run and environment), is kept in the deployment's payload, and is looked up first:
-     * a re-run of the job, or a creation whose answer was lost (a 502 after GitHub made it), finds
-     * the deployment already made instead of making a second.
-     */
-    async start(input) {
-        const existing = await this.find(input.environment, input.key);
-        if (existing !== null)
-            return existing;
-        const { data } = await this.call('POST /repos/{owner}/{repo}/deployments', {
-            ref: input.ref,
-            environment: input.environment,
-            description: input.description,
-            auto_merge: false,
-            required_contexts: [],
-            production_environment: input.production,
-            transient_environment: false,
-            payload: { ...input.payload, [keyField]: input.key },
-        }, {
-            alreadyDone: async () => {
-                const id = await this.find(input.environment, input.key);
-                return id === null ? undefined : { status: 200, data: { id } };
-            },
-        });
-        const id = data.id;
-        await this.status(id, 'in_progress', input.description);
-        return id;
-    }
-    async find(environment, key) {
-        const { data } = await this.call('GET /repos/{owner}/{repo}/deployments', { environment, per_page: 100 });
-        const found = data.find((d) => typeof d.payload === 'object' && d.payload !== null && d.payload[keyField] === key);
-        return found ? found.id : null;
-    }
-    /** A status once: after a lost answer, the latest status is looked at before another is posted. */
-    async status(id, state, description, logUrl) {
-        const text = description.slice(0, 140);
-        await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-            deployment_id: id,
-            state,
-            description: text,
-            ...(logUrl ? { log_url: logUrl } : {}),
-            auto_inactive: state === 'success',
-        }, {
-            alreadyDone: async () => {
-                const { data } = await this.call('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-                    deployment_id: id,
-                    per_page: 1,
-                });
-                const [latest] = data;
-                return latest?.state === state && latest.description === text
-                    ? { status: 200, data: latest }
-                    : undefined;
-            },
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/slo/version-placeholders.ts
 
 
@@ -40664,9 +40921,59 @@ async function waitForEngine(source, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/promotion/wait-step.ts
+
+
+
+
+
+/**
+ * After a promotion commit: wait until Argo CD or Flux has applied it and reports it healthy —
+ * applied, failed, timeout (fail closed) or superseded. Without a commit (the promotion changed
+ * nothing: a re-run after a failed or killed wait), the wait is on the commit that put the
+ * environment in its current state — never skipped.
+ */
+async function waitStep(input) {
+    const { fields } = input;
+    const timeoutMs = parseWaitDuration(input.timeout, fields.timeout);
+    const intervalMs = input.interval !== null ? parseWaitDuration(input.interval, fields.interval) : null;
+    const given = input.commit ? parseCommit(input.commit, fields.commit) : null;
+    if (!given && !input.environment)
+        throw relx_error_inputError('Which commit?', {
+            field: fields.commit,
+            fix: `Pass ${fields.commit} (the promotion commit), or the GitOps repository and ${fields.environment} to wait on its current commit.`,
+        });
+    const connection = parseEngineConnection(input.connection, {
+        engine: fields.engine,
+        argocd: fields.argocd,
+        flux: fields.flux,
+    });
+    const confirmed = given && input.confirmCommit ? await input.confirmCommit(given) : given;
+    const revisions = input.environment
+        ? await EnvironmentRevisions.open(input.environment.remote, input.environment.name, fields.environment)
+        : null;
+    try {
+        const commit = confirmed ?? (await revisions.lastCommit());
+        if (!confirmed)
+            input.onProgress?.(`The promotion changed nothing: waiting on ${commit.slice(0, 12)}, the commit that put ${input.environment?.name ?? ''} in its current state.`);
+        // a later commit of another environment moves the engine past ours: the clone tells whether ours still holds
+        const source = engineStatusSources[connection.engine](connection, commit, {
+            ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+            ...(revisions ? { ancestry: revisions } : {}),
+        });
+        const result = await waitForEngine(source, {
+            timeoutMs,
+            ...(intervalMs !== null ? { intervalMs } : {}),
+            ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+        });
+        return { ...result, engine: connection.engine, what: source.what, commit, changedNothing: !given };
+    }
+    finally {
+        revisions?.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/wait-command.ts
-
-
 
 
 
@@ -40685,7 +40992,7 @@ function registerWaitCommand(program) {
     program
         .command('wait')
         .description('Wait until Argo CD or Flux has applied a promotion commit and reports it healthy.')
-        .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
+        .option('--commit <sha>', 'the promotion commit in the GitOps repository (with --gitops and --env: default the commit that put the environment in its current state)')
         .option('--engine <name>', 'argocd or flux')
         .option('--env <name>', 'the environment; with --gitops, a later commit that leaves its release as --commit wrote it counts as reached')
         .option(gitopsOption[0], 'the GitOps repository: --commit must be on its branch (checked before waiting)')
@@ -40699,44 +41006,47 @@ function registerWaitCommand(program) {
         .option('--interval <duration>', 'between readings of the status', '10s')
         .option('--json', 'print the result as JSON')
         .action(async (options) => {
-        const given = parseCommit(options.commit, '--commit');
-        const timeoutMs = parseWaitDuration(options.timeout, '--timeout');
-        const intervalMs = parseWaitDuration(options.interval, '--interval');
-        const connection = parseEngineConnection({
-            engine: options.engine,
-            argocd: {
-                url: options.argocdUrl,
-                application: options.application,
-                token: options.argocdToken ?? process.env.ARGOCD_TOKEN,
+        const gitops = options.gitops;
+        const result = await waitStep({
+            commit: options.commit ?? '',
+            // checked before waiting: an engine only ever applies the GitOps branch
+            ...(gitops ? { confirmCommit: (commit) => commitOnGitOpsBranch(gitops, commit) } : {}),
+            // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
+            environment: options.gitops && options.env
+                ? { name: options.env, remote: await gitopsRemote(options.gitops) }
+                : null,
+            connection: {
+                engine: options.engine,
+                argocd: {
+                    url: options.argocdUrl,
+                    application: options.application,
+                    token: options.argocdToken ?? process.env.ARGOCD_TOKEN,
+                },
+                flux: {
+                    kubeApiUrl: options.kubeApi,
+                    kustomization: options.kustomization,
+                    token: options.kubeToken ?? process.env.KUBE_TOKEN,
+                },
             },
-            flux: {
-                kubeApiUrl: options.kubeApi,
-                kustomization: options.kustomization,
-                token: options.kubeToken ?? process.env.KUBE_TOKEN,
+            timeout: options.timeout,
+            interval: options.interval,
+            fields: {
+                commit: '--commit',
+                environment: '--env',
+                timeout: '--timeout',
+                interval: '--interval',
+                engine: '--engine',
+                argocd: { url: '--argocd-url', name: '--application', token: '--argocd-token' },
+                flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
             },
-        }, {
-            engine: '--engine',
-            argocd: { url: '--argocd-url', name: '--application', token: '--argocd-token' },
-            flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
         });
-        const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
-        // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
-        const revisions = options.gitops && options.env
-            ? await EnvironmentRevisions.open(await gitopsRemote(options.gitops), options.env, '--env')
-            : null;
-        try {
-            const source = engineStatusSources[connection.engine](connection, commit, revisions ? { ancestry: revisions } : {});
-            const result = await waitForEngine(source, { timeoutMs, intervalMs });
-            const where = options.env ? ` (${options.env})` : '';
-            const text = options.json
-                ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
-                : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
-            process.stdout.write(scrubSecrets(text));
-            process.exitCode = waitExitCodes[result.outcome];
-        }
-        finally {
-            revisions?.close();
-        }
+        const where = options.env ? ` (${options.env})` : '';
+        const { engine, what, outcome, reason, elapsedMs, polls } = result;
+        const text = options.json
+            ? `${JSON.stringify({ engine, target: what, environment: options.env ?? null, commit: result.commit, outcome, reason, elapsedMs, polls }, null, 2)}\n`
+            : `${what}${where}: ${outcome} — ${reason} (after ${formatSeconds(elapsedMs)}, ${polls} reading${polls === 1 ? '' : 's'}).\n`;
+        process.stdout.write(scrubSecrets(text));
+        process.exitCode = waitExitCodes[outcome];
     });
 }
 /**

@@ -40691,6 +40691,10 @@ function gitopsRemoteAt(given, base, token) {
     const url = gitopsUrl(given, base);
     return token ? { url, token } : { url };
 }
+/** The GitOps repository as promote-env takes it: a URL, scp-style, a path in the workspace, or this repository. */
+function gitopsRemoteOfPromotion(given, where, token) {
+    return gitopsRemoteAt(given || `${where.serverUrl}/${where.repository ?? ''}`, where.workspace, token);
+}
 
 ;// CONCATENATED MODULE: ./src/slo/version-placeholders.ts
 
