@@ -80,37 +80,31 @@ const cliImports = new Set(
   cliFiles.flatMap((f) => importsOf(relative(root, f)).imports.map((i) => i.module)),
 );
 
-/** Shells not converted yet; each entry leaves this list when its action is. Empty on main. */
-const pending = new Set<string>([
-  'actions/slo-gate/main.ts',
-  'actions/promote-env/steps/deployment/main.ts',
-  'actions/promote-env/steps/promote/main.ts',
-  'actions/promote-env/steps/wait/main.ts',
-]);
-const converted = actionFiles.filter((f) => !pending.has(f));
-const describeEach = converted.length > 0 ? it.each(converted) : it.skip.each(['(none yet)']);
-
 describe('action shells only translate', () => {
   it('finds the action code', () => {
     expect(actionFiles.length).toBeGreaterThanOrEqual(11);
-    for (const f of pending) expect(actionFiles).toContain(f);
   });
 
-  describeEach('%s calls one core step and its summary renderer, and no git or fetch itself', (file) => {
-    const { imports, source } = importsOf(file);
-    const fromSrc = imports.filter((i) => i.module.startsWith('src/') && !i.typeOnly).map((i) => i.module);
-    const steps = fromSrc.filter((m) => m.endsWith('-step.ts'));
-    const renderers = fromSrc.filter((m) => /\/render-[^/]+\.ts$/.test(m));
-    const other = fromSrc.filter((m) => !steps.includes(m) && !renderers.includes(m) && !shellSupport.has(m));
-    expect({ file, other }).toEqual({ file, other: [] });
-    expect(new Set(steps).size).toBeLessThanOrEqual(1);
-    expect(new Set(renderers).size).toBeLessThanOrEqual(1);
-    expect(imports.map((i) => i.module).filter((m) => forbiddenModules.includes(m))).toEqual([]);
-    expect(callsOf(source).filter((name) => ['fetch', 'runGit', 'execFile', 'spawn'].includes(name))).toEqual(
-      [],
-    );
-    // the step is the CLI's too: an action does nothing a command cannot
-    for (const step of steps)
-      expect({ step, calledByTheCli: cliImports.has(step) }).toEqual({ step, calledByTheCli: true });
-  });
+  it.each(actionFiles)(
+    '%s calls one core step and its summary renderer, and no git or fetch itself',
+    (file) => {
+      const { imports, source } = importsOf(file);
+      const fromSrc = imports.filter((i) => i.module.startsWith('src/') && !i.typeOnly).map((i) => i.module);
+      const steps = fromSrc.filter((m) => m.endsWith('-step.ts'));
+      const renderers = fromSrc.filter((m) => /\/render-[^/]+\.ts$/.test(m));
+      const other = fromSrc.filter(
+        (m) => !steps.includes(m) && !renderers.includes(m) && !shellSupport.has(m),
+      );
+      expect({ file, other }).toEqual({ file, other: [] });
+      expect(new Set(steps).size).toBeLessThanOrEqual(1);
+      expect(new Set(renderers).size).toBeLessThanOrEqual(1);
+      expect(imports.map((i) => i.module).filter((m) => forbiddenModules.includes(m))).toEqual([]);
+      expect(
+        callsOf(source).filter((name) => ['fetch', 'runGit', 'execFile', 'spawn'].includes(name)),
+      ).toEqual([]);
+      // the step is the CLI's too: an action does nothing a command cannot
+      for (const step of steps)
+        expect({ step, calledByTheCli: cliImports.has(step) }).toEqual({ step, calledByTheCli: true });
+    },
+  );
 });

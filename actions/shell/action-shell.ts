@@ -109,3 +109,6 @@ export function eventPayload(context: RunnerContext = runner()): Record<string, 
   if (!context.eventPath || !existsSync(context.eventPath)) return {};
   return JSON.parse(readFileSync(context.eventPath, 'utf8')) as Record<string, unknown>;
 }
+
+/** A notice annotation (scrubbed): for a step that ran and has not decided yet (a gate still baking). */
+export const notice = (message: string): void => core.notice(scrubSecrets(message));

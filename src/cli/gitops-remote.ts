@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import { runGit } from '../git/run-git.js';
 import { inputError } from '../relx-error.js';
 import type { GitOpsRemote } from '../promotion/gitops-repository.js';
+import { gitopsRemoteAt } from '../promotion/gitops-url.js';
 
 /**
  * The GitOps repository the environment commands work on: `--gitops` (a URL or a path), else
@@ -21,8 +21,7 @@ export async function gitopsRemote(option: string | undefined): Promise<GitOpsRe
       });
     }
   }
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[\w.-]+@[\w.-]+:/.test(url)) url = resolve(url);
-  return token ? { url, token } : { url };
+  return gitopsRemoteAt(url, process.cwd(), token);
 }
 
 /** The `--gitops` flag of every command that reads or writes environments. */

@@ -1,18 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { fetchGitHubRequest } from '../github/fetch-github-request.js';
 import { inputError } from '../relx-error.js';
-import { parseCanaryRequest, type CanaryFlagNames, type CanaryRequest } from '../promotion/plan-canary.js';
-import {
-  promoteCanary,
-  promoteEnvironment,
-  readManifestForPromotion,
-  rollbackComponent,
-  rollbackEnvironment,
-  type PromotionResult,
-} from '../promotion/promote-environment.js';
-import { verifyManifestBytes } from '../promotion/release-handoff.js';
+import type { CanaryFlagNames } from '../promotion/plan-canary.js';
+import type { PromotionResult } from '../promotion/promote-environment.js';
+import { finishDeploymentStep, startDeploymentStep } from '../promotion/deployment-record-step.js';
+import { promoteStep, type PromoteStepInput } from '../promotion/promote-step.js';
 import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
+import { readRunnerContext } from '../runner-context.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 /** One line for a canary step: what it did, or would do. */
@@ -89,22 +83,19 @@ export function registerPromoteCommands(program: Command): void {
     .option('--run <url>', 'the run that promotes (recorded)')
     .option('--dry-run', 'say what would be written, write nothing')
     .option('--json', 'print the result as JSON')
+    .option(
+      '--record-deployment',
+      'record the promotion as a GitHub deployment of GITHUB_REPOSITORY (in progress, then success or failure), as promote-env does; its run approvals give --approved-by (token: GITHUB_TOKEN)',
+    )
     .action(async (options: PromoteOptions) => {
-      const request = parseCanaryRequest(options, cliFlags);
-      const manifest = options.manifest
-        ? await readManifestOption(options.manifest, options.manifestSha256)
-        : null;
-      const context = await promotionContext(options);
-      if (request) {
-        print(await promoteCanary(context, { ...request, manifest } as CanaryRequest), options.json);
-        return;
-      }
-      if (!manifest)
-        throw inputError('Which release?', {
-          field: '--manifest',
-          fix: 'Pass --manifest releases/<name>.yaml (or --canary/--complete/--abort for a running canary).',
-        });
-      const result = await promoteEnvironment(context, manifest, { hotfix: options.hotfix ?? false });
+      const input = await promoteInput(options, {
+        manifest: options.manifest ?? null,
+        manifestSha256: options.manifestSha256 ?? null,
+        hotfix: options.hotfix ?? false,
+        canary: options,
+        rollback: { whole: false, component: null, version: null },
+      });
+      const result = options.recordDeployment ? await promoteRecorded(input) : await promoteStep(input);
       print(result, options.json);
     });
 
@@ -122,11 +113,18 @@ export function registerPromoteCommands(program: Command): void {
     .option('--dry-run', 'say what would be written, write nothing')
     .option('--json', 'print the result as JSON')
     .action(async (options: Common & { component?: string; to?: string }) => {
-      const context = await promotionContext(options);
-      const result = options.component
-        ? await rollbackComponent(context, options.component, options.to)
-        : await rollbackEnvironment(context, options.to);
-      print(result, options.json);
+      const input = await promoteInput(options, {
+        manifest: null,
+        manifestSha256: null,
+        hotfix: false,
+        canary: {},
+        rollback: {
+          whole: !options.component,
+          component: options.component ?? null,
+          version: options.to ?? null,
+        },
+      });
+      print(await promoteStep(input), options.json);
     });
 }
 
@@ -139,6 +137,7 @@ interface PromoteOptions extends Common {
   abort?: boolean;
   reason?: string;
   gateReport?: string;
+  recordDeployment?: boolean;
 }
 
 const cliFlags: CanaryFlagNames = {
@@ -149,24 +148,77 @@ const cliFlags: CanaryFlagNames = {
   gateReport: '--gate-report',
 };
 
-async function readManifestOption(file: string, sha256: string | undefined) {
-  const bytes = await readFile(resolve(file)).catch(() => {
-    throw inputError(`Cannot read the manifest ${file}.`, { field: '--manifest', fix: 'Check the path.' });
-  });
-  if (sha256 !== undefined) verifyManifestBytes(bytes, sha256, file);
-  return readManifestForPromotion(bytes.toString('utf8'), file);
-}
+type Asked = Pick<PromoteStepInput, 'manifest' | 'manifestSha256' | 'hotfix' | 'canary' | 'rollback'>;
 
 /** What a promotion or rollback is told from the flags both commands share. */
-async function promotionContext(options: Common) {
+async function promoteInput(options: Common, asked: Asked): Promise<PromoteStepInput> {
   const boundary = writeBoundaryFromEnvironment();
   return {
     ...(boundary ? { boundary } : {}),
+    workspace: process.cwd(),
     remote: await gitopsRemote(options.gitops),
     environment: options.env,
     approvedBy: options.approvedBy ?? null,
     run: options.run ?? null,
     dryRun: options.dryRun ?? false,
+    ...asked,
+    fields: {
+      manifest: '--manifest',
+      canary: cliFlags,
+      noManifestFix:
+        'Pass --manifest releases/<name>.yaml (or --canary/--complete/--abort for a running canary).',
+    },
     onProgress: progress,
   };
+}
+
+/**
+ * The promotion recorded as a GitHub deployment, as promote-env records it: in progress before
+ * (who approved the run gives --approved-by), success or failure after.
+ */
+async function promoteRecorded(input: PromoteStepInput): Promise<PromotionResult> {
+  const context = readRunnerContext();
+  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+  if (!token || !context.repository)
+    throw inputError('--record-deployment needs GITHUB_TOKEN and GITHUB_REPOSITORY.', {
+      field: '--record-deployment',
+      fix: 'Export GITHUB_TOKEN (deployments write) and GITHUB_REPOSITORY (owner/name), or leave the flag out.',
+    });
+  const target = {
+    github: fetchGitHubRequest(token, context.apiUrl),
+    repository: context.repository,
+    environment: input.environment,
+    runId: context.runId,
+  };
+  const started = await startDeploymentStep({
+    ...target,
+    workspace: input.workspace,
+    manifest: input.manifest,
+    ref: context.sha,
+  });
+  progress(`deployment ${started.id} to ${input.environment}: in progress`);
+  const approvedBy = input.approvedBy ?? (started.approvedBy?.join(', ') || null);
+  const finish = (promotion: string) =>
+    finishDeploymentStep({
+      ...target,
+      id: started.id,
+      runUrl: input.run ?? context.runUrl ?? '',
+      outcome: {
+        release: started.release,
+        promotion,
+        wait: '',
+        engineStatus: '',
+        engineReason: '',
+        final: true,
+      },
+    });
+  try {
+    const result = await promoteStep({ ...input, approvedBy });
+    const done = await finish('success');
+    progress(`deployment ${started.id}: ${done.state} (${done.description})`);
+    return result;
+  } catch (error) {
+    await finish('failure');
+    throw error;
+  }
 }

@@ -1,15 +1,8 @@
 import type { Command } from 'commander';
-import {
-  parseCommit,
-  parseEngineConnection,
-  parseWaitDuration,
-  engineStatusSources,
-} from '../engine/engine-status-sources.js';
-import { EnvironmentRevisions } from '../engine/environment-revisions.js';
-import { waitForEngine } from '../engine/wait-for-engine.js';
 import { runGit } from '../git/run-git.js';
 import { formatSeconds } from '../http/retry-policy.js';
 import { GitOpsClone } from '../promotion/gitops-repository.js';
+import { waitStep } from '../promotion/wait-step.js';
 import { inputError } from '../relx-error.js';
 import { scrubSecrets } from '../secret-scrubber.js';
 import { waitExitCodes } from './exit-codes.js';
@@ -17,7 +10,7 @@ import { gitopsOption, gitopsRemote } from './gitops-remote.js';
 
 interface WaitOptions {
   engine?: string;
-  commit: string;
+  commit?: string;
   env?: string;
   gitops?: string;
   argocdUrl?: string;
@@ -41,7 +34,10 @@ export function registerWaitCommand(program: Command): void {
   program
     .command('wait')
     .description('Wait until Argo CD or Flux has applied a promotion commit and reports it healthy.')
-    .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
+    .option(
+      '--commit <sha>',
+      'the promotion commit in the GitOps repository (with --gitops and --env: default the commit that put the environment in its current state)',
+    )
     .option('--engine <name>', 'argocd or flux')
     .option(
       '--env <name>',
@@ -58,11 +54,17 @@ export function registerWaitCommand(program: Command): void {
     .option('--interval <duration>', 'between readings of the status', '10s')
     .option('--json', 'print the result as JSON')
     .action(async (options: WaitOptions) => {
-      const given = parseCommit(options.commit, '--commit');
-      const timeoutMs = parseWaitDuration(options.timeout, '--timeout');
-      const intervalMs = parseWaitDuration(options.interval, '--interval');
-      const connection = parseEngineConnection(
-        {
+      const gitops = options.gitops;
+      const result = await waitStep({
+        commit: options.commit ?? '',
+        // checked before waiting: an engine only ever applies the GitOps branch
+        ...(gitops ? { confirmCommit: (commit: string) => commitOnGitOpsBranch(gitops, commit) } : {}),
+        // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
+        environment:
+          options.gitops && options.env
+            ? { name: options.env, remote: await gitopsRemote(options.gitops) }
+            : null,
+        connection: {
           engine: options.engine,
           argocd: {
             url: options.argocdUrl,
@@ -75,34 +77,25 @@ export function registerWaitCommand(program: Command): void {
             token: options.kubeToken ?? process.env.KUBE_TOKEN,
           },
         },
-        {
+        timeout: options.timeout,
+        interval: options.interval,
+        fields: {
+          commit: '--commit',
+          environment: '--env',
+          timeout: '--timeout',
+          interval: '--interval',
           engine: '--engine',
           argocd: { url: '--argocd-url', name: '--application', token: '--argocd-token' },
           flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
         },
-      );
-      const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
-      // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
-      const revisions =
-        options.gitops && options.env
-          ? await EnvironmentRevisions.open(await gitopsRemote(options.gitops), options.env, '--env')
-          : null;
-      try {
-        const source = engineStatusSources[connection.engine](
-          connection,
-          commit,
-          revisions ? { ancestry: revisions } : {},
-        );
-        const result = await waitForEngine(source, { timeoutMs, intervalMs });
-        const where = options.env ? ` (${options.env})` : '';
-        const text = options.json
-          ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
-          : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
-        process.stdout.write(scrubSecrets(text));
-        process.exitCode = waitExitCodes[result.outcome];
-      } finally {
-        revisions?.close();
-      }
+      });
+      const where = options.env ? ` (${options.env})` : '';
+      const { engine, what, outcome, reason, elapsedMs, polls } = result;
+      const text = options.json
+        ? `${JSON.stringify({ engine, target: what, environment: options.env ?? null, commit: result.commit, outcome, reason, elapsedMs, polls }, null, 2)}\n`
+        : `${what}${where}: ${outcome} — ${reason} (after ${formatSeconds(elapsedMs)}, ${polls} reading${polls === 1 ? '' : 's'}).\n`;
+      process.stdout.write(scrubSecrets(text));
+      process.exitCode = waitExitCodes[outcome];
     });
 }
 

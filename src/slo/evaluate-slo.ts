@@ -57,101 +57,114 @@ const explain = (n: number | null, metric: Metric, unit = '') =>
     ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
     : show(n, unit);
 
-/** One sample against the objectives. Pure. */
-export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult {
-  const o = policy.objectives;
-  const results: ObjectiveResult[] = [];
-  const traffic = (['baseline', 'canary'] as const).map((side) => sample[side].requests);
-  const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
-  results.push({
+/** Both sides served `minRequests`: too little traffic makes every other number noise. */
+function checkTraffic(sample: Sample, minRequests: number): ObjectiveResult {
+  const baseline = sample.baseline.requests;
+  const canary = sample.canary.requests;
+  const enough = [baseline, canary].every((n) => possible(n, 'requests') && n >= minRequests);
+  return {
     objective: 'minRequests',
-    baseline: traffic[0] ?? null,
-    canary: traffic[1] ?? null,
+    baseline,
+    canary,
     delta: null,
-    threshold: o.minRequests,
-    outcome: enoughTraffic ? 'pass' : 'inconclusive',
-    reason: enoughTraffic
-      ? `both sides served at least ${o.minRequests} requests`
-      : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
-  });
+    threshold: minRequests,
+    outcome: enough ? 'pass' : 'inconclusive',
+    reason: enough
+      ? `both sides served at least ${minRequests} requests`
+      : `baseline ${explain(baseline, 'requests')} and canary ${explain(canary, 'requests')} requests: each side needs ${minRequests}`,
+  };
+}
 
-  const delta = (
-    objective: 'maxErrorRateDelta' | 'maxP99LatencyDeltaMs',
-    metric: 'errorRate' | 'p99LatencyMs',
-    threshold: number | undefined,
-    unit: string,
-  ) => {
-    if (threshold === undefined) return;
-    const b = sample.baseline[metric];
-    const c = sample.canary[metric];
-    if (!possible(b, metric) || !possible(c, metric)) {
-      results.push({
-        objective,
-        baseline: b,
-        canary: c,
-        delta: null,
-        threshold,
-        outcome: 'inconclusive',
-        reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
-      });
-      return;
-    }
-    const d = c - b;
-    const pass = d <= threshold;
-    results.push({
+/** canary − baseline of a metric against its largest allowed increase. */
+function checkDelta(
+  sample: Sample,
+  objective: 'maxErrorRateDelta' | 'maxP99LatencyDeltaMs',
+  metric: 'errorRate' | 'p99LatencyMs',
+  threshold: number,
+  unit: string,
+): ObjectiveResult {
+  const b = sample.baseline[metric];
+  const c = sample.canary[metric];
+  if (!possible(b, metric) || !possible(c, metric)) {
+    return {
       objective,
       baseline: b,
       canary: c,
-      delta: d,
+      delta: null,
       threshold,
-      outcome: pass ? 'pass' : 'fail',
-      reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-    });
+      outcome: 'inconclusive',
+      reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
+    };
+  }
+  const d = c - b;
+  const pass = d <= threshold;
+  return {
+    objective,
+    baseline: b,
+    canary: c,
+    delta: d,
+    threshold,
+    outcome: pass ? 'pass' : 'fail',
+    reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
   };
-  const ceiling = (
-    objective: 'maxErrorRate' | 'maxP99LatencyMs',
-    metric: 'errorRate' | 'p99LatencyMs',
-    threshold: number | undefined,
-    unit: string,
-  ) => {
-    if (threshold === undefined) return;
-    const c = sample.canary[metric];
-    if (!possible(c, metric)) {
-      results.push({
-        objective,
-        baseline: sample.baseline[metric],
-        canary: c,
-        delta: null,
-        threshold,
-        outcome: 'inconclusive',
-        reason: `canary ${explain(c, metric, unit)}`,
-      });
-      return;
-    }
-    const pass = c <= threshold;
-    results.push({
+}
+
+/** The canary's metric against its absolute ceiling. */
+function checkCeiling(
+  sample: Sample,
+  objective: 'maxErrorRate' | 'maxP99LatencyMs',
+  metric: 'errorRate' | 'p99LatencyMs',
+  threshold: number,
+  unit: string,
+): ObjectiveResult {
+  const c = sample.canary[metric];
+  const baseline = sample.baseline[metric];
+  if (!possible(c, metric)) {
+    return {
       objective,
-      baseline: sample.baseline[metric],
+      baseline,
       canary: c,
       delta: null,
       threshold,
-      outcome: pass ? 'pass' : 'fail',
-      reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-    });
+      outcome: 'inconclusive',
+      reason: `canary ${explain(c, metric, unit)}`,
+    };
+  }
+  const pass = c <= threshold;
+  return {
+    objective,
+    baseline,
+    canary: c,
+    delta: null,
+    threshold,
+    outcome: pass ? 'pass' : 'fail',
+    reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
   };
-  delta('maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, '');
-  delta('maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms');
-  ceiling('maxErrorRate', 'errorRate', o.maxErrorRate, '');
-  ceiling('maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms');
+}
+
+/** One sample against the objectives: one check per objective the policy sets. Pure. */
+export function evaluateSample(sample: Sample, policy: SloPolicy): SampleResult {
+  const o = policy.objectives;
+  const traffic = checkTraffic(sample, o.minRequests);
+  const results: ObjectiveResult[] = [traffic];
+  if (o.maxErrorRateDelta !== undefined)
+    results.push(checkDelta(sample, 'maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, ''));
+  if (o.maxP99LatencyDeltaMs !== undefined)
+    results.push(checkDelta(sample, 'maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms'));
+  if (o.maxErrorRate !== undefined)
+    results.push(checkCeiling(sample, 'maxErrorRate', 'errorRate', o.maxErrorRate, ''));
+  if (o.maxP99LatencyMs !== undefined)
+    results.push(checkCeiling(sample, 'maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms'));
 
   // Too little traffic makes every number noise: that sample decides nothing.
-  const outcome: Outcome = !enoughTraffic
-    ? 'inconclusive'
-    : results.some((r) => r.outcome === 'fail')
-      ? 'fail'
-      : results.some((r) => r.outcome === 'inconclusive')
-        ? 'inconclusive'
-        : 'pass';
+  const outcome: Outcome =
+    traffic.outcome !== 'pass'
+      ? 'inconclusive'
+      : results.some((r) => r.outcome === 'fail')
+        ? 'fail'
+        : results.some((r) => r.outcome === 'inconclusive')
+          ? 'inconclusive'
+          : 'pass';
   return { ...sample, outcome, objectives: results };
 }
 

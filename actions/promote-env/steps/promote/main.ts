@@ -1,233 +1,117 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import * as core from '@actions/core';
-import * as github from '@actions/github';
-import type { GitHubRequest } from '../../../../src/github/github-request.js';
-import { readRepositoryFile } from '../../../../src/github/repository-contents.js';
+import { renderError } from '../../../../src/relx-error.js';
 import {
-  parseHandoff,
-  receiveHandoffManifest,
-  verifyManifestBytes,
-} from '../../../../src/promotion/release-handoff.js';
-import { inputError, renderError } from '../../../../src/relx-error.js';
-import { parseCanaryRequest, type CanaryRequest } from '../../../../src/promotion/plan-canary.js';
+  alreadyRunsStep,
+  gitopsRemoteOfPromotion,
+  promoteStep,
+  receiveHandoffStep,
+  type PromoteStepInput,
+} from '../../../../src/promotion/promote-step.js';
+import { renderPromotionSummary } from '../../../../src/promotion/render-promotion-summary.js';
 import {
-  promoteCanary,
-  promoteEnvironment,
-  readManifestForPromotion,
-  rollbackComponent,
-  rollbackEnvironment,
-  type PromotionContext,
-  type PromotionResult,
-} from '../../../../src/promotion/promote-environment.js';
-import { escapeSummaryText } from '../../../../src/release-plan/render-plan.js';
-import { scrubSecrets } from '../../../../src/secret-scrubber.js';
+  githubRequest,
+  input,
+  log,
+  runAction,
+  runner,
+  setOutputs,
+  writeSummary,
+} from '../../../shell/action-shell.js';
 
-/** The tokens this step was given: scrubbed from the summary, the outputs and the failure message. */
-const secrets = () => [core.getInput('token'), core.getInput('source_token')];
-const scrub = (text: string) => scrubSecrets(text, secrets());
-
-/**
- * The receive step: the dispatch's hand-off → its manifest, verified against manifest_sha256 (from
- * the payload, or fetched from the source repository when too large for it) → a file the next
- * steps promote. A manifest that does not verify stops here, before any deployment is recorded.
- */
-async function receive(): Promise<void> {
-  const token = core.getInput('source_token') || core.getInput('token');
-  if (token) core.setSecret(token);
-  const handoff = parseHandoff(core.getInput('handoff', { required: true }), 'input `handoff`');
-  const request = github.getOctokit(token, {
-    baseUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
-  }).request as unknown as GitHubRequest;
-  const received = await receiveHandoffManifest(handoff, {
-    name: 'GitHub contents API',
-    readFile: (repository, path, commit) => readRepositoryFile(request, repository, path, commit),
-  });
-  const manifest = readManifestForPromotion(received.text, handoff.manifest_path);
-  const file = join(
-    process.env.RUNNER_TEMP ?? process.cwd(),
-    `relx-handoff-${received.sha256.slice(0, 16)}.yaml`,
-  );
-  await writeFile(file, received.text);
-  core.info(
-    `Received ${manifest.metadata.name} from ${received.origin}; SHA-256 ${received.sha256} verified.`,
-  );
-  core.setOutput('manifest', file);
-  core.setOutput('manifest-sha256', received.sha256);
-  core.setOutput('release', manifest.metadata.name);
-}
-
-/** The manifest file, its exact bytes checked against `manifest-sha256` when one is given. */
-async function readManifestFile(workspace: string, file: string): Promise<string> {
-  const bytes = await readFile(resolve(workspace, file)).catch(() => {
-    throw inputError(`Cannot read the manifest ${file}.`, {
-      field: 'manifest',
-      fix: 'Check the path (relative to the workspace).',
-    });
-  });
-  const expected = core.getInput('manifest_sha256');
-  if (expected) verifyManifestBytes(bytes, expected, file);
-  return bytes.toString('utf8');
-}
-
-/** The promotion the inputs describe: which GitOps repository, which environment, who and which run. */
-function promotionContext(workspace: string): PromotionContext {
-  const token = core.getInput('token');
-  if (token) core.setSecret(token);
-  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const repository = process.env.GITHUB_REPOSITORY ?? '';
-  const given = core.getInput('gitops_repository');
-  const url = given
-    ? /^[a-z]+:\/\//.test(given)
-      ? given
-      : resolve(workspace, given)
-    : `${server}/${repository}`;
+/** The inputs of a promotion (mode `check` reads no rollback: it is not passed one). */
+function readInputs(mode: 'check' | 'promote'): PromoteStepInput {
+  const context = runner();
+  const token = input.secret('token');
   return {
-    remote: token ? { url, token } : { url },
-    environment: core.getInput('environment', { required: true }),
-    approvedBy: core.getInput('approved_by') || null,
-    run: `${server}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`,
-    dryRun: core.getBooleanInput('dry_run'),
-    onProgress: (message: string) => core.info(message),
+    workspace: context.workspace,
+    remote: gitopsRemoteOfPromotion(input.text('gitops_repository'), context, token),
+    environment: input.required('environment'),
+    approvedBy: input.optional('approved_by'),
+    run: context.runUrl ?? `${context.serverUrl}/${context.repository ?? ''}/actions/runs/`,
+    dryRun: mode === 'check' || input.boolean('dry_run'),
+    manifest: input.optional('manifest'),
+    manifestSha256: input.optional('manifest_sha256'),
+    // a canary step reads hotfix as the text 'true', a promotion as a YAML boolean
+    hotfix: isCanaryStep() ? input.text('hotfix') === 'true' : input.boolean('hotfix'),
+    canary: {
+      canary: input.text('canary'),
+      complete: input.text('canary_complete') === 'true',
+      abort: input.text('canary_abort') === 'true',
+      reason: input.text('abort_reason'),
+      gateReport: input.text('gate_report'),
+    },
+    rollback:
+      mode === 'check'
+        ? { whole: false, component: null, version: null }
+        : {
+            component: input.optional('rollback_component'),
+            version: input.optional('rollback_version'),
+            whole: input.boolean('rollback'),
+          },
+    fields: {
+      manifest: 'manifest',
+      canary: {
+        canary: 'canary',
+        complete: 'canary-complete',
+        abort: 'canary-abort',
+        reason: 'abort-reason',
+        gateReport: 'gate-report',
+      },
+      noManifestFix: "Pass write-manifest's `path` output (or set rollback).",
+    },
+    onProgress: (message) => log.info(message),
   };
 }
 
-const canaryInputs = {
-  canary: 'canary',
-  complete: 'canary-complete',
-  abort: 'canary-abort',
-  reason: 'abort-reason',
-  gateReport: 'gate-report',
-};
+const isCanaryStep = () =>
+  input.text('canary') || input.text('canary_complete') === 'true' || input.text('canary_abort') === 'true';
 
-/** The canary step the inputs ask for (canary, canary-complete, canary-abort); null for a plain promotion. */
-function canaryRequestOfInputs() {
-  return parseCanaryRequest(
-    {
-      canary: core.getInput('canary'),
-      complete: core.getInput('canary_complete') === 'true',
-      abort: core.getInput('canary_abort') === 'true',
-      reason: core.getInput('abort_reason'),
-      gateReport: core.getInput('gate_report'),
-      hotfix: core.getInput('hotfix') === 'true',
-    },
-    canaryInputs,
-  );
-}
-
-/** A canary step: the manifest input starts one (and is optional once it runs). */
-async function promoteCanaryStep(
-  workspace: string,
-  context: PromotionContext,
-  request: NonNullable<ReturnType<typeof canaryRequestOfInputs>>,
-): Promise<PromotionResult> {
-  const file = core.getInput('manifest');
-  const manifest = file ? readManifestForPromotion(await readManifestFile(workspace, file), file) : null;
-  return promoteCanary(context, { ...request, manifest } as CanaryRequest);
+/** Receive: the dispatch's hand-off → its verified manifest, in a file the next steps promote. */
+async function receive(): Promise<void> {
+  input.secret('token');
+  const token = input.secret('source_token') || input.text('token');
+  const context = runner();
+  const received = await receiveHandoffStep({
+    handoff: input.required('handoff'),
+    source: 'input `handoff`',
+    github: githubRequest(token, context),
+    dir: context.temp,
+  });
+  log.info(`Received ${received.release} from ${received.origin}; SHA-256 ${received.sha256} verified.`);
+  setOutputs({ manifest: received.file, 'manifest-sha256': received.sha256, release: received.release });
 }
 
 /**
- * The check step, before a deployment is recorded: whether the environment already runs this
- * manifest — CD handed the same release a second time (a re-run of the release after its
- * dispatch). Then no deployment is recorded for a promotion that changes nothing. It never
- * fails: whatever is wrong, the promote step says it (and the deployment records the failure).
+ * Check, before a deployment is recorded: whether the environment already runs this manifest (CD
+ * handed the same release a second time). It never fails: the promote step says what is wrong.
  */
-async function checkAlreadyRuns(workspace: string): Promise<void> {
+async function checkAlreadyRuns(): Promise<void> {
+  let alreadyRuns = false;
   try {
-    const request = canaryRequestOfInputs();
-    if (request) {
-      const context = { ...promotionContext(workspace), dryRun: true };
-      const result = await promoteCanaryStep(workspace, context, request);
-      core.setOutput('already-runs', String(result.status === 'unchanged'));
-      return;
-    }
-    const file = core.getInput('manifest');
-    const text = await readManifestFile(workspace, file);
-    const context = { ...promotionContext(workspace), dryRun: true };
-    const result = await promoteEnvironment(context, readManifestForPromotion(text, file), {
-      hotfix: core.getBooleanInput('hotfix'),
-    });
-    core.setOutput('already-runs', String(result.status === 'unchanged'));
+    const result = await alreadyRunsStep(readInputs('check'));
+    alreadyRuns = result.alreadyRuns;
+    if (result.error !== null) throw result.error;
   } catch (error) {
-    core.info(`Cannot tell yet whether the environment runs it: ${scrub(renderError(error))}`);
-    core.setOutput('already-runs', 'false');
+    log.info(`Cannot tell yet whether the environment runs it: ${renderError(error)}`);
   }
+  setOutputs({ 'already-runs': alreadyRuns });
 }
 
 /** The promotion step of promote-env: inputs arrive through env (INPUT_*), never through the shell. */
 export async function run(): Promise<void> {
-  try {
-    if (core.getInput('mode') === 'receive') return await receive();
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    if (core.getInput('mode') === 'check') return await checkAlreadyRuns(workspace);
-    const context = promotionContext(workspace);
-    const environment = context.environment;
-    const component = core.getInput('rollback_component');
-    const version = core.getInput('rollback_version') || undefined;
-    const canary = canaryRequestOfInputs();
-    let result: PromotionResult;
-    if (canary && (component || core.getBooleanInput('rollback'))) {
-      throw inputError('A canary step and a rollback cannot go together.', {
-        field: canary.action === 'step' ? 'canary' : `canary-${canary.action}`,
-        fix: 'Abort the canary (canary-abort) first; the stable release keeps running meanwhile.',
-      });
-    }
-    if (canary) result = await promoteCanaryStep(workspace, context, canary);
-    else if (component) result = await rollbackComponent(context, component, version);
-    else if (core.getBooleanInput('rollback')) result = await rollbackEnvironment(context, version);
-    else {
-      const file = core.getInput('manifest');
-      if (!file)
-        throw inputError('No manifest to promote.', {
-          field: 'manifest',
-          fix: "Pass write-manifest's `path` output (or set rollback).",
-        });
-      const text = await readManifestFile(workspace, file);
-      result = await promoteEnvironment(context, readManifestForPromotion(text, file), {
-        hotfix: core.getBooleanInput('hotfix'),
-      });
-    }
-    core.setOutput('status', result.status);
-    core.setOutput('commit', result.commit ?? '');
-    core.setOutput('release', scrub(result.manifest));
-    core.setOutput('previous', scrub(result.previous ?? ''));
-    // canary-weight: the canary's share after this step ('' when none runs after it)
-    core.setOutput('canary-weight', result.canary?.weight?.toString() ?? '');
-    core.setOutput('canary-status', result.canary?.status ?? '');
-    const e = escapeSummaryText;
-    const record = result.record;
-    await core.summary
-      .addRaw(
-        scrub(
-          [
-            result.canary
-              ? `## ${e(environment)}: canary ${e(result.manifest)} ${result.status === 'planned' ? 'planned (dry run)' : e(result.canary.status)}`
-              : `## ${e(environment)}: ${result.status === 'unchanged' ? `already runs ${e(result.manifest)}` : result.status === 'planned' ? `would run ${e(result.manifest)} (dry run)` : `now runs ${e(result.manifest)}`}`,
-            '',
-            `| | |`,
-            `|---|---|`,
-            `| release | ${e(result.manifest)} |`,
-            `| previous | ${e(result.previous ?? '—')} |`,
-            `| GitOps commit | ${e(result.commit ?? '—')} |`,
-            `| approved by | ${e(record?.approvedBy ?? '—')} |`,
-            `| hotfix | ${record?.hotfix ? 'yes (environment order skipped)' : 'no'} |`,
-            result.canary
-              ? `| canary | ${e(result.canary.status)}${result.canary.weight !== null ? ` — ${result.canary.weight} % of traffic` : ''} |`
-              : '',
-            record?.abortReason ? `| abort reason | ${e(record.abortReason)} |` : '',
-            record?.gateReport ? `| gate report | ${e(record.gateReport)} |` : '',
-            record?.rollbackOf
-              ? `| rollback of | ${e(record.rollbackOf)}${record.component ? ` (${e(record.component)} only)` : ''} |`
-              : '',
-            `| files | ${result.files.map((f) => `\`${e(f)}\``).join(', ') || '—'} |`,
-            '',
-          ]
-            .filter((l) => l !== '')
-            .join('\n') + '\n',
-        ),
-      )
-      .write();
-  } catch (error) {
-    core.setFailed(scrub(renderError(error)));
-  }
+  await runAction(async () => {
+    if (input.text('mode') === 'receive') return receive();
+    if (input.text('mode') === 'check') return checkAlreadyRuns();
+    const inputs = readInputs('promote');
+    const result = await promoteStep(inputs);
+    setOutputs({
+      status: result.status,
+      commit: result.commit ?? '',
+      release: result.manifest,
+      previous: result.previous ?? '',
+      // canary-weight: the canary's share after this step ('' when none runs after it)
+      'canary-weight': result.canary?.weight?.toString() ?? '',
+      'canary-status': result.canary?.status ?? '',
+    });
+    await writeSummary(renderPromotionSummary(inputs.environment, result), 'the log of this step');
+  });
 }
