@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6605);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5008);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6605:
+/***/ 5008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12293,7 +12293,7 @@ function isRetryable(error, idempotent) {
 const configurationError = (message, details = {}) => new RelxError('configuration', message, details);
 const relx_error_inputError = (message, details = {}) => new RelxError('input', message, details);
 const transientError = (message, details = {}, cause) => new RelxError('transient', message, details, { cause });
-const relx_error_conflictError = (message, details = {}) => new RelxError('conflict', message, details);
+const conflictError = (message, details = {}) => new RelxError('conflict', message, details);
 /**
  * One line (or a few) a human reads: what is wrong, where, and the fix. Every error relx reports
  * passes here, so secrets are scrubbed here too (a registry may echo a token in its answer).
@@ -12311,8 +12311,8 @@ function relx_error_renderError(error) {
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
@@ -12444,7 +12444,7 @@ class GitCommandError extends Error {
  * Runs git with arguments as an array (never through a shell: refs and paths can hold anything)
  * and returns its stdout. Paths are not quoted, so non-ASCII file names come back as they are.
  */
-function run_git_runGit(cwd, args, options = {}) {
+function runGit(cwd, args, options = {}) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_.spawn)('git', ['-c', 'core.quotepath=off', ...args], {
             cwd,
@@ -12497,12 +12497,12 @@ function asGitError(error, cwd) {
 /** Commits exactly `files` (already written) with `message`; returns the new commit. */
 async function commitFiles(cwd, files, message) {
     if (files.length > 0)
-        await run_git_runGit(cwd, ['add', '--', ...files]);
-    await run_git_runGit(cwd, ['commit', '--quiet', '--no-verify', '--file', '-', '--', ...files], { input: message });
-    return (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim();
+        await runGit(cwd, ['add', '--', ...files]);
+    await runGit(cwd, ['commit', '--quiet', '--no-verify', '--file', '-', '--', ...files], { input: message });
+    return (await runGit(cwd, ['rev-parse', 'HEAD'])).trim();
 }
 async function createAnnotatedTag(cwd, name, commit, message) {
-    await run_git_runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
+    await runGit(cwd, ['tag', '--annotate', '--file', '-', name, commit], { input: message });
 }
 /**
  * Pushes the release commit to the branch and the tags in one atomic push; a no-op when already
@@ -12513,12 +12513,12 @@ async function pushRelease(cwd, target, commit, tags) {
         ...(commit ? [`${commit}:refs/heads/${target.branch}`] : []),
         ...tags.map((t) => `refs/tags/${t}:refs/tags/${t}`),
     ];
-    await run_git_runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
-        env: git_write_pushAuthEnv(target.token),
+    await runGit(cwd, ['push', '--atomic', '--porcelain', target.remote, ...refspecs], {
+        env: pushAuthEnv(target.token),
     });
 }
 /** The token as an HTTP header through git's environment config: never in a URL, argv or .git/config. */
-function git_write_pushAuthEnv(token) {
+function pushAuthEnv(token) {
     if (!token)
         return {};
     const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
@@ -12533,11 +12533,11 @@ function git_write_pushAuthEnv(token) {
  * a workflow — which checks out the commit it started from — sees what an earlier attempt pushed.
  * A branch that has diverged stays as it is; the push below rebases it.
  */
-async function git_write_fastForwardFromRemote(cwd, target) {
-    await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
-        env: git_write_pushAuthEnv(target.token),
+async function fastForwardFromRemote(cwd, target) {
+    await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], {
+        env: pushAuthEnv(target.token),
     });
-    await run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
+    await runGit(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']).catch(() => undefined);
 }
 /**
  * A failed push as the retry policy reads it: refused credentials or a remote that is not there
@@ -12562,7 +12562,7 @@ function classifyPushFailure(error, target) {
  * onto theirs before the next attempt, so neither push is lost. Refused credentials stop at once.
  */
 async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
-    const env = git_write_pushAuthEnv(target.token);
+    const env = pushAuthEnv(target.token);
     await runWithRetry({
         what: `git push ${target.remote} ${target.branch}`,
         idempotent: true,
@@ -12570,11 +12570,11 @@ async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
         attempt: async (_signal, attempt) => {
             if (attempt > 1) {
                 // their commits first; a rebase that conflicts stops here, as git says it
-                await run_git_runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], { env });
-                await run_git_runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
+                await runGit(cwd, ['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`], { env });
+                await runGit(cwd, ['rebase', '--quiet', 'FETCH_HEAD']);
             }
             try {
-                await run_git_runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+                await runGit(cwd, ['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
                     env,
                 });
             }
@@ -12593,7 +12593,7 @@ async function pushBranchWithRetry(cwd, target, attempts = 3, retry = {}) {
  * plan from a truncated past.
  */
 async function assertFullHistory(cwd) {
-    const shallow = (await run_git_runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
+    const shallow = (await runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim();
     if (shallow === 'true') {
         throw relx_error_inputError('The repository is a shallow clone: relx needs the full history and tags.', {
             fix: 'Fetch everything: in a workflow set `fetch-depth: 0` on actions/checkout; locally run `git fetch --unshallow --tags`.',
@@ -12604,11 +12604,11 @@ async function readHead(cwd, ref = 'HEAD') {
     const sha = await resolveCommit(cwd, ref);
     let branch = null;
     if (ref === 'HEAD') {
-        const name = (await run_git_runGit(cwd, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+        const name = (await runGit(cwd, ['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
         branch = name || null;
     }
     else if (!/^[0-9a-f]{7,40}$/i.test(ref)) {
-        const name = (await run_git_runGit(cwd, ['rev-parse', '--abbrev-ref', ref]).catch(() => '')).trim();
+        const name = (await runGit(cwd, ['rev-parse', '--abbrev-ref', ref]).catch(() => '')).trim();
         branch = name && name !== 'HEAD' ? name.replace(/^origin\//, '') : null;
     }
     return { sha, branch };
@@ -12616,7 +12616,7 @@ async function readHead(cwd, ref = 'HEAD') {
 /** The full sha of `ref`'s commit, or an input error naming the ref. */
 async function resolveCommit(cwd, ref) {
     try {
-        return (await run_git_runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+        return (await runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
     }
     catch (error) {
         if (error instanceof GitCommandError) {
@@ -12632,7 +12632,7 @@ async function readTags(cwd, mergedInto) {
     const args = ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'];
     if (mergedInto)
         args.push('--merged', mergedInto);
-    const out = await run_git_runGit(cwd, args);
+    const out = await runGit(cwd, args);
     const tags = [];
     for (const line of out.split('\n')) {
         if (!line)
@@ -12644,7 +12644,7 @@ async function readTags(cwd, mergedInto) {
 }
 async function isAncestor(cwd, ancestor, descendant) {
     try {
-        await run_git_runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
+        await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
         return true;
     }
     catch (error) {
@@ -12659,7 +12659,7 @@ async function isAncestor(cwd, ancestor, descendant) {
  * match: finding where a version was set costs one process, however long the history.
  */
 async function findLastLineChange(cwd, head, file, pattern) {
-    const out = await run_git_runGit(cwd, [
+    const out = await runGit(cwd, [
         'log',
         '-1',
         '--no-renames',
@@ -12826,7 +12826,7 @@ async function majorMayMove(cwd, major, release) {
     const current = await tagCommit(cwd, major);
     if (!current)
         return true;
-    const releasesThere = (await run_git_runGit(cwd, ['tag', '--points-at', current, '--list', `${major}.*`]))
+    const releasesThere = (await runGit(cwd, ['tag', '--points-at', current, '--list', `${major}.*`]))
         .split('\n')
         .map((t) => semver_default().valid(t.trim()))
         .filter((v) => v !== null);
@@ -12852,7 +12852,7 @@ async function publishActionRelease(cwd, options) {
     }
     const progress = options.onProgress ?? (() => { });
     const source = await resolveCommit(cwd, options.source ?? 'HEAD');
-    const listing = await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', source]);
+    const listing = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', source]);
     const entries = listing
         .split('\0')
         .filter(Boolean)
@@ -12900,7 +12900,7 @@ async function publishActionRelease(cwd, options) {
             (await treeOf(cwd, actionsCommit)) === actionsTree &&
             (await treeOf(cwd, commit)) === expected.tree;
         if (!same) {
-            throw relx_error_conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
+            throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
                 fix: `A released version never changes: release the next version instead of ${tags.release}.`,
             });
         }
@@ -12911,7 +12911,7 @@ async function publishActionRelease(cwd, options) {
         const previous = tags.major ? await tagCommit(cwd, tags.major) : null;
         const parents = [...(previous ? ['-p', previous] : []), '-p', source];
         const message = `release ${tags.release}\n\nActions laid out from ${source}.\n`;
-        actionsCommit = (await run_git_runGit(cwd, ['commit-tree', actionsTree, ...parents], { input: message })).trim();
+        actionsCommit = (await runGit(cwd, ['commit-tree', actionsTree, ...parents], { input: message })).trim();
         commit = actionsCommit;
         if (needsPins) {
             // The release commit's own SHA is known only once it is written, so the uses: are pinned to
@@ -12919,16 +12919,16 @@ async function publishActionRelease(cwd, options) {
             const second = await pinTree(actionsCommit);
             pinned = second.pinned;
             const pinMessage = `release ${tags.release}: pin relx's actions\n\nTemplates and composite actions use ${repository}/<action>@${actionsCommit} # ${tags.release}.\n`;
-            commit = (await run_git_runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })).trim();
+            commit = (await runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })).trim();
             progress(`pinned ${pinned.length} uses: to ${actionsCommit.slice(0, 7)}`);
         }
-        await run_git_runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
+        await runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
         created = true;
         progress(`tagged ${tags.release} at ${commit.slice(0, 7)}`);
     }
     const moveMajor = tags.major !== null && (await majorMayMove(cwd, tags.major, tags.release));
     if (tags.major && moveMajor) {
-        await run_git_runGit(cwd, ['tag', '-f', tags.major, commit]);
+        await runGit(cwd, ['tag', '-f', tags.major, commit]);
         progress(`moved ${tags.major} to ${tags.release}`);
     }
     else if (tags.major) {
@@ -12938,8 +12938,8 @@ async function publishActionRelease(cwd, options) {
         const refspecs = [`refs/tags/${tags.release}:refs/tags/${tags.release}`];
         if (tags.major && moveMajor)
             refspecs.push(`+refs/tags/${tags.major}:refs/tags/${tags.major}`);
-        await run_git_runGit(cwd, ['push', '--atomic', '--porcelain', options.push.remote, ...refspecs], {
-            env: git_write_pushAuthEnv(options.push.token),
+        await runGit(cwd, ['push', '--atomic', '--porcelain', options.push.remote, ...refspecs], {
+            env: pushAuthEnv(options.push.token),
         });
         progress(`pushed ${refspecs.length} tag(s) to ${options.push.remote}`);
     }
@@ -12959,7 +12959,7 @@ async function laidOutEntries(cwd, laidOut) {
     for (const entry of laidOut) {
         let sha = entry.sha;
         if (entry.rewrite) {
-            const text = await run_git_runGit(cwd, ['cat-file', 'blob', entry.sha]);
+            const text = await runGit(cwd, ['cat-file', 'blob', entry.sha]);
             sha = await writeBlob(cwd, rewriteActionMetadata(text));
         }
         entries.push({ mode: entry.mode, sha, path: entry.path });
@@ -12975,7 +12975,7 @@ async function pinnedTree(cwd, entries, options) {
             pinnedEntries.push(entry);
             continue;
         }
-        const text = await run_git_runGit(cwd, ['cat-file', 'blob', entry.sha]);
+        const text = await runGit(cwd, ['cat-file', 'blob', entry.sha]);
         const result = pinActionUses(entry.path, text, options);
         pinned.push(...result.pinned);
         pinnedEntries.push(result.pinned.length > 0 ? { ...entry, sha: await writeBlob(cwd, result.text) } : entry);
@@ -12995,22 +12995,22 @@ async function pinnedTree(cwd, entries, options) {
     }
     return { tree: await writeTree(cwd, pinnedEntries), pinned };
 }
-const writeBlob = async (cwd, text) => (await run_git_runGit(cwd, ['hash-object', '-w', '--stdin'], { input: text })).trim();
+const writeBlob = async (cwd, text) => (await runGit(cwd, ['hash-object', '-w', '--stdin'], { input: text })).trim();
 async function writeTree(cwd, entries) {
     const index = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-action-release-'));
     try {
         const env = { GIT_INDEX_FILE: (0,external_node_path_.join)(index, 'index') };
         const lines = entries.map((e) => `${e.mode} ${e.sha}\t${e.path}`);
-        await run_git_runGit(cwd, ['update-index', '--add', '--index-info'], { input: `${lines.join('\n')}\n`, env });
-        return (await run_git_runGit(cwd, ['write-tree'], { env })).trim();
+        await runGit(cwd, ['update-index', '--add', '--index-info'], { input: `${lines.join('\n')}\n`, env });
+        return (await runGit(cwd, ['write-tree'], { env })).trim();
     }
     finally {
         (0,external_node_fs_.rmSync)(index, { recursive: true, force: true });
     }
 }
-const treeOf = async (cwd, commit) => (await run_git_runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+const treeOf = async (cwd, commit) => (await runGit(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
 async function firstParent(cwd, commit) {
-    const [, parent] = (await run_git_runGit(cwd, ['rev-list', '--parents', '-n', '1', commit])).trim().split(' ');
+    const [, parent] = (await runGit(cwd, ['rev-list', '--parents', '-n', '1', commit])).trim().split(' ');
     return parent ?? null;
 }
 
@@ -24044,7 +24044,7 @@ async function writeManifestFiles(manifest, dir, boundary) {
     if (existingText !== null) {
         const existing = parseReleaseManifest(existingText, path);
         if (!isSameRelease(manifest, existing)) {
-            throw relx_error_conflictError(`Release ${manifest.metadata.name} exists already with other content.`, {
+            throw conflictError(`Release ${manifest.metadata.name} exists already with other content.`, {
                 file: path,
                 fix: 'A release name is written once: name this release differently (--name, or the next in its scheme), or remove the file if it was never published.',
             });
@@ -24054,7 +24054,7 @@ async function writeManifestFiles(manifest, dir, boundary) {
         if (existingBom === null)
             await atBoundary(boundary, `write:${bomPath}`, () => replaceFile(bomPath, bom));
         else if (existingBom !== bom) {
-            throw relx_error_conflictError(`The BOM of release ${manifest.metadata.name} does not match its manifest.`, {
+            throw conflictError(`The BOM of release ${manifest.metadata.name} does not match its manifest.`, {
                 file: bomPath,
                 fix: `Delete ${bomPath} to have it written again from the manifest.`,
             });
@@ -24084,7 +24084,7 @@ async function createFile(path, text) {
     }
     catch (error) {
         if (error.code === 'EEXIST') {
-            throw relx_error_conflictError(`${path} was written meanwhile by another run.`, {
+            throw conflictError(`${path} was written meanwhile by another run.`, {
                 file: path,
                 fix: 'Run again: a manifest of the same release is then found identical and kept.',
             });
@@ -24436,12 +24436,12 @@ class GitOpsClone {
         sweepAbandonedClones();
         const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), `${clonePrefix}${process.pid}-`));
         try {
-            await run_git_runGit(dir, ['init', '--quiet']);
-            await run_git_runGit(dir, ['remote', 'add', 'origin', remote.url]);
-            const env = git_write_pushAuthEnv(remote.token);
-            const heads = await run_git_runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
+            await runGit(dir, ['init', '--quiet']);
+            await runGit(dir, ['remote', 'add', 'origin', remote.url]);
+            const env = pushAuthEnv(remote.token);
+            const heads = await runGit(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], { env });
             const target = branch ?? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(heads)?.[1] ?? 'main';
-            await run_git_runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
+            await runGit(dir, ['symbolic-ref', 'HEAD', `refs/heads/${target}`]);
             const clone = new GitOpsClone(dir, target, remote, boundary);
             await clone.refresh();
             boundary?.('after:clone');
@@ -24462,7 +24462,7 @@ class GitOpsClone {
     /** Moves to `branch`, which must exist on the remote. */
     async checkoutBranch(branch, from) {
         this.branch = branch;
-        await run_git_runGit(this.dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+        await runGit(this.dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
         try {
             await this.refresh();
         }
@@ -24476,17 +24476,17 @@ class GitOpsClone {
      * promotion creates it); a remote with branches but not this one is refused, never orphaned.
      */
     async refresh() {
-        const env = git_write_pushAuthEnv(this.remote.token);
+        const env = pushAuthEnv(this.remote.token);
         // once the branch is known to be there, a refresh after a lost race is one fetch and a reset
         if (this.fetched !== this.branch)
             await this.checkRemoteBranch(env);
         if (this.fetched !== this.branch)
             return;
-        await run_git_runGit(this.dir, ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`], { env });
-        await run_git_runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
+        await runGit(this.dir, ['fetch', '--quiet', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`], { env });
+        await runGit(this.dir, ['reset', '--quiet', '--hard', `refs/remotes/origin/${this.branch}`]);
     }
     async checkRemoteBranch(env) {
-        const heads = await run_git_runGit(this.dir, ['ls-remote', '--heads', 'origin'], { env });
+        const heads = await runGit(this.dir, ['ls-remote', '--heads', 'origin'], { env });
         const names = [...heads.matchAll(/\trefs\/heads\/(\S+)$/gm)].map((m) => m[1] ?? '');
         if (names.length === 0)
             return;
@@ -24505,7 +24505,7 @@ class GitOpsClone {
         return (0,external_node_fs_.existsSync)(full) ? (0,external_node_fs_.readFileSync)(full, 'utf8') : null;
     }
     async hasCommits() {
-        return run_git_runGit(this.dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false);
+        return runGit(this.dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false);
     }
     /**
      * The promotions of one file (an environment's release.yaml), newest first. `also` widens the
@@ -24516,7 +24516,7 @@ class GitOpsClone {
         if (!(await this.hasCommits()))
             return [];
         const paths = [path, ...(options.also ?? [])];
-        const log = await run_git_runGit(this.dir, [
+        const log = await runGit(this.dir, [
             'log',
             '--format=%H%x1f%aI%x1f%an%x1f%B%x1e',
             'HEAD',
@@ -24533,7 +24533,7 @@ class GitOpsClone {
                 ? null
                 : this.shown.has(key)
                     ? (this.shown.get(key) ?? null)
-                    : await run_git_runGit(this.dir, ['show', key]).catch(() => null);
+                    : await runGit(this.dir, ['show', key]).catch(() => null);
             if (options.content !== false)
                 this.shown.set(key, content);
             entries.push({ commit, time, author, record: parsePromotionMessage(message), content });
@@ -24551,12 +24551,12 @@ class GitOpsClone {
             });
         }
         return atBoundary(this.boundary, 'commit', async () => {
-            await run_git_runGit(this.dir, ['add', '-A', '--', ...files.keys()]);
-            await run_git_runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
+            await runGit(this.dir, ['add', '-A', '--', ...files.keys()]);
+            await runGit(this.dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
                 input: message,
                 env: identity,
             });
-            return (await run_git_runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
+            return (await runGit(this.dir, ['rev-parse', 'HEAD'])).trim();
         });
     }
     /**
@@ -24564,20 +24564,20 @@ class GitOpsClone {
      * commit and a push that would be turned away — what keeps many promotions at once fast.
      */
     async remoteMoved() {
-        const env = git_write_pushAuthEnv(this.remote.token);
-        const tip = (await run_git_runGit(this.dir, ['ls-remote', 'origin', `refs/heads/${this.branch}`], { env }))
+        const env = pushAuthEnv(this.remote.token);
+        const tip = (await runGit(this.dir, ['ls-remote', 'origin', `refs/heads/${this.branch}`], { env }))
             .split('\t')[0]
             ?.trim();
         if (this.fetched !== this.branch)
             return Boolean(tip); // created meanwhile
-        const base = await run_git_runGit(this.dir, ['rev-parse', `refs/remotes/origin/${this.branch}`]).catch(() => '');
+        const base = await runGit(this.dir, ['rev-parse', `refs/remotes/origin/${this.branch}`]).catch(() => '');
         return tip !== base.trim();
     }
     /** true when pushed; false when the remote moved meanwhile (someone else promoted). */
     async push() {
         try {
-            await atBoundary(this.boundary, 'push', () => run_git_runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
-                env: git_write_pushAuthEnv(this.remote.token),
+            await atBoundary(this.boundary, 'push', () => runGit(this.dir, ['push', '--porcelain', 'origin', `HEAD:refs/heads/${this.branch}`], {
+                env: pushAuthEnv(this.remote.token),
             }));
             this.fetched = this.branch;
             return true;
@@ -26606,7 +26606,7 @@ function cargoEdges(toml, names, workspaceDependencies) {
  * hold no modules of the repository.
  */
 async function goModFolders(root, excluded) {
-    const listed = await run_git_runGit(root, ['ls-files', '-z', '--cached', '--', ':(glob)**/go.mod']).catch(() => null);
+    const listed = await runGit(root, ['ls-files', '-z', '--cached', '--', ':(glob)**/go.mod']).catch(() => null);
     if (listed === null)
         return foldersWith(root, 'go.mod', excluded);
     const skipped = (folder) => folder
@@ -27899,6 +27899,28 @@ function buildMetadataOf(template, scheme) {
     return template && scheme.kind === 'semver' ? { buildMetadata: template } : {};
 }
 
+;// CONCATENATED MODULE: ./src/promotion/gitops-url.ts
+
+/**
+ * Where a GitOps repository given as text lives: a URL (`https://…`, `ssh://…`, `file://…`) or an
+ * scp-style address (`git@host:owner/repo`) stays as given; anything else is a path, relative to
+ * `base`. The one reading the CLI's `--gitops` and the actions' `gitops-repository` share.
+ */
+function gitopsUrl(given, base) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) || /^[\w.-]+@[\w.-]+:/.test(given))
+        return given;
+    return (0,external_node_path_.resolve)(base, given);
+}
+/** The remote for `given` (see gitopsUrl); a token, when there is one, travels in a header. */
+function gitops_url_gitopsRemoteAt(given, base, token) {
+    const url = gitopsUrl(given, base);
+    return token ? { url, token } : { url };
+}
+/** The GitOps repository as promote-env takes it: a URL, scp-style, a path in the workspace, or this repository. */
+function gitopsRemoteOfPromotion(given, where, token) {
+    return gitops_url_gitopsRemoteAt(given || `${where.serverUrl}/${where.repository ?? ''}`, where.workspace, token);
+}
+
 ;// CONCATENATED MODULE: ./src/cli/gitops-remote.ts
 
 
@@ -27913,7 +27935,7 @@ async function gitopsRemote(option) {
     const given = option ?? process.env.RELX_GITOPS;
     let url = given;
     if (!url) {
-        url = (await run_git_runGit(process.cwd(), ['remote', 'get-url', 'origin']).catch(() => '')).trim();
+        url = (await runGit(process.cwd(), ['remote', 'get-url', 'origin']).catch(() => '')).trim();
         if (!url) {
             throw relx_error_inputError('Which GitOps repository?', {
                 field: '--gitops',
@@ -27921,9 +27943,7 @@ async function gitopsRemote(option) {
             });
         }
     }
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[\w.-]+@[\w.-]+:/.test(url))
-        url = (0,external_node_path_.resolve)(url);
-    return token ? { url, token } : { url };
+    return gitops_url_gitopsRemoteAt(url, process.cwd(), token);
 }
 /** The `--gitops` flag of every command that reads or writes environments. */
 const gitopsOption = [
@@ -28104,7 +28124,7 @@ async function resolveSourceRepository(cwd, given, env = process.env) {
         }
         return explicit;
     }
-    const origin = await run_git_runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '');
+    const origin = await runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '');
     const fromOrigin = repositoryFromRemoteUrl(origin);
     if (fromOrigin)
         return fromOrigin;
@@ -28129,8 +28149,8 @@ async function commitHoldingFile(dir, path, text) {
         .digest('hex');
     try {
         const [head, held] = await Promise.all([
-            run_git_runGit(dir, ['rev-parse', '--verify', 'HEAD^{commit}']),
-            run_git_runGit(dir, ['rev-parse', '--verify', `HEAD:./${path}`]),
+            runGit(dir, ['rev-parse', '--verify', 'HEAD^{commit}']),
+            runGit(dir, ['rev-parse', '--verify', `HEAD:./${path}`]),
         ]);
         return held.trim() === blob ? head.trim() : null;
     }
@@ -28220,7 +28240,7 @@ async function fetchRetrying(url, init, describe, options = {}) {
 
 
 
-const statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+const github_request_statusOf = (error) => typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
     ? error.status
     : null;
 const rerunFix = 'Re-run the job: everything done so far is kept and not repeated.';
@@ -28231,7 +28251,7 @@ const rerunFix = 'Re-run the job: everything done so far is kept and not repeate
  * other answer is the caller's (a 404 or 422 means something to it), passed through as it is.
  */
 function gitHubFailure(error, signal, timeoutMs, fix) {
-    const status = statusOf(error);
+    const status = github_request_statusOf(error);
     const response = error.response;
     if (status === null || (status === 500 && !response)) {
         return unansweredError(error.cause ?? error, signal, timeoutMs, fix);
@@ -28253,7 +28273,7 @@ const retryAfter = (error) => {
  * `request.signal`), reads and updates retried, and a POST — which creates something — sent
  * again only when it provably did not arrive or `alreadyDone` looked and found it did not land.
  */
-async function requestWithRetry(request, route, parameters, options = {}) {
+async function github_request_requestWithRetry(request, route, parameters, options = {}) {
     const method = route.split(' ')[0] ?? 'GET';
     const path = route
         .slice(method.length + 1)
@@ -28278,7 +28298,7 @@ async function requestWithRetry(request, route, parameters, options = {}) {
 }
 /** Calls on one repository: `{owner}` and `{repo}` filled in, each call under the policy as above. */
 function repositoryRequest(request, owner, repo, sleep) {
-    return (route, parameters = {}, options = {}) => requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
+    return (route, parameters = {}, options = {}) => github_request_requestWithRetry(request, route, { owner, repo, ...parameters }, { ...(sleep ? { sleep } : {}), ...options });
 }
 
 ;// CONCATENATED MODULE: ./src/github/repository-dispatch.ts
@@ -28326,7 +28346,7 @@ function validateDispatch(dispatch, field = 'repository') {
  */
 async function sendRepositoryDispatch(request, dispatch, options = {}) {
     const { owner, repo } = validateDispatch(dispatch);
-    await requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, {
+    await github_request_requestWithRetry(request, 'POST /repos/{owner}/{repo}/dispatches', { owner, repo, event_type: dispatch.eventType, client_payload: dispatch.payload }, {
         ...(typeof options === 'function' ? { sleep: options } : options),
         fix: `Look in ${owner}/${repo}'s Actions for a run started by repository_dispatch "${dispatch.eventType}" since this job began. If there is one, CD has it and nothing is missing; if not, re-run this job to send it again.`,
     });
@@ -28527,7 +28547,7 @@ function registerDispatchCommand(program) {
             published: options.published ? await publishedFile(cwd, options.published) : null,
             source: {
                 repository: source,
-                commit: context.sha ?? (await run_git_runGit(cwd, ['rev-parse', 'HEAD'])).trim(),
+                commit: context.sha ?? (await runGit(cwd, ['rev-parse', 'HEAD'])).trim(),
                 runUrl: context.runUrl,
             },
             github: fetchGitHubRequest(token, options.apiUrl),
@@ -28623,6 +28643,201 @@ function registerEnvironmentCommands(program) {
         });
         process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+;// CONCATENATED MODULE: ./src/engine/deployment-after-wait.ts
+function decideDeploymentFinish(input) {
+    if (input.promotion !== 'success') {
+        return {
+            state: 'failure',
+            description: `promotion to ${input.environment} ${input.promotion || 'failed'}`,
+        };
+    }
+    const waited = input.wait !== '' && input.wait !== 'skipped';
+    if (waited && input.engineStatus !== 'applied') {
+        const status = input.engineStatus || `wait ${input.wait}`;
+        return {
+            state: 'failure',
+            description: `${input.release} to ${input.environment}: ${status}${input.engineReason ? ` — ${input.engineReason}` : ''}`,
+        };
+    }
+    const runs = `${input.environment} runs ${input.release}${waited ? ', applied and healthy' : ''}`;
+    return input.final
+        ? { state: 'success', description: runs }
+        : { state: 'in_progress', description: `${runs}; awaiting the gate` };
+}
+
+;// CONCATENATED MODULE: ./src/github/github-deployments.ts
+
+/** Where a deployment carries the key of the promotion that made it. */
+const keyField = 'relx_promotion';
+/**
+ * GitHub's record of a promotion: a deployment for the environment and its statuses, and who
+ * approved the run for that environment (required reviewers of a GitHub Environment).
+ */
+class GitHubDeployments {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    /** Logins that approved this run for the environment; null when GitHub will not say (no permission). */
+    async approvers(runId, environment) {
+        try {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', {
+                run_id: runId,
+            });
+            const approvals = data;
+            return [
+                ...new Set(approvals
+                    .filter((a) => a.state === 'approved' && a.environments.some((e) => e.name === environment))
+                    .map((a) => a.user.login)),
+            ];
+        }
+        catch (error) {
+            const status = github_request_statusOf(error);
+            if (status === 403 || status === 404)
+                return null;
+            throw error;
+        }
+    }
+    /**
+     * The deployment for this promotion, made once. `key` names the promotion (the shell uses the
+     * workflow run and environment), is kept in the deployment's payload, and is looked up first:
+     * a re-run of the job, or a creation whose answer was lost (a 502 after GitHub made it), finds
+     * the deployment already made instead of making a second.
+     */
+    async start(input) {
+        const existing = await this.find(input.environment, input.key);
+        if (existing !== null)
+            return existing;
+        const { data } = await this.call('POST /repos/{owner}/{repo}/deployments', {
+            ref: input.ref,
+            environment: input.environment,
+            description: input.description,
+            auto_merge: false,
+            required_contexts: [],
+            production_environment: input.production,
+            transient_environment: false,
+            payload: { ...input.payload, [keyField]: input.key },
+        }, {
+            alreadyDone: async () => {
+                const id = await this.find(input.environment, input.key);
+                return id === null ? undefined : { status: 200, data: { id } };
+            },
+        });
+        const id = data.id;
+        await this.status(id, 'in_progress', input.description);
+        return id;
+    }
+    async find(environment, key) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/deployments', { environment, per_page: 100 });
+        const found = data.find((d) => typeof d.payload === 'object' && d.payload !== null && d.payload[keyField] === key);
+        return found ? found.id : null;
+    }
+    /** A status once: after a lost answer, the latest status is looked at before another is posted. */
+    async status(id, state, description, logUrl) {
+        const text = description.slice(0, 140);
+        await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+            deployment_id: id,
+            state,
+            description: text,
+            ...(logUrl ? { log_url: logUrl } : {}),
+            auto_inactive: state === 'success',
+        }, {
+            alreadyDone: async () => {
+                const { data } = await this.call('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+                    deployment_id: id,
+                    per_page: 1,
+                });
+                const [latest] = data;
+                return latest?.state === state && latest.description === text
+                    ? { status: 200, data: latest }
+                    : undefined;
+            },
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/promotion/deployment-record-step.ts
+
+
+
+
+
+const deploymentsOf = (target) => {
+    const [owner = '', repo = ''] = target.repository.split('/');
+    return new GitHubDeployments(target.github, owner, repo);
+};
+/**
+ * Before the promotion: who approved this run for the environment (for the Relx-Approved-By
+ * trailer), and a GitHub deployment in progress — one per run, environment and release, so a
+ * re-run of the job finds it instead of making another.
+ */
+async function startDeploymentStep(input) {
+    const deployments = deploymentsOf(input);
+    const approvedBy = await deployments.approvers(Number(input.runId ?? 0), input.environment);
+    const release = input.manifest
+        ? parseReleaseManifest(await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(input.workspace, input.manifest), 'utf8'), input.manifest)
+            .metadata.name
+        : 'rollback';
+    const id = await deployments.start({
+        key: `${input.repository}/runs/${input.runId ?? Date.now()}/${input.environment}/${release}`,
+        ref: input.ref ?? 'main',
+        environment: input.environment,
+        description: `relx: ${release} to ${input.environment}`,
+        production: /^prod/.test(input.environment),
+        payload: { release },
+    });
+    return { id, release, approvedBy };
+}
+/**
+ * After the promotion: the deployment's success or failure from the promotion's outcome and,
+ * after a wait, the engine's (engine/deployment-after-wait.ts).
+ */
+async function finishDeploymentStep(input) {
+    const finish = decideDeploymentFinish({ ...input.outcome, environment: input.environment });
+    await deploymentsOf(input).status(input.id, finish.state, finish.description, input.runUrl);
+    return finish;
+}
+
+;// CONCATENATED MODULE: ./src/github/repository-contents.ts
+
+
+/**
+ * One file of a repository at one commit, through GitHub's contents API: base64 in the JSON
+ * answer up to 1 MB, and beyond that (GitHub sends `encoding: none`) from the git blob by its SHA.
+ * The bytes are returned exactly; the caller verifies them.
+ */
+async function repository_contents_readRepositoryFile(request, repository, path, commit, sleep) {
+    const [owner = '', repo = ''] = repository.split('/');
+    // each segment encoded on its own: GitHub does not find a path whose slashes arrive as %2F
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const options = sleep ? { sleep } : {};
+    let file;
+    try {
+        const { data } = await requestWithRetry(request, `GET /repos/{owner}/{repo}/contents/${encoded}`, { owner, repo, ref: commit }, options);
+        file = data;
+    }
+    catch (error) {
+        const status = statusOf(error);
+        if (status === 404 || status === 403 || status === 401) {
+            throw inputError(`Cannot read ${path} at ${commit.slice(0, 12)} in ${repository} (HTTP ${status}).`, {
+                field: 'manifest_path',
+                fix: 'Check that write-manifest committed and pushed the manifest, and that the token may read the source repository (contents: read).',
+            });
+        }
+        throw error;
+    }
+    if (Array.isArray(file) || file.type !== 'file') {
+        throw inputError(`${path} in ${repository} is not a file.`, {
+            field: 'manifest_path',
+            fix: 'Pass the manifest file written by write-manifest (releases/<name>.yaml).',
+        });
+    }
+    if (file.encoding === 'base64' && file.content !== undefined)
+        return Buffer.from(file.content, 'base64');
+    const { data } = await requestWithRetry(request, 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo, file_sha: file.sha }, options);
+    return Buffer.from(data.content, 'base64');
 }
 
 ;// CONCATENATED MODULE: ./src/promotion/environment-overlays.ts
@@ -28927,7 +29142,7 @@ function fingerprint(manifest) {
 function refuseUnderCanary(state) {
     if (!state.canary)
         return;
-    throw relx_error_conflictError(`${state.environment} has a canary of ${state.canary.release} in progress (at ${state.canary.weight} %).`, {
+    throw conflictError(`${state.environment} has a canary of ${state.canary.release} in progress (at ${state.canary.weight} %).`, {
         field: 'environment',
         fix: 'Complete it (--complete, canary-complete) or abort it (--abort, canary-abort) first: one canary per environment, and nothing else changes under it.',
     });
@@ -28945,7 +29160,7 @@ function checkOrder(state, target, hotfix) {
     const failed = new Set(state.upstreamHistory.map((h) => h.record?.rollbackOf).filter((n) => !!n));
     const passed = state.upstreamHistory.some((h) => h.manifest && fingerprint(h.manifest) === fingerprint(target) && !failed.has(h.manifest.metadata.name));
     if (!passed) {
-        throw relx_error_conflictError(`${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`, {
+        throw conflictError(`${target.metadata.name} has not been released to ${upstream}, so it cannot go to ${environment}.`, {
             field: 'environment',
             fix: `Promote it to ${upstream} first (the order is ${config.environments.join(' → ')}), or ship it as a hotfix (--hotfix, or hotfix: true in promote-env), which is recorded.`,
         });
@@ -29021,7 +29236,7 @@ function parseCanaryWeight(text, field = '--canary') {
     return checkWeight(/^\d{1,3}$/.test(value) ? Number(value) : NaN, text, field);
 }
 /** The canary request the options make (its manifest added by the caller); null for a plain promotion. */
-function parseCanaryRequest(options, names) {
+function plan_canary_parseCanaryRequest(options, names) {
     const canary = options.canary === '' ? undefined : options.canary;
     const given = [
         canary !== undefined && names.canary,
@@ -29143,7 +29358,7 @@ function planStep(state, configured, intent, request) {
         return unchanged(name, stable.metadata.name, null); // already the stable release (a re-run after complete)
     }
     if (running && fingerprint(running.manifest) !== fingerprint(target)) {
-        throw relx_error_conflictError(`${environment} already has a canary of ${running.release} in progress.`, {
+        throw conflictError(`${environment} already has a canary of ${running.release} in progress.`, {
             field: '--manifest',
             fix: `One canary per environment: complete (--complete) or abort (--abort) ${running.release} before starting ${name}.`,
         });
@@ -29196,7 +29411,7 @@ function planComplete(state, configured, intent, given) {
         });
     }
     if (given && fingerprint(given) !== fingerprint(running.manifest)) {
-        throw relx_error_conflictError(`The canary in ${environment} is ${running.release}, not ${given.metadata.name}.`, {
+        throw conflictError(`The canary in ${environment} is ${running.release}, not ${given.metadata.name}.`, {
             field: '--manifest',
             fix: `Complete ${running.release} (leave out --manifest), or abort it.`,
         });
@@ -29272,7 +29487,7 @@ function raceBackoffMs(lost, random) {
     return Math.round(random() * Math.min(8000, 50 * 2 ** Math.min(lost, 10)));
 }
 /** A manifest from outside: parsed, checked for floating references and compatibility, before any git. */
-function readManifestForPromotion(text, source) {
+function promote_environment_readManifestForPromotion(text, source) {
     const manifest = parseReleaseManifest(text, source);
     validateManifest(manifest, source);
     return manifest;
@@ -29486,7 +29701,7 @@ function rollbackComponent(context, component, toVersion, now = (context.clock ?
         const slug = component.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+/, '');
         const name = `${current.metadata.name}-rollback-${slug}-${to}`.slice(0, 128);
         if (!releaseNamePattern.test(name)) {
-            throw relx_error_conflictError(`Cannot name the derived release for ${component}.`, {
+            throw conflictError(`Cannot name the derived release for ${component}.`, {
                 fix: 'Roll back the whole environment instead.',
             });
         }
@@ -29556,7 +29771,7 @@ function verifyManifestBytes(bytes, expected, source) {
         throw relx_error_inputError(`The manifest ${source} is not the one CI handed over: its SHA-256 is ${actual}, manifest_sha256 says ${wanted}.`, { field: 'manifest_sha256', fix });
     }
 }
-function parseHandoff(json, source) {
+function release_handoff_parseHandoff(json, source) {
     let value;
     try {
         value = JSON.parse(json);
@@ -29577,7 +29792,7 @@ function parseHandoff(json, source) {
  * The manifest text the hand-off names, verified: the payload's own copy, or — when the payload
  * could not hold it — the file at `manifest_path` in `repository` at `manifest_commit`.
  */
-async function receiveHandoffManifest(handoff, source) {
+async function release_handoff_receiveHandoffManifest(handoff, source) {
     if (handoff.manifest !== undefined) {
         verifyManifestBytes(handoff.manifest, handoff.manifest_sha256, 'in the dispatch payload');
         return { text: handoff.manifest, sha256: handoff.manifest_sha256, origin: 'the dispatch payload' };
@@ -29600,6 +29815,106 @@ async function receiveHandoffManifest(handoff, source) {
     verifyManifestBytes(bytes, handoff.manifest_sha256, where);
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     return { text, sha256: handoff.manifest_sha256, origin: `${where} (${source.name})` };
+}
+
+;// CONCATENATED MODULE: ./src/promotion/promote-step.ts
+
+
+
+
+
+
+
+
+/** The manifest file, its exact bytes checked against the expected SHA-256 when one is given. */
+async function promote_step_readManifestFile(input, file) {
+    const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(input.workspace, file)).catch(() => {
+        throw relx_error_inputError(`Cannot read the manifest ${file}.`, {
+            field: input.fields.manifest,
+            fix: 'Check the path (relative to the workspace).',
+        });
+    });
+    if (input.manifestSha256)
+        verifyManifestBytes(bytes, input.manifestSha256, file);
+    return promote_environment_readManifestForPromotion(bytes.toString('utf8'), file);
+}
+function contextOf(input, dryRun) {
+    return {
+        ...(input.boundary ? { boundary: input.boundary } : {}),
+        remote: input.remote,
+        environment: input.environment,
+        approvedBy: input.approvedBy,
+        run: input.run,
+        dryRun,
+        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    };
+}
+async function promoteCanaryStep(input, request, dryRun) {
+    const manifest = input.manifest ? await promote_step_readManifestFile(input, input.manifest) : null;
+    return promoteCanary(contextOf(input, dryRun), { ...request, manifest });
+}
+async function promoteManifest(input, dryRun) {
+    if (!input.manifest)
+        throw relx_error_inputError('No manifest to promote.', {
+            field: input.fields.manifest,
+            fix: input.fields.noManifestFix,
+        });
+    const manifest = await promote_step_readManifestFile(input, input.manifest);
+    return promoteEnvironment(contextOf(input, dryRun), manifest, { hotfix: input.hotfix });
+}
+/**
+ * One promotion: a canary step, a rollback (of a component or the whole environment), or the
+ * environment made to run the manifest — a GitOps commit, in environment order, with audit trailers.
+ */
+async function promoteStep(input) {
+    const canary = plan_canary_parseCanaryRequest({ ...input.canary, hotfix: input.hotfix }, input.fields.canary);
+    const { component, version, whole } = input.rollback;
+    if (canary && (component || whole)) {
+        const names = input.fields.canary;
+        throw relx_error_inputError('A canary step and a rollback cannot go together.', {
+            field: canary.action === 'step' ? names.canary : canary.action === 'complete' ? names.complete : names.abort,
+            fix: `Abort the canary (${names.abort}) first; the stable release keeps running meanwhile.`,
+        });
+    }
+    const context = contextOf(input, input.dryRun);
+    if (canary)
+        return promoteCanaryStep(input, canary, input.dryRun);
+    if (component)
+        return rollbackComponent(context, component, version ?? undefined);
+    if (whole)
+        return rollbackEnvironment(context, version ?? undefined);
+    return promoteManifest(input, input.dryRun);
+}
+/**
+ * Whether the environment already runs what the promotion would write (CD handed the same
+ * release twice): the promotion tried as a dry run. Never fails: what cannot be told is `false`,
+ * with the error, and the promotion itself then says what is wrong.
+ */
+async function alreadyRunsStep(input) {
+    try {
+        const canary = parseCanaryRequest({ ...input.canary, hotfix: input.hotfix }, input.fields.canary);
+        const result = canary ? await promoteCanaryStep(input, canary, true) : await promoteManifest(input, true);
+        return { alreadyRuns: result.status === 'unchanged', error: null };
+    }
+    catch (error) {
+        return { alreadyRuns: false, error };
+    }
+}
+/**
+ * A dispatch's hand-off → its manifest, verified against manifest_sha256 (from the payload, or
+ * fetched from the source repository when too large for it) → a file in `dir`. A manifest that
+ * does not verify stops here, before any deployment is recorded.
+ */
+async function receiveHandoffStep(input) {
+    const handoff = parseHandoff(input.handoff, input.source);
+    const received = await receiveHandoffManifest(handoff, {
+        name: 'GitHub contents API',
+        readFile: (repository, path, commit) => readRepositoryFile(input.github, repository, path, commit),
+    });
+    const manifest = readManifestForPromotion(received.text, handoff.manifest_path);
+    const file = join(input.dir, `relx-handoff-${received.sha256.slice(0, 16)}.yaml`);
+    await writeFile(file, received.text);
+    return { file, sha256: received.sha256, release: manifest.metadata.name, origin: received.origin };
 }
 
 ;// CONCATENATED MODULE: ./src/release/write-boundary-from-environment.ts
@@ -29627,7 +29942,6 @@ function writeBoundaryFromEnvironment(env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/promote-command.ts
-
 
 
 
@@ -29690,22 +30004,16 @@ function registerPromoteCommands(program) {
         .option('--run <url>', 'the run that promotes (recorded)')
         .option('--dry-run', 'say what would be written, write nothing')
         .option('--json', 'print the result as JSON')
+        .option('--record-deployment', 'record the promotion as a GitHub deployment of GITHUB_REPOSITORY (in progress, then success or failure), as promote-env does; its run approvals give --approved-by (token: GITHUB_TOKEN)')
         .action(async (options) => {
-        const request = parseCanaryRequest(options, cliFlags);
-        const manifest = options.manifest
-            ? await readManifestOption(options.manifest, options.manifestSha256)
-            : null;
-        const context = await promotionContext(options);
-        if (request) {
-            print(await promoteCanary(context, { ...request, manifest }), options.json);
-            return;
-        }
-        if (!manifest)
-            throw relx_error_inputError('Which release?', {
-                field: '--manifest',
-                fix: 'Pass --manifest releases/<name>.yaml (or --canary/--complete/--abort for a running canary).',
-            });
-        const result = await promoteEnvironment(context, manifest, { hotfix: options.hotfix ?? false });
+        const input = await promoteInput(options, {
+            manifest: options.manifest ?? null,
+            manifestSha256: options.manifestSha256 ?? null,
+            hotfix: options.hotfix ?? false,
+            canary: options,
+            rollback: { whole: false, component: null, version: null },
+        });
+        const result = options.recordDeployment ? await promoteRecorded(input) : await promoteStep(input);
         print(result, options.json);
     });
     program
@@ -29720,11 +30028,18 @@ function registerPromoteCommands(program) {
         .option('--dry-run', 'say what would be written, write nothing')
         .option('--json', 'print the result as JSON')
         .action(async (options) => {
-        const context = await promotionContext(options);
-        const result = options.component
-            ? await rollbackComponent(context, options.component, options.to)
-            : await rollbackEnvironment(context, options.to);
-        print(result, options.json);
+        const input = await promoteInput(options, {
+            manifest: null,
+            manifestSha256: null,
+            hotfix: false,
+            canary: {},
+            rollback: {
+                whole: !options.component,
+                component: options.component ?? null,
+                version: options.to ?? null,
+            },
+        });
+        print(await promoteStep(input), options.json);
     });
 }
 const cliFlags = {
@@ -29734,26 +30049,75 @@ const cliFlags = {
     reason: '--reason',
     gateReport: '--gate-report',
 };
-async function readManifestOption(file, sha256) {
-    const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(file)).catch(() => {
-        throw relx_error_inputError(`Cannot read the manifest ${file}.`, { field: '--manifest', fix: 'Check the path.' });
-    });
-    if (sha256 !== undefined)
-        verifyManifestBytes(bytes, sha256, file);
-    return readManifestForPromotion(bytes.toString('utf8'), file);
-}
 /** What a promotion or rollback is told from the flags both commands share. */
-async function promotionContext(options) {
+async function promoteInput(options, asked) {
     const boundary = writeBoundaryFromEnvironment();
     return {
         ...(boundary ? { boundary } : {}),
+        workspace: process.cwd(),
         remote: await gitopsRemote(options.gitops),
         environment: options.env,
         approvedBy: options.approvedBy ?? null,
         run: options.run ?? null,
         dryRun: options.dryRun ?? false,
+        ...asked,
+        fields: {
+            manifest: '--manifest',
+            canary: cliFlags,
+            noManifestFix: 'Pass --manifest releases/<name>.yaml (or --canary/--complete/--abort for a running canary).',
+        },
         onProgress: progress,
     };
+}
+/**
+ * The promotion recorded as a GitHub deployment, as promote-env records it: in progress before
+ * (who approved the run gives --approved-by), success or failure after.
+ */
+async function promoteRecorded(input) {
+    const context = readRunnerContext();
+    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    if (!token || !context.repository)
+        throw relx_error_inputError('--record-deployment needs GITHUB_TOKEN and GITHUB_REPOSITORY.', {
+            field: '--record-deployment',
+            fix: 'Export GITHUB_TOKEN (deployments write) and GITHUB_REPOSITORY (owner/name), or leave the flag out.',
+        });
+    const target = {
+        github: fetchGitHubRequest(token, context.apiUrl),
+        repository: context.repository,
+        environment: input.environment,
+        runId: context.runId,
+    };
+    const started = await startDeploymentStep({
+        ...target,
+        workspace: input.workspace,
+        manifest: input.manifest,
+        ref: context.sha,
+    });
+    progress(`deployment ${started.id} to ${input.environment}: in progress`);
+    const approvedBy = input.approvedBy ?? (started.approvedBy?.join(', ') || null);
+    const finish = (promotion) => finishDeploymentStep({
+        ...target,
+        id: started.id,
+        runUrl: input.run ?? context.runUrl ?? '',
+        outcome: {
+            release: started.release,
+            promotion,
+            wait: '',
+            engineStatus: '',
+            engineReason: '',
+            final: true,
+        },
+    });
+    try {
+        const result = await promoteStep({ ...input, approvedBy });
+        const done = await finish('success');
+        progress(`deployment ${started.id}: ${done.state} (${done.description})`);
+        return result;
+    }
+    catch (error) {
+        await finish('failure');
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/release/index-lock.ts
@@ -29766,10 +30130,10 @@ async function promotionContext(options) {
  * own message. Found before the first write, with what to do.
  */
 async function assertNoStaleIndexLock(cwd) {
-    const lock = (0,external_node_path_.resolve)(cwd, (await run_git_runGit(cwd, ['rev-parse', '--git-path', 'index.lock'])).trim());
+    const lock = (0,external_node_path_.resolve)(cwd, (await runGit(cwd, ['rev-parse', '--git-path', 'index.lock'])).trim());
     const exists = await (0,promises_namespaceObject.access)(lock).then(() => true, () => false);
     if (exists) {
-        throw relx_error_conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
+        throw conflictError(`${lock} exists: another git process is running here, or one was killed.`, {
             file: lock,
             fix: 'If no git command is running in this repository (an earlier run was killed), delete the file and run again: the release resumes where it stopped.',
         });
@@ -29841,7 +30205,7 @@ async function writeReleaseManifest(options) {
  */
 async function catchUpWithRemote(options) {
     if (options.push)
-        await git_write_fastForwardFromRemote(options.cwd, options.push);
+        await fastForwardFromRemote(options.cwd, options.push);
 }
 /**
  * Commits the manifest and its BOM unless HEAD already holds them as they are, then pushes. The
@@ -29851,7 +30215,7 @@ async function catchUpWithRemote(options) {
 async function recordReleaseManifest(written, options) {
     const { cwd, boundary } = options;
     const paths = [(0,external_node_path_.relative)(cwd, written.path), (0,external_node_path_.relative)(cwd, written.bomPath)];
-    const pending = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+    const pending = await runGit(cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
     let commit = null;
     if (pending.trim() !== '') {
         await assertNoStaleIndexLock(cwd);
@@ -29863,9 +30227,85 @@ async function recordReleaseManifest(written, options) {
     return { commit, pushed: push !== null };
 }
 
+;// CONCATENATED MODULE: ./src/manifest/manifest-step.ts
+
+
+
+
+
+
+
+const readDocument = (cwd, source) => 'file' in source ? readInputDocument((0,external_node_path_.resolve)(cwd, source.file), source.field) : Promise.resolve(source);
+async function readPrevious(manifest, file, dir, log) {
+    const name = manifest.metadata.previous;
+    if (!name)
+        return null;
+    return readManifestFile(file ?? (0,external_node_path_.resolve)(dir, `${name}.yaml`)).then((m) => ({ manifest: m }), (error) => {
+        log.warning(`Cannot read the previous release ${name}: ${relx_error_renderError(error)}`);
+        return { unreadable: relx_error_renderError(error) };
+    });
+}
+async function pushTarget(input) {
+    const branch = input.push && !input.dryRun ? (await readHead(input.cwd)).branch : null;
+    if (input.push && !input.dryRun && !branch) {
+        throw relx_error_inputError('Cannot push: HEAD is detached.', {
+            field: input.fields.push,
+            fix: `Check out the branch (${input.fields.checkoutFix}).`,
+        });
+    }
+    return branch ? { remote: input.remote, branch, ...(input.token ? { token: input.token } : {}) } : null;
+}
+function setGitUser(user) {
+    if (!user)
+        return;
+    process.env.GIT_AUTHOR_NAME ||= user.name;
+    process.env.GIT_AUTHOR_EMAIL ||= user.email;
+    process.env.GIT_COMMITTER_NAME ||= user.name;
+    process.env.GIT_COMMITTER_EMAIL ||= user.email;
+}
+/**
+ * Writes the release manifest and its CycloneDX BOM from the published list, as write-manifest
+ * and `relx manifest` do: caught up with the branch first, then committed and pushed when asked.
+ */
+async function manifestStep(input) {
+    const { cwd } = input;
+    const target = await pushTarget(input);
+    const boundary = writeBoundaryFromEnvironment();
+    const record = { cwd, push: input.commit ? target : null, ...(boundary ? { boundary } : {}) };
+    await catchUpWithRemote(record);
+    const dir = (0,external_node_path_.resolve)(cwd, input.dir);
+    const previousFile = input.previous ? (0,external_node_path_.resolve)(cwd, input.previous) : null;
+    const result = await writeReleaseManifest({
+        published: await readDocument(cwd, input.published),
+        ...(previousFile ? { previousFile } : {}),
+        ...(input.compatibility ? { compatibility: await readDocument(cwd, input.compatibility) } : {}),
+        dir,
+        naming: input.naming,
+        clock: { now: () => input.now },
+        dryRun: input.dryRun,
+        ...(boundary ? { boundary } : {}),
+    });
+    const previous = await readPrevious(result.manifest, previousFile, dir, input.log);
+    const base = { manifest: result.manifest, text: result.text, previous, recorded: null };
+    if (!result.written)
+        return { ...base, written: null };
+    const written = {
+        ...result.written,
+        relativePath: (0,external_node_path_.relative)(cwd, result.written.path),
+        relativeBomPath: (0,external_node_path_.relative)(cwd, result.written.bomPath),
+    };
+    if (!input.commit)
+        return { ...base, written };
+    setGitUser(input.gitUser);
+    const recorded = await recordReleaseManifest(result.written, record);
+    return {
+        ...base,
+        written,
+        recorded: { commit: recorded.commit, pushed: recorded.pushed && target ? target : null },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/manifest-command.ts
-
-
 
 
 
@@ -29890,63 +30330,56 @@ function registerManifestCommand(program) {
         .option('--remote <name>', 'remote to push to', 'origin')
         .option('--dry-run', 'print the manifest and stop; write nothing')
         .option('--json', 'print the result as JSON (name, path, sha256, bomPath)')
-        .action(async (options) => {
-        const now = options.now ? new Date(options.now) : new Date();
-        if (Number.isNaN(now.getTime())) {
-            throw relx_error_inputError(`--now "${options.now}" is not a date.`, {
-                field: '--now',
-                fix: 'Use an ISO date such as 2026-11-24T15:00:00Z.',
-            });
-        }
-        if (options.push && !options.commit) {
-            throw relx_error_inputError('--push needs --commit.', { field: '--push', fix: 'Add --commit.' });
-        }
-        const cwd = process.cwd();
-        const branch = options.push && !options.dryRun ? (await readHead(cwd)).branch : null;
-        if (options.push && !options.dryRun && !branch) {
-            throw relx_error_inputError('Cannot push from a detached HEAD.', {
-                field: '--push',
-                fix: 'Check out the release branch.',
-            });
-        }
-        const boundary = writeBoundaryFromEnvironment();
-        const record = {
-            cwd,
-            push: branch ? { remote: options.remote, branch } : null,
-            ...(boundary ? { boundary } : {}),
-        };
-        if (!options.dryRun)
-            await catchUpWithRemote(record);
-        const result = await writeReleaseManifest({
-            published: await readInputDocument(options.published, '--published'),
-            ...(options.previous ? { previousFile: (0,external_node_path_.resolve)(options.previous) } : {}),
-            ...(options.compatibility
-                ? { compatibility: await readInputDocument(options.compatibility, '--compatibility') }
-                : {}),
-            dir: options.dir,
-            naming: namingFromOptions(options),
-            clock: { now: () => now },
-            dryRun: options.dryRun ?? false,
-            ...(boundary ? { boundary } : {}),
+        .action(writeManifest);
+}
+function parseNow(text) {
+    const now = text ? new Date(text) : new Date();
+    if (Number.isNaN(now.getTime())) {
+        throw relx_error_inputError(`--now "${text}" is not a date.`, {
+            field: '--now',
+            fix: 'Use an ISO date such as 2026-11-24T15:00:00Z.',
         });
-        if (options.dryRun) {
-            process.stdout.write(result.text);
-            return;
-        }
-        const written = result.written;
-        if (!written)
-            return;
-        if (options.commit)
-            await recordReleaseManifest(written, record);
-        if (options.json) {
-            const { name, path, sha256, bomPath } = written;
-            process.stdout.write(`${JSON.stringify({ name, path, sha256, bomPath, written: written.written }, null, 2)}\n`);
-            return;
-        }
-        process.stdout.write(written.written
-            ? `Wrote release ${written.name}: ${written.path} (sha256 ${written.sha256}) and ${written.bomPath}\n`
-            : `Release ${written.name} is already written with this content: ${written.path} (sha256 ${written.sha256})\n`);
+    }
+    return now;
+}
+async function writeManifest(options) {
+    const now = parseNow(options.now);
+    if (options.push && !options.commit) {
+        throw relx_error_inputError('--push needs --commit.', { field: '--push', fix: 'Add --commit.' });
+    }
+    const result = await manifestStep({
+        cwd: process.cwd(),
+        published: { file: options.published, field: '--published' },
+        previous: options.previous ?? null,
+        compatibility: options.compatibility ? { file: options.compatibility, field: '--compatibility' } : null,
+        dir: options.dir,
+        naming: namingFromOptions(options),
+        now,
+        dryRun: options.dryRun ?? false,
+        commit: options.commit ?? false,
+        push: options.push ?? false,
+        remote: options.remote,
+        token: '',
+        gitUser: null,
+        fields: { push: '--push', checkoutFix: 'the release branch' },
+        log: { warning: () => undefined },
     });
+    const written = result.written;
+    if (!written) {
+        process.stdout.write(result.text);
+        return;
+    }
+    // paths as --dir gives them: relative to the working directory unless it is absolute
+    const path = (0,external_node_path_.isAbsolute)(options.dir) ? written.path : written.relativePath;
+    const bomPath = (0,external_node_path_.isAbsolute)(options.dir) ? written.bomPath : written.relativeBomPath;
+    if (options.json) {
+        const { name, sha256 } = written;
+        process.stdout.write(`${JSON.stringify({ name, path, sha256, bomPath, written: written.written }, null, 2)}\n`);
+        return;
+    }
+    process.stdout.write(written.written
+        ? `Wrote release ${written.name}: ${path} (sha256 ${written.sha256}) and ${bomPath}\n`
+        : `Release ${written.name} is already written with this content: ${path} (sha256 ${written.sha256})\n`);
 }
 function namingFromOptions(options) {
     const scheme = options.naming ?? (options.name ? 'name' : 'semver');
@@ -30067,7 +30500,7 @@ function canaryAction(value, commit) {
         return 'complete';
     if (v === 'abort' || v === 'aborted')
         return 'abort';
-    throw relx_error_conflictError(`Promotion ${promotion_timeline_short(commit.commit)} has Relx-Canary: ${value}, which is not a weight, complete or abort.`, { field: 'Relx-Canary', fix: 'Upgrade relx: this history was written by a newer one.' });
+    throw conflictError(`Promotion ${promotion_timeline_short(commit.commit)} has Relx-Canary: ${value}, which is not a weight, complete or abort.`, { field: 'Relx-Canary', fix: 'Upgrade relx: this history was written by a newer one.' });
 }
 /**
  * The promotions of one environment, in order, with the checks that a history relx wrote always
@@ -30091,7 +30524,7 @@ function planPromotionTimeline(commits, environment) {
             const action = canaryAction(c.canary, c);
             if (action === 'abort') {
                 if (!canary) {
-                    throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} aborts a canary that never started.`, {
+                    throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} aborts a canary that never started.`, {
                         field: 'Relx-Canary',
                         fix: historyFix,
                     });
@@ -30153,14 +30586,14 @@ function aUnit(kind, c, before, canary) {
 function checkPrevious(c, ran, currentName) {
     if (c.previous === null || ran.has(c.previous))
         return;
-    throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} (${iso(c.time)}) says ${c.environment} ran ${c.previous} before it, but no earlier promotion of ${c.environment} in this history brought ${c.previous}${currentName ? ` (it ran ${currentName})` : ' (it ran nothing)'}.`, { field: 'Relx-Previous', fix: historyFix });
+    throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} (${iso(c.time)}) says ${c.environment} ran ${c.previous} before it, but no earlier promotion of ${c.environment} in this history brought ${c.previous}${currentName ? ` (it ran ${currentName})` : ' (it ran nothing)'}.`, { field: 'Relx-Previous', fix: historyFix });
 }
 function checkTime(c, last) {
     if (last && c.time < last.time - clockSkewSeconds) {
-        throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before the promotion it follows (${promotion_timeline_short(last.commit)}, ${iso(last.time)}).`, { field: 'committer date', fix: historyFix });
+        throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before the promotion it follows (${promotion_timeline_short(last.commit)}, ${iso(last.time)}).`, { field: 'committer date', fix: historyFix });
     }
     if (c.release && c.time < c.release.createdAt - clockSkewSeconds) {
-        throw relx_error_conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before its manifest ${c.manifest} was created (${iso(c.release.createdAt)}).`, { field: 'committer date', fix: historyFix });
+        throw conflictError(`Promotion ${promotion_timeline_short(c.commit)} of ${c.environment} is dated ${iso(c.time)}, before its manifest ${c.manifest} was created (${iso(c.release.createdAt)}).`, { field: 'committer date', fix: historyFix });
     }
 }
 
@@ -30619,7 +31052,7 @@ function streamRecords(dir, args, onRecord) {
         });
     });
 }
-const verified = (dir, ref) => run_git_runGit(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(() => true, () => false);
+const verified = (dir, ref) => runGit(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(() => true, () => false);
 /**
  * The promotions of the GitOps repository. A repository on this machine (a path, e.g. the CI
  * checkout) is read in place — reading writes nothing, and a fetch of a long history costs more
@@ -30629,9 +31062,9 @@ async function readGitOpsPromotions(remote, environment) {
     const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && !/^[\w.-]+@[\w.-]+:/.test(remote.url);
     if (local && (await verified(remote.url, 'HEAD'))) {
         const dir = remote.url;
-        const atHead = await run_git_runGit(dir, ['show', `HEAD:${gitopsConfigFile}`]).catch(() => null);
+        const atHead = await runGit(dir, ['show', `HEAD:${gitopsConfigFile}`]).catch(() => null);
         // the configured branch, else the repository's default (HEAD): where promotions land
-        const head = (await run_git_runGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => 'main')).trim();
+        const head = (await runGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => 'main')).trim();
         const branch = parseGitOpsConfig(atHead).branch || head;
         const ref = [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`];
         const found = (await verified(dir, ref[0]))
@@ -30645,7 +31078,7 @@ async function readGitOpsPromotions(remote, environment) {
                 fix: `Fetch ${branch}, or name the branch the environments are on in ${gitopsConfigFile} (branch:).`,
             });
         }
-        const config = parseGitOpsConfig(await run_git_runGit(dir, ['show', `${found}:${gitopsConfigFile}`]).catch(() => null));
+        const config = parseGitOpsConfig(await runGit(dir, ['show', `${found}:${gitopsConfigFile}`]).catch(() => null));
         checkEnvironment(config, environment, '--env');
         return readPromotionCommits(dir, found, config, environment);
     }
@@ -30738,7 +31171,7 @@ async function readSourceHistory(dir, revisions) {
         return { commits, missing, componentPaths: null };
     const stdin = [...include, ...revisions.exclude.filter((sha) => present.has(sha)).map((sha) => `^${sha}`)];
     const [log, componentPaths] = await Promise.all([
-        run_git_runGit(dir, ['log', '--stdin', '-z', '--name-only', '--no-renames', '--format=%x1e%H %at %P%x00'], {
+        runGit(dir, ['log', '--stdin', '-z', '--name-only', '--no-renames', '--format=%x1e%H %at %P%x00'], {
             input: `${stdin.join('\n')}\n`,
         }),
         readComponentPaths(dir),
@@ -30766,10 +31199,10 @@ async function readComponentPaths(dir) {
     }
 }
 async function presentCommits(dir, shas) {
-    const isRepository = await run_git_runGit(dir, ['rev-parse', '--git-dir']).then(() => true, () => false);
+    const isRepository = await runGit(dir, ['rev-parse', '--git-dir']).then(() => true, () => false);
     if (!isRepository)
         return new Set();
-    const out = await run_git_runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    const out = await runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
         input: `${shas.map((s) => `${s}^{commit}`).join('\n')}\n`,
     });
     const present = new Set();
@@ -30971,6 +31404,421 @@ function registerMetricsCommand(program) {
         else
             process.stdout.write(renderMetricsTable(metrics));
     });
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/maintenance-line.ts
+
+
+const maintenance_line_globToRegExp = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+/** `release/v{major}.{minor}` → a pattern capturing both numbers. */
+function trainBranchPattern(template) {
+    const escaped = template.replace(/[.+?^$()|[\]\\*]/g, '\\$&');
+    return new RegExp(`^${escaped.replace('{major}', '(?<major>\\d+)').replace('{minor}', '(?<minor>\\d+)')}$`);
+}
+const trainBranchName = (template, major, minor) => template.replace('{major}', String(major)).replace('{minor}', String(minor));
+/** The range a branch name implies: `1.x`, `v1` → `>=1.0.0 <2.0.0`; `1.4.x`, `v1.4` → `>=1.4.0 <1.5.0`; else null. */
+function rangeFromBranchName(branch) {
+    const segment = branch.split('/').pop() ?? branch;
+    const major = /^v?(\d+)(?:\.x(?:\.x)?)?$/.exec(segment);
+    if (major)
+        return `>=${major[1]}.0.0 <${Number(major[1]) + 1}.0.0`;
+    const minor = /^v?(\d+)\.(\d+)(?:\.x)?$/.exec(segment);
+    if (minor)
+        return `>=${minor[1]}.${minor[2]}.0 <${minor[1]}.${Number(minor[2]) + 1}.0`;
+    return null;
+}
+/** The line `branch` releases on, or null (the default branch and unlisted branches are open-ended). */
+function resolveMaintenanceLine(branch, config) {
+    if (branch === null)
+        return null;
+    const segment = (branch.split('/').pop() ?? branch).replace(/^v/, '');
+    for (const train of config.trains) {
+        const match = trainBranchPattern(train.branch).exec(branch);
+        if (!match?.groups)
+            continue;
+        const version = `${Number(match.groups.major)}.${Number(match.groups.minor)}`;
+        return {
+            branch,
+            range: rangeFromBranchName(`v${version}`),
+            patchOnly: true,
+            distTag: null,
+            fallbackDistTag: `release-${segment}`,
+            train: { name: train.name, version, components: [...train.components] },
+        };
+    }
+    const index = config.maintenance.findIndex((l) => maintenance_line_globToRegExp(l.branch).test(branch));
+    const line = config.maintenance[index];
+    if (!line)
+        return null;
+    const field = `maintenance[${index}].range`;
+    const range = line.range ?? rangeFromBranchName(branch);
+    if (range === null) {
+        throw relx_error_inputError(`Branch ${branch} matches maintenance line "${line.branch}", but its name says no version range.`, {
+            field,
+            fix: `Name the branch after its line (release/1.x, release/1.4.x, release/v1.4) or set ${field}, e.g. ">=1.0.0 <2.0.0".`,
+        });
+    }
+    const min = semver_default().validRange(range) ? semver_default().minVersion(range) : null;
+    if (!min || !Number.isFinite(upperMajor(range))) {
+        throw relx_error_inputError(`${field} "${range}" is not a bounded SemVer range.`, {
+            field,
+            fix: 'Give a range with an upper bound, e.g. ">=1.0.0 <2.0.0" or ">=1.4.0 <1.5.0"; a line never releases a new major.',
+        });
+    }
+    return {
+        branch,
+        range,
+        patchOnly: !semver_default().satisfies(semver_default().inc(min, 'minor') ?? '', range),
+        distTag: line.distTag ?? null,
+        fallbackDistTag: `release-${segment}`,
+        train: null,
+    };
+}
+/** A large version no bounded range reaches: Infinity when the range is open above. */
+function upperMajor(range) {
+    return semver_default().satisfies('999999.0.0', range) ? Infinity : 0;
+}
+/** A version the line does not release past: above every version of its range. */
+const isAboveLine = (version, line) => semver_default().valid(version) !== null && semver_default().gtr(version, line.range, { includePrerelease: true });
+const isInLine = (version, line) => semver_default().satisfies(version, line.range, { includePrerelease: true });
+/**
+ * The components a maintenance line does not maintain, held (as `notReleased`, which the plan
+ * shows): a SemVer component whose current version lies outside the line's range — a package
+ * added after the line was cut, never tagged, on an older major, or one this branch already took
+ * past the line (its version file above the range). The range then never refuses the
+ * whole plan for a component the line was not cut for. A train's line names its components itself.
+ */
+function holdOutsideLine(components, releases, line) {
+    if (line === null || line.train)
+        return [...components];
+    const why = `not on ${line.branch}: its version is outside the line's range ${line.range}, so it releases from the default branch`;
+    return components.map((c) => {
+        if (c.notReleased || c.scheme.kind !== 'semver')
+            return c;
+        const r = releases.get(c.name);
+        if (r?.aboveLine)
+            return { ...c, notReleased: why };
+        const current = r?.current ?? c.version;
+        const bare = current === null ? null : (current.split('+')[0] ?? current);
+        return bare !== null && semver_default().valid(bare) !== null && isInLine(bare, line)
+            ? c
+            : { ...c, notReleased: why };
+    });
+}
+/**
+ * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is
+ * the highest stable version among `allVersions` (every tag of the component), else the line's own
+ * tag. `latest` never goes to a version below another stable tag: npm installs `latest` by default.
+ */
+function lineDistTag(line, version, allVersions) {
+    const highest = allVersions
+        .filter((v) => semver_default().valid(v) && semver_default().prerelease(v) === null)
+        .every((v) => semver_default().compare(v, version) <= 0);
+    const wanted = line.distTag ?? (highest ? 'latest' : line.fallbackDistTag);
+    if (wanted === 'latest' && !highest) {
+        const above = allVersions
+            .filter((v) => semver_default().valid(v) && semver_default().gt(v, version))
+            .sort((semver_default()).rcompare)[0];
+        throw relx_error_inputError(`${version} from ${line.branch} would move npm's latest below ${above}, the component's highest version.`, {
+            field: 'maintenance[].distTag',
+            fix: `Remove distTag: latest from the line, or give it its own tag (e.g. ${line.fallbackDistTag}); latest stays on ${above}.`,
+        });
+    }
+    return wanted;
+}
+/** The branch GitHub ran for when the checkout is detached: GITHUB_REF_NAME of a branch ref. */
+function branchFromGitHubRef(env) {
+    return env.GITHUB_REF?.startsWith('refs/heads/') ? (env.GITHUB_REF_NAME ?? env.GITHUB_REF.slice(11)) : null;
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-requests.ts
+
+const fromData = (data) => ({
+    number: data.number,
+    title: data.title,
+    body: data.body,
+    state: data.state,
+    merged: data.merged_at !== null,
+    mergeCommit: data.merge_commit_sha,
+    labels: data.labels.map((l) => l.name),
+    url: data.html_url,
+});
+/** The login GitHub gives the workflow's GITHUB_TOKEN: the author of the comments relx makes with it. */
+const defaultCommentAuthor = 'github-actions[bot]';
+/** Pull requests, their labels and their comments on one repository. */
+class GitHubPullRequests {
+    owner;
+    commentAuthor;
+    call;
+    /**
+     * `commentAuthor`: the login of the token's identity, whose comments relx may take as its own
+     * — `github-actions[bot]` for GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App's token, the
+     * user's login for a personal token (GET /user is not open to GITHUB_TOKEN, so it is named).
+     */
+    constructor(request, owner, repo, sleep, commentAuthor = defaultCommentAuthor) {
+        this.owner = owner;
+        this.commentAuthor = commentAuthor;
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    /** Pull requests from `head` (a branch of this repository) into `base`, newest first. */
+    async list(head, base, state) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/pulls', {
+            head: `${this.owner}:${head}`,
+            base,
+            state,
+            sort: 'updated',
+            direction: 'desc',
+            per_page: 100,
+        });
+        return data.map(fromData);
+    }
+    async create(input) {
+        const { data } = await this.call('POST /repos/{owner}/{repo}/pulls', input, {
+            // an answer lost after GitHub opened it: the open pull request from that branch is it
+            alreadyDone: async () => {
+                const [open] = await this.list(input.head, input.base, 'open');
+                return open ? { status: 201, data: { ...open, found: true } } : undefined;
+            },
+        });
+        return 'found' in data ? data : fromData(data);
+    }
+    async update(number, fields) {
+        await this.call('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: number, ...fields });
+    }
+    async addLabels(number, labels) {
+        await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+            issue_number: number,
+            labels,
+        });
+    }
+    /** Removes a label; one that is not there is already removed. */
+    async removeLabel(number, label) {
+        try {
+            await this.call('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
+                issue_number: number,
+                name: label,
+            });
+        }
+        catch (error) {
+            if (github_request_statusOf(error) !== 404)
+                throw error;
+        }
+    }
+    /**
+     * relx's comment on `number`: the first whose body starts with `marker` and whose author is
+     * the token's identity (a bot login only as a Bot), or null. Anyone can write the marker into
+     * a comment; taking theirs would put relx's text under their name or overwrite what they said.
+     */
+    async findComment(number, marker) {
+        for (let page = 1; page <= 30; page++) {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+                issue_number: number,
+                per_page: 100,
+                page,
+            });
+            const comments = data;
+            const found = comments.find((c) => c.body?.startsWith(marker) && this.isOwn(c.user));
+            if (found)
+                return { id: found.id, body: found.body ?? '' };
+            if (comments.length < 100)
+                return null;
+        }
+        return null;
+    }
+    isOwn(user) {
+        if (user?.login !== this.commentAuthor)
+            return false;
+        // `[bot]` cannot be in a person's login, and GitHub says the type: both must agree
+        return !this.commentAuthor.endsWith('[bot]') || user.type === 'Bot';
+    }
+    /** A comment starting with `marker`: an answer lost after GitHub made it finds it, never a second. */
+    async createComment(number, body, marker) {
+        const { data } = await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: number, body }, {
+            alreadyDone: async () => {
+                const found = await this.findComment(number, marker);
+                return found ? { status: 201, data: found } : undefined;
+            },
+        });
+        return data.id;
+    }
+    async updateComment(id, body) {
+        await this.call('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: id, body });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/release-plan.ts
+
+
+/**
+ * The release plan: what analyze-commits decides and bump-version applies. Written to disk and
+ * passed between jobs, so it carries a schema version; a plan of another version is refused.
+ * Deterministic: no timestamps, stable ordering, so the same history gives the same bytes.
+ */
+const releasePlanSchemaVersion = 1;
+const bump = schemas_enum(bumpLevels);
+const commitReason = object({
+    kind: literal('commit'),
+    sha: schemas_string(),
+    type: schemas_string(),
+    scope: schemas_string().nullable(),
+    subject: schemas_string(),
+    breaking: schemas_boolean(),
+    /** Breaking-change notes, for the changelog. */
+    notes: array(schemas_string()),
+    bump,
+    /** Written in a BEGIN_COMMIT_OVERRIDE block, or nested (`commits.nested`); absent: the commit's header. */
+    origin: schemas_enum(['override', 'nested']).optional(),
+    /** Counted though it changed no file of the component: an empty commit at the root (`root`), by its scope (`scope`), or named by Release-As. */
+    via: schemas_enum(['root', 'scope', 'release-as']).optional(),
+});
+/** A `Release-As:` footer set the version. */
+const releaseAsReason = object({
+    kind: literal('release-as'),
+    sha: schemas_string(),
+    version: schemas_string(),
+    /** The component the footer named (`Release-As: api@2.0.0`), or null when it named none. */
+    component: schemas_string().nullable(),
+});
+const dependencyReason = object({
+    kind: literal('dependency'),
+    dependency: schemas_string(),
+    from: schemas_string().nullable(),
+    to: schemas_string(),
+});
+const lockstepReason = object({
+    kind: literal('lockstep'),
+    group: schemas_string(),
+});
+/** A release train's finish: `relx train finish` releases the train's X.Y.0. */
+const trainReason = object({
+    kind: literal('train'),
+    train: schemas_string(),
+    version: schemas_string(),
+});
+const planReasonSchema = discriminatedUnion('kind', [
+    trainReason,
+    commitReason,
+    dependencyReason,
+    lockstepReason,
+    releaseAsReason,
+]);
+/** Where the component's history (the commits that decide its bump) starts: after this, exclusive. */
+const releaseStartSchema = discriminatedUnion('kind', [
+    object({ kind: literal('tag'), tag: schemas_string(), commit: schemas_string() }),
+    /** No tag carries the current version: the commit that last set it in the version file. */
+    object({
+        kind: literal('version-file'),
+        file: schemas_string(),
+        version: schemas_string(),
+        commit: schemas_string(),
+        /** That commit created the file: it and everything after it count (nothing was released before). */
+        createdFile: schemas_boolean(),
+        parent: schemas_string().nullable(),
+    }),
+    /** Configured with bootstrapCommit. */
+    object({ kind: literal('bootstrap-commit'), commit: schemas_string() }),
+    /** Neither a tag nor a version: the component's whole history. */
+    object({ kind: literal('history') }),
+]);
+const plannedComponentSchema = object({
+    name: schemas_string(),
+    type: schemas_enum(componentTypes),
+    paths: array(schemas_string()),
+    versionFile: schemas_string().nullable(),
+    scheme: schemas_enum(['semver', 'calver']),
+    tagFormat: schemas_string(),
+    /** Configured, inferred from the component's existing tags, or the default (no tags to infer from). */
+    tagFormatSource: schemas_enum(['configured', 'inferred', 'default']).optional(),
+    since: releaseStartSchema.optional(),
+    /** The last stable version: the higher of its newest tag's and the version file's. */
+    currentVersion: schemas_string().nullable(),
+    /** The newest release tag of this component reachable from the head, stable or pre-release. */
+    lastTag: schemas_string().nullable(),
+    release: schemas_boolean(),
+    bump,
+    nextVersion: schemas_string().nullable(),
+    nextTag: schemas_string().nullable(),
+    /** Commits attributed to the component since its last release, releasable or not. */
+    commitCount: schemas_number().int().nonnegative(),
+    reasons: array(planReasonSchema),
+    /** Why the component is never released (a private package without a version); absent when it can be. */
+    notReleased: schemas_string().optional(),
+    /** The release train this version belongs to, e.g. `sdk v1.4`; absent outside a train. */
+    train: schemas_string().optional(),
+});
+/** The maintenance line (or train branch) the plan's branch releases on: see maintenance-line.ts. */
+const release_plan_maintenanceLineSchema = object({
+    branch: schemas_string(),
+    range: schemas_string(),
+    patchOnly: schemas_boolean(),
+    distTag: schemas_string().nullable(),
+    fallbackDistTag: schemas_string(),
+    train: object({ name: schemas_string(), version: schemas_string(), components: array(schemas_string()) }).nullable(),
+});
+const ignoredCommitSchema = object({
+    sha: schemas_string(),
+    header: schemas_string(),
+    reason: schemas_string(),
+    components: array(schemas_string()),
+});
+const releasePlanSchema = object({
+    schemaVersion: literal(releasePlanSchemaVersion),
+    kind: literal('ReleasePlan'),
+    head: schemas_string(),
+    branch: schemas_string().nullable(),
+    /** Pre-release identifier of the channel the head's branch releases on; null for stable. */
+    channel: schemas_string().nullable(),
+    components: array(plannedComponentSchema),
+    ignoredCommits: array(ignoredCommitSchema),
+    /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
+    warnings: array(schemas_string()).optional(),
+    /** Set when the branch is a maintenance line or a train branch: versions stay in its range. */
+    line: release_plan_maintenanceLineSchema.optional(),
+});
+/** The components the plan releases, in plan order. */
+const releasedComponents = (plan) => plan.components.filter((c) => c.release);
+/** Plans are compared byte for byte (cache or not, CLI or action): one serialisation. */
+const serializeReleasePlan = (plan) => `${JSON.stringify(plan, null, 2)}\n`;
+
+;// CONCATENATED MODULE: ./src/release-plan/parse-release-plan.ts
+
+
+/**
+ * A plan handed between jobs or read from a file. Anything that is not a plan of this schema
+ * version is refused before anything is written; the error names the field.
+ */
+function parseReleasePlan(text, source) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw relx_error_inputError('The release plan is not JSON.', {
+            file: source,
+            fix: "Pass analyze-commits' `plan` output or the output of `relx plan --json`.",
+        });
+    }
+    const version = value?.schemaVersion;
+    if (version !== releasePlanSchemaVersion) {
+        throw relx_error_inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
+            file: source,
+            field: 'schemaVersion',
+            fix: 'Make the plan with the same relx version that applies it (pin analyze-commits and bump-version to the same tag).',
+        });
+    }
+    const result = releasePlanSchema.safeParse(value);
+    if (!result.success) {
+        const issues = result.error.issues.map((i) => `${i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '')}: ${i.message}`);
+        throw relx_error_inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
+            file: source,
+            field: issues[0]?.split(':')[0] ?? '',
+            fix: 'Pass the plan unmodified from analyze-commits or `relx plan --json`.',
+        });
+    }
+    return result.data;
 }
 
 ;// CONCATENATED MODULE: ./src/git/git-log.ts
@@ -32163,131 +33011,6 @@ function goMajorVersionWarnings(components, plan) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/release-plan/maintenance-line.ts
-
-
-const maintenance_line_globToRegExp = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
-/** `release/v{major}.{minor}` → a pattern capturing both numbers. */
-function trainBranchPattern(template) {
-    const escaped = template.replace(/[.+?^$()|[\]\\*]/g, '\\$&');
-    return new RegExp(`^${escaped.replace('{major}', '(?<major>\\d+)').replace('{minor}', '(?<minor>\\d+)')}$`);
-}
-const trainBranchName = (template, major, minor) => template.replace('{major}', String(major)).replace('{minor}', String(minor));
-/** The range a branch name implies: `1.x`, `v1` → `>=1.0.0 <2.0.0`; `1.4.x`, `v1.4` → `>=1.4.0 <1.5.0`; else null. */
-function rangeFromBranchName(branch) {
-    const segment = branch.split('/').pop() ?? branch;
-    const major = /^v?(\d+)(?:\.x(?:\.x)?)?$/.exec(segment);
-    if (major)
-        return `>=${major[1]}.0.0 <${Number(major[1]) + 1}.0.0`;
-    const minor = /^v?(\d+)\.(\d+)(?:\.x)?$/.exec(segment);
-    if (minor)
-        return `>=${minor[1]}.${minor[2]}.0 <${minor[1]}.${Number(minor[2]) + 1}.0`;
-    return null;
-}
-/** The line `branch` releases on, or null (the default branch and unlisted branches are open-ended). */
-function resolveMaintenanceLine(branch, config) {
-    if (branch === null)
-        return null;
-    const segment = (branch.split('/').pop() ?? branch).replace(/^v/, '');
-    for (const train of config.trains) {
-        const match = trainBranchPattern(train.branch).exec(branch);
-        if (!match?.groups)
-            continue;
-        const version = `${Number(match.groups.major)}.${Number(match.groups.minor)}`;
-        return {
-            branch,
-            range: rangeFromBranchName(`v${version}`),
-            patchOnly: true,
-            distTag: null,
-            fallbackDistTag: `release-${segment}`,
-            train: { name: train.name, version, components: [...train.components] },
-        };
-    }
-    const index = config.maintenance.findIndex((l) => maintenance_line_globToRegExp(l.branch).test(branch));
-    const line = config.maintenance[index];
-    if (!line)
-        return null;
-    const field = `maintenance[${index}].range`;
-    const range = line.range ?? rangeFromBranchName(branch);
-    if (range === null) {
-        throw relx_error_inputError(`Branch ${branch} matches maintenance line "${line.branch}", but its name says no version range.`, {
-            field,
-            fix: `Name the branch after its line (release/1.x, release/1.4.x, release/v1.4) or set ${field}, e.g. ">=1.0.0 <2.0.0".`,
-        });
-    }
-    const min = semver_default().validRange(range) ? semver_default().minVersion(range) : null;
-    if (!min || !Number.isFinite(upperMajor(range))) {
-        throw relx_error_inputError(`${field} "${range}" is not a bounded SemVer range.`, {
-            field,
-            fix: 'Give a range with an upper bound, e.g. ">=1.0.0 <2.0.0" or ">=1.4.0 <1.5.0"; a line never releases a new major.',
-        });
-    }
-    return {
-        branch,
-        range,
-        patchOnly: !semver_default().satisfies(semver_default().inc(min, 'minor') ?? '', range),
-        distTag: line.distTag ?? null,
-        fallbackDistTag: `release-${segment}`,
-        train: null,
-    };
-}
-/** A large version no bounded range reaches: Infinity when the range is open above. */
-function upperMajor(range) {
-    return semver_default().satisfies('999999.0.0', range) ? Infinity : 0;
-}
-/** A version the line does not release past: above every version of its range. */
-const isAboveLine = (version, line) => semver_default().valid(version) !== null && semver_default().gtr(version, line.range, { includePrerelease: true });
-const isInLine = (version, line) => semver_default().satisfies(version, line.range, { includePrerelease: true });
-/**
- * The components a maintenance line does not maintain, held (as `notReleased`, which the plan
- * shows): a SemVer component whose current version lies outside the line's range — a package
- * added after the line was cut, never tagged, on an older major, or one this branch already took
- * past the line (its version file above the range). The range then never refuses the
- * whole plan for a component the line was not cut for. A train's line names its components itself.
- */
-function holdOutsideLine(components, releases, line) {
-    if (line === null || line.train)
-        return [...components];
-    const why = `not on ${line.branch}: its version is outside the line's range ${line.range}, so it releases from the default branch`;
-    return components.map((c) => {
-        if (c.notReleased || c.scheme.kind !== 'semver')
-            return c;
-        const r = releases.get(c.name);
-        if (r?.aboveLine)
-            return { ...c, notReleased: why };
-        const current = r?.current ?? c.version;
-        const bare = current === null ? null : (current.split('+')[0] ?? current);
-        return bare !== null && semver_default().valid(bare) !== null && isInLine(bare, line)
-            ? c
-            : { ...c, notReleased: why };
-    });
-}
-/**
- * The npm dist-tag of `version` released on `line`: the configured one, else `latest` when it is
- * the highest stable version among `allVersions` (every tag of the component), else the line's own
- * tag. `latest` never goes to a version below another stable tag: npm installs `latest` by default.
- */
-function lineDistTag(line, version, allVersions) {
-    const highest = allVersions
-        .filter((v) => semver_default().valid(v) && semver_default().prerelease(v) === null)
-        .every((v) => semver_default().compare(v, version) <= 0);
-    const wanted = line.distTag ?? (highest ? 'latest' : line.fallbackDistTag);
-    if (wanted === 'latest' && !highest) {
-        const above = allVersions
-            .filter((v) => semver_default().valid(v) && semver_default().gt(v, version))
-            .sort((semver_default()).rcompare)[0];
-        throw relx_error_inputError(`${version} from ${line.branch} would move npm's latest below ${above}, the component's highest version.`, {
-            field: 'maintenance[].distTag',
-            fix: `Remove distTag: latest from the line, or give it its own tag (e.g. ${line.fallbackDistTag}); latest stays on ${above}.`,
-        });
-    }
-    return wanted;
-}
-/** The branch GitHub ran for when the checkout is detached: GITHUB_REF_NAME of a branch ref. */
-function branchFromGitHubRef(env) {
-    return env.GITHUB_REF?.startsWith('refs/heads/') ? (env.GITHUB_REF_NAME ?? env.GITHUB_REF.slice(11)) : null;
-}
-
 ;// CONCATENATED MODULE: ./src/release-plan/last-releases.ts
 
 
@@ -32420,7 +33143,7 @@ async function readOwnReleaseTags(cwd, head, tags) {
     const commits = [...new Set(tags.map((t) => t.commit))];
     if (commits.length === 0)
         return new Set();
-    const out = await run_git_runGit(cwd, [
+    const out = await runGit(cwd, [
         'log',
         '--no-walk=unsorted',
         '--stdin',
@@ -32500,140 +33223,6 @@ function bumpForChange(change, rules) {
     }
     return 'none';
 }
-
-;// CONCATENATED MODULE: ./src/release-plan/release-plan.ts
-
-
-/**
- * The release plan: what analyze-commits decides and bump-version applies. Written to disk and
- * passed between jobs, so it carries a schema version; a plan of another version is refused.
- * Deterministic: no timestamps, stable ordering, so the same history gives the same bytes.
- */
-const releasePlanSchemaVersion = 1;
-const bump = schemas_enum(bumpLevels);
-const commitReason = object({
-    kind: literal('commit'),
-    sha: schemas_string(),
-    type: schemas_string(),
-    scope: schemas_string().nullable(),
-    subject: schemas_string(),
-    breaking: schemas_boolean(),
-    /** Breaking-change notes, for the changelog. */
-    notes: array(schemas_string()),
-    bump,
-    /** Written in a BEGIN_COMMIT_OVERRIDE block, or nested (`commits.nested`); absent: the commit's header. */
-    origin: schemas_enum(['override', 'nested']).optional(),
-    /** Counted though it changed no file of the component: an empty commit at the root (`root`), by its scope (`scope`), or named by Release-As. */
-    via: schemas_enum(['root', 'scope', 'release-as']).optional(),
-});
-/** A `Release-As:` footer set the version. */
-const releaseAsReason = object({
-    kind: literal('release-as'),
-    sha: schemas_string(),
-    version: schemas_string(),
-    /** The component the footer named (`Release-As: api@2.0.0`), or null when it named none. */
-    component: schemas_string().nullable(),
-});
-const dependencyReason = object({
-    kind: literal('dependency'),
-    dependency: schemas_string(),
-    from: schemas_string().nullable(),
-    to: schemas_string(),
-});
-const lockstepReason = object({
-    kind: literal('lockstep'),
-    group: schemas_string(),
-});
-/** A release train's finish: `relx train finish` releases the train's X.Y.0. */
-const trainReason = object({
-    kind: literal('train'),
-    train: schemas_string(),
-    version: schemas_string(),
-});
-const planReasonSchema = discriminatedUnion('kind', [
-    trainReason,
-    commitReason,
-    dependencyReason,
-    lockstepReason,
-    releaseAsReason,
-]);
-/** Where the component's history (the commits that decide its bump) starts: after this, exclusive. */
-const releaseStartSchema = discriminatedUnion('kind', [
-    object({ kind: literal('tag'), tag: schemas_string(), commit: schemas_string() }),
-    /** No tag carries the current version: the commit that last set it in the version file. */
-    object({
-        kind: literal('version-file'),
-        file: schemas_string(),
-        version: schemas_string(),
-        commit: schemas_string(),
-        /** That commit created the file: it and everything after it count (nothing was released before). */
-        createdFile: schemas_boolean(),
-        parent: schemas_string().nullable(),
-    }),
-    /** Configured with bootstrapCommit. */
-    object({ kind: literal('bootstrap-commit'), commit: schemas_string() }),
-    /** Neither a tag nor a version: the component's whole history. */
-    object({ kind: literal('history') }),
-]);
-const plannedComponentSchema = object({
-    name: schemas_string(),
-    type: schemas_enum(componentTypes),
-    paths: array(schemas_string()),
-    versionFile: schemas_string().nullable(),
-    scheme: schemas_enum(['semver', 'calver']),
-    tagFormat: schemas_string(),
-    /** Configured, inferred from the component's existing tags, or the default (no tags to infer from). */
-    tagFormatSource: schemas_enum(['configured', 'inferred', 'default']).optional(),
-    since: releaseStartSchema.optional(),
-    /** The last stable version: the higher of its newest tag's and the version file's. */
-    currentVersion: schemas_string().nullable(),
-    /** The newest release tag of this component reachable from the head, stable or pre-release. */
-    lastTag: schemas_string().nullable(),
-    release: schemas_boolean(),
-    bump,
-    nextVersion: schemas_string().nullable(),
-    nextTag: schemas_string().nullable(),
-    /** Commits attributed to the component since its last release, releasable or not. */
-    commitCount: schemas_number().int().nonnegative(),
-    reasons: array(planReasonSchema),
-    /** Why the component is never released (a private package without a version); absent when it can be. */
-    notReleased: schemas_string().optional(),
-    /** The release train this version belongs to, e.g. `sdk v1.4`; absent outside a train. */
-    train: schemas_string().optional(),
-});
-/** The maintenance line (or train branch) the plan's branch releases on: see maintenance-line.ts. */
-const release_plan_maintenanceLineSchema = object({
-    branch: schemas_string(),
-    range: schemas_string(),
-    patchOnly: schemas_boolean(),
-    distTag: schemas_string().nullable(),
-    fallbackDistTag: schemas_string(),
-    train: object({ name: schemas_string(), version: schemas_string(), components: array(schemas_string()) }).nullable(),
-});
-const ignoredCommitSchema = object({
-    sha: schemas_string(),
-    header: schemas_string(),
-    reason: schemas_string(),
-    components: array(schemas_string()),
-});
-const releasePlanSchema = object({
-    schemaVersion: literal(releasePlanSchemaVersion),
-    kind: literal('ReleasePlan'),
-    head: schemas_string(),
-    branch: schemas_string().nullable(),
-    /** Pre-release identifier of the channel the head's branch releases on; null for stable. */
-    channel: schemas_string().nullable(),
-    components: array(plannedComponentSchema),
-    ignoredCommits: array(ignoredCommitSchema),
-    /** What the plan could not decide for certain (tags in two conventions, implied lockstep). */
-    warnings: array(schemas_string()).optional(),
-    /** Set when the branch is a maintenance line or a train branch: versions stay in its range. */
-    line: release_plan_maintenanceLineSchema.optional(),
-});
-/** The components the plan releases, in plan order. */
-const releasedComponents = (plan) => plan.components.filter((c) => c.release);
-/** Plans are compared byte for byte (cache or not, CLI or action): one serialisation. */
-const serializeReleasePlan = (plan) => `${JSON.stringify(plan, null, 2)}\n`;
 
 ;// CONCATENATED MODULE: ./src/release-plan/plan-release.ts
 
@@ -33508,6 +34097,75 @@ function withRepositoryLockstep(configured, members, warnings) {
 }
 const repositoryLockstepGroup = 'v-tags';
 
+;// CONCATENATED MODULE: ./src/release/resolve-release-plan.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The plan to apply, shared by `relx version` and bump-version: the one handed in, else one made
+ * now. Made now on a release commit of relx (HEAD's trailer names its parent), the plan is made
+ * on that parent — the release it is part of — so that a re-run after a kill, or `relx version`
+ * then `relx version --push`, finishes that release instead of finding nothing or a new one.
+ */
+async function resolveReleasePlan(cwd, source) {
+    if (source.text)
+        return parseReleasePlan(source.text.value, source.text.source);
+    if (source.file) {
+        const { path, field } = source.file;
+        const text = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => {
+            throw relx_error_inputError(`Cannot read the plan file ${path}.`, {
+                field,
+                fix: "Check the path (analyze-commits' `plan-file` output, or `relx plan --json > plan.json`).",
+            });
+        });
+        return parseReleasePlan(text, path);
+    }
+    const head = await readHead(cwd);
+    const [parents = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%P%n%B', head.sha])).split('\n');
+    const parent = parents.split(' ')[0] ?? '';
+    const resumed = releasedPlanHead(message.join('\n')) === parent && parent !== '';
+    if (resumed)
+        source.onProgress?.(`HEAD is the release commit of ${parent.slice(0, 7)}: resuming that release`);
+    const options = {
+        now: source.now,
+        ...(source.configFile ? { configFile: source.configFile } : {}),
+        ...(resumed && head.branch ? { branch: head.branch } : {}),
+    };
+    if (resumed)
+        return planAtCommit(cwd, parent, options);
+    // Version files a killed run already rewrote are ahead of every tag, and the plan would take
+    // them for the current versions: plan HEAD as committed when tracked files have changed.
+    const changed = await runGit(cwd, ['status', '--porcelain', '--untracked-files=no']);
+    if (changed.trim() !== '') {
+        source.onProgress?.('the working tree has uncommitted changes: planning HEAD as committed');
+        return planAtCommit(cwd, head.sha, { ...options, ...(head.branch ? { branch: head.branch } : {}) });
+    }
+    return (await planRepositoryRelease(cwd, options)).plan;
+}
+/**
+ * Plans `commit` as it was, not the working tree: on the release commit the version files already
+ * hold the new versions, and planning the parent with them would release the next versions again.
+ * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
+ */
+async function planAtCommit(cwd, commit, options) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-resume-'));
+    try {
+        await runGit(cwd, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+        return (await planRepositoryRelease(dir, options)).plan;
+    }
+    finally {
+        await runGit(cwd, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+        await runGit(cwd, ['worktree', 'prune']).catch(() => undefined);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/release-plan/render-plan.ts
 const render_plan_short = (sha) => sha.slice(0, 7);
 /** One line per reason, as a person reads it. */
@@ -33678,1898 +34336,6 @@ function renderPlanSummary(plan) {
     return `${lines.join('\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/cli/plan-command.ts
-
-
-
-
-
-
-
-/** `relx plan`: what would be released and why. Reads only. */
-function registerPlanCommand(program) {
-    program
-        .command('plan')
-        .description("Work out, from Conventional Commits since each component's last release, what to release and why. Reads only.")
-        .option('--json', 'print the release plan as JSON (the format bump-version reads)')
-        .option('--config <file>', 'config file, relative to --cwd or absolute (default: relx.config.yaml when present)')
-        .option('--cwd <dir>', 'repository to plan', '.')
-        .option('--range <range>', 'plan B considering only commits after A (`A..B`), or plan a ref (`B`)')
-        .option('--branch <name>', 'branch that decides the pre-release channel and maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)')
-        .option('--cache <file>', 'history index: reused when it matches the history, then updated')
-        .addOption(new Option('--now <iso-date>', 'the date CalVer versions are computed for (default: now)'))
-        .action(async (options) => {
-        const now = options.now ? new Date(options.now) : new Date();
-        if (Number.isNaN(now.getTime())) {
-            throw relx_error_inputError(`--now "${options.now}" is not a date.`, {
-                field: '--now',
-                fix: 'Use an ISO date such as 2026-11-24.',
-            });
-        }
-        const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const { plan } = await planRepositoryRelease(cwd, {
-            ...(options.config ? { configFile: options.config } : {}),
-            ...(options.range ? { range: options.range } : {}),
-            ...(options.branch ? { branch: options.branch } : {}),
-            fallbackBranch: branchFromGitHubRef(process.env),
-            ...(options.cache ? { cacheFile: (0,external_node_path_.resolve)(options.cache) } : {}),
-            now,
-            onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
-        });
-        process.stdout.write(options.json ? serializeReleasePlan(plan) : renderPlanTable(plan));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/publish/line-dist-tags.ts
-
-
-
-
-
-
-/**
- * The branch a publish runs for: `--branch`/the `branch` input, else the checked-out branch, else
- * the branch GitHub ran the workflow for (a detached checkout).
- */
-async function publishBranch(root, override, env) {
-    if (override)
-        return override;
-    return (await readHead(root)).branch ?? branchFromGitHubRef(env);
-}
-/**
- * The npm dist-tag of each stable npm release made on a maintenance line or train branch (see
- * lineDistTag): never `latest` for a version below the component's highest tag. Empty off a line,
- * where a stable version goes to `latest` and a pre-release to its identifier, as before.
- */
-async function lineDistTags(root, components, released, branch, config) {
-    const tags = new Map();
-    const line = resolveMaintenanceLine(branch, config);
-    if (!line)
-        return tags;
-    const allTags = (await run_git_runGit(root, ['tag'])).split('\n').filter(Boolean);
-    for (const component of withInferredTagFormats(components, allTags).components) {
-        const version = released.get(component.name);
-        if (component.type !== 'npm-package' || !version || prereleaseId(version) !== null)
-            continue;
-        const versionOf = tagMatcher(component.tagFormat, component);
-        const versions = allTags.map(versionOf).filter((v) => v !== null);
-        tags.set(component.name, lineDistTag(line, version.split('+')[0] ?? version, versions));
-    }
-    return tags;
-}
-
-;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
-/** The manifest media types a registry may hold; GET/HEAD must accept all of them or get a 404. */
-const mediaTypes = {
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    ociConfig: 'application/vnd.oci.image.config.v1+json',
-    ociEmpty: 'application/vnd.oci.empty.v1+json',
-    helmConfig: 'application/vnd.cncf.helm.config.v1+json',
-    helmChart: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
-    tarGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-};
-const manifestAccept = [
-    mediaTypes.ociManifest,
-    mediaTypes.ociIndex,
-    mediaTypes.dockerManifest,
-    mediaTypes.dockerList,
-].join(', ');
-const isIndex = (mediaType) => mediaType === mediaTypes.ociIndex || mediaType === mediaTypes.dockerList;
-
-;// CONCATENATED MODULE: ./src/oci/registry-client.ts
-
-
-
-
-
-
-const registry_client_sha256 = (bytes) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
-const registry_client_rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
-/** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
-const plainHttp = (host) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
-/**
- * The OCI distribution API over fetch, no Docker daemon: manifests, blobs, cross-repository
- * mounts, and the token flow ghcr.io, Docker Hub and ECR use (401 with a Bearer challenge →
- * token from the realm with the credentials → retry). 429, 5xx and network errors are retried
- * with backoff; what still fails is a transient error that says a re-run is safe.
- */
-class RegistryClient {
-    host;
-    credentials;
-    options;
-    base;
-    tokens = new Map();
-    /** Credentials go out only once the registry asked for Basic auth, never to a token registry. */
-    basicChallenged = false;
-    constructor(host, credentials = {}, options = {}) {
-        this.host = host;
-        this.credentials = credentials;
-        this.options = options;
-        this.base = `${plainHttp(host) ? 'http' : 'https'}://${host}/v2`;
-        rememberBasicCredentials(credentials.username, credentials.password);
-    }
-    /** The secrets this client holds, to scrub from anything built from the registry's answers. */
-    secrets() {
-        const basic = this.basic();
-        return [this.credentials.password, basic?.slice('Basic '.length), ...this.tokens.values()].filter((s) => !!s);
-    }
-    basic() {
-        const { username, password } = this.credentials;
-        return username || password
-            ? `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}`
-            : null;
-    }
-    async token(challenge, scope) {
-        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-        const realm = params.realm;
-        if (!realm)
-            throw relx_error_inputError(`${this.host} asked for a token without saying where to get one.`, {
-                fix: 'Check the registry URL.',
-            });
-        const url = new URL(realm);
-        if (params.service)
-            url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? scope);
-        const basic = this.basic();
-        const response = await fetchRetrying(url, { headers: basic ? { authorization: basic } : {} }, { what: `${this.host}'s token endpoint`, fix: registry_client_rerunFix }, this.options);
-        if (!response.ok) {
-            throw relx_error_inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
-                field: 'oci-password',
-                fix: 'Give a user and token allowed to push to this repository (for ghcr.io: the workflow token with packages: write).',
-            });
-        }
-        const body = (await response.json());
-        const token = body.token ?? body.access_token;
-        if (!token)
-            throw relx_error_inputError(`${this.host}'s token endpoint returned no token.`, { fix: 'Check the registry.' });
-        rememberSecret(token);
-        return token;
-    }
-    /** One call, with auth and retries. `repository` sets the token scope. */
-    async request(method, path, repository, init = {}) {
-        const scope = `repository:${repository}:${init.actions ?? 'pull,push'}`;
-        const url = path.startsWith('http') ? path : `${this.base}${path}`;
-        const send = () => {
-            const token = this.tokens.get(scope);
-            const authorization = token ? `Bearer ${token}` : this.basicChallenged ? this.basic() : null;
-            return fetchRetrying(url, {
-                method,
-                headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
-                ...(init.body ? { body: init.body } : {}),
-                redirect: 'follow',
-            }, {
-                what: `${this.host} (${method} ${path.split('?')[0]})`,
-                fix: registry_client_rerunFix,
-                ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
-                ...(init.alreadyDone ? { alreadyDone: init.alreadyDone } : {}),
-            }, { ...this.options, ...init.retry, policy: { ...this.options.policy, ...init.retry?.policy } });
-        };
-        const response = await send();
-        if (response.status !== 401)
-            return response;
-        // Credentials go where the registry asks: a token from its realm, or Basic when it says so.
-        const challenge = response.headers.get('www-authenticate') ?? '';
-        await response.arrayBuffer();
-        if (/^bearer/i.test(challenge)) {
-            this.tokens.set(scope, await this.token(challenge, scope));
-            return send();
-        }
-        if (/^basic/i.test(challenge) && this.basic()) {
-            this.basicChallenged = true;
-            return send();
-        }
-        throw relx_error_inputError(`${this.host} needs credentials for ${repository}.`, {
-            field: 'oci-username',
-            fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
-        });
-    }
-    async expect(response, ok, what) {
-        if (ok.includes(response.status))
-            return response;
-        const text = await response.text().catch(() => '');
-        if (response.status === 401 || response.status === 403) {
-            throw relx_error_inputError(`${this.host} refused ${what} (${response.status}).`, {
-                field: 'oci-password',
-                fix: 'Give credentials allowed to push to this repository.',
-            });
-        }
-        // a registry may echo a credential in its answer: scrub before the text becomes a message
-        const said = scrubSecrets(text, this.secrets()).slice(0, 300);
-        throw relx_error_inputError(`${this.host} refused ${what}: ${response.status} ${said}`, {
-            fix: 'Check the reference.',
-        });
-    }
-    /** The manifest or index at a tag or digest, or null when there is none. */
-    async getManifest(repository, reference) {
-        const response = await this.request('GET', `/${repository}/manifests/${reference}`, repository, {
-            headers: { accept: manifestAccept },
-            actions: 'pull',
-        });
-        if (response.status === 404) {
-            await response.arrayBuffer();
-            return null;
-        }
-        await this.expect(response, [200], `the manifest ${repository}:${reference}`);
-        const bytes = Buffer.from(await response.arrayBuffer());
-        const mediaType = JSON.parse(bytes.toString('utf8')).mediaType ??
-            response.headers.get('content-type')?.split(';')[0] ??
-            '';
-        return { bytes, mediaType, digest: registry_client_sha256(bytes) };
-    }
-    async putManifest(repository, reference, bytes, mediaType) {
-        const response = await this.request('PUT', `/${repository}/manifests/${reference}`, repository, {
-            headers: { 'content-type': mediaType },
-            body: bytes,
-        });
-        await this.expect(response, [201, 200], `the manifest ${repository}:${reference}`);
-        await response.arrayBuffer();
-        return response.headers.get('docker-content-digest') ?? registry_client_sha256(bytes);
-    }
-    async hasBlob(repository, digest) {
-        const response = await this.request('HEAD', `/${repository}/blobs/${digest}`, repository, {
-            actions: 'pull',
-        });
-        await response.arrayBuffer();
-        return response.status === 200;
-    }
-    async getBlob(repository, digest) {
-        const response = await this.request('GET', `/${repository}/blobs/${digest}`, repository, {
-            actions: 'pull',
-        });
-        await this.expect(response, [200], `the blob ${digest} of ${repository}`);
-        const bytes = Buffer.from(await response.arrayBuffer());
-        if (registry_client_sha256(bytes) !== digest)
-            throw transientError(`The blob ${digest} of ${repository} arrived corrupted.`, { fix: 'Re-run.' });
-        return bytes;
-    }
-    /** Mounts a blob from another repository of the same registry; false when the registry would not. */
-    async mountBlob(repository, digest, from) {
-        const response = await this.request('POST', `/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, repository, { idempotent: true });
-        await response.arrayBuffer();
-        return response.status === 201;
-    }
-    /** A monolithic upload: POST for a location, then PUT the bytes with their digest. */
-    async pushBlob(repository, digest, bytes) {
-        // a second upload session, if the first answer was lost, is harmless: it expires unused
-        const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository, {
-            idempotent: true,
-        });
-        await this.expect(start, [202], `an upload to ${repository}`);
-        await start.arrayBuffer();
-        const location = start.headers.get('location');
-        if (!location)
-            throw relx_error_inputError(`${this.host} gave no upload location.`, { fix: 'Check the registry.' });
-        const url = new URL(location, `${this.base.replace(/\/v2$/, '')}/`);
-        url.searchParams.set('digest', digest);
-        // a big blob gets time to travel (at 512 KiB/s at least); after a lost answer the upload
-        // session is gone, so whether the blob landed is asked, not the PUT repeated into a 404
-        const attemptTimeoutMs = Math.max(defaultRetryPolicy.attemptTimeoutMs, (bytes.length / (512 * 1024)) * 1000);
-        const put = await this.request('PUT', url.toString(), repository, {
-            headers: { 'content-type': 'application/octet-stream' },
-            body: bytes,
-            idempotent: false,
-            alreadyDone: async () => (await this.hasBlob(repository, digest)) ? new Response(null, { status: 201 }) : undefined,
-            retry: {
-                policy: {
-                    attemptTimeoutMs,
-                    overallTimeoutMs: Math.max(defaultRetryPolicy.overallTimeoutMs, 4 * attemptTimeoutMs),
-                },
-            },
-        });
-        await this.expect(put, [201], `the blob ${digest} to ${repository}`);
-        await put.arrayBuffer();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/image-source.ts
-
-
-
-
-
-/** `host[:port]/path/name[:tag][@digest]` → host and repository. Docker Hub short names are not guessed. */
-function splitImageReference(reference) {
-    const { repository: named, tag, digest } = parseImageReference(reference);
-    const slash = named.indexOf('/');
-    const host = slash > 0 ? named.slice(0, slash) : '';
-    if (!host ||
-        !/[.:]|^localhost$/.test(host) ||
-        !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(named.slice(slash + 1))) {
-        throw relx_error_inputError(`"${reference}" is not a full image reference.`, {
-            field: 'source',
-            fix: 'Write registry/namespace/name:tag, e.g. ghcr.io/acme/api:sha-0a1b2c3 (docker.io/library/x for Docker Hub).',
-        });
-    }
-    return { host, repository: named.slice(slash + 1), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
-}
-function registrySource(reference, credentials = {}) {
-    const { host, repository, tag, digest } = splitImageReference(reference);
-    const client = new RegistryClient(host, credentials);
-    const get = async (ref) => {
-        const found = await client.getManifest(repository, ref);
-        if (!found) {
-            throw relx_error_inputError(`The source image ${host}/${repository}:${ref} does not exist.`, {
-                field: 'source',
-                fix: 'Check that CI pushed the image it built, and the reference template in relx.config.yaml.',
-            });
-        }
-        return found;
-    };
-    return {
-        description: reference,
-        registry: { host, repository },
-        root: () => get(digest ?? tag ?? 'latest'),
-        manifest: (d) => get(d),
-        blob: (d) => client.getBlob(repository, d),
-    };
-}
-/** `oci-layout:<dir>[:tag]` — what `docker buildx --output type=oci,tar=false` and `umoci` write. */
-function layoutSource(dir, tag) {
-    const blobPath = (digest) => (0,external_node_path_.join)(dir, 'blobs', ...digest.split(':'));
-    const readBlob = async (digest) => {
-        const bytes = await (0,promises_namespaceObject.readFile)(blobPath(digest)).catch(() => {
-            throw relx_error_inputError(`The OCI layout ${dir} has no blob ${digest}.`, {
-                field: 'source',
-                fix: 'Rebuild the layout.',
-            });
-        });
-        if (registry_client_sha256(bytes) !== digest)
-            throw relx_error_inputError(`The blob ${digest} in ${dir} is corrupt.`, {
-                field: 'source',
-                fix: 'Rebuild the layout.',
-            });
-        return bytes;
-    };
-    const mediaTypeOf = (bytes) => JSON.parse(bytes.toString('utf8')).mediaType ?? '';
-    return {
-        description: `oci-layout:${dir}${tag ? `:${tag}` : ''}`,
-        registry: null,
-        async root() {
-            const index = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, 'index.json'), 'utf8').catch(() => {
-                throw relx_error_inputError(`${dir} is not an OCI layout (no index.json).`, {
-                    field: 'source',
-                    fix: 'Point at the directory buildx or umoci wrote.',
-                });
-            }));
-            const candidates = tag
-                ? index.manifests.filter((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag)
-                : index.manifests;
-            const [chosen, ...others] = candidates;
-            if (!chosen || others.length > 0) {
-                throw relx_error_inputError(tag
-                    ? `The OCI layout ${dir} has no image tagged ${tag}.`
-                    : `The OCI layout ${dir} holds ${index.manifests.length} images; say which.`, {
-                    field: 'source',
-                    fix: 'Use oci-layout:<dir>:<tag>, the tag being its org.opencontainers.image.ref.name.',
-                });
-            }
-            const bytes = await readBlob(chosen.digest);
-            return { bytes, mediaType: chosen.mediaType || mediaTypeOf(bytes), digest: chosen.digest };
-        },
-        async manifest(digest) {
-            const bytes = await readBlob(digest);
-            return { bytes, mediaType: mediaTypeOf(bytes) };
-        },
-        blob: readBlob,
-    };
-}
-/** A source from the configured string: `oci-layout:<dir>[:tag]` or a registry reference. */
-function imageSource(source, root, credentials = {}) {
-    const layout = /^oci-layout:([^:]+)(?::(.+))?$/.exec(source);
-    if (layout)
-        return layoutSource((0,external_node_path_.join)(root, layout[1] ?? ''), layout[2]);
-    return registrySource(source, credentials);
-}
-
-;// CONCATENATED MODULE: external "events"
-const external_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-;// CONCATENATED MODULE: external "assert"
-const external_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-// EXTERNAL MODULE: external "buffer"
-var external_buffer_ = __nccwpck_require__(181);
-;// CONCATENATED MODULE: external "zlib"
-const external_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
-var external_zlib_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_zlib_namespaceObject, 2);
-;// CONCATENATED MODULE: external "node:assert"
-const external_node_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-;// CONCATENATED MODULE: ./node_modules/tar/dist/esm/index.min.js
-var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:!0})};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof external_node_stream_namespaceObject||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.pipe=="function"&&s.pipe!==external_node_stream_namespaceObject.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain)}unpipe(){this.dest.removeListener("drain",this.ondrain)}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end()}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe()}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors)}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends external_node_events_.EventEmitter{[g]=!1;[Qt]=!1;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=!1;[nt]=!1;[De]=!1;[Ne]=!1;[qt]=null;[_]=0;[S]=!1;[Jt];[Ce]=!1;[Rt]=0;[C]=!1;writable=!0;readable=!0;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=!0,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=!1):(this[L]=!1,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new external_node_string_decoder_namespaceObject.StringDecoder(this[z]):null,e&&e.debugExposeBuffer===!0&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===!0&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()))}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t}[xi](){this[Ce]=!0,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason)}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return!1;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),!0;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=!1,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else{let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t)}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=!0,this.writable=!1,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=!0),this[Qt]=!1,this[g]=!0,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"))}resume(){return this[Bt]()}pause(){this[g]=!1,this[Qt]=!0,this[C]=!1}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t)}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=!1){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain")}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=!1;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=!1:e.end=e.end!==!1,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=!1),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe())}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=!1,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt])}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=!1)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return(t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=!1)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=!0,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=!1)}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return!1;if(t==="data")return!this[L]&&!i?!1:this[Z]?(jt(()=>this[Oi](i)),!0):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=!0,!this[nt]&&!this[S])return!1;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):!1;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===!1&&this.pause();let e=this[C]?!1:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?!1:(this[nt]=!0,this.readable=!1,this[Z]?(jt(()=>this[Ti]()),!0):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e)}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length)}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t())})}[Symbol.asyncIterator](){this[C]=!1;let t=!1,e=async()=>(this.pause(),t=!0,{value:void 0,done:!0});return{next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:!1,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d)},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]})},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:!0,value:void 0})},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a)})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=!1;let t=!1,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=!0,{done:!0,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:!1,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=!0,this[C]=!0,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=external_fs_.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),index_min_at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=!1;[m];[U];[Ci];[j]=!1;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=!0,this.writable=!1,typeof t!="string")throw new TypeError("path must be a string");this[bt]=!1,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=!1,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0,typeof this[m]=="number"?this[zt]():this[index_min_at]()}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[index_min_at](){external_fs_.open(this[U],"r",(t,e)=>this[Ht](t,e))}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]())}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=!0;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));external_fs_.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r))}}[Ii](t,e,i){this[j]=!1,t?this[Ut](t):this[ki](e,i)&&this[zt]()}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}[Ut](t){this[j]=!0,this[H](),this.emit("error",t)}[ki](t,e){let i=!1;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=!1,this[H](),super.end()),i}emit(t,...e){switch(t){case"prefinish":case"finish":return!1;case"drain":return typeof this[m]=="number"&&this[zt](),!1;case"error":return this[bt]?!1:(this[bt]=!0,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[index_min_at](){let t=!0;try{this[Ht](null,external_fs_.openSync(this[U],"r")),t=!1}finally{t&&this[H]()}}[zt](){let t=!0;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:external_fs_.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1}t=!1}finally{t&&this[H]()}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}},et=class extends external_events_namespaceObject{readable=!1;writable=!0;[bt]=!1;[gt]=!1;[te]=!1;[Y]=[];[ke]=!1;[U];[ie];[ht];[m];[Me];[tt];[Ni]=!1;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[index_min_at]()}emit(t,...e){if(t==="error"){if(this[bt])return!1;this[bt]=!0}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=!0,this.emit("error",t)}[index_min_at](){external_fs_.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e))}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[index_min_at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]())}end(t,e){return t&&this.write(t,e),this[te]=!0,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),!1):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=!0,!1):(this[gt]=!0,this[ve](t),!0)}[ve](t){external_fs_.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i))}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=!1,this[te]&&!this[Ni]?(this[Ni]=!0,this[H](),this.emit("finish")):this[ke]&&(this[ke]=!1,this.emit("drain"))))}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else{let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i))}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}},Wt=class extends et{[index_min_at](){let t;if(this[Me]&&this[tt]==="r+")try{t=external_fs_.openSync(this[U],this[tt],this[ie])}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[index_min_at]();throw e}else t=external_fs_.openSync(this[U],this[tt],this[ie]);this[Ht](null,t)}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}[ve](t){let e=!0;try{this[Pt](null,external_fs_.writeSync(this[m],t,0,t.length,this[ot])),e=!1}finally{if(e)try{this[H]()}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return{};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i}return t.chmod===void 0&&t.noChmod===!1&&(t.chmod=!0),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=external_zlib_namespaceObject.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=external_buffer_.Buffer.concat,zs=Object.getOwnPropertyDescriptor(external_buffer_.Buffer,"concat"),nn=s=>s,Bi=zs?.writable===!0||zs?.set!==void 0?s=>{external_buffer_.Buffer.concat=s?nn:rn}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor)}get name(){return"ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=!1;#i=!1;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof external_zlib_namespaceObject_0[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new external_zlib_namespaceObject_0[e](t)}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=!0,this.close(),this.emit("error",i))},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close)}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"))}reset(){if(!this.#t)return external_assert_namespaceObject(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(external_buffer_.Buffer.alloc(0),{[Pi]:t})))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=!0,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=external_buffer_.Buffer.from(t,e)),this.#t)return;external_assert_namespaceObject(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(!0);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1)}catch(l){Bi(!1),this.#o(new Gt(l,this.write))}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"))}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](external_buffer_.Buffer.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c])}else a=this[Tt](external_buffer_.Buffer.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),external_assert_namespaceObject(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.()};try{this.handle.params(t,e)}finally{this.handle.flush=i}this.handle&&(this.#t=t,this.#i=e)}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable}[Tt](t){return this.#t?(this.#t=!1,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip")}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e)}},We=class extends He{constructor(t){super(t,"BrotliCompress")}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress")}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e)}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress")}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress")}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256)},an=(s,t)=>{t[0]=255;var e=!1;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=!0,t[i-1]=Gs(r))}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=!1,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=!0,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1))}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1))}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=!1;needPax=!1;nullBlock=!1;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t)}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,!0),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path}else{let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12)}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=!0)}#i(t,e=!1){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))))}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=!0,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=external_node_path_.posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,!1];else{r=external_node_path_.posix.dirname(i),i=external_node_path_.posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,!1]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,!0]:(i=external_node_path_.posix.join(external_node_path_.posix.basename(r),i),r=external_node_path_.posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",!0])}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?!1:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),!0):(yn(s,t,e,i),!1),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?!1:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?!1:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=!1){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+(0,external_node_path_.basename)(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return"";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
-`,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=!1){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
-`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case"path":case"linkpath":case"type":case"charset":case"comment":case"gname":case"uname":s[n]=o;break;case"ctime":case"atime":case"mtime":s[n]=new Date(Number(o)*1e3);break;case"size":let h=+o;h>=0&&(s[n]=h);break;case"gid":case"uid":case"dev":case"ino":case"nlink":case"mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=!1;ignore=!1;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=!1;absolute;unsupported=!1;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case"File":case"OldFile":case"Link":case"SymbolicLink":case"CharacterDevice":case"BlockDevice":case"Directory":case"FIFO":case"ContiguousFile":case"GNUDumpDir":break;case"NextFileHasLongLinkpath":case"NextFileHasLongPath":case"OldGnuLongPath":case"GlobalExtendedHeader":case"ExtendedHeader":case"OldExtendedHeader":this.meta=!0;break;default:this.ignore=!0}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,!0)}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?!0:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=!1){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))))}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==!1?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i))};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>!0,rt=class extends external_events_namespaceObject.EventEmitter{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=!0;readable=!1;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=!1;[w];[$]=!1;[It];[je]=!1;[ti]=!1;[Yt]=!1;[ae]=!1;[Yi]=!1;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===!1)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format")}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end")}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:!1;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?!0:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry)}warn(t,e,i={}){Dt(this,t,e,i)}[Vs](t,e){this[It]===void 0&&(this[It]=!1);let i;try{i=new F(t,e,this[V],this[he])}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=!0,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=!0,this[At]("nullBlock"));else if(this[je]=!1,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else{let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else{let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=!0)};n.on("end",o)}else this[It]=!0;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=!0,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())))}}}[$s](){queueMicrotask(()=>this.emit("close"))}[Zs](t){let e=!0;if(!t)this[it]=void 0,e=!1;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r)}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=!1);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"))}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return!this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i])}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case"ExtendedHeader":case"OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],!1);break;case"GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],!0);break;case"NextFileHasLongPath":case"OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case"NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>!0,e.end=()=>e,e.emit=()=>!1,e.destroy?.()}this[$]=!0,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:!1})}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),!1):!0}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),!1;if((this[w]===void 0||this.brotli===void 0&&this[w]===!1)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),!0;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=!1);let o=!1;if(this[w]===!1&&this.zstd!==!1){o=!0;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=!1;break}}let h=this.brotli===void 0&&!o;if(this[w]===!1&&h)if(t.length<512)if(this[ut])this.brotli=!0;else return this[p]=t,i?.(),!0;else try{new F(t.subarray(0,512)),this.brotli=!1}catch{this.brotli=!0}if(this[w]===void 0||this[w]===!1&&(this.brotli||o)){let a=this[ut];this[ut]=!1,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c)}),this[w].on("error",c=>{this[$]||this.abort(c)}),this[w].on("end",()=>{this[ut]=!0,this[Xe]()}),this[Yt]=!0,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=!1,i?.(),l}}this[Yt]=!0,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=!1;let n=this[st].length>0?!1:this[it]?this[it].flowing:!0;return!n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t)}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=!0;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end()}this[At](Je)}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=!0,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e)}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e)}this[ae]=!1}(!this[p]||this[ut])&&this[Qe]()}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case"begin":case"header":this[Vs](t,e),e+=512;break;case"ignore":case"body":e+=this[Ki](t,e);break;case"meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=!0,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume()}:e=>e.resume()},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),!0])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,!1),!1;let l=h||(0,external_path_namespaceObject.parse)(o).root||".",c;if(o===l)c=!1;else{let d=e.get(o);c=d!==void 0?d:n((0,external_path_namespaceObject.dirname)(o),l,a+1)}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o))},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=external_node_fs_.openSync(e,"r");let r=external_node_fs_.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=external_node_fs_.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h))}else{let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=external_node_fs_.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a))}t.end()}}finally{if(typeof i=="number")try{external_node_fs_.closeSync(i)}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),external_node_fs_.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s)});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=external_node_path_.win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s)}return[t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=!1;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=!1;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o)}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||external_path_namespaceObject.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]()}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=!0),super.emit(t,...e)}[ss](){external_fs_.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e)})}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]()}[tr](){switch(this.type){case"File":return this[er]();case"Directory":return this[ir]();case"SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t)}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end()}[is](){external_fs_.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e)})}[ns](t){this.linkpath=f(t),this[fe](),this.end()}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(external_path_namespaceObject.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end()}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute)}if(this[fe](),this.stat.size===0)return this.end();this[os]()}[os](){external_fs_.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e)})}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]()}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");external_fs_.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h)})}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.close(this.fd,t)}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]())}[as](t){this.once("drain",t)}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]()}},ni=class extends de{sync=!0;[ss](){this[si](external_fs_.lstatSync(this.absolute))}[is](){this[ns](external_fs_.readlinkSync(this.absolute))}[os](){this[hs](external_fs_.openSync(this.absolute,"r"))}[ii](){let t=!0;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=external_fs_.readSync(e,i,r,n,o);this[rs](h),t=!1}finally{if(t)try{this[pt](()=>{})}catch{}}}[as](t){t()}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.closeSync(this.fd),t()}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=!1;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h)}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this)}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e)}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0}};var pi=class{path;absolute;entry;stat;readdir;pending=!1;pendingLink=!1;ignore=!1;piped=!1;constructor(t,e){this.path=t||"./",this.absolute=e}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=!1;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=!1;[me]=!1;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=!0),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume())}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>!0,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=!1,this[me]=!1}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=!0,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else{let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i)}this[Ft]()}[ci](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]()}[ds](t){t.pending=!0,this[G]+=1;let e=this.follow?"stat":"lstat";external_fs_[e](t.absolute,(i,r)=>{t.pending=!1,this[G]-=1,i?this.emit("error",i):this[li](t,r)})}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=!0;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else{let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=!0,t.pending=!0}this[Ft]()}[us](t){t.pending=!0,this[G]+=1,external_fs_.readdir(t.absolute,(e,i)=>{if(t.pending=!1,this[G]-=1,e)return this.emit("error",e);this[fi](t,i)})}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]()}[Ft](){if(!this[Ee]){this[Ee]=!0;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e}this[Ee]=!1,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()))}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=!1,this[ai](n)}}this[Ft]()}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=!1,t.pendingLink=!1),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t)}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=!0;return}t===this[Et]&&!t.piped&&this[di](t)}}}[cs](t){return{onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e)}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume()}[di](t){t.piped=!0,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause()}):e.on("data",r=>{super.write(r)||e.pause()})}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i)}},kt=class extends wt{sync=!0;constructor(t){super(t),this[ui]=ni}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,external_fs_[e](t.absolute))}[us](t){this[fi](t,external_fs_.readdirSync(t.absolute))}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r)}):e.on("data",r=>{super[lr](r)})}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t)},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o)});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>{s.add(i)}}):s.add(e);s.end()},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e},Qn=K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=external_fs_.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||external_fs_.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return external_node_fs_.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{external_node_fs_.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null)})},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(external_node_path_.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=external_node_path_.resolve(s,t.name);Ei(o,e,i,r)});else{let n=external_node_path_.resolve(s,t.name);Ei(n,e,i,r)}},Es=(s,t,e,i)=>{external_node_fs_.readdir(s,{withFileTypes:!0},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a)})},so=(s,t,e,i)=>{t.isDirectory()&&ws(external_node_path_.resolve(s,t.name),e,i),ps(external_node_path_.resolve(s,t.name),e,i)},ws=(s,t,e)=>{let i;try{i=external_node_fs_.readdirSync(s,{withFileTypes:!0})}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e}get name(){return"CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e}get name(){return"SymlinkError"}};var no=(s,t)=>{external_node_fs_.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e)})},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?external_node_fs_.chmod(s,r,e):e()};if(s===d)return no(s,y);if(l)return promises_namespaceObject.mkdir(s,{mode:r,recursive:!0}).then(E=>y(null,E??void 0),y);let D=f(external_node_path_.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y)},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(external_node_path_.resolve(s+"/"+h));external_node_fs_.mkdir(a,e,br(a,t,e,i,r,n,o))},br=(s,t,e,i,r,n,o)=>h=>{h?external_node_fs_.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)external_node_fs_.unlink(s,c=>{if(c)return o(c);external_node_fs_.mkdir(s,e,br(s,t,e,i,r,n,o))});else{if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h)}}):(n=n||s,Ss(s,t,e,i,r,n,o))},oo=s=>{let t=!1,e;try{t=external_node_fs_.statSync(s).isDirectory()}catch(i){e=i?.code}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&external_node_fs_.chmodSync(s,i)};if(s===c)return oo(c),d();if(a)return d(external_node_fs_.mkdirSync(s,{mode:i,recursive:!0})??void 0);let T=f(external_node_path_.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(external_node_path_.resolve(x));try{external_node_fs_.mkdirSync(x,i),D=D||x}catch{let Le=external_node_fs_.lstatSync(x);if(Le.isDirectory())continue;if(l){external_node_fs_.unlinkSync(x),external_node_fs_.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=(0,external_node_path_.join)(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt((0,external_node_path_.join)(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e])}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else{let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]))}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return{paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?!1:(this.#s.add(t),t(()=>this.#e(t)),!0)}#e(t){if(!this.#s.has(t))return!1;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l)}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l)}else a.delete(t)}return this.#s.delete(t),n.forEach(o=>this.#r(o)),!0}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return external_node_fs_.unlink(s,t);let e=s+".DELETE."+(0,external_node_crypto_namespaceObject.randomBytes)(16).toString("hex");external_node_fs_.rename(s,e,i=>{if(i)return t(i);external_node_fs_.unlink(e,t)})},po=s=>{if(!Te)return external_node_fs_.unlinkSync(s);let t=s+".DELETE."+(0,external_node_crypto_namespaceObject.randomBytes)(16).toString("hex");external_node_fs_.renameSync(s,t),external_node_fs_.unlinkSync(t)},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=!1;[Oe]=!1;[Ri]=0;reservations=new yi;transform;writable=!0;readable=!1;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=!0,this[bs]()},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=!0}else this.uid=void 0,this.gid=void 0,this.setOwner=!1;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===!0,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(external_node_path_.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e))}warn(t,e,i={}){return(t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=!1),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"))}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return!0;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),!1;let a=external_node_path_.posix.dirname(t.path),l=external_node_path_.posix.normalize(external_node_path_.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),!1}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),!0}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return!1;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return!1}i.splice(0,this.strip),t.path=i.join("/")}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),!1;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return!1;if(t.absolute=external_node_path_.isAbsolute(t.path)?f(external_node_path_.resolve(t.path)):f(external_node_path_.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),!1;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return!1;if(this.win32){let{root:r}=external_node_path_.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=external_node_path_.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length))}return!0}[Dr](t){if(!this[Fr](t))return t.resume();switch(external_node_assert_namespaceObject.equal(typeof t.absolute,"string"),t.type){case"Directory":case"GNUDumpDir":t.mode&&(t.mode=t.mode|448);case"File":case"OldFile":case"ContiguousFile":case"Link":case"SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume())}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i)}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:!1});r.on("error",a=>{r.fd&&external_node_fs_.close(r.fd,()=>{}),r.write=()=>!0,this[O](a,t),e()});let n=1,o=a=>{if(a){r.fd&&external_node_fs_.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&external_node_fs_.close(r.fd,l=>{l?this[O](l,t):this[$t](),e()})};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;external_node_fs_.futimes(l,c,d,y=>y?external_node_fs_.utimes(a,c,d,T=>o(T&&y)):o())}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&external_node_fs_.fchown(l,c,d,y=>y?external_node_fs_.chown(a,c,d,T=>o(T&&y)):o())}o()});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e()}),t.pipe(h)),h.pipe(r)}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume())};t.mtime&&!this.noMtime&&(n++,external_node_fs_.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,external_node_fs_.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o()})}[Cr](t){t.unsupported=!0,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume()}[Ar](t,e){let i=f(external_node_path_.relative(this.cwd,external_node_path_.resolve(external_node_path_.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e()})}[Ir](t,e){let i=f(external_node_path_.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e()})}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=external_node_path_.resolve(e,o);external_node_fs_.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,external_node_path_.resolve(h,i.join("/"))));this[Re](t,h,i,r,n)})}[kr](){this[Ri]++}[$t](){this[Ri]--,this[bs]()}[Ls](t){this[$t](),t.resume()}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i))}[Nr](t,e){let i=h=>{e(h)},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=!0,n()})},n=()=>{if(t.absolute!==this.cwd){let h=f(external_node_path_.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o()})}o()},o=()=>{external_node_fs_.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?external_node_fs_.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return external_node_fs_.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i))})};this[Oe]?n():r()}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case"File":case"OldFile":case"ContiguousFile":return this[Ts](e,i);case"Link":return this[Ir](e,i);case"SymbolicLink":return this[Ar](e,i);case"Directory":case"GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){external_node_fs_[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r()})}},ye=s=>{try{return[null,s()]}catch(t){return[t,null]}},xe=class extends Xt{sync=!0;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=!0}if(t.absolute!==this.cwd){let n=f(external_node_path_.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>external_node_fs_.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{external_node_fs_.chmodSync(String(t.absolute),Number(t.mode))}):[];return this[P](h,t)}let[n]=ye(()=>external_node_fs_.rmdirSync(String(t.absolute)));this[P](n,t)}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{external_node_fs_.closeSync(n)}catch(l){a=l}(h||a)&&this[O](h||a,t),e()},n;try{n=external_node_fs_.openSync(String(t.absolute),ms(t.size),i)}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{external_node_fs_.writeSync(n,h,0,h.length)}catch(a){r(a)}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{external_node_fs_.futimesSync(n,a,l)}catch(c){try{external_node_fs_.utimesSync(String(t.absolute),a,l)}catch{h=c}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{external_node_fs_.fchownSync(n,Number(a),Number(l))}catch(c){try{external_node_fs_.chownSync(String(t.absolute),Number(a),Number(l))}catch{h=h||c}}}r(h)})}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{external_node_fs_.utimesSync(String(t.absolute),t.atime||new Date,t.mtime)}catch{}if(this[ge](t))try{external_node_fs_.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)))}catch{}e(),t.resume()}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=external_node_path_.resolve(o,h);let[a,l]=ye(()=>external_node_fs_.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,external_node_path_.resolve(e,i.join("/"))))}r()}[gi](t,e,i,r){let n=`${i}Sync`;try{external_node_fs_[n](e,String(t.absolute)),r(),t.resume()}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=external_node_fs_.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t)},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),external_node_fs_.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},So=K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t)});var yo=(s,t)=>{let e=new kt(s),i=!0,r,n;try{try{r=external_node_fs_.openSync(s.file,"r+")}catch(a){if(a?.code==="ENOENT")r=external_node_fs_.openSync(s.file,"w+");else throw a}let o=external_node_fs_.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=external_node_fs_.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime)}i=!1,Ro(s,e,n,r,t)}finally{if(i)try{external_node_fs_.closeSync(r)}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r)},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?external_node_fs_.close(n,E=>h(T)):h(null,D)},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return external_node_fs_.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,external_node_fs_.read(n,d,0,512,l,y)};external_node_fs_.read(n,d,0,512,l,y)};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",external_node_fs_.open(s.file,h,a);if(l||!c)return o(l);external_node_fs_.fstat(c,(d,y)=>{if(d)return external_node_fs_.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t)})})};external_node_fs_.open(s.file,h,a)})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e);s.end()},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});var Oo=K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s)}),To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0))};
-//# sourceMappingURL=index.min.js.map
-
-;// CONCATENATED MODULE: ./src/oci/oci-artifacts.ts
-
-
-
-
-
-
-
-
-/** The same files give the same bytes: sorted entries, no owners, a fixed time, gzip without a timestamp. */
-async function deterministicTarGz(root, prefix) {
-    const files = [];
-    const walk = (dir) => {
-        for (const name of (0,external_node_fs_.readdirSync)(dir).sort()) {
-            const path = (0,external_node_path_.join)(dir, name);
-            if ((0,external_node_fs_.statSync)(path).isDirectory())
-                walk(path);
-            else
-                files.push((0,external_node_path_.relative)(root, path).split('\\').join('/'));
-        }
-    };
-    walk((0,external_node_path_.join)(root, prefix));
-    const out = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-tar-'));
-    try {
-        const file = (0,external_node_path_.join)(out, 'archive.tgz');
-        await Qn({ cwd: root, file, gzip: true, portable: true, mtime: new Date(0), noDirRecurse: true }, files);
-        return (0,external_node_fs_.readFileSync)(file);
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(out, { recursive: true, force: true });
-    }
-}
-/** An artifact assembled in memory, pushed like any image. */
-function memorySource(description, manifest, blobs) {
-    const bytes = Buffer.from(JSON.stringify(manifest));
-    return {
-        description,
-        registry: null,
-        root: async () => ({ bytes, mediaType: mediaTypes.ociManifest, digest: registry_client_sha256(bytes) }),
-        manifest: async () => ({ bytes, mediaType: mediaTypes.ociManifest }),
-        blob: async (digest) => {
-            const blob = blobs.get(digest);
-            if (!blob)
-                throw new Error(`no blob ${digest}`);
-            return blob;
-        },
-    };
-}
-function artifact(description, config, layer, artifactType) {
-    const configDigest = registry_client_sha256(config.bytes);
-    const layerDigest = registry_client_sha256(layer.bytes);
-    const manifest = {
-        schemaVersion: 2,
-        mediaType: mediaTypes.ociManifest,
-        ...(artifactType ? { artifactType } : {}),
-        config: { mediaType: config.mediaType, digest: configDigest, size: config.bytes.length },
-        layers: [
-            {
-                mediaType: layer.mediaType,
-                digest: layerDigest,
-                size: layer.bytes.length,
-                annotations: { 'org.opencontainers.image.title': layer.title },
-            },
-        ],
-    };
-    return memorySource(description, manifest, new Map([
-        [configDigest, config.bytes],
-        [layerDigest, layer.bytes],
-    ]));
-}
-/**
- * A Helm chart as Helm pushes it (`helm push`): config = the chart's metadata as JSON, one layer =
- * the packaged chart, with Helm's media types. Packaged here, with the released version (and the
- * image's version as appVersion when the chart ships one), deterministically: the same chart gives
- * the same digest on every run.
- */
-async function helmChartArtifact(chartDir, version, appVersion) {
-    const chartFile = (0,external_node_path_.join)(chartDir, 'Chart.yaml');
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(chartFile, 'utf8');
-    }
-    catch {
-        throw relx_error_inputError(`${chartDir} has no Chart.yaml.`, {
-            field: 'path',
-            fix: 'Point the helm-chart component at the chart folder.',
-        });
-    }
-    const document = (0,dist/* parseDocument */.Tp)(text);
-    const name = String(document.get('name') ?? '');
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
-        throw relx_error_inputError(`The chart in ${chartDir} has no valid name.`, {
-            file: chartFile,
-            fix: 'Set name: in Chart.yaml.',
-        });
-    document.set('version', version);
-    if (appVersion)
-        document.set('appVersion', appVersion);
-    const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-chart-'));
-    try {
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(work, name));
-        (0,external_node_fs_.cpSync)(chartDir, (0,external_node_path_.join)(work, name), { recursive: true });
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(work, name, 'Chart.yaml'), document.toString());
-        const tgz = await deterministicTarGz(work, name);
-        const config = Buffer.from(JSON.stringify(document.toJS()));
-        return {
-            name,
-            source: artifact(`chart ${name} ${version}`, { mediaType: mediaTypes.helmConfig, bytes: config }, { mediaType: mediaTypes.helmChart, bytes: tgz, title: `${name}-${version}.tgz` }),
-        };
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
-    }
-}
-/** Terraform modules, Kustomize bases, CDK assets, files: one tar+gzip layer with a relx artifact type. */
-async function directoryArtifact(dir, kind, name, version) {
-    const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-artifact-'));
-    try {
-        (0,external_node_fs_.cpSync)(dir, (0,external_node_path_.join)(work, name), { recursive: true });
-        const tgz = await deterministicTarGz(work, name);
-        const empty = Buffer.from('{}');
-        return artifact(`${kind} ${name} ${version}`, { mediaType: mediaTypes.ociEmpty, bytes: empty }, { mediaType: mediaTypes.tarGzip, bytes: tgz, title: `${name}-${version}.tar.gz` }, `application/vnd.relx.${kind}.v1+tar`);
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/push-oci-content.ts
-
-
-/**
- * Tags are immutable here: the registry would let a tag move, relx does not. The same digest is
- * a re-run (skipped); another digest is a conflict that names both.
- */
-async function checkTag(client, repository, tag, digest) {
-    const existing = await client.getManifest(repository, tag);
-    if (!existing)
-        return 'absent';
-    if (existing.digest === digest)
-        return 'same';
-    throw relx_error_conflictError(`${client.host}/${repository}:${tag} already exists with digest ${existing.digest}, not ${digest}.`, {
-        field: 'version',
-        fix: 'A published version never changes: release a new version. (If that tag was pushed by mistake, delete it in the registry first.)',
-    });
-}
-async function copyBlob(source, client, repository, descriptor) {
-    if (await client.hasBlob(repository, descriptor.digest))
-        return;
-    if (source.registry &&
-        source.registry.host === client.host &&
-        (await client.mountBlob(repository, descriptor.digest, source.registry.repository))) {
-        return;
-    }
-    await client.pushBlob(repository, descriptor.digest, await source.blob(descriptor.digest));
-}
-/** Copies one manifest (and, for an index, every child) with its blobs; children by digest, the root by tag. */
-async function copyManifest(source, client, repository, manifest, reference, onProgress) {
-    if (isIndex(manifest.mediaType)) {
-        const index = JSON.parse(manifest.bytes.toString('utf8'));
-        for (const child of index.manifests) {
-            const bytes = await source.manifest(child.digest);
-            await copyManifest(source, client, repository, { ...bytes, digest: child.digest }, child.digest, onProgress);
-        }
-    }
-    else {
-        const image = JSON.parse(manifest.bytes.toString('utf8'));
-        for (const descriptor of [image.config, ...image.layers])
-            await copyBlob(source, client, repository, descriptor);
-    }
-    await client.putManifest(repository, reference, manifest.bytes, manifest.mediaType);
-    onProgress(`pushed ${manifest.digest.slice(0, 19)} as ${repository}:${reference.slice(0, 19)}`);
-}
-/**
- * Promote, don't rebuild: the source's manifest bytes (or whole index) go to the destination
- * unchanged, so the digest is the one CI built and tested; then it is read back to prove it.
- */
-async function pushImage(source, client, repository, tag, onProgress = () => { }) {
-    const root = await source.root();
-    const reference = `${client.host}/${repository}:${tag}@${root.digest}`;
-    if ((await checkTag(client, repository, tag, root.digest)) === 'same')
-        return { reference, digest: root.digest, skipped: true };
-    await copyManifest(source, client, repository, root, tag, onProgress);
-    const landed = await client.getManifest(repository, tag);
-    if (landed?.digest !== root.digest) {
-        throw transientError(`${client.host}/${repository}:${tag} reads back as ${landed?.digest ?? 'nothing'}, not ${root.digest}.`, {
-            fix: 'Re-run; if it persists the registry rewrites manifests, which breaks digest pinning.',
-        });
-    }
-    return { reference, digest: root.digest, skipped: false };
-}
-
-;// CONCATENATED MODULE: ./src/go/module-checksum.ts
-
-
-
-
-/**
- * Go's dirhash "h1:" (golang.org/x/mod/sumdb/dirhash Hash1): SHA-256 over the sorted lines
- * `<hex sha256 of the file>  <name>\n`, base64. What go.sum and the checksum database record.
- */
-function hash1(files) {
-    const lines = files
-        .map((f) => {
-        if (f.name.includes('\n'))
-            throw new Error(`dirhash: file name with a newline: ${JSON.stringify(f.name)}`);
-        return { name: f.name, line: `${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(f.content).digest('hex')}  ${f.name}\n` };
-    })
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const summary = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    for (const { line } of lines)
-        summary.update(line);
-    return `h1:${summary.digest('base64')}`;
-}
-/** A path in a vendor folder's package (vendor/modules.txt itself stays), as modzip leaves out. */
-function isVendoredPackage(path) {
-    const at = path.startsWith('vendor/') ? 'vendor/'.length : path.indexOf('/vendor/') + '/vendor/'.length;
-    if (!path.startsWith('vendor/') && !path.includes('/vendor/'))
-        return false;
-    return path.slice(at).includes('/');
-}
-/**
- * The files of the module zip Go makes from a tagged tree (cmd/go's modfetch over `git archive`,
- * then golang.org/x/mod/zip): regular files below the module's folder, without nested modules
- * (folders with their own go.mod) and vendored packages; the repository's LICENSE when the module
- * in a folder has none. Symbolic links and submodules are not files of a module.
- */
-function moduleZipEntries(entries, folder) {
-    const prefix = folder === '' ? '' : `${folder}/`;
-    const inside = entries
-        .filter((e) => e.path.startsWith(prefix))
-        .map((e) => ({ ...e, zipPath: e.path.slice(prefix.length) }));
-    const nested = inside
-        .filter((e) => e.zipPath !== 'go.mod' && e.zipPath.endsWith('/go.mod'))
-        .map((e) => e.zipPath.slice(0, -'go.mod'.length));
-    const files = inside.filter((e) => (e.mode === '100644' || e.mode === '100755') &&
-        !nested.some((dir) => e.zipPath.startsWith(dir)) &&
-        !isVendoredPackage(e.zipPath));
-    if (folder !== '' && !files.some((f) => f.zipPath === 'LICENSE')) {
-        const license = entries.find((e) => e.path === 'LICENSE' && (e.mode === '100644' || e.mode === '100755'));
-        if (license)
-            files.push({ ...license, zipPath: 'LICENSE' });
-    }
-    return files;
-}
-/** Blob contents for these object ids, through one `git cat-file --batch`. */
-function module_checksum_readBlobs(cwd, shas) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-        const chunks = [];
-        let stderr = '';
-        child.stdout.on('data', (c) => chunks.push(c));
-        child.stderr.on('data', (c) => (stderr += c.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => {
-            if (code !== 0)
-                return reject(new Error(`git cat-file --batch failed (exit ${code}): ${stderr.trim()}`));
-            const out = Buffer.concat(chunks);
-            const blobs = [];
-            let at = 0;
-            for (const sha of shas) {
-                const newline = out.indexOf(10, at);
-                const header = out.subarray(at, newline).toString('utf8').split(' ');
-                if (header[0] !== sha || header[1] !== 'blob') {
-                    return reject(new Error(`git cat-file: expected blob ${sha}, got ${header.join(' ')}`));
-                }
-                const size = Number(header[2]);
-                blobs.push(out.subarray(newline + 1, newline + 1 + size));
-                at = newline + 1 + size + 1;
-            }
-            resolve(blobs);
-        });
-        child.stdin.end(shas.map((s) => `${s}\n`).join(''));
-    });
-}
-/**
- * The h1: checksums of module `modulePath` at `version`, from the tree of `commit` (its tag):
- * the files read with one `git ls-tree -r` and one `git cat-file --batch`.
- */
-async function goModuleChecksum(cwd, options) {
-    const listing = await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', options.commit]);
-    const entries = listing
-        .split('\0')
-        .filter(Boolean)
-        .map((line) => {
-        const tab = line.indexOf('\t');
-        const [mode = '', , sha = ''] = line.slice(0, tab).split(' ');
-        return { mode, sha, path: line.slice(tab + 1) };
-    });
-    const files = moduleZipEntries(entries, options.folder);
-    const goMod = files.find((f) => f.zipPath === 'go.mod');
-    if (!goMod) {
-        throw configurationError(`${options.folder || 'The repository root'} has no go.mod at ${options.commit.slice(0, 12)}.`, {
-            file: options.folder ? `${options.folder}/go.mod` : 'go.mod',
-            fix: 'Tag a commit where the module has its go.mod.',
-        });
-    }
-    const blobs = await module_checksum_readBlobs(cwd, files.map((f) => f.sha));
-    const base = `${options.modulePath}@${options.version}`;
-    const moduleFiles = files.map((f, i) => ({ name: `${base}/${f.zipPath}`, content: blobs[i] }));
-    const goModContent = moduleFiles.find((f) => f.name === `${base}/go.mod`)?.content ?? Buffer.alloc(0);
-    // cmd/go hashes go.mod alone under the bare name `go.mod`.
-    return { sum: hash1(moduleFiles), goModSum: hash1([{ name: 'go.mod', content: goModContent }]) };
-}
-
-;// CONCATENATED MODULE: ./src/go/go-module-publish.ts
-
-
-
-
-
-
-/**
- * A released Go module, pinned as the go command will see it: its module path at `v<version>`,
- * the commit its tag points at, and the h1: checksum of that tree. The tag must exist (the
- * version step made it); the go command serves the module from it.
- */
-function goModuleTask(root, component, version) {
-    const folder = component.paths[0] ?? '';
-    const modulePath = component.goModule?.modulePath ?? '';
-    const tag = renderTag(goTagFormat(folder), component, version);
-    const reference = `${modulePath}@${goVersion(version)}`;
-    let pinned = null;
-    const pin = () => (pinned ??= (async () => {
-        const commit = await run_git_runGit(root, ['rev-parse', '--verify', '-q', `refs/tags/${tag}^{commit}`]).then((out) => out.trim(), () => {
-            throw relx_error_inputError(`${component.name} ${version} has no tag ${tag}.`, {
-                field: 'tag',
-                fix: 'Version and tag the release first (bump-version, `relx version`), and fetch its tags (fetch-depth: 0).',
-            });
-        });
-        const { sum } = await goModuleChecksum(root, {
-            commit,
-            folder,
-            modulePath,
-            version: goVersion(version),
-        });
-        return { digest: sum, commit };
-    })());
-    return {
-        component,
-        kind: 'go-module',
-        version,
-        reference,
-        check: async () => {
-            await pin();
-            return 'absent';
-        },
-        publish: async () => ({ reference, ...(await pin()) }),
-        pin,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/release-assets/release-assets.ts
-
-
-
-
-
-const checksumsFileName = 'checksums.txt';
-const release_assets_sha256 = (content) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex')}`;
-/** Every file under `root` matching one of `globs` (`dist/cli-*`, `out/**\/*.tar.gz`), by its file name. */
-async function collectReleaseAssets(root, globs) {
-    const patterns = globs.map(globToRegExp);
-    const found = new Map();
-    const walk = async (dir) => {
-        for (const entry of await (0,promises_namespaceObject.readdir)((0,external_node_path_.join)(root, dir), { withFileTypes: true }).catch(() => [])) {
-            const path = dir ? `${dir}/${entry.name}` : entry.name;
-            if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules')
-                await walk(path);
-            else if (entry.isFile() && patterns.some((p) => p.test(path))) {
-                const other = found.get(entry.name);
-                if (other) {
-                    throw configurationError(`Two release assets are named ${entry.name}: ${other} and ${path}.`, {
-                        field: 'assets',
-                        fix: 'Give each file CI builds its own name (e.g. with the platform in it): assets are attached by name.',
-                    });
-                }
-                if (entry.name === checksumsFileName)
-                    continue;
-                found.set(entry.name, path);
-            }
-        }
-    };
-    await walk('');
-    if (found.size === 0) {
-        throw configurationError(`No file matches the release assets ${globs.map((g) => `"${g}"`).join(', ')}.`, {
-            field: 'assets',
-            fix: 'Build the assets before this step, or correct the globs (relative to the repository root).',
-        });
-    }
-    const assets = [];
-    for (const [name, path] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const content = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path));
-        assets.push({ name, content, digest: release_assets_sha256(content) });
-    }
-    return assets;
-}
-/** `checksums.txt` as `sha256sum` and GoReleaser write it: `<hex>  <name>` per line, sorted by name. */
-function renderChecksums(assets) {
-    return [...assets]
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map((a) => `${a.digest.replace(/^sha256:/, '')}  ${a.name}\n`)
-        .join('');
-}
-/** The assets with the checksums file that lists them. */
-function withChecksums(assets) {
-    const content = Buffer.from(renderChecksums(assets));
-    return [...assets, { name: checksumsFileName, content, digest: release_assets_sha256(content) }];
-}
-/**
- * What a (re-)run uploads: the assets the release lacks. One of the same name with other content
- * (or no digest to compare) stops the run before anything is uploaded: a published asset never
- * changes. Pure.
- */
-function planAssetUploads(assets, existing, tag) {
-    const byName = new Map(existing.map((e) => [e.name, e]));
-    const conflicts = [];
-    const plan = { upload: [], present: [] };
-    for (const asset of assets) {
-        const there = byName.get(asset.name);
-        if (!there)
-            plan.upload.push(asset);
-        else if (there.digest === asset.digest)
-            plan.present.push(asset);
-        else
-            conflicts.push(`${asset.name} is on release ${tag} with ${there.digest ?? 'an unknown digest'}, not ${asset.digest}`);
-    }
-    if (conflicts.length > 0) {
-        throw relx_error_conflictError(`Nothing was uploaded: ${conflicts.join('; ')}.`, {
-            field: 'assets',
-            fix: `A released asset never changes: build the same bytes again (a reproducible build), or release a new version; delete the asset on GitHub only if it was a mistake.`,
-        });
-    }
-    return plan;
-}
-
-;// CONCATENATED MODULE: ./src/release-assets/upload-release-assets.ts
-
-
-
-/**
- * Attaches the assets and their `checksums.txt` to the GitHub Release of `tag`: only what the
- * release lacks is uploaded, so a re-run uploads nothing new; an asset of the same name with
- * other content is refused before anything is uploaded. Dry run: the plan, nothing uploaded.
- */
-async function uploadReleaseAssets(request, target, assets, options = {}) {
-    const call = repositoryRequest(request, target.owner, target.repo, options.sleep);
-    const release = (await call('GET /repos/{owner}/{repo}/releases/tags/{tag}', { tag: target.tag }).catch((error) => {
-        if (error.status === 404) {
-            throw relx_error_inputError(`There is no GitHub Release for ${target.tag}.`, {
-                field: 'tag',
-                fix: 'Create the release first (bump-version with github-release: true), then attach its assets.',
-            });
-        }
-        throw error;
-    }));
-    const all = withChecksums(assets);
-    const existing = release.data.assets.map((a) => ({ name: a.name, digest: a.digest ?? null }));
-    const plan = planAssetUploads(all, existing, target.tag);
-    const urls = new Map(release.data.assets.map((a) => [a.name, a.browser_download_url]));
-    const result = plan.present.map((a) => ({
-        name: a.name,
-        digest: a.digest,
-        url: urls.get(a.name) ?? '',
-        uploaded: false,
-    }));
-    const byName = (list) => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (options.dryRun)
-        return byName(result);
-    // GitHub takes uploads on another host (uploads.github.com), named by the release's upload_url.
-    const baseUrl = new URL(release.data.upload_url.replace(/\{.*\}$/, '')).origin;
-    for (const asset of plan.upload) {
-        const { data } = (await call('POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}', {
-            baseUrl,
-            release_id: release.data.id,
-            name: asset.name,
-            data: asset.content,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': asset.content.length },
-        }));
-        result.push({ name: asset.name, digest: asset.digest, url: data.browser_download_url, uploaded: true });
-    }
-    return byName(result);
-}
-
-;// CONCATENATED MODULE: ./src/release-assets/release-assets-task.ts
-
-
-
-
-
-
-/** The component's tag at the released commit, in the convention its tags follow. */
-async function releaseTag(root, commit, component, version) {
-    const tags = (await run_git_runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
-    const [subject] = withInferredTagFormats([component], tags).components;
-    const tag = renderTag(subject?.tagFormat ?? component.tagFormat, component, version);
-    if (!tags.includes(tag)) {
-        throw relx_error_inputError(`${component.name} ${version} has no tag ${tag} at ${commit.slice(0, 12)}.`, {
-            field: 'tag',
-            fix: 'Publish from the release commit, after bump-version tagged it and created its GitHub Release.',
-        });
-    }
-    return tag;
-}
-/**
- * Publishing a release-assets component: its files, with checksums.txt, on its GitHub Release.
- * Checking asks GitHub what is there (a changed asset is a conflict before anything is uploaded);
- * the pin is every file's sha256 and the checksums file's.
- */
-function releaseAssetsTask(options, component, version) {
-    const [owner = '', repo = ''] = options.repository.split('/');
-    let tag = null;
-    const target = async () => ({
-        owner,
-        repo,
-        tag: await (tag ??= releaseTag(options.root, options.commit, component, version)),
-    });
-    const github = () => {
-        if (!options.github) {
-            throw configurationError(`${component.name} (release-assets) needs GitHub to attach its files.`, {
-                field: 'github-token',
-                fix: 'Give the publish step a GitHub token with contents: write (GITHUB_TOKEN).',
-            });
-        }
-        return options.github;
-    };
-    const upload = async (dryRun) => uploadReleaseAssets(github(), await target(), await collectReleaseAssets(options.root, component.assets ?? []), { dryRun });
-    const item = (files, reference) => ({
-        reference,
-        digest: files.find((f) => f.name === checksumsFileName)?.digest ?? '',
-        assets: files.map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
-    });
-    return {
-        component,
-        kind: 'release-assets',
-        version,
-        reference: renderTag(component.tagFormat, component, version),
-        async check() {
-            // Every file and checksums.txt already there with the same content: nothing to upload.
-            const wanted = await collectReleaseAssets(options.root, component.assets ?? []);
-            const present = await upload(true);
-            return present.length === wanted.length + 1 ? 'same' : 'absent';
-        },
-        async publish() {
-            return item(await upload(false), (await target()).tag);
-        },
-        async pin() {
-            return item(await upload(true), (await target()).tag);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/publish/npm-registry.ts
-
-
-
-
-
-
-
-
-const run = (command, args, options) => new Promise((resolve, reject) => {
-    (0,external_node_child_process_.execFile)(command, args, {
-        cwd: options.cwd,
-        env: { ...process.env, ...options.env },
-        maxBuffer: 64 * 1024 * 1024,
-        ...(options.signal ? { signal: options.signal } : {}),
-    }, (error, stdout, stderr) => {
-        if (error)
-            reject(Object.assign(error, { stdout, stderr }));
-        else
-            resolve({ stdout, stderr });
-    });
-});
-/** `npm pack` (scripts off): the tarball exactly as it would be published, and its integrity. */
-async function packPackage(dir, into) {
-    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', into], {
-        cwd: dir,
-    });
-    const [packed] = JSON.parse(stdout);
-    if (!packed)
-        throw relx_error_inputError(`npm pack produced nothing in ${dir}.`, { fix: 'Check the package.json.' });
-    return {
-        name: packed.name,
-        version: packed.version,
-        integrity: packed.integrity,
-        tarball: (0,external_node_path_.join)(into, packed.filename),
-    };
-}
-const registryBase = (url) => url.replace(/\/+$/, '');
-/** The integrity of name@version on the registry, or null when that version is not there. */
-async function publishedIntegrity(registry, name, version, retry = {}) {
-    const url = `${registryBase(registry.url)}/${name.replace('/', '%2f')}`;
-    const response = await fetchRetrying(url, {
-        headers: {
-            accept: 'application/json',
-            ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
-        },
-    }, {
-        what: `${registry.url} (for ${name})`,
-        fix: 'Re-run when the registry is back; nothing is published twice.',
-    }, retry);
-    if (response.status === 404) {
-        await response.arrayBuffer();
-        return null;
-    }
-    if (!response.ok) {
-        throw relx_error_inputError(`${registry.url} answered ${response.status} for ${name}.`, {
-            field: 'npm-token',
-            fix: 'Check the registry URL and that the token may read and publish the package.',
-        });
-    }
-    const packument = (await response.json());
-    const published = packument.versions?.[version];
-    return published ? (published.dist?.integrity ?? 'unknown') : null;
-}
-/**
- * Where a packed version stands on the registry: absent, or the same content (a re-run, skipped);
- * other content under that version is refused — a published version never changes.
- */
-async function registryState(registry, packed, retry = {}) {
-    const existing = await publishedIntegrity(registry, packed.name, packed.version, retry);
-    if (existing === null)
-        return 'absent';
-    if (existing === packed.integrity)
-        return 'same';
-    throw relx_error_conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
-        field: 'version',
-        fix: 'A published version never changes: release a new version.',
-    });
-}
-/**
- * What a failed `npm publish` says, as an error the retry policy reads by its kind: a conflict
- * (the version is there — maybe ours, from an attempt whose answer was lost), the user's to fix
- * (401, 403, 404, 400, 422: terminal), or transient — `not-sent` when nothing was reached.
- */
-function classifyNpmFailure(stderr, what, secrets) {
-    const lines = stderr
-        .split('\n')
-        .filter((l) => /npm (error|ERR)/.test(l))
-        .slice(0, 6)
-        .join('\n');
-    const said = scrubSecrets(lines || stderr.trim().split('\n').slice(-3).join('\n'), secrets);
-    const code = /npm (?:error|ERR!?) code (\S+)/.exec(stderr)?.[1] ?? '';
-    const fix = 'Re-run: versions already published are skipped.';
-    if (code === 'EPUBLISHCONFLICT' || code === 'E409' || /cannot publish over|already present/i.test(stderr)) {
-        return relx_error_conflictError(`${what}: the registry already has this version:\n${said}`, { fix });
-    }
-    if (/^E(400|401|403|404|422)$/.test(code) || code === 'ENEEDAUTH') {
-        return relx_error_inputError(`${what} was refused:\n${said}`, {
-            field: 'npm-token',
-            fix: 'Check the registry URL and that the token may publish the package.',
-        });
-    }
-    const notSent = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code);
-    // the policy puts `what` in front of a transient error's message; terminal ones carry it
-    return transientError(`failed:\n${said}`, { fix, delivery: notSent ? 'not-sent' : 'unknown' });
-}
-/**
- * Publishes a packed tarball (checked absent by `registryState` first) and reads it back, under
- * the retry policy. npm's own retries are off, so a PUT is never repeated blindly: after an
- * attempt that may have landed (a 503, a timeout) or a 409, the registry is asked for the
- * version's integrity — the same content is done, absent is sent again, other content refused.
- * Each attempt is bounded (`--fetch-timeout`, and npm is stopped when its time is up).
- */
-async function publishPackage(registry, packed, options, retry = {}) {
-    rememberSecret(registry.token);
-    const what = `npm publish ${packed.name}@${packed.version} to ${registry.url}`;
-    const config = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-npmrc-'));
-    try {
-        const host = registryBase(registry.url).replace(/^https?:/, '');
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(config, '.npmrc'), registry.token ? `${host}/:_authToken=\${NPM_TOKEN}\n` : '');
-        const args = (timeoutMs) => [
-            'publish',
-            packed.tarball,
-            '--registry',
-            registry.url,
-            '--tag',
-            options.distTag,
-            '--access',
-            options.access,
-            '--ignore-scripts',
-            '--userconfig',
-            (0,external_node_path_.join)(config, '.npmrc'),
-            '--fetch-retries',
-            '0',
-            '--fetch-timeout',
-            String(timeoutMs),
-            // npm's error codes decide what a failure was: a loglevel inherited from the caller
-            // (`npm run --silent`, an .npmrc) must not hide them, or a refusal reads as a lost answer
-            '--loglevel',
-            'error',
-            ...(options.provenance ? ['--provenance'] : []),
-        ];
-        await runWithRetry({
-            what,
-            idempotent: false,
-            fix: 'Re-run: versions already published are skipped.',
-            attempt: async (signal, _attempt, timeoutMs) => {
-                await run('npm', args(timeoutMs), {
-                    cwd: config,
-                    env: { NPM_TOKEN: registry.token ?? '', npm_config_audit: 'false' },
-                    signal,
-                }).catch((error) => {
-                    if (signal.aborted) {
-                        throw transientError(`did not answer within ${formatSeconds(timeoutMs)}`, {
-                            fix: 'Re-run: versions already published are skipped.',
-                        });
-                    }
-                    throw classifyNpmFailure(error.stderr ?? '', what, registry.token ? [registry.token] : []);
-                });
-                return 'published';
-            },
-            // the PUT may have landed before its answer was lost: the registry says whether it did
-            alreadyDone: async () => (await registryState(registry, packed, retry)) === 'same' ? 'landed' : undefined,
-        }, 
-        // npm starting, packing the request and (with provenance) signing take time of their own
-        { ...retry, policy: { attemptTimeoutMs: 120_000, ...retry.policy } });
-        const landed = await publishedIntegrity(registry, packed.name, packed.version, retry);
-        if (landed !== packed.integrity) {
-            throw transientError(`${packed.name}@${packed.version} reads back as ${landed ?? 'missing'}.`, {
-                fix: 'Re-run.',
-            });
-        }
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(config, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/publish/component-publishers.ts
-
-
-
-
-
-
-
-
-
-/** A dist-tag from the version: 1.3.0 → latest; 1.3.0-rc.2 → rc. */
-const distTagOf = (version) => /^[^-+]+-([0-9A-Za-z]+)/.exec(version)?.[1]?.replace(/^\d+$/, 'next') ?? 'latest';
-const fill = (template, values) => template.replace(/\{(sha|shortSha|version)\}/g, (_, key) => values[key] ?? '');
-function need(value, component, field, example) {
-    if (value === undefined) {
-        throw configurationError(`${component.name} (${component.type}) has no publish.${field}.`, {
-            field: `components[${component.name}].publish.${field}`,
-            fix: `Add publish: { ${field}: ${example} } to ${component.name} in relx.config.yaml.`,
-        });
-    }
-    return value;
-}
-function ociTarget(repository) {
-    const { host, repository: path } = splitImageReference(`${repository.replace(/^oci:\/\//, '')}:x`);
-    return { host, path, client: (credentials) => new RegistryClient(host, credentials) };
-}
-/** An npm package: packed once, checked against the registry, published with its dist-tag. */
-const publishNpmPackage = async ({ options, packDir }, component, version) => {
-    const name = component.name;
-    if (component.private) {
-        options.onProgress?.(`${name} is private: not published`);
-        return null;
-    }
-    const registry = {
-        url: component.publish?.registry ?? options.npm.registry,
-        ...(options.npm.token ? { token: options.npm.token } : {}),
-    };
-    const dir = (0,external_node_path_.join)(options.root, component.paths[0] ?? '');
-    let packed = null;
-    const pack = async () => (packed ??= await packPackage(dir, packDir));
-    return {
-        component,
-        kind: 'npm-package',
-        version,
-        reference: `npm:${name}@${version}`,
-        async check() {
-            const p = await pack();
-            if (p.version !== version) {
-                throw configurationError(`${dir}/package.json says ${p.version}, the release says ${version}.`, {
-                    field: 'version',
-                    fix: 'Publish from the release commit (bump-version writes the version).',
-                });
-            }
-            return registryState(registry, p);
-        },
-        async publish() {
-            const p = await pack();
-            await publishPackage(registry, p, {
-                distTag: options.npm.distTag ?? options.distTags?.get(name) ?? distTagOf(version),
-                access: component.publish?.access ?? 'public',
-                provenance: options.npm.provenance,
-            });
-            return { reference: `npm:${name}@${version}`, registry: registry.url, integrity: p.integrity };
-        },
-        async pin() {
-            return { registry: registry.url, integrity: (await pack()).integrity };
-        },
-    };
-};
-/** Where an OCI component's content comes from and the repository path it is pushed to. */
-async function ociContent({ options, byName }, component, version, target) {
-    const dir = (0,external_node_path_.join)(options.root, component.paths[0] ?? '');
-    if (component.type === 'container-image') {
-        const built = options.builtFrom ?? options.commit;
-        const values = { sha: built, shortSha: built.slice(0, 7), version };
-        const template = need(component.publish?.source, component, 'source', 'ghcr.io/acme/ci/<name>:sha-{shortSha}');
-        const credentials = options.oci.sourceCredentials ?? options.oci.credentials;
-        return { source: imageSource(fill(template, values), options.root, credentials), path: target.path };
-    }
-    if (component.type === 'helm-chart') {
-        const image = component.dependsOn.find((d) => byName.get(d.name)?.type === 'container-image');
-        const appVersion = image
-            ? (options.released.get(image.name) ?? byName.get(image.name)?.version ?? undefined)
-            : undefined;
-        const chart = await helmChartArtifact(dir, version, appVersion ?? undefined);
-        return { source: chart.source, path: `${target.path}/${chart.name}` };
-    }
-    const artifactName = component.name.replace(/^@/, '').replace(/\//g, '-');
-    return { source: await directoryArtifact(dir, component.type, artifactName, version), path: target.path };
-}
-/** An OCI component (image, chart, Terraform module, files): its content pushed under its version tag. */
-const publishOciArtifact = (kind) => async (context, component, version) => {
-    const { options } = context;
-    const repository = need(component.publish?.repository, component, 'repository', 'ghcr.io/acme/<name>');
-    const target = ociTarget(repository);
-    const { source, path } = await ociContent(context, component, version, target);
-    const client = target.client(options.oci.credentials);
-    const prefix = component.type === 'container-image' ? '' : 'oci://';
-    const reference = `${prefix}${target.host}/${path}:${version}`;
-    return {
-        component,
-        kind,
-        version,
-        reference,
-        async check() {
-            return checkTag(client, path, version, (await source.root()).digest);
-        },
-        async publish() {
-            const result = await pushImage(source, client, path, version, (m) => options.onProgress?.(`${component.name}: ${m}`));
-            return { reference, digest: result.digest };
-        },
-        async pin() {
-            return { digest: (await source.root()).digest };
-        },
-    };
-};
-/** Versioned and tagged by relx; crates.io and PyPI uploads are the project's own step. */
-const tagOnly = async ({ options }, component) => {
-    options.onProgress?.(`${component.name} (${component.type}): tagged; relx does not upload it to a registry`);
-    return null;
-};
-/** How each component type is published. */
-const componentPublishers = {
-    'npm-package': publishNpmPackage,
-    'go-module': async ({ options }, component, version) => goModuleTask(options.root, component, version),
-    'release-assets': async ({ options }, component, version) => releaseAssetsTask({
-        root: options.root,
-        repository: options.repository,
-        commit: options.commit,
-        ...(options.github ? { github: options.github } : {}),
-    }, component, version),
-    'cargo-crate': tagOnly,
-    'python-package': tagOnly,
-    'container-image': publishOciArtifact('container-image'),
-    'helm-chart': publishOciArtifact('helm-chart'),
-    'terraform-module': publishOciArtifact('terraform-module'),
-    files: publishOciArtifact('files'),
-};
-
-;// CONCATENATED MODULE: ./src/publish/publish-release.ts
-
-
-
-
-
-
-
-
-/** Everything to publish, in dependency order (a library before what depends on it). Nothing runs yet. */
-async function planTasks(options, packDir) {
-    const byName = new Map(options.components.map((c) => [c.name, c]));
-    const order = topologicalOrder(options.components, [
-        'dependencies',
-        'peerDependencies',
-        'optionalDependencies',
-        'dependsOn',
-    ]);
-    const context = { options, packDir, byName };
-    const tasks = [];
-    for (const name of order) {
-        const component = byName.get(name);
-        const version = options.released.get(name);
-        if (!component || !version)
-            continue;
-        const task = await componentPublishers[component.type](context, component, version);
-        if (task)
-            tasks.push(task);
-    }
-    return tasks;
-}
-/**
- * Publishes each released component exactly once. First every target is checked: a version that
- * exists with other content stops the run before anything is published. Then each is published
- * in dependency order; what is already there with the same content is skipped. When something
- * fails part-way, the result says exactly what was published and what was not.
- */
-async function publishRelease(options) {
-    const progress = options.onProgress ?? (() => { });
-    const packDir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-pack-'));
-    try {
-        const tasks = await planTasks(options, packDir);
-        const states = await checkTasks(tasks);
-        const items = [];
-        const outcomes = [];
-        let failure = null;
-        for (const task of tasks) {
-            const base = {
-                component: task.component.name,
-                kind: task.kind,
-                version: task.version,
-                reference: task.reference,
-            };
-            if (failure) {
-                outcomes.push({ ...base, outcome: 'not attempted' });
-                continue;
-            }
-            try {
-                if (states.get(task) === 'same') {
-                    items.push({ ...base, ...(await task.pin()), skipped: true });
-                    outcomes.push({ ...base, outcome: 'skipped' });
-                    progress(`${task.reference}: already published, skipped`);
-                }
-                else if (options.dryRun) {
-                    outcomes.push({ ...base, outcome: 'planned' });
-                    progress(`${task.reference}: would publish`);
-                }
-                else {
-                    const published = await atBoundary(options.boundary, `publish:${task.reference}`, () => task.publish());
-                    items.push({ ...base, ...published, skipped: false });
-                    outcomes.push({ ...base, outcome: 'published' });
-                    progress(`${task.reference}: published`);
-                }
-            }
-            catch (error) {
-                failure =
-                    error instanceof RelxError
-                        ? error
-                        : new RelxError('transient', relx_error_renderError(error), { fix: 'Re-run.' });
-                outcomes.push({ ...base, outcome: 'failed', error: relx_error_renderError(error) });
-            }
-        }
-        return {
-            list: {
-                schemaVersion: 1,
-                kind: 'PublishedList',
-                source: {
-                    repository: options.repository,
-                    commit: options.commit,
-                    ...(options.runUrl ? { runUrl: options.runUrl } : {}),
-                },
-                items,
-            },
-            outcomes,
-            failure,
-        };
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(packDir, { recursive: true, force: true });
-    }
-}
-/**
- * Checks every target before anything is published: a version that exists with other content
- * (a conflict) stops the run, naming every such version at once.
- */
-async function checkTasks(tasks) {
-    const states = new Map();
-    const conflicts = [];
-    for (const task of tasks) {
-        try {
-            states.set(task, await task.check());
-        }
-        catch (error) {
-            if (error instanceof RelxError && error.kind === 'conflict')
-                conflicts.push(error.message);
-            else
-                throw error;
-        }
-    }
-    if (conflicts.length > 0) {
-        throw relx_error_conflictError(`Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`, {
-            field: 'version',
-            fix: 'A published version never changes: release new versions of these components.',
-        });
-    }
-    return states;
-}
-
-;// CONCATENATED MODULE: ./src/publish/released-components.ts
-
-
-
-/** What was released at a commit: its release tags, read back through each component's tag format. */
-async function releasedAtCommit(root, components, commit) {
-    const lines = async (args) => (await run_git_runGit(root, args)).split('\n').filter(Boolean);
-    const [tags, allTags] = await Promise.all([lines(['tag', '--points-at', commit]), lines(['tag'])]);
-    const released = new Map();
-    // The plan tagged each component in the convention inferred from the repository's tags.
-    for (const component of withInferredTagFormats(components, allTags).components) {
-        const versionOf = tagMatcher(component.tagFormat, component);
-        for (const tag of tags) {
-            const version = versionOf(tag);
-            if (version)
-                released.set(component.name, version);
-        }
-    }
-    return released;
-}
-/**
- * The commit CI built the artifacts from: for a release commit (bump-version's), the commit its
- * plan was made at (the `Relx-Release-Of` trailer); otherwise the commit itself. Image sources
- * such as `…:sha-{shortSha}` name this one.
- */
-async function builtFrom(root, commit) {
-    const trailer = (await run_git_runGit(root, ['log', '-1', '--format=%(trailers:key=Relx-Release-Of,valueonly)', commit])).trim();
-    return /^[0-9a-f]{40}$/.test(trailer) ? trailer : commit;
-}
-
-;// CONCATENATED MODULE: ./src/publish/render-publish-summary.ts
-
-
-const icon = {
-    published: '✅',
-    skipped: '⏭️',
-    planned: '📝',
-    failed: '❌',
-    'not attempted': '⏸️',
-};
-/** The job summary: one row per component with its reference and pin, and what happened to it. */
-function renderPublishSummary(result, dryRun) {
-    const e = escapeSummaryText;
-    const pins = new Map(result.list.items.map((i) => [i.component, i.digest ?? i.integrity ?? '']));
-    const lines = [
-        `## Publish${dryRun ? ' (dry run: nothing published)' : ''}`,
-        '',
-        result.failure
-            ? `**Stopped part-way**: ${e(result.failure.message)} — a re-run publishes the rest and skips what is already there.`
-            : result.outcomes.length === 0
-                ? 'Nothing was released at this commit.'
-                : `${result.outcomes.filter((o) => o.outcome === 'published').length} published, ${result.outcomes.filter((o) => o.outcome === 'skipped').length} already there.`,
-        '',
-    ];
-    if (result.outcomes.length > 0) {
-        lines.push('| component | kind | version | reference | digest / integrity | |', '|---|---|---|---|---|---|');
-        for (const o of result.outcomes) {
-            const pin = pins.get(o.component) ?? '';
-            lines.push(`| \`${e(o.component)}\` | ${o.kind} | ${e(o.version)} | \`${e(o.reference)}\` | ${pin ? `\`${e(pin.slice(0, 23))}…\`` : ''} | ${icon[o.outcome] ?? ''} ${o.outcome}${o.error ? `: ${e(o.error)}` : ''} |`);
-        }
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** The error a failed run ends with: why, then what was and was not published. */
-function renderPublishFailure(result) {
-    const done = result.outcomes
-        .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
-        .map((o) => o.component);
-    const left = result.outcomes
-        .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
-        .map((o) => o.component);
-    return `${result.failure ? renderError(result.failure) : ''}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`;
-}
-/**
- * `sha256sum`-style lines for what went to OCI registries (`<hex>  <repository>`), the subjects
- * format actions/attest-build-provenance reads.
- */
-function attestationSubjects(list) {
-    // Release assets are attested file by file (a CLI binary per platform), checksums.txt included.
-    return list.items.flatMap((i) => i.kind === 'release-assets'
-        ? (i.assets ?? []).map((a) => `${a.digest.slice(7)}  ${a.name}`)
-        : i.digest?.startsWith('sha256:')
-            ? [`${i.digest.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`]
-            : []);
-}
-
-;// CONCATENATED MODULE: ./src/publish/publish-step.ts
-
-
-
-
-
-
-
-
-
-
-/** bump-version's `released` output (component → {version}) as component → version. */
-function parseReleased(text) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        throw relx_error_inputError('`released` is not JSON.', {
-            field: 'released',
-            fix: "Pass bump-version's `released` output unmodified.",
-        });
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw relx_error_inputError('`released` must be an object of component → {version}.', {
-            field: 'released',
-            fix: "Pass bump-version's `released` output.",
-        });
-    }
-    return new Map(Object.entries(value).map(([component, entry]) => {
-        if (typeof entry?.version !== 'string') {
-            throw relx_error_inputError(`released.${component} has no version.`, {
-                field: `released.${component}`,
-                fix: "Pass bump-version's `released` output.",
-            });
-        }
-        return [component, entry.version];
-    }));
-}
-function checkReleasedComponents(released, components) {
-    for (const name of released.keys()) {
-        if (!components.some((c) => c.name === name)) {
-            throw relx_error_inputError(`released names ${name}, which the repository does not have.`, {
-                field: 'released',
-                fix: 'Publish from the repository bump-version released.',
-            });
-        }
-    }
-}
-function writePublishedFiles(dir, result, dryRun) {
-    const published = (0,external_node_path_.join)(dir, 'relx-published.json');
-    (0,external_node_fs_.writeFileSync)(published, `${JSON.stringify(result.list, null, 2)}\n`);
-    const subjects = attestationSubjects(result.list);
-    const checksums = (0,external_node_path_.join)(dir, 'relx-published.sha256');
-    (0,external_node_fs_.writeFileSync)(checksums, subjects.length > 0 ? `${subjects.join('\n')}\n` : '');
-    return { published, checksums: subjects.length > 0 && !dryRun ? checksums : null };
-}
-/**
- * Publishes each component released at the commit checked out, once: what is already there is
- * skipped, so a re-run finishes what a failed run left. A release on a maintenance line or train
- * branch goes to its own npm dist-tag, never moving `latest` below the component's highest version.
- */
-async function publishStep(input) {
-    const { root } = input;
-    const workspace = await loadWorkspace(root, input.configFile ? { configFile: input.configFile } : {});
-    const { components } = workspace;
-    const commit = (await run_git_runGit(root, ['rev-parse', 'HEAD'])).trim();
-    const released = input.released ?? (await releasedAtCommit(root, components, commit));
-    checkReleasedComponents(released, components);
-    const branch = (await publishBranch(root, input.branch ?? undefined, {})) ?? input.runnerBranch;
-    const result = await publishRelease({
-        root,
-        components,
-        released,
-        distTags: await lineDistTags(root, components, released, branch, workspace.config),
-        commit,
-        builtFrom: await builtFrom(root, commit),
-        repository: await resolveSourceRepository(root, input.repository ?? undefined, {}),
-        runUrl: input.runUrl,
-        npm: input.npm,
-        oci: input.oci,
-        ...(input.github ? { github: input.github } : {}),
-        dryRun: input.dryRun,
-        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
-        ...(input.boundary ? { boundary: input.boundary } : {}),
-    });
-    const files = input.filesDir ? writePublishedFiles(input.filesDir, result, input.dryRun) : null;
-    return { ...result, files };
-}
-
-;// CONCATENATED MODULE: ./src/cli/publish-command.ts
-
-
-
-
-
-/** `relx publish`: publish what was released at HEAD (its release tags), each artifact once. */
-function registerPublishCommand(program) {
-    program
-        .command('publish')
-        .description('Publish every component released at HEAD exactly once: npm packages, images by digest, charts and modules as OCI artifacts.')
-        .option('--npm-registry <url>', 'npm registry (token: NPM_TOKEN)', 'https://registry.npmjs.org/')
-        .option('--dist-tag <tag>', "npm dist-tag (default: latest, the pre-release identifier, or a maintenance line's tag)")
-        .option('--branch <name>', 'branch released from, for its maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)')
-        .option('--repository <owner/name>', 'source repository recorded (default: GITHUB_REPOSITORY, else the GitHub origin)')
-        .option('--released <json>', "component → {version}, as bump-version's `released` output (default: the release tags at HEAD)")
-        .option('--provenance', 'npm provenance (needs a CI that can mint an OIDC token)')
-        .option('--api-url <url>', 'GitHub API for the GitHub Releases of release-assets components (token: GITHUB_TOKEN)', process.env.GITHUB_API_URL ?? 'https://api.github.com')
-        .option('--config <file>', 'config file, relative to --cwd')
-        .option('--cwd <dir>', 'repository', '.')
-        .option('--dry-run', 'check every target and report; publish nothing')
-        .option('--json', 'print the published list as JSON')
-        .action(async (options) => {
-        const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const env = process.env;
-        const githubToken = env.GITHUB_TOKEN ?? env.GH_TOKEN;
-        const result = await publishStep({
-            root: cwd,
-            configFile: options.config ?? null,
-            released: options.released ? parseReleased(options.released) : null,
-            branch: options.branch ?? null,
-            runnerBranch: readRunnerContext(env).branch,
-            repository: options.repository ?? env.GITHUB_REPOSITORY ?? null,
-            runUrl: null,
-            npm: {
-                registry: options.npmRegistry,
-                ...(env.NPM_TOKEN ? { token: env.NPM_TOKEN } : {}),
-                ...(options.distTag ? { distTag: options.distTag } : {}),
-                provenance: options.provenance ?? false,
-            },
-            oci: {
-                credentials: {
-                    ...(env.OCI_USERNAME ? { username: env.OCI_USERNAME } : {}),
-                    ...(env.OCI_PASSWORD ? { password: env.OCI_PASSWORD } : {}),
-                },
-            },
-            ...(githubToken ? { github: fetchGitHubRequest(githubToken, options.apiUrl) } : {}),
-            dryRun: options.dryRun ?? false,
-            filesDir: null,
-            onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
-            boundary: writeBoundaryFromEnvironment(),
-        });
-        if (options.json)
-            process.stdout.write(`${JSON.stringify(result.list, null, 2)}\n`);
-        else {
-            for (const o of result.outcomes)
-                process.stdout.write(`${o.outcome.padEnd(13)} ${o.reference}${o.error ? `  ${o.error}` : ''}\n`);
-        }
-        if (result.failure)
-            throw result.failure;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/github/pull-requests.ts
-
-const fromData = (data) => ({
-    number: data.number,
-    title: data.title,
-    body: data.body,
-    state: data.state,
-    merged: data.merged_at !== null,
-    mergeCommit: data.merge_commit_sha,
-    labels: data.labels.map((l) => l.name),
-    url: data.html_url,
-});
-/** The login GitHub gives the workflow's GITHUB_TOKEN: the author of the comments relx makes with it. */
-const defaultCommentAuthor = 'github-actions[bot]';
-/** Pull requests, their labels and their comments on one repository. */
-class GitHubPullRequests {
-    owner;
-    commentAuthor;
-    call;
-    /**
-     * `commentAuthor`: the login of the token's identity, whose comments relx may take as its own
-     * — `github-actions[bot]` for GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App's token, the
-     * user's login for a personal token (GET /user is not open to GITHUB_TOKEN, so it is named).
-     */
-    constructor(request, owner, repo, sleep, commentAuthor = defaultCommentAuthor) {
-        this.owner = owner;
-        this.commentAuthor = commentAuthor;
-        this.call = repositoryRequest(request, owner, repo, sleep);
-    }
-    /** Pull requests from `head` (a branch of this repository) into `base`, newest first. */
-    async list(head, base, state) {
-        const { data } = await this.call('GET /repos/{owner}/{repo}/pulls', {
-            head: `${this.owner}:${head}`,
-            base,
-            state,
-            sort: 'updated',
-            direction: 'desc',
-            per_page: 100,
-        });
-        return data.map(fromData);
-    }
-    async create(input) {
-        const { data } = await this.call('POST /repos/{owner}/{repo}/pulls', input, {
-            // an answer lost after GitHub opened it: the open pull request from that branch is it
-            alreadyDone: async () => {
-                const [open] = await this.list(input.head, input.base, 'open');
-                return open ? { status: 201, data: { ...open, found: true } } : undefined;
-            },
-        });
-        return 'found' in data ? data : fromData(data);
-    }
-    async update(number, fields) {
-        await this.call('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: number, ...fields });
-    }
-    async addLabels(number, labels) {
-        await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
-            issue_number: number,
-            labels,
-        });
-    }
-    /** Removes a label; one that is not there is already removed. */
-    async removeLabel(number, label) {
-        try {
-            await this.call('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
-                issue_number: number,
-                name: label,
-            });
-        }
-        catch (error) {
-            if (statusOf(error) !== 404)
-                throw error;
-        }
-    }
-    /**
-     * relx's comment on `number`: the first whose body starts with `marker` and whose author is
-     * the token's identity (a bot login only as a Bot), or null. Anyone can write the marker into
-     * a comment; taking theirs would put relx's text under their name or overwrite what they said.
-     */
-    async findComment(number, marker) {
-        for (let page = 1; page <= 30; page++) {
-            const { data } = await this.call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-                issue_number: number,
-                per_page: 100,
-                page,
-            });
-            const comments = data;
-            const found = comments.find((c) => c.body?.startsWith(marker) && this.isOwn(c.user));
-            if (found)
-                return { id: found.id, body: found.body ?? '' };
-            if (comments.length < 100)
-                return null;
-        }
-        return null;
-    }
-    isOwn(user) {
-        if (user?.login !== this.commentAuthor)
-            return false;
-        // `[bot]` cannot be in a person's login, and GitHub says the type: both must agree
-        return !this.commentAuthor.endsWith('[bot]') || user.type === 'Bot';
-    }
-    /** A comment starting with `marker`: an answer lost after GitHub made it finds it, never a second. */
-    async createComment(number, body, marker) {
-        const { data } = await this.call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: number, body }, {
-            alreadyDone: async () => {
-                const found = await this.findComment(number, marker);
-                return found ? { status: 201, data: found } : undefined;
-            },
-        });
-        return data.id;
-    }
-    async updateComment(id, body) {
-        await this.call('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: id, body });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/release-plan/parse-release-plan.ts
-
-
-/**
- * A plan handed between jobs or read from a file. Anything that is not a plan of this schema
- * version is refused before anything is written; the error names the field.
- */
-function parseReleasePlan(text, source) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        throw relx_error_inputError('The release plan is not JSON.', {
-            file: source,
-            fix: "Pass analyze-commits' `plan` output or the output of `relx plan --json`.",
-        });
-    }
-    const version = value?.schemaVersion;
-    if (version !== releasePlanSchemaVersion) {
-        throw relx_error_inputError(`The release plan has schemaVersion ${JSON.stringify(version)}; this relx reads ${releasePlanSchemaVersion}.`, {
-            file: source,
-            field: 'schemaVersion',
-            fix: 'Make the plan with the same relx version that applies it (pin analyze-commits and bump-version to the same tag).',
-        });
-    }
-    const result = releasePlanSchema.safeParse(value);
-    if (!result.success) {
-        const issues = result.error.issues.map((i) => `${i.path
-            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-            .join('')
-            .replace(/^\./, '')}: ${i.message}`);
-        throw relx_error_inputError(`The release plan is malformed: ${issues.slice(0, 5).join('; ')}`, {
-            file: source,
-            field: issues[0]?.split(':')[0] ?? '',
-            fix: 'Pass the plan unmodified from analyze-commits or `relx plan --json`.',
-        });
-    }
-    return result.data;
-}
-
-;// CONCATENATED MODULE: ./src/release/resolve-release-plan.ts
-
-
-
-
-
-
-
-
-
-/**
- * The plan to apply, shared by `relx version` and bump-version: the one handed in, else one made
- * now. Made now on a release commit of relx (HEAD's trailer names its parent), the plan is made
- * on that parent — the release it is part of — so that a re-run after a kill, or `relx version`
- * then `relx version --push`, finishes that release instead of finding nothing or a new one.
- */
-async function resolveReleasePlan(cwd, source) {
-    if (source.text)
-        return parseReleasePlan(source.text.value, source.text.source);
-    if (source.file) {
-        const { path, field } = source.file;
-        const text = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => {
-            throw relx_error_inputError(`Cannot read the plan file ${path}.`, {
-                field,
-                fix: "Check the path (analyze-commits' `plan-file` output, or `relx plan --json > plan.json`).",
-            });
-        });
-        return parseReleasePlan(text, path);
-    }
-    const head = await readHead(cwd);
-    const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', head.sha])).split('\n');
-    const parent = parents.split(' ')[0] ?? '';
-    const resumed = releasedPlanHead(message.join('\n')) === parent && parent !== '';
-    if (resumed)
-        source.onProgress?.(`HEAD is the release commit of ${parent.slice(0, 7)}: resuming that release`);
-    const options = {
-        now: source.now,
-        ...(source.configFile ? { configFile: source.configFile } : {}),
-        ...(resumed && head.branch ? { branch: head.branch } : {}),
-    };
-    if (resumed)
-        return planAtCommit(cwd, parent, options);
-    // Version files a killed run already rewrote are ahead of every tag, and the plan would take
-    // them for the current versions: plan HEAD as committed when tracked files have changed.
-    const changed = await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=no']);
-    if (changed.trim() !== '') {
-        source.onProgress?.('the working tree has uncommitted changes: planning HEAD as committed');
-        return planAtCommit(cwd, head.sha, { ...options, ...(head.branch ? { branch: head.branch } : {}) });
-    }
-    return (await planRepositoryRelease(cwd, options)).plan;
-}
-/**
- * Plans `commit` as it was, not the working tree: on the release commit the version files already
- * hold the new versions, and planning the parent with them would release the next versions again.
- * A throwaway worktree of the parent shares the repository's objects and tags; it is removed after.
- */
-async function planAtCommit(cwd, commit, options) {
-    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-resume-'));
-    try {
-        await run_git_runGit(cwd, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
-        return (await planRepositoryRelease(dir, options)).plan;
-    }
-    finally {
-        await run_git_runGit(cwd, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
-        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-        await run_git_runGit(cwd, ['worktree', 'prune']).catch(() => undefined);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/release-pr/release-pull-request-body.ts
 
 
@@ -35686,200 +34452,6 @@ async function updatePreviewComment(pulls, number, plan) {
         return { action: 'unchanged', commentId: existing.id };
     await pulls.updateComment(existing.id, body);
     return { action: 'updated', commentId: existing.id };
-}
-
-;// CONCATENATED MODULE: ./src/github/git-data-api.ts
-
-
-
-
-/**
- * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
- * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN, a
- * GitHub App's installation token), so the release passes rulesets that require signed commits.
- * Nothing is pushed from the runner.
- *
- * GitHub signs only a request with no custom author, committer or signature ("Signature
- * verification for bots", docs.github.com, About commit signature verification): so relx names
- * none, and the commit's author and committer are the token's identity (github-actions[bot], or
- * the App's bot). A custom author — the local commit's — would leave the commit unsigned.
- */
-class GitDataApi {
-    call;
-    constructor(request, owner, repo, sleep) {
-        this.call = repositoryRequest(request, owner, repo, sleep);
-    }
-    /**
-     * A commit with `parent` and `parentTree` plus `changes`, made and signed by GitHub as the
-     * token's identity (not yet on any branch). No author or committer: see the class comment.
-     */
-    async createCommit(input) {
-        const tree = [];
-        for (const change of input.changes) {
-            if (change.content === null) {
-                tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: null });
-                continue;
-            }
-            // a blob, not `content`: the tree API takes text only, a version file may be anything
-            const { data } = await this.call('POST /repos/{owner}/{repo}/git/blobs', {
-                content: change.content.toString('base64'),
-                encoding: 'base64',
-            });
-            tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: data.sha });
-        }
-        const { data: made } = await this.call('POST /repos/{owner}/{repo}/git/trees', {
-            base_tree: input.parentTree,
-            tree,
-        });
-        // a POST that may have landed makes one more unreferenced commit at worst: harmless
-        const { data } = await this.call('POST /repos/{owner}/{repo}/git/commits', {
-            message: input.message,
-            tree: made.sha,
-            parents: [input.parent],
-        });
-        const commit = data;
-        return { sha: commit.sha, tree: commit.tree.sha, verified: commit.verification?.verified ?? false };
-    }
-    /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
-    async readRef(ref) {
-        try {
-            const { data } = await this.call('GET /repos/{owner}/{repo}/git/ref/{ref}', { ref });
-            return data.object;
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                return null;
-            throw error;
-        }
-    }
-    /**
-     * Moves branch `branch` to `sha`: a fast-forward unless `force` (the release PR's branch is
-     * rebuilt on every push), created when missing. A branch that moved meanwhile is a conflict.
-     */
-    async updateBranch(branch, sha, options) {
-        const current = await this.readRef(`heads/${branch}`);
-        if (current?.sha === sha)
-            return;
-        await this.moveBranch(branch, sha, current !== null, options.force);
-    }
-    /**
-     * Fast-forwards the existing branch `branch` from `from` (the tip the commits were made on) to
-     * `sha`. False when GitHub refused because the branch no longer is at `from`: someone pushed
-     * meanwhile, so the commits have to be made again on the new tip.
-     */
-    async fastForwardBranch(branch, from, sha) {
-        if (from === sha)
-            return true;
-        try {
-            await this.moveBranch(branch, sha, true, false);
-            return true;
-        }
-        catch (error) {
-            const now = (await this.readRef(`heads/${branch}`))?.sha;
-            if (now === sha)
-                return true; // it landed, the answer was lost
-            if (now !== from)
-                return false;
-            throw error;
-        }
-    }
-    async moveBranch(branch, sha, exists, force) {
-        try {
-            if (exists)
-                await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
-                    ref: `heads/${branch}`,
-                    sha,
-                    force,
-                });
-            else
-                await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
-        }
-        catch (error) {
-            if (statusOf(error) !== 422)
-                throw error;
-            throw relx_error_conflictError(`GitHub refused to move ${branch} to ${sha.slice(0, 7)}: someone pushed to it meanwhile.`, {
-                field: 'branch',
-                fix: 'Re-run the workflow: it plans again on the new tip.',
-            });
-        }
-    }
-    /**
-     * An annotated tag object `name` on `commit` and its ref `refs/tags/<name>`. A ref that exists
-     * on the same commit is this release's (a re-run); on another commit it is never moved.
-     */
-    async createTag(name, commit, message) {
-        const existing = await this.readRef(`tags/${name}`);
-        if (existing) {
-            const target = existing.type === 'tag' ? await this.tagTarget(existing.sha) : existing.sha;
-            if (target === commit)
-                return { created: false };
-            throw relx_error_conflictError(`Tag ${name} already exists on ${target.slice(0, 7)}. A release tag is never moved.`, {
-                field: 'tags',
-                fix: 'If that release is real the plan is stale: make a new plan. Otherwise delete the tag deliberately and re-run.',
-            });
-        }
-        const { data } = await this.call('POST /repos/{owner}/{repo}/git/tags', {
-            tag: name,
-            message,
-            object: commit,
-            type: 'commit',
-        });
-        await this.call('POST /repos/{owner}/{repo}/git/refs', {
-            ref: `refs/tags/${name}`,
-            sha: data.sha,
-        });
-        return { created: true };
-    }
-    async tagTarget(tagSha) {
-        const { data } = await this.call('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { tag_sha: tagSha });
-        return data.object.sha;
-    }
-}
-/** What `commit` changes against its first parent, with the new contents read from local git. */
-async function readCommitChanges(cwd, commit) {
-    return git_data_api_readTreeChanges(cwd, `${commit}^`, commit);
-}
-/** What turns tree (or commit) `from` into `to`, with the new contents read from local git. */
-async function git_data_api_readTreeChanges(cwd, from, to) {
-    const listing = await runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to]);
-    const fields = listing.split('\0').filter((f) => f !== '');
-    const changes = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-        const [, mode = '100644', , sha = '', status = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
-        const path = fields[i + 1] ?? '';
-        changes.push({
-            path,
-            mode: status === 'D' ? '100644' : mode,
-            content: status === 'D' ? null : await readBlob(cwd, sha),
-        });
-    }
-    return changes;
-}
-async function readBlob(cwd, sha) {
-    return new Promise((resolve, reject) => execFile('git', ['cat-file', 'blob', sha], { cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
-}
-
-;// CONCATENATED MODULE: ./src/release-pr/release-group-plan.ts
-/**
- * A plan narrowed to one group of components (the others left unreleased), or for `members`
- * null to the components in no group. Each group's pull request then holds only its own files.
- */
-function planForGroup(plan, members, grouped) {
-    const inGroup = (name) => (members ? members.has(name) : !grouped.has(name));
-    return {
-        ...plan,
-        components: plan.components.map((c) => inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null }),
-    };
-}
-/** The plan of one group's pull request (`group` null: the default one) among `groups`. */
-function planOfGroup(plan, group, groups) {
-    if (groups.length === 0 && group === null)
-        return plan;
-    const grouped = new Set(groups.flatMap((g) => g.components));
-    if (group === null)
-        return planForGroup(plan, null, grouped);
-    const found = groups.find((g) => g.name === group);
-    return found ? planForGroup(plan, new Set(found.components), grouped) : null;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/conventional-changelog-angular/src/parser.js
@@ -36279,7 +34851,7 @@ function getFinalOptions(options, templates) {
         noteGroupsSort: 'title',
         notesSort: 'text',
         transform: defaultCommitTransform,
-        generateOn: (commit) => Boolean((0,node_modules_semver.valid)(commit.version)),
+        generateOn: (commit) => Boolean((0,semver.valid)(commit.version)),
         finalizeContext: (context) => context,
         debug: () => { },
         formatDate: formatDate,
@@ -36556,8 +35128,8 @@ async function getTemplateContext(keyCommit, commits, filteredCommits, notes, co
     if (keyCommit?.committerDate) {
         templateContext.date = keyCommit.committerDate;
     }
-    if (templateContext.version && node_modules_semver.valid(templateContext.version)) {
-        templateContext.isPatch = templateContext.isPatch || node_modules_semver.patch(templateContext.version) !== 0;
+    if (templateContext.version && semver.valid(templateContext.version)) {
+        templateContext.isPatch = templateContext.isPatch || semver.patch(templateContext.version) !== 0;
     }
     templateContext = await options.finalizeContext(templateContext, options, filteredCommits, keyCommit, commits);
     options.debug(`Your final context is:\n${utils_stringify(templateContext)}`);
@@ -37126,7 +35698,7 @@ function decideReleaseSteps(input) {
     for (const target of targets) {
         const other = byTag.get(target.tag);
         if (other && other.version !== target.version) {
-            throw relx_error_conflictError(`${other.component} ${other.version} and ${target.component} ${target.version} would both be tagged ${target.tag}.`, {
+            throw conflictError(`${other.component} ${other.version} and ${target.component} ${target.version} would both be tagged ${target.tag}.`, {
                 field: 'tags',
                 fix: 'Give them tag formats that tell them apart ({name} in tagFormat), or release them in one lockstep group.',
             });
@@ -37143,7 +35715,7 @@ function decideReleaseSteps(input) {
             moved.push(`${target.tag} (on ${at.slice(0, 7)})`);
     }
     if (moved.length > 0) {
-        throw relx_error_conflictError(`Release tag(s) already exist on another commit: ${moved.join(', ')}. A release tag is never moved.`, {
+        throw conflictError(`Release tag(s) already exist on another commit: ${moved.join(', ')}. A release tag is never moved.`, {
             field: 'tags',
             fix: 'If those releases are real, the plan is stale: make a new plan. If the tags are mistakes, delete them deliberately (git push --delete) and re-run.',
         });
@@ -37158,7 +35730,7 @@ function findReleaseCommit(input) {
             return { kind: 'exists', sha, head: 'release' };
         if (inHead)
             return { kind: 'exists', sha, head: 'later' };
-        throw relx_error_conflictError(`The release commit ${sha.slice(0, 7)} is not in the history of HEAD ${head.sha.slice(0, 7)}.`, { field: 'releaseCommit', fix: 'Check out the branch the release pull request was merged into.' });
+        throw conflictError(`The release commit ${sha.slice(0, 7)} is not in the history of HEAD ${head.sha.slice(0, 7)}.`, { field: 'releaseCommit', fix: 'Check out the branch the release pull request was merged into.' });
     }
     if (head.sha !== planHead && releasedPlanHead(head.message) === planHead) {
         return { kind: 'exists', sha: head.sha, head: 'release' };
@@ -37180,7 +35752,7 @@ function findReleaseCommit(input) {
     }
     if (head.sha === planHead)
         return { kind: 'create' };
-    throw relx_error_conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
+    throw conflictError(`HEAD ${head.sha.slice(0, 7)} is neither the commit the plan was made for (${planHead.slice(0, 7)}) nor its release commit: the branch moved since the plan was made.`, {
         field: 'plan.head',
         fix: 'Make a new plan on the current HEAD (analyze-commits or `relx plan`) and apply that.',
     });
@@ -37219,7 +35791,7 @@ function checkTagNames(targets) {
  * run is checked before the first write; a re-run after a failure at any point finishes the job
  * and makes no second commit, tag or release.
  */
-async function apply_release_plan_applyReleasePlan(cwd, plan, options) {
+async function applyReleasePlan(cwd, plan, options) {
     if (options.publisher && !options.push) {
         throw relx_error_inputError('Release pages need the tags on the remote first.', {
             field: 'github-release',
@@ -37283,7 +35855,7 @@ function assertPlanFits(plan, components) {
 /** What is left to do, decided from the head, the tags and the commits they point to. */
 async function readReleaseSteps(cwd, plan, targets, releaseCommit) {
     const head = await readHead(cwd);
-    const headMessage = await run_git_runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
+    const headMessage = await runGit(cwd, ['log', '-1', '--format=%B', head.sha]);
     const tags = new Map((await readTags(cwd)).map((t) => [t.name, t.commit]));
     return decideReleaseSteps({
         planHead: plan.head,
@@ -37301,12 +35873,12 @@ async function readReleaseSteps(cwd, plan, targets, releaseCommit) {
  * writing some files computes (and commits) the same content again.
  */
 function planFilesAtPlanHead(cwd, plan, components, options) {
-    const readAt = async (path) => run_git_runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
+    const readAt = async (path) => runGit(cwd, ['show', `${plan.head}:${path}`]).catch(() => null);
     return planReleaseFiles({
         plan,
         components,
         readFile: readAt,
-        listFiles: async () => (await run_git_runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+        listFiles: async () => (await runGit(cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
         date: options.now.toISOString().slice(0, 10),
         repositoryUrl: options.repositoryUrl,
     });
@@ -37333,7 +35905,7 @@ async function makeReleaseCommit(cwd, plan, step, files, result, options) {
     options.onProgress?.(`release commit ${sha.slice(0, 7)} already made by a previous run`);
     if (step.head === 'plan') {
         // a re-run of the same workflow run starts on the plan head: carry it onto the release
-        await atBoundary(boundary, 'fast-forward', () => run_git_runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
+        await atBoundary(boundary, 'fast-forward', () => runGit(cwd, ['merge', '--ff-only', '--quiet', sha]));
         options.onProgress?.(`checked out the release commit ${sha.slice(0, 7)}`);
     }
     return sha;
@@ -37400,7 +35972,7 @@ async function readTaggedCommits(cwd, head, targets, tags) {
         const sha = tags.get(target.tag);
         if (sha === undefined || commits.has(sha))
             continue;
-        const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+        const [parents = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
         commits.set(sha, {
             parents: parents.split(' ').filter(Boolean),
             message: message.join('\n'),
@@ -37411,15 +35983,209 @@ async function readTaggedCommits(cwd, head, targets, tags) {
 }
 async function remoteBranchContains(cwd, push, commit) {
     try {
-        await run_git_runGit(cwd, ['fetch', '--quiet', push.remote, `refs/heads/${push.branch}`], {
-            env: git_write_pushAuthEnv(push.token),
+        await runGit(cwd, ['fetch', '--quiet', push.remote, `refs/heads/${push.branch}`], {
+            env: pushAuthEnv(push.token),
         });
     }
     catch {
         return false; // no such branch yet: the push creates it
     }
-    const fetched = (await run_git_runGit(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
+    const fetched = (await runGit(cwd, ['rev-parse', 'FETCH_HEAD'])).trim();
     return isAncestor(cwd, commit, fetched);
+}
+
+;// CONCATENATED MODULE: ./src/release-pr/release-group-plan.ts
+/**
+ * A plan narrowed to one group of components (the others left unreleased), or for `members`
+ * null to the components in no group. Each group's pull request then holds only its own files.
+ */
+function planForGroup(plan, members, grouped) {
+    const inGroup = (name) => (members ? members.has(name) : !grouped.has(name));
+    return {
+        ...plan,
+        components: plan.components.map((c) => inGroup(c.name) ? c : { ...c, release: false, bump: 'none', nextVersion: null, nextTag: null }),
+    };
+}
+/** The plan of one group's pull request (`group` null: the default one) among `groups`. */
+function planOfGroup(plan, group, groups) {
+    if (groups.length === 0 && group === null)
+        return plan;
+    const grouped = new Set(groups.flatMap((g) => g.components));
+    if (group === null)
+        return planForGroup(plan, null, grouped);
+    const found = groups.find((g) => g.name === group);
+    return found ? planForGroup(plan, new Set(found.components), grouped) : null;
+}
+
+;// CONCATENATED MODULE: ./src/github/git-data-api.ts
+
+
+
+
+/**
+ * Commits, tags and refs made through GitHub's git data API (blobs, trees, commits, refs, tags)
+ * instead of `git push`: GitHub signs a commit it creates for an app's token (GITHUB_TOKEN, a
+ * GitHub App's installation token), so the release passes rulesets that require signed commits.
+ * Nothing is pushed from the runner.
+ *
+ * GitHub signs only a request with no custom author, committer or signature ("Signature
+ * verification for bots", docs.github.com, About commit signature verification): so relx names
+ * none, and the commit's author and committer are the token's identity (github-actions[bot], or
+ * the App's bot). A custom author — the local commit's — would leave the commit unsigned.
+ */
+class GitDataApi {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    /**
+     * A commit with `parent` and `parentTree` plus `changes`, made and signed by GitHub as the
+     * token's identity (not yet on any branch). No author or committer: see the class comment.
+     */
+    async createCommit(input) {
+        const tree = [];
+        for (const change of input.changes) {
+            if (change.content === null) {
+                tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: null });
+                continue;
+            }
+            // a blob, not `content`: the tree API takes text only, a version file may be anything
+            const { data } = await this.call('POST /repos/{owner}/{repo}/git/blobs', {
+                content: change.content.toString('base64'),
+                encoding: 'base64',
+            });
+            tree.push({ path: change.path, mode: change.mode, type: 'blob', sha: data.sha });
+        }
+        const { data: made } = await this.call('POST /repos/{owner}/{repo}/git/trees', {
+            base_tree: input.parentTree,
+            tree,
+        });
+        // a POST that may have landed makes one more unreferenced commit at worst: harmless
+        const { data } = await this.call('POST /repos/{owner}/{repo}/git/commits', {
+            message: input.message,
+            tree: made.sha,
+            parents: [input.parent],
+        });
+        const commit = data;
+        return { sha: commit.sha, tree: commit.tree.sha, verified: commit.verification?.verified ?? false };
+    }
+    /** Where `refs/<ref>` points (`heads/main`, `tags/v1.0.0`), or null when there is no such ref. */
+    async readRef(ref) {
+        try {
+            const { data } = await this.call('GET /repos/{owner}/{repo}/git/ref/{ref}', { ref });
+            return data.object;
+        }
+        catch (error) {
+            if (github_request_statusOf(error) === 404)
+                return null;
+            throw error;
+        }
+    }
+    /**
+     * Moves branch `branch` to `sha`: a fast-forward unless `force` (the release PR's branch is
+     * rebuilt on every push), created when missing. A branch that moved meanwhile is a conflict.
+     */
+    async updateBranch(branch, sha, options) {
+        const current = await this.readRef(`heads/${branch}`);
+        if (current?.sha === sha)
+            return;
+        await this.moveBranch(branch, sha, current !== null, options.force);
+    }
+    /**
+     * Fast-forwards the existing branch `branch` from `from` (the tip the commits were made on) to
+     * `sha`. False when GitHub refused because the branch no longer is at `from`: someone pushed
+     * meanwhile, so the commits have to be made again on the new tip.
+     */
+    async fastForwardBranch(branch, from, sha) {
+        if (from === sha)
+            return true;
+        try {
+            await this.moveBranch(branch, sha, true, false);
+            return true;
+        }
+        catch (error) {
+            const now = (await this.readRef(`heads/${branch}`))?.sha;
+            if (now === sha)
+                return true; // it landed, the answer was lost
+            if (now !== from)
+                return false;
+            throw error;
+        }
+    }
+    async moveBranch(branch, sha, exists, force) {
+        try {
+            if (exists)
+                await this.call('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+                    ref: `heads/${branch}`,
+                    sha,
+                    force,
+                });
+            else
+                await this.call('POST /repos/{owner}/{repo}/git/refs', { ref: `refs/heads/${branch}`, sha });
+        }
+        catch (error) {
+            if (github_request_statusOf(error) !== 422)
+                throw error;
+            throw conflictError(`GitHub refused to move ${branch} to ${sha.slice(0, 7)}: someone pushed to it meanwhile.`, {
+                field: 'branch',
+                fix: 'Re-run the workflow: it plans again on the new tip.',
+            });
+        }
+    }
+    /**
+     * An annotated tag object `name` on `commit` and its ref `refs/tags/<name>`. A ref that exists
+     * on the same commit is this release's (a re-run); on another commit it is never moved.
+     */
+    async createTag(name, commit, message) {
+        const existing = await this.readRef(`tags/${name}`);
+        if (existing) {
+            const target = existing.type === 'tag' ? await this.tagTarget(existing.sha) : existing.sha;
+            if (target === commit)
+                return { created: false };
+            throw conflictError(`Tag ${name} already exists on ${target.slice(0, 7)}. A release tag is never moved.`, {
+                field: 'tags',
+                fix: 'If that release is real the plan is stale: make a new plan. Otherwise delete the tag deliberately and re-run.',
+            });
+        }
+        const { data } = await this.call('POST /repos/{owner}/{repo}/git/tags', {
+            tag: name,
+            message,
+            object: commit,
+            type: 'commit',
+        });
+        await this.call('POST /repos/{owner}/{repo}/git/refs', {
+            ref: `refs/tags/${name}`,
+            sha: data.sha,
+        });
+        return { created: true };
+    }
+    async tagTarget(tagSha) {
+        const { data } = await this.call('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', { tag_sha: tagSha });
+        return data.object.sha;
+    }
+}
+/** What `commit` changes against its first parent, with the new contents read from local git. */
+async function readCommitChanges(cwd, commit) {
+    return readTreeChanges(cwd, `${commit}^`, commit);
+}
+/** What turns tree (or commit) `from` into `to`, with the new contents read from local git. */
+async function readTreeChanges(cwd, from, to) {
+    const listing = await runGit(cwd, ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to]);
+    const fields = listing.split('\0').filter((f) => f !== '');
+    const changes = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [, mode = '100644', , sha = '', status = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
+        const path = fields[i + 1] ?? '';
+        changes.push({
+            path,
+            mode: status === 'D' ? '100644' : mode,
+            content: status === 'D' ? null : await readBlob(cwd, sha),
+        });
+    }
+    return changes;
+}
+async function readBlob(cwd, sha) {
+    return new Promise((resolve, reject) => (0,external_node_child_process_.execFile)('git', ['cat-file', 'blob', sha], { cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
 }
 
 ;// CONCATENATED MODULE: ./src/release-pr/verified-commits.ts
@@ -37538,15 +36304,15 @@ async function treeWithChangesOf(cwd, tree, commit) {
         const [, mode = '', , sha = ''] = (fields[i] ?? '').replace(/^:/, '').split(' ');
         records.push(`${mode} ${sha}\t${fields[i + 1] ?? ''}`); // mode 000000: removed
     }
-    const index = await mkdtemp(join(tmpdir(), 'relx-index-'));
-    const env = { GIT_INDEX_FILE: join(index, 'index') };
+    const index = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-index-'));
+    const env = { GIT_INDEX_FILE: (0,external_node_path_.join)(index, 'index') };
     try {
         await runGit(cwd, ['read-tree', tree], { env });
         await runGit(cwd, ['update-index', '-z', '--index-info'], { env, input: records.join('\0') + '\0' });
         return (await runGit(cwd, ['write-tree'], { env })).trim();
     }
     finally {
-        await rm(index, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)(index, { recursive: true, force: true });
     }
 }
 /**
@@ -37556,19 +36322,19 @@ async function treeWithChangesOf(cwd, tree, commit) {
 async function tagThroughApi(cwd, target, commit, tags) {
     const created = [];
     for (const tag of new Set(tags)) {
-        const message = await run_git_runGit(cwd, ['for-each-ref', '--format=%(contents)', `refs/tags/${tag}`]);
+        const message = await runGit(cwd, ['for-each-ref', '--format=%(contents)', `refs/tags/${tag}`]);
         if ((await target.api.createTag(tag, commit, message.trimEnd() || tag)).created)
             created.push(tag);
     }
     if (tags.length > 0)
-        await run_git_runGit(cwd, [
+        await runGit(cwd, [
             'fetch',
             '--quiet',
             '--force',
             target.remote,
             ...[...new Set(tags)].map((t) => `+refs/tags/${t}:refs/tags/${t}`),
         ], {
-            env: git_write_pushAuthEnv(target.token),
+            env: pushAuthEnv(target.token),
         });
     return created;
 }
@@ -37606,7 +36372,7 @@ async function applyReleasePlanThroughApi(cwd, plan, options, target) {
                 name: `${c.component} ${c.version}`,
                 body: c.changelog,
                 draft: options.draft ?? false,
-                prerelease: semver.prerelease(c.version) !== null,
+                prerelease: semver_default().prerelease(c.version) !== null,
             });
     }
     return { ...result, tagsCreated };
@@ -37652,8 +36418,8 @@ async function updateReleasePullRequest(ctx, plan, group = null) {
     const { files } = await planReleaseFiles({
         plan,
         components: workspace.components,
-        readFile: (path) => run_git_runGit(ctx.cwd, ['show', `${plan.head}:${path}`]).catch(() => null),
-        listFiles: async () => (await run_git_runGit(ctx.cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
+        readFile: (path) => runGit(ctx.cwd, ['show', `${plan.head}:${path}`]).catch(() => null),
+        listFiles: async () => (await runGit(ctx.cwd, ['ls-tree', '-r', '-z', '--name-only', plan.head])).split('\0').filter(Boolean),
         date: ctx.now.toISOString().slice(0, 10),
         repositoryUrl: ctx.repositoryUrl,
     });
@@ -37665,14 +36431,14 @@ async function updateReleasePullRequest(ctx, plan, group = null) {
         commit = current.sha; // a re-run on the same head: the branch is already right
     }
     else if (ctx.verified) {
-        const parentTree = (await run_git_runGit(ctx.cwd, ['rev-parse', `${plan.head}^{tree}`])).trim();
+        const parentTree = (await runGit(ctx.cwd, ['rev-parse', `${plan.head}^{tree}`])).trim();
         commit = (await ctx.verified.api.createCommit({ parent: plan.head, parentTree, changes, message })).sha;
         await ctx.verified.api.updateBranch(branch, commit, { force: true });
     }
     else {
-        commit = (await run_git_runGit(ctx.cwd, ['commit-tree', tree, '-p', plan.head], { input: message })).trim();
-        await run_git_runGit(ctx.cwd, ['push', '--quiet', '--force', ctx.remote.remote, `${commit}:refs/heads/${branch}`], {
-            env: git_write_pushAuthEnv(ctx.remote.token),
+        commit = (await runGit(ctx.cwd, ['commit-tree', tree, '-p', plan.head], { input: message })).trim();
+        await runGit(ctx.cwd, ['push', '--quiet', '--force', ctx.remote.remote, `${commit}:refs/heads/${branch}`], {
+            env: pushAuthEnv(ctx.remote.token),
         });
     }
     ctx.onProgress?.(`${branch} at ${commit.slice(0, 7)} on ${plan.head.slice(0, 7)}`);
@@ -37706,7 +36472,7 @@ async function updateReleasePullRequest(ctx, plan, group = null) {
 async function findMergedReleases(ctx, branches = [
     { branch: ctx.branchPrefix, group: null },
 ]) {
-    const head = (await run_git_runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
+    const head = (await runGit(ctx.cwd, ['rev-parse', 'HEAD'])).trim();
     const found = [];
     for (const { branch, group } of branches) {
         for (const pull of await ctx.pulls.list(branch, ctx.base, 'closed')) {
@@ -37716,7 +36482,7 @@ async function findMergedReleases(ctx, branches = [
                 continue;
             const merged = await readMergedReleaseCommit(ctx.cwd, pull.mergeCommit, planHeadOfBody(pull.body));
             if (!merged)
-                throw relx_error_conflictError(`Release pull request #${pull.number} (labelled "${releaseLabels.pending}") was merged as ${pull.mergeCommit.slice(0, 7)}, which relx cannot read as its release: neither its body's plan-head marker nor a ${releaseTrailer} trailer names a plan head in that commit's history.`, {
+                throw conflictError(`Release pull request #${pull.number} (labelled "${releaseLabels.pending}") was merged as ${pull.mergeCommit.slice(0, 7)}, which relx cannot read as its release: neither its body's plan-head marker nor a ${releaseTrailer} trailer names a plan head in that commit's history.`, {
                     field: `pull request #${pull.number}`,
                     fix: `Tag the release by hand on ${pull.mergeCommit.slice(0, 7)} (the versions its files hold), then replace the label "${releaseLabels.pending}" with "${releaseLabels.released}"; or remove "${releaseLabels.pending}" if it released nothing.`,
                 });
@@ -37740,7 +36506,7 @@ async function findMergedReleases(ctx, branches = [
  */
 async function readMergedReleaseCommit(cwd, commit, planHead = null) {
     const read = async (sha) => {
-        const [parents = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
+        const [parents = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%P%n%B', sha])).split('\n');
         return { parents: parents.split(' ').filter(Boolean), planHead: releasedPlanHead(message.join('\n')) };
     };
     const merge = await read(commit);
@@ -37782,7 +36548,7 @@ async function releaseMergedPullRequest(ctx, merged, options) {
         });
     const workspace = await loadWorkspace(ctx.cwd, ctx.configFile ? { configFile: ctx.configFile } : {});
     const plan = await withVersionsOfReleaseCommit(ctx.cwd, groupPlan, merged.commit, workspace.components);
-    const result = await apply_release_plan_applyReleasePlan(ctx.cwd, plan, {
+    const result = await applyReleasePlan(ctx.cwd, plan, {
         ...(ctx.configFile ? { configFile: ctx.configFile } : {}),
         dryRun: false,
         releaseCommit: merged.commit,
@@ -37831,7 +36597,7 @@ async function labelReleasesPublished(ctx, numbers) {
  */
 async function withVersionsOfReleaseCommit(cwd, plan, releaseCommit, components) {
     const versionAt = async (commit, spec) => {
-        const content = await run_git_runGit(cwd, ['show', `${commit}:${spec.file}`]).catch(() => null);
+        const content = await runGit(cwd, ['show', `${commit}:${spec.file}`]).catch(() => null);
         return content === null ? null : readVersionFileVersion(content, spec);
     };
     const adjusted = [];
@@ -37861,23 +36627,23 @@ async function publishPages(result, publisher, draft) {
     }
 }
 async function inHistory(cwd, commit, head) {
-    return run_git_runGit(cwd, ['merge-base', '--is-ancestor', commit, head]).then(() => true, () => false);
+    return runGit(cwd, ['merge-base', '--is-ancestor', commit, head]).then(() => true, () => false);
 }
 /** The tree of the plan head with `files` replaced, built in a throwaway index (the checkout is untouched). */
 async function buildReleaseTree(cwd, planHead, files) {
     const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-release-tree-'));
     const env = { GIT_INDEX_FILE: (0,external_node_path_.join)(dir, 'index') };
     try {
-        await run_git_runGit(cwd, ['read-tree', planHead], { env });
+        await runGit(cwd, ['read-tree', planHead], { env });
         const changes = [];
         for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-            const listed = (await run_git_runGit(cwd, ['ls-tree', planHead, '--', path])).trim();
+            const listed = (await runGit(cwd, ['ls-tree', planHead, '--', path])).trim();
             const mode = listed.split(' ')[0] || '100644';
-            const sha = (await run_git_runGit(cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
-            await run_git_runGit(cwd, ['update-index', '--add', '--cacheinfo', `${mode},${sha},${path}`], { env });
+            const sha = (await runGit(cwd, ['hash-object', '-w', '--stdin'], { input: content })).trim();
+            await runGit(cwd, ['update-index', '--add', '--cacheinfo', `${mode},${sha},${path}`], { env });
             changes.push({ path, mode, content: Buffer.from(content) });
         }
-        return { tree: (await run_git_runGit(cwd, ['write-tree'], { env })).trim(), changes };
+        return { tree: (await runGit(cwd, ['write-tree'], { env })).trim(), changes };
     }
     finally {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
@@ -37885,15 +36651,1866 @@ async function buildReleaseTree(cwd, planHead, files) {
 }
 async function readBranchTip(cwd, remote, branch) {
     try {
-        await run_git_runGit(cwd, ['fetch', '--quiet', remote.remote, `+refs/heads/${branch}:refs/remotes/${remote.remote}/${branch}`], {
-            env: git_write_pushAuthEnv(remote.token),
+        await runGit(cwd, ['fetch', '--quiet', remote.remote, `+refs/heads/${branch}:refs/remotes/${remote.remote}/${branch}`], {
+            env: pushAuthEnv(remote.token),
         });
     }
     catch {
         return null; // no such branch yet
     }
-    const [sha = '', parents = '', tree = '', ...message] = (await run_git_runGit(cwd, ['log', '-1', '--format=%H%n%P%n%T%n%B', `refs/remotes/${remote.remote}/${branch}`])).split('\n');
+    const [sha = '', parents = '', tree = '', ...message] = (await runGit(cwd, ['log', '-1', '--format=%H%n%P%n%T%n%B', `refs/remotes/${remote.remote}/${branch}`])).split('\n');
     return { sha, parent: parents.split(' ')[0] ?? '', tree, message: `${message.join('\n').trimEnd()}\n` };
+}
+
+;// CONCATENATED MODULE: ./src/release-plan/plan-step.ts
+
+
+
+
+
+
+
+
+
+const historyCacheKey = 'relx-history-';
+function describeHistoryRead(stats) {
+    return (`Read ${stats.commitsRead} commit(s) from git` +
+        (stats.cache === 'off'
+            ? '.'
+            : `, ${stats.commitsFromCache} from the cache (${stats.cache}: ${stats.cacheReason}).`));
+}
+async function restoreHistory(cache, log) {
+    if (!cache.store)
+        return;
+    const hit = await cache.store
+        .restore(cache.file, `${historyCacheKey}${cache.commit ?? ''}`, [historyCacheKey])
+        .catch((error) => {
+        log.warning(`Could not restore the history cache: ${relx_error_renderError(error)}`);
+        return undefined;
+    });
+    log.info(hit ? `Restored history cache ${hit}.` : 'No history cache yet.');
+}
+async function planNow(input, merged) {
+    const options = {
+        ...(input.configFile ? { configFile: input.configFile } : {}),
+        ...(input.branch ? { branch: input.branch } : {}),
+        ...(input.fallbackBranch !== undefined ? { fallbackBranch: input.fallbackBranch } : {}),
+        now: input.now,
+        onProgress: input.onProgress,
+    };
+    if (merged) {
+        return {
+            plan: await planAtCommit(input.cwd, merged.planHead, options),
+            stats: { commitsRead: 0, commitsFromCache: 0, cache: 'off', cacheReason: '' },
+        };
+    }
+    return planRepositoryRelease(input.cwd, {
+        ...options,
+        ...(input.range ? { range: input.range } : {}),
+        ...(input.historyCache ? { cacheFile: input.historyCache.file } : {}),
+    });
+}
+/** The one preview comment on the pull request: what merging it releases. Reads git history only. */
+async function preview(input, plan, log) {
+    if (!input.pullRequest || !input.owner || !input.repo || !input.token || !input.github) {
+        throw relx_error_inputError('A preview needs the pull request, GITHUB_REPOSITORY and a token.', {
+            field: 'mode',
+            fix: 'Run `mode: preview` on a pull_request event (or set `pull-request`), with `token` (pull-requests: write).',
+        });
+    }
+    const pulls = new GitHubPullRequests(input.github, input.owner, input.repo);
+    const result = await updatePreviewComment(pulls, input.pullRequest, plan);
+    log.info(`Preview comment on #${input.pullRequest}: ${result.action}.`);
+    return result;
+}
+/** Works out what to release and why, as analyze-commits and `relx plan` do: the plan, its file, the preview. */
+async function plan_step_planStep(input) {
+    const { log } = input;
+    if (input.historyCache)
+        await restoreHistory(input.historyCache, log);
+    // A merged release pull request is released as planned on its plan head, not planned again.
+    const merged = input.mode === 'release-pr' ? await readMergedReleaseCommit(input.cwd, 'HEAD') : null;
+    if (merged)
+        log.info(`HEAD is a merged release pull request: planning its plan head ${merged.planHead.slice(0, 7)}`);
+    const { plan, stats } = await planNow(input, merged);
+    log.info(describeHistoryRead(stats));
+    if (stats.cache === 'discarded')
+        log.warning(`History cache discarded: ${stats.cacheReason}.`);
+    const store = input.historyCache?.store;
+    if (input.historyCache && store) {
+        await store.save(input.historyCache.file, `${historyCacheKey}${plan.head}`).catch((error) => {
+            // Another run of the same commit saved it first: that entry is just as good.
+            log.info(`History cache not saved: ${relx_error_renderError(error)}`);
+        });
+    }
+    const json = serializeReleasePlan(plan);
+    if (input.planFile) {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(input.planFile), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(input.planFile, json);
+    }
+    return {
+        plan,
+        json,
+        planFile: input.planFile,
+        released: releasedComponents(plan).map((c) => c.name),
+        merged: merged !== null,
+        preview: input.mode === 'preview' ? await preview(input.preview, plan, log) : null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/plan-command.ts
+
+
+
+
+
+
+
+
+function plan_command_parseNow(text) {
+    const now = text ? new Date(text) : new Date();
+    if (Number.isNaN(now.getTime())) {
+        throw relx_error_inputError(`--now "${text}" is not a date.`, {
+            field: '--now',
+            fix: 'Use an ISO date such as 2026-11-24.',
+        });
+    }
+    return now;
+}
+async function plan(options) {
+    const now = plan_command_parseNow(options.now);
+    const cwd = (0,external_node_path_.resolve)(options.cwd);
+    const repository = options.repository ?? readRunnerContext().repository ?? '';
+    const [owner = null, repo = null] = repository.includes('/') ? repository.split('/', 2) : [];
+    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    const stderr = (line) => process.stderr.write(`relx: ${line}\n`);
+    const result = await plan_step_planStep({
+        cwd,
+        configFile: options.config ?? null,
+        range: options.range ?? null,
+        branch: options.branch ?? null,
+        fallbackBranch: branchFromGitHubRef(process.env),
+        now,
+        mode: options.mode,
+        historyCache: options.cache ? { file: (0,external_node_path_.resolve)(options.cache), store: null, commit: null } : null,
+        planFile: options.planFile ? (0,external_node_path_.resolve)(options.planFile) : null,
+        preview: {
+            pullRequest: Number(options.pullRequest) || null,
+            owner,
+            repo,
+            token,
+            github: token ? fetchGitHubRequest(token, options.apiUrl) : null,
+        },
+        onProgress: stderr,
+        // the plan is the output; the step's notes stay quiet unless they warn
+        log: { info: () => undefined, warning: stderr },
+    });
+    process.stdout.write(options.json ? result.json : renderPlanTable(result.plan));
+}
+/** `relx plan`: what would be released and why. Reads only (but for --plan-file and --mode preview's comment). */
+function registerPlanCommand(program) {
+    program
+        .command('plan')
+        .description("Work out, from Conventional Commits since each component's last release, what to release and why. Reads only.")
+        .option('--json', 'print the release plan as JSON (the format bump-version reads)')
+        .option('--config <file>', 'config file, relative to --cwd or absolute (default: relx.config.yaml when present)')
+        .option('--cwd <dir>', 'repository to plan', '.')
+        .option('--range <range>', 'plan B considering only commits after A (`A..B`), or plan a ref (`B`)')
+        .option('--branch <name>', 'branch that decides the pre-release channel and maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)')
+        .option('--cache <file>', 'history index: reused when it matches the history, then updated')
+        .addOption(new Option('--now <iso-date>', 'the date CalVer versions are computed for (default: now)'))
+        .addOption(new Option('--mode <mode>', 'release-pr: plan a merged release pull request on its plan head; preview: also comment the plan on --pull-request')
+        .choices(['direct', 'release-pr', 'preview'])
+        .default('direct'))
+        .option('--plan-file <file>', 'also write the plan (JSON) to this file')
+        .option('--pull-request <number>', 'with --mode preview: the pull request to comment on')
+        .option('--repository <owner/name>', 'with --mode preview: the repository (default: GITHUB_REPOSITORY)')
+        .option('--api-url <url>', 'GitHub API, with --mode preview (token: GITHUB_TOKEN)', process.env.GITHUB_API_URL ?? 'https://api.github.com')
+        .action(plan);
+}
+
+;// CONCATENATED MODULE: ./src/publish/line-dist-tags.ts
+
+
+
+
+
+
+/**
+ * The branch a publish runs for: `--branch`/the `branch` input, else the checked-out branch, else
+ * the branch GitHub ran the workflow for (a detached checkout).
+ */
+async function publishBranch(root, override, env) {
+    if (override)
+        return override;
+    return (await readHead(root)).branch ?? branchFromGitHubRef(env);
+}
+/**
+ * The npm dist-tag of each stable npm release made on a maintenance line or train branch (see
+ * lineDistTag): never `latest` for a version below the component's highest tag. Empty off a line,
+ * where a stable version goes to `latest` and a pre-release to its identifier, as before.
+ */
+async function lineDistTags(root, components, released, branch, config) {
+    const tags = new Map();
+    const line = resolveMaintenanceLine(branch, config);
+    if (!line)
+        return tags;
+    const allTags = (await runGit(root, ['tag'])).split('\n').filter(Boolean);
+    for (const component of withInferredTagFormats(components, allTags).components) {
+        const version = released.get(component.name);
+        if (component.type !== 'npm-package' || !version || prereleaseId(version) !== null)
+            continue;
+        const versionOf = tagMatcher(component.tagFormat, component);
+        const versions = allTags.map(versionOf).filter((v) => v !== null);
+        tags.set(component.name, lineDistTag(line, version.split('+')[0] ?? version, versions));
+    }
+    return tags;
+}
+
+;// CONCATENATED MODULE: ./src/oci/oci-media-types.ts
+/** The manifest media types a registry may hold; GET/HEAD must accept all of them or get a 404. */
+const mediaTypes = {
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociEmpty: 'application/vnd.oci.empty.v1+json',
+    helmConfig: 'application/vnd.cncf.helm.config.v1+json',
+    helmChart: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+    tarGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+};
+const manifestAccept = [
+    mediaTypes.ociManifest,
+    mediaTypes.ociIndex,
+    mediaTypes.dockerManifest,
+    mediaTypes.dockerList,
+].join(', ');
+const isIndex = (mediaType) => mediaType === mediaTypes.ociIndex || mediaType === mediaTypes.dockerList;
+
+;// CONCATENATED MODULE: ./src/oci/registry-client.ts
+
+
+
+
+
+
+const registry_client_sha256 = (bytes) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+const registry_client_rerunFix = 'Re-run when the registry is back: what was published is kept and not published again.';
+/** Loopback registries speak plain HTTP (a test or a local registry); everything else HTTPS. */
+const plainHttp = (host) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
+/**
+ * The OCI distribution API over fetch, no Docker daemon: manifests, blobs, cross-repository
+ * mounts, and the token flow ghcr.io, Docker Hub and ECR use (401 with a Bearer challenge →
+ * token from the realm with the credentials → retry). 429, 5xx and network errors are retried
+ * with backoff; what still fails is a transient error that says a re-run is safe.
+ */
+class RegistryClient {
+    host;
+    credentials;
+    options;
+    base;
+    tokens = new Map();
+    /** Credentials go out only once the registry asked for Basic auth, never to a token registry. */
+    basicChallenged = false;
+    constructor(host, credentials = {}, options = {}) {
+        this.host = host;
+        this.credentials = credentials;
+        this.options = options;
+        this.base = `${plainHttp(host) ? 'http' : 'https'}://${host}/v2`;
+        rememberBasicCredentials(credentials.username, credentials.password);
+    }
+    /** The secrets this client holds, to scrub from anything built from the registry's answers. */
+    secrets() {
+        const basic = this.basic();
+        return [this.credentials.password, basic?.slice('Basic '.length), ...this.tokens.values()].filter((s) => !!s);
+    }
+    basic() {
+        const { username, password } = this.credentials;
+        return username || password
+            ? `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}`
+            : null;
+    }
+    async token(challenge, scope) {
+        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        const realm = params.realm;
+        if (!realm)
+            throw relx_error_inputError(`${this.host} asked for a token without saying where to get one.`, {
+                fix: 'Check the registry URL.',
+            });
+        const url = new URL(realm);
+        if (params.service)
+            url.searchParams.set('service', params.service);
+        url.searchParams.set('scope', params.scope ?? scope);
+        const basic = this.basic();
+        const response = await fetchRetrying(url, { headers: basic ? { authorization: basic } : {} }, { what: `${this.host}'s token endpoint`, fix: registry_client_rerunFix }, this.options);
+        if (!response.ok) {
+            throw relx_error_inputError(`${this.host} refused the credentials (token endpoint answered ${response.status}).`, {
+                field: 'oci-password',
+                fix: 'Give a user and token allowed to push to this repository (for ghcr.io: the workflow token with packages: write).',
+            });
+        }
+        const body = (await response.json());
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw relx_error_inputError(`${this.host}'s token endpoint returned no token.`, { fix: 'Check the registry.' });
+        rememberSecret(token);
+        return token;
+    }
+    /** One call, with auth and retries. `repository` sets the token scope. */
+    async request(method, path, repository, init = {}) {
+        const scope = `repository:${repository}:${init.actions ?? 'pull,push'}`;
+        const url = path.startsWith('http') ? path : `${this.base}${path}`;
+        const send = () => {
+            const token = this.tokens.get(scope);
+            const authorization = token ? `Bearer ${token}` : this.basicChallenged ? this.basic() : null;
+            return fetchRetrying(url, {
+                method,
+                headers: { ...init.headers, ...(authorization ? { authorization } : {}) },
+                ...(init.body ? { body: init.body } : {}),
+                redirect: 'follow',
+            }, {
+                what: `${this.host} (${method} ${path.split('?')[0]})`,
+                fix: registry_client_rerunFix,
+                ...(init.idempotent !== undefined ? { idempotent: init.idempotent } : {}),
+                ...(init.alreadyDone ? { alreadyDone: init.alreadyDone } : {}),
+            }, { ...this.options, ...init.retry, policy: { ...this.options.policy, ...init.retry?.policy } });
+        };
+        const response = await send();
+        if (response.status !== 401)
+            return response;
+        // Credentials go where the registry asks: a token from its realm, or Basic when it says so.
+        const challenge = response.headers.get('www-authenticate') ?? '';
+        await response.arrayBuffer();
+        if (/^bearer/i.test(challenge)) {
+            this.tokens.set(scope, await this.token(challenge, scope));
+            return send();
+        }
+        if (/^basic/i.test(challenge) && this.basic()) {
+            this.basicChallenged = true;
+            return send();
+        }
+        throw relx_error_inputError(`${this.host} needs credentials for ${repository}.`, {
+            field: 'oci-username',
+            fix: 'Pass oci-username and oci-password (a token) allowed to push there.',
+        });
+    }
+    async expect(response, ok, what) {
+        if (ok.includes(response.status))
+            return response;
+        const text = await response.text().catch(() => '');
+        if (response.status === 401 || response.status === 403) {
+            throw relx_error_inputError(`${this.host} refused ${what} (${response.status}).`, {
+                field: 'oci-password',
+                fix: 'Give credentials allowed to push to this repository.',
+            });
+        }
+        // a registry may echo a credential in its answer: scrub before the text becomes a message
+        const said = scrubSecrets(text, this.secrets()).slice(0, 300);
+        throw relx_error_inputError(`${this.host} refused ${what}: ${response.status} ${said}`, {
+            fix: 'Check the reference.',
+        });
+    }
+    /** The manifest or index at a tag or digest, or null when there is none. */
+    async getManifest(repository, reference) {
+        const response = await this.request('GET', `/${repository}/manifests/${reference}`, repository, {
+            headers: { accept: manifestAccept },
+            actions: 'pull',
+        });
+        if (response.status === 404) {
+            await response.arrayBuffer();
+            return null;
+        }
+        await this.expect(response, [200], `the manifest ${repository}:${reference}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const mediaType = JSON.parse(bytes.toString('utf8')).mediaType ??
+            response.headers.get('content-type')?.split(';')[0] ??
+            '';
+        return { bytes, mediaType, digest: registry_client_sha256(bytes) };
+    }
+    async putManifest(repository, reference, bytes, mediaType) {
+        const response = await this.request('PUT', `/${repository}/manifests/${reference}`, repository, {
+            headers: { 'content-type': mediaType },
+            body: bytes,
+        });
+        await this.expect(response, [201, 200], `the manifest ${repository}:${reference}`);
+        await response.arrayBuffer();
+        return response.headers.get('docker-content-digest') ?? registry_client_sha256(bytes);
+    }
+    async hasBlob(repository, digest) {
+        const response = await this.request('HEAD', `/${repository}/blobs/${digest}`, repository, {
+            actions: 'pull',
+        });
+        await response.arrayBuffer();
+        return response.status === 200;
+    }
+    async getBlob(repository, digest) {
+        const response = await this.request('GET', `/${repository}/blobs/${digest}`, repository, {
+            actions: 'pull',
+        });
+        await this.expect(response, [200], `the blob ${digest} of ${repository}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        if (registry_client_sha256(bytes) !== digest)
+            throw transientError(`The blob ${digest} of ${repository} arrived corrupted.`, { fix: 'Re-run.' });
+        return bytes;
+    }
+    /** Mounts a blob from another repository of the same registry; false when the registry would not. */
+    async mountBlob(repository, digest, from) {
+        const response = await this.request('POST', `/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, repository, { idempotent: true });
+        await response.arrayBuffer();
+        return response.status === 201;
+    }
+    /** A monolithic upload: POST for a location, then PUT the bytes with their digest. */
+    async pushBlob(repository, digest, bytes) {
+        // a second upload session, if the first answer was lost, is harmless: it expires unused
+        const start = await this.request('POST', `/${repository}/blobs/uploads/`, repository, {
+            idempotent: true,
+        });
+        await this.expect(start, [202], `an upload to ${repository}`);
+        await start.arrayBuffer();
+        const location = start.headers.get('location');
+        if (!location)
+            throw relx_error_inputError(`${this.host} gave no upload location.`, { fix: 'Check the registry.' });
+        const url = new URL(location, `${this.base.replace(/\/v2$/, '')}/`);
+        url.searchParams.set('digest', digest);
+        // a big blob gets time to travel (at 512 KiB/s at least); after a lost answer the upload
+        // session is gone, so whether the blob landed is asked, not the PUT repeated into a 404
+        const attemptTimeoutMs = Math.max(defaultRetryPolicy.attemptTimeoutMs, (bytes.length / (512 * 1024)) * 1000);
+        const put = await this.request('PUT', url.toString(), repository, {
+            headers: { 'content-type': 'application/octet-stream' },
+            body: bytes,
+            idempotent: false,
+            alreadyDone: async () => (await this.hasBlob(repository, digest)) ? new Response(null, { status: 201 }) : undefined,
+            retry: {
+                policy: {
+                    attemptTimeoutMs,
+                    overallTimeoutMs: Math.max(defaultRetryPolicy.overallTimeoutMs, 4 * attemptTimeoutMs),
+                },
+            },
+        });
+        await this.expect(put, [201], `the blob ${digest} to ${repository}`);
+        await put.arrayBuffer();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/image-source.ts
+
+
+
+
+
+/** `host[:port]/path/name[:tag][@digest]` → host and repository. Docker Hub short names are not guessed. */
+function splitImageReference(reference) {
+    const { repository: named, tag, digest } = parseImageReference(reference);
+    const slash = named.indexOf('/');
+    const host = slash > 0 ? named.slice(0, slash) : '';
+    if (!host ||
+        !/[.:]|^localhost$/.test(host) ||
+        !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(named.slice(slash + 1))) {
+        throw relx_error_inputError(`"${reference}" is not a full image reference.`, {
+            field: 'source',
+            fix: 'Write registry/namespace/name:tag, e.g. ghcr.io/acme/api:sha-0a1b2c3 (docker.io/library/x for Docker Hub).',
+        });
+    }
+    return { host, repository: named.slice(slash + 1), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+function registrySource(reference, credentials = {}) {
+    const { host, repository, tag, digest } = splitImageReference(reference);
+    const client = new RegistryClient(host, credentials);
+    const get = async (ref) => {
+        const found = await client.getManifest(repository, ref);
+        if (!found) {
+            throw relx_error_inputError(`The source image ${host}/${repository}:${ref} does not exist.`, {
+                field: 'source',
+                fix: 'Check that CI pushed the image it built, and the reference template in relx.config.yaml.',
+            });
+        }
+        return found;
+    };
+    return {
+        description: reference,
+        registry: { host, repository },
+        root: () => get(digest ?? tag ?? 'latest'),
+        manifest: (d) => get(d),
+        blob: (d) => client.getBlob(repository, d),
+    };
+}
+/** `oci-layout:<dir>[:tag]` — what `docker buildx --output type=oci,tar=false` and `umoci` write. */
+function layoutSource(dir, tag) {
+    const blobPath = (digest) => (0,external_node_path_.join)(dir, 'blobs', ...digest.split(':'));
+    const readBlob = async (digest) => {
+        const bytes = await (0,promises_namespaceObject.readFile)(blobPath(digest)).catch(() => {
+            throw relx_error_inputError(`The OCI layout ${dir} has no blob ${digest}.`, {
+                field: 'source',
+                fix: 'Rebuild the layout.',
+            });
+        });
+        if (registry_client_sha256(bytes) !== digest)
+            throw relx_error_inputError(`The blob ${digest} in ${dir} is corrupt.`, {
+                field: 'source',
+                fix: 'Rebuild the layout.',
+            });
+        return bytes;
+    };
+    const mediaTypeOf = (bytes) => JSON.parse(bytes.toString('utf8')).mediaType ?? '';
+    return {
+        description: `oci-layout:${dir}${tag ? `:${tag}` : ''}`,
+        registry: null,
+        async root() {
+            const index = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(dir, 'index.json'), 'utf8').catch(() => {
+                throw relx_error_inputError(`${dir} is not an OCI layout (no index.json).`, {
+                    field: 'source',
+                    fix: 'Point at the directory buildx or umoci wrote.',
+                });
+            }));
+            const candidates = tag
+                ? index.manifests.filter((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag)
+                : index.manifests;
+            const [chosen, ...others] = candidates;
+            if (!chosen || others.length > 0) {
+                throw relx_error_inputError(tag
+                    ? `The OCI layout ${dir} has no image tagged ${tag}.`
+                    : `The OCI layout ${dir} holds ${index.manifests.length} images; say which.`, {
+                    field: 'source',
+                    fix: 'Use oci-layout:<dir>:<tag>, the tag being its org.opencontainers.image.ref.name.',
+                });
+            }
+            const bytes = await readBlob(chosen.digest);
+            return { bytes, mediaType: chosen.mediaType || mediaTypeOf(bytes), digest: chosen.digest };
+        },
+        async manifest(digest) {
+            const bytes = await readBlob(digest);
+            return { bytes, mediaType: mediaTypeOf(bytes) };
+        },
+        blob: readBlob,
+    };
+}
+/** A source from the configured string: `oci-layout:<dir>[:tag]` or a registry reference. */
+function imageSource(source, root, credentials = {}) {
+    const layout = /^oci-layout:([^:]+)(?::(.+))?$/.exec(source);
+    if (layout)
+        return layoutSource((0,external_node_path_.join)(root, layout[1] ?? ''), layout[2]);
+    return registrySource(source, credentials);
+}
+
+;// CONCATENATED MODULE: external "events"
+const external_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+;// CONCATENATED MODULE: external "assert"
+const external_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+// EXTERNAL MODULE: external "buffer"
+var external_buffer_ = __nccwpck_require__(181);
+;// CONCATENATED MODULE: external "zlib"
+const external_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+var external_zlib_namespaceObject_0 = /*#__PURE__*/__nccwpck_require__.t(external_zlib_namespaceObject, 2);
+;// CONCATENATED MODULE: external "node:assert"
+const external_node_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+;// CONCATENATED MODULE: ./node_modules/tar/dist/esm/index.min.js
+var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enumerable:!0})};var Ds=typeof process=="object"&&process?process:{stdout:null,stderr:null},Wr=s=>!!s&&typeof s=="object"&&(s instanceof A||s instanceof external_node_stream_namespaceObject||Gr(s)||Zr(s)),Gr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.pipe=="function"&&s.pipe!==external_node_stream_namespaceObject.Writable.prototype.pipe,Zr=s=>!!s&&typeof s=="object"&&s instanceof external_node_events_.EventEmitter&&typeof s.write=="function"&&typeof s.end=="function",Q=Symbol("EOF"),J=Symbol("maybeEmitEnd"),nt=Symbol("emittedEnd"),De=Symbol("emittingEnd"),qt=Symbol("emittedError"),Ne=Symbol("closed"),Ns=Symbol("read"),Ae=Symbol("flush"),As=Symbol("flushChunk"),z=Symbol("encoding"),Mt=Symbol("decoder"),g=Symbol("flowing"),Qt=Symbol("paused"),Bt=Symbol("resume"),b=Symbol("buffer"),N=Symbol("pipes"),_=Symbol("bufferLength"),bi=Symbol("bufferPush"),Ie=Symbol("bufferShift"),L=Symbol("objectMode"),S=Symbol("destroyed"),_i=Symbol("error"),Oi=Symbol("emitData"),Is=Symbol("emitEnd"),Ti=Symbol("emitEnd2"),Z=Symbol("async"),xi=Symbol("abort"),Ce=Symbol("aborted"),Jt=Symbol("signal"),Rt=Symbol("dataListeners"),C=Symbol("discarded"),jt=s=>Promise.resolve().then(s),Yr=s=>s(),Kr=s=>s==="end"||s==="finish"||s==="prefinish",Vr=s=>s instanceof ArrayBuffer||!!s&&typeof s=="object"&&s.constructor&&s.constructor.name==="ArrayBuffer"&&s.byteLength>=0,$r=s=>!Buffer.isBuffer(s)&&ArrayBuffer.isView(s),Fe=class{src;dest;opts;ondrain;constructor(t,e,i){this.src=t,this.dest=e,this.opts=i,this.ondrain=()=>t[Bt](),this.dest.on("drain",this.ondrain)}unpipe(){this.dest.removeListener("drain",this.ondrain)}proxyErrors(t){}end(){this.unpipe(),this.opts.end&&this.dest.end()}},Li=class extends Fe{unpipe(){this.src.removeListener("error",this.proxyErrors),super.unpipe()}constructor(t,e,i){super(t,e,i),this.proxyErrors=r=>this.dest.emit("error",r),t.on("error",this.proxyErrors)}},Xr=s=>!!s.objectMode,qr=s=>!s.objectMode&&!!s.encoding&&s.encoding!=="buffer",A=class extends external_node_events_.EventEmitter{[g]=!1;[Qt]=!1;[N]=[];[b]=[];[L];[z];[Z];[Mt];[Q]=!1;[nt]=!1;[De]=!1;[Ne]=!1;[qt]=null;[_]=0;[S]=!1;[Jt];[Ce]=!1;[Rt]=0;[C]=!1;writable=!0;readable=!0;constructor(...t){let e=t[0]||{};if(super(),e.objectMode&&typeof e.encoding=="string")throw new TypeError("Encoding and objectMode may not be used together");Xr(e)?(this[L]=!0,this[z]=null):qr(e)?(this[z]=e.encoding,this[L]=!1):(this[L]=!1,this[z]=null),this[Z]=!!e.async,this[Mt]=this[z]?new external_node_string_decoder_namespaceObject.StringDecoder(this[z]):null,e&&e.debugExposeBuffer===!0&&Object.defineProperty(this,"buffer",{get:()=>this[b]}),e&&e.debugExposePipes===!0&&Object.defineProperty(this,"pipes",{get:()=>this[N]});let{signal:i}=e;i&&(this[Jt]=i,i.aborted?this[xi]():i.addEventListener("abort",()=>this[xi]()))}get bufferLength(){return this[_]}get encoding(){return this[z]}set encoding(t){throw new Error("Encoding must be set at instantiation time")}setEncoding(t){throw new Error("Encoding must be set at instantiation time")}get objectMode(){return this[L]}set objectMode(t){throw new Error("objectMode must be set at instantiation time")}get async(){return this[Z]}set async(t){this[Z]=this[Z]||!!t}[xi](){this[Ce]=!0,this.emit("abort",this[Jt]?.reason),this.destroy(this[Jt]?.reason)}get aborted(){return this[Ce]}set aborted(t){}write(t,e,i){if(this[Ce])return!1;if(this[Q])throw new Error("write after end");if(this[S])return this.emit("error",Object.assign(new Error("Cannot call write after a stream was destroyed"),{code:"ERR_STREAM_DESTROYED"})),!0;typeof e=="function"&&(i=e,e="utf8"),e||(e="utf8");let r=this[Z]?jt:Yr;if(!this[L]&&!Buffer.isBuffer(t)){if($r(t))t=Buffer.from(t.buffer,t.byteOffset,t.byteLength);else if(Vr(t))t=Buffer.from(t);else if(typeof t!="string")throw new Error("Non-contiguous data written to non-objectMode stream")}return this[L]?(this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):t.length?(typeof t=="string"&&!(e===this[z]&&!this[Mt]?.lastNeed)&&(t=Buffer.from(t,e)),Buffer.isBuffer(t)&&this[z]&&(t=this[Mt].write(t)),this[g]&&this[_]!==0&&this[Ae](!0),this[g]?this.emit("data",t):this[bi](t),this[_]!==0&&this.emit("readable"),i&&r(i),this[g]):(this[_]!==0&&this.emit("readable"),i&&r(i),this[g])}read(t){if(this[S])return null;if(this[C]=!1,this[_]===0||t===0||t&&t>this[_])return this[J](),null;this[L]&&(t=null),this[b].length>1&&!this[L]&&(this[b]=[this[z]?this[b].join(""):Buffer.concat(this[b],this[_])]);let e=this[Ns](t||null,this[b][0]);return this[J](),e}[Ns](t,e){if(this[L])this[Ie]();else{let i=e;t===i.length||t===null?this[Ie]():typeof i=="string"?(this[b][0]=i.slice(t),e=i.slice(0,t),this[_]-=t):(this[b][0]=i.subarray(t),e=i.subarray(0,t),this[_]-=t)}return this.emit("data",e),!this[b].length&&!this[Q]&&this.emit("drain"),e}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e="utf8"),t!==void 0&&this.write(t,e),i&&this.once("end",i),this[Q]=!0,this.writable=!1,(this[g]||!this[Qt])&&this[J](),this}[Bt](){this[S]||(!this[Rt]&&!this[N].length&&(this[C]=!0),this[Qt]=!1,this[g]=!0,this.emit("resume"),this[b].length?this[Ae]():this[Q]?this[J]():this.emit("drain"))}resume(){return this[Bt]()}pause(){this[g]=!1,this[Qt]=!0,this[C]=!1}get destroyed(){return this[S]}get flowing(){return this[g]}get paused(){return this[Qt]}[bi](t){this[L]?this[_]+=1:this[_]+=t.length,this[b].push(t)}[Ie](){return this[L]?this[_]-=1:this[_]-=this[b][0].length,this[b].shift()}[Ae](t=!1){do;while(this[As](this[Ie]())&&this[b].length);!t&&!this[b].length&&!this[Q]&&this.emit("drain")}[As](t){return this.emit("data",t),this[g]}pipe(t,e){if(this[S])return t;this[C]=!1;let i=this[nt];return e=e||{},t===Ds.stdout||t===Ds.stderr?e.end=!1:e.end=e.end!==!1,e.proxyErrors=!!e.proxyErrors,i?e.end&&t.end():(this[N].push(e.proxyErrors?new Li(this,t,e):new Fe(this,t,e)),this[Z]?jt(()=>this[Bt]()):this[Bt]()),t}unpipe(t){let e=this[N].find(i=>i.dest===t);e&&(this[N].length===1?(this[g]&&this[Rt]===0&&(this[g]=!1),this[N]=[]):this[N].splice(this[N].indexOf(e),1),e.unpipe())}addListener(t,e){return this.on(t,e)}on(t,e){let i=super.on(t,e);if(t==="data")this[C]=!1,this[Rt]++,!this[N].length&&!this[g]&&this[Bt]();else if(t==="readable"&&this[_]!==0)super.emit("readable");else if(Kr(t)&&this[nt])super.emit(t),this.removeAllListeners(t);else if(t==="error"&&this[qt]){let r=e;this[Z]?jt(()=>r.call(this,this[qt])):r.call(this,this[qt])}return i}removeListener(t,e){return this.off(t,e)}off(t,e){let i=super.off(t,e);return t==="data"&&(this[Rt]=this.listeners("data").length,this[Rt]===0&&!this[C]&&!this[N].length&&(this[g]=!1)),i}removeAllListeners(t){let e=super.removeAllListeners(t);return(t==="data"||t===void 0)&&(this[Rt]=0,!this[C]&&!this[N].length&&(this[g]=!1)),e}get emittedEnd(){return this[nt]}[J](){!this[De]&&!this[nt]&&!this[S]&&this[b].length===0&&this[Q]&&(this[De]=!0,this.emit("end"),this.emit("prefinish"),this.emit("finish"),this[Ne]&&this.emit("close"),this[De]=!1)}emit(t,...e){let i=e[0];if(t!=="error"&&t!=="close"&&t!==S&&this[S])return!1;if(t==="data")return!this[L]&&!i?!1:this[Z]?(jt(()=>this[Oi](i)),!0):this[Oi](i);if(t==="end")return this[Is]();if(t==="close"){if(this[Ne]=!0,!this[nt]&&!this[S])return!1;let n=super.emit("close");return this.removeAllListeners("close"),n}else if(t==="error"){this[qt]=i,super.emit(_i,i);let n=!this[Jt]||this.listeners("error").length?super.emit("error",i):!1;return this[J](),n}else if(t==="resume"){let n=super.emit("resume");return this[J](),n}else if(t==="finish"||t==="prefinish"){let n=super.emit(t);return this.removeAllListeners(t),n}let r=super.emit(t,...e);return this[J](),r}[Oi](t){for(let i of this[N])i.dest.write(t)===!1&&this.pause();let e=this[C]?!1:super.emit("data",t);return this[J](),e}[Is](){return this[nt]?!1:(this[nt]=!0,this.readable=!1,this[Z]?(jt(()=>this[Ti]()),!0):this[Ti]())}[Ti](){if(this[Mt]){let e=this[Mt].end();if(e){for(let i of this[N])i.dest.write(e);this[C]||super.emit("data",e)}}for(let e of this[N])e.end();let t=super.emit("end");return this.removeAllListeners("end"),t}async collect(){let t=Object.assign([],{dataLength:0});this[L]||(t.dataLength=0);let e=this.promise();return this.on("data",i=>{t.push(i),this[L]||(t.dataLength+=i.length)}),await e,t}async concat(){if(this[L])throw new Error("cannot concat in objectMode");let t=await this.collect();return this[z]?t.join(""):Buffer.concat(t,t.dataLength)}async promise(){return new Promise((t,e)=>{this.on(S,()=>e(new Error("stream destroyed"))),this.on("error",i=>e(i)),this.on("end",()=>t())})}[Symbol.asyncIterator](){this[C]=!1;let t=!1,e=async()=>(this.pause(),t=!0,{value:void 0,done:!0});return{next:()=>{if(t)return e();let r=this.read();if(r!==null)return Promise.resolve({done:!1,value:r});if(this[Q])return e();let n,o,h=d=>{this.off("data",a),this.off("end",l),this.off(S,c),e(),o(d)},a=d=>{this.off("error",h),this.off("end",l),this.off(S,c),this.pause(),n({value:d,done:!!this[Q]})},l=()=>{this.off("error",h),this.off("data",a),this.off(S,c),e(),n({done:!0,value:void 0})},c=()=>h(new Error("stream destroyed"));return new Promise((d,y)=>{o=y,n=d,this.once(S,c),this.once("error",h),this.once("end",l),this.once("data",a)})},throw:e,return:e,[Symbol.asyncIterator](){return this},[Symbol.asyncDispose]:async()=>{}}}[Symbol.iterator](){this[C]=!1;let t=!1,e=()=>(this.pause(),this.off(_i,e),this.off(S,e),this.off("end",e),t=!0,{done:!0,value:void 0}),i=()=>{if(t)return e();let r=this.read();return r===null?e():{done:!1,value:r}};return this.once("end",e),this.once(_i,e),this.once(S,e),{next:i,throw:e,return:e,[Symbol.iterator](){return this},[Symbol.dispose]:()=>{}}}destroy(t){if(this[S])return t?this.emit("error",t):this.emit(S),this;this[S]=!0,this[C]=!0,this[b].length=0,this[_]=0;let e=this;return typeof e.close=="function"&&!this[Ne]&&e.close(),t?this.emit("error",t):this.emit(S),this}static get isStream(){return Wr}};var Jr=external_fs_.writev,ht=Symbol("_autoClose"),H=Symbol("_close"),te=Symbol("_ended"),m=Symbol("_fd"),Ni=Symbol("_finished"),tt=Symbol("_flags"),Ai=Symbol("_flush"),ki=Symbol("_handleChunk"),vi=Symbol("_makeBuf"),ie=Symbol("_mode"),ke=Symbol("_needDrain"),Ut=Symbol("_onerror"),Ht=Symbol("_onopen"),Ii=Symbol("_onread"),Pt=Symbol("_onwrite"),index_min_at=Symbol("_open"),U=Symbol("_path"),ot=Symbol("_pos"),Y=Symbol("_queue"),zt=Symbol("_read"),Ci=Symbol("_readSize"),j=Symbol("_reading"),ee=Symbol("_remain"),Fi=Symbol("_size"),ve=Symbol("_write"),gt=Symbol("_writing"),Me=Symbol("_defaultFlag"),bt=Symbol("_errored"),_t=class extends A{[bt]=!1;[m];[U];[Ci];[j]=!1;[Fi];[ee];[ht];constructor(t,e){if(e=e||{},super(e),this.readable=!0,this.writable=!1,typeof t!="string")throw new TypeError("path must be a string");this[bt]=!1,this[m]=typeof e.fd=="number"?e.fd:void 0,this[U]=t,this[Ci]=e.readSize||16*1024*1024,this[j]=!1,this[Fi]=typeof e.size=="number"?e.size:1/0,this[ee]=this[Fi],this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0,typeof this[m]=="number"?this[zt]():this[index_min_at]()}get fd(){return this[m]}get path(){return this[U]}write(){throw new TypeError("this is a readable stream")}end(){throw new TypeError("this is a readable stream")}[index_min_at](){external_fs_.open(this[U],"r",(t,e)=>this[Ht](t,e))}[Ht](t,e){t?this[Ut](t):(this[m]=e,this.emit("open",e),this[zt]())}[vi](){return Buffer.allocUnsafe(Math.min(this[Ci],this[ee]))}[zt](){if(!this[j]){this[j]=!0;let t=this[vi]();if(t.length===0)return process.nextTick(()=>this[Ii](null,0,t));external_fs_.read(this[m],t,0,t.length,null,(e,i,r)=>this[Ii](e,i,r))}}[Ii](t,e,i){this[j]=!1,t?this[Ut](t):this[ki](e,i)&&this[zt]()}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}[Ut](t){this[j]=!0,this[H](),this.emit("error",t)}[ki](t,e){let i=!1;return this[ee]-=t,t>0&&(i=super.write(t<e.length?e.subarray(0,t):e)),(t===0||this[ee]<=0)&&(i=!1,this[H](),super.end()),i}emit(t,...e){switch(t){case"prefinish":case"finish":return!1;case"drain":return typeof this[m]=="number"&&this[zt](),!1;case"error":return this[bt]?!1:(this[bt]=!0,super.emit(t,...e));default:return super.emit(t,...e)}}},Be=class extends _t{[index_min_at](){let t=!0;try{this[Ht](null,external_fs_.openSync(this[U],"r")),t=!1}finally{t&&this[H]()}}[zt](){let t=!0;try{if(!this[j]){this[j]=!0;do{let e=this[vi](),i=e.length===0?0:external_fs_.readSync(this[m],e,0,e.length,null);if(!this[ki](i,e))break}while(!0);this[j]=!1}t=!1}finally{t&&this[H]()}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}},et=class extends external_events_namespaceObject{readable=!1;writable=!0;[bt]=!1;[gt]=!1;[te]=!1;[Y]=[];[ke]=!1;[U];[ie];[ht];[m];[Me];[tt];[Ni]=!1;[ot];constructor(t,e){e=e||{},super(e),this[U]=t,this[m]=typeof e.fd=="number"?e.fd:void 0,this[ie]=e.mode===void 0?438:e.mode,this[ot]=typeof e.start=="number"?e.start:void 0,this[ht]=typeof e.autoClose=="boolean"?e.autoClose:!0;let i=this[ot]!==void 0?"r+":"w";this[Me]=e.flags===void 0,this[tt]=e.flags===void 0?i:e.flags,this[m]===void 0&&this[index_min_at]()}emit(t,...e){if(t==="error"){if(this[bt])return!1;this[bt]=!0}return super.emit(t,...e)}get fd(){return this[m]}get path(){return this[U]}[Ut](t){this[H](),this[gt]=!0,this.emit("error",t)}[index_min_at](){external_fs_.open(this[U],this[tt],this[ie],(t,e)=>this[Ht](t,e))}[Ht](t,e){this[Me]&&this[tt]==="r+"&&t&&t.code==="ENOENT"?(this[tt]="w",this[index_min_at]()):t?this[Ut](t):(this[m]=e,this.emit("open",e),this[gt]||this[Ai]())}end(t,e){return t&&this.write(t,e),this[te]=!0,!this[gt]&&!this[Y].length&&typeof this[m]=="number"&&this[Pt](null,0),this}write(t,e){return typeof t=="string"&&(t=Buffer.from(t,e)),this[te]?(this.emit("error",new Error("write() after end()")),!1):this[m]===void 0||this[gt]||this[Y].length?(this[Y].push(t),this[ke]=!0,!1):(this[gt]=!0,this[ve](t),!0)}[ve](t){external_fs_.write(this[m],t,0,t.length,this[ot],(e,i)=>this[Pt](e,i))}[Pt](t,e){t?this[Ut](t):(this[ot]!==void 0&&typeof e=="number"&&(this[ot]+=e),this[Y].length?this[Ai]():(this[gt]=!1,this[te]&&!this[Ni]?(this[Ni]=!0,this[H](),this.emit("finish")):this[ke]&&(this[ke]=!1,this.emit("drain"))))}[Ai](){if(this[Y].length===0)this[te]&&this[Pt](null,0);else if(this[Y].length===1)this[ve](this[Y].pop());else{let t=this[Y];this[Y]=[],Jr(this[m],t,this[ot],(e,i)=>this[Pt](e,i))}}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.close(t,e=>e?this.emit("error",e):this.emit("close"))}}},Wt=class extends et{[index_min_at](){let t;if(this[Me]&&this[tt]==="r+")try{t=external_fs_.openSync(this[U],this[tt],this[ie])}catch(e){if(e?.code==="ENOENT")return this[tt]="w",this[index_min_at]();throw e}else t=external_fs_.openSync(this[U],this[tt],this[ie]);this[Ht](null,t)}[H](){if(this[ht]&&typeof this[m]=="number"){let t=this[m];this[m]=void 0,external_fs_.closeSync(t),this.emit("close")}}[ve](t){let e=!0;try{this[Pt](null,external_fs_.writeSync(this[m],t,0,t.length,this[ot])),e=!1}finally{if(e)try{this[H]()}catch{}}}};var jr=new Map([["C","cwd"],["f","file"],["z","gzip"],["P","preservePaths"],["U","unlink"],["strip-components","strip"],["stripComponents","strip"],["keep-newer","newer"],["keepNewer","newer"],["keep-newer-files","newer"],["keepNewerFiles","newer"],["k","keep"],["keep-existing","keep"],["keepExisting","keep"],["m","noMtime"],["no-mtime","noMtime"],["p","preserveOwner"],["L","follow"],["h","follow"],["onentry","onReadEntry"]]),Fs=s=>!!s.sync&&!!s.file,ks=s=>!s.sync&&!!s.file,vs=s=>!!s.sync&&!s.file,Ms=s=>!s.sync&&!s.file;var Bs=s=>!!s.file;var tn=s=>{let t=jr.get(s);return t||s},se=(s={})=>{if(!s)return{};let t={};for(let[e,i]of Object.entries(s)){let r=tn(e);t[r]=i}return t.chmod===void 0&&t.noChmod===!1&&(t.chmod=!0),delete t.noChmod,t};var K=(s,t,e,i,r)=>Object.assign((n=[],o,h)=>{Array.isArray(n)&&(o=n,n={}),typeof o=="function"&&(h=o,o=void 0),o=o?Array.from(o):[];let a=se(n);if(r?.(a,o),Fs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return s(a,o)}else if(ks(a)){let l=t(a,o);return h?l.then(()=>h(),h):l}else if(vs(a)){if(typeof h=="function")throw new TypeError("callback not supported for sync tar functions");return e(a,o)}else if(Ms(a)){if(typeof h=="function")throw new TypeError("callback only supported with file option");return i(a,o)}throw new Error("impossible options??")},{syncFile:s,asyncFile:t,syncNoFile:e,asyncNoFile:i,validate:r});var sn=external_zlib_namespaceObject.constants||{ZLIB_VERNUM:4736},M=Object.freeze(Object.assign(Object.create(null),{Z_NO_FLUSH:0,Z_PARTIAL_FLUSH:1,Z_SYNC_FLUSH:2,Z_FULL_FLUSH:3,Z_FINISH:4,Z_BLOCK:5,Z_OK:0,Z_STREAM_END:1,Z_NEED_DICT:2,Z_ERRNO:-1,Z_STREAM_ERROR:-2,Z_DATA_ERROR:-3,Z_MEM_ERROR:-4,Z_BUF_ERROR:-5,Z_VERSION_ERROR:-6,Z_NO_COMPRESSION:0,Z_BEST_SPEED:1,Z_BEST_COMPRESSION:9,Z_DEFAULT_COMPRESSION:-1,Z_FILTERED:1,Z_HUFFMAN_ONLY:2,Z_RLE:3,Z_FIXED:4,Z_DEFAULT_STRATEGY:0,DEFLATE:1,INFLATE:2,GZIP:3,GUNZIP:4,DEFLATERAW:5,INFLATERAW:6,UNZIP:7,BROTLI_DECODE:8,BROTLI_ENCODE:9,Z_MIN_WINDOWBITS:8,Z_MAX_WINDOWBITS:15,Z_DEFAULT_WINDOWBITS:15,Z_MIN_CHUNK:64,Z_MAX_CHUNK:1/0,Z_DEFAULT_CHUNK:16384,Z_MIN_MEMLEVEL:1,Z_MAX_MEMLEVEL:9,Z_DEFAULT_MEMLEVEL:8,Z_MIN_LEVEL:-1,Z_MAX_LEVEL:9,Z_DEFAULT_LEVEL:-1,BROTLI_OPERATION_PROCESS:0,BROTLI_OPERATION_FLUSH:1,BROTLI_OPERATION_FINISH:2,BROTLI_OPERATION_EMIT_METADATA:3,BROTLI_MODE_GENERIC:0,BROTLI_MODE_TEXT:1,BROTLI_MODE_FONT:2,BROTLI_DEFAULT_MODE:0,BROTLI_MIN_QUALITY:0,BROTLI_MAX_QUALITY:11,BROTLI_DEFAULT_QUALITY:11,BROTLI_MIN_WINDOW_BITS:10,BROTLI_MAX_WINDOW_BITS:24,BROTLI_LARGE_MAX_WINDOW_BITS:30,BROTLI_DEFAULT_WINDOW:22,BROTLI_MIN_INPUT_BLOCK_BITS:16,BROTLI_MAX_INPUT_BLOCK_BITS:24,BROTLI_PARAM_MODE:0,BROTLI_PARAM_QUALITY:1,BROTLI_PARAM_LGWIN:2,BROTLI_PARAM_LGBLOCK:3,BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING:4,BROTLI_PARAM_SIZE_HINT:5,BROTLI_PARAM_LARGE_WINDOW:6,BROTLI_PARAM_NPOSTFIX:7,BROTLI_PARAM_NDIRECT:8,BROTLI_DECODER_RESULT_ERROR:0,BROTLI_DECODER_RESULT_SUCCESS:1,BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT:2,BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION:0,BROTLI_DECODER_PARAM_LARGE_WINDOW:1,BROTLI_DECODER_NO_ERROR:0,BROTLI_DECODER_SUCCESS:1,BROTLI_DECODER_NEEDS_MORE_INPUT:2,BROTLI_DECODER_NEEDS_MORE_OUTPUT:3,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE:-1,BROTLI_DECODER_ERROR_FORMAT_RESERVED:-2,BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE:-3,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET:-4,BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME:-5,BROTLI_DECODER_ERROR_FORMAT_CL_SPACE:-6,BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE:-7,BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT:-8,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1:-9,BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2:-10,BROTLI_DECODER_ERROR_FORMAT_TRANSFORM:-11,BROTLI_DECODER_ERROR_FORMAT_DICTIONARY:-12,BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS:-13,BROTLI_DECODER_ERROR_FORMAT_PADDING_1:-14,BROTLI_DECODER_ERROR_FORMAT_PADDING_2:-15,BROTLI_DECODER_ERROR_FORMAT_DISTANCE:-16,BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET:-19,BROTLI_DECODER_ERROR_INVALID_ARGUMENTS:-20,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:-21,BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:-22,BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:-25,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:-26,BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:-27,BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:-30,BROTLI_DECODER_ERROR_UNREACHABLE:-31},sn));var rn=external_buffer_.Buffer.concat,zs=Object.getOwnPropertyDescriptor(external_buffer_.Buffer,"concat"),nn=s=>s,Bi=zs?.writable===!0||zs?.set!==void 0?s=>{external_buffer_.Buffer.concat=s?nn:rn}:s=>{},Tt=Symbol("_superWrite"),Gt=class extends Error{code;errno;constructor(t,e){super("zlib: "+t.message,{cause:t}),this.code=t.code,this.errno=t.errno,this.code||(this.code="ZLIB_ERROR"),this.message="zlib: "+t.message,Error.captureStackTrace(this,e??this.constructor)}get name(){return"ZlibError"}},Pi=Symbol("flushFlag"),re=class extends A{#t=!1;#i=!1;#s;#n;#r;#e;#o;get sawError(){return this.#t}get handle(){return this.#e}get flushFlag(){return this.#s}constructor(t,e){if(!t||typeof t!="object")throw new TypeError("invalid options for ZlibBase constructor");if(super(t),this.#s=t.flush??0,this.#n=t.finishFlush??0,this.#r=t.fullFlushFlag??0,typeof external_zlib_namespaceObject_0[e]!="function")throw new TypeError("Compression method not supported: "+e);try{this.#e=new external_zlib_namespaceObject_0[e](t)}catch(i){throw new Gt(i,this.constructor)}this.#o=i=>{this.#t||(this.#t=!0,this.close(),this.emit("error",i))},this.#e?.on("error",i=>this.#o(new Gt(i))),this.once("end",()=>this.close)}close(){this.#e&&(this.#e.close(),this.#e=void 0,this.emit("close"))}reset(){if(!this.#t)return external_assert_namespaceObject(this.#e,"zlib binding closed"),this.#e.reset?.()}flush(t){this.ended||(typeof t!="number"&&(t=this.#r),this.write(Object.assign(external_buffer_.Buffer.alloc(0),{[Pi]:t})))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&(e?this.write(t,e):this.write(t)),this.flush(this.#n),this.#i=!0,super.end(i)}get ended(){return this.#i}[Tt](t){return super.write(t)}write(t,e,i){if(typeof e=="function"&&(i=e,e="utf8"),typeof t=="string"&&(t=external_buffer_.Buffer.from(t,e)),this.#t)return;external_assert_namespaceObject(this.#e,"zlib binding closed");let r=this.#e._handle,n=r.close;r.close=()=>{};let o=this.#e.close;this.#e.close=()=>{},Bi(!0);let h;try{let l=typeof t[Pi]=="number"?t[Pi]:this.#s;h=this.#e._processChunk(t,l),Bi(!1)}catch(l){Bi(!1),this.#o(new Gt(l,this.write))}finally{this.#e&&(this.#e._handle=r,r.close=n,this.#e.close=o,this.#e.removeAllListeners("error"))}this.#e&&this.#e.on("error",l=>this.#o(new Gt(l,this.write)));let a;if(h)if(Array.isArray(h)&&h.length>0){let l=h[0];a=this[Tt](external_buffer_.Buffer.from(l));for(let c=1;c<h.length;c++)a=this[Tt](h[c])}else a=this[Tt](external_buffer_.Buffer.from(h));return i&&i(),a}},Pe=class extends re{#t;#i;constructor(t,e){t=t||{},t.flush=t.flush||M.Z_NO_FLUSH,t.finishFlush=t.finishFlush||M.Z_FINISH,t.fullFlushFlag=M.Z_FULL_FLUSH,super(t,e),this.#t=t.level,this.#i=t.strategy}params(t,e){if(!this.sawError){if(!this.handle)throw new Error("cannot switch params when binding is closed");if(!this.handle.params)throw new Error("not supported in this implementation");if(this.#t!==t||this.#i!==e){this.flush(M.Z_SYNC_FLUSH),external_assert_namespaceObject(this.handle,"zlib binding closed");let i=this.handle.flush;this.handle.flush=(r,n)=>{typeof r=="function"&&(n=r,r=this.flushFlag),this.flush(r),n?.()};try{this.handle.params(t,e)}finally{this.handle.flush=i}this.handle&&(this.#t=t,this.#i=e)}}}};var ze=class extends Pe{#t;constructor(t){super(t,"Gzip"),this.#t=t&&!!t.portable}[Tt](t){return this.#t?(this.#t=!1,t[9]=255,super[Tt](t)):super[Tt](t)}};var Ue=class extends Pe{constructor(t){super(t,"Unzip")}},He=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.BROTLI_OPERATION_PROCESS,t.finishFlush=t.finishFlush||M.BROTLI_OPERATION_FINISH,t.fullFlushFlag=M.BROTLI_OPERATION_FLUSH,super(t,e)}},We=class extends He{constructor(t){super(t,"BrotliCompress")}},Ge=class extends He{constructor(t){super(t,"BrotliDecompress")}},Ze=class extends re{constructor(t,e){t=t||{},t.flush=t.flush||M.ZSTD_e_continue,t.finishFlush=t.finishFlush||M.ZSTD_e_end,t.fullFlushFlag=M.ZSTD_e_flush,super(t,e)}},Ye=class extends Ze{constructor(t){super(t,"ZstdCompress")}},Ke=class extends Ze{constructor(t){super(t,"ZstdDecompress")}};var Us=(s,t)=>{if(Number.isSafeInteger(s))s<0?an(s,t):hn(s,t);else throw Error("cannot encode number outside of javascript safe integer range");return t},hn=(s,t)=>{t[0]=128;for(var e=t.length;e>1;e--)t[e-1]=s&255,s=Math.floor(s/256)},an=(s,t)=>{t[0]=255;var e=!1;s=s*-1;for(var i=t.length;i>1;i--){var r=s&255;s=Math.floor(s/256),e?t[i-1]=Ws(r):r===0?t[i-1]=0:(e=!0,t[i-1]=Gs(r))}},Hs=s=>{let t=s[0],e=t===128?cn(s.subarray(1,s.length)):t===255?ln(s):null;if(e===null)throw Error("invalid base256 encoding");if(!Number.isSafeInteger(e))throw Error("parsed number outside of javascript safe integer range");return e},ln=s=>{for(var t=s.length,e=0,i=!1,r=t-1;r>-1;r--){var n=Number(s[r]),o;i?o=Ws(n):n===0?o=n:(i=!0,o=Gs(n)),o!==0&&(e-=o*Math.pow(256,t-r-1))}return e},cn=s=>{for(var t=s.length,e=0,i=t-1;i>-1;i--){var r=Number(s[i]);r!==0&&(e+=r*Math.pow(256,t-i-1))}return e},Ws=s=>(255^s)&255,Gs=s=>(255^s)+1&255;var Hi={};Ur(Hi,{code:()=>Ve,isCode:()=>ne,isName:()=>dn,name:()=>oe,normalFsTypes:()=>Ui});var ne=s=>oe.has(s),dn=s=>Ve.has(s),Ui=new Set(["0","","1","2","3","4","5","6","7","D"]),oe=new Map([["0","File"],["","OldFile"],["1","Link"],["2","SymbolicLink"],["3","CharacterDevice"],["4","BlockDevice"],["5","Directory"],["6","FIFO"],["7","ContiguousFile"],["g","GlobalExtendedHeader"],["x","ExtendedHeader"],["A","SolarisACL"],["D","GNUDumpDir"],["I","Inode"],["K","NextFileHasLongLinkpath"],["L","NextFileHasLongPath"],["M","ContinuationFile"],["N","OldGnuLongPath"],["S","SparseFile"],["V","TapeVolumeHeader"],["X","OldExtendedHeader"]]),Ve=new Map(Array.from(oe).map(s=>[s[1],s[0]]));var un=s=>s===void 0||s<0?void 0:s,F=class{cksumValid=!1;needPax=!1;nullBlock=!1;block;path;mode;uid;gid;size;cksum;#t="Unsupported";linkpath;uname;gname;devmaj=0;devmin=0;atime;ctime;mtime;charset;comment;constructor(t,e=0,i,r){Buffer.isBuffer(t)?this.decode(t,e||0,i,r):t&&this.#i(t)}decode(t,e,i,r){if(e||(e=0),!t||!(t.length>=e+512))throw new Error("need 512 bytes for header");let n=xt(t,e+156,1),o=Ui.has(n),h=o?i:void 0,a=o?r:void 0;if(this.path=h?.path??xt(t,e,100),this.mode=h?.mode??a?.mode??lt(t,e+100,8),this.uid=h?.uid??a?.uid??lt(t,e+108,8),this.gid=h?.gid??a?.gid??lt(t,e+116,8),this.size=un(h?.size??a?.size??lt(t,e+124,12)),this.mtime=h?.mtime??a?.mtime??Wi(t,e+136,12),this.cksum=lt(t,e+148,12),a&&this.#i(a,!0),h&&this.#i(h),ne(n)&&(this.#t=n||"0"),this.#t==="0"&&this.path.slice(-1)==="/"&&(this.#t="5"),this.#t==="5"&&(this.size=0),this.linkpath=xt(t,e+157,100),t.subarray(e+257,e+265).toString()==="ustar\x0000")if(this.uname=h?.uname??a?.uname??xt(t,e+265,32),this.gname=h?.gname??a?.gname??xt(t,e+297,32),this.devmaj=h?.devmaj??a?.devmaj??lt(t,e+329,8)??0,this.devmin=h?.devmin??a?.devmin??lt(t,e+337,8)??0,t[e+475]!==0){let c=xt(t,e+345,155);this.path=c+"/"+this.path}else{let c=xt(t,e+345,130);c&&(this.path=c+"/"+this.path),this.atime=i?.atime??r?.atime??Wi(t,e+476,12),this.ctime=i?.ctime??r?.ctime??Wi(t,e+488,12)}let l=256;for(let c=e;c<e+148;c++)l+=t[c];for(let c=e+156;c<e+512;c++)l+=t[c];this.cksumValid=l===this.cksum,this.cksum===void 0&&l===256&&(this.nullBlock=!0)}#i(t,e=!1){Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="size"&&Number(r)<0||i==="path"&&e||i==="linkpath"&&e||i==="global"))))}encode(t,e=0){if(t||(t=this.block=Buffer.alloc(512)),this.#t==="Unsupported"&&(this.#t="0"),!(t.length>=e+512))throw new Error("need 512 bytes for header");let i=this.ctime||this.atime?130:155,r=mn(this.path||"",i),n=r[0],o=r[1];this.needPax=!!r[2],this.needPax=Lt(t,e,100,n)||this.needPax,this.needPax=ct(t,e+100,8,this.mode)||this.needPax,this.needPax=ct(t,e+108,8,this.uid)||this.needPax,this.needPax=ct(t,e+116,8,this.gid)||this.needPax,this.needPax=ct(t,e+124,12,this.size)||this.needPax,this.needPax=Gi(t,e+136,12,this.mtime)||this.needPax,t[e+156]=Number(this.#t.codePointAt(0)),this.needPax=Lt(t,e+157,100,this.linkpath)||this.needPax,t.write("ustar\x0000",e+257,8),this.needPax=Lt(t,e+265,32,this.uname)||this.needPax,this.needPax=Lt(t,e+297,32,this.gname)||this.needPax,this.needPax=ct(t,e+329,8,this.devmaj)||this.needPax,this.needPax=ct(t,e+337,8,this.devmin)||this.needPax,this.needPax=Lt(t,e+345,i,o)||this.needPax,t[e+475]!==0?this.needPax=Lt(t,e+345,155,o)||this.needPax:(this.needPax=Lt(t,e+345,130,o)||this.needPax,this.needPax=Gi(t,e+476,12,this.atime)||this.needPax,this.needPax=Gi(t,e+488,12,this.ctime)||this.needPax);let h=256;for(let a=e;a<e+148;a++)h+=t[a];for(let a=e+156;a<e+512;a++)h+=t[a];return this.cksum=h,ct(t,e+148,8,this.cksum),this.cksumValid=!0,this.needPax}get type(){return this.#t==="Unsupported"?this.#t:oe.get(this.#t)}get typeKey(){return this.#t}set type(t){let e=String(Ve.get(t));if(ne(e)||e==="Unsupported")this.#t=e;else if(ne(t))this.#t=t;else throw new TypeError("invalid entry type: "+t)}},mn=(s,t)=>{let i=s,r="",n,o=external_node_path_.posix.parse(s).root||".";if(Buffer.byteLength(i)<100)n=[i,r,!1];else{r=external_node_path_.posix.dirname(i),i=external_node_path_.posix.basename(i);do Buffer.byteLength(i)<=100&&Buffer.byteLength(r)<=t?n=[i,r,!1]:Buffer.byteLength(i)>100&&Buffer.byteLength(r)<=t?n=[i.slice(0,99),r,!0]:(i=external_node_path_.posix.join(external_node_path_.posix.basename(r),i),r=external_node_path_.posix.dirname(r));while(r!==o&&n===void 0);n||(n=[s.slice(0,99),"",!0])}return n},xt=(s,t,e)=>s.subarray(t,t+e).toString("utf8").replace(/\0.*/,""),Wi=(s,t,e)=>pn(lt(s,t,e)),pn=s=>s===void 0?void 0:new Date(s*1e3),lt=(s,t,e)=>Number(s[t])&128?Hs(s.subarray(t,t+e)):wn(s,t,e),En=s=>isNaN(s)?void 0:s,wn=(s,t,e)=>En(parseInt(s.subarray(t,t+e).toString("utf8").replace(/\0.*$/,"").trim(),8)),Sn={12:8589934591,8:2097151},ct=(s,t,e,i)=>i===void 0?!1:i>Sn[e]||i<0?(Us(i,s.subarray(t,t+e)),!0):(yn(s,t,e,i),!1),yn=(s,t,e,i)=>s.write(Rn(i,e),t,e,"ascii"),Rn=(s,t)=>gn(Math.floor(s).toString(8),t),gn=(s,t)=>(s.length===t-1?s:new Array(t-s.length-1).join("0")+s+" ")+"\0",Gi=(s,t,e,i)=>i===void 0?!1:ct(s,t,e,i.getTime()/1e3),bn=new Array(156).join("\0"),Lt=(s,t,e,i)=>i===void 0?!1:(s.write(i+bn,t,e,"utf8"),i.length!==Buffer.byteLength(i)||i.length>e);var ft=class s{atime;mtime;ctime;charset;comment;gid;uid;gname;uname;linkpath;dev;ino;nlink;path;size;mode;global;constructor(t,e=!1){this.atime=t.atime,this.charset=t.charset,this.comment=t.comment,this.ctime=t.ctime,this.dev=t.dev,this.gid=t.gid,this.global=e,this.gname=t.gname,this.ino=t.ino,this.linkpath=t.linkpath,this.mtime=t.mtime,this.nlink=t.nlink,this.path=t.path,this.size=t.size,this.uid=t.uid,this.uname=t.uname}encode(){let t=this.encodeBody();if(t==="")return Buffer.allocUnsafe(0);let e=Buffer.byteLength(t),i=512*Math.ceil(1+e/512),r=Buffer.allocUnsafe(i);for(let n=0;n<512;n++)r[n]=0;new F({path:("PaxHeader/"+(0,external_node_path_.basename)(this.path??"")).slice(0,99),mode:this.mode||420,uid:this.uid,gid:this.gid,size:e,mtime:this.mtime,type:this.global?"GlobalExtendedHeader":"ExtendedHeader",linkpath:"",uname:this.uname||"",gname:this.gname||"",devmaj:0,devmin:0,atime:this.atime,ctime:this.ctime}).encode(r),r.write(t,512,e,"utf8");for(let n=e+512;n<r.length;n++)r[n]=0;return r}encodeBody(){return this.encodeField("path")+this.encodeField("ctime")+this.encodeField("atime")+this.encodeField("dev")+this.encodeField("ino")+this.encodeField("nlink")+this.encodeField("charset")+this.encodeField("comment")+this.encodeField("gid")+this.encodeField("gname")+this.encodeField("linkpath")+this.encodeField("mtime")+this.encodeField("size")+this.encodeField("uid")+this.encodeField("uname")}encodeField(t){if(this[t]===void 0)return"";let e=this[t],i=e instanceof Date?e.getTime()/1e3:e,r=" "+(t==="dev"||t==="ino"||t==="nlink"?"SCHILY.":"")+t+"="+i+`
+`,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=!1){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
+`).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case"path":case"linkpath":case"type":case"charset":case"comment":case"gname":case"uname":s[n]=o;break;case"ctime":case"atime":case"mtime":s[n]=new Date(Number(o)*1e3);break;case"size":let h=+o;h>=0&&(s[n]=h);break;case"gid":case"uid":case"dev":case"ino":case"nlink":case"mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=!1;ignore=!1;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=!1;absolute;unsupported=!1;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case"File":case"OldFile":case"Link":case"SymbolicLink":case"CharacterDevice":case"BlockDevice":case"Directory":case"FIFO":case"ContiguousFile":case"GNUDumpDir":break;case"NextFileHasLongLinkpath":case"NextFileHasLongPath":case"OldGnuLongPath":case"GlobalExtendedHeader":case"ExtendedHeader":case"OldExtendedHeader":this.meta=!0;break;default:this.ignore=!0}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,!0)}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?!0:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=!1){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))))}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==!1?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i))};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>!0,rt=class extends external_events_namespaceObject.EventEmitter{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=!0;readable=!1;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=!1;[w];[$]=!1;[It];[je]=!1;[ti]=!1;[Yt]=!1;[ae]=!1;[Yi]=!1;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===!1)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format")}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end")}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:!1;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?!0:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry)}warn(t,e,i={}){Dt(this,t,e,i)}[Vs](t,e){this[It]===void 0&&(this[It]=!1);let i;try{i=new F(t,e,this[V],this[he])}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=!0,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=!0,this[At]("nullBlock"));else if(this[je]=!1,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else{let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else{let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=!0)};n.on("end",o)}else this[It]=!0;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=!0,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())))}}}[$s](){queueMicrotask(()=>this.emit("close"))}[Zs](t){let e=!0;if(!t)this[it]=void 0,e=!1;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r)}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=!1);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"))}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return!this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i])}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case"ExtendedHeader":case"OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],!1);break;case"GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],!0);break;case"NextFileHasLongPath":case"OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case"NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>!0,e.end=()=>e,e.emit=()=>!1,e.destroy?.()}this[$]=!0,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:!1})}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),!1):!0}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),!1;if((this[w]===void 0||this.brotli===void 0&&this[w]===!1)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),!0;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=!1);let o=!1;if(this[w]===!1&&this.zstd!==!1){o=!0;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=!1;break}}let h=this.brotli===void 0&&!o;if(this[w]===!1&&h)if(t.length<512)if(this[ut])this.brotli=!0;else return this[p]=t,i?.(),!0;else try{new F(t.subarray(0,512)),this.brotli=!1}catch{this.brotli=!0}if(this[w]===void 0||this[w]===!1&&(this.brotli||o)){let a=this[ut];this[ut]=!1,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c)}),this[w].on("error",c=>{this[$]||this.abort(c)}),this[w].on("end",()=>{this[ut]=!0,this[Xe]()}),this[Yt]=!0,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=!1,i?.(),l}}this[Yt]=!0,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=!1;let n=this[st].length>0?!1:this[it]?this[it].flowing:!0;return!n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t)}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=!0;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end()}this[At](Je)}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=!0,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e)}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e)}this[ae]=!1}(!this[p]||this[ut])&&this[Qe]()}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case"begin":case"header":this[Vs](t,e),e+=512;break;case"ignore":case"body":e+=this[Ki](t,e);break;case"meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=!0,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume()}:e=>e.resume()},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),!0])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,!1),!1;let l=h||(0,external_path_namespaceObject.parse)(o).root||".",c;if(o===l)c=!1;else{let d=e.get(o);c=d!==void 0?d:n((0,external_path_namespaceObject.dirname)(o),l,a+1)}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o))},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=external_node_fs_.openSync(e,"r");let r=external_node_fs_.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=external_node_fs_.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h))}else{let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=external_node_fs_.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a))}t.end()}}finally{if(typeof i=="number")try{external_node_fs_.closeSync(i)}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),external_node_fs_.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s)});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=external_node_path_.win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s)}return[t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=!1;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=!1;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o)}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||external_path_namespaceObject.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]()}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=!0),super.emit(t,...e)}[ss](){external_fs_.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e)})}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[tr]()}[tr](){switch(this.type){case"File":return this[er]();case"Directory":return this[ir]();case"SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t)}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end()}[is](){external_fs_.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e)})}[ns](t){this.linkpath=f(t),this[fe](),this.end()}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(external_path_namespaceObject.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end()}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute)}if(this[fe](),this.stat.size===0)return this.end();this[os]()}[os](){external_fs_.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e)})}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]()}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");external_fs_.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h)})}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.close(this.fd,t)}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]())}[as](t){this.once("drain",t)}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]()}},ni=class extends de{sync=!0;[ss](){this[si](external_fs_.lstatSync(this.absolute))}[is](){this[ns](external_fs_.readlinkSync(this.absolute))}[os](){this[hs](external_fs_.openSync(this.absolute,"r"))}[ii](){let t=!0;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=external_fs_.readSync(e,i,r,n,o);this[rs](h),t=!1}finally{if(t)try{this[pt](()=>{})}catch{}}}[as](t){t()}[pt](t=()=>{}){this.fd!==void 0&&external_fs_.closeSync(this.fd),t()}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=!1;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h)}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this)}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e)}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0}};var pi=class{path;absolute;entry;stat;readdir;pending=!1;pendingLink=!1;ignore=!1;piped=!1;constructor(t,e){this.path=t||"./",this.absolute=e}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),fs=Symbol("ondrain"),wt=class extends A{sync=!1;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=!1;[me]=!1;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=!0),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[fs]()),this.on("resume",()=>e.resume())}else this.on("drain",this[fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>!0,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=!1,this[me]=!1}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=!0,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else{let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i)}this[Ft]()}[ci](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]()}[ds](t){t.pending=!0,this[G]+=1;let e=this.follow?"stat":"lstat";external_fs_[e](t.absolute,(i,r)=>{t.pending=!1,this[G]-=1,i?this.emit("error",i):this[li](t,r)})}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=!0;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else{let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=!0,t.pending=!0}this[Ft]()}[us](t){t.pending=!0,this[G]+=1,external_fs_.readdir(t.absolute,(e,i)=>{if(t.pending=!1,this[G]-=1,e)return this.emit("error",e);this[fi](t,i)})}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]()}[Ft](){if(!this[Ee]){this[Ee]=!0;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e}this[Ee]=!1,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()))}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=!1,this[ai](n)}}this[Ft]()}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=!1,t.pendingLink=!1),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t)}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=!0;return}t===this[Et]&&!t.piped&&this[di](t)}}}[cs](t){return{onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e)}}[fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume()}[di](t){t.piped=!0,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause()}):e.on("data",r=>{super.write(r)||e.pause()})}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i)}},kt=class extends wt{sync=!0;constructor(t){super(t),this[ui]=ni}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,external_fs_[e](t.absolute))}[us](t){this[fi](t,external_fs_.readdirSync(t.absolute))}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r)}):e.on("data",r=>{super[lr](r)})}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t)},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o)});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>{s.add(i)}}):s.add(e);s.end()},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e},Qn=K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=external_fs_.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||external_fs_.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return external_node_fs_.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{external_node_fs_.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null)})},io=(s,t,e,i,r)=>{if(t.isDirectory())Es(external_node_path_.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=external_node_path_.resolve(s,t.name);Ei(o,e,i,r)});else{let n=external_node_path_.resolve(s,t.name);Ei(n,e,i,r)}},Es=(s,t,e,i)=>{external_node_fs_.readdir(s,{withFileTypes:!0},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)io(s,l,t,e,a)})},so=(s,t,e,i)=>{t.isDirectory()&&ws(external_node_path_.resolve(s,t.name),e,i),ps(external_node_path_.resolve(s,t.name),e,i)},ws=(s,t,e)=>{let i;try{i=external_node_fs_.readdirSync(s,{withFileTypes:!0})}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e}get name(){return"CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e}get name(){return"SymlinkError"}};var no=(s,t)=>{external_node_fs_.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e)})},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?external_node_fs_.chmod(s,r,e):e()};if(s===d)return no(s,y);if(l)return promises_namespaceObject.mkdir(s,{mode:r,recursive:!0}).then(E=>y(null,E??void 0),y);let D=f(external_node_path_.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y)},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(external_node_path_.resolve(s+"/"+h));external_node_fs_.mkdir(a,e,br(a,t,e,i,r,n,o))},br=(s,t,e,i,r,n,o)=>h=>{h?external_node_fs_.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)external_node_fs_.unlink(s,c=>{if(c)return o(c);external_node_fs_.mkdir(s,e,br(s,t,e,i,r,n,o))});else{if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h)}}):(n=n||s,Ss(s,t,e,i,r,n,o))},oo=s=>{let t=!1,e;try{t=external_node_fs_.statSync(s).isDirectory()}catch(i){e=i?.code}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&external_node_fs_.chmodSync(s,i)};if(s===c)return oo(c),d();if(a)return d(external_node_fs_.mkdirSync(s,{mode:i,recursive:!0})??void 0);let T=f(external_node_path_.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(external_node_path_.resolve(x));try{external_node_fs_.mkdirSync(x,i),D=D||x}catch{let Le=external_node_fs_.lstatSync(x);if(Le.isDirectory())continue;if(l){external_node_fs_.unlinkSync(x),external_node_fs_.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=(0,external_node_path_.join)(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt((0,external_node_path_.join)(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e])}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else{let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]))}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return{paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?!1:(this.#s.add(t),t(()=>this.#e(t)),!0)}#e(t){if(!this.#s.has(t))return!1;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l)}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l)}else a.delete(t)}return this.#s.delete(t),n.forEach(o=>this.#r(o)),!0}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return external_node_fs_.unlink(s,t);let e=s+".DELETE."+(0,external_node_crypto_namespaceObject.randomBytes)(16).toString("hex");external_node_fs_.rename(s,e,i=>{if(i)return t(i);external_node_fs_.unlink(e,t)})},po=s=>{if(!Te)return external_node_fs_.unlinkSync(s);let t=s+".DELETE."+(0,external_node_crypto_namespaceObject.randomBytes)(16).toString("hex");external_node_fs_.renameSync(s,t),external_node_fs_.unlinkSync(t)},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=!1;[Oe]=!1;[Ri]=0;reservations=new yi;transform;writable=!0;readable=!1;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=!0,this[bs]()},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=!0}else this.uid=void 0,this.gid=void 0,this.setOwner=!1;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===!0,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(external_node_path_.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e))}warn(t,e,i={}){return(t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=!1),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"))}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return!0;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),!1;let a=external_node_path_.posix.dirname(t.path),l=external_node_path_.posix.normalize(external_node_path_.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),!1}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),!0}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return!1;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return!1}i.splice(0,this.strip),t.path=i.join("/")}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),!1;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return!1;if(t.absolute=external_node_path_.isAbsolute(t.path)?f(external_node_path_.resolve(t.path)):f(external_node_path_.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),!1;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return!1;if(this.win32){let{root:r}=external_node_path_.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=external_node_path_.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length))}return!0}[Dr](t){if(!this[Fr](t))return t.resume();switch(external_node_assert_namespaceObject.equal(typeof t.absolute,"string"),t.type){case"Directory":case"GNUDumpDir":t.mode&&(t.mode=t.mode|448);case"File":case"OldFile":case"ContiguousFile":case"Link":case"SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume())}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i)}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:!1});r.on("error",a=>{r.fd&&external_node_fs_.close(r.fd,()=>{}),r.write=()=>!0,this[O](a,t),e()});let n=1,o=a=>{if(a){r.fd&&external_node_fs_.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&external_node_fs_.close(r.fd,l=>{l?this[O](l,t):this[$t](),e()})};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;external_node_fs_.futimes(l,c,d,y=>y?external_node_fs_.utimes(a,c,d,T=>o(T&&y)):o())}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&external_node_fs_.fchown(l,c,d,y=>y?external_node_fs_.chown(a,c,d,T=>o(T&&y)):o())}o()});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e()}),t.pipe(h)),h.pipe(r)}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume())};t.mtime&&!this.noMtime&&(n++,external_node_fs_.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,external_node_fs_.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o()})}[Cr](t){t.unsupported=!0,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume()}[Ar](t,e){let i=f(external_node_path_.relative(this.cwd,external_node_path_.resolve(external_node_path_.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e()})}[Ir](t,e){let i=f(external_node_path_.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e()})}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=external_node_path_.resolve(e,o);external_node_fs_.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,external_node_path_.resolve(h,i.join("/"))));this[Re](t,h,i,r,n)})}[kr](){this[Ri]++}[$t](){this[Ri]--,this[bs]()}[Ls](t){this[$t](),t.resume()}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i))}[Nr](t,e){let i=h=>{e(h)},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=!0,n()})},n=()=>{if(t.absolute!==this.cwd){let h=f(external_node_path_.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o()})}o()},o=()=>{external_node_fs_.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?external_node_fs_.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return external_node_fs_.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i))})};this[Oe]?n():r()}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case"File":case"OldFile":case"ContiguousFile":return this[Ts](e,i);case"Link":return this[Ir](e,i);case"SymbolicLink":return this[Ar](e,i);case"Directory":case"GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){external_node_fs_[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r()})}},ye=s=>{try{return[null,s()]}catch(t){return[t,null]}},xe=class extends Xt{sync=!0;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=!0}if(t.absolute!==this.cwd){let n=f(external_node_path_.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>external_node_fs_.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{external_node_fs_.chmodSync(String(t.absolute),Number(t.mode))}):[];return this[P](h,t)}let[n]=ye(()=>external_node_fs_.rmdirSync(String(t.absolute)));this[P](n,t)}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{external_node_fs_.closeSync(n)}catch(l){a=l}(h||a)&&this[O](h||a,t),e()},n;try{n=external_node_fs_.openSync(String(t.absolute),ms(t.size),i)}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{external_node_fs_.writeSync(n,h,0,h.length)}catch(a){r(a)}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{external_node_fs_.futimesSync(n,a,l)}catch(c){try{external_node_fs_.utimesSync(String(t.absolute),a,l)}catch{h=c}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{external_node_fs_.fchownSync(n,Number(a),Number(l))}catch(c){try{external_node_fs_.chownSync(String(t.absolute),Number(a),Number(l))}catch{h=h||c}}}r(h)})}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{external_node_fs_.utimesSync(String(t.absolute),t.atime||new Date,t.mtime)}catch{}if(this[ge](t))try{external_node_fs_.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)))}catch{}e(),t.resume()}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=external_node_path_.resolve(o,h);let[a,l]=ye(()=>external_node_fs_.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,external_node_path_.resolve(e,i.join("/"))))}r()}[gi](t,e,i,r){let n=`${i}Sync`;try{external_node_fs_[n](e,String(t.absolute)),r(),t.resume()}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=external_node_fs_.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t)},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),external_node_fs_.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},So=K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t)});var yo=(s,t)=>{let e=new kt(s),i=!0,r,n;try{try{r=external_node_fs_.openSync(s.file,"r+")}catch(a){if(a?.code==="ENOENT")r=external_node_fs_.openSync(s.file,"w+");else throw a}let o=external_node_fs_.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=external_node_fs_.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime)}i=!1,Ro(s,e,n,r,t)}finally{if(i)try{external_node_fs_.closeSync(r)}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r)},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?external_node_fs_.close(n,E=>h(T)):h(null,D)},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return external_node_fs_.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,external_node_fs_.read(n,d,0,512,l,y)};external_node_fs_.read(n,d,0,512,l,y)};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",external_node_fs_.open(s.file,h,a);if(l||!c)return o(l);external_node_fs_.fstat(c,(d,y)=>{if(d)return external_node_fs_.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t)})})};external_node_fs_.open(s.file,h,a)})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e);s.end()},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});var Oo=K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s)}),To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0))};
+//# sourceMappingURL=index.min.js.map
+
+;// CONCATENATED MODULE: ./src/oci/oci-artifacts.ts
+
+
+
+
+
+
+
+
+/** The same files give the same bytes: sorted entries, no owners, a fixed time, gzip without a timestamp. */
+async function deterministicTarGz(root, prefix) {
+    const files = [];
+    const walk = (dir) => {
+        for (const name of (0,external_node_fs_.readdirSync)(dir).sort()) {
+            const path = (0,external_node_path_.join)(dir, name);
+            if ((0,external_node_fs_.statSync)(path).isDirectory())
+                walk(path);
+            else
+                files.push((0,external_node_path_.relative)(root, path).split('\\').join('/'));
+        }
+    };
+    walk((0,external_node_path_.join)(root, prefix));
+    const out = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-tar-'));
+    try {
+        const file = (0,external_node_path_.join)(out, 'archive.tgz');
+        await Qn({ cwd: root, file, gzip: true, portable: true, mtime: new Date(0), noDirRecurse: true }, files);
+        return (0,external_node_fs_.readFileSync)(file);
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(out, { recursive: true, force: true });
+    }
+}
+/** An artifact assembled in memory, pushed like any image. */
+function memorySource(description, manifest, blobs) {
+    const bytes = Buffer.from(JSON.stringify(manifest));
+    return {
+        description,
+        registry: null,
+        root: async () => ({ bytes, mediaType: mediaTypes.ociManifest, digest: registry_client_sha256(bytes) }),
+        manifest: async () => ({ bytes, mediaType: mediaTypes.ociManifest }),
+        blob: async (digest) => {
+            const blob = blobs.get(digest);
+            if (!blob)
+                throw new Error(`no blob ${digest}`);
+            return blob;
+        },
+    };
+}
+function artifact(description, config, layer, artifactType) {
+    const configDigest = registry_client_sha256(config.bytes);
+    const layerDigest = registry_client_sha256(layer.bytes);
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: mediaTypes.ociManifest,
+        ...(artifactType ? { artifactType } : {}),
+        config: { mediaType: config.mediaType, digest: configDigest, size: config.bytes.length },
+        layers: [
+            {
+                mediaType: layer.mediaType,
+                digest: layerDigest,
+                size: layer.bytes.length,
+                annotations: { 'org.opencontainers.image.title': layer.title },
+            },
+        ],
+    };
+    return memorySource(description, manifest, new Map([
+        [configDigest, config.bytes],
+        [layerDigest, layer.bytes],
+    ]));
+}
+/**
+ * A Helm chart as Helm pushes it (`helm push`): config = the chart's metadata as JSON, one layer =
+ * the packaged chart, with Helm's media types. Packaged here, with the released version (and the
+ * image's version as appVersion when the chart ships one), deterministically: the same chart gives
+ * the same digest on every run.
+ */
+async function helmChartArtifact(chartDir, version, appVersion) {
+    const chartFile = (0,external_node_path_.join)(chartDir, 'Chart.yaml');
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(chartFile, 'utf8');
+    }
+    catch {
+        throw relx_error_inputError(`${chartDir} has no Chart.yaml.`, {
+            field: 'path',
+            fix: 'Point the helm-chart component at the chart folder.',
+        });
+    }
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    const name = String(document.get('name') ?? '');
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+        throw relx_error_inputError(`The chart in ${chartDir} has no valid name.`, {
+            file: chartFile,
+            fix: 'Set name: in Chart.yaml.',
+        });
+    document.set('version', version);
+    if (appVersion)
+        document.set('appVersion', appVersion);
+    const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-chart-'));
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(work, name));
+        (0,external_node_fs_.cpSync)(chartDir, (0,external_node_path_.join)(work, name), { recursive: true });
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(work, name, 'Chart.yaml'), document.toString());
+        const tgz = await deterministicTarGz(work, name);
+        const config = Buffer.from(JSON.stringify(document.toJS()));
+        return {
+            name,
+            source: artifact(`chart ${name} ${version}`, { mediaType: mediaTypes.helmConfig, bytes: config }, { mediaType: mediaTypes.helmChart, bytes: tgz, title: `${name}-${version}.tgz` }),
+        };
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
+    }
+}
+/** Terraform modules, Kustomize bases, CDK assets, files: one tar+gzip layer with a relx artifact type. */
+async function directoryArtifact(dir, kind, name, version) {
+    const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-artifact-'));
+    try {
+        (0,external_node_fs_.cpSync)(dir, (0,external_node_path_.join)(work, name), { recursive: true });
+        const tgz = await deterministicTarGz(work, name);
+        const empty = Buffer.from('{}');
+        return artifact(`${kind} ${name} ${version}`, { mediaType: mediaTypes.ociEmpty, bytes: empty }, { mediaType: mediaTypes.tarGzip, bytes: tgz, title: `${name}-${version}.tar.gz` }, `application/vnd.relx.${kind}.v1+tar`);
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/push-oci-content.ts
+
+
+/**
+ * Tags are immutable here: the registry would let a tag move, relx does not. The same digest is
+ * a re-run (skipped); another digest is a conflict that names both.
+ */
+async function checkTag(client, repository, tag, digest) {
+    const existing = await client.getManifest(repository, tag);
+    if (!existing)
+        return 'absent';
+    if (existing.digest === digest)
+        return 'same';
+    throw conflictError(`${client.host}/${repository}:${tag} already exists with digest ${existing.digest}, not ${digest}.`, {
+        field: 'version',
+        fix: 'A published version never changes: release a new version. (If that tag was pushed by mistake, delete it in the registry first.)',
+    });
+}
+async function copyBlob(source, client, repository, descriptor) {
+    if (await client.hasBlob(repository, descriptor.digest))
+        return;
+    if (source.registry &&
+        source.registry.host === client.host &&
+        (await client.mountBlob(repository, descriptor.digest, source.registry.repository))) {
+        return;
+    }
+    await client.pushBlob(repository, descriptor.digest, await source.blob(descriptor.digest));
+}
+/** Copies one manifest (and, for an index, every child) with its blobs; children by digest, the root by tag. */
+async function copyManifest(source, client, repository, manifest, reference, onProgress) {
+    if (isIndex(manifest.mediaType)) {
+        const index = JSON.parse(manifest.bytes.toString('utf8'));
+        for (const child of index.manifests) {
+            const bytes = await source.manifest(child.digest);
+            await copyManifest(source, client, repository, { ...bytes, digest: child.digest }, child.digest, onProgress);
+        }
+    }
+    else {
+        const image = JSON.parse(manifest.bytes.toString('utf8'));
+        for (const descriptor of [image.config, ...image.layers])
+            await copyBlob(source, client, repository, descriptor);
+    }
+    await client.putManifest(repository, reference, manifest.bytes, manifest.mediaType);
+    onProgress(`pushed ${manifest.digest.slice(0, 19)} as ${repository}:${reference.slice(0, 19)}`);
+}
+/**
+ * Promote, don't rebuild: the source's manifest bytes (or whole index) go to the destination
+ * unchanged, so the digest is the one CI built and tested; then it is read back to prove it.
+ */
+async function pushImage(source, client, repository, tag, onProgress = () => { }) {
+    const root = await source.root();
+    const reference = `${client.host}/${repository}:${tag}@${root.digest}`;
+    if ((await checkTag(client, repository, tag, root.digest)) === 'same')
+        return { reference, digest: root.digest, skipped: true };
+    await copyManifest(source, client, repository, root, tag, onProgress);
+    const landed = await client.getManifest(repository, tag);
+    if (landed?.digest !== root.digest) {
+        throw transientError(`${client.host}/${repository}:${tag} reads back as ${landed?.digest ?? 'nothing'}, not ${root.digest}.`, {
+            fix: 'Re-run; if it persists the registry rewrites manifests, which breaks digest pinning.',
+        });
+    }
+    return { reference, digest: root.digest, skipped: false };
+}
+
+;// CONCATENATED MODULE: ./src/go/module-checksum.ts
+
+
+
+
+/**
+ * Go's dirhash "h1:" (golang.org/x/mod/sumdb/dirhash Hash1): SHA-256 over the sorted lines
+ * `<hex sha256 of the file>  <name>\n`, base64. What go.sum and the checksum database record.
+ */
+function hash1(files) {
+    const lines = files
+        .map((f) => {
+        if (f.name.includes('\n'))
+            throw new Error(`dirhash: file name with a newline: ${JSON.stringify(f.name)}`);
+        return { name: f.name, line: `${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(f.content).digest('hex')}  ${f.name}\n` };
+    })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const summary = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    for (const { line } of lines)
+        summary.update(line);
+    return `h1:${summary.digest('base64')}`;
+}
+/** A path in a vendor folder's package (vendor/modules.txt itself stays), as modzip leaves out. */
+function isVendoredPackage(path) {
+    const at = path.startsWith('vendor/') ? 'vendor/'.length : path.indexOf('/vendor/') + '/vendor/'.length;
+    if (!path.startsWith('vendor/') && !path.includes('/vendor/'))
+        return false;
+    return path.slice(at).includes('/');
+}
+/**
+ * The files of the module zip Go makes from a tagged tree (cmd/go's modfetch over `git archive`,
+ * then golang.org/x/mod/zip): regular files below the module's folder, without nested modules
+ * (folders with their own go.mod) and vendored packages; the repository's LICENSE when the module
+ * in a folder has none. Symbolic links and submodules are not files of a module.
+ */
+function moduleZipEntries(entries, folder) {
+    const prefix = folder === '' ? '' : `${folder}/`;
+    const inside = entries
+        .filter((e) => e.path.startsWith(prefix))
+        .map((e) => ({ ...e, zipPath: e.path.slice(prefix.length) }));
+    const nested = inside
+        .filter((e) => e.zipPath !== 'go.mod' && e.zipPath.endsWith('/go.mod'))
+        .map((e) => e.zipPath.slice(0, -'go.mod'.length));
+    const files = inside.filter((e) => (e.mode === '100644' || e.mode === '100755') &&
+        !nested.some((dir) => e.zipPath.startsWith(dir)) &&
+        !isVendoredPackage(e.zipPath));
+    if (folder !== '' && !files.some((f) => f.zipPath === 'LICENSE')) {
+        const license = entries.find((e) => e.path === 'LICENSE' && (e.mode === '100644' || e.mode === '100755'));
+        if (license)
+            files.push({ ...license, zipPath: 'LICENSE' });
+    }
+    return files;
+}
+/** Blob contents for these object ids, through one `git cat-file --batch`. */
+function module_checksum_readBlobs(cwd, shas) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        const chunks = [];
+        let stderr = '';
+        child.stdout.on('data', (c) => chunks.push(c));
+        child.stderr.on('data', (c) => (stderr += c.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => {
+            if (code !== 0)
+                return reject(new Error(`git cat-file --batch failed (exit ${code}): ${stderr.trim()}`));
+            const out = Buffer.concat(chunks);
+            const blobs = [];
+            let at = 0;
+            for (const sha of shas) {
+                const newline = out.indexOf(10, at);
+                const header = out.subarray(at, newline).toString('utf8').split(' ');
+                if (header[0] !== sha || header[1] !== 'blob') {
+                    return reject(new Error(`git cat-file: expected blob ${sha}, got ${header.join(' ')}`));
+                }
+                const size = Number(header[2]);
+                blobs.push(out.subarray(newline + 1, newline + 1 + size));
+                at = newline + 1 + size + 1;
+            }
+            resolve(blobs);
+        });
+        child.stdin.end(shas.map((s) => `${s}\n`).join(''));
+    });
+}
+/**
+ * The h1: checksums of module `modulePath` at `version`, from the tree of `commit` (its tag):
+ * the files read with one `git ls-tree -r` and one `git cat-file --batch`.
+ */
+async function goModuleChecksum(cwd, options) {
+    const listing = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', options.commit]);
+    const entries = listing
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => {
+        const tab = line.indexOf('\t');
+        const [mode = '', , sha = ''] = line.slice(0, tab).split(' ');
+        return { mode, sha, path: line.slice(tab + 1) };
+    });
+    const files = moduleZipEntries(entries, options.folder);
+    const goMod = files.find((f) => f.zipPath === 'go.mod');
+    if (!goMod) {
+        throw configurationError(`${options.folder || 'The repository root'} has no go.mod at ${options.commit.slice(0, 12)}.`, {
+            file: options.folder ? `${options.folder}/go.mod` : 'go.mod',
+            fix: 'Tag a commit where the module has its go.mod.',
+        });
+    }
+    const blobs = await module_checksum_readBlobs(cwd, files.map((f) => f.sha));
+    const base = `${options.modulePath}@${options.version}`;
+    const moduleFiles = files.map((f, i) => ({ name: `${base}/${f.zipPath}`, content: blobs[i] }));
+    const goModContent = moduleFiles.find((f) => f.name === `${base}/go.mod`)?.content ?? Buffer.alloc(0);
+    // cmd/go hashes go.mod alone under the bare name `go.mod`.
+    return { sum: hash1(moduleFiles), goModSum: hash1([{ name: 'go.mod', content: goModContent }]) };
+}
+
+;// CONCATENATED MODULE: ./src/go/go-module-publish.ts
+
+
+
+
+
+
+/**
+ * A released Go module, pinned as the go command will see it: its module path at `v<version>`,
+ * the commit its tag points at, and the h1: checksum of that tree. The tag must exist (the
+ * version step made it); the go command serves the module from it.
+ */
+function goModuleTask(root, component, version) {
+    const folder = component.paths[0] ?? '';
+    const modulePath = component.goModule?.modulePath ?? '';
+    const tag = renderTag(goTagFormat(folder), component, version);
+    const reference = `${modulePath}@${goVersion(version)}`;
+    let pinned = null;
+    const pin = () => (pinned ??= (async () => {
+        const commit = await runGit(root, ['rev-parse', '--verify', '-q', `refs/tags/${tag}^{commit}`]).then((out) => out.trim(), () => {
+            throw relx_error_inputError(`${component.name} ${version} has no tag ${tag}.`, {
+                field: 'tag',
+                fix: 'Version and tag the release first (bump-version, `relx version`), and fetch its tags (fetch-depth: 0).',
+            });
+        });
+        const { sum } = await goModuleChecksum(root, {
+            commit,
+            folder,
+            modulePath,
+            version: goVersion(version),
+        });
+        return { digest: sum, commit };
+    })());
+    return {
+        component,
+        kind: 'go-module',
+        version,
+        reference,
+        check: async () => {
+            await pin();
+            return 'absent';
+        },
+        publish: async () => ({ reference, ...(await pin()) }),
+        pin,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/release-assets/release-assets.ts
+
+
+
+
+
+const checksumsFileName = 'checksums.txt';
+const release_assets_sha256 = (content) => `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(content).digest('hex')}`;
+/** Every file under `root` matching one of `globs` (`dist/cli-*`, `out/**\/*.tar.gz`), by its file name. */
+async function collectReleaseAssets(root, globs) {
+    const patterns = globs.map(globToRegExp);
+    const found = new Map();
+    const walk = async (dir) => {
+        for (const entry of await (0,promises_namespaceObject.readdir)((0,external_node_path_.join)(root, dir), { withFileTypes: true }).catch(() => [])) {
+            const path = dir ? `${dir}/${entry.name}` : entry.name;
+            if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules')
+                await walk(path);
+            else if (entry.isFile() && patterns.some((p) => p.test(path))) {
+                const other = found.get(entry.name);
+                if (other) {
+                    throw configurationError(`Two release assets are named ${entry.name}: ${other} and ${path}.`, {
+                        field: 'assets',
+                        fix: 'Give each file CI builds its own name (e.g. with the platform in it): assets are attached by name.',
+                    });
+                }
+                if (entry.name === checksumsFileName)
+                    continue;
+                found.set(entry.name, path);
+            }
+        }
+    };
+    await walk('');
+    if (found.size === 0) {
+        throw configurationError(`No file matches the release assets ${globs.map((g) => `"${g}"`).join(', ')}.`, {
+            field: 'assets',
+            fix: 'Build the assets before this step, or correct the globs (relative to the repository root).',
+        });
+    }
+    const assets = [];
+    for (const [name, path] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const content = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path));
+        assets.push({ name, content, digest: release_assets_sha256(content) });
+    }
+    return assets;
+}
+/** `checksums.txt` as `sha256sum` and GoReleaser write it: `<hex>  <name>` per line, sorted by name. */
+function renderChecksums(assets) {
+    return [...assets]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((a) => `${a.digest.replace(/^sha256:/, '')}  ${a.name}\n`)
+        .join('');
+}
+/** The assets with the checksums file that lists them. */
+function withChecksums(assets) {
+    const content = Buffer.from(renderChecksums(assets));
+    return [...assets, { name: checksumsFileName, content, digest: release_assets_sha256(content) }];
+}
+/**
+ * What a (re-)run uploads: the assets the release lacks. One of the same name with other content
+ * (or no digest to compare) stops the run before anything is uploaded: a published asset never
+ * changes. Pure.
+ */
+function planAssetUploads(assets, existing, tag) {
+    const byName = new Map(existing.map((e) => [e.name, e]));
+    const conflicts = [];
+    const plan = { upload: [], present: [] };
+    for (const asset of assets) {
+        const there = byName.get(asset.name);
+        if (!there)
+            plan.upload.push(asset);
+        else if (there.digest === asset.digest)
+            plan.present.push(asset);
+        else
+            conflicts.push(`${asset.name} is on release ${tag} with ${there.digest ?? 'an unknown digest'}, not ${asset.digest}`);
+    }
+    if (conflicts.length > 0) {
+        throw conflictError(`Nothing was uploaded: ${conflicts.join('; ')}.`, {
+            field: 'assets',
+            fix: `A released asset never changes: build the same bytes again (a reproducible build), or release a new version; delete the asset on GitHub only if it was a mistake.`,
+        });
+    }
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/release-assets/upload-release-assets.ts
+
+
+
+/**
+ * Attaches the assets and their `checksums.txt` to the GitHub Release of `tag`: only what the
+ * release lacks is uploaded, so a re-run uploads nothing new; an asset of the same name with
+ * other content is refused before anything is uploaded. Dry run: the plan, nothing uploaded.
+ */
+async function uploadReleaseAssets(request, target, assets, options = {}) {
+    const call = repositoryRequest(request, target.owner, target.repo, options.sleep);
+    const release = (await call('GET /repos/{owner}/{repo}/releases/tags/{tag}', { tag: target.tag }).catch((error) => {
+        if (error.status === 404) {
+            throw relx_error_inputError(`There is no GitHub Release for ${target.tag}.`, {
+                field: 'tag',
+                fix: 'Create the release first (bump-version with github-release: true), then attach its assets.',
+            });
+        }
+        throw error;
+    }));
+    const all = withChecksums(assets);
+    const existing = release.data.assets.map((a) => ({ name: a.name, digest: a.digest ?? null }));
+    const plan = planAssetUploads(all, existing, target.tag);
+    const urls = new Map(release.data.assets.map((a) => [a.name, a.browser_download_url]));
+    const result = plan.present.map((a) => ({
+        name: a.name,
+        digest: a.digest,
+        url: urls.get(a.name) ?? '',
+        uploaded: false,
+    }));
+    const byName = (list) => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (options.dryRun)
+        return byName(result);
+    // GitHub takes uploads on another host (uploads.github.com), named by the release's upload_url.
+    const baseUrl = new URL(release.data.upload_url.replace(/\{.*\}$/, '')).origin;
+    for (const asset of plan.upload) {
+        const { data } = (await call('POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}', {
+            baseUrl,
+            release_id: release.data.id,
+            name: asset.name,
+            data: asset.content,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': asset.content.length },
+        }));
+        result.push({ name: asset.name, digest: asset.digest, url: data.browser_download_url, uploaded: true });
+    }
+    return byName(result);
+}
+
+;// CONCATENATED MODULE: ./src/release-assets/release-assets-task.ts
+
+
+
+
+
+
+/** The component's tag at the released commit, in the convention its tags follow. */
+async function releaseTag(root, commit, component, version) {
+    const tags = (await runGit(root, ['tag', '--points-at', commit])).split('\n').filter(Boolean);
+    const [subject] = withInferredTagFormats([component], tags).components;
+    const tag = renderTag(subject?.tagFormat ?? component.tagFormat, component, version);
+    if (!tags.includes(tag)) {
+        throw relx_error_inputError(`${component.name} ${version} has no tag ${tag} at ${commit.slice(0, 12)}.`, {
+            field: 'tag',
+            fix: 'Publish from the release commit, after bump-version tagged it and created its GitHub Release.',
+        });
+    }
+    return tag;
+}
+/**
+ * Publishing a release-assets component: its files, with checksums.txt, on its GitHub Release.
+ * Checking asks GitHub what is there (a changed asset is a conflict before anything is uploaded);
+ * the pin is every file's sha256 and the checksums file's.
+ */
+function releaseAssetsTask(options, component, version) {
+    const [owner = '', repo = ''] = options.repository.split('/');
+    let tag = null;
+    const target = async () => ({
+        owner,
+        repo,
+        tag: await (tag ??= releaseTag(options.root, options.commit, component, version)),
+    });
+    const github = () => {
+        if (!options.github) {
+            throw configurationError(`${component.name} (release-assets) needs GitHub to attach its files.`, {
+                field: 'github-token',
+                fix: 'Give the publish step a GitHub token with contents: write (GITHUB_TOKEN).',
+            });
+        }
+        return options.github;
+    };
+    const upload = async (dryRun) => uploadReleaseAssets(github(), await target(), await collectReleaseAssets(options.root, component.assets ?? []), { dryRun });
+    const item = (files, reference) => ({
+        reference,
+        digest: files.find((f) => f.name === checksumsFileName)?.digest ?? '',
+        assets: files.map((f) => ({ name: f.name, digest: f.digest, url: f.url })),
+    });
+    return {
+        component,
+        kind: 'release-assets',
+        version,
+        reference: renderTag(component.tagFormat, component, version),
+        async check() {
+            // Every file and checksums.txt already there with the same content: nothing to upload.
+            const wanted = await collectReleaseAssets(options.root, component.assets ?? []);
+            const present = await upload(true);
+            return present.length === wanted.length + 1 ? 'same' : 'absent';
+        },
+        async publish() {
+            return item(await upload(false), (await target()).tag);
+        },
+        async pin() {
+            return item(await upload(true), (await target()).tag);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/publish/npm-registry.ts
+
+
+
+
+
+
+
+
+const run = (command, args, options) => new Promise((resolve, reject) => {
+    (0,external_node_child_process_.execFile)(command, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.signal ? { signal: options.signal } : {}),
+    }, (error, stdout, stderr) => {
+        if (error)
+            reject(Object.assign(error, { stdout, stderr }));
+        else
+            resolve({ stdout, stderr });
+    });
+});
+/** `npm pack` (scripts off): the tarball exactly as it would be published, and its integrity. */
+async function packPackage(dir, into) {
+    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', into], {
+        cwd: dir,
+    });
+    const [packed] = JSON.parse(stdout);
+    if (!packed)
+        throw relx_error_inputError(`npm pack produced nothing in ${dir}.`, { fix: 'Check the package.json.' });
+    return {
+        name: packed.name,
+        version: packed.version,
+        integrity: packed.integrity,
+        tarball: (0,external_node_path_.join)(into, packed.filename),
+    };
+}
+const registryBase = (url) => url.replace(/\/+$/, '');
+/** The integrity of name@version on the registry, or null when that version is not there. */
+async function publishedIntegrity(registry, name, version, retry = {}) {
+    const url = `${registryBase(registry.url)}/${name.replace('/', '%2f')}`;
+    const response = await fetchRetrying(url, {
+        headers: {
+            accept: 'application/json',
+            ...(registry.token ? { authorization: `Bearer ${registry.token}` } : {}),
+        },
+    }, {
+        what: `${registry.url} (for ${name})`,
+        fix: 'Re-run when the registry is back; nothing is published twice.',
+    }, retry);
+    if (response.status === 404) {
+        await response.arrayBuffer();
+        return null;
+    }
+    if (!response.ok) {
+        throw relx_error_inputError(`${registry.url} answered ${response.status} for ${name}.`, {
+            field: 'npm-token',
+            fix: 'Check the registry URL and that the token may read and publish the package.',
+        });
+    }
+    const packument = (await response.json());
+    const published = packument.versions?.[version];
+    return published ? (published.dist?.integrity ?? 'unknown') : null;
+}
+/**
+ * Where a packed version stands on the registry: absent, or the same content (a re-run, skipped);
+ * other content under that version is refused — a published version never changes.
+ */
+async function registryState(registry, packed, retry = {}) {
+    const existing = await publishedIntegrity(registry, packed.name, packed.version, retry);
+    if (existing === null)
+        return 'absent';
+    if (existing === packed.integrity)
+        return 'same';
+    throw conflictError(`${packed.name}@${packed.version} is already on ${registry.url} with other content (${existing}).`, {
+        field: 'version',
+        fix: 'A published version never changes: release a new version.',
+    });
+}
+/**
+ * What a failed `npm publish` says, as an error the retry policy reads by its kind: a conflict
+ * (the version is there — maybe ours, from an attempt whose answer was lost), the user's to fix
+ * (401, 403, 404, 400, 422: terminal), or transient — `not-sent` when nothing was reached.
+ */
+function classifyNpmFailure(stderr, what, secrets) {
+    const lines = stderr
+        .split('\n')
+        .filter((l) => /npm (error|ERR)/.test(l))
+        .slice(0, 6)
+        .join('\n');
+    const said = scrubSecrets(lines || stderr.trim().split('\n').slice(-3).join('\n'), secrets);
+    const code = /npm (?:error|ERR!?) code (\S+)/.exec(stderr)?.[1] ?? '';
+    const fix = 'Re-run: versions already published are skipped.';
+    if (code === 'EPUBLISHCONFLICT' || code === 'E409' || /cannot publish over|already present/i.test(stderr)) {
+        return conflictError(`${what}: the registry already has this version:\n${said}`, { fix });
+    }
+    if (/^E(400|401|403|404|422)$/.test(code) || code === 'ENEEDAUTH') {
+        return relx_error_inputError(`${what} was refused:\n${said}`, {
+            field: 'npm-token',
+            fix: 'Check the registry URL and that the token may publish the package.',
+        });
+    }
+    const notSent = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code);
+    // the policy puts `what` in front of a transient error's message; terminal ones carry it
+    return transientError(`failed:\n${said}`, { fix, delivery: notSent ? 'not-sent' : 'unknown' });
+}
+/**
+ * Publishes a packed tarball (checked absent by `registryState` first) and reads it back, under
+ * the retry policy. npm's own retries are off, so a PUT is never repeated blindly: after an
+ * attempt that may have landed (a 503, a timeout) or a 409, the registry is asked for the
+ * version's integrity — the same content is done, absent is sent again, other content refused.
+ * Each attempt is bounded (`--fetch-timeout`, and npm is stopped when its time is up).
+ */
+async function publishPackage(registry, packed, options, retry = {}) {
+    rememberSecret(registry.token);
+    const what = `npm publish ${packed.name}@${packed.version} to ${registry.url}`;
+    const config = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-npmrc-'));
+    try {
+        const host = registryBase(registry.url).replace(/^https?:/, '');
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(config, '.npmrc'), registry.token ? `${host}/:_authToken=\${NPM_TOKEN}\n` : '');
+        const args = (timeoutMs) => [
+            'publish',
+            packed.tarball,
+            '--registry',
+            registry.url,
+            '--tag',
+            options.distTag,
+            '--access',
+            options.access,
+            '--ignore-scripts',
+            '--userconfig',
+            (0,external_node_path_.join)(config, '.npmrc'),
+            '--fetch-retries',
+            '0',
+            '--fetch-timeout',
+            String(timeoutMs),
+            // npm's error codes decide what a failure was: a loglevel inherited from the caller
+            // (`npm run --silent`, an .npmrc) must not hide them, or a refusal reads as a lost answer
+            '--loglevel',
+            'error',
+            ...(options.provenance ? ['--provenance'] : []),
+        ];
+        await runWithRetry({
+            what,
+            idempotent: false,
+            fix: 'Re-run: versions already published are skipped.',
+            attempt: async (signal, _attempt, timeoutMs) => {
+                await run('npm', args(timeoutMs), {
+                    cwd: config,
+                    env: { NPM_TOKEN: registry.token ?? '', npm_config_audit: 'false' },
+                    signal,
+                }).catch((error) => {
+                    if (signal.aborted) {
+                        throw transientError(`did not answer within ${formatSeconds(timeoutMs)}`, {
+                            fix: 'Re-run: versions already published are skipped.',
+                        });
+                    }
+                    throw classifyNpmFailure(error.stderr ?? '', what, registry.token ? [registry.token] : []);
+                });
+                return 'published';
+            },
+            // the PUT may have landed before its answer was lost: the registry says whether it did
+            alreadyDone: async () => (await registryState(registry, packed, retry)) === 'same' ? 'landed' : undefined,
+        }, 
+        // npm starting, packing the request and (with provenance) signing take time of their own
+        { ...retry, policy: { attemptTimeoutMs: 120_000, ...retry.policy } });
+        const landed = await publishedIntegrity(registry, packed.name, packed.version, retry);
+        if (landed !== packed.integrity) {
+            throw transientError(`${packed.name}@${packed.version} reads back as ${landed ?? 'missing'}.`, {
+                fix: 'Re-run.',
+            });
+        }
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(config, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/component-publishers.ts
+
+
+
+
+
+
+
+
+
+/** A dist-tag from the version: 1.3.0 → latest; 1.3.0-rc.2 → rc. */
+const distTagOf = (version) => /^[^-+]+-([0-9A-Za-z]+)/.exec(version)?.[1]?.replace(/^\d+$/, 'next') ?? 'latest';
+const fill = (template, values) => template.replace(/\{(sha|shortSha|version)\}/g, (_, key) => values[key] ?? '');
+function need(value, component, field, example) {
+    if (value === undefined) {
+        throw configurationError(`${component.name} (${component.type}) has no publish.${field}.`, {
+            field: `components[${component.name}].publish.${field}`,
+            fix: `Add publish: { ${field}: ${example} } to ${component.name} in relx.config.yaml.`,
+        });
+    }
+    return value;
+}
+function ociTarget(repository) {
+    const { host, repository: path } = splitImageReference(`${repository.replace(/^oci:\/\//, '')}:x`);
+    return { host, path, client: (credentials) => new RegistryClient(host, credentials) };
+}
+/** An npm package: packed once, checked against the registry, published with its dist-tag. */
+const publishNpmPackage = async ({ options, packDir }, component, version) => {
+    const name = component.name;
+    if (component.private) {
+        options.onProgress?.(`${name} is private: not published`);
+        return null;
+    }
+    const registry = {
+        url: component.publish?.registry ?? options.npm.registry,
+        ...(options.npm.token ? { token: options.npm.token } : {}),
+    };
+    const dir = (0,external_node_path_.join)(options.root, component.paths[0] ?? '');
+    let packed = null;
+    const pack = async () => (packed ??= await packPackage(dir, packDir));
+    return {
+        component,
+        kind: 'npm-package',
+        version,
+        reference: `npm:${name}@${version}`,
+        async check() {
+            const p = await pack();
+            if (p.version !== version) {
+                throw configurationError(`${dir}/package.json says ${p.version}, the release says ${version}.`, {
+                    field: 'version',
+                    fix: 'Publish from the release commit (bump-version writes the version).',
+                });
+            }
+            return registryState(registry, p);
+        },
+        async publish() {
+            const p = await pack();
+            await publishPackage(registry, p, {
+                distTag: options.npm.distTag ?? options.distTags?.get(name) ?? distTagOf(version),
+                access: component.publish?.access ?? 'public',
+                provenance: options.npm.provenance,
+            });
+            return { reference: `npm:${name}@${version}`, registry: registry.url, integrity: p.integrity };
+        },
+        async pin() {
+            return { registry: registry.url, integrity: (await pack()).integrity };
+        },
+    };
+};
+/** Where an OCI component's content comes from and the repository path it is pushed to. */
+async function ociContent({ options, byName }, component, version, target) {
+    const dir = (0,external_node_path_.join)(options.root, component.paths[0] ?? '');
+    if (component.type === 'container-image') {
+        const built = options.builtFrom ?? options.commit;
+        const values = { sha: built, shortSha: built.slice(0, 7), version };
+        const template = need(component.publish?.source, component, 'source', 'ghcr.io/acme/ci/<name>:sha-{shortSha}');
+        const credentials = options.oci.sourceCredentials ?? options.oci.credentials;
+        return { source: imageSource(fill(template, values), options.root, credentials), path: target.path };
+    }
+    if (component.type === 'helm-chart') {
+        const image = component.dependsOn.find((d) => byName.get(d.name)?.type === 'container-image');
+        const appVersion = image
+            ? (options.released.get(image.name) ?? byName.get(image.name)?.version ?? undefined)
+            : undefined;
+        const chart = await helmChartArtifact(dir, version, appVersion ?? undefined);
+        return { source: chart.source, path: `${target.path}/${chart.name}` };
+    }
+    const artifactName = component.name.replace(/^@/, '').replace(/\//g, '-');
+    return { source: await directoryArtifact(dir, component.type, artifactName, version), path: target.path };
+}
+/** An OCI component (image, chart, Terraform module, files): its content pushed under its version tag. */
+const publishOciArtifact = (kind) => async (context, component, version) => {
+    const { options } = context;
+    const repository = need(component.publish?.repository, component, 'repository', 'ghcr.io/acme/<name>');
+    const target = ociTarget(repository);
+    const { source, path } = await ociContent(context, component, version, target);
+    const client = target.client(options.oci.credentials);
+    const prefix = component.type === 'container-image' ? '' : 'oci://';
+    const reference = `${prefix}${target.host}/${path}:${version}`;
+    return {
+        component,
+        kind,
+        version,
+        reference,
+        async check() {
+            return checkTag(client, path, version, (await source.root()).digest);
+        },
+        async publish() {
+            const result = await pushImage(source, client, path, version, (m) => options.onProgress?.(`${component.name}: ${m}`));
+            return { reference, digest: result.digest };
+        },
+        async pin() {
+            return { digest: (await source.root()).digest };
+        },
+    };
+};
+/** Versioned and tagged by relx; crates.io and PyPI uploads are the project's own step. */
+const tagOnly = async ({ options }, component) => {
+    options.onProgress?.(`${component.name} (${component.type}): tagged; relx does not upload it to a registry`);
+    return null;
+};
+/** How each component type is published. */
+const componentPublishers = {
+    'npm-package': publishNpmPackage,
+    'go-module': async ({ options }, component, version) => goModuleTask(options.root, component, version),
+    'release-assets': async ({ options }, component, version) => releaseAssetsTask({
+        root: options.root,
+        repository: options.repository,
+        commit: options.commit,
+        ...(options.github ? { github: options.github } : {}),
+    }, component, version),
+    'cargo-crate': tagOnly,
+    'python-package': tagOnly,
+    'container-image': publishOciArtifact('container-image'),
+    'helm-chart': publishOciArtifact('helm-chart'),
+    'terraform-module': publishOciArtifact('terraform-module'),
+    files: publishOciArtifact('files'),
+};
+
+;// CONCATENATED MODULE: ./src/publish/publish-release.ts
+
+
+
+
+
+
+
+
+/** Everything to publish, in dependency order (a library before what depends on it). Nothing runs yet. */
+async function planTasks(options, packDir) {
+    const byName = new Map(options.components.map((c) => [c.name, c]));
+    const order = topologicalOrder(options.components, [
+        'dependencies',
+        'peerDependencies',
+        'optionalDependencies',
+        'dependsOn',
+    ]);
+    const context = { options, packDir, byName };
+    const tasks = [];
+    for (const name of order) {
+        const component = byName.get(name);
+        const version = options.released.get(name);
+        if (!component || !version)
+            continue;
+        const task = await componentPublishers[component.type](context, component, version);
+        if (task)
+            tasks.push(task);
+    }
+    return tasks;
+}
+/**
+ * Publishes each released component exactly once. First every target is checked: a version that
+ * exists with other content stops the run before anything is published. Then each is published
+ * in dependency order; what is already there with the same content is skipped. When something
+ * fails part-way, the result says exactly what was published and what was not.
+ */
+async function publishRelease(options) {
+    const progress = options.onProgress ?? (() => { });
+    const packDir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relx-pack-'));
+    try {
+        const tasks = await planTasks(options, packDir);
+        const states = await checkTasks(tasks);
+        const items = [];
+        const outcomes = [];
+        let failure = null;
+        for (const task of tasks) {
+            const base = {
+                component: task.component.name,
+                kind: task.kind,
+                version: task.version,
+                reference: task.reference,
+            };
+            if (failure) {
+                outcomes.push({ ...base, outcome: 'not attempted' });
+                continue;
+            }
+            try {
+                if (states.get(task) === 'same') {
+                    items.push({ ...base, ...(await task.pin()), skipped: true });
+                    outcomes.push({ ...base, outcome: 'skipped' });
+                    progress(`${task.reference}: already published, skipped`);
+                }
+                else if (options.dryRun) {
+                    outcomes.push({ ...base, outcome: 'planned' });
+                    progress(`${task.reference}: would publish`);
+                }
+                else {
+                    const published = await atBoundary(options.boundary, `publish:${task.reference}`, () => task.publish());
+                    items.push({ ...base, ...published, skipped: false });
+                    outcomes.push({ ...base, outcome: 'published' });
+                    progress(`${task.reference}: published`);
+                }
+            }
+            catch (error) {
+                failure =
+                    error instanceof RelxError
+                        ? error
+                        : new RelxError('transient', relx_error_renderError(error), { fix: 'Re-run.' });
+                outcomes.push({ ...base, outcome: 'failed', error: relx_error_renderError(error) });
+            }
+        }
+        return {
+            list: {
+                schemaVersion: 1,
+                kind: 'PublishedList',
+                source: {
+                    repository: options.repository,
+                    commit: options.commit,
+                    ...(options.runUrl ? { runUrl: options.runUrl } : {}),
+                },
+                items,
+            },
+            outcomes,
+            failure,
+        };
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(packDir, { recursive: true, force: true });
+    }
+}
+/**
+ * Checks every target before anything is published: a version that exists with other content
+ * (a conflict) stops the run, naming every such version at once.
+ */
+async function checkTasks(tasks) {
+    const states = new Map();
+    const conflicts = [];
+    for (const task of tasks) {
+        try {
+            states.set(task, await task.check());
+        }
+        catch (error) {
+            if (error instanceof RelxError && error.kind === 'conflict')
+                conflicts.push(error.message);
+            else
+                throw error;
+        }
+    }
+    if (conflicts.length > 0) {
+        throw conflictError(`Nothing was published: ${conflicts.length === 1 ? conflicts[0] : `\n  ${conflicts.join('\n  ')}`}`, {
+            field: 'version',
+            fix: 'A published version never changes: release new versions of these components.',
+        });
+    }
+    return states;
+}
+
+;// CONCATENATED MODULE: ./src/publish/released-components.ts
+
+
+
+/** What was released at a commit: its release tags, read back through each component's tag format. */
+async function releasedAtCommit(root, components, commit) {
+    const lines = async (args) => (await runGit(root, args)).split('\n').filter(Boolean);
+    const [tags, allTags] = await Promise.all([lines(['tag', '--points-at', commit]), lines(['tag'])]);
+    const released = new Map();
+    // The plan tagged each component in the convention inferred from the repository's tags.
+    for (const component of withInferredTagFormats(components, allTags).components) {
+        const versionOf = tagMatcher(component.tagFormat, component);
+        for (const tag of tags) {
+            const version = versionOf(tag);
+            if (version)
+                released.set(component.name, version);
+        }
+    }
+    return released;
+}
+/**
+ * The commit CI built the artifacts from: for a release commit (bump-version's), the commit its
+ * plan was made at (the `Relx-Release-Of` trailer); otherwise the commit itself. Image sources
+ * such as `…:sha-{shortSha}` name this one.
+ */
+async function builtFrom(root, commit) {
+    const trailer = (await runGit(root, ['log', '-1', '--format=%(trailers:key=Relx-Release-Of,valueonly)', commit])).trim();
+    return /^[0-9a-f]{40}$/.test(trailer) ? trailer : commit;
+}
+
+;// CONCATENATED MODULE: ./src/publish/render-publish-summary.ts
+
+
+const icon = {
+    published: '✅',
+    skipped: '⏭️',
+    planned: '📝',
+    failed: '❌',
+    'not attempted': '⏸️',
+};
+/** The job summary: one row per component with its reference and pin, and what happened to it. */
+function renderPublishSummary(result, dryRun) {
+    const e = escapeSummaryText;
+    const pins = new Map(result.list.items.map((i) => [i.component, i.digest ?? i.integrity ?? '']));
+    const lines = [
+        `## Publish${dryRun ? ' (dry run: nothing published)' : ''}`,
+        '',
+        result.failure
+            ? `**Stopped part-way**: ${e(result.failure.message)} — a re-run publishes the rest and skips what is already there.`
+            : result.outcomes.length === 0
+                ? 'Nothing was released at this commit.'
+                : `${result.outcomes.filter((o) => o.outcome === 'published').length} published, ${result.outcomes.filter((o) => o.outcome === 'skipped').length} already there.`,
+        '',
+    ];
+    if (result.outcomes.length > 0) {
+        lines.push('| component | kind | version | reference | digest / integrity | |', '|---|---|---|---|---|---|');
+        for (const o of result.outcomes) {
+            const pin = pins.get(o.component) ?? '';
+            lines.push(`| \`${e(o.component)}\` | ${o.kind} | ${e(o.version)} | \`${e(o.reference)}\` | ${pin ? `\`${e(pin.slice(0, 23))}…\`` : ''} | ${icon[o.outcome] ?? ''} ${o.outcome}${o.error ? `: ${e(o.error)}` : ''} |`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The error a failed run ends with: why, then what was and was not published. */
+function renderPublishFailure(result) {
+    const done = result.outcomes
+        .filter((o) => o.outcome === 'published' || o.outcome === 'skipped')
+        .map((o) => o.component);
+    const left = result.outcomes
+        .filter((o) => o.outcome === 'failed' || o.outcome === 'not attempted')
+        .map((o) => o.component);
+    return `${result.failure ? renderError(result.failure) : ''}\nPublished: ${done.join(', ') || 'nothing'}. Not published: ${left.join(', ')}. A re-run finishes the rest.`;
+}
+/**
+ * `sha256sum`-style lines for what went to OCI registries (`<hex>  <repository>`), the subjects
+ * format actions/attest-build-provenance reads.
+ */
+function attestationSubjects(list) {
+    // Release assets are attested file by file (a CLI binary per platform), checksums.txt included.
+    return list.items.flatMap((i) => i.kind === 'release-assets'
+        ? (i.assets ?? []).map((a) => `${a.digest.slice(7)}  ${a.name}`)
+        : i.digest?.startsWith('sha256:')
+            ? [`${i.digest.slice(7)}  ${i.reference.replace(/^oci:\/\//, '').replace(/:[^:/]+$/, '')}`]
+            : []);
+}
+
+;// CONCATENATED MODULE: ./src/publish/publish-step.ts
+
+
+
+
+
+
+
+
+
+
+/** bump-version's `released` output (component → {version}) as component → version. */
+function parseReleased(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw relx_error_inputError('`released` is not JSON.', {
+            field: 'released',
+            fix: "Pass bump-version's `released` output unmodified.",
+        });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw relx_error_inputError('`released` must be an object of component → {version}.', {
+            field: 'released',
+            fix: "Pass bump-version's `released` output.",
+        });
+    }
+    return new Map(Object.entries(value).map(([component, entry]) => {
+        if (typeof entry?.version !== 'string') {
+            throw relx_error_inputError(`released.${component} has no version.`, {
+                field: `released.${component}`,
+                fix: "Pass bump-version's `released` output.",
+            });
+        }
+        return [component, entry.version];
+    }));
+}
+function checkReleasedComponents(released, components) {
+    for (const name of released.keys()) {
+        if (!components.some((c) => c.name === name)) {
+            throw relx_error_inputError(`released names ${name}, which the repository does not have.`, {
+                field: 'released',
+                fix: 'Publish from the repository bump-version released.',
+            });
+        }
+    }
+}
+function writePublishedFiles(dir, result, dryRun) {
+    const published = (0,external_node_path_.join)(dir, 'relx-published.json');
+    (0,external_node_fs_.writeFileSync)(published, `${JSON.stringify(result.list, null, 2)}\n`);
+    const subjects = attestationSubjects(result.list);
+    const checksums = (0,external_node_path_.join)(dir, 'relx-published.sha256');
+    (0,external_node_fs_.writeFileSync)(checksums, subjects.length > 0 ? `${subjects.join('\n')}\n` : '');
+    return { published, checksums: subjects.length > 0 && !dryRun ? checksums : null };
+}
+/**
+ * Publishes each component released at the commit checked out, once: what is already there is
+ * skipped, so a re-run finishes what a failed run left. A release on a maintenance line or train
+ * branch goes to its own npm dist-tag, never moving `latest` below the component's highest version.
+ */
+async function publishStep(input) {
+    const { root } = input;
+    const workspace = await loadWorkspace(root, input.configFile ? { configFile: input.configFile } : {});
+    const { components } = workspace;
+    const commit = (await runGit(root, ['rev-parse', 'HEAD'])).trim();
+    const released = input.released ?? (await releasedAtCommit(root, components, commit));
+    checkReleasedComponents(released, components);
+    const branch = (await publishBranch(root, input.branch ?? undefined, {})) ?? input.runnerBranch;
+    const result = await publishRelease({
+        root,
+        components,
+        released,
+        distTags: await lineDistTags(root, components, released, branch, workspace.config),
+        commit,
+        builtFrom: await builtFrom(root, commit),
+        repository: await resolveSourceRepository(root, input.repository ?? undefined, {}),
+        runUrl: input.runUrl,
+        npm: input.npm,
+        oci: input.oci,
+        ...(input.github ? { github: input.github } : {}),
+        dryRun: input.dryRun,
+        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+        ...(input.boundary ? { boundary: input.boundary } : {}),
+    });
+    const files = input.filesDir ? writePublishedFiles(input.filesDir, result, input.dryRun) : null;
+    return { ...result, files };
+}
+
+;// CONCATENATED MODULE: ./src/cli/publish-command.ts
+
+
+
+
+
+/** `relx publish`: publish what was released at HEAD (its release tags), each artifact once. */
+function registerPublishCommand(program) {
+    program
+        .command('publish')
+        .description('Publish every component released at HEAD exactly once: npm packages, images by digest, charts and modules as OCI artifacts.')
+        .option('--npm-registry <url>', 'npm registry (token: NPM_TOKEN)', 'https://registry.npmjs.org/')
+        .option('--dist-tag <tag>', "npm dist-tag (default: latest, the pre-release identifier, or a maintenance line's tag)")
+        .option('--branch <name>', 'branch released from, for its maintenance line (default: the checked-out branch, else GITHUB_REF_NAME)')
+        .option('--repository <owner/name>', 'source repository recorded (default: GITHUB_REPOSITORY, else the GitHub origin)')
+        .option('--released <json>', "component → {version}, as bump-version's `released` output (default: the release tags at HEAD)")
+        .option('--provenance', 'npm provenance (needs a CI that can mint an OIDC token)')
+        .option('--api-url <url>', 'GitHub API for the GitHub Releases of release-assets components (token: GITHUB_TOKEN)', process.env.GITHUB_API_URL ?? 'https://api.github.com')
+        .option('--config <file>', 'config file, relative to --cwd')
+        .option('--cwd <dir>', 'repository', '.')
+        .option('--dry-run', 'check every target and report; publish nothing')
+        .option('--json', 'print the published list as JSON')
+        .action(async (options) => {
+        const cwd = (0,external_node_path_.resolve)(options.cwd);
+        const env = process.env;
+        const githubToken = env.GITHUB_TOKEN ?? env.GH_TOKEN;
+        const result = await publishStep({
+            root: cwd,
+            configFile: options.config ?? null,
+            released: options.released ? parseReleased(options.released) : null,
+            branch: options.branch ?? null,
+            runnerBranch: readRunnerContext(env).branch,
+            repository: options.repository ?? env.GITHUB_REPOSITORY ?? null,
+            runUrl: null,
+            npm: {
+                registry: options.npmRegistry,
+                ...(env.NPM_TOKEN ? { token: env.NPM_TOKEN } : {}),
+                ...(options.distTag ? { distTag: options.distTag } : {}),
+                provenance: options.provenance ?? false,
+            },
+            oci: {
+                credentials: {
+                    ...(env.OCI_USERNAME ? { username: env.OCI_USERNAME } : {}),
+                    ...(env.OCI_PASSWORD ? { password: env.OCI_PASSWORD } : {}),
+                },
+            },
+            ...(githubToken ? { github: fetchGitHubRequest(githubToken, options.apiUrl) } : {}),
+            dryRun: options.dryRun ?? false,
+            filesDir: null,
+            onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
+            boundary: writeBoundaryFromEnvironment(),
+        });
+        if (options.json)
+            process.stdout.write(`${JSON.stringify(result.list, null, 2)}\n`);
+        else {
+            for (const o of result.outcomes)
+                process.stdout.write(`${o.outcome.padEnd(13)} ${o.reference}${o.error ? `  ${o.error}` : ''}\n`);
+        }
+        if (result.failure)
+            throw result.failure;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/github/push-verified-step.ts
+
+
+
+
+/** The checkout's new commits (write-manifest's, unpushed) made by GitHub through the API instead of pushed. */
+async function pushVerifiedStep(input) {
+    const branch = input.branch ?? (await readHead(input.cwd)).branch;
+    if (!branch || !input.owner || !input.token)
+        throw relx_error_inputError('push-verified needs the branch, GITHUB_REPOSITORY and a token.', {
+            field: 'branch',
+            fix: input.missingFix,
+        });
+    const made = await commitThroughApi(input.cwd, {
+        remote: input.remote,
+        branch,
+        token: input.token,
+        api: new GitDataApi(input.github(input.token), input.owner, input.repo ?? ''),
+    });
+    return { made, commit: [...made.values()].at(-1) ?? '' };
+}
+/** One log line per commit GitHub made. */
+const describeMadeCommits = (made) => [...made].map(([local, signed]) => `${local.slice(0, 7)} made by GitHub as ${signed.slice(0, 7)}`);
+
+;// CONCATENATED MODULE: ./src/cli/push-verified-command.ts
+
+
+
+
+/** `relx push-verified`: the checkout's unpushed commits made by GitHub (signed), as bump-version/push-verified does. */
+function registerPushVerifiedCommand(program) {
+    program
+        .command('push-verified')
+        .description("Push the branch's new commits by having GitHub make them through the API: signed, verified commits instead of a git push.")
+        .option('--branch <name>', 'the branch on GitHub (default: the checked-out one)')
+        .option('--remote <name>', 'the remote the branch is read from', 'origin')
+        .option('--repository <owner/name>', 'the GitHub repository (default: GITHUB_REPOSITORY)')
+        .option('--api-url <url>', 'GitHub API (token: GITHUB_TOKEN, contents: write)', process.env.GITHUB_API_URL ?? 'https://api.github.com')
+        .option('--cwd <dir>', 'repository', '.')
+        .option('--json', 'print local → GitHub commits as JSON')
+        .action(async (options) => {
+        const repository = options.repository ?? readRunnerContext().repository ?? '';
+        const [owner = null, repo = null] = repository.includes('/') ? repository.split('/', 2) : [];
+        const result = await pushVerifiedStep({
+            cwd: (0,external_node_path_.resolve)(options.cwd),
+            branch: options.branch ?? null,
+            remote: options.remote,
+            owner,
+            repo,
+            token: process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '',
+            github: (token) => fetchGitHubRequest(token, options.apiUrl),
+            missingFix: 'Check out the branch (or pass --branch), pass --repository owner/name and export GITHUB_TOKEN.',
+        });
+        process.stdout.write(options.json
+            ? `${JSON.stringify({ commit: result.commit, made: Object.fromEntries(result.made) }, null, 2)}\n`
+            : `${[...describeMadeCommits(result.made), result.commit ? `Tip: ${result.commit}` : 'Nothing new to push.'].join('\n')}\n`);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/release-pr/run-release-pull-request.ts
@@ -37968,8 +38585,8 @@ async function runReleasePullRequestMode(run) {
 }
 /** The remote's default branch (its HEAD), or null when the remote does not say. */
 async function readDefaultBranch(cwd, remote) {
-    const listed = await run_git_runGit(cwd, ['ls-remote', '--symref', remote.remote, 'HEAD'], {
-        env: git_write_pushAuthEnv(remote.token),
+    const listed = await runGit(cwd, ['ls-remote', '--symref', remote.remote, 'HEAD'], {
+        env: pushAuthEnv(remote.token),
     }).catch(() => '');
     return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(listed)?.[1] ?? null;
 }
@@ -38041,7 +38658,7 @@ function registerReleasePullRequestCommands(program) {
             plan: () => resolveReleasePlan(cwd, { now, ...(options.config ? { configFile: options.config } : {}) }),
             publisher: null,
             draft: false,
-            repositoryUrl: webUrlFromRemoteUrl(await run_git_runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '')),
+            repositoryUrl: webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '')),
             now,
             production,
             releaseName: null,
@@ -38534,6 +39151,28 @@ function renderSloGateTexts(report, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/slo/rollback-request.ts
+/** A rollback is requested only for a verdict: not while baking, and never for a pass. Pure. */
+function planRollbackRequest(report, gated, where) {
+    if (report.passed || report.verdict === 'baking')
+        return null;
+    const failed = report.samples
+        .flatMap((s) => s.objectives)
+        .find((o) => o.outcome === 'fail' || o.outcome === 'inconclusive');
+    return {
+        environment: where.environment,
+        release: gated.subject?.release ?? null,
+        canary: gated.subject?.canary ?? null,
+        component: gated.target?.component ?? null,
+        verdict: report.verdict,
+        reason: rollback_request_firstLine(`${report.reason}${failed ? ` — ${failed.objective}: ${failed.reason}` : ''}`),
+        gate_report: where.reportUrl,
+        run_url: where.runUrl,
+        numbers: failed ? rollback_request_firstLine(`${failed.objective}: ${failed.reason}`) : null,
+    };
+}
+const rollback_request_firstLine = (text) => text.split('\n')[0]?.slice(0, 500) ?? '';
+
 ;// CONCATENATED MODULE: ./src/slo/evaluate-slo.ts
 /**
  * A number the gate may judge by: measured, finite, and possible — no count or latency below 0,
@@ -38545,85 +39184,91 @@ const show = (n, unit = '') => n === null ? 'no data' : Number.isNaN(n) ? 'NaN' 
 const explain = (n, metric, unit = '') => n !== null && Number.isFinite(n) && !possible(n, metric)
     ? `${show(n, unit)} (impossible: ${metric === 'errorRate' ? 'an error ratio is between 0 and 1' : 'it cannot be negative'})`
     : show(n, unit);
-/** One sample against the objectives. Pure. */
-function evaluateSample(sample, policy) {
-    const o = policy.objectives;
-    const results = [];
-    const traffic = ['baseline', 'canary'].map((side) => sample[side].requests);
-    const enoughTraffic = traffic.every((n) => possible(n, 'requests') && n >= o.minRequests);
-    results.push({
+/** Both sides served `minRequests`: too little traffic makes every other number noise. */
+function checkTraffic(sample, minRequests) {
+    const baseline = sample.baseline.requests;
+    const canary = sample.canary.requests;
+    const enough = [baseline, canary].every((n) => possible(n, 'requests') && n >= minRequests);
+    return {
         objective: 'minRequests',
-        baseline: traffic[0] ?? null,
-        canary: traffic[1] ?? null,
+        baseline,
+        canary,
         delta: null,
-        threshold: o.minRequests,
-        outcome: enoughTraffic ? 'pass' : 'inconclusive',
-        reason: enoughTraffic
-            ? `both sides served at least ${o.minRequests} requests`
-            : `baseline ${explain(traffic[0] ?? null, 'requests')} and canary ${explain(traffic[1] ?? null, 'requests')} requests: each side needs ${o.minRequests}`,
-    });
-    const delta = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const b = sample.baseline[metric];
-        const c = sample.canary[metric];
-        if (!possible(b, metric) || !possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: b,
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
-            });
-            return;
-        }
-        const d = c - b;
-        const pass = d <= threshold;
-        results.push({
+        threshold: minRequests,
+        outcome: enough ? 'pass' : 'inconclusive',
+        reason: enough
+            ? `both sides served at least ${minRequests} requests`
+            : `baseline ${explain(baseline, 'requests')} and canary ${explain(canary, 'requests')} requests: each side needs ${minRequests}`,
+    };
+}
+/** canary − baseline of a metric against its largest allowed increase. */
+function checkDelta(sample, objective, metric, threshold, unit) {
+    const b = sample.baseline[metric];
+    const c = sample.canary[metric];
+    if (!possible(b, metric) || !possible(c, metric)) {
+        return {
             objective,
             baseline: b,
             canary: c,
-            delta: d,
+            delta: null,
             threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-        });
+            outcome: 'inconclusive',
+            reason: `baseline ${explain(b, metric, unit)}, canary ${explain(c, metric, unit)}: nothing to compare`,
+        };
+    }
+    const d = c - b;
+    const pass = d <= threshold;
+    return {
+        objective,
+        baseline: b,
+        canary: c,
+        delta: d,
+        threshold,
+        outcome: pass ? 'pass' : 'fail',
+        reason: `canary ${show(c, unit)} − baseline ${show(b, unit)} = ${show(d, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
     };
-    const ceiling = (objective, metric, threshold, unit) => {
-        if (threshold === undefined)
-            return;
-        const c = sample.canary[metric];
-        if (!possible(c, metric)) {
-            results.push({
-                objective,
-                baseline: sample.baseline[metric],
-                canary: c,
-                delta: null,
-                threshold,
-                outcome: 'inconclusive',
-                reason: `canary ${explain(c, metric, unit)}`,
-            });
-            return;
-        }
-        const pass = c <= threshold;
-        results.push({
+}
+/** The canary's metric against its absolute ceiling. */
+function checkCeiling(sample, objective, metric, threshold, unit) {
+    const c = sample.canary[metric];
+    const baseline = sample.baseline[metric];
+    if (!possible(c, metric)) {
+        return {
             objective,
-            baseline: sample.baseline[metric],
+            baseline,
             canary: c,
             delta: null,
             threshold,
-            outcome: pass ? 'pass' : 'fail',
-            reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
-        });
+            outcome: 'inconclusive',
+            reason: `canary ${explain(c, metric, unit)}`,
+        };
+    }
+    const pass = c <= threshold;
+    return {
+        objective,
+        baseline,
+        canary: c,
+        delta: null,
+        threshold,
+        outcome: pass ? 'pass' : 'fail',
+        reason: `canary ${show(c, unit)} ${pass ? '≤' : '>'} ${show(threshold, unit)}`,
     };
-    delta('maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, '');
-    delta('maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms');
-    ceiling('maxErrorRate', 'errorRate', o.maxErrorRate, '');
-    ceiling('maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms');
+}
+/** One sample against the objectives: one check per objective the policy sets. Pure. */
+function evaluateSample(sample, policy) {
+    const o = policy.objectives;
+    const traffic = checkTraffic(sample, o.minRequests);
+    const results = [traffic];
+    if (o.maxErrorRateDelta !== undefined)
+        results.push(checkDelta(sample, 'maxErrorRateDelta', 'errorRate', o.maxErrorRateDelta, ''));
+    if (o.maxP99LatencyDeltaMs !== undefined)
+        results.push(checkDelta(sample, 'maxP99LatencyDeltaMs', 'p99LatencyMs', o.maxP99LatencyDeltaMs, ' ms'));
+    if (o.maxErrorRate !== undefined)
+        results.push(checkCeiling(sample, 'maxErrorRate', 'errorRate', o.maxErrorRate, ''));
+    if (o.maxP99LatencyMs !== undefined)
+        results.push(checkCeiling(sample, 'maxP99LatencyMs', 'p99LatencyMs', o.maxP99LatencyMs, ' ms'));
     // Too little traffic makes every number noise: that sample decides nothing.
-    const outcome = !enoughTraffic
+    const outcome = traffic.outcome !== 'pass'
         ? 'inconclusive'
         : results.some((r) => r.outcome === 'fail')
             ? 'fail'
@@ -39320,6 +39965,142 @@ function connectSloGate(policy, connection, source) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/slo/slo-gate-step.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The gate's credentials in every form a backend might echo back (token, basic auth). */
+function sloGateSecrets(connection, others) {
+    return [
+        connection.prometheusToken,
+        connection.prometheusPassword,
+        connection.datadogApiKey,
+        connection.datadogApplicationKey,
+        ...others,
+        ...basicAuthSecrets(connection.prometheusUsername, connection.prometheusPassword),
+    ].filter((v) => typeof v === 'string' && v !== '');
+}
+/** The action's `gitops-repository` (a URL, scp-style address, or a path in the workspace); null when empty. */
+function gitopsRemoteOfGate(given, workspace, token) {
+    return given ? gitopsRemoteAt(given, workspace, token) : null;
+}
+async function readPolicy(input) {
+    const { fields } = input;
+    if (input.policy)
+        return { text: input.policy, source: `input \`${fields.policy}\`` };
+    const file = input.policyFile;
+    if (!file) {
+        throw relx_error_inputError('No SLO policy.', {
+            field: fields.policy,
+            fix: `Give \`${fields.policy}\` (YAML) or \`${fields.policyFile}\`.`,
+        });
+    }
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(input.workspace, file), 'utf8').catch(() => {
+        throw relx_error_inputError(`Cannot read the policy file ${file}.`, {
+            field: fields.policyFile,
+            fix: 'Check the path (relative to the workspace).',
+        });
+    });
+    return { text, source: file };
+}
+function slo_gate_step_parseTime(time, field) {
+    const at = time ? new Date(time) : undefined;
+    if (at && Number.isNaN(at.getTime())) {
+        throw relx_error_inputError(`${field} "${time}" is not a date.`, {
+            field,
+            fix: 'Use ISO 8601, e.g. 2026-11-24T12:00:00Z.',
+        });
+    }
+    return at;
+}
+async function evaluate(input) {
+    const { text, source } = await readPolicy(input);
+    const at = slo_gate_step_parseTime(input.time, input.fields.time);
+    const { environment, gitops, fields } = input;
+    if (gitops && !environment) {
+        throw relx_error_inputError(`${fields.gitops} is given but not the environment to read from it.`, {
+            field: fields.environment,
+            fix: `Set ${fields.environment} (e.g. prod) to the environment whose canary the gate measures.`,
+        });
+    }
+    const gated = await gateEnvironment(parseSloPolicy(text, source), source, gitops ? { environment, remote: gitops, readCanary: readCanary } : null, { environment: fields.environment, gitops: fields.gitops });
+    const { provider, queries } = connectSloGate(gated.policy, input.connection, source);
+    const report = await runSloGate({
+        policy: gated.policy,
+        provider,
+        queries,
+        step: gated.step,
+        target: gated.target,
+        ...(at ? { at } : {}),
+        onSample: (sample, i, of) => input.onProgress?.(`sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}`),
+    });
+    return { report, gated };
+}
+function needGitHub(input) {
+    if (!input.github)
+        throw new Error('slo-gate: a deployment or a rollback needs a GitHub client');
+    return input.github;
+}
+/** Marks the deployment from the verdict; a bake in progress leaves it as it is. */
+async function markDeployment(input, report) {
+    if (!input.deployment || report.verdict === 'baking')
+        return;
+    const [owner = '', repo = ''] = input.deployment.repository.split('/');
+    const state = report.passed ? 'success' : 'failure';
+    await new GitHubDeployments(needGitHub(input), owner, repo).status(input.deployment.id, state, scrubSecrets(`SLO gate ${report.verdict}: ${report.reason}`, input.secrets), input.runUrl);
+    input.onProgress?.(`Deployment ${input.deployment.id}: ${state}.`);
+}
+/** Asks the rollback repository to undo what failed the gate (relx-rollback-requested). */
+async function requestRollback(input, report, gated) {
+    const request = planRollbackRequest(report, gated, {
+        environment: input.environment,
+        reportUrl: input.reportUrl,
+        runUrl: input.runUrl,
+    });
+    if (!request || !input.rollback)
+        return null;
+    await sendRepositoryDispatch(needGitHub(input), {
+        repository: input.rollback.repository,
+        eventType: input.rollback.eventType || 'relx-rollback-requested',
+        payload: JSON.parse(scrubSecrets(JSON.stringify(request), input.secrets)),
+    });
+    input.onProgress?.(`Asked ${input.rollback.repository} to ${request.canary ? 'abort the canary' : 'roll back'} ${request.release ?? ''} in ${input.environment || 'the environment'}.`);
+    return request;
+}
+/**
+ * The SLO gate: the policy made concrete for the environment, canary and baseline sampled and
+ * judged; then the deployment marked from the verdict and, when it did not pass, a rollback asked.
+ */
+async function sloGateStep(input) {
+    const { report, gated } = await evaluate(input);
+    const texts = renderSloGateTexts(report, {
+        ...(input.environment ? { environment: input.environment } : {}),
+        secrets: input.secrets,
+    });
+    let reportFile = null;
+    if (input.reportDir) {
+        reportFile = (0,external_node_path_.join)(input.reportDir, 'relx-slo-gate-report.json');
+        (0,external_node_fs_.writeFileSync)(reportFile, `${texts.json}\n`);
+    }
+    const result = { report, gated, texts, reportFile, rollback: null };
+    await input.onReport?.(result);
+    await markDeployment(input, report);
+    result.rollback = await requestRollback(input, report, gated);
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/exit-codes.ts
 
 
@@ -39407,12 +40188,6 @@ function gateErrorExitCode(error) {
 
 
 
-
-
-
-
-
-
 /**
  * `relx slo-gate`: the gate from a terminal. Its exit code is the answer (exit-codes.ts):
  * 0 pass, 1 fail, 3 inconclusive, 4 baking, 75 transient, 2 input, 78 configuration.
@@ -39428,6 +40203,12 @@ function registerSloGateCommand(program) {
         .option('--datadog-site <site>', 'Datadog site (keys: DD_API_KEY and DD_APP_KEY)', 'datadoghq.com')
         .option('--time <iso>', 'evaluate at this time instead of now')
         .option('--json', 'print the JSON report')
+        .option('--deployment-id <id>', 'mark this GitHub deployment success or failure from the verdict (token: GITHUB_TOKEN)')
+        .option('--request-rollback', 'when the gate does not pass, ask for a rollback: a repository_dispatch')
+        .option('--rollback-repository <owner/name>', 'where --request-rollback sends it (default: GITHUB_REPOSITORY)')
+        .option('--rollback-event-type <type>', 'the event type of the rollback request', 'relx-rollback-requested')
+        .option('--report-url <url>', "the gate's report the rollback request names (default: --run-url)")
+        .option('--run-url <url>', 'the run the gate belongs to (default: this GitHub Actions run)')
         .action(async (options) => {
         try {
             process.exitCode = await runGateCommand(options);
@@ -39439,25 +40220,24 @@ function registerSloGateCommand(program) {
     });
 }
 async function runGateCommand(options) {
-    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(options.policy), 'utf8').catch(() => {
-        throw relx_error_inputError(`Cannot read the policy file ${options.policy}.`, {
-            field: '--policy',
-            fix: 'Check the path.',
-        });
-    });
-    const at = options.time ? new Date(options.time) : undefined;
-    if (at && Number.isNaN(at.getTime())) {
-        throw relx_error_inputError(`--time "${options.time}" is not a date.`, { field: '--time', fix: 'Use ISO 8601.' });
-    }
-    const gated = await gateEnvironment(parseSloPolicy(text, options.policy), options.policy, options.env
-        ? {
-            environment: options.env,
-            remote: await gitopsRemote(options.gitops),
-            readCanary: readCanary,
-        }
-        : null, { environment: '--env', gitops: '--gitops' });
     const env = process.env;
-    const { provider, queries } = connectSloGate(gated.policy, {
+    const context = readRunnerContext();
+    const token = env.GITHUB_TOKEN ?? env.GH_TOKEN ?? '';
+    const deploymentId = parseDeploymentId(options.deploymentId);
+    const rollbackRepository = options.requestRollback
+        ? (options.rollbackRepository ?? context.repository ?? '')
+        : '';
+    if (options.requestRollback && !rollbackRepository)
+        throw relx_error_inputError('Where to ask for the rollback?', {
+            field: '--rollback-repository',
+            fix: 'Pass --rollback-repository owner/name (the CD repository), or set GITHUB_REPOSITORY.',
+        });
+    if ((deploymentId !== null || rollbackRepository) && !token)
+        throw relx_error_inputError('No GitHub token.', {
+            field: 'GITHUB_TOKEN',
+            fix: 'Export GITHUB_TOKEN (deployments write for --deployment-id, contents write for --request-rollback).',
+        });
+    const connection = {
         ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
         ...(env.PROMETHEUS_TOKEN ? { prometheusToken: env.PROMETHEUS_TOKEN } : {}),
         ...(env.PROMETHEUS_USERNAME ? { prometheusUsername: env.PROMETHEUS_USERNAME } : {}),
@@ -39465,28 +40245,47 @@ async function runGateCommand(options) {
         datadogSite: options.datadogSite,
         ...(env.DD_API_KEY ? { datadogApiKey: env.DD_API_KEY } : {}),
         ...(env.DD_APP_KEY ? { datadogApplicationKey: env.DD_APP_KEY } : {}),
-    }, options.policy);
-    const report = await runSloGate({
-        policy: gated.policy,
-        provider,
-        queries,
-        step: gated.step,
-        target: gated.target,
-        ...(at ? { at } : {}),
-        onSample: (sample, i, of) => process.stderr.write(`relx: sample ${i + 1}/${of} at ${sample.at}: ${sample.outcome}\n`),
-    });
-    const texts = renderSloGateTexts(report, {
-        ...(options.env ? { environment: options.env } : {}),
-        secrets: [
-            env.PROMETHEUS_TOKEN,
-            env.GITHUB_TOKEN,
-            env.DD_API_KEY,
-            env.DD_APP_KEY,
-            ...basicAuthSecrets(env.PROMETHEUS_USERNAME, env.PROMETHEUS_PASSWORD),
-        ],
+    };
+    const runUrl = options.runUrl ?? context.runUrl ?? '';
+    const { report, texts } = await sloGateStep({
+        workspace: process.cwd(),
+        policy: null,
+        policyFile: options.policy,
+        environment: options.env ?? '',
+        gitops: options.env ? await gitopsRemote(options.gitops) : null,
+        connection,
+        time: options.time ?? '',
+        secrets: sloGateSecrets(connection, [env.GITHUB_TOKEN ?? '', token]),
+        deployment: deploymentId !== null ? { id: deploymentId, repository: context.repository ?? '' } : null,
+        rollback: rollbackRepository
+            ? { repository: rollbackRepository, eventType: options.rollbackEventType }
+            : null,
+        reportUrl: options.reportUrl ?? runUrl,
+        runUrl,
+        github: token ? fetchGitHubRequest(token, context.apiUrl) : null,
+        reportDir: null,
+        fields: {
+            policy: '--policy',
+            policyFile: '--policy',
+            environment: '--env',
+            gitops: '--gitops',
+            time: '--time',
+        },
+        onProgress: (line) => process.stderr.write(`relx: ${line}\n`),
     });
     process.stdout.write(options.json ? `${texts.json}\n` : texts.summary);
     return gateReportExitCode(report);
+}
+function parseDeploymentId(text) {
+    if (text === undefined)
+        return null;
+    if (!/^[1-9]\d{0,15}$/.test(text)) {
+        throw relx_error_inputError(`--deployment-id "${text}" is not a deployment id.`, {
+            field: '--deployment-id',
+            fix: "Pass the deployment's id (promote-env's deployment-id output, `relx promote --record-deployment`).",
+        });
+    }
+    return Number(text);
 }
 
 ;// CONCATENATED MODULE: ./src/release-train/train-decisions.ts
@@ -39642,9 +40441,9 @@ async function cut(cwd, train, branches, options) {
         };
     const at = head.sha.slice(0, 7);
     if (!options.dryRun) {
-        await run_git_runGit(cwd, ['branch', decision.branch, head.sha]);
+        await runGit(cwd, ['branch', decision.branch, head.sha]);
         if (options.push)
-            await run_git_runGit(cwd, ['push', options.remote, `refs/heads/${decision.branch}:refs/heads/${decision.branch}`], { env: git_write_pushAuthEnv(process.env.GITHUB_TOKEN) });
+            await runGit(cwd, ['push', options.remote, `refs/heads/${decision.branch}:refs/heads/${decision.branch}`], { env: pushAuthEnv(process.env.GITHUB_TOKEN) });
     }
     return {
         train: train.name,
@@ -39665,14 +40464,14 @@ async function finish(cwd, train, branches, options) {
         });
     }
     if (!current) {
-        if ((await run_git_runGit(cwd, ['status', '--porcelain', '--untracked-files=no'])).trim() !== '') {
+        if ((await runGit(cwd, ['status', '--porcelain', '--untracked-files=no'])).trim() !== '') {
             throw relx_error_inputError(`Cannot switch to ${target.branch}: the working tree has uncommitted changes.`, {
                 fix: 'Commit or stash them, or check out the train branch yourself.',
             });
         }
         const remoteRef = `refs/remotes/${options.remote}/${target.branch}`;
-        const hasRemote = await run_git_runGit(cwd, ['rev-parse', '--verify', '-q', remoteRef]).then(() => true, () => false);
-        await run_git_runGit(cwd, ['switch', '-q', '-C', target.branch, hasRemote ? remoteRef : target.branch]);
+        const hasRemote = await runGit(cwd, ['rev-parse', '--verify', '-q', remoteRef]).then(() => true, () => false);
+        await runGit(cwd, ['switch', '-q', '-C', target.branch, hasRemote ? remoteRef : target.branch]);
         train_command_progress(`switched to ${target.branch}`);
     }
     const now = new Date();
@@ -39693,11 +40492,11 @@ async function finish(cwd, train, branches, options) {
             message: `Nothing to release on ${target.branch}: train ${train.name} is finished and has no new fixes.`,
         };
     }
-    const result = await apply_release_plan_applyReleasePlan(cwd, plan, {
+    const result = await applyReleasePlan(cwd, plan, {
         dryRun: options.dryRun ?? false,
         push: options.push ? { remote: options.remote, branch: target.branch, ...token() } : null,
         publisher: null,
-        repositoryUrl: webUrlFromRemoteUrl(await run_git_runGit(cwd, ['remote', 'get-url', options.remote]).catch(() => '')),
+        repositoryUrl: webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', options.remote]).catch(() => '')),
         now,
         onProgress: train_command_progress,
         boundary: writeBoundaryFromEnvironment(),
@@ -39714,7 +40513,7 @@ async function finish(cwd, train, branches, options) {
 }
 /** Local branches and the remote's, by branch name. */
 async function branchNames(cwd, remote) {
-    const refs = await run_git_runGit(cwd, [
+    const refs = await runGit(cwd, [
         'for-each-ref',
         '--format=%(refname)',
         'refs/heads',
@@ -39728,13 +40527,193 @@ async function branchNames(cwd, remote) {
 /** Every tagged version of each component, read through its tag format. */
 async function trainVersions(cwd, options) {
     const { components } = await loadWorkspace(cwd, options.config ? { configFile: options.config } : {});
-    const tags = (await run_git_runGit(cwd, ['tag'])).split('\n').filter(Boolean);
+    const tags = (await runGit(cwd, ['tag'])).split('\n').filter(Boolean);
     const versions = new Map();
     for (const component of withInferredTagFormats(components, tags).components) {
         const versionOf = tagMatcher(component.tagFormat, component);
         versions.set(component.name, tags.map(versionOf).filter((v) => v !== null));
     }
     return versions;
+}
+
+;// CONCATENATED MODULE: ./src/github/github-release-publisher.ts
+
+/** GitHub Releases, one per tag: an existing release (drafts included) is found, never made twice. */
+class GitHubReleasePublisher {
+    call;
+    constructor(request, owner, repo, sleep) {
+        this.call = repositoryRequest(request, owner, repo, sleep);
+    }
+    async find(tag) {
+        try {
+            return (await this.call('GET /repos/{owner}/{repo}/releases/tags/{tag}', { tag }))
+                .data;
+        }
+        catch (error) {
+            if (github_request_statusOf(error) !== 404)
+                throw error;
+        }
+        // A draft has no tag yet, so the lookup by tag misses it: look through the recent releases.
+        const { data } = await this.call('GET /repos/{owner}/{repo}/releases', { per_page: 100 });
+        return data.find((r) => r.tag_name === tag) ?? null;
+    }
+    async ensureRelease(release) {
+        const existing = await this.find(release.tag);
+        if (existing)
+            return { url: existing.html_url, created: false };
+        const { data } = await this.call('POST /repos/{owner}/{repo}/releases', {
+            tag_name: release.tag,
+            name: release.name,
+            body: release.body,
+            draft: release.draft,
+            prerelease: release.prerelease,
+        }, 
+        // an answer lost after GitHub made the release: find it rather than make a second
+        {
+            alreadyDone: async () => {
+                const found = await this.find(release.tag);
+                return found ? { status: 200, data: found } : undefined;
+            },
+        });
+        return { url: data.html_url, created: true };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/version-step.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The manifest now in production (a file of the GitOps repository), as component → version. */
+async function readProduction(cwd, file) {
+    if (!file)
+        return null;
+    const text = await (0,promises_namespaceObject.readFile)((0,external_node_path_.resolve)(cwd, file.path), 'utf8').catch(() => {
+        throw relx_error_inputError(`Cannot read the production manifest ${file.path}.`, {
+            field: file.field,
+            fix: 'Check out the GitOps repository and name its environments/<production>/ manifest file, or leave the input empty.',
+        });
+    });
+    return manifestVersions(parseReleaseManifest(text, file.path));
+}
+function version_step_setGitUser(user) {
+    if (!user)
+        return;
+    process.env.GIT_AUTHOR_NAME ||= user.name;
+    process.env.GIT_AUTHOR_EMAIL ||= user.email;
+    process.env.GIT_COMMITTER_NAME ||= user.name;
+    process.env.GIT_COMMITTER_EMAIL ||= user.email;
+}
+const planSourceOf = (input) => ({
+    ...input.plan,
+    ...(input.configFile ? { configFile: input.configFile } : {}),
+    now: input.now,
+    onProgress: input.onProgress,
+});
+async function releasePullRequestMode(input, config, branch) {
+    if (!branch || !input.repository || !input.token) {
+        throw relx_error_inputError('Release-PR mode needs the branch checked out, GITHUB_REPOSITORY and a token.', {
+            field: input.fields.mode,
+            fix: `Run it on a push to the default branch (${input.fields.checkoutFix}), with \`token\` set.`,
+        });
+    }
+    const { owner, repo } = input.repository;
+    const outcome = await runReleasePullRequestMode({
+        cwd: input.cwd,
+        ...(input.configFile ? { configFile: input.configFile } : {}),
+        config,
+        request: input.github(),
+        owner,
+        repo,
+        base: branch,
+        remote: input.remote,
+        token: input.token,
+        verified: input.verified,
+        plan: () => resolveReleasePlan(input.cwd, planSourceOf(input)),
+        publisher: input.githubRelease ? new GitHubReleasePublisher(input.github(), owner, repo) : null,
+        draft: input.draft,
+        repositoryUrl: input.repositoryUrl,
+        now: input.now,
+        production: await readProduction(input.cwd, input.productionManifest),
+        releaseName: null,
+        onProgress: input.onProgress,
+    });
+    return outcome.kind === 'released'
+        ? { kind: 'released', mode: 'release-pr', results: outcome.releases.map((r) => r.result) }
+        : { kind: 'pull-requests', mode: 'release-pr', pullRequests: outcome.pullRequests };
+}
+async function directMode(input, headBranch) {
+    const plan = await resolveReleasePlan(input.cwd, planSourceOf(input));
+    const branch = headBranch ?? plan.branch;
+    const verified = input.verified ?? false;
+    if ((input.push || verified) && !branch) {
+        throw relx_error_inputError('Cannot push: HEAD is detached and the plan names no branch.', {
+            field: input.fields.push,
+            fix: `Check out the branch (${input.fields.checkoutFix}).`,
+        });
+    }
+    const { repository } = input;
+    const publisher = input.githubRelease
+        ? new GitHubReleasePublisher(input.github(), repository?.owner ?? '', repository?.repo ?? '')
+        : null;
+    const options = {
+        ...(input.configFile ? { configFile: input.configFile } : {}),
+        dryRun: input.dryRun,
+        draft: input.draft,
+        repositoryUrl: input.repositoryUrl,
+        now: input.now,
+        ...(input.commitTitle ? { commitTitle: input.commitTitle } : {}),
+        onProgress: input.onProgress,
+        boundary: writeBoundaryFromEnvironment(),
+    };
+    const token = input.token ? { token: input.token } : {};
+    const result = verified && branch
+        ? await applyReleasePlanThroughApi(input.cwd, plan, { ...options, publisher }, {
+            remote: input.remote,
+            branch,
+            ...token,
+            api: new GitDataApi(input.github(), repository?.owner ?? '', repository?.repo ?? ''),
+        })
+        : await applyReleasePlan(input.cwd, plan, {
+            ...options,
+            push: input.push && branch ? { remote: input.remote, branch, ...token } : null,
+            publisher,
+        });
+    return { kind: 'released', mode: 'direct', results: [result] };
+}
+/**
+ * Applies a release plan, as bump-version and `relx version` do: in direct mode version files,
+ * changelogs, the release commit, tags, push (or verified commits) and GitHub Releases; in
+ * release-PR mode the merged release pull requests released, else the release pull requests kept.
+ */
+async function versionStep(input) {
+    const { config } = await readRelxConfig(input.cwd, input.configFile ?? undefined);
+    const mode = input.mode ?? (releasePullRequestSettings(config).enabled ? 'release-pr' : 'direct');
+    version_step_setGitUser(input.gitUser);
+    const head = await readHead(input.cwd);
+    if (mode === 'release-pr' && !input.dryRun)
+        return releasePullRequestMode(input, config, head.branch);
+    return directMode(input, head.branch);
+}
+/** The outputs bump-version gives, the same in both modes. */
+function versionOutputs(result) {
+    const results = result.kind === 'released' ? result.results : [];
+    const components = results.flatMap((r) => r.components.map((c) => ({ ...c, sha: r.commit })));
+    return {
+        released: JSON.stringify(Object.fromEntries(components.map((c) => [c.component, { version: c.version, tag: c.tag, sha: c.sha }]))),
+        tags: JSON.stringify(components.map((c) => c.tag)),
+        commit: results.at(-1)?.commit ?? '',
+        'pull-requests': JSON.stringify(result.kind === 'pull-requests' ? result.pullRequests : []),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/version-command.ts
@@ -39745,7 +40724,47 @@ async function trainVersions(cwd, options) {
 
 
 
-
+/** The web URL of the remote (for changelog links), when it is a GitHub-style remote. */
+async function repositoryUrlOf(cwd, remote) {
+    return webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', remote]).catch(() => ''));
+}
+async function version_command_version(options) {
+    const cwd = (0,external_node_path_.resolve)(options.cwd);
+    const repository = options.repository ?? readRunnerContext().repository ?? '';
+    const [owner, repo] = repository.split('/', 2);
+    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    const result = await versionStep({
+        cwd,
+        configFile: options.config ?? null,
+        plan: options.plan ? { file: { path: (0,external_node_path_.resolve)(options.plan), field: '--plan' } } : {},
+        mode: options.mode,
+        verified: options.verifiedCommits ?? null,
+        productionManifest: options.productionManifest
+            ? { path: options.productionManifest, field: '--production-manifest' }
+            : null,
+        push: options.push ?? false,
+        githubRelease: options.githubRelease ?? false,
+        draft: options.draft ?? false,
+        dryRun: options.dryRun ?? false,
+        commitTitle: options.commitTitle ?? null,
+        remote: options.remote,
+        token,
+        repository: owner && repo ? { owner, repo } : null,
+        repositoryUrl: options.repositoryUrl ?? (await repositoryUrlOf(cwd, options.remote)),
+        github: () => fetchGitHubRequest(token, options.apiUrl),
+        gitUser: null,
+        fields: { push: '--push', mode: '--mode', checkoutFix: 'check out the release branch' },
+        now: new Date(),
+        onProgress: (message) => process.stderr.write(`relx: ${message}\n`),
+    });
+    process.stdout.write(options.json ? `${JSON.stringify(jsonOf(result), null, 2)}\n` : renderResult(result));
+}
+/** One release: the result as before; release-PR mode: the releases, or the release pull requests. */
+function jsonOf(result) {
+    if (result.kind === 'pull-requests')
+        return { pullRequests: result.pullRequests };
+    return result.mode === 'direct' ? result.results[0] : { releases: result.results };
+}
 /** `relx version`: apply a plan — version files, changelogs, release commit, tags, push. */
 function registerVersionCommand(program) {
     program
@@ -39759,41 +40778,29 @@ function registerVersionCommand(program) {
         .option('--cwd <dir>', 'repository', '.')
         .option('--repository-url <url>', 'web URL of the repository, for changelog links (default: from the remote)')
         .option('--json', 'print the result as JSON')
-        .action(async (options) => {
-        const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const now = new Date();
-        const progress = (message) => process.stderr.write(`relx: ${message}\n`);
-        const plan = await resolveReleasePlan(cwd, {
-            ...(options.plan ? { file: { path: (0,external_node_path_.resolve)(options.plan), field: '--plan' } } : {}),
-            ...(options.config ? { configFile: options.config } : {}),
-            now,
-            onProgress: progress,
-        });
-        const branch = (await readHead(cwd)).branch ?? plan.branch;
-        if (options.push && !branch) {
-            throw relx_error_inputError('Cannot push from a detached HEAD without a branch.', {
-                field: '--push',
-                fix: 'Check out the release branch.',
-            });
-        }
-        const result = await apply_release_plan_applyReleasePlan(cwd, plan, {
-            ...(options.config ? { configFile: options.config } : {}),
-            dryRun: options.dryRun ?? false,
-            push: options.push && branch ? { remote: options.remote, branch } : null,
-            publisher: null,
-            repositoryUrl: options.repositoryUrl ?? (await repositoryUrlOf(cwd, options.remote)),
-            now,
-            onProgress: progress,
-            boundary: writeBoundaryFromEnvironment(),
-        });
-        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result));
-    });
-}
-/** The web URL of the remote (for changelog links), when it is a GitHub-style remote. */
-async function repositoryUrlOf(cwd, remote) {
-    return webUrlFromRemoteUrl(await run_git_runGit(cwd, ['remote', 'get-url', remote]).catch(() => ''));
+        .addOption(new Option('--mode <mode>', 'release-pr: release merged release pull requests, else keep them open')
+        .choices(['direct', 'release-pr'])
+        .default('direct'))
+        .option('--verified-commits', 'make the release commit through the GitHub API (signed by GitHub)')
+        .option('--github-release', 'create a GitHub Release per tag')
+        .option('--draft', 'with --github-release: as drafts')
+        .option('--commit-title <title>', 'the release commit title ({releases} lists them)')
+        .option('--production-manifest <file>', 'with --mode release-pr: the manifest now in production')
+        .option('--repository <owner/name>', 'the GitHub repository (default: GITHUB_REPOSITORY)')
+        .option('--api-url <url>', 'GitHub API (token: GITHUB_TOKEN)', process.env.GITHUB_API_URL ?? 'https://api.github.com')
+        .action(version_command_version);
 }
 function renderResult(result) {
+    if (result.kind === 'pull-requests') {
+        return `${result.pullRequests
+            .map((p) => p.pullRequest
+            ? `${p.action} #${p.pullRequest.number} (${p.branch})`
+            : `${p.branch}: nothing to release`)
+            .join('\n')}\n`;
+    }
+    return result.results.map(renderRelease).join('') || 'Nothing to release.\n';
+}
+function renderRelease(result) {
     if (result.components.length === 0)
         return 'Nothing to release.\n';
     const lines = [
@@ -40006,7 +41013,7 @@ function decideFlux(kustomization, commit, relations = noRelations, environmentF
 
 
 /** One status reading is retried briefly; the wait's own deadline is the long one. */
-const readPolicy = { attempts: 3, attemptTimeoutMs: 30_000, overallTimeoutMs: 60_000 };
+const engine_status_sources_readPolicy = { attempts: 3, attemptTimeoutMs: 30_000, overallTimeoutMs: 60_000 };
 /** The ancestry facts for the revisions other than our commit itself. */
 async function relationsFor(revisions, commit, context) {
     const others = [...new Set(revisions.map((r) => r.toLowerCase()))].filter((r) => !sameCommit(r, commit));
@@ -40016,7 +41023,7 @@ async function relationsFor(revisions, commit, context) {
 }
 async function readJson(url, token, fields, what, context) {
     const response = await fetchRetrying(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, { what: `${what} (GET ${url.pathname})`, fix: 'Re-run the wait: reading the status changes nothing.' }, {
-        policy: readPolicy,
+        policy: engine_status_sources_readPolicy,
         ...(context.clock ? { clock: context.clock } : {}),
         ...(context.onProgress ? { onProgress: context.onProgress } : {}),
     });
@@ -40239,7 +41246,7 @@ class EnvironmentRevisions {
         return this.clone.branch;
     }
     git(args) {
-        return run_git_runGit(this.clone.dir, args);
+        return runGit(this.clone.dir, args);
     }
     /** A revision's relation never changes once known: each is worked out once per wait. */
     known = new Map();
@@ -40375,9 +41382,59 @@ async function waitForEngine(source, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/promotion/wait-step.ts
+
+
+
+
+
+/**
+ * After a promotion commit: wait until Argo CD or Flux has applied it and reports it healthy —
+ * applied, failed, timeout (fail closed) or superseded. Without a commit (the promotion changed
+ * nothing: a re-run after a failed or killed wait), the wait is on the commit that put the
+ * environment in its current state — never skipped.
+ */
+async function waitStep(input) {
+    const { fields } = input;
+    const timeoutMs = parseWaitDuration(input.timeout, fields.timeout);
+    const intervalMs = input.interval !== null ? parseWaitDuration(input.interval, fields.interval) : null;
+    const given = input.commit ? parseCommit(input.commit, fields.commit) : null;
+    if (!given && !input.environment)
+        throw relx_error_inputError('Which commit?', {
+            field: fields.commit,
+            fix: `Pass ${fields.commit} (the promotion commit), or the GitOps repository and ${fields.environment} to wait on its current commit.`,
+        });
+    const connection = parseEngineConnection(input.connection, {
+        engine: fields.engine,
+        argocd: fields.argocd,
+        flux: fields.flux,
+    });
+    const confirmed = given && input.confirmCommit ? await input.confirmCommit(given) : given;
+    const revisions = input.environment
+        ? await EnvironmentRevisions.open(input.environment.remote, input.environment.name, fields.environment)
+        : null;
+    try {
+        const commit = confirmed ?? (await revisions.lastCommit());
+        if (!confirmed)
+            input.onProgress?.(`The promotion changed nothing: waiting on ${commit.slice(0, 12)}, the commit that put ${input.environment?.name ?? ''} in its current state.`);
+        // a later commit of another environment moves the engine past ours: the clone tells whether ours still holds
+        const source = engineStatusSources[connection.engine](connection, commit, {
+            ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+            ...(revisions ? { ancestry: revisions } : {}),
+        });
+        const result = await waitForEngine(source, {
+            timeoutMs,
+            ...(intervalMs !== null ? { intervalMs } : {}),
+            ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+        });
+        return { ...result, engine: connection.engine, what: source.what, commit, changedNothing: !given };
+    }
+    finally {
+        revisions?.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/wait-command.ts
-
-
 
 
 
@@ -40396,7 +41453,7 @@ function registerWaitCommand(program) {
     program
         .command('wait')
         .description('Wait until Argo CD or Flux has applied a promotion commit and reports it healthy.')
-        .requiredOption('--commit <sha>', 'the promotion commit in the GitOps repository')
+        .option('--commit <sha>', 'the promotion commit in the GitOps repository (with --gitops and --env: default the commit that put the environment in its current state)')
         .option('--engine <name>', 'argocd or flux')
         .option('--env <name>', 'the environment; with --gitops, a later commit that leaves its release as --commit wrote it counts as reached')
         .option(gitopsOption[0], 'the GitOps repository: --commit must be on its branch (checked before waiting)')
@@ -40410,44 +41467,47 @@ function registerWaitCommand(program) {
         .option('--interval <duration>', 'between readings of the status', '10s')
         .option('--json', 'print the result as JSON')
         .action(async (options) => {
-        const given = parseCommit(options.commit, '--commit');
-        const timeoutMs = parseWaitDuration(options.timeout, '--timeout');
-        const intervalMs = parseWaitDuration(options.interval, '--interval');
-        const connection = parseEngineConnection({
-            engine: options.engine,
-            argocd: {
-                url: options.argocdUrl,
-                application: options.application,
-                token: options.argocdToken ?? process.env.ARGOCD_TOKEN,
+        const gitops = options.gitops;
+        const result = await waitStep({
+            commit: options.commit ?? '',
+            // checked before waiting: an engine only ever applies the GitOps branch
+            ...(gitops ? { confirmCommit: (commit) => commitOnGitOpsBranch(gitops, commit) } : {}),
+            // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
+            environment: options.gitops && options.env
+                ? { name: options.env, remote: await gitopsRemote(options.gitops) }
+                : null,
+            connection: {
+                engine: options.engine,
+                argocd: {
+                    url: options.argocdUrl,
+                    application: options.application,
+                    token: options.argocdToken ?? process.env.ARGOCD_TOKEN,
+                },
+                flux: {
+                    kubeApiUrl: options.kubeApi,
+                    kustomization: options.kustomization,
+                    token: options.kubeToken ?? process.env.KUBE_TOKEN,
+                },
             },
-            flux: {
-                kubeApiUrl: options.kubeApi,
-                kustomization: options.kustomization,
-                token: options.kubeToken ?? process.env.KUBE_TOKEN,
+            timeout: options.timeout,
+            interval: options.interval,
+            fields: {
+                commit: '--commit',
+                environment: '--env',
+                timeout: '--timeout',
+                interval: '--interval',
+                engine: '--engine',
+                argocd: { url: '--argocd-url', name: '--application', token: '--argocd-token' },
+                flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
             },
-        }, {
-            engine: '--engine',
-            argocd: { url: '--argocd-url', name: '--application', token: '--argocd-token' },
-            flux: { url: '--kube-api', name: '--kustomization', token: '--kube-token' },
         });
-        const commit = options.gitops ? await commitOnGitOpsBranch(options.gitops, given) : given;
-        // with the environment too, a later commit that leaves its release as ours wrote it counts as reached
-        const revisions = options.gitops && options.env
-            ? await EnvironmentRevisions.open(await gitopsRemote(options.gitops), options.env, '--env')
-            : null;
-        try {
-            const source = engineStatusSources[connection.engine](connection, commit, revisions ? { ancestry: revisions } : {});
-            const result = await waitForEngine(source, { timeoutMs, intervalMs });
-            const where = options.env ? ` (${options.env})` : '';
-            const text = options.json
-                ? `${JSON.stringify({ engine: connection.engine, target: source.what, environment: options.env ?? null, commit, ...result }, null, 2)}\n`
-                : `${source.what}${where}: ${result.outcome} — ${result.reason} (after ${formatSeconds(result.elapsedMs)}, ${result.polls} reading${result.polls === 1 ? '' : 's'}).\n`;
-            process.stdout.write(scrubSecrets(text));
-            process.exitCode = waitExitCodes[result.outcome];
-        }
-        finally {
-            revisions?.close();
-        }
+        const where = options.env ? ` (${options.env})` : '';
+        const { engine, what, outcome, reason, elapsedMs, polls } = result;
+        const text = options.json
+            ? `${JSON.stringify({ engine, target: what, environment: options.env ?? null, commit: result.commit, outcome, reason, elapsedMs, polls }, null, 2)}\n`
+            : `${what}${where}: ${outcome} — ${reason} (after ${formatSeconds(elapsedMs)}, ${polls} reading${polls === 1 ? '' : 's'}).\n`;
+        process.stdout.write(scrubSecrets(text));
+        process.exitCode = waitExitCodes[outcome];
     });
 }
 /**
@@ -40458,9 +41518,9 @@ function registerWaitCommand(program) {
 async function commitOnGitOpsBranch(option, commit) {
     const { clone } = await GitOpsClone.openConfigured(await gitopsRemote(option));
     try {
-        const full = await run_git_runGit(clone.dir, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]).then((out) => out.trim(), () => '');
+        const full = await runGit(clone.dir, ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]).then((out) => out.trim(), () => '');
         const onBranch = full !== '' &&
-            (await run_git_runGit(clone.dir, ['merge-base', '--is-ancestor', full, 'HEAD']).then(() => true, () => false));
+            (await runGit(clone.dir, ['merge-base', '--is-ancestor', full, 'HEAD']).then(() => true, () => false));
         if (!onBranch) {
             throw relx_error_inputError(`--commit ${commit} is not on ${clone.branch} of the GitOps repository ${option}.`, {
                 field: '--commit',
@@ -40490,6 +41550,7 @@ async function commitOnGitOpsBranch(option, commit) {
 
 
 
+
 /** Every subcommand's registration, in the order `relx --help` lists them. */
 const cliCommands = [
     registerPlanCommand,
@@ -40498,6 +41559,7 @@ const cliCommands = [
     registerPublishCommand,
     registerDispatchCommand,
     registerManifestCommand,
+    registerPushVerifiedCommand,
     registerPromoteCommands,
     registerEnvironmentCommands,
     registerMetricsCommand,

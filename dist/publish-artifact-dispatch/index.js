@@ -48069,6 +48069,7 @@ function fitStepSummary(markdown, options) {
 
 
 
+
 /** Inputs as action.yml declares them (the runner passes defaults as INPUT_*). */
 const input = {
     /** The input's text; '' when unset. */
@@ -48149,6 +48150,14 @@ const compositeInput = {
 };
 /** Whether the job can mint an OIDC token (`permissions: id-token: write`), as npm provenance needs. */
 const canMintIdToken = () => Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL);
+/** The payload of the event that started the run (GITHUB_EVENT_PATH), or {} without one. */
+function eventPayload(context = runner()) {
+    if (!context.eventPath || !existsSync(context.eventPath))
+        return {};
+    return JSON.parse(readFileSync(context.eventPath, 'utf8'));
+}
+/** A notice annotation (scrubbed): for a step that ran and has not decided yet (a gate still baking). */
+const action_shell_notice = (message) => core.notice(scrubSecrets(message));
 
 ;// CONCATENATED MODULE: ./actions/publish-artifact/steps/dispatch/main.ts
 

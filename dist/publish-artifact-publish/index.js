@@ -32522,7 +32522,7 @@ const wireShapes = [
     [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@:]+(?::[^/\s@]*)?@/gi, `$1${mask}@`],
 ];
 /** `text` with every known secret and every secret-shaped value replaced by `***`. */
-function scrubSecrets(text, secrets = []) {
+function secret_scrubber_scrubSecrets(text, secrets = []) {
     const known = [...remembered, ...[...secrets].filter((s) => !!s && s.length >= shortest)];
     // longest first, so a secret that contains another is replaced whole
     let scrubbed = text;
@@ -32589,13 +32589,13 @@ const conflictError = (message, details = {}) => new RelxError('conflict', messa
 function renderError(error) {
     if (error instanceof RelxError) {
         const where = [error.file, error.field].filter(Boolean).join(': ');
-        const message = scrubSecrets(error.message);
+        const message = secret_scrubber_scrubSecrets(error.message);
         const lines = [where ? `${where}: ${message}` : message];
         if (error.fix)
-            lines.push(`Fix: ${scrubSecrets(error.fix)}`);
+            lines.push(`Fix: ${secret_scrubber_scrubSecrets(error.fix)}`);
         return lines.join('\n');
     }
-    return scrubSecrets(error instanceof Error ? error.message : String(error));
+    return secret_scrubber_scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
 ;// CONCATENATED MODULE: ./src/git/run-git.ts
@@ -46865,7 +46865,7 @@ function resolvePolicy(options) {
     const base = options.clock ?? systemClock;
     const clock = options.sleep ? { ...base, sleep: options.sleep } : base;
     const progress = options.onProgress ?? ((line) => process.stderr.write(`${line}\n`));
-    return { policy, clock, progress: (line) => progress(scrubSecrets(line)) };
+    return { policy, clock, progress: (line) => progress(secret_scrubber_scrubSecrets(line)) };
 }
 /** Runs `call` under the policy: the result, or the error that ended it, told in one sentence. */
 async function runWithRetry(call, options = {}) {
@@ -47136,7 +47136,7 @@ class RegistryClient {
             });
         }
         // a registry may echo a credential in its answer: scrub before the text becomes a message
-        const said = scrubSecrets(text, this.secrets()).slice(0, 300);
+        const said = secret_scrubber_scrubSecrets(text, this.secrets()).slice(0, 300);
         throw relx_error_inputError(`${this.host} refused ${what}: ${response.status} ${said}`, {
             fix: 'Check the reference.',
         });
@@ -48057,7 +48057,7 @@ function classifyNpmFailure(stderr, what, secrets) {
         .filter((l) => /npm (error|ERR)/.test(l))
         .slice(0, 6)
         .join('\n');
-    const said = scrubSecrets(lines || stderr.trim().split('\n').slice(-3).join('\n'), secrets);
+    const said = secret_scrubber_scrubSecrets(lines || stderr.trim().split('\n').slice(-3).join('\n'), secrets);
     const code = /npm (?:error|ERR!?) code (\S+)/.exec(stderr)?.[1] ?? '';
     const fix = 'Re-run: versions already published are skipped.';
     if (code === 'EPUBLISHCONFLICT' || code === 'E409' || /cannot publish over|already present/i.test(stderr)) {
@@ -56779,6 +56779,7 @@ function fitStepSummary(markdown, options) {
 
 
 
+
 /** Inputs as action.yml declares them (the runner passes defaults as INPUT_*). */
 const input = {
     /** The input's text; '' when unset. */
@@ -56806,23 +56807,23 @@ const runner = () => readRunnerContext();
 /** Octokit's `request`, as relx's core takes it, against this run's API URL. */
 const githubRequest = (token, context = runner()) => getOctokit(token, { baseUrl: context.apiUrl }).request;
 const log = {
-    info: (line) => info(scrubSecrets(line)),
-    warning: (line) => warning(scrubSecrets(line)),
+    info: (line) => info(secret_scrubber_scrubSecrets(line)),
+    warning: (line) => warning(secret_scrubber_scrubSecrets(line)),
 };
 /** Sets each output; null and undefined are left unset. Values are scrubbed of secrets. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value === null || value === undefined)
             continue;
-        setOutput(name, typeof value === 'string' ? scrubSecrets(value) : String(value));
+        setOutput(name, typeof value === 'string' ? secret_scrubber_scrubSecrets(value) : String(value));
     }
 }
 /** Appends markdown to the step summary, cut to GitHub's limit with a pointer to the full text. */
 async function writeSummary(markdown, whereFull) {
-    await summary.addRaw(fitStepSummary(scrubSecrets(markdown), { whereFull }).text).write();
+    await summary.addRaw(fitStepSummary(secret_scrubber_scrubSecrets(markdown), { whereFull }).text).write();
 }
 /** Fails the step with `message` (scrubbed): for a step that ran but did not pass (a gate's verdict). */
-const fail = (message) => setFailed(scrubSecrets(message));
+const fail = (message) => setFailed(secret_scrubber_scrubSecrets(message));
 /**
  * Runs an action's body; any error fails the step with relx's rendering of it (what, the field,
  * the fix), scrubbed of secrets. `onError` may set outputs first (e.g. `engine-status: error`).
@@ -56832,7 +56833,7 @@ async function runAction(body, onError) {
         await body();
     }
     catch (error) {
-        const message = scrubSecrets(renderError(error));
+        const message = secret_scrubber_scrubSecrets(renderError(error));
         try {
             onError?.(message, error);
         }
@@ -56859,6 +56860,14 @@ const compositeInput = {
 };
 /** Whether the job can mint an OIDC token (`permissions: id-token: write`), as npm provenance needs. */
 const canMintIdToken = () => Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL);
+/** The payload of the event that started the run (GITHUB_EVENT_PATH), or {} without one. */
+function eventPayload(context = runner()) {
+    if (!context.eventPath || !existsSync(context.eventPath))
+        return {};
+    return JSON.parse(readFileSync(context.eventPath, 'utf8'));
+}
+/** A notice annotation (scrubbed): for a step that ran and has not decided yet (a gate still baking). */
+const action_shell_notice = (message) => core.notice(scrubSecrets(message));
 
 ;// CONCATENATED MODULE: ./actions/publish-artifact/steps/publish/main.ts
 
