@@ -67,27 +67,21 @@ async function majorMayMove(cwd: string, major: string, release: string): Promis
   return releasesThere.every((v) => semver.lte(v, target));
 }
 
-/**
- * Lays out the release tree of the source commit (see action-release-tree.ts), commits it with
- * the source and the previous release as parents, tags `vX.Y.Z` and moves `vX`, then pushes both
- * tags atomically. A re-run finds the tag on the same tree and only makes sure `vX` follows it; a
- * `vX.Y.Z` that holds another tree is never moved.
- */
-export async function publishActionRelease(
-  cwd: string,
-  options: ActionReleaseOptions,
-): Promise<ActionReleaseResult> {
-  let tags: ReturnType<typeof actionReleaseTags>;
+type ReleaseTags = ReturnType<typeof actionReleaseTags>;
+
+function readReleaseTags(version: string): ReleaseTags {
   try {
-    tags = actionReleaseTags(options.version);
+    return actionReleaseTags(version);
   } catch {
-    throw inputError(`"${options.version}" is not a release version.`, {
+    throw inputError(`"${version}" is not a release version.`, {
       field: '--version',
       fix: 'Give a SemVer version such as 1.4.2 (the source release of relx itself).',
     });
   }
-  const progress = options.onProgress ?? (() => {});
-  const source = await resolveCommit(cwd, options.source ?? 'HEAD');
+}
+
+/** The source commit's tree laid out as a release; refused when it holds no action to release. */
+async function laidOutSource(cwd: string, source: string): Promise<ReleaseTreeEntry[]> {
   const listing = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', source]);
   const entries: TreeEntry[] = listing
     .split('\0')
@@ -103,8 +97,113 @@ export async function publishActionRelease(
       fix: 'Release from a commit of the relx repository (or one laid out the same way).',
     });
   }
+  return laidOut;
+}
+
+/** The release's trees, before any commit: the actions as laid out, and how to pin their uses:. */
+interface ReleaseTrees {
+  source: string;
+  actionsTree: string;
+  needsPins: boolean;
+  pinTree: (actionsCommit: string) => Promise<{ tree: string; pinned: PinnedUse[] }>;
+}
+
+/** A re-run: the tag must hold this very release (and, pinned, point into its own parent). */
+async function verifyRerun(
+  cwd: string,
+  tags: ReleaseTags,
+  commit: string,
+  trees: ReleaseTrees,
+): Promise<{ actionsCommit: string | null; pinned: PinnedUse[] }> {
+  const actionsCommit = trees.needsPins ? await firstParent(cwd, commit) : commit;
+  const expected =
+    trees.needsPins && actionsCommit
+      ? await trees.pinTree(actionsCommit)
+      : { tree: trees.actionsTree, pinned: [] };
+  const same =
+    actionsCommit !== null &&
+    (await treeOf(cwd, actionsCommit)) === trees.actionsTree &&
+    (await treeOf(cwd, commit)) === expected.tree;
+  if (!same) {
+    throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
+      fix: `A released version never changes: release the next version instead of ${tags.release}.`,
+    });
+  }
+  return { actionsCommit, pinned: expected.pinned };
+}
+
+/** The release commit(s) with the source and the previous release as parents, and the tag. */
+async function createRelease(
+  cwd: string,
+  tags: ReleaseTags,
+  trees: ReleaseTrees,
+  repository: string,
+  progress: (message: string) => void,
+): Promise<{ commit: string; actionsCommit: string; pinned: PinnedUse[] }> {
+  const previous = tags.major ? await tagCommit(cwd, tags.major) : null;
+  const parents = [...(previous ? ['-p', previous] : []), '-p', trees.source];
+  const message = `release ${tags.release}\n\nActions laid out from ${trees.source}.\n`;
+  const actionsCommit = (
+    await runGit(cwd, ['commit-tree', trees.actionsTree, ...parents], { input: message })
+  ).trim();
+  let commit = actionsCommit;
+  let pinned: PinnedUse[] = [];
+  if (trees.needsPins) {
+    // The release commit's own SHA is known only once it is written, so the uses: are pinned to
+    // its parent, the commit above: same actions, same bundles, only these lines differ.
+    const second = await trees.pinTree(actionsCommit);
+    pinned = second.pinned;
+    const pinMessage = `release ${tags.release}: pin relx's actions\n\nTemplates and composite actions use ${repository}/<action>@${actionsCommit} # ${tags.release}.\n`;
+    commit = (
+      await runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })
+    ).trim();
+    progress(`pinned ${pinned.length} uses: to ${actionsCommit.slice(0, 7)}`);
+  }
+  await runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
+  progress(`tagged ${tags.release} at ${commit.slice(0, 7)}`);
+  return { commit, actionsCommit, pinned };
+}
+
+/** Moves `vX` to the release when it may move, then pushes the tag(s) atomically. */
+async function moveAndPushTags(
+  cwd: string,
+  tags: ReleaseTags,
+  commit: string,
+  push: ActionReleaseOptions['push'],
+  progress: (message: string) => void,
+): Promise<void> {
+  const moveMajor = tags.major !== null && (await majorMayMove(cwd, tags.major, tags.release));
+  if (tags.major && moveMajor) {
+    await runGit(cwd, ['tag', '-f', tags.major, commit]);
+    progress(`moved ${tags.major} to ${tags.release}`);
+  } else if (tags.major) {
+    progress(`${tags.major} stays on a later release`);
+  }
+  if (!push) return;
+  const refspecs = [`refs/tags/${tags.release}:refs/tags/${tags.release}`];
+  if (tags.major && moveMajor) refspecs.push(`+refs/tags/${tags.major}:refs/tags/${tags.major}`);
+  await runGit(cwd, ['push', '--atomic', '--porcelain', push.remote, ...refspecs], {
+    env: pushAuthEnv(push.token),
+  });
+  progress(`pushed ${refspecs.length} tag(s) to ${push.remote}`);
+}
+
+/**
+ * Lays out the release tree of the source commit (see action-release-tree.ts), commits it with
+ * the source and the previous release as parents, tags `vX.Y.Z` and moves `vX`, then pushes both
+ * tags atomically. A re-run finds the tag on the same tree and only makes sure `vX` follows it; a
+ * `vX.Y.Z` that holds another tree is never moved.
+ */
+export async function publishActionRelease(
+  cwd: string,
+  options: ActionReleaseOptions,
+): Promise<ActionReleaseResult> {
+  const tags = readReleaseTags(options.version);
+  const progress = options.onProgress ?? (() => {});
+  const source = await resolveCommit(cwd, options.source ?? 'HEAD');
+  const laidOut = await laidOutSource(cwd, source);
+  const files = laidOut.map((e) => e.path);
   const metadata = await laidOutEntries(cwd, laidOut);
-  const actionsTree = await writeTree(cwd, metadata);
   const repository = options.repository ?? defaultActionRepository;
   const actions = new Set(
     laidOut.filter((e) => /(^|\/)action\.ya?ml$/.test(e.path)).map((e) => posix.dirname(e.path)),
@@ -113,85 +212,41 @@ export async function publishActionRelease(
     pinnedTree(cwd, metadata, { repository, actions, commit: actionsCommit, tag: tags.release });
   // Whether anything is to be pinned does not depend on the commit: ask with a placeholder.
   const planned = await pinTree('0'.repeat(40));
-  const needsPins = planned.pinned.length > 0;
+  const trees: ReleaseTrees = {
+    source,
+    actionsTree: await writeTree(cwd, metadata),
+    needsPins: planned.pinned.length > 0,
+    pinTree,
+  };
   if (options.dryRun) {
     // objects may have been hashed into the repository, unreferenced; no ref is written
     const placeholder = (to: string) => to.replace('0'.repeat(40), '<actions commit>');
+    const pinned = planned.pinned.map((p) => ({ ...p, to: placeholder(p.to) }));
     return {
       tag: tags.release,
       majorTag: tags.major,
       commit: null,
       actionsCommit: null,
       created: false,
-      files: laidOut.map((e) => e.path),
-      pinned: planned.pinned.map((p) => ({ ...p, to: placeholder(p.to) })),
+      files,
+      pinned,
     };
   }
 
-  let commit = await tagCommit(cwd, tags.release);
-  let actionsCommit: string | null;
-  let pinned: PinnedUse[] = [];
-  let created = false;
-  if (commit) {
-    // a re-run: the tag must hold this very release (and, pinned, point into its own parent)
-    actionsCommit = needsPins ? await firstParent(cwd, commit) : commit;
-    const expected =
-      needsPins && actionsCommit ? await pinTree(actionsCommit) : { tree: actionsTree, pinned };
-    const same =
-      actionsCommit !== null &&
-      (await treeOf(cwd, actionsCommit)) === actionsTree &&
-      (await treeOf(cwd, commit)) === expected.tree;
-    if (!same) {
-      throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
-        fix: `A released version never changes: release the next version instead of ${tags.release}.`,
-      });
-    }
-    pinned = expected.pinned;
-    progress(`${tags.release} already released at ${commit.slice(0, 7)}`);
-  } else {
-    const previous = tags.major ? await tagCommit(cwd, tags.major) : null;
-    const parents = [...(previous ? ['-p', previous] : []), '-p', source];
-    const message = `release ${tags.release}\n\nActions laid out from ${source}.\n`;
-    actionsCommit = (await runGit(cwd, ['commit-tree', actionsTree, ...parents], { input: message })).trim();
-    commit = actionsCommit;
-    if (needsPins) {
-      // The release commit's own SHA is known only once it is written, so the uses: are pinned to
-      // its parent, the commit above: same actions, same bundles, only these lines differ.
-      const second = await pinTree(actionsCommit);
-      pinned = second.pinned;
-      const pinMessage = `release ${tags.release}: pin relx's actions\n\nTemplates and composite actions use ${repository}/<action>@${actionsCommit} # ${tags.release}.\n`;
-      commit = (
-        await runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })
-      ).trim();
-      progress(`pinned ${pinned.length} uses: to ${actionsCommit.slice(0, 7)}`);
-    }
-    await runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
-    created = true;
-    progress(`tagged ${tags.release} at ${commit.slice(0, 7)}`);
-  }
-  const moveMajor = tags.major !== null && (await majorMayMove(cwd, tags.major, tags.release));
-  if (tags.major && moveMajor) {
-    await runGit(cwd, ['tag', '-f', tags.major, commit]);
-    progress(`moved ${tags.major} to ${tags.release}`);
-  } else if (tags.major) {
-    progress(`${tags.major} stays on a later release`);
-  }
-  if (options.push) {
-    const refspecs = [`refs/tags/${tags.release}:refs/tags/${tags.release}`];
-    if (tags.major && moveMajor) refspecs.push(`+refs/tags/${tags.major}:refs/tags/${tags.major}`);
-    await runGit(cwd, ['push', '--atomic', '--porcelain', options.push.remote, ...refspecs], {
-      env: pushAuthEnv(options.push.token),
-    });
-    progress(`pushed ${refspecs.length} tag(s) to ${options.push.remote}`);
-  }
+  const existing = await tagCommit(cwd, tags.release);
+  const release = existing
+    ? { commit: existing, created: false, ...(await verifyRerun(cwd, tags, existing, trees)) }
+    : { created: true, ...(await createRelease(cwd, tags, trees, repository, progress)) };
+  if (existing) progress(`${tags.release} already released at ${existing.slice(0, 7)}`);
+  await moveAndPushTags(cwd, tags, release.commit, options.push, progress);
   return {
     tag: tags.release,
     majorTag: tags.major,
-    commit,
-    actionsCommit,
-    created,
-    files: laidOut.map((e) => e.path),
-    pinned,
+    commit: release.commit,
+    actionsCommit: release.actionsCommit,
+    created: release.created,
+    files,
+    pinned: release.pinned,
   };
 }
 
