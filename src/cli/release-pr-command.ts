@@ -54,48 +54,7 @@ export function registerReleasePullRequestCommands(program: Command): void {
   )
     .option('--no-verified', "push with git instead of making commits and tags through GitHub's API")
     .option('--production-manifest <file>', 'the manifest now in production, to show what changes')
-    .action(async (options: GitHubOptions & { verified: boolean; productionManifest?: string }) => {
-      const cwd = resolve(options.cwd);
-      const github = gitHubOf(options);
-      const { config } = await readRelxConfig(cwd, options.config);
-      const base = (await readHead(cwd)).branch;
-      if (!base)
-        throw inputError('HEAD is detached.', { field: '--cwd', fix: 'Check out the default branch.' });
-      const now = new Date();
-      const progress = (message: string) => process.stderr.write(`relx: ${message}\n`);
-      const production = options.productionManifest
-        ? manifestVersions(
-            parseReleaseManifest(
-              await readFile(options.productionManifest, 'utf8'),
-              options.productionManifest,
-            ),
-          )
-        : null;
-      const outcome = await runReleasePullRequestMode({
-        cwd,
-        ...(options.config ? { configFile: options.config } : {}),
-        config,
-        request: github.request,
-        owner: github.owner,
-        repo: github.repo,
-        base,
-        remote: 'origin',
-        token: github.token,
-        verified: options.verified ? null : false,
-        plan: () =>
-          resolveReleasePlan(cwd, { now, ...(options.config ? { configFile: options.config } : {}) }),
-        publisher: null,
-        draft: false,
-        repositoryUrl: webUrlFromRemoteUrl(
-          await runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => ''),
-        ),
-        now,
-        production,
-        releaseName: null,
-        onProgress: progress,
-      });
-      process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-    });
+    .action(openOrReleasePullRequest);
 
   withGitHubOptions(
     program
@@ -106,22 +65,64 @@ export function registerReleasePullRequestCommands(program: Command): void {
   )
     .requiredOption('--pr <number>', 'the pull request')
     .option('--base <branch>', 'the branch it merges into (decides the channel)', 'main')
-    .action(async (options: GitHubOptions & { pr: string; base: string }) => {
-      const number = Number(options.pr);
-      if (!Number.isInteger(number) || number < 1)
-        throw inputError(`--pr is "${options.pr}".`, {
-          field: '--pr',
-          fix: 'Pass the pull request number, e.g. --pr 42.',
-        });
-      const cwd = resolve(options.cwd);
-      const github = gitHubOf(options);
-      const { plan } = await planRepositoryRelease(cwd, {
-        now: new Date(),
-        branch: options.base,
-        ...(options.config ? { configFile: options.config } : {}),
-      });
-      const pulls = new GitHubPullRequests(github.request, github.owner, github.repo);
-      const result = await updatePreviewComment(pulls, number, plan);
-      process.stdout.write(`preview comment: ${result.action}\n`);
+    .action(updatePreview);
+}
+
+/** `relx release-pr`: the release pull request of the checked-out branch, or the merged one released. */
+async function openOrReleasePullRequest(
+  options: GitHubOptions & { verified: boolean; productionManifest?: string },
+): Promise<void> {
+  const cwd = resolve(options.cwd);
+  const github = gitHubOf(options);
+  const { config } = await readRelxConfig(cwd, options.config);
+  const base = (await readHead(cwd)).branch;
+  if (!base) throw inputError('HEAD is detached.', { field: '--cwd', fix: 'Check out the default branch.' });
+  const now = new Date();
+  const progress = (message: string) => process.stderr.write(`relx: ${message}\n`);
+  const production = options.productionManifest
+    ? manifestVersions(
+        parseReleaseManifest(await readFile(options.productionManifest, 'utf8'), options.productionManifest),
+      )
+    : null;
+  const outcome = await runReleasePullRequestMode({
+    cwd,
+    ...(options.config ? { configFile: options.config } : {}),
+    config,
+    request: github.request,
+    owner: github.owner,
+    repo: github.repo,
+    base,
+    remote: 'origin',
+    token: github.token,
+    verified: options.verified ? null : false,
+    plan: () => resolveReleasePlan(cwd, { now, ...(options.config ? { configFile: options.config } : {}) }),
+    publisher: null,
+    draft: false,
+    repositoryUrl: webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '')),
+    now,
+    production,
+    releaseName: null,
+    onProgress: progress,
+  });
+  process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+}
+
+/** `relx preview`: one comment on the pull request saying what merging it would release. */
+async function updatePreview(options: GitHubOptions & { pr: string; base: string }): Promise<void> {
+  const number = Number(options.pr);
+  if (!Number.isInteger(number) || number < 1)
+    throw inputError(`--pr is "${options.pr}".`, {
+      field: '--pr',
+      fix: 'Pass the pull request number, e.g. --pr 42.',
     });
+  const cwd = resolve(options.cwd);
+  const github = gitHubOf(options);
+  const { plan } = await planRepositoryRelease(cwd, {
+    now: new Date(),
+    branch: options.base,
+    ...(options.config ? { configFile: options.config } : {}),
+  });
+  const pulls = new GitHubPullRequests(github.request, github.owner, github.repo);
+  const result = await updatePreviewComment(pulls, number, plan);
+  process.stdout.write(`preview comment: ${result.action}\n`);
 }
