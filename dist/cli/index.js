@@ -12833,25 +12833,19 @@ async function majorMayMove(cwd, major, release) {
     const target = semver_default().valid(release) ?? '0.0.0';
     return releasesThere.every((v) => semver_default().lte(v, target));
 }
-/**
- * Lays out the release tree of the source commit (see action-release-tree.ts), commits it with
- * the source and the previous release as parents, tags `vX.Y.Z` and moves `vX`, then pushes both
- * tags atomically. A re-run finds the tag on the same tree and only makes sure `vX` follows it; a
- * `vX.Y.Z` that holds another tree is never moved.
- */
-async function publishActionRelease(cwd, options) {
-    let tags;
+function readReleaseTags(version) {
     try {
-        tags = actionReleaseTags(options.version);
+        return actionReleaseTags(version);
     }
     catch {
-        throw relx_error_inputError(`"${options.version}" is not a release version.`, {
+        throw relx_error_inputError(`"${version}" is not a release version.`, {
             field: '--version',
             fix: 'Give a SemVer version such as 1.4.2 (the source release of relx itself).',
         });
     }
-    const progress = options.onProgress ?? (() => { });
-    const source = await resolveCommit(cwd, options.source ?? 'HEAD');
+}
+/** The source commit's tree laid out as a release; refused when it holds no action to release. */
+async function laidOutSource(cwd, source) {
     const listing = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', source]);
     const entries = listing
         .split('\0')
@@ -12867,65 +12861,47 @@ async function publishActionRelease(cwd, options) {
             fix: 'Release from a commit of the relx repository (or one laid out the same way).',
         });
     }
-    const metadata = await laidOutEntries(cwd, laidOut);
-    const actionsTree = await writeTree(cwd, metadata);
-    const repository = options.repository ?? defaultActionRepository;
-    const actions = new Set(laidOut.filter((e) => /(^|\/)action\.ya?ml$/.test(e.path)).map((e) => external_node_path_.posix.dirname(e.path)));
-    const pinTree = (actionsCommit) => pinnedTree(cwd, metadata, { repository, actions, commit: actionsCommit, tag: tags.release });
-    // Whether anything is to be pinned does not depend on the commit: ask with a placeholder.
-    const planned = await pinTree('0'.repeat(40));
-    const needsPins = planned.pinned.length > 0;
-    if (options.dryRun) {
-        // objects may have been hashed into the repository, unreferenced; no ref is written
-        const placeholder = (to) => to.replace('0'.repeat(40), '<actions commit>');
-        return {
-            tag: tags.release,
-            majorTag: tags.major,
-            commit: null,
-            actionsCommit: null,
-            created: false,
-            files: laidOut.map((e) => e.path),
-            pinned: planned.pinned.map((p) => ({ ...p, to: placeholder(p.to) })),
-        };
+    return laidOut;
+}
+/** A re-run: the tag must hold this very release (and, pinned, point into its own parent). */
+async function verifyRerun(cwd, tags, commit, trees) {
+    const actionsCommit = trees.needsPins ? await firstParent(cwd, commit) : commit;
+    const expected = trees.needsPins && actionsCommit
+        ? await trees.pinTree(actionsCommit)
+        : { tree: trees.actionsTree, pinned: [] };
+    const same = actionsCommit !== null &&
+        (await treeOf(cwd, actionsCommit)) === trees.actionsTree &&
+        (await treeOf(cwd, commit)) === expected.tree;
+    if (!same) {
+        throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
+            fix: `A released version never changes: release the next version instead of ${tags.release}.`,
+        });
     }
-    let commit = await tagCommit(cwd, tags.release);
-    let actionsCommit;
+    return { actionsCommit, pinned: expected.pinned };
+}
+/** The release commit(s) with the source and the previous release as parents, and the tag. */
+async function createRelease(cwd, tags, trees, repository, progress) {
+    const previous = tags.major ? await tagCommit(cwd, tags.major) : null;
+    const parents = [...(previous ? ['-p', previous] : []), '-p', trees.source];
+    const message = `release ${tags.release}\n\nActions laid out from ${trees.source}.\n`;
+    const actionsCommit = (await runGit(cwd, ['commit-tree', trees.actionsTree, ...parents], { input: message })).trim();
+    let commit = actionsCommit;
     let pinned = [];
-    let created = false;
-    if (commit) {
-        // a re-run: the tag must hold this very release (and, pinned, point into its own parent)
-        actionsCommit = needsPins ? await firstParent(cwd, commit) : commit;
-        const expected = needsPins && actionsCommit ? await pinTree(actionsCommit) : { tree: actionsTree, pinned };
-        const same = actionsCommit !== null &&
-            (await treeOf(cwd, actionsCommit)) === actionsTree &&
-            (await treeOf(cwd, commit)) === expected.tree;
-        if (!same) {
-            throw conflictError(`Tag ${tags.release} already holds another release tree (${commit.slice(0, 7)}).`, {
-                fix: `A released version never changes: release the next version instead of ${tags.release}.`,
-            });
-        }
-        pinned = expected.pinned;
-        progress(`${tags.release} already released at ${commit.slice(0, 7)}`);
+    if (trees.needsPins) {
+        // The release commit's own SHA is known only once it is written, so the uses: are pinned to
+        // its parent, the commit above: same actions, same bundles, only these lines differ.
+        const second = await trees.pinTree(actionsCommit);
+        pinned = second.pinned;
+        const pinMessage = `release ${tags.release}: pin relx's actions\n\nTemplates and composite actions use ${repository}/<action>@${actionsCommit} # ${tags.release}.\n`;
+        commit = (await runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })).trim();
+        progress(`pinned ${pinned.length} uses: to ${actionsCommit.slice(0, 7)}`);
     }
-    else {
-        const previous = tags.major ? await tagCommit(cwd, tags.major) : null;
-        const parents = [...(previous ? ['-p', previous] : []), '-p', source];
-        const message = `release ${tags.release}\n\nActions laid out from ${source}.\n`;
-        actionsCommit = (await runGit(cwd, ['commit-tree', actionsTree, ...parents], { input: message })).trim();
-        commit = actionsCommit;
-        if (needsPins) {
-            // The release commit's own SHA is known only once it is written, so the uses: are pinned to
-            // its parent, the commit above: same actions, same bundles, only these lines differ.
-            const second = await pinTree(actionsCommit);
-            pinned = second.pinned;
-            const pinMessage = `release ${tags.release}: pin relx's actions\n\nTemplates and composite actions use ${repository}/<action>@${actionsCommit} # ${tags.release}.\n`;
-            commit = (await runGit(cwd, ['commit-tree', second.tree, '-p', actionsCommit], { input: pinMessage })).trim();
-            progress(`pinned ${pinned.length} uses: to ${actionsCommit.slice(0, 7)}`);
-        }
-        await runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
-        created = true;
-        progress(`tagged ${tags.release} at ${commit.slice(0, 7)}`);
-    }
+    await runGit(cwd, ['tag', '-a', tags.release, '-m', `relx ${tags.release}`, commit]);
+    progress(`tagged ${tags.release} at ${commit.slice(0, 7)}`);
+    return { commit, actionsCommit, pinned };
+}
+/** Moves `vX` to the release when it may move, then pushes the tag(s) atomically. */
+async function moveAndPushTags(cwd, tags, commit, push, progress) {
     const moveMajor = tags.major !== null && (await majorMayMove(cwd, tags.major, tags.release));
     if (tags.major && moveMajor) {
         await runGit(cwd, ['tag', '-f', tags.major, commit]);
@@ -12934,23 +12910,69 @@ async function publishActionRelease(cwd, options) {
     else if (tags.major) {
         progress(`${tags.major} stays on a later release`);
     }
-    if (options.push) {
-        const refspecs = [`refs/tags/${tags.release}:refs/tags/${tags.release}`];
-        if (tags.major && moveMajor)
-            refspecs.push(`+refs/tags/${tags.major}:refs/tags/${tags.major}`);
-        await runGit(cwd, ['push', '--atomic', '--porcelain', options.push.remote, ...refspecs], {
-            env: pushAuthEnv(options.push.token),
-        });
-        progress(`pushed ${refspecs.length} tag(s) to ${options.push.remote}`);
+    if (!push)
+        return;
+    const refspecs = [`refs/tags/${tags.release}:refs/tags/${tags.release}`];
+    if (tags.major && moveMajor)
+        refspecs.push(`+refs/tags/${tags.major}:refs/tags/${tags.major}`);
+    await runGit(cwd, ['push', '--atomic', '--porcelain', push.remote, ...refspecs], {
+        env: pushAuthEnv(push.token),
+    });
+    progress(`pushed ${refspecs.length} tag(s) to ${push.remote}`);
+}
+/**
+ * Lays out the release tree of the source commit (see action-release-tree.ts), commits it with
+ * the source and the previous release as parents, tags `vX.Y.Z` and moves `vX`, then pushes both
+ * tags atomically. A re-run finds the tag on the same tree and only makes sure `vX` follows it; a
+ * `vX.Y.Z` that holds another tree is never moved.
+ */
+async function publishActionRelease(cwd, options) {
+    const tags = readReleaseTags(options.version);
+    const progress = options.onProgress ?? (() => { });
+    const source = await resolveCommit(cwd, options.source ?? 'HEAD');
+    const laidOut = await laidOutSource(cwd, source);
+    const files = laidOut.map((e) => e.path);
+    const metadata = await laidOutEntries(cwd, laidOut);
+    const repository = options.repository ?? defaultActionRepository;
+    const actions = new Set(laidOut.filter((e) => /(^|\/)action\.ya?ml$/.test(e.path)).map((e) => external_node_path_.posix.dirname(e.path)));
+    const pinTree = (actionsCommit) => pinnedTree(cwd, metadata, { repository, actions, commit: actionsCommit, tag: tags.release });
+    // Whether anything is to be pinned does not depend on the commit: ask with a placeholder.
+    const planned = await pinTree('0'.repeat(40));
+    const trees = {
+        source,
+        actionsTree: await writeTree(cwd, metadata),
+        needsPins: planned.pinned.length > 0,
+        pinTree,
+    };
+    if (options.dryRun) {
+        // objects may have been hashed into the repository, unreferenced; no ref is written
+        const placeholder = (to) => to.replace('0'.repeat(40), '<actions commit>');
+        const pinned = planned.pinned.map((p) => ({ ...p, to: placeholder(p.to) }));
+        return {
+            tag: tags.release,
+            majorTag: tags.major,
+            commit: null,
+            actionsCommit: null,
+            created: false,
+            files,
+            pinned,
+        };
     }
+    const existing = await tagCommit(cwd, tags.release);
+    const release = existing
+        ? { commit: existing, created: false, ...(await verifyRerun(cwd, tags, existing, trees)) }
+        : { created: true, ...(await createRelease(cwd, tags, trees, repository, progress)) };
+    if (existing)
+        progress(`${tags.release} already released at ${existing.slice(0, 7)}`);
+    await moveAndPushTags(cwd, tags, release.commit, options.push, progress);
     return {
         tag: tags.release,
         majorTag: tags.major,
-        commit,
-        actionsCommit,
-        created,
-        files: laidOut.map((e) => e.path),
-        pinned,
+        commit: release.commit,
+        actionsCommit: release.actionsCommit,
+        created: release.created,
+        files,
+        pinned: release.pinned,
     };
 }
 /** The release tree's entries, action.yml files rewritten for their new depth. */
@@ -38632,63 +38654,67 @@ function registerReleasePullRequestCommands(program) {
         .description('Open or update the release pull request of the checked-out default branch, or release the merged one (tags; publish after).'))
         .option('--no-verified', "push with git instead of making commits and tags through GitHub's API")
         .option('--production-manifest <file>', 'the manifest now in production, to show what changes')
-        .action(async (options) => {
-        const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const github = gitHubOf(options);
-        const { config } = await readRelxConfig(cwd, options.config);
-        const base = (await readHead(cwd)).branch;
-        if (!base)
-            throw relx_error_inputError('HEAD is detached.', { field: '--cwd', fix: 'Check out the default branch.' });
-        const now = new Date();
-        const progress = (message) => process.stderr.write(`relx: ${message}\n`);
-        const production = options.productionManifest
-            ? manifestVersions(parseReleaseManifest(await (0,promises_namespaceObject.readFile)(options.productionManifest, 'utf8'), options.productionManifest))
-            : null;
-        const outcome = await runReleasePullRequestMode({
-            cwd,
-            ...(options.config ? { configFile: options.config } : {}),
-            config,
-            request: github.request,
-            owner: github.owner,
-            repo: github.repo,
-            base,
-            remote: 'origin',
-            token: github.token,
-            verified: options.verified ? null : false,
-            plan: () => resolveReleasePlan(cwd, { now, ...(options.config ? { configFile: options.config } : {}) }),
-            publisher: null,
-            draft: false,
-            repositoryUrl: webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '')),
-            now,
-            production,
-            releaseName: null,
-            onProgress: progress,
-        });
-        process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-    });
+        .action(openOrReleasePullRequest);
     withGitHubOptions(program
         .command('preview')
         .description('Keep one comment on a pull request saying what merging it would release (plans HEAD: its merge).'))
         .requiredOption('--pr <number>', 'the pull request')
         .option('--base <branch>', 'the branch it merges into (decides the channel)', 'main')
-        .action(async (options) => {
-        const number = Number(options.pr);
-        if (!Number.isInteger(number) || number < 1)
-            throw relx_error_inputError(`--pr is "${options.pr}".`, {
-                field: '--pr',
-                fix: 'Pass the pull request number, e.g. --pr 42.',
-            });
-        const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const github = gitHubOf(options);
-        const { plan } = await planRepositoryRelease(cwd, {
-            now: new Date(),
-            branch: options.base,
-            ...(options.config ? { configFile: options.config } : {}),
-        });
-        const pulls = new GitHubPullRequests(github.request, github.owner, github.repo);
-        const result = await updatePreviewComment(pulls, number, plan);
-        process.stdout.write(`preview comment: ${result.action}\n`);
+        .action(updatePreview);
+}
+/** `relx release-pr`: the release pull request of the checked-out branch, or the merged one released. */
+async function openOrReleasePullRequest(options) {
+    const cwd = (0,external_node_path_.resolve)(options.cwd);
+    const github = gitHubOf(options);
+    const { config } = await readRelxConfig(cwd, options.config);
+    const base = (await readHead(cwd)).branch;
+    if (!base)
+        throw relx_error_inputError('HEAD is detached.', { field: '--cwd', fix: 'Check out the default branch.' });
+    const now = new Date();
+    const progress = (message) => process.stderr.write(`relx: ${message}\n`);
+    const production = options.productionManifest
+        ? manifestVersions(parseReleaseManifest(await (0,promises_namespaceObject.readFile)(options.productionManifest, 'utf8'), options.productionManifest))
+        : null;
+    const outcome = await runReleasePullRequestMode({
+        cwd,
+        ...(options.config ? { configFile: options.config } : {}),
+        config,
+        request: github.request,
+        owner: github.owner,
+        repo: github.repo,
+        base,
+        remote: 'origin',
+        token: github.token,
+        verified: options.verified ? null : false,
+        plan: () => resolveReleasePlan(cwd, { now, ...(options.config ? { configFile: options.config } : {}) }),
+        publisher: null,
+        draft: false,
+        repositoryUrl: webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', 'origin']).catch(() => '')),
+        now,
+        production,
+        releaseName: null,
+        onProgress: progress,
     });
+    process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+}
+/** `relx preview`: one comment on the pull request saying what merging it would release. */
+async function updatePreview(options) {
+    const number = Number(options.pr);
+    if (!Number.isInteger(number) || number < 1)
+        throw relx_error_inputError(`--pr is "${options.pr}".`, {
+            field: '--pr',
+            fix: 'Pass the pull request number, e.g. --pr 42.',
+        });
+    const cwd = (0,external_node_path_.resolve)(options.cwd);
+    const github = gitHubOf(options);
+    const { plan } = await planRepositoryRelease(cwd, {
+        now: new Date(),
+        branch: options.base,
+        ...(options.config ? { configFile: options.config } : {}),
+    });
+    const pulls = new GitHubPullRequests(github.request, github.owner, github.repo);
+    const result = await updatePreviewComment(pulls, number, plan);
+    process.stdout.write(`preview comment: ${result.action}\n`);
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/release-risk.ts
