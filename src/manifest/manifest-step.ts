@@ -1,6 +1,7 @@
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { readHead } from '../git/git-refs.js';
 import { inputError, renderError } from '../relx-error.js';
+import type { WriteBoundary } from '../release/write-boundary.js';
 import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 import type { ReleaseManifest } from './release-manifest.js';
 import type { ReleaseNaming } from './release-naming.js';
@@ -97,13 +98,23 @@ function setGitUser(user: ManifestStepInput['gitUser']): void {
 }
 
 /**
+ * The test hook's points name a file relative to the repository (`write:releases/x.yaml`), so a
+ * kill point names the same write in every clone of it.
+ */
+function repositoryRelative(boundary: WriteBoundary | undefined, cwd: string): WriteBoundary | undefined {
+  if (!boundary) return undefined;
+  const prefix = `write:${cwd}${sep}`;
+  return (point) => boundary(point.replace(prefix, 'write:'));
+}
+
+/**
  * Writes the release manifest and its CycloneDX BOM from the published list, as write-manifest
  * and `relx manifest` do: caught up with the branch first, then committed and pushed when asked.
  */
 export async function manifestStep(input: ManifestStepInput): Promise<ManifestStepResult> {
   const { cwd } = input;
   const target = await pushTarget(input);
-  const boundary = writeBoundaryFromEnvironment();
+  const boundary = repositoryRelative(writeBoundaryFromEnvironment(), cwd);
   const record = { cwd, push: input.commit ? target : null, ...(boundary ? { boundary } : {}) };
   await catchUpWithRemote(record);
   const dir = resolve(cwd, input.dir);
