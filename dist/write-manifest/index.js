@@ -44040,13 +44040,23 @@ function setGitUser(user) {
     process.env.GIT_COMMITTER_EMAIL ||= user.email;
 }
 /**
+ * The test hook's points name a file relative to the repository (`write:releases/x.yaml`), so a
+ * kill point names the same write in every clone of it.
+ */
+function repositoryRelative(boundary, cwd) {
+    if (!boundary)
+        return undefined;
+    const prefix = `write:${cwd}${external_node_path_namespaceObject.sep}`;
+    return (point) => boundary(point.replace(prefix, 'write:'));
+}
+/**
  * Writes the release manifest and its CycloneDX BOM from the published list, as write-manifest
  * and `relx manifest` do: caught up with the branch first, then committed and pushed when asked.
  */
 async function manifestStep(input) {
     const { cwd } = input;
     const target = await pushTarget(input);
-    const boundary = writeBoundaryFromEnvironment();
+    const boundary = repositoryRelative(writeBoundaryFromEnvironment(), cwd);
     const record = { cwd, push: input.commit ? target : null, ...(boundary ? { boundary } : {}) };
     await catchUpWithRemote(record);
     const dir = (0,external_node_path_namespaceObject.resolve)(cwd, input.dir);
