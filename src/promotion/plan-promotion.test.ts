@@ -1,5 +1,5 @@
-import { aManifest, digestOf } from '../manifest/manifest-builders.js';
 import type { ReleaseManifest } from '../manifest/release-manifest.js';
+import { aRelease } from '../../test/gitops/gitops-fixture.js';
 import { RelxError } from '../relx-error.js';
 import type { CanaryState } from './canary-state.js';
 import { parseGitOpsConfig } from './gitops-config.js';
@@ -10,19 +10,6 @@ import type { PromotionRecord } from './promotion-commit.js';
 // The real-git tests (test/gitops) show the same decisions through clones and pushes.
 
 const config = parseGitOpsConfig('environments: [dev, staging, prod]\n');
-
-/** Release `name` with the api image at `apiVersion`, pinned by a digest made from `seed`. */
-function aRelease(name: string, apiVersion: string, seed: string): ReleaseManifest {
-  const base = aManifest();
-  return {
-    ...base,
-    metadata: { ...base.metadata, name },
-    components: {
-      ...base.components,
-      images: [{ name: 'api', repository: 'ghcr.io/acme/api', tag: apiVersion, digest: digestOf(seed) }],
-    },
-  };
-}
 
 const v1 = aRelease('2026.12.1', '1.1.0', 'a');
 const v2 = aRelease('2026.12.2', '1.2.0', 'b');
