@@ -8,6 +8,7 @@ import { dispatchStep } from '../publish/dispatch-step.js';
 import { renderDispatchSent } from '../publish/render-dispatch-summary.js';
 import { inputError } from '../relx-error.js';
 import { readRunnerContext } from '../runner-context.js';
+import { gitHubToken } from './github-token.js';
 
 interface DispatchOptions {
   repository?: string;
@@ -66,7 +67,7 @@ export function registerDispatchCommand(program: Command): void {
     .option('--dry-run', "check the dispatch against GitHub's limits and print it; send nothing")
     .action(async (options: DispatchOptions) => {
       const cwd = resolve(options.cwd);
-      const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+      const token = gitHubToken();
       if (!token && !options.dryRun)
         throw inputError('No GitHub token.', {
           field: 'GITHUB_TOKEN',

@@ -6,6 +6,7 @@ import { branchFromGitHubRef } from '../release-plan/maintenance-line.js';
 import { planStep, type PlanMode } from '../release-plan/plan-step.js';
 import { renderPlanTable } from '../release-plan/render-plan.js';
 import { readRunnerContext } from '../runner-context.js';
+import { gitHubToken } from './github-token.js';
 
 interface PlanOptions {
   json?: boolean;
@@ -38,7 +39,7 @@ async function plan(options: PlanOptions): Promise<void> {
   const cwd = resolve(options.cwd);
   const repository = options.repository ?? readRunnerContext().repository ?? '';
   const [owner = null, repo = null] = repository.includes('/') ? repository.split('/', 2) : [];
-  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+  const token = gitHubToken();
   const stderr = (line: string) => process.stderr.write(`relx: ${line}\n`);
   const result = await planStep({
     cwd,

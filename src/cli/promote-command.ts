@@ -8,6 +8,7 @@ import { promoteStep, type PromoteStepInput } from '../promotion/promote-step.js
 import { writeBoundaryFromEnvironment } from '../release/write-boundary-from-environment.js';
 import { readRunnerContext } from '../runner-context.js';
 import { gitopsOption, gitopsRemote } from './gitops-remote.js';
+import { gitHubToken } from './github-token.js';
 
 /** One line for a canary step: what it did, or would do. */
 function canaryLine(result: PromotionResult): string {
@@ -178,7 +179,7 @@ async function promoteInput(options: Common, asked: Asked): Promise<PromoteStepI
  */
 async function promoteRecorded(input: PromoteStepInput): Promise<PromotionResult> {
   const context = readRunnerContext();
-  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+  const token = gitHubToken();
   if (!token || !context.repository)
     throw inputError('--record-deployment needs GITHUB_TOKEN and GITHUB_REPOSITORY.', {
       field: '--record-deployment',

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { fetchGitHubRequest } from '../github/fetch-github-request.js';
 import { describeMadeCommits, pushVerifiedStep } from '../github/push-verified-step.js';
 import { readRunnerContext } from '../runner-context.js';
+import { gitHubToken } from './github-token.js';
 
 interface PushVerifiedOptions {
   branch?: string;
@@ -39,7 +40,7 @@ export function registerPushVerifiedCommand(program: Command): void {
         remote: options.remote,
         owner,
         repo,
-        token: process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '',
+        token: gitHubToken(),
         github: (token) => fetchGitHubRequest(token, options.apiUrl),
         missingFix:
           'Check out the branch (or pass --branch), pass --repository owner/name and export GITHUB_TOKEN.',

@@ -13,6 +13,7 @@ import { planRepositoryRelease } from '../release-plan/plan-repository-release.j
 import { updatePreviewComment } from '../release-pr/preview-comment.js';
 import { runReleasePullRequestMode } from '../release-pr/run-release-pull-request.js';
 import { readRelxConfig } from '../workspace/read-relx-config.js';
+import { gitHubToken } from './github-token.js';
 
 interface GitHubOptions {
   repository?: string;
@@ -27,7 +28,7 @@ function gitHubOf(options: GitHubOptions) {
   const [owner = '', repo = ''] = repository.split('/');
   if (!owner || !repo)
     throw inputError('Which repository?', { field: '--repository', fix: 'Pass --repository owner/name.' });
-  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+  const token = gitHubToken();
   if (!token)
     throw inputError('No GitHub token.', {
       field: 'GITHUB_TOKEN',

@@ -6,6 +6,7 @@ import { webUrlFromRemoteUrl } from '../git/source-repository.js';
 import type { ApplyReleaseResult } from '../release/apply-release-plan.js';
 import { versionStep, type VersionMode, type VersionStepResult } from '../release/version-step.js';
 import { readRunnerContext } from '../runner-context.js';
+import { gitHubToken } from './github-token.js';
 
 interface VersionOptions {
   plan?: string;
@@ -35,7 +36,7 @@ async function version(options: VersionOptions): Promise<void> {
   const cwd = resolve(options.cwd);
   const repository = options.repository ?? readRunnerContext().repository ?? '';
   const [owner, repo] = repository.split('/', 2);
-  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+  const token = gitHubToken();
   const result = await versionStep({
     cwd,
     configFile: options.config ?? null,
