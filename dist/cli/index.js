@@ -12146,7 +12146,7 @@ exports.SourceNode = __nccwpck_require__(9706).SourceNode;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5008);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8506);
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -12155,7 +12155,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5008:
+/***/ 8506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28507,7 +28507,12 @@ function readRunnerContext(env = process.env, cwd = process.cwd()) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cli/github-token.ts
+/** The token the CLI calls GitHub with: GITHUB_TOKEN as in Actions, else GH_TOKEN as gh uses it; '' without either. */
+const gitHubToken = () => process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+
 ;// CONCATENATED MODULE: ./src/cli/dispatch-command.ts
+
 
 
 
@@ -28553,7 +28558,7 @@ function registerDispatchCommand(program) {
         .option('--dry-run', "check the dispatch against GitHub's limits and print it; send nothing")
         .action(async (options) => {
         const cwd = (0,external_node_path_.resolve)(options.cwd);
-        const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+        const token = gitHubToken();
         if (!token && !options.dryRun)
             throw relx_error_inputError('No GitHub token.', {
                 field: 'GITHUB_TOKEN',
@@ -29971,6 +29976,7 @@ function writeBoundaryFromEnvironment(env = process.env) {
 
 
 
+
 /** One line for a canary step: what it did, or would do. */
 function canaryLine(result) {
     const c = result.canary;
@@ -30097,7 +30103,7 @@ async function promoteInput(options, asked) {
  */
 async function promoteRecorded(input) {
     const context = readRunnerContext();
-    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    const token = gitHubToken();
     if (!token || !context.repository)
         throw relx_error_inputError('--record-deployment needs GITHUB_TOKEN and GITHUB_REPOSITORY.', {
             field: '--record-deployment',
@@ -36799,6 +36805,7 @@ async function plan_step_planStep(input) {
 
 
 
+
 function plan_command_parseNow(text) {
     const now = text ? new Date(text) : new Date();
     if (Number.isNaN(now.getTime())) {
@@ -36814,7 +36821,7 @@ async function plan(options) {
     const cwd = (0,external_node_path_.resolve)(options.cwd);
     const repository = options.repository ?? readRunnerContext().repository ?? '';
     const [owner = null, repo = null] = repository.includes('/') ? repository.split('/', 2) : [];
-    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    const token = gitHubToken();
     const stderr = (line) => process.stderr.write(`relx: ${line}\n`);
     const result = await plan_step_planStep({
         cwd,
@@ -38515,6 +38522,7 @@ const describeMadeCommits = (made) => [...made].map(([local, signed]) => `${loca
 
 
 
+
 /** `relx push-verified`: the checkout's unpushed commits made by GitHub (signed), as bump-version/push-verified does. */
 function registerPushVerifiedCommand(program) {
     program
@@ -38535,7 +38543,7 @@ function registerPushVerifiedCommand(program) {
             remote: options.remote,
             owner,
             repo,
-            token: process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '',
+            token: gitHubToken(),
             github: (token) => fetchGitHubRequest(token, options.apiUrl),
             missingFix: 'Check out the branch (or pass --branch), pass --repository owner/name and export GITHUB_TOKEN.',
         });
@@ -38638,13 +38646,14 @@ async function readDefaultBranch(cwd, remote) {
 
 
 
+
 /** `owner/repo` and a token: from the options, else GITHUB_REPOSITORY and GITHUB_TOKEN as in Actions. */
 function gitHubOf(options) {
     const repository = options.repository ?? process.env.GITHUB_REPOSITORY ?? '';
     const [owner = '', repo = ''] = repository.split('/');
     if (!owner || !repo)
         throw relx_error_inputError('Which repository?', { field: '--repository', fix: 'Pass --repository owner/name.' });
-    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    const token = gitHubToken();
     if (!token)
         throw relx_error_inputError('No GitHub token.', {
             field: 'GITHUB_TOKEN',
@@ -40760,6 +40769,7 @@ function versionOutputs(result) {
 
 
 
+
 /** The web URL of the remote (for changelog links), when it is a GitHub-style remote. */
 async function repositoryUrlOf(cwd, remote) {
     return webUrlFromRemoteUrl(await runGit(cwd, ['remote', 'get-url', remote]).catch(() => ''));
@@ -40768,7 +40778,7 @@ async function version_command_version(options) {
     const cwd = (0,external_node_path_.resolve)(options.cwd);
     const repository = options.repository ?? readRunnerContext().repository ?? '';
     const [owner, repo] = repository.split('/', 2);
-    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+    const token = gitHubToken();
     const result = await versionStep({
         cwd,
         configFile: options.config ?? null,
